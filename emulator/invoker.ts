@@ -37,7 +37,7 @@ export function setInvocationLogSink(sink: InvocationLogSink): void {
 export class FunctionInvocationError extends Error {
   constructor(
     readonly functionName: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = 'FunctionInvocationError';
