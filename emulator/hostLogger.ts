@@ -1,0 +1,20 @@
+/** The host's console output: one place decides format and level. */
+export type HostLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface HostLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const ORDER: Record<HostLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export function createHostLogger(minimum: HostLogLevel, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): HostLogger {
+  const at = (level: HostLogLevel) => (message: string) => {
+    if (ORDER[level] >= ORDER[minimum]) write(`[${new Date().toISOString()}] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}`);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export const silentLogger: HostLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

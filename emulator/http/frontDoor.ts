@@ -1,0 +1,203 @@
+/**
+ * The host's HTTP server: reserved routes first (`runtime/webhooks/durabletask`, `admin`), then the
+ * app's routes with their auth levels, body limit, and the request ↔ RPC conversion.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RpcParameterBinding, RpcTypedData } from '../core/rpcTypes';
+import type { HttpFunction } from '../functionCatalog';
+import type { HostLogger } from '../hostLogger';
+import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
+import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
+import { isAuthorized, levelOf, type HostKeys } from './hostKeys';
+import { BodyTooLargeError, readBody } from './readBody';
+import { Router } from './router';
+
+export interface ReservedRequest {
+  method: string;
+  /** Path below the reserved prefix, still percent-encoded, without leading slash. */
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+  origin: string;
+}
+
+export interface ReservedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface FrontDoorOptions {
+  functions: HttpFunction[];
+  routePrefix: string;
+  keys: HostKeys;
+  /** When false every route is anonymous (what `func start` does without --enableAuth). */
+  authEnabled: boolean;
+  maxBodyBytes: number;
+  functionTimeoutMs?: number;
+  log: HostLogger;
+  /** The Durable management API (contract §3.10). */
+  durable?: { handle(req: ReservedRequest): Promise<ReservedAnswer>; clientInputData(): RpcTypedData };
+  /** `admin/…` routes (master key only). */
+  admin?: (req: ReservedRequest) => Promise<ReservedAnswer>;
+}
+
+const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
+
+export class FrontDoor {
+  readonly #options: FrontDoorOptions;
+  readonly #router: Router;
+  readonly #server: http.Server;
+
+  constructor(options: FrontDoorOptions) {
+    this.#options = options;
+    this.#router = new Router(options.functions, options.routePrefix);
+    this.#server = http.createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        options.log.error(`Unhandled error in the HTTP front door: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) send(res, errorAnswer(500, 'InternalError', 'The host failed to process the request.'));
+        else res.destroy();
+      });
+    });
+    this.#server.keepAliveTimeout = 65_000;
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve((this.#server.address() as AddressInfo).port));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      decodeURIComponent(url.pathname);
+    } catch {
+      req.resume();
+      return send(res, errorAnswer(400, 'InvalidUrl', `The request URL '${String(req.url).slice(0, 200)}' is malformed.`));
+    }
+    const lowerPath = url.pathname.toLowerCase();
+    if (lowerPath.startsWith(DURABLE_PREFIX) && this.#options.durable) {
+      return this.#reserved(req, res, url, url.pathname.slice(DURABLE_PREFIX.length), 'function', this.#options.durable.handle.bind(this.#options.durable));
+    }
+    if ((lowerPath === '/admin' || lowerPath.startsWith('/admin/')) && this.#options.admin) {
+      return this.#reserved(req, res, url, url.pathname.slice('/admin/'.length), 'admin', this.#options.admin);
+    }
+    const lookup = this.#router.lookup(method === 'HEAD' ? 'GET' : method, url.pathname);
+    let match = lookup.match;
+    if (method === 'HEAD') match = this.#router.lookup('HEAD', url.pathname).match ?? match;
+    if (!match) {
+      req.resume();
+      if (method === 'OPTIONS' && lookup.allowedMethods.length) {
+        return send(res, { status: 204, headers: { allow: [...lookup.allowedMethods, 'OPTIONS'].join(', ') }, body: Buffer.alloc(0) });
+      }
+      if (lookup.allowedMethods.length) {
+        return send(res, errorAnswer(404, 'NotFound', `No function at ${url.pathname} accepts ${method}; it accepts ${lookup.allowedMethods.join(', ')}.`));
+      }
+      return send(res, errorAnswer(404, 'NotFound', `No route matches ${method} ${url.pathname}.`));
+    }
+    if (!this.#authorized(req, url, match.fn.authLevel)) {
+      req.resume();
+      return send(res, unauthorized(match.fn.authLevel));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.#options.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      throw error;
+    }
+    const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
+    send(res, method === 'HEAD' ? { ...answer, body: Buffer.alloc(0) } : answer);
+  }
+
+  async #invokeHttp(fn: HttpFunction, req: http.IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): Promise<HttpAnswer> {
+    const inputData: RpcParameterBinding[] = [{ name: fn.triggerBindingName, data: { http: toRpcHttp(req, url, params, body) } }];
+    if (this.#options.durable) {
+      for (const name of inputBindingNames(fn.name, 'durableClient')) inputData.push({ name, data: this.#options.durable.clientInputData() });
+    }
+    const invocationId = randomUUID();
+    try {
+      const response = await invoke(fn.name, inputData, { invocationId, timeoutMs: this.#options.functionTimeoutMs });
+      return fromRpcHttp(response.returnValue?.http);
+    } catch (error) {
+      if (error instanceof FunctionTimeoutError) {
+        this.#options.log.error(`${fn.name} (${invocationId}): ${error.message}`);
+        return errorAnswer(500, 'FunctionTimeout', `The function timed out. Invocation id: ${invocationId}.`);
+      }
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      this.#options.log.error(`${fn.name} (${invocationId}) failed: ${(cause as Error)?.stack ?? String(cause)}`);
+      return errorAnswer(500, 'InternalError', `The function failed. Invocation id: ${invocationId}.`);
+    }
+  }
+
+  async #reserved(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    path: string,
+    level: 'function' | 'admin',
+    handler: (r: ReservedRequest) => Promise<ReservedAnswer>,
+  ): Promise<void> {
+    if (!this.#authorized(req, url, level)) {
+      req.resume();
+      return send(res, unauthorized(level));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.#options.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      throw error;
+    }
+    const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin });
+    const headers = { ...answer.headers };
+    let bytes: Buffer = Buffer.alloc(0);
+    if (answer.body !== undefined) {
+      bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(JSON.stringify(answer.body));
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+    }
+    send(res, { status: answer.status, headers, body: bytes });
+  }
+
+  #authorized(req: http.IncomingMessage, url: URL, required: 'anonymous' | 'function' | 'admin'): boolean {
+    if (!this.#options.authEnabled || required === 'anonymous') return true;
+    const header = req.headers['x-functions-key'];
+    const presented = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('code') ?? undefined;
+    return isAuthorized(required, levelOf(this.#options.keys, presented));
+  }
+}
+
+function errorAnswer(status: number, code: string, message: string): HttpAnswer {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify({ error: { code, message } })) };
+}
+
+function unauthorized(level: string): HttpAnswer {
+  const answer = errorAnswer(
+    401,
+    'Unauthorized',
+    level === 'admin'
+      ? 'This route needs the master key in the x-functions-key header or the code query parameter.'
+      : 'This route needs a function key in the x-functions-key header or the code query parameter.',
+  );
+  return answer;
+}
+
+function send(res: http.ServerResponse, answer: HttpAnswer, close = false): void {
+  const headers: http.OutgoingHttpHeaders = { ...answer.headers, 'content-length': answer.body.length };
+  if (close) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}

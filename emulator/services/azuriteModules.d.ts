@@ -1,0 +1,139 @@
+/*
+ * Types for the parts of Azurite 3.35 that `azurite.ts` uses. Azurite ships no declarations; these mirror the
+ * constructors in node_modules/azurite/dist/src/{blob,queue,table}/*Configuration.js and ServerBase.js.
+ * Positional parameters are copied in order: Table's order differs from Blob/Queue (debug log before access log).
+ */
+
+declare module 'azurite/dist/src/common/ServerBase' {
+  /** What every Azurite service server offers once constructed. */
+  export default interface AzuriteServerBase {
+    start(): Promise<void>;
+    close(): Promise<void>;
+    /** `http://host:port` of the bound socket (the real port when 0 was asked for). */
+    getHttpServerAddress(): string;
+  }
+}
+
+declare module 'azurite/dist/src/common/persistence/MemoryExtentStore' {
+  /** Chunk store for in-memory extents; one per server keeps two in-memory servers in a process apart. */
+  export class MemoryExtentChunkStore {
+    constructor(sizeLimit?: number);
+  }
+}
+
+/** Where an FS extent store writes its blobs/messages. */
+interface AzuriteStoreDestination {
+  locationId: string;
+  locationPath: string;
+  maxConcurrency: number;
+}
+
+declare module 'azurite/dist/src/blob/BlobConfiguration' {
+  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
+  export default class BlobConfiguration {
+    constructor(
+      host: string,
+      port: number,
+      keepAliveTimeout: number,
+      metadataDBPath: string,
+      extentDBPath: string,
+      persistencePathArray: AzuriteStoreDestination[],
+      enableAccessLog: boolean,
+      accessLogWriteStream: undefined,
+      enableDebugLog: boolean,
+      debugLogFilePath: string | undefined,
+      loose: boolean,
+      skipApiVersionCheck: boolean,
+      cert: string,
+      key: string,
+      pwd: string,
+      oauth: string | undefined,
+      disableProductStyleUrl: boolean,
+      isMemoryPersistence: boolean,
+      memoryStore?: MemoryExtentChunkStore,
+    );
+  }
+}
+
+declare module 'azurite/dist/src/queue/QueueConfiguration' {
+  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
+  export default class QueueConfiguration {
+    constructor(
+      host: string,
+      port: number,
+      keepAliveTimeout: number,
+      metadataDBPath: string,
+      extentDBPath: string,
+      persistencePathArray: AzuriteStoreDestination[],
+      enableAccessLog: boolean,
+      accessLogWriteStream: undefined,
+      enableDebugLog: boolean,
+      debugLogFilePath: string | undefined,
+      loose: boolean,
+      skipApiVersionCheck: boolean,
+      cert: string,
+      key: string,
+      pwd: string,
+      oauth: string | undefined,
+      disableProductStyleUrl: boolean,
+      isMemoryPersistence: boolean,
+      memoryStore?: MemoryExtentChunkStore,
+    );
+  }
+}
+
+declare module 'azurite/dist/src/table/TableConfiguration' {
+  export default class TableConfiguration {
+    constructor(
+      host: string,
+      port: number,
+      keepAliveTimeout: number,
+      metadataDBPath: string,
+      enableDebugLog: boolean,
+      enableAccessLog: boolean,
+      accessLogWriteStream: undefined,
+      debugLogFilePath: string | undefined,
+      loose: boolean,
+      skipApiVersionCheck: boolean,
+      cert: string,
+      key: string,
+      pwd: string,
+      oauth: string | undefined,
+      disableProductStyleUrl: boolean,
+      isMemoryPersistence: boolean,
+    );
+  }
+}
+
+declare module 'azurite/dist/src/blob/BlobServer' {
+  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
+  export default class BlobServer implements AzuriteServerBase {
+    constructor(configuration: BlobConfiguration);
+    start(): Promise<void>;
+    close(): Promise<void>;
+    getHttpServerAddress(): string;
+  }
+}
+
+declare module 'azurite/dist/src/queue/QueueServer' {
+  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
+  export default class QueueServer implements AzuriteServerBase {
+    constructor(configuration: QueueConfiguration);
+    start(): Promise<void>;
+    close(): Promise<void>;
+    getHttpServerAddress(): string;
+  }
+}
+
+declare module 'azurite/dist/src/table/TableServer' {
+  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
+  export default class TableServer implements AzuriteServerBase {
+    constructor(configuration: TableConfiguration);
+    start(): Promise<void>;
+    close(): Promise<void>;
+    getHttpServerAddress(): string;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
+ * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
+ */
+import { SibylError } from './errors';
+
+export type StorageSettings =
+  /** Azurite or a storage account reached with a connection string. */
+  | { kind: 'connectionString'; connectionString: string }
+  /** A storage account reached with its managed identity (`AzureWebJobsStorage__blobServiceUri`). */
+  | { kind: 'identity'; blobServiceUri: string; queueServiceUri?: string };
+
+export type CosmosSettings =
+  | { kind: 'key'; endpoint: string; key: string; database: string }
+  | { kind: 'identity'; endpoint: string; database: string };
+
+export interface SibylConfig {
+  storage: StorageSettings;
+  cosmos: CosmosSettings;
+  /** Request bodies larger than this answer 413 in the app (bytes). Default 100 MB. */
+  maxRequestBytes: number;
+  /** Largest tensor (elements) a request may declare before it is refused. Default 64M. */
+  maxTensorElements: number;
+  /** Secret used to sign endpoint tokens (HS256); from Key Vault in Azure. */
+  tokenSigningKey: string | undefined;
+  /** Microsoft Entra ID settings for `aad` endpoints. */
+  aad: { tenantId: string | undefined; audience: string | undefined; jwksUri: string | undefined; issuer: string | undefined };
+  /** Base URL of the scorer container (`container`/`gpu` deployments). */
+  scorerUrl: string | undefined;
+  scorerKey: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+class ConfigProblems {
+  readonly list: string[] = [];
+  add(problem: string): void {
+    this.list.push(problem);
+  }
+}
+
+function positiveInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    problems.add(`${name} must be a positive integer, got '${raw}'.`);
+    return fallback;
+  }
+  return n;
+}
+
+function url(env: Env, name: string, problems: ConfigProblems): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    return new URL(raw).href.replace(/\/$/, '');
+  } catch {
+    problems.add(`${name} must be an absolute URL, got '${raw}'.`);
+    return undefined;
+  }
+}
+
+function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
+  const connectionString = env.AzureWebJobsStorage;
+  if (connectionString) {
+    if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString)) return { kind: 'connectionString', connectionString };
+    problems.add("AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).");
+  }
+  const blobServiceUri = url(env, 'AzureWebJobsStorage__blobServiceUri', problems);
+  const accountName = env.AzureWebJobsStorage__accountName;
+  if (blobServiceUri) return { kind: 'identity', blobServiceUri, queueServiceUri: url(env, 'AzureWebJobsStorage__queueServiceUri', problems) };
+  if (accountName) return { kind: 'identity', blobServiceUri: `https://${accountName}.blob.core.windows.net`, queueServiceUri: `https://${accountName}.queue.core.windows.net` };
+  if (!connectionString) problems.add('Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).');
+  return { kind: 'connectionString', connectionString: '' };
+}
+
+function cosmosSettings(env: Env, problems: ConfigProblems): CosmosSettings {
+  const endpoint = url(env, 'COSMOS_ENDPOINT', problems);
+  const database = env.COSMOS_DATABASE || 'sibyl';
+  if (!endpoint) {
+    if (!env.COSMOS_ENDPOINT) problems.add('COSMOS_ENDPOINT is not set: the Cosmos DB account endpoint (https://<account>.documents.azure.com).');
+    return { kind: 'identity', endpoint: '', database };
+  }
+  const key = env.COSMOS_KEY;
+  return key ? { kind: 'key', endpoint, key, database } : { kind: 'identity', endpoint, database };
+}
+
+/** Parses settings from `env`; throws one `SibylError` naming every missing or bad setting. */
+export function parseConfig(env: Env): SibylConfig {
+  const problems = new ConfigProblems();
+  const config: SibylConfig = {
+    storage: storageSettings(env, problems),
+    cosmos: cosmosSettings(env, problems),
+    maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
+    maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
+    tokenSigningKey: env.SIBYL_TOKEN_SIGNING_KEY || undefined,
+    aad: {
+      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
+      audience: env.SIBYL_AAD_AUDIENCE || undefined,
+      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
+      issuer: env.SIBYL_AAD_ISSUER || undefined,
+    },
+    scorerUrl: url(env, 'SIBYL_SCORER_URL', problems),
+    scorerKey: env.SIBYL_SCORER_KEY || undefined,
+  };
+  if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
+    problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');
+  }
+  if (problems.list.length) {
+    throw new SibylError('InternalError', `Sibyl's configuration is invalid: ${problems.list.join(' ')}`);
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+let current: SibylConfig | undefined;
+
+/** The app's settings, parsed from the environment on first use (validated at app start). */
+export function getConfig(): SibylConfig {
+  current ??= parseConfig(process.env);
+  return current;
+}

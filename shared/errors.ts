@@ -1,0 +1,80 @@
+/**
+ * Sibyl's error vocabulary. Every client-facing failure is a `SibylError` with a stable `code`
+ * (part of the public API: clients switch on it) whose HTTP status comes from one table.
+ *
+ * @example
+ *   throw new SibylError('ModelNotFound', `Model 'iris' has no version 7.`);
+ */
+export const ERROR_STATUS = {
+  InvalidInput: 400,
+  InvalidModel: 400,
+  ShapeMismatch: 400,
+  DatatypeMismatch: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  ModelNotFound: 404,
+  EnvironmentNotFound: 404,
+  EndpointNotFound: 404,
+  DeploymentNotFound: 404,
+  DatastoreNotFound: 404,
+  JobNotFound: 404,
+  RunNotFound: 404,
+  PipelineNotFound: 404,
+  ScheduleNotFound: 404,
+  MethodNotAllowed: 405,
+  Timeout: 408,
+  Conflict: 409,
+  PreconditionFailed: 412,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  TooManyRequests: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  /** What the detail is about: an input name, a field path, a row. */
+  target?: string;
+  message: string;
+}
+
+export class SibylError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    /** Extra response headers, e.g. `Retry-After`. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'SibylError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** The documented error body: `{"error": {"code", "message", "details"?}}`. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[] };
+}
+
+/**
+ * Turns anything thrown into a status and body. Client faults keep their message; anything else
+ * becomes a generic 500 naming the request id, so no stack or internal path reaches a client.
+ */
+export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
+  if (error instanceof SibylError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) } };
+    return { status: error.status, body, headers: error.headers ?? {}, isClientFault: error.status < 500 };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'InternalError', message: `An unexpected error occurred. Quote request id ${requestId} when reporting it.` } },
+    headers: {},
+    isClientFault: false,
+  };
+}

@@ -1,0 +1,43 @@
+/** Readiness: Sibyl can serve once Blob storage and Cosmos DB both answer. */
+import { getBlobServiceClient } from '../storage/blobService';
+import { getDatabase } from '../storage/cosmosDatabase';
+
+export interface Readiness {
+  ready: boolean;
+  checks: { storage: CheckResult; cosmos: CheckResult };
+}
+
+export interface CheckResult {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+const CHECK_TIMEOUT_MS = 5000;
+
+async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    // The message names the failing dependency, never its credentials.
+    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message.split('\n')[0]!.slice(0, 200) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function checkReadiness(): Promise<Readiness> {
+  const [storage, cosmos] = await Promise.all([
+    timed(() => getBlobServiceClient().listContainers().byPage({ maxPageSize: 1 }).next()),
+    timed(() => getDatabase().read()),
+  ]);
+  return { ready: storage.ok && cosmos.ok, checks: { storage, cosmos } };
+}
