@@ -1,0 +1,56 @@
+/** The start banner: where Sibyl listens, the function key, every function, and a curl that works. */
+import type { FunctionDescriptor } from './functionCatalog';
+
+export interface BannerInput {
+  baseUrl: string;
+  functionKey: string;
+  authEnabled: boolean;
+  dataDir: string;
+  functions: FunctionDescriptor[];
+  routePrefix: string;
+  services: string[];
+  /** A ready-to-paste command that exercises the app (the demo's scoring call, when deployed). */
+  tryIt?: string;
+}
+
+function describe(fn: FunctionDescriptor, baseUrl: string, routePrefix: string): string {
+  switch (fn.kind) {
+    case 'http': {
+      const route = [routePrefix, fn.route].filter(Boolean).join('/');
+      return `${fn.name}: [${fn.methods.join(',')}] ${baseUrl}/${route}${fn.authLevel === 'anonymous' ? '' : `  (${fn.authLevel} key)`}`;
+    }
+    case 'timer':
+      return `${fn.name}: timerTrigger (${fn.schedule})`;
+    case 'blob':
+      return `${fn.name}: blobTrigger (${fn.path}, source ${fn.source})`;
+    case 'orchestration':
+      return `${fn.name}: orchestrationTrigger`;
+    case 'activity':
+      return `${fn.name}: activityTrigger`;
+    default:
+      return `${fn.name}: ${fn.trigger.type}`;
+  }
+}
+
+export function renderBanner(input: BannerInput): string {
+  const lines = [
+    '',
+    '  Sibyl is running (local Azure Functions host)',
+    '',
+    `  URL           ${input.baseUrl}`,
+    `  Function key  ${input.authEnabled ? input.functionKey : '(auth disabled: SIBYL_DISABLE_AUTH)'}`,
+    `  Data          ${input.dataDir}`,
+    `  Services      ${input.services.join('; ')}`,
+    '',
+    '  Functions:',
+    ...input.functions.map((fn) => `    ${describe(fn, input.baseUrl, input.routePrefix)}`),
+    '',
+    '  Try it:',
+    `    curl ${input.baseUrl}/api/v2/health/ready`,
+    ...(input.tryIt ? [`    ${input.tryIt}`] : []),
+    '',
+    '  Press Ctrl-C to stop.',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,168 @@
+/**
+ * Open Inference Protocol v2 (KServe/Triton REST) JSON ⇄ typed tensors. The body shapes here are
+ * the protocol's; changing them breaks clients. JSON value conventions (INT64 as strings beyond
+ * 2^53, "NaN"/"Infinity" strings, FP16 as numbers) are described in `elementCodec.ts`.
+ * The binary-data extension is not supported; a request that asks for it gets a clear 400.
+ */
+import { OIP_DATATYPES, isOipDatatype, type ModelSignature, type NamedTensor, type OipDatatype } from '../datatypes';
+import { InvalidInputError } from '../scoringErrors';
+import type { JsonScalar } from './elementCodec';
+import { ElementBudget, checkInputs, checkOutputNames, type TensorLimits } from './tensorCheck';
+import { decodeTensorData, toFlatJson } from './tensorData';
+
+export type OipParameters = Record<string, string | number | boolean>;
+
+/** A decoded infer request. */
+export interface OipInferRequest {
+  id?: string;
+  parameters?: OipParameters;
+  inputs: NamedTensor[];
+  /** Output names the client asked for, in its order; undefined = every output. */
+  outputs?: string[];
+}
+
+export interface OipDecodeOptions extends TensorLimits {
+  /** When given, input names, datatypes and shapes (and output names) are checked before data is decoded. */
+  signature?: ModelSignature;
+}
+
+/** One output tensor of an infer response (flat data). */
+export interface OipOutputTensor {
+  name: string;
+  shape: number[];
+  datatype: OipDatatype;
+  data: JsonScalar[];
+}
+
+/** The infer response body. */
+export interface OipInferResponse {
+  model_name: string;
+  model_version?: string;
+  id: string;
+  parameters?: OipParameters;
+  outputs: OipOutputTensor[];
+}
+
+export interface OipResponseMeta {
+  modelName: string;
+  modelVersion?: string;
+  /** The request's `id`, or a generated one (e.g. the request id) when it sent none. */
+  id: string;
+  parameters?: OipParameters;
+  /** Requested output names (from {@link OipInferRequest.outputs}); undefined = all. */
+  outputs?: readonly string[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseParameters(value: unknown, where: string): OipParameters | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw new InvalidInputError(`${where}: "parameters" must be an object`);
+  for (const [key, v] of Object.entries(value)) {
+    if (!['string', 'number', 'boolean'].includes(typeof v)) {
+      throw new InvalidInputError(`${where}: parameter "${key}" must be a string, number or boolean`);
+    }
+  }
+  return value as OipParameters;
+}
+
+function refuseBinary(parameters: OipParameters | undefined, key: string, where: string): void {
+  if (parameters?.[key] !== undefined && parameters[key] !== false) {
+    throw new InvalidInputError(`${where}: the binary tensor data extension ("${key}") is not supported; send JSON "data"`);
+  }
+}
+
+interface InputHeader {
+  name: string;
+  datatype: OipDatatype;
+  shape: number[];
+  count: number;
+  data: unknown;
+  where: string;
+}
+
+function parseInputHeader(raw: unknown, index: number, budget: ElementBudget): InputHeader {
+  if (!isObject(raw)) throw new InvalidInputError(`inputs[${index}] must be an object {name, shape, datatype, data}`);
+  const { name, datatype, shape, data } = raw;
+  if (typeof name !== 'string' || name === '') throw new InvalidInputError(`inputs[${index}]: "name" must be a non-empty string`);
+  const where = `input '${name}'`;
+  if (!isOipDatatype(datatype)) {
+    throw new InvalidInputError(`${where}: datatype ${JSON.stringify(datatype) ?? 'missing'} is not supported; use one of ${OIP_DATATYPES.join(', ')}`);
+  }
+  refuseBinary(parseParameters(raw.parameters, where), 'binary_data_size', where);
+  const count = budget.take(shape, where);
+  if (data === undefined) throw new InvalidInputError(`${where}: "data" is missing`);
+  return { name, datatype, shape: [...(shape as number[])], count, data, where };
+}
+
+function parseOutputs(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new InvalidInputError('"outputs" must be an array of {name}');
+  const names = value.map((raw, i) => {
+    if (!isObject(raw) || typeof raw.name !== 'string') throw new InvalidInputError(`outputs[${i}] must be an object with a string "name"`);
+    refuseBinary(parseParameters(raw.parameters, `output '${raw.name}'`), 'binary_data', `output '${raw.name}'`);
+    return raw.name;
+  });
+  return [...new Set(names)];
+}
+
+/**
+ * Decodes a parsed OIP infer body into typed tensors. Every shape is validated and counted against
+ * `maxElements` (413) before any data is decoded; with a signature, names/datatypes/shapes are
+ * checked first too (400). Data may be flat or nested; nested data must match the shape.
+ *
+ * @example
+ * decodeOipRequest({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] }, { signature })
+ * // → { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: Float32Array [1, 2] }] }
+ */
+export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}): OipInferRequest {
+  if (!isObject(body)) throw new InvalidInputError('the request body must be a JSON object with "inputs"');
+  if (body.id !== undefined && typeof body.id !== 'string') throw new InvalidInputError('"id" must be a string');
+  const parameters = parseParameters(body.parameters, 'request');
+  refuseBinary(parameters, 'binary_data_output', 'request');
+  if (!Array.isArray(body.inputs)) throw new InvalidInputError('"inputs" must be an array of {name, shape, datatype, data}');
+  const budget = new ElementBudget(options);
+  const headers = body.inputs.map((raw, i) => parseInputHeader(raw, i, budget));
+  const outputs = parseOutputs(body.outputs);
+  if (options.signature) {
+    checkInputs(headers, options.signature);
+    if (outputs) checkOutputNames(outputs, options.signature);
+  }
+  const inputs = headers.map((h) => ({
+    name: h.name,
+    datatype: h.datatype,
+    shape: h.shape,
+    data: decodeTensorData(h.datatype, h.shape, h.count, h.data, h.where),
+  }));
+  return {
+    ...(body.id !== undefined && { id: body.id }),
+    ...(parameters && { parameters }),
+    inputs,
+    ...(outputs && { outputs }),
+  };
+}
+
+/**
+ * Builds the OIP infer response: flat data, outputs filtered to (and ordered as) `meta.outputs`
+ * when the client named some.
+ */
+export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResponseMeta): OipInferResponse {
+  let selected = outputs;
+  if (meta.outputs) {
+    const byName = new Map(outputs.map((t) => [t.name, t]));
+    selected = meta.outputs.map((name) => {
+      const tensor = byName.get(name);
+      if (!tensor) throw new InvalidInputError(`unknown output '${name}'; the model's outputs are ${outputs.map((t) => `'${t.name}'`).join(', ')}`);
+      return tensor;
+    });
+  }
+  return {
+    model_name: meta.modelName,
+    ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),
+    id: meta.id,
+    ...(meta.parameters && { parameters: meta.parameters }),
+    outputs: selected.map((t) => ({ name: t.name, shape: [...t.shape], datatype: t.datatype, data: toFlatJson(t.datatype, t.data) })),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Opens ONNX Runtime sessions on the execution providers an environment asks for, falling back from
+ * CUDA to CPU when the environment allows it.
+ *
+ * What onnxruntime-node 1.30 does (checked): the npm package bundles CPU binaries only. The CUDA
+ * provider (`libonnxruntime_providers_cuda.so`) is downloaded at install time on linux/x64 when
+ * installed with `ONNXRUNTIME_NODE_INSTALL=cuda12` (or `--onnxruntime-node-install=cuda12`); without it,
+ * `InferenceSession.create(…, {executionProviders: ['cuda', 'cpu']})` does NOT fall back: it rejects
+ * with "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library" (and ORT logs an
+ * error line to stderr). So we check for the library first, and retry on CPU if CUDA still fails.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InferenceSession } from 'onnxruntime-node';
+
+/** The providers an environment may name (`executionProviders` in the Environments API). */
+export type ExecutionProviderName = 'cpu' | 'cuda';
+
+export const EXECUTION_PROVIDER_NAMES: readonly ExecutionProviderName[] = Object.freeze(['cpu', 'cuda']);
+
+/** Session settings of an environment. */
+export interface OrtSessionSettings {
+  /** In order of preference; default `['cpu']`. CPU listed after CUDA allows the fallback. */
+  executionProviders?: readonly ExecutionProviderName[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** An open session and the providers it really got. */
+export interface OpenedSession {
+  session: InferenceSession;
+  /** The providers the session was created with (CPU only after a fallback). */
+  executionProviders: ExecutionProviderName[];
+  /** Human sentences, e.g. why CUDA was skipped; empty when everything requested was used. */
+  warnings: string[];
+}
+
+/** CUDA was required (CPU not listed) but cannot be used on this host. */
+export class ExecutionProviderUnavailableError extends Error {
+  readonly code = 'ExecutionProviderUnavailable';
+  readonly status = 503;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExecutionProviderUnavailableError';
+  }
+}
+
+const CUDA_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
+  linux: 'libonnxruntime_providers_cuda.so',
+  win32: 'onnxruntime_providers_cuda.dll',
+};
+
+/** Whether onnxruntime-node's CUDA provider library is installed next to its native binding. */
+export function cudaProviderInstalled(): boolean {
+  const library = CUDA_LIBRARY[process.platform];
+  if (!library) return false;
+  const bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(join(bindingDir, library));
+}
+
+/** Checks a requested list: known names, no duplicates, at least one. */
+export function validateExecutionProviders(requested: readonly string[]): ExecutionProviderName[] {
+  if (requested.length === 0) throw new RangeError('executionProviders must name at least one provider');
+  const seen = new Set<string>();
+  for (const name of requested) {
+    if (!(EXECUTION_PROVIDER_NAMES as readonly string[]).includes(name)) {
+      throw new RangeError(`Unknown execution provider '${name}'; use one of ${EXECUTION_PROVIDER_NAMES.join(', ')}`);
+    }
+    if (seen.has(name)) throw new RangeError(`Execution provider '${name}' is listed twice`);
+    seen.add(name);
+  }
+  return [...requested] as ExecutionProviderName[];
+}
+
+function sessionOptions(settings: OrtSessionSettings, providers: readonly ExecutionProviderName[]): InferenceSession.SessionOptions {
+  const options: InferenceSession.SessionOptions = { executionProviders: providers };
+  if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
+  if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
+  if (settings.graphOptimizationLevel !== undefined) options.graphOptimizationLevel = settings.graphOptimizationLevel;
+  return options;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Creates a session on the requested providers. CUDA that is missing or fails falls back to CPU
+ * when CPU is in the list (with a warning); when it is not, throws `ExecutionProviderUnavailableError`.
+ * Errors about the model itself are rethrown as ONNX Runtime raised them.
+ *
+ * @example
+ * const { session, executionProviders, warnings } = await openOrtSession(bytes, { executionProviders: ['cuda', 'cpu'] });
+ */
+export async function openOrtSession(bytes: Uint8Array, settings: OrtSessionSettings = {}): Promise<OpenedSession> {
+  const requested = validateExecutionProviders(settings.executionProviders ?? ['cpu']);
+  const cpuAllowed = requested.includes('cpu');
+  const cpuOnly: ExecutionProviderName[] = ['cpu'];
+  if (!requested.includes('cuda')) {
+    return { session: await InferenceSession.create(bytes, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+  }
+  if (!cudaProviderInstalled()) {
+    const why = 'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on linux/x64)';
+    if (!cpuAllowed) throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
+    const session = await InferenceSession.create(bytes, sessionOptions(settings, cpuOnly));
+    return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: ${why}`] };
+  }
+  try {
+    return { session: await InferenceSession.create(bytes, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+  } catch (cudaError) {
+    // One failure cannot tell a bad model from a missing GPU or driver; a CPU attempt can.
+    const session = await InferenceSession.create(bytes, sessionOptions(settings, cpuOnly));
+    if (!cpuAllowed) {
+      await session.release();
+      throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback and failed: ${messageOf(cudaError)}`, { cause: cudaError });
+    }
+    return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: CUDA failed: ${messageOf(cudaError)}`] };
+  }
+}
