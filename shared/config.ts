@@ -23,8 +23,19 @@ export interface SibylConfig {
   maxTensorElements: number;
   /** Secret used to sign endpoint tokens (HS256); from Key Vault in Azure. */
   tokenSigningKey: string | undefined;
+  /**
+   * Secret from which the AES-256-GCM key that seals endpoint keys at rest is derived
+   * (`SIBYL_KEY_ENCRYPTION_KEY`); from Key Vault in Azure. Changing it makes stored endpoint keys unreadable.
+   */
+  keyEncryptionKey: string | undefined;
   /** Microsoft Entra ID settings for `aad` endpoints. */
   aad: { tenantId: string | undefined; audience: string | undefined; jwksUri: string | undefined; issuer: string | undefined };
+  /**
+   * The control-plane function key as the app itself may check it (`SIBYL_FUNCTION_KEY`): routes that
+   * take either a data-plane credential or the control-plane key (the token route) compare against it.
+   * In Azure Bicep sets the same value as a host key and as this setting (a Key Vault reference).
+   */
+  controlPlaneKey: string | undefined;
   /** Base URL of the scorer container (`container`/`gpu` deployments). */
   scorerUrl: string | undefined;
   scorerKey: string | undefined;
@@ -95,6 +106,8 @@ export function parseConfig(env: Env): SibylConfig {
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
     tokenSigningKey: env.SIBYL_TOKEN_SIGNING_KEY || undefined,
+    keyEncryptionKey: env.SIBYL_KEY_ENCRYPTION_KEY || undefined,
+    controlPlaneKey: env.SIBYL_FUNCTION_KEY || undefined,
     aad: {
       tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
       audience: env.SIBYL_AAD_AUDIENCE || undefined,
@@ -106,6 +119,9 @@ export function parseConfig(env: Env): SibylConfig {
   };
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');
+  }
+  if (config.keyEncryptionKey !== undefined && config.keyEncryptionKey.length < 32) {
+    problems.add('SIBYL_KEY_ENCRYPTION_KEY must be at least 32 characters.');
   }
   if (problems.list.length) {
     throw new SibylError('InternalError', `Sibyl's configuration is invalid: ${problems.list.join(' ')}`);

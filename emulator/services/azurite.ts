@@ -4,7 +4,12 @@
  * Why in-process rather than the `azurite` CLI as a child: nothing can be left running when the host
  * or Jest dies, start-up is only module loading (well under a second), and the real bound ports come
  * straight from the servers (port 0 works). The cost is that Azurite shares the host's event loop,
- * which is fine for development traffic.
+ * which is fine for development traffic. Azurite's telemetry is only switched on by its CLI entry
+ * (azurite.js calls AzuriteTelemetryClient.init); the server classes used here send nothing.
+ *
+ * Persisted mode: blob/queue contents are files written before the request completes, but Azurite
+ * saves its metadata (LokiJS) every 5 s and on stop, so a crash can lose the last seconds of
+ * changes. A clean stop loses nothing.
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';

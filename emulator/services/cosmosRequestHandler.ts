@@ -4,13 +4,16 @@
  * "the handler changed state" and "the client is told".
  *
  * Mirrors the package's own `generateRequestHandler` (lib/index.js, 1.0.1): same headers, same error
- * shape; differences: errors go to our logger instead of `console.error`, the `content-location` and
- * account locations use the real scheme (http), and `beforeRespond` runs before each response.
+ * shape; differences: errors go to our logger instead of `console.error`, `content-location` uses
+ * the real scheme (http), transactional batch / bulk go to cosmosBatchHandler.ts, and `beforeRespond`
+ * runs before each response.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Account from '@vercel/cosmosdb-server/lib/account';
 import routes from '@vercel/cosmosdb-server/lib/routes';
+import packageBatchHandler from '@vercel/cosmosdb-server/lib/handler/batch-documents';
+import batchDocuments from './cosmosBatchHandler';
 import type { ServiceLogger } from './serviceLogger';
 
 type RouteHandler = (account: Account, req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => unknown;
@@ -44,7 +47,9 @@ async function runRoute(options: CosmosRequestHandlerOptions, req: IncomingMessa
     res.statusCode = 400;
     return { message: 'no route' };
   }
-  const [params, handler] = route;
+  const [params, routeHandler] = route;
+  // Our batch handler replaces the package's (see cosmosBatchHandler.ts for what it fixes).
+  const handler = routeHandler === (packageBatchHandler as unknown) ? batchDocuments : routeHandler;
   let body: unknown;
   try {
     body = await handler(options.account, req, res, params);

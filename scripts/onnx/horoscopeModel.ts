@@ -15,7 +15,8 @@
  * Output `probabilities` FP32 `[-1, 4]`: independent chances (0–1, sigmoid, they do not sum to 1) of a
  * good day for `love`, `work`, `money`, `health`, in that order.
  *
- * Graph: features · (1/range) → Gemm(6→16) → Relu → Gemm(16→4) → Sigmoid, weights from seed 2024.
+ * Graph: (features − center) · (1/halfRange) → Gemm(6→16) → Relu → Gemm(16→4) → Sigmoid, weights
+ * from seed 2098 (picked because its answers spread around 0.5 for every outcome).
  *
  * @example
  * // born 14 March 1990, asked on Friday 24 May 2024
@@ -37,13 +38,15 @@ export const HOROSCOPE_FEATURES = Object.freeze([
 /** Names of the four `probabilities`, in order. */
 export const HOROSCOPE_OUTCOMES = Object.freeze(['love', 'work', 'money', 'health'] as const);
 
-/** What each feature is divided by before the first layer, so every column lands near [0, 1]. */
-export const HOROSCOPE_FEATURE_SCALE = Object.freeze([12, 31, 100, 12, 31, 7]);
+/** Middle of each feature's range; subtracted first so every column lands near [-1, 1]. */
+export const HOROSCOPE_FEATURE_CENTER = Object.freeze([6.5, 16, 75, 6.5, 16, 3]);
+/** Half of each feature's range; the centered features are multiplied by its inverse. */
+export const HOROSCOPE_FEATURE_HALF_RANGE = Object.freeze([5.5, 15, 75, 5.5, 15, 3]);
 
-const SEED = 2024;
+const SEED = 2098;
 const HIDDEN = 16;
 /** Stretches the random weights so answers spread over (0, 1) instead of hugging 0.5. */
-const WEIGHT_GAIN = 3;
+const WEIGHT_GAIN = 2;
 
 /** The layers baked into the horoscope model (exported so tests can recompute its answers). */
 export function horoscopeLayers(): DenseLayer[] {
@@ -57,8 +60,10 @@ export function horoscopeLayers(): DenseLayer[] {
 export function horoscopeModel(): Uint8Array {
   const builder = new GraphBuilder('horoscope')
     .input('features', 'FP32', ['batch', HOROSCOPE_FEATURES.length])
-    .initializer('feature_scale', new Float32Array(HOROSCOPE_FEATURE_SCALE.map((s) => 1 / s)), [6])
-    .node('Mul', ['features', 'feature_scale'], ['scaled']);
+    .initializer('feature_center', new Float32Array(HOROSCOPE_FEATURE_CENTER), [6])
+    .initializer('feature_inverse_half_range', new Float32Array(HOROSCOPE_FEATURE_HALF_RANGE.map((h) => 1 / h)), [6])
+    .node('Sub', ['features', 'feature_center'], ['centered'])
+    .node('Mul', ['centered', 'feature_inverse_half_range'], ['scaled']);
   const logits = addDenseLayers(builder, horoscopeLayers(), 'scaled');
   return builder
     .node('Sigmoid', [logits], ['probabilities'])

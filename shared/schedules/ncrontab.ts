@@ -4,7 +4,7 @@
  *
  * - Six fields `second minute hour day month day-of-week`, or five (`minute hour day month
  *   day-of-week`, seconds = 0) as the current host and Azure ML schedules accept.
- * - `*`, lists `a,b`, ranges `a-b`, steps `*​/n`, `a-b/n`, `a/n` (a to the field's maximum), month names
+ * - `*`, lists `a,b`, ranges `a-b`, steps `a-b/n`, `a/n` (a to the field's maximum) and `*` + `/n`, month names
  *   `Jan`–`Dec`, day names `Sun`–`Sat` (0 and 7 are Sunday), full names too, any case.
  * - Day-of-month AND day-of-week must both match (NCrontab), not classic cron's OR.
  * - A .NET TimeSpan (`[d.]hh:mm[:ss[.fffffff]]`, or whole days) is a constant interval: next = after + interval.
@@ -107,6 +107,7 @@ function parseField(text: string, field: string, spec: FieldSpec): boolean[] {
     throw new Error(`Invalid schedule '${text}': ${spec.name} field '${field}': ${why}.`);
   };
   const allowed: boolean[] = new Array<boolean>(spec.max + 1).fill(false);
+  const top = spec.name === 'day-of-week' ? 6 : spec.max; // 7 is only an alias of Sunday
   for (const item of field.split(',')) {
     if (item === '') fail('empty list item');
     const [range = '', step, extra] = item.split('/');
@@ -114,12 +115,12 @@ function parseField(text: string, field: string, spec: FieldSpec): boolean[] {
     const by = step === undefined ? 1 : /^\d+$/.test(step) && Number(step) > 0 ? Number(step) : fail(`step '${step}' must be a positive integer`);
     let from: number;
     let to: number;
-    if (range === '*') [from, to] = [spec.min, spec.name === 'day-of-week' ? 6 : spec.max];
+    if (range === '*') [from, to] = [spec.min, top];
     else {
       const [a = '', b, more] = range.split('-');
       if (more !== undefined) fail(`'${range}' is not a range`);
       from = parseValue(a, spec, fail);
-      to = b === undefined ? (step === undefined ? from : spec.max) : parseValue(b, spec, fail);
+      to = b === undefined ? (step === undefined ? from : top) : parseValue(b, spec, fail);
       if (spec.name === 'day-of-week' && b !== undefined && to === 0 && from > 0) to = 7; // Fri-Sun
       if (to < from) fail(`range ${a}-${b ?? ''} runs backwards`);
     }
@@ -151,14 +152,14 @@ function timeSpanSchedule(text: string, expression: string, timeZone: string): S
   }
   const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.floor(Number(`0.${fraction || '0'}`) * 1000);
   if (ms <= 0) throw new Error(`Invalid schedule '${text}': a TimeSpan interval must be longer than zero.`);
-  const next = (after: Date): Date => new Date(after.getTime() + ms);
+  const next = (after: Date): Date => new Date(validTime(after) + ms);
   return { kind: 'timespan', expression, timeZone, isInterval: true, next, occurrences: (from, to, max) => collect(next, from, to, max) };
 }
 
 function cronSchedule(text: string, expression: string, sets: boolean[][], timeZone: string, isInterval: boolean): Schedule {
   const [seconds, minutes, hours, days, months, weekdays] = sets as [boolean[], boolean[], boolean[], boolean[], boolean[], boolean[]];
   const nextWall = (after: number): number | undefined => {
-    let t = Math.floor(after / SECOND_MS) * SECOND_MS + SECOND_MS;
+    let t = floorSecond(after) + SECOND_MS;
     const lastYear = new Date(t).getUTCFullYear() + HORIZON_YEARS;
     for (;;) {
       const d = new Date(t);
@@ -173,21 +174,28 @@ function cronSchedule(text: string, expression: string, sets: boolean[][], timeZ
     }
   };
   const never = (): never => {
-    throw new Error(`Invalid schedule '${text}': it never occurs (day ${days.flatMap((on, i) => (on ? [i] : [])).join(',')} does not exist in the months given, or never falls on the days of week given).`);
+    throw new Error(`Invalid schedule '${text}': it never occurs (day, month and day-of-week must all match at once).`);
   };
   if (nextWall(Date.UTC(2000, 0, 1)) === undefined) never();
   const zone = timeZone === 'UTC' ? undefined : new ZoneClock(timeZone);
   const next = (after: Date): Date => {
-    const t = after.getTime();
+    const t = validTime(after);
     if (!zone) return new Date(nextWall(t) ?? never());
-    // No instant after t can show a wall clock earlier than t plus the smaller of the offsets around it.
-    let from = t + Math.min(zone.offsetAt(t), zone.offsetAt(t + 1.5 * DAY_MS));
+    let window = zone.window(t - DAY_MS, t + 2 * DAY_MS);
+    let maxOffset = Math.max(window.before, window.after);
+    let from = lowestWall(window, t);
+    let best: number | undefined;
     for (;;) {
       const wall = nextWall(from) ?? never();
-      const { instants, gapInstant } = zone.instantsOf(wall);
+      // Around a DST change a later wall time can be an earlier instant, so keep the earliest hit until no
+      // later wall can beat it: an instant is never earlier than its wall time minus the largest offset.
+      if (best !== undefined && wall - maxOffset >= best) return new Date(best);
+      if (!covers(window, wall)) window = zone.window(wall - 1.5 * DAY_MS, wall + 1.5 * DAY_MS);
+      maxOffset = Math.max(maxOffset, window.before, window.after);
+      const { instants, gapInstant } = instantsOf(window, wall);
       const candidates = gapInstant !== undefined ? [gapInstant] : isInterval ? instants : instants.slice(0, 1);
       const hit = candidates.find((x) => x > t);
-      if (hit !== undefined) return new Date(hit);
+      if (hit !== undefined && (best === undefined || hit < best)) best = hit;
       from = wall;
     }
   };
@@ -200,7 +208,44 @@ function collect(next: (after: Date) => Date, from: Date, to: Date, max = 10_000
   return out;
 }
 
-/** Wall-clock arithmetic in one IANA zone. A "wall" is the zone's local time written as if it were UTC. */
+/**
+ * The offsets in force over [from, to] (whole seconds): `before` until `change`, `after` from it on.
+ * Real zones change offset at most once in a few days, which is all a window spans.
+ */
+interface OffsetWindow {
+  from: number;
+  to: number;
+  before: number;
+  after: number;
+  change: number | undefined;
+}
+
+/**
+ * The wall clock to search from for instants after t: t's own, or lower when a "fall back" repeats the
+ * hour ahead, or when t lies within a gap's length after a "spring forward" (skipped times run late).
+ */
+function lowestWall(window: OffsetWindow, t: number): number {
+  const { before, after, change } = window;
+  if (change === undefined) return t + before;
+  if (after < before) return Math.min(t + (t < change ? before : after), Math.max(t, change - SECOND_MS) + after);
+  return t < change + (after - before) ? t + before : t + after;
+}
+
+function covers(window: OffsetWindow, wall: number): boolean {
+  return wall - Math.max(window.before, window.after) >= window.from && wall - Math.min(window.before, window.after) <= window.to;
+}
+
+/** The instants showing `wall`: one normally, two in a repeated hour, none in a skipped one. */
+function instantsOf(window: OffsetWindow, wall: number): { instants: number[]; gapInstant?: number } {
+  const early = wall - window.before;
+  if (window.change === undefined) return { instants: [early] };
+  const late = wall - window.after;
+  const instants = [early < window.change ? early : undefined, late >= window.change ? late : undefined].filter((x) => x !== undefined).sort((a, b) => a - b);
+  // A skipped wall time is read with the offset in force before the jump, as .NET does (02:30 → 03:30).
+  return instants.length > 0 ? { instants } : { instants, gapInstant: early };
+}
+
+/** Reads an IANA zone's UTC offsets through `Intl.DateTimeFormat`. */
 class ZoneClock {
   readonly #format: Intl.DateTimeFormat;
 
@@ -219,22 +264,33 @@ class ZoneClock {
 
   /** The zone's UTC offset (ms) at `instant`. */
   offsetAt(instant: number): number {
-    const whole = Math.floor(instant / SECOND_MS) * SECOND_MS;
-    return this.#wallOf(whole) - whole;
-  }
-
-  /** The instants showing `wall`: one normally, two in a repeated hour, none in a skipped one. */
-  instantsOf(wall: number): { instants: number[]; gapInstant?: number } {
-    const before = this.offsetAt(wall - 1.5 * DAY_MS);
-    const after = this.offsetAt(wall + 1.5 * DAY_MS);
-    const instants = [...new Set([wall - before, wall - after])].filter((x) => this.#wallOf(x) === wall).sort((a, b) => a - b);
-    // A skipped wall time is read with the offset in force before the jump, as .NET does (02:30 → 03:30).
-    return instants.length > 0 ? { instants } : { instants, gapInstant: wall - before };
-  }
-
-  #wallOf(instant: number): number {
+    const whole = floorSecond(instant);
+    const parts = this.#format.formatToParts(new Date(whole));
     const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const parts = this.#format.formatToParts(new Date(instant));
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - whole;
   }
+
+  /** The offsets over [from, to], with the instant of the change (to the second) found by bisection. */
+  window(fromInstant: number, toInstant: number): OffsetWindow {
+    const [from, to] = [floorSecond(fromInstant), floorSecond(toInstant)];
+    const [before, after] = [this.offsetAt(from), this.offsetAt(to)];
+    if (before === after) return { from, to, before, after, change: undefined };
+    let [lo, hi] = [from, to];
+    while (hi - lo > SECOND_MS) {
+      const mid = floorSecond((lo + hi) / 2);
+      if (this.offsetAt(mid) === before) lo = mid;
+      else hi = mid;
+    }
+    return { from, to, before, after, change: hi };
+  }
+}
+
+function validTime(date: Date): number {
+  const t = date.getTime();
+  if (Number.isNaN(t)) throw new Error('A schedule occurrence was asked for after an invalid Date.');
+  return t;
+}
+
+function floorSecond(ms: number): number {
+  return Math.floor(ms / SECOND_MS) * SECOND_MS;
 }

@@ -137,6 +137,11 @@ export interface TensorSpec {
   name: string;
   datatype: OipDatatype;
   shape: number[];
+  /**
+   * Set (to `true`) only when the model declares no shape at all, so any rank is accepted; `shape` is
+   * then `[]`. Absent for every tensor of known rank, scalars (`shape: []`) included.
+   */
+  unknownRank?: true;
 }
 
 export interface ModelSignature {

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
+import { SibylError } from '../errors';
 
 /** The providers an environment may name (`executionProviders` in the Environments API). */
 export type ExecutionProviderName = 'cpu' | 'cuda';
@@ -25,6 +26,11 @@ export interface OrtSessionSettings {
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * ORT's own stderr logging, 0 = verbose … 4 = fatal. Default 4: every failure already reaches the
+   * caller as an exception carrying ORT's message, so its red stderr lines would only be noise.
+   */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 /** An open session and the providers it really got. */
@@ -36,13 +42,12 @@ export interface OpenedSession {
   warnings: string[];
 }
 
-/** CUDA was required (CPU not listed) but cannot be used on this host. */
-export class ExecutionProviderUnavailableError extends Error {
-  readonly code = 'ExecutionProviderUnavailable';
-  readonly status = 503;
+/** CUDA was required (CPU not listed) but cannot be used on this host. Code `ServiceUnavailable` (503). */
+export class ExecutionProviderUnavailableError extends SibylError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('ServiceUnavailable', message);
     this.name = 'ExecutionProviderUnavailableError';
+    if (options && 'cause' in options) this.cause = options.cause;
   }
 }
 
@@ -74,7 +79,7 @@ export function validateExecutionProviders(requested: readonly string[]): Execut
 }
 
 function sessionOptions(settings: OrtSessionSettings, providers: readonly ExecutionProviderName[]): InferenceSession.SessionOptions {
-  const options: InferenceSession.SessionOptions = { executionProviders: providers };
+  const options: InferenceSession.SessionOptions = { executionProviders: providers, logSeverityLevel: settings.logSeverityLevel ?? 4 };
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
   if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
   if (settings.graphOptimizationLevel !== undefined) options.graphOptimizationLevel = settings.graphOptimizationLevel;

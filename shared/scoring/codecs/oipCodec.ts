@@ -125,6 +125,11 @@ export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}):
   if (!Array.isArray(body.inputs)) throw new InvalidInputError('"inputs" must be an array of {name, shape, datatype, data}');
   const budget = new ElementBudget(options);
   const headers = body.inputs.map((raw, i) => parseInputHeader(raw, i, budget));
+  const names = new Set<string>();
+  for (const { name } of headers) {
+    if (names.has(name)) throw new InvalidInputError(`input '${name}' is given more than once`);
+    names.add(name);
+  }
   const outputs = parseOutputs(body.outputs);
   if (options.signature) {
     checkInputs(headers, options.signature);

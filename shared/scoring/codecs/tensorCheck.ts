@@ -4,10 +4,13 @@
  * 413 without touching memory; every other mismatch is a 400 naming the input and the expectation.
  */
 import type { ModelSignature, NamedTensor, OipDatatype, TensorSpec } from '../datatypes';
-import { InvalidInputError, PayloadTooLargeError, ShapeMismatchError } from '../scoringErrors';
+import { DatatypeMismatchError, InvalidInputError, PayloadTooLargeError, ShapeMismatchError } from '../scoringErrors';
 
 /** Default cap on the elements of one request, all inputs together (64 Mi). */
 export const DEFAULT_MAX_ELEMENTS = 64 * 1024 * 1024;
+
+/** Highest tensor rank the codecs accept (deeper nesting would only exhaust the stack). */
+export const MAX_RANK = 32;
 
 /** Limits applied while decoding a request. */
 export interface TensorLimits {
@@ -36,6 +39,7 @@ export function formatShape(shape: readonly unknown[]): string {
  */
 export function checkShape(shape: unknown, where: string, maxElements = DEFAULT_MAX_ELEMENTS): number {
   if (!Array.isArray(shape)) throw new InvalidInputError(`${where}: "shape" must be an array of non-negative integers`);
+  if (shape.length > MAX_RANK) throw new InvalidInputError(`${where}: shape has ${shape.length} dimensions; at most ${MAX_RANK} are supported`);
   let zero = false;
   for (const dim of shape as unknown[]) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
@@ -52,7 +56,6 @@ export function checkShape(shape: unknown, where: string, maxElements = DEFAULT_
     if (count > maxElements) {
       throw new PayloadTooLargeError(
         `${where}: shape ${formatShape(shape as unknown[])} declares more than the ${maxElements} elements allowed per request`,
-        [{ maxElements }],
       );
     }
   }
@@ -79,34 +82,28 @@ export class ElementBudget {
     if (this.used > this.max) {
       throw new PayloadTooLargeError(
         `${where}: the request declares ${this.used} elements in all, more than the ${this.max} allowed per request`,
-        [{ maxElements: this.max }],
       );
     }
     return count;
   }
 }
 
-/** Checks one tensor's datatype, rank and fixed dimensions against its spec. */
+/** Checks one tensor's datatype, rank and fixed dimensions against its spec (any rank when `unknownRank`). */
 export function checkAgainstSpec(spec: TensorSpec, tensor: TensorHeader): void {
   const where = `input '${spec.name}'`;
   if (tensor.datatype !== spec.datatype) {
-    throw new InvalidInputError(`${where} has datatype ${tensor.datatype}; the model expects ${spec.datatype}`, [
-      { input: spec.name, expected: spec.datatype, actual: tensor.datatype },
-    ]);
+    throw new DatatypeMismatchError(`${where} has datatype ${tensor.datatype}; the model expects ${spec.datatype}`);
   }
+  if (spec.unknownRank) return;
   const expected = formatShape(spec.shape);
   if (tensor.shape.length !== spec.shape.length) {
     throw new ShapeMismatchError(
       `${where} has shape ${formatShape(tensor.shape)} (rank ${tensor.shape.length}); the model expects rank ${spec.shape.length}, shape ${expected} (-1 = any size)`,
-      [{ input: spec.name, expected: spec.shape, actual: tensor.shape }],
     );
   }
   spec.shape.forEach((dim, i) => {
     if (dim >= 0 && tensor.shape[i] !== dim) {
-      throw new ShapeMismatchError(
-        `${where} has shape ${formatShape(tensor.shape)}; dimension ${i} must be ${dim} (model shape ${expected}, -1 = any size)`,
-        [{ input: spec.name, expected: spec.shape, actual: tensor.shape }],
-      );
+      throw new ShapeMismatchError(`${where} has shape ${formatShape(tensor.shape)}; dimension ${i} must be ${dim} (model shape ${expected}, -1 = any size)`);
     }
   });
 }
@@ -158,5 +155,5 @@ export function checkOutputNames(names: readonly string[], signature: ModelSigna
 /** `'a' (FP32 [-1,4]), 'b' (INT64 [-1])` */
 export function describeSpecs(specs: readonly TensorSpec[]): string {
   if (specs.length === 0) return '(none)';
-  return specs.map((s) => `'${s.name}' (${s.datatype} ${formatShape(s.shape)})`).join(', ');
+  return specs.map((s) => `'${s.name}' (${s.datatype} ${s.unknownRank ? 'any shape' : formatShape(s.shape)})`).join(', ');
 }

@@ -6,10 +6,7 @@
 import { allocate, type OipDatatype, type TensorData } from '../datatypes';
 import { InvalidInputError, ShapeMismatchError } from '../scoringErrors';
 import { elementReader, elementWriter, type ElementWriter, type JsonScalar, type WriterOptions } from './elementCodec';
-import { formatShape } from './tensorCheck';
-
-/** Deepest nesting the codecs follow; deeper data is refused. */
-export const MAX_RANK = 32;
+import { MAX_RANK, formatShape } from './tensorCheck';
 
 /** A nested JSON array (or a scalar, for rank 0). */
 export type NestedJson = JsonScalar | NestedJson[];
@@ -31,9 +28,9 @@ function preview(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Throws a clear error when a writer refused element `index`. */
-function refuse(where: string, index: number, value: unknown, reason: string): never {
-  throw new InvalidInputError(`${where}: element ${index} (${preview(value)}): ${reason}`);
+/** Throws the 400 for a value a writer refused; `label` locates it ("element 5", "row 2, column 'age'"). */
+export function refuseElement(where: string, label: string, value: unknown, reason: string): never {
+  throw new InvalidInputError(`${where}: ${label} (${preview(value)}): ${reason}`);
 }
 
 /** Throws unless `value` is nested arrays of exactly `shape` (leaves are checked while filling). */
@@ -62,7 +59,7 @@ export function checkNested(value: unknown, shape: readonly number[], where: str
 export function fillNested(value: unknown, rank: number, write: ElementWriter, offset: number, where: string): number {
   if (rank === 0) {
     const reason = write(offset, value);
-    if (reason !== undefined) refuse(where, offset, value, reason);
+    if (reason !== undefined) refuseElement(where, `element ${offset}`, value, reason);
     return offset + 1;
   }
   const node = value as unknown[];
@@ -70,7 +67,7 @@ export function fillNested(value: unknown, rank: number, write: ElementWriter, o
   if (rank === 1) {
     for (let i = 0; i < node.length; i++, next++) {
       const reason = write(next, node[i]);
-      if (reason !== undefined) refuse(where, next, node[i], reason);
+      if (reason !== undefined) refuseElement(where, `element ${next}`, node[i], reason);
     }
     return next;
   }

@@ -1,0 +1,260 @@
+/**
+ * The replay engine proper (contract §3.7): per instance, serialized episodes that pick a batch from
+ * the inbox, run the orchestrator, plan, persist the episode record, and only then start the work it
+ * scheduled. Every state change is applied in memory synchronously with queueing its journal record,
+ * so the journal's order is the order of events; side effects wait until the record is durable.
+ */
+import { EventEmitter } from 'node:events';
+import { selectBatch } from './batchSelector';
+import { planControl, planEpisode } from './episodePlanner';
+import { runOrchestrator } from './episodeRunner';
+import { applyRecord, executionFromStart } from './executionState';
+import type { EpisodeRecord, ExecState, InboxItem, ParentLink } from './executionState';
+import { EventType, completedTaskId, isControlEvent, isTerminal } from './historyEvents';
+import type { HistoryEvent } from './historyEvents';
+import type { TimerSettings } from './idAllocation';
+import { InstanceStore, summaryOf } from './instanceStore';
+import type { InstanceSummary } from './instanceStore';
+import type { Journal } from './journal';
+import { Semaphore } from './semaphore';
+import { makeStartRecord } from './startRecord';
+import type { StartArgs } from './startRecord';
+import { TaskDispatcher, parentCompletionEvent } from './taskDispatcher';
+import type { DispatchHost } from './taskDispatcher';
+import { findDurableFunction, missingFunctionMessage } from './functionLookup';
+
+export type DurableLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+/** One instance as the host holds it: live state, or only the summary once it is terminal. */
+export interface Instance {
+  id: string;
+  journal: Journal;
+  state: ExecState | undefined;
+  summary: InstanceSummary | undefined;
+  looping: boolean;
+  /** Task ids of the current execution already handed to the dispatcher. */
+  dispatched: Set<number>;
+  /** Last OrchestratorStarted time, kept across executions so the clock never goes back. */
+  lastTs: number;
+}
+
+export type DeliverResult = 'accepted' | 'missing' | 'gone' | 'duplicate' | 'failed';
+
+/** Errors callers map to HTTP statuses (`status`). */
+export class DurableRequestError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 410 | 412,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DurableRequestError';
+  }
+}
+
+export interface HostOptions {
+  store: InstanceStore;
+  dispatcherFor: (host: DispatchHost) => TaskDispatcher;
+  orchestrationLimit: number;
+  timers: TimerSettings;
+  orchestratorTimeoutMs?: number;
+  log: DurableLog;
+}
+
+export class InstanceHost extends EventEmitter implements DispatchHost {
+  readonly instances = new Map<string, Instance>();
+  readonly dispatcher: TaskDispatcher;
+  readonly loops = new Set<Promise<void>>();
+  private readonly slots: Semaphore;
+  private readonly creating = new Set<string>();
+  stopped = false;
+
+  constructor(private readonly options: HostOptions) {
+    super();
+    this.dispatcher = options.dispatcherFor(this);
+    this.slots = new Semaphore(options.orchestrationLimit);
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.options.log(level, message);
+  }
+
+  find(instanceId: string): InstanceSummary | undefined {
+    const inst = this.instances.get(instanceId);
+    return inst ? view(inst) : undefined;
+  }
+
+  isOpen(instanceId: string, executionId: string, taskId: number): boolean {
+    const state = this.instances.get(instanceId)?.state;
+    return state !== undefined && state.executionId === executionId && state.tasks.has(taskId) && !state.closed.has(taskId);
+  }
+
+  /** Creates (or replaces a terminal) instance; rejects with 400/409 `DurableRequestError`s. */
+  async createInstance(args: StartArgs): Promise<string> {
+    if (this.stopped) throw new Error('The durable engine is stopped.');
+    if (!findDurableFunction(args.name, 'orchestrationTrigger')) throw new DurableRequestError(400, missingFunctionMessage(args.name, 'orchestrationTrigger'));
+    const existing = this.instances.get(args.instanceId);
+    if (this.creating.has(args.instanceId) || (existing && !isTerminal(view(existing).status))) {
+      throw new DurableRequestError(409, `An instance with ID '${args.instanceId}' already exists.`);
+    }
+    this.creating.add(args.instanceId);
+    try {
+      const start = makeStartRecord(args);
+      const inst = existing ?? this.adopt(args.instanceId);
+      await this.options.store.create(inst.journal, start);
+      inst.state = executionFromStart(start);
+      inst.summary = undefined;
+      inst.dispatched.clear();
+      this.instances.set(args.instanceId, inst);
+      this.log('info', `Orchestration '${args.name}' instance '${args.instanceId}' created.`);
+      this.kick(inst);
+      return args.instanceId;
+    } finally {
+      this.creating.delete(args.instanceId);
+    }
+  }
+
+  /** A runtime record for an instance loaded or created by this host. */
+  adopt(instanceId: string): Instance {
+    return { id: instanceId, journal: this.options.store.openJournal(instanceId), state: undefined, summary: undefined, looping: false, dispatched: new Set(), lastTs: 0 };
+  }
+
+  /** Persists an inbox event for the current (or given) execution, then wakes the instance. */
+  async deliver(instanceId: string, executionId: string | undefined, event: HistoryEvent): Promise<DeliverResult> {
+    const inst = this.instances.get(instanceId);
+    if (!inst) return 'missing';
+    const state = inst.state;
+    if (!state || isTerminal(state.status) || (executionId !== undefined && state.executionId !== executionId)) return 'gone';
+    const taskId = completedTaskId(event);
+    if (taskId !== undefined && (!state.tasks.has(taskId) || state.closed.has(taskId))) return 'duplicate';
+    const record = { k: 'in' as const, seq: state.nextSeq, e: event };
+    applyRecord(state, record);
+    try {
+      await inst.journal.append(record);
+    } catch (error) {
+      this.log('warn', `Could not persist an event for '${instanceId}': ${String(error)}`);
+      return 'failed';
+    }
+    this.kick(inst);
+    return 'accepted';
+  }
+
+  /** Starts the instance's episode loop when it has something to deliver. */
+  kick(inst: Instance): void {
+    if (this.stopped || inst.looping || !inst.state || !hasDeliverable(inst.state)) return;
+    inst.looping = true;
+    const loop = this.runLoop(inst);
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
+  }
+
+  /** Re-dispatches every open task of a loaded execution (after start or restart). */
+  resume(inst: Instance): void {
+    const state = inst.state;
+    if (!state) return;
+    for (const task of state.tasks.values()) {
+      if (state.closed.has(task.id) || inst.dispatched.has(task.id)) continue;
+      inst.dispatched.add(task.id);
+      this.dispatcher.dispatch(state, task);
+    }
+    this.kick(inst);
+  }
+
+  private async runLoop(inst: Instance): Promise<void> {
+    const release = await this.slots.acquire();
+    let failed = false;
+    try {
+      while (release && !this.stopped && inst.state && hasDeliverable(inst.state)) await this.runEpisode(inst, inst.state);
+    } catch (error) {
+      failed = true;
+      this.log('error', `Episode of '${inst.id}' failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      release?.();
+      inst.looping = false;
+    }
+    // Events that arrived as the loop ended; after a host fault, wait for the next delivery.
+    if (!failed) this.kick(inst);
+  }
+
+  private async runEpisode(inst: Instance, state: ExecState): Promise<void> {
+    const tsMs = Math.max(Date.now(), inst.lastTs + 1);
+    const ts = new Date(tsMs).toISOString();
+    const batch = selectBatch(state, ts);
+    if (!batch) return;
+    if (batch.kind === 'control') return this.commit(inst, state, planControl(state, batch.item, new Date().toISOString()));
+    const outcome = await runOrchestrator(state, batch.items, ts, this.options.timers, this.options.orchestratorTimeoutMs);
+    // Nothing of an episode is kept unless committed; after stop() it re-runs on the next start.
+    if (this.stopped || inst.state !== state) return;
+    inst.lastTs = tsMs;
+    const plan = planEpisode({ state, batch: batch.items, ts, outcome, timers: this.options.timers });
+    if (plan.kind === 'record') return this.commit(inst, state, plan.record);
+    await this.continueAsNew(inst, state, plan.input, batch.items);
+  }
+
+  private async commit(inst: Instance, state: ExecState, record: EpisodeRecord): Promise<void> {
+    applyRecord(state, record);
+    await inst.journal.append(record);
+    if (isTerminal(record.status)) return this.finish(inst, state);
+    for (const task of record.tasks) {
+      if (!state.tasks.has(task.id)) continue;
+      if (task.canceled) this.dispatcher.timers.disarm(inst.id, task.id);
+      else if (!inst.dispatched.has(task.id)) {
+        inst.dispatched.add(task.id);
+        this.dispatcher.dispatch(state, task);
+      }
+    }
+  }
+
+  private async continueAsNew(inst: Instance, state: ExecState, inputJson: string | null, batch: readonly InboxItem[]): Promise<void> {
+    const consumed = new Set(batch.map((b) => b.seq));
+    // Raised events that arrived after this episode started belong to the next execution.
+    const carry = state.inbox.filter((i) => !consumed.has(i.seq) && i.e.EventType === EventType.EventRaised).map((i) => i.e);
+    const start = makeStartRecord({
+      instanceId: state.instanceId,
+      name: state.name,
+      inputJson,
+      parent: state.parent,
+      version: state.version,
+      generation: state.generation + 1,
+      createdTime: state.createdTime,
+      carry,
+    });
+    this.dispatcher.timers.disarmInstance(inst.id);
+    inst.state = executionFromStart(start);
+    inst.dispatched.clear();
+    // Queued in the same tick as the switch, so events for the new execution land after it.
+    await inst.journal.replace([start]);
+    this.log('info', `Instance '${inst.id}' continued as new (generation ${start.generation}).`);
+  }
+
+  private async finish(inst: Instance, state: ExecState): Promise<void> {
+    this.dispatcher.timers.disarmInstance(inst.id);
+    const summary = summaryOf(state);
+    inst.summary = summary;
+    inst.state = undefined;
+    inst.dispatched.clear();
+    try {
+      await this.options.store.writeSummary(summary);
+    } catch (error) {
+      this.log('warn', `Could not write the status of '${inst.id}': ${String(error)}`);
+    }
+    this.log('info', `Instance '${inst.id}' ${summary.status}.`);
+    if (summary.parent) this.notifyParent(summary, summary.parent);
+    this.emit('terminal', summary);
+  }
+
+  private notifyParent(child: InstanceSummary, parent: ParentLink): void {
+    void this.deliver(parent.instanceId, parent.executionId, parentCompletionEvent(child, parent.taskId));
+  }
+}
+
+/** The summary of an instance, live or terminal. */
+export function view(inst: Instance): InstanceSummary {
+  if (inst.state) return summaryOf(inst.state);
+  if (!inst.summary) throw new Error(`Instance '${inst.id}' has no state.`);
+  return inst.summary;
+}
+
+function hasDeliverable(state: ExecState): boolean {
+  if (isTerminal(state.status) || state.inbox.length === 0) return false;
+  return state.status !== 'Suspended' || state.inbox.some((i) => isControlEvent(i.e));
+}

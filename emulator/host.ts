@@ -1,0 +1,118 @@
+/**
+ * Composes the local host: embedded services, the app, the Durable engine, timers, the blob
+ * listener and the HTTP front door; and stops them in reverse order.
+ */
+import * as fs from 'node:fs';
+import { loadApp, terminateApp } from './appLoader';
+import { renderBanner } from './banner';
+import { state } from './core/functionsCore';
+import { describeFunctions, type BlobFunction, type HttpFunction, type TimerFunction } from './functionCatalog';
+import { freePort } from './freePort';
+import { FrontDoor } from './http/frontDoor';
+import { loadHostKeys, type HostKeys } from './http/hostKeys';
+import type { HostLogger } from './hostLogger';
+import type { HostSettings } from './hostSettings';
+import { setInvocationLogSink } from './invoker';
+import { startEmbeddedServices } from './services/embeddedServices';
+import { adminHandler } from './adminRoutes';
+import { startTriggers } from './triggers';
+
+export interface RunningHost {
+  baseUrl: string;
+  port: number;
+  keys: HostKeys;
+  stop(): Promise<void>;
+}
+
+type Stopper = { name: string; stop: () => Promise<void> };
+
+export async function startHost(settings: HostSettings, log: HostLogger): Promise<RunningHost> {
+  const started = performance.now();
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const stoppers: Stopper[] = [];
+  const stopAll = async () => {
+    for (const s of stoppers.reverse()) {
+      try {
+        await s.stop();
+      } catch (error) {
+        log.warn(`Stopping ${s.name} failed: ${(error as Error).message}`);
+      }
+    }
+  };
+  try {
+    const services = await startEmbeddedServices({
+      dataDir: settings.dataDir,
+      inMemory: false,
+      externalStorage: settings.externalStorage,
+      externalCosmos: settings.externalCosmos,
+      log,
+    });
+    stoppers.push({ name: 'embedded services', stop: () => services.stop() });
+    if (services.storage) process.env.AzureWebJobsStorage = services.storage.connectionString;
+    if (services.cosmos) {
+      process.env.COSMOS_ENDPOINT = services.cosmos.endpoint;
+      process.env.COSMOS_KEY = services.cosmos.key;
+    }
+    const port = settings.port === 0 ? await freePort() : settings.port;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    // What the app and durable-functions expect to find, as under the real host (contract §2.2).
+    process.env.FUNCTIONS_WORKER_RUNTIME = 'node';
+    process.env.AzureWebJobsScriptRoot = settings.appDir;
+    process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
+    process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
+    const keys = loadHostKeys(settings.dataDir, { functionKey: settings.functionKey, masterKey: settings.masterKey });
+
+    setInvocationLogSink(({ functionName, invocationId, level, category, message }) => {
+      if (category === 'system' && (level === 'debug' || level === 'trace' || level === 'information')) return log.debug(`[${functionName}] ${message}`);
+      const line = `[${functionName}] ${message}`;
+      if (level === 'error' || level === 'critical') log.error(`${line} (invocation ${invocationId})`);
+      else if (level === 'warning') log.warn(line);
+      else if (level === 'debug' || level === 'trace') log.debug(line);
+      else log.info(line);
+    });
+    state.logSink = ({ level, message }) => (level === 'error' || level === 'critical' ? log.error(message) : log.debug(message));
+
+    const app = await loadApp(settings.appDir);
+    stoppers.push({ name: 'the app', stop: () => terminateApp() });
+    if (state.programmingModels.length > 1) log.warn(`Several copies of @azure/functions registered; using ${state.programmingModels.at(-1)}.`);
+    const functions = describeFunctions();
+    const triggers = await startTriggers({ settings, functions, baseUrl, log });
+    stoppers.push({ name: 'triggers', stop: () => triggers.stop() });
+
+    const door = new FrontDoor({
+      functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
+      routePrefix: settings.routePrefix,
+      keys,
+      authEnabled: settings.authEnabled,
+      maxBodyBytes: settings.maxBodyBytes,
+      functionTimeoutMs: settings.functionTimeoutMs,
+      log,
+      durable: triggers.durable,
+      admin: adminHandler({ functions, timers: triggers.timers, startedAt: new Date() }),
+    });
+    await door.listen(port);
+    stoppers.push({ name: 'the HTTP server', stop: () => door.close() });
+    log.info(
+      renderBanner({
+        baseUrl,
+        functionKey: keys.functionKey,
+        authEnabled: settings.authEnabled,
+        dataDir: settings.dataDir,
+        functions,
+        routePrefix: settings.routePrefix,
+        services: [
+          services.storage ? `Azurite ${services.storage.blobEndpoint}` : 'storage: AzureWebJobsStorage (external)',
+          services.cosmos ? `Cosmos ${services.cosmos.endpoint}` : `Cosmos ${process.env.COSMOS_ENDPOINT ?? ''} (external)`,
+        ],
+        tryIt: undefined,
+      }),
+    );
+    log.info(`Ready in ${Math.round(performance.now() - started)} ms (${app.entryFiles.length} entry files, ${functions.length} functions).`);
+    return { baseUrl, port, keys, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+export type { BlobFunction, TimerFunction };

@@ -1,0 +1,87 @@
+/**
+ * The non-HTTP triggers of the app: the Durable engine (orchestrations, activities, client
+ * binding), timers and blob triggers. Started after the app is loaded; stopped before it.
+ */
+import type { CoreLogLevel } from './core/rpcTypes';
+import { DurableEngine, durableClientInputData } from './durable';
+import type { FunctionDescriptor } from './functionCatalog';
+import type { ReservedAnswer, ReservedRequest } from './http/frontDoor';
+import type { HostLogger } from './hostLogger';
+import type { HostSettings } from './hostSettings';
+import { BlobListener } from './blob/blobListener';
+import { TimerScheduler } from './timer/timerScheduler';
+import type { RpcTypedData } from './core/rpcTypes';
+
+export interface Triggers {
+  durable: { handle(req: ReservedRequest): Promise<ReservedAnswer>; clientInputData(): RpcTypedData } | undefined;
+  timers: { fireNow(name: string): Promise<void> };
+  stop(): Promise<void>;
+}
+
+function levelLogger(log: HostLogger): (level: CoreLogLevel, message: string) => void {
+  return (level, message) => {
+    if (level === 'error' || level === 'critical') log.error(message);
+    else if (level === 'warning') log.warn(message);
+    else if (level === 'information') log.info(message);
+    else log.debug(message);
+  };
+}
+
+export async function startTriggers(options: { settings: HostSettings; functions: FunctionDescriptor[]; baseUrl: string; log: HostLogger }): Promise<Triggers> {
+  const { settings, functions, baseUrl, log } = options;
+  const byLevel = levelLogger(log);
+  const hasDurable = functions.some((f) => f.kind === 'orchestration' || f.kind === 'activity');
+  const engine = hasDurable
+    ? new DurableEngine({
+        dataDir: settings.dataDir,
+        hubName: settings.hubName,
+        maxConcurrentActivities: settings.maxConcurrentActivities,
+        maxConcurrentOrchestrations: settings.maxConcurrentOrchestrations,
+        functionTimeoutMs: settings.functionTimeoutMs,
+        log: (level, message) => log[level](message),
+      })
+    : undefined;
+  await engine?.start();
+  const clientData = durableClientInputData(baseUrl, settings.hubName);
+
+  const timers = new TimerScheduler({
+    dataDir: settings.dataDir,
+    log: byLevel,
+    timeZone: process.env.WEBSITE_TIME_ZONE || process.env.TZ || undefined,
+    resolveSetting: (name) => process.env[name],
+    functionTimeoutMs: settings.functionTimeoutMs,
+  });
+  await timers.start();
+
+  const hasBlob = functions.some((f) => f.kind === 'blob');
+  const blobs = hasBlob
+    ? new BlobListener({
+        log: byLevel,
+        resolveConnection: (name) => {
+          const value = process.env[name] ?? process.env[`AzureWebJobs${name}`];
+          if (!value) throw new Error(`The blob trigger's connection setting '${name}' is not set.`);
+          return value;
+        },
+        pollIntervalMs: settings.blobPollIntervalMs,
+        functionTimeoutMs: settings.functionTimeoutMs,
+      })
+    : undefined;
+  blobs?.start();
+
+  return {
+    durable: engine && {
+      handle: (req) => engine.handleManagementRequest(req),
+      clientInputData: () => clientData,
+    },
+    timers: {
+      fireNow: async (name) => {
+        await timers.fireNow(name);
+      },
+    },
+    stop: async () => {
+      await blobs?.stop();
+      await timers.stop();
+      await engine?.stop();
+    },
+  };
+}

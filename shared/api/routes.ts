@@ -1,0 +1,27 @@
+/**
+ * Every route of the HTTP API (see `shared/API.md`), in one table: the OpenAPI document is built from
+ * it and each function registers its handler against its `operationId`.
+ *
+ * @example
+ *   const route = routeById('getEndpoint');
+ *   app.http(route.operationId, { route: functionRoute(route), methods: [route.method], authLevel: authLevelOf(route), handler });
+ */
+import type { RouteSpec } from './routeSpec';
+import { ENDPOINT_ROUTES } from './routeTable/endpoints';
+import { JOB_ROUTES } from './routeTable/jobs';
+import { MODEL_ROUTES } from './routeTable/models';
+import { SCORING_ROUTES } from './routeTable/scoring';
+import { SERVICE_ROUTES } from './routeTable/service';
+
+export { authLevelOf, errors, functionRoute, type HttpMethod, type RequestSpec, type ResponseSpec, type RouteSpec, type SecurityKind } from './routeSpec';
+
+export const ROUTES: readonly RouteSpec[] = Object.freeze([...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...SERVICE_ROUTES]);
+
+const byId = new Map(ROUTES.map((route) => [route.operationId, route]));
+
+/** The route with this `operationId`; throws for an unknown id (a programming error, caught by tests). */
+export function routeById(operationId: string): RouteSpec {
+  const route = byId.get(operationId);
+  if (!route) throw new Error(`No route has operationId '${operationId}'.`);
+  return route;
+}

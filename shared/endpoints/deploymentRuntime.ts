@@ -1,0 +1,130 @@
+/**
+ * Deployments loaded in this instance: the model session (warmed), its dynamic batcher, the
+ * concurrency cap and the request timeout. Cached per deployment and bounded; a changed
+ * deployment (new `updatedAt`) is reloaded, a deleted one released.
+ */
+import { SibylError } from '../errors';
+import { resolveEnvironment, type Environment } from '../registry/environments';
+import { downloadModelBlob } from '../registry/modelBlobs';
+import { readVersionDoc } from '../registry/modelRegistry';
+import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
+import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
+import { ModelSession } from '../scoring/modelSession';
+import { SessionCache } from '../scoring/sessionCache';
+import type { DeploymentDoc } from './endpointDocuments';
+import { recordBatch } from './metrics/metricsRecorder';
+
+export const DEFAULTS = { maxBatchSize: 64, maxQueueDelayMs: 0, maxConcurrentRequestsPerInstance: 128, requestTimeoutMs: 5000 } as const;
+
+export class LoadedDeployment {
+  #inFlight = 0;
+
+  constructor(
+    readonly doc: DeploymentDoc,
+    readonly environment: Environment,
+    readonly session: ModelSession,
+    readonly batcher: DynamicBatcher | undefined,
+  ) {}
+
+  get signature(): ModelSignature {
+    return this.session.signature;
+  }
+
+  get ready(): boolean {
+    return this.session.ready;
+  }
+
+  /**
+   * Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408).
+   * `outputs` filters what comes back.
+   */
+  async score(feeds: NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
+    const cap = this.doc.instance.maxConcurrentRequestsPerInstance ?? DEFAULTS.maxConcurrentRequestsPerInstance;
+    if (this.#inFlight >= cap) {
+      throw new SibylError('TooManyRequests', `Deployment '${this.doc.name}' is at its limit of ${cap} concurrent requests per instance; retry shortly.`, undefined, { 'Retry-After': '1' });
+    }
+    this.#inFlight++;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const work = this.batcher ? this.batcher.submit(feeds) : this.runDirect(feeds);
+      const timeoutMs = this.doc.requestTimeoutMs;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`)), timeoutMs);
+      });
+      work.catch(() => undefined);
+      const outputs = await Promise.race([work, timeout]);
+      return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight--;
+    }
+  }
+
+  private async runDirect(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+    const outputs = await this.session.run(feeds);
+    recordBatch(this.doc.endpoint, this.doc.name, feeds[0]?.shape[0] ?? 1);
+    return outputs;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+const cache = new SessionCache<LoadedDeployment>({ maxEntries: 16 });
+const cacheKey = (doc: DeploymentDoc) => `${doc.endpoint}/${doc.name}`;
+
+async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
+  const environment = await resolveEnvironment(doc.environment);
+  const version = await readVersionDoc(doc.modelName, doc.modelVersion);
+  const bytes = await downloadModelBlob(version.blobPath);
+  const session = await ModelSession.load(bytes, {
+    executionProviders: environment.executionProviders,
+    intraOpNumThreads: environment.intraOpNumThreads,
+    interOpNumThreads: environment.interOpNumThreads,
+    graphOptimizationLevel: environment.graphOptimizationLevel,
+  });
+  try {
+    await session.warm();
+  } catch (error) {
+    await session.release();
+    throw new SibylError('InvalidModel', `Model ${doc.modelName}:${doc.modelVersion} failed its warm-up inference: ${(error as Error).message}`);
+  }
+  const batching = doc.batching;
+  const batcher = canBatch(session.signature)
+    ? new DynamicBatcher({
+        maxBatchSize: batching.maxBatchSize ?? DEFAULTS.maxBatchSize,
+        maxQueueDelayMs: batching.maxQueueDelayMs ?? DEFAULTS.maxQueueDelayMs,
+        run: async (feeds) => {
+          const outputs = await session.run(feeds);
+          recordBatch(doc.endpoint, doc.name, feeds[0]?.shape[0] ?? 1);
+          return outputs;
+        },
+      })
+    : undefined;
+  return new LoadedDeployment(doc, environment, session, batcher);
+}
+
+/** The loaded deployment for `doc`, loading (and warming) it on first use in this instance. */
+export async function loadedDeployment(doc: DeploymentDoc): Promise<LoadedDeployment> {
+  const key = cacheKey(doc);
+  const loaded = await cache.get(key, () => load(doc));
+  if (loaded.doc.updatedAt === doc.updatedAt) return loaded;
+  await cache.delete(key);
+  return cache.get(key, () => load(doc));
+}
+
+/** Loads and warms a deployment that is not stored yet (PUT answers only once it can serve). */
+export async function prepareDeployment(doc: DeploymentDoc): Promise<LoadedDeployment> {
+  await cache.delete(cacheKey(doc));
+  return cache.get(cacheKey(doc), () => load(doc));
+}
+
+export async function releaseDeployment(endpoint: string, deployment: string): Promise<void> {
+  await cache.delete(`${endpoint}/${deployment}`);
+}
+
+/** Whether this instance has `endpoint/deployment` loaded and warmed (OIP readiness). */
+export function isLoaded(endpoint: string, deployment: string): boolean {
+  return cache.peek(`${endpoint}/${deployment}`)?.ready ?? false;
+}

@@ -1,0 +1,80 @@
+/**
+ * Cosmos documents of endpoints and deployments (container `endpoints`, partition key `/endpoint`)
+ * and the API shapes made from them. Changing a field changes stored data and the public API.
+ */
+import type { BatchingSettings, Deployment, Endpoint, InstanceSettings } from '../api/schemas';
+import type { StoredEndpointKeys } from './auth/endpointKeys';
+import type { AuthMode } from './auth/authenticateRequest';
+
+export const ENDPOINT_DOC_ID = 'endpoint';
+export const deploymentDocId = (deployment: string): string => `deployment:${deployment}`;
+
+export interface EndpointDoc {
+  id: typeof ENDPOINT_DOC_ID;
+  type: 'endpoint';
+  endpoint: string;
+  authMode: AuthMode;
+  description: string;
+  traffic: Record<string, number>;
+  mirrorTraffic: Record<string, number>;
+  keys: StoredEndpointKeys;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeploymentDoc {
+  id: string;
+  type: 'deployment';
+  endpoint: string;
+  name: string;
+  /** The reference as given (`iris@prod`). */
+  model: string;
+  /** What it resolved to when deployed. */
+  modelName: string;
+  modelVersion: number;
+  environment: string;
+  instance: InstanceSettings;
+  batching: BatchingSettings;
+  requestTimeoutMs: number;
+  provisioningState: 'Succeeded' | 'Failed';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An endpoint with its deployments, as read together from one partition. */
+export interface EndpointSnapshot {
+  endpoint: EndpointDoc;
+  deployments: DeploymentDoc[];
+}
+
+export function toDeployment(doc: DeploymentDoc): Deployment {
+  return {
+    name: doc.name,
+    endpoint: doc.endpoint,
+    model: doc.model,
+    resolvedModel: `${doc.modelName}:${doc.modelVersion}`,
+    environment: doc.environment,
+    instance: doc.instance,
+    batching: doc.batching,
+    requestTimeoutMs: doc.requestTimeoutMs,
+    provisioningState: doc.provisioningState,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export function toEndpoint(snapshot: EndpointSnapshot, baseUrl: string): Endpoint {
+  const e = snapshot.endpoint;
+  return {
+    name: e.endpoint,
+    authMode: e.authMode,
+    description: e.description,
+    traffic: e.traffic,
+    mirrorTraffic: e.mirrorTraffic,
+    scoringUri: `${baseUrl}/api/endpoints/${e.endpoint}/score`,
+    openInferenceUri: `${baseUrl}/api/v2/models/${e.endpoint}`,
+    deployments: snapshot.deployments.map(toDeployment),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}

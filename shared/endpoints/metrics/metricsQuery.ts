@@ -1,0 +1,46 @@
+/** `GET api/endpoints/{name}/metrics?minutes=60`: per-minute series per deployment. */
+import { SibylError } from '../../errors';
+import { getContainer } from '../../storage/cosmosDatabase';
+import { quantile } from './latencyHistogram';
+import { minuteOf, type MinuteMetricsDoc } from './metricsDocuments';
+import { flushMetrics } from './metricsRecorder';
+
+export interface MinutePoint {
+  minute: string;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  meanBatchSize: number | null;
+}
+
+export interface EndpointMetrics {
+  endpoint: string;
+  minutes: number;
+  deployments: Record<string, MinutePoint[]>;
+}
+
+export async function queryEndpointMetrics(endpoint: string, minutes: number, deployments: readonly string[]): Promise<EndpointMetrics> {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
+    throw new SibylError('InvalidInput', `minutes must be a whole number from 1 to ${7 * 24 * 60}, got '${minutes}'.`);
+  }
+  await flushMetrics();
+  const since = minuteOf(Date.now() - (minutes - 1) * 60000);
+  const { resources } = await getContainer('metrics')
+    .items.query<MinuteMetricsDoc>({ query: 'SELECT * FROM c WHERE c.minute >= @since', parameters: [{ name: '@since', value: since }] }, { partitionKey: endpoint })
+    .fetchAll();
+  const series: Record<string, MinutePoint[]> = Object.fromEntries(deployments.map((d) => [d, []]));
+  for (const doc of resources.sort((a, b) => a.minute.localeCompare(b.minute))) {
+    (series[doc.deployment] ??= []).push({
+      minute: doc.minute,
+      requests: doc.requests,
+      errors: doc.errors,
+      p50Ms: quantile(doc.buckets, 0.5),
+      p95Ms: quantile(doc.buckets, 0.95),
+      p99Ms: quantile(doc.buckets, 0.99),
+      meanBatchSize: doc.batches ? Math.round((doc.batchRows / doc.batches) * 100) / 100 : null,
+    });
+  }
+  return { endpoint, minutes, deployments: series };
+}

@@ -1,0 +1,122 @@
+/**
+ * Per-minute request metrics per deployment, counted in memory and flushed to Cosmos every few
+ * seconds with ETag merges (so instances add up). Scoring never waits on Cosmos for metrics.
+ */
+import type { Container } from '@azure/cosmos';
+import { isConflict, isNotFound, isPreconditionFailed } from '../../storage/cosmosErrors';
+import { getContainer } from '../../storage/cosmosDatabase';
+import { bucketOf, emptyBuckets } from './latencyHistogram';
+import { metricsDocId, minuteOf, type MinuteMetricsDoc } from './metricsDocuments';
+
+const FLUSH_INTERVAL_MS = 5000;
+/** Kept for 7 days in Azure (ttl); the local server ignores TTLs. */
+const TTL_SECONDS = 7 * 24 * 3600;
+
+interface Pending {
+  endpoint: string;
+  deployment: string;
+  minute: string;
+  requests: number;
+  errors: number;
+  buckets: number[];
+  batches: number;
+  batchRows: number;
+}
+
+let pending = new Map<string, Pending>();
+let timer: NodeJS.Timeout | undefined;
+let flushing: Promise<void> | undefined;
+
+function entry(endpoint: string, deployment: string): Pending {
+  const minute = minuteOf(Date.now());
+  const key = `${endpoint}|${deployment}|${minute}`;
+  let p = pending.get(key);
+  if (!p) {
+    p = { endpoint, deployment, minute, requests: 0, errors: 0, buckets: emptyBuckets(), batches: 0, batchRows: 0 };
+    pending.set(key, p);
+  }
+  timer ??= setTimeout(() => {
+    timer = undefined;
+    void flushMetrics().catch(() => undefined);
+  }, FLUSH_INTERVAL_MS).unref();
+  return p;
+}
+
+export function recordRequest(endpoint: string, deployment: string, latencyMs: number, failed: boolean): void {
+  const p = entry(endpoint, deployment);
+  p.requests++;
+  if (failed) p.errors++;
+  p.buckets[bucketOf(latencyMs)]!++;
+}
+
+export function recordBatch(endpoint: string, deployment: string, rows: number): void {
+  const p = entry(endpoint, deployment);
+  p.batches++;
+  p.batchRows += rows;
+}
+
+async function merge(container: Container, p: Pending): Promise<void> {
+  const id = metricsDocId(p.deployment, p.minute);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const { resource, etag } = await container.item(id, p.endpoint).read<MinuteMetricsDoc>();
+      if (!resource) throw Object.assign(new Error('missing'), { code: 404 });
+      const next: MinuteMetricsDoc = {
+        ...resource,
+        requests: resource.requests + p.requests,
+        errors: resource.errors + p.errors,
+        buckets: resource.buckets.map((count, i) => count + (p.buckets[i] ?? 0)),
+        batches: resource.batches + p.batches,
+        batchRows: resource.batchRows + p.batchRows,
+      };
+      await container.item(id, p.endpoint).replace(next, { accessCondition: { type: 'IfMatch', condition: etag! } });
+      return;
+    } catch (error) {
+      if (isNotFound(error)) {
+        try {
+          const doc: MinuteMetricsDoc = { id, endpoint: p.endpoint, deployment: p.deployment, minute: p.minute, requests: p.requests, errors: p.errors, buckets: p.buckets, batches: p.batches, batchRows: p.batchRows, ttl: TTL_SECONDS };
+          await container.items.create(doc);
+          return;
+        } catch (createError) {
+          if (!isConflict(createError)) throw createError;
+          continue;
+        }
+      }
+      if (!isPreconditionFailed(error)) throw error;
+    }
+  }
+}
+
+/** Writes what was counted so far (the metrics route calls it first, so readers see their own calls). */
+export function flushMetrics(): Promise<void> {
+  const run = async () => {
+    await flushing;
+    const batch = pending;
+    pending = new Map();
+    if (batch.size === 0) return;
+    const container = getContainer('metrics');
+    const failed: Pending[] = [];
+    await Promise.all(
+      [...batch.values()].map((p) =>
+        merge(container, p).catch(() => {
+          failed.push(p);
+        }),
+      ),
+    );
+    // Counts that could not be written are kept for the next flush rather than lost.
+    for (const p of failed) {
+      const key = `${p.endpoint}|${p.deployment}|${p.minute}`;
+      const now = pending.get(key);
+      if (!now) pending.set(key, p);
+      else {
+        now.requests += p.requests;
+        now.errors += p.errors;
+        now.batches += p.batches;
+        now.batchRows += p.batchRows;
+        p.buckets.forEach((c, i) => (now.buckets[i]! += c));
+      }
+    }
+  };
+  flushing = run();
+  return flushing;
+}

@@ -1,0 +1,106 @@
+/**
+ * Environments: how a deployment's model runs (execution providers, threads, graph optimization,
+ * compute kind). `ort-cpu@1` and `ort-cuda@1` are built in and read-only; custom ones are versioned
+ * in Cosmos (container `environments`, partition key `/name`).
+ */
+import { SibylError } from '../errors';
+import type { ExecutionProviderName } from '../scoring/executionProviders';
+import { isNotFound } from '../storage/cosmosErrors';
+import { getContainer } from '../storage/cosmosDatabase';
+import { releaseVersion, reserveVersion, type VersionHead } from '../storage/versionCounter';
+import { assertName } from './modelReference';
+
+export type ComputeKind = 'functions' | 'container' | 'gpu';
+
+export interface EnvironmentSpec {
+  executionProviders: ExecutionProviderName[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  compute?: { kind: ComputeKind; gpu?: 'T4' | 'A100' };
+}
+
+/** `Environment` of the API. */
+export interface Environment extends EnvironmentSpec {
+  name: string;
+  version: number;
+  /** `name@version`, what a deployment names. */
+  reference: string;
+  curated: boolean;
+  createdAt: string;
+}
+
+interface EnvironmentVersionDoc extends Environment {
+  id: string;
+  type: 'environmentVersion';
+}
+
+const BUILT_IN_DATE = '2026-01-01T00:00:00.000Z';
+
+export const CURATED_ENVIRONMENTS: readonly Environment[] = Object.freeze([
+  { name: 'ort-cpu', version: 1, reference: 'ort-cpu@1', curated: true, createdAt: BUILT_IN_DATE, executionProviders: ['cpu'], graphOptimizationLevel: 'all', compute: { kind: 'functions' } },
+  { name: 'ort-cuda', version: 1, reference: 'ort-cuda@1', curated: true, createdAt: BUILT_IN_DATE, executionProviders: ['cuda', 'cpu'], graphOptimizationLevel: 'all', compute: { kind: 'gpu', gpu: 'T4' } },
+]);
+
+export const DEFAULT_ENVIRONMENT = 'ort-cpu@1';
+
+const environments = () => getContainer('environments');
+
+function checkSpec(spec: EnvironmentSpec): void {
+  if (spec.compute?.gpu && spec.compute.kind !== 'gpu') {
+    throw new SibylError('InvalidInput', `compute.gpu is only meaningful with compute.kind 'gpu' (got '${spec.compute.kind}').`);
+  }
+  if (spec.executionProviders.includes('cuda') && spec.compute?.kind === 'functions') {
+    throw new SibylError('InvalidInput', "The CUDA execution provider needs GPU compute: set compute.kind to 'gpu' (Function App instances have no GPU).");
+  }
+}
+
+/** Registers a new version of a custom environment. */
+export async function putEnvironment(name: string, spec: EnvironmentSpec): Promise<Environment> {
+  assertName('Environment', name);
+  if (CURATED_ENVIRONMENTS.some((e) => e.name === name)) {
+    throw new SibylError('Conflict', `'${name}' is a curated environment and cannot be changed; register yours under another name.`);
+  }
+  checkSpec(spec);
+  const version = await reserveVersion<VersionHead>(environments(), name, 'environment', () => ({}));
+  const env: Environment = { ...spec, name, version, reference: `${name}@${version}`, curated: false, createdAt: new Date().toISOString() };
+  try {
+    await environments().items.create<EnvironmentVersionDoc>({ ...env, id: `v${version}`, type: 'environmentVersion' });
+  } catch (error) {
+    await releaseVersion(environments(), name, version);
+    throw error;
+  }
+  return env;
+}
+
+function strip(doc: EnvironmentVersionDoc): Environment {
+  const { name, version, reference, curated, createdAt, executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel, compute } = doc;
+  return { name, version, reference, curated, createdAt, executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel, compute };
+}
+
+export async function listEnvironments(): Promise<Environment[]> {
+  const { resources } = await environments().items.query<EnvironmentVersionDoc>("SELECT * FROM c WHERE c.type = 'environmentVersion'").fetchAll();
+  return [...CURATED_ENVIRONMENTS, ...resources.map(strip).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version)];
+}
+
+/** Resolves `name@version` (or `name` for its latest version). */
+export async function resolveEnvironment(reference: string): Promise<Environment> {
+  const m = /^([^@]+)(?:@(\d{1,9}))?$/.exec(reference);
+  if (!m) throw new SibylError('InvalidInput', `'${reference.slice(0, 100)}' is not an environment reference: use 'name@version', e.g. 'ort-cpu@1'.`);
+  const name = m[1]!;
+  const version = m[2] === undefined ? undefined : Number(m[2]);
+  const curated = CURATED_ENVIRONMENTS.find((e) => e.name === name && (version === undefined || e.version === version));
+  if (curated) return curated;
+  assertName('Environment', name);
+  const query =
+    version === undefined
+      ? { query: "SELECT TOP 1 * FROM c WHERE c.type = 'environmentVersion' ORDER BY c.version DESC", parameters: [] }
+      : { query: "SELECT * FROM c WHERE c.type = 'environmentVersion' AND c.version = @v", parameters: [{ name: '@v', value: version }] };
+  try {
+    const { resources } = await environments().items.query<EnvironmentVersionDoc>(query, { partitionKey: name }).fetchAll();
+    if (resources[0]) return strip(resources[0]);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  throw new SibylError('EnvironmentNotFound', `Environment '${reference}' does not exist. List environments with GET api/environments.`);
+}

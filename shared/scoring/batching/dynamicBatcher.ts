@@ -1,0 +1,206 @@
+/**
+ * Triton-style dynamic batching for one deployment: requests that are queued together are stacked
+ * on dim 0 and scored with one `run`, then the outputs are split back per request.
+ *
+ * - With `maxQueueDelayMs` 0 (default) a batch holds only what is already queued: submits made in
+ *   the same turn of the event loop coalesce (flushed on `setImmediate`), and requests that arrive
+ *   while a run is in flight form the next batch — which is what makes batching pay off under load.
+ * - With `maxQueueDelayMs` > 0 the oldest request waits up to that long for more rows, unless a
+ *   full batch is ready first.
+ * - Only requests with the same input names, datatypes and non-batch dims share a batch; others
+ *   wait for their own. A request larger than `maxBatchSize` rows runs alone.
+ * - If a batched run fails (or its outputs cannot be split), each request of that batch is run on
+ *   its own, so a poison request fails only itself.
+ * - Results are views (`subarray`) of the batch output; copy them before reusing that buffer.
+ * - While the oldest request waits out `maxQueueDelayMs`, requests of other shapes queued behind it
+ *   wait too (they are taken in arrival order once it leaves).
+ */
+import { performance } from 'node:perf_hooks';
+import type { ModelSignature, NamedTensor } from '../datatypes';
+import { batchKey, rowCount, splitTensors, stackTensors } from './stack';
+
+/** Scores stacked feeds; resolves to the model outputs (dim 0 = total rows). */
+export type RunBatch = (feeds: NamedTensor[]) => Promise<NamedTensor[]>;
+
+export interface DynamicBatcherOptions {
+  /** Most rows (sum of dim 0) in one run; an integer ≥ 1. */
+  maxBatchSize: number;
+  /** How long the oldest queued request may wait for more rows; default 0 (no waiting). */
+  maxQueueDelayMs?: number;
+  /** Runs allowed at once; default 1 (new requests queue while one is in flight). */
+  maxInFlight?: number;
+  run: RunBatch;
+}
+
+/** Counters for metrics (`meanBatchSize` in `api/endpoints/{name}/metrics`). */
+export interface BatcherStats {
+  /** Batches formed and run (a batch of one request counts). */
+  batches: number;
+  requests: number;
+  rows: number;
+  /** Mean rows per batch (Triton's inference_count / exec_count); 0 before the first batch. */
+  meanBatchSize: number;
+  meanRequestsPerBatch: number;
+  /** Batches whose run failed and were retried request by request. */
+  fallbacks: number;
+  queued: number;
+  inFlight: number;
+}
+
+interface Pending {
+  feeds: NamedTensor[];
+  rows: number;
+  key: string | undefined;
+  enqueuedAt: number;
+  resolve: (outputs: NamedTensor[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * True when a model can be batched: every input and output has a dynamic first dimension.
+ *
+ * @example canBatch({ inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [...] })
+ */
+export function canBatch(signature: ModelSignature): boolean {
+  const dynamic = (shape: readonly number[]): boolean => shape.length > 0 && shape[0] === -1;
+  return signature.inputs.length > 0 && signature.inputs.every((s) => dynamic(s.shape)) && signature.outputs.every((s) => dynamic(s.shape));
+}
+
+function requireInteger(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}; got ${value}`);
+  return value;
+}
+
+/**
+ * @example
+ * const batcher = new DynamicBatcher({ maxBatchSize: 32, maxQueueDelayMs: 2, run: (feeds) => session.run(feeds) });
+ * const outputs = await batcher.submit(tensors);
+ */
+export class DynamicBatcher {
+  private readonly maxBatchSize: number;
+  private readonly maxQueueDelayMs: number;
+  private readonly maxInFlight: number;
+  private readonly run: RunBatch;
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+  private flushScheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly counts = { batches: 0, requests: 0, rows: 0, fallbacks: 0 };
+
+  constructor(options: DynamicBatcherOptions) {
+    this.maxBatchSize = requireInteger('maxBatchSize', options.maxBatchSize, 1);
+    this.maxInFlight = requireInteger('maxInFlight', options.maxInFlight ?? 1, 1);
+    const delay = options.maxQueueDelayMs ?? 0;
+    if (!(delay >= 0 && Number.isFinite(delay))) throw new RangeError(`maxQueueDelayMs must be ≥ 0; got ${delay}`);
+    this.maxQueueDelayMs = delay;
+    this.run = options.run;
+  }
+
+  /** Queues one request's input tensors; resolves to its own outputs. */
+  submit(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+    return new Promise((resolve, reject) => {
+      const rows = rowCount(feeds);
+      this.queue.push({ feeds, rows: rows ?? 1, key: batchKey(feeds), enqueuedAt: performance.now(), resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  /** A snapshot of the counters. */
+  stats(): BatcherStats {
+    const { batches, requests, rows, fallbacks } = this.counts;
+    return {
+      batches,
+      requests,
+      rows,
+      meanBatchSize: batches === 0 ? 0 : rows / batches,
+      meanRequestsPerBatch: batches === 0 ? 0 : requests / batches,
+      fallbacks,
+      queued: this.queue.length,
+      inFlight: this.inFlight,
+    };
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (!batch) return;
+      this.inFlight += 1;
+      void this.execute(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** Picks the next batch from the queue head, or arms the delay timer and returns undefined. */
+  private takeBatch(): Pending[] | undefined {
+    const head = this.queue[0];
+    if (!head) return undefined;
+    const picked = new Set<Pending>([head]);
+    let rows = head.rows;
+    let full = head.key === undefined || rows >= this.maxBatchSize;
+    if (!full) {
+      for (const p of this.queue) {
+        if (picked.has(p) || p.key !== head.key) continue;
+        if (rows + p.rows > this.maxBatchSize) full = true;
+        else {
+          picked.add(p);
+          rows += p.rows;
+        }
+      }
+      full ||= rows >= this.maxBatchSize;
+    }
+    const waitMs = head.enqueuedAt + this.maxQueueDelayMs - performance.now();
+    if (!full && waitMs > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, Math.ceil(waitMs));
+      return undefined;
+    }
+    // The head leaves now; a timer armed for it must not keep the process alive for nothing.
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch: Pending[] = [];
+    let kept = 0;
+    for (const p of this.queue) {
+      if (picked.has(p)) batch.push(p);
+      else this.queue[kept++] = p;
+    }
+    this.queue.length = kept;
+    return batch;
+  }
+
+  private async runOne(p: Pending): Promise<void> {
+    try {
+      p.resolve(await this.run(p.feeds));
+    } catch (error) {
+      p.reject(error);
+    }
+  }
+
+  private async execute(batch: Pending[]): Promise<void> {
+    this.counts.batches += 1;
+    this.counts.requests += batch.length;
+    this.counts.rows += batch.reduce((n, p) => n + p.rows, 0);
+    const [only] = batch;
+    if (only && batch.length === 1) return this.runOne(only);
+    let parts: NamedTensor[][];
+    try {
+      const outputs = await this.run(stackTensors(batch.map((p) => p.feeds)));
+      parts = splitTensors(outputs, batch.map((p) => p.rows));
+    } catch {
+      // The batch error is not reported: each request gets its own outcome from its own run.
+      this.counts.fallbacks += 1;
+      for (const p of batch) await this.runOne(p);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(parts[i] ?? []));
+  }
+}

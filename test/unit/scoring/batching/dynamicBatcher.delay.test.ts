@@ -1,0 +1,63 @@
+import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
+import { FakeModel, feeds, until } from './fakeModel';
+
+/** Lets several turns of the event loop pass (not a timed sleep). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('DynamicBatcher maxQueueDelayMs', () => {
+  it('with no delay, runs what is queued without waiting for more', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 8, run: model.run });
+    const first = batcher.submit(feeds(1));
+    await until(() => model.calls.length === 1);
+    await first;
+    await batcher.submit(feeds(1));
+    expect(model.calls).toEqual([1, 1]);
+  });
+
+  it('holds a partial batch for more rows that arrive within the delay', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 3, maxQueueDelayMs: 30_000, run: model.run });
+    const first = batcher.submit(feeds(1, 0));
+    await turns(20);
+    expect(model.calls).toEqual([]);
+    expect(batcher.stats().queued).toBe(1);
+    const second = batcher.submit(feeds(2, 1));
+    await Promise.all([first, second]);
+    expect(model.calls).toEqual([3]);
+  });
+
+  it('runs the partial batch once the oldest request has waited the delay', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayMs: 30, run: model.run });
+    const started = performance.now();
+    await batcher.submit(feeds(2));
+    expect(model.calls).toEqual([2]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('does not wait once a full batch is queued', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000, run: model.run });
+    const started = performance.now();
+    await Promise.all([batcher.submit(feeds(2)), batcher.submit(feeds(2))]);
+    expect(model.calls).toEqual([4]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('runs an oversized request at once, and a batch when the next request would overflow it', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000, run: model.run });
+    await batcher.submit(feeds(9));
+    const results = Promise.all([batcher.submit(feeds(3)), batcher.submit(feeds(3)), batcher.submit(feeds(1))]);
+    await until(() => model.calls.length === 2);
+    expect(model.calls).toEqual([9, 4]);
+    expect(batcher.stats().queued).toBe(1);
+    // The last request (3 rows) now waits alone for company; fill its batch to let it go.
+    const filler = batcher.submit(feeds(1));
+    await Promise.all([results, filler]);
+    expect(model.calls).toEqual([9, 4, 4]);
+  });
+});
