@@ -9,7 +9,8 @@ import { state } from './core/functionsCore';
 import { describeFunctions, type BlobFunction, type HttpFunction, type TimerFunction } from './functionCatalog';
 import { freePort } from './freePort';
 import { FrontDoor } from './http/frontDoor';
-import { loadHostKeys, type HostKeys } from './http/hostKeys';
+import type { HostKeys } from './http/hostKeys';
+import { loadLocalSecrets } from './localSecrets';
 import type { HostLogger } from './hostLogger';
 import type { HostSettings } from './hostSettings';
 import { setInvocationLogSink } from './invoker';
@@ -60,7 +61,17 @@ export async function startHost(settings: HostSettings, log: HostLogger): Promis
     process.env.AzureWebJobsScriptRoot = settings.appDir;
     process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
     process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
-    const keys = loadHostKeys(settings.dataDir, { functionKey: settings.functionKey, masterKey: settings.masterKey });
+    const secrets = loadLocalSecrets(settings.dataDir, {
+      functionKey: settings.functionKey,
+      masterKey: settings.masterKey,
+      tokenSigningKey: process.env.SIBYL_TOKEN_SIGNING_KEY,
+      keyEncryptionKey: process.env.SIBYL_KEY_ENCRYPTION_KEY,
+    });
+    const keys: HostKeys = { masterKey: secrets.masterKey, functionKey: secrets.functionKey, durableKey: secrets.durableKey };
+    // The app's secrets, as Key Vault references would provide them in Azure.
+    process.env.SIBYL_TOKEN_SIGNING_KEY = secrets.tokenSigningKey;
+    process.env.SIBYL_KEY_ENCRYPTION_KEY = secrets.keyEncryptionKey;
+    process.env.SIBYL_FUNCTION_KEY = secrets.functionKey;
 
     setInvocationLogSink(({ functionName, invocationId, level, category, message }) => {
       if (category === 'system' && (level === 'debug' || level === 'trace' || level === 'information')) return log.debug(`[${functionName}] ${message}`);
@@ -76,7 +87,7 @@ export async function startHost(settings: HostSettings, log: HostLogger): Promis
     stoppers.push({ name: 'the app', stop: () => terminateApp() });
     if (state.programmingModels.length > 1) log.warn(`Several copies of @azure/functions registered; using ${state.programmingModels.at(-1)}.`);
     const functions = describeFunctions();
-    const triggers = await startTriggers({ settings, functions, baseUrl, log });
+    const triggers = await startTriggers({ settings, functions, baseUrl, durableKey: keys.durableKey, log });
     stoppers.push({ name: 'triggers', stop: () => triggers.stop() });
 
     const door = new FrontDoor({

@@ -3,7 +3,8 @@
  * binding), timers and blob triggers. Started after the app is loaded; stopped before it.
  */
 import type { CoreLogLevel } from './core/rpcTypes';
-import { DurableEngine, durableClientInputData } from './durable';
+import { DurableEngine } from './durable';
+import { securedClientInputData } from './securedClientBinding';
 import type { FunctionDescriptor } from './functionCatalog';
 import type { ReservedAnswer, ReservedRequest } from './http/frontDoor';
 import type { HostLogger } from './hostLogger';
@@ -27,7 +28,7 @@ function levelLogger(log: HostLogger): (level: CoreLogLevel, message: string) =>
   };
 }
 
-export async function startTriggers(options: { settings: HostSettings; functions: FunctionDescriptor[]; baseUrl: string; log: HostLogger }): Promise<Triggers> {
+export async function startTriggers(options: { settings: HostSettings; functions: FunctionDescriptor[]; baseUrl: string; durableKey: string; log: HostLogger }): Promise<Triggers> {
   const { settings, functions, baseUrl, log } = options;
   const byLevel = levelLogger(log);
   const hasDurable = functions.some((f) => f.kind === 'orchestration' || f.kind === 'activity');
@@ -42,7 +43,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
       })
     : undefined;
   await engine?.start();
-  const clientData = durableClientInputData(baseUrl, settings.hubName);
+  const clientData = securedClientInputData(baseUrl, settings.hubName, options.durableKey);
 
   const timers = new TimerScheduler({
     dataDir: settings.dataDir,

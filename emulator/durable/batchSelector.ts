@@ -3,7 +3,7 @@
  * alone and first; a suspended instance holds everything else back; and an event that makes the SDK
  * allocate a task id ends the batch, so ids stay in step with the SDK's.
  */
-import { isControlEvent } from './historyEvents';
+import { isControlEvent, isTerminal } from './historyEvents';
 import type { ExecState, InboxItem } from './executionState';
 import { allocationFor } from './idAllocation';
 
@@ -25,4 +25,24 @@ export function selectBatch(state: ExecState, ts: string, maxEvents = 10_000): B
     if (items.length >= maxEvents || allocationFor(state, item.e, ts)) break;
   }
   return items.length > 0 ? { kind: 'episode', items } : undefined;
+}
+
+/** Whether the instance has an event it may process now. */
+export function hasDeliverable(state: ExecState): boolean {
+  if (isTerminal(state.status) || state.inbox.length === 0) return false;
+  return state.status !== 'Suspended' || state.inbox.some((i) => isControlEvent(i.e));
+}
+
+/**
+ * Replay costs grow with the history, so when an episode is expensive and more activity or
+ * sub-orchestration results are still on their way, wait up to as long as the last episode took
+ * (at most 100 ms) to deliver them in one batch: a fan-out of thousands then needs far fewer episodes.
+ */
+export async function coalesce(lastEpisodeMs: number, state: ExecState): Promise<void> {
+  const waitMs = Math.min(lastEpisodeMs, 100);
+  if (waitMs < 5 || state.inbox.some((i) => isControlEvent(i.e))) return;
+  let outstanding = 0;
+  for (const task of state.tasks.values()) if (task.kind !== 'timer' && !state.closed.has(task.id)) outstanding++;
+  if (outstanding === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
 }

@@ -18,6 +18,9 @@ import { defaultTimerSettings } from './idAllocation';
 import type { TimerSettings } from './idAllocation';
 import { InstanceHost, view } from './instanceHost';
 import type { DeliverResult, DurableLog } from './instanceHost';
+import { filterInstances, waitForTerminal } from './instanceQueries';
+import type { InstanceQuery } from './instanceQueries';
+import { HubLock } from './hubLock';
 import { InstanceStore } from './instanceStore';
 import { managementApi } from './managementApi';
 import type { ManagementRequest, ManagementResponse } from './managementApi';
@@ -53,13 +56,6 @@ export interface StartNewOptions {
   version?: string;
 }
 
-export interface InstanceQuery {
-  runtimeStatus?: readonly RuntimeStatus[];
-  createdTimeFrom?: Date;
-  createdTimeTo?: Date;
-  instanceIdPrefix?: string;
-}
-
 export type RequestResult = 'accepted' | 'missing' | 'gone';
 
 export class DurableEngine {
@@ -68,6 +64,7 @@ export class DurableEngine {
   private readonly store: InstanceStore;
   private readonly host: InstanceHost;
   private readonly log: DurableLog;
+  private readonly lock: HubLock;
   private started = false;
   private api: ((req: ManagementRequest) => Promise<ManagementResponse>) | undefined;
 
@@ -77,6 +74,7 @@ export class DurableEngine {
     this.root = path.join(options.dataDir, 'durable', this.hubName);
     this.log = options.log ?? (() => undefined);
     this.store = new InstanceStore(this.root, options.fsync !== false);
+    this.lock = new HubLock(this.root);
     const activities = new ActivityPool(options.maxConcurrentActivities ?? 10);
     this.host = new InstanceHost({
       store: this.store,
@@ -91,6 +89,7 @@ export class DurableEngine {
   /** Loads every instance and resumes the unfinished ones. */
   async start(): Promise<void> {
     if (this.started) return;
+    await this.lock.acquire();
     await this.store.init();
     const live = [];
     for (const dirName of await this.store.listDirNames()) {
@@ -123,8 +122,9 @@ export class DurableEngine {
     this.host.dispatcher.timers.clear();
     const abandoned = await this.host.dispatcher.activities.stop(this.options.stopGraceMs ?? 10_000);
     if (abandoned > 0) this.log('warn', `Abandoned ${abandoned} running activity invocation(s); they re-run on the next start.`);
-    while (this.host.loops.size > 0) await Promise.allSettled([...this.host.loops]);
+    while (this.host.loops.size > 0 || this.host.work.size > 0) await Promise.allSettled([...this.host.loops, ...this.host.work]);
     await Promise.all([...this.host.instances.values()].map((inst) => inst.journal.close()));
+    if (this.started) await this.lock.release();
   }
 
   /** Test hook: halts at once without flushing anything, as if the process died. */
@@ -174,18 +174,7 @@ export class DurableEngine {
 
   /** Instances matching `query`, oldest first (ties by id). */
   query(query: InstanceQuery = {}): InstanceSummary[] {
-    const from = query.createdTimeFrom?.getTime();
-    const to = query.createdTimeTo?.getTime();
-    return [...this.host.instances.values()]
-      .map(view)
-      .filter((s) => {
-        const created = Date.parse(s.createdTime);
-        if (from !== undefined && created < from) return false;
-        if (to !== undefined && created > to) return false;
-        if (query.runtimeStatus && query.runtimeStatus.length > 0 && !query.runtimeStatus.includes(s.status)) return false;
-        return query.instanceIdPrefix === undefined || s.instanceId.startsWith(query.instanceIdPrefix);
-      })
-      .sort((a, b) => a.createdTime.localeCompare(b.createdTime) || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+    return filterInstances([...this.host.instances.values()].map(view), query);
   }
 
   raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<RequestResult> {
@@ -228,34 +217,8 @@ export class DurableEngine {
   }
 
   /** Resolves with the final status once the instance is terminal; rejects on timeout or unknown id. */
-  waitForCompletion(instanceId: string, timeoutMs = 30_000): Promise<StatusPayload> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const summary = this.host.find(instanceId);
-        if (!summary) {
-          finish();
-          reject(new Error(`No orchestration instance '${instanceId}' exists.`));
-          return true;
-        }
-        if (!isTerminal(summary.status)) return false;
-        finish();
-        resolve(statusPayload(summary));
-        return true;
-      };
-      const listener = (summary: InstanceSummary): void => {
-        if (summary.instanceId === instanceId) check();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`Instance '${instanceId}' did not finish within ${timeoutMs} ms (status ${this.host.find(instanceId)?.status ?? 'unknown'}).`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.host.off('terminal', listener);
-      };
-      this.host.on('terminal', listener);
-      check();
-    });
+  async waitForCompletion(instanceId: string, timeoutMs = 30_000): Promise<StatusPayload> {
+    return statusPayload(await waitForTerminal(this.host, (id) => this.host.find(id), instanceId, timeoutMs));
   }
 
   /** Answers a request to `/runtime/webhooks/durabletask/*` (see managementApi.ts); never throws. */

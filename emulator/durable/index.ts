@@ -1,7 +1,8 @@
 /** Public surface of the emulator's Durable Functions engine. */
 export { DurableEngine } from './engine';
-export type { DurableEngineOptions, InstanceQuery, RequestResult, StartNewOptions } from './engine';
-export { DurableRequestError } from './instanceHost';
+export type { DurableEngineOptions, RequestResult, StartNewOptions } from './engine';
+export type { InstanceQuery } from './instanceQueries';
+export { DurableRequestError } from './durableRequestError';
 export type { DurableLog } from './instanceHost';
 export type { InstanceSummary } from './instanceStore';
 export { managementApi } from './managementApi';

@@ -5,23 +5,24 @@
  * so the journal's order is the order of events; side effects wait until the record is durable.
  */
 import { EventEmitter } from 'node:events';
-import { selectBatch } from './batchSelector';
+import { coalesce, hasDeliverable, selectBatch } from './batchSelector';
 import { planControl, planEpisode } from './episodePlanner';
 import { runOrchestrator } from './episodeRunner';
 import { applyRecord, executionFromStart } from './executionState';
 import type { EpisodeRecord, ExecState, InboxItem, ParentLink } from './executionState';
-import { EventType, completedTaskId, isControlEvent, isTerminal } from './historyEvents';
+import { EventType, completedTaskId, isTerminal } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';
 import type { TimerSettings } from './idAllocation';
-import { InstanceStore, summaryOf } from './instanceStore';
-import type { InstanceSummary } from './instanceStore';
+import { summaryOf } from './instanceStore';
+import type { InstanceSummary , InstanceStore} from './instanceStore';
 import type { Journal } from './journal';
 import { Semaphore } from './semaphore';
 import { makeStartRecord } from './startRecord';
 import type { StartArgs } from './startRecord';
-import { TaskDispatcher, parentCompletionEvent } from './taskDispatcher';
-import type { DispatchHost } from './taskDispatcher';
+import { parentCompletionEvent } from './taskDispatcher';
+import type { DispatchHost , TaskDispatcher} from './taskDispatcher';
 import { findDurableFunction, missingFunctionMessage } from './functionLookup';
+import { DurableRequestError } from './durableRequestError';
 
 export type DurableLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -36,20 +37,11 @@ export interface Instance {
   dispatched: Set<number>;
   /** Last OrchestratorStarted time, kept across executions so the clock never goes back. */
   lastTs: number;
+  /** How long the last orchestrator invocation took (drives batching, see `coalesce`). */
+  lastEpisodeMs: number;
 }
 
 export type DeliverResult = 'accepted' | 'missing' | 'gone' | 'duplicate' | 'failed';
-
-/** Errors callers map to HTTP statuses (`status`). */
-export class DurableRequestError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 410 | 412,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DurableRequestError';
-  }
-}
 
 export interface HostOptions {
   store: InstanceStore;
@@ -64,12 +56,16 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
   readonly instances = new Map<string, Instance>();
   readonly dispatcher: TaskDispatcher;
   readonly loops = new Set<Promise<void>>();
+  /** Instance creations in flight; `stop()` waits for them so nothing writes after it returns. */
+  readonly work = new Set<Promise<unknown>>();
   private readonly slots: Semaphore;
   private readonly creating = new Set<string>();
   stopped = false;
 
   constructor(private readonly options: HostOptions) {
     super();
+    // Any number of callers may wait for completions.
+    this.setMaxListeners(0);
     this.dispatcher = options.dispatcherFor(this);
     this.slots = new Semaphore(options.orchestrationLimit);
   }
@@ -90,6 +86,16 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   /** Creates (or replaces a terminal) instance; rejects with 400/409 `DurableRequestError`s. */
   async createInstance(args: StartArgs): Promise<string> {
+    const work = this.create(args);
+    this.work.add(work);
+    try {
+      return await work;
+    } finally {
+      this.work.delete(work);
+    }
+  }
+
+  private async create(args: StartArgs): Promise<string> {
     if (this.stopped) throw new Error('The durable engine is stopped.');
     if (!findDurableFunction(args.name, 'orchestrationTrigger')) throw new DurableRequestError(400, missingFunctionMessage(args.name, 'orchestrationTrigger'));
     const existing = this.instances.get(args.instanceId);
@@ -115,7 +121,7 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   /** A runtime record for an instance loaded or created by this host. */
   adopt(instanceId: string): Instance {
-    return { id: instanceId, journal: this.options.store.openJournal(instanceId), state: undefined, summary: undefined, looping: false, dispatched: new Set(), lastTs: 0 };
+    return { id: instanceId, journal: this.options.store.openJournal(instanceId), state: undefined, summary: undefined, looping: false, dispatched: new Set(), lastTs: 0, lastEpisodeMs: 0 };
   }
 
   /** Persists an inbox event for the current (or given) execution, then wakes the instance. */
@@ -163,7 +169,10 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     const release = await this.slots.acquire();
     let failed = false;
     try {
-      while (release && !this.stopped && inst.state && hasDeliverable(inst.state)) await this.runEpisode(inst, inst.state);
+      while (release && !this.stopped && inst.state && hasDeliverable(inst.state)) {
+        await coalesce(inst.lastEpisodeMs, inst.state);
+        if (!this.stopped && inst.state) await this.runEpisode(inst, inst.state);
+      }
     } catch (error) {
       failed = true;
       this.log('error', `Episode of '${inst.id}' failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -181,7 +190,9 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     const batch = selectBatch(state, ts);
     if (!batch) return;
     if (batch.kind === 'control') return this.commit(inst, state, planControl(state, batch.item, new Date().toISOString()));
+    const began = Date.now();
     const outcome = await runOrchestrator(state, batch.items, ts, this.options.timers, this.options.orchestratorTimeoutMs);
+    inst.lastEpisodeMs = Date.now() - began;
     // Nothing of an episode is kept unless committed; after stop() it re-runs on the next start.
     if (this.stopped || inst.state !== state) return;
     inst.lastTs = tsMs;
@@ -252,9 +263,4 @@ export function view(inst: Instance): InstanceSummary {
   if (inst.state) return summaryOf(inst.state);
   if (!inst.summary) throw new Error(`Instance '${inst.id}' has no state.`);
   return inst.summary;
-}
-
-function hasDeliverable(state: ExecState): boolean {
-  if (isTerminal(state.status) || state.inbox.length === 0) return false;
-  return state.status !== 'Suspended' || state.inbox.some((i) => isControlEvent(i.e));
 }

@@ -7,7 +7,7 @@ import { checkStatusPayload, webhookPath } from './clientBinding';
 import type { DurableEngine } from './engine';
 import { isTerminal, runtimeStatuses } from './historyEvents';
 import type { RuntimeStatus } from './historyEvents';
-import { DurableRequestError } from './instanceHost';
+import { DurableRequestError } from './durableRequestError';
 import * as http from './managementHttp';
 import type { ManagementRequest, ManagementResponse } from './managementHttp';
 import { statusPayload } from './statusPayload';

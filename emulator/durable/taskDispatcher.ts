@@ -4,14 +4,14 @@
  * Also used after a restart for every task that has no completion yet, so it is idempotent per task.
  */
 import { rawInputToJson } from './actions';
-import { ActivityPool } from './activityPool';
+import type { ActivityPool } from './activityPool';
 import { runActivity, taskFailedEvent } from './activityRunner';
 import { EventType, historyEvent, isTerminal } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';
 import { findDurableFunction, missingFunctionMessage } from './functionLookup';
 import type { ExecState, ParentLink, TaskInfo } from './executionState';
 import type { InstanceSummary } from './instanceStore';
-import { TimerService } from './timerService';
+import type { TimerService } from './timerService';
 
 /** What the dispatcher needs from the instance host. */
 export interface DispatchHost {

@@ -26,7 +26,10 @@ export class TimerService {
       );
       handle.unref();
       let perInstance = this.timers.get(instanceId);
-      if (!perInstance) this.timers.set(instanceId, (perInstance = new Map()));
+      if (!perInstance) {
+        perInstance = new Map<number, NodeJS.Timeout>();
+        this.timers.set(instanceId, perInstance);
+      }
       perInstance.set(taskId, handle);
     };
     step();

@@ -10,7 +10,7 @@ import type { HttpFunction } from '../functionCatalog';
 import type { HostLogger } from '../hostLogger';
 import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
 import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
-import { isAuthorized, levelOf, type HostKeys } from './hostKeys';
+import { isAuthorized, levelOf, same, type HostKeys } from './hostKeys';
 import { BodyTooLargeError, readBody } from './readBody';
 import { Router } from './router';
 
@@ -21,6 +21,7 @@ export interface ReservedRequest {
   query: URLSearchParams;
   body: Buffer;
   origin: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface ReservedAnswer {
@@ -45,6 +46,8 @@ export interface FrontDoorOptions {
 }
 
 const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
+/** Path segment of the durable RPC base URL given to the client binding (followed by the durable key). */
+export const RPC_SEGMENT = '_rpc';
 
 export class FrontDoor {
   readonly #options: FrontDoorOptions;
@@ -90,7 +93,7 @@ export class FrontDoor {
     }
     const lowerPath = url.pathname.toLowerCase();
     if (lowerPath.startsWith(DURABLE_PREFIX) && this.#options.durable) {
-      return this.#reserved(req, res, url, url.pathname.slice(DURABLE_PREFIX.length), 'function', this.#options.durable.handle.bind(this.#options.durable));
+      return this.#durable(req, res, url);
     }
     if ((lowerPath === '/admin' || lowerPath.startsWith('/admin/')) && this.#options.admin) {
       return this.#reserved(req, res, url, url.pathname.slice('/admin/'.length), 'admin', this.#options.admin);
@@ -143,12 +146,28 @@ export class FrontDoor {
     }
   }
 
+  /**
+   * Durable webhooks: the client binding's `rpcBaseUrl` carries the durable system key in its path
+   * (the JS client adds no key to those calls, as Azure's loopback RPC listener needs none); the
+   * public status URLs carry it as `code`; function and master keys work too.
+   */
+  #durable(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const durable = this.#options.durable!;
+    let path = url.pathname.slice(DURABLE_PREFIX.length);
+    const rpc = `${RPC_SEGMENT}/${this.#options.keys.durableKey}/`;
+    const viaRpc = path.startsWith(rpc);
+    if (viaRpc) path = path.slice(rpc.length);
+    const code = url.searchParams.get('code');
+    const open = viaRpc || (code !== null && same(code, this.#options.keys.durableKey));
+    return this.#reserved(req, res, url, path, open ? 'anonymous' : 'function', (r) => durable.handle(r));
+  }
+
   async #reserved(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     url: URL,
     path: string,
-    level: 'function' | 'admin',
+    level: 'anonymous' | 'function' | 'admin',
     handler: (r: ReservedRequest) => Promise<ReservedAnswer>,
   ): Promise<void> {
     if (!this.#authorized(req, url, level)) {
@@ -162,7 +181,7 @@ export class FrontDoor {
       if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
       throw error;
     }
-    const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin });
+    const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin, headers: req.headers });
     const headers = { ...answer.headers };
     let bytes: Buffer = Buffer.alloc(0);
     if (answer.body !== undefined) {

@@ -1,28 +1,47 @@
 /**
  * The one funnel between Sibyl's services and HTTP: runs a handler, turns a thrown error into the
- * documented error body, stamps `x-ms-request-id`, and logs one line per request.
+ * documented error body (Sibyl's, or the Open Inference Protocol's `{"error": "..."}`), stamps
+ * `x-ms-request-id`, and logs one line per request with its stage timings.
  */
 import { randomUUID } from 'node:crypto';
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { toErrorBody } from '../../shared/errors';
 
-export type SibylHttpHandler = (request: HttpRequest, context: InvocationContext, requestId: string) => Promise<HttpResponseInit>;
+/** What a handler may add to the request's log line (e.g. the deployment and stage timings). */
+export type LogFields = Record<string, string | number | undefined>;
 
-export function httpHandler(handler: SibylHttpHandler): HttpHandler {
+export type SibylHttpHandler = (request: HttpRequest, context: InvocationContext, call: { requestId: string; log: LogFields }) => Promise<HttpResponseInit>;
+
+export interface HandlerOptions {
+  errorStyle?: 'sibyl' | 'oip';
+}
+
+function formatFields(fields: LogFields): string {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v * 100) / 100 : v}`)
+    .join(' ');
+}
+
+export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions = {}): HttpHandler {
   return async (request, context) => {
     const requestId = request.headers.get('x-ms-client-request-id') ?? randomUUID();
     const started = performance.now();
+    const log: LogFields = {};
     let response: HttpResponseInit;
     try {
-      response = await handler(request, context, requestId);
+      response = await handler(request, context, { requestId, log });
     } catch (error) {
       const answer = toErrorBody(error, requestId);
       if (!answer.isClientFault) context.error(`request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
-      response = { status: answer.status, jsonBody: answer.body, headers: answer.headers };
+      const body = options.errorStyle === 'oip' ? { error: answer.body.error.message } : answer.body;
+      response = { status: answer.status, jsonBody: body, headers: answer.headers };
+      log.error = answer.body.error.code;
     }
     const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('x-ms-request-id', requestId);
-    context.log(`${request.method} ${new URL(request.url).pathname} → ${response.status ?? 200} in ${(performance.now() - started).toFixed(1)} ms (request ${requestId})`);
+    const path = new URL(request.url).pathname;
+    context.log(`${request.method} ${path} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId} ${formatFields(log)}`.trimEnd());
     return { ...response, headers };
   };
 }

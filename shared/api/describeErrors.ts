@@ -61,7 +61,7 @@ function unknownField(path: string, key: string, parent: Schema | undefined): st
 /** The sentence for one error about `subject` (a path, or "key 'x' in traffic"). */
 function sentence(e: ErrorObject, subject: string, path: string, value: unknown): string {
   const p = e.params as Record<string, unknown>;
-  const parent = e.parentSchema as Schema | undefined;
+  const parent: Schema | undefined = e.parentSchema;
   switch (e.keyword) {
     case 'required':
       return `${child(path, String(p.missingProperty))} is required`;

@@ -40,8 +40,8 @@ function invalid(what: string, details: ErrorDetail[]): SibylError {
  *   const spec = parseBody(EndpointSpec, json, 'endpoint'); // spec.authMode: 'key' | 'token' | 'aad'
  */
 export function parseBody<T extends TSchema>(schema: T, value: unknown, what: string): Static<T> {
-  const validate = validatorFor(schema);
-  if (validate(value)) return value as Static<T>;
+  const validate = validatorFor(schema) as ValidateFunction<Static<T>>;
+  if (validate(value)) return value;
   throw invalid(what, toDetails(validate.errors ?? [], value));
 }
 

@@ -110,13 +110,17 @@ export async function resolveModel(ref: ModelReference): Promise<ModelVersionDoc
   return readVersionDoc(ref.name, version);
 }
 
-export async function updateModelVersion(name: string, version: number, change: VersionDetails): Promise<ModelVersion> {
+/** Changes description and tags; `tags` is a JSON merge patch (a `null` value removes that tag). */
+export async function updateModelVersion(name: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
   await readVersionDoc(name, version);
-  const saved = await updateWithEtag<ModelVersionDoc>(models(), versionId(version), name, (doc) => ({
-    ...doc,
-    ...(change.description !== undefined ? { description: change.description } : {}),
-    ...(change.tags !== undefined ? { tags: change.tags } : {}),
-  }));
+  const saved = await updateWithEtag<ModelVersionDoc>(models(), versionId(version), name, (doc) => {
+    const tags = { ...doc.tags };
+    for (const [key, value] of Object.entries(change.tags ?? {})) {
+      if (value === null) delete tags[key];
+      else tags[key] = value;
+    }
+    return { ...doc, ...(change.description !== undefined ? { description: change.description } : {}), tags };
+  });
   if (!saved) throw new SibylError('ModelNotFound', `Model '${name}' has no version ${version}.`);
   return toModelVersion(saved);
 }

@@ -78,6 +78,15 @@ export function validateExecutionProviders(requested: readonly string[]): Execut
   return [...requested] as ExecutionProviderName[];
 }
 
+/** Checks settings before ONNX Runtime sees them, so a bad setting is not mistaken for a bad model. */
+export function validateSessionSettings(settings: OrtSessionSettings): void {
+  if (settings.executionProviders) validateExecutionProviders(settings.executionProviders);
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+    const n = settings[key];
+    if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RangeError(`${key} must be a whole number ≥ 0 (0 = ONNX Runtime's default), not ${n}`);
+  }
+}
+
 function sessionOptions(settings: OrtSessionSettings, providers: readonly ExecutionProviderName[]): InferenceSession.SessionOptions {
   const options: InferenceSession.SessionOptions = { executionProviders: providers, logSeverityLevel: settings.logSeverityLevel ?? 4 };
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
@@ -99,6 +108,7 @@ function messageOf(error: unknown): string {
  * const { session, executionProviders, warnings } = await openOrtSession(bytes, { executionProviders: ['cuda', 'cpu'] });
  */
 export async function openOrtSession(bytes: Uint8Array, settings: OrtSessionSettings = {}): Promise<OpenedSession> {
+  validateSessionSettings(settings);
   const requested = validateExecutionProviders(settings.executionProviders ?? ['cpu']);
   const cpuAllowed = requested.includes('cpu');
   const cpuOnly: ExecutionProviderName[] = ['cpu'];

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import type { ModelSignature, NamedTensor } from './datatypes';
-import { ExecutionProviderUnavailableError, openOrtSession, validateExecutionProviders, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
+import { ExecutionProviderUnavailableError, openOrtSession, validateSessionSettings, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
 import { assertModelBytes, signatureOf, toInvalidModelError } from './onnxSignature';
 import { exampleFeeds, fromOrtTensor, outputNamesFor, toOrtFeeds } from './ortTensors';
 
@@ -83,7 +83,7 @@ export class ModelSession {
    */
   static async load(bytes: Uint8Array, options: ModelSessionOptions = {}): Promise<ModelSession> {
     assertModelBytes(bytes);
-    if (options.executionProviders) validateExecutionProviders(options.executionProviders);
+    validateSessionSettings(options);
     const start = performance.now();
     const opened = await openOrtSession(bytes, options).catch((error: unknown) => {
       throw error instanceof ExecutionProviderUnavailableError ? error : toInvalidModelError(error, bytes);

@@ -23,13 +23,11 @@ function rule(pattern: string, description: string, examples: string[]) {
 
 const ASSET = '[A-Za-z0-9][A-Za-z0-9_.-]{0,254}';
 const ALIAS = '[A-Za-z][A-Za-z0-9_-]{0,63}';
-const ENDPOINT = '[A-Za-z](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])';
+const ENDPOINT = '[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]';
 
 /** Endpoint names follow Azure ML: 3–32 characters, letters, digits and hyphens, starting with a letter. */
 export const EndpointName = Type.String({
   pattern: `^${ENDPOINT}$`,
-  minLength: 3,
-  maxLength: 32,
   description: 'An endpoint name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
   examples: ['iris'],
 });
@@ -37,8 +35,6 @@ export const EndpointName = Type.String({
 /** Deployment names follow the same Azure ML rule as endpoint names. */
 export const DeploymentName = Type.String({
   pattern: `^${ENDPOINT}$`,
-  minLength: 3,
-  maxLength: 32,
   description: 'A deployment name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
   examples: ['blue'],
 });

@@ -5,14 +5,15 @@ import { quantile } from './latencyHistogram';
 import { minuteOf, type MinuteMetricsDoc } from './metricsDocuments';
 import { flushMetrics } from './metricsRecorder';
 
+/** One minute of one deployment (`MetricPoint` of the API); latencies are 0 in a minute without requests. */
 export interface MinutePoint {
-  minute: string;
+  time: string;
   requests: number;
   errors: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  meanBatchSize: number | null;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  meanBatchSize: number;
 }
 
 export interface EndpointMetrics {
@@ -33,13 +34,13 @@ export async function queryEndpointMetrics(endpoint: string, minutes: number, de
   const series: Record<string, MinutePoint[]> = Object.fromEntries(deployments.map((d) => [d, []]));
   for (const doc of resources.sort((a, b) => a.minute.localeCompare(b.minute))) {
     (series[doc.deployment] ??= []).push({
-      minute: doc.minute,
+      time: doc.minute,
       requests: doc.requests,
       errors: doc.errors,
-      p50Ms: quantile(doc.buckets, 0.5),
-      p95Ms: quantile(doc.buckets, 0.95),
-      p99Ms: quantile(doc.buckets, 0.99),
-      meanBatchSize: doc.batches ? Math.round((doc.batchRows / doc.batches) * 100) / 100 : null,
+      p50Ms: quantile(doc.buckets, 0.5) ?? 0,
+      p95Ms: quantile(doc.buckets, 0.95) ?? 0,
+      p99Ms: quantile(doc.buckets, 0.99) ?? 0,
+      meanBatchSize: doc.batches ? Math.round((doc.batchRows / doc.batches) * 100) / 100 : 0,
     });
   }
   return { endpoint, minutes, deployments: series };

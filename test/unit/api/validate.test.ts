@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { closest } from '../../../shared/api/suggest';
 import { EndpointMetricsQuery, EndpointParams, ModelUploadQuery, ModelVersionParams, RunQuery } from '../../../shared/api/schemas';
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
+import * as S from '../../../shared/api/schemas';
 import { DeploymentSpec } from '../../../shared/api/schemas';
 import { SibylError } from '../../../shared/errors';
 
@@ -110,8 +111,46 @@ describe('closest', () => {
     ['tarffic', ['traffic', 'authMode'], 'traffic'],
     ['maxRetry', ['maxRetries', 'timeoutSeconds'], 'maxRetries'],
     ['colour', ['traffic', 'authMode'], undefined],
-    ['a', ['b'], 'b'],
+    ['x', ['id'], undefined],
   ])('%s → %s', (word, candidates, expected) => {
     expect(closest(word, candidates)).toBe(expected);
+  });
+});
+
+describe('name and reference rules', () => {
+  const ok = (schema: Parameters<typeof validatorFor>[0], value: string) => validatorFor(schema)(value);
+  it.each([
+    ['abc', true],
+    ['a'.repeat(32), true],
+    ['Iris-v2', true],
+    ['ab', false],
+    ['a'.repeat(33), false],
+    ['1ab', false],
+    ['ab-', false],
+    ['a_b', false],
+  ])('endpoint and deployment name %p → %p', (name, expected) => {
+    expect(ok(S.EndpointName, name)).toBe(expected);
+    expect(ok(S.DeploymentName, name)).toBe(expected);
+  });
+
+  it.each([
+    ['iris:1', true],
+    ['iris@latest', true],
+    ['fraud.model_v2@production', true],
+    ['iris', false],
+    ['iris:0', false],
+    ['iris:latest', false],
+    ['iris@1x', false],
+  ])('model reference %p → %p', (ref, expected) => expect(ok(S.ModelRef, ref)).toBe(expected));
+
+  it('checks the other references and names', () => {
+    expect(ok(S.EnvironmentRef, 'ort-cpu@1')).toBe(true);
+    expect(ok(S.EnvironmentRef, 'ort-cpu:1')).toBe(false);
+    expect(ok(S.PipelineRef, 'nightly:2')).toBe(true);
+    expect(ok(S.PipelineRef, 'nightly@latest')).toBe(false);
+    expect(ok(S.DeploymentRef, 'iris/blue')).toBe(true);
+    expect(ok(S.DeploymentRef, 'iris')).toBe(false);
+    expect(ok(S.DatastoreName, 'workspaceblobstore')).toBe(true);
+    expect(ok(S.DatastoreName, 'my-store')).toBe(false);
   });
 });

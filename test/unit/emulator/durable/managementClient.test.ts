@@ -118,14 +118,14 @@ describe('management API through the real DurableClient', () => {
   it('supports getStatus, raiseEvent, terminate, suspend/resume, paging queries and purge', async () => {
     const a = await client.startNew('approval', { instanceId: 'appr-a' });
     const b = await client.startNew('approval', { instanceId: 'appr-b' });
-    await until(async () => (await client.getStatus(a)).runtimeStatus === 'Running', 'appr-a running');
+    await until(async () => (await client.getStatus(a)).runtimeStatus === df.OrchestrationRuntimeStatus.Running, 'appr-a running');
     await client.raiseEvent(a, 'approve', { ok: true });
     await engine.waitForCompletion(a, 5_000);
     expect((await client.getStatus(a)).output).toEqual({ ok: true });
     await client.raiseEvent(a, 'approve', 1); // 410 is accepted silently by the client
 
     await client.suspend(b, 'pause');
-    await until(async () => (await client.getStatus(b)).runtimeStatus === 'Suspended', 'appr-b suspended');
+    await until(async () => (await client.getStatus(b)).runtimeStatus === df.OrchestrationRuntimeStatus.Suspended, 'appr-b suspended');
     await client.resume(b, 'continue');
     await client.terminate(b, 'enough');
     await engine.waitForCompletion(b, 5_000);

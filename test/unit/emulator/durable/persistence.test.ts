@@ -30,6 +30,11 @@ df.app.orchestration('persistFanOut', function* (ctx: OrchestrationContext) {
   return parts.reduce((a, b) => a + b, 0) + last;
 });
 
+df.app.orchestration('persistLarge', function* (ctx: OrchestrationContext) {
+  const parts = (yield ctx.df.Task.all([...Array(1000).keys()].map((n) => ctx.df.callActivity('work', n)))) as number[];
+  return parts.length;
+});
+
 df.app.orchestration('persistChild', function* (ctx: OrchestrationContext) {
   return (yield ctx.df.callActivity('work', ctx.df.getInput<number>())) as number;
 });
@@ -149,6 +154,19 @@ describe('DurableEngine persistence', () => {
     expect(calls.get(15)).toBe(2);
     await second.engine.stop();
     stuck.open();
+    tmp.cleanup();
+  });
+
+  it('keeps the journal linear in size for a fan-out of 1000 activities', async () => {
+    phase = 2;
+    const tmp = tempDir();
+    const { engine } = await startEngine(tmp.dir, { maxConcurrentActivities: 10, fsync: true });
+    await engine.startNew('persistLarge', { instanceId: 'large' });
+    expect((await engine.waitForCompletion('large', 60_000)).output).toBe(1000);
+    expect(calls.total()).toBe(1000);
+    // Appends only: about 400 bytes per activity (schedule + completion + share of episode records).
+    expect(statSync(journalOf(engine, 'large')).size).toBeLessThan(1000 * 600);
+    await engine.stop();
     tmp.cleanup();
   });
 

@@ -4,7 +4,7 @@ import { describeFunctions, type HttpFunction } from '../../../../emulator/funct
 import { FrontDoor } from '../../../../emulator/http/frontDoor';
 import { silentLogger } from '../../../../emulator/hostLogger';
 
-const keys = { masterKey: 'master-key-value', functionKey: 'function-key-value' };
+const keys = { masterKey: 'master-key-value', functionKey: 'function-key-value', durableKey: 'durable-key-value' };
 
 function rawRequest(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {

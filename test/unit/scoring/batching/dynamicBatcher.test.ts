@@ -26,6 +26,16 @@ describe('DynamicBatcher', () => {
     expect(batcher.stats()).toMatchObject({ batches: 3, rows: 10, meanBatchSize: 10 / 3 });
   });
 
+  it('keeps each of 1000 concurrent requests paired with its own outputs', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 64, run: model.run });
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => batcher.submit(feeds(1 + (i % 3), i * 4))));
+    results.forEach((outputs, i) => expect(sums(outputs)).toEqual(expectedSums(1 + (i % 3), i * 4)));
+    expect(model.calls.every((rows) => rows <= 64)).toBe(true);
+    expect(model.calls.reduce((a, b) => a + b, 0)).toBe(1999);
+    expect(model.calls.length).toBeLessThanOrEqual(Math.ceil(1999 / 62));
+  });
+
   it('runs a request larger than maxBatchSize alone', async () => {
     const model = new FakeModel();
     const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });

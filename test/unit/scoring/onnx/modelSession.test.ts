@@ -113,10 +113,11 @@ describe('ModelSession execution providers', () => {
     expect((session as Error).message).toMatch(/CUDA was requested without a CPU fallback/);
   });
 
-  it('refuses unknown or repeated provider names', async () => {
+  it('refuses unknown or repeated provider names and bad thread counts', async () => {
     await expect(ModelSession.load(bytes, { executionProviders: ['tpu' as 'cpu'] })).rejects.toThrow(/Unknown execution provider 'tpu'/);
     await expect(ModelSession.load(bytes, { executionProviders: ['cpu', 'cpu'] })).rejects.toThrow(/listed twice/);
     await expect(ModelSession.load(bytes, { executionProviders: [] })).rejects.toThrow(/at least one/);
+    await expect(ModelSession.load(bytes, { intraOpNumThreads: -1 })).rejects.toThrow(/intraOpNumThreads must be a whole number/);
   });
 });
 
@@ -153,7 +154,7 @@ describe('ModelSession.run', () => {
     ['a wrong fixed dim', [x, { ...y, shape: [3, 2] }], undefined, 'ShapeMismatch', /\[3, 2\], which does not fit \[-1, 3\]/],
     ['a negative dim', [x, { ...y, shape: [-2, -3] }], undefined, 'ShapeMismatch', /whole numbers/],
   ] as const)('refuses %s with a clear error', async (_, feeds, outputs, code, message) => {
-    const error = await rejection(twoInputs.run(feeds as unknown as NamedTensor[], outputs as readonly string[] | undefined));
+    const error = await rejection(twoInputs.run(feeds as unknown as NamedTensor[], outputs));
     expect(error).toBeInstanceOf(TensorInputError);
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);

@@ -1,0 +1,25 @@
+/** Deployment routes: `api/endpoints/{name}/deployments/{deployment}` (control plane). */
+import { parseParams } from '../shared/api/validate';
+import { DeploymentParams, DeploymentSpec } from '../shared/api/schemas';
+import { deleteDeployment, getDeployment, putDeployment } from '../shared/endpoints/deploymentService';
+import { registerRoute } from './http/registerRoute';
+import { readBody } from './http/requestBody';
+
+registerRoute('createOrUpdateDeployment', async (request, _context, call) => {
+  const { name, deployment } = parseParams(DeploymentParams, request.params);
+  const spec = await readBody(request, DeploymentSpec, 'deployment');
+  const result = await putDeployment(name, deployment, spec);
+  call.log.model = result.deployment.resolvedModel;
+  return { status: result.created ? 201 : 200, jsonBody: result.deployment };
+});
+
+registerRoute('getDeployment', async (request) => {
+  const { name, deployment } = parseParams(DeploymentParams, request.params);
+  return { jsonBody: await getDeployment(name, deployment) };
+});
+
+registerRoute('deleteDeployment', async (request) => {
+  const { name, deployment } = parseParams(DeploymentParams, request.params);
+  await deleteDeployment(name, deployment);
+  return { status: 204 };
+});

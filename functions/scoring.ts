@@ -1,0 +1,61 @@
+/** Data-plane routes: Azure ML style scoring and the Open Inference Protocol v2. */
+import type { HttpRequest } from '@azure/functions';
+import { parseParams } from '../shared/api/validate';
+import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
+import { inferOip, oipModelMetadata, oipModelReady, scoreAzureMl, type ScoreResult, type StageTimings } from '../shared/endpoints/scoringService';
+import type { LogFields } from './http/httpHandler';
+import { registerRoute } from './http/registerRoute';
+import { readJson } from './http/requestBody';
+
+const SERVER_VERSION = '0.1.0';
+
+function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown>): void {
+  log.endpoint = endpoint;
+  log.deployment = result.deployment;
+  log.model = result.model;
+  for (const [stage, ms] of Object.entries(result.timings) as [keyof StageTimings, number][]) log[stage] = ms;
+}
+
+registerRoute('scoreEndpoint', async (request, _context, call) => {
+  const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
+  const body = await readJson(request, 'scoring request');
+  const result = await scoreAzureMl({ endpoint, body, authorization: request.headers.get('authorization'), pinned: request.headers.get('azureml-model-deployment'), requestId: call.requestId });
+  logResult(call.log, endpoint, result);
+  return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
+});
+
+registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [] } }));
+
+function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string; deployment: string | null } {
+  if (versioned) {
+    const { model, version } = parseParams(OipModelVersionParams, request.params);
+    return { endpoint: model, deployment: version };
+  }
+  return { endpoint: parseParams(OipModelParams, request.params).model, deployment: null };
+}
+
+for (const versioned of [false, true]) {
+  const prefix = versioned ? 'oipModelVersion' : 'oipModel';
+  registerRoute(`${prefix}Metadata`, async (request) => {
+    const { endpoint, deployment } = oipTarget(request, versioned);
+    return { jsonBody: await oipModelMetadata(endpoint, deployment, request.headers.get('authorization')) };
+  });
+  registerRoute(`${prefix}Ready`, async (request) => {
+    const { endpoint, deployment } = oipTarget(request, versioned);
+    const ready = await oipModelReady(endpoint, deployment, request.headers.get('authorization'));
+    return { status: ready ? 200 : 503, jsonBody: { name: endpoint, ...(deployment ? { version: deployment } : {}), ready } };
+  });
+  registerRoute(`${prefix}Infer`, async (request, _context, call) => {
+    const { endpoint, deployment } = oipTarget(request, versioned);
+    const body = await readJson(request, 'inference request');
+    const result = await inferOip({
+      endpoint,
+      body,
+      authorization: request.headers.get('authorization'),
+      pinned: deployment ?? request.headers.get('azureml-model-deployment'),
+      requestId: call.requestId,
+    });
+    logResult(call.log, endpoint, result);
+    return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
+  });
+}
