@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Shares typed-array constructors with Node's realm, which onnxruntime-node needs (see the file).
+  testEnvironment: '<rootDir>/test/setup/ortTestEnvironment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {

@@ -95,8 +95,16 @@ function sessionOptions(settings: OrtSessionSettings, providers: readonly Execut
   return options;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * ONNX Runtime's message without its C++ source locations and signatures (`/onnxruntime_src/…:84
+ * onnxruntime::ReshapeHelper::ReshapeHelper(…)`), which say nothing to a client.
+ */
+export function ortErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message
+    .replace(/\/onnxruntime_src\/\S+:\d+ /g, '')
+    .replace(/(?:[\w:~<>]+::)+[\w~<>]+\((?:[^()]|\([^()]*\))*\) /g, '')
+    .trim();
 }
 
 /**
@@ -128,8 +136,8 @@ export async function openOrtSession(bytes: Uint8Array, settings: OrtSessionSett
     const session = await InferenceSession.create(bytes, sessionOptions(settings, cpuOnly));
     if (!cpuAllowed) {
       await session.release();
-      throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback and failed: ${messageOf(cudaError)}`, { cause: cudaError });
+      throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback and failed: ${ortErrorMessage(cudaError)}`, { cause: cudaError });
     }
-    return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: CUDA failed: ${messageOf(cudaError)}`] };
+    return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: CUDA failed: ${ortErrorMessage(cudaError)}`] };
   }
 }

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import type { ModelSignature, NamedTensor } from './datatypes';
-import { ExecutionProviderUnavailableError, openOrtSession, validateSessionSettings, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
+import { ExecutionProviderUnavailableError, openOrtSession, ortErrorMessage, validateSessionSettings, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
 import { assertModelBytes, signatureOf, toInvalidModelError } from './onnxSignature';
 import { exampleFeeds, fromOrtTensor, outputNamesFor, toOrtFeeds } from './ortTensors';
 
@@ -151,7 +151,7 @@ export class ModelSession {
     try {
       results = await running;
     } catch (error) {
-      throw new ModelRunError(`ONNX Runtime failed to run the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ModelRunError(`ONNX Runtime failed to run the model: ${ortErrorMessage(error)}`, { cause: error });
     } finally {
       this.inflight.delete(running);
     }

@@ -12,6 +12,7 @@
 import { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import { fromOrtType, OIP_DATATYPES, type ModelSignature, type TensorSpec } from './datatypes';
+import { ortErrorMessage } from './executionProviders';
 
 /**
  * The bytes are not a model Sibyl can serve: not ONNX, truncated, rejected by ONNX Runtime, or using
@@ -88,7 +89,10 @@ function unsupportedType(role: string, name: string, type: string): InvalidModel
 /** Maps an error from `InferenceSession.create` to an `InvalidModelError` that says what to fix. */
 export function toInvalidModelError(error: unknown, bytes: Uint8Array): InvalidModelError {
   if (error instanceof InvalidModelError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = ortErrorMessage(error);
+  if (/protobuf parsing failed/i.test(message)) {
+    return new InvalidModelError('The file is not an ONNX model, or it is truncated (ONNX Runtime could not parse it)', { cause: error });
+  }
   const wire = readGraphIo(bytes);
   for (const [role, values] of [['Input', wire?.inputs ?? []], ['Output', wire?.outputs ?? []]] as const) {
     for (const v of values) {
@@ -97,9 +101,6 @@ export function toInvalidModelError(error: unknown, bytes: Uint8Array): InvalidM
         return new InvalidModelError(unsupportedType(role, v.name, UNSUPPORTED_ELEMENT_TYPES[v.elemType]!).message, { cause: error });
       }
     }
-  }
-  if (/protobuf parsing failed/i.test(message)) {
-    return new InvalidModelError('The file is not an ONNX model, or it is truncated (ONNX Runtime could not parse it)', { cause: error });
   }
   return new InvalidModelError(`ONNX Runtime cannot open the model: ${message}`, { cause: error });
 }

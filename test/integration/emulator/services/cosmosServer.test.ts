@@ -111,7 +111,7 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
     expect(resources.map((m) => [m.id, m.version])).toEqual([['a-0', 0]]);
   });
 
-  it.skip('runs bulk operations across partitions', async () => {
+  it('runs bulk operations across partitions', async () => {
     const bulk = await container.items.executeBulkOperations([
       { operationType: 'Create', partitionKey: 'bulk', resourceBody: { id: 'k-1', name: 'bulk', version: 1 } },
       { operationType: 'Upsert', partitionKey: 'bulk2', resourceBody: { id: 'k-2', name: 'bulk2', version: 1 } },

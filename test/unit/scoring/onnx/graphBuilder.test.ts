@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { attr, GraphBuilder } from '../../../../scripts/onnx/graphBuilder';

@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { MLP_SIZES, mlpLayers, mlpModel, type MlpSpec } from '../../../../scripts/onnx/mlpModel';
 import { ModelSession } from '../../../../shared/scoring/modelSession';
 import { readSignature } from '../../../../shared/scoring/onnxSignature';

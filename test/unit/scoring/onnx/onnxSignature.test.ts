@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { GraphBuilder } from '../../../../scripts/onnx/graphBuilder';
 import { fixedBatchModel, identityModel, twoInputModel } from '../../../../scripts/onnx/identityModels';
 import { mlpModel, MLP_SIZES } from '../../../../scripts/onnx/mlpModel';

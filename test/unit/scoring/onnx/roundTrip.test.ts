@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { identityModel, int64Model } from '../../../../scripts/onnx/identityModels';
 import type { NamedTensor, OipDatatype, TensorData } from '../../../../shared/scoring/datatypes';
 import { ModelSession } from '../../../../shared/scoring/modelSession';

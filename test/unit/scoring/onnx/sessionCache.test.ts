@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts */
+/** @jest-environment ./test/setup/ortTestEnvironment.ts */
 import { identityModel } from '../../../../scripts/onnx/identityModels';
 import { ModelSession, SessionClosedError } from '../../../../shared/scoring/modelSession';
 import { SessionCache, SessionRemovedError, type Releasable } from '../../../../shared/scoring/sessionCache';

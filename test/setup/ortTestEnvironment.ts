@@ -6,7 +6,7 @@
  * Sharing every typed array constructor (as Jest already does for Uint8Array) fixes that.
  * Plain Node (the app itself) has one realm and never needs this.
  *
- * Use per file with the docblock `@jest-environment ./test/unit/scoring/onnx/ortTestEnvironment.ts`,
+ * Use per file with the docblock `@jest-environment ./test/setup/ortTestEnvironment.ts`,
  * or for every file with `testEnvironment` in jest.config.js.
  */
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
