@@ -43,6 +43,8 @@ export async function loadApp(appDir: string): Promise<LoadedApp> {
     state.currentEntryPoint = file;
     try {
       if (usesEsm(file, pkg)) await import(pathToFileURL(file).href);
+      // The worker loads CommonJS entry files with require (ESM ones with import()).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       else require(file);
     } catch (error) {
       throw new Error(`Worker was unable to load entry point "${path.relative(appDir, file)}": ${(error as Error).message}`, { cause: error });

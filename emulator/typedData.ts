@@ -22,7 +22,7 @@ export function toTypedData(value: unknown): RpcTypedData | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return { string: value };
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) {
-    const view = value as ArrayBufferView;
+    const view = value;
     return { bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) };
   }
   if (value instanceof ArrayBuffer) return { bytes: new Uint8Array(value) };

@@ -38,7 +38,7 @@ export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions =
       response = { status: answer.status, jsonBody: body, headers: answer.headers };
       log.error = answer.body.error.code;
     }
-    const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+    const headers = new Headers(response.headers);
     headers.set('x-ms-request-id', requestId);
     const path = new URL(request.url).pathname;
     context.log(`${request.method} ${path} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId} ${formatFields(log)}`.trimEnd());

@@ -76,7 +76,7 @@ export async function listSnapshots(): Promise<EndpointSnapshot[]> {
 export async function readEndpointDoc(name: string): Promise<{ doc: EndpointDoc; etag: string } | undefined> {
   try {
     const { resource, etag } = await endpoints().item(ENDPOINT_DOC_ID, name).read<EndpointDoc>();
-    return resource ? { doc: resource, etag: etag! } : undefined;
+    return resource ? { doc: resource, etag: etag } : undefined;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

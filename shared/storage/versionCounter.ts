@@ -30,7 +30,7 @@ export async function reserveVersion<H extends VersionHead>(container: Container
         return 1;
       }
       const version = head.nextVersion;
-      await container.item(name, name).replace({ ...head, nextVersion: version + 1, updatedAt: now }, { accessCondition: { type: 'IfMatch', condition: etag! } });
+      await container.item(name, name).replace({ ...head, nextVersion: version + 1, updatedAt: now }, { accessCondition: { type: 'IfMatch', condition: etag } });
       return version;
     } catch (error) {
       if (isConflict(error) || isPreconditionFailed(error) || isNotFound(error)) {
@@ -48,7 +48,7 @@ export async function releaseVersion(container: Container, name: string, version
   try {
     const { resource: head, etag } = await container.item(name, name).read<VersionHead>();
     if (head?.nextVersion !== version + 1) return;
-    await container.item(name, name).replace({ ...head, nextVersion: version }, { accessCondition: { type: 'IfMatch', condition: etag! } });
+    await container.item(name, name).replace({ ...head, nextVersion: version }, { accessCondition: { type: 'IfMatch', condition: etag } });
   } catch {
     // Best effort: a gap is better than a failure on top of the failure being reported.
   }
@@ -62,7 +62,7 @@ export async function updateWithEtag<T extends { id: string }>(container: Contai
     const next = change(resource);
     if (!next) return resource;
     try {
-      const { resource: saved } = await container.item(id, partitionKey).replace<T>(next, { accessCondition: { type: 'IfMatch', condition: etag! } });
+      const { resource: saved } = await container.item(id, partitionKey).replace<T>(next, { accessCondition: { type: 'IfMatch', condition: etag } });
       return saved;
     } catch (error) {
       if (isPreconditionFailed(error)) continue;

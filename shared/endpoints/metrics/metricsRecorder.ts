@@ -69,7 +69,7 @@ async function merge(container: Container, p: Pending): Promise<void> {
         batches: resource.batches + p.batches,
         batchRows: resource.batchRows + p.batchRows,
       };
-      await container.item(id, p.endpoint).replace(next, { accessCondition: { type: 'IfMatch', condition: etag! } });
+      await container.item(id, p.endpoint).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
       return;
     } catch (error) {
       if (isNotFound(error)) {

@@ -82,6 +82,7 @@ describe('management API through the real DurableClient', () => {
   afterAll(async () => {
     hold.current.open();
     process.env.WEBSITE_HOSTNAME = savedHost;
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await engine.stop();
     tmp.cleanup();
