@@ -18,6 +18,12 @@ import { startEmbeddedServices } from './services/embeddedServices';
 import { adminHandler } from './adminRoutes';
 import { startTriggers } from './triggers';
 
+/**
+ * Called once the host serves requests, before the banner: may prepare the app (e.g. seed a demo)
+ * and return a ready-to-paste command for the banner's "Try it".
+ */
+export type AfterStart = (host: { baseUrl: string; keys: HostKeys; log: HostLogger }) => Promise<string | undefined>;
+
 export interface RunningHost {
   baseUrl: string;
   port: number;
@@ -27,7 +33,7 @@ export interface RunningHost {
 
 type Stopper = { name: string; stop: () => Promise<void> };
 
-export async function startHost(settings: HostSettings, log: HostLogger): Promise<RunningHost> {
+export async function startHost(settings: HostSettings, log: HostLogger, afterStart?: AfterStart): Promise<RunningHost> {
   const started = performance.now();
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const stoppers: Stopper[] = [];
@@ -103,6 +109,7 @@ export async function startHost(settings: HostSettings, log: HostLogger): Promis
     });
     await door.listen(port);
     stoppers.push({ name: 'the HTTP server', stop: () => door.close() });
+    const tryIt = afterStart ? await afterStart({ baseUrl, keys, log }) : undefined;
     log.info(
       renderBanner({
         baseUrl,
@@ -115,7 +122,7 @@ export async function startHost(settings: HostSettings, log: HostLogger): Promis
           services.storage ? `Azurite ${services.storage.blobEndpoint}` : 'storage: AzureWebJobsStorage (external)',
           services.cosmos ? `Cosmos ${services.cosmos.endpoint}` : `Cosmos ${process.env.COSMOS_ENDPOINT ?? ''} (external)`,
         ],
-        tryIt: undefined,
+        tryIt,
       }),
     );
     log.info(`Ready in ${Math.round(performance.now() - started)} ms (${app.entryFiles.length} entry files, ${functions.length} functions).`);

@@ -23,4 +23,4 @@ if (!existsSync(join(root, 'local.settings.json'))) {
   console.log('Created local.settings.json from local.settings.example.json.');
 }
 process.chdir(root);
-createRequire(import.meta.url)(join(root, 'dist', 'emulator', 'start.js'));
+createRequire(import.meta.url)(join(root, 'dist', 'scripts', 'startSibyl.js'));

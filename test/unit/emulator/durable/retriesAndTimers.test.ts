@@ -129,6 +129,8 @@ describe('DurableEngine task ids for retries and long timers', () => {
     const status = await engine.waitForCompletion(id, 10_000);
     expect(status.output).toEqual({ after: 8, late: true });
     const history = (await engine.getStatus(id, { showHistory: true }))!.historyEvents!;
-    expect(history.filter((e) => e.EventType === 'TimerCreated').length).toBeGreaterThanOrEqual(4);
+    // The first piece, then at least one allocated while the SDK processes a piece's TimerFired
+    // (how many depends on how late the pieces fire: each next piece is computed from that time).
+    expect(history.filter((e) => e.EventType === 'TimerCreated').length).toBeGreaterThanOrEqual(2);
   });
 });

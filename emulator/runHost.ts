@@ -1,0 +1,38 @@
+/**
+ * Runs a Functions app until Ctrl-C: settings from the environment and `local.settings.json`, the
+ * host, and a clean shutdown (app terminate hooks, every service stopped) on SIGINT/SIGTERM.
+ */
+import { startHost, type AfterStart } from './host';
+import { createHostLogger } from './hostLogger';
+import { applyLocalSettings, readHostSettings } from './hostSettings';
+
+export async function runHost(appDir: string, afterStart?: AfterStart): Promise<void> {
+  applyLocalSettings(appDir, process.env);
+  const settings = readHostSettings(appDir, process.env);
+  const log = createHostLogger(settings.logLevel);
+  const host = await startHost(settings, log, afterStart);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting now.`);
+      process.exit(130);
+    }
+    stopping = true;
+    log.info(`${signal} received: stopping…`);
+    host
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error(`Shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Reports a start-up failure in one line and exits non-zero. */
+export function exitOnStartFailure(error: unknown): never {
+  process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+/**
+ * `npm start`: Sibyl on the local Functions host, with the horoscope demo deployed on first start.
+ * (`scripts/start.mjs` installs and builds, then runs this.)
+ */
+import { installCoreResolver } from '../emulator/coreResolver';
+
+// Before anything can require '@azure/functions' (it caches a failed lookup of the core module).
+installCoreResolver();
+
+import * as path from 'node:path';
+import { exitOnStartFailure, runHost } from '../emulator/runHost';
+import { seedDemo } from './demo/seedDemo';
+
+const root = path.resolve(__dirname, '..', '..');
+
+runHost(root, async ({ baseUrl, keys, log }) => {
+  try {
+    return await seedDemo(baseUrl, keys.functionKey);
+  } catch (error) {
+    log.warn(`The horoscope demo could not be deployed: ${(error as Error).message}`);
+    return undefined;
+  }
+}).catch(exitOnStartFailure);
