@@ -16,8 +16,10 @@ import { EventType, historyEvent, isTerminal } from './historyEvents';
 import type { RuntimeStatus } from './historyEvents';
 import { defaultTimerSettings } from './idAllocation';
 import type { TimerSettings } from './idAllocation';
-import { InstanceHost, view } from './instanceHost';
-import type { DeliverResult, DurableLog } from './instanceHost';
+import { view } from './instance';
+import type { DeliverResult } from './instance';
+import { InstanceHost } from './instanceHost';
+import type { DurableLog } from './instanceHost';
 import { filterInstances, waitForTerminal } from './instanceQueries';
 import type { InstanceQuery } from './instanceQueries';
 import { HubLock } from './hubLock';
@@ -136,12 +138,12 @@ export class DurableEngine {
   }
 
   /** Starts an orchestration; rejects with a `DurableRequestError` (400 unknown, 409 running id). */
-  startNew(name: string, options: StartNewOptions = {}): Promise<string> {
+  async startNew(name: string, options: StartNewOptions = {}): Promise<string> {
     return this.startNewJson(name, { ...options, inputJson: options.input === undefined ? null : JSON.stringify(options.input) });
   }
 
   /** `startNew` with the input already as JSON text (the HTTP API passes the body through). */
-  startNewJson(name: string, options: { instanceId?: string; inputJson: string | null; version?: string }): Promise<string> {
+  async startNewJson(name: string, options: { instanceId?: string; inputJson: string | null; version?: string }): Promise<string> {
     this.ensureStarted();
     return this.host.createInstance({
       name,

@@ -15,7 +15,6 @@ import type { HistoryEvent } from './historyEvents';
 import type { TimerSettings } from './idAllocation';
 import { summaryOf } from './instanceStore';
 import type { InstanceSummary , InstanceStore} from './instanceStore';
-import type { Journal } from './journal';
 import { Semaphore } from './semaphore';
 import { makeStartRecord } from './startRecord';
 import type { StartArgs } from './startRecord';
@@ -25,23 +24,6 @@ import { findDurableFunction, missingFunctionMessage } from './functionLookup';
 import { DurableRequestError } from './durableRequestError';
 
 export type DurableLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
-
-/** One instance as the host holds it: live state, or only the summary once it is terminal. */
-export interface Instance {
-  id: string;
-  journal: Journal;
-  state: ExecState | undefined;
-  summary: InstanceSummary | undefined;
-  looping: boolean;
-  /** Task ids of the current execution already handed to the dispatcher. */
-  dispatched: Set<number>;
-  /** Last OrchestratorStarted time, kept across executions so the clock never goes back. */
-  lastTs: number;
-  /** How long the last orchestrator invocation took (drives batching, see `coalesce`). */
-  lastEpisodeMs: number;
-}
-
-export type DeliverResult = 'accepted' | 'missing' | 'gone' | 'duplicate' | 'failed';
 
 export interface HostOptions {
   store: InstanceStore;
@@ -121,7 +103,7 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   /** A runtime record for an instance loaded or created by this host. */
   adopt(instanceId: string): Instance {
-    return { id: instanceId, journal: this.options.store.openJournal(instanceId), state: undefined, summary: undefined, looping: false, dispatched: new Set(), lastTs: 0, lastEpisodeMs: 0 };
+    return newInstance(instanceId, this.options.store.openJournal(instanceId));
   }
 
   /** Persists an inbox event for the current (or given) execution, then wakes the instance. */
@@ -256,11 +238,4 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
   private notifyParent(child: InstanceSummary, parent: ParentLink): void {
     void this.deliver(parent.instanceId, parent.executionId, parentCompletionEvent(child, parent.taskId));
   }
-}
-
-/** The summary of an instance, live or terminal. */
-export function view(inst: Instance): InstanceSummary {
-  if (inst.state) return summaryOf(inst.state);
-  if (!inst.summary) throw new Error(`Instance '${inst.id}' has no state.`);
-  return inst.summary;
 }
