@@ -36,9 +36,19 @@ export interface SibylConfig {
    * In Azure Bicep sets the same value as a host key and as this setting (a Key Vault reference).
    */
   controlPlaneKey: string | undefined;
-  /** Base URL of the scorer container (`container`/`gpu` deployments). */
-  scorerUrl: string | undefined;
-  scorerKey: string | undefined;
+  /**
+   * Base URLs of the scorer container apps: `gpu` deployments go to `SIBYL_SCORER_GPU_URL`, `container`
+   * ones to `SIBYL_SCORER_CPU_URL`; `SIBYL_SCORER_URL` serves both when those are unset (locally).
+   */
+  scorer: ScorerClientSettings;
+}
+
+/** How the app reaches the scorer: a shared key, or else an Entra token for `audience` (managed identity). */
+export interface ScorerClientSettings {
+  gpuUrl: string | undefined;
+  cpuUrl: string | undefined;
+  key: string | undefined;
+  audience: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -56,6 +66,17 @@ function positiveInt(env: Env, name: string, fallback: number, problems: ConfigP
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n <= 0) {
     problems.add(`${name} must be a positive integer, got '${raw}'.`);
+    return fallback;
+  }
+  return n;
+}
+
+function nonNegativeInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    problems.add(`${name} must be a whole number ≥ 0, got '${raw}'.`);
     return fallback;
   }
   return n;
@@ -114,8 +135,12 @@ export function parseConfig(env: Env): SibylConfig {
       jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
       issuer: env.SIBYL_AAD_ISSUER || undefined,
     },
-    scorerUrl: url(env, 'SIBYL_SCORER_URL', problems),
-    scorerKey: env.SIBYL_SCORER_KEY || undefined,
+    scorer: {
+      gpuUrl: url(env, 'SIBYL_SCORER_GPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
+      cpuUrl: url(env, 'SIBYL_SCORER_CPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
+      key: env.SIBYL_SCORER_KEY || undefined,
+      audience: env.SIBYL_SCORER_AUDIENCE || undefined,
+    },
   };
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');
@@ -143,4 +168,49 @@ let current: SibylConfig | undefined;
 export function getConfig(): SibylConfig {
   current ??= parseConfig(process.env);
   return current;
+}
+
+/** Settings of the scorer container (`scorer/`), a separate program with its own environment. */
+export interface ScorerConfig {
+  port: number;
+  /** Interface to listen on: all in a container, loopback when the local host runs it. */
+  host: string;
+  storage: StorageSettings;
+  /** Callers present `Authorization: Bearer <key>`, or an Entra token when `aad` is set. */
+  key: string | undefined;
+  aad: SibylConfig['aad'];
+  executionProviders: ('cuda' | 'cpu')[];
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  /** Most models kept loaded at once. */
+  maxModels: number;
+  maxRequestBytes: number;
+  maxTensorElements: number;
+}
+
+export function parseScorerConfig(env: Env): ScorerConfig {
+  const problems = new ConfigProblems();
+  const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
+  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu')) problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
+  const config: ScorerConfig = {
+    port: nonNegativeInt(env, 'PORT', 8080, problems),
+    host: env.SIBYL_SCORER_HOST || '0.0.0.0',
+    storage: storageSettings(env, problems),
+    key: env.SIBYL_SCORER_KEY || undefined,
+    aad: {
+      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
+      audience: env.SIBYL_SCORER_AUDIENCE || undefined,
+      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
+      issuer: env.SIBYL_AAD_ISSUER || undefined,
+    },
+    executionProviders: providers as ('cuda' | 'cpu')[],
+    maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
+    maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
+    maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
+    maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
+    maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
+  };
+  if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
+  if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
+  return deepFreeze(config);
 }

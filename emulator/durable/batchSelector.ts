@@ -9,14 +9,18 @@ import { allocationFor } from './idAllocation';
 
 export type Batch = { kind: 'control'; item: InboxItem } | { kind: 'episode'; items: InboxItem[] };
 
+/** Whether an inbox item's record is on disk (only those are delivered, in journal order). */
+export type IsSynced = (seq: number) => boolean;
+
 /** The next batch at time `ts`, or undefined when nothing can be delivered now. */
-export function selectBatch(state: ExecState, ts: string, maxEvents = 10_000): Batch | undefined {
+export function selectBatch(state: ExecState, ts: string, synced: IsSynced = () => true, maxEvents = 10_000): Batch | undefined {
   if (state.status === 'Suspended') {
     const item = state.inbox.find((i) => isControlEvent(i.e));
-    return item ? { kind: 'control', item } : undefined;
+    return item && synced(item.seq) ? { kind: 'control', item } : undefined;
   }
   const items: InboxItem[] = [];
   for (const item of state.inbox) {
+    if (!synced(item.seq)) break;
     if (isControlEvent(item.e)) {
       if (items.length === 0) return { kind: 'control', item };
       break;

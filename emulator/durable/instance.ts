@@ -13,6 +13,8 @@ export interface Instance {
   looping: boolean;
   /** Task ids of the current execution already handed to the dispatcher. */
   dispatched: Set<number>;
+  /** Inbox items whose journal record is not on disk yet: episodes never consume them. */
+  unsynced: Set<number>;
   /** Last OrchestratorStarted time, kept across executions so the clock never goes back. */
   lastTs: number;
   /** How long the last orchestrator invocation took (drives batching, see `coalesce`). */
@@ -22,7 +24,7 @@ export interface Instance {
 export type DeliverResult = 'accepted' | 'missing' | 'gone' | 'duplicate' | 'failed';
 
 export function newInstance(id: string, journal: Journal): Instance {
-  return { id, journal, state: undefined, summary: undefined, looping: false, dispatched: new Set(), lastTs: 0, lastEpisodeMs: 0 };
+  return { id, journal, state: undefined, summary: undefined, looping: false, dispatched: new Set(), unsynced: new Set(), lastTs: 0, lastEpisodeMs: 0 };
 }
 
 /** The summary of an instance, live or terminal. */

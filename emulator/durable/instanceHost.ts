@@ -13,13 +13,15 @@ import type { EpisodeRecord, ExecState, InboxItem, ParentLink } from './executio
 import { EventType, completedTaskId, isTerminal } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';
 import type { TimerSettings } from './idAllocation';
+import { newInstance, view } from './instance';
+import type { DeliverResult, Instance } from './instance';
 import { summaryOf } from './instanceStore';
-import type { InstanceSummary , InstanceStore} from './instanceStore';
+import type { InstanceStore, InstanceSummary } from './instanceStore';
 import { Semaphore } from './semaphore';
 import { makeStartRecord } from './startRecord';
 import type { StartArgs } from './startRecord';
 import { parentCompletionEvent } from './taskDispatcher';
-import type { DispatchHost , TaskDispatcher} from './taskDispatcher';
+import type { DispatchHost, TaskDispatcher } from './taskDispatcher';
 import { findDurableFunction, missingFunctionMessage } from './functionLookup';
 import { DurableRequestError } from './durableRequestError';
 
@@ -115,13 +117,17 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     const taskId = completedTaskId(event);
     if (taskId !== undefined && (!state.tasks.has(taskId) || state.closed.has(taskId))) return 'duplicate';
     const record = { k: 'in' as const, seq: state.nextSeq, e: event };
+    // In memory at once (seq order, duplicate check, continueAsNew carry); deliverable once on disk.
     applyRecord(state, record);
+    inst.unsynced.add(record.seq);
     try {
       await inst.journal.append(record);
     } catch (error) {
       this.log('warn', `Could not persist an event for '${instanceId}': ${String(error)}`);
       return 'failed';
     }
+    // Seqs restart with each execution: only clear ours.
+    if (inst.state === state) inst.unsynced.delete(record.seq);
     this.kick(inst);
     return 'accepted';
   }
@@ -153,7 +159,8 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     try {
       while (release && !this.stopped && inst.state && hasDeliverable(inst.state)) {
         await coalesce(inst.lastEpisodeMs, inst.state);
-        if (!this.stopped && inst.state) await this.runEpisode(inst, inst.state);
+        // Nothing on disk to deliver yet: the pending write kicks the instance again.
+        if (this.stopped || !inst.state || !(await this.runEpisode(inst, inst.state))) break;
       }
     } catch (error) {
       failed = true;
@@ -166,26 +173,32 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     if (!failed) this.kick(inst);
   }
 
-  private async runEpisode(inst: Instance, state: ExecState): Promise<void> {
+  /** Runs one episode; false when nothing was deliverable. */
+  private async runEpisode(inst: Instance, state: ExecState): Promise<boolean> {
     const tsMs = Math.max(Date.now(), inst.lastTs + 1);
     const ts = new Date(tsMs).toISOString();
-    const batch = selectBatch(state, ts);
-    if (!batch) return;
-    if (batch.kind === 'control') return this.commit(inst, state, planControl(state, batch.item, new Date().toISOString()));
+    const batch = selectBatch(state, ts, (seq) => !inst.unsynced.has(seq));
+    if (!batch) return false;
+    if (batch.kind === 'control') {
+      await this.commit(inst, state, planControl(state, batch.item, new Date().toISOString()));
+      return true;
+    }
     const began = Date.now();
     const outcome = await runOrchestrator(state, batch.items, ts, this.options.timers, this.options.orchestratorTimeoutMs);
     inst.lastEpisodeMs = Date.now() - began;
     // Nothing of an episode is kept unless committed; after stop() it re-runs on the next start.
-    if (this.stopped || inst.state !== state) return;
+    if (this.stopped || inst.state !== state) return false;
     inst.lastTs = tsMs;
     const plan = planEpisode({ state, batch: batch.items, ts, outcome, timers: this.options.timers });
-    if (plan.kind === 'record') return this.commit(inst, state, plan.record);
-    await this.continueAsNew(inst, state, plan.input, batch.items);
+    if (plan.kind === 'record') await this.commit(inst, state, plan.record);
+    else await this.continueAsNew(inst, state, plan.input, batch.items);
+    return true;
   }
 
+  /** Writes the episode, then applies it: status and history only ever show what is on disk. */
   private async commit(inst: Instance, state: ExecState, record: EpisodeRecord): Promise<void> {
-    applyRecord(state, record);
     await inst.journal.append(record);
+    applyRecord(state, record);
     if (isTerminal(record.status)) return this.finish(inst, state);
     for (const task of record.tasks) {
       if (!state.tasks.has(task.id)) continue;
@@ -212,10 +225,14 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
       carry,
     });
     this.dispatcher.timers.disarmInstance(inst.id);
-    inst.state = executionFromStart(start);
+    const next = executionFromStart(start);
+    inst.state = next;
     inst.dispatched.clear();
+    const startSeqs = next.inbox.map((item) => item.seq);
+    inst.unsynced = new Set(startSeqs);
     // Queued in the same tick as the switch, so events for the new execution land after it.
     await inst.journal.replace([start]);
+    if (inst.state === next) for (const seq of startSeqs) inst.unsynced.delete(seq);
     this.log('info', `Instance '${inst.id}' continued as new (generation ${start.generation}).`);
   }
 

@@ -1,0 +1,25 @@
+/** Who may call the scorer: the Function App, with the shared key or an Entra ID token for the scorer's audience. */
+import { timingSafeEqual } from 'node:crypto';
+import type { ScorerConfig } from '../shared/config';
+import { createAadValidator, toAadSettings, type AadValidator } from '../shared/endpoints/auth/aadValidator';
+
+export type ScorerAuthenticator = (authorization: string | undefined) => Promise<boolean>;
+
+function sameKey(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createScorerAuthenticator(config: ScorerConfig): ScorerAuthenticator {
+  const settings = config.aad.audience ? toAadSettings(config.aad) : undefined;
+  const aad: AadValidator | undefined = settings && typeof settings !== 'string' ? createAadValidator(settings) : undefined;
+  return async (authorization) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) return false;
+    const credential = match[1]!;
+    if (config.key && sameKey(credential, config.key)) return true;
+    if (aad) return (await aad(credential)).ok;
+    return false;
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The scoring container's HTTP server: Open Inference Protocol v2 over `shared/scoring` (the same
+ * codecs, batcher and sessions the Function App uses). `{model}` is a registered model name and
+ * `{version}` its version. Health routes are anonymous (Container Apps probes); the rest need the
+ * caller's credential.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ScorerConfig } from '../shared/config';
+import { toErrorBody, SibylError } from '../shared/errors';
+import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
+import type { ScorerAuthenticator } from './scorerAuth';
+import type { ScorerModels } from './scorerModels';
+
+const VERSION = '0.1.0';
+const MODEL_ROUTE = /^\/v2\/models\/([^/]+)\/versions\/(\d{1,9})(\/ready|\/infer)?\/?$/;
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new SibylError('PayloadTooLarge', `The request body is larger than ${limit} bytes.`));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+export class ScorerServer {
+  readonly #server: http.Server;
+  #live = true;
+
+  constructor(
+    private readonly config: ScorerConfig,
+    private readonly models: ScorerModels,
+    private readonly authenticate: ScorerAuthenticator,
+  ) {
+    this.#server = http.createServer((req, res) => {
+      void this.#handle(req).then(
+        (answer) => send(res, answer),
+        (error: unknown) => {
+          const { status, body, headers } = toErrorBody(error, 'scorer');
+          if (status >= 500) process.stderr.write(`scorer: ${(error as Error)?.stack ?? String(error)}\n`);
+          send(res, { status, body: { error: body.error.message }, headers });
+        },
+      );
+    });
+    this.#server.keepAliveTimeout = 65_000;
+  }
+
+  listen(port: number, host = '0.0.0.0'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve((this.#server.address() as AddressInfo).port));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#live = false;
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+    await this.models.close();
+  }
+
+  async #handle(req: http.IncomingMessage): Promise<Answer> {
+    const path = new URL(req.url ?? '/', 'http://scorer').pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/v2/health/live') return { status: this.#live ? 200 : 503, body: { live: this.#live } };
+    if (method === 'GET' && path === '/v2/health/ready') return { status: this.#live ? 200 : 503, body: { ready: this.#live } };
+    if (!(await this.authenticate(req.headers.authorization))) {
+      req.resume();
+      return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
+    }
+    if (method === 'GET' && (path === '/v2' || path === '/v2/')) return { status: 200, body: { name: 'sibyl-scorer', version: VERSION, extensions: [] } };
+    const match = MODEL_ROUTE.exec(path);
+    if (!match) {
+      req.resume();
+      return { status: 404, body: { error: `No route ${method} ${path}.` } };
+    }
+    const name = decodeURIComponent(match[1]!);
+    const version = Number(match[2]);
+    const action = match[3] ?? '';
+    if (method === 'GET' && action === '/ready') return { status: this.models.isReady(name, version) ? 200 : 503, body: { name, version: String(version), ready: this.models.isReady(name, version) } };
+    const model = await this.models.get(name, version);
+    if (method === 'GET' && action === '') {
+      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs: model.signature.inputs, outputs: model.signature.outputs } };
+    }
+    if (method === 'POST' && action === '/infer') {
+      const text = (await readBody(req, this.config.maxRequestBytes)).toString('utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
+      }
+      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements });
+      const outputs = await model.score(request.inputs);
+      return { status: 200, body: encodeOipResponse(outputs, { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs }) };
+    }
+    req.resume();
+    return { status: 404, body: { error: `No route ${method} ${path}.` } };
+  }
+}
+
+function send(res: http.ServerResponse, answer: Answer): void {
+  const payload = Buffer.from(JSON.stringify(answer.body));
+  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': payload.length, ...answer.headers });
+  res.end(payload);
+}
