@@ -41,6 +41,19 @@ export interface SibylConfig {
    * ones to `SIBYL_SCORER_CPU_URL`; `SIBYL_SCORER_URL` serves both when those are unset (locally).
    */
   scorer: ScorerClientSettings;
+  /** Test-only hooks of batch scoring; never set in Azure. */
+  batchTestHooks: BatchTestHooks;
+}
+
+/**
+ * Test-only ways to make batch mini-batches slow, deterministically: `SIBYL_TEST_BATCH_DELAY_MS`
+ * delays every mini-batch (so a test can cancel or crash a job mid-way); `SIBYL_TEST_BATCH_SLOW_ONCE`
+ * = `<miniBatchIndex>:<delayMs>` delays that mini-batch's first attempt in this process only (so it
+ * times out and its retry succeeds).
+ */
+export interface BatchTestHooks {
+  delayMs: number;
+  slowOnce: { miniBatch: number; delayMs: number } | undefined;
 }
 
 /** How the app reaches the scorer: a shared key, or else an Entra token for `audience` (managed identity). */
@@ -93,6 +106,16 @@ function url(env: Env, name: string, problems: ConfigProblems): string | undefin
   }
 }
 
+function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
+  const raw = env.SIBYL_TEST_BATCH_DELAY_MS;
+  const delayMs = raw ? Number(raw) : 0;
+  if (!Number.isSafeInteger(delayMs) || delayMs < 0) problems.add(`SIBYL_TEST_BATCH_DELAY_MS must be a whole number of milliseconds, got '${raw}'.`);
+  const once = env.SIBYL_TEST_BATCH_SLOW_ONCE;
+  const match = once ? /^(\d+):(\d+)$/.exec(once) : null;
+  if (once && !match) problems.add(`SIBYL_TEST_BATCH_SLOW_ONCE must be '<miniBatchIndex>:<delayMs>', got '${once}'.`);
+  return { delayMs: Number.isSafeInteger(delayMs) && delayMs > 0 ? delayMs : 0, slowOnce: match ? { miniBatch: Number(match[1]), delayMs: Number(match[2]) } : undefined };
+}
+
 function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
   const connectionString = env.AzureWebJobsStorage;
   if (connectionString) {
@@ -141,6 +164,7 @@ export function parseConfig(env: Env): SibylConfig {
       key: env.SIBYL_SCORER_KEY || undefined,
       audience: env.SIBYL_SCORER_AUDIENCE || undefined,
     },
+    batchTestHooks: batchTestHooks(env, problems),
   };
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');

@@ -46,13 +46,17 @@ export class LoadedDeployment {
     this.#inFlight++;
     let timer: NodeJS.Timeout | undefined;
     try {
+      const started = performance.now();
       const work = this.batcher ? this.batcher.submit(feeds) : this.runDirect(feeds);
       const timeoutMs = this.doc.requestTimeoutMs;
+      const timedOut = () => new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`)), timeoutMs);
+        timer = setTimeout(() => reject(timedOut()), timeoutMs);
       });
       work.catch(() => undefined);
       const outputs = await Promise.race([work, timeout]);
+      // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
+      if (performance.now() - started > timeoutMs) throw timedOut();
       return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
     } finally {
       clearTimeout(timer);

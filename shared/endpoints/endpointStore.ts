@@ -40,8 +40,9 @@ export function invalidate(name: string): void {
 
 /** Reads an endpoint and its deployments from Cosmos (one partition query); undefined when absent. */
 export async function readSnapshot(name: string): Promise<EndpointSnapshot | undefined> {
+  // The filter repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
   const { resources } = await endpoints()
-    .items.query<EndpointDoc | DeploymentDoc>({ query: 'SELECT * FROM c' }, { partitionKey: name })
+    .items.query<EndpointDoc | DeploymentDoc>({ query: 'SELECT * FROM c WHERE c.endpoint = @name', parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
     .fetchAll();
   const endpoint = resources.find((d): d is EndpointDoc => d.type === 'endpoint');
   if (!endpoint) return undefined;

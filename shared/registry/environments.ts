@@ -92,10 +92,11 @@ export async function resolveEnvironment(reference: string): Promise<Environment
   const curated = CURATED_ENVIRONMENTS.find((e) => e.name === name && (version === undefined || e.version === version));
   if (curated) return curated;
   assertName('Environment', name);
+  // c.name repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
   const query =
     version === undefined
-      ? { query: "SELECT TOP 1 * FROM c WHERE c.type = 'environmentVersion' ORDER BY c.version DESC", parameters: [] }
-      : { query: "SELECT * FROM c WHERE c.type = 'environmentVersion' AND c.version = @v", parameters: [{ name: '@v', value: version }] };
+      ? { query: "SELECT TOP 1 * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name ORDER BY c.version DESC", parameters: [{ name: '@name', value: name }] }
+      : { query: "SELECT * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name AND c.version = @v", parameters: [{ name: '@name', value: name }, { name: '@v', value: version }] };
   try {
     const { resources } = await environments().items.query<EnvironmentVersionDoc>(query, { partitionKey: name }).fetchAll();
     if (resources[0]) return strip(resources[0]);

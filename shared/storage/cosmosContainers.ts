@@ -17,6 +17,8 @@ export const COSMOS_CONTAINERS = {
   metrics: { id: 'metrics', partitionKey: '/endpoint', defaultTtl: 7 * 24 * 3600 },
   datastores: { id: 'datastores', partitionKey: '/name' },
   runs: { id: 'runs', partitionKey: '/id' },
+  /** Log lines of runs (batch jobs, pipelines), one partition per run. */
+  runLogs: { id: 'runLogs', partitionKey: '/runId' },
   pipelines: { id: 'pipelines', partitionKey: '/name' },
   schedules: { id: 'schedules', partitionKey: '/name' },
 } as const satisfies Record<string, ContainerDefinition>;

@@ -29,7 +29,17 @@ export async function queryEndpointMetrics(endpoint: string, minutes: number, de
   await flushMetrics();
   const since = minuteOf(Date.now() - (minutes - 1) * 60000);
   const { resources } = await getContainer('metrics')
-    .items.query<MinuteMetricsDoc>({ query: 'SELECT * FROM c WHERE c.minute >= @since', parameters: [{ name: '@since', value: since }] }, { partitionKey: endpoint })
+    // c.endpoint repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
+    .items.query<MinuteMetricsDoc>(
+      {
+        query: 'SELECT * FROM c WHERE c.endpoint = @endpoint AND c.minute >= @since',
+        parameters: [
+          { name: '@endpoint', value: endpoint },
+          { name: '@since', value: since },
+        ],
+      },
+      { partitionKey: endpoint },
+    )
     .fetchAll();
   const series: Record<string, MinutePoint[]> = Object.fromEntries(deployments.map((d) => [d, []]));
   for (const doc of resources.sort((a, b) => a.minute.localeCompare(b.minute))) {

@@ -1,0 +1,161 @@
+/**
+ * Turns measurements into what `npm run bench` prints: the machine, a table of requests/s, p50 and
+ * p99 per case and model, and the target ratios marked PASS or MISS; plus a README markdown snippet.
+ */
+import * as os from 'node:os';
+import type { ModelSize } from './benchModels';
+import type { LoadResult } from './measureLoad';
+
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed';
+
+export const CASE_NAMES: Record<CaseId, string> = {
+  sibyl: '(a) Sibyl score route, emulator',
+  noop: '(b) no-op route, emulator',
+  plain: '(c) node:http + onnxruntime-node',
+  fixed: '(d) node:http fixed JSON',
+};
+
+export interface CaseResult {
+  caseId: CaseId;
+  /** Absent for the cases that serve no model (b, d). */
+  model?: ModelSize;
+  modelShape?: string;
+  /** The round with the median requests/s. */
+  result: LoadResult;
+  rounds: LoadResult[];
+}
+
+export interface Ratio {
+  name: string;
+  value: number;
+  target?: number;
+  verdict?: 'PASS' | 'MISS';
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  onnxruntime: string;
+  platform: string;
+  loadAverage: number[];
+}
+
+export interface BenchSettings {
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  rounds: number;
+  batching: { maxBatchSize: number; maxQueueDelayMs: number };
+}
+
+export interface BenchReport {
+  date: string;
+  machine: MachineInfo;
+  settings: BenchSettings;
+  cases: CaseResult[];
+  ratios: Ratio[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node/package.json') as { version: string };
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    onnxruntime: ort.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
+export function medianRound(rounds: LoadResult[]): LoadResult {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function rpsOf(cases: CaseResult[], caseId: CaseId, model?: ModelSize): number | undefined {
+  return cases.find((c) => c.caseId === caseId && c.model === model)?.result.requestsPerSecond;
+}
+
+const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [CaseId, ModelSize?]; target: number }[] = [
+  { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.7 },
+  { name: 'heavy: Sibyl / plain server', numerator: ['sibyl', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
+  { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.15 },
+];
+
+export function computeRatios(cases: CaseResult[], models: readonly ModelSize[]): Ratio[] {
+  const ratios: Ratio[] = [];
+  for (const t of TARGETS) {
+    const num = rpsOf(cases, ...t.numerator);
+    const den = rpsOf(cases, ...t.denominator);
+    if (num === undefined || den === undefined || den === 0) continue;
+    const value = num / den;
+    ratios.push({ name: t.name, value, target: t.target, verdict: value >= t.target ? 'PASS' : 'MISS' });
+  }
+  // The same ratios for the other models, for information (no target).
+  for (const m of models) {
+    const sibyl = rpsOf(cases, 'sibyl', m);
+    const plain = rpsOf(cases, 'plain', m);
+    const noop = rpsOf(cases, 'noop');
+    if (m !== 'heavy' && sibyl !== undefined && plain) ratios.push({ name: `${m}: Sibyl / plain server`, value: sibyl / plain });
+    if (m !== 'tiny' && sibyl !== undefined && noop) ratios.push({ name: `${m}: Sibyl / no-op route`, value: sibyl / noop });
+  }
+  return ratios;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function rows(report: BenchReport): string[][] {
+  return report.cases.map((c) => {
+    const r = c.result;
+    const failures = r.non2xx + r.errors;
+    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), failures ? fmt(failures) : '0'];
+  });
+}
+
+const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'failed'];
+
+function ratioLine(r: Ratio): string {
+  return r.target === undefined ? `${r.name} = ${fmt(r.value, 2)}` : `${r.name} = ${fmt(r.value, 2)} (target ≥ ${r.target}) ${r.verdict}`;
+}
+
+export function describeMachine(m: MachineInfo): string {
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}`;
+}
+
+/** The console form: aligned columns. */
+export function renderText(report: BenchReport): string {
+  const table = [HEADER, ...rows(report)];
+  const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
+  const s = report.settings;
+  return [
+    `Machine: ${describeMachine(report.machine)}; load average at start ${report.machine.loadAverage.join(', ')}`,
+    `Load: autocannon, ${s.connections} connections, batch-1 POSTs, ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s per case, ${s.rounds} round(s) (median shown); Sibyl batching maxBatchSize ${s.batching.maxBatchSize}, maxQueueDelayMs ${s.batching.maxQueueDelayMs}`,
+    '',
+    line(table[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.slice(1).map(line),
+    '',
+    ...report.ratios.map(ratioLine),
+  ].join('\n');
+}
+
+/** The README form: a markdown table and the ratios as a list. */
+export function renderMarkdown(report: BenchReport): string {
+  const s = report.settings;
+  return [
+    `Measured ${report.date.slice(0, 10)} on ${describeMachine(report.machine)}: autocannon, ${s.connections} connections, batch-1 requests, ${s.durationSeconds} s per case after a ${s.warmupSeconds} s warm-up.`,
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, i) => (i >= 2 ? '---:' : '---')).join('|')}|`,
+    ...rows(report).map((row) => `| ${row.join(' | ')} |`),
+    '',
+    ...report.ratios.map((r) => `- ${ratioLine(r)}`),
+  ].join('\n');
+}

@@ -1,0 +1,32 @@
+/**
+ * Serves a model through Sibyl's control plane, as a user would: register the ONNX bytes, create a
+ * `key` endpoint, deploy the version with dynamic batching, and read the endpoint's primary key.
+ */
+import type { EmulatorHost } from './emulatorHost';
+
+async function call(host: EmulatorHost, method: string, route: string, body: Uint8Array | object): Promise<unknown> {
+  const bytes = body instanceof Uint8Array;
+  const res = await fetch(`${host.baseUrl}/${route}`, {
+    method,
+    headers: { 'x-functions-key': host.functionKey, 'content-type': bytes ? 'application/octet-stream' : 'application/json' },
+    body: bytes ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 500)}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+export interface DeployedModel {
+  scoreUrl: string;
+  primaryKey: string;
+}
+
+export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8Array, batching: { maxBatchSize: number; maxQueueDelayMs: number }): Promise<DeployedModel> {
+  const registered = (await call(host, 'POST', `api/models/${name}/versions`, onnx)) as { version: number };
+  await call(host, 'PUT', `api/endpoints/${name}`, { authMode: 'key' });
+  await call(host, 'PUT', `api/endpoints/${name}/deployments/blue`, { model: `${name}:${registered.version}`, batching });
+  const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, { headers: { 'x-functions-key': host.functionKey } });
+  if (res.status !== 200) throw new Error(`GET keys of ${name}: ${res.status} ${await res.text()}`);
+  const { primaryKey } = (await res.json()) as { primaryKey: string };
+  return { scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
+}

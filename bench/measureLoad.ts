@@ -1,0 +1,63 @@
+/**
+ * One benchmark measurement with autocannon: a warm-up (discarded), then a fixed-duration run with
+ * `connections` concurrent connections, one request in flight per connection (no pipelining), every
+ * request the same batch-1 POST.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+}
+
+export interface LoadResult {
+  /** Successful (2xx) responses per second over the measured run. */
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses in the measured run, and how many of them were not 2xx or failed to arrive. */
+  requests: number;
+  non2xx: number;
+  errors: number;
+  durationSeconds: number;
+}
+
+function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: spec.url,
+    method: 'POST',
+    body: spec.body,
+    headers: { 'content-type': 'application/json', ...spec.headers },
+    connections: spec.connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 30,
+  });
+}
+
+export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const result = await run(spec, spec.durationSeconds);
+  const ok = result['2xx'];
+  return {
+    requestsPerSecond: ok / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    durationSeconds: result.duration,
+  };
+}
+
+/** Sends the request once and checks it answers 2xx with JSON, so a broken case fails loudly, not as a fast 4xx. */
+export async function checkOnce(spec: Pick<LoadSpec, 'url' | 'body' | 'headers'>): Promise<unknown> {
+  const res = await fetch(spec.url, { method: 'POST', headers: { 'content-type': 'application/json', ...spec.headers }, body: spec.body });
+  const text = await res.text();
+  if (res.status < 200 || res.status >= 300) throw new Error(`POST ${spec.url}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}

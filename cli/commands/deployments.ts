@@ -1,0 +1,87 @@
+/**
+ * `sibyl deploy ENDPOINT/DEPLOYMENT --model …` and `sibyl deployments show|delete`: deployments of a
+ * model behind an endpoint (`api/endpoints/{name}/deployments/{deployment}`). `deploy` returns once
+ * the deployment can serve (the API answers after the model is loaded and warmed).
+ */
+import type { Command } from 'commander';
+import { seg } from '../core/apiClient';
+import { act, leaf } from '../core/commandKit';
+import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
+import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
+import type { Deployment } from './endpoints';
+
+interface DeployOptions {
+  model: string;
+  environment?: string;
+  maxBatchSize?: number;
+  maxDelayMs?: number;
+  requestTimeoutMs?: number;
+  minInstances?: number;
+  maxInstances?: number;
+  maxConcurrentRequests?: number;
+}
+
+function printDeployment(format: OutputFormat, d: Deployment): void {
+  printResult(format, d, () =>
+    record([
+      ['deployment', `${d.endpoint}/${d.name}`],
+      ['model', d.model],
+      ['resolved', d.resolvedModel],
+      ['environment', d.environment],
+      ['batching', pairs(d.batching)],
+      ['instance', pairs(d.instance)],
+      ['request timeout', d.requestTimeoutMs !== undefined ? `${d.requestTimeoutMs} ms` : undefined],
+      ['state', d.provisioningState],
+      ['updated', shortTime(d.updatedAt)],
+    ]),
+  );
+}
+
+/** The `Deployment` spec from the options, leaving out what was not given. */
+function deploymentSpec(opts: DeployOptions): Record<string, unknown> {
+  parseModelRef(opts.model);
+  const batching = { maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxDelayMs };
+  const instance = { minInstances: opts.minInstances, maxInstances: opts.maxInstances, maxConcurrentRequestsPerInstance: opts.maxConcurrentRequests };
+  const given = (o: Record<string, number | undefined>) => (Object.values(o).some((v) => v !== undefined) ? o : undefined);
+  return { model: opts.model, environment: opts.environment, batching: given(batching), instance: given(instance), requestTimeoutMs: opts.requestTimeoutMs };
+}
+
+export function registerDeploymentCommands(program: Command): void {
+  leaf(program.command('deploy <endpoint/deployment>').description('Deploy a model version behind an endpoint (create or update); waits until it can serve'), [
+    'sibyl deploy iris/blue --model iris:1',
+    'sibyl deploy iris/green --model iris@latest --environment ort-cpu@1 --max-batch-size 32 --max-delay-ms 5',
+    'sibyl traffic iris blue=90 green=10     # then shift traffic',
+  ])
+    .requiredOption('-m, --model <ref>', 'model reference: NAME:VERSION or NAME@ALIAS')
+    .option('-e, --environment <env>', 'environment NAME@VERSION (default ort-cpu@1)')
+    .option('--max-batch-size <n>', 'dynamic batching: most rows merged into one model run', intArg(1, 1024))
+    .option('--max-delay-ms <ms>', 'dynamic batching: longest a request waits for others', intArg(0, 10000))
+    .option('--request-timeout-ms <ms>', 'per-request scoring timeout', intArg(1, 180000))
+    .option('--min-instances <n>', 'instances kept warm', intArg(0, 1000))
+    .option('--max-instances <n>', 'upper bound on instances', intArg(1, 1000))
+    .option('--max-concurrent-requests <n>', 'requests one instance scores at once', intArg(1, 1000))
+    .action(
+      act(async (ctx, target: string, opts: DeployOptions) => {
+        const { endpoint, deployment } = parseDeploymentRef(target);
+        const spec = deploymentSpec(opts);
+        if (ctx.format === 'table') process.stderr.write(`Deploying ${opts.model} to ${endpoint}/${deployment} (waits until it can serve)…\n`);
+        const { body } = await ctx.api().put<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`, spec);
+        printDeployment(ctx.format, body);
+      }),
+    );
+
+  const deployments = program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)');
+  leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), ['sibyl deployments show iris/blue']).action(
+    act(async (ctx, target: string) => {
+      const { endpoint, deployment } = parseDeploymentRef(target);
+      printDeployment(ctx.format, await ctx.api().get<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`));
+    }),
+  );
+  leaf(deployments.command('delete <endpoint/deployment>').description('Delete a deployment (take its traffic away first)'), ['sibyl traffic iris blue=100 && sibyl deployments delete iris/green']).action(
+    act(async (ctx, target: string) => {
+      const { endpoint, deployment } = parseDeploymentRef(target);
+      await ctx.api().delete(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`);
+      printResult(ctx.format, { deleted: target }, () => `Deleted deployment ${target}.`);
+    }),
+  );
+}

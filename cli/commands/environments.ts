@@ -1,0 +1,24 @@
+/** `sibyl environments list`: curated and custom environments a deployment can run in (`api/environments`). */
+import type { Command } from 'commander';
+import { act, leaf } from '../core/commandKit';
+import { printResult, table } from '../core/output';
+
+interface Environment {
+  name: string;
+  version: number;
+  curated: boolean;
+  executionProviders: string[];
+  compute?: { kind: string; gpu?: string };
+}
+
+export function registerEnvironmentCommands(program: Command): void {
+  const environments = program.command('environments').description('Environments deployments run in (execution providers, compute)');
+  leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), ['sibyl environments list']).action(
+    act(async (ctx) => {
+      const { value } = await ctx.api().get<{ value: Environment[] }>('/api/environments');
+      printResult(ctx.format, value, () =>
+        table(['environment', 'curated', 'providers', 'compute'], value.map((e) => [`${e.name}@${e.version}`, e.curated ? 'yes' : '', e.executionProviders.join(', '), e.compute ? `${e.compute.kind}${e.compute.gpu ? ` (${e.compute.gpu})` : ''}` : 'functions'])),
+      );
+    }),
+  );
+}

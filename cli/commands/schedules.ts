@@ -1,0 +1,79 @@
+/**
+ * `sibyl schedules apply|list|show|enable|disable|delete`: cron and data-change schedules of published
+ * pipelines (`api/schedules`). `enable`/`disable` read the schedule and write it back with `enabled` flipped.
+ */
+import type { Command } from 'commander';
+import { seg, type ApiClient } from '../core/apiClient';
+import { act, leaf, type CommandContext } from '../core/commandKit';
+import { pairs, printResult, record, shortTime, table } from '../core/output';
+import { readSpecFile } from '../core/specFile';
+
+interface Schedule {
+  name: string;
+  pipeline: string;
+  parameters?: Record<string, unknown>;
+  enabled: boolean;
+  trigger: { cron?: string; timeZone?: string; datastore?: string; pathPattern?: string; parameterName?: string; pollingIntervalSeconds?: number };
+  history: { fireTime: string; runId: string; status: string }[];
+  nextFireTime?: string;
+}
+
+const triggerText = (t: Schedule['trigger']) => (t.cron ? `cron ${t.cron}${t.timeZone ? ` (${t.timeZone})` : ''}` : `blobs ${t.datastore}:${t.pathPattern} → ${t.parameterName ?? 'inputPath'}`);
+
+function printSchedule(ctx: CommandContext, s: Schedule): void {
+  printResult(ctx.format, s, () =>
+    [
+      record([['schedule', s.name], ['pipeline', s.pipeline], ['enabled', s.enabled ? 'yes' : 'no'], ['trigger', triggerText(s.trigger)], ['parameters', pairs(s.parameters)], ['next fire', shortTime(s.nextFireTime)]]),
+      table(['fired', 'run', 'status'], s.history.map((h) => [shortTime(h.fireTime), h.runId, h.status]), '(not fired yet)'),
+    ].join('\n'),
+  );
+}
+
+/** Writes the schedule back with `enabled` set, keeping everything else. */
+async function setEnabled(api: ApiClient, name: string, enabled: boolean): Promise<Schedule> {
+  const s = await api.get<Schedule>(`/api/schedules/${seg(name)}`);
+  return (await api.put<Schedule>(`/api/schedules/${seg(name)}`, { pipeline: s.pipeline, parameters: s.parameters, enabled, trigger: s.trigger })).body;
+}
+
+export function registerScheduleCommands(program: Command): void {
+  const schedules = program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands');
+
+  leaf(schedules.command('apply <file>').description('Create or replace a schedule from a YAML or JSON file'), [
+    'sibyl schedules apply nightly-2am.yaml',
+    'sibyl schedules apply on-landing.json --name on-landing',
+  ])
+    .option('-n, --name <name>', 'schedule name (default: the file\'s `name`, else the file name)')
+    .action(
+      act(async (ctx, file: string, opts: { name?: string }) => {
+        const { name, spec } = await readSpecFile(file, opts.name);
+        const { body } = await ctx.api().put<Schedule>(`/api/schedules/${seg(name)}`, spec);
+        printSchedule(ctx, body);
+      }),
+    );
+
+  leaf(schedules.command('list').description('List schedules and their last firing'), ['sibyl schedules list']).action(
+    act(async (ctx) => {
+      const { value } = await ctx.api().get<{ value: Schedule[] }>('/api/schedules');
+      printResult(ctx.format, value, () =>
+        table(['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'], value.map((s) => [s.name, s.pipeline, s.enabled ? 'yes' : 'no', triggerText(s.trigger), s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '', shortTime(s.nextFireTime)]), '(no schedules)'),
+      );
+    }),
+  );
+
+  leaf(schedules.command('show <name>').description('Show a schedule and its history'), ['sibyl schedules show nightly-2am']).action(
+    act(async (ctx, name: string) => printSchedule(ctx, await ctx.api().get<Schedule>(`/api/schedules/${seg(name)}`))),
+  );
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    leaf(schedules.command(`${verb} <name>`).description(`${enabled ? 'Resume' : 'Pause'} a schedule`), [`sibyl schedules ${verb} nightly-2am`]).action(
+      act(async (ctx, name: string) => printSchedule(ctx, await setEnabled(ctx.api(), name, enabled))),
+    );
+  }
+
+  leaf(schedules.command('delete <name>').description('Delete a schedule (its past runs stay)'), ['sibyl schedules delete nightly-2am']).action(
+    act(async (ctx, name: string) => {
+      await ctx.api().delete(`/api/schedules/${seg(name)}`);
+      printResult(ctx.format, { deleted: name }, () => `Deleted schedule '${name}'.`);
+    }),
+  );
+}

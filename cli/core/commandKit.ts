@@ -1,0 +1,65 @@
+/**
+ * What every leaf command shares: `--profile` and `--output json|table`, help examples, and an action
+ * wrapper that hands the action a context (output format, API client) built from those options.
+ *
+ * @example
+ *   leaf(models.command('list').description('List models'), ['sibyl models list -o json'])
+ *     .action(act(async (ctx) => { … }));
+ */
+import { Option, type Command } from 'commander';
+import { ApiClient } from './apiClient';
+import { resolveConnection } from './connection';
+import { OUTPUT_FORMATS, type OutputFormat } from './output';
+
+export interface CommonOptions {
+  profile?: string;
+  /** The format; `batch run` collects several values (its destination and the format) in one option. */
+  output?: OutputFormat | string[];
+}
+
+export interface CommandContext {
+  format: OutputFormat;
+  profile?: string;
+  /** The API client for the resolved profile (resolved on first use, so `login` needs no profile). */
+  api(): ApiClient;
+}
+
+/** Adds `--profile` and `--output` (unless the command defines its own `--output`) and the examples. */
+export function leaf(command: Command, examples: readonly string[], options: { ownOutput?: boolean } = {}): Command {
+  command.addOption(new Option('--profile <name>', 'login profile to use (default: SIBYL_PROFILE, SIBYL_URL/SIBYL_KEY, or the default profile)'));
+  if (!options.ownOutput) command.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
+  return withExamples(command, examples);
+}
+
+/** Appends an "Examples:" section to the command's help. */
+export function withExamples(command: Command, examples: readonly string[]): Command {
+  if (examples.length) command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  return command;
+}
+
+/** The last json|table value of `--output` (default table). */
+function formatOf(output: CommonOptions['output']): OutputFormat {
+  const values: readonly string[] = Array.isArray(output) ? output : output ? [output] : [];
+  return (values.filter((v): v is OutputFormat => (OUTPUT_FORMATS as readonly string[]).includes(v)).pop() ?? 'table');
+}
+
+/** Builds the context for a command's options. */
+export function contextFor(options: CommonOptions): CommandContext {
+  let client: ApiClient | undefined;
+  return {
+    format: formatOf(options.output),
+    profile: options.profile,
+    api: () => (client ??= new ApiClient(resolveConnection({ profile: options.profile }))),
+  };
+}
+
+/**
+ * Wraps an action: commander calls it with the positionals, the options and the command; the wrapped
+ * function gets the context first, then the same arguments.
+ */
+export function act<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    await fn(contextFor(command.opts<CommonOptions>()), ...(args.slice(0, -1) as A));
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Everything an activity needs to know about a job, written once at submit time to
+ * `sibyl-batch/{jobId}/job.json` and cached per instance (it never changes), so activity inputs stay
+ * a job id and a mini-batch index. Also the shapes of the plan: input files and mini-batches.
+ */
+import type { DatastoreLocation } from '../datastores/datastorePaths';
+import type { ModelSignature } from '../scoring/datatypes';
+import type { CellKey, ColumnLayout } from './columnLayout';
+import type { InputFile } from './inputListing';
+import { JsonCache, jobBlobs, readJobJson, writeJobJson } from './jobStorage';
+import type { JobSettings } from './jobSettings';
+import type { ScoringTarget } from './scoringTarget';
+
+export interface JobContext {
+  jobId: string;
+  settings: JobSettings;
+  target: ScoringTarget;
+  signature: ModelSignature;
+  input: DatastoreLocation;
+  /** The output datastore and the path of `predictions.csv` (or `summary.json`) in it. */
+  output: DatastoreLocation & { path: string };
+  /** JSONL object lines: where each cell comes from and how cells fill inputs (bound from the first line of the first file). */
+  jsonlObjects?: { keys: CellKey[]; layout: ColumnLayout };
+}
+
+/** One unit of work. Rows are 1-based within their file; byte offsets are line starts. */
+export type MiniBatch =
+  | { kind: 'files'; files: number[] }
+  | { kind: 'lines'; file: number; start: number; end: number; firstRow: number; rows: number }
+  | { kind: 'parquet'; file: number; rowStart: number; rowEnd: number };
+
+/** A byte range of one CSV/JSONL file, indexed by one activity into mini-batches of whole lines. */
+export interface Segment {
+  file: number;
+  start: number;
+  end: number;
+}
+
+/** What indexing a segment found: its rows, and the byte offsets where its mini-batches start (plus the end). */
+export interface LineIndex {
+  rows: number;
+  cuts: number[];
+}
+
+const contexts = new JsonCache<JobContext>(32);
+const fileLists = new JsonCache<InputFile[]>(8);
+
+const contextBlob = (jobId: string) => `${jobId}/job.json`;
+
+export function saveJobContext(context: JobContext): Promise<void> {
+  return writeJobJson(contextBlob(context.jobId), context);
+}
+
+export function loadJobContext(jobId: string): Promise<JobContext> {
+  return contexts.get(contextBlob(jobId), () => readJobJson<JobContext>(contextBlob(jobId)));
+}
+
+export function loadInputFiles(jobId: string): Promise<InputFile[]> {
+  return fileLists.get(jobBlobs.files(jobId));
+}

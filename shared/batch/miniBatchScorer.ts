@@ -1,0 +1,190 @@
+/**
+ * Scores one mini-batch (the `scoreMiniBatch` activity): reads its slice of the input (whole files,
+ * a line range, or Parquet rows), scores it in large batches, and writes the partial output
+ * `sibyl-batch/{jobId}/partials/{index}.csv` (for `append_row`). Returns counts and a few error
+ * samples only. Idempotent: a retry rewrites the same partial with the same rows.
+ *
+ * @example const result = await scoreMiniBatch('batch-1', 7, { timeoutMs: 30_000 });
+ */
+import type { BlobClient } from '@azure/storage-blob';
+import { getConfig } from '../config';
+import { containerOf } from '../datastores/datastorePaths';
+import { appendRunLog } from '../workspace/runLogs';
+import type { ErrorSample } from '../workspace/runDocuments';
+import { flatLength } from './columnLayout';
+import { parseCsvLine, stripCr } from './csvText';
+import { arrayLayout, csvFileLayout, parquetFileLayout } from './fileLayouts';
+import type { InputFile } from './inputListing';
+import { loadInputFiles, loadJobContext, type JobContext, type MiniBatch } from './jobContext';
+import { jobBlobs, jobsContainer } from './jobStorage';
+import { lineChunks } from './lineChunks';
+import { readParquetRows } from './parquetSource';
+import { readMiniBatch } from './planStore';
+import { RowScorer, type RowSource } from './rowScorer';
+import { sessionFor } from './scoringTarget';
+
+/** Rows per `session.run`. */
+export const BATCH_ROWS = 4096;
+/** Rows read from Parquet at a time. */
+const PARQUET_ROWS = 65536;
+
+export interface MiniBatchResult {
+  index: number;
+  rows: number;
+  failedRows: number;
+  failedFiles: number;
+  samples: ErrorSample[];
+}
+
+/** A try that ran past `retry.timeoutSeconds`; the orchestration's retry policy runs it again. */
+export class MiniBatchTimeoutError extends Error {
+  constructor(index: number, ms: number) {
+    super(`Mini-batch ${index} did not finish within ${ms / 1000} s.`);
+    this.name = 'MiniBatchTimeoutError';
+  }
+}
+
+const slowedOnce = new Set<string>();
+
+async function testDelay(jobId: string, index: number): Promise<void> {
+  const hooks = getConfig().batchTestHooks;
+  let ms = hooks.delayMs;
+  if (hooks.slowOnce?.miniBatch === index && !slowedOnce.has(`${jobId}/${index}`)) {
+    slowedOnce.add(`${jobId}/${index}`);
+    ms += hooks.slowOnce.delayMs;
+  }
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, start: number, end: number, firstRow: number): Promise<number> {
+  const csv = context.settings.input.format === 'csv';
+  const source: RowSource = { file: file.path, lineOffset: csv ? 1 : 0 };
+  const layout = csv ? (await csvFileLayout(context.jobId, blob, file, context.signature)).layout : undefined;
+  let row = firstRow;
+  for await (const lines of lineChunks(blob, start, end)) {
+    for (const raw of lines) {
+      const current = row++;
+      let full = false;
+      if (layout) {
+        let cells: string[];
+        try {
+          cells = parseCsvLine(stripCr(raw));
+        } catch (error) {
+          scorer.fail(source, current, (error as Error).message);
+          continue;
+        }
+        full = scorer.add(cells, 'text', layout, source, current);
+      } else full = addJsonLine(context, scorer, source, current, raw);
+      if (full) await scorer.flush();
+    }
+  }
+  return row - firstRow;
+}
+
+function addJsonLine(context: JobContext, scorer: RowScorer, source: RowSource, row: number, raw: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw) as unknown;
+  } catch (error) {
+    scorer.fail(source, row, `not JSON: ${(error as Error).message}`);
+    return false;
+  }
+  if (Array.isArray(value)) {
+    const cells = value.some(Array.isArray) ? (value.flat(Infinity) as unknown[]) : value;
+    const layout = arrayLayout(context.signature, flatLength(value));
+    if (typeof layout === 'string') {
+      scorer.fail(source, row, layout);
+      return false;
+    }
+    return scorer.add(cells, 'json', layout, source, row);
+  }
+  const objects = context.jsonlObjects;
+  if (!objects || typeof value !== 'object' || value === null) {
+    scorer.fail(source, row, objects ? 'expected a JSON object' : 'expected a JSON array (the first line of the input is an array)');
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  const cells = objects.keys.map(({ key, element }) => {
+    const v = record[key];
+    return element === undefined ? v : Array.isArray(v) ? (v.flat(Infinity) as unknown[])[element] : undefined;
+  });
+  return scorer.add(cells, 'json', objects.layout, source, row);
+}
+
+async function scoreParquet(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, rowStart: number | undefined, rowEnd: number | undefined): Promise<void> {
+  const { parquet, layout, read } = await parquetFileLayout(context.jobId, blob, file, context.signature);
+  const source: RowSource = { file: file.path, lineOffset: undefined };
+  const from = rowStart ?? 0;
+  const to = rowEnd ?? parquet.rows;
+  for (let at = from; at < to; at += PARQUET_ROWS) {
+    const rows = await readParquetRows(parquet, read, at, Math.min(to, at + PARQUET_ROWS));
+    for (let i = 0; i < rows.length; i++) if (scorer.add(rows[i]!, 'json', layout, source, at + i + 1)) await scorer.flush();
+  }
+}
+
+async function scoreFile(context: JobContext, scorer: RowScorer, file: InputFile): Promise<void> {
+  const blob = containerOf(context.input).getBlobClient(file.blob);
+  if (context.settings.input.format === 'parquet') return scoreParquet(context, scorer, blob, file, undefined, undefined);
+  const start = context.settings.input.format === 'csv' ? (await csvFileLayout(context.jobId, blob, file, context.signature)).dataStart : 0;
+  await scoreLines(context, scorer, blob, file, start, file.size, 1);
+}
+
+async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: MiniBatch, scorer: RowScorer): Promise<void> {
+  if (miniBatch.kind === 'files') {
+    for (const i of miniBatch.files) {
+      const file = files[i]!;
+      try {
+        await scoreFile(context, scorer, file);
+      } catch (error) {
+        // A file whose header no longer matches counts as a failed file; a storage error is retried.
+        if ((error as { code?: string }).code !== 'InvalidInput') throw error;
+        scorer.fail({ file: file.path, lineOffset: undefined }, 0, (error as Error).message);
+      }
+    }
+    return;
+  }
+  const file = files[miniBatch.file]!;
+  const blob = containerOf(context.input).getBlobClient(file.blob);
+  if (miniBatch.kind === 'parquet') return scoreParquet(context, scorer, blob, file, miniBatch.rowStart, miniBatch.rowEnd);
+  const seen = await scoreLines(context, scorer, blob, file, miniBatch.start, miniBatch.end, miniBatch.firstRow);
+  if (seen !== miniBatch.rows) throw new Error(`'${file.path}' changed while the job ran: mini-batch expected ${miniBatch.rows} rows, read ${seen}.`);
+}
+
+async function run(jobId: string, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
+  await testDelay(jobId, index);
+  const context = await loadJobContext(jobId);
+  const [files, miniBatch, session] = await Promise.all([loadInputFiles(jobId), readMiniBatch(jobId, index), sessionFor(context.target)]);
+  const scorer = new RowScorer(session, BATCH_ROWS);
+  await scoreSlice(context, files, miniBatch, scorer);
+  const result = await scorer.finish();
+  if (aborted()) throw new MiniBatchTimeoutError(index, 0);
+  if (context.settings.outputAction === 'append_row') {
+    await (await jobsContainer()).getBlockBlobClient(jobBlobs.partial(jobId, index)).uploadData(Buffer.from(result.text), {
+      blobHTTPHeaders: { blobContentType: 'text/csv' },
+      metadata: { rows: String(result.rows), ...(result.widths ? { widths: result.widths.join(',') } : {}) },
+    });
+  }
+  if (result.samples.length) {
+    await appendRunLog(jobId, result.samples.map((s, k) => ({ level: 'warning', key: `mb${index}-e${k}`, message: `${s.file}${s.line === undefined ? '' : ` line ${s.line}`}: ${s.message}` })));
+  }
+  return { index, rows: result.rows, failedRows: result.failedRows, failedFiles: result.failedFiles.length, samples: result.samples.slice(0, 5).map((s) => ({ ...s, message: s.message.slice(0, 300) })) };
+}
+
+/** Scores mini-batch `index` of `jobId`, giving up after `timeoutMs` (the retry policy then runs it again). */
+export async function scoreMiniBatch(jobId: string, index: number, { timeoutMs }: { timeoutMs: number }): Promise<MiniBatchResult> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const work = run(jobId, index, () => timedOut);
+  work.catch(() => undefined);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new MiniBatchTimeoutError(index, timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

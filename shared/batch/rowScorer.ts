@@ -1,0 +1,189 @@
+/**
+ * Scores rows in large batches: cells are written straight into typed input buffers with the scoring
+ * codecs' element writers, every `batchRows` rows go through one `session.run`, and predictions come
+ * out as CSV lines `file,row,<outputs>`. A row that cannot be read is counted and sampled (file and
+ * line) without stopping the others; a batch the model refuses is split in halves until the rows at
+ * fault are found.
+ *
+ * @example
+ *   const scorer = new RowScorer(session);
+ *   if (scorer.add(cells, 'text', layout, source, 1)) await scorer.flush();
+ *   const result = await scorer.finish();
+ */
+import { allocate, type ModelSignature, type NamedTensor, type TensorData } from '../scoring/datatypes';
+import { elementReader, elementWriter, type ElementWriter } from '../scoring/codecs/elementCodec';
+import type { ColumnLayout } from './columnLayout';
+import { outputColumns } from './columnLayout';
+import { INVALID, jsonCell, previewCell, textCell, type CellConverter } from './cellValues';
+import { csvField } from './csvText';
+import type { ErrorSample } from '../workspace/runDocuments';
+
+/** What a scorer needs of a model session. */
+export interface BatchSession {
+  readonly signature: ModelSignature;
+  run(feeds: readonly NamedTensor[]): Promise<NamedTensor[]>;
+}
+
+/** Where rows come from: the file (datastore-relative) and how rows map to lines. */
+export interface RowSource {
+  file: string;
+  /** Lines before data row 1 (1 for a CSV header, 0 for JSONL); undefined when rows are not lines (Parquet). */
+  lineOffset: number | undefined;
+}
+
+export interface ScoredText {
+  /** Output lines (each ends with `\n`), in row order. */
+  text: string;
+  /** The output header (`file,row,…`), known once a batch succeeded. */
+  columns?: string[];
+  /** Values per row of each output, in signature order (known once a batch succeeded). */
+  widths?: number[];
+  rows: number;
+  failedRows: number;
+  /** Files with at least one failed row. */
+  failedFiles: string[];
+  samples: ErrorSample[];
+}
+
+interface InputBuffer {
+  data: TensorData;
+  write: ElementWriter;
+  text: CellConverter;
+  json: CellConverter;
+}
+
+export class RowScorer {
+  private readonly buffers: InputBuffer[];
+  private readonly pending: { source: RowSource; field: string; row: number }[] = [];
+  private readonly out: string[] = [];
+  private columns: string[] | undefined;
+  private widths: number[] | undefined;
+  private scored = 0;
+  private failed = 0;
+  private readonly failedFiles = new Set<string>();
+  private readonly samples: ErrorSample[] = [];
+  private readonly fields = new Map<string, string>();
+
+  constructor(
+    private readonly session: BatchSession,
+    private readonly batchRows = 4096,
+    private readonly maxSamples = 10,
+  ) {
+    this.buffers = session.signature.inputs.map((spec) => {
+      const width = spec.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
+      const data = allocate(spec.datatype, batchRows * width);
+      return { data, write: elementWriter(spec.datatype, data, { nullAsNaN: true }), text: textCell(spec.datatype), json: jsonCell(spec.datatype) };
+    });
+  }
+
+  /** Counts a row that failed before scoring (unreadable line, wrong number of cells…). */
+  fail(source: RowSource, row: number, message: string): void {
+    this.failed++;
+    this.failedFiles.add(source.file);
+    if (this.samples.length < this.maxSamples) {
+      const line = source.lineOffset === undefined ? undefined : row + source.lineOffset;
+      this.samples.push({ file: source.file, ...(line === undefined ? {} : { line }), message: line === undefined ? `row ${row}: ${message}` : message });
+    }
+  }
+
+  /** Adds one row of cells; returns true when the batch is full (call `flush`). */
+  add(cells: ArrayLike<unknown>, kind: 'text' | 'json', layout: ColumnLayout, source: RowSource, row: number): boolean {
+    if (cells.length !== layout.columnCount) {
+      this.fail(source, row, `expected ${layout.columnCount} values, got ${cells.length}`);
+      return false;
+    }
+    const slot = this.pending.length;
+    for (let b = 0; b < layout.inputs.length; b++) {
+      const binding = layout.inputs[b]!;
+      const buffer = this.buffers[b]!;
+      const convert = kind === 'text' ? buffer.text : buffer.json;
+      const base = slot * binding.width;
+      for (let k = 0; k < binding.width; k++) {
+        const column = binding.columns[k]!;
+        const cell = cells[column];
+        const value = convert(cell);
+        const reason = value === INVALID ? `expected a ${binding.datatype} value` : buffer.write(base + k, value);
+        if (reason !== undefined) {
+          const name = layout.names?.[column];
+          this.fail(source, row, `column ${name === undefined ? column + 1 : `'${name}'`} (${previewCell(cell)}): ${reason} for input '${binding.name}'`);
+          return false;
+        }
+      }
+    }
+    let field = this.fields.get(source.file);
+    if (field === undefined) {
+      field = csvField(source.file);
+      this.fields.set(source.file, field);
+    }
+    this.pending.push({ source, field, row });
+    return this.pending.length >= this.batchRows;
+  }
+
+  /** Scores the rows added so far. */
+  async flush(): Promise<void> {
+    const count = this.pending.length;
+    if (count === 0) return;
+    await this.score(0, count);
+    this.pending.length = 0;
+  }
+
+  async finish(): Promise<ScoredText> {
+    await this.flush();
+    const text = this.out.length ? `${this.out.join('\n')}\n` : '';
+    return { text, ...(this.columns ? { columns: this.columns } : {}), ...(this.widths ? { widths: this.widths } : {}), rows: this.scored, failedRows: this.failed, failedFiles: [...this.failedFiles], samples: this.samples };
+  }
+
+  private feeds(start: number, end: number): NamedTensor[] {
+    return this.session.signature.inputs.map((spec, i) => {
+      const rowShape = spec.shape.slice(1).map((d) => Math.max(d, 1));
+      const width = rowShape.reduce((a, b) => a * b, 1);
+      const data = this.buffers[i]!.data;
+      const slice = Array.isArray(data) ? data.slice(start * width, end * width) : data.subarray(start * width, end * width);
+      return { name: spec.name, datatype: spec.datatype, shape: [end - start, ...rowShape], data: slice };
+    });
+  }
+
+  /** Runs rows `[start, end)` of the pending batch, halving on failure to isolate bad rows. */
+  private async score(start: number, end: number): Promise<void> {
+    let outputs: NamedTensor[];
+    try {
+      outputs = await this.session.run(this.feeds(start, end));
+      this.format(outputs, start, end);
+    } catch (error) {
+      if (end - start === 1) {
+        const { source, row } = this.pending[start]!;
+        this.fail(source, row, `the model could not score this row: ${(error as Error).message}`);
+        return;
+      }
+      const mid = start + Math.ceil((end - start) / 2);
+      await this.score(start, mid);
+      await this.score(mid, end);
+    }
+  }
+
+  private format(outputs: NamedTensor[], start: number, end: number): void {
+    const rows = end - start;
+    const widths = outputs.map((o) => {
+      const width = o.data.length / rows;
+      if (!Number.isInteger(width) || width < 1) throw new Error(`output '${o.name}' has ${o.data.length} values for ${rows} rows; it must have one or more per row`);
+      return width;
+    });
+    this.columns ??= outputColumns(outputs.map((o, i) => ({ name: o.name, width: widths[i]! })));
+    this.widths ??= widths;
+    const readers = outputs.map((o) => {
+      const read = elementReader(o.datatype, o.data);
+      return o.datatype === 'BYTES' ? (i: number) => csvField(String(read(i))) : (i: number) => String(read(i));
+    });
+    for (let r = 0; r < rows; r++) {
+      const { field, row } = this.pending[start + r]!;
+      let line = `${field},${row}`;
+      for (let o = 0; o < readers.length; o++) {
+        const width = widths[o]!;
+        const read = readers[o]!;
+        for (let k = r * width, stop = k + width; k < stop; k++) line += `,${read(k)}`;
+      }
+      this.out.push(line);
+    }
+    this.scored += rows;
+  }
+}

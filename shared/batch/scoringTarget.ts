@@ -1,0 +1,87 @@
+/**
+ * What a batch job scores with: a deployment (`endpoint/deployment`) or a registered model
+ * (`name:version`, `name@alias`), resolved once when the job is submitted so every mini-batch uses
+ * the same model version. Sessions come from the same caches as real-time scoring: a deployment's
+ * own loaded session while it still serves that version, else a batch cache of model sessions.
+ *
+ * @example
+ *   const { target, signature } = await resolveTarget({ deployment: 'iris/blue' });
+ *   const session = await sessionFor(target); // in an activity
+ */
+import { SibylError } from '../errors';
+import type { DeploymentDoc } from '../endpoints/endpointDocuments';
+import { loadedDeployment } from '../endpoints/deploymentRuntime';
+import { getSnapshot } from '../endpoints/endpointStore';
+import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environments';
+import { downloadModelBlob } from '../registry/modelBlobs';
+import { parseModelReference } from '../registry/modelReference';
+import { readVersionDoc, resolveModel } from '../registry/modelRegistry';
+import type { ModelSignature } from '../scoring/datatypes';
+import { ModelSession } from '../scoring/modelSession';
+import { SessionCache } from '../scoring/sessionCache';
+
+export interface ScoringTarget {
+  /** `endpoint/deployment` when the job named a deployment. */
+  deployment?: { endpoint: string; name: string };
+  modelName: string;
+  modelVersion: number;
+  blobPath: string;
+  /** `name@version` of the environment the session runs in. */
+  environment: string;
+}
+
+/** Resolves the job's deployment or model; throws DeploymentNotFound / EndpointNotFound / ModelNotFound. */
+export async function resolveTarget(ref: { deployment?: string; model?: string }): Promise<{ target: ScoringTarget; signature: ModelSignature }> {
+  if (ref.deployment) {
+    const [endpoint = '', name = ''] = ref.deployment.split('/');
+    const snapshot = await getSnapshot(endpoint, { fresh: true });
+    const doc = snapshot.deployments.find((d) => d.name === name);
+    if (!doc) {
+      const known = snapshot.deployments.map((d) => d.name).join(', ') || 'none';
+      throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${name}' (it has: ${known}).`);
+    }
+    const version = await readVersionDoc(doc.modelName, doc.modelVersion);
+    return { target: { deployment: { endpoint, name }, modelName: doc.modelName, modelVersion: doc.modelVersion, blobPath: version.blobPath, environment: doc.environment }, signature: version.signature };
+  }
+  if (!ref.model) throw new SibylError('InvalidInput', 'Give either deployment ("endpoint/deployment") or model ("name:version").');
+  const version = await resolveModel(parseModelReference(ref.model));
+  return { target: { modelName: version.name, modelVersion: version.version, blobPath: version.blobPath, environment: DEFAULT_ENVIRONMENT }, signature: version.signature };
+}
+
+const models = new SessionCache<ModelSession>({ maxEntries: 4 });
+
+async function loadModel(target: ScoringTarget): Promise<ModelSession> {
+  const environment = await resolveEnvironment(target.environment);
+  const session = await ModelSession.load(await downloadModelBlob(target.blobPath), {
+    executionProviders: environment.executionProviders,
+    intraOpNumThreads: environment.intraOpNumThreads,
+    interOpNumThreads: environment.interOpNumThreads,
+    graphOptimizationLevel: environment.graphOptimizationLevel,
+  });
+  try {
+    await session.warm();
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+  return session;
+}
+
+async function currentDeployment(target: ScoringTarget): Promise<DeploymentDoc | undefined> {
+  if (!target.deployment) return undefined;
+  try {
+    const snapshot = await getSnapshot(target.deployment.endpoint);
+    const doc = snapshot.deployments.find((d) => d.name === target.deployment?.name);
+    return doc && doc.modelName === target.modelName && doc.modelVersion === target.modelVersion ? doc : undefined;
+  } catch {
+    // The deployment went away mid-job: the job finishes on the version it started with.
+    return undefined;
+  }
+}
+
+/** A ready session of the target's model version (the deployment's own while it still serves that version). */
+export async function sessionFor(target: ScoringTarget): Promise<ModelSession> {
+  const doc = await currentDeployment(target);
+  if (doc) return (await loadedDeployment(doc)).session;
+  return models.get(`${target.modelName}:${target.modelVersion}@${target.environment}`, () => loadModel(target));
+}

@@ -1,0 +1,36 @@
+/**
+ * Paths inside a datastore ⇄ blob names in its container: a datastore path is relative to the
+ * datastore's prefix (`in/a.csv` in a datastore with prefix `landing/` is blob `landing/in/a.csv`).
+ *
+ * @example blobNameOf({ container: 'c', prefix: 'landing/' }, '/in/a.csv') === 'landing/in/a.csv'
+ */
+import type { ContainerClient } from '@azure/storage-blob';
+import { SibylError } from '../errors';
+import { getBlobServiceClient } from '../storage/blobService';
+import type { DatastoreDoc } from './datastoreStore';
+
+/** What a path resolves against. */
+export type DatastoreLocation = Pick<DatastoreDoc, 'name' | 'container' | 'prefix'>;
+
+/** A datastore path with no leading slash; refuses `..` segments and control characters. */
+export function normalizePath(path: string): string {
+  const trimmed = path.replace(/^\/+/, '');
+  if (/(^|\/)\.\.(\/|$)/.test(trimmed) || /[\u0000-\u001f]/.test(trimmed)) {
+    throw new SibylError('InvalidInput', `Datastore path '${path.slice(0, 200)}' is invalid: it may not contain '..' segments or control characters.`);
+  }
+  return trimmed;
+}
+
+export function blobNameOf(location: DatastoreLocation, path: string): string {
+  return `${location.prefix ?? ''}${normalizePath(path)}`;
+}
+
+/** The datastore-relative path of a blob that lies under the datastore's prefix. */
+export function relativePathOf(location: DatastoreLocation, blobName: string): string {
+  const prefix = location.prefix ?? '';
+  return blobName.startsWith(prefix) ? blobName.slice(prefix.length) : blobName;
+}
+
+export function containerOf(location: DatastoreLocation): ContainerClient {
+  return getBlobServiceClient().getContainerClient(location.container);
+}

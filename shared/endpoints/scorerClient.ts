@@ -1,0 +1,74 @@
+/**
+ * Forwards a deployment's tensors to the scorer container over the Open Inference Protocol
+ * (`container` and `gpu` compute). The caller sees the same API either way; an unreachable scorer
+ * answers 503 with Retry-After rather than hanging.
+ */
+import type { ScorerClientSettings } from '../config';
+import { SibylError } from '../errors';
+import { decodeOipRequest, encodeOipResponse } from '../scoring/codecs/oipCodec';
+import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
+import { getCredential } from '../storage/credential';
+
+export type RemoteCompute = 'container' | 'gpu';
+
+export interface RemoteModel {
+  name: string;
+  version: number;
+  compute: RemoteCompute;
+}
+
+function baseUrl(settings: ScorerClientSettings, compute: RemoteCompute): string {
+  const url = compute === 'gpu' ? settings.gpuUrl : settings.cpuUrl;
+  if (!url) {
+    throw new SibylError('ServiceUnavailable', `No scorer is configured for '${compute}' deployments: set ${compute === 'gpu' ? 'SIBYL_SCORER_GPU_URL' : 'SIBYL_SCORER_CPU_URL'} (or SIBYL_SCORER_URL).`);
+  }
+  return url;
+}
+
+async function authorization(settings: ScorerClientSettings): Promise<string> {
+  if (settings.key) return `Bearer ${settings.key}`;
+  if (!settings.audience) throw new SibylError('InternalError', 'Set SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE so the app can authenticate to the scorer.');
+  const token = await getCredential().getToken(`${settings.audience}/.default`);
+  if (!token) throw new SibylError('ServiceUnavailable', 'No Entra ID token for the scorer could be obtained with the managed identity.');
+  return `Bearer ${token.token}`;
+}
+
+async function call(settings: ScorerClientSettings, model: RemoteModel, method: 'GET' | 'POST', suffix: string, body?: unknown, timeoutMs = 30_000): Promise<unknown> {
+  const url = `${baseUrl(settings, model.compute)}/v2/models/${encodeURIComponent(model.name)}/versions/${model.version}${suffix}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { authorization: await authorization(settings), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`, undefined, { 'Retry-After': '5' });
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (res.ok) return json;
+  const message = typeof (json as { error?: unknown })?.error === 'string' ? (json as { error: string }).error : `status ${res.status}`;
+  if (res.status === 400 || res.status === 413) throw new SibylError(res.status === 413 ? 'PayloadTooLarge' : 'InvalidInput', message);
+  if (res.status === 404) throw new SibylError('ModelNotFound', message);
+  throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer failed: ${message}`, undefined, { 'Retry-After': '5' });
+}
+
+/** The model's signature as the scorer read it (loads and warms it there). */
+export async function remoteSignature(settings: ScorerClientSettings, model: RemoteModel): Promise<ModelSignature> {
+  const meta = (await call(settings, model, 'GET', '', undefined, 120_000)) as ModelSignature;
+  return { inputs: meta.inputs, outputs: meta.outputs };
+}
+
+/** Scores `feeds` on the scorer; outputs come back as typed tensors. */
+export async function remoteInfer(settings: ScorerClientSettings, model: RemoteModel, feeds: NamedTensor[]): Promise<NamedTensor[]> {
+  const request = encodeOipResponse(feeds, { modelName: model.name, id: '' });
+  const answer = (await call(settings, model, 'POST', '/infer', { inputs: request.outputs })) as { outputs?: unknown };
+  return decodeOipRequest({ inputs: answer.outputs }).inputs;
+}
