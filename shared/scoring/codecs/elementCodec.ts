@@ -128,6 +128,19 @@ export function elementWriter(datatype: OipDatatype, target: TensorData, options
   }
 }
 
+/**
+ * The shortest decimal that reads back as the same float32 (0.1f prints as 0.1, not
+ * 0.10000000149011612), so answers are exact and readable; 9 significant digits always suffice.
+ */
+export function shortestFloat32(f: number): number {
+  if (!Number.isFinite(f) || f === 0) return f;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(f.toPrecision(digits));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return Number(f.toPrecision(9));
+}
+
 function floatToJson(f: number): number | string {
   if (Number.isFinite(f)) return f;
   if (Number.isNaN(f)) return 'NaN';
@@ -145,9 +158,12 @@ export function elementReader(datatype: OipDatatype, data: TensorData): ElementR
       const src = data as Uint16Array;
       return (i) => floatToJson(fromFloat16Bits(src[i] ?? 0));
     }
-    case 'FP32':
+    case 'FP32': {
+      const src = data as Float32Array;
+      return (i) => floatToJson(shortestFloat32(src[i] ?? NaN));
+    }
     case 'FP64': {
-      const src = data as Float32Array | Float64Array;
+      const src = data as Float64Array;
       return (i) => floatToJson(src[i] ?? NaN);
     }
     case 'INT64':
