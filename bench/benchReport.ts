@@ -114,11 +114,12 @@ function rows(report: BenchReport): string[][] {
   return report.cases.map((c) => {
     const r = c.result;
     const failures = r.non2xx + r.errors;
-    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), failures ? fmt(failures) : '0'];
+    const cpu = r.serverCpuUsPerRequest === undefined ? '—' : fmt(r.serverCpuUsPerRequest);
+    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), cpu, failures ? fmt(failures) : '0'];
   });
 }
 
-const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'failed'];
+const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failed'];
 
 function ratioLine(r: Ratio): string {
   return r.target === undefined ? `${r.name} = ${fmt(r.value, 2)}` : `${r.name} = ${fmt(r.value, 2)} (target ≥ ${r.target}) ${r.verdict}`;

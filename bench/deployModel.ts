@@ -17,6 +17,7 @@ async function call(host: EmulatorHost, method: string, route: string, body: Uin
 }
 
 export interface DeployedModel {
+  host: EmulatorHost;
   scoreUrl: string;
   primaryKey: string;
 }
@@ -28,5 +29,5 @@ export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8A
   const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, { headers: { 'x-functions-key': host.functionKey } });
   if (res.status !== 200) throw new Error(`GET keys of ${name}: ${res.status} ${await res.text()}`);
   const { primaryKey } = (await res.json()) as { primaryKey: string };
-  return { scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
+  return { host, scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
 }

@@ -4,6 +4,7 @@
  * request the same batch-1 POST.
  */
 import autocannon from 'autocannon';
+import { processCpuMs } from './processCpu';
 
 export interface LoadSpec {
   url: string;
@@ -12,6 +13,8 @@ export interface LoadSpec {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** The server's process id, to report its CPU time per request. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -24,6 +27,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   durationSeconds: number;
+  /** Server CPU (user + system) per successful response, in µs; absent where it cannot be read. */
+  serverCpuUsPerRequest?: number;
+  /** Server CPU time over wall time: 1 = one core busy the whole run. */
+  serverCores?: number;
 }
 
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
@@ -41,8 +48,11 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
 
 export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const cpuBefore = processCpuMs(spec.serverPid);
   const result = await run(spec, spec.durationSeconds);
+  const cpuAfter = processCpuMs(spec.serverPid);
   const ok = result['2xx'];
+  const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return {
     requestsPerSecond: ok / result.duration,
     p50Ms: result.latency.p50,
@@ -51,6 +61,7 @@ export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     durationSeconds: result.duration,
+    ...(cpuMs !== undefined && ok > 0 ? { serverCpuUsPerRequest: (cpuMs * 1000) / ok, serverCores: cpuMs / 1000 / result.duration } : {}),
   };
 }
 

@@ -103,22 +103,22 @@ param scorerImage string = ''
 @maxValue(65535)
 param scorerPort int = 8080
 
-@description('Scale of the GPU scorer app.')
+@description('Scale of the GPU scorer app (`compute.kind: "gpu"`).')
 param gpuScorerScale scaleType = {
   minReplicas: 0
   maxReplicas: 1
   concurrentRequests: 16
 }
 
-@description('Scale of the CPU (Consumption) scorer app.')
-param containerScorerScale scaleType = {
+@description('Scale of the CPU (Consumption) scorer app (`compute.kind: "container"`).')
+param cpuScorerScale scaleType = {
   minReplicas: 0
   maxReplicas: 10
   concurrentRequests: 10
 }
 
 @description('CPU cores per CPU scorer replica (memory is twice that in GiB).')
-param containerScorerCpu '0.5' | '1.0' | '2.0' | '4.0' = '2.0'
+param cpuScorerCores '0.5' | '1.0' | '2.0' | '4.0' = '2.0'
 
 @description('Registry SKU; Premium adds artifact streaming (faster GPU cold starts with large images).')
 param registrySku 'Basic' | 'Standard' | 'Premium' = 'Basic'
@@ -149,7 +149,7 @@ var names = {
   registry: 'cr${compactName}${suffix}'
   containerEnvironment: 'cae-${baseName}'
   gpuScorer: '${baseName}-scorer-gpu'
-  containerScorer: '${baseName}-scorer-cpu'
+  cpuScorer: '${baseName}-scorer-cpu'
 }
 
 var deploymentContainerName = 'deploymentpackage'
@@ -166,12 +166,12 @@ var gpuReplicaSizes = {
   }
 }
 // Consumption replicas take memory at 2 GiB per core.
-var containerScorerMemory = {
+var cpuScorerMemory = {
   '0.5': '1Gi'
   '1.0': '2Gi'
   '2.0': '4Gi'
   '4.0': '8Gi'
-}[containerScorerCpu]
+}[cpuScorerCores]
 // Before the first push the apps run a public hello-world image listening on port 80.
 var isScorerImage = !empty(scorerImage)
 var image = isScorerImage ? scorerImage : 'mcr.microsoft.com/k8se/quickstart:latest'
@@ -316,6 +316,7 @@ module gpuScorer 'modules/scorerApp.bicep' = if (deployGpuScorer) {
     image: image
     isScorerImage: isScorerImage
     targetPort: imagePort
+    executionProviders: 'cuda,cpu'
     cpu: gpuReplicaSizes[gpuProfileType].cpu
     memory: gpuReplicaSizes[gpuProfileType].memory
     scale: gpuScorerScale
@@ -324,9 +325,9 @@ module gpuScorer 'modules/scorerApp.bicep' = if (deployGpuScorer) {
   }
 }
 
-module containerScorer 'modules/scorerApp.bicep' = {
+module cpuScorer 'modules/scorerApp.bicep' = {
   params: {
-    name: names.containerScorer
+    name: names.cpuScorer
     location: scorerLocation
     tags: tags
     environmentId: scorerSettings.environmentId
@@ -336,9 +337,10 @@ module containerScorer 'modules/scorerApp.bicep' = {
     image: image
     isScorerImage: isScorerImage
     targetPort: imagePort
-    cpu: containerScorerCpu
-    memory: containerScorerMemory
-    scale: containerScorerScale
+    executionProviders: 'cpu'
+    cpu: cpuScorerCores
+    memory: cpuScorerMemory
+    scale: cpuScorerScale
     scorerKeySecretUrl: scorerSettings.scorerKeySecretUrl
     modelsBlobEndpoint: scorerSettings.modelsBlobEndpoint
   }
@@ -377,9 +379,9 @@ module functionApp 'modules/functionApp.bicep' = {
       SIBYL_FUNCTION_KEY: keyVaultReference(keyVault.outputs.name, secretNames.functionKey)
       SIBYL_SCORER_KEY: keyVaultReference(keyVault.outputs.name, secretNames.scorerKey)
       // `compute.kind: "gpu"` deployments.
-      SIBYL_SCORER_URL: gpuScorer.?outputs.url ?? ''
+      SIBYL_SCORER_GPU_URL: gpuScorer.?outputs.url ?? ''
       // `compute.kind: "container"` deployments.
-      SIBYL_CONTAINER_SCORER_URL: containerScorer.outputs.url
+      SIBYL_SCORER_CPU_URL: cpuScorer.outputs.url
     }
   }
 }
@@ -405,10 +407,10 @@ output functionAppName string = functionApp.outputs.name
 output gpuScorerUrl string = gpuScorer.?outputs.url ?? ''
 
 @description('URL of the CPU (Consumption) scorer app.')
-output containerScorerUrl string = containerScorer.outputs.url
+output cpuScorerUrl string = cpuScorer.outputs.url
 
 @description('Container app names of the scorers, for `az containerapp` commands.')
-output scorerAppNames string[] = deployGpuScorer ? [names.gpuScorer, names.containerScorer] : [names.containerScorer]
+output scorerAppNames string[] = deployGpuScorer ? [names.gpuScorer, names.cpuScorer] : [names.cpuScorer]
 
 @description('Registry login server to push the scorer image to.')
 output registryLoginServer string = registry.outputs.loginServer

@@ -3,6 +3,7 @@
  * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
  */
 import { SibylError } from './errors';
+import { parseSchedule } from './schedules/ncrontab';
 
 export type StorageSettings =
   /** Azurite or a storage account reached with a connection string. */
@@ -43,6 +44,20 @@ export interface SibylConfig {
   scorer: ScorerClientSettings;
   /** Test-only hooks of batch scoring; never set in Azure. */
   batchTestHooks: BatchTestHooks;
+  /** How pipeline schedules are driven (the scheduler timer and the blob trigger). */
+  scheduler: SchedulerSettings;
+}
+
+/**
+ * The scheduler of pipeline schedules. `SIBYL_SCHEDULER_CRON` is the NCRONTAB schedule (six fields) of
+ * the timer that starts due cron schedules (default every minute, `0 * * * * *`; tests use every
+ * second); a schedule cannot fire more often than this timer runs. `SIBYL_SCHEDULER_CONTAINER` is the
+ * Blob container whose new and changed blobs start change-based schedules (default
+ * `workspaceblobstore`); only datastores in that container can have change-based schedules.
+ */
+export interface SchedulerSettings {
+  cron: string;
+  watchedContainer: string;
 }
 
 /**
@@ -116,6 +131,20 @@ function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
   return { delayMs: Number.isSafeInteger(delayMs) && delayMs > 0 ? delayMs : 0, slowOnce: match ? { miniBatch: Number(match[1]), delayMs: Number(match[2]) } : undefined };
 }
 
+function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSettings {
+  const cron = env.SIBYL_SCHEDULER_CRON || '0 * * * * *';
+  try {
+    parseSchedule(cron, { fields: 6, allowTimeSpan: false });
+  } catch (error) {
+    problems.add(`SIBYL_SCHEDULER_CRON must be a six-field NCRONTAB schedule such as '0 * * * * *': ${(error as Error).message}`);
+  }
+  const watchedContainer = env.SIBYL_SCHEDULER_CONTAINER || 'workspaceblobstore';
+  if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(watchedContainer)) {
+    problems.add(`SIBYL_SCHEDULER_CONTAINER must be a Blob container name (3-63 lower-case letters, digits and single hyphens), got '${watchedContainer}'.`);
+  }
+  return { cron, watchedContainer };
+}
+
 function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
   const connectionString = env.AzureWebJobsStorage;
   if (connectionString) {
@@ -165,6 +194,7 @@ export function parseConfig(env: Env): SibylConfig {
       audience: env.SIBYL_SCORER_AUDIENCE || undefined,
     },
     batchTestHooks: batchTestHooks(env, problems),
+    scheduler: schedulerSettings(env, problems),
   };
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');

@@ -4,9 +4,8 @@
  */
 import { Option, type Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { BatchProgressBar } from '../core/batchProgress';
 import { UsageError } from '../core/cliErrors';
-import { act, leaf, type CommandContext } from '../core/commandKit';
+import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
 import { OUTPUT_FORMATS, printResult, record, shortTime, writeErr } from '../core/output';
 import { collect, intArg, parseDatastorePath } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
@@ -27,7 +26,7 @@ interface RunOptions {
   model?: string;
   deployment?: string;
   input: string;
-  output: string[];
+  output?: string[];
   format?: string;
   fileName?: string;
   rows?: number;
@@ -60,6 +59,7 @@ function printJob(ctx: CommandContext, job: BatchJob): void {
 
 /** Waits with a progress bar, prints the job, and fails with exit 3 unless it completed. */
 async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Promise<void> {
+  const { BatchProgressBar } = await import('../core/batchProgress');
   const bar = new BatchProgressBar();
   let job: BatchJob;
   try {
@@ -78,7 +78,7 @@ async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Prom
 }
 
 /** `--output` carries both the destination (DATASTORE:PATH) and, as everywhere, the format (json|table). */
-function splitOutput(values: readonly string[]): { destination: string } {
+function splitOutput(values: readonly string[] = []): { destination: string } {
   const destinations = values.filter((v) => !(OUTPUT_FORMATS as readonly string[]).includes(v));
   if (destinations.length !== 1) throw new UsageError('give where the predictions go once: --output DATASTORE:PATH (e.g. --output workspaceblobstore:iris/output/).');
   return { destination: destinations[0]! };
@@ -106,7 +106,7 @@ function jobSpec(opts: RunOptions): Record<string, unknown> {
 }
 
 export function registerBatchCommands(program: Command): void {
-  const batch = program.command('batch').description('Batch scoring jobs over datastore files');
+  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), ['sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output workspaceblobstore:iris/output/ --wait', 'sibyl batch show batch-7c1f', 'sibyl batch cancel batch-7c1f']);
 
   leaf(
     batch.command('run').description('Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)'),
@@ -120,7 +120,7 @@ export function registerBatchCommands(program: Command): void {
     .option('-m, --model <ref>', 'score with a model: NAME:VERSION')
     .option('--deployment <endpoint/deployment>', 'score with a deployment: ENDPOINT/DEPLOYMENT')
     .requiredOption('-i, --input <datastore:path>', 'input file or folder, DATASTORE:PATH')
-    .addOption(new Option('-o, --output <value>', 'where predictions go, DATASTORE:PATH (required); json|table sets the output format as on every command').argParser(collect).default([]))
+    .addOption(new Option('-o, --output <value>', 'where predictions go, DATASTORE:PATH (required); json|table sets the output format as on every command').argParser(collect))
     .addOption(new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices(['csv', 'jsonl', 'parquet']))
     .option('--file-name <name>', 'output file name (default predictions.csv)')
     .option('--rows <n>', 'rows per mini-batch', intArg(1, 10_000_000))

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import type { Datastore } from '../core/blobAccess';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 
 function printDatastore(format: OutputFormat, d: Datastore): void {
@@ -10,7 +10,7 @@ function printDatastore(format: OutputFormat, d: Datastore): void {
 }
 
 export function registerDatastoreCommands(program: Command): void {
-  const datastores = program.command('datastores').description('Datastores: Blob containers (and prefixes) for batch input and output');
+  const datastores = withExamples(program.command('datastores').description('Datastores: Blob containers (and prefixes) for batch input and output'), ['sibyl datastores list', 'sibyl datastores set landing --container scoring-data --prefix landing/']);
 
   leaf(datastores.command('list').description('List datastores (workspaceblobstore always exists)'), ['sibyl datastores list']).action(
     act(async (ctx) => {

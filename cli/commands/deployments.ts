@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
 import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
 import type { Deployment } from './endpoints';
@@ -70,7 +70,7 @@ export function registerDeploymentCommands(program: Command): void {
       }),
     );
 
-  const deployments = program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)');
+  const deployments = withExamples(program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)'), ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green']);
   leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), ['sibyl deployments show iris/blue']).action(
     act(async (ctx, target: string) => {
       const { endpoint, deployment } = parseDeploymentRef(target);

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 
 /** A deployment as listed in an endpoint. */
@@ -35,6 +35,9 @@ export interface Endpoint {
   updatedAt?: string;
 }
 
+/** Secrets print as plain `name  value` lines: easy to copy, no frame to cut through. */
+const plainLines = (fields: [string, string][]) => fields.map(([name, value]) => `${name.padEnd(13)} ${value}`).join('\n');
+
 export const deploymentsTable = (deployments: Deployment[]) =>
   table(['deployment', 'model', 'resolved', 'environment', 'batching', 'state'], deployments.map((d) => [d.name, d.model, d.resolvedModel, d.environment, pairs(d.batching), d.provisioningState]), '(no deployments)');
 
@@ -58,7 +61,7 @@ export function printEndpoint(format: OutputFormat, e: Endpoint): void {
 }
 
 export function registerEndpointCommands(program: Command): void {
-  const endpoints = program.command('endpoints').description('Real-time endpoints, their keys and tokens');
+  const endpoints = withExamples(program.command('endpoints').description('Real-time endpoints, their keys and tokens'), ['sibyl endpoints create iris --auth key', 'sibyl endpoints list', 'sibyl endpoints keys iris', 'sibyl endpoints token iris']);
 
   leaf(endpoints.command('create <name>').description('Create an endpoint (or update its auth mode and description)'), [
     'sibyl endpoints create iris --auth key',
@@ -106,7 +109,7 @@ export function registerEndpointCommands(program: Command): void {
         const keys = opts.regenerate
           ? (await api.post<{ primaryKey: string; secondaryKey: string }>(`/api/endpoints/${seg(name)}/keys/regenerate`, { keyType: opts.regenerate })).body
           : await api.get<{ primaryKey: string; secondaryKey: string }>(`/api/endpoints/${seg(name)}/keys`);
-        printResult(ctx.format, keys, () => record([['primaryKey', keys.primaryKey], ['secondaryKey', keys.secondaryKey]]));
+        printResult(ctx.format, keys, () => plainLines([['primaryKey', keys.primaryKey], ['secondaryKey', keys.secondaryKey]]));
       }),
     );
 
@@ -117,7 +120,7 @@ export function registerEndpointCommands(program: Command): void {
     act(async (ctx, name: string) => {
       const { body } = await ctx.api().post<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(`/api/endpoints/${seg(name)}/token`);
       const when = (s: number) => new Date(s * 1000).toISOString();
-      printResult(ctx.format, body, () => record([['accessToken', body.accessToken], ['tokenType', body.tokenType], ['expires', when(body.expiryTimeUtc)], ['refreshAfter', when(body.refreshAfterTimeUtc)]]));
+      printResult(ctx.format, body, () => plainLines([['accessToken', body.accessToken], ['tokenType', body.tokenType], ['expires', when(body.expiryTimeUtc)], ['refreshAfter', when(body.refreshAfterTimeUtc)]]));
     }),
   );
 }

@@ -1,6 +1,6 @@
 /** `sibyl environments list`: curated and custom environments a deployment can run in (`api/environments`). */
 import type { Command } from 'commander';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, table } from '../core/output';
 
 interface Environment {
@@ -12,7 +12,7 @@ interface Environment {
 }
 
 export function registerEnvironmentCommands(program: Command): void {
-  const environments = program.command('environments').description('Environments deployments run in (execution providers, compute)');
+  const environments = withExamples(program.command('environments').description('Environments deployments run in (execution providers, compute)'), ['sibyl environments list']);
   leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), ['sibyl environments list']).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Environment[] }>('/api/environments');

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError } from '../core/cliErrors';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, pairs, type OutputFormat } from '../core/output';
 import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/parseArgs';
 import { readBytes } from '../core/readInput';
@@ -70,7 +70,7 @@ async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>):
 }
 
 export function registerModelCommands(program: Command): void {
-  const models = program.command('models').description('Register, list and manage ONNX models');
+  const models = withExamples(program.command('models').description('Register, list and manage ONNX models'), ['sibyl models register iris.onnx --name iris', 'sibyl models list', 'sibyl models show iris:1', 'sibyl models alias set iris production 1']);
 
   leaf(models.command('register <file>').description('Register an .onnx file as the next version of a model'), [
     'sibyl models register iris.onnx --name iris',
@@ -119,7 +119,7 @@ export function registerModelCommands(program: Command): void {
     }),
   );
 
-  const alias = models.command('alias').description('Manage model aliases (name@alias references)');
+  const alias = withExamples(models.command('alias').description('Manage model aliases (name@alias references)'), ['sibyl models alias set iris production 2']);
   leaf(alias.command('set <name> <alias> <version>').description('Point an alias at a version'), ['sibyl models alias set iris production 2']).action(
     act(async (ctx, name: string, aliasName: string, version: string) => {
       const v = wholeNumber(version, 'VERSION', 1);

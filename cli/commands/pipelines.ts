@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError, UsageError } from '../core/cliErrors';
-import { act, leaf } from '../core/commandKit';
+import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, writeErr } from '../core/output';
 import { collect, parameterValue, parseKeyValues } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
@@ -40,7 +40,7 @@ async function pipelineVersion(api: ApiClient, text: string): Promise<{ name: st
 }
 
 export function registerPipelineCommands(program: Command): void {
-  const pipelines = program.command('pipelines').description('Pipelines: batch-score, copy and move steps with parameters');
+  const pipelines = withExamples(program.command('pipelines').description('Pipelines: batch-score, copy and move steps with parameters'), ['sibyl pipelines apply nightly.yaml', 'sibyl pipelines publish nightly', 'sibyl pipelines run nightly:1 --param inputPath=incoming/a.csv --wait']);
 
   leaf(pipelines.command('apply <file>').description('Save a pipeline draft from a YAML or JSON file'), [
     'sibyl pipelines apply nightly.yaml',

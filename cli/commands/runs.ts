@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, type CommandContext } from '../core/commandKit';
+import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table, writeOut } from '../core/output';
 import { intArg } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
@@ -73,7 +73,7 @@ function logLine(entry: LogEntry): string {
 }
 
 export function registerRunCommands(program: Command): void {
-  const runs = program.command('runs').description('Runs of batch jobs and pipelines, and their logs');
+  const runs = withExamples(program.command('runs').description('Runs of batch jobs and pipelines, and their logs'), ['sibyl runs list --status Failed', 'sibyl runs show run-1', 'sibyl runs logs run-1 --follow']);
 
   leaf(runs.command('list').description('List runs, newest first'), ['sibyl runs list', 'sibyl runs list --experiment nightly --status Failed --top 10'])
     .option('--experiment <name>', 'only runs of this experiment')
@@ -123,7 +123,7 @@ export function registerRunCommands(program: Command): void {
       }),
     );
 
-  const experiments = program.command('experiments').description('Experiments: runs grouped by name');
+  const experiments = withExamples(program.command('experiments').description('Experiments: runs grouped by name'), ['sibyl experiments list']);
   leaf(experiments.command('list').description('List experiments'), ['sibyl experiments list']).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: { name: string; runCount: number; lastRunAt?: string }[] }>('/api/experiments');

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, type CommandContext } from '../core/commandKit';
+import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table } from '../core/output';
 import { readSpecFile } from '../core/specFile';
 
@@ -36,7 +36,7 @@ async function setEnabled(api: ApiClient, name: string, enabled: boolean): Promi
 }
 
 export function registerScheduleCommands(program: Command): void {
-  const schedules = program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands');
+  const schedules = withExamples(program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands'), ['sibyl schedules apply nightly-2am.yaml', 'sibyl schedules list', 'sibyl schedules disable nightly-2am']);
 
   leaf(schedules.command('apply <file>').description('Create or replace a schedule from a YAML or JSON file'), [
     'sibyl schedules apply nightly-2am.yaml',

@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ApiError, UsageError } from '../core/cliErrors';
-import { datastoreBlobs, storageCall } from '../core/blobAccess';
 import { act, leaf } from '../core/commandKit';
 import { printResult, table } from '../core/output';
 import { parseDatastorePath } from '../core/parseArgs';
@@ -19,6 +18,9 @@ interface Moved {
 }
 
 const CONNECTION = ['--connection-string <cs>', 'storage connection string (default: AZURE_STORAGE_CONNECTION_STRING, Azurite\'s dev key locally, else your Azure login)'] as const;
+
+/** The Blob SDK is loaded only by the commands that move files: it is most of the CLI's start-up time. */
+const loadBlobAccess = () => import('../core/blobAccess');
 
 /** Every file under `dir`, as paths relative to it with `/` separators. */
 function filesUnder(dir: string): string[] {
@@ -41,6 +43,7 @@ export function registerTransferCommands(program: Command): void {
     .option(...CONNECTION)
     .action(
       act(async (ctx, source: string, destination: string, opts: { connectionString?: string }) => {
+        const { datastoreBlobs, storageCall } = await loadBlobAccess();
         const target = parseDatastorePath(destination, { allowEmptyPath: true });
         const stat = fs.statSync(source, { throwIfNoEntry: false });
         if (!stat) throw new UsageError(`no such file or folder: ${source}`);
@@ -67,6 +70,7 @@ export function registerTransferCommands(program: Command): void {
     .option(...CONNECTION)
     .action(
       act(async (ctx, source: string, destination: string | undefined, opts: { connectionString?: string }) => {
+        const { datastoreBlobs, storageCall } = await loadBlobAccess();
         const from = parseDatastorePath(source, { allowEmptyPath: true });
         const blobs = await datastoreBlobs(ctx.api(), from.datastore, opts.connectionString);
         const what = `${from.datastore}:${from.path}`;

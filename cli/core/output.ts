@@ -51,7 +51,7 @@ export function table(head: readonly string[], rows: readonly (readonly Cell[])[
 /** A two-column table of one object's fields, skipping absent ones. */
 export function record(fields: readonly (readonly [string, Cell])[]): string {
   const t = new Table({ style: style() });
-  for (const [name, value] of fields) if (value !== undefined) t.push({ [name]: cellText(value) });
+  for (const [name, value] of fields) if (value !== undefined && value !== '') t.push({ [name]: cellText(value) });
   return t.toString();
 }
 

@@ -31,10 +31,12 @@ export function selectBatch(state: ExecState, ts: string, synced: IsSynced = () 
   return items.length > 0 ? { kind: 'episode', items } : undefined;
 }
 
-/** Whether the instance has an event it may process now. */
-export function hasDeliverable(state: ExecState): boolean {
-  if (isTerminal(state.status) || state.inbox.length === 0) return false;
-  return state.status !== 'Suspended' || state.inbox.some((i) => isControlEvent(i.e));
+/** Whether `selectBatch` would find something to deliver now. */
+export function hasDeliverable(state: ExecState, synced: IsSynced = () => true): boolean {
+  const first = state.inbox[0];
+  if (isTerminal(state.status) || !first) return false;
+  if (state.status === 'Suspended') return state.inbox.some((i) => isControlEvent(i.e) && synced(i.seq));
+  return synced(first.seq);
 }
 
 /**

@@ -123,6 +123,10 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     try {
       await inst.journal.append(record);
     } catch (error) {
+      // Never acknowledged, so never delivered: take it back out.
+      state.inbox = state.inbox.filter((item) => item.seq !== record.seq);
+      if (taskId !== undefined) state.closed.delete(taskId);
+      inst.unsynced.delete(record.seq);
       this.log('warn', `Could not persist an event for '${instanceId}': ${String(error)}`);
       return 'failed';
     }
@@ -134,7 +138,7 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   /** Starts the instance's episode loop when it has something to deliver. */
   kick(inst: Instance): void {
-    if (this.stopped || inst.looping || !inst.state || !hasDeliverable(inst.state)) return;
+    if (this.stopped || inst.looping || !this.ready(inst)) return;
     inst.looping = true;
     const loop = this.runLoop(inst);
     this.loops.add(loop);
@@ -157,9 +161,8 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     const release = await this.slots.acquire();
     let failed = false;
     try {
-      while (release && !this.stopped && inst.state && hasDeliverable(inst.state)) {
+      while (release && !this.stopped && inst.state && this.ready(inst)) {
         await coalesce(inst.lastEpisodeMs, inst.state);
-        // Nothing on disk to deliver yet: the pending write kicks the instance again.
         if (this.stopped || !inst.state || !(await this.runEpisode(inst, inst.state))) break;
       }
     } catch (error) {
@@ -171,6 +174,11 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     }
     // Events that arrived as the loop ended; after a host fault, wait for the next delivery.
     if (!failed) this.kick(inst);
+  }
+
+  /** Whether the instance has an event on disk it may process now (pending writes kick it later). */
+  private ready(inst: Instance): boolean {
+    return inst.state !== undefined && hasDeliverable(inst.state, (seq) => !inst.unsynced.has(seq));
   }
 
   /** Runs one episode; false when nothing was deliverable. */

@@ -41,6 +41,7 @@ var containers containerType[] = [
   { id: 'metrics', partitionKey: '/endpoint', defaultTtl: 7 * 24 * 3600 }
   { id: 'datastores', partitionKey: '/name' }
   { id: 'runs', partitionKey: '/id' }
+  { id: 'runLogs', partitionKey: '/runId' }
   { id: 'pipelines', partitionKey: '/name' }
   { id: 'schedules', partitionKey: '/name' }
 ]

@@ -38,6 +38,9 @@ param isScorerImage bool
 @maxValue(65535)
 param targetPort int
 
+@description('ONNX Runtime execution providers in order of preference (SIBYL_SCORER_EXECUTION_PROVIDERS): `cuda,cpu` on GPU, `cpu` on Consumption.')
+param executionProviders 'cuda,cpu' | 'cpu'
+
 @description('CPU cores per replica, e.g. `2.0` (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100).')
 param cpu string
 
@@ -173,12 +176,17 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
               value: identity.clientId
             }
             {
+              // Models are read with the identity from this endpoint (shared/config.ts storage settings).
               name: 'AzureWebJobsStorage__blobServiceUri'
               value: modelsBlobEndpoint
             }
             {
               name: 'SIBYL_SCORER_KEY'
               secretRef: 'scorer-key'
+            }
+            {
+              name: 'SIBYL_SCORER_EXECUTION_PROVIDERS'
+              value: executionProviders
             }
           ]
           probes: isScorerImage ? healthProbes : []

@@ -12,7 +12,8 @@
 #   container      the container whose BlobCreated events are delivered; default: from the
 #                  trigger's path ("<container>/{name}")
 # Environment: SIBYL_DEPLOYMENT_NAME (default "sibyl"): the `az deployment group create --name`
-#              whose outputs name the app and topic; SIBYL_KEY_WAIT_SECONDS (default 300).
+#              whose outputs name the app and topic; SIBYL_KEY_WAIT_SECONDS (default 300) and
+#              SIBYL_KEY_POLL_SECONDS (default 10): how long and how often to wait for the key.
 # Needs: az CLI signed in with rights to read the app's keys and write Event Grid subscriptions.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ only_function="${2:-}"
 only_container="${3:-}"
 deployment="${SIBYL_DEPLOYMENT_NAME:-sibyl}"
 wait_seconds="${SIBYL_KEY_WAIT_SECONDS:-300}"
+poll_seconds="${SIBYL_KEY_POLL_SECONDS:-10}"
 
 output() {
   az deployment group show -g "$rg" -n "$deployment" --query "properties.outputs.$1.value" -o tsv
@@ -70,7 +72,7 @@ while :; do
   echo "waiting for the host's blobs_extension key..."
   # Wake the host so it starts and creates the key.
   curl -fsS -o /dev/null "https://$host/api/v2/health/live" || true
-  sleep 10
+  sleep "$poll_seconds"
 done
 
 while IFS=$'\t' read -r full_name path; do

@@ -12,7 +12,7 @@ export const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Yields arrays of complete lines (without `\n`; a trailing `\r` is kept for the parser to drop). */
 export async function* lineChunks(blob: BlobClient, start: number, end: number, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   for (let at = start; at < end; at += chunkBytes) {
     const stop = Math.min(end, at + chunkBytes);
     const chunk = await readRange(blob, at, stop);

@@ -11,11 +11,11 @@ import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { readRange } from './jobStorage';
 
 type Hyparquet = typeof import('hyparquet');
-let module: Promise<Hyparquet> | undefined;
+let loaded: Promise<Hyparquet> | undefined;
 
 function hyparquet(): Promise<Hyparquet> {
-  module ??= import('hyparquet');
-  return module;
+  loaded ??= import('hyparquet');
+  return loaded;
 }
 
 /** An open Parquet file: its footer and top-level column names. */

@@ -11,7 +11,7 @@ import type { LineIndex } from './jobContext';
 import { readRange } from './jobStorage';
 
 class ByteWindow {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private bufStart = 0;
 
   constructor(

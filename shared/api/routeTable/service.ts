@@ -1,6 +1,11 @@
-/** The OpenAPI document itself and the monitoring dashboard (both anonymous: neither reads stored resources). */
+/** The OpenAPI document itself and the monitoring dashboard (all anonymous: none reads stored resources). */
 import { Type } from '@sinclair/typebox';
-import type { RouteSpec } from '../routeSpec';
+import { errors, type RouteSpec } from '../routeSpec';
+
+/** A file of the built dashboard: one path segment, as `vite build` names them (`index-3f9a1c2b.js`). */
+const DashboardAssetParams = Type.Object({
+  path: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$', description: 'A file name in the dashboard\'s `assets/` folder, e.g. `index-3f9a1c2b.js`.' }),
+});
 
 export const SERVICE_ROUTES: readonly RouteSpec[] = [
   {
@@ -20,5 +25,19 @@ export const SERVICE_ROUTES: readonly RouteSpec[] = [
     tags: ['service'],
     security: [],
     responses: { 200: { description: 'The dashboard page.', contentType: 'text/html', schema: Type.String() } },
+  },
+  {
+    operationId: 'dashboardAsset',
+    method: 'GET',
+    path: '/assets/{path}',
+    summary: 'A script, style sheet or image of the dashboard',
+    description: 'Content-hashed file names are cached for a year (`immutable`); the page itself (`/`) is revalidated on every load.',
+    tags: ['service'],
+    security: [],
+    params: DashboardAssetParams,
+    responses: {
+      200: { description: 'The file, with its content type.', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) },
+      ...errors('sibyl', 404),
+    },
   },
 ];

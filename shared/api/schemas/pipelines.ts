@@ -3,7 +3,7 @@
  * `publish` freezes it as an immutable version that runs and schedules refer to as `name:version`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastorePath, Parameters, Timestamp, VersionNumber, stringEnum } from './common';
+import { AssetName, DatastorePath, Parameters, Timestamp, VersionNumber, listOf, stringEnum } from './common';
 import { BatchJobSpec } from './batchJobs';
 import { allowParameters } from './parameterized';
 
@@ -83,6 +83,33 @@ export const PipelineRunRequest = Type.Object(
   { title: 'PipelineRunRequest', additionalProperties: false, description: 'Starts a run; parameters left out take their defaults.', examples: [{ parameters: { inputPath: 'incoming/2024-06-01.csv' } }, {}] },
 );
 export type PipelineRunRequest = Static<typeof PipelineRunRequest>;
+
+/** A published version as answered (`GET api/pipelines/{name}/versions/{version}`). */
+export const PipelineVersion = Type.Object(
+  {
+    name: AssetName,
+    version: VersionNumber,
+    description: Type.Optional(Type.String()),
+    parameters: Parameters,
+    steps: Type.Array(PipelineStep),
+    enabled: Type.Boolean({ description: 'A disabled version refuses new runs (REST and schedules) until enabled again.' }),
+    runUri: Type.String({ description: 'POST here to run this version.' }),
+    publishedAt: Timestamp,
+    updatedAt: Type.Optional(Timestamp),
+  },
+  { title: 'PipelineVersion', description: 'An immutable published version of a pipeline.', examples: [{ name: 'nightly', version: 1, enabled: true, runUri: 'http://localhost:7071/api/pipelines/nightly/versions/1/runs', publishedAt: '2024-06-01T12:00:00.000Z', ...pipelineExample }] },
+);
+export type PipelineVersion = Static<typeof PipelineVersion>;
+
+export const PipelineList = listOf(Pipeline, 'PipelineList');
+export const PipelineVersionList = listOf(PipelineVersion, 'PipelineVersionList');
+
+/** `PATCH api/pipelines/{name}/versions/{version}`: disable or enable a published version. */
+export const PipelineVersionPatch = Type.Object(
+  { enabled: Type.Boolean({ description: 'false disables the version: runs and schedule fires are refused (409) until it is enabled again.' }) },
+  { title: 'PipelineVersionPatch', additionalProperties: false, description: 'Enables or disables a published version.', examples: [{ enabled: false }] },
+);
+export type PipelineVersionPatch = Static<typeof PipelineVersionPatch>;
 
 export const PipelineParams = Type.Object({ name: AssetName });
 export const PipelineVersionParams = Type.Object({ name: AssetName, version: VersionNumber });

@@ -9,8 +9,14 @@ import { RunStatus } from './batchJobs';
 /** `{cron, timeZone?}`. */
 export const CronTrigger = Type.Object(
   {
-    cron: Type.String({ minLength: 1, maxLength: 256, description: 'NCRONTAB, 6 fields: `second minute hour day month day-of-week`, e.g. `0 */5 * * * *`.' }),
+    cron: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'NCRONTAB, 6 fields: `second minute hour day month day-of-week`, e.g. `0 */5 * * * *`; or the 5-field form Azure ML uses (`minute hour day month day-of-week`, second 0).',
+    }),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone the fields are read in (default UTC), e.g. `Europe/Paris`.' })),
+    startTime: Type.Optional(Type.String({ format: 'date-time', description: 'No fire before this time (RFC 3339).' })),
+    endTime: Type.Optional(Type.String({ format: 'date-time', description: 'No fire after this time (RFC 3339).' })),
   },
   { title: 'CronTrigger', additionalProperties: false, description: 'Fires on a timer.', examples: [{ cron: '0 0 2 * * *', timeZone: 'UTC' }] },
 );
@@ -59,9 +65,16 @@ export type ScheduleSpec = Static<typeof ScheduleSpec>;
 
 /** One firing of a schedule. */
 export const ScheduleFiring = Type.Object(
-  { fireTime: Timestamp, runId: Type.String(), status: RunStatus },
-  { title: 'ScheduleFiring', description: 'A run the schedule started.' },
+  {
+    fireTime: Timestamp,
+    runId: Type.String(),
+    status: RunStatus,
+    late: Type.Optional(Type.Boolean({ description: 'The tick was missed (downtime) and fired once when the scheduler ran again.' })),
+    path: Type.Optional(Type.String({ description: 'The changed blob, relative to the datastore (change-based schedules).' })),
+  },
+  { title: 'ScheduleFiring', description: 'A run the schedule started (`fireTime`: the cron tick, or when the blob change was seen).' },
 );
+export type ScheduleFiring = Static<typeof ScheduleFiring>;
 
 /** A schedule as answered, with its recent history. */
 export const Schedule = Type.Object(

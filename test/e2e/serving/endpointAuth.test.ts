@@ -8,7 +8,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { AUDIENCE, TENANT, V2_ISSUER, startLocalEntraId, type LocalEntraId } from '../../unit/endpoints/auth/localEntraId';
-import { expectError, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
+import { expectError, HOST_START_MS, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
 
 const RUN = uniqueSuffix();
 const SIGNING_KEY = randomBytes(32).toString('base64url');
@@ -48,7 +48,7 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
     });
     sibyl = new ServingClient(host);
     expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).status).toBe(201);
-  });
+  }, HOST_START_MS);
 
   afterAll(async () => {
     await host?.stop();

@@ -8,7 +8,7 @@ import { identityModel } from '../../../scripts/onnx/identityModels';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { ROUTES } from '../../../shared/api/routes';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { expectError, ServingClient, uniqueSuffix } from './support/servingClient';
+import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingClient';
 
 const RUN = uniqueSuffix();
 const tiny = mlpModel({ ...MLP_SIZES.tiny, seed: 7 });
@@ -32,7 +32,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
   beforeAll(async () => {
     host = await startHost({ appDir: REPO_ROOT });
     sibyl = new ServingClient(host);
-  });
+  }, HOST_START_MS);
 
   afterAll(async () => {
     await host?.stop();
@@ -125,7 +125,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
       const concurrent = `conc-${RUN}`;
       const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => sibyl.registerModel(concurrent, identityModel('FP32', ['batch', i + 1]))));
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
-      expect(answers.map((a) => a.body.version).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(answers.map((a) => Number(a.body.version)).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       const versions = (await sibyl.call('GET', `api/models/${concurrent}/versions`)).body.value as { version: number; signature: { inputs: { shape: number[] }[] } }[];
       expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       // Each version holds the bytes it was registered with.

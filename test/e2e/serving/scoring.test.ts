@@ -8,7 +8,7 @@ import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import type { OipDatatype } from '../../../shared/scoring/datatypes';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { ortRows, sameFloat32Rows } from './support/ortReference';
-import { expectError, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
+import { expectError, HOST_START_MS, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
 
 const RUN = uniqueSuffix();
 const MAX_REQUEST_BYTES = 2_000_000;
@@ -76,7 +76,7 @@ describe('scoring (emulator over HTTP)', () => {
     expect((await sibyl.putDeployment(types, 'int64-add', { model: `int64add-${RUN}:1` })).status).toBe(201);
     expect((await sibyl.putEndpoint(types, { authMode: 'key', traffic: { [depOf('FP32')]: 100 } })).status).toBe(200);
     keys[types] = (await sibyl.keys(types)).primaryKey;
-  }, 120_000);
+  }, HOST_START_MS);
 
   afterAll(async () => {
     await host?.stop();

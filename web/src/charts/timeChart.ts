@@ -11,7 +11,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../ui/dom';
-import { formatNumber } from '../ui/format';
+import { formatNumber, formatTime } from '../ui/format';
 
 export interface SeriesDef {
   label: string;
@@ -27,6 +27,16 @@ export interface TimeChart {
 }
 
 const HEIGHT = 180;
+
+/** Indices of values with no value on either side: a line cannot show them, so only they get a dot. */
+function isolated(u: uPlot, seriesIdx: number): number[] | null {
+  const ys = u.data[seriesIdx] ?? [];
+  const out: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    if (ys[i] !== null && ys[i] !== undefined && (ys[i - 1] === null || ys[i - 1] === undefined) && (ys[i + 1] === null || ys[i + 1] === undefined)) out.push(i);
+  }
+  return out.length ? out : null;
+}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -52,8 +62,8 @@ export function timeChart(title: string, series: readonly SeriesDef[], unit: str
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
         series: [
-          { label: 'time' },
-          ...series.map((s) => ({ label: s.label, stroke: cssVar(s.color), width: 2, points: { show: false }, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${formatNumber(v)} ${unit}`) })),
+          { label: 'minute', value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatTime(new Date(v * 1000))) },
+          ...series.map((s) => ({ label: s.label, stroke: cssVar(s.color), width: 2, points: { show: false, size: 7, fill: cssVar(s.color), filter: isolated }, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${formatNumber(v)} ${unit}`) })),
         ],
       },
       data,

@@ -46,7 +46,8 @@ function lastValue(values: (number | null)[]): number | null {
 function describe(cols: MinuteColumns, minutes: number): string {
   const t = totals(cols);
   const p95 = lastValue(cols.p95);
-  return `${formatNumber(t.requests, 0)} requests, ${formatNumber(t.errors, 0)} errors in the last ${minutes} min` + (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`);
+  const count = (n: number, word: string) => `${formatNumber(n, 0)} ${word}${n === 1 ? '' : 's'}`;
+  return `${count(t.requests, 'request')}, ${count(t.errors, 'error')} in the last ${minutes} min` + (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`);
 }
 
 /** Mounts the charts into `host`; returns the function that stops refreshing. */

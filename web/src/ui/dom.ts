@@ -19,9 +19,9 @@ export type Props = Record<string, string | number | boolean | Listener | null |
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    if (Array.isArray(child)) append(parent, ...(child as Child[]));
+    if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
     else if (child instanceof Node) parent.appendChild(child);
-    else parent.appendChild(document.createTextNode(String(child)));
+    else append(parent, ...child);
   }
 }
 

@@ -2,6 +2,7 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clock24 = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /** A local date and time, or an em dash for a missing or unparsable value. */
 export function formatDateTime(iso: string | undefined): string {
@@ -13,6 +14,11 @@ export function formatDateTime(iso: string | undefined): string {
 /** A local time of day. */
 export function formatTime(date: Date): string {
   return timeOnly.format(date);
+}
+
+/** A 24-hour clock time (log lines: fixed width, no AM/PM). */
+export function formatClock(date: Date): string {
+  return Number.isNaN(date.getTime()) ? '—' : clock24.format(date);
 }
 
 /** "3 min ago", "in 2 h": relative to `now`. */
@@ -67,7 +73,21 @@ export function formatNumber(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toLocaleString(undefined, { maximumFractionDigits: digits }) : '—';
 }
 
-/** A JSON value, pretty-printed. */
-export function prettyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2);
+/**
+ * A JSON value, pretty-printed, with arrays of plain values kept on one line (a tensor row reads as
+ * `[1, 2, 3]`, not as one number per line).
+ */
+export function prettyJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+    return `[\n${value.map((v) => inner + prettyJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

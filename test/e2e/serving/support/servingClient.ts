@@ -17,6 +17,12 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * Time allowed for a `beforeAll` that starts a host and deploys: seconds on an idle machine, but the
+ * host's start can take a minute when the machine is shared and busy.
+ */
+export const HOST_START_MS = 150_000;
+
 /** A suffix that keeps names unique across test files sharing one Cosmos and Azurite. */
 export function uniqueSuffix(): string {
   return randomBytes(3).toString('hex');

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench`: Sibyl's serving benchmark (issue 3). On this machine, in one run, with autocannon
+ * (64 connections, batch-1 requests) it measures, for the tiny, medium and heavy MLPs:
+ *   (a) Sibyl's score route through the local Functions host (the repository's app),
+ *   (b) a no-op route through the same host (test/fixtures/benchApp): the floor of any Functions app,
+ *   (c) a plain node:http + onnxruntime-node server, one session.run per request,
+ *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here;
+ * each server a child process of its own. Prints the table and the target ratios, and writes
+ * bench/results/latest.json and latest.md.
+ *
+ * Options (flags or env): --duration / BENCH_DURATION_S (10), --warmup / BENCH_WARMUP_S (3),
+ * --connections / BENCH_CONNECTIONS (64), --rounds / BENCH_ROUNDS (1, median shown),
+ * --models tiny,medium,heavy, --cases sibyl,noop,plain,fixed, --cpu-prof (profiles of the hosts).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benchModels';
+import { CASE_NAMES, computeRatios, machineInfo, medianRound, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
+import type { ChildHandle } from './childProcess';
+import { startChildServer } from './childServer';
+import { deployModel, type DeployedModel } from './deployModel';
+import { REPO_ROOT, startEmulator } from './emulatorHost';
+import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
+
+const CASE_IDS: CaseId[] = ['sibyl', 'noop', 'plain', 'fixed'];
+const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 };
+const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
+/** What (b) and (d) are sent: the tiny model's request, so every case reads the same small body. */
+const SMALL_BODY_MODEL: ModelSize = 'tiny';
+
+interface Options {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  rounds: number;
+  models: ModelSize[];
+  cases: CaseId[];
+  cpuProf: boolean;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${raw}'.`);
+  return n;
+}
+
+function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
+  if (!raw) return [...allowed];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((s) => !allowed.includes(s as T));
+  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; choose from ${allowed.join(', ')}.`);
+  return items as T[];
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      rounds: { type: 'string' },
+      models: { type: 'string' },
+      cases: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+    },
+  });
+  const env = process.env;
+  return {
+    durationSeconds: positive('--duration', values.duration ?? env.BENCH_DURATION_S, 10),
+    warmupSeconds: positive('--warmup', values.warmup ?? env.BENCH_WARMUP_S, 3, true),
+    connections: Math.round(positive('--connections', values.connections ?? env.BENCH_CONNECTIONS, 64)),
+    rounds: Math.round(positive('--rounds', values.rounds ?? env.BENCH_ROUNDS, 1)),
+    models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
+    cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
+    cpuProf: values['cpu-prof'] ?? false,
+  };
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const machine = machineInfo();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-bench-'));
+  const profDir = path.join(workDir, 'profiles');
+  const hostFlags = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const children: ChildHandle[] = [];
+  const stopAll = () => Promise.all(children.splice(0).map((c) => c.stop()));
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  say(`Sibyl benchmark — scratch folder ${workDir}`);
+
+  const want = (c: CaseId) => options.cases.includes(c);
+  const modelSizes = [...new Set<ModelSize>([...options.models, SMALL_BODY_MODEL])];
+  const models = new Map<ModelSize, BenchModel>(modelSizes.map((m) => [m, benchModel(m, workDir)]));
+  const smallBody = models.get(SMALL_BODY_MODEL)!.body;
+  const spec = (server: ChildHandle, url: string, body: string, headers?: Record<string, string>): LoadSpec => ({
+    serverPid: server.child.pid,
+    url,
+    body,
+    headers,
+    connections: options.connections,
+    warmupSeconds: options.warmupSeconds,
+    durationSeconds: options.durationSeconds,
+  });
+  const rounds = new Map<string, { caseId: CaseId; model?: ModelSize; results: LoadResult[] }>();
+  const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
+    const key = `${caseId}/${model ?? ''}`;
+    const entry = rounds.get(key) ?? { caseId, model, results: [] };
+    entry.results.push(result);
+    rounds.set(key, entry);
+    const failed = result.non2xx + result.errors;
+    const cpu = result.serverCpuUsPerRequest !== undefined ? `, server CPU ${Math.round(result.serverCpuUsPerRequest)} µs/request (${result.serverCores!.toFixed(2)} cores)` : '';
+    say(`  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${failed ? `, ${failed} FAILED` : ''}`);
+  };
+
+  try {
+    const fixed = want('fixed') ? await startChildServer('fixedJsonServer', [], workDir) : undefined;
+    if (fixed) children.push(fixed);
+    const noopHost = want('noop') ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags }) : undefined;
+    if (noopHost) children.push(noopHost);
+    const deployed = new Map<ModelSize, DeployedModel>();
+    if (want('sibyl')) {
+      say('Starting Sibyl on the local host and deploying the models…');
+      const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags });
+      children.push(sibyl);
+      for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, BATCHING));
+    }
+    const sibylSpec = (size: ModelSize) => {
+      const d = deployed.get(size)!;
+      return spec(d.host, d.scoreUrl, models.get(size)!.body, { authorization: `Bearer ${d.primaryKey}` });
+    };
+    // One answer from each model server, compared, so the load below measures correct work.
+    for (const size of options.models) {
+      if (!want('sibyl') || !want('plain')) break;
+      const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
+      try {
+        const a = (await checkOnce(sibylSpec(size))) as number[][];
+        const c = (await checkOnce(spec(plain, plain.baseUrl, models.get(size)!.body))) as number[][];
+        const diff = Math.max(...a.flat().map((v, i) => Math.abs(v - (c.flat()[i] ?? NaN))));
+        if (!(diff < 1e-3) || a.flat().length !== c.flat().length) throw new Error(`Sibyl and the plain server disagree on ${size}: ${JSON.stringify(a)} vs ${JSON.stringify(c)}`);
+      } finally {
+        await plain.stop();
+      }
+    }
+
+    for (let round = 1; round <= options.rounds; round++) {
+      say(`Round ${round} of ${options.rounds}:`);
+      if (fixed) record('fixed', undefined, await measureLoad(spec(fixed, fixed.baseUrl, smallBody)));
+      if (noopHost) {
+        const noop = spec(noopHost, `${noopHost.baseUrl}/api/noop`, smallBody);
+        await checkOnce(noop);
+        record('noop', undefined, await measureLoad(noop));
+      }
+      for (const size of options.models) {
+        if (want('sibyl')) record('sibyl', size, await measureLoad(sibylSpec(size)));
+        if (want('plain')) {
+          const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
+          try {
+            record('plain', size, await measureLoad(spec(plain, plain.baseUrl, models.get(size)!.body)));
+          } finally {
+            await plain.stop();
+          }
+        }
+      }
+    }
+  } finally {
+    await stopAll();
+  }
+
+  const order = (c: CaseResult) => CASE_IDS.indexOf(c.caseId) + 10 * (c.model ? MODEL_SIZES.indexOf(c.model) + 1 : 0);
+  const cases: CaseResult[] = [...rounds.values()]
+    .map((r) => ({ caseId: r.caseId, model: r.model, modelShape: r.model ? models.get(r.model)!.shape : undefined, result: medianRound(r.results), rounds: r.results }))
+    .sort((x, y) => order(x) - order(y));
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching: BATCHING },
+    cases,
+    ratios: computeRatios(cases, options.models),
+  };
+  say('');
+  say(renderText(report));
+  const outDir = path.join(REPO_ROOT, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'latest.md'), `${renderMarkdown(report)}\n`);
+  say('');
+  say(`Wrote bench/results/latest.json and latest.md (README snippet). Host logs${options.cpuProf ? ' and CPU profiles' : ''}: ${workDir}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

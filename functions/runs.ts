@@ -1,0 +1,35 @@
+/** Run routes: `api/runs…` and `api/experiments` (control plane). */
+import { parseParams, parseQuery } from '../shared/api/validate';
+import { RunParams, RunQuery } from '../shared/api/schemas';
+import { toRun } from '../shared/workspace/runDocuments';
+import { getRunLogs } from '../shared/workspace/runLogs';
+import { listExperiments, listRuns } from '../shared/workspace/runQueries';
+import { readRun } from '../shared/workspace/runStore';
+import { registerRoute } from './http/registerRoute';
+import { originOf } from './http/requestBody';
+
+registerRoute('listRuns', async (request) => {
+  const query = parseQuery(RunQuery, request.query);
+  const continuationToken = request.query.get('continuationToken') ?? undefined;
+  const page = await listRuns({ ...query, ...(continuationToken ? { continuationToken } : {}) });
+  let nextLink: string | undefined;
+  if (page.continuationToken) {
+    const next = new URL(`${originOf(request)}/api/runs`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) next.searchParams.set(key, String(value));
+    next.searchParams.set('continuationToken', page.continuationToken);
+    nextLink = next.href;
+  }
+  return { jsonBody: { value: page.runs.map(toRun), ...(nextLink ? { nextLink } : {}) } };
+});
+
+registerRoute('getRun', async (request) => {
+  const { id } = parseParams(RunParams, request.params);
+  return { jsonBody: toRun(await readRun(id)) };
+});
+
+registerRoute('getRunLogs', async (request) => {
+  const { id } = parseParams(RunParams, request.params);
+  return { jsonBody: await getRunLogs(id) };
+});
+
+registerRoute('listExperiments', async () => ({ jsonBody: { value: await listExperiments() } }));

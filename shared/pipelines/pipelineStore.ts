@@ -1,0 +1,123 @@
+/**
+ * Pipelines: drafts saved with `PUT`, published as immutable numbered versions, versions disabled
+ * or enabled. Storage layout in `pipelineDocuments.ts`.
+ *
+ * @example
+ *   await savePipelineDraft('nightly', parsePipelineDefinition(json));
+ *   const { version } = await publishPipeline('nightly', 'http://localhost:7071'); // 1, then 2…
+ *   await setPipelineVersionEnabled('nightly', 1, false, baseUrl);
+ */
+import type { Pipeline, PipelineVersion, PublishedPipeline } from '../api/schemas';
+import { SibylError } from '../errors';
+import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { getContainer } from '../storage/cosmosDatabase';
+import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
+import type { PipelineDefinition } from './pipelineChecks';
+import { runUriOf, toPipeline, toPipelineVersion, versionId, type PipelineHeadDoc, type PipelineVersionDoc } from './pipelineDocuments';
+import { checkPublishable } from './publishChecks';
+
+const pipelines = () => getContainer('pipelines');
+
+export function pipelineNotFound(name: string, version?: number): SibylError {
+  const shown = name.slice(0, 255);
+  return version === undefined
+    ? new SibylError('PipelineNotFound', `Pipeline '${shown}' does not exist. Save a draft with PUT api/pipelines/${shown}.`)
+    : new SibylError('PipelineNotFound', `Pipeline '${shown}' has no published version ${version}. Publish the draft with POST api/pipelines/${shown}/publish.`);
+}
+
+async function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
+  try {
+    const { resource } = await pipelines().item(name, name).read<PipelineHeadDoc>();
+    return resource?.type === 'pipeline' ? resource : undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Saves the draft of `name`; `created` is true for a new pipeline (201). */
+export async function savePipelineDraft(name: string, draft: PipelineDefinition): Promise<{ pipeline: Pipeline; created: boolean }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = new Date().toISOString();
+    if (!(await readHead(name))) {
+      const head: PipelineHeadDoc = { id: name, name, type: 'pipeline', nextVersion: 1, latestVersion: null, draft, createdAt: now, updatedAt: now };
+      try {
+        await pipelines().items.create(head);
+        return { pipeline: toPipeline(head), created: true };
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        continue; // created meanwhile: update it instead
+      }
+    }
+    const saved = await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (head) => ({ ...head, draft, updatedAt: now }));
+    if (saved) return { pipeline: toPipeline(saved), created: false };
+  }
+  throw new SibylError('Conflict', `Pipeline '${name}' is being created and deleted concurrently; try again.`);
+}
+
+export async function getPipeline(name: string): Promise<Pipeline> {
+  const head = await readHead(name);
+  if (!head) throw pipelineNotFound(name);
+  return toPipeline(head);
+}
+
+export async function listPipelines(): Promise<Pipeline[]> {
+  const { resources } = await pipelines().items.query<PipelineHeadDoc>("SELECT * FROM c WHERE c.type = 'pipeline'").fetchAll();
+  return resources.map(toPipeline).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Validates the draft (400 with the reason) and freezes it as the next version. */
+export async function publishPipeline(name: string, baseUrl: string): Promise<PublishedPipeline> {
+  const head = await readHead(name);
+  if (!head) throw pipelineNotFound(name);
+  await checkPublishable(head.draft);
+  const version = await reserveVersion<PipelineHeadDoc>(pipelines(), name, 'pipeline', () => ({ type: 'pipeline', latestVersion: null, draft: head.draft }));
+  const now = new Date().toISOString();
+  const doc: PipelineVersionDoc = { id: versionId(version), type: 'version', name, version, definition: head.draft, enabled: true, publishedAt: now, updatedAt: now };
+  try {
+    await pipelines().items.create(doc);
+  } catch (error) {
+    await releaseVersion(pipelines(), name, version);
+    throw error;
+  }
+  await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (h) => ((h.latestVersion ?? 0) >= version ? undefined : { ...h, latestVersion: version, updatedAt: now }));
+  return { name, version, runUri: runUriOf(baseUrl, name, version) };
+}
+
+/** The stored version; throws PipelineNotFound. */
+export async function readPipelineVersion(name: string, version: number): Promise<PipelineVersionDoc> {
+  try {
+    const { resource } = await pipelines().item(versionId(version), name).read<PipelineVersionDoc>();
+    if (resource?.type === 'version') return resource;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  throw pipelineNotFound(name, version);
+}
+
+export async function getPipelineVersion(name: string, version: number, baseUrl: string): Promise<PipelineVersion> {
+  return toPipelineVersion(await readPipelineVersion(name, version), baseUrl);
+}
+
+export async function listPipelineVersions(name: string, baseUrl: string): Promise<PipelineVersion[]> {
+  if (!(await readHead(name))) throw pipelineNotFound(name);
+  const { resources } = await pipelines()
+    .items.query<PipelineVersionDoc>({ query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .fetchAll();
+  return resources.map((doc) => toPipelineVersion(doc, baseUrl));
+}
+
+/** Disables (refuses new runs) or enables a published version. */
+export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string): Promise<PipelineVersion> {
+  await readPipelineVersion(name, version);
+  const saved = await updateWithEtag<PipelineVersionDoc>(pipelines(), versionId(version), name, (doc) => (doc.enabled === enabled ? undefined : { ...doc, enabled, updatedAt: new Date().toISOString() }));
+  if (!saved) throw pipelineNotFound(name, version);
+  return toPipelineVersion(saved, baseUrl);
+}
+
+/** A version that can start a run: published and enabled (409 when disabled). */
+export async function runnableVersion(name: string, version: number): Promise<PipelineVersionDoc> {
+  const doc = await readPipelineVersion(name, version);
+  if (!doc.enabled) throw new SibylError('Conflict', `Pipeline ${name}:${version} is disabled; enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`);
+  return doc;
+}

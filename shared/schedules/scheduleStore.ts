@@ -1,0 +1,115 @@
+/**
+ * Schedules: create or replace (`PUT`), read with history, list, delete; the timer and the blob
+ * trigger read the enabled ones and record the latest cron tick fired. Every write is an ETag
+ * compare-and-swap, so a `PUT` never loses a concurrent fire's `lastFireTime` and vice versa.
+ *
+ * @example
+ *   const { schedule, created } = await putSchedule('nightly-2am', spec, { watchedContainer: 'workspaceblobstore' });
+ */
+import { randomUUID } from 'node:crypto';
+import type { Schedule, ScheduleSpec } from '../api/schemas';
+import { SibylError } from '../errors';
+import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { getContainer } from '../storage/cosmosDatabase';
+import { updateWithEtag } from '../storage/versionCounter';
+import { checkSchedule } from './scheduleChecks';
+import { isCronTrigger, toSchedule, type ScheduleDoc } from './scheduleDocuments';
+import { scheduleHistory } from './scheduleHistory';
+
+const schedules = () => getContainer('schedules');
+
+function scheduleNotFound(name: string): SibylError {
+  return new SibylError('ScheduleNotFound', `Schedule '${name.slice(0, 255)}' does not exist. Create it with PUT api/schedules/${name.slice(0, 255)}.`);
+}
+
+async function readDoc(name: string): Promise<ScheduleDoc | undefined> {
+  try {
+    const { resource } = await schedules().item(name, name).read<ScheduleDoc>();
+    return resource?.type === 'schedule' ? resource : undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The document `spec` makes of `existing` (or of nothing): the trigger restarts when it changed or was enabled again. */
+function nextDoc(name: string, spec: ScheduleSpec, existing: ScheduleDoc | undefined, now: string): ScheduleDoc {
+  const enabled = spec.enabled ?? true;
+  const restarted = !existing || JSON.stringify(existing.trigger) !== JSON.stringify(spec.trigger) || (enabled && !existing.enabled);
+  return {
+    id: name,
+    type: 'schedule',
+    name,
+    uid: existing?.uid ?? randomUUID(),
+    kind: isCronTrigger(spec.trigger) ? 'cron' : 'blob',
+    pipeline: spec.pipeline,
+    ...(spec.parameters ? { parameters: spec.parameters } : {}),
+    enabled,
+    trigger: spec.trigger,
+    activeSince: restarted || !existing ? now : existing.activeSince,
+    ...(existing?.lastFireTime ? { lastFireTime: existing.lastFireTime } : {}),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+}
+
+/** Creates or replaces `name`; `created` says which (201 vs 200). */
+export async function putSchedule(name: string, spec: ScheduleSpec, options: { watchedContainer: string }): Promise<{ schedule: Schedule; created: boolean }> {
+  await checkSchedule(spec, options);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = new Date().toISOString();
+    if (!(await readDoc(name))) {
+      const doc = nextDoc(name, spec, undefined, now);
+      try {
+        await schedules().items.create(doc);
+        return { schedule: toSchedule(doc, []), created: true };
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        continue;
+      }
+    }
+    const saved = await updateWithEtag<ScheduleDoc>(schedules(), name, name, (existing) => nextDoc(name, spec, existing, now));
+    if (saved) return { schedule: toSchedule(saved, await scheduleHistory(saved)), created: false };
+  }
+  throw new SibylError('Conflict', `Schedule '${name}' is being created and deleted concurrently; try again.`);
+}
+
+export async function getSchedule(name: string): Promise<Schedule> {
+  const doc = await readDoc(name);
+  if (!doc) throw scheduleNotFound(name);
+  return toSchedule(doc, await scheduleHistory(doc));
+}
+
+export async function listSchedules(): Promise<Schedule[]> {
+  const { resources } = await schedules().items.query<ScheduleDoc>("SELECT * FROM c WHERE c.type = 'schedule'").fetchAll();
+  const sorted = resources.sort((a, b) => a.name.localeCompare(b.name));
+  return Promise.all(sorted.map(async (doc) => toSchedule(doc, await scheduleHistory(doc))));
+}
+
+/** Deletes `name`; its runs stay. */
+export async function deleteSchedule(name: string): Promise<void> {
+  try {
+    await schedules().item(name, name).delete();
+  } catch (error) {
+    if (isNotFound(error)) throw scheduleNotFound(name);
+    throw error;
+  }
+}
+
+/** The enabled schedules of one trigger kind. */
+export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<ScheduleDoc[]> {
+  const { resources } = await schedules()
+    .items.query<ScheduleDoc>({ query: "SELECT * FROM c WHERE c.type = 'schedule' AND c.enabled = true AND c.kind = @kind", parameters: [{ name: '@kind', value: kind }] })
+    .fetchAll();
+  return resources;
+}
+
+/** Records that the tick `fireTime` of this lifetime (`uid`) of the schedule has fired. */
+export async function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
+  const time = fireTime.toISOString();
+  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
+    current.uid !== doc.uid || (current.lastFireTime !== undefined && current.lastFireTime >= time) ? undefined : { ...current, lastFireTime: time },
+  ).catch((error: unknown) => {
+    if (!isNotFound(error)) throw error; // deleted meanwhile
+  });
+}
