@@ -210,15 +210,35 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     roleAssignments: [
       // Host storage (keys, leases, blob trigger), deployment package, models and outputs.
-      { principalId: appIdentity.outputs.principalId, role: 'storageBlobDataOwner', principalType: 'ServicePrincipal' }
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'storageBlobDataOwner'
+        principalType: 'ServicePrincipal'
+      }
       // Durable task hub queues and blob-trigger queues.
-      { principalId: appIdentity.outputs.principalId, role: 'storageQueueDataContributor', principalType: 'ServicePrincipal' }
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'storageQueueDataContributor'
+        principalType: 'ServicePrincipal'
+      }
       // Durable history and instance tables.
-      { principalId: appIdentity.outputs.principalId, role: 'storageTableDataContributor', principalType: 'ServicePrincipal' }
-      { principalId: operatorPrincipalId, role: 'storageBlobDataContributor', principalType: operatorPrincipalType }
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'storageTableDataContributor'
+        principalType: 'ServicePrincipal'
+      }
+      {
+        principalId: operatorPrincipalId
+        role: 'storageBlobDataContributor'
+        principalType: operatorPrincipalType
+      }
     ]
     modelsContainerRoleAssignments: [
-      { principalId: scorerIdentity.outputs.principalId, role: 'storageBlobDataReader', principalType: 'ServicePrincipal' }
+      {
+        principalId: scorerIdentity.outputs.principalId
+        role: 'storageBlobDataReader'
+        principalType: 'ServicePrincipal'
+      }
     ]
   }
 }
@@ -247,10 +267,22 @@ module keyVault 'modules/keyVault.bicep' = {
     functionKey: functionKey
     scorerKey: scorerKey
     roleAssignments: [
-      { principalId: appIdentity.outputs.principalId, role: 'keyVaultSecretsUser', principalType: 'ServicePrincipal' }
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'keyVaultSecretsUser'
+        principalType: 'ServicePrincipal'
+      }
       // The scorer apps read the scorer key as a Key Vault secret reference.
-      { principalId: scorerIdentity.outputs.principalId, role: 'keyVaultSecretsUser', principalType: 'ServicePrincipal' }
-      { principalId: operatorPrincipalId, role: 'keyVaultSecretsOfficer', principalType: operatorPrincipalType }
+      {
+        principalId: scorerIdentity.outputs.principalId
+        role: 'keyVaultSecretsUser'
+        principalType: 'ServicePrincipal'
+      }
+      {
+        principalId: operatorPrincipalId
+        role: 'keyVaultSecretsOfficer'
+        principalType: operatorPrincipalType
+      }
     ]
   }
 }
@@ -263,7 +295,11 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     retentionInDays: logRetentionDays
     roleAssignments: [
-      { principalId: appIdentity.outputs.principalId, role: 'monitoringMetricsPublisher', principalType: 'ServicePrincipal' }
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'monitoringMetricsPublisher'
+        principalType: 'ServicePrincipal'
+      }
     ]
   }
 }
@@ -277,7 +313,11 @@ module registry 'modules/registry.bicep' = {
     tags: tags
     sku: registrySku
     roleAssignments: [
-      { principalId: scorerIdentity.outputs.principalId, role: 'acrPull', principalType: 'ServicePrincipal' }
+      {
+        principalId: scorerIdentity.outputs.principalId
+        role: 'acrPull'
+        principalType: 'ServicePrincipal'
+      }
     ]
   }
 }

@@ -6,11 +6,23 @@ import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError, UsageError } from '../core/cliErrors';
 import { act, leaf, withExamples } from '../core/commandKit';
-import { printResult, record, writeErr } from '../core/output';
-import { collect, parameterValue, parseKeyValues } from '../core/parseArgs';
+import { pairs, printResult, record, shortTime, table, writeErr } from '../core/output';
+import { collect, parameterValue, parseKeyValues, wholeNumber } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
 import { printRun, type Run } from './runs';
+
+interface PipelineVersion {
+  name: string;
+  version: number;
+  description?: string;
+  enabled: boolean;
+  steps: { name: string; kind: string }[];
+  parameters: Record<string, unknown>;
+  publishedAt: string;
+}
+
+const stepsText = (steps: { name: string; kind: string }[]) => steps.map((s) => `${s.name} (${s.kind})`).join(', ');
 
 interface Pipeline {
   name: string;
@@ -52,15 +64,40 @@ export function registerPipelineCommands(program: Command): void {
         const { name, spec } = await readSpecFile(file, opts.name);
         const { body, status } = await ctx.api().put<Pipeline>(`/api/pipelines/${seg(name)}`, spec);
         printResult(ctx.format, body, () =>
-          `${status === 201 ? 'Created' : 'Updated'} the draft of '${name}'.\n${record([['pipeline', body.name], ['status', body.status], ['steps', body.steps.map((s) => `${s.name} (${s.kind})`).join(', ')], ['parameters', Object.keys(body.parameters).join(', ')], ['latest published', body.latestVersion]])}\nPublish it with 'sibyl pipelines publish ${name}'.`,
+          `${status === 201 ? 'Created' : 'Updated'} the draft of '${name}'.\n${record([['pipeline', body.name], ['status', body.status], ['steps', stepsText(body.steps)], ['parameters', pairs(body.parameters)], ['latest published', body.latestVersion]])}\nPublish it with 'sibyl pipelines publish ${name}'.`,
         );
       }),
     );
 
+  leaf(pipelines.command('list').description('List pipelines and their latest published version'), ['sibyl pipelines list']).action(
+    act(async (ctx) => {
+      const { value } = await ctx.api().get<{ value: Pipeline[] }>('/api/pipelines');
+      printResult(ctx.format, value, () => table(['pipeline', 'latest', 'steps', 'parameters', 'description'], value.map((p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description]), '(no pipelines)'));
+    }),
+  );
+
+  leaf(pipelines.command('versions <name>').description('List the published versions of a pipeline'), ['sibyl pipelines versions nightly']).action(
+    act(async (ctx, name: string) => {
+      const { value } = await ctx.api().get<{ value: PipelineVersion[] }>(`/api/pipelines/${seg(name)}/versions`);
+      printResult(ctx.format, value, () => table(['version', 'enabled', 'steps', 'parameters', 'published'], value.map((v) => [`${v.name}:${v.version}`, v.enabled ? 'yes' : 'no', stepsText(v.steps), pairs(v.parameters), shortTime(v.publishedAt)]), '(not published yet)'));
+    }),
+  );
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    leaf(pipelines.command(`${verb} <pipeline>`).description(`${enabled ? 'Allow' : 'Refuse'} new runs of a published version (NAME:VERSION)${enabled ? '' : ', from schedules too'}`), [`sibyl pipelines ${verb} nightly:1`]).action(
+      act(async (ctx, text: string) => {
+        const [name = '', version = ''] = text.split(':');
+        const v = wholeNumber(version, 'the version in NAME:VERSION', 1);
+        const { body } = await ctx.api().request<PipelineVersion>('PATCH', `/api/pipelines/${seg(name)}/versions/${v}`, { json: { enabled } });
+        printResult(ctx.format, body, () => `${body.name}:${body.version} is ${body.enabled ? 'enabled' : 'disabled'}.`);
+      }),
+    );
+  }
+
   leaf(pipelines.command('show <name>').description('Show a pipeline draft'), ['sibyl pipelines show nightly']).action(
     act(async (ctx, name: string) => {
       const p = await ctx.api().get<Pipeline>(`/api/pipelines/${seg(name)}`);
-      printResult(ctx.format, p, () => record([['pipeline', p.name], ['description', p.description], ['status', p.status], ['steps', p.steps.map((s) => `${s.name} (${s.kind})`).join(', ')], ['parameters', p.parameters], ['latest published', p.latestVersion]]));
+      printResult(ctx.format, p, () => record([['pipeline', p.name], ['description', p.description], ['status', p.status], ['steps', stepsText(p.steps)], ['parameters', pairs(p.parameters)], ['latest published', p.latestVersion]]));
     }),
   );
 

@@ -19,7 +19,7 @@ function duration(seconds: number): string {
 export class BatchProgressBar {
   private readonly bar = new SingleBar(
     {
-      format: 'mini-batches [{bar}] {value}/{total} | {rows} rows ({failedRows} failed) | {rate} rows/s | ETA {etaText} | {status}',
+      format: 'mini-batches [{bar}] {value}/{totalText} | {rows} rows ({failedRows} failed) | {rate} rows/s | ETA {etaText} | {status}',
       stream: process.stderr,
       noTTYOutput: true,
       notTTYSchedule: 2000,
@@ -30,21 +30,29 @@ export class BatchProgressBar {
   );
   private started = false;
   private runningSince: number | undefined;
+  /** Rows per second, recomputed only when rows move (so merging at the end does not drag it down). */
+  private rate = 0;
+  private lastRows = 0;
 
   update(job: BatchJobProgress): void {
     const p = job.progress;
     const done = p.succeeded + p.failed;
+    // Until planning has counted the mini-batches the total is unknown: show '?' and an empty bar.
     const total = Math.max(p.totalMiniBatches, done);
     if (job.status === 'Running' && this.runningSince === undefined) this.runningSince = Date.now();
     const elapsed = this.runningSince === undefined ? 0 : (Date.now() - this.runningSince) / 1000;
-    const rate = elapsed > 0 ? p.rowsScored / elapsed : 0;
-    const eta = done > 0 && total > done ? (elapsed / done) * (total - done) : total > 0 && done >= total ? 0 : NaN;
-    const payload = { rows: p.rowsScored, failedRows: p.rowsFailed, rate: rate.toFixed(rate < 10 ? 1 : 0), etaText: duration(eta), status: job.status };
+    if (p.rowsScored !== this.lastRows && elapsed > 0) {
+      this.rate = p.rowsScored / elapsed;
+      this.lastRows = p.rowsScored;
+    }
+    const ended = ['Completed', 'Failed', 'Canceled'].includes(job.status);
+    const eta = job.status === 'Completed' ? 0 : ended ? NaN : done > 0 && total > done ? (elapsed / done) * (total - done) : NaN;
+    const payload = { totalText: total > 0 ? String(total) : '?', rows: p.rowsScored, failedRows: p.rowsFailed, rate: this.rate.toFixed(this.rate < 10 ? 1 : 0), etaText: duration(eta), status: job.status };
     if (!this.started) {
-      this.bar.start(total, done, payload);
+      this.bar.start(Math.max(total, 1), done, payload);
       this.started = true;
     } else {
-      this.bar.setTotal(total);
+      this.bar.setTotal(Math.max(total, 1));
       this.bar.update(done, payload);
     }
   }

@@ -48,9 +48,13 @@ export function table(head: readonly string[], rows: readonly (readonly Cell[])[
   return t.toString();
 }
 
-/** A two-column table of one object's fields, skipping absent ones. */
+/** A two-column table of one object's fields, skipping absent ones; long values wrap on a terminal. */
 export function record(fields: readonly (readonly [string, Cell])[]): string {
-  const t = new Table({ style: style() });
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  const nameWidth = Math.max(...fields.map(([name]) => name.length)) + 2;
+  // Off a terminal nothing wraps, so piped output keeps every value on one line.
+  const layout = width && width > nameWidth + 20 ? { colWidths: [nameWidth, width - nameWidth - 3], wordWrap: true, wrapOnWordBoundary: false } : {};
+  const t = new Table({ style: style(), ...layout });
   for (const [name, value] of fields) if (value !== undefined && value !== '') t.push({ [name]: cellText(value) });
   return t.toString();
 }

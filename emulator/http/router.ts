@@ -19,8 +19,13 @@ interface Entry {
   route: CompiledRoute;
 }
 
+/** Lookups remembered per method and path; past this many, the memo starts over (paths are client-chosen). */
+const MEMO_LIMIT = 1024;
+
 export class Router {
   readonly #entries: Entry[];
+  /** Routes are fixed once the host starts, so a lookup's answer never changes: the hot path skips the scan. */
+  readonly #memo = new Map<string, RouteLookup>();
 
   constructor(functions: HttpFunction[], routePrefix: string) {
     const prefix = routePrefix.replace(/^\/+|\/+$/g, '');
@@ -29,8 +34,21 @@ export class Router {
       .sort((a, b) => comparePrecedence(a.route, b.route));
   }
 
-  /** `path` is the URL path, still percent-encoded, without the query. */
+  /**
+   * `path` is the URL path, still percent-encoded, without the query. The answer is shared between
+   * calls with the same method and path: treat it as read-only.
+   */
   lookup(method: string, path: string): RouteLookup {
+    const key = `${method} ${path}`;
+    const known = this.#memo.get(key);
+    if (known) return known;
+    const found = this.#scan(method, path);
+    if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
+    this.#memo.set(key, found);
+    return found;
+  }
+
+  #scan(method: string, path: string): RouteLookup {
     const trimmed = path.replace(/^\/+|\/+$/g, '');
     const segments = trimmed === '' ? [] : trimmed.split('/');
     const allowed = new Set<string>();

@@ -112,7 +112,10 @@ resource vaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     name: guid(vault.id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: vault
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds[assignment.role])
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
       principalId: assignment.principalId
       principalType: assignment.principalType
     }

@@ -57,7 +57,10 @@ resource appInsightsRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     name: guid(appInsights.id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: appInsights
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds[assignment.role])
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
       principalId: assignment.principalId
       principalType: assignment.principalType
     }

@@ -41,7 +41,10 @@ resource registryRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     name: guid(registry.id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: registry
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds[assignment.role])
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
       principalId: assignment.principalId
       principalType: assignment.principalType
     }

@@ -93,7 +93,10 @@ resource accountRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     name: guid(account.id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: account
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds[assignment.role])
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
       principalId: assignment.principalId
       principalType: assignment.principalType
     }
@@ -106,7 +109,10 @@ resource modelsContainerRoles 'Microsoft.Authorization/roleAssignments@2022-04-0
     name: guid(containers[0].id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: containers[0]
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds[assignment.role])
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
       principalId: assignment.principalId
       principalType: assignment.principalType
     }

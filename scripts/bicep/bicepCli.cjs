@@ -61,6 +61,7 @@ function run(command, args, { cwd = REPO_ROOT, env = childEnv(), timeoutMs = COM
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    timer.unref();
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error.code === 'ENOENT' ? new BicepError(`'${command}' was not found.`) : error);

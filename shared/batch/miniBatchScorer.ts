@@ -150,10 +150,22 @@ async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: Mi
   if (seen !== miniBatch.rows) throw new Error(`'${file.path}' changed while the job ran: mini-batch expected ${miniBatch.rows} rows, read ${seen}.`);
 }
 
-async function run(jobId: string, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
-  await testDelay(jobId, index);
+interface Prepared {
+  context: JobContext;
+  files: InputFile[];
+  miniBatch: MiniBatch;
+  session: Awaited<ReturnType<typeof sessionFor>>;
+}
+
+async function prepare(jobId: string, index: number): Promise<Prepared> {
   const context = await loadJobContext(jobId);
   const [files, miniBatch, session] = await Promise.all([loadInputFiles(jobId), readMiniBatch(jobId, index), sessionFor(context.target)]);
+  return { context, files, miniBatch, session };
+}
+
+async function run({ context, files, miniBatch, session }: Prepared, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
+  const { jobId } = context;
+  await testDelay(jobId, index);
   const scorer = new RowScorer(session, BATCH_ROWS);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
@@ -170,11 +182,16 @@ async function run(jobId: string, index: number, aborted: () => boolean): Promis
   return { index, rows: result.rows, failedRows: result.failedRows, failedFiles: result.failedFiles.length, samples: result.samples.slice(0, 5).map((s) => ({ ...s, message: s.message.slice(0, 300) })) };
 }
 
-/** Scores mini-batch `index` of `jobId`, giving up after `timeoutMs` (the retry policy then runs it again). */
+/**
+ * Scores mini-batch `index` of `jobId`. Reading the plan and loading the model (once per instance,
+ * like Azure ML's `init()`) do not count; scoring and writing must finish within `timeoutMs`, else
+ * the try fails and the retry policy runs it again.
+ */
 export async function scoreMiniBatch(jobId: string, index: number, { timeoutMs }: { timeoutMs: number }): Promise<MiniBatchResult> {
+  const prepared = await prepare(jobId, index);
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
-  const work = run(jobId, index, () => timedOut);
+  const work = run(prepared, index, () => timedOut);
   work.catch(() => undefined);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -64,7 +64,8 @@ const api = new ApiClient({
 function buildShell(): void {
   const links = NAV.map((n) => h('a', { href: n.href, class: 'nav-link', 'data-section': n.section }, icon(n.icon), h('span', {}, n.label)));
   const main = h('main', { id: 'main', class: 'main', tabindex: -1 });
-  const out = h('button', { type: 'button', class: 'button ghost small sign-out', title: 'Sign out (forget the key in this tab)' }, icon(ICONS.signOut), h('span', {}, 'Sign out'));
+  // Named by aria-label too: on a phone the word is hidden and only the icon shows.
+  const out = h('button', { type: 'button', class: 'button ghost small sign-out', title: 'Sign out (forget the key in this tab)', 'aria-label': 'Sign out' }, icon(ICONS.signOut), h('span', {}, 'Sign out'));
   out.addEventListener('click', () => signOut('Signed out.'));
   replace(
     root,

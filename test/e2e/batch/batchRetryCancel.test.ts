@@ -48,7 +48,7 @@ describe('batch retries and cancel', () => {
     const failures = history.filter((e) => e.EventType === 'TaskFailed');
     expect(failures).toHaveLength(1);
     expect(failures[0]!.Reason).toMatch(/Mini-batch 2 did not finish within 1 s/);
-  });
+  }, 120_000);
 
   it('cancels a running job: no new mini-batches, the orchestration ends, the run stays Canceled', async () => {
     await upload('cancel/in.csv', csvText(featureRows(100, 22)));
@@ -77,7 +77,7 @@ describe('batch retries and cancel', () => {
     expect((await client.call('POST', `api/batch/jobs/${id}/cancel`)).status).toBe(202);
     const logs = await client.call<{ value: { message: string }[] }>('GET', `api/runs/${id}/logs`);
     expect(logs.body.value.map((l) => l.message).join('\n')).toContain('canceled by request');
-  });
+  }, 120_000);
 
   it('refuses to cancel a job that already ended', async () => {
     await upload('cancel-done/in.csv', csvText(featureRows(5, 23)));
@@ -86,5 +86,5 @@ describe('batch retries and cancel', () => {
     const answer = await client.call<{ error: { code: string } }>('POST', `api/batch/jobs/${submitted.body.id}/cancel`);
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe('Conflict');
-  });
+  }, 120_000);
 });

@@ -108,6 +108,14 @@ export class PipelineClient {
     return this.expect<ScheduleView>(200, 'GET', `api/schedules/${name}`);
   }
 
+  /** Registers an ONNX file as the next version of model `name`. */
+  async registerModel(name: string, bytes: Uint8Array): Promise<number> {
+    const res = await fetch(`${this.host.baseUrl}/api/models/${name}/versions`, { method: 'POST', headers: { 'x-functions-key': this.host.functionKey, 'content-type': 'application/octet-stream' }, body: bytes });
+    const body = (await res.json()) as { version: number };
+    if (res.status !== 201) throw new Error(`registering ${name}: ${res.status} ${JSON.stringify(body)}`);
+    return body.version;
+  }
+
   /** Saves and publishes a pipeline; returns its version. */
   async publish(name: string, definition: Record<string, unknown>): Promise<number> {
     await this.call('PUT', `api/pipelines/${name}`, definition);

@@ -3,10 +3,9 @@
  * embedded Azurite and Cosmos in a fresh data dir deploys the horoscope model, and the curl line of
  * its banner scores it — before and after a restart on the same data dir.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from '../../../emulator/freePort';
 import { horoscopeModel } from '../../../scripts/onnx/horoscopeModel';
 import { pollUntil } from '../../support/poll';
@@ -57,9 +56,18 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return closed;
 }
 
-/** Runs the banner's curl line in a shell, as a user would paste it. */
+/**
+ * Runs the banner's curl line in a shell, as a user would paste it. (stdin is not a pipe: one left
+ * open by `execFile` keeps Jest's worker from exiting cleanly.)
+ */
 async function runCurl(line: string): Promise<unknown> {
-  const { stdout } = await promisify(execFile)('bash', ['-c', line], { timeout: 30000 });
+  const shell = spawn('bash', ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => shell.once('close', resolve));
+  if (code !== 0) throw new Error(`the curl line failed (${code}): ${stderr}`);
   return JSON.parse(stdout) as unknown;
 }
 

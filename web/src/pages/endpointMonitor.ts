@@ -8,7 +8,7 @@ import type { Endpoint, EndpointMetrics } from '../api/types';
 import { timeChart, type TimeChart } from '../charts/timeChart';
 import { minuteGrid, toColumns, totals, type MinuteColumns } from '../metrics';
 import { h, replace } from '../ui/dom';
-import { formatNumber, formatTime } from '../ui/format';
+import { formatNumber, formatTime, plural } from '../ui/format';
 import { poll } from '../ui/poller';
 import { errorBox } from '../ui/widgets';
 
@@ -46,8 +46,7 @@ function lastValue(values: (number | null)[]): number | null {
 function describe(cols: MinuteColumns, minutes: number): string {
   const t = totals(cols);
   const p95 = lastValue(cols.p95);
-  const count = (n: number, word: string) => `${formatNumber(n, 0)} ${word}${n === 1 ? '' : 's'}`;
-  return `${count(t.requests, 'request')}, ${count(t.errors, 'error')} in the last ${minutes} min` + (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`);
+  return `${plural(t.requests, 'request')}, ${plural(t.errors, 'error')} in the last ${minutes} min` + (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`);
 }
 
 /** Mounts the charts into `host`; returns the function that stops refreshing. */

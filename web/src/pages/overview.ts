@@ -10,7 +10,7 @@ import { COMMANDS } from '../commands';
 import { minuteGrid, sumRequests, toColumns, totals } from '../metrics';
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
-import { formatNumber, formatRelative } from '../ui/format';
+import { formatRelative, plural } from '../ui/format';
 import { poll } from '../ui/poller';
 import { card, dataTable, emptyState, errorBox, link, loading, statusBadge } from '../ui/widgets';
 import type { Page } from './page';
@@ -74,7 +74,7 @@ export const overviewPage: Page = (root, ctx) => {
     trafficNote.textContent =
       endpoints.length === 0
         ? 'No endpoints yet: traffic appears here once one serves requests.'
-        : `${formatNumber(t.requests, 0)} requests and ${formatNumber(t.errors, 0)} errors in the last hour across ${charted.length} endpoint${charted.length === 1 ? '' : 's'}` +
+        : `${plural(t.requests, 'request')} and ${plural(t.errors, 'error')} in the last hour across ${plural(charted.length, 'endpoint')}` +
           (endpoints.length > charted.length ? ` (the first ${charted.length} of ${endpoints.length})` : '') +
           (failures ? `; metrics of ${failures} endpoint${failures === 1 ? '' : 's'} could not be read` : '') +
           '.';

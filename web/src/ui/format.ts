@@ -73,6 +73,11 @@ export function formatNumber(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toLocaleString(undefined, { maximumFractionDigits: digits }) : '—';
 }
 
+/** "1 request", "12 requests". */
+export function plural(n: number, word: string): string {
+  return `${formatNumber(n, 0)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * A JSON value, pretty-printed, with arrays of plain values kept on one line (a tensor row reads as
  * `[1, 2, 3]`, not as one number per line).
