@@ -83,6 +83,9 @@ param keyEncryptionKey string = ''
 @secure()
 param functionKey string = ''
 
+@description('Write the function key from Key Vault as the host key `sibyl`. The host serves the keys API, so leave false until the app\'s code is published.')
+param setHostKey bool = false
+
 @description('SIBYL_SCORER_KEY: the key the Function App presents to the scorer apps. Empty keeps the stored value.')
 @secure()
 param scorerKey string = ''
@@ -409,7 +412,6 @@ module functionApp 'modules/functionApp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    functionKey: functionKey
     // Read once at start by shared/config.ts.
     appSettings: {
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -424,6 +426,23 @@ module functionApp 'modules/functionApp.bicep' = {
       SIBYL_SCORER_CPU_URL: cpuScorer.outputs.url
     }
   }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
+  name: names.keyVault
+}
+
+// Written through the running host, so only once the code is published (README "Deploy to Azure").
+// After functionApp, which itself waits for keyVault (so the secret read here is the one just set).
+module hostKey 'modules/hostKey.bicep' = if (setHostKey) {
+  params: {
+    functionAppName: names.functionApp
+    keyName: 'sibyl'
+    value: vault.getSecret(secretNames.functionKey)
+  }
+  dependsOn: [
+    functionApp
+  ]
 }
 
 module eventGrid 'modules/eventGrid.bicep' = {

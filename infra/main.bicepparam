@@ -14,6 +14,8 @@ param tokenSigningKey = readEnvironmentVariable('SIBYL_TOKEN_SIGNING_KEY', '')
 param keyEncryptionKey = readEnvironmentVariable('SIBYL_KEY_ENCRYPTION_KEY', '')
 param functionKey = readEnvironmentVariable('SIBYL_FUNCTION_KEY', '')
 param scorerKey = readEnvironmentVariable('SIBYL_SCORER_KEY', '')
+// True once the app's code is published: the host key `sibyl` is written through the running host.
+param setHostKey = bool(readEnvironmentVariable('SIBYL_SET_HOST_KEY', 'false'))
 
 param deployGpuScorer = bool(readEnvironmentVariable('SIBYL_DEPLOY_GPU', 'true'))
 param gpuProfileType = 'Consumption-GPU-NC8as-T4'

@@ -45,7 +45,7 @@ function* runStep(input: StepInput, step: StepPlan): Generator<Task, StepResult,
 }
 
 export const pipelineRun = df.app.orchestration(PIPELINE_RUN_ORCHESTRATION, function* (context: OrchestrationContext) {
-  const { runId } = context.df.getInput() as PipelineRunInput;
+  const { runId } = context.df.getInput<PipelineRunInput>();
   const plan = (yield beginPipelineRun({ runId }).withRetry(retry)) as RunPlan;
   if (plan.stop) return { status: 'Canceled' };
   const outputs: Record<string, StepOutputs> = {};

@@ -1,7 +1,7 @@
 // The Function App on Flex Consumption (Linux). Host storage, deployment package, Key Vault
 // references and telemetry all go through one user-assigned identity; no connection strings.
 
-metadata description = 'Flex Consumption plan, Function App, its app settings and the `sibyl` host key.'
+metadata description = 'Flex Consumption plan, Function App and its app settings.'
 
 @description('Function App name (global: becomes <name>-<hash>.<region>.azurewebsites.net).')
 @minLength(2)
@@ -47,10 +47,6 @@ param httpPerInstanceConcurrency int
 
 @description('Sibyl\'s own settings (Cosmos, Key Vault references, scorer URLs), merged over the host settings.')
 param appSettings { *: string }
-
-@description('Value of the host key `sibyl`, the control-plane key; empty leaves the key as it is.')
-@secure()
-param functionKey string
 
 @description('A user-assigned identity, as the app needs it.')
 type identityType = {
@@ -168,21 +164,6 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   properties: {
     allow: false
   }
-}
-
-// The host keys API has no Bicep type definitions (it is not a plain ARM resource path), but ARM
-// deploys it; Microsoft's "Azure Functions infrastructure as code" docs use this exact form.
-#disable-next-line BCP081
-resource sibylHostKey 'Microsoft.Web/sites/host/functionKeys@2024-04-01' = if (!empty(functionKey)) {
-  name: '${site.name}/default/sibyl'
-  properties: {
-    name: 'sibyl'
-    value: functionKey
-  }
-  // The host keeps its keys in AzureWebJobsStorage: it needs the settings first.
-  dependsOn: [
-    settings
-  ]
 }
 
 @description('Name of the Function App.')

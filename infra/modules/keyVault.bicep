@@ -64,6 +64,8 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
       name: 'standard'
     }
     enableRbacAuthorization: true
+    // Lets main.bicep hand the function key to the host-key module (getSecret) without exposing it.
+    enabledForTemplateDeployment: true
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionDays
     enablePurgeProtection: enablePurgeProtection ? true : null

@@ -7,9 +7,10 @@ import { SibylError } from '../errors';
 import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environments';
 import { resolveModel } from '../registry/modelRegistry';
 import { formatModelReference, parseModelReference } from '../registry/modelReference';
+import { isPreconditionFailed } from '../storage/cosmosErrors';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
-import { assertDeploymentName, deleteDoc, getSnapshot, upsertDeploymentDoc } from './endpointStore';
+import { assertDeploymentName, deleteDoc, getSnapshot, readEndpointDoc, replaceEndpointDoc, upsertDeploymentDoc } from './endpointStore';
 
 function deploymentNotFound(endpoint: string, deployment: string): SibylError {
   return new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
@@ -62,7 +63,10 @@ export async function getDeployment(endpoint: string, name: string): Promise<Dep
   return toDeployment(doc);
 }
 
-/** Deletes a deployment unless live traffic still goes to it (409), and releases its session. */
+/**
+ * Deletes a deployment unless live or mirrored traffic still goes to it (409), drops its (0%) entries
+ * from the endpoint's traffic maps (so later endpoint updates still validate), and releases its session.
+ */
 export async function deleteDeployment(endpoint: string, name: string): Promise<void> {
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   const doc = snapshot.deployments.find((d) => d.name === name);
@@ -71,6 +75,28 @@ export async function deleteDeployment(endpoint: string, name: string): Promise<
   if (live > 0) {
     throw new SibylError('Conflict', `Deployment '${name}' gets ${live}% of endpoint '${endpoint}' traffic; move its traffic to other deployments first.`);
   }
+  const mirrored = snapshot.endpoint.mirrorTraffic[name] ?? 0;
+  if (mirrored > 0) {
+    throw new SibylError('Conflict', `Deployment '${name}' gets ${mirrored}% of endpoint '${endpoint}' mirror traffic; set its mirror traffic to 0 first.`);
+  }
   await deleteDoc(endpoint, doc.id);
+  await forgetTraffic(endpoint, name);
   await releaseDeployment(endpoint, name);
+}
+
+/** Removes `name` from the endpoint's traffic and mirror maps (ETag compare-and-swap). */
+async function forgetTraffic(endpoint: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const current = await readEndpointDoc(endpoint);
+    if (!current || (!(name in current.doc.traffic) && !(name in current.doc.mirrorTraffic))) return;
+    const { [name]: _live, ...traffic } = current.doc.traffic;
+    const { [name]: _mirror, ...mirrorTraffic } = current.doc.mirrorTraffic;
+    try {
+      await replaceEndpointDoc({ ...current.doc, traffic, mirrorTraffic, updatedAt: new Date().toISOString() }, current.etag);
+      return;
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+    }
+  }
+  throw new SibylError('Conflict', `Endpoint '${endpoint}' is being changed concurrently; try again.`);
 }

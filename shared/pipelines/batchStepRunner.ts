@@ -51,15 +51,16 @@ export async function prepareBatchStep(input: StepInput): Promise<BatchStepStart
     const step = context.resolve();
     if (step.kind !== 'batch-score') throw new SibylError('InternalError', `Step '${step.name}' is a ${step.kind} step, not batch-score.`);
     const experiment = step.job.experiment ?? context.run.experiment;
-    const job = (experiment ? { ...step.job, experiment } : step.job) as BatchJobSpec;
+    const job: BatchJobSpec = experiment ? { ...step.job, experiment } : step.job;
     let captured: BatchScoringInput | undefined;
     await submitBatchJob(job, {
       jobId,
       parentRunId: context.run.id,
       kind: 'batch-score',
       // The pipeline's orchestration starts it as a sub-orchestration; here it is only recorded.
-      start: async (_id, scoringInput) => {
+      start: (_id, scoringInput) => {
         captured = scoringInput;
+        return Promise.resolve();
       },
     });
     if (!captured) throw new SibylError('InternalError', `The job of step '${step.name}' was not prepared.`);

@@ -45,8 +45,8 @@ export interface FinishInput {
 
 /** An error as a run stores it: client faults keep their message; anything else is summarised. */
 export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string' && 'message' in error) {
-    return { code: (error as { code: string }).code, message: String((error as { message: unknown }).message) };
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && 'message' in error) {
+    return { code: error.code, message: String(error.message) };
   }
   return { code: 'InternalError', message: error instanceof Error ? error.message : String(error) };
 }

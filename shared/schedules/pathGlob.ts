@@ -76,6 +76,7 @@ function segmentSource(pattern: string, segment: string, offset: number): string
 export function compilePathGlob(pattern: string): PathGlob {
   if (pattern.trim() === '') throw invalid(pattern, 'it is empty');
   if (pattern.length > MAX_GLOB_LENGTH) throw invalid(pattern, `it is longer than ${MAX_GLOB_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\u0000-\u001f\\]/.test(pattern)) throw invalid(pattern, 'it may not hold control characters or backslashes (use / between folders)');
   if (pattern.startsWith('/')) throw invalid(pattern, "it must be relative to the datastore, without a leading '/'");
   if (pattern.endsWith('/')) throw invalid(pattern, "it names a folder; add a file part, e.g. 'incoming/**/*.csv'");

@@ -43,7 +43,7 @@ describe('infra/ build', () => {
     expect(compiled.bicep.version).toMatch(/^\d+\.\d+\.\d+/);
     // main plus one inline template per module (identity twice, scorer app twice).
     expect(templates(compiled.template).map((t) => t.name).sort()).toEqual(
-      ['appIdentity', 'containerEnvironment', 'cosmos', 'cpuScorer', 'eventGrid', 'functionApp', 'gpuScorer', 'keyVault', 'main', 'monitoring', 'registry', 'scorerIdentity', 'storage'],
+      ['appIdentity', 'containerEnvironment', 'cosmos', 'cpuScorer', 'eventGrid', 'functionApp', 'gpuScorer', 'hostKey', 'keyVault', 'main', 'monitoring', 'registry', 'scorerIdentity', 'storage'],
     );
   });
 

@@ -28,6 +28,7 @@ beforeAll(async () => {
       SIBYL_KEY_ENCRYPTION_KEY: 'k'.repeat(48),
       SIBYL_FUNCTION_KEY: 'f'.repeat(48),
       SIBYL_SCORER_KEY: 's'.repeat(48),
+      SIBYL_SET_HOST_KEY: 'true',
     },
   });
   noGpu = await snapshotInfra({ env: { SIBYL_DEPLOY_GPU: 'false' } });
@@ -177,14 +178,19 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(appSettings(noGpu).SIBYL_SCORER_GPU_URL).toBe('');
   });
 
-  it('sets the host key `sibyl` and the Key Vault secrets only from values given', () => {
-    const hostKey = one(defaults, 'Microsoft.Web/sites/host/functionKeys');
-    expect(hostKey.name).toBe(`${one(defaults, SITE).name}/default/sibyl`);
-    expect(field(hostKey, 'properties.name')).toBe('sibyl');
-    expect(hostKey.condition).toBe("[not(empty(parameters('functionKey')))]");
+  it('writes the Key Vault secrets only from values given, and the host key `sibyl` from Key Vault once asked', () => {
     const secrets = ofType(defaults, 'Microsoft.KeyVault/vaults/secrets');
     expect(secrets.map((s) => s.name.split('/').pop()).sort()).toEqual(['sibyl-function-key', 'sibyl-key-encryption-key', 'sibyl-scorer-key', 'sibyl-token-signing-key']);
     for (const secret of secrets) expect(secret.condition).toMatch(/^\[not\(empty\(parameters\('\w+'\)\)\)\]$/);
+    expect(field(one(defaults, 'Microsoft.KeyVault/vaults'), 'properties.enabledForTemplateDeployment')).toBe(true);
+
+    // Not before the code is published: the keys API needs a running host.
+    expect(ofType(defaults, 'Microsoft.Web/sites/host/functionKeys')).toEqual([]);
+    const hostKey = one(a100, 'Microsoft.Web/sites/host/functionKeys');
+    expect(hostKey.name).toBe(`${one(a100, SITE).name}/default/sibyl`);
+    expect(field(hostKey, 'properties.name')).toBe('sibyl');
+    const vault = one(a100, 'Microsoft.KeyVault/vaults').id;
+    expect(field(hostKey, 'properties.value')).toBe(`[getKeyVaultSecret('${vault}', 'sibyl-function-key')]`);
   });
 
   it('runs the GPU scorer on the serverless T4 profile and the CPU scorer on Consumption, both scaling to zero', () => {

@@ -22,7 +22,7 @@ describe('a large batch job', () => {
     });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id;
-    const job = await client.waitFor(id, undefined, 280_000);
+    const job = await client.waitFor(id, undefined, Number(process.env.LARGE_WAIT ?? 280_000));
     expect(job.status).toBe('Completed');
     expect(job.progress).toEqual({ totalMiniBatches: 2000, succeeded: 2000, failed: 0, rowsScored: 2000, rowsFailed: 0 });
     expectScores(parsePredictions(await download('large/out/predictions.csv')).rows, 'large/in.csv', await expectedScores(rows));

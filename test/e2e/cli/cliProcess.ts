@@ -26,7 +26,7 @@ export interface CliOptions {
 }
 
 /** A CLI runner bound to one config folder (its own profiles), like one user's machine. */
-export function cliUser(extraEnv: Record<string, string> = {}): { configHome: string; run(args: readonly string[], options?: CliOptions): Promise<CliResult> } {
+export function cliUser(extraEnv: Record<string, string> = {}): { configHome: string; run: (args: readonly string[], options?: CliOptions) => Promise<CliResult> } {
   const configHome = tempDir('cli-config');
   return { configHome, run: (args, options = {}) => runCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...extraEnv, ...options.env } }) };
 }

@@ -144,6 +144,9 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     // The charts poll every 10 s; the summary line says what the last poll read.
     await expectText(charts.locator('p'), /^(1[2-9]|[2-9]\d|\d{3,}) requests, 0 errors in the last 60 min; latest p95 [\d.]+ ms\.$/, 30_000);
     await expectText(page.locator('.live'), /Live · updated/);
+    // A shorter window redraws at once.
+    await page.getByLabel('Window').selectOption('15');
+    await expectText(charts.locator('p'), /requests, 0 errors in the last 15 min/);
     await screenshot(page, '07-endpoint');
   }, 60_000);
 

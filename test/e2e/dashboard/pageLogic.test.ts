@@ -1,7 +1,11 @@
 /**
  * The dashboard's DOM-free logic, without a browser: the example request built from a signature,
- * the minute grid the charts draw, hash routes, and the compact JSON shown in the Test tab.
+ * the minute grid the charts draw, hash routes, the formatting of values, and that no source file
+ * parses a string as HTML.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../../support/hostProcess';
 import { minuteGrid, sumRequests, toColumns, totals } from '../../../web/src/metrics';
 import { concreteShape, exampleRequest, nest, requestUrl } from '../../../web/src/requestBuilder';
 import { hashFor, matchRoute, parseHash } from '../../../web/src/router';
@@ -95,5 +99,15 @@ describe('formatting', () => {
     expect([formatBytes(512), formatBytes(1606)]).toEqual(['512 B', '1.57 KB']);
     expect(formatShape([-1, 6])).toBe('[?, 6]');
     expect([plural(1, 'error'), plural(12, 'request')]).toEqual(['1 error', '12 requests']);
+  });
+});
+
+describe('the dashboard source', () => {
+  it('never parses strings as HTML (API values are always text)', () => {
+    const dir = path.join(REPO_ROOT, 'web', 'src');
+    const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.filter((f) => /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser)\b/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

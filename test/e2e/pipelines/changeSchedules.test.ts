@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { csvText, expectScores, expectedScores, featureRows, MODEL_FILE, parsePredictions } from '../batch/batchHarness';
 import { pollUntil } from '../../support/poll';
-import { blobContainer, isolation, readBlob, startPipelineHost, type FiringView, type PipelineClient, type RunView } from './pipelineHarness';
+import { blobContainer, isolation, readBlob, startPipelineHost, type FiringView, type PipelineClient } from './pipelineHarness';
 
 const names = isolation('change');
 const ds = names.datastore;
@@ -98,7 +98,7 @@ describe('change-based schedules', () => {
     expect(run.metrics.rowsScored).toBe(25);
     expect(run.outputs.score).toMatchObject({ datastore: ds, path: `scored/${run.id}/predictions.csv`, rowsScored: 25 });
 
-    const [score, archive] = await Promise.all(run.children.map((id) => client.run(id)));
+    const [score, archive] = await client.twoSteps(run);
     expect(score).toMatchObject({ kind: 'batch-score', status: 'Completed', parentRunId: run.id });
     expect(archive).toMatchObject({ kind: 'move', status: 'Completed', outputs: { destination: { datastore: ds, path: 'archive/day1.csv' } } });
     const job = await client.expect<{ status: string; progress: { rowsScored: number } }>(200, 'GET', `api/batch/jobs/${encodeURIComponent(score.id)}`);
@@ -118,7 +118,7 @@ describe('change-based schedules', () => {
     const run = await client.waitForRun(fire!.runId, 60_000);
     expect(run.status).toBe('Failed');
     expect(run.error?.message).toMatch(/Step 'score' failed/);
-    const [score, archive] = await Promise.all(run.children.map((id) => client.run(id)));
+    const [score, archive] = await client.twoSteps(run);
     expect(score.status).toBe('Failed');
     expect(archive.status).toBe('Canceled');
     expect(await readBlob(lake, 'lake/incoming/broken.csv')).toBeDefined();

@@ -92,6 +92,12 @@ export class PipelineClient {
     return this.expect<RunView>(200, 'GET', `api/runs/${encodeURIComponent(id)}`);
   }
 
+  /** The runs of a two-step pipeline run's steps, in order. */
+  async twoSteps(run: RunView): Promise<[RunView, RunView]> {
+    expect(run.children).toHaveLength(2);
+    return [await this.run(run.children[0]!), await this.run(run.children[1]!)];
+  }
+
   /** Polls a run until it ends; fails with the host output on timeout. */
   async waitForRun(id: string, timeoutMs = 60_000): Promise<RunView> {
     try {

@@ -58,7 +58,7 @@ describe('pipelines over REST', () => {
     expect(done.status).toBe('Completed');
     expect(done.outputs.archive).toEqual({ datastore: ds, path: 'archive/june/day1.csv', files: 1 });
     expect(done.metrics.files).toBe(2);
-    const [stage, archive] = await Promise.all(run.children.map((id) => client.run(id)));
+    const [stage, archive] = await client.twoSteps(run);
     expect(stage).toMatchObject({ kind: 'copy', status: 'Completed', parentRunId: run.id, parameters: { from: `${ds}:incoming/day1.csv`, to: `${ds}:staging/${run.id}/` } });
     expect(archive).toMatchObject({ kind: 'move', status: 'Completed', parameters: { from: `${ds}:staging/${run.id}/day1.csv` } });
     expect(await readBlob(container, 'landing/incoming/day1.csv')).toBe('a,b\n1,2\n');
@@ -73,7 +73,7 @@ describe('pipelines over REST', () => {
     const done = await client.waitForRun(run.id);
     expect(done.status).toBe('Failed');
     expect(done.error?.message).toMatch(/Step 'stage' failed: Nothing to copy: no blob matches 'incoming\/missing.csv'/);
-    const [stage, archive] = await Promise.all(run.children.map((id) => client.run(id)));
+    const [stage, archive] = await client.twoSteps(run);
     expect(stage.status).toBe('Failed');
     expect(archive).toMatchObject({ status: 'Canceled', error: { code: 'StepSkipped' } });
   });
@@ -96,13 +96,13 @@ describe('pipelines over REST', () => {
 
   it('refuses bad definitions with the reason', async () => {
     const cycle = { steps: [{ ...stageAndArchive.steps[0], from: { datastore: ds, path: '${steps.archive.outputs.path}' } }, stageAndArchive.steps[1]] };
-    const answers = await Promise.all([
+    const [cyclic, unknownKind] = await Promise.all([
       client.call<{ error: { message: string } }>('PUT', 'api/pipelines/bad', cycle),
       client.call<{ error: { message: string } }>('PUT', 'api/pipelines/bad', { steps: [{ name: 'fit', kind: 'train' }] }),
     ]);
-    expect(answers.map((a) => a.status)).toEqual([400, 400]);
-    expect(answers[0]!.body.error.message).toMatch(/cycle: stage → archive → stage/);
-    expect(answers[1]!.body.error.message).toMatch(/unknown kind "train"/);
+    expect([cyclic.status, unknownKind.status]).toEqual([400, 400]);
+    expect(cyclic.body.error.message).toMatch(/cycle: stage → archive → stage/);
+    expect(unknownKind.body.error.message).toMatch(/unknown kind "train"/);
   });
 
   it('refuses to publish steps that name a missing datastore or deployment, or a parameter that is not declared', async () => {

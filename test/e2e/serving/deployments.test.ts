@@ -177,6 +177,7 @@ describe('deployments and traffic (emulator over HTTP)', () => {
         return n >= 10 ? n : undefined;
       }, 'mirrored requests in the metrics', 15000, 200);
       expect(mirrored).toBeLessThanOrEqual(50);
+      expect(expectError(await sibyl.call('DELETE', `api/endpoints/${ep}/deployments/shadow`), 409, 'Conflict')).toMatch(/mirror/);
       expect((await sibyl.putEndpoint(ep, { authMode: 'key', traffic: { blue: 100 }, mirrorTraffic: {} })).status).toBe(200);
     });
 
@@ -195,6 +196,10 @@ describe('deployments and traffic (emulator over HTTP)', () => {
       const after = (await sibyl.call('GET', `api/endpoints/${ep}`)).body;
       expect(after.deployments.map((d: { name: string }) => d.name)).toEqual(['blue', 'shadow']);
       expect(after.traffic.green ?? 0).toBe(0);
+      // The deleted deployment is gone from the traffic map: updating the endpoint still validates.
+      const described = await sibyl.putEndpoint(ep, { authMode: 'key', description: 'after green' });
+      expect(described.status).toBe(200);
+      expect(described.body.traffic).toEqual({ blue: 100 });
       const answers = await many(20, 5, () => sibyl.score(ep, { data: ROWS }, key));
       expect(answers.every((a) => a.status === 200 && a.headers.get('azureml-model-deployment') === 'blue')).toBe(true);
     });

@@ -136,6 +136,22 @@ describe('scoring (emulator over HTTP)', () => {
       }
     });
 
+    it('batches concurrent requests and gives each its own rows back', async () => {
+      const name = `batch-${RUN}`;
+      const key = await sibyl.serve(name, `m-${name}`, mlpBytes, { batching: { maxBatchSize: 64, maxQueueDelayMs: 50 } });
+      const requests = Array.from({ length: 12 }, (_, i) => rowsOf(1 + (i % 3), 16, i * 3));
+      const answers = await Promise.all(requests.map((rows) => sibyl.score(name, { data: rows }, key)));
+      for (const [i, answer] of answers.entries()) {
+        expect(answer.status).toBe(200);
+        const expected = (await ortRows(mlpBytes, { features: requests[i]! })).scores!;
+        if (!sameFloat32Rows(answer.body, expected)) throw new Error(`request ${i}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
+      }
+      // 24 rows in 12 requests: a mean batch above 2 rows means requests shared runs.
+      const metrics = await sibyl.call('GET', `api/endpoints/${name}/metrics?minutes=5`);
+      const points = (metrics.body.deployments.blue as { meanBatchSize: number; requests: number }[]).filter((p) => p.requests > 0);
+      expect(Math.max(...points.map((p) => p.meanBatchSize))).toBeGreaterThan(2);
+    });
+
     it('scores a fixed-batch model only with its batch size', async () => {
       const answer = await sibyl.score(fixed, { data: [[1, 2, 3], [4, 5, 6]] }, keys[fixed]);
       expect(answer.status).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * The one way the dashboard builds DOM: `h()` creates an element whose string children become text
- * nodes. Nothing here (or anywhere in the dashboard) assigns `innerHTML`, so a value from the API —
+ * nodes. Nothing here (or anywhere in the dashboard) parses markup from a string, so a value from the API —
  * a model description, a log line, an error message — is always shown as text, never parsed as HTML.
  *
  * @example
