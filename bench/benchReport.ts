@@ -28,6 +28,12 @@ export interface CaseResult {
 export interface Ratio {
   name: string;
   value: number;
+  /**
+   * The same ratio from server CPU per request (requests per CPU-second): what the ratio would be if
+   * each server had the machine to itself. On a shared machine requests/s mostly measures each
+   * process's share of the CPUs; this does not.
+   */
+  perCore?: number;
   target?: number;
   verdict?: 'PASS' | 'MISS';
 }
@@ -53,9 +59,16 @@ export interface BenchSettings {
 export interface BenchReport {
   date: string;
   machine: MachineInfo;
+  /** 1, 5 and 15 minute load averages when the run ended (the machine may be shared). */
+  loadAverageAfter: number[];
   settings: BenchSettings;
   cases: CaseResult[];
   ratios: Ratio[];
+}
+
+/** 1, 5 and 15 minute load averages, rounded. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((n) => Math.round(n * 100) / 100);
 }
 
 export function machineInfo(): MachineInfo {
@@ -69,7 +82,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     onnxruntime: ort.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    loadAverage: loadAverage(),
   };
 }
 
@@ -78,8 +91,16 @@ export function bestRound(rounds: LoadResult[]): LoadResult {
   return rounds.reduce((best, r) => (r.requestsPerSecond > best.requestsPerSecond ? r : best));
 }
 
-function rpsOf(cases: CaseResult[], caseId: CaseId, model?: ModelSize): number | undefined {
-  return cases.find((c) => c.caseId === caseId && c.model === model)?.result.requestsPerSecond;
+function resultOf(cases: CaseResult[], caseId: CaseId, model?: ModelSize): LoadResult | undefined {
+  return cases.find((c) => c.caseId === caseId && c.model === model)?.result;
+}
+
+/** `num / den` in requests/s, and in requests per CPU-second where both CPU figures are known. */
+function ratioOf(num: LoadResult | undefined, den: LoadResult | undefined): Pick<Ratio, 'value' | 'perCore'> | undefined {
+  if (!num || !den || den.requestsPerSecond === 0) return undefined;
+  const a = num.serverCpuUsPerRequest;
+  const b = den.serverCpuUsPerRequest;
+  return { value: num.requestsPerSecond / den.requestsPerSecond, ...(a && b ? { perCore: b / a } : {}) };
 }
 
 const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [CaseId, ModelSize?]; target: number }[] = [
@@ -91,19 +112,16 @@ const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [Ca
 export function computeRatios(cases: CaseResult[], models: readonly ModelSize[]): Ratio[] {
   const ratios: Ratio[] = [];
   for (const t of TARGETS) {
-    const num = rpsOf(cases, ...t.numerator);
-    const den = rpsOf(cases, ...t.denominator);
-    if (num === undefined || den === undefined || den === 0) continue;
-    const value = num / den;
-    ratios.push({ name: t.name, value, target: t.target, verdict: value >= t.target ? 'PASS' : 'MISS' });
+    const r = ratioOf(resultOf(cases, ...t.numerator), resultOf(cases, ...t.denominator));
+    if (r) ratios.push({ name: t.name, ...r, target: t.target, verdict: r.value >= t.target ? 'PASS' : 'MISS' });
   }
   // The same ratios for the other models, for information (no target).
   for (const m of models) {
-    const sibyl = rpsOf(cases, 'sibyl', m);
-    const plain = rpsOf(cases, 'plain', m);
-    const noop = rpsOf(cases, 'noop');
-    if (m !== 'heavy' && sibyl !== undefined && plain) ratios.push({ name: `${m}: Sibyl / plain server`, value: sibyl / plain });
-    if (m !== 'tiny' && sibyl !== undefined && noop) ratios.push({ name: `${m}: Sibyl / no-op route`, value: sibyl / noop });
+    const sibyl = resultOf(cases, 'sibyl', m);
+    const plain = m !== 'heavy' ? ratioOf(sibyl, resultOf(cases, 'plain', m)) : undefined;
+    const noop = m !== 'tiny' ? ratioOf(sibyl, resultOf(cases, 'noop')) : undefined;
+    if (plain) ratios.push({ name: `${m}: Sibyl / plain server`, ...plain });
+    if (noop) ratios.push({ name: `${m}: Sibyl / no-op route`, ...noop });
   }
   return ratios;
 }
@@ -122,7 +140,8 @@ function rows(report: BenchReport): string[][] {
 const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failed'];
 
 function ratioLine(r: Ratio): string {
-  return r.target === undefined ? `${r.name} = ${fmt(r.value, 2)}` : `${r.name} = ${fmt(r.value, 2)} (target ≥ ${r.target}) ${r.verdict}`;
+  const perCore = r.perCore === undefined ? '' : `; per CPU-second ${fmt(r.perCore, 2)}`;
+  return r.target === undefined ? `${r.name} = ${fmt(r.value, 2)}${perCore}` : `${r.name} = ${fmt(r.value, 2)} (target ≥ ${r.target}) ${r.verdict}${perCore}`;
 }
 
 export function describeMachine(m: MachineInfo): string {
@@ -136,7 +155,7 @@ export function renderText(report: BenchReport): string {
   const line = (row: string[]) => row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
   const s = report.settings;
   return [
-    `Machine: ${describeMachine(report.machine)}; load average at start ${report.machine.loadAverage.join(', ')}`,
+    `Machine: ${describeMachine(report.machine)}; load average ${report.machine.loadAverage.join(', ')} at start, ${report.loadAverageAfter.join(', ')} at the end`,
     `Load: autocannon, ${s.connections} connections, batch-1 POSTs, ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s per case, best of ${s.rounds} round(s); Sibyl batching maxBatchSize ${s.batching.maxBatchSize}, maxQueueDelayMs ${s.batching.maxQueueDelayMs}`,
     '',
     line(table[0]!),
@@ -144,8 +163,15 @@ export function renderText(report: BenchReport): string {
     ...table.slice(1).map(line),
     '',
     ...report.ratios.map(ratioLine),
+    '',
+    CPU_NOTE,
   ].join('\n');
 }
+
+const CPU_NOTE =
+  'server CPU µs/req: user + system CPU time of the server process (all threads) per answered request. ' +
+  '"per CPU-second": the ratio of requests per CPU-second, i.e. with each server given the same CPU; ' +
+  'when the machine is busy, requests/s mostly measures how much CPU each process got.';
 
 /** The README form: a markdown table and the ratios as a list. */
 export function renderMarkdown(report: BenchReport): string {
@@ -158,5 +184,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...rows(report).map((row) => `| ${row.join(' | ')} |`),
     '',
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
+    '',
+    CPU_NOTE,
   ].join('\n');
 }

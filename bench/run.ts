@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benchModels';
-import { bestRound, CASE_NAMES, computeRatios, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
+import { bestRound, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
 import { deployModel, type DeployedModel } from './deployModel';
@@ -177,6 +177,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine,
+    loadAverageAfter: loadAverage(),
     settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching: BATCHING },
     cases,
     ratios: computeRatios(cases, options.models),

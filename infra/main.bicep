@@ -79,7 +79,7 @@ param tokenSigningKey string = ''
 @secure()
 param keyEncryptionKey string = ''
 
-@description('SIBYL_FUNCTION_KEY: the control-plane host key `sibyl` (x-functions-key). Empty keeps the stored value.')
+@description('SIBYL_FUNCTION_KEY: the control-plane key (x-functions-key), kept in Key Vault and written as the host key `sibyl` when `setHostKey`. Empty keeps the stored value.')
 @secure()
 param functionKey string = ''
 

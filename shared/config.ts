@@ -196,6 +196,10 @@ export function parseConfig(env: Env): SibylConfig {
     batchTestHooks: batchTestHooks(env, problems),
     scheduler: schedulerSettings(env, problems),
   };
+  // An unresolved Key Vault reference reaches the app as its literal text: never use that as a secret.
+  for (const name of ['SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_FUNCTION_KEY', 'SIBYL_SCORER_KEY']) {
+    if (env[name]?.startsWith('@Microsoft.KeyVault(')) problems.add(`${name} is an unresolved Key Vault reference: check the app's identity has 'Key Vault Secrets User' and the secret exists.`);
+  }
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');
   }

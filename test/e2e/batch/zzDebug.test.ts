@@ -3,7 +3,7 @@ import { pollUntil } from '../../support/poll';
 import { csvText, featureRows, startBatchHost, upload } from './batchHarness';
 
 it('debug timings', async () => {
-  const client = await startBatchHost({ NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' });
+  const client = await startBatchHost();
   try {
     await client.registerModel('mlp-debug');
     await upload('debug/in.csv', csvText(featureRows(400, 41)));
