@@ -7,6 +7,7 @@ import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
 export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed';
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',

@@ -8,81 +8,29 @@
  * each server a child process of its own. Prints the table and the target ratios, and writes
  * bench/results/latest.json and latest.md.
  *
- * Options (flags or env): --duration / BENCH_DURATION_S (10), --warmup / BENCH_WARMUP_S (3),
- * --connections / BENCH_CONNECTIONS (64), --rounds / BENCH_ROUNDS (2; the best round is shown),
- * --models tiny,medium,heavy, --cases sibyl,noop,plain,fixed, --cpu-prof (profiles of the hosts).
+ * Options: see benchOptions.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readBenchOptions } from './benchOptions';
 import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benchModels';
-import { bestRound, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
+import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
 import { deployModel, type DeployedModel } from './deployModel';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
 
-const CASE_IDS: CaseId[] = ['sibyl', 'noop', 'plain', 'fixed'];
 const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 };
 const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
 /** What (b) and (d) are sent: the tiny model's request, so every case reads the same small body. */
 const SMALL_BODY_MODEL: ModelSize = 'tiny';
 
-interface Options {
-  durationSeconds: number;
-  warmupSeconds: number;
-  connections: number;
-  rounds: number;
-  models: ModelSize[];
-  cases: CaseId[];
-  cpuProf: boolean;
-}
-
-function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${raw}'.`);
-  return n;
-}
-
-function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
-  if (!raw) return [...allowed];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = items.filter((s) => !allowed.includes(s as T));
-  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; choose from ${allowed.join(', ')}.`);
-  return items as T[];
-}
-
-function readOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      rounds: { type: 'string' },
-      models: { type: 'string' },
-      cases: { type: 'string' },
-      'cpu-prof': { type: 'boolean' },
-    },
-  });
-  const env = process.env;
-  return {
-    durationSeconds: positive('--duration', values.duration ?? env.BENCH_DURATION_S, 10),
-    warmupSeconds: positive('--warmup', values.warmup ?? env.BENCH_WARMUP_S, 3, true),
-    connections: Math.round(positive('--connections', values.connections ?? env.BENCH_CONNECTIONS, 64)),
-    rounds: Math.round(positive('--rounds', values.rounds ?? env.BENCH_ROUNDS, 2)),
-    models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
-    cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
-    cpuProf: values['cpu-prof'] ?? false,
-  };
-}
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const options = readOptions();
+  const options = readBenchOptions();
   const machine = machineInfo();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-bench-'));
   const profDir = path.join(workDir, 'profiles');

@@ -11,7 +11,8 @@ import type { HostLogger } from './hostLogger';
 import type { HostSettings } from './hostSettings';
 import { BlobListener } from './blob/blobListener';
 import { TimerScheduler } from './timer/timerScheduler';
-import type { RpcTypedData } from './core/rpcTypes';
+import type { RpcParameterBinding, RpcTypedData } from './core/rpcTypes';
+import { inputBindingNames } from './invoker';
 
 export interface Triggers {
   durable: { handle(req: ReservedRequest): Promise<ReservedAnswer>; clientInputData(): RpcTypedData } | undefined;
@@ -45,7 +46,10 @@ export async function startTriggers(options: { settings: HostSettings; functions
   await engine?.start();
   const clientData = securedClientInputData(baseUrl, settings.hubName, options.durableKey);
 
+  // Timer and blob functions get the durableClient binding too, as in Azure.
+  const extraInputs = (name: string): RpcParameterBinding[] => (engine ? inputBindingNames(name, 'durableClient').map((binding) => ({ name: binding, data: clientData })) : []);
   const timers = new TimerScheduler({
+    extraInputs,
     dataDir: settings.dataDir,
     log: byLevel,
     timeZone: process.env.WEBSITE_TIME_ZONE || process.env.TZ || undefined,
@@ -58,6 +62,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
   const blobs = hasBlob
     ? new BlobListener({
         log: byLevel,
+        extraInputs,
         resolveConnection: (name) => {
           const value = process.env[name] ?? process.env[`AzureWebJobs${name}`];
           if (!value) throw new Error(`The blob trigger's connection setting '${name}' is not set.`);

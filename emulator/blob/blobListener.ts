@@ -5,7 +5,7 @@
  */
 import { BlobServiceClient, type BlobItem, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { CoreLogLevel } from '../core/rpcTypes';
+import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';
 import { describeFunctions, type BlobFunction } from '../functionCatalog';
 import { invoke } from '../invoker';
 import { compileBlobPathPattern, type BlobPathPattern } from './blobPathPattern';
@@ -14,6 +14,8 @@ import { quotedEtag, toBlobTriggerMetadata } from './blobTriggerMetadata';
 
 export interface BlobListenerOptions {
   log: (level: CoreLogLevel, message: string) => void;
+  /** Input bindings besides the trigger (e.g. `durableClient`) for a function's invocation. */
+  extraInputs?: (functionName: string) => RpcParameterBinding[];
   /** The connection string an app setting name stands for (a function's `connection`). */
   resolveConnection: (connectionName: string) => string;
   /** The setting naming the host's own storage, where receipts and the poison queue live. */
@@ -180,7 +182,7 @@ export class BlobListener {
       let succeeded = false;
       try {
         const triggerMetadata = toBlobTriggerMetadata({ functionName: fn.name, container: pattern.container, item, uri: blob.url, parameters });
-        await invoke(fn.name, [{ name: fn.triggerBindingName, data: { bytes } }], { triggerMetadata, timeoutMs: functionTimeoutMs });
+        await invoke(fn.name, [{ name: fn.triggerBindingName, data: { bytes } }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { triggerMetadata, timeoutMs: functionTimeoutMs });
         succeeded = true;
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@
  * The timer trigger (contract §4.3): runs each `timerTrigger` function on its NCRONTAB/TimeSpan schedule,
  * one run at a time per function, with the host's `runOnStartup`, `useMonitor` and past-due rules.
  */
-import type { CoreLogLevel } from '../core/rpcTypes';
+import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';
 import { describeFunctions, type TimerFunction } from '../functionCatalog';
 import { invoke } from '../invoker';
 import { parseSchedule, type Schedule } from './ncrontab';
@@ -27,6 +27,8 @@ export interface TimerClock {
 export interface TimerSchedulerOptions {
   /** State folder (e.g. `.sibyl`); statuses go to `<dataDir>/timers/<function>.json`. */
   dataDir: string;
+  /** Input bindings besides the trigger (e.g. `durableClient`) for a function's invocation. */
+  extraInputs?: (functionName: string) => RpcParameterBinding[];
   log: (level: CoreLogLevel, message: string) => void;
   /** IANA zone the schedules are read in (the host's `WEBSITE_TIME_ZONE`/`TZ`); default UTC. */
   timeZone?: string;
@@ -216,7 +218,7 @@ export class TimerScheduler {
     try {
       const info = toTimerInfo(entry.monitored ? { ...entry.status } : null, isPastDue);
       log('debug', `Timer '${fn.name}' fired (${reason}) at ${toStatusTime(startedAt)}.`);
-      await invoke(fn.name, [{ name: fn.triggerBindingName, data: { json: JSON.stringify(info) } }], { timeoutMs: functionTimeoutMs });
+      await invoke(fn.name, [{ name: fn.triggerBindingName, data: { json: JSON.stringify(info) } }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { timeoutMs: functionTimeoutMs });
       outcome.result = 'succeeded';
     } catch (error) {
       outcome.result = 'failed';

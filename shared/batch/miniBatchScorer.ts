@@ -166,14 +166,9 @@ async function prepare(jobId: string, index: number): Promise<Prepared> {
 async function run({ context, files, miniBatch, session }: Prepared, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
   const { jobId } = context;
   await testDelay(jobId, index);
-  const a0 = performance.now();
   const scorer = new RowScorer(session, BATCH_ROWS);
-  const a1 = performance.now();
   await scoreSlice(context, files, miniBatch, scorer);
-  const a2 = performance.now();
   const result = await scorer.finish();
-  const a3 = performance.now();
-  require('node:fs').appendFileSync('/tmp/mbtimes2.log', `${index} ctor=${(a1 - a0).toFixed(1)} read=${(a2 - a1).toFixed(1)} score=${(a3 - a2).toFixed(1)}\n`);
   if (aborted()) throw new MiniBatchTimeoutError(index, 0);
   if (context.settings.outputAction === 'append_row') {
     await (await jobsContainer()).getBlockBlobClient(jobBlobs.partial(jobId, index)).uploadData(Buffer.from(result.text), {
@@ -193,13 +188,7 @@ async function run({ context, files, miniBatch, session }: Prepared, index: numb
  * the try fails and the retry policy runs it again.
  */
 export async function scoreMiniBatch(jobId: string, index: number, { timeoutMs }: { timeoutMs: number }): Promise<MiniBatchResult> {
-  const t0 = performance.now();
   const prepared = await prepare(jobId, index);
-  const t1 = performance.now();
-  try { return await scoreTimed(prepared, index, timeoutMs); } finally { require('node:fs').appendFileSync('/tmp/mbtimes.log', `${index} prepare=${(t1 - t0).toFixed(1)} run=${(performance.now() - t1).toFixed(1)}\n`); }
-}
-
-async function scoreTimed(prepared: Prepared, index: number, timeoutMs: number): Promise<MiniBatchResult> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const work = run(prepared, index, () => timedOut);

@@ -78,8 +78,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Bodies are read to the end, so no socket is left waiting when the host stops.
+    expect((await asset.text()).length).toBeGreaterThan(1000);
     const again = await fetch(`${host.baseUrl}/assets/${script}`, { headers: { 'if-none-match': asset.headers.get('etag')! } });
     expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
     const missing = await fetch(`${host.baseUrl}/assets/nothing-here.js`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NotFound');
