@@ -54,6 +54,9 @@ export class ApiClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      if (why.startsWith('UND_ERR_') && why.endsWith('TIMEOUT')) {
+        throw new ApiError('Timeout', `${method} ${path} got no answer from ${this.connection.url} in time (${why}); the operation may still finish on the server.`, 0);
+      }
       throw new ApiError('ConnectionFailed', `cannot reach Sibyl at ${this.connection.url} (${why}); is it running (npm start) and is the URL right?`, 0);
     }
     const text = await res.text();

@@ -20,7 +20,7 @@ const validatedRequests = ROUTES.filter((route) => route.request?.validatedBy ==
 describe('request schemas accept their documented examples', () => {
   it('has a validated request schema for every JSON body route', () => {
     expect(validatedRequests.map(([id]) => id).sort()).toEqual(
-      ['createEnvironmentVersion', 'createOrUpdateDatastore', 'createOrUpdateDeployment', 'createOrUpdateEndpoint', 'createOrUpdatePipeline', 'createOrUpdateSchedule', 'regenerateEndpointKeys', 'runPipeline', 'setModelAlias', 'submitBatchJob', 'updateModelVersion'].sort(),
+      ['createEnvironmentVersion', 'createOrUpdateDatastore', 'createOrUpdateDeployment', 'createOrUpdateEndpoint', 'createOrUpdatePipeline', 'createOrUpdateSchedule', 'regenerateEndpointKeys', 'runPipeline', 'setModelAlias', 'submitBatchJob', 'updateModelVersion', 'updatePipelineVersion'].sort(),
     );
   });
 
@@ -80,7 +80,7 @@ const cases: Case[] = [
   ['pipeline step datastore', S.PipelineSpec, copyStep({ datastore: 'bad-name', path: 'a' }), 'steps[0].from.datastore', 'A datastore name: 1–255 characters, letters, digits and underscores only. (or hold a ${parameters.<name>} reference)'],
   ['pipeline job in step', S.PipelineSpec, { steps: [{ name: 's', kind: 'batch-score', job: { ...batchJob, deployment: undefined } }] }, 'steps[0].job', "steps[0].job needs one of 'deployment' or 'model'"],
   ['pipeline job typo', S.PipelineSpec, { steps: [{ name: 's', kind: 'batch-score', job: { ...batchJob, outputAction: 'summary' } }] }, 'steps[0].job.outputAction', "must be one of 'append_row', 'summary_only'"],
-  ['schedule no form', S.ScheduleSpec, { pipeline: 'nightly:1', trigger: {} }, 'trigger', 'trigger must be one of: CronTrigger {cron, timeZone?} or DataChangeTrigger {datastore, pathPattern, parameterName?, pollingIntervalSeconds?}'],
+  ['schedule no form', S.ScheduleSpec, { pipeline: 'nightly:1', trigger: {} }, 'trigger', 'trigger must be one of: CronTrigger {cron, timeZone?, startTime?, endTime?} or DataChangeTrigger {datastore, pathPattern, parameterName?, pollingIntervalSeconds?}'],
   ['schedule typo', S.ScheduleSpec, { pipeline: 'nightly:1', trigger: { cronn: '0 0 * * * *' } }, 'trigger', 'trigger must be one of: CronTrigger'],
   ['schedule mixed', S.ScheduleSpec, { pipeline: 'nightly:1', trigger: { cron: '0 0 * * * *', datastore: 'workspaceblobstore' } }, 'trigger', 'trigger mixes CronTrigger (cron) and DataChangeTrigger (datastore); give one form'],
   ['schedule cron type', S.ScheduleSpec, { pipeline: 'nightly:1', trigger: { cron: 5 } }, 'trigger.cron', 'trigger.cron must be a string, not 5'],
