@@ -24,6 +24,17 @@ import { startTriggers } from './triggers';
  */
 export type AfterStart = (host: { baseUrl: string; keys: HostKeys; log: HostLogger }) => Promise<string | undefined>;
 
+/**
+ * Called once storage and Cosmos are up and their settings are in the environment, before the app
+ * loads: may start companions the app needs (e.g. a local scorer) and return how to stop them.
+ */
+export type BeforeLoad = (log: HostLogger) => Promise<(() => Promise<void>) | undefined>;
+
+export interface HostHooks {
+  beforeLoad?: BeforeLoad;
+  afterStart?: AfterStart;
+}
+
 export interface RunningHost {
   baseUrl: string;
   port: number;
@@ -33,7 +44,7 @@ export interface RunningHost {
 
 type Stopper = { name: string; stop: () => Promise<void> };
 
-export async function startHost(settings: HostSettings, log: HostLogger, afterStart?: AfterStart): Promise<RunningHost> {
+export async function startHost(settings: HostSettings, log: HostLogger, hooks: HostHooks = {}): Promise<RunningHost> {
   const started = performance.now();
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const stoppers: Stopper[] = [];
@@ -89,6 +100,8 @@ export async function startHost(settings: HostSettings, log: HostLogger, afterSt
     });
     state.logSink = ({ level, message }) => (level === 'error' || level === 'critical' ? log.error(message) : log.debug(message));
 
+    const stopCompanions = await hooks.beforeLoad?.(log);
+    if (stopCompanions) stoppers.push({ name: 'companions', stop: stopCompanions });
     const app = await loadApp(settings.appDir);
     stoppers.push({ name: 'the app', stop: () => terminateApp() });
     if (state.programmingModels.length > 1) log.warn(`Several copies of @azure/functions registered; using ${state.programmingModels.at(-1)}.`);
@@ -109,7 +122,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, afterSt
     });
     await door.listen(port);
     stoppers.push({ name: 'the HTTP server', stop: () => door.close() });
-    const tryIt = afterStart ? await afterStart({ baseUrl, keys, log }) : undefined;
+    const tryIt = hooks.afterStart ? await hooks.afterStart({ baseUrl, keys, log }) : undefined;
     log.info(
       renderBanner({
         baseUrl,

@@ -2,15 +2,15 @@
  * Runs a Functions app until Ctrl-C: settings from the environment and `local.settings.json`, the
  * host, and a clean shutdown (app terminate hooks, every service stopped) on SIGINT/SIGTERM.
  */
-import { startHost, type AfterStart } from './host';
+import { startHost, type HostHooks } from './host';
 import { createHostLogger } from './hostLogger';
 import { applyLocalSettings, readHostSettings } from './hostSettings';
 
-export async function runHost(appDir: string, afterStart?: AfterStart): Promise<void> {
+export async function runHost(appDir: string, hooks: HostHooks = {}): Promise<void> {
   applyLocalSettings(appDir, process.env);
   const settings = readHostSettings(appDir, process.env);
   const log = createHostLogger(settings.logLevel);
-  const host = await startHost(settings, log, afterStart);
+  const host = await startHost(settings, log, hooks);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {

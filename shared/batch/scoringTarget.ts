@@ -17,6 +17,7 @@ import { downloadModelBlob } from '../registry/modelBlobs';
 import { parseModelReference } from '../registry/modelReference';
 import { readVersionDoc, resolveModel } from '../registry/modelRegistry';
 import type { ModelSignature } from '../scoring/datatypes';
+import type { TensorRunner } from '../scoring/tensorRunner';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 
@@ -80,7 +81,7 @@ async function currentDeployment(target: ScoringTarget): Promise<DeploymentDoc |
 }
 
 /** A ready session of the target's model version (the deployment's own while it still serves that version). */
-export async function sessionFor(target: ScoringTarget): Promise<ModelSession> {
+export async function sessionFor(target: ScoringTarget): Promise<TensorRunner> {
   const doc = await currentDeployment(target);
   if (doc) return (await loadedDeployment(doc)).session;
   return models.get(`${target.modelName}:${target.modelVersion}@${target.environment}`, () => loadModel(target));

@@ -3,6 +3,7 @@
  * concurrency cap and the request timeout. Cached per deployment and bounded; a changed
  * deployment (new `updatedAt`) is reloaded, a deleted one released.
  */
+import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, type Environment } from '../registry/environments';
 import { downloadModelBlob } from '../registry/modelBlobs';
@@ -11,6 +12,8 @@ import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
+import type { TensorRunner } from '../scoring/tensorRunner';
+import { RemoteRunner } from './remoteRunner';
 import type { DeploymentDoc } from './endpointDocuments';
 import { recordBatch } from './metrics/metricsRecorder';
 
@@ -22,7 +25,8 @@ export class LoadedDeployment {
   constructor(
     readonly doc: DeploymentDoc,
     readonly environment: Environment,
-    readonly session: ModelSession,
+    /** The local ONNX Runtime session, or the scorer container for `container`/`gpu` compute. */
+    readonly session: TensorRunner,
     readonly batcher: DynamicBatcher | undefined,
   ) {}
 
@@ -80,6 +84,12 @@ const cacheKey = (doc: DeploymentDoc) => `${doc.endpoint}/${doc.name}`;
 
 async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
   const environment = await resolveEnvironment(doc.environment);
+  const compute = environment.compute?.kind ?? 'functions';
+  if (compute !== 'functions') {
+    // The scorer batches on its side; here only the cap and the timeout apply.
+    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute });
+    return new LoadedDeployment(doc, environment, runner, undefined);
+  }
   const version = await readVersionDoc(doc.modelName, doc.modelVersion);
   const bytes = await downloadModelBlob(version.blobPath);
   const session = await ModelSession.load(bytes, {

@@ -46,7 +46,8 @@ export class SibylApi {
 export async function uploadBlobs(container: string, files: Record<string, string>): Promise<void> {
   const connection = process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING;
   if (!connection) throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (Jest global setup starts Azurite).');
-  const client = BlobServiceClient.fromConnectionString(connection).getContainerClient(container);
+  // No kept-alive sockets: an idle one would keep the Jest worker from exiting.
+  const client = BlobServiceClient.fromConnectionString(connection, { keepAliveOptions: { enable: false } }).getContainerClient(container);
   await client.createIfNotExists();
   for (const [name, text] of Object.entries(files)) await client.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
 }

@@ -1,0 +1,244 @@
+/**
+ * Batch scoring benchmark (issue 4): a 1,000,000-row CSV of 16 float features in Azurite, scored
+ * (a) by a Sibyl batch job on the tiny MLP through the local Functions host (plan → mini-batches in
+ *     Durable activities → merge into predictions.csv), and
+ * (b) by a hand-written single-process pipeline on the same machine and data: download the blob,
+ *     parse the CSV, ONNX Runtime in batches of 1024, write the CSV back.
+ * Azurite runs in a child process of its own, shared by both, so neither side gets a free core.
+ * Prints rows/s for both, the ratio (target ≥ 0.8×) and where the time goes.
+ *
+ * CLI: `node dist/bench/batchBench.js [--rows N] [--mini-batch-rows N] [--concurrency N]`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import * as ort from 'onnxruntime-node';
+import { mlpModel, MLP_SIZES } from '../scripts/onnx/mlpModel';
+import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
+
+export interface BatchBenchOptions {
+  rows?: number;
+  miniBatchRows?: number;
+  maxConcurrency?: number;
+}
+
+export interface BatchBenchResult {
+  rows: number;
+  inputBytes: number;
+  rowsPerSecond: number;
+  baselineRowsPerSecond: number;
+  /** rowsPerSecond / baselineRowsPerSecond (target ≥ 0.8). */
+  ratio: number;
+  batchSeconds: number;
+  baselineSeconds: number;
+  /** Where the batch job's time went (from its run metrics), seconds. */
+  batchStages: Record<string, number>;
+  /** Where the baseline's time went, seconds. */
+  baselineStages: Record<string, number>;
+  miniBatchRows: number;
+  maxConcurrency: number;
+}
+
+const CONTAINER = 'workspaceblobstore';
+const INPUT = 'bench/batch/input.csv';
+const FEATURES = MLP_SIZES.tiny.inputs;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function csvInput(rows: number): Buffer {
+  const header = Array.from({ length: FEATURES }, (_, i) => `features_${i}`).join(',');
+  const parts: string[] = [header];
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let c = 0; c < FEATURES; c++) line += `${c ? ',' : ''}${((r * 31 + c * 17) % 2000) / 400 - 2.5}`;
+    parts.push(line);
+  }
+  return Buffer.from(`${parts.join('\n')}\n`);
+}
+
+/** Azurite in a child process (the host and the baseline both reach it over loopback). */
+async function startAzuriteChild(): Promise<{ child: ChildProcess; connectionString: string }> {
+  const azuriteModule = path.join(REPO_ROOT, 'dist', 'emulator', 'services', 'azurite.js');
+  const script = `require(${JSON.stringify(azuriteModule)}).startAzurite({ inMemory: true }).then((h) => console.log(JSON.stringify({ cs: h.connectionString })));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { cs: string }).cs);
+    });
+    child.once('exit', (code) => reject(new Error(`Azurite exited (${code})`)));
+  });
+  return { child, connectionString };
+}
+
+/** (b): download, parse, score in batches of 1024, write back — one process, no framework. */
+async function baseline(container: ContainerClient, model: Uint8Array): Promise<{ seconds: number; stages: Record<string, number> }> {
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(model);
+  const t1 = performance.now();
+  const text = (await container.getBlobClient(INPUT).downloadToBuffer()).toString('utf8');
+  const t2 = performance.now();
+  const BATCH = 1024;
+  const features = new Float32Array(BATCH * FEATURES);
+  const out: string[] = ['file,row,scores_0,scores_1,scores_2,scores_3'];
+  let parseMs = 0;
+  let inferMs = 0;
+  let formatMs = 0;
+  let n = 0;
+  let row = 0;
+  const flush = async () => {
+    const a = performance.now();
+    const result = await session.run({ features: new ort.Tensor('float32', features.subarray(0, n * FEATURES), [n, FEATURES]) });
+    const b = performance.now();
+    const scores = result.scores!.data as Float32Array;
+    const first = row - n + 1;
+    for (let i = 0; i < n; i++) out.push(`${INPUT},${first + i},${scores[i * 4]},${scores[i * 4 + 1]},${scores[i * 4 + 2]},${scores[i * 4 + 3]}`);
+    formatMs += performance.now() - b;
+    inferMs += b - a;
+    n = 0;
+  };
+  let pos = text.indexOf('\n') + 1;
+  let p = performance.now();
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const cells = text.slice(pos, end).split(',');
+    for (let c = 0; c < FEATURES; c++) features[n * FEATURES + c] = Number(cells[c]);
+    n++;
+    row++;
+    pos = end + 1;
+    if (n === BATCH) {
+      parseMs += performance.now() - p;
+      await flush();
+      p = performance.now();
+    }
+  }
+  parseMs += performance.now() - p;
+  if (n) await flush();
+  const t3 = performance.now();
+  const body = Buffer.from(`${out.join('\n')}\n`);
+  await container.getBlockBlobClient('bench/batch/baseline/predictions.csv').uploadData(body);
+  const t4 = performance.now();
+  await session.release();
+  const s = (ms: number) => ms / 1000;
+  return { seconds: s(t4 - t0), stages: { loadModel: s(t1 - t0), download: s(t2 - t1), parse: s(parseMs), infer: s(inferMs), format: s(formatMs + (t3 - t2 - parseMs - inferMs - formatMs)), upload: s(t4 - t3) } };
+}
+
+async function call<T>(host: EmulatorHost, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const bytes = body instanceof Uint8Array;
+  const res = await fetch(`${host.baseUrl}/${route}`, {
+    method,
+    headers: { 'x-functions-key': host.functionKey, 'content-type': bytes ? 'application/octet-stream' : 'application/json' },
+    ...(body === undefined ? {} : { body: bytes ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+interface JobView {
+  status: string;
+  progress: { rowsScored: number; rowsFailed: number; totalMiniBatches: number };
+  error?: { message: string };
+}
+
+/** (a): the batch job through the host, from POST to Completed as the client sees it. */
+async function batchJob(host: EmulatorHost, model: Uint8Array, rows: number, miniBatchRows: number, maxConcurrency: number): Promise<{ seconds: number; stages: Record<string, number> }> {
+  const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
+  if (registered.status !== 201) throw new Error(`model registration answered ${registered.status}`);
+  const start = performance.now();
+  const submitted = await call<{ id: string }>(host, 'POST', 'api/batch/jobs', {
+    model: `bench-mlp:${registered.body.version}`,
+    input: { datastore: CONTAINER, path: INPUT, format: 'csv' },
+    output: { datastore: CONTAINER, path: 'bench/batch/sibyl' },
+    miniBatchSize: { rows: miniBatchRows },
+    maxConcurrency,
+    retry: { maxRetries: 1, timeoutSeconds: 600 },
+  });
+  if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+  let job: JobView;
+  for (;;) {
+    job = (await call<JobView>(host, 'GET', `api/batch/jobs/${submitted.body.id}`)).body;
+    if (['Completed', 'Failed', 'Canceled'].includes(job.status)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (job.status !== 'Completed' || job.progress.rowsScored !== rows) throw new Error(`the batch job ended ${job.status} with ${job.progress.rowsScored} rows: ${job.error?.message ?? ''}`);
+  const run = (await call<{ metrics: Record<string, number> }>(host, 'GET', `api/runs/${submitted.body.id}`)).body;
+  const m = run.metrics;
+  const stages: Record<string, number> = { plan: m.planSeconds ?? 0, score: m.scoreSeconds ?? 0, merge: m.mergeSeconds ?? 0 };
+  stages.submitAndFinish = Math.max(0, seconds - stages.plan! - stages.score! - stages.merge!);
+  return { seconds, stages };
+}
+
+export async function runBatchBench(options: BatchBenchOptions = {}): Promise<BatchBenchResult> {
+  const rows = options.rows ?? 1_000_000;
+  const miniBatchRows = options.miniBatchRows ?? 50_000;
+  const maxConcurrency = options.maxConcurrency ?? 2;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-batch-bench-'));
+  const model = mlpModel({ ...MLP_SIZES.tiny, seed: 7 });
+  const azurite = await startAzuriteChild();
+  let host: EmulatorHost | undefined;
+  try {
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER);
+    await container.createIfNotExists();
+    const input = csvInput(rows);
+    await container.getBlockBlobClient(INPUT).uploadData(input);
+    say(`batch bench: ${rows} rows × ${FEATURES} features, ${(input.length / 1e6).toFixed(1)} MB of CSV in Azurite (scratch ${workDir})`);
+    const base = await baseline(container, model);
+    host = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'batch', env: { AzureWebJobsStorage: azurite.connectionString } });
+    const batch = await batchJob(host, model, rows, miniBatchRows, maxConcurrency);
+    const result: BatchBenchResult = {
+      rows,
+      inputBytes: input.length,
+      rowsPerSecond: rows / batch.seconds,
+      baselineRowsPerSecond: rows / base.seconds,
+      ratio: base.seconds / batch.seconds,
+      batchSeconds: batch.seconds,
+      baselineSeconds: base.seconds,
+      batchStages: batch.stages,
+      baselineStages: base.stages,
+      miniBatchRows,
+      maxConcurrency,
+    };
+    return result;
+  } finally {
+    await host?.stop();
+    azurite.child.kill('SIGINT');
+  }
+}
+
+const fmt = (stages: Record<string, number>) =>
+  Object.entries(stages)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}s`)
+    .join(', ');
+
+/** The lines `npm run bench` prints for the batch case. */
+export function renderBatchBench(r: BatchBenchResult): string[] {
+  return [
+    `batch scoring, ${r.rows} rows (tiny MLP, ${(r.inputBytes / 1e6).toFixed(0)} MB CSV, mini-batches of ${r.miniBatchRows} rows, ${r.maxConcurrency} at once):`,
+    `  Sibyl batch job      ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${r.batchSeconds.toFixed(2)} s: ${fmt(r.batchStages)})`,
+    `  hand-written baseline ${Math.round(r.baselineRowsPerSecond).toLocaleString('en-US')} rows/s (${r.baselineSeconds.toFixed(2)} s: ${fmt(r.baselineStages)})`,
+    `  ratio ${r.ratio.toFixed(2)}× (target ≥ 0.8×) ${r.ratio >= 0.8 ? 'PASS' : 'BELOW TARGET'}`,
+  ];
+}
+
+function argument(name: string): number | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : undefined;
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+if (require.main === module) {
+  runBatchBench({ rows: argument('rows'), miniBatchRows: argument('mini-batch-rows'), maxConcurrency: argument('concurrency') })
+    .then((result) => {
+      for (const line of renderBatchBench(result)) say(line);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    });
+}
