@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { tsconfigRootDir: import.meta.dirname, project: ['./tsconfig.test.json'] },
+      parserOptions: { tsconfigRootDir: import.meta.dirname, project: ['./tsconfig.test.json', './web/tsconfig.json'] },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

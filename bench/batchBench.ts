@@ -3,7 +3,8 @@
  * (a) by a Sibyl batch job on the tiny MLP through the local Functions host (plan → mini-batches in
  *     Durable activities → merge into predictions.csv), and
  * (b) by a hand-written single-process pipeline on the same machine and data: download the blob,
- *     parse the CSV, ONNX Runtime in batches of 1024, write the CSV back.
+ *     parse the CSV, ONNX Runtime in batches of 1024, write the CSV back. It prints floats the way
+ *     the job does (shortest FP32 text), so both write the same bytes and only the plumbing differs.
  * Azurite runs in a child process of its own, shared by both, so neither side gets a free core.
  * Prints rows/s for both, the ratio (target ≥ 0.8×) and where the time goes.
  *
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
+import { float32Text } from '../shared/batch/floatText';
 import { mlpModel, MLP_SIZES } from '../scripts/onnx/mlpModel';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 
@@ -96,7 +98,7 @@ async function baseline(container: ContainerClient, model: Uint8Array): Promise<
     const b = performance.now();
     const scores = result.scores!.data as Float32Array;
     const first = row - n + 1;
-    for (let i = 0; i < n; i++) out.push(`${INPUT},${first + i},${scores[i * 4]},${scores[i * 4 + 1]},${scores[i * 4 + 2]},${scores[i * 4 + 3]}`);
+    for (let i = 0; i < n; i++) out.push(`${INPUT},${first + i},${float32Text(scores[i * 4]!)},${float32Text(scores[i * 4 + 1]!)},${float32Text(scores[i * 4 + 2]!)},${float32Text(scores[i * 4 + 3]!)}`);
     formatMs += performance.now() - b;
     inferMs += b - a;
     n = 0;

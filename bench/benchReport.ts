@@ -140,9 +140,12 @@ function rows(report: BenchReport): string[][] {
 
 const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failed'];
 
+/** Three significant digits, so a ratio just under its target never prints as the target. */
+const ratio = (n: number) => n.toPrecision(3);
+
 function ratioLine(r: Ratio): string {
-  const perCore = r.perCore === undefined ? '' : `; per CPU-second ${fmt(r.perCore, 2)}`;
-  return r.target === undefined ? `${r.name} = ${fmt(r.value, 2)}${perCore}` : `${r.name} = ${fmt(r.value, 2)} (target ≥ ${r.target}) ${r.verdict}${perCore}`;
+  const perCore = r.perCore === undefined ? '' : `; per CPU-second ${ratio(r.perCore)}`;
+  return r.target === undefined ? `${r.name} = ${ratio(r.value)}${perCore}` : `${r.name} = ${ratio(r.value)} (target ≥ ${r.target}) ${r.verdict}${perCore}`;
 }
 
 export function describeMachine(m: MachineInfo): string {

@@ -161,11 +161,22 @@ export class FunctionTimeoutError extends Error {
   }
 }
 
+/** Every invocation passes through here: one promise and one timer, no `Promise.race`/`finally` chain. */
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, functionName: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FunctionTimeoutError(functionName, timeoutMs)), timeoutMs);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new FunctionTimeoutError(functionName, timeoutMs)), timeoutMs);
     timer.unref();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        // The invocation's own rejection, passed on unchanged (FunctionInvocationError or a host fault).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -12,39 +12,26 @@ import { chunkInstanceId } from '../shared/batch/batchJobs';
 import { addTally, emptyTally, failuresOf, toProgress, type BatchScoringInput, type Tally } from '../shared/batch/batchTally';
 import type { PlanCounts } from '../shared/batch/jobPlanner';
 import type { RunStatus } from '../shared/workspace/runDocuments';
-import { finalizeBatchPlan } from './finalizeBatchPlan';
 import { finishBatchJob } from './finishBatchJob';
 import { mergeBatchOutputs } from './mergeBatchOutputs';
 import { planBatchJob } from './planBatchJob';
 import { recordBatchProgress } from './recordBatchProgress';
 import type { ChunkInput } from './batchScoringChunk';
-import { indexSegments, scoreMiniBatches, type StopReason } from './batch/phases';
+import { scoreMiniBatches, type RangeResult, type RowCursor } from './batch/phases';
 import { reasonOf } from './batch/waves';
 
-/** Mini-batches (or segments) one orchestration fans out itself; more go through sub-orchestrations of this many. */
+/** Mini-batches one orchestration fans out itself; more go through sub-orchestrations of this many. */
 export const CHUNK_SIZE = 256;
 
-function* planMiniBatches(context: OrchestrationContext, input: BatchScoringInput): Generator<Task, { miniBatches: number; rows?: number }, unknown> {
-  const plan = (yield planBatchJob({ jobId: input.jobId })) as PlanCounts;
-  if (plan.miniBatches !== undefined) return { miniBatches: plan.miniBatches, ...(plan.rows !== undefined ? { rows: plan.rows } : {}) };
-  const segments = plan.segments ?? 0;
-  if (segments <= CHUNK_SIZE) yield* indexSegments(context, input, 0, segments);
-  else {
-    for (let from = 0, k = 0; from < segments; from += CHUNK_SIZE, k++) {
-      const chunk: ChunkInput = { job: input, phase: 'index', from, to: Math.min(segments, from + CHUNK_SIZE) };
-      yield context.df.callSubOrchestrator('batchScoringChunk', chunk, `${input.jobId}:index-${k}`);
-    }
-  }
-  return (yield finalizeBatchPlan({ jobId: input.jobId })) as { miniBatches: number; rows: number };
-}
-
-function* scoreAll(context: OrchestrationContext, input: BatchScoringInput, total: number, chunks: number): Generator<Task, { tally: Tally; stop?: StopReason }, unknown> {
+function* scoreAll(context: OrchestrationContext, input: BatchScoringInput, total: number, chunks: number): Generator<Task, RangeResult, unknown> {
   if (chunks === 0) return yield* scoreMiniBatches(context, input, { from: 0, to: total, before: emptyTally(), totalMiniBatches: total });
   let tally = emptyTally();
+  let cursor: RowCursor | undefined;
   for (let k = 0; k < chunks; k++) {
-    const chunk: ChunkInput = { job: input, phase: 'score', from: k * CHUNK_SIZE, to: Math.min(total, (k + 1) * CHUNK_SIZE), before: tally, totalMiniBatches: total };
-    const result = (yield context.df.callSubOrchestrator('batchScoringChunk', chunk, chunkInstanceId(input.jobId, k))) as { tally: Tally; stop?: StopReason };
+    const chunk: ChunkInput = { job: input, from: k * CHUNK_SIZE, to: Math.min(total, (k + 1) * CHUNK_SIZE), before: tally, totalMiniBatches: total, ...(cursor ? { cursor } : {}) };
+    const result = (yield context.df.callSubOrchestrator('batchScoringChunk', chunk, chunkInstanceId(input.jobId, k))) as RangeResult;
     tally = addTally(tally, result.tally);
+    cursor = result.cursor;
     if (result.stop) return { tally, stop: result.stop };
   }
   return { tally };
@@ -61,7 +48,7 @@ export const batchScoring = df.app.orchestration('batchScoring', function* (cont
     return { durationSeconds: seconds, rowsScored: tally.rowsScored, rowsFailed: tally.rowsFailed, miniBatches: total, failedMiniBatches: tally.failed, rowsPerSecond: tally.rowsScored / seconds, ...extra };
   };
   try {
-    const plan = yield* planMiniBatches(context, input);
+    const plan = (yield planBatchJob({ jobId: input.jobId })) as PlanCounts;
     total = plan.miniBatches;
     const planned = clock();
     const chunks = total > CHUNK_SIZE ? Math.ceil(total / CHUNK_SIZE) : 0;

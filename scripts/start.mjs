@@ -17,7 +17,7 @@ if (!existsSync(installed) || mtime(join(root, 'package-lock.json')) > mtime(ins
   run('npm ci --no-audit --no-fund');
 }
 console.log('Building…');
-run('npx tsc -p tsconfig.json');
+run('npm run build --silent');
 if (!existsSync(join(root, 'local.settings.json'))) {
   copyFileSync(join(root, 'local.settings.example.json'), join(root, 'local.settings.json'));
   console.log('Created local.settings.json from local.settings.example.json.');

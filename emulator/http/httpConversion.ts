@@ -14,8 +14,11 @@ export function toRpcHttp(
     nullableHeaders[name] = { value: Array.isArray(value) ? value.join(',') : value };
   }
   const nullableQuery: Record<string, RpcNullableString> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    nullableQuery[key] = { value: url.searchParams.getAll(key).join(',') };
+  // `url.searchParams` builds a URLSearchParams on first use: skip it when there is no query.
+  if (url.search !== '') {
+    for (const key of new Set(url.searchParams.keys())) {
+      nullableQuery[key] = { value: url.searchParams.getAll(key).join(',') };
+    }
   }
   const nullableParams: Record<string, RpcNullableString> = {};
   for (const [name, value] of Object.entries(params)) nullableParams[name] = { value };

@@ -1,14 +1,15 @@
 /**
- * The two fan-out phases of a batch job, shared by `batchScoring` (small jobs) and
- * `batchScoringChunk` (one chunk of a large job): indexing segments of large text files, and scoring
- * mini-batches with progress, error-threshold and cancel checks after each wave.
+ * The scoring fan-out of a batch job, shared by `batchScoring` (small jobs) and `batchScoringChunk`
+ * (one chunk of a large job): waves of mini-batches, then progress, error-threshold and cancel
+ * checks. It also numbers the error samples of byte-range mini-batches, whose lines count from the
+ * range's start: results are taken in index order, so the rows before each range are known.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { addTally, emptyTally, overThreshold, toProgress, type BatchScoringInput, type Tally } from '../../shared/batch/batchTally';
 import type { MiniBatchResult } from '../../shared/batch/miniBatchScorer';
-import type { RunStatus } from '../../shared/workspace/runDocuments';
+import type { ErrorSample, RunStatus } from '../../shared/workspace/runDocuments';
+import type { RunLogLine } from '../../shared/workspace/runLogs';
 import { describeFailedMiniBatch } from '../describeFailedMiniBatch';
-import { indexBatchSegment } from '../indexBatchSegment';
 import { recordBatchProgress } from '../recordBatchProgress';
 import { scoreMiniBatch } from '../scoreMiniBatch';
 import { retryOf, runWave, wavesOf } from './waves';
@@ -18,31 +19,43 @@ const PROGRESS_EVERY_MS = 1000;
 
 export type StopReason = 'threshold' | 'canceled';
 
+/** Rows already seen in the byte ranges of `file` (the ranges of a file are consecutive mini-batches). */
+export interface RowCursor {
+  file: number;
+  rows: number;
+}
+
 export interface ScoreRange {
   from: number;
   to: number;
   /** Counters of mini-batches before `from` (earlier chunks). */
   before: Tally;
   totalMiniBatches: number;
+  cursor?: RowCursor;
 }
 
-/** Indexes segments `[from, to)`; returns their rows and mini-batches. Throws when a segment cannot be read. */
-export function* indexSegments(context: OrchestrationContext, input: BatchScoringInput, from: number, to: number): Generator<Task, { rows: number; miniBatches: number }, unknown> {
-  const totals = { rows: 0, miniBatches: 0 };
-  for (const wave of wavesOf(from, to, input.maxConcurrency)) {
-    const outcomes = yield* runWave<{ rows: number; miniBatches: number }>(context, wave, (index) => indexBatchSegment({ jobId: input.jobId, index }).withRetry(retryOf(input)));
-    for (const outcome of outcomes) {
-      if (!outcome.ok) throw new Error(`Could not read the input to plan it: ${outcome.reason}`);
-      totals.rows += outcome.value.rows;
-      totals.miniBatches += outcome.value.miniBatches;
-    }
-  }
-  return totals;
+export interface RangeResult {
+  tally: Tally;
+  stop?: StopReason;
+  cursor?: RowCursor;
+}
+
+/** Rows before a result's first line, and the cursor after it. */
+function place(cursor: RowCursor | undefined, rangeFile: number | undefined, rows: number): { offset: number; cursor: RowCursor | undefined } {
+  if (rangeFile === undefined) return { offset: 0, cursor };
+  const offset = cursor?.file === rangeFile ? cursor.rows : 0;
+  return { offset, cursor: { file: rangeFile, rows: offset + rows } };
+}
+
+function logLines(index: number, samples: ErrorSample[]): RunLogLine[] {
+  return samples.map((s, k) => ({ level: 'warning', key: `mb${index}-e${k}`, message: `${s.file}${s.line === undefined ? '' : ` line ${s.line}`}: ${s.message}` }));
 }
 
 /** Scores mini-batches `[from, to)`; returns this range's own counters and why it stopped early, if it did. */
-export function* scoreMiniBatches(context: OrchestrationContext, input: BatchScoringInput, range: ScoreRange): Generator<Task, { tally: Tally; stop?: StopReason }, unknown> {
+export function* scoreMiniBatches(context: OrchestrationContext, input: BatchScoringInput, range: ScoreRange): Generator<Task, RangeResult, unknown> {
   let own = emptyTally();
+  let cursor = range.cursor;
+  let log: RunLogLine[] = [];
   let recordedAt = context.df.currentUtcDateTime.getTime();
   const timeoutMs = input.timeoutSeconds * 1000;
   for (const wave of wavesOf(range.from, range.to, input.maxConcurrency)) {
@@ -50,10 +63,15 @@ export function* scoreMiniBatches(context: OrchestrationContext, input: BatchSco
     for (const outcome of outcomes) {
       if (outcome.ok) {
         const r = outcome.value;
-        own = addTally(own, { succeeded: 1, failed: 0, rowsScored: r.rows, rowsFailed: r.failedRows, filesFailed: r.failedFiles, samples: r.samples });
+        const placed = place(cursor, r.rangeFile, r.rows + r.failedRows);
+        cursor = placed.cursor;
+        const samples = r.samples.map((s) => (s.line === undefined ? s : { ...s, line: s.line + placed.offset }));
+        log = [...log, ...logLines(outcome.index, samples)];
+        own = addTally(own, { succeeded: 1, failed: 0, rowsScored: r.rows, rowsFailed: r.failedRows, filesFailed: r.failedFiles, samples });
         continue;
       }
-      const lost = (yield describeFailedMiniBatch({ jobId: input.jobId, index: outcome.index, reason: outcome.reason })) as { rows: number; files: number; file?: string };
+      const lost = (yield describeFailedMiniBatch({ jobId: input.jobId, index: outcome.index, reason: outcome.reason })) as { rows: number; files: number; file?: string; rangeFile?: number };
+      cursor = place(cursor, lost.rangeFile, lost.rows).cursor;
       own = addTally(own, { succeeded: 0, failed: 1, rowsScored: 0, rowsFailed: lost.rows, filesFailed: lost.files, samples: [{ file: lost.file ?? '', message: `mini-batch ${outcome.index} failed after ${input.maxRetries} retries: ${outcome.reason.slice(0, 300)}` }] });
     }
     const totals = addTally(range.before, own);
@@ -62,10 +80,11 @@ export function* scoreMiniBatches(context: OrchestrationContext, input: BatchSco
     const last = wave[wave.length - 1]! + 1 >= range.to;
     if (over || last || now - recordedAt >= PROGRESS_EVERY_MS) {
       recordedAt = now;
-      const status = (yield recordBatchProgress({ jobId: input.jobId, progress: toProgress(totals, range.totalMiniBatches), samples: totals.samples })) as RunStatus;
-      if (status === 'Canceled') return { tally: own, stop: 'canceled' };
+      const status = (yield recordBatchProgress({ jobId: input.jobId, progress: toProgress(totals, range.totalMiniBatches), samples: totals.samples, log: log.slice(0, 100) })) as RunStatus;
+      log = [];
+      if (status === 'Canceled') return { tally: own, stop: 'canceled', ...(cursor ? { cursor } : {}) };
     }
-    if (over) return { tally: own, stop: 'threshold' };
+    if (over) return { tally: own, stop: 'threshold', ...(cursor ? { cursor } : {}) };
   }
-  return { tally: own };
+  return { tally: own, ...(cursor ? { cursor } : {}) };
 }

@@ -5,10 +5,12 @@
  * only move forward, so nothing undoes `Canceled`.
  */
 import type { BatchProgress, ErrorInfo } from '../api/schemas';
-import { appendRunLog } from '../workspace/runLogs';
+import { appendRunLog, type RunLogLine } from '../workspace/runLogs';
 import type { ErrorSample, RunDoc, RunStatus } from '../workspace/runDocuments';
 import { moveRun, updateRun } from '../workspace/runStore';
-import { loadInputFiles } from './jobContext';
+import { loadInputFiles, loadJobContext } from './jobContext';
+import { countRangeLines } from './miniBatchScorer';
+import { writePartial } from './partials';
 import { deleteJobBlobs } from './outputMerger';
 import { readMiniBatch } from './planStore';
 
@@ -21,8 +23,13 @@ export async function markStarted(jobId: string, message: string): Promise<RunSt
   return run.status;
 }
 
-/** Writes progress (never backwards) and extra details; returns the run's status (a canceled job stops). */
-export async function recordProgress(jobId: string, progress: BatchProgress, samples: ErrorSample[], details?: Record<string, unknown>): Promise<RunStatus> {
+/**
+ * Writes progress (never backwards), the first error samples and extra details, and logs the failed
+ * rows found since the last write (`log`, idempotent by key); returns the run's status (a canceled
+ * job stops).
+ */
+export async function recordProgress(jobId: string, progress: BatchProgress, samples: ErrorSample[], details?: Record<string, unknown>, log: RunLogLine[] = []): Promise<RunStatus> {
+  if (log.length) await appendRunLog(jobId, log);
   const run = await updateRun(jobId, (r) => {
     if (r.status !== 'Running' && r.status !== 'Queued') return undefined;
     const forward = done(progress) >= done(r.progress) && progress.totalMiniBatches >= (r.progress?.totalMiniBatches ?? 0);
@@ -32,14 +39,19 @@ export async function recordProgress(jobId: string, progress: BatchProgress, sam
   return run.status;
 }
 
-/** What a mini-batch that failed every try held (counted as failed), logged with the reason. */
-export async function describeFailure(jobId: string, index: number, reason: string): Promise<{ rows: number; files: number; file?: string }> {
-  const [miniBatch, files] = await Promise.all([readMiniBatch(jobId, index), loadInputFiles(jobId)]);
-  let counts: { rows: number; files: number; file?: string };
+/**
+ * What a mini-batch that failed every try held (counted as failed), logged with the reason. A byte
+ * range of a file is counted by reading it, and leaves an empty partial with that count, so the rows
+ * after it keep their numbers in `predictions.csv`.
+ */
+export async function describeFailure(jobId: string, index: number, reason: string): Promise<{ rows: number; files: number; file?: string; rangeFile?: number }> {
+  const [context, miniBatch, files] = await Promise.all([loadJobContext(jobId), readMiniBatch(jobId, index), loadInputFiles(jobId)]);
+  let counts: { rows: number; files: number; file?: string; rangeFile?: number };
   if (miniBatch.kind === 'files') counts = { rows: 0, files: miniBatch.files.length, ...(files[miniBatch.files[0]!] ? { file: files[miniBatch.files[0]!]!.path } : {}) };
   else {
-    const rows = miniBatch.kind === 'lines' ? miniBatch.rows : miniBatch.rowEnd - miniBatch.rowStart;
-    counts = { rows, files: 1, ...(files[miniBatch.file] ? { file: files[miniBatch.file]!.path } : {}) };
+    const rows = miniBatch.kind === 'lines' ? ((await countRangeLines(jobId, index).catch(() => undefined)) ?? 0) : miniBatch.rowEnd - miniBatch.rowStart;
+    counts = { rows, files: 1, ...(files[miniBatch.file] ? { file: files[miniBatch.file]!.path } : {}), ...(miniBatch.kind === 'lines' ? { rangeFile: miniBatch.file } : {}) };
+    if (counts.rangeFile !== undefined && context.settings.outputAction === 'append_row') await writePartial(jobId, index, '', { rows, rangeFile: counts.rangeFile });
   }
   await appendRunLog(jobId, [{ level: 'error', key: `mb${index}-failed`, message: `mini-batch ${index}${counts.file ? ` (${counts.file})` : ''} failed after its retries: ${reason.slice(0, 1000)}` }]);
   return counts;

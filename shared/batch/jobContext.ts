@@ -23,24 +23,15 @@ export interface JobContext {
   jsonlObjects?: { keys: CellKey[]; layout: ColumnLayout };
 }
 
-/** One unit of work. Rows are 1-based within their file; byte offsets are line starts. */
+/**
+ * One unit of work: whole files; the lines of a CSV/JSONL file that start in a byte range (`midFile`:
+ * the range does not begin where the file's data does, so its first partial line is its neighbour's);
+ * or rows `[rowStart, rowEnd)` of a Parquet file (0-based, inside one row group).
+ */
 export type MiniBatch =
   | { kind: 'files'; files: number[] }
-  | { kind: 'lines'; file: number; start: number; end: number; firstRow: number; rows: number }
+  | { kind: 'lines'; file: number; start: number; end: number; midFile: boolean }
   | { kind: 'parquet'; file: number; rowStart: number; rowEnd: number };
-
-/** A byte range of one CSV/JSONL file, indexed by one activity into mini-batches of whole lines. */
-export interface Segment {
-  file: number;
-  start: number;
-  end: number;
-}
-
-/** What indexing a segment found: its rows, and the byte offsets where its mini-batches start (plus the end). */
-export interface LineIndex {
-  rows: number;
-  cuts: number[];
-}
 
 const contexts = new JsonCache<JobContext>(32);
 const fileLists = new JsonCache<InputFile[]>(8);

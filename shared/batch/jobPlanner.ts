@@ -1,30 +1,28 @@
 /**
- * Plans a batch job (the first activities of `batchScoring`), writing the plan to blobs and returning
+ * Plans a batch job (the first activity of `batchScoring`), writing the plan to blobs and returning
  * only counts:
  * - by files: groups of `miniBatchSize.files` files, in name order;
  * - Parquet by rows: row ranges inside row groups, from the footers;
- * - CSV/JSONL by rows: files are cut into segments of {@link SEGMENT_BYTES}; one activity per segment
- *   finds its line starts (`indexJobSegment`), then `finalizeLinePlan` numbers rows and mini-batches.
+ * - CSV/JSONL by rows: byte ranges of about `rows` lines each, sized from the mean line length of
+ *   the file's first {@link SAMPLE_BYTES} (like Azure ML's approximate tabular mini-batch size), so a
+ *   file is read once, by the activities that score it.
  */
 import { SibylError } from '../errors';
 import { containerOf } from '../datastores/datastorePaths';
 import { listInputFiles, type InputFile } from './inputListing';
-import { loadInputFiles, loadJobContext, type LineIndex, type MiniBatch, type Segment } from './jobContext';
-import { jobBlobs, readJobJson, writeJobJson } from './jobStorage';
+import { loadJobContext, type MiniBatch } from './jobContext';
+import { jobBlobs, readRange, writeJobJson } from './jobStorage';
 import { openParquet } from './parquetSource';
 import { forEachLimited, writePlan } from './planStore';
-import { indexSegment } from './segmentIndexer';
 
-/** Bytes of a CSV/JSONL file one index activity reads. */
-export const SEGMENT_BYTES = 32 * 1024 * 1024;
+/** Bytes read from the start of each CSV/JSONL file to size its ranges. */
+export const SAMPLE_BYTES = 256 * 1024;
 
 export interface PlanCounts {
   files: number;
-  /** Known unless segments must be indexed first. */
-  miniBatches?: number;
+  miniBatches: number;
+  /** Known up front for Parquet (from the footers). */
   rows?: number;
-  /** CSV/JSONL by rows: segments to index. */
-  segments?: number;
 }
 
 function filesPlan(files: readonly InputFile[], perMiniBatch: number): MiniBatch[] {
@@ -56,7 +54,35 @@ async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMi
   return { plan, rows };
 }
 
-/** Lists the input, writes `files.json` and, where it can, the plan. Throws InvalidInput when there is nothing to score. */
+/** Where a text file's data begins and its mean line length, from its first bytes. */
+async function sampleLines(jobId: string, file: InputFile, csv: boolean): Promise<{ dataStart: number; bytesPerLine: number }> {
+  const { input } = await loadJobContext(jobId);
+  const sample = await readRange(containerOf(input).getBlobClient(file.blob), 0, Math.min(file.size, SAMPLE_BYTES));
+  const headerEnd = csv ? sample.indexOf(10) + 1 : 0;
+  // A header longer than the sample: one range holds the whole file (scoring reads the header itself).
+  if (csv && headerEnd === 0) return { dataStart: 0, bytesPerLine: file.size };
+  let lines = 0;
+  let last = headerEnd - 1;
+  for (let nl = sample.indexOf(10, headerEnd); nl >= 0; nl = sample.indexOf(10, nl + 1)) {
+    lines++;
+    last = nl;
+  }
+  return { dataStart: headerEnd, bytesPerLine: lines > 0 ? (last + 1 - headerEnd) / lines : Math.max(1, file.size - headerEnd) };
+}
+
+async function linesPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
+  const ranges: MiniBatch[][] = new Array(files.length);
+  await forEachLimited(files, 16, async (file, i) => {
+    const { dataStart, bytesPerLine } = await sampleLines(jobId, file, csv);
+    const step = Math.max(1, Math.round(bytesPerLine * rowsPerMiniBatch));
+    const own: MiniBatch[] = [];
+    for (let start = dataStart; start < file.size; start += step) own.push({ kind: 'lines', file: i, start, end: Math.min(file.size, start + step), midFile: start > dataStart });
+    ranges[i] = own;
+  });
+  return ranges.flat();
+}
+
+/** Lists the input, writes `files.json` and the plan. Throws InvalidInput when there is nothing to score. */
 export async function planJob(jobId: string): Promise<PlanCounts> {
   const { settings, input } = await loadJobContext(jobId);
   const files = await listInputFiles(input, settings.input.path);
@@ -73,52 +99,7 @@ export async function planJob(jobId: string): Promise<PlanCounts> {
     await writePlan(jobId, plan);
     return { files: files.length, miniBatches: plan.length, rows: total };
   }
-  const segments: Segment[] = [];
-  files.forEach((file, i) => {
-    for (let start = 0; start < file.size; start += SEGMENT_BYTES) segments.push({ file: i, start, end: Math.min(file.size, start + SEGMENT_BYTES) });
-  });
-  await writeJobJson(jobBlobs.segments(jobId), segments);
-  return { files: files.length, segments: segments.length };
-}
-
-/** Finds the lines of segment `index` and writes its line index; returns its counts. */
-export async function indexJobSegment(jobId: string, index: number): Promise<{ rows: number; miniBatches: number }> {
-  const [{ settings, input }, files, segments] = await Promise.all([loadJobContext(jobId), loadInputFiles(jobId), readJobJson<Segment[]>(jobBlobs.segments(jobId))]);
-  const segment = segments[index];
-  const file = segment ? files[segment.file] : undefined;
-  if (!segment || !file) throw new Error(`Job '${jobId}' has no segment ${index}.`);
-  const skipHeader = segment.start === 0 && settings.input.format === 'csv';
-  const lineIndex = await indexSegment(containerOf(input).getBlobClient(file.blob), file.size, segment, skipHeader, settings.miniBatch.rows ?? 1);
-  await writeJobJson(jobBlobs.lineIndex(jobId, index), lineIndex);
-  return { rows: lineIndex.rows, miniBatches: Math.max(0, lineIndex.cuts.length - 1) };
-}
-
-/** Numbers the rows of every indexed segment (1-based per file) and writes the plan. */
-export async function finalizeLinePlan(jobId: string): Promise<{ miniBatches: number; rows: number }> {
-  const [{ settings }, segments] = await Promise.all([loadJobContext(jobId), readJobJson<Segment[]>(jobBlobs.segments(jobId))]);
-  const perMiniBatch = settings.miniBatch.rows ?? 1;
-  const indexes: LineIndex[] = new Array(segments.length);
-  await forEachLimited(segments, 16, async (_, i) => {
-    indexes[i] = await readJobJson<LineIndex>(jobBlobs.lineIndex(jobId, i));
-  });
-  const plan: MiniBatch[] = [];
-  let rows = 0;
-  let file = -1;
-  let nextRow = 1;
-  segments.forEach((segment, s) => {
-    if (segment.file !== file) {
-      file = segment.file;
-      nextRow = 1;
-    }
-    const { cuts, rows: segmentRows } = indexes[s]!;
-    for (let j = 0; j + 1 < cuts.length; j++) {
-      // Every mini-batch of a segment is full except its last.
-      const count = Math.min(perMiniBatch, segmentRows - j * perMiniBatch);
-      plan.push({ kind: 'lines', file, start: cuts[j]!, end: cuts[j + 1]!, firstRow: nextRow, rows: count });
-      nextRow += count;
-    }
-    rows += segmentRows;
-  });
+  const plan = await linesPlan(jobId, files, rows, settings.input.format === 'csv');
   await writePlan(jobId, plan);
-  return { miniBatches: plan.length, rows };
+  return { files: files.length, miniBatches: plan.length };
 }

@@ -1,7 +1,6 @@
 /**
- * Sibyl's own blobs for batch jobs, in container `sibyl-batch`: `{jobId}/files.json`, the plan in
- * parts of {@link PLAN_PART_SIZE} mini-batches, line indexes of large files, and one partial output
- * per mini-batch. Names derive from the job and the mini-batch index only, so a retried or replayed
+ * Sibyl's own blobs for batch jobs, in container `sibyl-batch`: `{jobId}/job.json`, `files.json`,
+ * the plan in parts of {@link PLAN_PART_SIZE} mini-batches, and one partial output per mini-batch. Names derive from the job and the mini-batch index only, so a retried or replayed
  * activity overwrites what an earlier attempt wrote.
  */
 import type { BlobClient, ContainerClient } from '@azure/storage-blob';
@@ -28,8 +27,6 @@ const pad = (n: number, width = 8) => String(n).padStart(width, '0');
 
 export const jobBlobs = {
   files: (jobId: string) => `${jobId}/files.json`,
-  segments: (jobId: string) => `${jobId}/segments.json`,
-  lineIndex: (jobId: string, segment: number) => `${jobId}/index/${pad(segment)}.json`,
   planPart: (jobId: string, part: number) => `${jobId}/plan/${pad(part)}.json`,
   partialsPrefix: (jobId: string) => `${jobId}/partials/`,
   partial: (jobId: string, index: number) => `${jobId}/partials/${pad(index)}.csv`,

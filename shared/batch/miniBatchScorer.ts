@@ -9,15 +9,14 @@
 import type { BlobClient } from '@azure/storage-blob';
 import { getConfig } from '../config';
 import { containerOf } from '../datastores/datastorePaths';
-import { appendRunLog } from '../workspace/runLogs';
 import type { ErrorSample } from '../workspace/runDocuments';
 import { flatLength } from './columnLayout';
 import { parseCsvLine, stripCr } from './csvText';
 import { arrayLayout, csvFileLayout, parquetFileLayout } from './fileLayouts';
 import type { InputFile } from './inputListing';
 import { loadInputFiles, loadJobContext, type JobContext, type MiniBatch } from './jobContext';
-import { jobBlobs, jobsContainer } from './jobStorage';
-import { lineChunks } from './lineChunks';
+import { writePartial } from './partials';
+import { rangeLines } from './rangeLines';
 import { readParquetRows } from './parquetSource';
 import { readMiniBatch } from './planStore';
 import { RowScorer, type RowSource } from './rowScorer';
@@ -28,8 +27,20 @@ export const BATCH_ROWS = 4096;
 /** Rows read from Parquet at a time. */
 const PARQUET_ROWS = 65536;
 
+/** Counts the lines of a byte range (for a range that failed every try, so later rows keep their numbers). */
+export async function countRangeLines(jobId: string, index: number): Promise<number | undefined> {
+  const [context, files, miniBatch] = await Promise.all([loadJobContext(jobId), loadInputFiles(jobId), readMiniBatch(jobId, index)]);
+  if (miniBatch.kind !== 'lines') return undefined;
+  const file = files[miniBatch.file]!;
+  let count = 0;
+  for await (const lines of rangeLines(containerOf(context.input).getBlobClient(file.blob), file.size, miniBatch.start, miniBatch.end, miniBatch.midFile)) count += lines.length;
+  return count;
+}
+
 export interface MiniBatchResult {
   index: number;
+  /** For a byte range of a file: that file's index. Its rows and sample lines then count from the range's first line. */
+  rangeFile?: number;
   rows: number;
   failedRows: number;
   failedFiles: number;
@@ -56,12 +67,14 @@ async function testDelay(jobId: string, index: number): Promise<void> {
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, start: number, end: number, firstRow: number): Promise<number> {
+/** Scores the lines starting in `[start, end)`; rows count from 1 (from the range's first line when `midFile`). */
+async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, start: number, end: number, midFile: boolean): Promise<number> {
   const csv = context.settings.input.format === 'csv';
   const source: RowSource = { file: file.path, lineOffset: csv ? 1 : 0 };
   const layout = csv ? (await csvFileLayout(context.jobId, blob, file, context.signature)).layout : undefined;
+  const firstRow = 1;
   let row = firstRow;
-  for await (const lines of lineChunks(blob, start, end)) {
+  for await (const lines of rangeLines(blob, file.size, start, end, midFile)) {
     for (const raw of lines) {
       const current = row++;
       let full = false;
@@ -126,7 +139,7 @@ async function scoreFile(context: JobContext, scorer: RowScorer, file: InputFile
   const blob = containerOf(context.input).getBlobClient(file.blob);
   if (context.settings.input.format === 'parquet') return scoreParquet(context, scorer, blob, file, undefined, undefined);
   const start = context.settings.input.format === 'csv' ? (await csvFileLayout(context.jobId, blob, file, context.signature)).dataStart : 0;
-  await scoreLines(context, scorer, blob, file, start, file.size, 1);
+  await scoreLines(context, scorer, blob, file, start, file.size, false);
 }
 
 async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: MiniBatch, scorer: RowScorer): Promise<void> {
@@ -146,8 +159,7 @@ async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: Mi
   const file = files[miniBatch.file]!;
   const blob = containerOf(context.input).getBlobClient(file.blob);
   if (miniBatch.kind === 'parquet') return scoreParquet(context, scorer, blob, file, miniBatch.rowStart, miniBatch.rowEnd);
-  const seen = await scoreLines(context, scorer, blob, file, miniBatch.start, miniBatch.end, miniBatch.firstRow);
-  if (seen !== miniBatch.rows) throw new Error(`'${file.path}' changed while the job ran: mini-batch expected ${miniBatch.rows} rows, read ${seen}.`);
+  await scoreLines(context, scorer, blob, file, miniBatch.start, miniBatch.end, miniBatch.midFile);
 }
 
 interface Prepared {
@@ -166,20 +178,22 @@ async function prepare(jobId: string, index: number): Promise<Prepared> {
 async function run({ context, files, miniBatch, session }: Prepared, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
   const { jobId } = context;
   await testDelay(jobId, index);
-  const scorer = new RowScorer(session, BATCH_ROWS);
+  const rangeFile = miniBatch.kind === 'lines' ? miniBatch.file : undefined;
+  const scorer = new RowScorer(session, BATCH_ROWS, 10, rangeFile === undefined);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
   if (aborted()) throw new MiniBatchTimeoutError(index, 0);
   if (context.settings.outputAction === 'append_row') {
-    await (await jobsContainer()).getBlockBlobClient(jobBlobs.partial(jobId, index)).uploadData(Buffer.from(result.text), {
-      blobHTTPHeaders: { blobContentType: 'text/csv' },
-      metadata: { rows: String(result.rows), ...(result.widths ? { widths: result.widths.join(',') } : {}) },
-    });
+    await writePartial(jobId, index, result.text, { rows: result.rows, ...(rangeFile === undefined ? {} : { rangeFile }), ...(result.widths ? { widths: result.widths } : {}) });
   }
-  if (result.samples.length) {
-    await appendRunLog(jobId, result.samples.map((s, k) => ({ level: 'warning', key: `mb${index}-e${k}`, message: `${s.file}${s.line === undefined ? '' : ` line ${s.line}`}: ${s.message}` })));
-  }
-  return { index, rows: result.rows, failedRows: result.failedRows, failedFiles: result.failedFiles.length, samples: result.samples.slice(0, 5).map((s) => ({ ...s, message: s.message.slice(0, 300) })) };
+  return {
+    index,
+    ...(rangeFile === undefined ? {} : { rangeFile }),
+    rows: result.rows,
+    failedRows: result.failedRows,
+    failedFiles: result.failedFiles.length,
+    samples: result.samples.slice(0, 5).map((s) => ({ ...s, message: s.message.slice(0, 300) })),
+  };
 }
 
 /**

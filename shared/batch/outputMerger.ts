@@ -1,7 +1,8 @@
 /**
  * Fan-in of a batch job: concatenates the partial outputs, in mini-batch (= input) order, into
  * `predictions.csv` (or `fileName`) under one header, as blocks of one block blob, so each partial is
- * read once and nothing is held whole in memory. Re-running it rewrites the same file. For
+ * read once and nothing is held whole in memory. Lines of byte-range partials get their `file,row,`
+ * here, rows continuing across the ranges of a file. Re-running it rewrites the same file. For
  * `summary_only`, writes `summary.json` instead.
  *
  * @example const { rows } = await mergeOutputs('batch-1');
@@ -11,8 +12,9 @@ import { blobNameOf, containerOf } from '../datastores/datastorePaths';
 import type { TensorSpec } from '../scoring/datatypes';
 import { outputColumns } from './columnLayout';
 import { csvField } from './csvText';
-import { loadJobContext } from './jobContext';
-import { jobBlobs, jobsContainer } from './jobStorage';
+import { loadInputFiles, loadJobContext } from './jobContext';
+import { listPartials } from './partials';
+import { jobsContainer } from './jobStorage';
 
 /** Partials are concatenated into blocks of about this size. */
 const BLOCK_BYTES = 8 * 1024 * 1024;
@@ -22,16 +24,20 @@ function defaultWidth(spec: TensorSpec): number {
   return spec.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 1), 1);
 }
 
+/**
+ * Gives the lines of a byte-range partial their `file,row,`: rows continue from the previous ranges
+ * of the same file (`next` holds where each file is).
+ */
+function numberRange(body: Buffer, field: string, firstRow: number): Buffer {
+  const lines = body.toString('utf8').split('\n');
+  lines.pop();
+  for (let i = 0; i < lines.length; i++) lines[i] = `${field},${firstRow + i},${lines[i]}`;
+  return Buffer.from(lines.length ? `${lines.join('\n')}\n` : '');
+}
+
 /** Writes `predictions.csv` from the partials; returns the rows it holds. */
 export async function mergeOutputs(jobId: string): Promise<{ rows: number; bytes: number }> {
-  const context = await loadJobContext(jobId);
-  const jobs = await jobsContainer();
-  const partials: { name: string; rows: number; widths?: number[] }[] = [];
-  for await (const item of jobs.listBlobsFlat({ prefix: jobBlobs.partialsPrefix(jobId), includeMetadata: true })) {
-    const widths = item.metadata?.widths;
-    partials.push({ name: item.name, rows: Number(item.metadata?.rows ?? 0), ...(widths ? { widths: widths.split(',').map(Number) } : {}) });
-  }
-  partials.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const [context, files, partials, jobs] = await Promise.all([loadJobContext(jobId), loadInputFiles(jobId), listPartials(jobId), jobsContainer()]);
   const widths = partials.find((p) => p.widths)?.widths ?? context.signature.outputs.map(defaultWidth);
   const header = outputColumns(context.signature.outputs.map((o, i) => ({ name: o.name, width: widths[i] ?? 1 }))).map(csvField).join(',');
 
@@ -54,9 +60,23 @@ export async function mergeOutputs(jobId: string): Promise<{ rows: number; bytes
     pending = [];
     pendingBytes = 0;
   };
+  // Where the next range of a file starts numbering (ranges of a file are consecutive partials).
+  let rangeFile = -1;
+  let nextRow = 1;
   for (let i = 0; i < partials.length; i += DOWNLOADS_AT_ONCE) {
-    const bodies = await Promise.all(partials.slice(i, i + DOWNLOADS_AT_ONCE).map((p) => jobs.getBlobClient(p.name).downloadToBuffer()));
-    for (const body of bodies) {
+    const group = partials.slice(i, i + DOWNLOADS_AT_ONCE);
+    const bodies = await Promise.all(group.map((p) => (p.rows > 0 ? jobs.getBlobClient(p.name).downloadToBuffer() : Promise.resolve(Buffer.alloc(0)))));
+    for (let k = 0; k < group.length; k++) {
+      const partial = group[k]!;
+      let body = bodies[k]!;
+      if (partial.rangeFile !== undefined) {
+        if (partial.rangeFile !== rangeFile) {
+          rangeFile = partial.rangeFile;
+          nextRow = 1;
+        }
+        body = numberRange(body, csvField(files[rangeFile]?.path ?? ''), nextRow);
+        nextRow += partial.rows;
+      }
       pending.push(body);
       pendingBytes += body.length;
       if (pendingBytes >= BLOCK_BYTES) await stage();

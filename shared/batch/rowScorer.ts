@@ -16,6 +16,7 @@ import type { ColumnLayout } from './columnLayout';
 import { outputColumns } from './columnLayout';
 import { INVALID, jsonCell, previewCell, textCell, type CellConverter } from './cellValues';
 import { csvField } from './csvText';
+import { float32Text } from './floatText';
 import type { ErrorSample } from '../workspace/runDocuments';
 
 /** What a scorer needs of a model session. */
@@ -47,6 +48,8 @@ export interface ScoredText {
 
 interface InputBuffer {
   data: TensorData;
+  /** The buffer when it holds FP32/FP64 (the fast text path writes it directly). */
+  floats?: Float32Array | Float64Array;
   write: ElementWriter;
   text: CellConverter;
   json: CellConverter;
@@ -54,7 +57,13 @@ interface InputBuffer {
 
 export class RowScorer {
   private readonly buffers: InputBuffer[];
-  private readonly pending: { source: RowSource; field: string; row: number }[] = [];
+  /** The rows added since the last flush: their numbers and sources (indexes into `sources`). */
+  private readonly rowNumbers: Float64Array;
+  private readonly rowSources: Uint32Array;
+  private pendingCount = 0;
+  private readonly sources: { source: RowSource; field: string }[] = [];
+  private readonly sourceIndex = new Map<RowSource, number>();
+  /** Output text, one string per scored batch. */
   private readonly out: string[] = [];
   private columns: string[] | undefined;
   private widths: number[] | undefined;
@@ -62,17 +71,24 @@ export class RowScorer {
   private failed = 0;
   private readonly failedFiles = new Set<string>();
   private readonly samples: ErrorSample[] = [];
-  private readonly fields = new Map<string, string>();
 
+  /**
+   * `prefixRows` false: output lines hold only the values (rows whose numbers are not known yet — a
+   * byte range of a file — get `file,row,` when the partials are merged).
+   */
   constructor(
     private readonly session: BatchSession,
     private readonly batchRows = 4096,
     private readonly maxSamples = 10,
+    private readonly prefixRows = true,
   ) {
+    this.rowNumbers = new Float64Array(batchRows);
+    this.rowSources = new Uint32Array(batchRows);
     this.buffers = session.signature.inputs.map((spec) => {
       const width = spec.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
       const data = allocate(spec.datatype, batchRows * width);
-      return { data, write: elementWriter(spec.datatype, data, { nullAsNaN: true }), text: textCell(spec.datatype), json: jsonCell(spec.datatype) };
+      const floats = spec.datatype === 'FP32' || spec.datatype === 'FP64' ? (data as Float32Array | Float64Array) : undefined;
+      return { data, ...(floats ? { floats } : {}), write: elementWriter(spec.datatype, data, { nullAsNaN: true }), text: textCell(spec.datatype), json: jsonCell(spec.datatype) };
     });
   }
 
@@ -92,14 +108,26 @@ export class RowScorer {
       this.fail(source, row, `expected ${layout.columnCount} values, got ${cells.length}`);
       return false;
     }
-    const slot = this.pending.length;
+    const slot = this.pendingCount;
     for (let b = 0; b < layout.inputs.length; b++) {
       const binding = layout.inputs[b]!;
       const buffer = this.buffers[b]!;
-      const convert = kind === 'text' ? buffer.text : buffer.json;
       const base = slot * binding.width;
+      const columns = binding.columns;
+      if (kind === 'text' && buffer.floats) {
+        // Hot path (numeric CSV): parse straight into the float buffer; anything unusual takes the general path.
+        const out = buffer.floats;
+        let k = 0;
+        for (; k < binding.width; k++) {
+          const n = Number(cells[columns[k]!]);
+          if (n !== n || n === 0) break;
+          out[base + k] = n;
+        }
+        if (k === binding.width) continue;
+      }
+      const convert = kind === 'text' ? buffer.text : buffer.json;
       for (let k = 0; k < binding.width; k++) {
-        const column = binding.columns[k]!;
+        const column = columns[k]!;
         const cell = cells[column];
         const value = convert(cell);
         const reason = value === INVALID ? `expected a ${binding.datatype} value` : buffer.write(base + k, value);
@@ -110,26 +138,33 @@ export class RowScorer {
         }
       }
     }
-    let field = this.fields.get(source.file);
-    if (field === undefined) {
-      field = csvField(source.file);
-      this.fields.set(source.file, field);
+    this.rowNumbers[slot] = row;
+    this.rowSources[slot] = this.indexOf(source);
+    this.pendingCount = slot + 1;
+    return this.pendingCount >= this.batchRows;
+  }
+
+  private indexOf(source: RowSource): number {
+    let index = this.sourceIndex.get(source);
+    if (index === undefined) {
+      index = this.sources.length;
+      this.sources.push({ source, field: csvField(source.file) });
+      this.sourceIndex.set(source, index);
     }
-    this.pending.push({ source, field, row });
-    return this.pending.length >= this.batchRows;
+    return index;
   }
 
   /** Scores the rows added so far. */
   async flush(): Promise<void> {
-    const count = this.pending.length;
+    const count = this.pendingCount;
     if (count === 0) return;
     await this.score(0, count);
-    this.pending.length = 0;
+    this.pendingCount = 0;
   }
 
   async finish(): Promise<ScoredText> {
     await this.flush();
-    const text = this.out.length ? `${this.out.join('\n')}\n` : '';
+    const text = this.out.join('');
     return { text, ...(this.columns ? { columns: this.columns } : {}), ...(this.widths ? { widths: this.widths } : {}), rows: this.scored, failedRows: this.failed, failedFiles: [...this.failedFiles], samples: this.samples };
   }
 
@@ -151,8 +186,7 @@ export class RowScorer {
       this.format(outputs, start, end);
     } catch (error) {
       if (end - start === 1) {
-        const { source, row } = this.pending[start]!;
-        this.fail(source, row, `the model could not score this row: ${(error as Error).message}`);
+        this.fail(this.sources[this.rowSources[start]!]!.source, this.rowNumbers[start]!, `the model could not score this row: ${(error as Error).message}`);
         return;
       }
       const mid = start + Math.ceil((end - start) / 2);
@@ -170,20 +204,29 @@ export class RowScorer {
     });
     this.columns ??= outputColumns(outputs.map((o, i) => ({ name: o.name, width: widths[i]! })));
     this.widths ??= widths;
-    const readers = outputs.map((o) => {
+    const readers = outputs.map((o): ((i: number) => string) => {
+      if (o.datatype === 'FP32') {
+        const data = o.data as Float32Array;
+        return (i) => float32Text(data[i]!);
+      }
       const read = elementReader(o.datatype, o.data);
-      return o.datatype === 'BYTES' ? (i: number) => csvField(String(read(i))) : (i: number) => String(read(i));
+      return o.datatype === 'BYTES' ? (i) => csvField(String(read(i))) : (i) => String(read(i));
     });
+    const lines: string[] = new Array(rows);
+    const values: string[] = [];
     for (let r = 0; r < rows; r++) {
-      const { field, row } = this.pending[start + r]!;
-      let line = `${field},${row}`;
+      const slot = start + r;
+      values.length = 0;
+      if (this.prefixRows) values.push(this.sources[this.rowSources[slot]!]!.field, String(this.rowNumbers[slot]));
       for (let o = 0; o < readers.length; o++) {
         const width = widths[o]!;
         const read = readers[o]!;
-        for (let k = r * width, stop = k + width; k < stop; k++) line += `,${read(k)}`;
+        for (let k = r * width, stop = k + width; k < stop; k++) values.push(read(k));
       }
-      this.out.push(line);
+      lines[r] = values.join(',');
     }
+    // One flat string per batch keeps old space free of per-row fragments until the final join.
+    this.out.push(`${lines.join('\n')}\n`);
     this.scored += rows;
   }
 }

@@ -58,7 +58,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await host?.stop();
+    if (host) {
+      await host.stop();
+      // 'exit' can come before the child's output pipes close; open pipes would hold the Jest worker.
+      await pollUntil(() => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true), "the host's output pipes to close", 10_000);
+    }
   });
 
   afterEach(() => {

@@ -1,0 +1,64 @@
+/**
+ * Reads the lines that start inside a byte range of a blob, in chunks (ranged downloads of
+ * {@link CHUNK_BYTES}), so no range sits in memory whole and no file is read twice. A line belongs to
+ * the range holding its first byte (Hadoop's rule): a range that does not start a file skips the line
+ * it begins inside, and its last line is read past the range's end to its line end. Neighbouring
+ * ranges therefore see every line exactly once, without knowing where lines are beforehand.
+ *
+ * @example for await (const lines of rangeLines(blob, size, 120, 9_000_000, true)) for (const line of lines) …
+ */
+import type { BlobClient } from '@azure/storage-blob';
+import { readRange } from './jobStorage';
+
+export const CHUNK_BYTES = 8 * 1024 * 1024;
+/** How much more is read at a time to finish the range's last line. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Yields arrays of lines (without `\n`; a trailing `\r` is kept for the parser to drop) whose first
+ * byte lies in `[start, end)`. `midFile`: `start` may be inside a line (it is not where the data begins).
+ */
+export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
+  let pos = midFile ? start - 1 : start;
+  let carry: Buffer = Buffer.alloc(0);
+  let carryStart = pos;
+  let skipping = midFile;
+  for (;;) {
+    if (pos >= size) {
+      // The last line of the file has no line end.
+      if (carry.length > 0 && !skipping && carryStart < end) yield [carry.toString('utf8')];
+      return;
+    }
+    const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
+    const chunk = await readRange(blob, pos, readEnd);
+    pos = readEnd;
+    const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const base = carryStart;
+    let from = 0;
+    if (skipping) {
+      const nl = bytes.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.alloc(0);
+        carryStart = pos;
+        continue;
+      }
+      from = nl + 1;
+      skipping = false;
+      if (base + from >= end) return;
+    }
+    const lastNl = bytes.lastIndexOf(10);
+    if (lastNl < from) {
+      carry = bytes.subarray(from);
+      carryStart = base + from;
+      continue;
+    }
+    // The line end of the last line that starts before `end`, if it is in these bytes.
+    const boundary = end - base;
+    const stopNl = boundary - 1 <= lastNl ? bytes.indexOf(10, Math.max(from, boundary - 1)) : -1;
+    const stop = stopNl >= 0 ? stopNl : lastNl;
+    yield bytes.toString('utf8', from, stop).split('\n');
+    if (stopNl >= 0) return;
+    carry = bytes.subarray(lastNl + 1);
+    carryStart = base + lastNl + 1;
+  }
+}
