@@ -2,8 +2,9 @@
  * `npm run bench` options, from flags or the environment (flags win): --duration / BENCH_DURATION_S
  * (10 s per case), --warmup / BENCH_WARMUP_S (3 s), --connections / BENCH_CONNECTIONS (64),
  * --rounds / BENCH_ROUNDS (2; the best round is reported), --models / BENCH_MODELS
- * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed), --cpu-prof (CPU profiles of
- * the emulator hosts, written next to their logs).
+ * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed), --queue-delay-ms /
+ * BENCH_QUEUE_DELAY_MS (Sibyl's `maxQueueDelayMs`, 0), --cpu-prof (CPU profiles of the emulator
+ * hosts, written next to their logs).
  */
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from './benchModels';
@@ -16,6 +17,8 @@ export interface BenchOptions {
   rounds: number;
   models: ModelSize[];
   cases: CaseId[];
+  /** The deployments' `batching.maxQueueDelayMs` (their `maxBatchSize` is 64). */
+  queueDelayMs: number;
   cpuProf: boolean;
 }
 
@@ -43,6 +46,7 @@ export function readBenchOptions(): BenchOptions {
       rounds: { type: 'string' },
       models: { type: 'string' },
       cases: { type: 'string' },
+      'queue-delay-ms': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
     },
   });
@@ -54,6 +58,7 @@ export function readBenchOptions(): BenchOptions {
     rounds: Math.round(positive('--rounds', values.rounds ?? env.BENCH_ROUNDS, 2)),
     models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
     cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
+    queueDelayMs: positive('--queue-delay-ms', values['queue-delay-ms'] ?? env.BENCH_QUEUE_DELAY_MS, 0, true),
     cpuProf: values['cpu-prof'] ?? false,
   };
 }

@@ -134,11 +134,12 @@ function rows(report: BenchReport): string[][] {
     const r = c.result;
     const failures = r.non2xx + r.errors;
     const cpu = r.serverCpuUsPerRequest === undefined ? '—' : fmt(r.serverCpuUsPerRequest);
-    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), cpu, failures ? fmt(failures) : '0'];
+    const batch = r.meanBatchSize === undefined ? '—' : fmt(r.meanBatchSize, 1);
+    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), cpu, batch, failures ? fmt(failures) : '0'];
   });
 }
 
-const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failed'];
+const HEADER = ['case', 'model', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'mean batch', 'failed'];
 
 /** Three significant digits, so a ratio just under its target never prints as the target. */
 const ratio = (n: number) => n.toPrecision(3);

@@ -18,6 +18,7 @@ async function call(host: EmulatorHost, method: string, route: string, body: Uin
 
 export interface DeployedModel {
   host: EmulatorHost;
+  endpoint: string;
   scoreUrl: string;
   primaryKey: string;
 }
@@ -29,5 +30,22 @@ export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8A
   const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, { headers: { 'x-functions-key': host.functionKey } });
   if (res.status !== 200) throw new Error(`GET keys of ${name}: ${res.status} ${await res.text()}`);
   const { primaryKey } = (await res.json()) as { primaryKey: string };
-  return { host, scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
+  return { host, endpoint: name, scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
+}
+
+/** Requests and model runs Sibyl has recorded for an endpoint (from its metrics route), to derive the mean batch size. */
+export async function batchTotals(deployed: DeployedModel): Promise<{ requests: number; batches: number }> {
+  const res = await fetch(`${deployed.host.baseUrl}/api/endpoints/${deployed.endpoint}/metrics?minutes=60`, { headers: { 'x-functions-key': deployed.host.functionKey } });
+  if (res.status !== 200) throw new Error(`GET metrics of ${deployed.endpoint}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { deployments: Record<string, { requests: number; errors: number; meanBatchSize: number }[]> };
+  let requests = 0;
+  let batches = 0;
+  for (const points of Object.values(body.deployments)) {
+    for (const p of points) {
+      const rows = p.requests - p.errors;
+      requests += rows;
+      if (p.meanBatchSize > 0) batches += rows / p.meanBatchSize;
+    }
+  }
+  return { requests, batches };
 }

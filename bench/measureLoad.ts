@@ -15,6 +15,8 @@ export interface LoadSpec {
   durationSeconds: number;
   /** The server's process id, to report its CPU time per request. */
   serverPid?: number;
+  /** Runs just before the measured run and just after it (after the warm-up): e.g. reads server counters. */
+  around?: { before(): Promise<void>; after(result: LoadResult): Promise<LoadResult> };
 }
 
 export interface LoadResult {
@@ -31,6 +33,8 @@ export interface LoadResult {
   serverCpuUsPerRequest?: number;
   /** Server CPU time over wall time: 1 = one core busy the whole run. */
   serverCores?: number;
+  /** Sibyl only: rows per model run over the measured run (dynamic batching at work). */
+  meanBatchSize?: number;
 }
 
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
@@ -48,12 +52,13 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
 
 export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  await spec.around?.before();
   const cpuBefore = processCpuMs(spec.serverPid);
   const result = await run(spec, spec.durationSeconds);
   const cpuAfter = processCpuMs(spec.serverPid);
   const ok = result['2xx'];
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return {
+  const measured: LoadResult = {
     requestsPerSecond: ok / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -63,6 +68,7 @@ export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
     durationSeconds: result.duration,
     ...(cpuMs !== undefined && ok > 0 ? { serverCpuUsPerRequest: (cpuMs * 1000) / ok, serverCores: cpuMs / 1000 / result.duration } : {}),
   };
+  return spec.around ? spec.around.after(measured) : measured;
 }
 
 /** Sends the request once and checks it answers 2xx with JSON, so a broken case fails loudly, not as a fast 4xx. */

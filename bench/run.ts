@@ -18,11 +18,10 @@ import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benc
 import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
-import { deployModel, type DeployedModel } from './deployModel';
+import { batchTotals, deployModel, type DeployedModel } from './deployModel';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
 
-const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 };
 const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
 /** What (b) and (d) are sent: the tiny model's request, so every case reads the same small body. */
 const SMALL_BODY_MODEL: ModelSize = 'tiny';
@@ -31,6 +30,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const options = readBenchOptions();
+  const batching = { maxBatchSize: 64, maxQueueDelayMs: options.queueDelayMs };
   const machine = machineInfo();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-bench-'));
   const profDir = path.join(workDir, 'profiles');
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     rounds.set(key, entry);
     const failed = result.non2xx + result.errors;
     const cpu = result.serverCpuUsPerRequest !== undefined ? `, server CPU ${Math.round(result.serverCpuUsPerRequest)} µs/request (${result.serverCores!.toFixed(2)} cores)` : '';
-    say(`  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${failed ? `, ${failed} FAILED` : ''}`);
+    const batch = result.meanBatchSize !== undefined ? `, mean batch ${result.meanBatchSize.toFixed(1)} rows` : '';
+    say(`  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${batch}${failed ? `, ${failed} FAILED` : ''}`);
   };
 
   try {
@@ -74,11 +75,24 @@ async function main(): Promise<void> {
       say('Starting Sibyl on the local host and deploying the models…');
       const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags });
       children.push(sibyl);
-      for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, BATCHING));
+      for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
     }
-    const sibylSpec = (size: ModelSize) => {
+    const sibylSpec = (size: ModelSize): LoadSpec => {
       const d = deployed.get(size)!;
-      return spec(d.host, d.scoreUrl, models.get(size)!.body, { authorization: `Bearer ${d.primaryKey}` });
+      let start = { requests: 0, batches: 0 };
+      return {
+        ...spec(d.host, d.scoreUrl, models.get(size)!.body, { authorization: `Bearer ${d.primaryKey}` }),
+        around: {
+          before: async () => {
+            start = await batchTotals(d);
+          },
+          after: async (result) => {
+            const end = await batchTotals(d);
+            const batches = end.batches - start.batches;
+            return batches > 0 ? { ...result, meanBatchSize: (end.requests - start.requests) / batches } : result;
+          },
+        },
+      };
     };
     // One answer from each model server, compared, so the load below measures correct work.
     for (const size of options.models) {
@@ -126,7 +140,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine,
     loadAverageAfter: loadAverage(),
-    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching: BATCHING },
+    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching },
     cases,
     ratios: computeRatios(cases, options.models),
   };

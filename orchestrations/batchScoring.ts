@@ -9,7 +9,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { ErrorInfo } from '../shared/api/schemas';
 import { chunkInstanceId } from '../shared/batch/batchJobs';
-import { addTally, emptyTally, failuresOf, toProgress, type BatchScoringInput, type Tally } from '../shared/batch/batchTally';
+import { addTally, emptyTally, failuresOf, toProgress, type BatchScoringInput } from '../shared/batch/batchTally';
 import type { PlanCounts } from '../shared/batch/jobPlanner';
 import type { RunStatus } from '../shared/workspace/runDocuments';
 import { finishBatchJob } from './finishBatchJob';
@@ -38,7 +38,7 @@ function* scoreAll(context: OrchestrationContext, input: BatchScoringInput, tota
 }
 
 export const batchScoring = df.app.orchestration('batchScoring', function* (context: OrchestrationContext) {
-  const input = context.df.getInput() as BatchScoringInput;
+  const input = context.df.getInput<BatchScoringInput>();
   const clock = () => context.df.currentUtcDateTime.getTime();
   const started = clock();
   let tally = emptyTally();

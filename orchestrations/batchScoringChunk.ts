@@ -10,6 +10,6 @@ import { scoreMiniBatches, type ScoreRange } from './batch/phases';
 export type ChunkInput = { job: BatchScoringInput } & ScoreRange;
 
 export const batchScoringChunk = df.app.orchestration('batchScoringChunk', function* (context: OrchestrationContext) {
-  const input = context.df.getInput() as ChunkInput;
+  const input = context.df.getInput<ChunkInput>();
   return yield* scoreMiniBatches(context, input.job, input);
 });

@@ -51,7 +51,7 @@ export async function describeFailure(jobId: string, index: number, reason: stri
   else {
     const rows = miniBatch.kind === 'lines' ? ((await countRangeLines(jobId, index).catch(() => undefined)) ?? 0) : miniBatch.rowEnd - miniBatch.rowStart;
     counts = { rows, files: 1, ...(files[miniBatch.file] ? { file: files[miniBatch.file]!.path } : {}), ...(miniBatch.kind === 'lines' ? { rangeFile: miniBatch.file } : {}) };
-    if (counts.rangeFile !== undefined && context.settings.outputAction === 'append_row') await writePartial(jobId, index, '', { rows, rangeFile: counts.rangeFile });
+    if (counts.rangeFile !== undefined && context.settings.outputAction === 'append_row') await writePartial(jobId, index, '', { rows: 0, rangeFile: counts.rangeFile, lines: rows });
   }
   await appendRunLog(jobId, [{ level: 'error', key: `mb${index}-failed`, message: `mini-batch ${index}${counts.file ? ` (${counts.file})` : ''} failed after its retries: ${reason.slice(0, 1000)}` }]);
   return counts;

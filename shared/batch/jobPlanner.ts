@@ -3,9 +3,10 @@
  * only counts:
  * - by files: groups of `miniBatchSize.files` files, in name order;
  * - Parquet by rows: row ranges inside row groups, from the footers;
- * - CSV/JSONL by rows: byte ranges of about `rows` lines each, sized from the mean line length of
- *   the file's first {@link SAMPLE_BYTES} (like Azure ML's approximate tabular mini-batch size), so a
- *   file is read once, by the activities that score it.
+ * - CSV/JSONL by rows: ranges of exactly `rows` lines for files of at most {@link SAMPLE_BYTES};
+ *   for larger ones byte ranges of about `rows` lines each, sized from the mean line length of the
+ *   file's first {@link SAMPLE_BYTES} (like Azure ML's approximate tabular mini-batch size), so a
+ *   large file is read once, by the activities that score it.
  */
 import { SibylError } from '../errors';
 import { containerOf } from '../datastores/datastorePaths';
@@ -33,7 +34,7 @@ function filesPlan(files: readonly InputFile[], perMiniBatch: number): MiniBatch
 
 async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number): Promise<{ plan: MiniBatch[]; rows: number }> {
   const { input } = await loadJobContext(jobId);
-  const groups: number[][] = new Array(files.length);
+  const groups = new Array<number[]>(files.length);
   await forEachLimited(files, 8, async (file, i) => {
     try {
       groups[i] = (await openParquet(containerOf(input).getBlobClient(file.blob), file.size)).rowGroups;
@@ -54,30 +55,57 @@ async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMi
   return { plan, rows };
 }
 
+export interface LineSample {
+  /** Where the data begins (after a CSV header). */
+  dataStart: number;
+  /** Mean bytes per line over the sample. */
+  bytesPerLine: number;
+  /** Where every data line starts, when the sample is the whole file. */
+  lineStarts?: number[];
+}
+
 /** Where a text file's data begins and its mean line length, from its first bytes. */
-async function sampleLines(jobId: string, file: InputFile, csv: boolean): Promise<{ dataStart: number; bytesPerLine: number }> {
+async function sampleLines(jobId: string, file: InputFile, csv: boolean): Promise<LineSample> {
   const { input } = await loadJobContext(jobId);
+  const whole = file.size <= SAMPLE_BYTES;
   const sample = await readRange(containerOf(input).getBlobClient(file.blob), 0, Math.min(file.size, SAMPLE_BYTES));
   const headerEnd = csv ? sample.indexOf(10) + 1 : 0;
   // A header longer than the sample: one range holds the whole file (scoring reads the header itself).
   if (csv && headerEnd === 0) return { dataStart: 0, bytesPerLine: file.size };
-  let lines = 0;
+  const lineStarts: number[] = headerEnd < sample.length ? [headerEnd] : [];
   let last = headerEnd - 1;
   for (let nl = sample.indexOf(10, headerEnd); nl >= 0; nl = sample.indexOf(10, nl + 1)) {
-    lines++;
     last = nl;
+    if (nl + 1 < sample.length) lineStarts.push(nl + 1);
   }
-  return { dataStart: headerEnd, bytesPerLine: lines > 0 ? (last + 1 - headerEnd) / lines : Math.max(1, file.size - headerEnd) };
+  const lines = lineStarts.length - (last + 1 < sample.length ? 1 : 0);
+  const bytesPerLine = lines > 0 ? (last + 1 - headerEnd) / lines : Math.max(1, file.size - headerEnd);
+  return { dataStart: headerEnd, bytesPerLine, ...(whole ? { lineStarts } : {}) };
+}
+
+/**
+ * Ranges of `rowsPerMiniBatch` lines: exact when the file fits in the sample (its line starts are
+ * known), else of `rowsPerMiniBatch` mean lines' bytes (rangeLines aligns them to line ends).
+ */
+export function fileRanges(i: number, size: number, sample: LineSample, rowsPerMiniBatch: number): MiniBatch[] {
+  const { dataStart, bytesPerLine, lineStarts } = sample;
+  const own: MiniBatch[] = [];
+  if (lineStarts) {
+    for (let l = 0; l < lineStarts.length; l += rowsPerMiniBatch) {
+      const start = lineStarts[l]!;
+      own.push({ kind: 'lines', file: i, start, end: lineStarts[l + rowsPerMiniBatch] ?? size, midFile: start > dataStart });
+    }
+    return own;
+  }
+  const step = Math.max(1, Math.round(bytesPerLine * rowsPerMiniBatch));
+  for (let start = dataStart; start < size; start += step) own.push({ kind: 'lines', file: i, start, end: Math.min(size, start + step), midFile: start > dataStart });
+  return own;
 }
 
 async function linesPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
-  const ranges: MiniBatch[][] = new Array(files.length);
+  const ranges = new Array<MiniBatch[]>(files.length);
   await forEachLimited(files, 16, async (file, i) => {
-    const { dataStart, bytesPerLine } = await sampleLines(jobId, file, csv);
-    const step = Math.max(1, Math.round(bytesPerLine * rowsPerMiniBatch));
-    const own: MiniBatch[] = [];
-    for (let start = dataStart; start < file.size; start += step) own.push({ kind: 'lines', file: i, start, end: Math.min(file.size, start + step), midFile: start > dataStart });
-    ranges[i] = own;
+    ranges[i] = fileRanges(i, file.size, await sampleLines(jobId, file, csv), rowsPerMiniBatch);
   });
   return ranges.flat();
 }

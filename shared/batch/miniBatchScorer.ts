@@ -179,12 +179,13 @@ async function run({ context, files, miniBatch, session }: Prepared, index: numb
   const { jobId } = context;
   await testDelay(jobId, index);
   const rangeFile = miniBatch.kind === 'lines' ? miniBatch.file : undefined;
-  const scorer = new RowScorer(session, BATCH_ROWS, 10, rangeFile === undefined);
+  const scorer = new RowScorer(session, BATCH_ROWS, 10, rangeFile === undefined ? 'file-row' : 'row');
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
   if (aborted()) throw new MiniBatchTimeoutError(index, 0);
   if (context.settings.outputAction === 'append_row') {
-    await writePartial(jobId, index, result.text, { rows: result.rows, ...(rangeFile === undefined ? {} : { rangeFile }), ...(result.widths ? { widths: result.widths } : {}) });
+    const range = rangeFile === undefined ? {} : { rangeFile, lines: result.rows + result.failedRows };
+    await writePartial(jobId, index, result.text, { rows: result.rows, ...range, ...(result.widths ? { widths: result.widths } : {}) });
   }
   return {
     index,

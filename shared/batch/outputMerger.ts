@@ -25,13 +25,17 @@ function defaultWidth(spec: TensorSpec): number {
 }
 
 /**
- * Gives the lines of a byte-range partial their `file,row,`: rows continue from the previous ranges
- * of the same file (`next` holds where each file is).
+ * Turns the `row,<values>` lines of a byte-range partial into `file,row,<values>`, its rows counted
+ * after the `before` lines of the file's earlier ranges.
  */
-function numberRange(body: Buffer, field: string, firstRow: number): Buffer {
+function numberRange(body: Buffer, field: string, before: number): Buffer {
   const lines = body.toString('utf8').split('\n');
   lines.pop();
-  for (let i = 0; i < lines.length; i++) lines[i] = `${field},${firstRow + i},${lines[i]}`;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const comma = line.indexOf(',');
+    lines[i] = `${field},${Number(line.slice(0, comma)) + before}${line.slice(comma)}`;
+  }
   return Buffer.from(lines.length ? `${lines.join('\n')}\n` : '');
 }
 
@@ -60,9 +64,9 @@ export async function mergeOutputs(jobId: string): Promise<{ rows: number; bytes
     pending = [];
     pendingBytes = 0;
   };
-  // Where the next range of a file starts numbering (ranges of a file are consecutive partials).
+  // Lines of the current file's earlier ranges (the ranges of a file are consecutive partials).
   let rangeFile = -1;
-  let nextRow = 1;
+  let before = 0;
   for (let i = 0; i < partials.length; i += DOWNLOADS_AT_ONCE) {
     const group = partials.slice(i, i + DOWNLOADS_AT_ONCE);
     const bodies = await Promise.all(group.map((p) => (p.rows > 0 ? jobs.getBlobClient(p.name).downloadToBuffer() : Promise.resolve(Buffer.alloc(0)))));
@@ -72,10 +76,10 @@ export async function mergeOutputs(jobId: string): Promise<{ rows: number; bytes
       if (partial.rangeFile !== undefined) {
         if (partial.rangeFile !== rangeFile) {
           rangeFile = partial.rangeFile;
-          nextRow = 1;
+          before = 0;
         }
-        body = numberRange(body, csvField(files[rangeFile]?.path ?? ''), nextRow);
-        nextRow += partial.rows;
+        body = numberRange(body, csvField(files[rangeFile]?.path ?? ''), before);
+        before += partial.lines ?? partial.rows;
       }
       pending.push(body);
       pendingBytes += body.length;

@@ -7,10 +7,11 @@
  * CommonJS code (`require(esm)`).
  */
 import type { BlobClient } from '@azure/storage-blob';
+import type * as hyparquetModule from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { readRange } from './jobStorage';
 
-type Hyparquet = typeof import('hyparquet');
+type Hyparquet = typeof hyparquetModule;
 let loaded: Promise<Hyparquet> | undefined;
 
 function hyparquet(): Promise<Hyparquet> {

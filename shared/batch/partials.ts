@@ -1,15 +1,18 @@
 /**
  * Partial outputs: one blob per mini-batch (`sibyl-batch/{jobId}/partials/{index}.csv`), written by
  * its activity (a retry overwrites it) and read back in index order by the merge. Metadata carries
- * the row count, the output widths, and — for a byte range of a file, whose lines have no
- * `file,row,` yet — the file's index.
+ * the rows scored, the output widths, and — for a byte range of a file, whose lines are
+ * `row,<values>` with rows counted from the range's first line — the file's index and how many lines
+ * the range held (failed ones included), so the next range knows where its rows start.
  */
 import { jobBlobs, jobsContainer } from './jobStorage';
 
 export interface PartialInfo {
   rows: number;
-  /** Set when the lines are values only and rows count from the range's first line. */
+  /** Set when lines are `row,<values>` with rows counted from the range's first line. */
   rangeFile?: number;
+  /** Lines in the range (scored and failed); set with `rangeFile`. */
+  lines?: number;
   /** Values per row of each output. */
   widths?: number[];
 }
@@ -17,6 +20,7 @@ export interface PartialInfo {
 export async function writePartial(jobId: string, index: number, text: string, info: PartialInfo): Promise<void> {
   const metadata: Record<string, string> = { rows: String(info.rows) };
   if (info.rangeFile !== undefined) metadata.rangefile = String(info.rangeFile);
+  if (info.lines !== undefined) metadata.lines = String(info.lines);
   if (info.widths) metadata.widths = info.widths.join(',');
   await (await jobsContainer()).getBlockBlobClient(jobBlobs.partial(jobId, index)).uploadData(Buffer.from(text), { blobHTTPHeaders: { blobContentType: 'text/csv' }, metadata });
 }
@@ -31,6 +35,7 @@ export async function listPartials(jobId: string): Promise<({ name: string } & P
       name: item.name,
       rows: Number(meta.rows ?? 0),
       ...(meta.rangefile !== undefined ? { rangeFile: Number(meta.rangefile) } : {}),
+      ...(meta.lines !== undefined ? { lines: Number(meta.lines) } : {}),
       ...(meta.widths ? { widths: meta.widths.split(',').map(Number) } : {}),
     });
   }

@@ -73,14 +73,15 @@ export class RowScorer {
   private readonly samples: ErrorSample[] = [];
 
   /**
-   * `prefixRows` false: output lines hold only the values (rows whose numbers are not known yet — a
-   * byte range of a file — get `file,row,` when the partials are merged).
+   * `prefix`: `file-row` writes `file,row,<values>`; `row` writes `row,<values>` — for a byte range of
+   * a file, whose row numbers count from the range's first line and get their file and offset when
+   * the partials are merged.
    */
   constructor(
     private readonly session: BatchSession,
     private readonly batchRows = 4096,
     private readonly maxSamples = 10,
-    private readonly prefixRows = true,
+    private readonly prefix: 'file-row' | 'row' = 'file-row',
   ) {
     this.rowNumbers = new Float64Array(batchRows);
     this.rowSources = new Uint32Array(batchRows);
@@ -212,12 +213,13 @@ export class RowScorer {
       const read = elementReader(o.datatype, o.data);
       return o.datatype === 'BYTES' ? (i) => csvField(String(read(i))) : (i) => String(read(i));
     });
-    const lines: string[] = new Array(rows);
+    const lines = new Array<string>(rows);
     const values: string[] = [];
     for (let r = 0; r < rows; r++) {
       const slot = start + r;
       values.length = 0;
-      if (this.prefixRows) values.push(this.sources[this.rowSources[slot]!]!.field, String(this.rowNumbers[slot]));
+      if (this.prefix === 'file-row') values.push(this.sources[this.rowSources[slot]!]!.field);
+      values.push(String(this.rowNumbers[slot]));
       for (let o = 0; o < readers.length; o++) {
         const width = widths[o]!;
         const read = readers[o]!;

@@ -12,10 +12,12 @@ import type { DatastoreDoc } from './datastoreStore';
 /** What a path resolves against. */
 export type DatastoreLocation = Pick<DatastoreDoc, 'name' | 'container' | 'prefix'>;
 
+const hasControlCharacter = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20);
+
 /** A datastore path with no leading slash; refuses `..` segments and control characters. */
 export function normalizePath(path: string): string {
   const trimmed = path.replace(/^\/+/, '');
-  if (/(^|\/)\.\.(\/|$)/.test(trimmed) || /[\u0000-\u001f]/.test(trimmed)) {
+  if (/(^|\/)\.\.(\/|$)/.test(trimmed) || hasControlCharacter(trimmed)) {
     throw new SibylError('InvalidInput', `Datastore path '${path.slice(0, 200)}' is invalid: it may not contain '..' segments or control characters.`);
   }
   return trimmed;

@@ -1,5 +1,5 @@
 /** Batch jobs end to end in the emulator: CSV, JSONL and Parquet, by files and by rows, equal to in-process ORT. */
-import { BatchClient, csvText, FEATURES, download, expectScores, expectedScores, featureRows, parquetBytes, parsePredictions, startBatchHost, upload } from './batchHarness';
+import { type BatchClient, csvText, FEATURES, download, expectScores, expectedScores, featureRows, parquetBytes, parsePredictions, startBatchHost, upload } from './batchHarness';
 
 let client: BatchClient;
 const model = `mlp-formats`;

@@ -3,7 +3,7 @@
  * first try of mini-batch 2 of every job sleep 4 s (`SIBYL_TEST_BATCH_SLOW_ONCE`), deterministically.
  */
 import { pollUntil } from '../../support/poll';
-import { BatchClient, blobService, CONTAINER, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
+import { type BatchClient, blobService, CONTAINER, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
 
 let client: BatchClient;
 const model = 'mlp-retry';
@@ -24,7 +24,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (process.env.BATCH_TEST_DUMP) require('node:fs').writeFileSync(process.env.BATCH_TEST_DUMP, client.host.output());
   await client?.host.stop();
 });
 
