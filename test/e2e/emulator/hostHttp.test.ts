@@ -2,6 +2,8 @@
 import * as path from 'node:path';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 
+type ErrorBody = { error: { code: string; message: string } };
+
 const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'hostApp');
 
 describe('emulator HTTP front door (child process)', () => {
@@ -18,7 +20,7 @@ describe('emulator HTTP front door (child process)', () => {
   it('routes params, optional params, constraints, catch-alls and literal precedence', async () => {
     const post = await fetch(`${host.baseUrl}/api/echo/ann/7?q=1&q=2`, { method: 'POST', body: 'hi', headers: { 'x-test': 'yes' } });
     expect(await post.json()).toEqual({ method: 'POST', params: { name: 'ann', id: '7' }, query: { q: '1,2' }, header: 'yes', body: 'hi' });
-    expect((await (await fetch(`${host.baseUrl}/api/echo/ann`)).json()).params).toEqual({ name: 'ann' });
+    expect(((await (await fetch(`${host.baseUrl}/api/echo/ann`)).json()) as { params: unknown }).params).toEqual({ name: 'ann' });
     expect((await fetch(`${host.baseUrl}/api/echo/ann/seven`)).status).toBe(404);
     expect(await (await fetch(`${host.baseUrl}/api/echo/special`)).json()).toEqual({ literal: true });
     expect(await (await fetch(`${host.baseUrl}/api/files/a/b/c.csv`)).json()).toEqual({ path: 'a/b/c.csv' });
@@ -27,10 +29,10 @@ describe('emulator HTTP front door (child process)', () => {
   it('answers wrong methods and unknown routes with a JSON 404', async () => {
     const wrong = await fetch(`${host.baseUrl}/api/echo/ann`, { method: 'DELETE' });
     expect(wrong.status).toBe(404);
-    expect((await wrong.json()).error.code).toBe('NotFound');
+    expect(((await wrong.json()) as ErrorBody).error.code).toBe('NotFound');
     const unknown = await fetch(`${host.baseUrl}/api/nope`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.message).toMatch(/No route matches GET \/api\/nope/);
+    expect(((await unknown.json()) as ErrorBody).error.message).toMatch(/No route matches GET \/api\/nope/);
   });
 
   it('enforces auth levels with the function and master keys', async () => {
@@ -69,7 +71,7 @@ describe('body limit (child process)', () => {
     try {
       const res = await fetch(`${host.baseUrl}/api/size`, { method: 'POST', body: Buffer.alloc(4096) });
       expect(res.status).toBe(413);
-      expect((await res.json()).error.code).toBe('PayloadTooLarge');
+      expect(((await res.json()) as ErrorBody).error.code).toBe('PayloadTooLarge');
     } finally {
       await host.stop();
     }

@@ -113,7 +113,7 @@ describe('blob triggers and embedded services in the emulator', () => {
       storage = azuriteOf(second);
       const doc = await fetch(`${second.baseUrl}/api/docs/keep-me`);
       expect(doc.status).toBe(200);
-      expect((await doc.json()).value).toBe(42);
+      expect(((await doc.json()) as { value: number }).value).toBe(42);
       await storage.blob.getContainerClient('fixture-uploads').getBlockBlobClient('b.csv').upload('z\n', 2);
       const after = await pollUntil(() => {
         const lines = readJsonl<{ name: string }>(blobLog);

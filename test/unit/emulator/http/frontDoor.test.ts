@@ -4,6 +4,8 @@ import { describeFunctions, type HttpFunction } from '../../../../emulator/funct
 import { FrontDoor } from '../../../../emulator/http/frontDoor';
 import { silentLogger } from '../../../../emulator/hostLogger';
 
+type ErrorBody = { error: { code: string; message: string } };
+
 const keys = { masterKey: 'master-key-value', functionKey: 'function-key-value', durableKey: 'durable-key-value' };
 
 function rawRequest(port: number, text: string): Promise<string> {
@@ -59,10 +61,10 @@ describe('front door', () => {
   it('answers unknown routes and wrong methods with a JSON 404', async () => {
     const unknown = await fetch(`${base}/api/nothing-here`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe('NotFound');
+    expect(((await unknown.json()) as ErrorBody).error.code).toBe('NotFound');
     const wrong = await fetch(`${base}/api/things/5`, { method: 'DELETE' });
     expect(wrong.status).toBe(404);
-    expect((await wrong.json()).error.message).toMatch(/accepts GET, POST/);
+    expect(((await wrong.json()) as ErrorBody).error.message).toMatch(/accepts GET, POST/);
   });
 
   it('handles HEAD and OPTIONS', async () => {
@@ -78,7 +80,7 @@ describe('front door', () => {
     expect((await fetch(`${base}/api/secured`)).status).toBe(401);
     const wrong = await fetch(`${base}/api/secured`, { headers: { 'x-functions-key': 'nope' } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.code).toBe('Unauthorized');
+    expect(((await wrong.json()) as ErrorBody).error.code).toBe('Unauthorized');
     expect((await fetch(`${base}/api/secured`, { headers: { 'x-functions-key': keys.functionKey } })).status).toBe(200);
     expect((await fetch(`${base}/api/secured?code=${keys.functionKey}`)).status).toBe(200);
     expect((await fetch(`${base}/api/secured?code=${keys.masterKey}`)).status).toBe(200);
@@ -89,7 +91,7 @@ describe('front door', () => {
   it('refuses oversize bodies with 413, by declared length and while streaming', async () => {
     const declared = await fetch(`${base}/api/things/1`, { method: 'POST', body: 'x'.repeat(2048) });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.code).toBe('PayloadTooLarge');
+    expect(((await declared.json()) as ErrorBody).error.code).toBe('PayloadTooLarge');
     const chunked = await rawRequest(
       Number(new URL(base).port),
       `POST /api/things/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n${'y'.repeat(2048)}\r\n0\r\n\r\n`,
