@@ -10,7 +10,6 @@
  *
  * CLI: `node dist/bench/batchBench.js [--rows N] [--mini-batch-rows N] [--concurrency N]`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
 import { float32Text } from '../shared/batch/floatText';
 import { mlpModel, MLP_SIZES } from '../scripts/onnx/mlpModel';
+import { startAzuriteChild } from './azuriteChild';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 
 export interface BatchBenchOptions {
@@ -58,23 +58,6 @@ function csvInput(rows: number): Buffer {
     parts.push(line);
   }
   return Buffer.from(`${parts.join('\n')}\n`);
-}
-
-/** Azurite in a child process (the host and the baseline both reach it over loopback). */
-async function startAzuriteChild(): Promise<{ child: ChildProcess; connectionString: string }> {
-  const azuriteModule = path.join(REPO_ROOT, 'dist', 'emulator', 'services', 'azurite.js');
-  const script = `require(${JSON.stringify(azuriteModule)}).startAzurite({ inMemory: true }).then((h) => console.log(JSON.stringify({ cs: h.connectionString })));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { cs: string }).cs);
-    });
-    child.once('exit', (code) => reject(new Error(`Azurite exited (${code})`)));
-  });
-  return { child, connectionString };
 }
 
 /** (b): download, parse, score in batches of 1024, write back — one process, no framework. */
@@ -209,7 +192,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
     return result;
   } finally {
     await host?.stop();
-    azurite.child.kill('SIGINT');
+    azurite.stop();
   }
 }
 

@@ -2,8 +2,9 @@
  * `npm run bench` options, from flags or the environment (flags win): --duration / BENCH_DURATION_S
  * (10 s per case), --warmup / BENCH_WARMUP_S (3 s), --connections / BENCH_CONNECTIONS (64),
  * --rounds / BENCH_ROUNDS (2; the best round is reported), --models / BENCH_MODELS
- * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed), --queue-delay-ms /
- * BENCH_QUEUE_DELAY_MS (Sibyl's `maxQueueDelayMs`, 0), --cpu-prof (CPU profiles of the emulator
+ * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed,scorer,batch), --queue-delay-ms /
+ * BENCH_QUEUE_DELAY_MS (`maxQueueDelayMs` of Sibyl's deployments and the scorer, 0), --batch-rows /
+ * BENCH_BATCH_ROWS (the batch case's CSV, 1,000,000 rows), --cpu-prof (CPU profiles of the emulator
  * hosts, written next to their logs).
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +20,8 @@ export interface BenchOptions {
   cases: CaseId[];
   /** The deployments' `batching.maxQueueDelayMs` (their `maxBatchSize` is 64). */
   queueDelayMs: number;
+  /** Rows of the batch case's CSV (1,000,000). */
+  batchRows: number;
   cpuProf: boolean;
 }
 
@@ -47,6 +50,7 @@ export function readBenchOptions(): BenchOptions {
       models: { type: 'string' },
       cases: { type: 'string' },
       'queue-delay-ms': { type: 'string' },
+      'batch-rows': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
     },
   });
@@ -59,6 +63,7 @@ export function readBenchOptions(): BenchOptions {
     models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
     cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
     queueDelayMs: positive('--queue-delay-ms', values['queue-delay-ms'] ?? env.BENCH_QUEUE_DELAY_MS, 0, true),
+    batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 1_000_000)),
     cpuProf: values['cpu-prof'] ?? false,
   };
 }

@@ -3,17 +3,21 @@
  * p99 per case and model, and the target ratios marked PASS or MISS; plus a README markdown snippet.
  */
 import * as os from 'node:os';
+import { renderBatchBench, type BatchBenchResult } from './batchBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed';
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed'];
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch';
+/** `batch` is the batch-scoring run (batchBench.ts), not a load case. */
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
   noop: '(b) no-op route, emulator',
   plain: '(c) node:http + onnxruntime-node',
   fixed: '(d) node:http fixed JSON',
+  scorer: '(e) Sibyl scorer container (OIP)',
+  batch: 'batch scoring job',
 };
 
 export interface CaseResult {
@@ -65,6 +69,8 @@ export interface BenchReport {
   settings: BenchSettings;
   cases: CaseResult[];
   ratios: Ratio[];
+  /** The batch-scoring comparison, when the `batch` case ran. */
+  batch?: BatchBenchResult;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -108,6 +114,8 @@ const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [Ca
   { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.7 },
   { name: 'heavy: Sibyl / plain server', numerator: ['sibyl', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
   { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.15 },
+  { name: 'tiny: scorer / plain server', numerator: ['scorer', 'tiny'], denominator: ['plain', 'tiny'], target: 1 },
+  { name: 'heavy: scorer / plain server', numerator: ['scorer', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
 ];
 
 export function computeRatios(cases: CaseResult[], models: readonly ModelSize[]): Ratio[] {
@@ -121,7 +129,9 @@ export function computeRatios(cases: CaseResult[], models: readonly ModelSize[])
     const sibyl = resultOf(cases, 'sibyl', m);
     const plain = m !== 'heavy' ? ratioOf(sibyl, resultOf(cases, 'plain', m)) : undefined;
     const noop = m !== 'tiny' ? ratioOf(sibyl, resultOf(cases, 'noop')) : undefined;
+    const scorer = m === 'medium' ? ratioOf(resultOf(cases, 'scorer', m), resultOf(cases, 'plain', m)) : undefined;
     if (plain) ratios.push({ name: `${m}: Sibyl / plain server`, ...plain });
+    if (scorer) ratios.push({ name: `${m}: scorer / plain server`, ...scorer });
     if (noop) ratios.push({ name: `${m}: Sibyl / no-op route`, ...noop });
   }
   return ratios;
@@ -168,6 +178,7 @@ export function renderText(report: BenchReport): string {
     ...table.slice(1).map(line),
     '',
     ...report.ratios.map(ratioLine),
+    ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
     '',
     CPU_NOTE,
   ].join('\n');
@@ -189,6 +200,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...rows(report).map((row) => `| ${row.join(' | ')} |`),
     '',
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
+    ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
     '',
     CPU_NOTE,
   ].join('\n');

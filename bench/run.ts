@@ -4,8 +4,10 @@
  *   (a) Sibyl's score route through the local Functions host (the repository's app),
  *   (b) a no-op route through the same host (test/fixtures/benchApp): the floor of any Functions app,
  *   (c) a plain node:http + onnxruntime-node server, one session.run per request,
- *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here;
- * each server a child process of its own. Prints the table and the target ratios, and writes
+ *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here,
+ *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
+ * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
+ * scored by a batch job against a hand-written single-process pipeline. Prints the table and the target ratios, and writes
  * bench/results/latest.json and latest.md.
  *
  * Options: see benchOptions.ts.
@@ -13,6 +15,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startAzuriteChild, type AzuriteChild } from './azuriteChild';
+import { runBatchBench, type BatchBenchResult } from './batchBench';
 import { readBenchOptions } from './benchOptions';
 import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benchModels';
 import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
@@ -21,6 +25,7 @@ import { startChildServer } from './childServer';
 import { batchTotals, deployModel, type DeployedModel } from './deployModel';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
+import { startScorer, type ScorerHost } from './scorerHost';
 
 const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
 /** What (b) and (d) are sent: the tiny model's request, so every case reads the same small body. */
@@ -36,7 +41,11 @@ async function main(): Promise<void> {
   const profDir = path.join(workDir, 'profiles');
   const hostFlags = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const children: ChildHandle[] = [];
-  const stopAll = () => Promise.all(children.splice(0).map((c) => c.stop()));
+  let azurite: AzuriteChild | undefined;
+  const stopAll = async () => {
+    await Promise.all(children.splice(0).map((c) => c.stop()));
+    azurite?.stop();
+  };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   say(`Sibyl benchmark — scratch folder ${workDir}`);
 
@@ -77,6 +86,14 @@ async function main(): Promise<void> {
       children.push(sibyl);
       for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
     }
+    let scorer: ScorerHost | undefined;
+    if (want('scorer')) {
+      say('Starting the scorer container on CPU…');
+      azurite = await startAzuriteChild();
+      scorer = await startScorer(azurite, options.models.map((m) => models.get(m)!), { workDir, maxQueueDelayMs: options.queueDelayMs, nodeFlags: hostFlags });
+      children.push(scorer);
+    }
+    const scorerSpec = (size: ModelSize): LoadSpec => spec(scorer!, scorer!.inferUrl(models.get(size)!), models.get(size)!.oipBody, { authorization: `Bearer ${scorer!.key}` });
     const sibylSpec = (size: ModelSize): LoadSpec => {
       const d = deployed.get(size)!;
       let start = { requests: 0, batches: 0 };
@@ -96,13 +113,16 @@ async function main(): Promise<void> {
     };
     // One answer from each model server, compared, so the load below measures correct work.
     for (const size of options.models) {
-      if (!want('sibyl') || !want('plain')) break;
+      if (!want('plain') || (!want('sibyl') && !scorer)) break;
       const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
       try {
-        const a = (await checkOnce(sibylSpec(size))) as number[][];
-        const c = (await checkOnce(spec(plain, plain.baseUrl, models.get(size)!.body))) as number[][];
-        const diff = Math.max(...a.flat().map((v, i) => Math.abs(v - (c.flat()[i] ?? NaN))));
-        if (!(diff < 1e-3) || a.flat().length !== c.flat().length) throw new Error(`Sibyl and the plain server disagree on ${size}: ${JSON.stringify(a)} vs ${JSON.stringify(c)}`);
+        const c = ((await checkOnce(spec(plain, plain.baseUrl, models.get(size)!.body))) as number[][]).flat();
+        const agree = (who: string, values: number[]) => {
+          const diff = Math.max(...values.map((v, i) => Math.abs(v - (c[i] ?? NaN))));
+          if (!(diff < 1e-3) || values.length !== c.length) throw new Error(`${who} and the plain server disagree on ${size}: ${JSON.stringify(values)} vs ${JSON.stringify(c)}`);
+        };
+        if (want('sibyl')) agree('Sibyl', ((await checkOnce(sibylSpec(size))) as number[][]).flat());
+        if (scorer) agree('The scorer', ((await checkOnce(scorerSpec(size))) as { outputs: { data: number[] }[] }).outputs[0]!.data);
       } finally {
         await plain.stop();
       }
@@ -118,6 +138,7 @@ async function main(): Promise<void> {
       }
       for (const size of options.models) {
         if (want('sibyl')) record('sibyl', size, await measureLoad(sibylSpec(size)));
+        if (scorer) record('scorer', size, await measureLoad(scorerSpec(size)));
         if (want('plain')) {
           const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
           try {
@@ -131,6 +152,11 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+  let batch: BatchBenchResult | undefined;
+  if (want('batch')) {
+    say(`Batch scoring: ${options.batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`);
+    batch = await runBatchBench({ rows: options.batchRows });
+  }
 
   const order = (c: CaseResult) => CASE_IDS.indexOf(c.caseId) + 10 * (c.model ? MODEL_SIZES.indexOf(c.model) + 1 : 0);
   const cases: CaseResult[] = [...rounds.values()]
@@ -143,6 +169,7 @@ async function main(): Promise<void> {
     settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching },
     cases,
     ratios: computeRatios(cases, options.models),
+    ...(batch ? { batch } : {}),
   };
   say('');
   say(renderText(report));

@@ -128,13 +128,19 @@ export function elementWriter(datatype: OipDatatype, target: TensorData, options
   }
 }
 
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
 /**
  * The shortest decimal that reads back as the same float32 (0.1f prints as 0.1, not
  * 0.10000000149011612), so answers are exact and readable; 9 significant digits always suffice.
+ * The search starts at 6 digits: a decimal of k ≤ 6 digits that rounds to the float is within half
+ * a float32 ulp of it, so rounding the float to 6 digits gives that decimal back (padded with
+ * zeros, which `Number` drops). That halves the cost per value. Subnormals have fewer bits, so
+ * they search from 1 digit.
  */
 export function shortestFloat32(f: number): number {
   if (!Number.isFinite(f) || f === 0) return f;
-  for (let digits = 1; digits < 9; digits++) {
+  for (let digits = Math.abs(f) < FLOAT32_MIN_NORMAL ? 1 : 6; digits < 9; digits++) {
     const candidate = Number(f.toPrecision(digits));
     if (Math.fround(candidate) === f) return candidate;
   }
