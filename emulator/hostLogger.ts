@@ -1,4 +1,6 @@
 /** The host's console output: one place decides format and level. */
+import { writeHostLine } from './hostOutput';
+
 export type HostLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface HostLogger {
@@ -10,7 +12,7 @@ export interface HostLogger {
 
 const ORDER: Record<HostLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createHostLogger(minimum: HostLogLevel, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): HostLogger {
+export function createHostLogger(minimum: HostLogLevel, write: (line: string) => void = writeHostLine): HostLogger {
   const at = (level: HostLogLevel) => (message: string) => {
     if (ORDER[level] >= ORDER[minimum]) write(`[${new Date().toISOString()}] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}`);
   };

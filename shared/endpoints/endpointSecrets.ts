@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { createAadValidator, toAadSettings, type AadValidator } from './auth/aadValidator';
-import type { AuthValidators } from './auth/authenticateRequest';
+import type { AuthMode, AuthValidators } from './auth/authenticateRequest';
 
 function required(value: string | undefined, setting: string): string {
   if (!value) throw new SibylError('InternalError', `${setting} is not configured; set it in the app settings (a Key Vault reference in Azure).`);
@@ -24,6 +24,15 @@ export function authValidators(): AuthValidators {
     if (typeof settings !== 'string') aad = createAadValidator(settings);
   }
   return { tokenSigningKey: config.tokenSigningKey, aad };
+}
+
+/** Why endpoints of an auth mode could not be called on this host (names the missing settings), or undefined. */
+export function authModeProblem(mode: AuthMode): string | undefined {
+  const config = getConfig();
+  if (mode === 'token' && !config.tokenSigningKey) return 'SIBYL_TOKEN_SIGNING_KEY is not configured.';
+  if (mode !== 'aad') return undefined;
+  const settings = toAadSettings(config.aad);
+  return typeof settings === 'string' ? settings : undefined;
 }
 
 export function tokenSigningKey(): string {

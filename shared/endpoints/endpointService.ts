@@ -12,12 +12,15 @@ import { generateEndpointKeys, regenerateKey, revealKeys, type EndpointKeyValues
 import { issueToken, type EndpointToken } from './auth/endpointTokens';
 import { releaseDeployment } from './deploymentRuntime';
 import { ENDPOINT_DOC_ID, toEndpoint, type EndpointDoc } from './endpointDocuments';
-import { authValidators, isControlPlaneKey, keyEncryptionKey, tokenSigningKey } from './endpointSecrets';
+import { authModeProblem, authValidators, isControlPlaneKey, keyEncryptionKey, tokenSigningKey } from './endpointSecrets';
 import { assertEndpointName, createEndpointDoc, deleteDoc, endpointNotFound, getSnapshot, listSnapshots, readEndpointDoc, readSnapshot, replaceEndpointDoc } from './endpointStore';
 import { checkTraffic } from './trafficPolicy';
 
 export async function putEndpoint(name: string, spec: EndpointSpec, baseUrl: string): Promise<{ endpoint: Endpoint; created: boolean }> {
   assertEndpointName(name);
+  // An endpoint whose auth mode this host cannot check could never be called: refuse it now.
+  const problem = authModeProblem(spec.authMode);
+  if (problem) throw new SibylError('InvalidInput', `authMode '${spec.authMode}' is not available on this Sibyl: ${problem}`);
   for (let attempt = 0; attempt < 10; attempt++) {
     const snapshot = await readSnapshot(name);
     const now = new Date().toISOString();

@@ -72,7 +72,8 @@ async function checkToken(endpoint: EndpointAuthInfo, credential: string, valida
 
 async function checkAad(endpoint: EndpointAuthInfo, credential: string, validators: AuthValidators): Promise<Principal> {
   if (!validators.aad) {
-    throw new SibylError('InternalError', `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured (SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`);
+    // Only reachable when the settings were removed after the endpoint was made (PUT refuses aad without them).
+    throw new SibylError('ServiceUnavailable', `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured on this Sibyl (SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`);
   }
   const result = await validators.aad(credential, validators.now);
   if (!result.ok) return refuse(result);

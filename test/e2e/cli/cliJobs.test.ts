@@ -42,9 +42,9 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     csvFile(path.join(work, 'input', 'day2.csv'), ROWS_PER_FILE, 2);
     csvFile(path.join(work, 'bad.csv'), 5, 3, 'x,1,1,1,1,1');
     expectExit(await sibyl(['login', '--url', host.baseUrl, '--key', host.functionKey]), 0);
-    expectExit(await sibyl(['models', 'register', path.join(work, 'stars.onnx'), '--name', 'stars']), 0);
+    expectExit(await sibyl(['models', 'register', path.join(work, 'stars.onnx'), '--name', 'stars-jobs']), 0);
     expectExit(await sibyl(['endpoints', 'create', 'stars-batch']), 0);
-    expectExit(await sibyl(['deploy', 'stars-batch/blue', '--model', 'stars:1']), 0);
+    expectExit(await sibyl(['deploy', 'stars-batch/blue', '--model', 'stars-jobs:1']), 0);
   }, 180000);
 
   afterAll(async () => {
@@ -98,13 +98,13 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   });
 
   it('exits 3 when a job fails, naming the error code', async () => {
-    const result = expectExit(await sibyl(['batch', 'run', '--model', 'stars:1', '--input', 'workspaceblobstore:cli/bad/', '--output', 'workspaceblobstore:cli/bad-out/', '--error-threshold', '0', '--wait']), 3);
+    const result = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/bad/', '--output', 'workspaceblobstore:cli/bad-out/', '--error-threshold', '0', '--wait']), 3);
     expect(result.stderr).toMatch(/^sibyl: error: batch job \S+ ended Failed: \w+/m);
     expect(result.stdout).toMatch(/status\s+│ Failed/);
   });
 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
-    const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars:1', '--input', 'workspaceblobstore:cli/input/', '--output', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
+    const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/input/', '--output', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
     const { id } = started.json<{ id: string }>();
     expectExit(await sibyl(['batch', 'cancel', id]), 0);
     const followed = expectExit(await sibyl(['batch', 'show', id, '--wait', '-o', 'json']), 3);
@@ -113,10 +113,10 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('refuses bad batch arguments with exit 2 and unknown targets with exit 1', async () => {
     const base = ['batch', 'run', '--input', 'workspaceblobstore:cli/input/'];
-    expect(expectExit(await sibyl([...base, '--model', 'stars:1']), 2).stderr).toMatch(/--output DATASTORE:PATH/);
+    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1']), 2).stderr).toMatch(/--output DATASTORE:PATH/);
     expect(expectExit(await sibyl([...base, '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl([...base, '--model', 'stars:1', '--deployment', 'a/b', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl(['batch', 'run', '--model', 'stars:1', '--input', 'nocolon', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/not DATASTORE:PATH/);
+    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1', '--deployment', 'a/b', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
+    expect(expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'nocolon', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/not DATASTORE:PATH/);
     expect(expectExit(await sibyl([...base, '--model', 'nothing:9', '--output', 'workspaceblobstore:x/']), 1).stderr).toMatch(/^sibyl: error ModelNotFound \(HTTP 404\)/m);
     expect(expectExit(await sibyl(['batch', 'show', 'batch-does-not-exist']), 1).stderr).toMatch(/^sibyl: error \w*NotFound \(HTTP 404\)/m);
   });

@@ -126,6 +126,9 @@ describe('deployments and traffic (emulator over HTTP)', () => {
       expectError(await sibyl.putEndpoint(ep, { authMode: 'key', traffic: { blue: 100 }, mirrorTraffic: { shadow: 60 } }), 400, 'InvalidInput');
       expectError(await sibyl.putEndpoint(ep, { authMode: 'key', traffic: { blue: 100 }, mirrorTraffic: { blue: 10 } }), 400, 'InvalidInput');
       expectError(await sibyl.putEndpoint(ep, { authMode: 'key', traffic: { blue: 100 }, mirrorTraffic: { ghost: 10 } }), 400, 'InvalidInput');
+      // This host has no Entra ID settings: an aad endpoint could never be called.
+      expect(expectError(await sibyl.putEndpoint(`aad-${RUN}`, { authMode: 'aad' }), 400, 'InvalidInput')).toMatch(/SIBYL_AAD_TENANT_ID/);
+      expect(expectError(await sibyl.putEndpoint(ep, { authMode: 'aad' }), 400, 'InvalidInput')).toMatch(/SIBYL_AAD_AUDIENCE/);
       // With several deployments and no traffic, an unpinned call has nowhere to go.
       expectError(await sibyl.score(ep, { data: ROWS }, key), 404, 'DeploymentNotFound');
       const set = await sibyl.putEndpoint(ep, { authMode: 'key', traffic: { blue: 70, green: 30 } });

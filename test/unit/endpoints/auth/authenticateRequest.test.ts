@@ -129,14 +129,14 @@ describe('authenticateRequest', () => {
       await expect401(authenticateRequest(endpoint('aad'), `Bearer ${sibylToken}`, validators), sibylToken, true, /algorithm that is not accepted/);
     });
 
-    it('answers 503 when the signing keys cannot be fetched, and 500 when Entra ID is not configured', async () => {
+    it('answers 503 when the signing keys cannot be fetched, and 503 when Entra ID is not configured', async () => {
       const down = createAadValidator({ tenantId: TENANT, audience: AUDIENCE, jwksUri: entra.jwksUri.replace('/keys', '/gone') });
       const token = await entra.sign({}, { now: NOW });
       const unavailable = await refusal(authenticateRequest(endpoint('aad'), `Bearer ${token}`, { ...validators, aad: down }));
       expect(unavailable).toMatchObject({ code: 'ServiceUnavailable', status: 503, headers: { 'Retry-After': '30' } });
       expect(unavailable.message).not.toContain(token);
       const unconfigured = await refusal(authenticateRequest(endpoint('aad'), `Bearer ${token}`, { now: later(1) }));
-      expect(unconfigured).toMatchObject({ code: 'InternalError', message: expect.stringMatching(/SIBYL_AAD_TENANT_ID/) });
+      expect(unconfigured).toMatchObject({ code: 'ServiceUnavailable', message: expect.stringMatching(/SIBYL_AAD_TENANT_ID/) });
     });
   });
 
