@@ -2,27 +2,13 @@
  * Batch job routes: `POST api/batch/jobs` (validate, record, start `batchScoring`), `GET …/{id}`,
  * `POST …/{id}/cancel`. These need the Durable client, so they register with its input binding.
  */
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { authLevelOf, functionRoute, routeById } from '../shared/api/routes';
 import { parseParams } from '../shared/api/validate';
 import { BatchJobParams, BatchJobSpec } from '../shared/api/schemas';
 import { BATCH_ORCHESTRATION, cancelBatchJob, getBatchJob, submitBatchJob } from '../shared/batch/batchJobs';
-import { httpHandler, type SibylHttpHandler } from './http/httpHandler';
 import { originOf, readBody } from './http/requestBody';
-import { registerRoute } from './http/registerRoute';
-
-/** `registerRoute` with the Durable client binding (the shared helper takes no extra inputs). */
-function registerDurableRoute(operationId: string, handler: SibylHttpHandler): void {
-  const route = routeById(operationId);
-  app.http(operationId, {
-    route: functionRoute(route),
-    methods: [route.method],
-    authLevel: authLevelOf(route),
-    extraInputs: [df.input.durableClient()],
-    handler: httpHandler(handler),
-  });
-}
+import { registerDurableRoute, registerRoute } from './http/registerRoute';
 
 const statusUri = (request: HttpRequest, id: string) => `${originOf(request)}/api/batch/jobs/${encodeURIComponent(id)}`;
 

@@ -3,9 +3,7 @@
  * versions (list, get, disable/enable) and runs (`POST …/versions/{version}/runs`, which needs the
  * Durable client to start the `pipelineRun` orchestration).
  */
-import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { authLevelOf, functionRoute, routeById } from '../shared/api/routes';
 import { parseBodyText, parseParams } from '../shared/api/validate';
 import { PipelineParams, PipelineRunRequest, PipelineVersionParams, PipelineVersionPatch } from '../shared/api/schemas';
 import { toRun } from '../shared/workspace/runDocuments';
@@ -22,15 +20,8 @@ import {
   savePipelineDraft,
   setPipelineVersionEnabled,
 } from '../shared/pipelines/pipelineStore';
-import { httpHandler, type SibylHttpHandler } from './http/httpHandler';
-import { registerRoute } from './http/registerRoute';
+import { registerDurableRoute, registerRoute } from './http/registerRoute';
 import { originOf, readBody, readJson } from './http/requestBody';
-
-/** `registerRoute` with the Durable client binding (the shared helper takes no extra inputs). */
-function registerDurableRoute(operationId: string, handler: SibylHttpHandler): void {
-  const route = routeById(operationId);
-  app.http(operationId, { route: functionRoute(route), methods: [route.method], authLevel: authLevelOf(route), extraInputs: [df.input.durableClient()], handler: httpHandler(handler) });
-}
 
 registerRoute('createOrUpdatePipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);

@@ -1,11 +1,14 @@
 /** Run routes: `api/runs…` and `api/experiments` (control plane). */
+import type { HttpRequest, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { parseParams, parseQuery } from '../shared/api/validate';
 import { RunParams, RunQuery } from '../shared/api/schemas';
 import { toRun } from '../shared/workspace/runDocuments';
 import { getRunLogs } from '../shared/workspace/runLogs';
 import { listExperiments, listRuns } from '../shared/workspace/runQueries';
+import { cancelRun } from '../shared/pipelines/pipelineRunCancel';
 import { readRun } from '../shared/workspace/runStore';
-import { registerRoute } from './http/registerRoute';
+import { registerDurableRoute, registerRoute } from './http/registerRoute';
 import { originOf } from './http/requestBody';
 
 registerRoute('listRuns', async (request) => {
@@ -25,6 +28,13 @@ registerRoute('listRuns', async (request) => {
 registerRoute('getRun', async (request) => {
   const { id } = parseParams(RunParams, request.params);
   return { jsonBody: toRun(await readRun(id)) };
+});
+
+registerDurableRoute('cancelRun', async (request: HttpRequest, context: InvocationContext) => {
+  const { id } = parseParams(RunParams, request.params);
+  const client = df.getClient(context);
+  const run = await cancelRun(id, (instanceId, reason) => client.terminate(instanceId, reason));
+  return { status: 202, jsonBody: toRun(run) };
 });
 
 registerRoute('getRunLogs', async (request) => {

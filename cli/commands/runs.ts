@@ -73,7 +73,7 @@ function logLine(entry: LogEntry): string {
 }
 
 export function registerRunCommands(program: Command): void {
-  const runs = withExamples(program.command('runs').description('Runs of batch jobs and pipelines, and their logs'), ['sibyl runs list --status Failed', 'sibyl runs show run-1', 'sibyl runs logs run-1 --follow']);
+  const runs = withExamples(program.command('runs').description('Runs of batch jobs and pipelines, and their logs'), ['sibyl runs list --status Failed', 'sibyl runs show run-1', 'sibyl runs logs run-1 --follow', 'sibyl runs cancel run-1']);
 
   leaf(runs.command('list').description('List runs, newest first'), ['sibyl runs list', 'sibyl runs list --experiment nightly --status Failed --top 10'])
     .option('--experiment <name>', 'only runs of this experiment')
@@ -90,6 +90,13 @@ export function registerRunCommands(program: Command): void {
     act(async (ctx, id: string) => {
       const api = ctx.api();
       await printRun(ctx, api, await api.get<Run>(`/api/runs/${seg(id)}`));
+    }),
+  );
+
+  leaf(runs.command('cancel <id>').description('Cancel a queued or running batch job or pipeline run (a pipeline run stops its step in flight)'), ['sibyl runs cancel run-1']).action(
+    act(async (ctx, id: string) => {
+      const { body } = await ctx.api().post<Run>(`/api/runs/${seg(id)}/cancel`);
+      printResult(ctx.format, body, () => `Run ${id} is ${body.status}.`);
     }),
   );
 

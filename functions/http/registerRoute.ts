@@ -5,6 +5,7 @@
  * @example registerRoute('getModel', async (request) => ({ jsonBody: await getModel(request.params.name) }));
  */
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
 import { authLevelOf, functionRoute, routeById } from '../../shared/api/routes';
 import { httpHandler, type SibylHttpHandler } from './httpHandler';
 
@@ -16,4 +17,10 @@ export function registerRoute(operationId: string, handler: SibylHttpHandler): v
     authLevel: authLevelOf(route),
     handler: httpHandler(handler, { errorStyle: route.path.startsWith('/api/v2/models') ? 'oip' : 'sibyl' }),
   });
+}
+
+/** `registerRoute` for handlers that start or stop orchestrations: they get the Durable client binding (`df.getClient(context)`). */
+export function registerDurableRoute(operationId: string, handler: SibylHttpHandler): void {
+  const route = routeById(operationId);
+  app.http(operationId, { route: functionRoute(route), methods: [route.method], authLevel: authLevelOf(route), extraInputs: [df.input.durableClient()], handler: httpHandler(handler) });
 }

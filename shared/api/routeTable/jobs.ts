@@ -144,6 +144,15 @@ export const JOB_ROUTES: readonly RouteSpec[] = [
   route({ operationId: 'listSchedules', method: 'GET', path: '/api/schedules', summary: 'List schedules with their history', tags: ['schedules'], responses: { 200: { description: 'Every schedule.', schema: ScheduleList } } }),
   route({ operationId: 'listRuns', method: 'GET', path: '/api/runs', summary: 'List runs, newest first', tags: ['runs'], query: RunQuery, responses: { 200: { description: 'Runs.', schema: RunList } } }),
   route({ operationId: 'getRun', method: 'GET', path: '/api/runs/{id}', summary: 'Get a run', tags: ['runs'], params: RunParams, responses: { 200: { description: 'The run.', schema: Run }, ...errors('sibyl', 404) } }),
+  route({
+    operationId: 'cancelRun',
+    method: 'POST',
+    path: '/api/runs/{id}/cancel',
+    summary: 'Cancel a queued or running batch job or pipeline run (a pipeline run stops its step in flight)',
+    tags: ['runs'],
+    params: RunParams,
+    responses: { 202: { description: 'Canceled; the run as it now stands.', schema: Run }, ...errors('sibyl', 404, 409) },
+  }),
   route({ operationId: 'getRunLogs', method: 'GET', path: '/api/runs/{id}/logs', summary: 'Get the log of a run', tags: ['runs'], params: RunParams, responses: { 200: { description: 'The log.', schema: RunLogs }, ...errors('sibyl', 404) } }),
   route({ operationId: 'listExperiments', method: 'GET', path: '/api/experiments', summary: 'List experiments', tags: ['runs'], responses: { 200: { description: 'Every experiment.', schema: ExperimentList } } }),
 ];

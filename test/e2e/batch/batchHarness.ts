@@ -10,6 +10,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
+import { jobBlobs, JOBS_CONTAINER } from '../../../shared/batch/jobStorage';
 
 export const MODEL_FILE = path.join(REPO_ROOT, 'test', 'fixtures', 'models', 'mlp-tiny.onnx');
 export const FEATURES = 16;
@@ -77,6 +78,11 @@ export class BatchClient {
 export async function startBatchHost(env: Record<string, string> = {}, reuse?: HostProcess): Promise<BatchClient> {
   const host = await startHost({ appDir: REPO_ROOT, env, ...(reuse ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey, port: reuse.port } : {}) });
   return new BatchClient(host);
+}
+
+/** Whether mini-batch `index` of a job has written its partial output (its activity finished). */
+export function partialWritten(jobId: string, index: number): Promise<boolean> {
+  return blobService().getContainerClient(JOBS_CONTAINER).getBlobClient(jobBlobs.partial(jobId, index)).exists();
 }
 
 export function blobService(): BlobServiceClient {

@@ -3,7 +3,7 @@
  * first try of mini-batch 2 of every job sleep 4 s (`SIBYL_TEST_BATCH_SLOW_ONCE`), deterministically.
  */
 import { pollUntil } from '../../support/poll';
-import { type BatchClient, blobService, CONTAINER, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
+import { type BatchClient, blobService, CONTAINER, partialWritten, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
 
 let client: BatchClient;
 const model = 'mlp-retry';
@@ -59,8 +59,8 @@ describe('batch retries and cancel', () => {
       maxConcurrency: 1,
     });
     const id = submitted.body.id;
-    // Mini-batch 2 sleeps 4 s on its first try, so the job is mid-way once it is Running.
-    await client.waitFor(id, (j) => j.status === 'Running' && j.progress.totalMiniBatches === 10, 30_000);
+    // Mini-batch 2 sleeps 4 s on its first try: once mini-batch 1 has written its output, 2 is in flight.
+    await pollUntil(async () => (await partialWritten(id, 1)) && !(await partialWritten(id, 2)), 'mini-batch 2 to be in flight', 30_000, 50);
     const canceled = await client.call<{ id: string; status: string }>('POST', `api/batch/jobs/${id}/cancel`);
     expect(canceled.status).toBe(202);
     expect(canceled.body).toMatchObject({ id, status: 'Canceled' });
@@ -69,9 +69,10 @@ describe('batch retries and cancel', () => {
     expect(job.status).toBe('Canceled');
     expect(job.endedAt).toBeDefined();
     expect(job.progress.succeeded).toBeLessThan(10);
-    // Wait past the slow mini-batch: nothing moves the run on, and no output is written.
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    // Once the mini-batch in flight has finished, nothing moves the run on and no output is written.
+    await pollUntil(() => partialWritten(id, 2), 'the mini-batch in flight to finish', 30_000, 100);
     expect((await client.job(id)).status).toBe('Canceled');
+    expect(await partialWritten(id, 3)).toBe(false);
     expect(await blobService().getContainerClient(CONTAINER).getBlobClient('cancel/out/predictions.csv').exists()).toBe(false);
     expect((await client.call('POST', `api/batch/jobs/${id}/cancel`)).status).toBe(202);
     const logs = await client.call<{ value: { message: string }[] }>('GET', `api/runs/${id}/logs`);

@@ -106,7 +106,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
     const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/input/', '--output', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
     const { id } = started.json<{ id: string }>();
-    expectExit(await sibyl(['batch', 'cancel', id]), 0);
+    expect(expectExit(await sibyl(['runs', 'cancel', id, '-o', 'json']), 0).json<Job>().status).toBe('Canceled');
     const followed = expectExit(await sibyl(['batch', 'show', id, '--wait', '-o', 'json']), 3);
     expect(followed.json<Job>().status).toBe('Canceled');
   });
@@ -160,6 +160,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     expect(archived.json<{ bytes: number }[]>()[0]!.bytes).toBe(fs.statSync(path.join(work, 'input', 'day2.csv')).size);
     const logs = expectExit(await sibyl(['runs', 'logs', run.id]), 0);
     expect(logs.stdout.trim().length).toBeGreaterThan(0);
+    expect(expectExit(await sibyl(['runs', 'cancel', run.id]), 1).stderr).toMatch(/^sibyl: error Conflict \(HTTP 409\): .*already ended \(Completed\)/m);
   });
 
   it('applies, lists, disables, enables and deletes a schedule', async () => {

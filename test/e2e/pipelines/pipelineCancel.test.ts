@@ -1,0 +1,89 @@
+/**
+ * Canceling runs with `POST api/runs/{id}/cancel`: a pipeline run stops the batch job of its step in
+ * flight and skips the steps after it; finished runs and step runs are refused. The host makes the
+ * first try of mini-batch 2 of every job sleep 4 s (`SIBYL_TEST_BATCH_SLOW_ONCE`), so the job is
+ * deterministically mid-way when it is canceled.
+ */
+import * as fs from 'node:fs';
+import { csvText, featureRows, MODEL_FILE, partialWritten } from '../batch/batchHarness';
+import { pollUntil } from '../../support/poll';
+import { blobContainer, isolation, readBlob, startPipelineHost, type PipelineClient, type RunView } from './pipelineHarness';
+
+const names = isolation('cancel');
+const lake = blobContainer(names.container);
+const ds = names.datastore;
+let client: PipelineClient;
+
+async function durableStatus(instanceId: string): Promise<string> {
+  const url = `${client.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${client.host.functionKey}`;
+  return ((await (await fetch(url)).json()) as { runtimeStatus: string }).runtimeStatus;
+}
+
+beforeAll(async () => {
+  client = await startPipelineHost(names, { SIBYL_TEST_BATCH_SLOW_ONCE: '2:4000' });
+  await client.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container, prefix: 'lake/' });
+  await client.registerModel('mlp-cancel', new Uint8Array(fs.readFileSync(MODEL_FILE)));
+  await client.publish('score-then-archive', {
+    parameters: { inputPath: 'incoming/none.csv' },
+    steps: [
+      {
+        name: 'score',
+        kind: 'batch-score',
+        job: { model: 'mlp-cancel:1', input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' }, output: { datastore: ds, path: 'scored/${run.id}/' }, miniBatchSize: { rows: 10 }, maxConcurrency: 1 },
+      },
+      { name: 'archive', kind: 'move', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'archive/' } },
+    ],
+  });
+  await lake.createIfNotExists();
+}, 180_000);
+
+afterAll(async () => {
+  await client?.host.stop();
+});
+
+describe('canceling runs', () => {
+  it('cancels a pipeline run mid-step: its batch job stops, later steps never run, the input stays put', async () => {
+    const input = csvText(featureRows(100, 31));
+    await lake.getBlockBlobClient('lake/incoming/big.csv').upload(input, input.length);
+    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', { parameters: { inputPath: 'incoming/big.csv' } });
+    const scoreId = `${run.id}.score`;
+    // Mini-batch 2 sleeps 4 s on its first try: once mini-batch 1 has written its output, 2 is in flight.
+    await pollUntil(async () => (await partialWritten(scoreId, 1)) && !(await partialWritten(scoreId, 2)), 'the score step to be mid-way', 60_000, 50);
+
+    const canceled = await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`);
+    expect(canceled).toMatchObject({ id: run.id, status: 'Canceled', error: { code: 'Canceled' } });
+    await pollUntil(async () => (await durableStatus(run.id)) === 'Terminated', 'the pipeline orchestration to terminate', 30_000, 100);
+    await pollUntil(async () => (await durableStatus(scoreId)) === 'Terminated', 'the batch job orchestration to terminate', 30_000, 100);
+    // Once the mini-batch in flight has finished, nothing moves any run on and no other starts.
+    await pollUntil(() => partialWritten(scoreId, 2), 'the mini-batch in flight to finish', 30_000, 100);
+    expect(await partialWritten(scoreId, 3)).toBe(false);
+
+    expect((await client.run(run.id)).status).toBe('Canceled');
+    const [score, archive] = await client.twoSteps(run);
+    expect(score).toMatchObject({ kind: 'batch-score', status: 'Canceled' });
+    expect(archive).toMatchObject({ kind: 'move', status: 'Canceled', error: { code: 'Canceled' } });
+    expect(await readBlob(lake, 'lake/incoming/big.csv')).toBe(input);
+    expect(await readBlob(lake, `lake/scored/${run.id}/predictions.csv`)).toBeUndefined();
+    const logs = await client.expect<{ value: { message: string }[] }>(200, 'GET', `api/runs/${run.id}/logs`);
+    expect(logs.value.map((l) => l.message).join('\n')).toContain('canceled by request');
+    // Canceling again answers the same run.
+    expect(await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`)).toMatchObject({ status: 'Canceled' });
+  }, 120_000);
+
+  it('refuses finished runs, step runs and unknown runs', async () => {
+    const small = csvText(featureRows(5, 32));
+    await lake.getBlockBlobClient('lake/incoming/small.csv').upload(small, small.length);
+    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', { parameters: { inputPath: 'incoming/small.csv' } });
+    expect((await client.waitForRun(run.id)).status).toBe('Completed');
+
+    const finished = await client.call<{ error: { code: string; message: string } }>('POST', `api/runs/${run.id}/cancel`);
+    expect(finished.status).toBe(409);
+    expect(finished.body.error.message).toMatch(/already ended \(Completed\)/);
+    const step = await client.call<{ error: { code: string; message: string } }>('POST', `api/runs/${run.id}.archive/cancel`);
+    expect(step.status).toBe(409);
+    expect(step.body.error.message).toMatch(new RegExp(`Cancel its pipeline run '${run.id}'`));
+    const unknown = await client.call<{ error: { code: string } }>('POST', 'api/runs/no-such-run/cancel');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('RunNotFound');
+  }, 120_000);
+});
