@@ -44,7 +44,8 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
   beforeAll(async () => {
     if (!fs.existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
     // A database of its own: the demo endpoint's name is fixed, and other test files use it too.
-    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: `dashboard-${RUN}` } });
+    // Mini-batch 7 of a job sleeps a minute on its first try: only the cancel test's job has one.
+    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: `dashboard-${RUN}`, SIBYL_TEST_BATCH_SLOW_ONCE: '7:60000' } });
     api = new SibylApi(host);
     await seedDemo(host.baseUrl, host.functionKey);
     secrets.push(host.functionKey);
@@ -277,6 +278,31 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await expectText(page.locator('.card', { hasText: 'Recently failed runs' }), id);
     await expectText(page.locator('.card', { hasText: 'Runs by status' }), /Completed[\s\S]*Failed/);
     await screenshot(page, '15-overview-with-runs');
+  }, 150_000);
+
+  it('cancels a running batch job after a confirmation', async () => {
+    const rows = Array.from({ length: 10 }, (_, r) => [1, 10 + r, 90, 5, 24, r % 7].join(','));
+    await uploadBlobs('workspaceblobstore', { [`dash-${RUN}/slow/input.csv`]: `${FEATURES.join(',')}\n${rows.join('\n')}\n` });
+    const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
+      deployment: `${ENDPOINT}/stars`,
+      input: { datastore: 'workspaceblobstore', path: `dash-${RUN}/slow/`, format: 'csv' },
+      output: { datastore: 'workspaceblobstore', path: `dash-${RUN}/slow-out/` },
+      miniBatchSize: { rows: 1 },
+      maxConcurrency: 1,
+      retry: { maxRetries: 1, timeoutSeconds: 120 },
+      experiment: `dashboard-${RUN}`,
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id;
+    await go(`#/runs/${id}`);
+    const button = page.getByTestId('cancel-run');
+    await button.click();
+    await expectText(page.getByRole('dialog'), /No new mini-batches start/);
+    await screenshot(page, '14-run-cancel-confirm');
+    await page.getByRole('button', { name: 'Cancel batch job' }).click();
+    await expectText(page.locator('.title-row .badge'), 'Canceled', 30_000);
+    await button.waitFor({ state: 'detached' });
+    expect((await api.call<RunView>('GET', `api/runs/${id}`)).body.status).toBe('Canceled');
   }, 150_000);
 
   it('shows pipelines and schedules, or the API error in words', async () => {

@@ -1,11 +1,13 @@
 /**
  * One run: status, a live progress bar for batch jobs (mini-batches and rows done/failed), timing,
  * parameters, metrics, the error, the child runs of a pipeline run, the log (error lines first
- * class: they name the file and line), and the outputs. Refreshes every 2 s until the run ends.
+ * class: they name the file and line), and the outputs. Refreshes every 2 s until the run ends. A
+ * queued or running batch job or pipeline run can be canceled, after a confirmation.
  */
 import { ApiError, seg, type ApiClient } from '../api/client';
 import type { BatchJob, Datastore, List, Run, RunLogEntry } from '../api/types';
 import { hashFor } from '../router';
+import { confirmDialog } from '../ui/confirm';
 import { h, replace } from '../ui/dom';
 import { durationBetween, formatClock, formatDateTime, formatDuration, formatNumber, formatTime } from '../ui/format';
 import { poll } from '../ui/poller';
@@ -103,6 +105,31 @@ export const runPage: Page = (root, ctx) => {
   errorsOnly.addEventListener('change', () => replace(logs, logView(logEntries, errorsOnly.checked)));
   let outputsShown = '';
 
+  const cancel = async (run: Run) => {
+    const what = run.kind === 'pipeline' ? 'pipeline run' : 'batch job';
+    const ok = await confirmDialog({
+      title: `Cancel ${what} ${run.id}?`,
+      message: run.kind === 'pipeline' ? 'The step in flight stops and the steps after it do not run. This cannot be undone.' : 'No new mini-batches start and no predictions file is written. This cannot be undone.',
+      confirmLabel: `Cancel ${what}`,
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await ctx.api.send<Run>('POST', `/api/runs/${seg(run.id)}/cancel`);
+    } catch (error) {
+      replace(errorArea, errorBox(error, `Could not cancel ${run.id}`));
+      return;
+    }
+    await tick();
+  };
+  const cancelButton = (run: Run): HTMLElement | null => {
+    const cancelable = !TERMINAL.has(run.status) && (run.kind === 'pipeline' || (BATCH_KINDS.has(run.kind) && !run.parentRunId));
+    if (!cancelable) return null;
+    const button = h('button', { type: 'button', class: 'button small danger-ghost', 'data-testid': 'cancel-run' }, 'Cancel run…');
+    button.addEventListener('click', () => void cancel(run));
+    return button;
+  };
+
   const tick = async () => {
     let run: Run;
     try {
@@ -112,7 +139,7 @@ export const runPage: Page = (root, ctx) => {
       if (error instanceof ApiError && error.status === 404 && !error.routeMissing) poller.stop();
       return;
     }
-    replace(head, h('h1', { class: 'mono' }, run.id), statusBadge(run.status));
+    replace(head, h('h1', { class: 'mono' }, run.id), statusBadge(run.status), cancelButton(run));
     const ended = TERMINAL.has(run.status);
     live.textContent = ended ? `Finished ${formatDateTime(run.endedAt)}.` : `Live · updated ${formatTime(new Date())} · refreshes every 2 s`;
     replace(
