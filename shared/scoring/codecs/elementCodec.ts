@@ -129,22 +129,40 @@ export function elementWriter(datatype: OipDatatype, target: TensorData, options
 }
 
 const FLOAT32_MIN_NORMAL = 2 ** -126;
+const floatBits = new Uint32Array(1);
+const floatView = new Float32Array(floatBits.buffer);
 
-/**
- * The shortest decimal that reads back as the same float32 (0.1f prints as 0.1, not
- * 0.10000000149011612), so answers are exact and readable; 9 significant digits always suffice.
- * The search starts at 6 digits: a decimal of k ≤ 6 digits that rounds to the float is within half
- * a float32 ulp of it, so rounding the float to 6 digits gives that decimal back (padded with
- * zeros, which `Number` drops). That halves the cost per value. Subnormals have fewer bits, so
- * they search from 1 digit.
- */
-export function shortestFloat32(f: number): number {
-  if (!Number.isFinite(f) || f === 0) return f;
-  for (let digits = Math.abs(f) < FLOAT32_MIN_NORMAL ? 1 : 6; digits < 9; digits++) {
+/** The first k from `from` whose k-digit rounding reads back as `f` (9 always does). */
+function shortestFrom(f: number, from: number): number {
+  for (let digits = from; digits < 9; digits++) {
     const candidate = Number(f.toPrecision(digits));
     if (Math.fround(candidate) === f) return candidate;
   }
   return Number(f.toPrecision(9));
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (0.1f prints as 0.1, not
+ * 0.10000000149011612), so answers are exact and readable; 9 significant digits always suffice.
+ *
+ * Most outputs need 8 or 9 digits, so the search runs downwards: when the float's nearest k-digit
+ * decimal reads back, so does its nearest (k+1)-digit one (it is at least as close), so the first
+ * k going down whose rounding fails means k+1 is the answer. Below 7 digits the nearest 6-digit
+ * decimal is the answer whenever one of ≤ 6 digits exists (such a decimal is within half a float32
+ * ulp, less than half the 6-digit spacing). Two exceptions search upwards instead: powers of two,
+ * whose rounding interval is narrower below than above, and subnormals, which have fewer bits.
+ */
+export function shortestFloat32(f: number): number {
+  if (!Number.isFinite(f) || f === 0) return f;
+  floatView[0] = f;
+  if (Math.abs(f) < FLOAT32_MIN_NORMAL) return shortestFrom(f, 1);
+  if ((floatBits[0]! & 0x7fffff) === 0) return shortestFrom(f, 6);
+  const p8 = Number(f.toPrecision(8));
+  if (Math.fround(p8) !== f) return Number(f.toPrecision(9));
+  const p7 = Number(f.toPrecision(7));
+  if (Math.fround(p7) !== f) return p8;
+  const p6 = Number(f.toPrecision(6));
+  return Math.fround(p6) === f ? p6 : p7;
 }
 
 function floatToJson(f: number): number | string {

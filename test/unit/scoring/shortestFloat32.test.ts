@@ -16,12 +16,24 @@ describe('shortestFloat32', () => {
     const bits = new Uint32Array(1);
     const view = new Float32Array(bits.buffer);
     let seed = 12345;
-    for (let i = 0; i < 200_000; i++) {
+    for (let i = 0; i < 300_000; i++) {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       bits[0] = seed;
       const f = view[0]!;
       if (!Number.isFinite(f) || f === 0) continue;
       expect(shortestFloat32(f)).toBe(reference(f));
+    }
+  });
+
+  it('matches it at every power of two and its neighbours, where rounding intervals are lopsided', () => {
+    const bits = new Uint32Array(1);
+    const view = new Float32Array(bits.buffer);
+    for (let exponent = 1; exponent < 255; exponent++) {
+      for (const delta of [-2, -1, 0, 1, 2]) {
+        bits[0] = ((exponent << 23) + delta) >>> 0;
+        const f = view[0]!;
+        if (Number.isFinite(f) && f !== 0) expect(shortestFloat32(f)).toBe(reference(f));
+      }
     }
   });
 
