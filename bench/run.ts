@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     await Promise.all(children.splice(0).map((c) => c.stop()));
     azurite?.stop();
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(130)));
   say(`Sibyl benchmark — scratch folder ${workDir}`);
 
   const want = (c: CaseId) => options.cases.includes(c);
