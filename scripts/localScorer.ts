@@ -17,19 +17,24 @@ export interface LocalScorer {
 
 const MAIN = path.resolve(__dirname, '..', 'scorer', 'main.js');
 
+/** The environment of a scorer on CPU at `port` with `key`, loading models from `storageConnectionString`. */
+export function localScorerEnv(port: number, key: string, storageConnectionString: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    SIBYL_SCORER_HOST: '127.0.0.1',
+    SIBYL_SCORER_KEY: key,
+    SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
+    AzureWebJobsStorage: storageConnectionString,
+  };
+}
+
 /** `storageConnectionString`: where the registry's `models` container lives (Azurite locally). */
 export async function startLocalScorer(storageConnectionString: string, options: { port?: number; key?: string; mainFile?: string } = {}): Promise<LocalScorer> {
   const port = options.port ?? (await freePort());
   const key = options.key ?? randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [options.mainFile ?? MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SIBYL_SCORER_HOST: '127.0.0.1',
-      SIBYL_SCORER_KEY: key,
-      SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
-      AzureWebJobsStorage: storageConnectionString,
-    },
+    env: localScorerEnv(port, key, storageConnectionString),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
