@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   let batch: BatchBenchResult | undefined;
   if (want('batch')) {
     say(`Batch scoring: ${options.batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`);
-    batch = await runBatchBench({ rows: options.batchRows });
+    batch = await runBatchBench({ rows: options.batchRows, rounds: options.rounds });
   }
 
   const order = (c: CaseResult) => CASE_IDS.indexOf(c.caseId) + 10 * (c.model ? MODEL_SIZES.indexOf(c.model) + 1 : 0);

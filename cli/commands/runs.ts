@@ -75,13 +75,14 @@ function logLine(entry: LogEntry): string {
 export function registerRunCommands(program: Command): void {
   const runs = withExamples(program.command('runs').description('Runs of batch jobs and pipelines, and their logs'), ['sibyl runs list --status Failed', 'sibyl runs show run-1', 'sibyl runs logs run-1 --follow', 'sibyl runs cancel run-1']);
 
-  leaf(runs.command('list').description('List runs, newest first'), ['sibyl runs list', 'sibyl runs list --experiment nightly --status Failed --top 10'])
+  leaf(runs.command('list').description('List runs, newest first'), ['sibyl runs list', 'sibyl runs list --experiment nightly --status Failed --top 10', 'sibyl runs list --kind pipeline'])
     .option('--experiment <name>', 'only runs of this experiment')
     .addOption(new Option('--status <status>', 'only runs in this state').choices(['Queued', 'Running', 'Completed', 'Failed', 'Canceled']))
+    .addOption(new Option('--kind <kind>', 'only runs of this kind').choices(['batch', 'pipeline', 'batch-score', 'copy', 'move']))
     .option('--top <n>', 'at most this many runs (default 100)', intArg(1, 1000))
     .action(
-      act(async (ctx, opts: { experiment?: string; status?: string; top?: number }) => {
-        const { value } = await ctx.api().get<{ value: Run[] }>('/api/runs', { experiment: opts.experiment, status: opts.status, top: opts.top });
+      act(async (ctx, opts: { experiment?: string; status?: string; kind?: string; top?: number }) => {
+        const { value } = await ctx.api().get<{ value: Run[] }>('/api/runs', { experiment: opts.experiment, status: opts.status, kind: opts.kind, top: opts.top });
         printResult(ctx.format, value, () => runsTable(value));
       }),
     );

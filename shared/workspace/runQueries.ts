@@ -1,5 +1,5 @@
 /**
- * Listing runs (newest first, filtered by experiment and status, paged with continuation tokens)
+ * Listing runs (newest first, filtered by experiment, status and kind, paged with continuation tokens)
  * and experiments (aggregated in code: the Cosmos emulator has no GROUP BY, and Azure charges for it).
  *
  * @example const page = await listRuns({ experiment: 'nightly', top: 20 }); // page.continuationToken → next page
@@ -12,6 +12,7 @@ import type { RunDoc } from './runDocuments';
 export interface RunFilter {
   experiment?: string;
   status?: RunStatus;
+  kind?: string;
   parentRunId?: string;
   /** Page size (default 100). */
   top?: number;
@@ -24,7 +25,7 @@ const runs = () => getContainer('runs');
 export async function listRuns(filter: RunFilter = {}): Promise<{ runs: RunDoc[]; continuationToken?: string }> {
   const where = ["c.type = 'run'"];
   const parameters: { name: string; value: string }[] = [];
-  for (const [field, value] of [['experiment', filter.experiment], ['status', filter.status], ['parentRunId', filter.parentRunId]] as const) {
+  for (const [field, value] of [['experiment', filter.experiment], ['status', filter.status], ['kind', filter.kind], ['parentRunId', filter.parentRunId]] as const) {
     if (value === undefined) continue;
     where.push(`c.${field} = @${field}`);
     parameters.push({ name: `@${field}`, value });

@@ -40,6 +40,7 @@ export type RunList = Static<typeof RunList>;
 export const RunQuery = Type.Object({
   experiment: Type.Optional(AssetName),
   status: Type.Optional(RunStatus),
+  kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only runs of this kind: `batch`, `pipeline`, `batch-score`, `copy` or `move`.' })),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many runs (default 100).' })),
 });
 export type RunQuery = Static<typeof RunQuery>;

@@ -168,5 +168,9 @@ describe('batch jobs in the workspace', () => {
     expect((await client.call('GET', 'api/runs/no-such-run')).status).toBe(404);
     expect((await client.call('GET', 'api/batch/jobs/no-such-job')).status).toBe(404);
     expect((await client.call('GET', 'api/runs?status=Sleeping')).status).toBe(400);
+    const batches = await client.call<{ value: RunView[] }>('GET', 'api/runs?kind=batch&experiment=batch-errors');
+    expect(batches.body.value.map((r) => r.id).sort()).toEqual(all.body.value.map((r) => r.id).sort());
+    expect((await client.call<{ value: RunView[] }>('GET', 'api/runs?kind=pipeline&experiment=batch-errors')).body.value).toEqual([]);
+    expect((await client.call('GET', 'api/runs?kind=')).status).toBe(400);
   });
 });

@@ -160,6 +160,9 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     expect(archived.json<{ bytes: number }[]>()[0]!.bytes).toBe(fs.statSync(path.join(work, 'input', 'day2.csv')).size);
     const logs = expectExit(await sibyl(['runs', 'logs', run.id]), 0);
     expect(logs.stdout.trim().length).toBeGreaterThan(0);
+    const pipelineRuns = expectExit(await sibyl(['runs', 'list', '--kind', 'pipeline', '-o', 'json']), 0).json<{ id: string; kind: string }[]>();
+    expect(pipelineRuns.map((r) => r.id)).toContain(run.id);
+    expect(pipelineRuns.every((r) => r.kind === 'pipeline')).toBe(true);
     expect(expectExit(await sibyl(['runs', 'cancel', run.id]), 1).stderr).toMatch(/^sibyl: error Conflict \(HTTP 409\): .*already ended \(Completed\)/m);
   });
 

@@ -41,14 +41,14 @@ export const runsPage: Page = (root, ctx) => {
     const query = new URLSearchParams({ top: '200' });
     if (filters.experiment) query.set('experiment', filters.experiment);
     if (filters.status) query.set('status', filters.status);
+    if (filters.kind) query.set('kind', filters.kind);
     try {
-      const { value } = await ctx.api.get<List<Run>>(`/api/runs?${query.toString()}`);
-      const runs = filters.kind ? value.filter((r) => r.kind === filters.kind) : value;
+      const { value: runs } = await ctx.api.get<List<Run>>(`/api/runs?${query.toString()}`);
       summary.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'} · refreshes every 5 s`;
       if (runs.length === 0) {
         replace(
           body,
-          value.length === 0 && !filters.experiment && !filters.status
+          !filters.experiment && !filters.status && !filters.kind
             ? emptyState('No runs yet.', 'Runs appear when a batch job or pipeline starts. Start a batch job:', [{ label: 'curl', line: COMMANDS.submitBatch(ctx.origin) }])
             : h('p', { class: 'muted' }, 'No run matches these filters.'),
         );
