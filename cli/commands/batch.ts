@@ -9,18 +9,7 @@ import { act, leaf, type CommandContext, withExamples } from '../core/commandKit
 import { OUTPUT_FORMATS, printResult, record, shortTime, writeErr } from '../core/output';
 import { collect, intArg, parseDatastorePath } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
-
-/** `GET api/batch/jobs/{id}`. */
-export interface BatchJob {
-  id: string;
-  status: string;
-  progress: { totalMiniBatches: number; succeeded: number; failed: number; rowsScored: number; rowsFailed: number };
-  output: { datastore: string; path: string };
-  startedAt?: string;
-  endedAt?: string;
-  experiment?: string;
-  error?: { code: string; message: string };
-}
+import type { BatchJob } from '../../shared/api/schemas';
 
 interface RunOptions {
   model?: string;

@@ -8,7 +8,7 @@ import { seg } from '../core/apiClient';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
 import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
-import type { Deployment } from './endpoints';
+import type { Deployment } from '../../shared/api/schemas';
 
 interface DeployOptions {
   model: string;

@@ -7,34 +7,9 @@ import { Option } from 'commander';
 import { seg } from '../core/apiClient';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table, type OutputFormat } from '../core/output';
+import type { Deployment, Endpoint } from '../../shared/api/schemas';
 
 /** A deployment as listed in an endpoint. */
-export interface Deployment {
-  name: string;
-  endpoint: string;
-  model: string;
-  resolvedModel?: string;
-  environment: string;
-  batching?: { maxBatchSize?: number; maxQueueDelayMs?: number };
-  instance?: Record<string, number>;
-  requestTimeoutMs?: number;
-  provisioningState?: string;
-  updatedAt?: string;
-}
-
-/** `Endpoint` as the API answers it. */
-export interface Endpoint {
-  name: string;
-  authMode: 'key' | 'token' | 'aad';
-  description?: string;
-  traffic: Record<string, number>;
-  mirrorTraffic?: Record<string, number>;
-  scoringUri: string;
-  openInferenceUri: string;
-  deployments: Deployment[];
-  updatedAt?: string;
-}
-
 /** Secrets print as plain `name  value` lines: easy to copy, no frame to cut through. */
 const plainLines = (fields: [string, string][]) => fields.map(([name, value]) => `${name.padEnd(13)} ${value}`).join('\n');
 

@@ -2,14 +2,7 @@
 import type { Command } from 'commander';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, table } from '../core/output';
-
-interface Environment {
-  name: string;
-  version: number;
-  curated: boolean;
-  executionProviders: string[];
-  compute?: { kind: string; gpu?: string };
-}
+import type { Environment } from '../../shared/api/schemas';
 
 export function registerEnvironmentCommands(program: Command): void {
   const environments = withExamples(program.command('environments').description('Environments deployments run in (execution providers, compute)'), ['sibyl environments list']);

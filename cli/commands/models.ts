@@ -9,35 +9,9 @@ import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, pairs, type OutputFormat } from '../core/output';
 import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/parseArgs';
 import { readBytes } from '../core/readInput';
+import type { Model, ModelVersion, TensorMetadata } from '../../shared/api/schemas';
 
-interface Tensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-}
-
-/** `ModelVersion` as the API answers it. */
-export interface ModelVersion {
-  name: string;
-  version: number;
-  description: string;
-  tags: Record<string, string>;
-  sizeBytes: number;
-  sha256: string;
-  createdAt: string;
-  signature: { inputs: Tensor[]; outputs: Tensor[] };
-}
-
-/** `Model` as the API answers it. */
-export interface Model {
-  name: string;
-  latestVersion: number;
-  aliases: Record<string, number>;
-  description?: string;
-  updatedAt?: string;
-}
-
-const tensors = (list: Tensor[]) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join('\n');
+const tensors = (list: TensorMetadata[]) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join('\n');
 
 function printVersion(format: OutputFormat, v: ModelVersion): void {
   printResult(format, v, () =>

@@ -10,28 +10,10 @@ import { pairs, printResult, record, shortTime, table, writeErr } from '../core/
 import { collect, parameterValue, parseKeyValues, wholeNumber } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
-import { printRun, type Run } from './runs';
-
-interface PipelineVersion {
-  name: string;
-  version: number;
-  description?: string;
-  enabled: boolean;
-  steps: { name: string; kind: string }[];
-  parameters: Record<string, unknown>;
-  publishedAt: string;
-}
+import { printRun } from './runs';
+import type { Pipeline, PipelineVersion, Run } from '../../shared/api/schemas';
 
 const stepsText = (steps: { name: string; kind: string }[]) => steps.map((s) => `${s.name} (${s.kind})`).join(', ');
-
-interface Pipeline {
-  name: string;
-  description?: string;
-  parameters: Record<string, unknown>;
-  steps: { name: string; kind: string }[];
-  status: string;
-  latestVersion?: number;
-}
 
 /** `NAME:V`, or `NAME` for its latest published version (read from `GET api/pipelines/{name}`). */
 async function pipelineVersion(api: ApiClient, text: string): Promise<{ name: string; version: number }> {

@@ -9,31 +9,8 @@ import { act, leaf, type CommandContext, withExamples } from '../core/commandKit
 import { pairs, printResult, record, shortTime, table, writeOut } from '../core/output';
 import { intArg } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
+import type { Run, RunLogEntry } from '../../shared/api/schemas';
 
-/** `Run` as the API answers it. */
-export interface Run {
-  id: string;
-  kind: string;
-  status: string;
-  experiment?: string;
-  parameters: Record<string, unknown>;
-  metrics: Record<string, number>;
-  parentRunId?: string;
-  children: string[];
-  outputs: Record<string, unknown>;
-  pipeline?: string;
-  schedule?: string;
-  error?: { code: string; message: string };
-  createdAt: string;
-  startedAt?: string;
-  endedAt?: string;
-}
-
-interface LogEntry {
-  time: string;
-  level?: string;
-  message: string;
-}
 
 function took(run: Run): string {
   if (!run.startedAt) return '';
@@ -68,7 +45,7 @@ export async function printRun(ctx: CommandContext, api: ApiClient, run: Run): P
   );
 }
 
-function logLine(entry: LogEntry): string {
+function logLine(entry: RunLogEntry): string {
   return `${shortTime(entry.time)} ${(entry.level ?? 'info').padEnd(5)} ${entry.message}`;
 }
 
@@ -110,7 +87,7 @@ export function registerRunCommands(program: Command): void {
     .action(
       act(async (ctx, id: string, opts: { follow?: boolean }) => {
         const api = ctx.api();
-        const logsOf = () => api.get<{ runId: string; value: LogEntry[] }>(`/api/runs/${seg(id)}/logs`);
+        const logsOf = () => api.get<{ runId: string; value: RunLogEntry[] }>(`/api/runs/${seg(id)}/logs`);
         if (!opts.follow) {
           const logs = await logsOf();
           printResult(ctx.format, logs, () => (logs.value.length ? logs.value.map(logLine).join('\n') : '(no log lines yet)'));

@@ -7,18 +7,9 @@ import { seg, type ApiClient } from '../core/apiClient';
 import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table } from '../core/output';
 import { readSpecFile } from '../core/specFile';
+import type { Schedule } from '../../shared/api/schemas';
 
-interface Schedule {
-  name: string;
-  pipeline: string;
-  parameters?: Record<string, unknown>;
-  enabled: boolean;
-  trigger: { cron?: string; timeZone?: string; datastore?: string; pathPattern?: string; parameterName?: string; pollingIntervalSeconds?: number };
-  history: { fireTime: string; runId: string; status: string }[];
-  nextFireTime?: string;
-}
-
-const triggerText = (t: Schedule['trigger']) => (t.cron ? `cron ${t.cron}${t.timeZone ? ` (${t.timeZone})` : ''}` : `blobs ${t.datastore}:${t.pathPattern} → ${t.parameterName ?? 'inputPath'}`);
+const triggerText = (t: Schedule['trigger']) => ('cron' in t ? `cron ${t.cron}${t.timeZone ? ` (${t.timeZone})` : ''}` : `blobs ${t.datastore}:${t.pathPattern} → ${t.parameterName ?? 'inputPath'}`);
 
 function printSchedule(ctx: CommandContext, s: Schedule): void {
   printResult(ctx.format, s, () =>

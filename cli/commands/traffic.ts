@@ -8,7 +8,7 @@ import { UsageError } from '../core/cliErrors';
 import { act, leaf } from '../core/commandKit';
 import { pairs, printResult, record } from '../core/output';
 import { collect, parseKeyValues, wholeNumber } from '../core/parseArgs';
-import type { Endpoint } from './endpoints';
+import type { Endpoint } from '../../shared/api/schemas';
 
 function percents(items: readonly string[], what: string): Record<string, number> {
   const out: Record<string, number> = {};

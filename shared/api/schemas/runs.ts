@@ -50,6 +50,7 @@ export const RunLogEntry = Type.Object(
   { time: Timestamp, level: Type.Optional(Type.String({ examples: ['info'] })), message: Type.String() },
   { title: 'RunLogEntry', description: 'A log line.' },
 );
+export type RunLogEntry = Static<typeof RunLogEntry>;
 
 /** `GET api/runs/{id}/logs`. */
 export const RunLogs = Type.Object(
