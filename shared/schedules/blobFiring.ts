@@ -3,7 +3,8 @@
  * datastore holds the blob and whose pattern matches its datastore-relative path fires once for this
  * blob version, under the id derived from schedule, blob and ETag (`blobFireId`), with the path in
  * the parameter the trigger names (default `inputPath`). Blobs last written before the schedule became
- * live do not fire it (a new schedule does not replay old data).
+ * live do not fire it (a new schedule does not replay old data). Schedules with `pollingIntervalSeconds`
+ * are left to the scheduler timer's poll (`blobPolling.ts`), which fires them the same way.
  *
  * @example await fireOnBlobChange({ container: 'landing', name: 'incoming/a.csv', etag: '"0x8D…"' }, { start, log });
  */
@@ -46,7 +47,19 @@ function watchedPath(doc: ScheduleDoc, datastore: DatastoreDoc, blob: BlobChange
   return path;
 }
 
-/** Fires the schedules that watch `blob`; throws when one could not be fired, so the trigger retries. */
+/** Fires `doc` for `blob` when it watches it (the same run id however the change was seen). */
+export async function fireForBlob(doc: ScheduleDoc, datastore: DatastoreDoc, blob: BlobChange, options: { start: RunStarter; log: SchedulerLog; now?: Date }): Promise<BlobFire | undefined> {
+  if (!isDataChangeTrigger(doc.trigger)) return undefined;
+  const path = watchedPath(doc, datastore, blob);
+  if (!path) return undefined;
+  const runId = blobFireId(doc, blob);
+  const parameter = doc.trigger.parameterName ?? DEFAULT_PATH_PARAMETER;
+  const outcome = await fireSchedule(doc, runId, { fireTime: (options.now ?? new Date()).toISOString(), path, etag: blob.etag }, { [parameter]: path }, options.start);
+  if (outcome !== 'duplicate') options.log(outcome === 'failed' ? 'warn' : 'info', `schedule '${doc.name}' fired for ${blob.container}/${blob.name} (${blob.etag}): run ${runId} ${outcome}`);
+  return { schedule: doc.name, runId, path, outcome };
+}
+
+/** Fires the event-driven schedules that watch `blob`; throws when one could not be fired, so the trigger retries. */
 export async function fireOnBlobChange(blob: BlobChange, options: { start: RunStarter; log: SchedulerLog; now?: Date }): Promise<BlobFire[]> {
   const fires: BlobFire[] = [];
   const failures: string[] = [];
@@ -56,16 +69,11 @@ export async function fireOnBlobChange(blob: BlobChange, options: { start: RunSt
     return datastores.get(name)!;
   };
   for (const doc of await listEnabledSchedules('blob')) {
-    if (!isDataChangeTrigger(doc.trigger)) continue;
+    if (!isDataChangeTrigger(doc.trigger) || doc.trigger.pollingIntervalSeconds !== undefined) continue;
     try {
       const datastore = await datastoreOf(doc.trigger.datastore);
-      const path = datastore && watchedPath(doc, datastore, blob);
-      if (!path) continue;
-      const runId = blobFireId(doc, blob);
-      const parameter = doc.trigger.parameterName ?? DEFAULT_PATH_PARAMETER;
-      const outcome = await fireSchedule(doc, runId, { fireTime: (options.now ?? new Date()).toISOString(), path, etag: blob.etag }, { [parameter]: path }, options.start);
-      fires.push({ schedule: doc.name, runId, path, outcome });
-      if (outcome !== 'duplicate') options.log(outcome === 'failed' ? 'warn' : 'info', `schedule '${doc.name}' fired for ${blob.container}/${blob.name} (${blob.etag}): run ${runId} ${outcome}`);
+      const fire = datastore && (await fireForBlob(doc, datastore, blob, options));
+      if (fire) fires.push(fire);
     } catch (error) {
       failures.push(`schedule '${doc.name}': ${(error as Error).message}`);
     }

@@ -47,9 +47,9 @@ export async function checkSchedule(spec: ScheduleSpec, options: { watchedContai
   else {
     compilePathGlob(trigger.pathPattern);
     const datastore = await readDatastoreDoc(trigger.datastore);
-    if (datastore.container !== options.watchedContainer) {
+    if (datastore.container !== options.watchedContainer && trigger.pollingIntervalSeconds === undefined) {
       throw invalid(
-        `Datastore '${datastore.name}' is in Blob container '${datastore.container}', but change-based schedules watch container '${options.watchedContainer}' (setting SIBYL_SCHEDULER_CONTAINER); use a datastore in that container.`,
+        `Datastore '${datastore.name}' is in Blob container '${datastore.container}', but blob events are watched in container '${options.watchedContainer}' (setting SIBYL_SCHEDULER_CONTAINER); use a datastore in that container, or set pollingIntervalSeconds to have the datastore polled.`,
         'trigger.datastore',
       );
     }

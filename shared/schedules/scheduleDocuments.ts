@@ -2,7 +2,8 @@
  * Schedule documents (Cosmos container `schedules`, partition key `/name`, id = name). `uid` names
  * one lifetime of a schedule (a schedule deleted and created again gets a new one, so its history
  * and fire ids start afresh). `activeSince` is when the trigger last became live (created, changed or
- * enabled): ticks and blobs before it do not fire. `lastFireTime` is the latest cron tick fired.
+ * enabled): ticks and blobs before it do not fire. `lastFireTime` is the latest cron tick fired;
+ * `lastPolledAt` when a change-based schedule with `pollingIntervalSeconds` last listed its datastore.
  * Changing a field changes stored data and the public API (`Schedule`).
  */
 import type { CronTrigger, DataChangeTrigger, Schedule, ScheduleFiring, ScheduleTrigger } from '../api/schemas';
@@ -22,6 +23,8 @@ export interface ScheduleDoc {
   trigger: ScheduleTrigger;
   activeSince: string;
   lastFireTime?: string;
+  /** When a polling change-based schedule last listed its datastore. */
+  lastPolledAt?: string;
   createdAt: string;
   updatedAt: string;
 }

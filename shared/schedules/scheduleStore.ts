@@ -104,6 +104,16 @@ export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<S
   return resources;
 }
 
+/** Records when this lifetime (`uid`) of a polling schedule last listed its datastore. */
+export async function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
+  const at = time.toISOString();
+  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
+    current.uid !== doc.uid || (current.lastPolledAt !== undefined && current.lastPolledAt >= at) ? undefined : { ...current, lastPolledAt: at },
+  ).catch((error: unknown) => {
+    if (!isNotFound(error)) throw error; // deleted meanwhile
+  });
+}
+
 /** Records that the tick `fireTime` of this lifetime (`uid`) of the schedule has fired. */
 export async function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
   const time = fireTime.toISOString();

@@ -30,7 +30,7 @@ export const DataChangeTrigger = Type.Object(
     parameterName: Type.Optional(
       Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'The pipeline parameter that receives the changed blob\'s path (default `inputPath`).' }),
     ),
-    pollingIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'How often the datastore is checked for changes.' })),
+    pollingIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'Poll the datastore this often instead of reacting to blob events: each new blob version fires within about this many seconds (no sooner than the scheduler timer runs). Lets a schedule watch a datastore outside the container blob events are watched in.' })),
   },
   {
     title: 'DataChangeTrigger',

@@ -10,9 +10,10 @@ import { minuteGrid, sumRequests, toColumns, totals } from '../../../web/src/met
 import { concreteShape, exampleRequest, nest, requestUrl } from '../../../web/src/requestBuilder';
 import { hashFor, matchRoute, parseHash } from '../../../web/src/router';
 import { formatBytes, formatDuration, formatShape, plural, prettyJson } from '../../../web/src/ui/format';
+import type { TensorMetadata } from '../../../web/src/api/types';
 
 describe('example requests from a model signature', () => {
-  const features = { name: 'features', datatype: 'FP32', shape: [-1, 6] };
+  const features = { name: 'features', datatype: 'FP32', shape: [-1, 6] } as const satisfies TensorMetadata;
 
   it('builds one row of the Azure ML body, nested to the shape', () => {
     expect(exampleRequest([features], 'azureml')).toEqual({ input_data: { features: [[1, 2, 3, 4, 5, 6]] } });

@@ -52,7 +52,7 @@ beforeAll(async () => {
       { name: 'archive', kind: 'move', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'archive/' } },
     ],
   });
-  await client.expect(201, 'PUT', 'api/schedules/on-drop', { pipeline: 'keep-copy:1', trigger: { datastore: ds, pathPattern: 'drops/*.csv', pollingIntervalSeconds: 1 } });
+  await client.expect(201, 'PUT', 'api/schedules/on-drop', { pipeline: 'keep-copy:1', trigger: { datastore: ds, pathPattern: 'drops/*.csv' } });
   await client.expect(201, 'PUT', 'api/schedules/on-landing', { pipeline: 'score-and-archive:1', trigger: { datastore: ds, pathPattern: 'incoming/**/*.csv' } });
 }, 180_000);
 

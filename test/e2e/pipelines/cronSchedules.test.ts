@@ -106,6 +106,34 @@ describe('cron schedules', () => {
     expect((await a.waitForRun(late[0]!.runId)).status).toBe('Completed');
   });
 
+  it('polls a datastore outside the watched container every pollingIntervalSeconds: one run per blob version', async () => {
+    const polled = blobContainer(`${names.container}-polled`);
+    await polled.createIfNotExists();
+    await a.expect(201, 'PUT', `api/datastores/${ds}_polled`, { container: polled.containerName });
+    await a.publish('keep-polled', {
+      parameters: { inputPath: 'none' },
+      steps: [{ name: 'copy', kind: 'copy', from: { datastore: `${ds}_polled`, path: '${parameters.inputPath}' }, to: { datastore: `${ds}_polled`, path: 'kept/${run.id}/' } }],
+    });
+    // Blob events are watched in another container: without polling the schedule could never fire.
+    const refused = await a.call<{ error: { message: string } }>('PUT', 'api/schedules/polled', { pipeline: 'keep-polled:1', trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/set pollingIntervalSeconds/);
+    await a.expect(201, 'PUT', 'api/schedules/polled', { pipeline: 'keep-polled:1', trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv', pollingIntervalSeconds: 1 } });
+    await polled.getBlockBlobClient('in/a.csv').upload('x\n1\n', 4);
+    const [fire] = await historyOf(a, 'polled', 1);
+    expect(fire).toMatchObject({ path: 'in/a.csv' });
+    const run = await a.waitForRun(fire!.runId);
+    expect(run).toMatchObject({ status: 'Completed', schedule: 'polled', parameters: { inputPath: 'in/a.csv' } });
+    expect(await polled.getBlobClient(`kept/${run.id}/a.csv`).exists()).toBe(true);
+    // Later polls list the same version again without starting a second run; a rewrite starts one.
+    await polled.getBlockBlobClient('in/b.csv').upload('x\n2\n', 4);
+    await historyOf(a, 'polled', 2);
+    await polled.getBlockBlobClient('in/a.csv').upload('x\n3\n', 4);
+    const history = await historyOf(a, 'polled', 3);
+    expect(history.map((h) => h.path).sort()).toEqual(['in/a.csv', 'in/a.csv', 'in/b.csv']);
+    await a.expect(204, 'DELETE', 'api/schedules/polled');
+  });
+
   it('refuses bad schedules with the reason', async () => {
     const put = (trigger: Record<string, unknown>) => a.call<{ error: { message: string } }>('PUT', 'api/schedules/bad', { pipeline: 'ticker:1', trigger });
     const cases: [Record<string, unknown>, RegExp][] = [

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { putDatastore } from '../../../shared/datastores/datastoreStore';
 import { parsePipelineDefinition } from '../../../shared/pipelines/pipelineChecks';
 import { publishPipeline, savePipelineDraft, setPipelineVersionEnabled } from '../../../shared/pipelines/pipelineStore';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { fireOnBlobChange } from '../../../shared/schedules/blobFiring';
+import { pollDataChangeSchedules } from '../../../shared/schedules/blobPolling';
 import { fireDueCronSchedules } from '../../../shared/schedules/cronFiring';
 import { parseSchedule } from '../../../shared/schedules/ncrontab';
 import { getSchedule, putSchedule } from '../../../shared/schedules/scheduleStore';
@@ -113,8 +115,40 @@ describe('blob fires', () => {
   it('refuses a change-based schedule on a datastore outside the watched container', async () => {
     await putDatastore(`${datastore}_far`, { container: `${container}-far` });
     await expect(putSchedule('far', { pipeline: 'keeper:1', trigger: { datastore: `${datastore}_far`, pathPattern: '*.csv' } }, { watchedContainer: container })).rejects.toThrow(
-      /change-based schedules watch container/,
+      /blob events are watched in container .*or set pollingIntervalSeconds/,
     );
     await expect(putSchedule('no-param', { pipeline: 'keeper:1', trigger: { datastore, pathPattern: '*.csv', parameterName: 'file' } }, { watchedContainer: container })).rejects.toThrow(/has no parameter 'file'/);
+  });
+
+  it('polls a datastore once per pollingIntervalSeconds, firing each blob version once, also outside the watched container', async () => {
+    const far = `${datastore}_polled`;
+    const farContainer = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient(`${container}-polled`);
+    await farContainer.createIfNotExists();
+    await putDatastore(far, { container: farContainer.containerName, prefix: 'lake/' });
+    await putSchedule('polled', { pipeline: 'keeper:1', trigger: { datastore: far, pathPattern: 'in/*.csv', pollingIntervalSeconds: 60 } }, { watchedContainer: container });
+    const upload = async (name: string, body: string) => (await farContainer.getBlockBlobClient(`lake/${name}`).upload(body, body.length)).etag!;
+    const aEtag = await upload('in/a.csv', 'x\n1\n');
+    await upload('in/skip.txt', 'no');
+    await upload('elsewhere/c.csv', 'no');
+    const { started, start } = recorder();
+    const polledFires = async (now: Date) => (await pollDataChangeSchedules({ now, start, log: quiet })).filter((f) => f.schedule === 'polled');
+
+    // A blob event does not fire a polling schedule; the poll does.
+    expect(await fireOnBlobChange({ container: farContainer.containerName, name: 'lake/in/a.csv', etag: aEtag }, { start, log: quiet })).toEqual([]);
+    const t0 = new Date();
+    expect((await polledFires(t0)).map((f) => [f.path, f.outcome])).toEqual([['in/a.csv', 'started']]);
+    // Within the interval the datastore is not listed again, even with a new blob in it.
+    await upload('in/b.csv', 'x\n2\n');
+    expect(await polledFires(new Date(t0.getTime() + 30_000))).toEqual([]);
+    // Next interval: the new blob fires; the old version is a duplicate, not a second run.
+    const second = await polledFires(new Date(t0.getTime() + 61_000));
+    expect(second.map((f) => [f.path, f.outcome]).sort()).toEqual([['in/a.csv', 'duplicate'], ['in/b.csv', 'started']]);
+    // A rewritten blob is a new version: one more run.
+    await upload('in/a.csv', 'x\n3\n');
+    const third = await polledFires(new Date(t0.getTime() + 122_000));
+    expect(third.filter((f) => f.outcome === 'started').map((f) => f.path)).toEqual(['in/a.csv']);
+    expect(started).toHaveLength(3);
+    const { history } = await getSchedule('polled');
+    expect(history.map((h) => h.path).sort()).toEqual(['in/a.csv', 'in/a.csv', 'in/b.csv']);
   });
 });
