@@ -67,8 +67,7 @@ export class ScorerModels {
       }
       throw error;
     }
-    const session = await ModelSession.load(bytes, { executionProviders: this.config.executionProviders });
-    await session.warm();
+    const session = await ModelSession.loadWarm(bytes, { executionProviders: this.config.executionProviders });
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({ maxBatchSize: this.config.maxBatchSize, maxQueueDelayMs: this.config.maxQueueDelayMs, run: (feeds) => session.run(feeds) })
       : undefined;

@@ -12,7 +12,7 @@ import { SibylError } from '../errors';
 import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { loadedDeployment } from '../endpoints/deploymentRuntime';
 import { getSnapshot } from '../endpoints/endpointStore';
-import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environments';
+import { DEFAULT_ENVIRONMENT, resolveEnvironment, sessionOptionsOf } from '../registry/environments';
 import { downloadModelBlob } from '../registry/modelBlobs';
 import { parseModelReference } from '../registry/modelReference';
 import { readVersionDoc, resolveModel } from '../registry/modelRegistry';
@@ -53,19 +53,7 @@ const models = new SessionCache<ModelSession>({ maxEntries: 4 });
 
 async function loadModel(target: ScoringTarget): Promise<ModelSession> {
   const environment = await resolveEnvironment(target.environment);
-  const session = await ModelSession.load(await downloadModelBlob(target.blobPath), {
-    executionProviders: environment.executionProviders,
-    intraOpNumThreads: environment.intraOpNumThreads,
-    interOpNumThreads: environment.interOpNumThreads,
-    graphOptimizationLevel: environment.graphOptimizationLevel,
-  });
-  try {
-    await session.warm();
-  } catch (error) {
-    await session.release();
-    throw error;
-  }
-  return session;
+  return ModelSession.loadWarm(await downloadModelBlob(target.blobPath), sessionOptionsOf(environment));
 }
 
 async function currentDeployment(target: ScoringTarget): Promise<DeploymentDoc | undefined> {

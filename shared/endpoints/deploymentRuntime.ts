@@ -5,12 +5,12 @@
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { resolveEnvironment, type Environment } from '../registry/environments';
+import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
 import { downloadModelBlob } from '../registry/modelBlobs';
 import { readVersionDoc } from '../registry/modelRegistry';
 import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
-import { ModelSession } from '../scoring/modelSession';
+import { ModelRunError, ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 import type { TensorRunner } from '../scoring/tensorRunner';
 import { RemoteRunner } from './remoteRunner';
@@ -92,16 +92,11 @@ async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
   }
   const version = await readVersionDoc(doc.modelName, doc.modelVersion);
   const bytes = await downloadModelBlob(version.blobPath);
-  const session = await ModelSession.load(bytes, {
-    executionProviders: environment.executionProviders,
-    intraOpNumThreads: environment.intraOpNumThreads,
-    interOpNumThreads: environment.interOpNumThreads,
-    graphOptimizationLevel: environment.graphOptimizationLevel,
-  });
+  let session: ModelSession;
   try {
-    await session.warm();
+    session = await ModelSession.loadWarm(bytes, sessionOptionsOf(environment));
   } catch (error) {
-    await session.release();
+    if (!(error instanceof ModelRunError)) throw error;
     throw new SibylError('InvalidModel', `Model ${doc.modelName}:${doc.modelVersion} failed its warm-up inference: ${(error as Error).message}`);
   }
   const batching = doc.batching;

@@ -5,6 +5,7 @@
  */
 import { SibylError } from '../errors';
 import type { ExecutionProviderName } from '../scoring/executionProviders';
+import type { ModelSessionOptions } from '../scoring/modelSession';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, type VersionHead } from '../storage/versionCounter';
@@ -28,6 +29,16 @@ export interface Environment extends EnvironmentSpec {
   reference: string;
   curated: boolean;
   createdAt: string;
+}
+
+/** The ONNX Runtime session settings an environment sets. */
+export function sessionOptionsOf(environment: EnvironmentSpec): ModelSessionOptions {
+  return {
+    executionProviders: environment.executionProviders,
+    intraOpNumThreads: environment.intraOpNumThreads,
+    interOpNumThreads: environment.interOpNumThreads,
+    graphOptimizationLevel: environment.graphOptimizationLevel,
+  };
 }
 
 interface EnvironmentVersionDoc extends Environment {

@@ -28,17 +28,8 @@ export interface ModelVersionDoc {
   blobPath: string;
 }
 
-/** `ModelVersion` of the API. */
-export interface ModelVersion {
-  name: string;
-  version: number;
-  description: string;
-  tags: Record<string, string>;
-  sizeBytes: number;
-  sha256: string;
-  createdAt: string;
-  signature: ModelSignature;
-}
+/** `ModelVersion` of the API: the stored version without its storage fields. */
+export type ModelVersion = Omit<ModelVersionDoc, 'id' | 'type' | 'blobPath'>;
 
 /** `Model` of the API. */
 export interface Model {

@@ -97,6 +97,18 @@ export class ModelSession {
     }
   }
 
+  /** `load`, then `warm`: a session that fails its warm-up inference is released before the error is thrown. */
+  static async loadWarm(bytes: Uint8Array, options: ModelSessionOptions = {}): Promise<ModelSession> {
+    const session = await ModelSession.load(bytes, options);
+    try {
+      await session.warm();
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return session;
+  }
+
   /** Milliseconds of the last successful warm-up inference; undefined until `warm()` succeeds. */
   get warmMs(): number | undefined {
     return this.warmedInMs;

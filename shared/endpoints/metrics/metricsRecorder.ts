@@ -12,16 +12,8 @@ const FLUSH_INTERVAL_MS = 5000;
 /** Kept for 7 days in Azure (ttl); the local server ignores TTLs. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
-interface Pending {
-  endpoint: string;
-  deployment: string;
-  minute: string;
-  requests: number;
-  errors: number;
-  buckets: number[];
-  batches: number;
-  batchRows: number;
-}
+/** A minute's counts not yet written: the document without its id and TTL. */
+type Pending = Omit<MinuteMetricsDoc, 'id' | 'ttl'>;
 
 let pending = new Map<string, Pending>();
 let timer: NodeJS.Timeout | undefined;
@@ -74,7 +66,7 @@ async function merge(container: Container, p: Pending): Promise<void> {
     } catch (error) {
       if (isNotFound(error)) {
         try {
-          const doc: MinuteMetricsDoc = { id, endpoint: p.endpoint, deployment: p.deployment, minute: p.minute, requests: p.requests, errors: p.errors, buckets: p.buckets, batches: p.batches, batchRows: p.batchRows, ttl: TTL_SECONDS };
+          const doc: MinuteMetricsDoc = { ...p, id, ttl: TTL_SECONDS };
           await container.items.create(doc);
           return;
         } catch (createError) {
