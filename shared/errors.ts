@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   RunNotFound: 404,
   PipelineNotFound: 404,
   ScheduleNotFound: 404,
+  MonitorNotFound: 404,
   MethodNotAllowed: 405,
   Timeout: 408,
   Conflict: 409,

@@ -44,6 +44,7 @@ var containers containerType[] = [
   { id: 'runLogs', partitionKey: '/runId' }
   { id: 'pipelines', partitionKey: '/name' }
   { id: 'schedules', partitionKey: '/name' }
+  { id: 'monitors', partitionKey: '/name' }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {

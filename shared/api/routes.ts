@@ -10,12 +10,13 @@ import type { RouteSpec } from './routeSpec';
 import { ENDPOINT_ROUTES } from './routeTable/endpoints';
 import { JOB_ROUTES } from './routeTable/jobs';
 import { MODEL_ROUTES } from './routeTable/models';
+import { MONITOR_ROUTES } from './routeTable/monitors';
 import { SCORING_ROUTES } from './routeTable/scoring';
 import { SERVICE_ROUTES } from './routeTable/service';
 
 export { authLevelOf, errors, functionRoute, type HttpMethod, type RequestSpec, type ResponseSpec, type RouteSpec, type SecurityKind } from './routeSpec';
 
-export const ROUTES: readonly RouteSpec[] = Object.freeze([...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...SERVICE_ROUTES]);
+export const ROUTES: readonly RouteSpec[] = Object.freeze([...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...MONITOR_ROUTES, ...SERVICE_ROUTES]);
 
 const byId = new Map(ROUTES.map((route) => [route.operationId, route]));
 

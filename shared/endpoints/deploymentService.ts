@@ -10,6 +10,7 @@ import { formatModelReference, parseModelReference } from '../registry/modelRefe
 import { isPreconditionFailed } from '../storage/cosmosErrors';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
+import { checkDataCollection } from '../monitoring/collectionSettings';
 import { assertDeploymentName, deleteDoc, getSnapshot, readEndpointDoc, replaceEndpointDoc, upsertDeploymentDoc } from './endpointStore';
 
 function deploymentNotFound(endpoint: string, deployment: string): SibylError {
@@ -36,6 +37,7 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     instance: spec.instance ?? {},
     batching: spec.batching ?? {},
     requestTimeoutMs: spec.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    ...(spec.dataCollection ? { dataCollection: await checkDataCollection(spec.dataCollection) } : {}),
     provisioningState: 'Succeeded',
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,

@@ -2,7 +2,7 @@
  * Cosmos documents of endpoints and deployments (container `endpoints`, partition key `/endpoint`)
  * and the API shapes made from them. Changing a field changes stored data and the public API.
  */
-import type { BatchingSettings, Deployment, Endpoint, InstanceSettings } from '../api/schemas';
+import type { BatchingSettings, DataCollection, Deployment, Endpoint, InstanceSettings } from '../api/schemas';
 import type { StoredEndpointKeys } from './auth/endpointKeys';
 import type { AuthMode } from './auth/authenticateRequest';
 
@@ -36,6 +36,8 @@ export interface DeploymentDoc {
   instance: InstanceSettings;
   batching: BatchingSettings;
   requestTimeoutMs: number;
+  /** What is collected of each scored request (model monitoring). */
+  dataCollection?: DataCollection;
   provisioningState: 'Succeeded' | 'Failed';
   createdAt: string;
   updatedAt: string;
@@ -57,6 +59,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     instance: doc.instance,
     batching: doc.batching,
     requestTimeoutMs: doc.requestTimeoutMs,
+    ...(doc.dataCollection ? { dataCollection: doc.dataCollection } : {}),
     provisioningState: doc.provisioningState,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -21,6 +21,8 @@ export const COSMOS_CONTAINERS = {
   runLogs: { id: 'runLogs', partitionKey: '/runId' },
   pipelines: { id: 'pipelines', partitionKey: '/name' },
   schedules: { id: 'schedules', partitionKey: '/name' },
+  /** Model monitors with their latest result (model monitoring). */
+  monitors: { id: 'monitors', partitionKey: '/name' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof COSMOS_CONTAINERS;

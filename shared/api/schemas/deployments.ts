@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DeploymentName, EndpointName, EnvironmentRef, ModelRef, Timestamp, stringEnum } from './common';
+import { DataCollection } from './monitoring';
 
 /** Instance limits (Flex Consumption instances, or Container Apps replicas for `container`/`gpu`). */
 export const InstanceSettings = Type.Object(
@@ -43,6 +44,7 @@ export const DeploymentSpec = Type.Object(
     instance: Type.Optional(InstanceSettings),
     batching: Type.Optional(BatchingSettings),
     requestTimeoutMs: Type.Optional(requestTimeoutMs),
+    dataCollection: Type.Optional(DataCollection),
   },
   {
     title: 'DeploymentSpec',
@@ -72,6 +74,7 @@ export const Deployment = Type.Object(
     instance: Type.Optional(InstanceSettings),
     batching: Type.Optional(BatchingSettings),
     requestTimeoutMs: Type.Optional(requestTimeoutMs),
+    dataCollection: Type.Optional(DataCollection),
     provisioningState: Type.Optional(ProvisioningState),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),

@@ -12,6 +12,8 @@ export const MetricPoint = Type.Object(
     p95Ms: Type.Number({ minimum: 0 }),
     p99Ms: Type.Number({ minimum: 0 }),
     meanBatchSize: Type.Number({ minimum: 0, description: 'Mean rows per model run (dynamic batching).' }),
+    collected: Type.Optional(Type.Integer({ minimum: 0, description: 'Collected lines (data collection) written in this minute.' })),
+    collectionDropped: Type.Optional(Type.Integer({ minimum: 0, description: 'Collected lines dropped because storage failed.' })),
   },
   { title: 'MetricPoint', description: 'Latency and volume of one deployment over one minute (start time in `time`).' },
 );

@@ -15,4 +15,5 @@ export * from './pipelines';
 export * from './schedules';
 export * from './runs';
 export * from './health';
+export * from './monitoring';
 export { ParameterReference } from './parameterized';

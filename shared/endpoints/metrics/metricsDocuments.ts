@@ -15,6 +15,9 @@ export interface MinuteMetricsDoc {
   /** Model runs and rows they held (mean batch size = batchRows / batches). */
   batches: number;
   batchRows: number;
+  /** Collected lines written and dropped (storage failures); absent in documents written before collection. */
+  collected?: number;
+  collectionDropped?: number;
   ttl?: number;
 }
 

@@ -14,6 +14,8 @@ export interface MinutePoint {
   p95Ms: number;
   p99Ms: number;
   meanBatchSize: number;
+  collected: number;
+  collectionDropped: number;
 }
 
 export interface EndpointMetrics {
@@ -51,6 +53,8 @@ export async function queryEndpointMetrics(endpoint: string, minutes: number, de
       p95Ms: quantile(doc.buckets, 0.95) ?? 0,
       p99Ms: quantile(doc.buckets, 0.99) ?? 0,
       meanBatchSize: doc.batches ? Math.round((doc.batchRows / doc.batches) * 100) / 100 : 0,
+      collected: doc.collected ?? 0,
+      collectionDropped: doc.collectionDropped ?? 0,
     });
   }
   return { endpoint, minutes, deployments: series };

@@ -24,7 +24,7 @@ function entry(endpoint: string, deployment: string): Pending {
   const key = `${endpoint}|${deployment}|${minute}`;
   let p = pending.get(key);
   if (!p) {
-    p = { endpoint, deployment, minute, requests: 0, errors: 0, buckets: emptyBuckets(), batches: 0, batchRows: 0 };
+    p = { endpoint, deployment, minute, requests: 0, errors: 0, buckets: emptyBuckets(), batches: 0, batchRows: 0, collected: 0, collectionDropped: 0 };
     pending.set(key, p);
   }
   timer ??= setTimeout(() => {
@@ -47,6 +47,14 @@ export function recordBatch(endpoint: string, deployment: string, rows: number):
   p.batchRows += rows;
 }
 
+/** Lines of collected data written, and dropped because storage failed (model monitoring). */
+export function recordCollection(endpoint: string, deployment: string, written: number, dropped: number): void {
+  if (written === 0 && dropped === 0) return;
+  const p = entry(endpoint, deployment);
+  p.collected = (p.collected ?? 0) + written;
+  p.collectionDropped = (p.collectionDropped ?? 0) + dropped;
+}
+
 async function merge(container: Container, p: Pending): Promise<void> {
   const id = metricsDocId(p.deployment, p.minute);
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -60,6 +68,8 @@ async function merge(container: Container, p: Pending): Promise<void> {
         buckets: resource.buckets.map((count, i) => count + (p.buckets[i] ?? 0)),
         batches: resource.batches + p.batches,
         batchRows: resource.batchRows + p.batchRows,
+        collected: (resource.collected ?? 0) + (p.collected ?? 0),
+        collectionDropped: (resource.collectionDropped ?? 0) + (p.collectionDropped ?? 0),
       };
       await container.item(id, p.endpoint).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
       return;
@@ -105,6 +115,8 @@ export function flushMetrics(): Promise<void> {
         now.errors += p.errors;
         now.batches += p.batches;
         now.batchRows += p.batchRows;
+        now.collected = (now.collected ?? 0) + (p.collected ?? 0);
+        now.collectionDropped = (now.collectionDropped ?? 0) + (p.collectionDropped ?? 0);
         p.buckets.forEach((c, i) => (now.buckets[i]! += c));
       }
     }

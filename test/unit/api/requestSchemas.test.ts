@@ -20,7 +20,7 @@ const validatedRequests = ROUTES.filter((route) => route.request?.validatedBy ==
 describe('request schemas accept their documented examples', () => {
   it('has a validated request schema for every JSON body route', () => {
     expect(validatedRequests.map(([id]) => id).sort()).toEqual(
-      ['createEnvironmentVersion', 'createOrUpdateDatastore', 'createOrUpdateDeployment', 'createOrUpdateEndpoint', 'createOrUpdatePipeline', 'createOrUpdateSchedule', 'regenerateEndpointKeys', 'runPipeline', 'setModelAlias', 'submitBatchJob', 'updateModelVersion', 'updatePipelineVersion'].sort(),
+      ['createEnvironmentVersion', 'createOrUpdateDatastore', 'createOrUpdateDeployment', 'createOrUpdateEndpoint', 'createOrUpdateMonitor', 'createOrUpdatePipeline', 'createOrUpdateSchedule', 'regenerateEndpointKeys', 'runPipeline', 'setModelAlias', 'submitBatchJob', 'updateModelVersion', 'updatePipelineVersion'].sort(),
     );
   });
 

@@ -1,0 +1,20 @@
+/**
+ * The `MonitorRunStarter` the trigger functions use: starts the `monitorRun` orchestration through
+ * the Durable client under the run's id; a start refused because that instance exists counts as started.
+ *
+ * @example await startMonitorRun('iris-drift', durableMonitorStarter(df.getClient(context)));
+ */
+import type { DurableClient } from 'durable-functions';
+import type { MonitorRunStarter } from './monitorRuns';
+import { MONITOR_RUN_ORCHESTRATION } from './monitorRunProtocol';
+
+export function durableMonitorStarter(client: DurableClient): MonitorRunStarter {
+  return async (runId) => {
+    try {
+      await client.startNew(MONITOR_RUN_ORCHESTRATION, { instanceId: runId, input: { runId } });
+    } catch (error) {
+      const existing = await client.getStatus(runId).catch(() => undefined);
+      if (!existing?.instanceId) throw error;
+    }
+  };
+}
