@@ -33,6 +33,18 @@ function rows(count: number, seed: number, shiftD = 0): number[][] {
   return Array.from({ length: count }, () => [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)));
 }
 
+interface RunView {
+  id: string;
+  status: string;
+  outputs: Record<string, unknown>;
+}
+
+interface MonitorResultView {
+  rows: Record<string, number>;
+  drifted: string[];
+  features: { name: string; value: number; metric: string; drifted: boolean; histogram: { baseline: number[]; current: number[] } }[];
+}
+
 interface CollectedLine {
   correlationid: string;
   time: string;
@@ -72,7 +84,8 @@ describe('model monitoring (emulator over HTTP)', () => {
   const ids = Array.from({ length: REQUESTS }, (_, i) => `req-${RUN}-${i}`);
 
   beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT });
+    // The scheduler's timers run every second, so a monitor's cron trigger is seen at once.
+    host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_SCHEDULER_CRON: '* * * * * *' } });
     sibyl = new ServingClient(host);
     key = await sibyl.serve(ep, `mon-${RUN}`, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 5 }), { dataCollection: { enabled: true } });
     store = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient('workspaceblobstore');
@@ -202,21 +215,22 @@ describe('model monitoring (emulator over HTTP)', () => {
       expect(started.status).toBe(202);
       expect(started.body).toMatchObject({ kind: 'monitor', experiment: monitor });
       const runId = started.body.id as string;
-      const run = await pollUntil(
+      const run = await pollUntil<RunView>(
         async () => {
           const got = await sibyl.call('GET', `api/runs/${runId}`);
-          return ['Completed', 'Failed', 'Canceled'].includes(got.body.status as string) && got.body;
+          const body = got.body as RunView;
+          return ['Completed', 'Failed', 'Canceled'].includes(body.status) && body;
         },
         'the monitor run to end',
         120000,
         250,
       );
       expect(run.status).toBe('Completed');
-      const result = run.outputs.result;
+      const result = run.outputs.result as MonitorResultView;
       expect(result.rows).toEqual({ baseline: 2000, inputs: REQUESTS * ROWS_PER_REQUEST, outputs: REQUESTS * ROWS_PER_REQUEST });
       expect(result.drifted).toEqual(['d']);
-      expect(result.features.map((f: { name: string }) => f.name)).toEqual(COLUMNS);
-      for (const f of result.features as { name: string; value: number; metric: string; drifted: boolean; histogram: { baseline: number[]; current: number[] } }[]) {
+      expect(result.features.map((f) => f.name)).toEqual(COLUMNS);
+      for (const f of result.features) {
         expect(f.metric).toBe('psi');
         expect(f.value).toBeCloseTo(referencePsi(f.histogram.baseline, f.histogram.current), 9);
         expect(f.histogram.baseline.reduce((a, b) => a + b, 0)).toBe(2000);
@@ -230,6 +244,38 @@ describe('model monitoring (emulator over HTTP)', () => {
       expect((await sibyl.call('GET', 'api/monitors')).body.value.map((m: { name: string }) => m.name)).toContain(monitor);
       const logs = await sibyl.call('GET', `api/runs/${runId}/logs`);
       expect(logs.body.value.some((l: { message: string }) => /dataDrift d: psi = .* DRIFTED/.test(l.message))).toBe(true);
+    });
+
+    it('runs on its cron trigger, once per tick, with the window ending at the tick', async () => {
+      const timed = `timed-${RUN}`;
+      const spec = {
+        endpoint: ep,
+        deployment: 'blue',
+        baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' },
+        signals: { dataDrift: { metric: 'ks', threshold: 0.1 }, predictionDrift: { metric: 'jensenShannon', threshold: 0.1 } },
+        trigger: { cron: '*/2 * * * * *' },
+      };
+      expect((await sibyl.call('PUT', `api/monitors/${timed}`, { body: spec })).status).toBe(201);
+      const runs = await pollUntil(
+        async () => {
+          const got = await sibyl.call('GET', `api/runs?experiment=${timed}`);
+          const value = got.body.value as { id: string; status: string; kind: string }[];
+          return value.some((r) => r.status === 'Completed') && value;
+        },
+        'a triggered monitor run',
+        90000,
+        500,
+      );
+      expect((await sibyl.call('DELETE', `api/monitors/${timed}`)).status).toBe(204);
+      for (const r of runs) expect(r.id).toMatch(new RegExp(`^monitor-${timed}-\\d{8}T\\d{9}Z$`));
+      expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
+      const completed = runs.find((r) => r.status === 'Completed')!;
+      const run = (await sibyl.call('GET', `api/runs/${completed.id}`)).body as RunView;
+      const result = run.outputs.result as MonitorResultView & { windowEnd: string; features: { signal: string; name: string }[] };
+      expect(Date.parse(result.windowEnd) % 2000).toBe(0);
+      // Outputs have no baseline column: their prediction drift has no value and is not flagged.
+      expect(result.features.filter((f) => f.signal === 'predictionDrift').map((f) => [f.name, f.value])).toEqual([['scores_0', null], ['scores_1', null]]);
+      expect(result.drifted).toEqual(['d']);
     });
   });
 });
