@@ -15,6 +15,7 @@ import { registerEndpointCommands } from './commands/endpoints';
 import { registerEnvironmentCommands } from './commands/environments';
 import { registerLoginCommands } from './commands/login';
 import { registerModelCommands } from './commands/models';
+import { registerMonitorCommands } from './commands/monitors';
 import { registerPipelineCommands } from './commands/pipelines';
 import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
@@ -71,5 +72,6 @@ export function createProgram(): Command {
   registerRunCommands(program);
   registerPipelineCommands(program);
   registerScheduleCommands(program);
+  registerMonitorCommands(program);
   return program;
 }

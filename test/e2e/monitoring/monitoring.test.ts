@@ -9,6 +9,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
+import { cliUser, expectExit } from '../cli/cliProcess';
 import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from '../serving/support/servingClient';
 
 const RUN = uniqueSuffix();
@@ -244,6 +245,22 @@ describe('model monitoring (emulator over HTTP)', () => {
       expect((await sibyl.call('GET', 'api/monitors')).body.value.map((m: { name: string }) => m.name)).toContain(monitor);
       const logs = await sibyl.call('GET', `api/runs/${runId}/logs`);
       expect(logs.body.value.some((l: { message: string }) => /dataDrift d: psi = .* DRIFTED/.test(l.message))).toBe(true);
+    });
+
+    it('is driven by the CLI: monitors create, list, run --wait, show', async () => {
+      const sibylCli = cliUser().run;
+      expectExit(await sibylCli(['login', '--url', host.baseUrl, '--key', host.functionKey]), 0);
+      const name = `cli-${RUN}`;
+      const created = expectExit(await sibylCli(['monitors', 'create', name, '--deployment', `${ep}/blue`, '--baseline', `workspaceblobstore:${baselinePath}`, '--metric', 'ks', '--threshold', '0.1', '-o', 'json']), 0);
+      expect(created.json()).toMatchObject({ name, signals: { dataDrift: { metric: 'ks', threshold: 0.1 } }, baseline: { format: 'csv' } });
+      expect(expectExit(await sibylCli(['monitors', 'list', '-o', 'json']), 0).json<{ name: string }[]>().map((m) => m.name)).toContain(name);
+      const run = expectExit(await sibylCli(['monitors', 'run', name, '--wait', '-o', 'json']), 0).json<RunView>();
+      expect(run.status).toBe('Completed');
+      expect((run.outputs.result as MonitorResultView).drifted).toEqual(['d']);
+      const shown = expectExit(await sibylCli(['monitors', 'show', name]), 0).stdout;
+      expect(shown).toMatch(/│ dataDrift │ d +│ ks +│ [0-9.]+ +│ 0\.1 +│ DRIFTED │/);
+      expect(expectExit(await sibylCli(['monitors', 'create', `bad-${RUN}`, '--deployment', `${ep}/blue`]), 2).stderr).toMatch(/--baseline/);
+      expect(expectExit(await sibylCli(['monitors', 'show', `none-${RUN}`]), 1).stderr).toMatch(/MonitorNotFound/);
     });
 
     it('runs on its cron trigger, once per tick, with the window ending at the tick', async () => {
