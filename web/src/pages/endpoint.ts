@@ -11,6 +11,7 @@ import { h, replace } from '../ui/dom';
 import { badge, card, commandLine, copyButton, dataTable, emptyState, errorBox, keyValues, link, loading, statusBadge, tabs } from '../ui/widgets';
 import { mountKeys } from './endpointKeys';
 import { mountMonitor } from './endpointMonitor';
+import { mountDrift } from './monitorDrift';
 import { mountTest } from './endpointTest';
 import type { Page } from './page';
 
@@ -77,6 +78,7 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'test', label: 'Test' },
   { id: 'keys', label: 'Keys' },
+  { id: 'monitors', label: 'Monitors' },
 ];
 
 export const endpointPage: Page = (root, ctx) => {
@@ -105,6 +107,7 @@ export const endpointPage: Page = (root, ctx) => {
           history.replaceState(null, '', hashFor(['endpoints', endpoint.name], { tab: id === 'overview' ? undefined : id }));
           if (id === 'test') leaveTab = mountTest(panel, ctx.api, endpoint);
           else if (id === 'keys') leaveTab = mountKeys(panel, ctx.api, endpoint);
+          else if (id === 'monitors') leaveTab = mountDrift(panel, ctx.api, endpoint);
           else {
             panel.append(
               h('div', { class: 'grid-2' }, trafficCard(endpoint), card('Call it', commandLine(COMMANDS.score(endpoint.scoringUri)), h('p', { class: 'muted small' }, 'Get the key from the Keys tab, or build a request in the Test tab.'))),
