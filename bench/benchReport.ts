@@ -7,9 +7,9 @@ import { renderBatchBench, type BatchBenchResult } from './batchBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch';
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect';
 /** `batch` is the batch-scoring run (batchBench.ts), not a load case. */
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch'];
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
@@ -18,6 +18,7 @@ export const CASE_NAMES: Record<CaseId, string> = {
   fixed: '(d) node:http fixed JSON',
   scorer: '(e) Sibyl scorer container (OIP)',
   batch: 'batch scoring job',
+  collect: '(f) Sibyl score route, data collection on',
 };
 
 export interface CaseResult {
@@ -123,6 +124,11 @@ export function computeRatios(cases: CaseResult[], models: readonly ModelSize[])
   for (const t of TARGETS) {
     const r = ratioOf(resultOf(cases, ...t.numerator), resultOf(cases, ...t.denominator));
     if (r) ratios.push({ name: t.name, ...r, target: t.target, verdict: r.value >= t.target ? 'PASS' : 'MISS' });
+  }
+  // Collecting every request must keep latency within 5% (at fixed concurrency, throughput is its inverse).
+  for (const m of models) {
+    const r = ratioOf(resultOf(cases, 'collect', m), resultOf(cases, 'sibyl', m));
+    if (r) ratios.push({ name: `${m}: collection on / off`, ...r, target: 0.95, verdict: r.value >= 0.95 ? 'PASS' : 'MISS' });
   }
   // The same ratios for the other models, for information (no target).
   for (const m of models) {

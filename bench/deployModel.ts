@@ -23,10 +23,11 @@ export interface DeployedModel {
   primaryKey: string;
 }
 
-export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8Array, batching: { maxBatchSize: number; maxQueueDelayMs: number }): Promise<DeployedModel> {
+/** `extra` adds to the deployment spec (e.g. `dataCollection`). */
+export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8Array, batching: { maxBatchSize: number; maxQueueDelayMs: number }, extra: object = {}): Promise<DeployedModel> {
   const registered = (await call(host, 'POST', `api/models/${name}/versions`, onnx)) as { version: number };
   await call(host, 'PUT', `api/endpoints/${name}`, { authMode: 'key' });
-  await call(host, 'PUT', `api/endpoints/${name}/deployments/blue`, { model: `${name}:${registered.version}`, batching });
+  await call(host, 'PUT', `api/endpoints/${name}/deployments/blue`, { model: `${name}:${registered.version}`, batching, ...extra });
   const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, { headers: { 'x-functions-key': host.functionKey } });
   if (res.status !== 200) throw new Error(`GET keys of ${name}: ${res.status} ${await res.text()}`);
   const { primaryKey } = (await res.json()) as { primaryKey: string };

@@ -6,6 +6,7 @@
  *   (c) a plain node:http + onnxruntime-node server, one session.run per request,
  *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here,
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
+ *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a);
  * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
  * scored by a batch job against a hand-written single-process pipeline. Prints the table and the target ratios, and writes
  * bench/results/latest.json and latest.md.
@@ -80,22 +81,29 @@ async function main(): Promise<void> {
     const noopHost = want('noop') ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags }) : undefined;
     if (noopHost) children.push(noopHost);
     const deployed = new Map<ModelSize, DeployedModel>();
-    if (want('sibyl')) {
+    const collecting = new Map<ModelSize, DeployedModel>();
+    if (want('sibyl') || want('collect')) {
       say('Starting Sibyl on the local host and deploying the models…');
-      const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags });
+      // With collection measured, storage runs in a process of its own, as the storage service does in Azure.
+      if (want('collect')) azurite = await startAzuriteChild();
+      const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString } : undefined;
+      const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags, ...(storage ? { env: storage } : {}) });
       children.push(sibyl);
-      for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
+      for (const size of options.models) {
+        deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
+        if (want('collect')) collecting.set(size, await deployModel(sibyl, `bench-${size}-col`, models.get(size)!.bytes, batching, { dataCollection: { enabled: true, samplingRate: 1 } }));
+      }
     }
     let scorer: ScorerHost | undefined;
     if (want('scorer')) {
       say('Starting the scorer container on CPU…');
-      azurite = await startAzuriteChild();
+      azurite ??= await startAzuriteChild();
       scorer = await startScorer(azurite, options.models.map((m) => models.get(m)!), { workDir, maxQueueDelayMs: options.queueDelayMs, nodeFlags: hostFlags });
       children.push(scorer);
     }
     const scorerSpec = (size: ModelSize): LoadSpec => spec(scorer!, scorer!.inferUrl(models.get(size)!), models.get(size)!.oipBody, { authorization: `Bearer ${scorer!.key}` });
-    const sibylSpec = (size: ModelSize): LoadSpec => {
-      const d = deployed.get(size)!;
+    const sibylSpec = (size: ModelSize, collect = false): LoadSpec => {
+      const d = (collect ? collecting : deployed).get(size)!;
       let start = { requests: 0, batches: 0 };
       return {
         ...spec(d.host, d.scoreUrl, models.get(size)!.body, { authorization: `Bearer ${d.primaryKey}` }),
@@ -138,6 +146,7 @@ async function main(): Promise<void> {
       }
       for (const size of options.models) {
         if (want('sibyl')) record('sibyl', size, await measureLoad(sibylSpec(size)));
+        if (want('collect')) record('collect', size, await measureLoad(sibylSpec(size, true)));
         if (scorer) record('scorer', size, await measureLoad(scorerSpec(size)));
         if (want('plain')) {
           const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);

@@ -16,7 +16,7 @@ import type { DeploymentDoc, EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
 import { getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
-import { requestColumns, tensorRows } from '../monitoring/collectedRows';
+import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
 
@@ -128,7 +128,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const decodeMs = performance.now() - d0;
   mirror(t, feeds);
   const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, () => tensorRows(feeds, requestColumns(request.body)), () => tensorRows(outputs));
+  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(request.body) }, { tensors: outputs });
   const e0 = performance.now();
   const body = encodeAzureMlResponse(outputs);
   return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
@@ -148,7 +148,7 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const decodeMs = performance.now() - d0;
   mirror(t, decoded.inputs);
   const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, () => tensorRows(decoded.inputs), () => tensorRows(outputs));
+  collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
   const e0 = performance.now();
   const body = encodeOipResponse(outputs, {
     modelName: request.endpoint,

@@ -1,0 +1,108 @@
+/**
+ * Collected requests as JSON lines in Azure ML's collected-data shape (CloudEvents fields, `data`
+ * rows, `correlationid`), grouped by the blob they go to and cut into append blocks of whole lines
+ * (at most 4 MiB each). Pure work with no I/O, so it can run on a worker thread.
+ *
+ * @example const { batches } = encodeBatches(items, 'instance-1');
+ */
+import { randomUUID } from 'node:crypto';
+import type { Collection } from '../api/schemas';
+import type { NamedTensor } from '../scoring/datatypes';
+import { tensorRows, type Row } from './collectedRows';
+import { hourFolder } from './collectionLayout';
+
+/** What crossed the endpoint: decoded tensors (with the request's column names, if any) or rows as they were. */
+export type CollectedPayload = { tensors: readonly NamedTensor[]; columns?: readonly string[] } | { rows: Row[] };
+
+export interface CollectedItem {
+  endpoint: string;
+  deployment: string;
+  datastore: string;
+  collections: readonly Collection[];
+  requestId: string;
+  time: number;
+  model_inputs: CollectedPayload;
+  model_outputs: CollectedPayload;
+}
+
+export interface EncodedBlock {
+  bytes: Uint8Array;
+  lines: number;
+}
+
+export interface EncodedBatch {
+  endpoint: string;
+  deployment: string;
+  datastore: string;
+  /** Datastore-relative blob path. */
+  path: string;
+  blocks: EncodedBlock[];
+  /** Lines past the block limit: they cannot be appended and are counted as dropped. */
+  dropped: number;
+}
+
+/** Azure's limit for one append block. */
+export const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+
+function rowsOf(payload: CollectedPayload): Row[] {
+  return 'rows' in payload ? payload.rows : tensorRows(payload.tensors, payload.columns);
+}
+
+function lineOf(item: CollectedItem, collection: Collection): string {
+  return JSON.stringify({
+    specversion: '1.0',
+    id: randomUUID(),
+    source: `/endpoints/${item.endpoint}/deployments/${item.deployment}`,
+    type: `azureml.inference.${collection}`,
+    datacontenttype: 'application/json',
+    time: new Date(item.time).toISOString(),
+    data: rowsOf(item[collection]),
+    correlationid: item.requestId,
+  });
+}
+
+function blocksOf(lines: readonly string[]): { blocks: EncodedBlock[]; dropped: number } {
+  const blocks: EncodedBlock[] = [];
+  let current: Buffer[] = [];
+  let size = 0;
+  let dropped = 0;
+  const close = () => {
+    if (size > 0) blocks.push({ bytes: Buffer.concat(current, size), lines: current.length });
+    current = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    const bytes = Buffer.from(`${line}\n`);
+    if (bytes.length > MAX_BLOCK_BYTES) {
+      dropped++;
+      continue;
+    }
+    if (size + bytes.length > MAX_BLOCK_BYTES) close();
+    current.push(bytes);
+    size += bytes.length;
+  }
+  close();
+  return { blocks, dropped };
+}
+
+/** The items' lines, per blob (`<hour folder><instance>.jsonl`); a line that cannot be made is dropped and counted. */
+export function encodeBatches(items: readonly CollectedItem[], instance: string): EncodedBatch[] {
+  const groups = new Map<string, { batch: EncodedBatch; lines: string[] }>();
+  for (const item of items) {
+    for (const collection of item.collections) {
+      const path = `${hourFolder(item.endpoint, item.deployment, collection, new Date(item.time))}${instance}.jsonl`;
+      const key = `${item.datastore}|${path}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { batch: { endpoint: item.endpoint, deployment: item.deployment, datastore: item.datastore, path, blocks: [], dropped: 0 }, lines: [] }));
+      try {
+        group.lines.push(lineOf(item, collection));
+      } catch {
+        group.batch.dropped++;
+      }
+    }
+  }
+  return [...groups.values()].map(({ batch, lines }) => {
+    const { blocks, dropped } = blocksOf(lines);
+    return { ...batch, blocks, dropped: batch.dropped + dropped };
+  });
+}
