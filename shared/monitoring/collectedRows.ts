@@ -57,6 +57,32 @@ export function tensorRows(tensors: readonly NamedTensor[], requestColumns?: rea
   return rows;
 }
 
+/** The same rows as {@link tensorRows}, written straight to JSON text (no row objects: this runs for every collected request). */
+export function tensorRowsJson(tensors: readonly NamedTensor[], requestColumns?: readonly string[]): string {
+  const n = rowCount(tensors);
+  const spreadOne = tensors.length === 1 ? requestColumns : undefined;
+  const plans = tensors.map((t) => {
+    const perRow = n > 0 ? t.data.length / n : 0;
+    const rank = t.shape.length;
+    if (rank <= 1 || (rank === 2 && perRow === 1)) return { t, perRow: 1, keys: [keyText(t.name)], spread: true };
+    if (rank === 2 && perRow <= MAX_SPREAD) return { t, perRow, keys: columnNames(t, perRow, spreadOne).map(keyText), spread: true };
+    return { t, perRow, keys: [keyText(t.name)], spread: false };
+  });
+  const rows: string[] = new Array<string>(n);
+  for (let r = 0; r < n; r++) {
+    const parts: string[] = [];
+    for (const { t, perRow, keys, spread } of plans) {
+      if (spread) for (let j = 0; j < perRow; j++) parts.push(keys[j]! + cellText(cell(t, r * perRow + j)));
+      else parts.push(keys[0]! + JSON.stringify(Array.from({ length: perRow }, (_, j) => cell(t, r * perRow + j))));
+    }
+    rows[r] = `{${parts.join(',')}}`;
+  }
+  return `[${rows.join(',')}]`;
+}
+
+const keyText = (name: string) => `${JSON.stringify(name)}:`;
+const cellText = (value: CellValue) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+
 /** The `columns` of an Azure ML split-orientation body (`input_data`, `dataframe_split`), if it has them. */
 export function requestColumns(body: unknown): string[] | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
