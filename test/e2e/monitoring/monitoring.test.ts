@@ -43,7 +43,8 @@ interface RunView {
 interface MonitorResultView {
   rows: Record<string, number>;
   drifted: string[];
-  features: { name: string; value: number; metric: string; drifted: boolean; histogram: { baseline: number[]; current: number[] } }[];
+  windowEnd: string;
+  features: { name: string; signal: string; value: number | null; metric: string; drifted: boolean; histogram: { baseline: number[]; current: number[] } }[];
 }
 
 interface CollectedLine {
@@ -234,6 +235,7 @@ describe('model monitoring (emulator over HTTP)', () => {
       for (const f of result.features) {
         expect(f.metric).toBe('psi');
         expect(f.value).toBeCloseTo(referencePsi(f.histogram.baseline, f.histogram.current), 9);
+        expect(f.signal).toBe('dataDrift');
         expect(f.histogram.baseline.reduce((a, b) => a + b, 0)).toBe(2000);
         expect(f.histogram.current.reduce((a, b) => a + b, 0)).toBe(REQUESTS * ROWS_PER_REQUEST);
         expect(f.drifted).toBe(f.name === 'd');
@@ -288,7 +290,7 @@ describe('model monitoring (emulator over HTTP)', () => {
       expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
       const completed = runs.find((r) => r.status === 'Completed')!;
       const run = (await sibyl.call('GET', `api/runs/${completed.id}`)).body as RunView;
-      const result = run.outputs.result as MonitorResultView & { windowEnd: string; features: { signal: string; name: string }[] };
+      const result = run.outputs.result as MonitorResultView;
       expect(Date.parse(result.windowEnd) % 2000).toBe(0);
       // Outputs have no baseline column: their prediction drift has no value and is not flagged.
       expect(result.features.filter((f) => f.signal === 'predictionDrift').map((f) => [f.name, f.value])).toEqual([['scores_0', null], ['scores_1', null]]);
