@@ -60,23 +60,23 @@ function lineOf(item: CollectedItem, collection: Collection, instance: string): 
 
 function blocksOf(lines: readonly string[]): { blocks: EncodedBlock[]; dropped: number } {
   const blocks: EncodedBlock[] = [];
-  let current: Buffer[] = [];
+  let current: string[] = [];
   let size = 0;
   let dropped = 0;
   const close = () => {
-    if (size > 0) blocks.push({ bytes: Buffer.concat(current, size), lines: current.length });
+    if (current.length > 0) blocks.push({ bytes: Buffer.from(`${current.join('\n')}\n`), lines: current.length });
     current = [];
     size = 0;
   };
   for (const line of lines) {
-    const bytes = Buffer.from(`${line}\n`);
-    if (bytes.length > MAX_BLOCK_BYTES) {
+    const bytes = Buffer.byteLength(line) + 1;
+    if (bytes > MAX_BLOCK_BYTES) {
       dropped++;
       continue;
     }
-    if (size + bytes.length > MAX_BLOCK_BYTES) close();
-    current.push(bytes);
-    size += bytes.length;
+    if (size + bytes > MAX_BLOCK_BYTES) close();
+    current.push(line);
+    size += bytes;
   }
   close();
   return { blocks, dropped };

@@ -65,7 +65,7 @@ export function tensorRowsJson(tensors: readonly NamedTensor[], requestColumns?:
     const perRow = n > 0 ? t.data.length / n : 0;
     const rank = t.shape.length;
     if (rank <= 1 || (rank === 2 && perRow === 1)) return { t, perRow: 1, keys: [keyText(t.name)], spread: true };
-    if (rank === 2 && perRow <= MAX_SPREAD) return { t, perRow, keys: columnNames(t, perRow, spreadOne).map(keyText), spread: true };
+    if (rank === 2 && perRow <= MAX_SPREAD) return { t, perRow, keys: columnKeys(t, perRow, spreadOne), spread: true };
     return { t, perRow, keys: [keyText(t.name)], spread: false };
   });
   const rows: string[] = new Array<string>(n);
@@ -81,6 +81,21 @@ export function tensorRowsJson(tensors: readonly NamedTensor[], requestColumns?:
 }
 
 const keyText = (name: string) => `${JSON.stringify(name)}:`;
+
+/** `"name":` prefixes of a spread tensor's columns, kept per tensor and width (the same for every request). */
+const keyCache = new Map<string, string[]>();
+const MAX_CACHED_KEYS = 256;
+
+function columnKeys(t: NamedTensor, width: number, requestColumns: readonly string[] | undefined): string[] {
+  const id = requestColumns?.length === width ? `c\u0000${requestColumns.join('\u0000')}` : `t\u0000${t.name}\u0000${width}`;
+  let keys = keyCache.get(id);
+  if (!keys) {
+    keys = columnNames(t, width, requestColumns).map(keyText);
+    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+    keyCache.set(id, keys);
+  }
+  return keys;
+}
 const cellText = (value: CellValue) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
 
 /** The `columns` of an Azure ML split-orientation body (`input_data`, `dataframe_split`), if it has them. */
