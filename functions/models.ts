@@ -1,4 +1,7 @@
 /** Model registry routes: `api/models…` (control plane). */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SibylError } from '../shared/errors';
 import { parseBody, parseParams } from '../shared/api/validate';
 import { ModelAliasParams, ModelParams, ModelUploadQuery, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
@@ -16,17 +19,43 @@ import {
 import { registerRoute } from './http/registerRoute';
 import { readBody, readBytes } from './http/requestBody';
 
+/** Body media types of `POST api/models/{name}/versions` and what each body is. */
+const UPLOAD_FORMATS: Readonly<Record<string, 'onnx' | 'zip' | 'tar.gz'>> = {
+  'application/octet-stream': 'onnx',
+  'application/onnx': 'onnx',
+  'application/x-onnx': 'onnx',
+  'application/zip': 'zip',
+  'application/x-zip-compressed': 'zip',
+  'application/gzip': 'tar.gz',
+  'application/x-gzip': 'tar.gz',
+  'application/x-gtar': 'tar.gz',
+};
+
 registerRoute('registerModelVersion', async (request, _context, call) => {
   const { name } = parseParams(ModelParams, request.params);
   const contentType = (request.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
-  if (!['application/octet-stream', 'application/onnx', 'application/x-onnx'].includes(contentType)) {
-    throw new SibylError('UnsupportedMediaType', `Send the .onnx file as the raw body with Content-Type: application/octet-stream (got '${contentType}').`);
+  const format = UPLOAD_FORMATS[contentType];
+  if (!format) {
+    throw new SibylError(
+      'UnsupportedMediaType',
+      `Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) or a .tar.gz (application/gzip); got '${contentType}'.`,
+    );
   }
-  const details = parseBody(ModelUploadQuery, { description: request.query.get('description') ?? undefined, tags: parseTagsQuery(request.query.get('tags')) }, 'query string');
-  const bytes = await readBytes(request);
-  const version = await registerModelVersion(name, bytes, details);
-  call.log.model = `${name}:${version.version}`;
-  return { status: 201, jsonBody: version, headers: { location: `/api/models/${name}/versions/${version.version}` } };
+  const details = parseBody(
+    ModelUploadQuery,
+    { description: request.query.get('description') ?? undefined, tags: parseTagsQuery(request.query.get('tags')), type: request.query.get('type') ?? undefined },
+    'query string',
+  );
+  const folder = await mkdtemp(join(tmpdir(), 'sibyl-upload-'));
+  try {
+    const path = join(folder, format === 'onnx' ? 'model.onnx' : `upload.${format}`);
+    await writeFile(path, await readBytes(request));
+    const version = await registerModelVersion(name, { format, path }, details);
+    call.log.model = `${name}:${version.version}`;
+    return { status: 201, jsonBody: version, headers: { location: `/api/models/${name}/versions/${version.version}` } };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });
 
 /** `?tags={"team":"fraud"}`: a JSON object in the query string. */
