@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SibylError } from '../shared/errors';
 import { parseBody, parseParams } from '../shared/api/validate';
-import { ModelAliasParams, ModelParams, ModelUploadQuery, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
+import { ModelAliasParams, ModelParams, ModelUploadQuery, StagedRegistration, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
 import { deploymentsUsingModel } from '../shared/endpoints/endpointStore';
 import {
   deleteModelVersion,
@@ -16,6 +16,9 @@ import {
   setModelAlias,
   updateModelVersion,
 } from '../shared/registry/modelRegistry';
+import { createStagedUpload, registerStagedUpload } from '../shared/registry/stagedUploads';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readBody, readBytes } from './http/requestBody';
 
@@ -34,11 +37,13 @@ const UPLOAD_FORMATS: Readonly<Record<string, 'onnx' | 'zip' | 'tar.gz'>> = {
 registerRoute('registerModelVersion', async (request, _context, call) => {
   const { name } = parseParams(ModelParams, request.params);
   const contentType = (request.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+  if (contentType === 'application/json') return registerStaged(request, name, call);
   const format = UPLOAD_FORMATS[contentType];
   if (!format) {
     throw new SibylError(
       'UnsupportedMediaType',
-      `Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) or a .tar.gz (application/gzip); got '${contentType}'.`,
+      'Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) or a .tar.gz (application/gzip), ' +
+        `or {"upload": id} (application/json) after POST api/models/${name}/uploads; got '${contentType}'.`,
     );
   }
   const details = parseBody(
@@ -56,6 +61,19 @@ registerRoute('registerModelVersion', async (request, _context, call) => {
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+});
+
+/** `{"upload": id, "type"?, "description"?, "tags"?}`: registers the files of a staged upload. */
+async function registerStaged(request: HttpRequest, name: string, call: Parameters<SibylHttpHandler>[2]): Promise<HttpResponseInit> {
+  const { upload, ...details } = await readBody(request, StagedRegistration, 'staged registration');
+  const version = await registerStagedUpload(name, upload, details);
+  call.log.model = `${name}:${version.version}`;
+  return { status: 201, jsonBody: version, headers: { location: `/api/models/${name}/versions/${version.version}` } };
+}
+
+registerRoute('createModelUpload', async (request) => {
+  const { name } = parseParams(ModelParams, request.params);
+  return { status: 201, jsonBody: await createStagedUpload(name) };
 });
 
 /** `?tags={"team":"fraud"}`: a JSON object in the query string. */

@@ -128,3 +128,29 @@ export type ModelUploadQuery = Static<typeof ModelUploadQuery>;
 export const ModelParams = Type.Object({ name: AssetName });
 export const ModelVersionParams = Type.Object({ name: AssetName, version: VersionNumber });
 export const ModelAliasParams = Type.Object({ name: AssetName, alias: AliasName });
+
+/** `POST api/models/{name}/versions` with `application/json`: registers a staged upload. */
+export const StagedRegistration = Type.Object(
+  {
+    upload: Type.String({ minLength: 1, maxLength: 64, description: 'The id `POST api/models/{name}/uploads` answered.' }),
+    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'What the upload is; detected when absent.' })),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    tags: Type.Optional(Tags),
+  },
+  { title: 'StagedRegistration', additionalProperties: false, description: 'Registers the files of a staged upload.', examples: [{ upload: '3f2b…', type: 'onnx' }] },
+);
+export type StagedRegistration = Static<typeof StagedRegistration>;
+
+/** The answer of `POST api/models/{name}/uploads`. */
+export const StagedUpload = Type.Object(
+  {
+    id: Type.String(),
+    uploadUrl: Type.String({ description: 'The staging container URL with a short-lived, write-only SAS.' }),
+    container: Type.String(),
+    prefix: Type.String({ description: 'Upload each file to `{container}/{prefix}{path}`.' }),
+    expiresOn: Timestamp,
+    maxRequestBytes: Type.Integer({ description: 'The largest body a direct upload may send.' }),
+  },
+  { title: 'StagedUpload', description: 'Where to upload the files of a model too large for one request.' },
+);
+export type StagedUpload = Static<typeof StagedUpload>;

@@ -160,7 +160,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
       const fresh = `empty-${RUN}`;
       expectError(await sibyl.registerModel(fresh, new Uint8Array(0)), 400);
       expectError(await sibyl.call('GET', `api/models/${fresh}`), 404, 'ModelNotFound');
-      expectError(await sibyl.registerModel(fresh, tiny, {}, 'application/json'), 415, 'UnsupportedMediaType');
+      expectError(await sibyl.registerModel(fresh, tiny, {}, 'application/json'), 400, 'InvalidInput');
       expectError(await sibyl.registerModel(fresh, tiny, {}, 'text/plain'), 415, 'UnsupportedMediaType');
       expectError(await sibyl.call('GET', `api/models/${fresh}`), 404, 'ModelNotFound');
       expectError(await sibyl.call('GET', `api/models/nope-${RUN}/versions`), 404, 'ModelNotFound');
