@@ -11,6 +11,7 @@ import { getBlobServiceClient } from '../storage/blobService';
 import type { ModelManifest } from './modelDocuments';
 
 export const MODELS_CONTAINER = 'models';
+const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /** The blob of the single file of a version registered before folders (and of raw `.onnx` uploads). */
 export function modelBlobPath(name: string, version: number): string {
@@ -46,7 +47,10 @@ export async function uploadModelFolder(root: string, manifest: ModelManifest): 
     await client.getBlockBlobClient(prefix + file.path).uploadFile(join(root, file.path), {
       blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
       metadata: { sha256: file.sha256 },
-      concurrency: 4,
+      // In blocks read from disk as they go: a single-shot upload (the SDK's default up to 256 MB) buffers.
+      blockSize: UPLOAD_BLOCK_BYTES,
+      maxSingleShotSize: UPLOAD_BLOCK_BYTES,
+      concurrency: 2,
     });
   }
   const text = JSON.stringify(manifest);
