@@ -1,7 +1,10 @@
 /** Model registry routes: `api/models…` (control plane). */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SibylError } from '../shared/errors';
 import { parseBody, parseParams } from '../shared/api/validate';
-import { ModelAliasParams, ModelParams, ModelUploadQuery, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
+import { ModelAliasParams, ModelParams, ModelUploadQuery, StagedRegistration, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
 import { deploymentsUsingModel } from '../shared/endpoints/endpointStore';
 import {
   deleteModelVersion,
@@ -13,20 +16,64 @@ import {
   setModelAlias,
   updateModelVersion,
 } from '../shared/registry/modelRegistry';
+import { createStagedUpload, registerStagedUpload } from '../shared/registry/stagedUploads';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readBody, readBytes } from './http/requestBody';
+
+/** Body media types of `POST api/models/{name}/versions` and what each body is. */
+const UPLOAD_FORMATS: Readonly<Record<string, 'onnx' | 'zip' | 'tar.gz'>> = {
+  'application/octet-stream': 'onnx',
+  'application/onnx': 'onnx',
+  'application/x-onnx': 'onnx',
+  'application/zip': 'zip',
+  'application/x-zip-compressed': 'zip',
+  'application/gzip': 'tar.gz',
+  'application/x-gzip': 'tar.gz',
+  'application/x-gtar': 'tar.gz',
+};
 
 registerRoute('registerModelVersion', async (request, _context, call) => {
   const { name } = parseParams(ModelParams, request.params);
   const contentType = (request.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
-  if (!['application/octet-stream', 'application/onnx', 'application/x-onnx'].includes(contentType)) {
-    throw new SibylError('UnsupportedMediaType', `Send the .onnx file as the raw body with Content-Type: application/octet-stream (got '${contentType}').`);
+  if (contentType === 'application/json') return registerStaged(request, name, call);
+  const format = UPLOAD_FORMATS[contentType];
+  if (!format) {
+    throw new SibylError(
+      'UnsupportedMediaType',
+      'Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) or a .tar.gz (application/gzip), ' +
+        `or {"upload": id} (application/json) after POST api/models/${name}/uploads; got '${contentType}'.`,
+    );
   }
-  const details = parseBody(ModelUploadQuery, { description: request.query.get('description') ?? undefined, tags: parseTagsQuery(request.query.get('tags')) }, 'query string');
-  const bytes = await readBytes(request);
-  const version = await registerModelVersion(name, bytes, details);
+  const details = parseBody(
+    ModelUploadQuery,
+    { description: request.query.get('description') ?? undefined, tags: parseTagsQuery(request.query.get('tags')), type: request.query.get('type') ?? undefined },
+    'query string',
+  );
+  const folder = await mkdtemp(join(tmpdir(), 'sibyl-upload-'));
+  try {
+    const path = join(folder, format === 'onnx' ? 'model.onnx' : `upload.${format}`);
+    await writeFile(path, await readBytes(request));
+    const version = await registerModelVersion(name, { format, path }, details);
+    call.log.model = `${name}:${version.version}`;
+    return { status: 201, jsonBody: version, headers: { location: `/api/models/${name}/versions/${version.version}` } };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+/** `{"upload": id, "type"?, "description"?, "tags"?}`: registers the files of a staged upload. */
+async function registerStaged(request: HttpRequest, name: string, call: Parameters<SibylHttpHandler>[2]): Promise<HttpResponseInit> {
+  const { upload, ...details } = await readBody(request, StagedRegistration, 'staged registration');
+  const version = await registerStagedUpload(name, upload, details);
   call.log.model = `${name}:${version.version}`;
   return { status: 201, jsonBody: version, headers: { location: `/api/models/${name}/versions/${version.version}` } };
+}
+
+registerRoute('createModelUpload', async (request) => {
+  const { name } = parseParams(ModelParams, request.params);
+  return { status: 201, jsonBody: await createStagedUpload(name) };
 });
 
 /** `?tags={"team":"fraud"}`: a JSON object in the query string. */

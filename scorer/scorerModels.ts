@@ -1,11 +1,17 @@
 /**
- * Models loaded in the scorer: read from the registry's blob container (`models/{name}/{version}/
- * model.onnx`), opened on the scorer's execution providers (CUDA with a CPU fallback on GPU
- * replicas), warmed, and served through a dynamic batcher. Bounded; least recently used goes first.
+ * Models loaded in the scorer: read from the registry's blob container (the version's manifest
+ * `models/{name}/{version}.manifest.json`, then its files into a local folder, each checked against
+ * its recorded SHA-256), opened from that folder on the scorer's execution providers (CUDA with a CPU
+ * fallback on GPU replicas), warmed, and served through a dynamic batcher. Bounded; least recently
+ * used goes first.
  */
 import type { ScorerConfig } from '../shared/config';
 import { SibylError } from '../shared/errors';
-import { modelBlobPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
+import { modelBlobPath, modelManifestPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
+import type { ModelManifest } from '../shared/registry/modelDocuments';
+import { ModelFolderCache } from '../shared/registry/modelFolderCache';
+import { openModelFolder } from '../shared/registry/modelLoader';
+import { warmUp } from '../shared/registry/warmUp';
 import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
@@ -19,6 +25,8 @@ export class ScorerModel {
     readonly version: number,
     readonly session: ModelSession,
     private readonly batcher: DynamicBatcher | undefined,
+    /** What went less than well while loading (a failed warm-up inference). */
+    readonly warnings: readonly string[] = [],
   ) {}
 
   get signature(): ModelSignature {
@@ -37,9 +45,11 @@ export class ScorerModel {
 export class ScorerModels {
   readonly #cache: SessionCache<ScorerModel>;
   readonly #blobs;
+  readonly #folders: ModelFolderCache;
 
   constructor(private readonly config: ScorerConfig) {
     this.#cache = new SessionCache<ScorerModel>({ maxEntries: config.maxModels });
+    this.#folders = new ModelFolderCache(config.modelCache);
     this.#blobs = createBlobServiceClient(config.storage).getContainerClient(MODELS_CONTAINER);
   }
 
@@ -58,19 +68,40 @@ export class ScorerModels {
   }
 
   async #load(name: string, version: number): Promise<ScorerModel> {
-    let bytes: Buffer;
+    const manifest = await this.#manifest(name, version);
+    const source = await openModelFolder(manifest, this.#blobs, this.#folders);
+    const session = await ModelSession.load(source, { executionProviders: this.config.executionProviders });
+    let warnings: string[];
     try {
-      bytes = await this.#blobs.getBlockBlobClient(modelBlobPath(name, version)).downloadToBuffer();
+      warnings = await warmUp(session, manifest);
     } catch (error) {
-      if (isNotFound(error) || (error as { statusCode?: number }).statusCode === 404) {
-        throw new SibylError('ModelNotFound', `Model ${name}:${version} is not in the registry's blob container.`);
-      }
+      await session.release();
       throw error;
     }
-    const session = await ModelSession.loadWarm(bytes, { executionProviders: this.config.executionProviders });
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({ maxBatchSize: this.config.maxBatchSize, maxQueueDelayMs: this.config.maxQueueDelayMs, run: (feeds) => session.run(feeds) })
       : undefined;
-    return new ScorerModel(name, version, session, batcher);
+    return new ScorerModel(name, version, session, batcher, warnings);
+  }
+
+  /** The version's manifest; a version registered before folders has none: its one file's blob metadata holds the checksum. */
+  async #manifest(name: string, version: number): Promise<ModelManifest> {
+    const notFound = () => new SibylError('ModelNotFound', `Model ${name}:${version} is not in the registry's blob container.`);
+    const is404 = (error: unknown) => isNotFound(error) || (error as { statusCode?: number }).statusCode === 404;
+    try {
+      const text = (await this.#blobs.getBlockBlobClient(modelManifestPath(name, version)).downloadToBuffer()).toString('utf8');
+      return JSON.parse(text) as ModelManifest;
+    } catch (error) {
+      if (!is404(error)) throw error;
+    }
+    try {
+      const properties = await this.#blobs.getBlockBlobClient(modelBlobPath(name, version)).getProperties();
+      const sha256 = properties.metadata?.sha256;
+      if (!sha256) throw new SibylError('ModelIntegrity', `Model ${name}:${version} has no recorded sha256 in storage; register it again.`);
+      return { name, version, type: 'onnx', modelFile: 'model.onnx', files: [{ path: 'model.onnx', sizeBytes: properties.contentLength ?? 0, sha256 }] };
+    } catch (error) {
+      if (is404(error)) throw notFound();
+      throw error;
+    }
   }
 }

@@ -2,6 +2,8 @@
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
  * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SibylError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
 
@@ -42,6 +44,10 @@ export interface SibylConfig {
    * ones to `SIBYL_SCORER_CPU_URL`; `SIBYL_SCORER_URL` serves both when those are unset (locally).
    */
   scorer: ScorerClientSettings;
+  /** Caps on archives unpacked at registration (models, code assets). */
+  archives: ArchiveSettings;
+  /** Where loaded model folders are kept on local disk. */
+  modelCache: ModelCacheSettings;
   /** Test-only hooks of batch scoring; never set in Azure. */
   batchTestHooks: BatchTestHooks;
   /** How pipeline schedules are driven (the scheduler timer and the blob trigger). */
@@ -58,6 +64,39 @@ export interface SibylConfig {
 export interface SchedulerSettings {
   cron: string;
   watchedContainer: string;
+}
+
+/**
+ * `SIBYL_MAX_ARCHIVE_FILES` (default 10000) and `SIBYL_MAX_UNPACKED_BYTES` (default 20 GiB) cap an
+ * uploaded `.zip` or `.tar.gz` while it is unpacked; past either, the upload is refused (400).
+ */
+export interface ArchiveSettings {
+  maxFiles: number;
+  maxUnpackedBytes: number;
+}
+
+/**
+ * Model folders are downloaded (and their checksums verified) into `SIBYL_MODEL_CACHE_DIR` (default
+ * `<tmp>/sibyl-models`), at most `SIBYL_MODEL_CACHE_BYTES` in all (default 10 GiB), least recently
+ * used first out.
+ */
+export interface ModelCacheSettings {
+  dir: string;
+  maxBytes: number;
+}
+
+function archiveSettings(env: Env, problems: ConfigProblems): ArchiveSettings {
+  return {
+    maxFiles: positiveInt(env, 'SIBYL_MAX_ARCHIVE_FILES', 10_000, problems),
+    maxUnpackedBytes: positiveInt(env, 'SIBYL_MAX_UNPACKED_BYTES', 20 * 1024 ** 3, problems),
+  };
+}
+
+function modelCacheSettings(env: Env, problems: ConfigProblems): ModelCacheSettings {
+  return {
+    dir: env.SIBYL_MODEL_CACHE_DIR || join(tmpdir(), 'sibyl-models'),
+    maxBytes: positiveInt(env, 'SIBYL_MODEL_CACHE_BYTES', 10 * 1024 ** 3, problems),
+  };
 }
 
 /**
@@ -193,6 +232,8 @@ export function parseConfig(env: Env): SibylConfig {
       key: env.SIBYL_SCORER_KEY || undefined,
       audience: env.SIBYL_SCORER_AUDIENCE || undefined,
     },
+    archives: archiveSettings(env, problems),
+    modelCache: modelCacheSettings(env, problems),
     batchTestHooks: batchTestHooks(env, problems),
     scheduler: schedulerSettings(env, problems),
   };
@@ -244,6 +285,7 @@ export interface ScorerConfig {
   maxModels: number;
   maxRequestBytes: number;
   maxTensorElements: number;
+  modelCache: ModelCacheSettings;
 }
 
 export function parseScorerConfig(env: Env): ScorerConfig {
@@ -267,6 +309,7 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
+    modelCache: modelCacheSettings(env, problems),
   };
   if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
   if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);

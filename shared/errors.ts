@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   MethodNotAllowed: 405,
   Timeout: 408,
   Conflict: 409,
+  ModelIntegrity: 409,
   PreconditionFailed: 412,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,

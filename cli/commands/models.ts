@@ -8,7 +8,7 @@ import { ApiError } from '../core/cliErrors';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, pairs, type OutputFormat } from '../core/output';
 import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/parseArgs';
-import { readBytes } from '../core/readInput';
+import { registerModelPath } from '../core/modelUpload';
 import type { Model, ModelVersion, TensorMetadata } from '../../shared/api/schemas';
 
 const tensors = (list: TensorMetadata[]) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join('\n');
@@ -20,6 +20,8 @@ function printVersion(format: OutputFormat, v: ModelVersion): void {
       ['description', v.description],
       ['tags', pairs(v.tags)],
       ['size', `${v.sizeBytes} bytes`],
+      ['type', v.type ?? 'onnx'],
+      ['files', String(v.files?.length ?? 1)],
       ['sha256', v.sha256],
       ['created', shortTime(v.createdAt)],
       ['inputs', tensors(v.signature.inputs)],
@@ -46,20 +48,21 @@ async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>):
 export function registerModelCommands(program: Command): void {
   const models = withExamples(program.command('models').description('Register, list and manage ONNX models'), ['sibyl models register iris.onnx --name iris', 'sibyl models list', 'sibyl models show iris:1', 'sibyl models alias set iris production 1']);
 
-  leaf(models.command('register <file>').description('Register an .onnx file as the next version of a model'), [
+  leaf(models.command('register <path>').description('Register an .onnx file, a .zip or .tar.gz of a model folder, or a folder, as the next version of a model'), [
     'sibyl models register iris.onnx --name iris',
+    'sibyl models register ./mlflow-model --name churn',
+    'sibyl models register llm.tar.gz --name llm --type onnx',
     'sibyl models register iris.onnx --name iris --description "June retrain" --tag team=fraud --tag stage=candidate',
   ])
     .requiredOption('-n, --name <name>', 'model name (versions count 1, 2, 3… per name)')
     .option('-d, --description <text>', 'description of this version')
     .option('-t, --tag <key=value>', 'a tag (repeatable)', collect, [])
+    .option('--type <type>', 'onnx, mlflow or custom (detected when left out)')
     .action(
-      act(async (ctx, file: string, opts: { name: string; description?: string; tag: string[] }) => {
+      act(async (ctx, path: string, opts: { name: string; description?: string; tag: string[]; type?: string }) => {
         const tags = parseKeyValues(opts.tag, '--tag');
-        const bytes = await readBytes(file);
-        const query = { description: opts.description, tags: opts.tag.length ? JSON.stringify(tags) : undefined };
-        const { body } = await ctx.api().request<ModelVersion>('POST', `/api/models/${seg(opts.name)}/versions`, { bytes, query });
-        printVersion(ctx.format, body);
+        const options = { description: opts.description, tags: opts.tag.length ? JSON.stringify(tags) : undefined, type: opts.type, progress: ctx.format !== 'json' };
+        printVersion(ctx.format, await registerModelPath(ctx.api(), opts.name, path, options));
       }),
     );
 

@@ -137,6 +137,27 @@ export class GraphBuilder {
     return this;
   }
 
+  /**
+   * Adds an FP32 constant whose data lives outside the model, in `location` (relative to the model
+   * file, as ONNX Runtime reads it) from `offset`; the caller writes that file.
+   */
+  externalInitializer(name: string, dims: readonly number[], location: string, offset = 0): this {
+    this.define(name);
+    const length = dims.reduce((a, b) => a * b, 1) * 4;
+    this.initializers.push({
+      name,
+      dims: [...dims],
+      dataType: DATATYPES.FP32.onnx,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: location },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(length) },
+      ],
+    });
+    return this;
+  }
+
   /** Adds a node; `''` in `inputs` skips an optional input. */
   node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, Attribute> = {}): this {
     for (const name of inputs) {

@@ -13,13 +13,15 @@ import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { loadedDeployment } from '../endpoints/deploymentRuntime';
 import { getSnapshot } from '../endpoints/endpointStore';
 import { DEFAULT_ENVIRONMENT, resolveEnvironment, sessionOptionsOf } from '../registry/environments';
-import { downloadModelBlob } from '../registry/modelBlobs';
+import { manifestOf } from '../registry/modelDocuments';
+import { modelFileOf } from '../registry/modelLoader';
 import { parseModelReference } from '../registry/modelReference';
 import { readVersionDoc, resolveModel } from '../registry/modelRegistry';
 import type { ModelSignature } from '../scoring/datatypes';
 import type { TensorRunner } from '../scoring/tensorRunner';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
+import { warmUp } from '../registry/warmUp';
 
 export interface ScoringTarget {
   /** `endpoint/deployment` when the job named a deployment. */
@@ -53,7 +55,14 @@ const models = new SessionCache<ModelSession>({ maxEntries: 4 });
 
 async function loadModel(target: ScoringTarget): Promise<ModelSession> {
   const environment = await resolveEnvironment(target.environment);
-  return ModelSession.loadWarm(await downloadModelBlob(target.blobPath), sessionOptionsOf(environment));
+  const version = await readVersionDoc(target.modelName, target.modelVersion);
+  // Checksums verified, external data kept inside the model's own folder.
+  const session = await ModelSession.load(await modelFileOf(manifestOf(version)), sessionOptionsOf(environment));
+  await warmUp(session, version).catch(async (error: unknown) => {
+    await session.release();
+    throw error;
+  });
+  return session;
 }
 
 async function currentDeployment(target: ScoringTarget): Promise<DeploymentDoc | undefined> {

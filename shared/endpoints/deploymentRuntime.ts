@@ -6,11 +6,13 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
-import { downloadModelBlob } from '../registry/modelBlobs';
+import { manifestOf } from '../registry/modelDocuments';
+import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
 import { readVersionDoc } from '../registry/modelRegistry';
+import { warmUp } from '../registry/warmUp';
 import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
-import { ModelRunError, ModelSession } from '../scoring/modelSession';
+import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 import type { TensorRunner } from '../scoring/tensorRunner';
 import { RemoteRunner } from './remoteRunner';
@@ -28,6 +30,10 @@ export class LoadedDeployment {
     /** The local ONNX Runtime session, or the scorer container for `container`/`gpu` compute. */
     readonly session: TensorRunner,
     readonly batcher: DynamicBatcher | undefined,
+    /** What went less than well while loading (e.g. a failed warm-up inference). */
+    readonly warnings: readonly string[] = [],
+    /** Column names of a column-based MLflow signature, which scoring bodies may use. */
+    readonly columns?: readonly string[],
   ) {}
 
   get signature(): ModelSignature {
@@ -85,19 +91,22 @@ const cacheKey = (doc: DeploymentDoc) => `${doc.endpoint}/${doc.name}`;
 async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
   const environment = await resolveEnvironment(doc.environment);
   const compute = environment.compute?.kind ?? 'functions';
+  const version = await readVersionDoc(doc.modelName, doc.modelVersion);
+  const manifest = manifestOf(version);
+  assertServableByOnnx(manifest);
   if (compute !== 'functions') {
     // The scorer batches on its side; here only the cap and the timeout apply.
     const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute });
-    return new LoadedDeployment(doc, environment, runner, undefined);
+    return new LoadedDeployment(doc, environment, runner, undefined, [], version.columns);
   }
-  const version = await readVersionDoc(doc.modelName, doc.modelVersion);
-  const bytes = await downloadModelBlob(version.blobPath);
-  let session: ModelSession;
+  // Only what cannot load is refused; a failed warm-up inference is a warning.
+  const session = await ModelSession.load(await modelFileOf(manifest), sessionOptionsOf(environment));
+  let warnings: string[];
   try {
-    session = await ModelSession.loadWarm(bytes, sessionOptionsOf(environment));
+    warnings = await warmUp(session, version);
   } catch (error) {
-    if (!(error instanceof ModelRunError)) throw error;
-    throw new SibylError('InvalidModel', `Model ${doc.modelName}:${doc.modelVersion} failed its warm-up inference: ${(error as Error).message}`);
+    await session.release();
+    throw error;
   }
   const batching = doc.batching;
   const batcher = canBatch(session.signature)
@@ -111,7 +120,7 @@ async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
         },
       })
     : undefined;
-  return new LoadedDeployment(doc, environment, session, batcher);
+  return new LoadedDeployment(doc, environment, session, batcher, warnings, version.columns);
 }
 
 /** The loaded deployment for `doc`, loading (and warming) it on first use in this instance. */

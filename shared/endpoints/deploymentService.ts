@@ -47,7 +47,8 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     throw new SibylError('InvalidInput', `instance.minInstances (${minInstances}) is larger than instance.maxInstances (${maxInstances}).`);
   }
   try {
-    await prepareDeployment(doc);
+    const loaded = await prepareDeployment(doc);
+    if (loaded.warnings.length) doc.warnings = [...loaded.warnings];
   } catch (error) {
     if (error instanceof SibylError && error.status < 500) {
       throw new SibylError(error.code, `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`);

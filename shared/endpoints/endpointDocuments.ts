@@ -41,6 +41,8 @@ export interface DeploymentDoc {
   provisioningState: 'Succeeded' | 'Failed';
   createdAt: string;
   updatedAt: string;
+  /** What went less than well while loading (a failed warm-up inference); absent when nothing did. */
+  warnings?: string[];
 }
 
 /** An endpoint with its deployments, as read together from one partition. */
@@ -63,6 +65,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     provisioningState: doc.provisioningState,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    ...(doc.warnings?.length ? { warnings: doc.warnings } : {}),
   };
 }
 

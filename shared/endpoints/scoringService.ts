@@ -8,6 +8,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../scoring/codecs/azureMlCodec';
+import { orderColumns } from '../scoring/codecs/mlflowColumns';
 import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../scoring/codecs/oipCodec';
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
@@ -120,7 +121,8 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
-    feeds = decodeAzureMlRequest(request.body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
+    const body = orderColumns(request.body, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
+    feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;

@@ -2,16 +2,22 @@
  * The model registry: versions numbered per name, ONNX bytes in Blob, documents in Cosmos.
  *
  * @example
- *   const v = await registerModelVersion('iris', bytes, { description: 'first', tags: {} });
+ *   const v = await registerModelVersion('iris', { format: 'onnx', path: '/tmp/iris.onnx' }, { description: 'first' });
  *   const same = await resolveModel(parseModelReference('iris@latest'));
  */
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { hashFile, type StoredFile } from '../assets/hashedFile';
+import { unpackArchive } from '../assets/safeArchive';
+import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { readSignature } from '../scoring/onnxSignature';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
-import { deleteModelBlob, modelBlobPath, sha256Of, uploadModelBlob } from './modelBlobs';
-import { toModel, toModelVersion, versionId, type Model, type ModelDoc, type ModelVersion, type ModelVersionDoc } from './modelDocuments';
+import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
+import { manifestOf, toModel, toModelVersion, versionId, type Model, type ModelDoc, type ModelVersion, type ModelVersionDoc } from './modelDocuments';
+import { describeModelFolder, type ModelContents, type ModelType } from './modelFolder';
 import { assertName, type ModelReference } from './modelReference';
 
 const models = () => getContainer('models');
@@ -19,14 +25,60 @@ const models = () => getContainer('models');
 export interface VersionDetails {
   description?: string;
   tags?: Record<string, string>;
+  /** `onnx`, `mlflow` or `custom`; detected when absent. */
+  type?: ModelType;
 }
 
-/** Registers `bytes` as the next version of `name`. A file ONNX Runtime cannot open is refused (400) and nothing is stored. */
-export async function registerModelVersion(name: string, bytes: Uint8Array, details: VersionDetails): Promise<ModelVersion> {
+/** Where an upload lies on local disk, and what it is. */
+export type ModelUpload =
+  | { format: 'onnx' | 'zip' | 'tar.gz'; path: string }
+  /** A folder; `files` when already hashed (a staged upload). */
+  | { format: 'folder'; path: string; files?: StoredFile[] };
+
+/**
+ * Registers an upload as the next version of `name`: a raw `.onnx` file, a `.zip` or `.tar.gz` of a
+ * folder, or a folder on local disk (`path`). Archives are unpacked safely, every file is hashed,
+ * the folder is described (type, signature, external data kept inside it, MLflow metadata), then the
+ * files go to Blob and the document to Cosmos. A file ONNX Runtime cannot open is refused (400) and
+ * nothing is stored. The upload is read from disk as streams; nothing is held whole in memory.
+ */
+export async function registerModelVersion(name: string, upload: ModelUpload, details: VersionDetails): Promise<ModelVersion> {
   assertName('Model', name);
-  const signature = await readSignature(bytes);
-  const sha256 = sha256Of(bytes);
+  const work = await mkdtemp(join(tmpdir(), 'sibyl-register-'));
+  try {
+    const { root, files } = await stageUpload(upload, work);
+    if (!files.length) throw new SibylError('InvalidInput', 'The upload holds no files.');
+    const contents = await describeModelFolder(root, files, details.type);
+    return await storeVersion(name, root, files, contents, details);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Puts the upload's files under `work`; answers the folder that holds them and their records. */
+async function stageUpload(upload: ModelUpload, work: string): Promise<{ root: string; files: StoredFile[] }> {
+  if (upload.format === 'folder') return { root: upload.path, files: upload.files ?? (await listFolder(upload.path)) };
+  const root = join(work, 'model');
+  if (upload.format === 'onnx') {
+    await mkdir(root);
+    await copyFile(upload.path, join(root, 'model.onnx'));
+    return { root, files: [await hashFile(join(root, 'model.onnx'), 'model.onnx')] };
+  }
+  const files = await unpackArchive(upload.format, upload.path, root, getConfig().archives);
+  return withoutSingleTopFolder(root, files);
+}
+
+/** Archives of a folder usually hold `folder/…`: the folder's content is the model. */
+function withoutSingleTopFolder(root: string, files: StoredFile[]): { root: string; files: StoredFile[] } {
+  const tops = new Set(files.map((f) => f.path.split('/')[0]));
+  const [top] = tops;
+  if (tops.size !== 1 || top === undefined || files.some((f) => f.path === top)) return { root, files };
+  return { root: join(root, top), files: files.map((f) => ({ ...f, path: f.path.slice(top.length + 1) })) };
+}
+
+async function storeVersion(name: string, root: string, files: StoredFile[], contents: ModelContents, details: VersionDetails): Promise<ModelVersion> {
   const version = await reserveVersion<ModelDoc>(models(), name, 'model', () => ({ type: 'model', latestVersion: null, aliases: {} }));
+  const modelFile = contents.modelFile ? files.find((f) => f.path === contents.modelFile) : undefined;
   const doc: ModelVersionDoc = {
     id: versionId(version),
     type: 'version',
@@ -34,17 +86,25 @@ export async function registerModelVersion(name: string, bytes: Uint8Array, deta
     version,
     description: details.description ?? '',
     tags: details.tags ?? {},
-    sizeBytes: bytes.byteLength,
-    sha256,
+    // For an ONNX model the model file's own size and hash (as before folders); for others the folder's.
+    sizeBytes: modelFile?.sizeBytes ?? files.reduce((sum, f) => sum + f.sizeBytes, 0),
+    sha256: modelFile?.sha256 ?? filesDigest(files),
     createdAt: new Date().toISOString(),
-    signature,
-    blobPath: modelBlobPath(name, version),
+    signature: contents.signature,
+    blobPath: modelFolderPrefix(name, version) + (contents.modelFile ?? ''),
+    modelType: contents.type,
+    files,
+    ...(contents.modelFile ? { modelFile: contents.modelFile } : {}),
+    ...(contents.flavors ? { flavors: contents.flavors } : {}),
+    ...(contents.mlflowSignature ? { mlflowSignature: contents.mlflowSignature } : {}),
+    ...(contents.columns ? { columns: contents.columns } : {}),
+    ...(contents.inputExample !== undefined ? { inputExample: contents.inputExample } : {}),
   };
   try {
-    await uploadModelBlob(doc.blobPath, bytes, sha256);
+    await uploadModelFolder(root, manifestOf(doc));
     await models().items.create(doc);
   } catch (error) {
-    await deleteModelBlob(doc.blobPath).catch(() => undefined);
+    await deleteModelFolder(name, version).catch(() => undefined);
     await releaseVersion(models(), name, version);
     throw error;
   }
@@ -52,6 +112,19 @@ export async function registerModelVersion(name: string, bytes: Uint8Array, deta
     (head.latestVersion ?? 0) >= version ? undefined : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
   );
   return toModelVersion(doc);
+}
+
+/** Every file under `folder`, hashed; links and special files are refused. */
+async function listFolder(folder: string): Promise<StoredFile[]> {
+  const files: StoredFile[] = [];
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(folder, full).split(sep).join('/');
+    if (entry.isDirectory()) continue;
+    if (!entry.isFile()) throw new SibylError('InvalidInput', `'${path}' is not a plain file; model folders hold files and folders only.`);
+    files.push(await hashFile(full, path));
+  }
+  return files;
 }
 
 async function readHead(name: string): Promise<ModelDoc> {
@@ -151,7 +224,7 @@ export async function deleteModelVersion(name: string, version: number, deployme
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  await deleteModelBlob(doc.blobPath);
+  await deleteModelFolder(name, version);
   const { resources } = await models()
     .items.query<number>({ query: "SELECT TOP 1 VALUE c.version FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version DESC", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
     .fetchAll();

@@ -11,8 +11,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
+import { createOrtSession, type ModelSource } from './modelSource';
 
 /** The providers an environment may name (`executionProviders` in the Environments API). */
 export type ExecutionProviderName = 'cpu' | 'cuda';
@@ -115,25 +116,25 @@ export function ortErrorMessage(error: unknown): string {
  * @example
  * const { session, executionProviders, warnings } = await openOrtSession(bytes, { executionProviders: ['cuda', 'cpu'] });
  */
-export async function openOrtSession(bytes: Uint8Array, settings: OrtSessionSettings = {}): Promise<OpenedSession> {
+export async function openOrtSession(source: ModelSource, settings: OrtSessionSettings = {}): Promise<OpenedSession> {
   validateSessionSettings(settings);
   const requested = validateExecutionProviders(settings.executionProviders ?? ['cpu']);
   const cpuAllowed = requested.includes('cpu');
   const cpuOnly: ExecutionProviderName[] = ['cpu'];
   if (!requested.includes('cuda')) {
-    return { session: await InferenceSession.create(bytes, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+    return { session: await createOrtSession(source, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
   }
   if (!cudaProviderInstalled()) {
     const why = 'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on linux/x64)';
     if (!cpuAllowed) throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
-    const session = await InferenceSession.create(bytes, sessionOptions(settings, cpuOnly));
+    const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));
     return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: ${why}`] };
   }
   try {
-    return { session: await InferenceSession.create(bytes, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+    return { session: await createOrtSession(source, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
   } catch (cudaError) {
     // One failure cannot tell a bad model from a missing GPU or driver; a CPU attempt can.
-    const session = await InferenceSession.create(bytes, sessionOptions(settings, cpuOnly));
+    const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));
     if (!cpuAllowed) {
       await session.release();
       throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback and failed: ${ortErrorMessage(cudaError)}`, { cause: cudaError });

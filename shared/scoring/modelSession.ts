@@ -12,7 +12,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import type { ModelSignature, NamedTensor } from './datatypes';
 import { ExecutionProviderUnavailableError, openOrtSession, ortErrorMessage, validateSessionSettings, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
-import { assertModelBytes, signatureOf, toInvalidModelError } from './onnxSignature';
+import type { ModelSource } from './modelSource';
+import { assertModelSource, signatureOf, toInvalidModelError } from './onnxSignature';
 import { exampleFeeds, fromOrtTensor, outputNamesFor, toOrtFeeds } from './ortTensors';
 
 export { exampleFeeds, TensorInputError } from './ortTensors';
@@ -81,8 +82,8 @@ export class ModelSession {
    * await model.warm();
    * const [scores] = await model.run([{ name: 'features', datatype: 'FP32', shape: [1, 16], data }]);
    */
-  static async load(bytes: Uint8Array, options: ModelSessionOptions = {}): Promise<ModelSession> {
-    assertModelBytes(bytes);
+  static async load(bytes: ModelSource, options: ModelSessionOptions = {}): Promise<ModelSession> {
+    assertModelSource(bytes);
     validateSessionSettings(options);
     const start = performance.now();
     const opened = await openOrtSession(bytes, options).catch((error: unknown) => {
@@ -98,7 +99,7 @@ export class ModelSession {
   }
 
   /** `load`, then `warm`: a session that fails its warm-up inference is released before the error is thrown. */
-  static async loadWarm(bytes: Uint8Array, options: ModelSessionOptions = {}): Promise<ModelSession> {
+  static async loadWarm(bytes: ModelSource, options: ModelSessionOptions = {}): Promise<ModelSession> {
     const session = await ModelSession.load(bytes, options);
     try {
       await session.warm();
@@ -142,6 +143,23 @@ export class ModelSession {
       this.warmed = true;
     } finally {
       this.warming = false;
+    }
+  }
+
+  /**
+   * A warm-up that refuses nothing: the model loaded, so it serves. A failed inference on `examples`
+   * (or on synthetic zeros, which some valid models cannot take: integer `Mod` by zero, `OneHot` depth
+   * 0…) is answered as a warning sentence, and the session is ready all the same.
+   */
+  async warmOrWarn(examples?: NamedTensor[]): Promise<string | undefined> {
+    try {
+      await this.warm(examples);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof SibylError)) throw error;
+      this.warmed = true;
+      const what = examples ? 'the model\'s input example' : 'a synthetic input (zeros, dynamic dimensions = 1)';
+      return `The warm-up inference on ${what} failed, so the first request pays the warm-up cost: ${error.message}`;
     }
   }
 

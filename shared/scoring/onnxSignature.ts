@@ -9,10 +9,11 @@
  * small reader below walks the graph's declared inputs and outputs straight from the protobuf wire
  * format (skipping weights), so the runtime needs no protobuf library.
  */
-import { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import { fromOrtType, OIP_DATATYPES, type ModelSignature, type TensorSpec } from './datatypes';
 import { ortErrorMessage } from './executionProviders';
+import { bytesOf, createOrtSession, type ModelFile, type ModelSource } from './modelSource';
 
 /**
  * The bytes are not a model Sibyl can serve: not ONNX, truncated, rejected by ONNX Runtime, or using
@@ -28,6 +29,7 @@ export class InvalidModelError extends SibylError {
 
 type Metadata = readonly InferenceSession.ValueMetadata[];
 
+
 /**
  * Opens `bytes` on CPU just long enough to read the signature.
  *
@@ -36,12 +38,12 @@ type Metadata = readonly InferenceSession.ValueMetadata[];
  * // { inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 6] }], outputs: [...] }
  * @throws InvalidModelError when ONNX Runtime cannot open the file or a type cannot be served.
  */
-export async function readSignature(bytes: Uint8Array): Promise<ModelSignature> {
-  assertModelBytes(bytes);
+export async function readSignature(bytes: ModelSource): Promise<ModelSignature> {
+  assertModelSource(bytes);
   let session: InferenceSession;
   try {
     // Optimizations only cost time here; kernels are still resolved, so unrunnable graphs still fail.
-    session = await InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+    session = await createOrtSession(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
   } catch (error) {
     throw toInvalidModelError(error, bytes);
   }
@@ -52,6 +54,12 @@ export async function readSignature(bytes: Uint8Array): Promise<ModelSignature> 
   }
 }
 
+/** `assertModelBytes` for bytes; a file is checked by ONNX Runtime itself. */
+export function assertModelSource(source: unknown): asserts source is ModelSource {
+  if (typeof source === 'object' && source !== null && !(source instanceof Uint8Array) && typeof (source as ModelFile).file === 'string') return;
+  assertModelBytes(source);
+}
+
 /** Throws `InvalidModelError` for input that cannot even be handed to ONNX Runtime. */
 export function assertModelBytes(bytes: unknown): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new InvalidModelError('The model must be given as bytes (Uint8Array)');
@@ -59,9 +67,9 @@ export function assertModelBytes(bytes: unknown): asserts bytes is Uint8Array {
 }
 
 /** The signature of an open session; `bytes` are its model, read only to settle rank or type questions. */
-export function signatureOf(session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>, bytes: Uint8Array): ModelSignature {
+export function signatureOf(session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>, source: ModelSource): ModelSignature {
   const needsWire = [...session.inputMetadata, ...session.outputMetadata].some((m) => !m.isTensor || m.shape.length === 0);
-  const wire = needsWire ? readGraphIo(bytes) : undefined;
+  const wire = needsWire ? readGraphIo(bytesOf(source)) : undefined;
   return {
     inputs: specsOf(session.inputMetadata, 'Input', wire?.inputs),
     outputs: specsOf(session.outputMetadata, 'Output', wire?.outputs),
@@ -87,13 +95,18 @@ function unsupportedType(role: string, name: string, type: string): InvalidModel
 }
 
 /** Maps an error from `InferenceSession.create` to an `InvalidModelError` that says what to fix. */
-export function toInvalidModelError(error: unknown, bytes: Uint8Array): InvalidModelError {
+export function toInvalidModelError(error: unknown, source: ModelSource): InvalidModelError {
   if (error instanceof InvalidModelError) return error;
   const message = ortErrorMessage(error);
   if (/protobuf parsing failed/i.test(message)) {
     return new InvalidModelError('The file is not an ONNX model, or it is truncated (ONNX Runtime could not parse it)', { cause: error });
   }
-  const wire = readGraphIo(bytes);
+  let wire: ReturnType<typeof readGraphIo>;
+  try {
+    wire = readGraphIo(bytesOf(source));
+  } catch {
+    wire = undefined;
+  }
   for (const [role, values] of [['Input', wire?.inputs ?? []], ['Output', wire?.outputs ?? []]] as const) {
     for (const v of values) {
       if (v.kind !== 'tensor') return new InvalidModelError(`${role} '${v.name}' is a ${v.kind}, not a tensor; Sibyl serves tensor inputs and outputs only`, { cause: error });

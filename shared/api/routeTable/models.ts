@@ -16,6 +16,7 @@ import {
   ModelVersionParams,
   ModelVersionPatch,
   SetAliasRequest,
+  StagedUpload,
 } from '../schemas';
 
 const key = ['functionKey'] as const;
@@ -26,8 +27,11 @@ export const MODEL_ROUTES: readonly RouteSpec[] = [
     operationId: 'registerModelVersion',
     method: 'POST',
     path: '/api/models/{name}/versions',
-    summary: 'Register a new version of a model from its .onnx file',
-    description: 'The body is the ONNX file. ONNX Runtime opens it to read the signature; a file it cannot open is refused with 400 `InvalidModel`.',
+    summary: 'Register a new version of a model: an .onnx file, a .zip or .tar.gz of a folder, or a staged upload',
+    description:
+      'The body is the ONNX file (`application/octet-stream`), a `.zip` (`application/zip`) or `.tar.gz` (`application/gzip`) of a folder, ' +
+      'or `{"upload": id}` (`application/json`) naming a staged upload. `type` is onnx, mlflow or custom (detected when absent). ' +
+      'ONNX Runtime opens the model from its folder to read the signature; a file it cannot open is refused with 400 `InvalidModel`.',
     tags,
     security: key,
     params: ModelParams,
@@ -38,6 +42,17 @@ export const MODEL_ROUTES: readonly RouteSpec[] = [
       validatedBy: 'none',
     },
     responses: { 201: { description: 'The new version.', schema: ModelVersion }, ...errors('sibyl', 400, 413, 415) },
+  },
+  {
+    operationId: 'createModelUpload',
+    method: 'POST',
+    path: '/api/models/{name}/uploads',
+    summary: 'Start a staged upload of a model too large for one request',
+    description: 'Answers a short-lived, write-only SAS for a staging prefix; upload the files there, then register them with `{"upload": id}`.',
+    tags,
+    security: key,
+    params: ModelParams,
+    responses: { 201: { description: 'Where to upload.', schema: StagedUpload }, ...errors('sibyl', 400) },
   },
   { operationId: 'listModels', method: 'GET', path: '/api/models', summary: 'List models', tags, security: key, responses: { 200: { description: 'Every model.', schema: ModelList } } },
   {

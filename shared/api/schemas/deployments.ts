@@ -78,6 +78,7 @@ export const Deployment = Type.Object(
     provisioningState: Type.Optional(ProvisioningState),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: 'What went less than well while loading, e.g. a failed warm-up inference.' })),
   },
   {
     title: 'Deployment',

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { OIP_DATATYPES, type OipDatatype } from '../../scoring/datatypes';
+import { MODEL_TYPES } from '../../registry/modelTypes';
 import { AliasName, AssetName, Tags, Timestamp, VersionNumber, listOf, namedRecord, stringEnum } from './common';
 
 /** An OIP tensor datatype name (`FP32`, `INT64`, `BOOL`, `BYTES`, …). */
@@ -48,6 +49,18 @@ export const ModelVersion = Type.Object(
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the `.onnx` file, lower-case hex.' }),
     createdAt: Timestamp,
     signature: ModelSignatureSchema,
+    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'onnx, mlflow or custom (files for a scoring script).' })),
+    files: Type.Optional(
+      Type.Array(
+        Type.Object({ path: Type.String(), sizeBytes: Type.Integer({ minimum: 0 }), sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        { description: 'Every file of the version with its SHA-256, verified whenever the model is loaded.' },
+      ),
+    ),
+    modelFile: Type.Optional(Type.String({ description: 'The ONNX file served, inside the folder.' })),
+    flavors: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'MLflow flavors, as the MLmodel file names them.' })),
+    mlflowSignature: Type.Optional(Type.Unknown({ description: 'The MLflow signature (tensor- or column-based), checked against the graph.' })),
+    columns: Type.Optional(Type.Array(Type.String(), { description: 'Column names of a column-based MLflow signature, in order.' })),
+    inputExample: Type.Optional(Type.Unknown({ description: 'A scoring body the model accepts; deployments warm up with it.' })),
   },
   { title: 'ModelVersion', description: 'A registered version of a model.', examples: [modelVersionExample] },
 );
@@ -105,6 +118,7 @@ export const ModelUploadQuery = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 4096, description: 'A description of the version.' })),
     tags: Type.Optional(Tags),
+    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'What the upload is; detected when absent (MLmodel → mlflow, one top-level .onnx → onnx).' })),
   },
   { title: 'ModelUploadQuery', description: 'Query parameters of a model upload; `tags` is a JSON object.' },
 );
@@ -114,3 +128,29 @@ export type ModelUploadQuery = Static<typeof ModelUploadQuery>;
 export const ModelParams = Type.Object({ name: AssetName });
 export const ModelVersionParams = Type.Object({ name: AssetName, version: VersionNumber });
 export const ModelAliasParams = Type.Object({ name: AssetName, alias: AliasName });
+
+/** `POST api/models/{name}/versions` with `application/json`: registers a staged upload. */
+export const StagedRegistration = Type.Object(
+  {
+    upload: Type.String({ minLength: 1, maxLength: 64, description: 'The id `POST api/models/{name}/uploads` answered.' }),
+    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'What the upload is; detected when absent.' })),
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    tags: Type.Optional(Tags),
+  },
+  { title: 'StagedRegistration', additionalProperties: false, description: 'Registers the files of a staged upload.', examples: [{ upload: '3f2b…', type: 'onnx' }] },
+);
+export type StagedRegistration = Static<typeof StagedRegistration>;
+
+/** The answer of `POST api/models/{name}/uploads`. */
+export const StagedUpload = Type.Object(
+  {
+    id: Type.String(),
+    uploadUrl: Type.String({ description: 'The staging container URL with a short-lived, write-only SAS.' }),
+    container: Type.String(),
+    prefix: Type.String({ description: 'Upload each file to `{container}/{prefix}{path}`.' }),
+    expiresOn: Timestamp,
+    maxRequestBytes: Type.Integer({ description: 'The largest body a direct upload may send.' }),
+  },
+  { title: 'StagedUpload', description: 'Where to upload the files of a model too large for one request.' },
+);
+export type StagedUpload = Static<typeof StagedUpload>;

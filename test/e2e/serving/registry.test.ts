@@ -58,7 +58,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
         },
       });
       expect(Date.parse(first.body.createdAt)).not.toBeNaN();
-      expect(await storedBlobs(name)).toEqual([`${name}/1/model.onnx`]);
+      expect(await storedBlobs(name)).toEqual([`${name}/1.manifest.json`, `${name}/1/model.onnx`]);
 
       const second = await sibyl.registerModel(name, tinyOther);
       expect(second.status).toBe(201);
@@ -116,7 +116,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
       expect(deleted.status).toBe(204);
       expectError(await sibyl.call('GET', `api/models/${name}/versions/2`), 404, 'ModelNotFound');
       expect((await sibyl.call('GET', `api/models/${name}`)).body).toMatchObject({ latestVersion: 1, aliases: { latest: 1, prod: 1 } });
-      expect(await storedBlobs(name)).toEqual([`${name}/1/model.onnx`]);
+      expect(await storedBlobs(name)).toEqual([`${name}/1.manifest.json`, `${name}/1/model.onnx`]);
       expectError(await sibyl.call('DELETE', `api/models/${name}/versions/2`), 404, 'ModelNotFound');
       expect((await sibyl.call('DELETE', `api/endpoints/${endpoint}`)).status).toBe(204);
     });
@@ -134,7 +134,7 @@ describe('model registry and environments (emulator over HTTP)', () => {
         expect(stored.signature).toEqual(answer.body.signature);
       }
       expect((await sibyl.call('GET', `api/models/${concurrent}`)).body.latestVersion).toBe(8);
-      expect(await storedBlobs(concurrent)).toHaveLength(8);
+      expect(await storedBlobs(concurrent)).toHaveLength(16);
     });
 
     it('refuses a file ONNX Runtime cannot open with 400 InvalidModel and stores nothing', async () => {
@@ -153,14 +153,14 @@ describe('model registry and environments (emulator over HTTP)', () => {
       expect(next.status).toBe(201);
       // Version 2 was deleted above; numbers are never reused, so the next is 3.
       expect(next.body.version).toBe(3);
-      expect(await storedBlobs(name)).toEqual([`${name}/1/model.onnx`, `${name}/3/model.onnx`]);
+      expect(await storedBlobs(name)).toEqual([`${name}/1.manifest.json`, `${name}/1/model.onnx`, `${name}/3.manifest.json`, `${name}/3/model.onnx`]);
     });
 
     it('answers an empty body, a wrong content type, unknown models and bad names with 4xx', async () => {
       const fresh = `empty-${RUN}`;
       expectError(await sibyl.registerModel(fresh, new Uint8Array(0)), 400);
       expectError(await sibyl.call('GET', `api/models/${fresh}`), 404, 'ModelNotFound');
-      expectError(await sibyl.registerModel(fresh, tiny, {}, 'application/json'), 415, 'UnsupportedMediaType');
+      expectError(await sibyl.registerModel(fresh, tiny, {}, 'application/json'), 400, 'InvalidInput');
       expectError(await sibyl.registerModel(fresh, tiny, {}, 'text/plain'), 415, 'UnsupportedMediaType');
       expectError(await sibyl.call('GET', `api/models/${fresh}`), 404, 'ModelNotFound');
       expectError(await sibyl.call('GET', `api/models/nope-${RUN}/versions`), 404, 'ModelNotFound');
