@@ -1,5 +1,5 @@
 /**
- * A first deploy before Key Vault references resolve: the app's settings are broken, yet every function
+ * Sibyl's own app on the local host. A first deploy before Key Vault references resolve: the app's settings are broken, yet every function
  * module loads (the host would index none if one threw), requests answer 503 naming the bad setting,
  * `health/ready` says which, and the dashboard still opens.
  */
@@ -39,5 +39,23 @@ describe('the app with broken settings (child process)', () => {
     expect(readiness.checks.settings.error).not.toContain('sibyl-kv.vault.azure.net');
     expect((await fetch(`${host.baseUrl}/api/v2/health/live`)).status).toBe(200);
     expect([200, 503]).toContain((await fetch(`${host.baseUrl}/`)).status);
+  });
+
+  // Under the host's rules: an empty route would be `/dashboard`; `{page?}` matches `/` instead; what no
+  // route serves under api/ reaches the app's catch-all and gets Sibyl's JSON error.
+  it('opens the dashboard at / only, and answers unknown API paths with JSON 404 and wrong methods with 405', async () => {
+    const page = await fetch(`${host.baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const named = await fetch(`${host.baseUrl}/dashboard`);
+    expect(named.status).toBe(404);
+    expect(await named.text()).toBe('');
+    const unknown = await fetch(`${host.baseUrl}/api/nope/deeper`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'NotFound', message: expect.stringMatching(/^No route matches GET \/api\/nope\/deeper/) } });
+    const wrong = await fetch(`${host.baseUrl}/api/models`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('MethodNotAllowed');
   });
 });
