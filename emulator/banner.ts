@@ -23,6 +23,8 @@ function describe(fn: FunctionDescriptor, baseUrl: string, routePrefix: string):
       return `${fn.name}: timerTrigger (${fn.schedule})`;
     case 'blob':
       return `${fn.name}: blobTrigger (${fn.path}, source ${fn.source})`;
+    case 'eventGrid':
+      return `${fn.name}: eventGridTrigger (storage BlobCreated events, by polling)`;
     case 'orchestration':
       return `${fn.name}: orchestrationTrigger`;
     case 'activity':

@@ -28,6 +28,10 @@ export interface BlobFunction extends Base {
   connection: string;
   source: string;
 }
+/** An Event Grid trigger: the local host delivers it the storage's BlobCreated events (see `BlobListener`). */
+export interface EventGridFunction extends Base {
+  kind: 'eventGrid';
+}
 export interface OrchestrationFunction extends Base {
   kind: 'orchestration';
 }
@@ -38,7 +42,25 @@ export interface OtherFunction extends Base {
   kind: 'other';
 }
 
-export type FunctionDescriptor = HttpFunction | TimerFunction | BlobFunction | OrchestrationFunction | ActivityFunction | OtherFunction;
+export type FunctionDescriptor = HttpFunction | TimerFunction | BlobFunction | EventGridFunction | OrchestrationFunction | ActivityFunction | OtherFunction;
+
+/**
+ * The host's `ScriptHost.ValidateHttpFunction`: a missing, empty or blank route becomes the function's
+ * name (so `route: ''` is served at `/<name>`, never at `/`).
+ */
+export function routeOf(route: unknown, functionName: string): string {
+  return typeof route === 'string' && route.trim() !== '' ? route : functionName;
+}
+
+/**
+ * `ScriptHost.ValidateHttpFunction` refuses routes in the host's own space (`admin…`, `runtime…`, compared
+ * after trimming slashes, lower-cased, by prefix): the function is not loaded, the others are.
+ */
+export function reservedRouteProblem(route: string): string | undefined {
+  const normalized = route.replace(/^\/+|\/+$/g, '').toLowerCase();
+  if (normalized.startsWith('admin') || normalized.startsWith('runtime')) return 'The specified route conflicts with one or more built in routes.';
+  return undefined;
+}
 
 export function describeFunctions(): FunctionDescriptor[] {
   return [...state.functions.values()].map(({ metadata }) => {
@@ -51,7 +73,7 @@ export function describeFunctions(): FunctionDescriptor[] {
         return {
           ...base,
           kind: 'http',
-          route: typeof trigger.route === 'string' ? trigger.route : metadata.name,
+          route: routeOf(trigger.route, metadata.name),
           methods: Array.isArray(trigger.methods) ? (trigger.methods as string[]).map((m) => m.toUpperCase()) : ['GET', 'POST'],
           authLevel: ((trigger.authLevel as string | undefined)?.toLowerCase() ?? 'anonymous') as AuthLevel,
         };
@@ -65,6 +87,8 @@ export function describeFunctions(): FunctionDescriptor[] {
           connection: typeof trigger.connection === 'string' ? trigger.connection : 'AzureWebJobsStorage',
           source: typeof trigger.source === 'string' ? trigger.source : 'LogsAndContainerScan',
         };
+      case 'eventGridTrigger':
+        return { ...base, kind: 'eventGrid' };
       case 'orchestrationTrigger':
         return { ...base, kind: 'orchestration' };
       case 'activityTrigger':

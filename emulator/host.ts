@@ -9,6 +9,7 @@ import { state } from './core/functionsCore';
 import { describeFunctions, type BlobFunction, type HttpFunction, type TimerFunction } from './functionCatalog';
 import { freePort } from './freePort';
 import { FrontDoor } from './http/frontDoor';
+import { checkHttpFunctions } from './http/httpRouteChecks';
 import type { HostKeys } from './http/hostKeys';
 import { loadLocalSecrets } from './localSecrets';
 import type { HostLogger } from './hostLogger';
@@ -109,12 +110,15 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     const triggers = await startTriggers({ settings, functions, baseUrl, durableKey: keys.durableKey, log });
     stoppers.push({ name: 'triggers', stop: () => triggers.stop() });
 
+    const http = checkHttpFunctions(functions.filter((f): f is HttpFunction => f.kind === 'http'));
+    for (const { name, reason } of http.rejected) log.error(`The function '${name}' was not loaded: ${reason}`);
     const door = new FrontDoor({
-      functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
+      functions: http.accepted,
       routePrefix: settings.routePrefix,
       keys,
       authEnabled: settings.authEnabled,
       maxBodyBytes: settings.maxBodyBytes,
+      homepageDisabled: settings.homepageDisabled,
       functionTimeoutMs: settings.functionTimeoutMs,
       log,
       durable: triggers.durable,

@@ -15,6 +15,8 @@ export interface HostSettings {
   functionKey: string | undefined;
   masterKey: string | undefined;
   maxBodyBytes: number;
+  /** `AzureWebJobsDisableHomepage` is `true` (any casing), as the host compares it. */
+  homepageDisabled: boolean;
   blobPollIntervalMs: number;
   logLevel: HostLogLevel;
   routePrefix: string;
@@ -102,6 +104,7 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
     functionKey: env.SIBYL_FUNCTION_KEY || undefined,
     masterKey: env.SIBYL_MASTER_KEY || undefined,
     maxBodyBytes: int(env, 'SIBYL_MAX_BODY_BYTES', 100 * 1024 * 1024),
+    homepageDisabled: (env.AzureWebJobsDisableHomepage ?? '').toLowerCase() === 'true',
     blobPollIntervalMs: int(env, 'SIBYL_BLOB_POLL_MS', 1000),
     logLevel: logLevel as HostLogLevel,
     routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',

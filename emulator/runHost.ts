@@ -5,10 +5,13 @@
 import { startHost, type HostHooks } from './host';
 import { createHostLogger } from './hostLogger';
 import { applyLocalSettings, readHostSettings } from './hostSettings';
+import { portProblem } from './portCheck';
 
 export async function runHost(appDir: string, hooks: HostHooks = {}): Promise<void> {
   applyLocalSettings(appDir, process.env);
   const settings = readHostSettings(appDir, process.env);
+  const taken = await portProblem(settings.port);
+  if (taken) throw new Error(taken);
   const log = createHostLogger(settings.logLevel);
   const host = await startHost(settings, log, hooks);
   let stopping = false;

@@ -5,7 +5,8 @@
 import type { CoreLogLevel } from './core/rpcTypes';
 import { DurableEngine } from './durable';
 import { securedClientInputData } from './securedClientBinding';
-import type { FunctionDescriptor } from './functionCatalog';
+import type { EventGridFunction, FunctionDescriptor } from './functionCatalog';
+import { parseBlobEventSubscriptions } from './blob/blobEventSubscriptions';
 import type { ReservedAnswer, ReservedRequest } from './http/frontDoor';
 import type { HostLogger } from './hostLogger';
 import type { HostSettings } from './hostSettings';
@@ -58,11 +59,17 @@ export async function startTriggers(options: { settings: HostSettings; functions
   });
   await timers.start();
 
-  const hasBlob = functions.some((f) => f.kind === 'blob');
+  const events = parseBlobEventSubscriptions(
+    process.env.SIBYL_BLOB_EVENTS,
+    functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
+  );
+  for (const problem of events.problems) log.warn(problem);
+  const hasBlob = functions.some((f) => f.kind === 'blob') || events.subscriptions.length > 0;
   const blobs = hasBlob
     ? new BlobListener({
         log: byLevel,
         extraInputs,
+        eventSubscriptions: events.subscriptions,
         resolveConnection: (name) => {
           const value = process.env[name] ?? process.env[`AzureWebJobs${name}`];
           if (!value) throw new Error(`The blob trigger's connection setting '${name}' is not set.`);

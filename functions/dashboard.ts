@@ -1,6 +1,6 @@
 /**
  * The monitoring dashboard (`web/`, built by `vite build web` into `web/dist`): `GET /` answers the
- * page, revalidated on every load; `GET /assets/{path}` answers its content-hashed files, cached for a
+ * page, revalidated on every load (route `{page?}`: any other single segment answers the host's bare 404); `GET /assets/{path}` answers its content-hashed files, cached for a
  * year. Both are anonymous — the page holds no data; it calls the API with the key the user enters.
  */
 import { createHash } from 'node:crypto';
@@ -66,7 +66,12 @@ function answer(request: HttpRequest, file: CachedFile, headers: Record<string, 
   return { status: 200, body: file.body, headers: all };
 }
 
+/** The names the page answers to besides `/`. */
+const PAGE_NAMES = new Set(['', 'index.html']);
+
 registerRoute('dashboard', async (request) => {
+  // `{page?}` also matches `/anything`: answer what the host answers for a path with no function.
+  if (!PAGE_NAMES.has(request.params.page ?? '')) return { status: 404 };
   const root = webRoot();
   if (!root) {
     return {

@@ -1,40 +1,47 @@
 /**
- * Blob trigger `scheduleBlobTrigger`: a new or changed blob in the watched container
- * (`SIBYL_SCHEDULER_CONTAINER`, default `workspaceblobstore`) fires the change-based schedules whose
- * datastore and path pattern match it, once per blob version (run id from schedule + blob + ETag).
- * Registered with `source: 'EventGrid'` as Flex Consumption requires; the local host polls instead.
- * A failure is thrown, so the blob is retried (and poisoned after the host's tries).
+ * Event Grid trigger `scheduleBlobTrigger`: the storage account's `BlobCreated` events for the watched
+ * container (`SIBYL_SCHEDULER_CONTAINER`, default `workspaceblobstore`) fire the change-based schedules
+ * whose datastore and path pattern match the blob, once per blob version (run id from schedule + blob +
+ * ETag, so a redelivered event starts nothing new). The event carries the blob's URL and ETag and never
+ * its content, so a blob of any size costs the app nothing. Events of other containers are ignored (the
+ * subscription's subject filter normally keeps them away). The local host delivers the same events by
+ * polling its storage. A failure is thrown, so Event Grid delivers the event again.
  */
-import { app, type InvocationContext } from '@azure/functions';
+import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getConfig } from '../shared/config';
 import { durableRunStarter } from '../shared/pipelines/durableRunStarter';
+import { blobOfEvent, etagOfEvent, eventTimeOf, type BlobRef } from '../shared/schedules/blobCreatedEvent';
 import { fireOnBlobChange } from '../shared/schedules/blobFiring';
+import { getBlobServiceClient } from '../shared/storage/blobService';
 
-// The watched container is part of the trigger's path, so it is read when the trigger registers.
-const container = getConfig().scheduler.watchedContainer;
-
-interface BlobProperties {
-  eTag?: string;
-  lastModified?: string;
+/** The ETag from the blob's properties, when the event carried none; undefined when the blob is gone. */
+async function readEtag(blob: BlobRef): Promise<string | undefined> {
+  try {
+    return (await getBlobServiceClient().getContainerClient(blob.container).getBlobClient(blob.name).getProperties()).etag;
+  } catch (error) {
+    if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+    throw error;
+  }
 }
 
-export async function scheduleBlobTrigger(_blob: unknown, context: InvocationContext): Promise<void> {
-  const metadata = context.triggerMetadata ?? {};
-  const name = typeof metadata.name === 'string' ? metadata.name : '';
-  const properties = (metadata.properties ?? {}) as BlobProperties;
-  if (!name || !properties.eTag) throw new Error(`The blob trigger gave no blob name or ETag (${JSON.stringify(metadata).slice(0, 300)}).`);
-  const lastModified = properties.lastModified ? new Date(properties.lastModified) : undefined;
+export async function scheduleBlobTrigger(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  const blob = blobOfEvent(event);
+  const container = getConfig().scheduler.watchedContainer;
+  if (!blob || blob.container !== container) {
+    context.log(`scheduleBlobTrigger: ignored ${String(event.eventType)} for '${String(event.subject).slice(0, 300)}' (watching '${container}').`);
+    return;
+  }
+  const etag = await etagOfEvent(event, blob, readEtag);
+  if (!etag) {
+    context.log(`scheduleBlobTrigger: ${blob.container}/${blob.name} is gone; nothing to fire.`);
+    return;
+  }
+  const lastModified = eventTimeOf(event);
   await fireOnBlobChange(
-    { container, name, etag: properties.eTag, ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}) },
+    { container, name: blob.name, etag, ...(lastModified ? { lastModified } : {}) },
     { start: durableRunStarter(df.getClient(context)), log: (level, message) => (level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message)) },
   );
 }
 
-app.storageBlob('scheduleBlobTrigger', {
-  path: `${container}/{name}`,
-  connection: 'AzureWebJobsStorage',
-  source: 'EventGrid',
-  extraInputs: [df.input.durableClient()],
-  handler: scheduleBlobTrigger,
-});
+app.eventGrid('scheduleBlobTrigger', { extraInputs: [df.input.durableClient()], handler: scheduleBlobTrigger });

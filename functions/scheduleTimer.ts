@@ -7,17 +7,19 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { getConfig } from '../shared/config';
+import { getConfig, schedulerCronAtLoad } from '../shared/config';
 import { durableRunStarter } from '../shared/pipelines/durableRunStarter';
 import { pollDataChangeSchedules } from '../shared/schedules/blobPolling';
 import { fireDueCronSchedules } from '../shared/schedules/cronFiring';
 import { parseSchedule } from '../shared/schedules/ncrontab';
 
-// The timer's own schedule must be known when it registers; the setting is validated with the rest of the configuration.
-const schedulerCron = getConfig().scheduler.cron;
+// The timer's own schedule must be known when it registers; reading it never throws (a bad value falls back to
+// every minute here and is reported with the rest of the configuration on first use).
+const schedulerCron = schedulerCronAtLoad();
 const scheduler = parseSchedule(schedulerCron, { fields: 6, allowTimeSpan: false });
 
 export async function scheduleTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+  getConfig(); // Bad settings fail the run with the message naming them, before anything is read.
   const now = new Date();
   const start = durableRunStarter(df.getClient(context));
   const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message));

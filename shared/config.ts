@@ -171,7 +171,7 @@ function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
 }
 
 function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSettings {
-  const cron = env.SIBYL_SCHEDULER_CRON || '0 * * * * *';
+  const cron = env.SIBYL_SCHEDULER_CRON || DEFAULT_SCHEDULER_CRON;
   try {
     parseSchedule(cron, { fields: 6, allowTimeSpan: false });
   } catch (error) {
@@ -248,7 +248,8 @@ export function parseConfig(env: Env): SibylConfig {
     problems.add('SIBYL_KEY_ENCRYPTION_KEY must be at least 32 characters.');
   }
   if (problems.list.length) {
-    throw new SibylError('InternalError', `Sibyl's configuration is invalid: ${problems.list.join(' ')}`);
+    // 503, not 500: the app is fine, its settings are not (yet: a Key Vault reference may still resolve).
+    throw new SibylError('ServiceUnavailable', `Sibyl's configuration is invalid: ${problems.list.join(' ')}`);
   }
   return deepFreeze(config);
 }
@@ -263,10 +264,31 @@ function deepFreeze<T>(value: T): T {
 
 let current: SibylConfig | undefined;
 
-/** The app's settings, parsed from the environment on first use (validated at app start). */
+/**
+ * The app's settings, parsed from the environment on first use. Invalid settings throw a 503
+ * `SibylError` naming each one, on every call (so each request says why); never call this while a
+ * module loads: a throw there makes the host index no function at all.
+ */
 export function getConfig(): SibylConfig {
   current ??= parseConfig(process.env);
   return current;
+}
+
+/** The scheduler timer's default schedule: every minute. */
+export const DEFAULT_SCHEDULER_CRON = '0 * * * * *';
+
+/**
+ * The scheduler timer's schedule as its registration needs it, when the module loads: never throws.
+ * A bad `SIBYL_SCHEDULER_CRON` falls back to the default here, and `getConfig()` reports it on first use.
+ */
+export function schedulerCronAtLoad(env: Env = process.env): string {
+  const cron = env.SIBYL_SCHEDULER_CRON || DEFAULT_SCHEDULER_CRON;
+  try {
+    parseSchedule(cron, { fields: 6, allowTimeSpan: false });
+    return cron;
+  } catch {
+    return DEFAULT_SCHEDULER_CRON;
+  }
 }
 
 /** Settings of the scorer container (`scorer/`), a separate program with its own environment. */

@@ -103,5 +103,9 @@ function toApiError(status: number, text: string): ApiError {
     return new ApiError(typeof code === 'string' ? code : `HTTP ${status}`, typeof message === 'string' ? message : text, status, Array.isArray(details) ? (details as ApiErrorDetail[]) : []);
   }
   if (typeof error === 'string') return new ApiError(`HTTP ${status}`, error, status);
+  // The Functions host itself answers a missing or wrong function key with an empty 401, and a path no
+  // function serves with an empty 404.
+  if (status === 401 && !text.trim()) return new ApiError('Unauthorized', 'the function key is missing or wrong (sibyl login --key, or SIBYL_KEY).', status);
+  if (status === 404 && !text.trim()) return new ApiError('NotFound', 'no route matches this request on the server (is it an older Sibyl?).', status);
   return new ApiError(`HTTP ${status}`, text.trim() || `the API answered ${status} with no body`, status);
 }

@@ -1,16 +1,35 @@
 /**
- * The blob trigger (contract §4.4): polls the storage account of every `blobTrigger` function, whatever
- * its `source` (`EventGrid` in Azure becomes polling here), and runs the function once per blob version
- * (ETag), with receipts and poison reports kept in the host's storage (see `BlobReceipts`).
+ * Blob changes by polling (contract §4.4), once per blob version (ETag), with receipts and poison reports
+ * kept in the host's storage (see `BlobReceipts`):
+ * - `blobTrigger` functions, whatever their `source` (`EventGrid` in Azure becomes polling here), get the
+ *   blob's content, as the host's blob binding gives it;
+ * - `eventGrid` functions get the storage account's `BlobCreated` events for the containers of their
+ *   local subscription (the stand-in for an Event Grid subscription): URL and ETag, never the content,
+ *   which is not read at all.
  */
 import { BlobServiceClient, type BlobItem, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';
-import { describeFunctions, type BlobFunction } from '../functionCatalog';
+import type { CoreLogLevel, RpcParameterBinding, RpcTypedData } from '../core/rpcTypes';
+import { describeFunctions, type BlobFunction, type EventGridFunction } from '../functionCatalog';
 import { invoke } from '../invoker';
 import { compileBlobPathPattern, type BlobPathPattern } from './blobPathPattern';
 import { BlobReceipts, statusOf, type BlobVersion } from './blobReceipts';
+import { toBlobCreatedEvent } from './blobCreatedEvent';
 import { quotedEtag, toBlobTriggerMetadata } from './blobTriggerMetadata';
+
+/**
+ * Which BlobCreated events an Event Grid function gets locally: those of `container` (`*`: every
+ * container but the host's own) whose blob name starts with `prefix`, in the account of `connection`.
+ */
+export interface BlobEventSubscription {
+  fn: EventGridFunction;
+  container: string;
+  prefix: string;
+  connection: string;
+}
+
+/** Containers the host keeps for itself; never a source of events for `*` subscriptions. */
+const HOST_CONTAINER = /^(azure-webjobs-|\$)/;
 
 export interface BlobListenerOptions {
   log: (level: CoreLogLevel, message: string) => void;
@@ -34,17 +53,34 @@ export interface BlobListenerOptions {
   functionTimeoutMs?: number;
   /** Default: the blob-trigger functions registered by the app, read at the first scan. */
   functions?: BlobFunction[];
+  /** Event Grid functions and the blob events they subscribe to. */
+  eventSubscriptions?: BlobEventSubscription[];
 }
 
 interface Watch {
-  fn: BlobFunction;
+  fn: BlobFunction | EventGridFunction;
   pattern: BlobPathPattern;
   container: ContainerClient;
+  /** `content`: a blob trigger, given the blob; `event`: an Event Grid function, given a BlobCreated event. */
+  delivers: 'content' | 'event';
+}
+
+/** A `*` subscription, expanded into one watch per container at every scan. */
+interface AllContainers {
+  subscription: BlobEventSubscription;
+  service: BlobServiceClient;
+  watches: Map<string, Watch>;
+}
+
+/** `{`/`}` are literal in a subscription's prefix, but parameter braces in a blob path pattern. */
+function escapeBraces(text: string): string {
+  return text.replace(/[{}]/g, (c) => c + c);
 }
 
 export class BlobListener {
   readonly #options: BlobListenerOptions;
   #watches: Watch[] | undefined;
+  #allContainers: AllContainers[] = [];
   #receipts: BlobReceipts | undefined;
   /** Per function + blob: the work in progress (one at a time, whatever the ETag). */
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -97,7 +133,8 @@ export class BlobListener {
 
   async #scanAll(): Promise<void> {
     if (this.#stopped) return;
-    for (const watch of this.#prepare()) {
+    const watches = [...this.#prepare(), ...(await this.#expandAllContainers())];
+    for (const watch of watches) {
       try {
         for await (const item of watch.container.listBlobsFlat({ prefix: watch.pattern.prefix, includeMetadata: true })) {
           if (this.#stopped) return;
@@ -109,6 +146,28 @@ export class BlobListener {
         if (statusOf(error) !== 404) this.#options.log('warning', `Blob trigger '${watch.fn.name}': listing '${watch.pattern.container}' failed: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** One watch per container of the account for each `*` subscription (containers come and go). */
+  async #expandAllContainers(): Promise<Watch[]> {
+    const watches: Watch[] = [];
+    for (const all of this.#allContainers) {
+      try {
+        for await (const container of all.service.listContainers()) {
+          if (HOST_CONTAINER.test(container.name)) continue;
+          let watch = all.watches.get(container.name);
+          if (!watch) {
+            const pattern = compileBlobPathPattern(`${container.name}/${escapeBraces(all.subscription.prefix)}{name}`);
+            watch = { fn: all.subscription.fn, pattern, container: all.service.getContainerClient(container.name), delivers: 'event' };
+            all.watches.set(container.name, watch);
+          }
+          watches.push(watch);
+        }
+      } catch (error) {
+        this.#options.log('warning', `Blob events for '${all.subscription.fn.name}': listing containers failed: ${(error as Error).message}`);
+      }
+    }
+    return watches;
   }
 
   /** Compiles each function's path and client once; a function that cannot be watched is reported once. */
@@ -128,20 +187,35 @@ export class BlobListener {
     for (const fn of functions) {
       try {
         const pattern = compileBlobPathPattern(fn.path);
-        watches.push({ fn, pattern, container: client(fn.connection).getContainerClient(pattern.container) });
+        watches.push({ fn, pattern, container: client(fn.connection).getContainerClient(pattern.container), delivers: 'content' });
         log('information', `Blob trigger '${fn.name}': watching '${fn.path}' (connection '${fn.connection}', source ${fn.source}).`);
       } catch (error) {
         log('error', `Blob trigger '${fn.name}' was not started: ${(error as Error).message}`);
       }
     }
+    for (const subscription of this.#options.eventSubscriptions ?? []) {
+      const { fn, container, prefix, connection } = subscription;
+      try {
+        const where = `${container === '*' ? 'every container' : `'${container}'`}${prefix ? ` under '${prefix}'` : ''}`;
+        if (container === '*') this.#allContainers.push({ subscription, service: client(connection), watches: new Map() });
+        else {
+          const pattern = compileBlobPathPattern(`${container}/${escapeBraces(prefix)}{name}`);
+          watches.push({ fn, pattern, container: client(connection).getContainerClient(container), delivers: 'event' });
+        }
+        log('information', `Event Grid trigger '${fn.name}': BlobCreated events of ${where} (connection '${connection}'), by polling.`);
+      } catch (error) {
+        log('error', `Blob events for '${fn.name}' were not started: ${(error as Error).message}`);
+      }
+    }
     const host = this.#options.hostConnection ?? 'AzureWebJobsStorage';
     this.#watches = watches;
-    if (watches.length > 0) {
+    if (watches.length > 0 || this.#allContainers.length > 0) {
       try {
         this.#receipts = new BlobReceipts(client(host), QueueServiceClient.fromConnectionString(resolveConnection(host)), this.#options.hostId ?? 'sibyl');
       } catch (error) {
         log('error', `Blob triggers are off: the host storage '${host}' (receipts, poison queue) is unusable: ${(error as Error).message}`);
         this.#watches = [];
+        this.#allContainers = [];
       }
     }
     return this.#watches;
@@ -166,13 +240,17 @@ export class BlobListener {
       return;
     }
     const blob = container.getBlobClient(item.name);
-    let bytes: Buffer;
-    try {
-      bytes = await blob.downloadToBuffer(0, undefined, { conditions: { ifMatch: version.etag } });
-    } catch (error) {
-      // Deleted (404) or rewritten (412) since the listing: the next scan sees the current version.
-      if (statusOf(error) === 404 || statusOf(error) === 412) return;
-      throw error;
+    let input: RpcTypedData;
+    if (watch.delivers === 'event') {
+      input = { json: JSON.stringify(toBlobCreatedEvent({ accountName: blob.accountName, container: pattern.container, item, url: blob.url })) };
+    } else {
+      try {
+        input = { bytes: await blob.downloadToBuffer(0, undefined, { conditions: { ifMatch: version.etag } }) };
+      } catch (error) {
+        // Deleted (404) or rewritten (412) since the listing: the next scan sees the current version.
+        if (statusOf(error) === 404 || statusOf(error) === 412) return;
+        throw error;
+      }
     }
     const { log, functionTimeoutMs } = this.#options;
     const maxAttempts = this.#options.maxAttempts ?? 5;
@@ -181,8 +259,8 @@ export class BlobListener {
       if (attempt > 1 && !(await this.#pause((this.#options.retryDelayMs ?? 100) * 2 ** (attempt - 2)))) return;
       let succeeded = false;
       try {
-        const triggerMetadata = toBlobTriggerMetadata({ functionName: fn.name, container: pattern.container, item, uri: blob.url, parameters });
-        await invoke(fn.name, [{ name: fn.triggerBindingName, data: { bytes } }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { triggerMetadata, timeoutMs: functionTimeoutMs });
+        const triggerMetadata = watch.delivers === 'content' ? toBlobTriggerMetadata({ functionName: fn.name, container: pattern.container, item, uri: blob.url, parameters }) : undefined;
+        await invoke(fn.name, [{ name: fn.triggerBindingName, data: input }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { triggerMetadata, timeoutMs: functionTimeoutMs });
         succeeded = true;
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);

@@ -37,6 +37,8 @@ export interface FrontDoorOptions {
   /** When false every route is anonymous (what `func start` does without --enableAuth). */
   authEnabled: boolean;
   maxBodyBytes: number;
+  /** `AzureWebJobsDisableHomepage`: `/` with no function answers 204 instead of the host's default page. */
+  homepageDisabled?: boolean;
   functionTimeoutMs?: number;
   log: HostLogger;
   /** The Durable management API (contract §3.10). */
@@ -60,7 +62,7 @@ export class FrontDoor {
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         options.log.error(`Unhandled error in the HTTP front door: ${(error as Error).stack ?? String(error)}`);
-        if (!res.headersSent) send(res, errorAnswer(500, 'InternalError', 'The host failed to process the request.'));
+        if (!res.headersSent) send(res, emptyAnswer(500));
         else res.destroy();
       });
     });
@@ -89,7 +91,7 @@ export class FrontDoor {
       decodeURIComponent(url.pathname);
     } catch {
       req.resume();
-      return send(res, errorAnswer(400, 'InvalidUrl', `The request URL '${String(req.url).slice(0, 200)}' is malformed.`));
+      return send(res, emptyAnswer(400));
     }
     const lowerPath = url.pathname.toLowerCase();
     if (lowerPath.startsWith(DURABLE_PREFIX) && this.#options.durable) {
@@ -98,28 +100,24 @@ export class FrontDoor {
     if ((lowerPath === '/admin' || lowerPath.startsWith('/admin/')) && this.#options.admin) {
       return this.#reserved(req, res, url, url.pathname.slice('/admin/'.length), 'admin', this.#options.admin);
     }
-    const lookup = this.#router.lookup(method === 'HEAD' ? 'GET' : method, url.pathname);
-    let match = lookup.match;
-    if (method === 'HEAD') match = this.#router.lookup('HEAD', url.pathname).match ?? match;
+    // The host's HttpMethodRouteConstraint: the method must be one the function lists (HEAD is not GET);
+    // no route for the path and method ends the pipeline with ASP.NET's bare 404.
+    const { match } = this.#router.lookup(method, url.pathname);
     if (!match) {
       req.resume();
-      if (method === 'OPTIONS' && lookup.allowedMethods.length) {
-        return send(res, { status: 204, headers: { allow: [...lookup.allowedMethods, 'OPTIONS'].join(', ') }, body: Buffer.alloc(0) });
-      }
-      if (lookup.allowedMethods.length) {
-        return send(res, errorAnswer(404, 'NotFound', `No function at ${url.pathname} accepts ${method}; it accepts ${lookup.allowedMethods.join(', ')}.`));
-      }
-      return send(res, errorAnswer(404, 'NotFound', `No route matches ${method} ${url.pathname}.`));
+      // The host's HomepageMiddleware: `/` that no function served gets the default page, or 204 when disabled.
+      if (url.pathname === '/') return send(res, this.#options.homepageDisabled ? emptyAnswer(204) : HOMEPAGE);
+      return send(res, emptyAnswer(404));
     }
     if (!this.#authorized(req, url, match.fn.authLevel)) {
       req.resume();
-      return send(res, unauthorized(match.fn.authLevel));
+      return send(res, emptyAnswer(401));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      if (error instanceof BodyTooLargeError) return send(res, emptyAnswer(413), true);
       throw error;
     }
     const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
@@ -138,11 +136,12 @@ export class FrontDoor {
     } catch (error) {
       if (error instanceof FunctionTimeoutError) {
         this.#options.log.error(`${fn.name} (${invocationId}): ${error.message}`);
-        return errorAnswer(500, 'FunctionTimeout', `The function timed out. Invocation id: ${invocationId}.`);
+        return emptyAnswer(500);
       }
+      // The host's ExceptionMiddleware: a failed invocation is a bare 500; the details go to the log.
       const cause = (error as { cause?: unknown }).cause ?? error;
       this.#options.log.error(`${fn.name} (${invocationId}) failed: ${(cause as Error)?.stack ?? String(cause)}`);
-      return errorAnswer(500, 'InternalError', `The function failed. Invocation id: ${invocationId}.`);
+      return emptyAnswer(500);
     }
   }
 
@@ -172,13 +171,13 @@ export class FrontDoor {
   ): Promise<void> {
     if (!this.#authorized(req, url, level)) {
       req.resume();
-      return send(res, unauthorized(level));
+      return send(res, emptyAnswer(401));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      if (error instanceof BodyTooLargeError) return send(res, emptyAnswer(413), true);
       throw error;
     }
     const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin, headers: req.headers });
@@ -199,20 +198,20 @@ export class FrontDoor {
   }
 }
 
-function errorAnswer(status: number, code: string, message: string): HttpAnswer {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify({ error: { code, message } })) };
+/**
+ * What the host itself answers (no route, no key, a failed invocation, a body over the limit): a status
+ * with an empty body, as ASP.NET's `NotFoundResult`, `UnauthorizedResult` and Kestrel do.
+ */
+function emptyAnswer(status: number): HttpAnswer {
+  return { status, headers: {}, body: Buffer.alloc(0) };
 }
 
-function unauthorized(level: string): HttpAnswer {
-  const answer = errorAnswer(
-    401,
-    'Unauthorized',
-    level === 'admin'
-      ? 'This route needs the master key in the x-functions-key header or the code query parameter.'
-      : 'This route needs a function key in the x-functions-key header or the code query parameter.',
-  );
-  return answer;
-}
+/** Stands for the host's default page (`Home.html`), which says the app is up and nothing else. */
+const HOMEPAGE: HttpAnswer = {
+  status: 200,
+  headers: { 'content-type': 'text/html' },
+  body: Buffer.from('<!DOCTYPE html><html><head><title>Your Functions app is up and running</title></head><body><h1>Your Functions app is up and running</h1></body></html>'),
+};
 
 const SMALL_BODY_BYTES = 16 * 1024;
 

@@ -46,23 +46,34 @@ export function fromRpcHttp(http: RpcHttpData | null | undefined): HttpAnswer {
   const status = Number(http.statusCode ?? 200) || 200;
   const headers: Record<string, string | string[]> = { ...(http.headers ?? {}) };
   const cookies = (http.cookies ?? []).map(toSetCookie);
-  if (cookies.length) headers['set-cookie'] = cookies;
+  if (cookies.length) headers['set-cookie'] = [...[headers['set-cookie'] ?? []].flat(), ...cookies];
   const bytes = http.body?.bytes ?? (http.body?.string !== undefined && http.body?.string !== null ? Buffer.from(http.body.string) : undefined);
   const body = NO_BODY.has(status) || !bytes ? Buffer.alloc(0) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { status, headers, body };
 }
 
-function toSetCookie(cookie: RpcHttpCookie): string {
-  const parts = [`${cookie.name ?? ''}=${cookie.value ?? ''}`];
-  if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
-  if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
+/** .NET's `Uri.EscapeDataString`: everything but RFC 3986's unreserved characters is percent-encoded. */
+function escapeDataString(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * A cookie as the host writes it without HTTP streaming: `ResponseCookies.Append` with the `CookieOptions`
+ * from `RpcHttpCookieConverter`, serialized by `SetCookieHeaderValue` (lower-case attributes in its order,
+ * `path=/` by default, the value escaped; SameSite `None` means unspecified, `ExplicitNone` writes `none`).
+ */
+export function toSetCookie(cookie: RpcHttpCookie): string {
+  const parts = [`${cookie.name ?? ''}=${escapeDataString(cookie.value ?? '')}`];
   const seconds = cookie.expires?.value?.seconds;
-  if (seconds !== undefined && seconds !== null) parts.push(`Expires=${new Date(seconds * 1000).toUTCString()}`);
-  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null) parts.push(`Max-Age=${cookie.maxAge.value}`);
-  if (cookie.secure?.value) parts.push('Secure');
-  if (cookie.httpOnly?.value) parts.push('HttpOnly');
-  if (cookie.sameSite === 'lax') parts.push('SameSite=Lax');
-  else if (cookie.sameSite === 'strict') parts.push('SameSite=Strict');
-  else if (cookie.sameSite === 'explicitNone') parts.push('SameSite=None');
+  if (seconds !== undefined && seconds !== null) parts.push(`expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
+  const maxAge = cookie.maxAge?.value;
+  if (maxAge !== undefined && maxAge !== null) parts.push(`max-age=${Math.trunc(Number(maxAge))}`);
+  if (cookie.domain?.value) parts.push(`domain=${cookie.domain.value}`);
+  parts.push(`path=${cookie.path?.value ?? '/'}`);
+  if (cookie.secure?.value) parts.push('secure');
+  if (cookie.sameSite === 'lax') parts.push('samesite=lax');
+  else if (cookie.sameSite === 'strict') parts.push('samesite=strict');
+  else if (cookie.sameSite === 'explicitNone') parts.push('samesite=none');
+  if (cookie.httpOnly?.value) parts.push('httponly');
   return parts.join('; ');
 }

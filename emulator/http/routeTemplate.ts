@@ -17,16 +17,12 @@ type Part = { literal: string } | { parameter: Parameter };
 
 interface Segment {
   parts: Part[];
-  /** Lower is more specific: literal 1, complex 2, constrained 3, parameter 4, catch-all 5 (ASP.NET's order). */
-  rank: number;
   regex: RegExp | undefined;
 }
 
 export interface CompiledRoute {
   template: string;
   segments: Segment[];
-  /** Compared element-wise to order competing routes (most specific first). */
-  precedence: number[];
   match(pathSegments: string[]): Record<string, string> | undefined;
 }
 
@@ -112,13 +108,10 @@ function escapeRegex(text: string): string {
 function compileSegment(raw: string, template: string): Segment {
   const parts = splitParts(raw, template);
   if (parts.length === 1) {
-    const only = parts[0]!;
-    if ('literal' in only) return { parts, rank: 1, regex: undefined };
-    const p = only.parameter;
-    return { parts, rank: p.catchAll ? 5 : p.constraints.length ? 3 : 4, regex: undefined };
+    return { parts, regex: undefined };
   }
   const source = parts.map((part) => ('literal' in part ? escapeRegex(part.literal) : '(.+)')).join('');
-  return { parts, rank: 2, regex: new RegExp(`^${source}$`, 'i') };
+  return { parts, regex: new RegExp(`^${source}$`, 'i') };
 }
 
 function accepts(parameter: Parameter, value: string): boolean {
@@ -143,7 +136,6 @@ export function compileRoute(template: string): CompiledRoute {
   return {
     template,
     segments,
-    precedence: segments.map((s) => s.rank),
     match: (path) => matchSegments(segments, path),
   };
 }
@@ -156,7 +148,7 @@ function matchSegments(segments: Segment[], path: string[]): Record<string, stri
     const first = segment.parts[0]!;
     if (segment.regex === undefined && 'parameter' in first && first.parameter.catchAll) {
       const rest = path.slice(i).map(decode).join('/');
-      if (rest === '' && !first.parameter.optional && first.parameter.defaultValue === undefined) return undefined;
+      // ASP.NET Core: a catch-all also matches the empty string, `?` or not.
       if (rest !== '' && !accepts(first.parameter, rest)) return undefined;
       if (rest !== '' || first.parameter.defaultValue !== undefined) params[first.parameter.name] = rest || first.parameter.defaultValue!;
       return params;
@@ -190,13 +182,35 @@ function matchSegments(segments: Segment[], path: string[]): Record<string, stri
   return path.length > segments.length ? undefined : params;
 }
 
-/** Orders routes most specific first (ASP.NET's precedence: segment by segment, literal beats parameter). */
+/**
+ * Orders routes as the host does (`WebJobsRouteBuilder.RouteComparison`): segment by segment, looking at
+ * each segment's first part only, a literal beats a parameter, a parameter with more inline constraints
+ * beats one with fewer, literals compare alphabetically (ignoring case); a catch-all counts as a plain
+ * parameter. When one template runs out first, the longer one wins. Ties keep registration order, which
+ * is what the host's sort does for up to 16 routes (beyond that its order is undefined).
+ */
 export function comparePrecedence(a: CompiledRoute, b: CompiledRoute): number {
-  const n = Math.max(a.precedence.length, b.precedence.length);
-  for (let i = 0; i < n; i++) {
-    const ra = a.precedence[i] ?? 0;
-    const rb = b.precedence[i] ?? 0;
-    if (ra !== rb) return ra - rb;
+  for (let i = 0; i < a.segments.length; i++) {
+    const other = b.segments[i];
+    if (!other) return -1;
+    const x = a.segments[i]!.parts[0]!;
+    const y = other.parts[0]!;
+    if ('literal' in x && 'parameter' in y) return -1;
+    if ('parameter' in x && 'literal' in y) return 1;
+    if ('parameter' in x && 'parameter' in y) {
+      const diff = y.parameter.constraints.length - x.parameter.constraints.length;
+      if (diff !== 0) return Math.sign(diff);
+    } else if ('literal' in x && 'literal' in y) {
+      const order = compareOrdinalIgnoreCase(x.literal, y.literal);
+      if (order !== 0) return order;
+    }
   }
-  return b.segments.length - a.segments.length;
+  return b.segments.length > a.segments.length ? 1 : 0;
+}
+
+/** .NET's `StringComparison.OrdinalIgnoreCase`: code units compared after upper-casing. */
+function compareOrdinalIgnoreCase(a: string, b: string): number {
+  const x = a.toUpperCase();
+  const y = b.toUpperCase();
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';
 import { describeFunctions, type TimerFunction } from '../functionCatalog';
 import { invoke } from '../invoker';
+import { retryPolicyOf } from '../retryPolicy';
 import { parseSchedule, type Schedule } from './ncrontab';
 import {
   NEVER,
@@ -218,7 +219,20 @@ export class TimerScheduler {
     try {
       const info = toTimerInfo(entry.monitored ? { ...entry.status } : null, isPastDue);
       log('debug', `Timer '${fn.name}' fired (${reason}) at ${toStatusTime(startedAt)}.`);
-      await invoke(fn.name, [{ name: fn.triggerBindingName, data: { json: JSON.stringify(info) } }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { timeoutMs: functionTimeoutMs });
+      const inputs = [{ name: fn.triggerBindingName, data: { json: JSON.stringify(info) } }, ...(this.#options.extraInputs?.(fn.name) ?? [])];
+      const retry = retryPolicyOf(fn.name);
+      for (let retryCount = 0; ; retryCount++) {
+        const retryContext = retry && { retryCount, maxRetryCount: retry.maxRetryCount };
+        try {
+          await invoke(fn.name, inputs, { timeoutMs: functionTimeoutMs, ...(retryContext ? { retryContext } : {}) });
+          break;
+        } catch (error) {
+          const more = retry && !this.#stopped && (retry.maxRetryCount < 0 || retryCount < retry.maxRetryCount);
+          if (!more) throw error;
+          log('warning', `Timer function '${fn.name}' failed (try ${retryCount + 1}); retrying: ${error instanceof Error ? error.message : String(error)}`);
+          await new Promise<void>((resolve) => this.#clock.setTimer(resolve, retry.delayMs(retryCount + 1)));
+        }
+      }
       outcome.result = 'succeeded';
     } catch (error) {
       outcome.result = 'failed';

@@ -81,6 +81,8 @@ var hostSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.clientId};Authorization=AAD'
   // DefaultAzureCredential (shared/storage/credential.ts) picks the user-assigned identity by this.
   AZURE_CLIENT_ID: identity.clientId
+  // The dashboard answers `/`; without this the host's default page would where no function does.
+  AzureWebJobsDisableHomepage: 'true'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

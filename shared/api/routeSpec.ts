@@ -42,6 +42,11 @@ export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/api/models/{name}/versions`. */
   path: string;
+  /**
+   * The Functions route template, when it cannot be the path itself: the host turns an empty route into
+   * the function's name, so `/` is served by a template that matches the empty path (`{page?}`).
+   */
+  template?: string;
   summary: string;
   description?: string;
   tags: readonly string[];
@@ -84,8 +89,8 @@ export function errors(style: 'sibyl' | 'oip', ...statuses: number[]): Record<nu
 }
 
 /** The route as `app.http` takes it: no leading slash (`host.json` sets an empty route prefix). */
-export function functionRoute(route: Pick<RouteSpec, 'path'>): string {
-  return route.path.replace(/^\//, '');
+export function functionRoute(route: Pick<RouteSpec, 'path' | 'template'>): string {
+  return route.template ?? route.path.replace(/^\//, '');
 }
 
 /** The Functions `authLevel`: `function` for control-plane routes; data-plane credentials are checked in code. */

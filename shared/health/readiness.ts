@@ -1,10 +1,11 @@
-/** Readiness: Sibyl can serve once Blob storage and Cosmos DB both answer. */
+/** Readiness: Sibyl can serve once its settings are valid and Blob storage and Cosmos DB both answer. */
+import { getConfig } from '../config';
 import { getBlobServiceClient } from '../storage/blobService';
 import { getDatabase } from '../storage/cosmosDatabase';
 
 export interface Readiness {
   ready: boolean;
-  checks: { storage: CheckResult; cosmos: CheckResult };
+  checks: { settings: CheckResult; storage: CheckResult; cosmos: CheckResult };
 }
 
 export interface CheckResult {
@@ -35,9 +36,18 @@ async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
 }
 
 export async function checkReadiness(): Promise<Readiness> {
+  let settings: CheckResult = { ok: true, ms: 0 };
+  try {
+    getConfig();
+  } catch (error) {
+    // The message names every bad setting (never a value that is a secret); the whole of it, so none is cut off.
+    settings = { ok: false, ms: 0, error: (error as Error).message };
+    const skipped: CheckResult = { ok: false, ms: 0, error: 'not checked: the settings are invalid' };
+    return { ready: false, checks: { settings, storage: skipped, cosmos: skipped } };
+  }
   const [storage, cosmos] = await Promise.all([
     timed(() => getBlobServiceClient().listContainers().byPage({ maxPageSize: 1 }).next()),
     timed(() => getDatabase().read()),
   ]);
-  return { ready: storage.ok && cosmos.ok, checks: { storage, cosmos } };
+  return { ready: storage.ok && cosmos.ok, checks: { settings, storage, cosmos } };
 }

@@ -159,6 +159,8 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(settings.AzureWebJobsStorage__clientId).toContain('id-sibyl-app');
     expect(settings.AZURE_CLIENT_ID).toContain('id-sibyl-app');
     expect(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toContain('Authorization=AAD');
+    // The dashboard serves `/`; the host's default page must not answer it.
+    expect(settings.AzureWebJobsDisableHomepage).toBe('true');
     // Flex Consumption takes the runtime from functionAppConfig and rejects these settings.
     expect(settings).not.toHaveProperty('FUNCTIONS_WORKER_RUNTIME');
     expect(settings).not.toHaveProperty('FUNCTIONS_EXTENSION_VERSION');

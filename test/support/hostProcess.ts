@@ -70,6 +70,8 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
       SIBYL_FUNCTION_KEY: functionKey,
       SIBYL_MASTER_KEY: masterKey,
       SIBYL_BLOB_POLL_MS: '200',
+      // Sibyl's Event Grid subscription, as `sibyl azure deploy` filters it: only the watched container.
+      ...(options.appDir === REPO_ROOT ? { SIBYL_BLOB_EVENTS: `scheduleBlobTrigger=${options.env?.SIBYL_SCHEDULER_CONTAINER ?? 'workspaceblobstore'}` } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,9 @@ export const SERVICE_ROUTES: readonly RouteSpec[] = [
     operationId: 'dashboard',
     method: 'GET',
     path: '/',
+    // An empty route would be served at `/dashboard` in Azure (the host uses the function's name), and
+    // the host's default page would answer `/`. An optional parameter matches `/` under both hosts.
+    template: '{page?}',
     summary: 'The monitoring dashboard',
     tags: ['service'],
     security: [],

@@ -32,7 +32,8 @@ describe('route templates', () => {
     expect(compileRoute('v/{page=1}').match(seg('v'))).toEqual({ page: '1' });
     const rest = compileRoute('files/{*path}');
     expect(rest.match(seg('files/a/b/c.csv'))).toEqual({ path: 'a/b/c.csv' });
-    expect(rest.match(seg('files'))).toBeUndefined();
+    // ASP.NET Core's RoutePatternMatcher: a catch-all "can match any string, including the empty string".
+    expect(rest.match(seg('files'))).toEqual({});
     expect(compileRoute('x/{*p:int?}').match(seg('x'))).toEqual({});
   });
 
@@ -59,12 +60,28 @@ describe('router precedence', () => {
     trigger: { type: 'httpTrigger', direction: 'in' },
   });
 
-  it('prefers literal over constrained over plain over catch-all segments', () => {
+  // The host's WebJobsRouteBuilder.RouteComparison, segment by segment on each segment's first part.
+  it('orders routes as the host does: literal, then more constraints, then registration order', () => {
     const router = new Router([fn('rest', 'api/{*rest}'), fn('param', 'api/{name}'), fn('int', 'api/{id:int}'), fn('literal', 'api/health')], '');
     expect(router.lookup('GET', '/api/health').match?.fn.name).toBe('literal');
     expect(router.lookup('GET', '/api/12').match?.fn.name).toBe('int');
-    expect(router.lookup('GET', '/api/iris').match?.fn.name).toBe('param');
-    expect(router.lookup('GET', '/api/a/b').match?.fn.name).toBe('rest');
+    // A catch-all ranks as a plain parameter: the tie keeps registration order (the host's sort is an
+    // insertion sort, so stable, up to 16 routes).
+    expect(router.lookup('GET', '/api/iris').match?.fn.name).toBe('rest');
+    const swapped = new Router([fn('param', 'api/{name}'), fn('rest', 'api/{*rest}')], '');
+    expect(swapped.lookup('GET', '/api/iris').match?.fn.name).toBe('param');
+    expect(swapped.lookup('GET', '/api/a/b').match?.fn.name).toBe('rest');
+  });
+
+  it('prefers the longer template when one is a prefix of the other', () => {
+    const router = new Router([fn('short', 'api/{*rest}'), fn('long', 'api/{name}/x')], '');
+    expect(router.lookup('GET', '/api/a/x').match?.fn.name).toBe('long');
+    expect(router.lookup('GET', '/api').match?.fn.name).toBe('short');
+  });
+
+  it('matches a trailing slash and any casing of literals', () => {
+    const router = new Router([fn('models', 'api/Models')], '');
+    expect(router.lookup('GET', '/API/models/').match?.fn.name).toBe('models');
   });
 
   it('reports the methods a path accepts when the method does not match', () => {
