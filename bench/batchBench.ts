@@ -10,7 +10,7 @@
  * Azurite runs in a child process of its own, shared by all, so no side gets a free core.
  * Prints rows/s for each, the ratios (targets ≥ 0.8× of (b), ≥ 1.5× of (c)) and where the time goes.
  *
- * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N]`.
+ * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N] [--workers N]`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,6 +29,8 @@ export interface BatchBenchOptions {
   rounds?: number;
   miniBatchRows?: number;
   maxConcurrency?: number;
+  /** The local host's activity worker threads (`SIBYL_ACTIVITY_WORKERS`; default: one per core, at most 4). */
+  activityWorkers?: number;
 }
 
 export interface BatchBenchResult {
@@ -51,6 +53,7 @@ export interface BatchBenchResult {
   simpleRatio: number;
   miniBatchRows: number;
   maxConcurrency: number;
+  activityWorkers: number;
   rounds: number;
 }
 
@@ -200,6 +203,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
   const miniBatchRows = options.miniBatchRows ?? 50_000;
   const maxConcurrency = options.maxConcurrency ?? 2;
   const rounds = Math.max(1, options.rounds ?? 2);
+  const activityWorkers = options.activityWorkers ?? Math.min(4, os.availableParallelism());
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-batch-bench-'));
   const model = mlpModel({ ...MLP_SIZES.tiny, seed: 7 });
   const azurite = await startAzuriteChild();
@@ -210,7 +214,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
     const input = csvInput(rows);
     await container.getBlockBlobClient(INPUT).uploadData(input);
     say(`batch bench: ${rows} rows × ${FEATURES} features, ${(input.length / 1e6).toFixed(1)} MB of CSV in Azurite (scratch ${workDir})`);
-    host = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'batch', env: { AzureWebJobsStorage: azurite.connectionString } });
+    host = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'batch', env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) } });
     const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
     if (registered.status !== 201) throw new Error(`model registration answered ${registered.status}`);
     // Alternating rounds, fastest of each side: on a shared machine other load only slows a run down.
@@ -245,6 +249,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
       simpleRatio: simple.seconds / batch.seconds,
       miniBatchRows,
       maxConcurrency,
+      activityWorkers,
       rounds,
     };
     return result;
@@ -262,7 +267,7 @@ const fmt = (stages: Record<string, number>) =>
 /** The lines `npm run bench` prints for the batch case. */
 export function renderBatchBench(r: BatchBenchResult): string[] {
   return [
-    `batch scoring, ${r.rows} rows (tiny MLP, ${(r.inputBytes / 1e6).toFixed(0)} MB CSV, mini-batches of ${r.miniBatchRows} rows, ${r.maxConcurrency} at once; fastest of ${r.rounds} alternating runs each):`,
+    `batch scoring, ${r.rows} rows (tiny MLP, ${(r.inputBytes / 1e6).toFixed(0)} MB CSV, mini-batches of ${r.miniBatchRows} rows, ${r.maxConcurrency} at once on ${r.activityWorkers} activity worker threads; fastest of ${r.rounds} alternating runs each):`,
     `  Sibyl batch job      ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${r.batchSeconds.toFixed(2)} s: ${fmt(r.batchStages)})`,
     `  hand-written baseline ${Math.round(r.baselineRowsPerSecond).toLocaleString('en-US')} rows/s (${r.baselineSeconds.toFixed(2)} s: ${fmt(r.baselineStages)})`,
     `  simplest pipeline    ${Math.round(r.simpleRowsPerSecond).toLocaleString('en-US')} rows/s (${r.simpleSeconds.toFixed(2)} s: ${fmt(r.simpleStages)})`,
@@ -278,7 +283,7 @@ function argument(name: string): number | undefined {
 }
 
 if (require.main === module) {
-  runBatchBench({ rows: argument('rows'), rounds: argument('rounds'), miniBatchRows: argument('mini-batch-rows'), maxConcurrency: argument('concurrency') })
+  runBatchBench({ rows: argument('rows'), rounds: argument('rounds'), miniBatchRows: argument('mini-batch-rows'), maxConcurrency: argument('concurrency'), activityWorkers: argument('workers') })
     .then((result) => {
       for (const line of renderBatchBench(result)) say(line);
     })
