@@ -16,7 +16,7 @@ describe('batch activities in worker threads', () => {
   it('scores a job split across two activity worker threads', async () => {
     client = await startBatchHost({ SIBYL_ACTIVITY_WORKERS: '2' });
     const host = client.host;
-    await pollUntil(async () => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined), 'two activity workers', 120_000, 200);
+    await pollUntil(() => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined), 'two activity workers', 120_000, 200);
     await client.registerModel('mlp-workers');
     const rows = featureRows(300, 11);
     await upload('workers/in.csv', csvText(rows));
