@@ -30,15 +30,17 @@ export class ActivityWorkers {
 
   constructor(
     private readonly appDir: string,
-    count: number,
+    private readonly count: number,
     private readonly onLog: (log: InvocationLog) => void,
     private readonly hostLog: (level: 'info' | 'error', message: string) => void = () => undefined,
-  ) {
-    for (let i = 0; i < count; i++) this.lanes.push(this.spawn());
-  }
+  ) {}
 
-  /** Runs the activity on the least busy worker; never rejects (a worker that dies fails its jobs). */
+  /**
+   * Runs the activity on the least busy worker; never rejects (a worker that dies fails its jobs).
+   * The workers start on the first activity, so a host that runs none pays nothing at start.
+   */
   run(job: ActivityJob, timeoutMs?: number): Promise<HistoryEvent> {
+    while (this.lanes.length < this.count) this.lanes.push(this.spawn());
     let lane = this.lanes[0]!;
     for (const other of this.lanes) if (other.pending.size < lane.pending.size) lane = other;
     const id = this.nextId++;

@@ -16,7 +16,6 @@ describe('batch activities in worker threads', () => {
   it('scores a job split across two activity worker threads', async () => {
     client = await startBatchHost({ SIBYL_ACTIVITY_WORKERS: '2' });
     const host = client.host;
-    await pollUntil(() => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined), 'two activity workers', 120_000, 200);
     await client.registerModel('mlp-workers');
     const rows = featureRows(300, 11);
     await upload('workers/in.csv', csvText(rows));
@@ -32,6 +31,7 @@ describe('batch activities in worker threads', () => {
     expect(job.status).toBe('Completed');
     expect(job.progress).toEqual({ totalMiniBatches: 12, succeeded: 12, failed: 0, rowsScored: 300, rowsFailed: 0 });
     expectScores(parsePredictions(await download('workers/out/predictions.csv')).rows, 'workers/in.csv', await expectedScores(rows));
+    await pollUntil(() => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined), 'two activity workers', 60_000, 200);
     expect(host.output()).not.toMatch(/could not load the app/);
   }, 400_000);
 });
