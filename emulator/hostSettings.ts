@@ -22,6 +22,8 @@ export interface HostSettings {
   routePrefix: string;
   hubName: string;
   maxConcurrentActivities: number;
+  /** Worker threads that run activities (`SIBYL_ACTIVITY_WORKERS`, 0: in the main thread). */
+  activityWorkers: number;
   maxConcurrentOrchestrations: number;
   functionTimeoutMs: number | undefined;
   /**
@@ -110,6 +112,7 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
     routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',
     hubName: durable.hubName ?? 'TestHubName',
     maxConcurrentActivities: durable.maxConcurrentActivityFunctions ?? 10,
+    activityWorkers: int(env, 'SIBYL_ACTIVITY_WORKERS', 0),
     maxConcurrentOrchestrations: durable.maxConcurrentOrchestratorFunctions ?? 10,
     functionTimeoutMs: hostJson.functionTimeout ? parseTimeSpan(hostJson.functionTimeout) : undefined,
     externalStorage: storage !== '' || Boolean(env.AzureWebJobsStorage__blobServiceUri || env.AzureWebJobsStorage__accountName),

@@ -33,6 +33,11 @@ export function setInvocationLogSink(sink: InvocationLogSink): void {
   logSink = sink;
 }
 
+/** Passes a log line written during an invocation elsewhere (an activity worker thread) to the sink. */
+export function logInvocation(log: InvocationLog): void {
+  logSink(log);
+}
+
 /** The function's own error (user code threw or rejected), as opposed to a host fault. */
 export class FunctionInvocationError extends Error {
   constructor(

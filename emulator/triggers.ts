@@ -13,7 +13,9 @@ import type { HostSettings } from './hostSettings';
 import { BlobListener } from './blob/blobListener';
 import { TimerScheduler } from './timer/timerScheduler';
 import type { RpcParameterBinding, RpcTypedData } from './core/rpcTypes';
-import { inputBindingNames } from './invoker';
+import { inputBindingNames, logInvocation } from './invoker';
+import type { ActivityJob } from './durable/activityRunner';
+import { ActivityWorkers } from './durable/activityWorkers';
 
 export interface Triggers {
   durable: { handle(req: ReservedRequest): Promise<ReservedAnswer>; clientInputData(): RpcTypedData } | undefined;
@@ -34,6 +36,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
   const { settings, functions, baseUrl, log } = options;
   const byLevel = levelLogger(log);
   const hasDurable = functions.some((f) => f.kind === 'orchestration' || f.kind === 'activity');
+  const workers = hasDurable && settings.activityWorkers > 0 ? new ActivityWorkers(settings.appDir, settings.activityWorkers, logInvocation, (level, message) => log[level](message)) : undefined;
   const engine = hasDurable
     ? new DurableEngine({
         dataDir: settings.dataDir,
@@ -41,6 +44,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
         maxConcurrentActivities: settings.maxConcurrentActivities,
         maxConcurrentOrchestrations: settings.maxConcurrentOrchestrations,
         functionTimeoutMs: settings.functionTimeoutMs,
+        ...(workers ? { runActivity: (job: ActivityJob, timeoutMs?: number) => workers.run(job, timeoutMs) } : {}),
         log: (level, message) => log[level](message),
       })
     : undefined;
@@ -95,6 +99,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
       await blobs?.stop();
       await timers.stop();
       await engine?.stop();
+      await workers?.stop();
     },
   };
 }

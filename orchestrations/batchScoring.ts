@@ -17,7 +17,7 @@ import { mergeBatchOutputs } from './mergeBatchOutputs';
 import { planBatchJob } from './planBatchJob';
 import { recordBatchProgress } from './recordBatchProgress';
 import type { ChunkInput } from './batchScoringChunk';
-import { scoreMiniBatches, type RangeResult, type RowCursor } from './batch/phases';
+import { scoreMiniBatches, type RangeResult } from './batch/phases';
 import { reasonOf } from './batch/waves';
 
 /** Mini-batches one orchestration fans out itself; more go through sub-orchestrations of this many. */
@@ -26,12 +26,10 @@ export const CHUNK_SIZE = 256;
 function* scoreAll(context: OrchestrationContext, input: BatchScoringInput, total: number, chunks: number): Generator<Task, RangeResult, unknown> {
   if (chunks === 0) return yield* scoreMiniBatches(context, input, { from: 0, to: total, before: emptyTally(), totalMiniBatches: total });
   let tally = emptyTally();
-  let cursor: RowCursor | undefined;
   for (let k = 0; k < chunks; k++) {
-    const chunk: ChunkInput = { job: input, from: k * CHUNK_SIZE, to: Math.min(total, (k + 1) * CHUNK_SIZE), before: tally, totalMiniBatches: total, ...(cursor ? { cursor } : {}) };
+    const chunk: ChunkInput = { job: input, from: k * CHUNK_SIZE, to: Math.min(total, (k + 1) * CHUNK_SIZE), before: tally, totalMiniBatches: total };
     const result = (yield context.df.callSubOrchestrator('batchScoringChunk', chunk, chunkInstanceId(input.jobId, k))) as RangeResult;
     tally = addTally(tally, result.tally);
-    cursor = result.cursor;
     if (result.stop) return { tally, stop: result.stop };
   }
   return { tally };

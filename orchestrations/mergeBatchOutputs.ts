@@ -3,9 +3,9 @@ import * as df from 'durable-functions';
 import { mergeOutputs, writeSummary } from '../shared/batch/outputMerger';
 
 export const mergeBatchOutputs = df.app.activity('mergeBatchOutputs', {
-  handler: async (input: { jobId: string; summary?: Record<string, unknown> }): Promise<{ rows: number; bytes: number }> => {
+  handler: async (input: { jobId: string; summary?: Record<string, unknown> }): Promise<{ rows: number }> => {
     if (!input.summary) return mergeOutputs(input.jobId);
     await writeSummary(input.jobId, input.summary);
-    return { rows: 0, bytes: 0 };
+    return { rows: 0 };
   },
 });

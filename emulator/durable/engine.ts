@@ -30,7 +30,7 @@ import type { InstanceSummary } from './instanceStore';
 import { newExecutionId } from './startRecord';
 import { statusPayload } from './statusPayload';
 import type { StatusOptions, StatusPayload } from './statusPayload';
-import { TaskDispatcher } from './taskDispatcher';
+import { TaskDispatcher, type ActivityRun } from './taskDispatcher';
 import { TimerService } from './timerService';
 
 export interface DurableEngineOptions {
@@ -47,6 +47,8 @@ export interface DurableEngineOptions {
   fsync?: boolean;
   /** The host's `functionTimeout` applied to activities and orchestrator episodes. */
   functionTimeoutMs?: number;
+  /** Runs one activity (default: in this thread); the host may hand them to worker threads. */
+  runActivity?: ActivityRun;
   /** How long `stop()` waits for running activities before abandoning them. Default 10 s. */
   stopGraceMs?: number;
   timers?: Partial<TimerSettings>;
@@ -80,7 +82,7 @@ export class DurableEngine {
     const activities = new ActivityPool(options.maxConcurrentActivities ?? 10);
     this.host = new InstanceHost({
       store: this.store,
-      dispatcherFor: (host) => new TaskDispatcher(host, activities, new TimerService(), options.functionTimeoutMs),
+      dispatcherFor: (host) => new TaskDispatcher(host, activities, new TimerService(), options.functionTimeoutMs, options.runActivity),
       orchestrationLimit: options.maxConcurrentOrchestrations ?? 10,
       timers: { ...defaultTimerSettings, ...options.timers },
       ...(options.functionTimeoutMs ? { orchestratorTimeoutMs: options.functionTimeoutMs } : {}),

@@ -5,7 +5,7 @@
  */
 import { rawInputToJson } from './actions';
 import type { ActivityPool } from './activityPool';
-import { runActivity, taskFailedEvent } from './activityRunner';
+import { runActivity, taskFailedEvent, type ActivityJob } from './activityRunner';
 import { EventType, historyEvent, isTerminal } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';
 import { findDurableFunction, missingFunctionMessage } from './functionLookup';
@@ -47,12 +47,16 @@ function subFailedEvent(taskId: number, reason: string, now = new Date().toISOSt
   });
 }
 
+/** Runs one activity and gives its completion event; never rejects. */
+export type ActivityRun = (job: ActivityJob, timeoutMs?: number) => Promise<HistoryEvent>;
+
 export class TaskDispatcher {
   constructor(
     private readonly host: DispatchHost,
     readonly activities: ActivityPool,
     readonly timers: TimerService,
     private readonly activityTimeoutMs?: number,
+    private readonly runOne: ActivityRun = runActivity,
   ) {}
 
   dispatch(state: ExecState, task: TaskInfo): void {
@@ -69,7 +73,7 @@ export class TaskDispatcher {
       case 'activity':
         this.activities.run(async () => {
           if (!this.host.isOpen(instanceId, executionId, task.id)) return;
-          const event = await runActivity({ instanceId, taskId: task.id, name: task.name ?? '', input: task.input }, this.activityTimeoutMs);
+          const event = await this.runOne({ instanceId, taskId: task.id, name: task.name ?? '', input: task.input }, this.activityTimeoutMs);
           await this.host.deliver(instanceId, executionId, event);
         });
         return;

@@ -1,8 +1,7 @@
 /**
  * The scoring fan-out of a batch job, shared by `batchScoring` (small jobs) and `batchScoringChunk`
  * (one chunk of a large job): waves of mini-batches, then progress, error-threshold and cancel
- * checks. It also numbers the error samples of byte-range mini-batches, whose lines count from the
- * range's start: results are taken in index order, so the rows before each range are known.
+ * checks.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { addTally, emptyTally, overThreshold, toProgress, type BatchScoringInput, type Tally } from '../../shared/batch/batchTally';
@@ -19,32 +18,17 @@ const PROGRESS_EVERY_MS = 1000;
 
 export type StopReason = 'threshold' | 'canceled';
 
-/** Rows already seen in the byte ranges of `file` (the ranges of a file are consecutive mini-batches). */
-export interface RowCursor {
-  file: number;
-  rows: number;
-}
-
 export interface ScoreRange {
   from: number;
   to: number;
   /** Counters of mini-batches before `from` (earlier chunks). */
   before: Tally;
   totalMiniBatches: number;
-  cursor?: RowCursor;
 }
 
 export interface RangeResult {
   tally: Tally;
   stop?: StopReason;
-  cursor?: RowCursor;
-}
-
-/** Rows before a result's first line, and the cursor after it. */
-function place(cursor: RowCursor | undefined, rangeFile: number | undefined, rows: number): { offset: number; cursor: RowCursor | undefined } {
-  if (rangeFile === undefined) return { offset: 0, cursor };
-  const offset = cursor?.file === rangeFile ? cursor.rows : 0;
-  return { offset, cursor: { file: rangeFile, rows: offset + rows } };
 }
 
 function logLines(index: number, samples: ErrorSample[]): RunLogLine[] {
@@ -54,7 +38,6 @@ function logLines(index: number, samples: ErrorSample[]): RunLogLine[] {
 /** Scores mini-batches `[from, to)`; returns this range's own counters and why it stopped early, if it did. */
 export function* scoreMiniBatches(context: OrchestrationContext, input: BatchScoringInput, range: ScoreRange): Generator<Task, RangeResult, unknown> {
   let own = emptyTally();
-  let cursor = range.cursor;
   let log: RunLogLine[] = [];
   let recordedAt = context.df.currentUtcDateTime.getTime();
   const timeoutMs = input.timeoutSeconds * 1000;
@@ -63,15 +46,11 @@ export function* scoreMiniBatches(context: OrchestrationContext, input: BatchSco
     for (const outcome of outcomes) {
       if (outcome.ok) {
         const r = outcome.value;
-        const placed = place(cursor, r.rangeFile, r.rows + r.failedRows);
-        cursor = placed.cursor;
-        const samples = r.samples.map((s) => (s.line === undefined ? s : { ...s, line: s.line + placed.offset }));
-        log = [...log, ...logLines(outcome.index, samples)];
-        own = addTally(own, { succeeded: 1, failed: 0, rowsScored: r.rows, rowsFailed: r.failedRows, filesFailed: r.failedFiles, samples });
+        log = [...log, ...logLines(outcome.index, r.samples)];
+        own = addTally(own, { succeeded: 1, failed: 0, rowsScored: r.rows, rowsFailed: r.failedRows, filesFailed: r.failedFiles, samples: r.samples });
         continue;
       }
-      const lost = (yield describeFailedMiniBatch({ jobId: input.jobId, index: outcome.index, reason: outcome.reason })) as { rows: number; files: number; file?: string; rangeFile?: number };
-      cursor = place(cursor, lost.rangeFile, lost.rows).cursor;
+      const lost = (yield describeFailedMiniBatch({ jobId: input.jobId, index: outcome.index, reason: outcome.reason })) as { rows: number; files: number; file?: string };
       own = addTally(own, { succeeded: 0, failed: 1, rowsScored: 0, rowsFailed: lost.rows, filesFailed: lost.files, samples: [{ file: lost.file ?? '', message: `mini-batch ${outcome.index} failed after ${input.maxRetries} retries: ${outcome.reason.slice(0, 300)}` }] });
     }
     const totals = addTally(range.before, own);
@@ -82,9 +61,9 @@ export function* scoreMiniBatches(context: OrchestrationContext, input: BatchSco
       recordedAt = now;
       const status = (yield recordBatchProgress({ jobId: input.jobId, progress: toProgress(totals, range.totalMiniBatches), samples: totals.samples, log: log.slice(0, 100) })) as RunStatus;
       log = [];
-      if (status === 'Canceled') return { tally: own, stop: 'canceled', ...(cursor ? { cursor } : {}) };
+      if (status === 'Canceled') return { tally: own, stop: 'canceled' };
     }
-    if (over) return { tally: own, stop: 'threshold', ...(cursor ? { cursor } : {}) };
+    if (over) return { tally: own, stop: 'threshold' };
   }
-  return { tally: own, ...(cursor ? { cursor } : {}) };
+  return { tally: own };
 }

@@ -8,9 +8,7 @@ import type { BatchProgress, ErrorInfo } from '../api/schemas';
 import { appendRunLog, type RunLogLine } from '../workspace/runLogs';
 import type { ErrorSample, RunDoc, RunStatus } from '../workspace/runDocuments';
 import { moveRun, updateRun } from '../workspace/runStore';
-import { loadInputFiles, loadJobContext } from './jobContext';
-import { countRangeLines } from './miniBatchScorer';
-import { writePartial } from './partials';
+import { loadInputFiles } from './jobContext';
 import { deleteJobBlobs } from './outputMerger';
 import { readMiniBatch } from './planStore';
 
@@ -39,19 +37,14 @@ export async function recordProgress(jobId: string, progress: BatchProgress, sam
   return run.status;
 }
 
-/**
- * What a mini-batch that failed every try held (counted as failed), logged with the reason. A byte
- * range of a file is counted by reading it, and leaves an empty partial with that count, so the rows
- * after it keep their numbers in `predictions.csv`.
- */
-export async function describeFailure(jobId: string, index: number, reason: string): Promise<{ rows: number; files: number; file?: string; rangeFile?: number }> {
-  const [context, miniBatch, files] = await Promise.all([loadJobContext(jobId), readMiniBatch(jobId, index), loadInputFiles(jobId)]);
-  let counts: { rows: number; files: number; file?: string; rangeFile?: number };
+/** What a mini-batch that failed every try held (counted as failed, from the plan), logged with the reason. */
+export async function describeFailure(jobId: string, index: number, reason: string): Promise<{ rows: number; files: number; file?: string }> {
+  const [miniBatch, files] = await Promise.all([readMiniBatch(jobId, index), loadInputFiles(jobId)]);
+  let counts: { rows: number; files: number; file?: string };
   if (miniBatch.kind === 'files') counts = { rows: 0, files: miniBatch.files.length, ...(files[miniBatch.files[0]!] ? { file: files[miniBatch.files[0]!]!.path } : {}) };
   else {
-    const rows = miniBatch.kind === 'lines' ? ((await countRangeLines(jobId, index).catch(() => undefined)) ?? 0) : miniBatch.rowEnd - miniBatch.rowStart;
-    counts = { rows, files: 1, ...(files[miniBatch.file] ? { file: files[miniBatch.file]!.path } : {}), ...(miniBatch.kind === 'lines' ? { rangeFile: miniBatch.file } : {}) };
-    if (counts.rangeFile !== undefined && context.settings.outputAction === 'append_row') await writePartial(jobId, index, '', { rows: 0, rangeFile: counts.rangeFile, lines: rows });
+    const rows = miniBatch.kind === 'lines' ? miniBatch.rows : miniBatch.rowEnd - miniBatch.rowStart;
+    counts = { rows, files: 1, ...(files[miniBatch.file] ? { file: files[miniBatch.file]!.path } : {}) };
   }
   await appendRunLog(jobId, [{ level: 'error', key: `mb${index}-failed`, message: `mini-batch ${index}${counts.file ? ` (${counts.file})` : ''} failed after its retries: ${reason.slice(0, 1000)}` }]);
   return counts;

@@ -24,13 +24,13 @@ export interface JobContext {
 }
 
 /**
- * One unit of work: whole files; the lines of a CSV/JSONL file that start in a byte range (`midFile`:
- * the range does not begin where the file's data does, so its first partial line is its neighbour's);
- * or rows `[rowStart, rowEnd)` of a Parquet file (0-based, inside one row group).
+ * One unit of work: whole files; `rows` lines of a CSV/JSONL file, the first at byte `start` and data
+ * row `firstRow` (1-based), ending at byte `end` (`midFile`: the range does not begin where the file's
+ * data does); or rows `[rowStart, rowEnd)` of a Parquet file (0-based, inside one row group).
  */
 export type MiniBatch =
   | { kind: 'files'; files: number[] }
-  | { kind: 'lines'; file: number; start: number; end: number; midFile: boolean }
+  | { kind: 'lines'; file: number; start: number; end: number; midFile: boolean; firstRow: number; rows: number }
   | { kind: 'parquet'; file: number; rowStart: number; rowEnd: number };
 
 const contexts = new JsonCache<JobContext>(32);

@@ -3,26 +3,26 @@
  * only counts:
  * - by files: groups of `miniBatchSize.files` files, in name order;
  * - Parquet by rows: row ranges inside row groups, from the footers;
- * - CSV/JSONL by rows: ranges of exactly `rows` lines for files of at most {@link SAMPLE_BYTES};
- *   for larger ones byte ranges of about `rows` lines each, sized from the mean line length of the
- *   file's first {@link SAMPLE_BYTES} (like Azure ML's approximate tabular mini-batch size), so a
- *   large file is read once, by the activities that score it.
+ * - CSV/JSONL by rows: ranges of exactly `rows` lines, found by counting line ends (the planner
+ *   reads each text file once, at storage speed), so each range knows its first row and the
+ *   mini-batches write final row numbers (see `partials.ts`).
+ * With `append_row`, a plan may hold at most {@link MAX_OUTPUT_BLOCKS} − 1 mini-batches.
  */
+import type { BlobClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import { containerOf } from '../datastores/datastorePaths';
 import { listInputFiles, type InputFile } from './inputListing';
 import { loadJobContext, type MiniBatch } from './jobContext';
 import { jobBlobs, readRange, writeJobJson } from './jobStorage';
+import { LineRangeCutter } from './lineRanges';
 import { openParquet } from './parquetSource';
+import { MAX_OUTPUT_BLOCKS } from './partials';
 import { forEachLimited, writePlan } from './planStore';
-
-/** Bytes read from the start of each CSV/JSONL file to size its ranges. */
-export const SAMPLE_BYTES = 256 * 1024;
 
 export interface PlanCounts {
   files: number;
   miniBatches: number;
-  /** Known up front for Parquet (from the footers). */
+  /** Known up front when splitting by rows (Parquet footers, counted lines). */
   rows?: number;
 }
 
@@ -55,59 +55,64 @@ async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMi
   return { plan, rows };
 }
 
-export interface LineSample {
-  /** Where the data begins (after a CSV header). */
-  dataStart: number;
-  /** Mean bytes per line over the sample. */
-  bytesPerLine: number;
-  /** Where every data line starts, when the sample is the whole file. */
-  lineStarts?: number[];
-}
+/** Bytes read at a time while counting lines, and reads kept in flight. */
+const COUNT_CHUNK_BYTES = 8 * 1024 * 1024;
+const READS_AHEAD = 3;
 
-/** Where a text file's data begins and its mean line length, from its first bytes. */
-async function sampleLines(jobId: string, file: InputFile, csv: boolean): Promise<LineSample> {
-  const { input } = await loadJobContext(jobId);
-  const whole = file.size <= SAMPLE_BYTES;
-  const sample = await readRange(containerOf(input).getBlobClient(file.blob), 0, Math.min(file.size, SAMPLE_BYTES));
-  const headerEnd = csv ? sample.indexOf(10) + 1 : 0;
-  // A header longer than the sample: one range holds the whole file (scoring reads the header itself).
-  if (csv && headerEnd === 0) return { dataStart: 0, bytesPerLine: file.size };
-  const lineStarts: number[] = headerEnd < sample.length ? [headerEnd] : [];
-  let last = headerEnd - 1;
-  for (let nl = sample.indexOf(10, headerEnd); nl >= 0; nl = sample.indexOf(10, nl + 1)) {
-    last = nl;
-    if (nl + 1 < sample.length) lineStarts.push(nl + 1);
-  }
-  const lines = lineStarts.length - (last + 1 < sample.length ? 1 : 0);
-  const bytesPerLine = lines > 0 ? (last + 1 - headerEnd) / lines : Math.max(1, file.size - headerEnd);
-  return { dataStart: headerEnd, bytesPerLine, ...(whole ? { lineStarts } : {}) };
-}
-
-/**
- * Ranges of `rowsPerMiniBatch` lines: exact when the file fits in the sample (its line starts are
- * known), else of `rowsPerMiniBatch` mean lines' bytes (rangeLines aligns them to line ends).
- */
-export function fileRanges(i: number, size: number, sample: LineSample, rowsPerMiniBatch: number): MiniBatch[] {
-  const { dataStart, bytesPerLine, lineStarts } = sample;
-  const own: MiniBatch[] = [];
-  if (lineStarts) {
-    for (let l = 0; l < lineStarts.length; l += rowsPerMiniBatch) {
-      const start = lineStarts[l]!;
-      own.push({ kind: 'lines', file: i, start, end: lineStarts[l + rowsPerMiniBatch] ?? size, midFile: start > dataStart });
+/** A blob's bytes in order, in chunks, with a few ranged reads in flight. */
+async function* chunksOf(blob: BlobClient, size: number): AsyncGenerator<{ chunk: Buffer; offset: number }> {
+  const reads: Promise<Buffer>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (reads.length < READS_AHEAD && next < size) {
+      const end = Math.min(size, next + COUNT_CHUNK_BYTES);
+      const read = readRange(blob, next, end);
+      // Awaited in turn below; a failure of a read further ahead must not go unhandled meanwhile.
+      read.catch(() => undefined);
+      reads.push(read);
+      next = end;
     }
-    return own;
+  };
+  fill();
+  let offset = 0;
+  while (reads.length > 0) {
+    const chunk = await reads.shift()!;
+    fill();
+    yield { chunk, offset };
+    offset += chunk.length;
   }
-  const step = Math.max(1, Math.round(bytesPerLine * rowsPerMiniBatch));
-  for (let start = dataStart; start < size; start += step) own.push({ kind: 'lines', file: i, start, end: Math.min(size, start + step), midFile: start > dataStart });
-  return own;
+}
+
+/** A text file cut into ranges of exactly `rowsPerMiniBatch` lines (read once, by counting its line ends). */
+async function fileRanges(blob: BlobClient, file: InputFile, index: number, rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
+  let cutter: LineRangeCutter | undefined;
+  for await (const { chunk, offset } of chunksOf(blob, file.size)) {
+    if (!cutter) {
+      const headerEnd = csv ? chunk.indexOf(10) + 1 : 0;
+      if (csv && headerEnd === 0) {
+        if (chunk.length === file.size) return [];
+        throw new SibylError('InvalidInput', `The header line of '${file.path}' is longer than ${COUNT_CHUNK_BYTES} bytes.`);
+      }
+      cutter = new LineRangeCutter(index, headerEnd, rowsPerMiniBatch);
+    }
+    cutter.feed(chunk, offset);
+  }
+  return cutter?.finish(file.size) ?? [];
 }
 
 async function linesPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
+  const { input } = await loadJobContext(jobId);
   const ranges = new Array<MiniBatch[]>(files.length);
-  await forEachLimited(files, 16, async (file, i) => {
-    ranges[i] = fileRanges(i, file.size, await sampleLines(jobId, file, csv), rowsPerMiniBatch);
+  await forEachLimited(files, 4, async (file, i) => {
+    ranges[i] = await fileRanges(containerOf(input).getBlobClient(file.blob), file, i, rowsPerMiniBatch, csv);
   });
   return ranges.flat();
+}
+
+/** The final output is one block per mini-batch after a header block. */
+function checkBlockCount(miniBatches: number): void {
+  if (miniBatches + 1 <= MAX_OUTPUT_BLOCKS) return;
+  throw new SibylError('InvalidInput', `The job would have ${miniBatches} mini-batches; predictions.csv is assembled from one block per mini-batch and a blob holds at most ${MAX_OUTPUT_BLOCKS} blocks. Raise miniBatchSize (rows or files) so there are at most ${MAX_OUTPUT_BLOCKS - 1}.`);
 }
 
 /** Lists the input, writes `files.json` and the plan. Throws InvalidInput when there is nothing to score. */
@@ -119,15 +124,19 @@ export async function planJob(jobId: string): Promise<PlanCounts> {
   const rows = settings.miniBatch.rows;
   if (rows === undefined) {
     const plan = filesPlan(files, settings.miniBatch.files);
+    if (settings.outputAction === 'append_row') checkBlockCount(plan.length);
     await writePlan(jobId, plan);
     return { files: files.length, miniBatches: plan.length };
   }
   if (settings.input.format === 'parquet') {
     const { plan, rows: total } = await parquetPlan(jobId, files, rows);
+    if (settings.outputAction === 'append_row') checkBlockCount(plan.length);
     await writePlan(jobId, plan);
     return { files: files.length, miniBatches: plan.length, rows: total };
   }
   const plan = await linesPlan(jobId, files, rows, settings.input.format === 'csv');
+  if (settings.outputAction === 'append_row') checkBlockCount(plan.length);
   await writePlan(jobId, plan);
-  return { files: files.length, miniBatches: plan.length };
+  const total = plan.reduce((sum, m) => sum + (m.kind === 'lines' ? m.rows : 0), 0);
+  return { files: files.length, miniBatches: plan.length, rows: total };
 }

@@ -1,8 +1,8 @@
 /**
  * Scores one mini-batch (the `scoreMiniBatch` activity): reads its slice of the input (whole files,
- * a line range, or Parquet rows), scores it in large batches, and writes the partial output
- * `sibyl-batch/{jobId}/partials/{index}.csv` (for `append_row`). Returns counts and a few error
- * samples only. Idempotent: a retry rewrites the same partial with the same rows.
+ * a line range, or Parquet rows), scores it in large batches, and stages its lines as its block of the
+ * final `predictions.csv` (for `append_row`, see `partials.ts`). Returns counts and a few error
+ * samples only. Idempotent: a retry stages the same block with the same rows.
  *
  * @example const result = await scoreMiniBatch('batch-1', 7, { timeoutMs: 30_000 });
  */
@@ -11,12 +11,11 @@ import { getConfig } from '../config';
 import { containerOf } from '../datastores/datastorePaths';
 import type { ErrorSample } from '../workspace/runDocuments';
 import { flatLength } from './columnLayout';
-import { parseCsvLine, stripCr } from './csvText';
 import { arrayLayout, csvFileLayout, parquetFileLayout } from './fileLayouts';
 import type { InputFile } from './inputListing';
 import { loadInputFiles, loadJobContext, type JobContext, type MiniBatch } from './jobContext';
-import { writePartial } from './partials';
-import { rangeLines } from './rangeLines';
+import { stagePartial } from './partials';
+import { rangeLineBytes, rangeLines } from './rangeLines';
 import { readParquetRows } from './parquetSource';
 import { readMiniBatch } from './planStore';
 import { RowScorer, type RowSource } from './rowScorer';
@@ -27,20 +26,8 @@ export const BATCH_ROWS = 4096;
 /** Rows read from Parquet at a time. */
 const PARQUET_ROWS = 65536;
 
-/** Counts the lines of a byte range (for a range that failed every try, so later rows keep their numbers). */
-export async function countRangeLines(jobId: string, index: number): Promise<number | undefined> {
-  const [context, files, miniBatch] = await Promise.all([loadJobContext(jobId), loadInputFiles(jobId), readMiniBatch(jobId, index)]);
-  if (miniBatch.kind !== 'lines') return undefined;
-  const file = files[miniBatch.file]!;
-  let count = 0;
-  for await (const lines of rangeLines(containerOf(context.input).getBlobClient(file.blob), file.size, miniBatch.start, miniBatch.end, miniBatch.midFile)) count += lines.length;
-  return count;
-}
-
 export interface MiniBatchResult {
   index: number;
-  /** For a byte range of a file: that file's index. Its rows and sample lines then count from the range's first line. */
-  rangeFile?: number;
   rows: number;
   failedRows: number;
   failedFiles: number;
@@ -67,28 +54,28 @@ async function testDelay(jobId: string, index: number): Promise<void> {
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Scores the lines starting in `[start, end)`; rows count from 1 (from the range's first line when `midFile`). */
-async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, start: number, end: number, midFile: boolean): Promise<number> {
+/** Scores the lines starting in `[start, end)`, the first being data row `firstRow`. */
+async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, range: { start: number; end: number; midFile: boolean; firstRow: number }): Promise<number> {
+  const { start, end, midFile, firstRow } = range;
   const csv = context.settings.input.format === 'csv';
   const source: RowSource = { file: file.path, lineOffset: csv ? 1 : 0 };
   const layout = csv ? (await csvFileLayout(context.jobId, blob, file, context.signature)).layout : undefined;
-  const firstRow = 1;
   let row = firstRow;
+  if (layout) {
+    for await (const { bytes, from, stop } of rangeLineBytes(blob, file.size, start, end, midFile)) {
+      for (let at = from; at <= stop; ) {
+        let nl = bytes.indexOf(10, at);
+        if (nl < 0 || nl > stop) nl = stop;
+        const lineEnd = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
+        if (scorer.addCsvLine(bytes, at, lineEnd, layout, source, row++)) await scorer.flush();
+        at = nl + 1;
+      }
+    }
+    return row - firstRow;
+  }
   for await (const lines of rangeLines(blob, file.size, start, end, midFile)) {
     for (const raw of lines) {
-      const current = row++;
-      let full = false;
-      if (layout) {
-        let cells: string[];
-        try {
-          cells = parseCsvLine(stripCr(raw));
-        } catch (error) {
-          scorer.fail(source, current, (error as Error).message);
-          continue;
-        }
-        full = scorer.add(cells, 'text', layout, source, current);
-      } else full = addJsonLine(context, scorer, source, current, raw);
-      if (full) await scorer.flush();
+      if (addJsonLine(context, scorer, source, row++, raw)) await scorer.flush();
     }
   }
   return row - firstRow;
@@ -139,7 +126,7 @@ async function scoreFile(context: JobContext, scorer: RowScorer, file: InputFile
   const blob = containerOf(context.input).getBlobClient(file.blob);
   if (context.settings.input.format === 'parquet') return scoreParquet(context, scorer, blob, file, undefined, undefined);
   const start = context.settings.input.format === 'csv' ? (await csvFileLayout(context.jobId, blob, file, context.signature)).dataStart : 0;
-  await scoreLines(context, scorer, blob, file, start, file.size, false);
+  await scoreLines(context, scorer, blob, file, { start, end: file.size, midFile: false, firstRow: 1 });
 }
 
 async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: MiniBatch, scorer: RowScorer): Promise<void> {
@@ -159,7 +146,7 @@ async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: Mi
   const file = files[miniBatch.file]!;
   const blob = containerOf(context.input).getBlobClient(file.blob);
   if (miniBatch.kind === 'parquet') return scoreParquet(context, scorer, blob, file, miniBatch.rowStart, miniBatch.rowEnd);
-  await scoreLines(context, scorer, blob, file, miniBatch.start, miniBatch.end, miniBatch.midFile);
+  await scoreLines(context, scorer, blob, file, miniBatch);
 }
 
 interface Prepared {
@@ -178,18 +165,15 @@ async function prepare(jobId: string, index: number): Promise<Prepared> {
 async function run({ context, files, miniBatch, session }: Prepared, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
   const { jobId } = context;
   await testDelay(jobId, index);
-  const rangeFile = miniBatch.kind === 'lines' ? miniBatch.file : undefined;
-  const scorer = new RowScorer(session, BATCH_ROWS, 10, rangeFile === undefined ? 'file-row' : 'row');
+  const scorer = new RowScorer(session, BATCH_ROWS, 10);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
   if (aborted()) throw new MiniBatchTimeoutError(index, 0);
   if (context.settings.outputAction === 'append_row') {
-    const range = rangeFile === undefined ? {} : { rangeFile, lines: result.rows + result.failedRows };
-    await writePartial(jobId, index, result.text, { rows: result.rows, ...range, ...(result.widths ? { widths: result.widths } : {}) });
+    await stagePartial(context, index, result.body, { rows: result.rows, ...(result.widths ? { widths: result.widths } : {}) });
   }
   return {
     index,
-    ...(rangeFile === undefined ? {} : { rangeFile }),
     rows: result.rows,
     failedRows: result.failedRows,
     failedFiles: result.failedFiles.length,

@@ -6,6 +6,7 @@
  * ranges therefore see every line exactly once, without knowing where lines are beforehand.
  *
  * @example for await (const lines of rangeLines(blob, size, 120, 9_000_000, true)) for (const line of lines) …
+ * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 0, size, false)) …
  */
 import type { BlobClient } from '@azure/storage-blob';
 import { readRange } from './jobStorage';
@@ -14,11 +15,18 @@ export const CHUNK_BYTES = 8 * 1024 * 1024;
 /** How much more is read at a time to finish the range's last line. */
 const TAIL_BYTES = 64 * 1024;
 
+/** Whole lines in `bytes[from, stop)`, separated by `\n` (the last one's `\n` is not included). */
+export interface LineBytes {
+  bytes: Buffer;
+  from: number;
+  stop: number;
+}
+
 /**
- * Yields arrays of lines (without `\n`; a trailing `\r` is kept for the parser to drop) whose first
- * byte lies in `[start, end)`. `midFile`: `start` may be inside a line (it is not where the data begins).
+ * Yields runs of the lines (a trailing `\r` is kept for the parser to drop) whose first byte lies in
+ * `[start, end)`, as bytes. `midFile`: `start` may be inside a line (it is not where the data begins).
  */
-export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
+export async function* rangeLineBytes(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<LineBytes> {
   let pos = midFile ? start - 1 : start;
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = pos;
@@ -26,7 +34,7 @@ export async function* rangeLines(blob: BlobClient, size: number, start: number,
   for (;;) {
     if (pos >= size) {
       // The last line of the file has no line end.
-      if (carry.length > 0 && !skipping && carryStart < end) yield [carry.toString('utf8')];
+      if (carry.length > 0 && !skipping && carryStart < end) yield { bytes: carry, from: 0, stop: carry.length };
       return;
     }
     const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
@@ -56,9 +64,14 @@ export async function* rangeLines(blob: BlobClient, size: number, start: number,
     const boundary = end - base;
     const stopNl = boundary - 1 <= lastNl ? bytes.indexOf(10, Math.max(from, boundary - 1)) : -1;
     const stop = stopNl >= 0 ? stopNl : lastNl;
-    yield bytes.toString('utf8', from, stop).split('\n');
+    yield { bytes, from, stop };
     if (stopNl >= 0) return;
     carry = bytes.subarray(lastNl + 1);
     carryStart = base + lastNl + 1;
   }
+}
+
+/** The lines of {@link rangeLineBytes} as strings (without `\n`). */
+export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
+  for await (const { bytes, from, stop } of rangeLineBytes(blob, size, start, end, midFile, chunkBytes)) yield bytes.toString('utf8', from, stop).split('\n');
 }

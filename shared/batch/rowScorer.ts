@@ -1,7 +1,7 @@
 /**
  * Scores rows in large batches: cells are written straight into typed input buffers with the scoring
- * codecs' element writers, every `batchRows` rows go through one `session.run`, and predictions come
- * out as CSV lines `file,row,<outputs>`. A row that cannot be read is counted and sampled (file and
+ * codecs' element writers, every `batchRows` rows go through one `session.run`, and predictions are
+ * written as bytes of CSV lines `file,row,<outputs>` (the final lines of `predictions.csv`). A row that cannot be read is counted and sampled (file and
  * line) without stopping the others; a batch the model refuses is split in halves until the rows at
  * fault are found.
  *
@@ -15,8 +15,10 @@ import { elementReader, elementWriter, type ElementWriter } from '../scoring/cod
 import type { ColumnLayout } from './columnLayout';
 import { outputColumns } from './columnLayout';
 import { INVALID, jsonCell, previewCell, textCell, type CellConverter } from './cellValues';
-import { csvField } from './csvText';
-import { float32Text } from './floatText';
+import { ByteSink } from './byteSink';
+import { csvField, parseCsvLine } from './csvText';
+import { parseDecimal } from './decimalBytes';
+import { writeFloat32 } from './floatText';
 import type { ErrorSample } from '../workspace/runDocuments';
 
 /** What a scorer needs of a model session. */
@@ -34,7 +36,7 @@ export interface RowSource {
 
 export interface ScoredText {
   /** Output lines (each ends with `\n`), in row order. */
-  text: string;
+  body: Buffer;
   /** The output header (`file,row,…`), known once a batch succeeded. */
   columns?: string[];
   /** Values per row of each output, in signature order (known once a batch succeeded). */
@@ -55,16 +57,23 @@ interface InputBuffer {
   json: CellConverter;
 }
 
+/** For each CSV column: the float input it fills (none when unused), its element in a row, the row width. */
+interface DirectPlan {
+  targets: (Float32Array | Float64Array | undefined)[];
+  offsets: Int32Array;
+  widths: Int32Array;
+}
+
 export class RowScorer {
   private readonly buffers: InputBuffer[];
   /** The rows added since the last flush: their numbers and sources (indexes into `sources`). */
   private readonly rowNumbers: Float64Array;
   private readonly rowSources: Uint32Array;
   private pendingCount = 0;
-  private readonly sources: { source: RowSource; field: string }[] = [];
+  private readonly sources: { source: RowSource; field: Buffer }[] = [];
   private readonly sourceIndex = new Map<RowSource, number>();
-  /** Output text, one string per scored batch. */
-  private readonly out: string[] = [];
+  private readonly out = new ByteSink();
+  private readonly directPlans = new Map<ColumnLayout, DirectPlan | null>();
   private columns: string[] | undefined;
   private widths: number[] | undefined;
   private scored = 0;
@@ -72,16 +81,10 @@ export class RowScorer {
   private readonly failedFiles = new Set<string>();
   private readonly samples: ErrorSample[] = [];
 
-  /**
-   * `prefix`: `file-row` writes `file,row,<values>`; `row` writes `row,<values>` — for a byte range of
-   * a file, whose row numbers count from the range's first line and get their file and offset when
-   * the partials are merged.
-   */
   constructor(
     private readonly session: BatchSession,
     private readonly batchRows = 4096,
     private readonly maxSamples = 10,
-    private readonly prefix: 'file-row' | 'row' = 'file-row',
   ) {
     this.rowNumbers = new Float64Array(batchRows);
     this.rowSources = new Uint32Array(batchRows);
@@ -101,6 +104,79 @@ export class RowScorer {
       const line = source.lineOffset === undefined ? undefined : row + source.lineOffset;
       this.samples.push({ file: source.file, ...(line === undefined ? {} : { line }), message: line === undefined ? `row ${row}: ${message}` : message });
     }
+  }
+
+  /**
+   * Adds one CSV line given as bytes `[start, end)` (no line end); returns true when the batch is
+   * full. Numbers go straight from the bytes into float inputs; a line with anything else (quotes,
+   * empty or `nan` cells, other input types) is read the general way.
+   */
+  addCsvLine(bytes: Buffer, start: number, end: number, layout: ColumnLayout, source: RowSource, row: number): boolean {
+    const direct = this.directPlan(layout);
+    if (direct && this.readDirect(direct, bytes, start, end)) {
+      const slot = this.pendingCount;
+      this.rowNumbers[slot] = row;
+      this.rowSources[slot] = this.indexOf(source);
+      this.pendingCount = slot + 1;
+      return this.pendingCount >= this.batchRows;
+    }
+    let cells: string[];
+    try {
+      cells = parseCsvLine(bytes.toString('utf8', start, end));
+    } catch (error) {
+      this.fail(source, row, (error as Error).message);
+      return false;
+    }
+    return this.add(cells, 'text', layout, source, row);
+  }
+
+  /** Where each column goes when every input is FP32/FP64 and each column feeds one element; else null. */
+  private directPlan(layout: ColumnLayout): DirectPlan | null {
+    let plan = this.directPlans.get(layout);
+    if (plan !== undefined) return plan;
+    plan = { targets: [], offsets: new Int32Array(layout.columnCount).fill(-1), widths: new Int32Array(layout.columnCount) };
+    for (let b = 0; b < layout.inputs.length && plan; b++) {
+      const binding = layout.inputs[b]!;
+      const floats = this.buffers[b]!.floats;
+      if (!floats) plan = null;
+      else {
+        for (let k = 0; k < binding.width && plan; k++) {
+          const column = binding.columns[k]!;
+          if (plan.offsets[column] !== -1) plan = null;
+          else {
+            plan.targets[column] = floats;
+            plan.offsets[column] = k;
+            plan.widths[column] = binding.width;
+          }
+        }
+      }
+    }
+    this.directPlans.set(layout, plan);
+    return plan;
+  }
+
+  /** Parses the cells of one line into the pending slot; false when the line needs the general path. */
+  private readDirect(plan: DirectPlan, bytes: Buffer, start: number, end: number): boolean {
+    const slot = this.pendingCount;
+    const { targets, offsets, widths } = plan;
+    const columns = offsets.length;
+    let column = 0;
+    let at = start;
+    for (;;) {
+      let comma = bytes.indexOf(44, at);
+      if (comma < 0 || comma > end) comma = end;
+      if (column >= columns) return false;
+      const target = targets[column];
+      if (target) {
+        const value = parseDecimal(bytes, at, comma);
+        if (value !== value) return false;
+        target[slot * widths[column]! + offsets[column]!] = value;
+      }
+      column++;
+      if (comma === end) break;
+      at = comma + 1;
+    }
+    return column === columns;
   }
 
   /** Adds one row of cells; returns true when the batch is full (call `flush`). */
@@ -149,7 +225,7 @@ export class RowScorer {
     let index = this.sourceIndex.get(source);
     if (index === undefined) {
       index = this.sources.length;
-      this.sources.push({ source, field: csvField(source.file) });
+      this.sources.push({ source, field: Buffer.from(`${csvField(source.file)},`) });
       this.sourceIndex.set(source, index);
     }
     return index;
@@ -165,8 +241,7 @@ export class RowScorer {
 
   async finish(): Promise<ScoredText> {
     await this.flush();
-    const text = this.out.join('');
-    return { text, ...(this.columns ? { columns: this.columns } : {}), ...(this.widths ? { widths: this.widths } : {}), rows: this.scored, failedRows: this.failed, failedFiles: [...this.failedFiles], samples: this.samples };
+    return { body: this.out.bytes(), ...(this.columns ? { columns: this.columns } : {}), ...(this.widths ? { widths: this.widths } : {}), rows: this.scored, failedRows: this.failed, failedFiles: [...this.failedFiles], samples: this.samples };
   }
 
   private feeds(start: number, end: number): NamedTensor[] {
@@ -205,30 +280,29 @@ export class RowScorer {
     });
     this.columns ??= outputColumns(outputs.map((o, i) => ({ name: o.name, width: widths[i]! })));
     this.widths ??= widths;
-    const readers = outputs.map((o): ((i: number) => string) => {
+    const out = this.out;
+    const writers = outputs.map((o): ((i: number) => void) => {
       if (o.datatype === 'FP32') {
         const data = o.data as Float32Array;
-        return (i) => float32Text(data[i]!);
+        return (i) => writeFloat32(out, data[i]!);
       }
       const read = elementReader(o.datatype, o.data);
-      return o.datatype === 'BYTES' ? (i) => csvField(String(read(i))) : (i) => String(read(i));
+      return o.datatype === 'BYTES' ? (i) => out.utf8(csvField(String(read(i)))) : (i) => out.ascii(String(read(i)));
     });
-    const lines = new Array<string>(rows);
-    const values: string[] = [];
     for (let r = 0; r < rows; r++) {
       const slot = start + r;
-      values.length = 0;
-      if (this.prefix === 'file-row') values.push(this.sources[this.rowSources[slot]!]!.field);
-      values.push(String(this.rowNumbers[slot]));
-      for (let o = 0; o < readers.length; o++) {
+      out.raw(this.sources[this.rowSources[slot]!]!.field);
+      out.uint(this.rowNumbers[slot]!);
+      for (let o = 0; o < writers.length; o++) {
         const width = widths[o]!;
-        const read = readers[o]!;
-        for (let k = r * width, stop = k + width; k < stop; k++) values.push(read(k));
+        const write = writers[o]!;
+        for (let k = r * width, stop = k + width; k < stop; k++) {
+          out.byte(44);
+          write(k);
+        }
       }
-      lines[r] = values.join(',');
+      out.byte(10);
     }
-    // One flat string per batch keeps old space free of per-row fragments until the final join.
-    this.out.push(`${lines.join('\n')}\n`);
     this.scored += rows;
   }
 }
