@@ -7,9 +7,25 @@ import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
 
+/**
+ * Under the local compute provider: a title that says whose replica this is (`ps`, `top`), and an exit
+ * when the host's end of the stdin pipe closes, so a host that dies leaves no replica behind.
+ */
+function playLocalReplica(): void {
+  if (process.env.SIBYL_SCORER_TITLE) process.title = process.env.SIBYL_SCORER_TITLE;
+  if (process.env.SIBYL_SCORER_PARENT_PIPE !== '1') return;
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}
+
 async function main(): Promise<void> {
+  playLocalReplica();
   const config = parseScorerConfig(process.env);
-  const server = new ScorerServer(config, new ScorerModels(config), createScorerAuthenticator(config));
+  const models = new ScorerModels(config);
+  // Load and warm the replica's model before listening: listening then means ready.
+  if (config.model) await models.get(config.model.name, config.model.version);
+  const server = new ScorerServer(config, models, createScorerAuthenticator(config));
   const port = await server.listen(config.port, config.host);
   process.stdout.write(`Sibyl scorer listening on port ${port} (execution providers: ${config.executionProviders.join(', ')})\n`);
   const stop = () => {

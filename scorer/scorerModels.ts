@@ -6,7 +6,7 @@
 import type { ScorerConfig } from '../shared/config';
 import { SibylError } from '../shared/errors';
 import { modelBlobPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
-import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
+import { abortReason, canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
@@ -25,8 +25,10 @@ export class ScorerModel {
     return this.session.signature;
   }
 
-  score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
-    return this.batcher ? this.batcher.submit(feeds) : this.session.run(feeds);
+  /** `signal`: the caller went away; a request still queued is then dropped unscored. */
+  score(feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return this.batcher ? this.batcher.submit(feeds, signal) : this.session.run(feeds);
   }
 
   release(): Promise<void> {
@@ -67,7 +69,8 @@ export class ScorerModels {
       }
       throw error;
     }
-    const session = await ModelSession.loadWarm(bytes, { executionProviders: this.config.executionProviders });
+    const { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel } = this.config;
+    const session = await ModelSession.loadWarm(bytes, { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel });
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({ maxBatchSize: this.config.maxBatchSize, maxQueueDelayMs: this.config.maxQueueDelayMs, run: (feeds) => session.run(feeds) })
       : undefined;

@@ -59,6 +59,8 @@ export interface ScorerAppStatus {
   error?: string;
   /** Where the Function App forwards this deployment's requests. */
   url?: string;
+  /** The `ScorerAppSpec.revision` that serves now (none before the first one is ready). */
+  revision?: string;
   scale: ScaleStatus;
 }
 

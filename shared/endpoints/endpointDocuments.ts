@@ -36,7 +36,9 @@ export interface DeploymentDoc {
   instance: InstanceSettings;
   batching: BatchingSettings;
   requestTimeoutMs: number;
-  provisioningState: 'Succeeded' | 'Failed';
+  /** `Updating` while a PUT replaces it, `Failed` (with `error`) when that update failed and it still serves. */
+  provisioningState: 'Succeeded' | 'Updating' | 'Failed';
+  error?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -58,6 +60,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     batching: doc.batching,
     requestTimeoutMs: doc.requestTimeoutMs,
     provisioningState: doc.provisioningState,
+    ...(doc.error ? { error: doc.error } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -82,6 +82,8 @@ async function target(request: ScoreRequest): Promise<Target> {
   const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), request.pinned);
   const doc = snapshot.deployments.find((d) => d.name === name)!;
   const loaded = await loadedDeployment(doc);
+  // Before the body is decoded: under overload a refusal must cost far less than an answer.
+  loaded.checkCapacity();
   return { snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t1 };
 }
 
