@@ -1,5 +1,5 @@
 /** Which `instance` settings each kind of compute honours, and the replica defaults. */
-import { SibylError } from '../../../shared/errors';
+import type { SibylError } from '../../../shared/errors';
 import { checkInstanceSettings, replicaSettings } from '../../../shared/endpoints/instanceSettings';
 
 function refusal(run: () => void): SibylError {
