@@ -2,7 +2,9 @@
  * The scoring container's entry point (`node dist/scorer/main.js`): reads its settings, serves the
  * Open Inference Protocol on `PORT`, and drains on SIGTERM (Container Apps scale-in).
  */
+import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { parseScorerConfig } from '../shared/config';
+import { ModelRunError } from '../shared/scoring/modelSession';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
@@ -24,7 +26,16 @@ async function main(): Promise<void> {
   const config = parseScorerConfig(process.env);
   const models = new ScorerModels(config);
   // Load and warm the replica's model before listening: listening then means ready.
-  if (config.model) await models.get(config.model.name, config.model.version);
+  if (config.model) {
+    try {
+      await models.get(config.model.name, config.model.version);
+    } catch (error) {
+      if (!(error instanceof ModelRunError)) throw error;
+      // The model itself cannot run here (not the replica): a distinct exit code says so to the compute.
+      process.stderr.write(`Model ${config.model.name}:${config.model.version} failed its warm-up inference: ${error.message}\n`);
+      process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
+    }
+  }
   const server = new ScorerServer(config, models, createScorerAuthenticator(config));
   const port = await server.listen(config.port, config.host);
   process.stdout.write(`Sibyl scorer listening on port ${port} (execution providers: ${config.executionProviders.join(', ')})\n`);

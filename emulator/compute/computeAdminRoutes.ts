@@ -49,7 +49,8 @@ export async function computeAdminRoute(compute: LocalCompute, req: ReservedRequ
     try {
       return json(200, await compute.apply(spec as ScorerAppSpec));
     } catch (error) {
-      return json(409, { error: { code: 'DeploymentFailed', message: (error as Error).message }, status: compute.status(endpoint, deployment) });
+      const status = compute.status(endpoint, deployment);
+      return json(409, { error: { code: status?.failure ?? 'ReplicasFailed', message: (error as Error).message }, status });
     }
   }
   return problem(405, 'MethodNotAllowed', `${req.method} is not allowed on /admin/${req.path}.`);

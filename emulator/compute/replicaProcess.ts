@@ -28,6 +28,7 @@ export class Replica {
   port = 0;
   /** Why it failed: the end of its stderr, or how it ended. */
   error: string | undefined;
+  exitCode: number | null = null;
   readonly #child: ChildProcess;
   #stderrTail = '';
   readonly #exited: Promise<void>;
@@ -47,6 +48,7 @@ export class Replica {
     });
     this.#exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
+        this.exitCode = code;
         if (this.state !== 'Draining') {
           this.error ??= this.#stderrTail.trim().split('\n').slice(-3).join(' ') || `the replica exited (${signal ?? `code ${code}`})`;
           this.state = 'Failed';

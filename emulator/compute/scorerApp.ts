@@ -5,7 +5,7 @@
  * then drain and stop). A request whose replica dies before answering is retried once elsewhere.
  */
 import * as http from 'node:http';
-import type { ProvisioningState, ScorerAppSpec, ScorerAppStatus } from '../../shared/compute/computeTypes';
+import { MODEL_CANNOT_RUN_EXIT_CODE, type ApplyFailure, type ProvisioningState, type ScorerAppSpec, type ScorerAppStatus } from '../../shared/compute/computeTypes';
 import { Autoscaler, type ScaleRule } from './autoscaler';
 import { leastInFlight } from './leastInFlight';
 import { Replica } from './replicaProcess';
@@ -57,6 +57,7 @@ export class ScorerApp {
   readonly #autoscaler: Autoscaler;
   #state: ProvisioningState = 'Creating';
   #error: string | undefined;
+  #failure: ApplyFailure | undefined;
   #desired = 0;
   #inFlight = 0;
   #peak = 0;
@@ -85,7 +86,7 @@ export class ScorerApp {
     if (this.#removed) throw new AppGoneError(`The scorer app ${this.key} was removed.`);
     const program = this.options.programOf(spec);
     if (!program) {
-      this.#fail(`The local compute cannot run '${spec.runtime}' replicas.`);
+      this.#fail(`The local compute cannot run '${spec.runtime}' replicas.`, 'ReplicasFailed');
       throw new Error(this.#error);
     }
     const current = this.#active;
@@ -95,11 +96,13 @@ export class ScorerApp {
       this.#autoscaler.setRule(ruleOf(spec));
       this.#state = 'Succeeded';
       this.#error = undefined;
+      this.#failure = undefined;
       this.tick();
       return this.status();
     }
     this.#state = current ? 'Updating' : 'Creating';
     this.#error = undefined;
+    this.#failure = undefined;
     const rule = ruleOf(spec);
     // As many replicas as serve now, so the switch does not cut capacity under load.
     const live = current ? current.replicas.filter((r) => r.alive).length : 0;
@@ -110,8 +113,9 @@ export class ScorerApp {
       await Promise.all(starts);
       if (this.#removed) throw new AppGoneError(`The scorer app ${this.key} was removed.`);
     } catch (error) {
+      const modelCannotRun = next.replicas.some((r) => r.exitCode === MODEL_CANNOT_RUN_EXIT_CODE);
       await Promise.all(next.replicas.map((r) => r.stop()));
-      this.#fail(`The new revision of ${this.key} did not start: ${(error as Error).message}`);
+      this.#fail(`The new revision of ${this.key} did not start: ${(error as Error).message}`, modelCannotRun ? 'InvalidModel' : 'ReplicasFailed');
       throw new Error(this.#error);
     }
     this.#active = next;
@@ -126,9 +130,10 @@ export class ScorerApp {
     return this.status();
   }
 
-  #fail(message: string): void {
+  #fail(message: string, failure: ApplyFailure): void {
     this.#state = 'Failed';
     this.#error = message;
+    this.#failure = failure;
   }
 
   #startReplica(revision: Revision, program: string): Promise<void> {
@@ -242,7 +247,7 @@ export class ScorerApp {
     const active = this.#active?.replicas ?? [];
     return {
       provisioningState: this.#state,
-      ...(this.#error ? { error: this.#error } : {}),
+      ...(this.#error ? { error: this.#error, failure: this.#failure } : {}),
       url: this.options.url,
       ...(this.#active ? { revision: this.#active.spec.revision } : {}),
       scale: {

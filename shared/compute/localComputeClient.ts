@@ -35,7 +35,9 @@ export class LocalComputeClient implements ComputeClient {
   async apply(spec: ScorerAppSpec): Promise<ScorerAppStatus> {
     const { status, json } = await this.#call('PUT', spec.endpoint, spec.deployment, spec);
     if (status === 200) return json as ScorerAppStatus;
-    const message = (json as { error?: { message?: string } } | undefined)?.error?.message ?? `status ${status}`;
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const message = error?.message ?? `status ${status}`;
+    if (error?.code === 'InvalidModel') throw new SibylError('InvalidModel', `its replicas cannot run the model: ${message}`);
     throw new SibylError('ServiceUnavailable', `The replicas of ${spec.endpoint}/${spec.deployment} could not start: ${message}`, undefined, { 'Retry-After': '5' });
   }
 

@@ -3,6 +3,7 @@
  * autoscale within their bounds, survive a replica killed outright, update under load without a
  * failed request, leave no process behind, and keep serving under overload.
  */
+import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { pollUntil } from '../../support/poll';
@@ -12,6 +13,16 @@ interface Scale {
   desiredReplicas: number;
   readyReplicas: number;
   replicas: { name: string; state: string; inFlight: number }[];
+}
+
+/** Opens fine, but its warm-up run fails: any batch is reshaped to 7 elements. */
+function failsAtRunModel(): Uint8Array {
+  return new GraphBuilder('bad_reshape')
+    .input('x', 'FP32', ['batch', 3])
+    .initializer('shape', new BigInt64Array([7n]), [1])
+    .node('Reshape', ['x', 'shape'], ['y'])
+    .output('y', 'FP32', [7])
+    .build();
 }
 
 /** Statuses counted by a load run. */
@@ -82,6 +93,7 @@ describe('local compute provider', () => {
     host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_COMPUTE_TICK_MS: '200' } });
     expect((await control('POST', 'api/models/compute-mlp/versions', model, 'application/octet-stream')).status).toBe(201);
     expect((await control('POST', 'api/models/compute-mlp/versions', modelV2, 'application/octet-stream')).status).toBe(201);
+    expect((await control('POST', 'api/models/compute-broken/versions', failsAtRunModel(), 'application/octet-stream')).status).toBe(201);
     expect((await control('PUT', 'api/environments/compute-cpu', { executionProviders: ['cpu'], intraOpNumThreads: 1, compute: { kind: 'container' } })).status).toBe(201);
   }, 120_000);
 
@@ -169,6 +181,20 @@ describe('local compute provider', () => {
     }
     const res = await score(name);
     expect(res.headers.get('azureml-model-deployment')).toBe('blue');
+  });
+
+  it.each([
+    ['functions', 'compute-upd-fn', {}],
+    ['container', 'compute-upd-ct', { environment: 'compute-cpu@1', instance: { minInstances: 1, maxInstances: 2 } }],
+  ])('a failed update of a %s deployment leaves the old version serving and reports Failed', async (_kind, name, extra) => {
+    const res = await control('PUT', `api/endpoints/${name}/deployments/blue`, { model: 'compute-broken:1', ...extra });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('InvalidModel');
+    const shown = (await (await control('GET', `api/endpoints/${name}/deployments/blue`)).json()) as { provisioningState: string; error?: string; resolvedModel: string };
+    expect(shown.provisioningState).toBe('Failed');
+    expect(shown.error).toMatch(/compute-broken:1/);
+    expect(shown.resolvedModel).toBe('compute-mlp:2');
+    expect((await score(name)).status).toBe(200);
   });
 
   it('keeps goodput at least half of capacity under overload, refusing the rest with 429 or 408', async () => {
