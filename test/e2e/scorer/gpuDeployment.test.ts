@@ -66,6 +66,39 @@ describe('gpu deployments through the scorer', () => {
     expect(replicaPids('gpu-demo/gpu-blue')).toHaveLength(1);
   });
 
+  it('scales to zero and starts a replica for the first request, which waits for it', async () => {
+    const put = await control('PUT', 'api/endpoints/gpu-demo/deployments/gpu-idle', {
+      model: 'gpu-mlp:1',
+      environment: 'gpu-env@1',
+      instance: { minInstances: 0, maxInstances: 1, scaleInDelaySeconds: 1 },
+      requestTimeoutMs: 60_000,
+    });
+    expect(put.status).toBe(201);
+    await pollUntil(() => replicaPids('gpu-demo/gpu-idle').length === 0, 'scale to zero', 60_000, 200);
+    const res = await fetch(`${host.baseUrl}/api/endpoints/gpu-demo/score`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpointKey}`, 'content-type': 'application/json', 'azureml-model-deployment': 'gpu-idle' },
+      body: JSON.stringify({ data: rows }),
+    });
+    expect(res.status).toBe(200);
+    expect(replicaPids('gpu-demo/gpu-idle')).toHaveLength(1);
+    expect((await control('DELETE', 'api/endpoints/gpu-demo/deployments/gpu-idle')).status).toBe(204);
+  });
+
+  it('keeps the compute admin API to the master key and refuses bad specs', async () => {
+    const route = `${host.baseUrl}/admin/compute/apps/gpu-demo/gpu-blue`;
+    expect((await fetch(route, { headers: { 'x-functions-key': host.functionKey } })).status).toBe(401);
+    const admin = { 'x-functions-key': host.masterKey, 'content-type': 'application/json' };
+    const status = (await (await fetch(route, { headers: admin })).json()) as { scale: { readyReplicas: number } };
+    expect(status.scale.readyReplicas).toBe(1);
+    const notJson = await fetch(route, { method: 'PUT', headers: admin, body: '{' });
+    expect(notJson.status).toBe(400);
+    const incomplete = await fetch(route, { method: 'PUT', headers: admin, body: JSON.stringify({ endpoint: 'gpu-demo', deployment: 'gpu-blue', kind: 'vm' }) });
+    expect(incomplete.status).toBe(400);
+    expect(((await incomplete.json()) as { error: { message: string } }).error.message).toMatch(/kind/);
+    expect((await fetch(`${host.baseUrl}/admin/compute/apps/gpu-demo/nothing`, { headers: admin })).status).toBe(404);
+  });
+
   it('replaces a replica killed outright, then serves again', async () => {
     const [pid] = replicaPids('gpu-demo/gpu-blue');
     process.kill(pid!, 'SIGKILL');
