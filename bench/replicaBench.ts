@@ -75,9 +75,16 @@ export function renderReplicaBench(r: ReplicaBenchResult): string[] {
   const base = r.points[0]?.result.requestsPerSecond ?? 0;
   return [
     `container deployment, ${r.model}, on N replicas of the local compute provider:`,
-    'replicas  req/s  p50 ms  p99 ms  vs 1 replica',
+    'replicas  req/s  p50 ms  p99 ms  vs 1 replica  failed',
     ...r.points.map(({ replicas, result }) =>
-      [String(replicas).padStart(8), String(Math.round(result.requestsPerSecond)).padStart(6), result.p50Ms.toFixed(1).padStart(7), result.p99Ms.toFixed(1).padStart(7), (base > 0 ? result.requestsPerSecond / base : 0).toFixed(2).padStart(13)].join(' '),
+      [
+        String(replicas).padStart(8),
+        String(Math.round(result.requestsPerSecond)).padStart(6),
+        result.p50Ms.toFixed(1).padStart(7),
+        result.p99Ms.toFixed(1).padStart(7),
+        (base > 0 ? result.requestsPerSecond / base : 0).toFixed(2).padStart(13),
+        String(result.non2xx + result.errors).padStart(7),
+      ].join(' '),
     ),
   ];
 }
