@@ -24,7 +24,8 @@ function deploymentNotFound(endpoint: string, deployment: string): SibylError {
 export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec): Promise<{ deployment: Deployment; created: boolean }> {
   assertDeploymentName(name);
   const snapshot = await getSnapshot(endpoint, { fresh: true });
-  const existing = snapshot.deployments.find((d) => d.name === name);
+  // One still being created is not an old version that could keep serving.
+  const existing = snapshot.deployments.find((d) => d.name === name && d.provisioningState !== 'Creating');
   const ref = parseModelReference(spec.model);
   const version = await resolveModel(ref);
   const environment = await resolveEnvironment(spec.environment ?? DEFAULT_ENVIRONMENT);
@@ -46,12 +47,14 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     updatedAt: now,
   };
   checkInstanceSettings(environment.compute?.kind ?? 'functions', doc.instance);
-  // Same `updatedAt`: instances that have the old version loaded keep it while this one loads.
-  if (existing) await upsertDeploymentDoc({ ...existing, provisioningState: 'Updating', error: undefined });
+  // Same `updatedAt`: instances that have the old version loaded keep it while this one loads. A new
+  // one is visible as `Creating` (and takes no requests) until it can serve.
+  await upsertDeploymentDoc(existing ? { ...existing, provisioningState: 'Updating', error: undefined } : { ...doc, provisioningState: 'Creating' });
   try {
     await prepareDeployment(doc);
   } catch (error) {
     if (existing) await upsertDeploymentDoc({ ...existing, provisioningState: 'Failed', error: (error as Error).message });
+    else await deleteDoc(endpoint, doc.id);
     if (error instanceof SibylError && error.status < 500) {
       throw new SibylError(error.code, `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`);
     }

@@ -36,11 +36,19 @@ export interface DeploymentDoc {
   instance: InstanceSettings;
   batching: BatchingSettings;
   requestTimeoutMs: number;
-  /** `Updating` while a PUT replaces it, `Failed` (with `error`) when that update failed and it still serves. */
-  provisioningState: 'Succeeded' | 'Updating' | 'Failed';
+  /**
+   * `Creating` until a new deployment can serve (it takes no requests meanwhile), `Updating` while a PUT
+   * replaces it, `Failed` (with `error`) when that update failed and the old version still serves.
+   */
+  provisioningState: 'Creating' | 'Succeeded' | 'Updating' | 'Failed';
   error?: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Deployments that take requests: all but those still being created. */
+export function servingDeployments(snapshot: EndpointSnapshot): DeploymentDoc[] {
+  return snapshot.deployments.filter((d) => d.provisioningState !== 'Creating');
 }
 
 /** An endpoint with its deployments, as read together from one partition. */

@@ -146,8 +146,23 @@ describe('local compute provider', () => {
     await pollUntil(async () => (await scale('compute-scale', 'blue')).replicas.length === 1 && replicaPids('compute-scale/blue').length === 1, 'scale-in to one replica', 60_000, 200);
   });
 
+  it('reports Creating (and serves nothing from it) until its replicas are ready, then Succeeded', async () => {
+    expect((await control('PUT', 'api/endpoints/compute-kill', { authMode: 'key' })).status).toBe(201);
+    keys.set('compute-kill', ((await (await control('GET', 'api/endpoints/compute-kill/keys')).json()) as { primaryKey: string }).primaryKey);
+    const creating = control('PUT', 'api/endpoints/compute-kill/deployments/blue', { model: 'compute-mlp:1', environment: 'compute-cpu@1', instance: { minInstances: 2, maxInstances: 2 } });
+    const seen = await pollUntil(async () => {
+      const res = await control('GET', 'api/endpoints/compute-kill/deployments/blue');
+      return res.status === 200 ? ((await res.json()) as { provisioningState: string }).provisioningState : undefined;
+    }, 'the deployment to be listed', 60_000, 20);
+    expect(['Creating', 'Succeeded']).toContain(seen);
+    if (seen === 'Creating') expect((await score('compute-kill')).status).toBe(503);
+    expect((await creating).status).toBe(201);
+    const done = (await (await control('GET', 'api/endpoints/compute-kill/deployments/blue')).json()) as { provisioningState: string; scale: Scale };
+    expect(done.provisioningState).toBe('Succeeded');
+    expect(done.scale.readyReplicas).toBe(2);
+  });
+
   it('loses at most 1% of requests when a replica is killed under load, and replaces it', async () => {
-    await endpoint('compute-kill', 'blue', { model: 'compute-mlp:1', environment: 'compute-cpu@1', instance: { minInstances: 2, maxInstances: 2 } });
     const running = load('compute-kill', 8);
     const before = replicaPids('compute-kill/blue');
     expect(before).toHaveLength(2);
