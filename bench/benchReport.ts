@@ -4,12 +4,13 @@
  */
 import * as os from 'node:os';
 import { renderBatchBench, type BatchBenchResult } from './batchBench';
+import { renderReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect';
-/** `batch` is the batch-scoring run (batchBench.ts), not a load case. */
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect'];
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect' | 'replicas';
+/** `batch` is the batch-scoring run (batchBench.ts) and `replicas` the replica scaling run (replicaBench.ts), not load cases of the table. */
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect', 'replicas'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
@@ -19,6 +20,7 @@ export const CASE_NAMES: Record<CaseId, string> = {
   scorer: '(e) Sibyl scorer container (OIP)',
   batch: 'batch scoring job',
   collect: '(f) Sibyl score route, data collection on',
+  replicas: 'container deployment on 1, 2, 4 replicas',
 };
 
 export interface CaseResult {
@@ -72,6 +74,8 @@ export interface BenchReport {
   ratios: Ratio[];
   /** The batch-scoring comparison, when the `batch` case ran. */
   batch?: BatchBenchResult;
+  /** Throughput of one container deployment as replicas are added, when the `replicas` case ran. */
+  replicas?: ReplicaBenchResult;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -185,6 +189,7 @@ export function renderText(report: BenchReport): string {
     '',
     ...report.ratios.map(ratioLine),
     ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
+    ...(report.replicas ? ['', ...renderReplicaBench(report.replicas)] : []),
     '',
     CPU_NOTE,
   ].join('\n');
@@ -207,6 +212,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
+    ...(report.replicas ? ['', '```', ...renderReplicaBench(report.replicas), '```'] : []),
     '',
     CPU_NOTE,
   ].join('\n');

@@ -8,7 +8,8 @@
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
  *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a);
  * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
- * scored by a batch job against a hand-written single-process pipeline. Prints the table and the target ratios, and writes
+ * scored by a batch job against a hand-written single-process pipeline; and the replicas case
+ * (replicaBench.ts): a `container` deployment of the heavy model on 1, 2 and 4 replicas. Prints the table and the target ratios, and writes
  * bench/results/latest.json and latest.md.
  *
  * Options: see benchOptions.ts.
@@ -26,6 +27,7 @@ import { startChildServer } from './childServer';
 import { batchTotals, deployModel, type DeployedModel } from './deployModel';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
+import { runReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import { startScorer, type ScorerHost } from './scorerHost';
 
 const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
@@ -167,6 +169,14 @@ async function main(): Promise<void> {
     batch = await runBatchBench({ rows: options.batchRows, rounds: options.rounds });
   }
 
+  let replicas: ReplicaBenchResult | undefined;
+  if (want('replicas')) {
+    say('Replicas: a container deployment of the heavy model on 1, 2 and 4 replicas…');
+    const heavy = models.get('heavy') ?? benchModel('heavy', workDir);
+    const { connections, warmupSeconds, durationSeconds } = options;
+    replicas = await runReplicaBench({ workDir, model: heavy, connections, warmupSeconds, durationSeconds, batching }, say);
+  }
+
   const order = (c: CaseResult) => CASE_IDS.indexOf(c.caseId) + 10 * (c.model ? MODEL_SIZES.indexOf(c.model) + 1 : 0);
   const cases: CaseResult[] = [...rounds.values()]
     .map((r) => ({ caseId: r.caseId, model: r.model, modelShape: r.model ? models.get(r.model)!.shape : undefined, result: bestRound(r.results), rounds: r.results }))
@@ -179,6 +189,7 @@ async function main(): Promise<void> {
     cases,
     ratios: computeRatios(cases, options.models),
     ...(batch ? { batch } : {}),
+    ...(replicas ? { replicas } : {}),
   };
   say('');
   say(renderText(report));

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { freePort } from '../emulator/freePort';
-import { localScorerEnv } from '../scripts/localScorer';
 import { modelBlobPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
 import type { AzuriteChild } from './azuriteChild';
 import type { BenchModel } from './benchModels';
@@ -32,7 +31,14 @@ export async function startScorer(azurite: AzuriteChild, models: BenchModel[], o
   const handle = spawnNode({
     args: [path.join(REPO_ROOT, 'dist', 'scorer', 'main.js')],
     cwd: options.workDir,
-    env: { ...localScorerEnv(port, key, azurite.connectionString), SIBYL_SCORER_MAX_BATCH_SIZE: '64', SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(options.maxQueueDelayMs) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SIBYL_SCORER_HOST: '127.0.0.1',
+      SIBYL_SCORER_KEY: key,
+      SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
+      AzureWebJobsStorage: azurite.connectionString,
+      SIBYL_SCORER_MAX_BATCH_SIZE: '64', SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(options.maxQueueDelayMs) },
     logFile: path.join(options.workDir, 'scorer.log'),
     nodeFlags: options.nodeFlags,
   });

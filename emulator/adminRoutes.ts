@@ -1,7 +1,10 @@
 /**
  * The host's `admin/` routes (master key): `GET admin/host/status`, `GET admin/functions`, and
- * `POST admin/functions/{name}` to run a non-HTTP function now, as Core Tools offers.
+ * `POST admin/functions/{name}` to run a non-HTTP function now, as Core Tools offers; `admin/compute/…`
+ * for the local compute provider.
  */
+import { computeAdminRoute } from './compute/computeAdminRoutes';
+import type { LocalCompute } from './compute/localCompute';
 import type { FunctionDescriptor } from './functionCatalog';
 import type { ReservedAnswer, ReservedRequest } from './http/frontDoor';
 
@@ -9,13 +12,15 @@ export interface AdminDependencies {
   functions: FunctionDescriptor[];
   timers: { fireNow(name: string): Promise<void> };
   startedAt: Date;
+  /** The local compute provider (`admin/compute/…`), when the host runs one. */
+  compute?: LocalCompute;
 }
 
 const json = (status: number, body: unknown): ReservedAnswer => ({ status, headers: {}, body });
 const notFound = (message: string) => json(404, { error: { code: 'NotFound', message } });
 
 export function adminHandler(deps: AdminDependencies): (req: ReservedRequest) => Promise<ReservedAnswer> {
-  return (req) => Promise.resolve(route(deps, req));
+  return async (req) => (deps.compute && (await computeAdminRoute(deps.compute, req))) || route(deps, req);
 }
 
 function route(deps: AdminDependencies, req: ReservedRequest): ReservedAnswer {

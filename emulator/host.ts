@@ -2,7 +2,9 @@
  * Composes the local host: embedded services, the app, the Durable engine, timers, the blob
  * listener and the HTTP front door; and stops them in reverse order.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadApp, terminateApp } from './appLoader';
 import { renderBanner } from './banner';
 import { state } from './core/functionsCore';
@@ -17,6 +19,7 @@ import type { HostSettings } from './hostSettings';
 import { setInvocationLogSink } from './invoker';
 import { startEmbeddedServices } from './services/embeddedServices';
 import { adminHandler } from './adminRoutes';
+import { LocalCompute } from './compute/localCompute';
 import { startTriggers } from './triggers';
 
 /**
@@ -101,6 +104,8 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     });
     state.logSink = ({ level, message }) => (level === 'error' || level === 'critical' ? log.error(message) : log.debug(message));
 
+    const compute = await startLocalCompute(baseUrl, keys.masterKey, log);
+    stoppers.push({ name: 'the local compute', stop: () => compute.stop() });
     const stopCompanions = await hooks.beforeLoad?.(log);
     if (stopCompanions) stoppers.push({ name: 'companions', stop: stopCompanions });
     const app = await loadApp(settings.appDir);
@@ -122,7 +127,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
       functionTimeoutMs: settings.functionTimeoutMs,
       log,
       durable: triggers.durable,
-      admin: adminHandler({ functions, timers: triggers.timers, startedAt: new Date() }),
+      admin: adminHandler({ functions, timers: triggers.timers, startedAt: new Date(), compute }),
     });
     await door.listen(port);
     stoppers.push({ name: 'the HTTP server', stop: () => door.close() });
@@ -148,6 +153,32 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     await stopAll();
     throw error;
   }
+}
+
+/** What a replica may see of the host's environment: never the host's keys, only storage and the scorer's own. */
+const REPLICA_ENV = /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*|SIBYL_TEST_.*)$/;
+
+/**
+ * Container Apps, played locally: per-deployment scorer replicas behind the provider's ingress,
+ * managed through `admin/compute/…`. The app finds it through `SIBYL_COMPUTE*` settings.
+ */
+async function startLocalCompute(baseUrl: string, masterKey: string, log: HostLogger): Promise<LocalCompute> {
+  process.env.SIBYL_SCORER_KEY ||= randomBytes(24).toString('base64url');
+  const baseEnv: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (REPLICA_ENV.test(name)) baseEnv[name] = value;
+  const compute = await LocalCompute.start({
+    scorerMain: path.resolve(__dirname, '..', 'scorer', 'main.js'),
+    baseEnv,
+    // No GPU workload profile here: `gpu` replicas run on the CPU, as the shared local scorer did.
+    forcedEnv: { SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu' },
+    tickMs: Number(process.env.SIBYL_COMPUTE_TICK_MS) || 500,
+    startTimeoutMs: 120_000,
+    log: (message) => log.info(`[compute] ${message}`),
+  });
+  process.env.SIBYL_COMPUTE ||= 'local';
+  process.env.SIBYL_COMPUTE_URL ||= baseUrl;
+  process.env.SIBYL_COMPUTE_KEY ||= masterKey;
+  return compute;
 }
 
 export type { BlobFunction, TimerFunction };

@@ -2,14 +2,41 @@
  * The scoring container's entry point (`node dist/scorer/main.js`): reads its settings, serves the
  * Open Inference Protocol on `PORT`, and drains on SIGTERM (Container Apps scale-in).
  */
+import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { parseScorerConfig } from '../shared/config';
+import { ModelRunError } from '../shared/scoring/modelSession';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
 
+/**
+ * Under the local compute provider: a title that says whose replica this is (`ps`, `top`), and an exit
+ * when the host's end of the stdin pipe closes, so a host that dies leaves no replica behind.
+ */
+function playLocalReplica(): void {
+  if (process.env.SIBYL_SCORER_TITLE) process.title = process.env.SIBYL_SCORER_TITLE;
+  if (process.env.SIBYL_SCORER_PARENT_PIPE !== '1') return;
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}
+
 async function main(): Promise<void> {
+  playLocalReplica();
   const config = parseScorerConfig(process.env);
-  const server = new ScorerServer(config, new ScorerModels(config), createScorerAuthenticator(config));
+  const models = new ScorerModels(config);
+  // Load and warm the replica's model before listening: listening then means ready.
+  if (config.model) {
+    try {
+      await models.get(config.model.name, config.model.version);
+    } catch (error) {
+      if (!(error instanceof ModelRunError)) throw error;
+      // The model itself cannot run here (not the replica): a distinct exit code says so to the compute.
+      process.stderr.write(`Model ${config.model.name}:${config.model.version} failed its warm-up inference: ${error.message}\n`);
+      process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
+    }
+  }
+  const server = new ScorerServer(config, models, createScorerAuthenticator(config));
   const port = await server.listen(config.port, config.host);
   process.stdout.write(`Sibyl scorer listening on port ${port} (execution providers: ${config.executionProviders.join(', ')})\n`);
   const stop = () => {

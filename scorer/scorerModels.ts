@@ -12,7 +12,7 @@ import type { ModelManifest } from '../shared/registry/modelDocuments';
 import { ModelFolderCache } from '../shared/registry/modelFolderCache';
 import { openModelFolder } from '../shared/registry/modelLoader';
 import { warmUp } from '../shared/registry/warmUp';
-import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
+import { abortReason, canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
@@ -33,8 +33,10 @@ export class ScorerModel {
     return this.session.signature;
   }
 
-  score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
-    return this.batcher ? this.batcher.submit(feeds) : this.session.run(feeds);
+  /** `signal`: the caller went away; a request still queued is then dropped unscored. */
+  score(feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return this.batcher ? this.batcher.submit(feeds, signal) : this.session.run(feeds);
   }
 
   release(): Promise<void> {
@@ -70,7 +72,8 @@ export class ScorerModels {
   async #load(name: string, version: number): Promise<ScorerModel> {
     const manifest = await this.#manifest(name, version);
     const source = await openModelFolder(manifest, this.#blobs, this.#folders);
-    const session = await ModelSession.load(source, { executionProviders: this.config.executionProviders });
+    const { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel } = this.config;
+    const session = await ModelSession.load(source, { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel });
     let warnings: string[];
     try {
       warnings = await warmUp(session, manifest);

@@ -48,7 +48,12 @@ export class ScorerServer {
     private readonly authenticate: ScorerAuthenticator,
   ) {
     this.#server = http.createServer((req, res) => {
-      void this.#handle(req).then(
+      // The caller hanging up (its timeout) takes a queued request out unscored.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort(new SibylError('Timeout', 'The caller went away.'));
+      });
+      void this.#handle(req, gone.signal).then(
         (answer) => send(res, answer),
         (error: unknown) => {
           const { status, body, headers } = toErrorBody(error, 'scorer');
@@ -76,7 +81,7 @@ export class ScorerServer {
     await this.models.close();
   }
 
-  async #handle(req: http.IncomingMessage): Promise<Answer> {
+  async #handle(req: http.IncomingMessage, signal: AbortSignal): Promise<Answer> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -110,7 +115,7 @@ export class ScorerServer {
         throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
       }
       const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements });
-      const outputs = await model.score(request.inputs);
+      const outputs = await model.score(request.inputs, signal);
       return { status: 200, body: encodeOipResponse(outputs, { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs }) };
     }
     req.resume();
@@ -119,6 +124,7 @@ export class ScorerServer {
 }
 
 function send(res: http.ServerResponse, answer: Answer): void {
+  if (res.destroyed) return;
   // A string body: Node writes it with the headers in one write, where a Buffer costs a writev.
   const payload = JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...answer.headers });

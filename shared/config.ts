@@ -39,15 +39,14 @@ export interface SibylConfig {
    * In Azure Bicep sets the same value as a host key and as this setting (a Key Vault reference).
    */
   controlPlaneKey: string | undefined;
-  /**
-   * Base URLs of the scorer container apps: `gpu` deployments go to `SIBYL_SCORER_GPU_URL`, `container`
-   * ones to `SIBYL_SCORER_CPU_URL`; `SIBYL_SCORER_URL` serves both when those are unset (locally).
-   */
+  /** How the app authenticates to the scorer apps of `container`/`gpu` deployments. */
   scorer: ScorerClientSettings;
   /** Caps on archives unpacked at registration (models, code assets). */
   archives: ArchiveSettings;
   /** Where loaded model folders are kept on local disk. */
   modelCache: ModelCacheSettings;
+  /** Where `container`/`gpu` deployments get their replicas (the compute client's transport). */
+  compute: ComputeSettings;
   /** Test-only hooks of batch scoring; never set in Azure. */
   batchTestHooks: BatchTestHooks;
   /** How pipeline schedules are driven (the scheduler timer and the blob trigger). */
@@ -112,10 +111,19 @@ export interface BatchTestHooks {
 
 /** How the app reaches the scorer: a shared key, or else an Entra token for `audience` (managed identity). */
 export interface ScorerClientSettings {
-  gpuUrl: string | undefined;
-  cpuUrl: string | undefined;
   key: string | undefined;
   audience: string | undefined;
+}
+
+/**
+ * `SIBYL_COMPUTE`: `local` is the local host's compute provider, reached at `SIBYL_COMPUTE_URL` (the
+ * host's base URL) with its master key in `SIBYL_COMPUTE_KEY` (the host sets all three); `azure` is
+ * Container Apps through Azure Resource Manager. Unset, `container`/`gpu` deployments are refused.
+ */
+export interface ComputeSettings {
+  kind: 'local' | 'azure' | undefined;
+  url: string | undefined;
+  key: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -226,9 +234,8 @@ export function parseConfig(env: Env): SibylConfig {
       jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
       issuer: env.SIBYL_AAD_ISSUER || undefined,
     },
+    compute: computeSettings(env, problems),
     scorer: {
-      gpuUrl: url(env, 'SIBYL_SCORER_GPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
-      cpuUrl: url(env, 'SIBYL_SCORER_CPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
       key: env.SIBYL_SCORER_KEY || undefined,
       audience: env.SIBYL_SCORER_AUDIENCE || undefined,
     },
@@ -238,7 +245,7 @@ export function parseConfig(env: Env): SibylConfig {
     scheduler: schedulerSettings(env, problems),
   };
   // An unresolved Key Vault reference reaches the app as its literal text: never use that as a secret.
-  for (const name of ['SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_FUNCTION_KEY', 'SIBYL_SCORER_KEY']) {
+  for (const name of ['SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_FUNCTION_KEY', 'SIBYL_SCORER_KEY', 'SIBYL_COMPUTE_KEY']) {
     if (env[name]?.startsWith('@Microsoft.KeyVault(')) problems.add(`${name} is an unresolved Key Vault reference: check the app's identity has 'Key Vault Secrets User' and the secret exists.`);
   }
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
@@ -305,9 +312,45 @@ export interface ScorerConfig {
   maxQueueDelayMs: number;
   /** Most models kept loaded at once. */
   maxModels: number;
+  /**
+   * The model this replica serves (`SIBYL_SCORER_MODEL` = `name:version`): loaded and warmed before it
+   * listens, so listening means ready. Unset, models load on first use.
+   */
+  model: { name: string; version: number } | undefined;
+  /** ONNX Runtime threads and graph optimisation (the deployment's environment). */
+  intraOpNumThreads: number | undefined;
+  interOpNumThreads: number | undefined;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
   maxRequestBytes: number;
   maxTensorElements: number;
   modelCache: ModelCacheSettings;
+}
+
+function computeSettings(env: Env, problems: ConfigProblems): ComputeSettings {
+  const kind = env.SIBYL_COMPUTE || undefined;
+  if (kind !== undefined && kind !== 'local' && kind !== 'azure') problems.add(`SIBYL_COMPUTE must be 'local' or 'azure', got '${kind}'.`);
+  const settings: ComputeSettings = { kind: kind as ComputeSettings['kind'], url: url(env, 'SIBYL_COMPUTE_URL', problems), key: env.SIBYL_COMPUTE_KEY || undefined };
+  if (settings.kind === 'local' && (!settings.url || !settings.key)) problems.add("SIBYL_COMPUTE 'local' needs SIBYL_COMPUTE_URL and SIBYL_COMPUTE_KEY (the local host sets them).");
+  return settings;
+}
+
+function scorerModel(env: Env, problems: ConfigProblems): ScorerConfig['model'] {
+  const raw = env.SIBYL_SCORER_MODEL;
+  if (!raw) return undefined;
+  const match = /^(.+):(\d{1,9})$/.exec(raw);
+  if (!match) {
+    problems.add(`SIBYL_SCORER_MODEL must be 'name:version', got '${raw}'.`);
+    return undefined;
+  }
+  return { name: match[1]!, version: Number(match[2]) };
+}
+
+function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['graphOptimizationLevel'] {
+  const raw = env.SIBYL_SCORER_GRAPH_OPTIMIZATION;
+  if (!raw) return undefined;
+  if (raw === 'disabled' || raw === 'basic' || raw === 'extended' || raw === 'all') return raw;
+  problems.add(`SIBYL_SCORER_GRAPH_OPTIMIZATION must be disabled, basic, extended or all, got '${raw}'.`);
+  return undefined;
 }
 
 export function parseScorerConfig(env: Env): ScorerConfig {
@@ -329,6 +372,10 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
     maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
     maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
+    model: scorerModel(env, problems),
+    intraOpNumThreads: env.SIBYL_SCORER_INTRA_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTRA_OP_THREADS', 1, problems) : undefined,
+    interOpNumThreads: env.SIBYL_SCORER_INTER_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems) : undefined,
+    graphOptimizationLevel: graphOptimization(env, problems),
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
     modelCache: modelCacheSettings(env, problems),

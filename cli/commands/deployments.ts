@@ -19,6 +19,9 @@ interface DeployOptions {
   minInstances?: number;
   maxInstances?: number;
   maxConcurrentRequests?: number;
+  scaleInDelaySeconds?: number;
+  cpu?: number;
+  memoryGi?: number;
 }
 
 function printDeployment(format: OutputFormat, d: Deployment): void {
@@ -32,16 +35,32 @@ function printDeployment(format: OutputFormat, d: Deployment): void {
       ['instance', pairs(d.instance)],
       ['request timeout', d.requestTimeoutMs !== undefined ? `${d.requestTimeoutMs} ms` : undefined],
       ['state', d.provisioningState],
+      ['error', d.error],
+      ['replicas', replicaSummary(d.scale)],
       ['updated', shortTime(d.updatedAt)],
     ]),
   );
+}
+
+/** `2 ready of 3 desired: blue-1 Ready (4 in flight), …` for `container`/`gpu` deployments. */
+function replicaSummary(scale: Deployment['scale']): string | undefined {
+  if (!scale) return undefined;
+  const each = scale.replicas.map((r) => `${r.name} ${r.state} (${r.inFlight} in flight, since ${shortTime(r.startedAt) ?? r.startedAt})`);
+  return [`${scale.readyReplicas} ready of ${scale.desiredReplicas} desired`, ...each].join('; ');
 }
 
 /** The `Deployment` spec from the options, leaving out what was not given. */
 function deploymentSpec(opts: DeployOptions): Record<string, unknown> {
   parseModelRef(opts.model);
   const batching = { maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxDelayMs };
-  const instance = { minInstances: opts.minInstances, maxInstances: opts.maxInstances, maxConcurrentRequestsPerInstance: opts.maxConcurrentRequests };
+  const instance = {
+    minInstances: opts.minInstances,
+    maxInstances: opts.maxInstances,
+    maxConcurrentRequestsPerInstance: opts.maxConcurrentRequests,
+    scaleInDelaySeconds: opts.scaleInDelaySeconds,
+    cpu: opts.cpu,
+    memoryGi: opts.memoryGi,
+  };
   const given = (o: Record<string, number | undefined>) => (Object.values(o).some((v) => v !== undefined) ? o : undefined);
   return { model: opts.model, environment: opts.environment, batching: given(batching), instance: given(instance), requestTimeoutMs: opts.requestTimeoutMs };
 }
@@ -57,9 +76,12 @@ export function registerDeploymentCommands(program: Command): void {
     .option('--max-batch-size <n>', 'dynamic batching: most rows merged into one model run', intArg(1, 1024))
     .option('--max-delay-ms <ms>', 'dynamic batching: longest a request waits for others', intArg(0, 10000))
     .option('--request-timeout-ms <ms>', 'per-request scoring timeout', intArg(1, 180000))
-    .option('--min-instances <n>', 'instances kept warm', intArg(0, 1000))
-    .option('--max-instances <n>', 'upper bound on instances', intArg(1, 1000))
-    .option('--max-concurrent-requests <n>', 'requests one instance scores at once', intArg(1, 1000))
+    .option('--min-instances <n>', 'container/gpu: replicas kept running (0 = scale to zero)', intArg(0, 1000))
+    .option('--max-instances <n>', 'container/gpu: most replicas', intArg(1, 1000))
+    .option('--max-concurrent-requests <n>', 'requests one instance scores at once (container/gpu: the autoscaling target)', intArg(1, 1000))
+    .option('--scale-in-delay-seconds <s>', 'container/gpu: how long load stays low before a replica goes', intArg(0, 3600))
+    .option('--cpu <vcpu>', 'container: vCPUs per replica, 0.25 to 4 in steps of 0.25', Number)
+    .option('--memory-gi <gib>', 'container: GiB per replica (2 × cpu)', Number)
     .action(
       act(async (ctx, target: string, opts: DeployOptions) => {
         const { endpoint, deployment } = parseDeploymentRef(target);

@@ -36,6 +36,12 @@ export interface ScorerAppSpec {
 
 export type ReplicaState = 'Starting' | 'Ready' | 'Draining' | 'Failed';
 
+/** A scorer replica exits with this code when its model loads but fails its warm-up inference. */
+export const MODEL_CANNOT_RUN_EXIT_CODE = 3;
+
+/** Why an apply failed: the model cannot run (the caller's input, 400) or the replicas did not start. */
+export type ApplyFailure = 'InvalidModel' | 'ReplicasFailed';
+
 export interface ReplicaStatus {
   name: string;
   state: ReplicaState;
@@ -57,8 +63,12 @@ export interface ScorerAppStatus {
   provisioningState: ProvisioningState;
   /** The underlying error when `provisioningState` is `Failed`. */
   error?: string;
+  /** Set with `error`. */
+  failure?: ApplyFailure;
   /** Where the Function App forwards this deployment's requests. */
   url?: string;
+  /** The `ScorerAppSpec.revision` that serves now (none before the first one is ready). */
+  revision?: string;
   scale: ScaleStatus;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Deployments loaded in this instance: the model session (warmed), its dynamic batcher, the
- * concurrency cap and the request timeout. Cached per deployment and bounded; a changed
- * deployment (new `updatedAt`) is reloaded, a deleted one released.
+ * Deployments loaded in this instance: the model session (warmed) or the deployment's scorer app,
+ * its dynamic batcher, its bounded queue and the request timeout. Cached per deployment and bounded.
+ * A changed deployment (newer `updatedAt`) loads and warms while the current one keeps serving, then
+ * takes over atomically; the old one drains its requests before it is released.
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
@@ -15,26 +16,53 @@ import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 import type { TensorRunner } from '../scoring/tensorRunner';
+import { getComputeClient } from '../compute/computeClient';
+import { scorerAppSpecOf } from '../compute/deploymentScorerSpec';
+import { FUNCTIONS_CONCURRENCY, replicaSettings } from './instanceSettings';
 import { RemoteRunner } from './remoteRunner';
 import type { DeploymentDoc } from './endpointDocuments';
 import { recordBatch } from './metrics/metricsRecorder';
 
-export const DEFAULTS = { maxBatchSize: 64, maxQueueDelayMs: 0, maxConcurrentRequestsPerInstance: 128, requestTimeoutMs: 5000 } as const;
+export const DEFAULTS = { maxBatchSize: 64, maxQueueDelayMs: 0, maxConcurrentRequestsPerInstance: FUNCTIONS_CONCURRENCY, requestTimeoutMs: 5000 } as const;
+
+/**
+ * Requests one instance of the app takes for a deployment at once (queued or scoring); past it, 429.
+ * A `functions` deployment: its per-instance concurrency. A `container`/`gpu` one: what its replicas
+ * take at their largest (target × max replicas), once more as queue.
+ */
+function queueLimit(doc: DeploymentDoc, kind: 'functions' | 'container' | 'gpu'): number {
+  if (kind === 'functions') return doc.instance.maxConcurrentRequestsPerInstance ?? DEFAULTS.maxConcurrentRequestsPerInstance;
+  const r = replicaSettings(kind, doc.instance);
+  return 2 * r.maxConcurrentRequestsPerInstance * r.maxInstances;
+}
 
 export class LoadedDeployment {
   #inFlight = 0;
+  #idle: (() => void)[] = [];
 
   constructor(
     readonly doc: DeploymentDoc,
     readonly environment: Environment,
-    /** The local ONNX Runtime session, or the scorer container for `container`/`gpu` compute. */
+    /** The local ONNX Runtime session, or the deployment's scorer app for `container`/`gpu` compute. */
     readonly session: TensorRunner,
     readonly batcher: DynamicBatcher | undefined,
+    /** Requests queued or scoring at once beyond which a request is refused with 429. */
+    readonly limit: number,
     /** What went less than well while loading (e.g. a failed warm-up inference). */
     readonly warnings: readonly string[] = [],
     /** Column names of a column-based MLflow signature, which scoring bodies may use. */
     readonly columns?: readonly string[],
   ) {}
+
+  /**
+   * Refuses at once (429) when the deployment's queue is full: called before a request is decoded,
+   * so that under overload a refusal costs far less than an answer.
+   */
+  checkCapacity(): void {
+    if (this.#inFlight >= this.limit) {
+      throw new SibylError('TooManyRequests', `Deployment '${this.doc.name}' has ${this.limit} requests queued or scoring, its limit; retry shortly.`, undefined, { 'Retry-After': '1' });
+    }
+  }
 
   get signature(): ModelSignature {
     return this.session.signature;
@@ -49,19 +77,21 @@ export class LoadedDeployment {
    * `outputs` filters what comes back.
    */
   async score(feeds: NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
-    const cap = this.doc.instance.maxConcurrentRequestsPerInstance ?? DEFAULTS.maxConcurrentRequestsPerInstance;
-    if (this.#inFlight >= cap) {
-      throw new SibylError('TooManyRequests', `Deployment '${this.doc.name}' is at its limit of ${cap} concurrent requests per instance; retry shortly.`, undefined, { 'Retry-After': '1' });
-    }
+    this.checkCapacity();
     this.#inFlight++;
     let timer: NodeJS.Timeout | undefined;
     try {
       const started = performance.now();
-      const work = this.batcher ? this.batcher.submit(feeds) : this.runDirect(feeds);
       const timeoutMs = this.doc.requestTimeoutMs;
       const timedOut = () => new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
+      // A request that times out leaves the queue (here or at the scorer) and is never scored.
+      const abort = new AbortController();
+      const work = this.batcher ? this.batcher.submit(feeds, abort.signal) : this.runDirect(feeds, abort.signal);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(timedOut()), timeoutMs);
+        timer = setTimeout(() => {
+          abort.abort(timedOut());
+          reject(timedOut());
+        }, timeoutMs);
       });
       work.catch(() => undefined);
       const outputs = await Promise.race([work, timeout]);
@@ -70,34 +100,48 @@ export class LoadedDeployment {
       return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
     } finally {
       clearTimeout(timer);
-      this.#inFlight--;
+      if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     }
   }
 
-  private async runDirect(feeds: NamedTensor[]): Promise<NamedTensor[]> {
-    const outputs = await this.session.run(feeds);
+  private async runDirect(feeds: NamedTensor[], signal: AbortSignal): Promise<NamedTensor[]> {
+    const outputs = await this.session.run(feeds, undefined, signal);
     recordBatch(this.doc.endpoint, this.doc.name, feeds[0]?.shape[0] ?? 1);
     return outputs;
   }
 
-  release(): Promise<void> {
-    return this.session.release();
+  /**
+   * Drains, then releases: requests already given this deployment (queued or scoring) finish first.
+   * The turn of the event loop waited first lets requests that took it just before a swap start.
+   */
+  async release(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await this.session.release();
   }
 }
 
 const cache = new SessionCache<LoadedDeployment>({ maxEntries: 16 });
 const cacheKey = (doc: DeploymentDoc) => `${doc.endpoint}/${doc.name}`;
 
-async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
+/**
+ * Loads `doc`. A `container`/`gpu` deployment's scorer app is created or updated when `provision`
+ * (a PUT) or when it is missing or serves another revision; otherwise its current address is used.
+ */
+async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeployment> {
   const environment = await resolveEnvironment(doc.environment);
   const compute = environment.compute?.kind ?? 'functions';
   const version = await readVersionDoc(doc.modelName, doc.modelVersion);
   const manifest = manifestOf(version);
   assertServableByOnnx(manifest);
   if (compute !== 'functions') {
-    // The scorer batches on its side; here only the cap and the timeout apply.
-    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute });
-    return new LoadedDeployment(doc, environment, runner, undefined, [], version.columns);
+    const client = getComputeClient();
+    const spec = scorerAppSpecOf(doc, environment, compute);
+    let status = provision ? undefined : await client.status(doc.endpoint, doc.name);
+    if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed') status = await client.apply(spec);
+    // The scorer batches on its side; here only the queue bound and the timeout apply.
+    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute, url: status.url! });
+    return new LoadedDeployment(doc, environment, runner, undefined, queueLimit(doc, compute), [], version.columns);
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.
   const session = await ModelSession.load(await modelFileOf(manifest), sessionOptionsOf(environment));
@@ -120,26 +164,45 @@ async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
         },
       })
     : undefined;
-  return new LoadedDeployment(doc, environment, session, batcher, warnings, version.columns);
+  return new LoadedDeployment(doc, environment, session, batcher, queueLimit(doc, 'functions'), warnings, version.columns);
 }
 
-/** The loaded deployment for `doc`, loading (and warming) it on first use in this instance. */
+/** Successors loading in the background, by cache key: one per deployment version. */
+const successors = new Map<string, { updatedAt: string; done: Promise<unknown> }>();
+/** A successor that failed to load is not tried again for this long (the current one keeps serving). */
+const SUCCESSOR_RETRY_MS = 30_000;
+
+/**
+ * The loaded deployment for `doc`, loading (and warming) it on first use in this instance. When `doc`
+ * is newer than what is loaded, the loaded one keeps serving while the new one loads and warms.
+ */
 export async function loadedDeployment(doc: DeploymentDoc): Promise<LoadedDeployment> {
   const key = cacheKey(doc);
-  const loaded = await cache.get(key, () => load(doc));
-  if (loaded.doc.updatedAt === doc.updatedAt) return loaded;
-  await cache.delete(key);
-  return cache.get(key, () => load(doc));
+  const loaded = await cache.get(key, () => load(doc, false));
+  if (loaded.doc.updatedAt >= doc.updatedAt) return loaded;
+  const pending = successors.get(key);
+  if (!pending || pending.updatedAt < doc.updatedAt) {
+    const done = cache.replace(key, () => load(doc, false)).then(
+      () => successors.delete(key),
+      () => setTimeout(() => successors.get(key)?.done === done && successors.delete(key), SUCCESSOR_RETRY_MS).unref(),
+    );
+    successors.set(key, { updatedAt: doc.updatedAt, done });
+  }
+  return loaded;
 }
 
-/** Loads and warms a deployment that is not stored yet (PUT answers only once it can serve). */
+/**
+ * Loads and warms a deployment that is not stored yet (PUT answers only once it can serve), while
+ * the version it replaces keeps serving; then swaps it in. A failure leaves the old one in place.
+ */
 export async function prepareDeployment(doc: DeploymentDoc): Promise<LoadedDeployment> {
-  await cache.delete(cacheKey(doc));
-  return cache.get(cacheKey(doc), () => load(doc));
+  return cache.replace(cacheKey(doc), () => load(doc, true));
 }
 
+/** Releases the deployment here, and its scorer app (replicas) if it has one. */
 export async function releaseDeployment(endpoint: string, deployment: string): Promise<void> {
   await cache.delete(`${endpoint}/${deployment}`);
+  if (getConfig().compute.kind) await getComputeClient().remove(endpoint, deployment);
 }
 
 /** Whether this instance has `endpoint/deployment` loaded and warmed (OIP readiness). */

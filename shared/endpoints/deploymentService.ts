@@ -1,6 +1,8 @@
 /**
- * Deployments: a model version behind an endpoint. PUT loads and warms the model before it answers,
- * so a deployment that exists can serve; one that cannot load is refused with the reason.
+ * Deployments: a model version behind an endpoint. PUT loads and warms the model (or starts the
+ * deployment's replicas) before it answers, so a deployment that exists can serve; one that cannot
+ * load is refused with the reason. An update loads while the old version serves; if it fails, the old
+ * version keeps serving and the deployment reports `Failed` with the error.
  */
 import type { Deployment, DeploymentSpec } from '../api/schemas';
 import { SibylError } from '../errors';
@@ -8,7 +10,10 @@ import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environment
 import { resolveModel } from '../registry/modelRegistry';
 import { formatModelReference, parseModelReference } from '../registry/modelReference';
 import { isPreconditionFailed } from '../storage/cosmosErrors';
+import { getConfig } from '../config';
+import { getComputeClient } from '../compute/computeClient';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
+import { checkInstanceSettings } from './instanceSettings';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
 import { checkDataCollection } from '../monitoring/collectionSettings';
 import { assertDeploymentName, deleteDoc, getSnapshot, readEndpointDoc, replaceEndpointDoc, upsertDeploymentDoc } from './endpointStore';
@@ -20,7 +25,8 @@ function deploymentNotFound(endpoint: string, deployment: string): SibylError {
 export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec): Promise<{ deployment: Deployment; created: boolean }> {
   assertDeploymentName(name);
   const snapshot = await getSnapshot(endpoint, { fresh: true });
-  const existing = snapshot.deployments.find((d) => d.name === name);
+  // One still being created is not an old version that could keep serving.
+  const existing = snapshot.deployments.find((d) => d.name === name && d.provisioningState !== 'Creating');
   const ref = parseModelReference(spec.model);
   const version = await resolveModel(ref);
   const environment = await resolveEnvironment(spec.environment ?? DEFAULT_ENVIRONMENT);
@@ -42,14 +48,16 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  const { minInstances, maxInstances } = doc.instance;
-  if (minInstances !== undefined && maxInstances !== undefined && minInstances > maxInstances) {
-    throw new SibylError('InvalidInput', `instance.minInstances (${minInstances}) is larger than instance.maxInstances (${maxInstances}).`);
-  }
+  checkInstanceSettings(environment.compute?.kind ?? 'functions', doc.instance);
+  // Same `updatedAt`: instances that have the old version loaded keep it while this one loads. A new
+  // one is visible as `Creating` (and takes no requests) until it can serve.
+  await upsertDeploymentDoc(existing ? { ...existing, provisioningState: 'Updating', error: undefined } : { ...doc, provisioningState: 'Creating' });
   try {
     const loaded = await prepareDeployment(doc);
     if (loaded.warnings.length) doc.warnings = [...loaded.warnings];
   } catch (error) {
+    if (existing) await upsertDeploymentDoc({ ...existing, provisioningState: 'Failed', error: (error as Error).message });
+    else await deleteDoc(endpoint, doc.id);
     if (error instanceof SibylError && error.status < 500) {
       throw new SibylError(error.code, `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`);
     }
@@ -63,7 +71,23 @@ export async function getDeployment(endpoint: string, name: string): Promise<Dep
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   const doc = snapshot.deployments.find((d) => d.name === name);
   if (!doc) throw deploymentNotFound(endpoint, name);
-  return toDeployment(doc);
+  return withScale(doc);
+}
+
+/**
+ * A `container`/`gpu` deployment with its replicas, and its state as its compute reports it (an
+ * update rolling out, or one that failed while the old revision serves).
+ */
+async function withScale(doc: DeploymentDoc): Promise<Deployment> {
+  const deployment = toDeployment(doc);
+  if (!getConfig().compute.kind) return deployment;
+  const environment = await resolveEnvironment(doc.environment).catch(() => undefined);
+  if ((environment?.compute?.kind ?? 'functions') === 'functions') return deployment;
+  const status = await getComputeClient().status(doc.endpoint, doc.name);
+  if (!status) return { ...deployment, scale: { desiredReplicas: 0, readyReplicas: 0, replicas: [] } };
+  const state = status.provisioningState;
+  const fromCompute = state === 'Creating' || state === 'Updating' || state === 'Failed' ? { provisioningState: state, ...(status.error ? { error: status.error } : {}) } : {};
+  return { ...deployment, ...fromCompute, scale: status.scale };
 }
 
 /**

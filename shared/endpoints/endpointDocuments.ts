@@ -38,11 +38,21 @@ export interface DeploymentDoc {
   requestTimeoutMs: number;
   /** What is collected of each scored request (model monitoring). */
   dataCollection?: DataCollection;
-  provisioningState: 'Succeeded' | 'Failed';
+  /**
+   * `Creating` until a new deployment can serve (it takes no requests meanwhile), `Updating` while a PUT
+   * replaces it, `Failed` (with `error`) when that update failed and the old version still serves.
+   */
+  provisioningState: 'Creating' | 'Succeeded' | 'Updating' | 'Failed';
+  error?: string;
   createdAt: string;
   updatedAt: string;
   /** What went less than well while loading (a failed warm-up inference); absent when nothing did. */
   warnings?: string[];
+}
+
+/** Deployments that take requests: all but those still being created. */
+export function servingDeployments(snapshot: EndpointSnapshot): DeploymentDoc[] {
+  return snapshot.deployments.filter((d) => d.provisioningState !== 'Creating');
 }
 
 /** An endpoint with its deployments, as read together from one partition. */
@@ -63,6 +73,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     requestTimeoutMs: doc.requestTimeoutMs,
     ...(doc.dataCollection ? { dataCollection: doc.dataCollection } : {}),
     provisioningState: doc.provisioningState,
+    ...(doc.error ? { error: doc.error } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
     ...(doc.warnings?.length ? { warnings: doc.warnings } : {}),

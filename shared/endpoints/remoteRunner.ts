@@ -1,4 +1,4 @@
-/** A model served by the scorer container, behind the same `TensorRunner` face as a local session. */
+/** A model served by the deployment's scorer app, behind the same `TensorRunner` face as a local session. */
 import type { ScorerClientSettings } from '../config';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import type { TensorRunner } from '../scoring/tensorRunner';
@@ -20,8 +20,8 @@ export class RemoteRunner implements TensorRunner {
     return true;
   }
 
-  async run(feeds: readonly NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
-    const outputs = await remoteInfer(this.settings, this.model, [...feeds]);
+  async run(feeds: readonly NamedTensor[], outputNames?: readonly string[], signal?: AbortSignal): Promise<NamedTensor[]> {
+    const outputs = await remoteInfer(this.settings, this.model, [...feeds], signal);
     return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
   }
 

@@ -1,7 +1,7 @@
 /**
- * Forwards a deployment's tensors to the scorer container over the Open Inference Protocol
- * (`container` and `gpu` compute). The caller sees the same API either way; an unreachable scorer
- * answers 503 with Retry-After rather than hanging.
+ * Forwards a deployment's tensors to its scorer app over the Open Inference Protocol (`container`
+ * and `gpu` compute). The caller sees the same API either way; an unreachable scorer answers 503
+ * with Retry-After rather than hanging.
  */
 import type { ScorerClientSettings } from '../config';
 import { SibylError } from '../errors';
@@ -15,14 +15,8 @@ export interface RemoteModel {
   name: string;
   version: number;
   compute: RemoteCompute;
-}
-
-function baseUrl(settings: ScorerClientSettings, compute: RemoteCompute): string {
-  const url = compute === 'gpu' ? settings.gpuUrl : settings.cpuUrl;
-  if (!url) {
-    throw new SibylError('ServiceUnavailable', `No scorer is configured for '${compute}' deployments: set ${compute === 'gpu' ? 'SIBYL_SCORER_GPU_URL' : 'SIBYL_SCORER_CPU_URL'} (or SIBYL_SCORER_URL).`);
-  }
-  return url;
+  /** The deployment's scorer app, as its compute reports it. */
+  url: string;
 }
 
 async function authorization(settings: ScorerClientSettings): Promise<string> {
@@ -33,17 +27,18 @@ async function authorization(settings: ScorerClientSettings): Promise<string> {
   return `Bearer ${token.token}`;
 }
 
-async function call(settings: ScorerClientSettings, model: RemoteModel, method: 'GET' | 'POST', suffix: string, body?: unknown, timeoutMs = 30_000): Promise<unknown> {
-  const url = `${baseUrl(settings, model.compute)}/v2/models/${encodeURIComponent(model.name)}/versions/${model.version}${suffix}`;
+async function call(settings: ScorerClientSettings, model: RemoteModel, method: 'GET' | 'POST', suffix: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+  const url = `${model.url}/v2/models/${encodeURIComponent(model.name)}/versions/${model.version}${suffix}`;
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       headers: { authorization: await authorization(settings), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
   } catch (error) {
+    if (signal.aborted && (signal.reason as Error)?.name !== 'TimeoutError') throw signal.reason;
     throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`, undefined, { 'Retry-After': '5' });
   }
   const text = await res.text();
@@ -57,18 +52,19 @@ async function call(settings: ScorerClientSettings, model: RemoteModel, method: 
   const message = typeof (json as { error?: unknown })?.error === 'string' ? (json as { error: string }).error : `status ${res.status}`;
   if (res.status === 400 || res.status === 413) throw new SibylError(res.status === 413 ? 'PayloadTooLarge' : 'InvalidInput', message);
   if (res.status === 404) throw new SibylError('ModelNotFound', message);
+  if (res.status === 429) throw new SibylError('TooManyRequests', message, undefined, { 'Retry-After': res.headers.get('retry-after') ?? '1' });
   throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer failed: ${message}`, undefined, { 'Retry-After': '5' });
 }
 
 /** The model's signature as the scorer read it (loads and warms it there). */
 export async function remoteSignature(settings: ScorerClientSettings, model: RemoteModel): Promise<ModelSignature> {
-  const meta = (await call(settings, model, 'GET', '', undefined, 120_000)) as ModelSignature;
+  const meta = (await call(settings, model, 'GET', '', undefined, AbortSignal.timeout(300_000))) as ModelSignature;
   return { inputs: meta.inputs, outputs: meta.outputs };
 }
 
-/** Scores `feeds` on the scorer; outputs come back as typed tensors. */
-export async function remoteInfer(settings: ScorerClientSettings, model: RemoteModel, feeds: NamedTensor[]): Promise<NamedTensor[]> {
+/** Scores `feeds` on the scorer; outputs come back as typed tensors. `signal` aborting drops the request. */
+export async function remoteInfer(settings: ScorerClientSettings, model: RemoteModel, feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
   const request = encodeOipResponse(feeds, { modelName: model.name, id: '' });
-  const answer = (await call(settings, model, 'POST', '/infer', { inputs: request.outputs })) as { outputs?: unknown };
+  const answer = (await call(settings, model, 'POST', '/infer', { inputs: request.outputs }, signal ?? AbortSignal.timeout(180_000))) as { outputs?: unknown };
   return decodeOipRequest({ inputs: answer.outputs }).inputs;
 }

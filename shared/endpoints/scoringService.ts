@@ -13,7 +13,7 @@ import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../s
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
-import type { DeploymentDoc, EndpointSnapshot } from './endpointDocuments';
+import { servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
 import { getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
@@ -82,9 +82,16 @@ async function target(request: ScoreRequest): Promise<Target> {
   const t0 = performance.now();
   const snapshot = await authorizeEndpoint(request.endpoint, request.authorization);
   const t1 = performance.now();
-  const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), request.pinned);
-  const doc = snapshot.deployments.find((d) => d.name === name)!;
+  const serving = servingDeployments(snapshot);
+  if (serving.length === 0 && snapshot.deployments.length > 0) {
+    throw new SibylError('ServiceUnavailable', `Endpoint '${request.endpoint}' has no deployment that serves yet: its first one is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
+  }
+  const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, serving.map((d) => d.name), request.pinned);
+  const doc = serving.find((d) => d.name === name);
+  if (!doc) throw new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
   const loaded = await loadedDeployment(doc);
+  // Before the body is decoded: under overload a refusal must cost far less than an answer.
+  loaded.checkCapacity();
   return { snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t1 };
 }
 
@@ -103,7 +110,7 @@ async function scoreTimed(t: Target, feeds: NamedTensor[], outputs: readonly str
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
 function mirror(t: Target, feeds: NamedTensor[]): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
-    const doc = t.snapshot.deployments.find((d) => d.name === name);
+    const doc = servingDeployments(t.snapshot).find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
     const started = performance.now();
     void loadedDeployment(doc)
@@ -165,13 +172,16 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
 /** OIP model metadata for an endpoint (or one of its deployments). */
 export async function oipModelMetadata(endpoint: string, deployment: string | null, authorization: string | null): Promise<unknown> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const docs = deployment ? snapshot.deployments.filter((d) => d.name === deployment) : snapshot.deployments;
+  const serving = servingDeployments(snapshot);
+  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
   if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
-  const name = deployment ?? pickDeployment(endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), null);
-  const loaded = await loadedDeployment(snapshot.deployments.find((d) => d.name === name)!);
+  const name = deployment ?? pickDeployment(endpoint, snapshot.endpoint.traffic, serving.map((d) => d.name), null);
+  const doc = serving.find((d) => d.name === name);
+  if (!doc) throw new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
+  const loaded = await loadedDeployment(doc);
   return {
     name: endpoint,
-    versions: snapshot.deployments.map((d) => d.name),
+    versions: serving.map((d) => d.name),
     platform: 'onnxruntime_onnx',
     inputs: loaded.signature.inputs,
     outputs: loaded.signature.outputs,
@@ -181,7 +191,8 @@ export async function oipModelMetadata(endpoint: string, deployment: string | nu
 /** OIP readiness: the endpoint (or deployment) can serve in this instance. */
 export async function oipModelReady(endpoint: string, deployment: string | null, authorization: string | null): Promise<boolean> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const docs = deployment ? snapshot.deployments.filter((d) => d.name === deployment) : snapshot.deployments;
+  const serving = servingDeployments(snapshot);
+  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
   if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   if (docs.length === 0) return false;
   const loaded = await Promise.all(docs.map((d) => loadedDeployment(d).catch(() => undefined)));

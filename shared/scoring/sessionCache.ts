@@ -88,6 +88,24 @@ export class SessionCache<S extends Releasable = ModelSession> {
     return session;
   }
 
+  /**
+   * Loads a successor for `key` while the current session keeps serving, then swaps it in at once
+   * and releases the old one (a release may drain first). A failed load leaves the current one.
+   */
+  async replace(key: string, loader: () => Promise<S>): Promise<S> {
+    const session = await loader();
+    const old = this.entries.get(key);
+    this.entries.delete(key);
+    const entry: Entry<S> = { promise: Promise.resolve(session), session, removed: false };
+    this.entries.set(key, entry);
+    if (old) {
+      old.removed = true;
+      if (old.session) void this.releaseQuietly(key, old.session, 'deleted');
+    }
+    this.evictOverflow(entry);
+    return session;
+  }
+
   /** The loaded session for `key`, if any, without loading or touching recency. */
   peek(key: string): S | undefined {
     return this.entries.get(key)?.session;

@@ -7,6 +7,7 @@ import type { ModelSignature, NamedTensor } from './datatypes';
 export interface TensorRunner {
   readonly signature: ModelSignature;
   readonly ready: boolean;
-  run(feeds: readonly NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]>;
+  /** `signal`: the caller gave up; a remote runner then drops the request (a local run cannot stop). */
+  run(feeds: readonly NamedTensor[], outputNames?: readonly string[], signal?: AbortSignal): Promise<NamedTensor[]>;
   release(): Promise<void>;
 }

@@ -6,20 +6,38 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DeploymentName, EndpointName, EnvironmentRef, ModelRef, Timestamp, stringEnum } from './common';
 import { DataCollection } from './monitoring';
 
-/** Instance limits (Flex Consumption instances, or Container Apps replicas for `container`/`gpu`). */
+/**
+ * Instance limits. `functions` deployments take only `maxConcurrentRequestsPerInstance` (Flex Consumption
+ * scales the whole app); `container`/`gpu` ones run replicas of their own: `minInstances` (default 1),
+ * `maxInstances` (default 3), the autoscaling target, the scale-in delay and (container) the size.
+ */
 export const InstanceSettings = Type.Object(
   {
     minInstances: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Instances kept warm (0 = scale to zero).' })),
     maxInstances: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Upper bound on instances.' })),
     maxConcurrentRequestsPerInstance: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 1000, description: 'Requests one instance scores at once; more wait, and past the queue limit get 429.' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description:
+          'Requests one instance scores at once; more wait, and past the queue limit get 429. For `container`/`gpu` also the autoscaling target (default 128 for `functions`, 16 for `container`/`gpu`).',
+      }),
+    ),
+    scaleInDelaySeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3600, description: '`container`/`gpu`: seconds load must stay low before a replica is removed (default 300).' }),
+    ),
+    cpu: Type.Optional(
+      Type.Number({ minimum: 0.25, maximum: 4, multipleOf: 0.25, description: '`container` only: vCPUs per replica, 0.25 to 4 in steps of 0.25 (default 1).' }),
+    ),
+    memoryGi: Type.Optional(
+      Type.Number({ minimum: 0.5, maximum: 8, multipleOf: 0.5, description: '`container` only: memory per replica in GiB; Consumption needs 2 × cpu (default 2).' }),
     ),
   },
   {
     title: 'InstanceSettings',
     additionalProperties: false,
     description: 'Scale limits; fields left out take the service defaults.',
-    examples: [{ minInstances: 0, maxInstances: 4, maxConcurrentRequestsPerInstance: 16 }],
+    examples: [{ minInstances: 0, maxInstances: 4, maxConcurrentRequestsPerInstance: 16, scaleInDelaySeconds: 300, cpu: 1, memoryGi: 2 }],
   },
 );
 export type InstanceSettings = Static<typeof InstanceSettings>;
@@ -52,7 +70,7 @@ export const DeploymentSpec = Type.Object(
     description: 'A deployment of one model version; `environment` defaults to `ort-cpu@1`.',
     examples: [
       { model: 'iris:1' },
-      { model: 'iris@production', environment: 'ort-cpu@1', instance: { minInstances: 1, maxInstances: 4, maxConcurrentRequestsPerInstance: 16 }, batching: { maxBatchSize: 32, maxQueueDelayMs: 5 }, requestTimeoutMs: 5000 },
+      { model: 'iris@production', environment: 'ort-cpu@1', instance: { maxConcurrentRequestsPerInstance: 16 }, batching: { maxBatchSize: 32, maxQueueDelayMs: 5 }, requestTimeoutMs: 5000 },
     ],
   },
 );
@@ -62,6 +80,27 @@ export type DeploymentSpec = Static<typeof DeploymentSpec>;
 export const ProvisioningState = stringEnum(['Creating', 'Updating', 'Succeeded', 'Failed', 'Deleting'] as const, {
   description: 'Where the deployment is in its lifecycle; `Succeeded` means it can serve.',
 });
+
+/** One replica of a `container`/`gpu` deployment. */
+export const ReplicaStatus = Type.Object(
+  {
+    name: Type.String(),
+    state: stringEnum(['Starting', 'Ready', 'Draining', 'Failed'] as const, { description: 'Only `Ready` replicas take requests.' }),
+    inFlight: Type.Integer({ minimum: 0, description: 'Requests it is answering now.' }),
+    startedAt: Timestamp,
+  },
+  { title: 'ReplicaStatus' },
+);
+
+/** Replicas of a `container`/`gpu` deployment, as its compute reports them. */
+export const ScaleStatus = Type.Object(
+  {
+    desiredReplicas: Type.Integer({ minimum: 0, description: 'What the autoscaler wants now.' }),
+    readyReplicas: Type.Integer({ minimum: 0, description: 'Replicas of the serving revision that take requests.' }),
+    replicas: Type.Array(ReplicaStatus),
+  },
+  { title: 'ScaleStatus', description: '`container`/`gpu` deployments only.' },
+);
 
 /** A deployment as stored and answered. */
 export const Deployment = Type.Object(
@@ -76,6 +115,8 @@ export const Deployment = Type.Object(
     requestTimeoutMs: Type.Optional(requestTimeoutMs),
     dataCollection: Type.Optional(DataCollection),
     provisioningState: Type.Optional(ProvisioningState),
+    error: Type.Optional(Type.String({ description: 'Why the last create or update failed, when `provisioningState` is `Failed`.' })),
+    scale: Type.Optional(ScaleStatus),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),
     warnings: Type.Optional(Type.Array(Type.String(), { description: 'What went less than well while loading, e.g. a failed warm-up inference.' })),

@@ -66,6 +66,11 @@ export function canBatch(signature: ModelSignature): boolean {
   return signature.inputs.length > 0 && signature.inputs.every((s) => dynamic(s.shape)) && signature.outputs.every((s) => dynamic(s.shape));
 }
 
+/** Why a request left the queue: the signal's reason when it is an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('The request was abandoned before it was scored.');
+}
+
 function requireInteger(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}; got ${value}`);
   return value;
@@ -96,11 +101,27 @@ export class DynamicBatcher {
     this.run = options.run;
   }
 
-  /** Queues one request's input tensors; resolves to its own outputs. */
-  submit(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+  /**
+   * Queues one request's input tensors; resolves to its own outputs. When `signal` aborts while the
+   * request still waits in the queue, it leaves the queue unscored and rejects with the abort reason
+   * (a request that timed out costs no model time).
+   */
+  submit(feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
       const rows = rowCount(feeds);
-      this.queue.push({ feeds, rows: rows ?? 1, key: batchKey(feeds), enqueuedAt: performance.now(), resolve, reject });
+      const pending: Pending = { feeds, rows: rows ?? 1, key: batchKey(feeds), enqueuedAt: performance.now(), resolve, reject };
+      if (signal) {
+        const leave = () => {
+          const at = this.queue.indexOf(pending);
+          if (at < 0) return;
+          this.queue.splice(at, 1);
+          reject(abortReason(signal));
+        };
+        // Per-request signals: the listener goes with the signal; once dequeued it finds nothing to do.
+        signal.addEventListener('abort', leave, { once: true });
+      }
+      this.queue.push(pending);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => {

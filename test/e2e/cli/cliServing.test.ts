@@ -154,6 +154,23 @@ describe('sibyl CLI: models, endpoints, deployments, scoring', () => {
     expect(unauth.stderr).toMatch(/error Unauthorized/);
   });
 
+  it('deploys on replicas of its own and shows them', async () => {
+    const env = await fetch(`${host.baseUrl}/api/environments/cli-container`, {
+      method: 'PUT',
+      headers: { 'x-functions-key': host.functionKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ executionProviders: ['cpu'], compute: { kind: 'container' } }),
+    });
+    expect(env.status).toBe(201);
+    const args = ['deploy', 'stars-ep/boxed', '--model', 'stars:1', '--environment', 'cli-container@1', '--min-instances', '1', '--max-instances', '2', '--scale-in-delay-seconds', '30', '--cpu', '0.5', '--memory-gi', '1'];
+    const deployed = expectExit(await sibyl([...args, '-o', 'json']), 0).json<{ instance: Record<string, number> }>();
+    expect(deployed.instance).toEqual({ minInstances: 1, maxInstances: 2, scaleInDelaySeconds: 30, cpu: 0.5, memoryGi: 1 });
+    const shown = expectExit(await sibyl(['deployments', 'show', 'stars-ep/boxed']), 0);
+    expect(shown.stdout).toMatch(/replicas\W+1 ready of 1 desired; boxed-\S+ Ready \(0 in flight, since /);
+    const onFunctions = expectExit(await sibyl(['deploy', 'stars-ep/blue', '--model', 'stars:1', '--max-instances', '2']), 1);
+    expect(onFunctions.stderr).toMatch(/InvalidInput \(HTTP 400\).*infra\//);
+    expectExit(await sibyl(['deployments', 'delete', 'stars-ep/boxed']), 0);
+  });
+
   it('deletes deployments and endpoints', async () => {
     expectExit(await sibyl(['traffic', 'stars-ep', 'blue=100', 'green=0']), 0);
     expectExit(await sibyl(['deployments', 'delete', 'stars-ep/green']), 0);

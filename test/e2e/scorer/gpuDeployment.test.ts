@@ -1,20 +1,16 @@
 /**
- * `gpu` (and `container`) deployments are served by the scorer container: here the local scorer
- * child process on CPU. Outputs equal in-process ONNX Runtime; a dead scorer answers 503 quickly,
- * and the next request after it is back succeeds.
+ * `gpu` (and `container`) deployments are served by replicas of their own: here the local compute
+ * provider's scorer processes on CPU. Outputs equal in-process ONNX Runtime; a replica killed
+ * outright is replaced and the deployment serves again.
  */
-import * as path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
-import { startLocalScorer, type LocalScorer } from '../../../scripts/localScorer';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-
-const SCORER_MAIN = path.join(REPO_ROOT, 'dist', 'scorer', 'main.js');
+import { pollUntil } from '../../support/poll';
+import { replicaPids } from '../../support/replicaProcesses';
 
 describe('gpu deployments through the scorer', () => {
   let host: HostProcess;
-  let scorer: LocalScorer;
-  const storage = process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!;
   const model = mlpModel({ inputs: 16, hidden: [32], outputs: 4, seed: 11 });
   const rows = [Array.from({ length: 16 }, (_, i) => i / 16), Array.from({ length: 16 }, (_, i) => 1 - i / 16)];
 
@@ -34,8 +30,7 @@ describe('gpu deployments through the scorer', () => {
     });
 
   beforeAll(async () => {
-    scorer = await startLocalScorer(storage, { mainFile: SCORER_MAIN });
-    host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_SCORER_URL: scorer.url, SIBYL_SCORER_KEY: scorer.key } });
+    host = await startHost({ appDir: REPO_ROOT });
     expect((await control('POST', 'api/models/gpu-mlp/versions', model, 'application/octet-stream')).status).toBe(201);
     expect((await control('PUT', 'api/environments/gpu-env', { executionProviders: ['cuda', 'cpu'], compute: { kind: 'gpu', gpu: 'T4' } })).status).toBe(201);
     expect((await control('PUT', 'api/endpoints/gpu-demo', { authMode: 'key' })).status).toBe(201);
@@ -46,7 +41,6 @@ describe('gpu deployments through the scorer', () => {
 
   afterAll(async () => {
     await host?.stop();
-    await scorer?.stop();
   });
 
   it('scores through the scorer with outputs equal to in-process ONNX Runtime', async () => {
@@ -62,18 +56,56 @@ describe('gpu deployments through the scorer', () => {
     await session.release();
   });
 
-  it('answers 503 with a clear error while the scorer is down, then recovers', async () => {
-    await scorer.stop();
-    const started = Date.now();
-    const down = await score();
-    expect(down.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(down.headers.get('retry-after')).toBeTruthy();
-    const body = (await down.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('ServiceUnavailable');
-    expect(body.error.message).toMatch(/scorer is not reachable/);
-    scorer = await startLocalScorer(storage, { mainFile: SCORER_MAIN, port: scorer.port, key: scorer.key });
-    const back = await score();
-    expect(back.status).toBe(200);
+  it('runs titled replicas of its own and reports them', async () => {
+    const res = await control('GET', 'api/endpoints/gpu-demo/deployments/gpu-blue');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { provisioningState: string; scale: { desiredReplicas: number; readyReplicas: number; replicas: { state: string }[] } };
+    expect(body.provisioningState).toBe('Succeeded');
+    expect(body.scale.readyReplicas).toBe(1);
+    expect(body.scale.replicas.map((r) => r.state)).toEqual(['Ready']);
+    expect(replicaPids('gpu-demo/gpu-blue')).toHaveLength(1);
+  });
+
+  it('scales to zero and starts a replica for the first request, which waits for it', async () => {
+    const put = await control('PUT', 'api/endpoints/gpu-demo/deployments/gpu-idle', {
+      model: 'gpu-mlp:1',
+      environment: 'gpu-env@1',
+      instance: { minInstances: 0, maxInstances: 1, scaleInDelaySeconds: 1 },
+      requestTimeoutMs: 60_000,
+    });
+    expect(put.status).toBe(201);
+    await pollUntil(() => replicaPids('gpu-demo/gpu-idle').length === 0, 'scale to zero', 60_000, 200);
+    const res = await fetch(`${host.baseUrl}/api/endpoints/gpu-demo/score`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpointKey}`, 'content-type': 'application/json', 'azureml-model-deployment': 'gpu-idle' },
+      body: JSON.stringify({ data: rows }),
+    });
+    expect(res.status).toBe(200);
+    expect(replicaPids('gpu-demo/gpu-idle')).toHaveLength(1);
+    expect((await control('DELETE', 'api/endpoints/gpu-demo/deployments/gpu-idle')).status).toBe(204);
+  });
+
+  it('keeps the compute admin API to the master key and refuses bad specs', async () => {
+    const route = `${host.baseUrl}/admin/compute/apps/gpu-demo/gpu-blue`;
+    expect((await fetch(route, { headers: { 'x-functions-key': host.functionKey } })).status).toBe(401);
+    const admin = { 'x-functions-key': host.masterKey, 'content-type': 'application/json' };
+    const status = (await (await fetch(route, { headers: admin })).json()) as { scale: { readyReplicas: number } };
+    expect(status.scale.readyReplicas).toBe(1);
+    const notJson = await fetch(route, { method: 'PUT', headers: admin, body: '{' });
+    expect(notJson.status).toBe(400);
+    const incomplete = await fetch(route, { method: 'PUT', headers: admin, body: JSON.stringify({ endpoint: 'gpu-demo', deployment: 'gpu-blue', kind: 'vm' }) });
+    expect(incomplete.status).toBe(400);
+    expect(((await incomplete.json()) as { error: { message: string } }).error.message).toMatch(/kind/);
+    expect((await fetch(`${host.baseUrl}/admin/compute/apps/gpu-demo/nothing`, { headers: admin })).status).toBe(404);
+  });
+
+  it('replaces a replica killed outright, then serves again', async () => {
+    const [pid] = replicaPids('gpu-demo/gpu-blue');
+    process.kill(pid!, 'SIGKILL');
+    await pollUntil(() => {
+      const pids = replicaPids('gpu-demo/gpu-blue');
+      return pids.length === 1 && pids[0] !== pid;
+    }, 'a replacement replica', 60_000, 200);
+    await pollUntil(async () => (await score()).status === 200, 'the deployment to serve again', 60_000, 200);
   });
 });

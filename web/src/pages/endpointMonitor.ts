@@ -1,10 +1,11 @@
 /**
  * Per-deployment charts of an endpoint — requests and errors, p50/p95/p99 latency, mean batch size
- * per minute — refreshed every 10 s from `GET api/endpoints/{name}/metrics`.
+ * per minute — refreshed every 10 s from `GET api/endpoints/{name}/metrics`; for `container`/`gpu`
+ * deployments also their replica count, sampled from `GET …/deployments/{d}` at each refresh.
  */
 import type { ApiClient } from '../api/client';
 import { seg } from '../api/client';
-import type { Endpoint, EndpointMetrics } from '../api/types';
+import type { Deployment, Endpoint, EndpointMetrics } from '../api/types';
 import { timeChart, type TimeChart } from '../charts/timeChart';
 import { minuteGrid, toColumns, totals, type MinuteColumns } from '../metrics';
 import { h, replace } from '../ui/dom';
@@ -25,6 +26,28 @@ interface DeploymentCharts {
   element: HTMLElement;
   summary: HTMLElement;
   charts: [TimeChart, TimeChart, TimeChart];
+  /** Ready and desired replicas over time (since the page opened), next to the latency chart. */
+  replicas?: { chart: TimeChart; times: number[]; ready: number[]; desired: number[] };
+}
+
+/** Samples kept per replica chart: an hour at one every 10 s. */
+const REPLICA_SAMPLES = 360;
+
+/** Appends a replica-count sample when the deployment runs replicas of its own. */
+async function sampleReplicas(api: ApiClient, endpoint: string, name: string, entry: DeploymentCharts): Promise<void> {
+  const deployment = await api.get<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(name)}`);
+  if (!deployment.scale) return;
+  if (!entry.replicas) {
+    const chart = timeChart('Replicas', [{ label: 'ready', color: '--chart-1' }, { label: 'desired', color: '--chart-3' }], 'replicas');
+    entry.charts[1].element.after(chart.element);
+    entry.replicas = { chart, times: [], ready: [], desired: [] };
+  }
+  const r = entry.replicas;
+  r.times.push(Date.now());
+  r.ready.push(deployment.scale.readyReplicas);
+  r.desired.push(deployment.scale.desiredReplicas);
+  for (const series of [r.times, r.ready, r.desired]) series.splice(0, Math.max(0, series.length - REPLICA_SAMPLES));
+  r.chart.update(r.times, [r.ready, r.desired]);
 }
 
 function deploymentCharts(name: string): DeploymentCharts {
@@ -82,6 +105,7 @@ export function mountMonitor(host: HTMLElement, api: ApiClient, endpoint: Endpoi
         entry.charts[2].update(cols.times, [cols.batch]);
         entry.summary.textContent = describe(cols, minutes);
       }
+      await Promise.all([...byName].filter(([name]) => names.includes(name)).map(([name, entry]) => sampleReplicas(api, endpoint.name, name, entry).catch(() => undefined)));
       status.textContent = `Live · updated ${formatTime(new Date())} · refreshes every ${REFRESH_MS / 1000} s`;
     } catch (e) {
       replace(error, errorBox(e, 'Could not load metrics'));
@@ -95,6 +119,9 @@ export function mountMonitor(host: HTMLElement, api: ApiClient, endpoint: Endpoi
   });
   return () => {
     poller.stop();
-    for (const entry of byName.values()) entry.charts.forEach((c) => c.destroy());
+    for (const entry of byName.values()) {
+      entry.charts.forEach((c) => c.destroy());
+      entry.replicas?.chart.destroy();
+    }
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * The scorer app a `container`/`gpu` deployment asks for: its replica bounds and size, and the
+ * settings that reach each replica (the model, the deployment's batching, the environment's
+ * execution providers and threads). One mapping for both transports.
+ */
+import { createHash } from 'node:crypto';
+import type { Environment } from '../registry/environments';
+import type { DeploymentDoc } from '../endpoints/endpointDocuments';
+import { replicaSettings } from '../endpoints/instanceSettings';
+import type { ScorerAppSpec } from './computeTypes';
+
+/** Batching defaults of the scorer, as for `functions` deployments. */
+const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 } as const;
+
+export function scorerAppSpecOf(doc: DeploymentDoc, environment: Environment, kind: 'container' | 'gpu'): ScorerAppSpec {
+  const r = replicaSettings(kind, doc.instance);
+  const settings: Record<string, string> = {
+    SIBYL_SCORER_MODEL: `${doc.modelName}:${doc.modelVersion}`,
+    SIBYL_SCORER_MAX_BATCH_SIZE: String(doc.batching.maxBatchSize ?? BATCHING.maxBatchSize),
+    SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(doc.batching.maxQueueDelayMs ?? BATCHING.maxQueueDelayMs),
+    SIBYL_SCORER_EXECUTION_PROVIDERS: environment.executionProviders.join(','),
+  };
+  if (environment.intraOpNumThreads !== undefined) settings.SIBYL_SCORER_INTRA_OP_THREADS = String(environment.intraOpNumThreads);
+  if (environment.interOpNumThreads !== undefined) settings.SIBYL_SCORER_INTER_OP_THREADS = String(environment.interOpNumThreads);
+  if (environment.graphOptimizationLevel !== undefined) settings.SIBYL_SCORER_GRAPH_OPTIMIZATION = environment.graphOptimizationLevel;
+  const shape = { kind, gpu: environment.compute?.gpu, cpu: r.cpu, memoryGi: r.memoryGi, runtime: 'onnx', settings };
+  return {
+    endpoint: doc.endpoint,
+    deployment: doc.name,
+    kind,
+    ...(kind === 'gpu' && environment.compute?.gpu ? { gpu: environment.compute.gpu } : {}),
+    minReplicas: r.minInstances,
+    maxReplicas: r.maxInstances,
+    concurrentRequests: r.maxConcurrentRequestsPerInstance,
+    scaleInDelaySeconds: r.scaleInDelaySeconds,
+    ...(r.cpu !== undefined ? { cpu: r.cpu, memoryGi: r.memoryGi } : {}),
+    runtime: 'onnx',
+    settings,
+    // What replicas run changed (not only how many): a new revision.
+    revision: createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12),
+  };
+}

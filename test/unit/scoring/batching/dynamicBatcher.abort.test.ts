@@ -1,0 +1,32 @@
+/** A request abandoned while it waits in the queue (its timeout) leaves the queue unscored. */
+import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
+import { FakeModel, expectedSums, feeds, until } from './fakeModel';
+
+describe('DynamicBatcher with abort signals', () => {
+  it('drops an aborted queued request without scoring it, and scores the rest', async () => {
+    const model = new FakeModel();
+    model.hold();
+    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    const first = batcher.submit(feeds(4, 0));
+    await until(() => batcher.stats().inFlight === 1);
+    const abandon = new AbortController();
+    const dropped = batcher.submit(feeds(1, 100), abandon.signal);
+    const kept = batcher.submit(feeds(1, 200));
+    await until(() => batcher.stats().queued === 2);
+    abandon.abort(new Error('timed out'));
+    await expect(dropped).rejects.toThrow('timed out');
+    expect(batcher.stats().queued).toBe(1);
+    model.release();
+    await first;
+    const outputs = await kept;
+    expect(Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array)).toEqual(expectedSums(1, 200));
+    expect(model.calls).toEqual([4, 1]);
+  });
+
+  it('refuses a request whose signal is already aborted', async () => {
+    const model = new FakeModel();
+    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    await expect(batcher.submit(feeds(1), AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+    expect(model.calls).toEqual([]);
+  });
+});
