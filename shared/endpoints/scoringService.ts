@@ -3,7 +3,7 @@
  * (dynamic batcher) → encode; mirrored copies run on the side. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', body, authorization, pinned: null, requestId });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: () => readJson(request), authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
@@ -34,6 +34,7 @@ export interface ScoreResult<T> {
 }
 
 interface Target {
+  body: unknown;
   snapshot: EndpointSnapshot;
   doc: DeploymentDoc;
   loaded: LoadedDeployment;
@@ -43,7 +44,11 @@ interface Target {
 
 export interface ScoreRequest {
   endpoint: string;
-  body: unknown;
+  /**
+   * Reads and parses the request body. Called only once the endpoint exists and the caller is
+   * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
+   */
+  readBody: () => Promise<unknown>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
@@ -79,10 +84,12 @@ async function target(request: ScoreRequest): Promise<Target> {
   const t0 = performance.now();
   const snapshot = await authorizeEndpoint(request.endpoint, request.authorization);
   const t1 = performance.now();
+  const body = await request.readBody();
+  const t2 = performance.now();
   const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), request.pinned);
   const doc = snapshot.deployments.find((d) => d.name === name)!;
   const loaded = await loadedDeployment(doc);
-  return { snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t1 };
+  return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t2 };
 }
 
 async function scoreTimed(t: Target, feeds: NamedTensor[], outputs: readonly string[] | undefined, decodeMs: number): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
@@ -118,7 +125,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
-    feeds = decodeAzureMlRequest(request.body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
+    feeds = decodeAzureMlRequest(t.body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
@@ -137,7 +144,7 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const d0 = performance.now();
   let decoded;
   try {
-    decoded = decodeOipRequest(request.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
+    decoded = decodeOipRequest(t.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
