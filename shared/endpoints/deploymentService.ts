@@ -7,16 +7,16 @@ import { SibylError } from '../errors';
 import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environments';
 import { resolveModel } from '../registry/modelRegistry';
 import { formatModelReference, parseModelReference } from '../registry/modelReference';
-import { isPreconditionFailed } from '../storage/cosmosErrors';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
-import { assertDeploymentName, deleteDoc, getSnapshot, readEndpointDoc, replaceEndpointDoc, upsertDeploymentDoc } from './endpointStore';
+import { saveDeploymentDoc } from './deploymentWrites';
+import { assertDeploymentName, deleteDoc, getSnapshot, updateEndpointDoc } from './endpointStore';
 
 function deploymentNotFound(endpoint: string, deployment: string): SibylError {
   return new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
 }
 
-export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec): Promise<{ deployment: Deployment; created: boolean }> {
+export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec, options: { ifMatch?: string } = {}): Promise<{ deployment: Deployment; created: boolean; etag: string }> {
   assertDeploymentName(name);
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   const existing = snapshot.deployments.find((d) => d.name === name);
@@ -37,6 +37,7 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     batching: spec.batching ?? {},
     requestTimeoutMs: spec.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     provisioningState: 'Succeeded',
+    endpointCreatedAt: snapshot.endpoint.createdAt,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
@@ -52,8 +53,8 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     }
     throw error;
   }
-  await upsertDeploymentDoc(doc);
-  return { deployment: toDeployment(doc), created: !existing };
+  const saved = await saveDeploymentDoc(doc, options);
+  return { deployment: toDeployment(saved.doc), created: saved.created, etag: saved.etag };
 }
 
 export async function getDeployment(endpoint: string, name: string): Promise<Deployment> {
@@ -86,17 +87,10 @@ export async function deleteDeployment(endpoint: string, name: string): Promise<
 
 /** Removes `name` from the endpoint's traffic and mirror maps (ETag compare-and-swap). */
 async function forgetTraffic(endpoint: string, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await readEndpointDoc(endpoint);
-    if (!current || (!(name in current.doc.traffic) && !(name in current.doc.mirrorTraffic))) return;
-    const { [name]: _live, ...traffic } = current.doc.traffic;
-    const { [name]: _mirror, ...mirrorTraffic } = current.doc.mirrorTraffic;
-    try {
-      await replaceEndpointDoc({ ...current.doc, traffic, mirrorTraffic, updatedAt: new Date().toISOString() }, current.etag);
-      return;
-    } catch (error) {
-      if (!isPreconditionFailed(error)) throw error;
-    }
-  }
-  throw new SibylError('Conflict', `Endpoint '${endpoint}' is being changed concurrently; try again.`);
+  await updateEndpointDoc(endpoint, (doc) => {
+    if (!doc || (!(name in doc.traffic) && !(name in doc.mirrorTraffic))) return undefined;
+    const { [name]: _live, ...traffic } = doc.traffic;
+    const { [name]: _mirror, ...mirrorTraffic } = doc.mirrorTraffic;
+    return { ...doc, traffic, mirrorTraffic, updatedAt: new Date().toISOString() };
+  });
 }

@@ -12,7 +12,7 @@ import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../s
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
-import type { DeploymentDoc, EndpointSnapshot } from './endpointDocuments';
+import { authInfoOf, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
 import { getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
@@ -75,9 +75,22 @@ function sharedSnapshot(endpoint: string): Promise<EndpointSnapshot> {
 /** Authenticates the caller against the endpoint and returns its snapshot. */
 export async function authorizeEndpoint(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
   const snapshot = await sharedSnapshot(endpoint);
-  const e = snapshot.endpoint;
-  await authenticateRequest({ name: e.endpoint, authMode: e.authMode, keys: e.keys }, authorization, authValidators());
+  await authenticateRequest(authInfoOf(snapshot.endpoint), authorization, authValidators());
   return snapshot;
+}
+
+/**
+ * The deployment document a request goes to. Traffic is read together with the deployments, but a
+ * deployment deleted a moment ago can still be named by it (the delete removes the document, then the
+ * traffic entry): such entries are skipped rather than failing the request.
+ */
+function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | null): DeploymentDoc {
+  const names = snapshot.deployments.map((d) => d.name);
+  const traffic = Object.fromEntries(Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)));
+  const name = pickDeployment(endpoint, traffic, names, pinned);
+  const doc = snapshot.deployments.find((d) => d.name === name);
+  if (!doc) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${name}'.`);
+  return doc;
 }
 
 async function target(request: ScoreRequest): Promise<Target> {
@@ -86,8 +99,7 @@ async function target(request: ScoreRequest): Promise<Target> {
   const t1 = performance.now();
   const body = await request.readBody();
   const t2 = performance.now();
-  const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), request.pinned);
-  const doc = snapshot.deployments.find((d) => d.name === name)!;
+  const doc = pickDoc(snapshot, request.endpoint, request.pinned);
   const loaded = await loadedDeployment(doc);
   return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t2 };
 }
@@ -168,8 +180,7 @@ export async function oipModelMetadata(endpoint: string, deployment: string | nu
   const snapshot = await authorizeEndpoint(endpoint, authorization);
   const docs = deployment ? snapshot.deployments.filter((d) => d.name === deployment) : snapshot.deployments;
   if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
-  const name = deployment ?? pickDeployment(endpoint, snapshot.endpoint.traffic, snapshot.deployments.map((d) => d.name), null);
-  const loaded = await loadedDeployment(snapshot.deployments.find((d) => d.name === name)!);
+  const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
   return {
     name: endpoint,
     versions: snapshot.deployments.map((d) => d.name),
