@@ -8,9 +8,15 @@
  * @example for await (const lines of rangeLines(blob, size, 120, 9_000_000, true)) for (const line of lines) …
  */
 import type { BlobClient } from '@azure/storage-blob';
+import { SibylError } from '../errors';
 import { readRange } from './jobStorage';
 
 export const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Longest line accepted. Without a bound, a file with no line end would be gathered whole in memory,
+ * one chunk at a time (and copied at every chunk).
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** How much more is read at a time to finish the range's last line. */
 const TAIL_BYTES = 64 * 1024;
 
@@ -18,7 +24,15 @@ const TAIL_BYTES = 64 * 1024;
  * Yields arrays of lines (without `\n`; a trailing `\r` is kept for the parser to drop) whose first
  * byte lies in `[start, end)`. `midFile`: `start` may be inside a line (it is not where the data begins).
  */
-export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
+export async function* rangeLines(
+  blob: BlobClient,
+  size: number,
+  start: number,
+  end: number,
+  midFile: boolean,
+  chunkBytes = CHUNK_BYTES,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<string[]> {
   let pos = midFile ? start - 1 : start;
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = pos;
@@ -50,6 +64,9 @@ export async function* rangeLines(blob: BlobClient, size: number, start: number,
     if (lastNl < from) {
       carry = bytes.subarray(from);
       carryStart = base + from;
+      if (carry.length > maxLineBytes) {
+        throw new SibylError('InvalidInput', `Blob '${blob.name}': the line starting at byte ${carryStart} is longer than ${maxLineBytes} bytes; split it into lines.`);
+      }
       continue;
     }
     // The line end of the last line that starts before `end`, if it is in these bytes.
