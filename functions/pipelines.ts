@@ -57,7 +57,7 @@ registerRoute('getPipelineVersion', async (request) => {
 registerRoute('updatePipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
   const { enabled } = await readBody(request, PipelineVersionPatch, 'version update');
-  return { jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request)) };
+  return { jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), { ifMatch: ifMatchOf(request) }) };
 });
 
 registerDurableRoute('runPipeline', async (request, context, call) => {

@@ -108,11 +108,17 @@ export async function listPipelineVersions(name: string, baseUrl: string): Promi
 }
 
 /** Disables (refuses new runs) or enables a published version. */
-export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string): Promise<PipelineVersion> {
+export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string, options: { ifMatch?: string } = {}): Promise<PipelineVersion> {
   await readPipelineVersion(name, version);
-  const saved = await updateWithEtag<PipelineVersionDoc>(pipelines(), versionId(version), name, (doc) => (doc.enabled === enabled ? undefined : { ...doc, enabled, updatedAt: new Date().toISOString() }));
+  const saved = await updateDoc<PipelineVersionDoc>(
+    pipelines(),
+    versionId(version),
+    name,
+    (doc) => (!doc || doc.enabled === enabled ? undefined : { ...doc, enabled, updatedAt: new Date().toISOString() }),
+    { ifMatch: options.ifMatch, what: `Pipeline '${name}' version ${version}` },
+  );
   if (!saved) throw pipelineNotFound(name, version);
-  return toPipelineVersion(saved, baseUrl);
+  return toPipelineVersion(saved.doc, baseUrl);
 }
 
 /** A version that can start a run: published and enabled (409 when disabled). */

@@ -14,7 +14,8 @@ import { deleteEndpoint, putEndpoint } from '../../shared/endpoints/endpointServ
 import { getSnapshot, readSnapshot } from '../../shared/endpoints/endpointStore';
 import { saveDeploymentDoc } from '../../shared/endpoints/deploymentWrites';
 import { parsePipelineDefinition } from '../../shared/pipelines/pipelineChecks';
-import { savePipelineDraft } from '../../shared/pipelines/pipelineStore';
+import { publishPipeline, savePipelineDraft, setPipelineVersionEnabled } from '../../shared/pipelines/pipelineStore';
+import { putSchedule, readSchedule } from '../../shared/schedules/scheduleStore';
 import { ensureCosmosContainers, getContainer } from '../../shared/storage/cosmosDatabase';
 import { updateWithEtag } from '../../shared/storage/updateWithEtag';
 
@@ -109,6 +110,17 @@ describe('concurrent writes (item 9)', () => {
     const pipeline = await savePipelineDraft(`etag-${RUN}`, definition);
     await savePipelineDraft(`etag-${RUN}`, definition, { ifMatch: pipeline.etag });
     await expect(savePipelineDraft(`etag-${RUN}`, definition, { ifMatch: pipeline.etag })).rejects.toMatchObject({ status: 412 });
+
+    await publishPipeline(`etag-${RUN}`, BASE);
+    await expect(setPipelineVersionEnabled(`etag-${RUN}`, 1, false, BASE, { ifMatch: '"stale"' })).rejects.toMatchObject({ status: 412 });
+    const spec = { pipeline: `etag-${RUN}:1`, enabled: true, trigger: { cron: '0 0 2 * * *' } };
+    const schedule = await putSchedule(`etag-${RUN}`, spec, { watchedContainer: 'workspaceblobstore' });
+    expect((await readSchedule(`etag-${RUN}`)).etag).toBe(schedule.etag);
+    // The dashboard's toggle: re-read, then write back only that version.
+    const toggled = await putSchedule(`etag-${RUN}`, { ...spec, enabled: false }, { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag });
+    expect(toggled.schedule.enabled).toBe(false);
+    await expect(putSchedule(`etag-${RUN}`, spec, { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag })).rejects.toMatchObject({ status: 412 });
+    expect((await readSchedule(`etag-${RUN}`)).schedule.enabled).toBe(false);
   });
 
   it('a deployment written while its endpoint is deleted never reappears under a re-created endpoint', async () => {
