@@ -11,6 +11,21 @@ export interface BannerInput {
   services: string[];
   /** A ready-to-paste command that exercises the app (the demo's scoring call, when deployed). */
   tryIt?: string;
+  /**
+   * Show keys in full. The host passes `stdout.isTTY || SIBYL_SHOW_KEYS`: a banner on a terminal is for
+   * the person at it, while one going to a file or a log collector must not carry live keys.
+   */
+  showKeys: boolean;
+}
+
+/** The first characters of a secret and an ellipsis: enough to tell keys apart, useless to a reader of the log. */
+export function maskSecret(secret: string): string {
+  return `${secret.slice(0, 4)}…(masked; set SIBYL_SHOW_KEYS=1 to show)`;
+}
+
+/** `tryIt` with its bearer credential masked. */
+function maskBearer(command: string): string {
+  return command.replace(/(Bearer )([^"'\s]+)/g, (_, prefix: string, secret: string) => `${prefix}${maskSecret(secret)}`);
 }
 
 function describe(fn: FunctionDescriptor, baseUrl: string, routePrefix: string): string {
@@ -40,7 +55,7 @@ export function renderBanner(input: BannerInput): string {
     '  Sibyl is running (local Azure Functions host)',
     '',
     `  URL           ${input.baseUrl}`,
-    `  Function key  ${input.authEnabled ? input.functionKey : '(auth disabled: SIBYL_DISABLE_AUTH)'}`,
+    `  Function key  ${input.authEnabled ? (input.showKeys ? input.functionKey : maskSecret(input.functionKey)) : '(auth disabled: SIBYL_DISABLE_AUTH)'}`,
     `  Data          ${input.dataDir}`,
     `  Services      ${input.services.join('; ')}`,
     '',
@@ -49,7 +64,7 @@ export function renderBanner(input: BannerInput): string {
     '',
     '  Try it:',
     `    curl ${input.baseUrl}/api/v2/health/ready`,
-    ...(input.tryIt ? [`    ${input.tryIt}`] : []),
+    ...(input.tryIt ? [`    ${input.showKeys ? input.tryIt : maskBearer(input.tryIt)}`] : []),
     '',
     '  Press Ctrl-C to stop.',
     '',

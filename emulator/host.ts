@@ -145,6 +145,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
           services.cosmos ? `Cosmos ${services.cosmos.endpoint}` : `Cosmos ${process.env.COSMOS_ENDPOINT ?? ''} (external)`,
         ],
         tryIt,
+        showKeys: process.stdout.isTTY === true || /^(1|true|yes)$/i.test(process.env.SIBYL_SHOW_KEYS ?? ''),
       }),
     );
     log.info(`Ready in ${Math.round(performance.now() - started)} ms (${app.entryFiles.length} entry files, ${functions.length} functions).`);

@@ -2,15 +2,16 @@
 import { parseParams } from '../shared/api/validate';
 import { DeploymentParams, DeploymentSpec } from '../shared/api/schemas';
 import { deleteDeployment, getDeployment, putDeployment } from '../shared/endpoints/deploymentService';
+import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { readBody } from './http/requestBody';
 
 registerRoute('createOrUpdateDeployment', async (request, _context, call) => {
   const { name, deployment } = parseParams(DeploymentParams, request.params);
   const spec = await readBody(request, DeploymentSpec, 'deployment');
-  const result = await putDeployment(name, deployment, spec);
+  const result = await putDeployment(name, deployment, spec, { ifMatch: ifMatchOf(request) });
   call.log.model = result.deployment.resolvedModel;
-  return { status: result.created ? 201 : 200, jsonBody: result.deployment };
+  return { status: result.created ? 201 : 200, jsonBody: result.deployment, headers: etagHeader(result.etag) };
 });
 
 registerRoute('getDeployment', async (request) => {

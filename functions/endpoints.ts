@@ -4,21 +4,23 @@ import { EndpointMetricsQuery, EndpointParams, EndpointSpec, RegenerateKeysReque
 import { getSnapshot } from '../shared/endpoints/endpointStore';
 import { deleteEndpoint, getEndpoint, getEndpointKeys, issueEndpointToken, listEndpoints, putEndpoint, regenerateEndpointKey } from '../shared/endpoints/endpointService';
 import { queryEndpointMetrics } from '../shared/endpoints/metrics/metricsQuery';
+import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { originOf, readBody } from './http/requestBody';
 
 registerRoute('createOrUpdateEndpoint', async (request) => {
   const { name } = parseParams(EndpointParams, request.params);
   const spec = await readBody(request, EndpointSpec, 'endpoint');
-  const { endpoint, created } = await putEndpoint(name, spec, originOf(request));
-  return { status: created ? 201 : 200, jsonBody: endpoint };
+  const { endpoint, created, etag } = await putEndpoint(name, spec, originOf(request), { ifMatch: ifMatchOf(request) });
+  return { status: created ? 201 : 200, jsonBody: endpoint, headers: etagHeader(etag) };
 });
 
 registerRoute('listEndpoints', async (request) => ({ jsonBody: { value: await listEndpoints(originOf(request)) } }));
 
 registerRoute('getEndpoint', async (request) => {
   const { name } = parseParams(EndpointParams, request.params);
-  return { jsonBody: await getEndpoint(name, originOf(request)) };
+  const { endpoint, etag } = await getEndpoint(name, originOf(request));
+  return { jsonBody: endpoint, headers: etagHeader(etag) };
 });
 
 registerRoute('deleteEndpoint', async (request) => {

@@ -20,13 +20,14 @@ import {
   savePipelineDraft,
   setPipelineVersionEnabled,
 } from '../shared/pipelines/pipelineStore';
+import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerDurableRoute, registerRoute } from './http/registerRoute';
 import { originOf, readBody, readJson } from './http/requestBody';
 
 registerRoute('createOrUpdatePipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);
-  const { pipeline, created } = await savePipelineDraft(name, parsePipelineDefinition(await readJson(request, 'pipeline')));
-  return { status: created ? 201 : 200, jsonBody: pipeline };
+  const { pipeline, created, etag } = await savePipelineDraft(name, parsePipelineDefinition(await readJson(request, 'pipeline')), { ifMatch: ifMatchOf(request) });
+  return { status: created ? 201 : 200, jsonBody: pipeline, headers: etagHeader(etag) };
 });
 
 registerRoute('listPipelines', async () => ({ jsonBody: { value: await listPipelines() } }));
@@ -56,7 +57,7 @@ registerRoute('getPipelineVersion', async (request) => {
 registerRoute('updatePipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
   const { enabled } = await readBody(request, PipelineVersionPatch, 'version update');
-  return { jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request)) };
+  return { jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), { ifMatch: ifMatchOf(request) }) };
 });
 
 registerDurableRoute('runPipeline', async (request, context, call) => {

@@ -18,8 +18,8 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
-  const body = await readJson(request, 'scoring request');
-  const result = await scoreAzureMl({ endpoint, body, authorization: request.headers.get('authorization'), pinned: request.headers.get('azureml-model-deployment'), requestId: call.requestId });
+  const readBody = (): Promise<unknown> => readJson(request, 'scoring request');
+  const result = await scoreAzureMl({ endpoint, readBody, authorization: request.headers.get('authorization'), pinned: request.headers.get('azureml-model-deployment'), requestId: call.requestId });
   logResult(call.log, endpoint, result);
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
@@ -47,10 +47,9 @@ for (const versioned of [false, true]) {
   });
   registerRoute(`${prefix}Infer`, async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
-    const body = await readJson(request, 'inference request');
     const result = await inferOip({
       endpoint,
-      body,
+      readBody: () => readJson(request, 'inference request'),
       authorization: request.headers.get('authorization'),
       pinned: deployment ?? request.headers.get('azureml-model-deployment'),
       requestId: call.requestId,

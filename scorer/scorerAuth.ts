@@ -1,4 +1,8 @@
-/** Who may call the scorer: the Function App, with the shared key or an Entra ID token for the scorer's audience. */
+/**
+ * Who may call the scorer: the Function App, with the shared key or an Entra ID token for the scorer's
+ * audience whose `oid` is one of `SIBYL_SCORER_ALLOWED_CALLERS` (a token for the audience alone proves
+ * only membership of the tenant).
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { ScorerConfig } from '../shared/config';
 import { createAadValidator, toAadSettings, type AadValidator } from '../shared/endpoints/auth/aadValidator';
@@ -19,7 +23,10 @@ export function createScorerAuthenticator(config: ScorerConfig): ScorerAuthentic
     if (!match) return false;
     const credential = match[1]!;
     if (config.key && sameKey(credential, config.key)) return true;
-    if (aad) return (await aad(credential)).ok;
+    if (aad) {
+      const result = await aad(credential);
+      return result.ok && result.objectId !== undefined && config.allowedCallers.includes(result.objectId);
+    }
     return false;
   };
 }

@@ -307,6 +307,12 @@ export interface ScorerConfig {
   /** Callers present `Authorization: Bearer <key>`, or an Entra token when `aad` is set. */
   key: string | undefined;
   aad: SibylConfig['aad'];
+  /**
+   * Object ids (`oid`) whose Entra tokens the scorer accepts (`SIBYL_SCORER_ALLOWED_CALLERS`, comma
+   * separated): the Function App's identity. Required with `SIBYL_SCORER_AUDIENCE`, since a token for the
+   * audience alone can be had by any principal of the tenant.
+   */
+  allowedCallers: string[];
   executionProviders: ('cuda' | 'cpu')[];
   maxBatchSize: number;
   maxQueueDelayMs: number;
@@ -368,6 +374,10 @@ export function parseScorerConfig(env: Env): ScorerConfig {
       jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
       issuer: env.SIBYL_AAD_ISSUER || undefined,
     },
+    allowedCallers: (env.SIBYL_SCORER_ALLOWED_CALLERS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     executionProviders: providers as ('cuda' | 'cpu')[],
     maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
     maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
@@ -381,6 +391,9 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     modelCache: modelCacheSettings(env, problems),
   };
   if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
+  if (config.aad.audience && config.allowedCallers.length === 0) {
+    problems.add("SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).");
+  }
   if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
   return deepFreeze(config);
 }

@@ -65,10 +65,18 @@ export interface ErrorBody {
 }
 
 /**
- * Turns anything thrown into a status and body. Client faults keep their message; anything else
- * becomes a generic 500 naming the request id, so no stack or internal path reaches a client.
+ * Turns anything thrown into a status and body. Client faults keep their message; a 5xx keeps its code
+ * and headers (`Retry-After`) but answers a generic message naming the request id, so no setting name,
+ * stack or internal path reaches a client: the caller logs the detail.
  */
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
+  if (error instanceof SibylError && error.status >= 500) {
+    const message =
+      error.status === 503
+        ? `The service is temporarily unavailable; try again shortly. Quote request id ${requestId} if it persists.`
+        : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`;
+    return { status: error.status, body: { error: { code: error.code, message } }, headers: error.headers ?? {}, isClientFault: false };
+  }
   if (error instanceof SibylError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) } };
     return { status: error.status, body, headers: error.headers ?? {}, isClientFault: error.status < 500 };

@@ -9,7 +9,9 @@ import { act, leaf, withExamples } from '../core/commandKit';
 import { normalizeUrl } from '../core/connection';
 import { printResult, table, writeErr } from '../core/output';
 import { loadConfig, removeProfile, saveConfig, saveProfile } from '../core/profileStore';
+import { forgetKey, storeKey } from '../core/keyStore';
 import { promptSecret } from '../core/promptSecret';
+import { assertSecureUrl } from '../core/transportPolicy';
 
 async function keyFromUser(given: string | undefined): Promise<string> {
   const key = given ?? process.env.SIBYL_KEY ?? (await promptSecret('Function key (from the start banner or the Function App): '));
@@ -30,6 +32,7 @@ export function registerLoginCommands(program: Command): void {
     .action(
       act(async (ctx, opts: { url: string; key?: string; default?: boolean; verify: boolean }) => {
         const url = normalizeUrl(opts.url);
+        assertSecureUrl(url, ctx.insecure);
         const key = await keyFromUser(opts.key);
         const name = ctx.profile ?? 'default';
         let models: number | undefined;
@@ -37,10 +40,15 @@ export function registerLoginCommands(program: Command): void {
           const { value } = await new ApiClient({ url, key }).get<{ value: unknown[] }>('/api/models');
           models = value.length;
         }
-        const { file, isDefault } = saveProfile(name, { url, key }, { makeDefault: opts.default });
-        const result = { profile: name, url, default: isDefault, verified: opts.verify, configFile: file };
+        const stored = storeKey(name, key);
+        const inKeychain = stored.where === 'keychain';
+        const profile = { url, ...(inKeychain ? { keyInKeychain: true } : { key }), ...(ctx.insecure ? { insecure: true } : {}) };
+        const { file, isDefault } = saveProfile(name, profile, { makeDefault: opts.default });
+        const keyLocation = inKeychain ? stored.description : `${file} (readable by you only: file 0600, folder 0700; no OS keychain: ${stored.reason})`;
+        const result = { profile: name, url, default: isDefault, verified: opts.verify, configFile: file, keyStoredIn: inKeychain ? 'keychain' : 'file' };
         printResult(ctx.format, result, () =>
-          `Logged in to ${url} as profile '${name}'${isDefault ? ' (default)' : ''}${models !== undefined ? `; ${models} model(s) registered` : ''}.\nSaved in ${file}.`,
+          `Logged in to ${url} as profile '${name}'${isDefault ? ' (default)' : ''}${models !== undefined ? `; ${models} model(s) registered` : ''}.\n` +
+            `Profile saved in ${file}; the key is in ${keyLocation}.`,
         );
       }),
     );
@@ -49,6 +57,7 @@ export function registerLoginCommands(program: Command): void {
     act(async (ctx) => {
       const name = ctx.profile ?? loadConfig().defaultProfile;
       if (!name || !removeProfile(name)) throw new UsageError(name ? `no profile named '${name}'.` : 'not logged in.');
+      forgetKey(name);
       printResult(ctx.format, { removed: name }, () => `Removed profile '${name}'.`);
       return Promise.resolve();
     }),
@@ -58,7 +67,7 @@ export function registerLoginCommands(program: Command): void {
   leaf(profiles.command('list').description('List saved profiles (keys are never shown)'), ['sibyl profiles list']).action(
     act(async (ctx) => {
       const config = loadConfig();
-      const rows = Object.entries(config.profiles).map(([name, p]) => ({ name, url: p.url, default: name === config.defaultProfile, hasKey: Boolean(p.key) }));
+      const rows = Object.entries(config.profiles).map(([name, p]) => ({ name, url: p.url, default: name === config.defaultProfile, hasKey: Boolean(p.key) || p.keyInKeychain === true }));
       printResult(ctx.format, rows, () => table(['name', 'url', 'default', 'key'], rows.map((r) => [r.name, r.url, r.default ? '*' : '', r.hasKey ? '(saved)' : '']), "(no profiles: run 'sibyl login --url URL')"));
       return Promise.resolve();
     }),

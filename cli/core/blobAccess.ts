@@ -2,7 +2,8 @@
  * Blob access for `upload` / `download`: the datastore's container and prefix come from the API
  * (`GET api/datastores/{name}` reports `accountUrl`); the credential is, in order, `--connection-string`,
  * `AZURE_STORAGE_CONNECTION_STRING`, Azurite's published development key when the account is a local
- * Azurite, else `DefaultAzureCredential` (az login, managed identity…).
+ * Azurite, else `DefaultAzureCredential` (az login, managed identity…), whose token goes only to an
+ * Azure storage account or a local Azurite (`transportPolicy.ts`).
  *
  * @example
  *   const { container, blobName } = await datastoreBlobs(api, 'workspaceblobstore', opts.connectionString);
@@ -11,6 +12,7 @@
 import { BlobServiceClient, RestError, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { seg, type ApiClient } from './apiClient';
 import { ApiError } from './cliErrors';
+import { assertTrustedStorage, isLoopbackHost } from './transportPolicy';
 
 /** `Datastore` as the API answers it. */
 export interface Datastore {
@@ -28,13 +30,15 @@ const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 
 function isLocalAzurite(accountUrl: string): boolean {
   const url = new URL(accountUrl);
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.pathname.replace(/^\/+/, '').startsWith(AZURITE_ACCOUNT);
+  return isLoopbackHost(url.hostname) && url.pathname.replace(/^\/+/, '').startsWith(AZURITE_ACCOUNT);
 }
 
 async function serviceClient(accountUrl: string, connectionString: string | undefined): Promise<BlobServiceClient> {
   const cs = connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
   if (cs) return BlobServiceClient.fromConnectionString(cs);
   if (isLocalAzurite(accountUrl)) return new BlobServiceClient(accountUrl, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
+  // The token opens the user's whole Azure estate: only an Azure storage account may see it.
+  assertTrustedStorage(accountUrl);
   // Loaded only when needed: it is large, and most commands never touch storage.
   const { DefaultAzureCredential } = await import('@azure/identity');
   return new BlobServiceClient(accountUrl, new DefaultAzureCredential());

@@ -13,6 +13,8 @@ import { OUTPUT_FORMATS, type OutputFormat } from './output';
 
 export interface CommonOptions {
   profile?: string;
+  /** Allow plain http to a host other than this machine. */
+  insecure?: boolean;
   /** The format; `batch run` collects several values (its destination and the format) in one option. */
   output?: OutputFormat | string[];
 }
@@ -20,6 +22,7 @@ export interface CommonOptions {
 export interface CommandContext {
   format: OutputFormat;
   profile?: string;
+  insecure: boolean;
   /** The API client for the resolved profile (resolved on first use, so `login` needs no profile). */
   api(): ApiClient;
 }
@@ -27,6 +30,7 @@ export interface CommandContext {
 /** Adds `--profile` and `--output` (unless the command defines its own `--output`) and the examples. */
 export function leaf(command: Command, examples: readonly string[], options: { ownOutput?: boolean } = {}): Command {
   command.addOption(new Option('--profile <name>', 'login profile to use (default: SIBYL_PROFILE, SIBYL_URL/SIBYL_KEY, or the default profile)'));
+  command.addOption(new Option('--insecure', 'allow plain http:// to a host other than this machine (the key then crosses the network in clear)'));
   if (!options.ownOutput) command.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
   return withExamples(command, examples);
 }
@@ -49,7 +53,8 @@ export function contextFor(options: CommonOptions): CommandContext {
   return {
     format: formatOf(options.output),
     profile: options.profile,
-    api: () => (client ??= new ApiClient(resolveConnection({ profile: options.profile }))),
+    insecure: options.insecure === true,
+    api: () => (client ??= new ApiClient(resolveConnection({ profile: options.profile, insecure: options.insecure }))),
   };
 }
 

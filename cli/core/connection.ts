@@ -7,7 +7,9 @@
  *   const { url, key } = resolveConnection({ profile: 'prod' });
  */
 import { UsageError } from './cliErrors';
+import { readKey } from './keyStore';
 import { loadConfig } from './profileStore';
+import { assertSecureUrl } from './transportPolicy';
 
 export interface Connection {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:7071`. */
@@ -19,7 +21,14 @@ export interface Connection {
 }
 
 /** Resolves the connection for `--profile` (may be undefined). */
-export function resolveConnection(options: { profile?: string }, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(options: { profile?: string; insecure?: boolean }, env: NodeJS.ProcessEnv = process.env): Connection {
+  const connection = findConnection(options, env);
+  const profile = connection.profile ? loadConfig(env).profiles[connection.profile] : undefined;
+  assertSecureUrl(connection.url, options.insecure === true || profile?.insecure === true);
+  return connection;
+}
+
+function findConnection(options: { profile?: string }, env: NodeJS.ProcessEnv): Connection {
   const config = loadConfig(env);
   const named = options.profile ?? env.SIBYL_PROFILE;
   if (named) {
@@ -28,12 +37,12 @@ export function resolveConnection(options: { profile?: string }, env: NodeJS.Pro
       const known = Object.keys(config.profiles);
       throw new UsageError(`no profile named '${named}'${known.length ? ` (profiles: ${known.join(', ')})` : ''}; run 'sibyl login --url URL --profile ${named}'.`);
     }
-    return { url: normalizeUrl(profile.url), key: profile.key, profile: named };
+    return { url: normalizeUrl(profile.url), key: readKey(named, profile), profile: named };
   }
   const fallback = config.defaultProfile ? config.profiles[config.defaultProfile] : undefined;
   const url = env.SIBYL_URL || fallback?.url;
   if (!url) throw new UsageError("not logged in: run 'sibyl login --url URL' (or set SIBYL_URL and SIBYL_KEY).");
-  const key = env.SIBYL_KEY || (env.SIBYL_URL ? undefined : fallback?.key);
+  const key = env.SIBYL_KEY || (env.SIBYL_URL || !fallback ? undefined : readKey(config.defaultProfile!, fallback));
   return { url: normalizeUrl(url), key, profile: env.SIBYL_URL ? undefined : config.defaultProfile };
 }
 

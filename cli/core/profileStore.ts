@@ -14,7 +14,12 @@ import { UsageError } from './cliErrors';
 /** One profile: where Sibyl is and the control-plane (function) key. */
 export interface Profile {
   url: string;
+  /** The key, when no OS keychain holds it (the file is owner-only). */
   key?: string;
+  /** The key is in the OS keychain (`keyStore.ts`), not in this file. */
+  keyInKeychain?: boolean;
+  /** The user allowed plain http to a non-local host (`--insecure`) at login. */
+  insecure?: boolean;
 }
 
 /** The config file's content. Changing it breaks users' saved logins. */

@@ -153,9 +153,10 @@ export class FrontDoor {
   #durable(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const durable = this.#options.durable!;
     let path = url.pathname.slice(DURABLE_PREFIX.length);
-    const rpc = `${RPC_SEGMENT}/${this.#options.keys.durableKey}/`;
-    const viaRpc = path.startsWith(rpc);
-    if (viaRpc) path = path.slice(rpc.length);
+    // `_rpc/{key}/…`: the key segment is compared in constant time, never with startsWith.
+    const [first, key, ...rest] = path.split('/');
+    const viaRpc = first === RPC_SEGMENT && key !== undefined && rest.length > 0 && same(key, this.#options.keys.durableKey);
+    if (viaRpc) path = rest.join('/');
     const code = url.searchParams.get('code');
     const open = viaRpc || (code !== null && same(code, this.#options.keys.durableKey));
     return this.#reserved(req, res, url, path, open ? 'anonymous' : 'function', (r) => durable.handle(r));

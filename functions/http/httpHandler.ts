@@ -23,9 +23,21 @@ function formatFields(fields: LogFields): string {
     .join(' ');
 }
 
+/** Longest client request id echoed back (Azure's own clients send a 36-character GUID). */
+export const MAX_CLIENT_REQUEST_ID = 128;
+const REQUEST_ID = /^[A-Za-z0-9._:-]+$/;
+
+/**
+ * The client's `x-ms-client-request-id` when it is a short token, else a fresh id: the value is echoed in
+ * a header and written to the log, so it may not be long or carry anything but plain characters.
+ */
+export function requestIdOf(header: string | null): string {
+  return header && header.length <= MAX_CLIENT_REQUEST_ID && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
 export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions = {}): HttpHandler {
   return async (request, context) => {
-    const requestId = request.headers.get('x-ms-client-request-id') ?? randomUUID();
+    const requestId = requestIdOf(request.headers.get('x-ms-client-request-id'));
     const started = performance.now();
     const log: LogFields = {};
     let response: HttpResponseInit;

@@ -5,16 +5,31 @@ import { parseBody, parseJsonBody } from '../../shared/api/validate';
 import { getConfig } from '../../shared/config';
 import { SibylError } from '../../shared/errors';
 
+function tooLarge(bytes: number, limit: number): SibylError {
+  return new SibylError('PayloadTooLarge', `The request body is ${bytes} bytes; the limit is ${limit} (SIBYL_MAX_REQUEST_BYTES).`);
+}
+
 function checkLength(request: HttpRequest): void {
   const declared = Number(request.headers.get('content-length'));
   const limit = getConfig().maxRequestBytes;
-  if (Number.isFinite(declared) && declared > limit) throw new SibylError('PayloadTooLarge', `The request body is ${declared} bytes; the limit is ${limit}.`);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(declared, limit);
+}
+
+/**
+ * The body's bytes, held to `SIBYL_MAX_REQUEST_BYTES` by what arrived as well as by its header:
+ * a chunked body declares no length.
+ */
+async function limitedBytes(request: HttpRequest): Promise<Uint8Array> {
+  checkLength(request);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const limit = getConfig().maxRequestBytes;
+  if (bytes.byteLength > limit) throw tooLarge(bytes.byteLength, limit);
+  return bytes;
 }
 
 /** The body as JSON (any value); empty or malformed → 400. */
 export async function readJson(request: HttpRequest, what = 'request body'): Promise<unknown> {
-  checkLength(request);
-  return parseJsonBody(await request.text(), what);
+  return parseJsonBody(new TextDecoder().decode(await limitedBytes(request)), what);
 }
 
 /** The body as JSON checked against `schema`; `what` names it in messages ("deployment spec"). */
@@ -23,9 +38,8 @@ export async function readBody<T extends TSchema>(request: HttpRequest, schema: 
 }
 
 /** The body as raw bytes (one copy, as the runtime delivered it). */
-export async function readBytes(request: HttpRequest): Promise<Uint8Array> {
-  checkLength(request);
-  return new Uint8Array(await request.arrayBuffer());
+export function readBytes(request: HttpRequest): Promise<Uint8Array> {
+  return limitedBytes(request);
 }
 
 /** The request's origin as the client saw it, for URIs in answers. */

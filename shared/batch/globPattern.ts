@@ -2,9 +2,11 @@
  * Glob patterns for input paths: `*` (any characters but `/`), `**` (any characters, `/` included),
  * `?` (one character but `/`), `[abc]` / `[!abc]` (a character class).
  *
- * @example globToRegExp('in/**\/*.csv').test('in/2024/06/a.csv') === true
+ * @example compileGlob('in/**\/*.csv').test('in/2024/06/a.csv') === true
  * @example literalPrefix('in/2024-*\/a.csv') === 'in/'
  */
+
+import { classTest, GlobBuilder, NOT_SLASH, type GlobMatcher } from '../schedules/globMatcher';
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -19,27 +21,29 @@ export function literalPrefix(pattern: string): string {
   return head.slice(0, head.lastIndexOf('/') + 1);
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
+/** Compiles `pattern` to a linear-time matcher (never a backtracking regex: see `globMatcher.ts`). */
+export function compileGlob(pattern: string): GlobMatcher {
+  const glob = new GlobBuilder();
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '*') {
       if (pattern[i + 1] === '*') {
         // `**/` also matches no folder at all.
         const slash = pattern[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
+        if (slash) glob.optionalFolders();
+        else glob.anything();
         i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
+      } else glob.star(NOT_SLASH);
+    } else if (c === '?') glob.char(NOT_SLASH);
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
+      if (end < 0) glob.literal('[');
       else {
-        const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
-        out += body.startsWith('!') ? `[^/${body.slice(1)}]` : `[${body}]`;
+        const body = pattern.slice(i + 1, end);
+        glob.char(body.startsWith('!') ? classTest(body.slice(1), true) : classTest(body, false));
         i = end;
       }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    } else glob.literal(c);
   }
-  return new RegExp(`^${out}$`);
+  return glob.build();
 }

@@ -8,7 +8,7 @@
 import { RestError } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import { blobNameOf, containerOf, normalizePath, relativePathOf, type DatastoreLocation } from '../datastores/datastorePaths';
-import { globToRegExp, isGlob, literalPrefix } from './globPattern';
+import { compileGlob, isGlob, literalPrefix } from './globPattern';
 
 /** One input file. */
 export interface InputFile {
@@ -56,7 +56,7 @@ async function listUnder(location: DatastoreLocation, folder: string, keep: (rel
 export async function listInputFiles(location: DatastoreLocation, path: string): Promise<InputFile[]> {
   const normalized = normalizePath(path);
   if (isGlob(normalized)) {
-    const pattern = globToRegExp(normalized);
+    const pattern = compileGlob(normalized);
     return listUnder(location, literalPrefix(normalized), (relative) => pattern.test(relative));
   }
   if (normalized && !normalized.endsWith('/')) {

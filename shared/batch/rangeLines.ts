@@ -9,9 +9,15 @@
  * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 0, size, false)) …
  */
 import type { BlobClient } from '@azure/storage-blob';
+import { SibylError } from '../errors';
 import { readRange } from './jobStorage';
 
 export const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Longest line accepted. Without a bound, a file with no line end would be gathered whole in memory,
+ * one chunk at a time (and copied at every chunk).
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** How much more is read at a time to finish the range's last line. */
 const TAIL_BYTES = 64 * 1024;
 
@@ -26,7 +32,15 @@ export interface LineBytes {
  * Yields runs of the lines (a trailing `\r` is kept for the parser to drop) whose first byte lies in
  * `[start, end)`, as bytes. `midFile`: `start` may be inside a line (it is not where the data begins).
  */
-export async function* rangeLineBytes(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<LineBytes> {
+export async function* rangeLineBytes(
+  blob: BlobClient,
+  size: number,
+  start: number,
+  end: number,
+  midFile: boolean,
+  chunkBytes = CHUNK_BYTES,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<LineBytes> {
   let pos = midFile ? start - 1 : start;
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = pos;
@@ -58,6 +72,9 @@ export async function* rangeLineBytes(blob: BlobClient, size: number, start: num
     if (lastNl < from) {
       carry = bytes.subarray(from);
       carryStart = base + from;
+      if (carry.length > maxLineBytes) {
+        throw new SibylError('InvalidInput', `Blob '${blob.name}': the line starting at byte ${carryStart} is longer than ${maxLineBytes} bytes; split it into lines.`);
+      }
       continue;
     }
     // The line end of the last line that starts before `end`, if it is in these bytes.
@@ -72,6 +89,16 @@ export async function* rangeLineBytes(blob: BlobClient, size: number, start: num
 }
 
 /** The lines of {@link rangeLineBytes} as strings (without `\n`). */
-export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
-  for await (const { bytes, from, stop } of rangeLineBytes(blob, size, start, end, midFile, chunkBytes)) yield bytes.toString('utf8', from, stop).split('\n');
+export async function* rangeLines(
+  blob: BlobClient,
+  size: number,
+  start: number,
+  end: number,
+  midFile: boolean,
+  chunkBytes = CHUNK_BYTES,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<string[]> {
+  for await (const { bytes, from, stop } of rangeLineBytes(blob, size, start, end, midFile, chunkBytes, maxLineBytes)) {
+    yield bytes.toString('utf8', from, stop).split('\n');
+  }
 }

@@ -8,6 +8,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import { getBlobServiceClient } from '../storage/blobService';
 import type { DatastoreDoc } from './datastoreStore';
+import { refuseReservedContainer } from './reservedContainers';
 
 /** What a path resolves against. */
 export type DatastoreLocation = Pick<DatastoreDoc, 'name' | 'container' | 'prefix'>;
@@ -33,6 +34,8 @@ export function relativePathOf(location: DatastoreLocation, blobName: string): s
   return blobName.startsWith(prefix) ? blobName.slice(prefix.length) : blobName;
 }
 
+/** The datastore's container; one stored before containers were reserved is refused here too. */
 export function containerOf(location: DatastoreLocation): ContainerClient {
+  refuseReservedContainer(location.container);
   return getBlobServiceClient().getContainerClient(location.container);
 }

@@ -12,6 +12,7 @@ import { SibylError } from '../errors';
 import { getBlobServiceClient } from '../storage/blobService';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
+import { refuseReservedContainer } from './reservedContainers';
 
 /** The datastore every workspace has. */
 export const DEFAULT_DATASTORE = 'workspaceblobstore';
@@ -85,6 +86,7 @@ export async function listDatastores(): Promise<Datastore[]> {
 
 /** Registers or updates `name`; `created` says which (201 vs 200). The Blob container is created if missing. */
 export async function putDatastore(name: string, spec: DatastoreSpec): Promise<{ datastore: Datastore; created: boolean }> {
+  refuseReservedContainer(spec.container);
   const now = new Date().toISOString();
   let existing: DatastoreDoc | undefined;
   try {

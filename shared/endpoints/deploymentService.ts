@@ -9,20 +9,20 @@ import { SibylError } from '../errors';
 import { DEFAULT_ENVIRONMENT, resolveEnvironment } from '../registry/environments';
 import { resolveModel } from '../registry/modelRegistry';
 import { formatModelReference, parseModelReference } from '../registry/modelReference';
-import { isPreconditionFailed } from '../storage/cosmosErrors';
 import { getConfig } from '../config';
 import { getComputeClient } from '../compute/computeClient';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
 import { checkInstanceSettings } from './instanceSettings';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
 import { checkDataCollection } from '../monitoring/collectionSettings';
-import { assertDeploymentName, deleteDoc, getSnapshot, readEndpointDoc, replaceEndpointDoc, upsertDeploymentDoc } from './endpointStore';
+import { saveDeploymentDoc } from './deploymentWrites';
+import { assertDeploymentName, deleteDoc, getSnapshot, updateDeploymentDoc, updateEndpointDoc } from './endpointStore';
 
 function deploymentNotFound(endpoint: string, deployment: string): SibylError {
   return new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
 }
 
-export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec): Promise<{ deployment: Deployment; created: boolean }> {
+export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec, options: { ifMatch?: string } = {}): Promise<{ deployment: Deployment; created: boolean; etag: string }> {
   assertDeploymentName(name);
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   // One still being created is not an old version that could keep serving.
@@ -45,26 +45,38 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
     requestTimeoutMs: spec.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     ...(spec.dataCollection ? { dataCollection: await checkDataCollection(spec.dataCollection) } : {}),
     provisioningState: 'Succeeded',
+    endpointCreatedAt: snapshot.endpoint.createdAt,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
   checkInstanceSettings(environment.compute?.kind ?? 'functions', doc.instance);
   // Same `updatedAt`: instances that have the old version loaded keep it while this one loads. A new
-  // one is visible as `Creating` (and takes no requests) until it can serve.
-  await upsertDeploymentDoc(existing ? { ...existing, provisioningState: 'Updating', error: undefined } : { ...doc, provisioningState: 'Creating' });
+  // one is visible as `Creating` (and takes no requests) until it can serve. The client's If-Match is
+  // checked here, before anything loads; the final write is conditional on this one.
+  const marked = await updateDeploymentDoc(
+    endpoint,
+    name,
+    (current) =>
+      current && current.provisioningState !== 'Creating'
+        ? { ...current, provisioningState: 'Updating', error: undefined }
+        : { ...doc, provisioningState: 'Creating' },
+    options,
+  );
   try {
     const loaded = await prepareDeployment(doc);
     if (loaded.warnings.length) doc.warnings = [...loaded.warnings];
   } catch (error) {
-    if (existing) await upsertDeploymentDoc({ ...existing, provisioningState: 'Failed', error: (error as Error).message });
-    else await deleteDoc(endpoint, doc.id);
+    if (existing) {
+      const failed = (error as Error).message;
+      await updateDeploymentDoc(endpoint, name, (current) => current && { ...current, provisioningState: 'Failed', error: failed });
+    } else await deleteDoc(endpoint, doc.id);
     if (error instanceof SibylError && error.status < 500) {
       throw new SibylError(error.code, `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`);
     }
     throw error;
   }
-  await upsertDeploymentDoc(doc);
-  return { deployment: toDeployment(doc), created: !existing };
+  const saved = await saveDeploymentDoc(doc, { ifMatch: marked?.etag });
+  return { deployment: toDeployment(saved.doc), created: !existing, etag: saved.etag };
 }
 
 export async function getDeployment(endpoint: string, name: string): Promise<Deployment> {
@@ -113,17 +125,10 @@ export async function deleteDeployment(endpoint: string, name: string): Promise<
 
 /** Removes `name` from the endpoint's traffic and mirror maps (ETag compare-and-swap). */
 async function forgetTraffic(endpoint: string, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await readEndpointDoc(endpoint);
-    if (!current || (!(name in current.doc.traffic) && !(name in current.doc.mirrorTraffic))) return;
-    const { [name]: _live, ...traffic } = current.doc.traffic;
-    const { [name]: _mirror, ...mirrorTraffic } = current.doc.mirrorTraffic;
-    try {
-      await replaceEndpointDoc({ ...current.doc, traffic, mirrorTraffic, updatedAt: new Date().toISOString() }, current.etag);
-      return;
-    } catch (error) {
-      if (!isPreconditionFailed(error)) throw error;
-    }
-  }
-  throw new SibylError('Conflict', `Endpoint '${endpoint}' is being changed concurrently; try again.`);
+  await updateEndpointDoc(endpoint, (doc) => {
+    if (!doc || (!(name in doc.traffic) && !(name in doc.mirrorTraffic))) return undefined;
+    const { [name]: _live, ...traffic } = doc.traffic;
+    const { [name]: _mirror, ...mirrorTraffic } = doc.mirrorTraffic;
+    return { ...doc, traffic, mirrorTraffic, updatedAt: new Date().toISOString() };
+  });
 }

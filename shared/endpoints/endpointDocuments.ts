@@ -4,7 +4,7 @@
  */
 import type { BatchingSettings, DataCollection, Deployment, Endpoint, InstanceSettings } from '../api/schemas';
 import type { StoredEndpointKeys } from './auth/endpointKeys';
-import type { AuthMode } from './auth/authenticateRequest';
+import type { AuthMode, EndpointAuthInfo } from './auth/authenticateRequest';
 
 export const ENDPOINT_DOC_ID = 'endpoint';
 export const deploymentDocId = (deployment: string): string => `deployment:${deployment}`;
@@ -18,8 +18,34 @@ export interface EndpointDoc {
   traffic: Record<string, number>;
   mirrorTraffic: Record<string, number>;
   keys: StoredEndpointKeys;
+  /**
+   * Random id that changes when the endpoint is re-created, a key is regenerated or the auth mode
+   * changes; tokens carry it and die with it. Absent on endpoints stored before it existed.
+   */
+  generation?: string;
+  /** `aad` endpoints: the object ids allowed to call (empty: anyone with a valid token). */
+  allowedPrincipals?: string[];
+  /** `aad` endpoints: app roles that allow a call (empty: anyone with a valid token). */
+  allowedRoles?: string[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** The generation tokens are bound to; endpoints stored before `generation` existed fall back to their creation time. */
+export function generationOf(doc: EndpointDoc): string {
+  return doc.generation ?? `created:${doc.createdAt}`;
+}
+
+/** What data-plane authentication needs from the endpoint's document. */
+export function authInfoOf(doc: EndpointDoc): EndpointAuthInfo {
+  return {
+    name: doc.endpoint,
+    authMode: doc.authMode,
+    keys: doc.keys,
+    generation: generationOf(doc),
+    allowedPrincipals: doc.allowedPrincipals,
+    allowedRoles: doc.allowedRoles,
+  };
 }
 
 export interface DeploymentDoc {
@@ -44,6 +70,8 @@ export interface DeploymentDoc {
    */
   provisioningState: 'Creating' | 'Succeeded' | 'Updating' | 'Failed';
   error?: string;
+  /** `createdAt` of the endpoint it was written for: a leftover of a deleted endpoint never joins a new one. */
+  endpointCreatedAt?: string;
   createdAt: string;
   updatedAt: string;
   /** What went less than well while loading (a failed warm-up inference); absent when nothing did. */
@@ -88,6 +116,8 @@ export function toEndpoint(snapshot: EndpointSnapshot, baseUrl: string): Endpoin
     description: e.description,
     traffic: e.traffic,
     mirrorTraffic: e.mirrorTraffic,
+    ...(e.allowedPrincipals?.length ? { allowedPrincipals: e.allowedPrincipals } : {}),
+    ...(e.allowedRoles?.length ? { allowedRoles: e.allowedRoles } : {}),
     scoringUri: `${baseUrl}/api/endpoints/${e.endpoint}/score`,
     openInferenceUri: `${baseUrl}/api/v2/models/${e.endpoint}`,
     deployments: snapshot.deployments.map(toDeployment),

@@ -7,12 +7,37 @@ import { SibylError } from '../errors';
 import { assertName } from '../registry/modelReference';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
-import { ENDPOINT_DOC_ID, type DeploymentDoc, type EndpointDoc, type EndpointSnapshot } from './endpointDocuments';
+import { updateWithEtag, type EtagOptions, type EtagResult } from '../storage/updateWithEtag';
+import { deploymentDocId, ENDPOINT_DOC_ID, type DeploymentDoc, type EndpointDoc, type EndpointSnapshot } from './endpointDocuments';
 
 const SNAPSHOT_TTL_MS = 2000;
+/**
+ * How long "no such endpoint" is remembered: anonymous probing with random names must not cost a
+ * Cosmos query each. Writes on this instance forget it at once; other instances see a new endpoint
+ * within this time.
+ */
+export const NEGATIVE_TTL_MS = 2000;
+/** Names remembered as absent, at most (the oldest are forgotten first): probes cannot grow memory without bound. */
+export const MAX_NEGATIVE_ENTRIES = 10_000;
 
 const endpoints = () => getContainer('endpoints');
 const cache = new Map<string, { snapshot: EndpointSnapshot; expires: number }>();
+/** Names found absent, with when that answer expires (insertion order is age order). */
+const absent = new Map<string, number>();
+
+function rememberAbsent(name: string): void {
+  absent.delete(name);
+  absent.set(name, Date.now() + NEGATIVE_TTL_MS);
+  while (absent.size > MAX_NEGATIVE_ENTRIES) absent.delete(absent.keys().next().value!);
+}
+
+function knownAbsent(name: string): boolean {
+  const until = absent.get(name);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  absent.delete(name);
+  return false;
+}
 
 /** Endpoint names: 3–32 characters, letters, digits and '-', starting with a letter (Azure ML's rule). */
 export const ENDPOINT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$/;
@@ -36,6 +61,7 @@ export function endpointNotFound(name: string): SibylError {
 
 export function invalidate(name: string): void {
   cache.delete(name);
+  absent.delete(name);
 }
 
 /** Reads an endpoint and its deployments from Cosmos (one partition query); undefined when absent. */
@@ -46,7 +72,9 @@ export async function readSnapshot(name: string): Promise<EndpointSnapshot | und
     .fetchAll();
   const endpoint = resources.find((d): d is EndpointDoc => d.type === 'endpoint');
   if (!endpoint) return undefined;
-  const deployments = resources.filter((d): d is DeploymentDoc => d.type === 'deployment').sort((a, b) => a.name.localeCompare(b.name));
+  const deployments = resources
+    .filter((d): d is DeploymentDoc => d.type === 'deployment' && (d.endpointCreatedAt === undefined || d.endpointCreatedAt === endpoint.createdAt))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return { endpoint, deployments };
 }
 
@@ -55,9 +83,11 @@ export async function getSnapshot(name: string, { fresh = false } = {}): Promise
   const cached = cache.get(name);
   if (!fresh && cached && cached.expires > Date.now()) return cached.snapshot;
   assertEndpointName(name);
+  if (!fresh && knownAbsent(name)) throw endpointNotFound(name);
   const snapshot = await readSnapshot(name);
   if (!snapshot) {
     cache.delete(name);
+    rememberAbsent(name);
     throw endpointNotFound(name);
   }
   cache.set(name, { snapshot, expires: Date.now() + SNAPSHOT_TTL_MS });
@@ -84,20 +114,39 @@ export async function readEndpointDoc(name: string): Promise<{ doc: EndpointDoc;
   }
 }
 
-export async function createEndpointDoc(doc: EndpointDoc): Promise<void> {
-  await endpoints().items.create(doc);
-  invalidate(doc.endpoint);
+/** Read-modify-write of the endpoint document (`updateWithEtag`); drops the cached snapshot. */
+export async function updateEndpointDoc(
+  name: string,
+  change: (current: EndpointDoc | undefined) => EndpointDoc | undefined,
+  options: EtagOptions = {},
+): Promise<EtagResult<EndpointDoc> | undefined> {
+  try {
+    return await updateWithEtag<EndpointDoc>(endpoints(), ENDPOINT_DOC_ID, name, change, { what: `Endpoint '${name}'`, ...options });
+  } finally {
+    invalidate(name);
+  }
 }
 
-/** Replaces the endpoint document if it has not changed since `etag` (412 otherwise). */
-export async function replaceEndpointDoc(doc: EndpointDoc, etag: string): Promise<void> {
-  await endpoints().item(ENDPOINT_DOC_ID, doc.endpoint).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
-  invalidate(doc.endpoint);
+/** Read-modify-write of a deployment document (`updateWithEtag`); drops the cached snapshot. */
+export async function updateDeploymentDoc(
+  endpoint: string,
+  deployment: string,
+  change: (current: DeploymentDoc | undefined) => DeploymentDoc | undefined,
+  options: EtagOptions = {},
+): Promise<EtagResult<DeploymentDoc> | undefined> {
+  try {
+    return await updateWithEtag<DeploymentDoc>(endpoints(), deploymentDocId(deployment), endpoint, change, { what: `Deployment '${endpoint}/${deployment}'`, ...options });
+  } finally {
+    invalidate(endpoint);
+  }
 }
 
-export async function upsertDeploymentDoc(doc: DeploymentDoc): Promise<void> {
-  await endpoints().items.upsert(doc);
-  invalidate(doc.endpoint);
+/** Ids of every document in the endpoint's partition other than the endpoint's own: its deployments. */
+export async function partitionDeploymentIds(name: string): Promise<string[]> {
+  const { resources } = await endpoints()
+    .items.query<{ id: string }>({ query: "SELECT c.id FROM c WHERE c.endpoint = @name AND c.type = 'deployment'", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .fetchAll();
+  return resources.map((r) => r.id);
 }
 
 export async function deleteDoc(endpoint: string, id: string): Promise<void> {

@@ -3,7 +3,7 @@
  * (dynamic batcher) → encode; mirrored copies run on the side. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', body, authorization, pinned: null, requestId });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: () => readJson(request), authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
@@ -13,7 +13,7 @@ import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../s
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
-import { servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
+import { authInfoOf, servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
 import { getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
@@ -37,6 +37,7 @@ export interface ScoreResult<T> {
 }
 
 interface Target {
+  body: unknown;
   snapshot: EndpointSnapshot;
   doc: DeploymentDoc;
   loaded: LoadedDeployment;
@@ -46,7 +47,11 @@ interface Target {
 
 export interface ScoreRequest {
   endpoint: string;
-  body: unknown;
+  /**
+   * Reads and parses the request body. Called only once the endpoint exists and the caller is
+   * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
+   */
+  readBody: () => Promise<unknown>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
@@ -73,26 +78,41 @@ function sharedSnapshot(endpoint: string): Promise<EndpointSnapshot> {
 /** Authenticates the caller against the endpoint and returns its snapshot. */
 export async function authorizeEndpoint(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
   const snapshot = await sharedSnapshot(endpoint);
-  const e = snapshot.endpoint;
-  await authenticateRequest({ name: e.endpoint, authMode: e.authMode, keys: e.keys }, authorization, authValidators());
+  await authenticateRequest(authInfoOf(snapshot.endpoint), authorization, authValidators());
   return snapshot;
+}
+
+/**
+ * The deployment document a request goes to. Traffic is read together with the deployments, but a
+ * deployment deleted a moment ago can still be named by it (the delete removes the document, then the
+ * traffic entry): such entries are skipped rather than failing the request.
+ */
+function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | null): DeploymentDoc {
+  // A deployment still being created takes no requests yet (its first version is not warm).
+  const serving = servingDeployments(snapshot);
+  const stillCreating = (name: string) =>
+    new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
+  if (serving.length === 0 && snapshot.deployments.length > 0) throw stillCreating(snapshot.deployments[0]!.name);
+  const names = serving.map((d) => d.name);
+  const traffic = Object.fromEntries(Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)));
+  const name = pickDeployment(endpoint, traffic, names, pinned);
+  const doc = serving.find((d) => d.name === name);
+  if (doc) return doc;
+  if (snapshot.deployments.some((d) => d.name === name)) throw stillCreating(name);
+  throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${name}'.`);
 }
 
 async function target(request: ScoreRequest): Promise<Target> {
   const t0 = performance.now();
   const snapshot = await authorizeEndpoint(request.endpoint, request.authorization);
   const t1 = performance.now();
-  const serving = servingDeployments(snapshot);
-  if (serving.length === 0 && snapshot.deployments.length > 0) {
-    throw new SibylError('ServiceUnavailable', `Endpoint '${request.endpoint}' has no deployment that serves yet: its first one is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
-  }
-  const name = pickDeployment(request.endpoint, snapshot.endpoint.traffic, serving.map((d) => d.name), request.pinned);
-  const doc = serving.find((d) => d.name === name);
-  if (!doc) throw new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
+  const doc = pickDoc(snapshot, request.endpoint, request.pinned);
   const loaded = await loadedDeployment(doc);
-  // Before the body is decoded: under overload a refusal must cost far less than an answer.
+  // Before the body is read: under overload a refusal must cost far less than an answer.
   loaded.checkCapacity();
-  return { snapshot, doc, loaded, authMs: t1 - t0, loadMs: performance.now() - t1 };
+  const t2 = performance.now();
+  const body = await request.readBody();
+  return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: t2 - t1 };
 }
 
 async function scoreTimed(t: Target, feeds: NamedTensor[], outputs: readonly string[] | undefined, decodeMs: number): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
@@ -128,7 +148,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
-    const body = orderColumns(request.body, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
+    const body = orderColumns(t.body, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
     feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
@@ -137,7 +157,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const decodeMs = performance.now() - d0;
   mirror(t, feeds);
   const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(request.body) }, { tensors: outputs });
+  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(t.body) }, { tensors: outputs });
   const e0 = performance.now();
   const body = encodeAzureMlResponse(outputs);
   return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
@@ -149,7 +169,7 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const d0 = performance.now();
   let decoded;
   try {
-    decoded = decodeOipRequest(request.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
+    decoded = decodeOipRequest(t.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
@@ -175,10 +195,7 @@ export async function oipModelMetadata(endpoint: string, deployment: string | nu
   const serving = servingDeployments(snapshot);
   const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
   if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
-  const name = deployment ?? pickDeployment(endpoint, snapshot.endpoint.traffic, serving.map((d) => d.name), null);
-  const doc = serving.find((d) => d.name === name);
-  if (!doc) throw new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
-  const loaded = await loadedDeployment(doc);
+  const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
   return {
     name: endpoint,
     versions: serving.map((d) => d.name),

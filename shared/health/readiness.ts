@@ -35,7 +35,24 @@ async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
   }
 }
 
-export async function checkReadiness(): Promise<Readiness> {
+/** How long one readiness answer is reused: a flood of probes costs one storage list and one Cosmos read per second. */
+export const READINESS_TTL_MS = 1000;
+
+/** The latest check: `settledAt` is undefined while it runs (callers then share it). */
+let last: { settledAt: number | undefined; answer: Promise<Readiness> } | undefined;
+
+/** Readiness, checked at most once per {@link READINESS_TTL_MS} after the last check ended; concurrent callers share one check. */
+export function checkReadiness(): Promise<Readiness> {
+  const fresh = last && (last.settledAt === undefined || Date.now() - last.settledAt < READINESS_TTL_MS);
+  if (!fresh) {
+    const entry: { settledAt: number | undefined; answer: Promise<Readiness> } = { settledAt: undefined, answer: probe() };
+    void entry.answer.finally(() => (entry.settledAt = Date.now()));
+    last = entry;
+  }
+  return last!.answer;
+}
+
+async function probe(): Promise<Readiness> {
   let settings: CheckResult = { ok: true, ms: 0 };
   try {
     getConfig();

@@ -9,8 +9,9 @@
  */
 import type { Pipeline, PipelineVersion, PublishedPipeline } from '../api/schemas';
 import { SibylError } from '../errors';
-import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
+import { updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import type { PipelineDefinition } from './pipelineChecks';
 import { runUriOf, toPipeline, toPipelineVersion, versionId, type PipelineHeadDoc, type PipelineVersionDoc } from './pipelineDocuments';
@@ -35,24 +36,23 @@ async function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
   }
 }
 
-/** Saves the draft of `name`; `created` is true for a new pipeline (201). */
-export async function savePipelineDraft(name: string, draft: PipelineDefinition): Promise<{ pipeline: Pipeline; created: boolean }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = new Date().toISOString();
-    if (!(await readHead(name))) {
-      const head: PipelineHeadDoc = { id: name, name, type: 'pipeline', nextVersion: 1, latestVersion: null, draft, createdAt: now, updatedAt: now };
-      try {
-        await pipelines().items.create(head);
-        return { pipeline: toPipeline(head), created: true };
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        continue; // created meanwhile: update it instead
-      }
-    }
-    const saved = await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (head) => ({ ...head, draft, updatedAt: now }));
-    if (saved) return { pipeline: toPipeline(saved), created: false };
-  }
-  throw new SibylError('Conflict', `Pipeline '${name}' is being created and deleted concurrently; try again.`);
+/**
+ * Saves the draft of `name`; `created` is true for a new pipeline (201). With `ifMatch` (the
+ * request's `If-Match`), only the version the client read is replaced (412 otherwise).
+ */
+export async function savePipelineDraft(name: string, draft: PipelineDefinition, options: { ifMatch?: string } = {}): Promise<{ pipeline: Pipeline; created: boolean; etag: string }> {
+  const saved = await updateDoc<PipelineHeadDoc>(
+    pipelines(),
+    name,
+    name,
+    (head) => {
+      const now = new Date().toISOString();
+      return head ? { ...head, draft, updatedAt: now } : { id: name, name, type: 'pipeline', nextVersion: 1, latestVersion: null, draft, createdAt: now, updatedAt: now };
+    },
+    { ifMatch: options.ifMatch, what: `Pipeline '${name}'` },
+  );
+  const { doc, created, etag } = saved!;
+  return { pipeline: toPipeline(doc), created, etag };
 }
 
 export async function getPipeline(name: string): Promise<Pipeline> {
@@ -108,11 +108,17 @@ export async function listPipelineVersions(name: string, baseUrl: string): Promi
 }
 
 /** Disables (refuses new runs) or enables a published version. */
-export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string): Promise<PipelineVersion> {
+export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string, options: { ifMatch?: string } = {}): Promise<PipelineVersion> {
   await readPipelineVersion(name, version);
-  const saved = await updateWithEtag<PipelineVersionDoc>(pipelines(), versionId(version), name, (doc) => (doc.enabled === enabled ? undefined : { ...doc, enabled, updatedAt: new Date().toISOString() }));
+  const saved = await updateDoc<PipelineVersionDoc>(
+    pipelines(),
+    versionId(version),
+    name,
+    (doc) => (!doc || doc.enabled === enabled ? undefined : { ...doc, enabled, updatedAt: new Date().toISOString() }),
+    { ifMatch: options.ifMatch, what: `Pipeline '${name}' version ${version}` },
+  );
   if (!saved) throw pipelineNotFound(name, version);
-  return toPipelineVersion(saved, baseUrl);
+  return toPipelineVersion(saved.doc, baseUrl);
 }
 
 /** A version that can start a run: published and enabled (409 when disabled). */

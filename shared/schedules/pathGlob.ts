@@ -12,6 +12,7 @@
  *   glob.prefix;                            // 'incoming/' (list under it)
  */
 import { SibylError } from '../errors';
+import { classTest, GlobBuilder, NOT_SLASH, type CharTest } from './globMatcher';
 
 export interface PathGlob {
   /** The pattern as given. */
@@ -29,33 +30,28 @@ function invalid(pattern: string, why: string): SibylError {
   return new SibylError('InvalidInput', `Path pattern '${pattern.slice(0, 200)}' is invalid: ${why}.`, [{ target: 'trigger.pathPattern', message: why }]);
 }
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** One character class `[...]` starting at `start` of `segment`; returns its regex and the index of `]`. */
-function characterClass(pattern: string, segment: string, start: number, offset: number): { source: string; end: number } {
+/** One character class `[...]` starting at `start` of `segment`; returns its test and the index of `]`. */
+function characterClass(pattern: string, segment: string, start: number, offset: number): { test: CharTest; end: number } {
   let i = start + 1;
   const negated = segment[i] === '!' || segment[i] === '^';
   if (negated) i++;
   // A `]` right after the opening (or `[!`) is a member, as in POSIX globs.
   const end = segment.indexOf(']', segment[i] === ']' ? i + 1 : i);
   if (end < 0) throw invalid(pattern, `'[' at position ${offset + start + 1} is never closed with ']' in the same folder`);
-  const body = segment.slice(i, end);
-  const members = body.replace(/[\\\]^]/g, '\\$&');
-  return { source: negated ? `[^/${members}]` : `[${members}]`, end };
+  return { test: classTest(segment.slice(i, end), negated), end };
 }
 
-/** One segment's regex (no `/` inside). */
-function segmentSource(pattern: string, segment: string, offset: number): string {
-  let out = '';
+/** Adds one segment (no `/` inside) to the matcher being built. */
+function addSegment(glob: GlobBuilder, pattern: string, segment: string, offset: number): void {
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i]!;
     if (c === '*') {
       if (segment[i + 1] === '*') throw invalid(pattern, `'**' must be a whole path segment (like 'a/**/b'), not part of '${segment}'`);
-      out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
+      glob.star(NOT_SLASH);
+    } else if (c === '?') glob.char(NOT_SLASH);
     else if (c === '[') {
       const cls = characterClass(pattern, segment, i, offset);
-      out += cls.source;
+      glob.char(cls.test);
       i = cls.end;
     } else if (c === '{') {
       const end = segment.indexOf('}', i);
@@ -64,12 +60,11 @@ function segmentSource(pattern: string, segment: string, offset: number): string
       if (options.length < 2 || options.some((o) => o === '' || /[{[*?]/.test(o))) {
         throw invalid(pattern, `'{${segment.slice(i + 1, end)}}' must list at least two plain alternatives, e.g. '{csv,jsonl}'`);
       }
-      out += `(?:${options.map(escapeRegExp).join('|')})`;
+      glob.oneOf(options);
       i = end;
     } else if (c === ']' || c === '}') throw invalid(pattern, `'${c}' at position ${offset + i + 1} has no opening '${c === ']' ? '[' : '{'}'`);
-    else out += escapeRegExp(c);
+    else glob.literal(c);
   }
-  return out;
 }
 
 /** Compiles a datastore path pattern; throws `InvalidInput` saying what is wrong with it. */
@@ -84,17 +79,20 @@ export function compilePathGlob(pattern: string): PathGlob {
   if (segments.some((s) => s === '')) throw invalid(pattern, "it has an empty folder ('//')");
   if (segments.some((s) => s === '.' || s === '..')) throw invalid(pattern, "it may not hold '.' or '..' segments");
   if (segments[segments.length - 1] === '**') throw invalid(pattern, "it ends with '**'; add a file part, e.g. '**/*.csv'");
-  let source = '';
+  const glob = new GlobBuilder();
   let offset = 0;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
-    if (segment === '**') source += '(?:[^/]+/)*';
-    else source += segmentSource(pattern, segment, offset) + (last ? '' : '/');
+    if (segment === '**') glob.folders();
+    else {
+      addSegment(glob, pattern, segment, offset);
+      if (!last) glob.literal('/');
+    }
     offset += segment.length + 1;
   });
-  const regex = new RegExp(`^${source}$`);
+  const matcher = glob.build();
   const firstWild = pattern.search(/[*?[{]/);
   const literal = firstWild < 0 ? pattern : pattern.slice(0, firstWild);
   const prefix = firstWild < 0 ? pattern : literal.slice(0, literal.lastIndexOf('/') + 1);
-  return { pattern, prefix, matches: (path) => regex.test(path) };
+  return { pattern, prefix, matches: (path) => matcher.test(path) };
 }

@@ -9,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Schedule, ScheduleSpec } from '../api/schemas';
 import { SibylError } from '../errors';
-import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
+import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { updateWithEtag } from '../storage/versionCounter';
 import { checkSchedule } from './scheduleChecks';
 import { isCronTrigger, toSchedule, type ScheduleDoc } from './scheduleDocuments';
@@ -53,31 +54,29 @@ function nextDoc(name: string, spec: ScheduleSpec, existing: ScheduleDoc | undef
   };
 }
 
-/** Creates or replaces `name`; `created` says which (201 vs 200). */
-export async function putSchedule(name: string, spec: ScheduleSpec, options: { watchedContainer: string }): Promise<{ schedule: Schedule; created: boolean }> {
+/**
+ * Creates or replaces `name`; `created` says which (201 vs 200). With `ifMatch` (the request's
+ * `If-Match`), only the version the client read is replaced (412 otherwise).
+ */
+export async function putSchedule(name: string, spec: ScheduleSpec, options: { watchedContainer: string; ifMatch?: string }): Promise<{ schedule: Schedule; created: boolean; etag: string }> {
   await checkSchedule(spec, options);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = new Date().toISOString();
-    if (!(await readDoc(name))) {
-      const doc = nextDoc(name, spec, undefined, now);
-      try {
-        await schedules().items.create(doc);
-        return { schedule: toSchedule(doc, []), created: true };
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        continue;
-      }
-    }
-    const saved = await updateWithEtag<ScheduleDoc>(schedules(), name, name, (existing) => nextDoc(name, spec, existing, now));
-    if (saved) return { schedule: toSchedule(saved, await scheduleHistory(saved)), created: false };
-  }
-  throw new SibylError('Conflict', `Schedule '${name}' is being created and deleted concurrently; try again.`);
+  const saved = await updateDoc<ScheduleDoc>(schedules(), name, name, (existing) => nextDoc(name, spec, existing, new Date().toISOString()), {
+    ifMatch: options.ifMatch,
+    what: `Schedule '${name}'`,
+  });
+  const { doc, created, etag } = saved!;
+  return { schedule: toSchedule(doc, created ? [] : await scheduleHistory(doc)), created, etag };
+}
+
+/** The schedule with its history, and the ETag of its document (for `If-Match` on a later PUT). */
+export async function readSchedule(name: string): Promise<{ schedule: Schedule; etag: string | undefined }> {
+  const doc = await readDoc(name);
+  if (!doc) throw scheduleNotFound(name);
+  return { schedule: toSchedule(doc, await scheduleHistory(doc)), etag: etagOf(doc) };
 }
 
 export async function getSchedule(name: string): Promise<Schedule> {
-  const doc = await readDoc(name);
-  if (!doc) throw scheduleNotFound(name);
-  return toSchedule(doc, await scheduleHistory(doc));
+  return (await readSchedule(name)).schedule;
 }
 
 export async function listSchedules(): Promise<Schedule[]> {

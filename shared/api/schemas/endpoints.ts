@@ -27,6 +27,17 @@ export const MirrorTraffic = namedRecord(DeploymentName, percent, {
   examples: [{ green: 20 }],
 });
 
+const AllowedPrincipals = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+  maxItems: 256,
+  description: '`aad` endpoints only: Microsoft Entra object ids (`oid`) allowed to call. Others get 403. Empty or absent: any caller with a valid token (unless `allowedRoles` is set).',
+  examples: [['00000000-0000-0000-0000-000000000001']],
+});
+const AllowedRoles = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+  maxItems: 64,
+  description: '`aad` endpoints only: app roles (the token\'s `roles` claim), any one of which allows a call. Others get 403.',
+  examples: [['Scoring.Invoke']],
+});
+
 /** `PUT api/endpoints/{name}`. */
 export const EndpointSpec = Type.Object(
   {
@@ -34,6 +45,8 @@ export const EndpointSpec = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     traffic: Type.Optional(Traffic),
     mirrorTraffic: Type.Optional(MirrorTraffic),
+    allowedPrincipals: Type.Optional(AllowedPrincipals),
+    allowedRoles: Type.Optional(AllowedRoles),
   },
   {
     title: 'EndpointSpec',
@@ -52,6 +65,8 @@ export const Endpoint = Type.Object(
     description: Type.Optional(Type.String()),
     traffic: Traffic,
     mirrorTraffic: Type.Optional(MirrorTraffic),
+    allowedPrincipals: Type.Optional(AllowedPrincipals),
+    allowedRoles: Type.Optional(AllowedRoles),
     scoringUri: Type.String({ format: 'uri', description: 'Azure ML style scoring URI (`…/api/endpoints/{name}/score`).' }),
     openInferenceUri: Type.String({ format: 'uri', description: 'Open Inference Protocol base URI (`…/api/v2/models/{name}`).' }),
     deployments: Type.Array(Deployment),

@@ -34,6 +34,8 @@ export interface AadPrincipal {
   /** `appid` (v1) or `azp` (v2): the calling application. */
   appId: string | undefined;
   tenantId: string | undefined;
+  /** `roles`: the app roles granted to the caller for the audience. */
+  roles: string[];
 }
 
 /** Checks one bearer token; resolves to the principal or a failure, never throws for a bad token. */
@@ -81,6 +83,7 @@ export function createAadValidator(settings: AadSettings): AadValidator {
         objectId: optionalString(payload.oid),
         appId: optionalString(payload.appid) ?? optionalString(payload.azp),
         tenantId: optionalString(payload.tid),
+        roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [],
       };
     } catch (error) {
       return toJwtFailure(error);

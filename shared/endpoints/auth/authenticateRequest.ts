@@ -19,6 +19,12 @@ export interface EndpointAuthInfo {
   name: string;
   authMode: AuthMode;
   keys: StoredEndpointKeys | undefined;
+  /** The endpoint's generation: tokens issued for another one are refused (see `endpointTokens.ts`). */
+  generation?: string;
+  /** `aad` only: object ids (`oid`) allowed to call; empty or absent allows any. */
+  allowedPrincipals?: string[];
+  /** `aad` only: app roles (`roles` claim), any one of which allows a call; empty or absent allows any. */
+  allowedRoles?: string[];
 }
 
 /** The means of checking credentials; each is needed only by the modes that use it. */
@@ -35,7 +41,7 @@ export interface AuthValidators {
 export type Principal =
   | { kind: 'key'; keyType: KeyType }
   | { kind: 'token'; tokenId: string; subject: string | undefined; expiresAt: Date }
-  | { kind: 'aad'; subject: string; objectId: string | undefined; appId: string | undefined; tenantId: string | undefined };
+  | { kind: 'aad'; subject: string; objectId: string | undefined; appId: string | undefined; tenantId: string | undefined; roles: string[] };
 
 /** A short, non-secret name for logs and for a token's `sub`: `key:primary`, `token:<sub>`, `aad:<oid>`. */
 export function describePrincipal(principal: Principal): string {
@@ -65,7 +71,7 @@ function refuse(failure: JwtFailure): never {
 
 async function checkToken(endpoint: EndpointAuthInfo, credential: string, validators: AuthValidators): Promise<Principal> {
   if (!validators.tokenSigningKey) throw new SibylError('InternalError', `Endpoint '${endpoint.name}' uses authMode 'token' but no token signing key is configured (SIBYL_TOKEN_SIGNING_KEY).`);
-  const result = await verifyToken(credential, endpoint.name, validators.tokenSigningKey, validators.now);
+  const result = await verifyToken(credential, endpoint.name, validators.tokenSigningKey, validators.now, endpoint.generation);
   if (!result.ok) return refuse(result);
   return { kind: 'token', tokenId: result.tokenId, subject: result.subject, expiresAt: result.expiresAt };
 }
@@ -77,7 +83,25 @@ async function checkAad(endpoint: EndpointAuthInfo, credential: string, validato
   }
   const result = await validators.aad(credential, validators.now);
   if (!result.ok) return refuse(result);
-  return { kind: 'aad', subject: result.subject, objectId: result.objectId, appId: result.appId, tenantId: result.tenantId };
+  checkAllowed(endpoint, result.objectId, result.roles);
+  return { kind: 'aad', subject: result.subject, objectId: result.objectId, appId: result.appId, tenantId: result.tenantId, roles: result.roles };
+}
+
+/**
+ * Per-endpoint authorization of `aad` callers (Azure ML requires a role on the endpoint): with either
+ * list set, the caller must be a listed principal or hold a listed app role; otherwise 403.
+ */
+function checkAllowed(endpoint: EndpointAuthInfo, objectId: string | undefined, roles: readonly string[]): void {
+  const principals = endpoint.allowedPrincipals ?? [];
+  const allowedRoles = endpoint.allowedRoles ?? [];
+  if (principals.length === 0 && allowedRoles.length === 0) return;
+  if (objectId !== undefined && principals.includes(objectId)) return;
+  if (roles.some((r) => allowedRoles.includes(r))) return;
+  throw new SibylError(
+    'Forbidden',
+    `The caller${objectId ? ` (object id ${objectId})` : ''} is not allowed to call endpoint '${endpoint.name}': ` +
+      'it is neither in the endpoint\'s allowedPrincipals nor holds one of its allowedRoles. Ask the endpoint\'s owner to add it.',
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * seconds with ETag merges (so instances add up). Scoring never waits on Cosmos for metrics.
  */
 import type { Container } from '@azure/cosmos';
-import { isConflict, isNotFound, isPreconditionFailed } from '../../storage/cosmosErrors';
+import { updateWithEtag } from '../../storage/updateWithEtag';
 import { getContainer } from '../../storage/cosmosDatabase';
 import { bucketOf, emptyBuckets } from './latencyHistogram';
 import { metricsDocId, minuteOf, type MinuteMetricsDoc } from './metricsDocuments';
@@ -57,36 +57,20 @@ export function recordCollection(endpoint: string, deployment: string, written: 
 
 async function merge(container: Container, p: Pending): Promise<void> {
   const id = metricsDocId(p.deployment, p.minute);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      const { resource, etag } = await container.item(id, p.endpoint).read<MinuteMetricsDoc>();
-      if (!resource) throw Object.assign(new Error('missing'), { code: 404 });
-      const next: MinuteMetricsDoc = {
-        ...resource,
-        requests: resource.requests + p.requests,
-        errors: resource.errors + p.errors,
-        buckets: resource.buckets.map((count, i) => count + (p.buckets[i] ?? 0)),
-        batches: resource.batches + p.batches,
-        batchRows: resource.batchRows + p.batchRows,
-        collected: (resource.collected ?? 0) + (p.collected ?? 0),
-        collectionDropped: (resource.collectionDropped ?? 0) + (p.collectionDropped ?? 0),
-      };
-      await container.item(id, p.endpoint).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
-      return;
-    } catch (error) {
-      if (isNotFound(error)) {
-        try {
-          const doc: MinuteMetricsDoc = { ...p, id, ttl: TTL_SECONDS };
-          await container.items.create(doc);
-          return;
-        } catch (createError) {
-          if (!isConflict(createError)) throw createError;
-          continue;
+  await updateWithEtag<MinuteMetricsDoc>(container, id, p.endpoint, (current) =>
+    current
+      ? {
+          ...current,
+          requests: current.requests + p.requests,
+          errors: current.errors + p.errors,
+          buckets: current.buckets.map((count, i) => count + (p.buckets[i] ?? 0)),
+          batches: current.batches + p.batches,
+          batchRows: current.batchRows + p.batchRows,
+          collected: (current.collected ?? 0) + (p.collected ?? 0),
+          collectionDropped: (current.collectionDropped ?? 0) + (p.collectionDropped ?? 0),
         }
-      }
-      if (!isPreconditionFailed(error)) throw error;
-    }
-  }
+      : { ...p, id, ttl: TTL_SECONDS },
+  );
 }
 
 /** Writes what was counted so far (the metrics route calls it first, so readers see their own calls). */

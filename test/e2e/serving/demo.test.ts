@@ -25,7 +25,8 @@ async function startSibyl(dataDir: string, port: number): Promise<Started> {
   const child = spawn(process.execPath, [START_SIBYL], {
     cwd: REPO_ROOT,
     // Empty service settings: the host starts its own Azurite and Cosmos in the data dir, as on a laptop.
-    env: { ...process.env, SIBYL_PORT: String(port), SIBYL_DATA_DIR: dataDir, AzureWebJobsStorage: '', COSMOS_ENDPOINT: '', COSMOS_KEY: '', SIBYL_FUNCTION_KEY: '', SIBYL_MASTER_KEY: '' },
+    // SIBYL_SHOW_KEYS: stdout is a pipe here, where the banner would otherwise mask the key in the curl line.
+    env: { ...process.env, SIBYL_SHOW_KEYS: '1', SIBYL_PORT: String(port), SIBYL_DATA_DIR: dataDir, AzureWebJobsStorage: '', COSMOS_ENDPOINT: '', COSMOS_KEY: '', SIBYL_FUNCTION_KEY: '', SIBYL_MASTER_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

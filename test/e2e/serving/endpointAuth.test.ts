@@ -4,7 +4,7 @@
  * the signing key this host was started with) and `aad` (a local JWKS stands in for Entra ID).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { AUDIENCE, TENANT, V2_ISSUER, startLocalEntraId, type LocalEntraId } from '../../unit/endpoints/auth/localEntraId';
@@ -16,9 +16,9 @@ const MODEL = `authmlp-${RUN}`;
 const ROW = { data: [Array.from({ length: 16 }, (_, i) => i / 16)] };
 
 /** A Sibyl endpoint token as the server would issue it, with claims overridable. */
-async function mintToken(endpoint: string, options: { key?: string; issuedAt?: number; lifetime?: number; audience?: string; issuer?: string } = {}): Promise<string> {
+async function mintToken(endpoint: string, options: { key?: string; issuedAt?: number; lifetime?: number; audience?: string; issuer?: string; generation?: string } = {}): Promise<string> {
   const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
-  return new SignJWT({})
+  return new SignJWT(options.generation ? { gen: options.generation } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(options.issuer ?? 'sibyl')
     .setAudience(options.audience ?? `sibyl:endpoint:${endpoint}`)
@@ -206,7 +206,11 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
     });
 
     it('accepts a token minted with the signing key, and refuses expired, tampered, foreign-key and wrong-endpoint tokens', async () => {
-      expect((await sibyl.score(name, ROW, await mintToken(name))).status).toBe(200);
+      // Tokens carry the endpoint's generation (`gen`): read it from one the server issued.
+      const issued = await sibyl.call('POST', `api/endpoints/${name}/token`);
+      const generation = String(decodeJwt(issued.body.accessToken as string).gen);
+      expect((await sibyl.score(name, ROW, await mintToken(name, { generation }))).status).toBe(200);
+      expect(expectUnauthorized(await sibyl.score(name, ROW, await mintToken(name)))).toMatch(/earlier version/);
 
       const expired = await mintToken(name, { issuedAt: Math.floor(Date.now() / 1000) - 7200 });
       expect(expectUnauthorized(await sibyl.score(name, ROW, expired))).toMatch(/expired/i);

@@ -64,8 +64,17 @@ export class ApiClient {
   }
 
   /** Sends `body` as JSON; answers the parsed JSON body (undefined for 204). */
-  async send<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async send<T>(method: Method, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    return (await this.#request<T>(method, path, body, extraHeaders)).value;
+  }
+
+  /** GET with the resource's ETag, for a later write conditional on it (`If-Match`). */
+  getVersioned<T>(path: string): Promise<{ value: T; etag: string | undefined }> {
+    return this.#request<T>('GET', path, undefined, {});
+  }
+
+  async #request<T>(method: Method, path: string, body: unknown, extraHeaders: Record<string, string>): Promise<{ value: T; etag: string | undefined }> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     const key = this.options.key();
     if (key) headers['x-functions-key'] = key;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -81,9 +90,10 @@ export class ApiClient {
       if (res.status === 401) this.options.onUnauthorized();
       throw error;
     }
-    if (!text) return undefined as T;
+    const etag = res.headers.get('etag') ?? undefined;
+    if (!text) return { value: undefined as T, etag };
     try {
-      return JSON.parse(text) as T;
+      return { value: JSON.parse(text) as T, etag };
     } catch {
       throw new ApiError(res.status, 'InvalidResponse', `${method} ${path} answered ${res.status} with a body that is not JSON.`, [], path);
     }

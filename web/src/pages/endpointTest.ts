@@ -3,6 +3,7 @@
  * with the endpoint's own credential — a key, a fresh token, or a pasted Entra ID token — and shows
  * the status, time, answering deployment and body, as Azure ML studio's Test tab does.
  */
+import { shellQuote } from '../shellQuote';
 import { ApiError, seg, type ApiClient } from '../api/client';
 import type { Deployment, Endpoint, EndpointKeys, EndpointToken, Model, ModelVersion } from '../api/types';
 import { exampleRequest, requestUrl, type Protocol } from '../requestBuilder';
@@ -54,8 +55,9 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   const fillExample = () => {
     body.value = prettyJson(exampleRequest(inputs, protocol.value as Protocol));
     const url = `${location.origin}${requestUrl(endpoint, protocol.value as Protocol, target.value || undefined)}`;
-    const pin = target.value && protocol.value === 'azureml' ? ` -H "azureml-model-deployment: ${target.value}"` : '';
-    replace(curl, commandLine(`curl -X POST "${url}" -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json"${pin} -d '${JSON.stringify(JSON.parse(body.value))}'`, 'The same request with curl'));
+    const pin = target.value && protocol.value === 'azureml' ? ` -H ${shellQuote(`azureml-model-deployment: ${target.value}`)}` : '';
+    const data = shellQuote(JSON.stringify(JSON.parse(body.value)));
+    replace(curl, commandLine(`curl -X POST ${shellQuote(url)} -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json"${pin} -d ${data}`, 'The same request with curl'));
   };
   const loadSignature = async () => {
     const deployment = chosen();

@@ -52,7 +52,11 @@ export const pipelinesPage: Page = (root, ctx) => {
   const toggle = async (s: Schedule) => {
     busy.add(s.name);
     try {
-      await ctx.api.send<Schedule>('PUT', `/api/schedules/${seg(s.name)}`, { pipeline: s.pipeline, parameters: s.parameters, enabled: !s.enabled, trigger: s.trigger });
+      // Re-read the schedule and write back only that version (If-Match): a change made meanwhile,
+      // by another user or the API, is answered 412 instead of being overwritten.
+      const { value: current, etag } = await ctx.api.getVersioned<Schedule>(`/api/schedules/${seg(s.name)}`);
+      const spec = { pipeline: current.pipeline, parameters: current.parameters, enabled: !s.enabled, trigger: current.trigger };
+      await ctx.api.send<Schedule>('PUT', `/api/schedules/${seg(s.name)}`, spec, etag ? { 'if-match': etag } : {});
       notice.hidden = false;
       notice.textContent = `Schedule ${s.name} is now ${s.enabled ? 'disabled' : 'enabled'}.`;
     } catch (error) {

@@ -22,7 +22,7 @@ describe('createAadValidator', () => {
 
   it('accepts a good v2.0 token and returns the principal', async () => {
     const result = await validate(await entra.sign({}, { now: NOW }), later(5));
-    expect(result).toEqual({ ok: true, subject: 'subject-1', objectId: 'object-1', appId: 'app-1', tenantId: TENANT });
+    expect(result).toEqual({ ok: true, subject: 'subject-1', objectId: 'object-1', appId: 'app-1', tenantId: TENANT, roles: [] });
   });
 
   it('accepts the v1 issuer form and reads appid', async () => {

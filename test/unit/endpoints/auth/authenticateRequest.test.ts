@@ -116,7 +116,7 @@ describe('authenticateRequest', () => {
   describe('aad mode', () => {
     it('accepts a good Entra ID token', async () => {
       const principal = await authenticateRequest(endpoint('aad'), `Bearer ${await entra.sign({}, { now: NOW })}`, validators);
-      expect(principal).toEqual({ kind: 'aad', subject: 'subject-1', objectId: 'object-1', appId: 'app-1', tenantId: TENANT });
+      expect(principal).toEqual({ kind: 'aad', subject: 'subject-1', objectId: 'object-1', appId: 'app-1', tenantId: TENANT, roles: [] });
       expect(describePrincipal(principal)).toBe('aad:object-1');
     });
 
