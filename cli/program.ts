@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { registerAzureCommands } from './commands/azure';
 import { registerBatchCommands } from './commands/batch';
 import { registerDatastoreCommands } from './commands/datastores';
 import { registerDeploymentCommands } from './commands/deployments';
@@ -71,5 +72,6 @@ export function createProgram(): Command {
   registerRunCommands(program);
   registerPipelineCommands(program);
   registerScheduleCommands(program);
+  registerAzureCommands(program);
   return program;
 }
