@@ -16,19 +16,34 @@ export interface DeviceStatus {
   reason?: string;
 }
 
-export async function checkDevice(config: Pick<ScorerConfig, 'executionProviders'>, computeKind: string | undefined): Promise<DeviceStatus> {
+export async function checkDevice(
+  config: Pick<ScorerConfig, 'executionProviders'>,
+  computeKind: string | undefined,
+): Promise<DeviceStatus> {
   const wantsGpu = computeKind === 'gpu';
   let opened;
   try {
-    opened = await openOrtSession(identityModel('FP32', ['batch', 1]), { executionProviders: config.executionProviders });
+    opened = await openOrtSession(identityModel('FP32', ['batch', 1]), {
+      executionProviders: config.executionProviders,
+    });
   } catch (error) {
-    return { executionProvider: config.executionProviders[0] ?? 'cpu', ready: false, reason: `No ONNX Runtime session could be opened: ${ortErrorMessage(error)}` };
+    return {
+      executionProvider: config.executionProviders[0] ?? 'cpu',
+      ready: false,
+      reason: `No ONNX Runtime session could be opened: ${ortErrorMessage(error)}`,
+    };
   }
   await opened.session.release();
   const executionProvider = opened.executionProviders[0] ?? 'cpu';
   if (wantsGpu && executionProvider !== 'cuda') {
-    const why = opened.warnings.join(' ') || `SIBYL_SCORER_EXECUTION_PROVIDERS is '${config.executionProviders.join(',')}', without cuda.`;
-    return { executionProvider, ready: false, reason: `A gpu deployment needs the CUDA execution provider, which is not active: ${why}` };
+    const why =
+      opened.warnings.join(' ') ||
+      `SIBYL_SCORER_EXECUTION_PROVIDERS is '${config.executionProviders.join(',')}', without cuda.`;
+    return {
+      executionProvider,
+      ready: false,
+      reason: `A gpu deployment needs the CUDA execution provider, which is not active: ${why}`,
+    };
   }
   return { executionProvider, ready: true };
 }

@@ -88,13 +88,17 @@ export class ScorerServer {
     if (method === 'GET' && path === '/v2/health/ready') {
       const ready = this.#live && this.device.ready;
       const reason = this.device.ready ? undefined : this.device.reason;
-      return { status: ready ? 200 : 503, body: { ready, execution_provider: this.device.executionProvider, ...(reason ? { reason } : {}) } };
+      const body = { ready, execution_provider: this.device.executionProvider, ...(reason ? { reason } : {}) };
+      return { status: ready ? 200 : 503, body };
     }
     if (!(await this.authenticate(req.headers.authorization))) {
       req.resume();
       return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
     }
-    if (method === 'GET' && (path === '/v2' || path === '/v2/')) return { status: 200, body: { name: 'sibyl-scorer', version: VERSION, extensions: [], execution_provider: this.device.executionProvider } };
+    if (method === 'GET' && (path === '/v2' || path === '/v2/')) {
+      const body = { name: 'sibyl-scorer', version: VERSION, extensions: [], execution_provider: this.device.executionProvider };
+      return { status: 200, body };
+    }
     const match = MODEL_ROUTE.exec(path);
     if (!match) {
       req.resume();
@@ -107,7 +111,8 @@ export class ScorerServer {
     const model = await this.models.get(name, version);
     if (method === 'GET' && action === '') {
       const parameters = { execution_provider: model.session.executionProviders[0] ?? 'cpu' };
-      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs: model.signature.inputs, outputs: model.signature.outputs, parameters } };
+      const { inputs, outputs } = model.signature;
+      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs, outputs, parameters } };
     }
     if (method === 'POST' && action === '/infer') {
       const text = (await readBody(req, this.config.maxRequestBytes)).toString('utf8');

@@ -40,8 +40,10 @@ export const defaultExec: Exec = (program, args, env) =>
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 
-const AZ_MISSING = "the Azure CLI ('az') was not found on PATH: install it (https://aka.ms/installazurecli), run `az login`, then run this again.";
-const AZ_LOGGED_OUT = 'the Azure CLI is not logged in: run `az login` (and `az account set --subscription <id>` to pick one), then run this again.';
+const AZ_MISSING =
+  "the Azure CLI ('az') was not found on PATH: install it (https://aka.ms/installazurecli), run `az login`, then run this again.";
+const AZ_LOGGED_OUT =
+  'the Azure CLI is not logged in: run `az login` (and `az account set --subscription <id>` to pick one), then run this again.';
 
 function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
@@ -74,7 +76,10 @@ function planCommand(command: StepCommand, options: DeployOptions): string {
 }
 
 /** The steps and their exact commands as data (`--plan -o json`). */
-export function planSteps(steps: DeployStep[], options: DeployOptions): { step: number; title: string; note?: string; commands: string[] }[] {
+export function planSteps(
+  steps: DeployStep[],
+  options: DeployOptions,
+): { step: number; title: string; note?: string; commands: string[] }[] {
   return steps.map((step, i) => ({
     step: i + 1,
     title: step.title,
@@ -145,10 +150,28 @@ export class AzureDeployRunner {
 
   /** Secrets only while no `sibyl` deployment has succeeded: later runs keep what Key Vault holds. */
   private async prepareSecrets(): Promise<void> {
-    const previous = await this.call('az', ['deployment', 'group', 'show', '-g', this.options.resourceGroup, '-n', DEPLOYMENT_NAME, '--query', 'properties.provisioningState', '-o', 'tsv']);
+    const previous = await this.call('az', [
+      'deployment',
+      'group',
+      'show',
+      '-g',
+      this.options.resourceGroup,
+      '-n',
+      DEPLOYMENT_NAME,
+      '--query',
+      'properties.provisioningState',
+      '-o',
+      'tsv',
+    ]);
     const deployedBefore = previous.code === 0 && previous.stdout.trim() === 'Succeeded';
-    this.secrets = Object.fromEntries(SECRET_NAMES.map((name) => [name, deployedBefore ? '' : randomBytes(32).toString('hex')]));
-    this.log(deployedBefore ? '  secrets: kept (Key Vault already holds them)' : '  secrets: generated for the first deployment');
+    this.secrets = Object.fromEntries(
+      SECRET_NAMES.map((name) => [name, deployedBefore ? '' : randomBytes(32).toString('hex')]),
+    );
+    this.log(
+      deployedBefore
+        ? '  secrets: kept (Key Vault already holds them)'
+        : '  secrets: generated for the first deployment',
+    );
   }
 
   private async value(value: Value): Promise<string> {
@@ -168,7 +191,12 @@ export class AzureDeployRunner {
       const [program, ...args] = outputCommand(this.options.resourceGroup, value.output).split(' ');
       const result = await this.call(program!, args);
       found = result.stdout.trim();
-      if (result.code !== 0 || !found) throw new ApiError('AzureCliFailed', `could not read the deployment output ${value.output}: ${result.stderr.trim() || 'empty'}`, 0);
+      if (result.code !== 0 || !found)
+        throw new ApiError(
+          'AzureCliFailed',
+          `could not read the deployment output ${value.output}: ${result.stderr.trim() || 'empty'}`,
+          0,
+        );
       this.outputs.set(value.output, found);
     }
     return found;
@@ -187,8 +215,12 @@ export class AzureDeployRunner {
     const deadline = this.now() + (command.poll?.timeoutMs ?? 0);
     for (let attempt = 1; ; attempt++) {
       const result = await this.call(command.program, args, env);
-      const failure = result.code !== 0 ? (result.stderr.trim() || result.stdout.trim() || `exit ${result.code}`) : undefined;
-      const unmet = !failure && command.expect && !command.expect.test(result.stdout) ? `expected ${command.expect.describe}` : undefined;
+      const failure =
+        result.code !== 0 ? result.stderr.trim() || result.stdout.trim() || `exit ${result.code}` : undefined;
+      const unmet =
+        !failure && command.expect && !command.expect.test(result.stdout)
+          ? `expected ${command.expect.describe}`
+          : undefined;
       if (!failure && !unmet) return;
       if (command.poll && this.now() < deadline) {
         this.log(`  waiting: ${failure ?? unmet}`);
@@ -196,7 +228,9 @@ export class AzureDeployRunner {
         continue;
       }
       if (failure && command.retry && attempt < command.retry.attempts && command.retry.when.test(failure)) {
-        this.log(`  ${shown} failed while roles propagate (attempt ${attempt}); retrying in ${command.retry.delayMs / 1000} s`);
+        this.log(
+          `  ${shown} failed while roles propagate (attempt ${attempt}); retrying in ${command.retry.delayMs / 1000} s`,
+        );
         await this.sleep(command.retry.delayMs);
         continue;
       }

@@ -51,15 +51,26 @@ export interface DeployStep {
 const DEPLOYMENT = 'sibyl';
 const FIRST_PHASE = 'sibyl-identities';
 const PARAMETERS = 'infra/main.bicepparam';
-export const SECRET_NAMES = ['SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_FUNCTION_KEY', 'SIBYL_SCORER_KEY'] as const;
+export const SECRET_NAMES = [
+  'SIBYL_TOKEN_SIGNING_KEY',
+  'SIBYL_KEY_ENCRYPTION_KEY',
+  'SIBYL_FUNCTION_KEY',
+  'SIBYL_SCORER_KEY',
+] as const;
 /** What a role or identity that has not propagated yet looks like in an `az` error. */
 export const PROPAGATION_ERRORS =
   /AuthorizationFailed|does not have authorization|Forbidden|PrincipalNotFound|does not exist in the directory|KeyVaultReference|RoleAssignment.*not.*found|InvalidPrincipalId|ManagedIdentityNotFound/i;
 const PROPAGATION_RETRY = { attempts: 6, delayMs: 30_000, when: PROPAGATION_ERRORS };
-const GPU_PROFILE: Record<Exclude<GpuChoice, 'none'>, string> = { T4: 'Consumption-GPU-NC8as-T4', A100: 'Consumption-GPU-NC24-A100' };
+const GPU_PROFILE: Record<Exclude<GpuChoice, 'none'>, string> = {
+  T4: 'Consumption-GPU-NC8as-T4',
+  A100: 'Consumption-GPU-NC24-A100',
+};
 
 function lines(stdout: string): string[] {
-  return stdout.split(/\r?\n/).map((l) => l.trim().toLowerCase().replace(/\s+/g, '')).filter(Boolean);
+  return stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim().toLowerCase().replace(/\s+/g, ''))
+    .filter(Boolean);
 }
 
 /**
@@ -83,20 +94,40 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
     {
       program: 'az',
       args: ['functionapp', 'list-flexconsumption-locations', '--query', '[].name', '-o', 'tsv'],
-      expect: { describe: `Flex Consumption is offered in ${location}`, test: (out) => lines(out).includes(location.toLowerCase().replace(/\s+/g, '')) },
+      expect: {
+        describe: `Flex Consumption is offered in ${location}`,
+        test: (out) => lines(out).includes(location.toLowerCase().replace(/\s+/g, '')),
+      },
     },
   ];
   if (options.gpu !== 'none') {
     const profile = GPU_PROFILE[options.gpu];
     regionChecks.push({
       program: 'az',
-      args: ['containerapp', 'env', 'workload-profile', 'list-supported', '-l', location, '--query', '[].name', '-o', 'tsv'],
-      expect: { describe: `serverless GPU ${profile} is offered in ${location} (or pass --gpu none)`, test: (out) => lines(out).includes(profile.toLowerCase()) },
+      args: [
+        'containerapp',
+        'env',
+        'workload-profile',
+        'list-supported',
+        '-l',
+        location,
+        '--query',
+        '[].name',
+        '-o',
+        'tsv',
+      ],
+      expect: {
+        describe: `serverless GPU ${profile} is offered in ${location} (or pass --gpu none)`,
+        test: (out) => lines(out).includes(profile.toLowerCase()),
+      },
     });
   }
   return [
     { title: 'Check the region offers Flex Consumption and the GPU asked for', commands: regionChecks },
-    { title: 'Resource group', commands: [{ program: 'az', args: ['group', 'create', '-n', rg, '-l', location, '-o', 'none'] }] },
+    {
+      title: 'Resource group',
+      commands: [{ program: 'az', args: ['group', 'create', '-n', rg, '-l', location, '-o', 'none'] }],
+    },
     {
       title: 'Secrets (first deployment only)',
       commands: [],
@@ -109,7 +140,19 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
       commands: [
         {
           program: 'az',
-          args: ['deployment', 'group', 'create', '-g', rg, '-n', FIRST_PHASE, '--parameters', PARAMETERS, '-o', 'none'],
+          args: [
+            'deployment',
+            'group',
+            'create',
+            '-g',
+            rg,
+            '-n',
+            FIRST_PHASE,
+            '--parameters',
+            PARAMETERS,
+            '-o',
+            'none',
+          ],
           env: infraEnv(options, { SIBYL_DEPLOY_APPS: 'false' }, true),
           retry: PROPAGATION_RETRY,
         },
@@ -131,7 +174,19 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
       commands: [
         {
           program: 'az',
-          args: ['acr', 'build', '-r', { output: 'registryName' }, '-t', `sibyl-scorer:${options.imageTag}`, '-f', 'scorer/Dockerfile', '.', '-o', 'none'],
+          args: [
+            'acr',
+            'build',
+            '-r',
+            { output: 'registryName' },
+            '-t',
+            `sibyl-scorer:${options.imageTag}`,
+            '-f',
+            'scorer/Dockerfile',
+            '.',
+            '-o',
+            'none',
+          ],
           retry: PROPAGATION_RETRY,
         },
       ],
@@ -142,7 +197,20 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
         { program: 'npm', args: ['run', 'package'] },
         {
           program: 'az',
-          args: ['functionapp', 'deployment', 'source', 'config-zip', '-g', rg, '-n', { output: 'functionAppName' }, '--src', 'sibyl.zip', '-o', 'none'],
+          args: [
+            'functionapp',
+            'deployment',
+            'source',
+            'config-zip',
+            '-g',
+            rg,
+            '-n',
+            { output: 'functionAppName' },
+            '--src',
+            'sibyl.zip',
+            '-o',
+            'none',
+          ],
           retry: PROPAGATION_RETRY,
         },
       ],
@@ -169,12 +237,27 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
             '-o',
             'tsv',
           ],
-          expect: { describe: 'every Key Vault reference of the app settings is Resolved', test: (out) => out.trim() === '' },
+          expect: {
+            describe: 'every Key Vault reference of the app settings is Resolved',
+            test: (out) => out.trim() === '',
+          },
           poll: { timeoutMs: 15 * 60_000, intervalMs: 20_000 },
         },
         {
           program: 'az',
-          args: ['functionapp', 'function', 'list', '-g', rg, '-n', { output: 'functionAppName' }, '--query', 'length(@)', '-o', 'tsv'],
+          args: [
+            'functionapp',
+            'function',
+            'list',
+            '-g',
+            rg,
+            '-n',
+            { output: 'functionAppName' },
+            '--query',
+            'length(@)',
+            '-o',
+            'tsv',
+          ],
           expect: { describe: 'the host has indexed the functions', test: (out) => Number(out.trim()) > 0 },
           poll: { timeoutMs: 15 * 60_000, intervalMs: 20_000 },
         },

@@ -22,12 +22,14 @@ const DASHBOARD = 'web/dist';
 /** node_modules paths of every production package in the lock (never `dev`), present on disk. */
 function productionPackages(root = REPO_ROOT) {
   const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
-  return Object.entries(lock.packages)
-    .filter(([key, entry]) => key.startsWith('node_modules/') && !entry.dev && !entry.link)
-    // Optional packages for other platforms (native builds) are in the lock but not installed.
-    .filter(([key]) => fs.existsSync(path.join(root, key)))
-    .map(([key]) => key)
-    .sort();
+  return (
+    Object.entries(lock.packages)
+      .filter(([key, entry]) => key.startsWith('node_modules/') && !entry.dev && !entry.link)
+      // Optional packages for other platforms (native builds) are in the lock but not installed.
+      .filter(([key]) => fs.existsSync(path.join(root, key)))
+      .map(([key]) => key)
+      .sort()
+  );
 }
 
 /** Whether a file under node_modules belongs in the package: no other platform's ORT binary, no .bin links. */
@@ -84,7 +86,8 @@ function writePackage({ root = REPO_ROOT, out = path.join(REPO_ROOT, 'sibyl.zip'
     stream.on('close', () => {
       fs.renameSync(temp, out);
       const bytes = fs.statSync(out).size;
-      if (bytes >= MAX_BYTES) reject(new Error(`${out} is ${(bytes / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit.`));
+      if (bytes >= MAX_BYTES)
+        reject(new Error(`${out} is ${(bytes / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit.`));
       else resolve({ path: out, bytes, files: files.length });
     });
     stream.on('error', reject);
@@ -95,7 +98,10 @@ module.exports = { MAX_BYTES, TARGET, productionPackages, packageFiles, writePac
 
 if (require.main === module) {
   writePackage().then(
-    (r) => console.log(`[package] ${path.relative(process.cwd(), r.path) || r.path}: ${r.files} files, ${(r.bytes / 1048576).toFixed(1)} MB`),
+    (r) =>
+      console.log(
+        `[package] ${path.relative(process.cwd(), r.path) || r.path}: ${r.files} files, ${(r.bytes / 1048576).toFixed(1)} MB`,
+      ),
     (error) => {
       console.error(`[package] ${error.message}`);
       process.exit(1);

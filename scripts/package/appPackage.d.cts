@@ -6,4 +6,7 @@ export declare function productionPackages(root?: string): string[];
 /** Every file the package holds, relative to the repository root. */
 export declare function packageFiles(root?: string): string[];
 /** Writes the zip; rejects when it would be MAX_BYTES or more. */
-export declare function writePackage(options?: { root?: string; out?: string }): Promise<{ path: string; bytes: number; files: number }>;
+export declare function writePackage(options?: {
+  root?: string;
+  out?: string;
+}): Promise<{ path: string; bytes: number; files: number }>;

@@ -69,8 +69,20 @@ describe('npm run package', () => {
   });
 
   it('leaves out every dev dependency', () => {
-    const top = new Set([...entries.keys()].map((n) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(n)?.[1]).filter(Boolean));
-    for (const dev of ['azurite', '@vercel/cosmosdb-server', 'jest', 'typescript', 'vite', 'eslint', 'ts-jest', 'playwright-core', 'yazl']) {
+    const top = new Set(
+      [...entries.keys()].map((n) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(n)?.[1]).filter(Boolean),
+    );
+    for (const dev of [
+      'azurite',
+      '@vercel/cosmosdb-server',
+      'jest',
+      'typescript',
+      'vite',
+      'eslint',
+      'ts-jest',
+      'playwright-core',
+      'yazl',
+    ]) {
       expect({ dev, packaged: top.has(dev) }).toEqual({ dev, packaged: false });
     }
     for (const prod of ['@azure/functions', 'durable-functions', 'onnxruntime-node', '@azure/arm-appcontainers']) {
@@ -79,9 +91,15 @@ describe('npm run package', () => {
   });
 
   it('carries ONNX Runtime for linux/x64 only', () => {
-    const platforms = new Set([...entries.keys()].map((n) => /onnxruntime-node\/bin\/napi-v\d+\/([^/]+\/[^/]+)\//.exec(n)?.[1]).filter(Boolean));
+    const platforms = new Set(
+      [...entries.keys()].map((n) => /onnxruntime-node\/bin\/napi-v\d+\/([^/]+\/[^/]+)\//.exec(n)?.[1]).filter(Boolean),
+    );
     expect([...platforms]).toEqual(['linux/x64']);
-    expect([...entries.keys()].some((n) => /onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/.test(n))).toBe(true);
+    expect(
+      [...entries.keys()].some((n) =>
+        /onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/.test(n),
+      ),
+    ).toBe(true);
   });
 
   it('resolves every module the packaged app requires inside the package', () => {
@@ -94,7 +112,8 @@ describe('npm run package', () => {
         if (!spec || builtins.has(spec) || spec === '@azure/functions-core') continue;
         if (spec.startsWith('.')) {
           const base = path.posix.join(path.posix.dirname(file), spec);
-          if (![base, `${base}.js`, `${base}.json`, `${base}/index.js`].some((c) => names.has(c))) unresolved.push(`${file}: ${spec}`);
+          if (![base, `${base}.js`, `${base}.json`, `${base}/index.js`].some((c) => names.has(c)))
+            unresolved.push(`${file}: ${spec}`);
         } else {
           const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
           if (!names.has(`node_modules/${pkg}/package.json`)) unresolved.push(`${file}: ${spec}`);

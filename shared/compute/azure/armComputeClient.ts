@@ -58,7 +58,10 @@ async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 }
 
 /** The real ARM clients, with the app's managed identity (DefaultAzureCredential). */
-export function azureArmOperations(subscriptionId: string, credential: TokenCredential = getCredential()): ArmOperations {
+export function azureArmOperations(
+  subscriptionId: string,
+  credential: TokenCredential = getCredential(),
+): ArmOperations {
   const resources = new ResourceManagementClient(credential, subscriptionId);
   const containerApps = new ContainerAppsAPIClient(credential, subscriptionId);
   return {
@@ -77,7 +80,8 @@ export function azureArmOperations(subscriptionId: string, credential: TokenCred
       remove: async (rg, name) => {
         await orUndefined(containerApps.containerApps.beginDeleteAndWait(rg, name));
       },
-      revision: (rg, name, revision) => orUndefined(containerApps.containerAppsRevisions.getRevision(rg, name, revision)),
+      revision: (rg, name, revision) =>
+        orUndefined(containerApps.containerAppsRevisions.getRevision(rg, name, revision)),
       replicas: async (rg, name, revision) =>
         (await orUndefined(containerApps.containerAppsRevisionReplicas.listReplicas(rg, name, revision)))?.value ?? [],
     },
@@ -159,7 +163,9 @@ export class ArmComputeClient implements ComputeClient {
       if (status?.provisioningState === 'Succeeded') return status;
       if (status?.provisioningState === 'Failed') throw new Error(status.error ?? 'The scorer app failed to deploy.');
       if (Date.now() > deadline) {
-        throw new Error(`The scorer app of ${spec.endpoint}/${spec.deployment} was not ready after ${Math.round(this.readyTimeoutMs / 1000)} s.`);
+        throw new Error(
+          `The scorer app of ${spec.endpoint}/${spec.deployment} was not ready after ${Math.round(this.readyTimeoutMs / 1000)} s.`,
+        );
       }
       await this.sleep(READY_POLL_MS);
     }
@@ -184,7 +190,12 @@ export class ArmComputeClient implements ComputeClient {
     }
     const name = scorerAppName(endpoint, deployment);
     const app = await this.ops.apps.get(this.config.resourceGroup, name);
-    if (!app) return { provisioningState: 'Failed', error: `Container app ${name} is gone though its deployment succeeded.`, scale: empty };
+    if (!app)
+      return {
+        provisioningState: 'Failed',
+        error: `Container app ${name} is gone though its deployment succeeded.`,
+        scale: empty,
+      };
     const url = app.configuration?.ingress?.fqdn ? `https://${app.configuration.ingress.fqdn}` : undefined;
     // The deployment is done once ARM accepted the revision; it serves once the revision is ready.
     const serving = app.latestRevisionName !== undefined && app.latestReadyRevisionName === app.latestRevisionName;
@@ -194,7 +205,12 @@ export class ArmComputeClient implements ComputeClient {
       const latest = await this.ops.apps.revision(this.config.resourceGroup, name, app.latestRevisionName);
       if (latest?.provisioningState === 'Failed' || latest?.runningState === 'Failed') {
         const why = latest.provisioningError ?? 'its replicas did not become ready';
-        return { provisioningState: 'Failed', error: `Revision ${app.latestRevisionName} failed: ${why}`, ...(url ? { url } : {}), scale };
+        return {
+          provisioningState: 'Failed',
+          error: `Revision ${app.latestRevisionName} failed: ${why}`,
+          ...(url ? { url } : {}),
+          scale,
+        };
       }
     }
     return { provisioningState: serving ? 'Succeeded' : inProgress, ...(url ? { url } : {}), scale };

@@ -34,14 +34,21 @@ const REQUIRED = [
   'AzureWebJobsStorage__blobServiceUri',
 ] as const;
 
-const ENVIRONMENT_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+$/i;
+const ENVIRONMENT_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+$/i;
 
 function gpuProfiles(raw: string): Partial<Record<GpuKind, string>> {
   const profiles: Partial<Record<GpuKind, string>> = {};
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [gpu, name] = entry.split('=').map((p) => p.trim());
     if ((gpu !== 'T4' && gpu !== 'A100') || !name) {
-      throw new SibylError('ServiceUnavailable', `SIBYL_COMPUTE_GPU_PROFILES must list GPU=profile pairs such as 'T4=gpu-t4', got '${raw}'.`);
+      throw new SibylError(
+        'ServiceUnavailable',
+        `SIBYL_COMPUTE_GPU_PROFILES must list GPU=profile pairs such as 'T4=gpu-t4', got '${raw}'.`,
+      );
     }
     profiles[gpu] = name;
   }
@@ -52,13 +59,19 @@ function gpuProfiles(raw: string): Partial<Record<GpuKind, string>> {
 export function readArmComputeConfig(env: NodeJS.ProcessEnv = process.env): ArmComputeConfig {
   const missing = REQUIRED.filter((name) => !env[name]);
   if (missing.length) {
-    throw new SibylError('ServiceUnavailable', `Container compute is not configured: set ${missing.join(', ')} (infra/main.bicep writes them).`);
+    throw new SibylError(
+      'ServiceUnavailable',
+      `Container compute is not configured: set ${missing.join(', ')} (infra/main.bicep writes them).`,
+    );
   }
   const value = (name: (typeof REQUIRED)[number]) => env[name] as string;
   const environmentId = value('SIBYL_COMPUTE_ENVIRONMENT_ID');
   const match = ENVIRONMENT_ID.exec(environmentId);
   if (!match) {
-    throw new SibylError('ServiceUnavailable', `SIBYL_COMPUTE_ENVIRONMENT_ID must be a Container Apps environment resource id, got '${environmentId}'.`);
+    throw new SibylError(
+      'ServiceUnavailable',
+      `SIBYL_COMPUTE_ENVIRONMENT_ID must be a Container Apps environment resource id, got '${environmentId}'.`,
+    );
   }
   return {
     subscriptionId: match[1] as string,

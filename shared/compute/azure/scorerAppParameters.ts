@@ -80,7 +80,9 @@ export function armDeploymentName(endpoint: string, deployment: string): string 
 function replicaSize(spec: ScorerAppSpec): { cpu: string; memory: string; profile: 'gpu' | 'consumption' } {
   if (spec.kind === 'gpu') {
     if (spec.cpu !== undefined || spec.memoryGi !== undefined) {
-      throw invalid('instance.cpu and instance.memoryGi apply to `container` deployments only: a GPU replica gets its whole profile.');
+      throw invalid(
+        'instance.cpu and instance.memoryGi apply to `container` deployments only: a GPU replica gets its whole profile.',
+      );
     }
     return { ...GPU_REPLICA_SIZES[spec.gpu ?? 'T4'], profile: 'gpu' };
   }
@@ -90,23 +92,32 @@ function replicaSize(spec: ScorerAppSpec): { cpu: string; memory: string; profil
   }
   const memoryGi = spec.memoryGi ?? cpu * 2;
   if (memoryGi !== cpu * 2) {
-    throw invalid(`instance.memoryGi must be twice instance.cpu on Container Apps Consumption (${cpu} vCPU takes ${cpu * 2} GiB), got ${memoryGi}.`);
+    throw invalid(
+      `instance.memoryGi must be twice instance.cpu on Container Apps Consumption (${cpu} vCPU takes ${cpu * 2} GiB), got ${memoryGi}.`,
+    );
   }
   return { cpu: cpu.toFixed(2).replace(/0$/, ''), memory: `${memoryGi}Gi`, profile: 'consumption' };
 }
 
 function scale(spec: ScorerAppSpec): ScorerAppScale {
   const int = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isSafeInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}, got ${value}.`);
+    if (!Number.isSafeInteger(value) || value < min || value > max)
+      throw invalid(`${name} must be an integer from ${min} to ${max}, got ${value}.`);
     return value;
   };
   const minReplicas = int('instance.minInstances', spec.minReplicas, 0, MAX_REPLICAS);
   const maxReplicas = int('instance.maxInstances', spec.maxReplicas, 1, MAX_REPLICAS);
-  if (maxReplicas < minReplicas) throw invalid(`instance.maxInstances (${maxReplicas}) must be at least instance.minInstances (${minReplicas}).`);
+  if (maxReplicas < minReplicas)
+    throw invalid(`instance.maxInstances (${maxReplicas}) must be at least instance.minInstances (${minReplicas}).`);
   return {
     minReplicas,
     maxReplicas,
-    concurrentRequests: int('instance.maxConcurrentRequestsPerInstance', spec.concurrentRequests, 1, Number.MAX_SAFE_INTEGER),
+    concurrentRequests: int(
+      'instance.maxConcurrentRequestsPerInstance',
+      spec.concurrentRequests,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     cooldownPeriod: int('instance.scaleInDelaySeconds', spec.scaleInDelaySeconds, 0, Number.MAX_SAFE_INTEGER),
   };
 }
@@ -114,10 +125,14 @@ function scale(spec: ScorerAppSpec): ScorerAppScale {
 /** infra/scorerApp.bicep's parameters for one deployment; a 400 for what Container Apps would refuse. */
 export function scorerAppParameters(spec: ScorerAppSpec, config: ArmComputeConfig): ScorerAppParameters {
   if (!config.image) {
-    throw new SibylError('ServiceUnavailable', 'No scorer image yet: build it (README "Deploy to Azure" step 5) and set SIBYL_COMPUTE_IMAGE.');
+    throw new SibylError(
+      'ServiceUnavailable',
+      'No scorer image yet: build it (README "Deploy to Azure" step 5) and set SIBYL_COMPUTE_IMAGE.',
+    );
   }
   const reserved = Object.keys(spec.settings).filter((name) => RESERVED_SETTINGS.includes(name));
-  if (reserved.length) throw invalid(`Scorer settings may not set ${reserved.join(', ')}: the scorer app sets them itself.`);
+  if (reserved.length)
+    throw invalid(`Scorer settings may not set ${reserved.join(', ')}: the scorer app sets them itself.`);
   const size = replicaSize(spec);
   let workloadProfileName = CONSUMPTION_PROFILE;
   if (size.profile === 'gpu') {
@@ -125,7 +140,9 @@ export function scorerAppParameters(spec: ScorerAppSpec, config: ArmComputeConfi
     const profile = config.gpuProfiles[gpu];
     if (!profile) {
       const offered = Object.keys(config.gpuProfiles);
-      throw invalid(`compute.gpu '${gpu}' is not offered here (${offered.length ? `offered: ${offered.join(', ')}` : 'no GPU profiles'}); add it to infra/main.bicep's \`gpus\` and redeploy.`);
+      throw invalid(
+        `compute.gpu '${gpu}' is not offered here (${offered.length ? `offered: ${offered.join(', ')}` : 'no GPU profiles'}); add it to infra/main.bicep's \`gpus\` and redeploy.`,
+      );
     }
     workloadProfileName = profile;
   }

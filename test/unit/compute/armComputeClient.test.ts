@@ -51,7 +51,10 @@ class FakeArm implements ArmOperations {
 
   settle(id: string, state: string, error?: object): void {
     const deployment = this.deploymentsById.get(id)!;
-    this.deploymentsById.set(id, { ...deployment, properties: { ...deployment.properties, provisioningState: state, ...(error ? { error } : {}) } });
+    this.deploymentsById.set(id, {
+      ...deployment,
+      properties: { ...deployment.properties, provisioningState: state, ...(error ? { error } : {}) },
+    });
   }
 }
 
@@ -66,7 +69,11 @@ describe('ARM compute client', () => {
     const arm = new FakeArm();
     arm.onBegin = (id) => {
       arm.settle(id, 'Succeeded');
-      arm.appsByName.set(APP, { latestRevisionName: `${APP}--r1`, latestReadyRevisionName: `${APP}--r1`, configuration: { ingress: { fqdn: `${APP}.example.io` } } } as ContainerApp);
+      arm.appsByName.set(APP, {
+        latestRevisionName: `${APP}--r1`,
+        latestReadyRevisionName: `${APP}--r1`,
+        configuration: { ingress: { fqdn: `${APP}.example.io` } },
+      } as ContainerApp);
       arm.revisions.set(`${APP}--r1`, { replicas: 2 });
       arm.replicaList = [replica('r1-a', 'Running', true), replica('r1-b', 'Running', false)];
     };
@@ -74,10 +81,17 @@ describe('ARM compute client', () => {
     const status = await client.apply(containerSpec());
 
     const [id, deployment] = [...arm.deploymentsById.entries()][0]!;
-    expect(id).toBe(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Resources/deployments/sibyl-${APP}`);
+    expect(id).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Resources/deployments/sibyl-${APP}`,
+    );
     expect(deployment.properties?.template).toBe(scorerAppTemplate);
     expect(deployment.properties?.mode).toBe('Incremental');
-    const values = Object.fromEntries(Object.entries(deployment.properties?.parameters as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    const values = Object.fromEntries(
+      Object.entries(deployment.properties?.parameters as Record<string, { value: unknown }>).map(([k, v]) => [
+        k,
+        v.value,
+      ]),
+    );
     expect(values).toEqual(scorerAppParameters(containerSpec(), config));
     expect(deployment.tags).toEqual({ 'sibyl-operation': 'create', 'sibyl-revision': 'r-7f3a' });
 
@@ -101,7 +115,10 @@ describe('ARM compute client', () => {
     await expect(client.apply(containerSpec())).rejects.toThrow(/was not ready after 0 s/);
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Creating');
 
-    arm.appsByName.set(APP, { latestRevisionName: `${APP}--r2`, latestReadyRevisionName: `${APP}--r1` } as ContainerApp);
+    arm.appsByName.set(APP, {
+      latestRevisionName: `${APP}--r2`,
+      latestReadyRevisionName: `${APP}--r1`,
+    } as ContainerApp);
     await expect(client.apply(containerSpec({ revision: 'r-2' }))).rejects.toThrow(/not ready/);
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Updating');
     // ARM is done but the new revision is not ready yet: still Updating, the old one serving.
@@ -109,12 +126,17 @@ describe('ARM compute client', () => {
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Updating');
   });
 
-  it('reports Failed with the ARM deployment\'s error, nested details included, and apply rejects with it', async () => {
+  it("reports Failed with the ARM deployment's error, nested details included, and apply rejects with it", async () => {
     const arm = new FakeArm();
     const error = {
       code: 'DeploymentFailed',
       message: 'At least one resource deployment operation failed.',
-      details: [{ code: 'ContainerAppInvalidResources', message: 'Total CPU and memory for all containers must add up to a valid combination.' }],
+      details: [
+        {
+          code: 'ContainerAppInvalidResources',
+          message: 'Total CPU and memory for all containers must add up to a valid combination.',
+        },
+      ],
     };
     arm.onBegin = (id) => arm.settle(id, 'Failed', error);
     const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
@@ -131,11 +153,19 @@ describe('ARM compute client', () => {
     const arm = new FakeArm();
     arm.onBegin = (id) => {
       arm.settle(id, 'Succeeded');
-      arm.appsByName.set(APP, { latestRevisionName: `${APP}--r2`, latestReadyRevisionName: `${APP}--r1` } as ContainerApp);
-      arm.revisions.set(`${APP}--r2`, { provisioningState: 'Failed', provisioningError: 'Startup probe failed: CUDA execution provider not active' });
+      arm.appsByName.set(APP, {
+        latestRevisionName: `${APP}--r2`,
+        latestReadyRevisionName: `${APP}--r1`,
+      } as ContainerApp);
+      arm.revisions.set(`${APP}--r2`, {
+        provisioningState: 'Failed',
+        provisioningError: 'Startup probe failed: CUDA execution provider not active',
+      });
     };
     const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
-    await expect(client.apply(containerSpec())).rejects.toThrow(`Revision ${APP}--r2 failed: Startup probe failed: CUDA execution provider not active`);
+    await expect(client.apply(containerSpec())).rejects.toThrow(
+      `Revision ${APP}--r2 failed: Startup probe failed: CUDA execution provider not active`,
+    );
   });
 
   it('knows nothing of a deployment never applied, and removes the app then its ARM deployment', async () => {

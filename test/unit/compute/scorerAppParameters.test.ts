@@ -3,7 +3,11 @@
  * transport deploys). test/infra/scorerAppModule.test.ts type-checks the same output with Bicep.
  */
 import { readArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
-import { armDeploymentName, scorerAppName, scorerAppParameters } from '../../../shared/compute/azure/scorerAppParameters';
+import {
+  armDeploymentName,
+  scorerAppName,
+  scorerAppParameters,
+} from '../../../shared/compute/azure/scorerAppParameters';
 import { SibylError } from '../../../shared/errors';
 import { COMPUTE_ENV, containerSpec } from './azureFixtures';
 
@@ -49,8 +53,11 @@ describe('scorer app parameters', () => {
     });
   });
 
-  it('puts a gpu deployment on the profile compute.gpu names, at the whole profile\'s size, with CUDA first', () => {
-    const params = scorerAppParameters(containerSpec({ kind: 'gpu', gpu: 'T4', cpu: undefined, memoryGi: undefined, minReplicas: 0 }), config);
+  it("puts a gpu deployment on the profile compute.gpu names, at the whole profile's size, with CUDA first", () => {
+    const params = scorerAppParameters(
+      containerSpec({ kind: 'gpu', gpu: 'T4', cpu: undefined, memoryGi: undefined, minReplicas: 0 }),
+      config,
+    );
     expect(params.workloadProfileName).toBe('gpu-t4');
     expect({ cpu: params.cpu, memory: params.memory }).toEqual({ cpu: '8.0', memory: '56Gi' });
     expect(params.settings.SIBYL_SCORER_EXECUTION_PROVIDERS).toBe('cuda,cpu');
@@ -58,7 +65,10 @@ describe('scorer app parameters', () => {
     expect(params.scale.minReplicas).toBe(0);
 
     const a100 = readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'T4=gpu-t4,A100=gpu-a100' });
-    const big = scorerAppParameters(containerSpec({ kind: 'gpu', gpu: 'A100', cpu: undefined, memoryGi: undefined }), a100);
+    const big = scorerAppParameters(
+      containerSpec({ kind: 'gpu', gpu: 'A100', cpu: undefined, memoryGi: undefined }),
+      a100,
+    );
     expect([big.workloadProfileName, big.cpu, big.memory]).toEqual(['gpu-a100', '24.0', '220Gi']);
   });
 
@@ -75,29 +85,64 @@ describe('scorer app parameters', () => {
   });
 
   it('answers 400 for sizes and replica counts Container Apps refuses', () => {
-    const bad = (overrides: Parameters<typeof containerSpec>[0]) => rejection(() => scorerAppParameters(containerSpec(overrides), config));
-    expect(bad({ cpu: 3, memoryGi: 4 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('twice instance.cpu') });
-    expect(bad({ cpu: 0.3, memoryGi: undefined })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('steps of 0.25') });
-    expect(bad({ cpu: 8, memoryGi: undefined })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('0.25 to 4') });
-    expect(bad({ minReplicas: 4, maxReplicas: 2 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('at least instance.minInstances') });
-    expect(bad({ maxReplicas: 1001 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('instance.maxInstances') });
-    expect(bad({ minReplicas: -1 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('instance.minInstances') });
-    expect(bad({ concurrentRequests: 0 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('maxConcurrentRequestsPerInstance') });
-    expect(bad({ scaleInDelaySeconds: 1.5 })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('scaleInDelaySeconds') });
-    expect(bad({ kind: 'gpu', gpu: 'T4', cpu: 2, memoryGi: undefined })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('whole profile') });
+    const bad = (overrides: Parameters<typeof containerSpec>[0]) =>
+      rejection(() => scorerAppParameters(containerSpec(overrides), config));
+    expect(bad({ cpu: 3, memoryGi: 4 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('twice instance.cpu'),
+    });
+    expect(bad({ cpu: 0.3, memoryGi: undefined })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('steps of 0.25'),
+    });
+    expect(bad({ cpu: 8, memoryGi: undefined })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('0.25 to 4'),
+    });
+    expect(bad({ minReplicas: 4, maxReplicas: 2 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('at least instance.minInstances'),
+    });
+    expect(bad({ maxReplicas: 1001 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('instance.maxInstances'),
+    });
+    expect(bad({ minReplicas: -1 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('instance.minInstances'),
+    });
+    expect(bad({ concurrentRequests: 0 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('maxConcurrentRequestsPerInstance'),
+    });
+    expect(bad({ scaleInDelaySeconds: 1.5 })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('scaleInDelaySeconds'),
+    });
+    expect(bad({ kind: 'gpu', gpu: 'T4', cpu: 2, memoryGi: undefined })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('whole profile'),
+    });
     expect(bad({ kind: 'gpu', gpu: 'A100', cpu: undefined, memoryGi: undefined })).toEqual({
       code: 'InvalidInput',
-      message: "compute.gpu 'A100' is not offered here (offered: T4); add it to infra/main.bicep's `gpus` and redeploy.",
+      message:
+        "compute.gpu 'A100' is not offered here (offered: T4); add it to infra/main.bicep's `gpus` and redeploy.",
     });
-    expect(bad({ settings: { PORT: '1', SIBYL_SCORER_KEY: 'x' } })).toEqual({ code: 'InvalidInput', message: expect.stringContaining('PORT, SIBYL_SCORER_KEY') });
+    expect(bad({ settings: { PORT: '1', SIBYL_SCORER_KEY: 'x' } })).toEqual({
+      code: 'InvalidInput',
+      message: expect.stringContaining('PORT, SIBYL_SCORER_KEY'),
+    });
   });
 
   it('answers 503 naming the setting while no scorer image was built', () => {
     const noImage = readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_IMAGE: '' });
-    expect(rejection(() => scorerAppParameters(containerSpec(), noImage))).toEqual({ code: 'ServiceUnavailable', message: expect.stringContaining('SIBYL_COMPUTE_IMAGE') });
+    expect(rejection(() => scorerAppParameters(containerSpec(), noImage))).toEqual({
+      code: 'ServiceUnavailable',
+      message: expect.stringContaining('SIBYL_COMPUTE_IMAGE'),
+    });
   });
 
-  it('names each app uniquely within Container Apps\' rules, readable from its endpoint and deployment', () => {
+  it("names each app uniquely within Container Apps' rules, readable from its endpoint and deployment", () => {
     const rule = /^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/;
     const names = [
       scorerAppName('fraud-detector', 'blue'),
@@ -115,16 +160,25 @@ describe('scorer app parameters', () => {
 
 describe('ARM compute settings', () => {
   it('derives the subscription and resource group from the environment id', () => {
-    expect(config).toMatchObject({ subscriptionId: '00000000-0000-0000-0000-00000000000b', resourceGroup: 'rg-sibyl', gpuProfiles: { T4: 'gpu-t4' } });
+    expect(config).toMatchObject({
+      subscriptionId: '00000000-0000-0000-0000-00000000000b',
+      resourceGroup: 'rg-sibyl',
+      gpuProfiles: { T4: 'gpu-t4' },
+    });
   });
 
   it('answers 503 naming every missing or malformed setting, and only when asked', () => {
     const { SIBYL_COMPUTE_LOCATION: _l, SIBYL_COMPUTE_REGISTRY_SERVER: _r, ...partial } = COMPUTE_ENV;
     expect(rejection(() => readArmComputeConfig(partial))).toEqual({
       code: 'ServiceUnavailable',
-      message: 'Container compute is not configured: set SIBYL_COMPUTE_LOCATION, SIBYL_COMPUTE_REGISTRY_SERVER (infra/main.bicep writes them).',
+      message:
+        'Container compute is not configured: set SIBYL_COMPUTE_LOCATION, SIBYL_COMPUTE_REGISTRY_SERVER (infra/main.bicep writes them).',
     });
-    expect(rejection(() => readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_ENVIRONMENT_ID: 'cae-sibyl' })).message).toContain('resource id');
-    expect(rejection(() => readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'V100=gpu' })).message).toContain('GPU=profile');
+    expect(
+      rejection(() => readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_ENVIRONMENT_ID: 'cae-sibyl' })).message,
+    ).toContain('resource id');
+    expect(
+      rejection(() => readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'V100=gpu' })).message,
+    ).toContain('GPU=profile');
   });
 });

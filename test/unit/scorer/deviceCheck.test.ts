@@ -15,7 +15,9 @@ describe('scorer device check', () => {
     expect(device).toEqual({
       executionProvider: 'cpu',
       ready: false,
-      reason: expect.stringMatching(/^A gpu deployment needs the CUDA execution provider, which is not active: Running on CPU: .*CUDA/),
+      reason: expect.stringMatching(
+        /^A gpu deployment needs the CUDA execution provider, which is not active: Running on CPU: .*CUDA/,
+      ),
     });
   });
 
@@ -26,12 +28,22 @@ describe('scorer device check', () => {
   });
 
   it('is ready on CPU for container deployments', async () => {
-    expect(await checkDevice({ executionProviders: ['cuda', 'cpu'] }, 'container')).toEqual({ executionProvider: 'cpu', ready: true });
-    expect(await checkDevice({ executionProviders: ['cpu'] }, undefined)).toEqual({ executionProvider: 'cpu', ready: true });
+    expect(await checkDevice({ executionProviders: ['cuda', 'cpu'] }, 'container')).toEqual({
+      executionProvider: 'cpu',
+      ready: true,
+    });
+    expect(await checkDevice({ executionProviders: ['cpu'] }, undefined)).toEqual({
+      executionProvider: 'cpu',
+      ready: true,
+    });
   });
 
   it('answers readiness 503 with the reason, and names the provider in the OIP server metadata', async () => {
-    const config = parseScorerConfig({ AzureWebJobsStorage: process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING, SIBYL_SCORER_KEY: 'scorer-test-key', PORT: '0' });
+    const config = parseScorerConfig({
+      AzureWebJobsStorage: process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING,
+      SIBYL_SCORER_KEY: 'scorer-test-key',
+      PORT: '0',
+    });
     const device = await checkDevice({ executionProviders: ['cuda', 'cpu'] }, 'gpu');
     const server = new ScorerServer(config, new ScorerModels(config), createScorerAuthenticator(config), device);
     const port = await server.listen(0, '127.0.0.1');
@@ -40,7 +52,9 @@ describe('scorer device check', () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toEqual({ ready: false, execution_provider: 'cpu', reason: device.reason });
       expect((await fetch(`http://127.0.0.1:${port}/v2/health/live`)).status).toBe(200);
-      const metadata = await fetch(`http://127.0.0.1:${port}/v2`, { headers: { authorization: 'Bearer scorer-test-key' } });
+      const metadata = await fetch(`http://127.0.0.1:${port}/v2`, {
+        headers: { authorization: 'Bearer scorer-test-key' },
+      });
       expect(await metadata.json()).toMatchObject({ name: 'sibyl-scorer', execution_provider: 'cpu' });
     } finally {
       await server.close();
