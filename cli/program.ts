@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { registerAzureCommands } from './commands/azure';
 import { registerBatchCommands } from './commands/batch';
 import { registerDatastoreCommands } from './commands/datastores';
 import { registerDeploymentCommands } from './commands/deployments';
@@ -73,5 +74,6 @@ export function createProgram(): Command {
   registerPipelineCommands(program);
   registerScheduleCommands(program);
   registerMonitorCommands(program);
+  registerAzureCommands(program);
   return program;
 }

@@ -1,14 +1,15 @@
 // Sibyl in Azure: the Function App on Flex Consumption, its storage, Cosmos DB workspace, Key Vault,
-// telemetry, the Event Grid topic for blob triggers, and the scorer on Container Apps (serverless
-// GPU and Consumption CPU). Every identity is managed; no shared key or local auth anywhere.
-// Deploy: see README "Deploy to Azure". Checked by `npm run test:infra`.
+// telemetry, the Durable Task Scheduler, the Event Grid topic for blob triggers, and the Container
+// Apps environment (Consumption and serverless GPU profiles) where the app deploys one scorer app
+// per `container`/`gpu` deployment at run time (infra/scorerApp.bicep). Every identity is managed;
+// no shared key or local auth anywhere. Deploy: README "Deploy to Azure" (or `sibyl azure deploy`).
+// Checked by `npm run test:infra`.
 
 metadata description = 'Sibyl: serverless ONNX model serving on Azure Functions, with GPU scoring on Container Apps.'
 
 targetScope = 'resourceGroup'
 
 import { secretNames } from 'modules/keyVault.bicep'
-import { scaleType } from 'modules/scorerApp.bicep'
 
 // ── Naming and placement ─────────────────────────────────────────────────────────────────────────
 
@@ -30,8 +31,8 @@ param tags { *: string } = {
 
 // ── Function App (Flex Consumption) ──────────────────────────────────────────────────────────────
 
-@description('Node.js major version of the Function App.')
-param nodeVersion '20' | '22' = '20'
+@description('Node.js major version of the Function App: 22 (20 left support on 2026-04-30, still allowed).')
+param nodeVersion '20' | '22' = '22'
 
 @description('Memory per Function App instance, in MB (512 needs a recent Microsoft.Web API version, as used here).')
 param instanceMemoryMB 512 | 2048 | 4096 = 2048
@@ -90,38 +91,29 @@ param setHostKey bool = false
 @secure()
 param scorerKey string = ''
 
-// ── Scorer on Container Apps ─────────────────────────────────────────────────────────────────────
+// ── Scorer apps on Container Apps ────────────────────────────────────────────────────────────────
 
-@description('Whether to add the serverless GPU profile and the GPU scorer app (needs GPU quota in `scorerLocation`).')
-param deployGpuScorer bool = true
+@description('Serverless GPU profiles the environment offers `compute.gpu` deployments (each needs GPU quota in `scorerLocation`); empty for none.')
+@allowed([
+  'T4'
+  'A100'
+])
+param gpus string[] = [
+  'T4'
+]
 
-@description('Serverless GPU workload profile of the GPU scorer.')
-param gpuProfileType 'Consumption-GPU-NC8as-T4' | 'Consumption-GPU-NC24-A100' = 'Consumption-GPU-NC8as-T4'
-
-@description('Scorer image (<registry>.azurecr.io/sibyl-scorer:<tag>). Empty deploys a public placeholder until the first image is pushed.')
+@description('Scorer image (<registry>.azurecr.io/sibyl-scorer:<tag>) the app deploys scorer apps from. Empty until the first image is built; `container`/`gpu` deployments fail with that reason meanwhile.')
 param scorerImage string = ''
 
-@description('Port the scorer listens on (its PORT setting).')
-@minValue(1)
-@maxValue(65535)
-param scorerPort int = 8080
+// ── Durable Functions backend ────────────────────────────────────────────────────────────────────
 
-@description('Scale of the GPU scorer app (`compute.kind: "gpu"`).')
-param gpuScorerScale scaleType = {
-  minReplicas: 0
-  maxReplicas: 1
-  concurrentRequests: 16
-}
+@description('Durable Functions backend: `scheduler` (Durable Task Scheduler, Consumption SKU; the default) or `storage` (the Azure Storage provider, for regions without the scheduler).')
+param durableBackend 'scheduler' | 'storage' = 'scheduler'
 
-@description('Scale of the CPU (Consumption) scorer app (`compute.kind: "container"`).')
-param cpuScorerScale scaleType = {
-  minReplicas: 0
-  maxReplicas: 10
-  concurrentRequests: 10
-}
+// ── Deployment phase ─────────────────────────────────────────────────────────────────────────────
 
-@description('CPU cores per CPU scorer replica (memory is twice that in GiB).')
-param cpuScorerCores '0.5' | '1.0' | '2.0' | '4.0' = '2.0'
+@description('False deploys identities, data and every role assignment but not the Function App, so roles can propagate before their user starts (first deployment; README "Deploy to Azure").')
+param deployApps bool = true
 
 @description('Registry SKU; Premium adds artifact streaming (faster GPU cold starts with large images).')
 param registrySku 'Basic' | 'Standard' | 'Premium' = 'Basic'
@@ -151,34 +143,24 @@ var names = {
   eventGridTopic: 'evgt-${baseName}-blobs'
   registry: 'cr${compactName}${suffix}'
   containerEnvironment: 'cae-${baseName}'
-  gpuScorer: '${baseName}-scorer-gpu'
-  cpuScorer: '${baseName}-scorer-cpu'
+  durableTaskScheduler: 'dts-${baseName}-${suffix}'
 }
 
 var deploymentContainerName = 'deploymentpackage'
-var gpuProfileName = 'gpu'
-// A serverless GPU replica gets the whole profile: 8 vCPU / 56 GiB (T4), 24 vCPU / 220 GiB (A100).
-var gpuReplicaSizes = {
-  'Consumption-GPU-NC8as-T4': {
-    cpu: '8.0'
-    memory: '56Gi'
+// host.json's durableTask.hubName: the scheduler's task hub has the same name.
+var taskHubName = 'SibylHub'
+// Serverless GPU profiles by `compute.gpu`: the profile name in the environment and its type.
+var gpuProfiles = {
+  T4: {
+    name: 'gpu-t4'
+    workloadProfileType: 'Consumption-GPU-NC8as-T4'
   }
-  'Consumption-GPU-NC24-A100': {
-    cpu: '24.0'
-    memory: '220Gi'
+  A100: {
+    name: 'gpu-a100'
+    workloadProfileType: 'Consumption-GPU-NC24-A100'
   }
 }
-// Consumption replicas take memory at 2 GiB per core.
-var cpuScorerMemory = {
-  '0.5': '1Gi'
-  '1.0': '2Gi'
-  '2.0': '4Gi'
-  '4.0': '8Gi'
-}[cpuScorerCores]
-// Before the first push the apps run a public hello-world image listening on port 80.
-var isScorerImage = !empty(scorerImage)
-var image = isScorerImage ? scorerImage : 'mcr.microsoft.com/k8se/quickstart:latest'
-var imagePort = isScorerImage ? scorerPort : 80
+var useScheduler = durableBackend == 'scheduler'
 
 @description('An app setting that the platform resolves from Key Vault with the app\'s identity.')
 func keyVaultReference(vaultName string, secretName string) string =>
@@ -330,68 +312,56 @@ module containerEnvironment 'modules/containerEnvironment.bicep' = {
     name: names.containerEnvironment
     location: scorerLocation
     tags: tags
-    gpuProfileType: deployGpuScorer ? gpuProfileType : ''
-    gpuProfileName: gpuProfileName
+    gpuProfiles: [for gpu in gpus: gpuProfiles[gpu]]
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
-var scorerSettings = {
-  environmentId: containerEnvironment.outputs.id
-  identity: {
-    id: scorerIdentity.outputs.id
-    clientId: scorerIdentity.outputs.clientId
-  }
-  registryServer: registry.outputs.loginServer
-  scorerKeySecretUrl: '${keyVault.outputs.uri}secrets/${secretNames.scorerKey}'
-  modelsBlobEndpoint: storage.outputs.blobEndpoint
-}
-
-module gpuScorer 'modules/scorerApp.bicep' = if (deployGpuScorer) {
+// The app deploys each deployment's scorer app itself; this is all it may do to do so.
+module computeRole 'modules/computeRole.bicep' = {
   params: {
-    name: names.gpuScorer
-    location: scorerLocation
-    tags: tags
-    environmentId: scorerSettings.environmentId
-    workloadProfileName: gpuProfileName
-    identity: scorerSettings.identity
-    registryServer: scorerSettings.registryServer
-    image: image
-    isScorerImage: isScorerImage
-    targetPort: imagePort
-    executionProviders: 'cuda,cpu'
-    cpu: gpuReplicaSizes[gpuProfileType].cpu
-    memory: gpuReplicaSizes[gpuProfileType].memory
-    scale: gpuScorerScale
-    scorerKeySecretUrl: scorerSettings.scorerKeySecretUrl
-    modelsBlobEndpoint: scorerSettings.modelsBlobEndpoint
+    principalId: appIdentity.outputs.principalId
+    baseName: baseName
   }
 }
 
-module cpuScorer 'modules/scorerApp.bicep' = {
+// ── Durable Task Scheduler ───────────────────────────────────────────────────────────────────────
+
+module durableTaskScheduler 'modules/durableTaskScheduler.bicep' = if (useScheduler) {
   params: {
-    name: names.cpuScorer
-    location: scorerLocation
+    name: names.durableTaskScheduler
+    location: location
     tags: tags
-    environmentId: scorerSettings.environmentId
-    workloadProfileName: containerEnvironment.outputs.consumptionProfileName
-    identity: scorerSettings.identity
-    registryServer: scorerSettings.registryServer
-    image: image
-    isScorerImage: isScorerImage
-    targetPort: imagePort
-    executionProviders: 'cpu'
-    cpu: cpuScorerCores
-    memory: cpuScorerMemory
-    scale: cpuScorerScale
-    scorerKeySecretUrl: scorerSettings.scorerKeySecretUrl
-    modelsBlobEndpoint: scorerSettings.modelsBlobEndpoint
+    taskHubName: taskHubName
+    roleAssignments: [
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'durableTaskDataContributor'
+        principalType: 'ServicePrincipal'
+      }
+      {
+        principalId: operatorPrincipalId
+        role: 'durableTaskDataContributor'
+        principalType: operatorPrincipalType
+      }
+    ]
   }
 }
+
+// Settings of the Durable backend. host.json names the scheduler (`azureManaged`); the Azure
+// Storage provider replaces it through the host's configuration override, so one package runs on both.
+var durableSettings = useScheduler
+  ? {
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskScheduler.?outputs.endpoint ?? ''};TaskHub=${taskHubName};Authentication=ManagedIdentity;ClientID=${appIdentity.outputs.clientId}'
+    }
+  : {
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'AzureStorage'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'AzureWebJobsStorage'
+    }
 
 // ── Function App ─────────────────────────────────────────────────────────────────────────────────
 
-module functionApp 'modules/functionApp.bicep' = {
+module functionApp 'modules/functionApp.bicep' = if (deployApps) {
   params: {
     name: names.functionApp
     planName: names.plan
@@ -412,19 +382,24 @@ module functionApp 'modules/functionApp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    // Read once at start by shared/config.ts.
-    appSettings: {
+    // Read by shared/config.ts and shared/compute/azure/armComputeConfig.ts on first use.
+    appSettings: union(durableSettings, {
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
       COSMOS_DATABASE: cosmosDatabaseName
       SIBYL_TOKEN_SIGNING_KEY: keyVaultReference(keyVault.outputs.name, secretNames.tokenSigningKey)
       SIBYL_KEY_ENCRYPTION_KEY: keyVaultReference(keyVault.outputs.name, secretNames.keyEncryptionKey)
       SIBYL_FUNCTION_KEY: keyVaultReference(keyVault.outputs.name, secretNames.functionKey)
       SIBYL_SCORER_KEY: keyVaultReference(keyVault.outputs.name, secretNames.scorerKey)
-      // `compute.kind: "gpu"` deployments.
-      SIBYL_SCORER_GPU_URL: gpuScorer.?outputs.url ?? ''
-      // `compute.kind: "container"` deployments.
-      SIBYL_SCORER_CPU_URL: cpuScorer.outputs.url
-    }
+      // Where and how the app deploys each `container`/`gpu` deployment's scorer app.
+      SIBYL_COMPUTE_ENVIRONMENT_ID: containerEnvironment.outputs.id
+      SIBYL_COMPUTE_LOCATION: scorerLocation
+      SIBYL_COMPUTE_GPU_PROFILES: join(map(gpus, gpu => '${gpu}=${gpuProfiles[gpu].name}'), ',')
+      SIBYL_COMPUTE_IDENTITY_ID: scorerIdentity.outputs.id
+      SIBYL_COMPUTE_IDENTITY_CLIENT_ID: scorerIdentity.outputs.clientId
+      SIBYL_COMPUTE_REGISTRY_SERVER: registry.outputs.loginServer
+      SIBYL_COMPUTE_IMAGE: scorerImage
+      SIBYL_COMPUTE_SCORER_KEY_SECRET_URL: '${keyVault.outputs.uri}secrets/${secretNames.scorerKey}'
+    })
   }
 }
 
@@ -434,7 +409,7 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
 
 // Written through the running host, so only once the code is published (README "Deploy to Azure").
 // After functionApp, which itself waits for keyVault (so the secret read here is the one just set).
-module hostKey 'modules/hostKey.bicep' = if (setHostKey) {
+module hostKey 'modules/hostKey.bicep' = if (deployApps && setHostKey) {
   params: {
     functionAppName: names.functionApp
     keyName: 'sibyl'
@@ -457,19 +432,16 @@ module eventGrid 'modules/eventGrid.bicep' = {
 // ── Outputs ──────────────────────────────────────────────────────────────────────────────────────
 
 @description('Base URL of Sibyl\'s HTTP API (the CLI\'s and dashboard\'s address).')
-output apiUrl string = 'https://${functionApp.outputs.defaultHostName}'
+output apiUrl string = deployApps ? 'https://${functionApp.?outputs.defaultHostName ?? ''}' : ''
 
 @description('Function App name (for `func azure functionapp publish` / `az functionapp deployment`).')
-output functionAppName string = functionApp.outputs.name
+output functionAppName string = names.functionApp
 
-@description('URL of the GPU scorer app; empty when `deployGpuScorer` is false.')
-output gpuScorerUrl string = gpuScorer.?outputs.url ?? ''
+@description('Resource id of the Container Apps environment the scorer apps are deployed to.')
+output containerEnvironmentId string = containerEnvironment.outputs.id
 
-@description('URL of the CPU (Consumption) scorer app.')
-output cpuScorerUrl string = cpuScorer.outputs.url
-
-@description('Container app names of the scorers, for `az containerapp` commands.')
-output scorerAppNames string[] = deployGpuScorer ? [names.gpuScorer, names.cpuScorer] : [names.cpuScorer]
+@description('Durable Task Scheduler endpoint (its dashboard is at https://dashboard.durabletask.io); empty with the Azure Storage backend.')
+output durableTaskSchedulerEndpoint string = durableTaskScheduler.?outputs.endpoint ?? ''
 
 @description('Registry login server to push the scorer image to.')
 output registryLoginServer string = registry.outputs.loginServer

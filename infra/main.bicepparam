@@ -5,7 +5,7 @@ using 'main.bicep'
 
 param baseName = readEnvironmentVariable('SIBYL_BASE_NAME', 'sibyl')
 
-param nodeVersion = '20'
+param nodeVersion = '22'
 param instanceMemoryMB = 2048
 param maximumInstanceCount = 100
 param httpPerInstanceConcurrency = 16
@@ -17,8 +17,12 @@ param scorerKey = readEnvironmentVariable('SIBYL_SCORER_KEY', '')
 // True once the app's code is published: the host key `sibyl` is written through the running host.
 param setHostKey = bool(readEnvironmentVariable('SIBYL_SET_HOST_KEY', 'false'))
 
-param deployGpuScorer = bool(readEnvironmentVariable('SIBYL_DEPLOY_GPU', 'true'))
-param gpuProfileType = 'Consumption-GPU-NC8as-T4'
+// Serverless GPU profiles, comma-separated (T4, A100); empty for none.
+param gpus = empty(readEnvironmentVariable('SIBYL_GPUS', 'T4')) ? [] : split(readEnvironmentVariable('SIBYL_GPUS', 'T4'), ',')
+// `scheduler` (Durable Task Scheduler) or `storage` (the Azure Storage provider, where the scheduler is not offered).
+param durableBackend = readEnvironmentVariable('SIBYL_DURABLE_BACKEND', 'scheduler') == 'storage' ? 'storage' : 'scheduler'
+// False on the first deployment: identities, data and roles first, the Function App once roles have propagated.
+param deployApps = bool(readEnvironmentVariable('SIBYL_DEPLOY_APPS', 'true'))
 param scorerImage = readEnvironmentVariable('SIBYL_SCORER_IMAGE', '')
 
 param operatorPrincipalId = readEnvironmentVariable('SIBYL_OPERATOR_PRINCIPAL_ID', '')

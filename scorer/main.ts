@@ -5,6 +5,7 @@
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { parseScorerConfig } from '../shared/config';
 import { ModelRunError } from '../shared/scoring/modelSession';
+import { checkDevice } from './deviceCheck';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
@@ -36,9 +37,11 @@ async function main(): Promise<void> {
       process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
     }
   }
-  const server = new ScorerServer(config, models, createScorerAuthenticator(config));
+  const device = await checkDevice(config, process.env.SIBYL_COMPUTE_KIND);
+  const server = new ScorerServer(config, models, createScorerAuthenticator(config), device);
   const port = await server.listen(config.port, config.host);
-  process.stdout.write(`Sibyl scorer listening on port ${port} (execution providers: ${config.executionProviders.join(', ')})\n`);
+  process.stdout.write(`Sibyl scorer listening on port ${port} (execution provider: ${device.executionProvider})\n`);
+  if (!device.ready) process.stderr.write(`Not ready: ${device.reason}\n`);
   const stop = () => {
     server.close().then(
       () => process.exit(0),

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
+import type { DeviceStatus } from './deviceCheck';
 import type { ScorerAuthenticator } from './scorerAuth';
 import type { ScorerModels } from './scorerModels';
 
@@ -46,6 +47,8 @@ export class ScorerServer {
     private readonly config: ScorerConfig,
     private readonly models: ScorerModels,
     private readonly authenticate: ScorerAuthenticator,
+    /** What the start-up device check found; absent means CPU and ready (tests, the local scorer). */
+    private readonly device: DeviceStatus = { executionProvider: 'cpu', ready: true },
   ) {
     this.#server = http.createServer((req, res) => {
       // The caller hanging up (its timeout) takes a queued request out unscored.
@@ -87,12 +90,20 @@ export class ScorerServer {
     const path = query < 0 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/v2/health/live') return { status: this.#live ? 200 : 503, body: { live: this.#live } };
-    if (method === 'GET' && path === '/v2/health/ready') return { status: this.#live ? 200 : 503, body: { ready: this.#live } };
+    if (method === 'GET' && path === '/v2/health/ready') {
+      const ready = this.#live && this.device.ready;
+      const reason = this.device.ready ? undefined : this.device.reason;
+      const body = { ready, execution_provider: this.device.executionProvider, ...(reason ? { reason } : {}) };
+      return { status: ready ? 200 : 503, body };
+    }
     if (!(await this.authenticate(req.headers.authorization))) {
       req.resume();
       return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
     }
-    if (method === 'GET' && (path === '/v2' || path === '/v2/')) return { status: 200, body: { name: 'sibyl-scorer', version: VERSION, extensions: [] } };
+    if (method === 'GET' && (path === '/v2' || path === '/v2/')) {
+      const body = { name: 'sibyl-scorer', version: VERSION, extensions: [], execution_provider: this.device.executionProvider };
+      return { status: 200, body };
+    }
     const match = MODEL_ROUTE.exec(path);
     if (!match) {
       req.resume();
@@ -104,7 +115,9 @@ export class ScorerServer {
     if (method === 'GET' && action === '/ready') return { status: this.models.isReady(name, version) ? 200 : 503, body: { name, version: String(version), ready: this.models.isReady(name, version) } };
     const model = await this.models.get(name, version);
     if (method === 'GET' && action === '') {
-      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs: model.signature.inputs, outputs: model.signature.outputs } };
+      const parameters = { execution_provider: model.session.executionProviders[0] ?? 'cpu' };
+      const { inputs, outputs } = model.signature;
+      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs, outputs, parameters } };
     }
     if (method === 'POST' && action === '/infer') {
       const text = (await readBody(req, this.config.maxRequestBytes)).toString('utf8');

@@ -13,11 +13,18 @@ param location string
 @description('Tags for every resource.')
 param tags { *: string }
 
-@description('Serverless GPU profile type, or empty for none.')
-param gpuProfileType '' | 'Consumption-GPU-NC8as-T4' | 'Consumption-GPU-NC24-A100'
+@description('Serverless GPU profiles to add: the name apps refer to and the profile type.')
+param gpuProfiles gpuProfileType[]
 
-@description('Name the GPU profile gets in the environment (apps refer to it by this name).')
-param gpuProfileName string
+@export()
+@description('A serverless GPU workload profile of the environment.')
+type gpuProfileType = {
+  @description('Name apps give as `workloadProfileName`.')
+  name: string
+
+  @description('Serverless GPU profile type.')
+  workloadProfileType: 'Consumption-GPU-NC8as-T4' | 'Consumption-GPU-NC24-A100'
+}
 
 @description('Resource id of the Log Analytics workspace that receives the logs.')
 param logAnalyticsWorkspaceId string
@@ -35,15 +42,7 @@ resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
     appLogsConfiguration: {
       destination: 'azure-monitor'
     }
-    workloadProfiles: empty(gpuProfileType)
-      ? [consumptionProfile]
-      : [
-          consumptionProfile
-          {
-            name: gpuProfileName
-            workloadProfileType: gpuProfileType
-          }
-        ]
+    workloadProfiles: concat([consumptionProfile], gpuProfiles)
     zoneRedundant: false
   }
 }

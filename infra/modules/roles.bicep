@@ -9,6 +9,7 @@ metadata description = 'Built-in role definition ids and the role-assignment typ
 var roleDefinitionIds = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   cosmosDbBuiltInDataContributor: '00000000-0000-0000-0000-000000000002'
+  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -23,6 +24,7 @@ var roleDefinitionIds = {
 @description('A name from `roleDefinitionIds` that is an Azure RBAC role.')
 type rbacRoleName =
   | 'acrPull'
+  | 'durableTaskDataContributor'
   | 'keyVaultSecretsOfficer'
   | 'keyVaultSecretsUser'
   | 'monitoringMetricsPublisher'

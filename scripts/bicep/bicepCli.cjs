@@ -306,4 +306,57 @@ async function snapshotInfra({ overrides = {}, env = {}, log = () => undefined }
   return snapshot;
 }
 
-module.exports = { BICEP_VERSION, INFRA_DIR, SNAPSHOT_SCOPE, BicepError, findBicep, compileInfra, snapshotInfra, parseDiagnostics };
+/** infra/scorerApp.bicep: the per-deployment scorer app the Function App deploys at run time. */
+const SCORER_APP_BICEP = path.join(INFRA_DIR, 'scorerApp.bicep');
+/** Where its compiled ARM template ships: next to the ARM transport that deploys it, committed. */
+const SCORER_APP_TEMPLATE = path.join(REPO_ROOT, 'shared', 'compute', 'azure', 'scorerApp.template.json');
+
+/**
+ * Builds and lints infra/scorerApp.bicep offline (any diagnostic fails, as for main.bicep) and
+ * returns its ARM template. With `write`, also writes it where the app loads it (SCORER_APP_TEMPLATE).
+ */
+async function compileScorerApp({ log = () => undefined, write = false } = {}) {
+  const bicep = await findBicep({ log });
+  const result = await cached('scorer-app', infraHash(bicep.version, 'scorerApp'), async (dir) => {
+    const steps = await Promise.all([
+      bicepStep(bicep, ['build', SCORER_APP_BICEP, '--outfile', path.join(dir, 'scorerApp.json')]),
+      bicepStep(bicep, ['lint', SCORER_APP_BICEP]),
+    ]);
+    const diagnostics = [...new Map(steps.flatMap((s) => s.diagnostics).map((d) => [d.text, d])).values()];
+    if (diagnostics.length) {
+      throw new BicepError(`Bicep reported ${diagnostics.length} diagnostic(s) on scorerApp.bicep:\n${diagnostics.map((d) => `  ${d.text}`).join('\n')}`, diagnostics);
+    }
+    return { ms: steps[0].ms };
+  });
+  const text = fs.readFileSync(path.join(result.dir, 'scorerApp.json'), 'utf8');
+  if (write) fs.writeFileSync(SCORER_APP_TEMPLATE, text);
+  return { template: JSON.parse(text), templatePath: path.join(result.dir, 'scorerApp.json'), cached: result.cached };
+}
+
+/**
+ * Builds `params` (name -> JSON value) into an ARM parameters file against infra/scorerApp.bicep with
+ * `bicep build-params`, so Bicep's type checker judges them as it would judge a .bicepparam a
+ * person wrote. Resolves { parameters } or rejects with the diagnostics.
+ */
+async function buildScorerAppParams(params, { log = () => undefined } = {}) {
+  const bicep = await findBicep({ log });
+  fs.mkdirSync(cacheDir(), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(cacheDir(), 'params-'));
+  try {
+    const using = path.relative(dir, SCORER_APP_BICEP).split(path.sep).join('/');
+    const lines = Object.entries(params).map(([name, value]) => `param ${name} = json('${JSON.stringify(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${')}')`);
+    const file = path.join(dir, 'scorerApp.bicepparam');
+    fs.writeFileSync(file, `using '${using}'\n${lines.join('\n')}\n`);
+    const out = path.join(dir, 'scorerApp.parameters.json');
+    const step = await bicepStep(bicep, ['build-params', file, '--outfile', out]);
+    const errors = step.diagnostics.filter((d) => d.level === 'Error' || d.level === 'Warning');
+    if (step.code !== 0 || errors.length || !fs.existsSync(out)) {
+      throw new BicepError(`bicep build-params rejected the parameters:\n${step.stdout}${step.stderr}`, step.diagnostics);
+    }
+    return JSON.parse(fs.readFileSync(out, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { BICEP_VERSION, INFRA_DIR, SCORER_APP_TEMPLATE, compileScorerApp, buildScorerAppParams, SNAPSHOT_SCOPE, BicepError, findBicep, compileInfra, snapshotInfra, parseDiagnostics };

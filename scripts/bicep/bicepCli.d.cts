@@ -95,3 +95,15 @@ export declare function snapshotInfra(options?: Logger & { overrides?: Record<st
 
 /** Parses `file(line,col) : Level code: message` lines. */
 export declare function parseDiagnostics(text: string): BicepDiagnostic[];
+
+/** Where infra/scorerApp.bicep's compiled ARM template ships (shared/compute/azure/scorerApp.template.json). */
+export declare const SCORER_APP_TEMPLATE: string;
+
+/** Builds and lints infra/scorerApp.bicep; with `write`, writes SCORER_APP_TEMPLATE. */
+export declare function compileScorerApp(options?: Logger & { write?: boolean }): Promise<{ template: Json; templatePath: string; cached: boolean }>;
+
+/**
+ * Type-checks parameter values against infra/scorerApp.bicep by building a .bicepparam from them
+ * (`bicep build-params`); resolves the ARM parameters file or rejects with a BicepError.
+ */
+export declare function buildScorerAppParams(params: Record<string, unknown>, options?: Logger): Promise<Json>;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run test:infra`: find or restore the Bicep CLI, build and lint infra/ offline with every
+ * `npm run test:infra`: find or restore the Bicep CLI, build and lint infra/ (main.bicep, scorerApp.bicep) offline with every
  * linter rule at error level (any diagnostic fails), then run the ARM assertions in test/infra.
  * The compiled output is cached by content, so the Jest suite reuses it instead of compiling again.
  */
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bicepCli from './bicepCli.cjs';
 
-const { compileInfra, findBicep } = bicepCli;
+const { compileInfra, compileScorerApp, findBicep } = bicepCli;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line) => console.log(`[test:infra] ${line}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -21,6 +21,8 @@ try {
   const steps = Object.entries(compiled.stepMs).map(([step, ms]) => `${step} ${seconds(ms)}`).join(', ');
   log(`infra/ built and linted with 0 diagnostics in ${seconds(compiled.ms)}${compiled.cached ? ' (unchanged since the last check)' : ` (${steps})`}`);
   log(`ARM template: ${compiled.templatePath}`);
+  const scorerApp = await compileScorerApp({ log });
+  log(`infra/scorerApp.bicep built and linted with 0 diagnostics: ${scorerApp.templatePath}`);
 } catch (error) {
   console.error(`[test:infra] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -41,10 +41,23 @@ describe('infra/ build', () => {
     expect(field(compiled.template, '$schema')).toContain('deploymentTemplate.json');
     expect(field(compiled.parameters, '$schema')).toContain('deploymentParameters.json');
     expect(compiled.bicep.version).toMatch(/^\d+\.\d+\.\d+/);
-    // main plus one inline template per module (identity twice, scorer app twice).
-    expect(templates(compiled.template).map((t) => t.name).sort()).toEqual(
-      ['appIdentity', 'containerEnvironment', 'cosmos', 'cpuScorer', 'eventGrid', 'functionApp', 'gpuScorer', 'hostKey', 'keyVault', 'main', 'monitoring', 'registry', 'scorerIdentity', 'storage'],
-    );
+    // main plus one inline template per module (identity twice); no scorer app: the runtime deploys those.
+    expect(templates(compiled.template).map((t) => t.name).sort()).toEqual([
+      'appIdentity',
+      'computeRole',
+      'containerEnvironment',
+      'cosmos',
+      'durableTaskScheduler',
+      'eventGrid',
+      'functionApp',
+      'hostKey',
+      'keyVault',
+      'main',
+      'monitoring',
+      'registry',
+      'scorerIdentity',
+      'storage',
+    ]);
   });
 
   it('gives every parameter of every template a type and a description', () => {
@@ -86,6 +99,11 @@ describe('infra/ build', () => {
       for (const resource of Object.values((field(template, 'resources') ?? {}) as Record<string, unknown>)) {
         if (field(resource, 'type') !== 'Microsoft.Authorization/roleAssignments') continue;
         assignments++;
+        // The one custom role (computeRole.bicep) is defined next to its assignment, by reference.
+        if (name === 'computeRole') {
+          expect(field(resource, 'properties.roleDefinitionId')).toBe("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', guid(resourceGroup().id, parameters('baseName'), 'sibyl-scorer-app-deployer'))]");
+          continue;
+        }
         expect({ name, roleDefinitionId: field(resource, 'properties.roleDefinitionId') }).toEqual({
           name,
           roleDefinitionId: expect.stringContaining("variables('roleDefinitionIds')"),
@@ -95,12 +113,15 @@ describe('infra/ build', () => {
     expect(assignments).toBeGreaterThanOrEqual(5);
   });
 
-  it('defaults to the T4 serverless GPU profile, with A100 allowed', () => {
-    const gpuProfile = field(compiled.template, 'parameters.gpuProfileType');
-    expect(field(gpuProfile, 'defaultValue')).toBe('Consumption-GPU-NC8as-T4');
-    expect(field(gpuProfile, 'allowedValues')).toEqual(expect.arrayContaining(['Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100']));
-    expect(field(compiled.parameters, 'parameters.gpuProfileType.value')).toBe('Consumption-GPU-NC8as-T4');
-    expect(field(compiled.parameters, 'parameters.deployGpuScorer.value')).toBe(true);
+  it('defaults to the T4 serverless GPU profile, with A100 allowed, and to Node 22 with 20 allowed', () => {
+    const gpus = field(compiled.template, 'parameters.gpus');
+    expect(field(gpus, 'defaultValue')).toEqual(['T4']);
+    expect(field(gpus, 'allowedValues')).toEqual(['T4', 'A100']);
+    expect(field(compiled.parameters, 'parameters.gpus.value')).toEqual(['T4']);
+    expect(field(compiled.template, 'parameters.nodeVersion.defaultValue')).toBe('22');
+    expect(field(compiled.template, 'parameters.nodeVersion.allowedValues')).toEqual(['20', '22']);
+    expect(field(compiled.parameters, 'parameters.nodeVersion.value')).toBe('22');
+    expect(field(compiled.parameters, 'parameters.durableBackend.value')).toBe('scheduler');
   });
 
   it('keeps secrets out of the parameter file: they come from the environment, empty when unset', () => {
@@ -113,7 +134,17 @@ describe('infra/ build', () => {
   it('outputs the URLs a user needs', () => {
     const outputs = Object.keys(field(compiled.template, 'outputs') as Record<string, unknown>);
     expect(outputs).toEqual(
-      expect.arrayContaining(['apiUrl', 'functionAppName', 'gpuScorerUrl', 'cpuScorerUrl', 'registryLoginServer', 'registryName', 'storageAccountName', 'keyVaultName', 'eventGridSystemTopicName']),
+      expect.arrayContaining([
+        'apiUrl',
+        'functionAppName',
+        'containerEnvironmentId',
+        'durableTaskSchedulerEndpoint',
+        'registryLoginServer',
+        'registryName',
+        'storageAccountName',
+        'keyVaultName',
+        'eventGridSystemTopicName',
+      ]),
     );
   });
 });

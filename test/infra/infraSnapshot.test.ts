@@ -6,7 +6,13 @@
  */
 import { snapshotInfra, type InfraSnapshot } from '../../scripts/bicep/bicepCli.cjs';
 import { COSMOS_CONTAINERS } from '../../shared/storage/cosmosContainers';
-import { field, list, one, ofType, roleFacts } from './predicted';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SNAPSHOT_SCOPE } from '../../scripts/bicep/bicepCli.cjs';
+import { field, list, one, ofType, roleFacts, ROLE_IDS } from './predicted';
+
+/** The custom role in infra/modules/computeRole.bicep, as roleFacts names it (its id is a guid() expression). */
+const COMPUTE_ROLE = 'sibyl-scorer-app-deployer';
 
 const SETUP_TIMEOUT_MS = 10 * 60 * 1000;
 const OPERATOR = '11111111-2222-3333-4444-555555555555';
@@ -15,13 +21,15 @@ const IMAGE = 'crsibyl.azurecr.io/sibyl-scorer:1.0.0';
 let defaults: InfraSnapshot;
 let a100: InfraSnapshot;
 let noGpu: InfraSnapshot;
+let firstPhase: InfraSnapshot;
+let storageBackend: InfraSnapshot;
 
 beforeAll(async () => {
   defaults = await snapshotInfra();
   // Everything optional turned on: A100, a pushed image, a person with data access, secrets set.
   a100 = await snapshotInfra({
-    overrides: { gpuProfileType: "'Consumption-GPU-NC24-A100'" },
     env: {
+      SIBYL_GPUS: 'T4,A100',
       SIBYL_SCORER_IMAGE: IMAGE,
       SIBYL_OPERATOR_PRINCIPAL_ID: OPERATOR,
       SIBYL_TOKEN_SIGNING_KEY: 't'.repeat(48),
@@ -31,7 +39,9 @@ beforeAll(async () => {
       SIBYL_SET_HOST_KEY: 'true',
     },
   });
-  noGpu = await snapshotInfra({ env: { SIBYL_DEPLOY_GPU: 'false' } });
+  noGpu = await snapshotInfra({ env: { SIBYL_GPUS: '' } });
+  firstPhase = await snapshotInfra({ env: { SIBYL_DEPLOY_APPS: 'false', SIBYL_SET_HOST_KEY: 'true' } });
+  storageBackend = await snapshotInfra({ env: { SIBYL_DURABLE_BACKEND: 'storage' } });
 }, SETUP_TIMEOUT_MS);
 
 const STORAGE = 'Microsoft.Storage/storageAccounts';
@@ -46,7 +56,7 @@ function appSettings(snapshot: InfraSnapshot): Record<string, string> {
 
 describe('infra/ as deployed (bicep snapshot)', () => {
   it('evaluates every module: no nested deployment left unexpanded', () => {
-    for (const snapshot of [defaults, a100, noGpu]) {
+    for (const snapshot of [defaults, a100, noGpu, firstPhase, storageBackend]) {
       expect(snapshot.notes).toEqual([]);
       expect(snapshot.diagnostics).toEqual([]);
     }
@@ -119,6 +129,8 @@ describe('infra/ as deployed (bicep snapshot)', () => {
       app('storageTableDataContributor', storage),
       app('keyVaultSecretsUser', vault),
       app('monitoringMetricsPublisher', 'components/appi-sibyl'),
+      app('durableTaskDataContributor', `schedulers/${one(defaults, 'Microsoft.DurableTask/schedulers').name}`),
+      app(COMPUTE_ROLE, `resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`),
       scorer('acrPull', registry),
       scorer('storageBlobDataReader', 'containers/models'),
       scorer('keyVaultSecretsUser', vault),
@@ -127,7 +139,27 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(roleFacts(defaults)).toEqual(sorted(expected));
 
     const person = (role: string, scope: string) => ({ scope, role, principal: OPERATOR, principalType: 'User' });
-    expect(roleFacts(a100)).toEqual(sorted([...expected, person('storageBlobDataContributor', storage), person('keyVaultSecretsOfficer', vault)]));
+    const scheduler = `schedulers/${one(defaults, 'Microsoft.DurableTask/schedulers').name}`;
+    expect(roleFacts(a100)).toEqual(
+      sorted([...expected, person('storageBlobDataContributor', storage), person('keyVaultSecretsOfficer', vault), person('durableTaskDataContributor', scheduler)]),
+    );
+  });
+
+  it('lets the app deploy scorer apps through a custom role that allows only that, never Owner or Contributor', () => {
+    const role = one(defaults, 'Microsoft.Authorization/roleDefinitions');
+    expect(field(role, 'properties.type')).toBe('CustomRole');
+    expect(field(role, 'properties.assignableScopes')).toEqual([`/subscriptions/${SNAPSHOT_SCOPE.subscriptionId}/resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`]);
+    const actions = list(role, 'properties.permissions')[0]?.actions as string[];
+    // Nothing but deployments, container apps (and their revisions, replicas, operations), joining
+    // the environment and assigning the scorer identity: no wildcard, no other resource type.
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    const allowed = /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$)/;
+    expect(actions.filter((a) => !allowed.test(a))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['Microsoft.Resources/deployments/write', 'Microsoft.App/containerApps/write', 'Microsoft.App/containerApps/revisions/replicas/read', 'Microsoft.App/managedEnvironments/join/action']));
+    const builtIns = Object.keys(ROLE_IDS);
+    expect(roleFacts(defaults).filter((f) => f.principal === 'id-sibyl-app' && !builtIns.includes(f.role))).toEqual([
+      { scope: `resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`, role: COMPUTE_ROLE, principal: 'id-sibyl-app', principalType: 'ServicePrincipal' },
+    ]);
   });
 
   it('runs the Function App on Flex Consumption with identity-based storage', () => {
@@ -140,7 +172,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(field(site, 'identity.type')).toBe('UserAssigned');
     expect(field(site, 'properties.httpsOnly')).toBe(true);
     expect(field(site, 'properties.keyVaultReferenceIdentity')).toMatch(/userAssignedIdentities\/id-sibyl-app$/);
-    expect(field(site, 'properties.functionAppConfig.runtime')).toEqual({ name: 'node', version: '20' });
+    expect(field(site, 'properties.functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
     expect(field(site, 'properties.functionAppConfig.scaleAndConcurrency')).toEqual({
       instanceMemoryMB: 2048,
       maximumInstanceCount: 100,
@@ -166,7 +198,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(settings).not.toHaveProperty('FUNCTIONS_EXTENSION_VERSION');
   });
 
-  it('hands the app Cosmos, Key Vault references and the scorer URLs', () => {
+  it('hands the app Cosmos, Key Vault references and where to deploy scorer apps', () => {
     const settings = appSettings(defaults);
     const vault = one(defaults, 'Microsoft.KeyVault/vaults').name;
     expect(settings.COSMOS_ENDPOINT).toContain('documentEndpoint');
@@ -175,9 +207,21 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(settings.SIBYL_KEY_ENCRYPTION_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-key-encryption-key)`);
     expect(settings.SIBYL_FUNCTION_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-function-key)`);
     expect(settings.SIBYL_SCORER_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-scorer-key)`);
-    expect(settings.SIBYL_SCORER_GPU_URL).toMatch(/containerApps\/sibyl-scorer-gpu'.*ingress\.fqdn/);
-    expect(settings.SIBYL_SCORER_CPU_URL).toMatch(/containerApps\/sibyl-scorer-cpu'.*ingress\.fqdn/);
-    expect(appSettings(noGpu).SIBYL_SCORER_GPU_URL).toBe('');
+    expect(settings.SIBYL_COMPUTE_ENVIRONMENT_ID).toBe(one(defaults, ENVIRONMENT).id);
+    expect(settings.SIBYL_COMPUTE_LOCATION).toBe(SNAPSHOT_SCOPE.location);
+    expect(settings.SIBYL_COMPUTE_IDENTITY_ID).toMatch(/id-sibyl-scorer$/);
+    expect(settings.SIBYL_COMPUTE_IDENTITY_CLIENT_ID).toContain('id-sibyl-scorer');
+    expect(settings.SIBYL_COMPUTE_REGISTRY_SERVER).toContain('loginServer');
+    expect(settings.SIBYL_COMPUTE_SCORER_KEY_SECRET_URL).toMatch(/^\[format\('\{0\}secrets\/\{1\}', reference\('[^']+vaults\/kv[^']+'.*\)\.vaultUri, 'sibyl-scorer-key'\)\]$/);
+    expect(settings.SIBYL_COMPUTE_IMAGE).toBe('');
+    expect(appSettings(a100).SIBYL_COMPUTE_IMAGE).toBe(IMAGE);
+    expect([settings.SIBYL_COMPUTE_GPU_PROFILES, appSettings(a100).SIBYL_COMPUTE_GPU_PROFILES, appSettings(noGpu).SIBYL_COMPUTE_GPU_PROFILES]).toEqual([
+      'T4=gpu-t4',
+      'T4=gpu-t4,A100=gpu-a100',
+      '',
+    ]);
+    // The shared scorer apps are gone: every deployment gets its own (infra/scorerApp.bicep).
+    expect(Object.keys(settings).filter((k) => k.startsWith('SIBYL_SCORER_') && k !== 'SIBYL_SCORER_KEY')).toEqual([]);
   });
 
   it('writes the Key Vault secrets only from values given, and the host key `sibyl` from Key Vault once asked', () => {
@@ -195,60 +239,43 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(field(hostKey, 'properties.value')).toBe(`[getKeyVaultSecret('${vault}', 'sibyl-function-key')]`);
   });
 
-  it('runs the GPU scorer on the serverless T4 profile and the CPU scorer on Consumption, both scaling to zero', () => {
-    const environment = one(defaults, ENVIRONMENT);
-    const profiles = list(environment, 'properties.workloadProfiles');
-    expect(profiles).toEqual([
-      { name: 'Consumption', workloadProfileType: 'Consumption' },
-      { name: 'gpu', workloadProfileType: 'Consumption-GPU-NC8as-T4' },
+  it('offers the serverless GPU profiles asked for, next to Consumption, and deploys no container app itself', () => {
+    const profiles = (snapshot: InfraSnapshot) => list(one(snapshot, ENVIRONMENT), 'properties.workloadProfiles');
+    const consumption = { name: 'Consumption', workloadProfileType: 'Consumption' };
+    expect(profiles(defaults)).toEqual([consumption, { name: 'gpu-t4', workloadProfileType: 'Consumption-GPU-NC8as-T4' }]);
+    expect(profiles(a100)).toEqual([
+      consumption,
+      { name: 'gpu-t4', workloadProfileType: 'Consumption-GPU-NC8as-T4' },
+      { name: 'gpu-a100', workloadProfileType: 'Consumption-GPU-NC24-A100' },
     ]);
-
-    const gpu = one(defaults, CONTAINER_APP, 'sibyl-scorer-gpu');
-    const gpuProfile = profiles.find((p) => p.name === field(gpu, 'properties.workloadProfileName'));
-    expect(gpuProfile?.workloadProfileType).toBe('Consumption-GPU-NC8as-T4');
-    expect(field(gpu, 'properties.environmentId')).toBe(environment.id);
-    expect(field(gpu, 'properties.template.containers.0.resources')).toEqual({ cpu: 8, memory: '56Gi' });
-
-    const cpu = one(defaults, CONTAINER_APP, 'sibyl-scorer-cpu');
-    expect(field(cpu, 'properties.workloadProfileName')).toBe('Consumption');
-    expect(field(cpu, 'properties.template.containers.0.resources')).toEqual({ cpu: 2, memory: '4Gi' });
-
-    for (const app of [gpu, cpu]) {
-      expect(field(app, 'identity.type')).toBe('UserAssigned');
-      expect(Object.keys(field(app, 'identity.userAssignedIdentities') as object)[0]).toMatch(/id-sibyl-scorer$/);
-      expect(field(app, 'properties.template.scale.minReplicas')).toBe(0);
-      expect(list(app, 'properties.template.scale.rules')[0]).toEqual({ name: 'http-concurrency', http: { metadata: { concurrentRequests: expect.stringMatching(/^\d+$/) } } });
-      expect(field(app, 'properties.configuration.registries.0.identity')).toMatch(/id-sibyl-scorer$/);
-      expect(field(app, 'properties.configuration.secrets.0')).toEqual({ name: 'scorer-key', keyVaultUrl: expect.stringContaining('sibyl-scorer-key'), identity: expect.stringMatching(/id-sibyl-scorer$/) });
-      const env = list(app, 'properties.template.containers.0.env');
-      expect(env.find((e) => e.name === 'SIBYL_SCORER_KEY')).toEqual({ name: 'SIBYL_SCORER_KEY', secretRef: 'scorer-key' });
-      expect(env.find((e) => e.name === 'AzureWebJobsStorage__blobServiceUri')?.value).toContain('primaryEndpoints.blob');
-      expect(env.find((e) => e.name === 'AZURE_CLIENT_ID')?.value).toContain('id-sibyl-scorer');
-    }
-    const providers = (app: typeof gpu) => list(app, 'properties.template.containers.0.env').find((e) => e.name === 'SIBYL_SCORER_EXECUTION_PROVIDERS')?.value;
-    expect([providers(gpu), providers(cpu)]).toEqual(['cuda,cpu', 'cpu']);
-    expect(field(gpu, 'properties.template.scale.maxReplicas')).toBe(1);
-    expect(field(cpu, 'properties.template.scale.maxReplicas')).toBe(10);
+    expect(profiles(noGpu)).toEqual([consumption]);
+    for (const snapshot of [defaults, a100, noGpu]) expect(ofType(snapshot, CONTAINER_APP)).toEqual([]);
   });
 
-  it('switches the GPU to A100 and the pushed scorer image with its health probes', () => {
-    const profiles = list(one(a100, ENVIRONMENT), 'properties.workloadProfiles');
-    expect(profiles).toContainEqual({ name: 'gpu', workloadProfileType: 'Consumption-GPU-NC24-A100' });
-    const gpu = one(a100, CONTAINER_APP, 'sibyl-scorer-gpu');
-    expect(field(gpu, 'properties.template.containers.0.resources')).toEqual({ cpu: 24, memory: '220Gi' });
-    expect(field(gpu, 'properties.template.containers.0.image')).toBe(IMAGE);
-    expect(field(gpu, 'properties.configuration.ingress.targetPort')).toBe(8080);
-    const probes = list(gpu, 'properties.template.containers.0.probes').map((p) => [p.type, field(p, 'httpGet.path')]);
-    expect(probes).toEqual([
-      ['Startup', '/v2/health/live'],
-      ['Liveness', '/v2/health/live'],
-      ['Readiness', '/v2/health/ready'],
-    ]);
+  it('runs Durable Functions on the Durable Task Scheduler (Consumption) with the identity, or on Azure Storage when asked', () => {
+    const scheduler = one(defaults, 'Microsoft.DurableTask/schedulers');
+    expect(field(scheduler, 'properties.sku.name')).toBe('Consumption');
+    expect(list(scheduler, 'properties.ipAllowlist').length).toBeGreaterThan(0);
+    expect(one(defaults, 'Microsoft.DurableTask/schedulers/taskHubs').name).toBe(`${scheduler.name}/SibylHub`);
+    const connection = appSettings(defaults).DURABLE_TASK_SCHEDULER_CONNECTION_STRING;
+    expect(connection).toContain("'Endpoint={0};TaskHub={1};Authentication=ManagedIdentity;ClientID={2}'");
+    expect(connection).toMatch(/schedulers\/dts-sibyl-[^']+', '[^']+'\)\.endpoint, ''\), 'SibylHub', reference\('[^']+userAssignedIdentities\/id-sibyl-app'/);
+
+    // host.json names the scheduler; the Azure Storage backend overrides it through app settings.
+    const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'host.json'), 'utf8'));
+    expect(hostJson.extensions.durableTask.hubName).toBe('SibylHub');
+    expect(hostJson.extensions.durableTask.storageProvider).toEqual({ type: 'azureManaged', connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING' });
+    expect(ofType(storageBackend, 'Microsoft.DurableTask/schedulers')).toEqual([]);
+    const storageSettings = appSettings(storageBackend);
+    expect(storageSettings).not.toHaveProperty('DURABLE_TASK_SCHEDULER_CONNECTION_STRING');
+    expect(storageSettings.AzureFunctionsJobHost__extensions__durableTask__storageProvider__type).toBe('AzureStorage');
   });
 
-  it('leaves the GPU profile and app out when deployGpuScorer is false', () => {
-    expect(list(one(noGpu, ENVIRONMENT), 'properties.workloadProfiles')).toEqual([{ name: 'Consumption', workloadProfileType: 'Consumption' }]);
-    expect(ofType(noGpu, CONTAINER_APP).map((a) => a.name)).toEqual(['sibyl-scorer-cpu']);
+  it('can deploy identities, data and every role assignment before the apps that use them (first phase)', () => {
+    expect(ofType(firstPhase, SITE)).toEqual([]);
+    expect(ofType(firstPhase, 'Microsoft.Web/sites/host/functionKeys')).toEqual([]);
+    expect(roleFacts(firstPhase)).toEqual(roleFacts(defaults));
+    expect(ofType(firstPhase, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => i.name).sort()).toEqual(['id-sibyl-app', 'id-sibyl-scorer']);
   });
 
   it('creates the Event Grid system topic on the storage account for the blob trigger', () => {

@@ -4,6 +4,7 @@ import type { InfraSnapshot, PredictedResource } from '../../scripts/bicep/bicep
 /** Built-in role ids as Azure publishes them (checked against infra/modules/roles.bicep by the tests). */
 export const ROLE_IDS = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402',
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
@@ -59,6 +60,11 @@ export interface RoleFact {
 /** Role assignments of the snapshot as facts, sorted for comparison. */
 export function roleFacts(snapshot: InfraSnapshot): RoleFact[] {
   const roleNames = new Map<string, string>(Object.entries(ROLE_IDS).map(([name, id]) => [id, name]));
+  // Custom roles by their name up to any parenthesis, in kebab case (`Sibyl scorer app deployer (…)`).
+  for (const role of ofType(snapshot, 'Microsoft.Authorization/roleDefinitions')) {
+    const roleName = String(field(role, 'properties.roleName')).split(' (')[0]!;
+    roleNames.set(role.name, roleName.toLowerCase().replace(/\s+/g, '-'));
+  }
   return ofType(snapshot, 'Microsoft.Authorization/roleAssignments')
     .map((r) => {
       // An id with runtime parts stays an extensionResourceId(scope, …) expression; else it is evaluated.

@@ -1,8 +1,13 @@
-// One container app running the scorer (scorer/): an Open Inference Protocol v2 server. Used twice
-// by main.bicep: on the serverless GPU profile (`compute.kind: "gpu"`) and on the Consumption CPU
-// profile (`compute.kind: "container"`). Both scale to zero on HTTP concurrency.
+// One deployment's own scorer app: a container app running scorer/ (an Open Inference Protocol v2
+// server) with its own replicas, size and HTTP autoscaling. It is not part of main.bicep: the
+// Function App deploys it at run time, once per `container`/`gpu` deployment, through Azure Resource
+// Manager (shared/compute/azure/), from the ARM JSON compiled from this file
+// (shared/compute/azure/scorerApp.template.json, written by `node scripts/bicep/compileScorerApp.mjs`
+// and checked against this source by `npm run test:infra`). The runtime passes only parameters.
 
-metadata description = 'Scorer container app with managed identity, Key Vault secret and HTTP scale rule.'
+metadata description = 'One Sibyl deployment\'s scorer container app: its replicas, size, scale rule and settings.'
+
+targetScope = 'resourceGroup'
 
 @description('Container app name: 2-32 lowercase letters, digits and hyphens, starting with a letter.')
 @minLength(2)
@@ -10,15 +15,15 @@ metadata description = 'Scorer container app with managed identity, Key Vault se
 param name string
 
 @description('Azure region (the environment\'s).')
-param location string
+param location string = resourceGroup().location
 
-@description('Tags for every resource.')
-param tags { *: string }
+@description('Tags for the app (Sibyl puts the endpoint and deployment names here).')
+param tags { *: string } = {}
 
 @description('Resource id of the Container Apps environment.')
 param environmentId string
 
-@description('Workload profile the app runs on (the GPU profile\'s name, or `Consumption`).')
+@description('Workload profile the app runs on: `Consumption`, or the environment\'s serverless GPU profile.')
 param workloadProfileName string
 
 @description('The user-assigned identity the app runs as (AcrPull, blob read on models, Key Vault secrets).')
@@ -27,46 +32,41 @@ param identity identityType
 @description('Registry login server the image is pulled from with the identity.')
 param registryServer string
 
-@description('Container image.')
+@description('Container image (<registry>.azurecr.io/sibyl-scorer:<tag>).')
 param image string
 
-@description('Whether `image` is the scorer (probes on its OIP health routes) or a placeholder before the first push.')
-param isScorerImage bool
-
-@description('Port the container listens on.')
+@description('Port the container listens on (its PORT setting).')
 @minValue(1)
 @maxValue(65535)
-param targetPort int
+param targetPort int = 8080
 
-@description('ONNX Runtime execution providers in order of preference (SIBYL_SCORER_EXECUTION_PROVIDERS): `cuda,cpu` on GPU, `cpu` on Consumption.')
-param executionProviders 'cuda,cpu' | 'cpu'
-
-@description('CPU cores per replica, e.g. `2.0` (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100).')
+@description('CPU cores per replica as a string, e.g. `2.0` (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100).')
 param cpu string
 
 @description('Memory per replica, e.g. `4Gi` (Consumption: twice the cores; GPU: 56Gi on T4, 220Gi on A100).')
 param memory string
 
-@description('Replica bounds and the HTTP concurrency that adds a replica.')
+@description('Replica bounds, the HTTP concurrency that adds a replica and the cooldown before one is removed.')
 param scale scaleType
 
-@description('Key Vault URL of the secret holding the scorer key (versionless).')
+@description('Environment variables of each replica (model reference, batching, threads, execution providers...). Never secrets: those come by Key Vault reference.')
+param settings { *: string }
+
+@description('Key Vault URL of the secret holding the scorer key (versionless), read with the identity.')
 param scorerKeySecretUrl string
 
-@description('Blob endpoint of the storage account holding the models container.')
-param modelsBlobEndpoint string
-
+@export()
 @description('A user-assigned identity, as the app needs it.')
 type identityType = {
   @description('Resource id.')
   id: string
 
-  @description('Client id.')
+  @description('Client id (AZURE_CLIENT_ID of the replicas).')
   clientId: string
 }
 
 @export()
-@description('Scale settings of a scorer app.')
+@description('Scale settings of a scorer app (Container Apps limits: 0-1000 replicas).')
 type scaleType = {
   @description('Replicas kept running; 0 scales to zero when idle.')
   @minValue(0)
@@ -81,8 +81,16 @@ type scaleType = {
   @description('Concurrent HTTP requests per replica before another replica is added.')
   @minValue(1)
   concurrentRequests: int
+
+  @description('Seconds load must stay low before a replica is removed (KEDA cooldown period).')
+  @minValue(0)
+  cooldownPeriod: int
 }
 
+// Container Apps accept failureThreshold and successThreshold 1-10, initialDelaySeconds 0-60,
+// periodSeconds and timeoutSeconds 1-240 (npm run test:infra checks every probe against these).
+// A cold GPU replica loads CUDA and the model before it is live, so the startup probe's patience
+// comes from its period: 10 s + 10 failures x 15 s, about 160 s.
 var healthProbes = [
   {
     type: 'Startup'
@@ -90,10 +98,10 @@ var healthProbes = [
       path: '/v2/health/live'
       port: targetPort
     }
-    // Model sessions (and CUDA) can take a while to come up on a cold GPU replica.
-    initialDelaySeconds: 5
-    periodSeconds: 5
-    failureThreshold: 60
+    initialDelaySeconds: 10
+    periodSeconds: 15
+    timeoutSeconds: 5
+    failureThreshold: 10
   }
   {
     type: 'Liveness'
@@ -102,16 +110,35 @@ var healthProbes = [
       port: targetPort
     }
     periodSeconds: 10
+    timeoutSeconds: 5
     failureThreshold: 3
   }
   {
+    // Fails until the models are loaded and warm, and on a GPU profile while CUDA is not active,
+    // so a new revision takes traffic only once it can serve.
     type: 'Readiness'
     httpGet: {
       path: '/v2/health/ready'
       port: targetPort
     }
     periodSeconds: 5
+    timeoutSeconds: 5
     failureThreshold: 3
+  }
+]
+
+var fixedEnv = [
+  {
+    name: 'PORT'
+    value: string(targetPort)
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.clientId
+  }
+  {
+    name: 'SIBYL_SCORER_KEY'
+    secretRef: 'scorer-key'
   }
 ]
 
@@ -129,6 +156,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
     environmentId: environmentId
     workloadProfileName: workloadProfileName
     configuration: {
+      // A new revision takes the traffic once its replicas are ready; the old one drains and stops.
       activeRevisionsMode: 'Single'
       ingress: {
         external: true
@@ -166,35 +194,20 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             cpu: json(cpu)
             memory: memory
           }
-          env: [
-            {
-              name: 'PORT'
-              value: string(targetPort)
-            }
-            {
-              name: 'AZURE_CLIENT_ID'
-              value: identity.clientId
-            }
-            {
-              // Models are read with the identity from this endpoint (shared/config.ts storage settings).
-              name: 'AzureWebJobsStorage__blobServiceUri'
-              value: modelsBlobEndpoint
-            }
-            {
-              name: 'SIBYL_SCORER_KEY'
-              secretRef: 'scorer-key'
-            }
-            {
-              name: 'SIBYL_SCORER_EXECUTION_PROVIDERS'
-              value: executionProviders
-            }
-          ]
-          probes: isScorerImage ? healthProbes : []
+          env: concat(
+            fixedEnv,
+            map(items(settings), setting => {
+              name: setting.key
+              value: setting.value
+            })
+          )
+          probes: healthProbes
         }
       ]
       scale: {
         minReplicas: scale.minReplicas
         maxReplicas: scale.maxReplicas
+        cooldownPeriod: scale.cooldownPeriod
         rules: [
           {
             name: 'http-concurrency'
