@@ -391,6 +391,7 @@ module functionApp 'modules/functionApp.bicep' = if (deployApps) {
       SIBYL_FUNCTION_KEY: keyVaultReference(keyVault.outputs.name, secretNames.functionKey)
       SIBYL_SCORER_KEY: keyVaultReference(keyVault.outputs.name, secretNames.scorerKey)
       // Where and how the app deploys each `container`/`gpu` deployment's scorer app.
+      SIBYL_COMPUTE: 'azure'
       SIBYL_COMPUTE_ENVIRONMENT_ID: containerEnvironment.outputs.id
       SIBYL_COMPUTE_LOCATION: scorerLocation
       SIBYL_COMPUTE_GPU_PROFILES: join(map(gpus, gpu => '${gpu}=${gpuProfiles[gpu].name}'), ',')

@@ -2,6 +2,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import type { ComputeClient } from './computeTypes';
+import { ArmComputeClient } from './azure/armComputeClient';
 import { LocalComputeClient } from './localComputeClient';
 
 let client: ComputeClient | undefined;
@@ -13,11 +14,13 @@ export function getComputeClient(): ComputeClient {
     client = new LocalComputeClient(settings.url!, settings.key!);
     return client;
   }
-  // The ARM transport (shared/compute/azure/) is chosen here for `azure`.
+  if (settings.kind === 'azure') {
+    // Reads SIBYL_COMPUTE_* now: a missing one is a 503 naming it, and the next call tries again.
+    client = new ArmComputeClient();
+    return client;
+  }
   throw new SibylError(
     'ServiceUnavailable',
-    settings.kind === 'azure'
-      ? 'The Azure compute transport is not available in this build: container and gpu deployments cannot run.'
-      : 'No compute is configured for container and gpu deployments: set SIBYL_COMPUTE (the local host sets it).',
+    'No compute is configured for container and gpu deployments: set SIBYL_COMPUTE (the local host sets it).',
   );
 }
