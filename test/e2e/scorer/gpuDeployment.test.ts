@@ -64,10 +64,9 @@ describe('gpu deployments through the scorer', () => {
 
   it('answers 503 with a clear error while the scorer is down, then recovers', async () => {
     await scorer.stop();
-    const started = Date.now();
+    // A refused connection answers at once; a hang would run into the test's own timeout.
     const down = await score();
     expect(down.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(down.headers.get('retry-after')).toBeTruthy();
     const body = (await down.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('ServiceUnavailable');
