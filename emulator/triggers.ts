@@ -3,7 +3,7 @@
  * binding), timers and blob triggers. Started after the app is loaded; stopped before it.
  */
 import type { CoreLogLevel } from './core/rpcTypes';
-import { DurableEngine } from './durable';
+import { DurableEngine, managementApi } from './durable';
 import { securedClientInputData } from './securedClientBinding';
 import type { FunctionDescriptor } from './functionCatalog';
 import type { ReservedAnswer, ReservedRequest } from './http/frontDoor';
@@ -76,7 +76,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
 
   return {
     durable: engine && {
-      handle: (req) => engine.handleManagementRequest(req),
+      handle: managementApi(engine),
       clientInputData: () => clientData,
     },
     timers: {
