@@ -12,7 +12,7 @@ import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import { deleteModelBlob, modelBlobPath, sha256Of, uploadModelBlob } from './modelBlobs';
 import { toModel, toModelVersion, versionId, type Model, type ModelDoc, type ModelVersion, type ModelVersionDoc } from './modelDocuments';
-import { assertName, type ModelReference } from './modelReference';
+import { assertAlias, assertName, type ModelReference } from './modelReference';
 
 const models = () => getContainer('models');
 
@@ -126,7 +126,7 @@ export async function updateModelVersion(name: string, version: number, change: 
 }
 
 export async function setModelAlias(name: string, alias: string, version: number): Promise<Model> {
-  assertName('Alias', alias);
+  assertAlias(alias);
   if (alias === 'latest') throw new SibylError('InvalidInput', "The alias 'latest' is managed by Sibyl: it always names the newest version.");
   await readVersionDoc(name, version);
   const saved = await updateWithEtag<ModelDoc>(models(), name, name, (head) => ({ ...head, aliases: { ...head.aliases, [alias]: version }, updatedAt: new Date().toISOString() }));
