@@ -35,7 +35,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  // Layering (DESIGN.md): the app never depends on the local host, shared/ depends on nothing above it, and the
+  // Layering: the app never depends on the local host, shared/ depends on nothing above it, and the
   // CLI and dashboard take from shared/ only the schema types and the pure modules in shared/portable/.
   {
     files: ['functions/**/*.ts', 'orchestrations/**/*.ts', 'scorer/**/*.ts'],

@@ -1,5 +1,5 @@
 /**
- * Every route of the HTTP API (see `shared/API.md`), in one table: the OpenAPI document is built from
+ * Every route of the HTTP API (see `docs/api.md`), in one table: the OpenAPI document is built from
  * it and each function registers its handler against its `operationId`.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The shapes the dashboard reads from Sibyl's public HTTP API (`shared/API.md`): the types of the
+ * The shapes the dashboard reads from Sibyl's public HTTP API (`docs/api.md`): the types of the
  * same schemas that validate requests and generate `openapi.json`, imported as types only (nothing
  * of the server reaches the bundle).
  */
