@@ -11,7 +11,7 @@ import { h, replace } from '../ui/dom';
 import { badge, card, commandLine, copyButton, dataTable, emptyState, errorBox, keyValues, link, loading, statusBadge, tabs } from '../ui/widgets';
 import { mountKeys } from './endpointKeys';
 import { mountMonitor } from './endpointMonitor';
-import { mountTest } from './endpointTest';
+import { mountTest } from './endpointTestTab';
 import type { Page } from './page';
 
 function modelLink(ref: string): HTMLElement {
