@@ -13,7 +13,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from './output';
 
 export interface CommonOptions {
   profile?: string;
-  /** The format; `batch run` collects several values (its destination and the format) in one option. */
+  /** The format; `batch run` collects its values, to read the deprecated DATASTORE:PATH form too. */
   output?: OutputFormat | string[];
 }
 

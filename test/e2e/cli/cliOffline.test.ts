@@ -62,6 +62,20 @@ describe('sibyl CLI without a server', () => {
     expect(result.stderr).toMatch(/^sibyl: error ConnectionFailed: cannot reach Sibyl at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
+  it('batch run: --output-path is the destination; --output DATASTORE:PATH still works, with a note', async () => {
+    const user = cliUser({ SIBYL_URL: `http://127.0.0.1:${await freePort()}`, SIBYL_KEY: 'k' });
+    const base = ['batch', 'run', '--model', 'iris:1', '--input', 'ws:in/'];
+    // No server listens: a run that got as far as sending fails with ConnectionFailed (exit 1), not a usage error.
+    const current = expectExit(await user.run([...base, '--output-path', 'ws:out/', '-o', 'json']), 1);
+    expect(current.stderr).toMatch(/error ConnectionFailed/);
+    expect(current.stderr).not.toMatch(/deprecated/);
+    const legacy = expectExit(await user.run([...base, '--output', 'ws:out/', '--output', 'json']), 1);
+    expect(legacy.stderr).toMatch(/^sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH/m);
+    expect(legacy.stderr).toMatch(/error ConnectionFailed/);
+    expect(expectExit(await user.run([...base, '-o', 'json']), 2).stderr).toMatch(/--output-path DATASTORE:PATH/);
+    expect(expectExit(await user.run([...base, '--output-path', 'ws:a/', '--output', 'ws:b/']), 2).stderr).toMatch(/where the predictions go once/);
+  });
+
   it('refuses a bad URL at login and a login with no key (exit 2)', async () => {
     const user = cliUser();
     expect(expectExit(await user.run(['login', '--url', 'localhost:7071', '--key', 'k']), 2).stderr).toMatch(/must start with http/);
