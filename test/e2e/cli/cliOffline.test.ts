@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createProgram } from '../../../cli/program';
-import { parseCsv } from '../../../cli/core/csvRows';
 import { freePort } from '../../../emulator/freePort';
 import { REPO_ROOT, tempDir } from '../../support/hostProcess';
 import { cliUser, expectExit, runCli, SIBYL_BIN } from './cliProcess';
@@ -109,20 +108,3 @@ describe('sibyl CLI without a server', () => {
   });
 });
 
-describe('parseCsv (score --data FILE.csv)', () => {
-  it('reads a header and typed rows, with quotes, CRLF and empty fields', () => {
-    expect(parseCsv('a,b,c,d\r\n1,"x, ""y""",true,\r\n-2.5e1,plain,false,0\r\n')).toEqual({
-      columns: ['a', 'b', 'c', 'd'],
-      data: [
-        [1, 'x, "y"', true, null],
-        [-25, 'plain', false, 0],
-      ],
-    });
-  });
-
-  it('refuses ragged rows, a header alone and an open quote', () => {
-    expect(() => parseCsv('a,b\n1\n')).toThrow(/row 1 has 1 fields; the header has 2/);
-    expect(() => parseCsv('a,b\n')).toThrow(/no data rows/);
-    expect(() => parseCsv('a\n"open\n')).toThrow(/quoted field/);
-  });
-});
