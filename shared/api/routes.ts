@@ -15,12 +15,17 @@ import { SERVICE_ROUTES } from './routeTable/service';
 
 export { authLevelOf, errors, functionRoute, type HttpMethod, type RequestSpec, type ResponseSpec, type RouteSpec, type SecurityKind } from './routeSpec';
 
-export const ROUTES: readonly RouteSpec[] = Object.freeze([...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...SERVICE_ROUTES]);
+const TABLE = [...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...SERVICE_ROUTES] as const;
+
+/** The id of a route of the table: `registerRoute` takes only these, so a typo or a removed route fails to compile. */
+export type OperationId = (typeof TABLE)[number]['operationId'];
+
+export const ROUTES: readonly RouteSpec[] = Object.freeze(TABLE);
 
 const byId = new Map(ROUTES.map((route) => [route.operationId, route]));
 
 /** The route with this `operationId`; throws for an unknown id (a programming error, caught by tests). */
-export function routeById(operationId: string): RouteSpec {
+export function routeById(operationId: OperationId): RouteSpec {
   const route = byId.get(operationId);
   if (!route) throw new Error(`No route has operationId '${operationId}'.`);
   return route;
