@@ -2,7 +2,7 @@
  * The scoring container's entry point (`node dist/scorer/main.js`): reads its settings, serves the
  * Open Inference Protocol on `PORT`, and drains on SIGTERM (Container Apps scale-in).
  */
-import { parseScorerConfig } from '../shared/config';
+import { parseScorerConfig } from '../shared/scorerConfig';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';

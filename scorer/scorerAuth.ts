@@ -1,6 +1,6 @@
 /** Who may call the scorer: the Function App, with the shared key or an Entra ID token for the scorer's audience. */
 import { timingSafeEqual } from 'node:crypto';
-import type { ScorerConfig } from '../shared/config';
+import type { ScorerConfig } from '../shared/scorerConfig';
 import { createAadValidator, toAadSettings, type AadValidator } from '../shared/endpoints/auth/aadValidator';
 
 export type ScorerAuthenticator = (authorization: string | undefined) => Promise<boolean>;

@@ -3,7 +3,7 @@
  * model.onnx`), opened on the scorer's execution providers (CUDA with a CPU fallback on GPU
  * replicas), warmed, and served through a dynamic batcher. Bounded; least recently used goes first.
  */
-import type { ScorerConfig } from '../shared/config';
+import type { ScorerConfig } from '../shared/scorerConfig';
 import { SibylError } from '../shared/errors';
 import { modelBlobPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
 import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';

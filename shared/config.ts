@@ -4,12 +4,12 @@
  */
 import { SibylError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
+import { aadSettings, ConfigProblems, deepFreeze, positiveInt, storageSettings, url, type AadSettings, type Env, type StorageSettings } from './settingsReader';
 
-export type StorageSettings =
-  /** Azurite or a storage account reached with a connection string. */
-  | { kind: 'connectionString'; connectionString: string }
-  /** A storage account reached with its managed identity (`AzureWebJobsStorage__blobServiceUri`). */
-  | { kind: 'identity'; blobServiceUri: string; queueServiceUri?: string };
+export type { StorageSettings } from './settingsReader';
+/** The scorer's settings are its own (scorerConfig.ts); the type is re-exported for its existing importers. */
+export type { ScorerConfig } from './scorerConfig';
+
 
 export type CosmosSettings =
   | { kind: 'key'; endpoint: string; key: string; database: string }
@@ -30,7 +30,7 @@ export interface SibylConfig {
    */
   keyEncryptionKey: string | undefined;
   /** Microsoft Entra ID settings for `aad` endpoints. */
-  aad: { tenantId: string | undefined; audience: string | undefined; jwksUri: string | undefined; issuer: string | undefined };
+  aad: AadSettings;
   /**
    * The control-plane function key as the app itself may check it (`SIBYL_FUNCTION_KEY`): routes that
    * take either a data-plane credential or the control-plane key (the token route) compare against it.
@@ -79,47 +79,9 @@ export interface ScorerClientSettings {
   audience: string | undefined;
 }
 
-type Env = Record<string, string | undefined>;
 
-class ConfigProblems {
-  readonly list: string[] = [];
-  add(problem: string): void {
-    this.list.push(problem);
-  }
-}
 
-function positiveInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    problems.add(`${name} must be a positive integer, got '${raw}'.`);
-    return fallback;
-  }
-  return n;
-}
 
-function nonNegativeInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    problems.add(`${name} must be a whole number ≥ 0, got '${raw}'.`);
-    return fallback;
-  }
-  return n;
-}
-
-function url(env: Env, name: string, problems: ConfigProblems): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  try {
-    return new URL(raw).href.replace(/\/$/, '');
-  } catch {
-    problems.add(`${name} must be an absolute URL, got '${raw}'.`);
-    return undefined;
-  }
-}
 
 function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
   const raw = env.SIBYL_TEST_BATCH_DELAY_MS;
@@ -145,19 +107,6 @@ function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSetting
   return { cron, watchedContainer };
 }
 
-function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
-  const connectionString = env.AzureWebJobsStorage;
-  if (connectionString) {
-    if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString)) return { kind: 'connectionString', connectionString };
-    problems.add("AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).");
-  }
-  const blobServiceUri = url(env, 'AzureWebJobsStorage__blobServiceUri', problems);
-  const accountName = env.AzureWebJobsStorage__accountName;
-  if (blobServiceUri) return { kind: 'identity', blobServiceUri, queueServiceUri: url(env, 'AzureWebJobsStorage__queueServiceUri', problems) };
-  if (accountName) return { kind: 'identity', blobServiceUri: `https://${accountName}.blob.core.windows.net`, queueServiceUri: `https://${accountName}.queue.core.windows.net` };
-  if (!connectionString) problems.add('Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).');
-  return { kind: 'connectionString', connectionString: '' };
-}
 
 function cosmosSettings(env: Env, problems: ConfigProblems): CosmosSettings {
   const endpoint = url(env, 'COSMOS_ENDPOINT', problems);
@@ -181,12 +130,7 @@ export function parseConfig(env: Env): SibylConfig {
     tokenSigningKey: env.SIBYL_TOKEN_SIGNING_KEY || undefined,
     keyEncryptionKey: env.SIBYL_KEY_ENCRYPTION_KEY || undefined,
     controlPlaneKey: env.SIBYL_FUNCTION_KEY || undefined,
-    aad: {
-      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
-      audience: env.SIBYL_AAD_AUDIENCE || undefined,
-      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
-      issuer: env.SIBYL_AAD_ISSUER || undefined,
-    },
+    aad: aadSettings(env, 'SIBYL_AAD_AUDIENCE', problems),
     scorer: {
       gpuUrl: url(env, 'SIBYL_SCORER_GPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
       cpuUrl: url(env, 'SIBYL_SCORER_CPU_URL', problems) ?? url(env, 'SIBYL_SCORER_URL', problems),
@@ -212,13 +156,6 @@ export function parseConfig(env: Env): SibylConfig {
   return deepFreeze(config);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 let current: SibylConfig | undefined;
 
@@ -228,47 +165,3 @@ export function getConfig(): SibylConfig {
   return current;
 }
 
-/** Settings of the scorer container (`scorer/`), a separate program with its own environment. */
-export interface ScorerConfig {
-  port: number;
-  /** Interface to listen on: all in a container, loopback when the local host runs it. */
-  host: string;
-  storage: StorageSettings;
-  /** Callers present `Authorization: Bearer <key>`, or an Entra token when `aad` is set. */
-  key: string | undefined;
-  aad: SibylConfig['aad'];
-  executionProviders: ('cuda' | 'cpu')[];
-  maxBatchSize: number;
-  maxQueueDelayMs: number;
-  /** Most models kept loaded at once. */
-  maxModels: number;
-  maxRequestBytes: number;
-  maxTensorElements: number;
-}
-
-export function parseScorerConfig(env: Env): ScorerConfig {
-  const problems = new ConfigProblems();
-  const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
-  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu')) problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
-  const config: ScorerConfig = {
-    port: nonNegativeInt(env, 'PORT', 8080, problems),
-    host: env.SIBYL_SCORER_HOST || '0.0.0.0',
-    storage: storageSettings(env, problems),
-    key: env.SIBYL_SCORER_KEY || undefined,
-    aad: {
-      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
-      audience: env.SIBYL_SCORER_AUDIENCE || undefined,
-      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
-      issuer: env.SIBYL_AAD_ISSUER || undefined,
-    },
-    executionProviders: providers as ('cuda' | 'cpu')[],
-    maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
-    maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
-    maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
-    maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
-    maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
-  };
-  if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
-  if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
-  return deepFreeze(config);
-}
