@@ -7,8 +7,7 @@
  */
 import type { BatchScoringInput } from '../../../shared/batch/batchTally';
 import type { FinishRequest } from '../../../shared/batch/batchProgress';
-import type { DurableEngine } from '../../../emulator/durable/engine';
-import { startEngine, tempDir } from '../emulator/durable/durableTestKit';
+import { engineForFile } from '../emulator/durable/durableTestKit';
 
 const scored: number[] = [];
 const finished: Array<FinishRequest & { jobId: string }> = [];
@@ -52,17 +51,7 @@ jest.mock('../../../shared/batch/outputMerger', () => ({
 import { CHUNK_SIZE } from '../../../orchestrations/batchScoring';
 import '../../../orchestrations/batchScoringChunk';
 
-const tmp = tempDir();
-let engine: DurableEngine;
-
-beforeAll(async () => {
-  ({ engine } = await startEngine(tmp.dir));
-});
-
-afterAll(async () => {
-  await engine.stop();
-  tmp.cleanup();
-});
+const engine = engineForFile();
 
 beforeEach(() => {
   scored.length = 0;
@@ -79,15 +68,15 @@ function input(jobId: string, overrides: Partial<BatchScoringInput> = {}): Batch
 
 async function run(job: BatchScoringInput, miniBatches: number): Promise<unknown> {
   plans.set(job.jobId, miniBatches);
-  await engine.startNew('batchScoring', { instanceId: job.jobId, input: job });
-  const status = await engine.waitForCompletion(job.jobId, 60_000);
+  await engine().startNew('batchScoring', { instanceId: job.jobId, input: job });
+  const status = await engine().waitForCompletion(job.jobId, 60_000);
   expect(status.runtimeStatus).toBe('Completed');
   return status.output;
 }
 
 /** Tasks of activity `name` the instance's history records as ended (the status API folds each schedule into its end). */
 async function tasksOf(instanceId: string, name: string): Promise<number> {
-  const history = (await engine.getStatus(instanceId, { showHistory: true }))!.historyEvents!;
+  const history = (await engine().getStatus(instanceId, { showHistory: true }))!.historyEvents!;
   return history.filter((e) => (e.EventType === 'TaskCompleted' || e.EventType === 'TaskFailed') && e.FunctionName === name).length;
 }
 
@@ -126,7 +115,7 @@ describe('batchScoring, replayed', () => {
     const chunks = [0, 1, 2].map((k) => `large:chunk-${k}`);
     const perChunk = await Promise.all(chunks.map((id) => tasksOf(id, 'scoreMiniBatch')));
     expect(perChunk).toEqual([CHUNK_SIZE, CHUNK_SIZE, 10]);
-    for (const id of chunks) expect((await engine.getStatus(id))?.runtimeStatus).toBe('Completed');
+    for (const id of chunks) expect((await engine().getStatus(id))?.runtimeStatus).toBe('Completed');
     expect(finished[0]).toMatchObject({ status: 'Completed', progress: { totalMiniBatches: total, succeeded: total, rowsScored: total * 10 } });
   });
 });
