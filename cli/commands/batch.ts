@@ -73,10 +73,13 @@ async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Prom
  */
 function destinationOf(opts: RunOptions): string {
   const legacy = (opts.output ?? []).filter((v) => !(OUTPUT_FORMATS as readonly string[]).includes(v));
-  if (legacy.length) writeErr('sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH (--output sets the format).');
+  if (legacy.length) {
+    writeErr('sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH (--output sets the format).');
+  }
   const destinations = [...(opts.outputPath === undefined ? [] : [opts.outputPath]), ...legacy];
   if (destinations.length !== 1) {
-    throw new UsageError('give where the predictions go once: --output-path DATASTORE:PATH (e.g. --output-path workspaceblobstore:iris/output/).');
+    const example = '--output-path workspaceblobstore:iris/output/';
+    throw new UsageError(`give where the predictions go once: --output-path DATASTORE:PATH (e.g. ${example}).`);
   }
   return destinations[0]!;
 }

@@ -31,7 +31,8 @@ function row(route: RouteSpec): string {
   const answers = Object.entries(route.responses)
     .map(([status, spec]) => `${status}${schemaName(spec.schema) ? ` ${schemaName(spec.schema)}` : ''}`)
     .join(', ');
-  return `| ${route.method} | \`${route.path}\` | \`${route.operationId}\` | ${auth} | ${cell(body)} | ${cell(answers)} | ${cell(route.summary)} |`;
+  const cells = [route.method, `\`${route.path}\``, `\`${route.operationId}\``, auth, cell(body), cell(answers), cell(route.summary)];
+  return `| ${cells.join(' | ')} |`;
 }
 
 /** The generated section: one table per tag, in the order the route table lists them. */
@@ -39,7 +40,8 @@ export function routeReference(routes: readonly RouteSpec[]): string {
   const tags = [...new Set(routes.map((r) => r.tags[0] ?? 'other'))];
   const sections = tags.map((tag) => {
     const rows = routes.filter((r) => (r.tags[0] ?? 'other') === tag).map(row);
-    return [`### ${tag}`, '', '| verb | route | operation | auth | body | answers | summary |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+    const head = ['| verb | route | operation | auth | body | answers | summary |', '|---|---|---|---|---|---|---|'];
+    return [`### ${tag}`, '', ...head, ...rows].join('\n');
   });
   return [BEGIN_MARKER, '', ...sections.flatMap((s) => [s, '']), END_MARKER].join('\n');
 }

@@ -19,7 +19,8 @@ export function assertName(kind: string, name: string): void {
 
 export function assertAlias(alias: string): void {
   if (!isAliasName(alias)) {
-    throw new SibylError('InvalidInput', `Alias name '${alias.slice(0, 100)}' is invalid: use letters, digits, '-' or '_', starting with a letter (at most 64 characters).`);
+    const rule = "use letters, digits, '-' or '_', starting with a letter (at most 64 characters)";
+    throw new SibylError('InvalidInput', `Alias name '${alias.slice(0, 100)}' is invalid: ${rule}.`);
   }
 }
 
