@@ -2,6 +2,25 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Import patterns the layering forbids; each names the rule it enforces. */
+const LOCAL_HOST = { group: ['**/emulator', '**/emulator/**'], message: 'Only the local host and tests import emulator/.' };
+const APP_LAYERS = {
+  group: ['**/functions/**', '**/orchestrations/**', '**/scorer/**'],
+  message: 'shared/, the CLI and the dashboard never import the Function App, orchestrations or the scorer.',
+};
+const CLIENTS = { group: ['**/cli/**', '**/web/**'], message: 'shared/ never imports the CLI or the dashboard.' };
+const SHARED_FOR_CLIENTS = [
+  {
+    regex: '(^|/)shared/(?!portable/|api/schemas$)',
+    message: 'The CLI and the dashboard import from shared/ only shared/portable/ and the types of shared/api/schemas.',
+  },
+  {
+    group: ['**/shared/api/schemas'],
+    allowTypeImports: true,
+    message: 'The CLI and the dashboard import shared/api/schemas with `import type` only (no server code in the bundle).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sibyl/**', 'test/fixtures/**', 'test/output/**', 'web/dist/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   eslint.configs.recommended,
@@ -15,6 +34,24 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  // Layering: the app never depends on the local host, shared/ depends on nothing above it, and the
+  // CLI and dashboard take from shared/ only the schema types and the pure modules in shared/portable/.
+  {
+    files: ['functions/**/*.ts', 'orchestrations/**/*.ts', 'scorer/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST] }] },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST, APP_LAYERS, CLIENTS] }] },
+  },
+  {
+    files: ['shared/portable/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST, APP_LAYERS, CLIENTS, ...SHARED_FOR_CLIENTS] }] },
+  },
+  {
+    files: ['cli/**/*.ts', 'web/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST, APP_LAYERS, ...SHARED_FOR_CLIENTS] }] },
   },
   {
     files: ['test/**/*.ts'],

@@ -45,7 +45,7 @@ const QUICK_START = [
   'sibyl deploy iris/blue --model iris:1',
   'sibyl score iris --data rows.csv',
   'sibyl upload day1.csv workspaceblobstore:iris/input/',
-  'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output workspaceblobstore:iris/output/ --wait',
+  'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
 ];
 
 export function createProgram(): Command {

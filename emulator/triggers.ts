@@ -3,7 +3,7 @@
  * binding), timers and blob triggers. Started after the app is loaded; stopped before it.
  */
 import type { CoreLogLevel } from './core/rpcTypes';
-import { DurableEngine } from './durable';
+import { DurableEngine, managementApi } from './durable';
 import { securedClientInputData } from './securedClientBinding';
 import type { EventGridFunction, FunctionDescriptor } from './functionCatalog';
 import { parseBlobEventSubscriptions } from './blob/blobEventSubscriptions';
@@ -87,7 +87,7 @@ export async function startTriggers(options: { settings: HostSettings; functions
 
   return {
     durable: engine && {
-      handle: (req) => engine.handleManagementRequest(req),
+      handle: managementApi(engine),
       clientInputData: () => clientData,
     },
     timers: {

@@ -3,7 +3,7 @@ import type { HttpRequest } from '@azure/functions';
 import { parseParams } from '../shared/api/validate';
 import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import { inferOip, oipModelMetadata, oipModelReady, scoreAzureMl, type ScoreResult, type StageTimings } from '../shared/endpoints/scoringService';
-import type { LogFields } from './http/httpHandler';
+import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readJson } from './http/requestBody';
 
@@ -34,18 +34,24 @@ function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string
   return { endpoint: parseParams(OipModelParams, request.params).model, deployment: null };
 }
 
-for (const versioned of [false, true]) {
-  const prefix = versioned ? 'oipModelVersion' : 'oipModel';
-  registerRoute(`${prefix}Metadata`, async (request) => {
+// Each OIP model route serves an endpoint (`/models/{model}`) or one of its deployments (`/versions/{version}`).
+function metadata(versioned: boolean): SibylHttpHandler {
+  return async (request) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
     return { jsonBody: await oipModelMetadata(endpoint, deployment, request.headers.get('authorization')) };
-  });
-  registerRoute(`${prefix}Ready`, async (request) => {
+  };
+}
+
+function readiness(versioned: boolean): SibylHttpHandler {
+  return async (request) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
     const ready = await oipModelReady(endpoint, deployment, request.headers.get('authorization'));
     return { status: ready ? 200 : 503, jsonBody: { name: endpoint, ...(deployment ? { version: deployment } : {}), ready } };
-  });
-  registerRoute(`${prefix}Infer`, async (request, _context, call) => {
+  };
+}
+
+function inference(versioned: boolean): SibylHttpHandler {
+  return async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
     const result = await inferOip({
       endpoint,
@@ -56,5 +62,12 @@ for (const versioned of [false, true]) {
     });
     logResult(call.log, endpoint, result);
     return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
-  });
+  };
 }
+
+registerRoute('oipModelMetadata', metadata(false));
+registerRoute('oipModelVersionMetadata', metadata(true));
+registerRoute('oipModelReady', readiness(false));
+registerRoute('oipModelVersionReady', readiness(true));
+registerRoute('oipModelInfer', inference(false));
+registerRoute('oipModelVersionInfer', inference(true));

@@ -3,7 +3,7 @@
  * Open Inference Protocol on `PORT`, and drains on SIGTERM (Container Apps scale-in).
  */
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
-import { parseScorerConfig } from '../shared/config';
+import { parseScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
 import { createScorerAuthenticator } from './scorerAuth';

@@ -4,7 +4,7 @@
  * only membership of the tenant).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { ScorerConfig } from '../shared/config';
+import type { ScorerConfig } from '../shared/scorerConfig';
 import { createAadValidator, toAadSettings, type AadValidator } from '../shared/endpoints/auth/aadValidator';
 
 export type ScorerAuthenticator = (authorization: string | undefined) => Promise<boolean>;

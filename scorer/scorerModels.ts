@@ -5,7 +5,7 @@
  * fallback on GPU replicas), warmed, and served through a dynamic batcher. Bounded; least recently
  * used goes first.
  */
-import type { ScorerConfig } from '../shared/config';
+import type { ScorerConfig } from '../shared/scorerConfig';
 import { SibylError } from '../shared/errors';
 import { modelBlobPath, modelManifestPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
 import type { ModelManifest } from '../shared/registry/modelDocuments';

@@ -2,16 +2,26 @@
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
  * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SibylError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
+import {
+  aadSettings,
+  ConfigProblems,
+  deepFreeze,
+  modelCacheSettings,
+  positiveInt,
+  storageSettings,
+  url,
+  type AadSettings,
+  type Env,
+  type ModelCacheSettings,
+  type StorageSettings,
+} from './settingsReader';
 
-export type StorageSettings =
-  /** Azurite or a storage account reached with a connection string. */
-  | { kind: 'connectionString'; connectionString: string }
-  /** A storage account reached with its managed identity (`AzureWebJobsStorage__blobServiceUri`). */
-  | { kind: 'identity'; blobServiceUri: string; queueServiceUri?: string };
+export type { ModelCacheSettings, StorageSettings } from './settingsReader';
+/** The scorer's settings are its own (scorerConfig.ts); the type is re-exported for its existing importers. */
+export type { ScorerConfig } from './scorerConfig';
+
 
 export type CosmosSettings =
   | { kind: 'key'; endpoint: string; key: string; database: string }
@@ -32,7 +42,7 @@ export interface SibylConfig {
    */
   keyEncryptionKey: string | undefined;
   /** Microsoft Entra ID settings for `aad` endpoints. */
-  aad: { tenantId: string | undefined; audience: string | undefined; jwksUri: string | undefined; issuer: string | undefined };
+  aad: AadSettings;
   /**
    * The control-plane function key as the app itself may check it (`SIBYL_FUNCTION_KEY`): routes that
    * take either a data-plane credential or the control-plane key (the token route) compare against it.
@@ -74,15 +84,6 @@ export interface ArchiveSettings {
   maxUnpackedBytes: number;
 }
 
-/**
- * Model folders are downloaded (and their checksums verified) into `SIBYL_MODEL_CACHE_DIR` (default
- * `<tmp>/sibyl-models`), at most `SIBYL_MODEL_CACHE_BYTES` in all (default 10 GiB), least recently
- * used first out.
- */
-export interface ModelCacheSettings {
-  dir: string;
-  maxBytes: number;
-}
 
 function archiveSettings(env: Env, problems: ConfigProblems): ArchiveSettings {
   return {
@@ -91,12 +92,6 @@ function archiveSettings(env: Env, problems: ConfigProblems): ArchiveSettings {
   };
 }
 
-function modelCacheSettings(env: Env, problems: ConfigProblems): ModelCacheSettings {
-  return {
-    dir: env.SIBYL_MODEL_CACHE_DIR || join(tmpdir(), 'sibyl-models'),
-    maxBytes: positiveInt(env, 'SIBYL_MODEL_CACHE_BYTES', 10 * 1024 ** 3, problems),
-  };
-}
 
 /**
  * Test-only ways to make batch mini-batches slow, deterministically: `SIBYL_TEST_BATCH_DELAY_MS`
@@ -126,47 +121,9 @@ export interface ComputeSettings {
   key: string | undefined;
 }
 
-type Env = Record<string, string | undefined>;
 
-class ConfigProblems {
-  readonly list: string[] = [];
-  add(problem: string): void {
-    this.list.push(problem);
-  }
-}
 
-function positiveInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    problems.add(`${name} must be a positive integer, got '${raw}'.`);
-    return fallback;
-  }
-  return n;
-}
 
-function nonNegativeInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    problems.add(`${name} must be a whole number ≥ 0, got '${raw}'.`);
-    return fallback;
-  }
-  return n;
-}
-
-function url(env: Env, name: string, problems: ConfigProblems): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  try {
-    return new URL(raw).href.replace(/\/$/, '');
-  } catch {
-    problems.add(`${name} must be an absolute URL, got '${raw}'.`);
-    return undefined;
-  }
-}
 
 function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
   const raw = env.SIBYL_TEST_BATCH_DELAY_MS;
@@ -192,19 +149,6 @@ function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSetting
   return { cron, watchedContainer };
 }
 
-function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
-  const connectionString = env.AzureWebJobsStorage;
-  if (connectionString) {
-    if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString)) return { kind: 'connectionString', connectionString };
-    problems.add("AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).");
-  }
-  const blobServiceUri = url(env, 'AzureWebJobsStorage__blobServiceUri', problems);
-  const accountName = env.AzureWebJobsStorage__accountName;
-  if (blobServiceUri) return { kind: 'identity', blobServiceUri, queueServiceUri: url(env, 'AzureWebJobsStorage__queueServiceUri', problems) };
-  if (accountName) return { kind: 'identity', blobServiceUri: `https://${accountName}.blob.core.windows.net`, queueServiceUri: `https://${accountName}.queue.core.windows.net` };
-  if (!connectionString) problems.add('Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).');
-  return { kind: 'connectionString', connectionString: '' };
-}
 
 function cosmosSettings(env: Env, problems: ConfigProblems): CosmosSettings {
   const endpoint = url(env, 'COSMOS_ENDPOINT', problems);
@@ -228,12 +172,7 @@ export function parseConfig(env: Env): SibylConfig {
     tokenSigningKey: env.SIBYL_TOKEN_SIGNING_KEY || undefined,
     keyEncryptionKey: env.SIBYL_KEY_ENCRYPTION_KEY || undefined,
     controlPlaneKey: env.SIBYL_FUNCTION_KEY || undefined,
-    aad: {
-      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
-      audience: env.SIBYL_AAD_AUDIENCE || undefined,
-      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
-      issuer: env.SIBYL_AAD_ISSUER || undefined,
-    },
+    aad: aadSettings(env, 'SIBYL_AAD_AUDIENCE', problems),
     compute: computeSettings(env, problems),
     scorer: {
       key: env.SIBYL_SCORER_KEY || undefined,
@@ -261,13 +200,6 @@ export function parseConfig(env: Env): SibylConfig {
   return deepFreeze(config);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 let current: SibylConfig | undefined;
 
@@ -298,40 +230,6 @@ export function schedulerCronAtLoad(env: Env = process.env): string {
   }
 }
 
-/** Settings of the scorer container (`scorer/`), a separate program with its own environment. */
-export interface ScorerConfig {
-  port: number;
-  /** Interface to listen on: all in a container, loopback when the local host runs it. */
-  host: string;
-  storage: StorageSettings;
-  /** Callers present `Authorization: Bearer <key>`, or an Entra token when `aad` is set. */
-  key: string | undefined;
-  aad: SibylConfig['aad'];
-  /**
-   * Object ids (`oid`) whose Entra tokens the scorer accepts (`SIBYL_SCORER_ALLOWED_CALLERS`, comma
-   * separated): the Function App's identity. Required with `SIBYL_SCORER_AUDIENCE`, since a token for the
-   * audience alone can be had by any principal of the tenant.
-   */
-  allowedCallers: string[];
-  executionProviders: ('cuda' | 'cpu')[];
-  maxBatchSize: number;
-  maxQueueDelayMs: number;
-  /** Most models kept loaded at once. */
-  maxModels: number;
-  /**
-   * The model this replica serves (`SIBYL_SCORER_MODEL` = `name:version`): loaded and warmed before it
-   * listens, so listening means ready. Unset, models load on first use.
-   */
-  model: { name: string; version: number } | undefined;
-  /** ONNX Runtime threads and graph optimisation (the deployment's environment). */
-  intraOpNumThreads: number | undefined;
-  interOpNumThreads: number | undefined;
-  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
-  maxRequestBytes: number;
-  maxTensorElements: number;
-  modelCache: ModelCacheSettings;
-}
-
 function computeSettings(env: Env, problems: ConfigProblems): ComputeSettings {
   const kind = env.SIBYL_COMPUTE || undefined;
   if (kind !== undefined && kind !== 'local' && kind !== 'azure') problems.add(`SIBYL_COMPUTE must be 'local' or 'azure', got '${kind}'.`);
@@ -340,60 +238,3 @@ function computeSettings(env: Env, problems: ConfigProblems): ComputeSettings {
   return settings;
 }
 
-function scorerModel(env: Env, problems: ConfigProblems): ScorerConfig['model'] {
-  const raw = env.SIBYL_SCORER_MODEL;
-  if (!raw) return undefined;
-  const match = /^(.+):(\d{1,9})$/.exec(raw);
-  if (!match) {
-    problems.add(`SIBYL_SCORER_MODEL must be 'name:version', got '${raw}'.`);
-    return undefined;
-  }
-  return { name: match[1]!, version: Number(match[2]) };
-}
-
-function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['graphOptimizationLevel'] {
-  const raw = env.SIBYL_SCORER_GRAPH_OPTIMIZATION;
-  if (!raw) return undefined;
-  if (raw === 'disabled' || raw === 'basic' || raw === 'extended' || raw === 'all') return raw;
-  problems.add(`SIBYL_SCORER_GRAPH_OPTIMIZATION must be disabled, basic, extended or all, got '${raw}'.`);
-  return undefined;
-}
-
-export function parseScorerConfig(env: Env): ScorerConfig {
-  const problems = new ConfigProblems();
-  const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
-  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu')) problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
-  const config: ScorerConfig = {
-    port: nonNegativeInt(env, 'PORT', 8080, problems),
-    host: env.SIBYL_SCORER_HOST || '0.0.0.0',
-    storage: storageSettings(env, problems),
-    key: env.SIBYL_SCORER_KEY || undefined,
-    aad: {
-      tenantId: env.SIBYL_AAD_TENANT_ID || undefined,
-      audience: env.SIBYL_SCORER_AUDIENCE || undefined,
-      jwksUri: url(env, 'SIBYL_AAD_JWKS_URI', problems),
-      issuer: env.SIBYL_AAD_ISSUER || undefined,
-    },
-    allowedCallers: (env.SIBYL_SCORER_ALLOWED_CALLERS ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
-    executionProviders: providers as ('cuda' | 'cpu')[],
-    maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
-    maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
-    maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
-    model: scorerModel(env, problems),
-    intraOpNumThreads: env.SIBYL_SCORER_INTRA_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTRA_OP_THREADS', 1, problems) : undefined,
-    interOpNumThreads: env.SIBYL_SCORER_INTER_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems) : undefined,
-    graphOptimizationLevel: graphOptimization(env, problems),
-    maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
-    maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
-    modelCache: modelCacheSettings(env, problems),
-  };
-  if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
-  if (config.aad.audience && config.allowedCallers.length === 0) {
-    problems.add("SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).");
-  }
-  if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
-  return deepFreeze(config);
-}

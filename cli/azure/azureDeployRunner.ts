@@ -193,9 +193,9 @@ export class AzureDeployRunner {
       found = result.stdout.trim();
       if (result.code !== 0 || !found)
         throw new ApiError(
+          0,
           'AzureCliFailed',
           `could not read the deployment output ${value.output}: ${result.stderr.trim() || 'empty'}`,
-          0,
         );
       this.outputs.set(value.output, found);
     }
@@ -234,7 +234,7 @@ export class AzureDeployRunner {
         await this.sleep(command.retry.delayMs);
         continue;
       }
-      throw new ApiError('AzureCliFailed', `${shown}: ${failure ?? unmet}`, 0);
+      throw new ApiError(0, 'AzureCliFailed', `${shown}: ${failure ?? unmet}`);
     }
   }
 

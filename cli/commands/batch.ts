@@ -15,6 +15,7 @@ interface RunOptions {
   model?: string;
   deployment?: string;
   input: string;
+  outputPath?: string;
   output?: string[];
   format?: string;
   fileName?: string;
@@ -66,17 +67,27 @@ async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Prom
   failUnlessCompleted(`batch job ${id}`, job);
 }
 
-/** `--output` carries both the destination (DATASTORE:PATH) and, as everywhere, the format (json|table). */
-function splitOutput(values: readonly string[] = []): { destination: string } {
-  const destinations = values.filter((v) => !(OUTPUT_FORMATS as readonly string[]).includes(v));
-  if (destinations.length !== 1) throw new UsageError('give where the predictions go once: --output DATASTORE:PATH (e.g. --output workspaceblobstore:iris/output/).');
-  return { destination: destinations[0]! };
+/**
+ * Where the predictions go: `--output-path DATASTORE:PATH`. `--output` sets the format, as on every command;
+ * a DATASTORE:PATH given to `--output` is the older form of the destination, still read, with a note.
+ */
+function destinationOf(opts: RunOptions): string {
+  const legacy = (opts.output ?? []).filter((v) => !(OUTPUT_FORMATS as readonly string[]).includes(v));
+  if (legacy.length) {
+    writeErr('sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH (--output sets the format).');
+  }
+  const destinations = [...(opts.outputPath === undefined ? [] : [opts.outputPath]), ...legacy];
+  if (destinations.length !== 1) {
+    const example = '--output-path workspaceblobstore:iris/output/';
+    throw new UsageError(`give where the predictions go once: --output-path DATASTORE:PATH (e.g. ${example}).`);
+  }
+  return destinations[0]!;
 }
 
 function jobSpec(opts: RunOptions): Record<string, unknown> {
   if (Boolean(opts.model) === Boolean(opts.deployment)) throw new UsageError('give exactly one of --model NAME:VERSION or --deployment ENDPOINT/DEPLOYMENT.');
   const input = parseDatastorePath(opts.input);
-  const output = parseDatastorePath(splitOutput(opts.output).destination);
+  const output = parseDatastorePath(destinationOf(opts));
   const format = opts.format ?? (/\.jsonl$/i.test(input.path) ? 'jsonl' : /\.parquet$/i.test(input.path) ? 'parquet' : 'csv');
   const miniBatchSize = opts.rows !== undefined || opts.files !== undefined ? { rows: opts.rows, files: opts.files } : undefined;
   const retry = opts.maxRetries !== undefined || opts.timeoutSeconds !== undefined ? { maxRetries: opts.maxRetries, timeoutSeconds: opts.timeoutSeconds } : undefined;
@@ -95,21 +106,22 @@ function jobSpec(opts: RunOptions): Record<string, unknown> {
 }
 
 export function registerBatchCommands(program: Command): void {
-  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), ['sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output workspaceblobstore:iris/output/ --wait', 'sibyl batch show batch-7c1f', 'sibyl batch cancel batch-7c1f']);
+  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), ['sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait', 'sibyl batch show batch-7c1f', 'sibyl batch cancel batch-7c1f']);
 
   leaf(
     batch.command('run').description('Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)'),
     [
-      'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output workspaceblobstore:iris/output/ --wait',
-      'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output workspaceblobstore:out/ --rows 500 --output-action summary_only',
-      'sibyl batch run --model iris@latest --input ws:in/ --output ws:out/ --wait --output json   # format json, too',
+      'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
+      'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ --rows 500 --output-action summary_only',
+      'sibyl batch run --model iris@latest --input ws:in/ --output-path ws:out/ --wait --output json',
     ],
     { ownOutput: true },
   )
     .option('-m, --model <ref>', 'score with a model: NAME:VERSION')
     .option('--deployment <endpoint/deployment>', 'score with a deployment: ENDPOINT/DEPLOYMENT')
     .requiredOption('-i, --input <datastore:path>', 'input file or folder, DATASTORE:PATH')
-    .addOption(new Option('-o, --output <value>', 'where predictions go, DATASTORE:PATH (required); json|table sets the output format as on every command').argParser(collect))
+    .option('--output-path <datastore:path>', 'where predictions go, DATASTORE:PATH (required)')
+    .addOption(new Option('-o, --output <format>', 'output format: json|table (a DATASTORE:PATH here is the deprecated form of --output-path)').argParser(collect))
     .addOption(new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices(['csv', 'jsonl', 'parquet']))
     .option('--file-name <name>', 'output file name (default predictions.csv)')
     .option('--rows <n>', 'rows per mini-batch', intArg(1, 10_000_000))

@@ -40,7 +40,7 @@ async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>):
   const alias = ref.alias ?? 'latest';
   const version = model.aliases[alias] ?? (alias === 'latest' ? model.latestVersion : undefined);
   if (version === undefined) {
-    throw new ApiError('ModelNotFound', `Model '${ref.name}' has no alias '${alias}' (aliases: ${Object.keys(model.aliases).join(', ')}).`, 404);
+    throw new ApiError(404, 'ModelNotFound', `Model '${ref.name}' has no alias '${alias}' (aliases: ${Object.keys(model.aliases).join(', ')}).`);
   }
   return version;
 }

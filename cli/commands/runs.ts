@@ -10,6 +10,7 @@ import { pairs, printResult, record, shortTime, table, writeOut } from '../core/
 import { intArg } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
 import type { Run, RunLogEntry } from '../../shared/api/schemas';
+import { RUN_STATUSES } from '../../shared/portable/runStatuses';
 
 
 function took(run: Run): string {
@@ -54,7 +55,7 @@ export function registerRunCommands(program: Command): void {
 
   leaf(runs.command('list').description('List runs, newest first'), ['sibyl runs list', 'sibyl runs list --experiment nightly --status Failed --top 10', 'sibyl runs list --kind pipeline'])
     .option('--experiment <name>', 'only runs of this experiment')
-    .addOption(new Option('--status <status>', 'only runs in this state').choices(['Queued', 'Running', 'Completed', 'Failed', 'Canceled']))
+    .addOption(new Option('--status <status>', 'only runs in this state').choices(RUN_STATUSES))
     .addOption(new Option('--kind <kind>', 'only runs of this kind').choices(['batch', 'pipeline', 'batch-score', 'copy', 'move']))
     .option('--top <n>', 'at most this many runs (default 100)', intArg(1, 1000))
     .action(

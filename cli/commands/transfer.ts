@@ -95,7 +95,7 @@ export function registerTransferCommands(program: Command): void {
               moved.push({ local, datastore: from.datastore, path: blobs.relativePath(blob.name), bytes: fs.statSync(local).size });
             }
           });
-          if (moved.length === 0) throw new ApiError('BlobNotFound', `nothing at ${what}: no such blob, and no blobs under it.`, 404);
+          if (moved.length === 0) throw new ApiError(404, 'BlobNotFound', `nothing at ${what}: no such blob, and no blobs under it.`);
         }
         printResult(ctx.format, moved, () => movedTable(moved));
       }),

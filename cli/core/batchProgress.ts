@@ -3,6 +3,7 @@
  * and an ETA from the mini-batch rate. Off a terminal it prints a line every few seconds instead.
  */
 import { Presets, SingleBar } from 'cli-progress';
+import { isTerminalStatus } from '../../shared/portable/runStatuses';
 
 /** The job fields the bar reads. */
 export interface BatchJobProgress {
@@ -45,7 +46,7 @@ export class BatchProgressBar {
       this.rate = p.rowsScored / elapsed;
       this.lastRows = p.rowsScored;
     }
-    const ended = ['Completed', 'Failed', 'Canceled'].includes(job.status);
+    const ended = isTerminalStatus(job.status);
     const eta = job.status === 'Completed' ? 0 : ended ? NaN : done > 0 && total > done ? (elapsed / done) * (total - done) : NaN;
     const payload = { totalText: total > 0 ? String(total) : '?', rows: p.rowsScored, failedRows: p.rowsFailed, rate: this.rate.toFixed(this.rate < 10 ? 1 : 0), etaText: duration(eta), status: job.status };
     if (!this.started) {

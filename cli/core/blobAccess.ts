@@ -75,10 +75,10 @@ export async function storageCall<T>(what: string, fn: () => Promise<T>): Promis
     if (error instanceof RestError) {
       const code = error.code ?? 'StorageError';
       const first = (error.message.split('\n')[0] ?? '').trim();
-      throw new ApiError(code, `${what}: ${first || code}`, error.statusCode ?? 0);
+      throw new ApiError(error.statusCode ?? 0, code, `${what}: ${first || code}`);
     }
     if (error instanceof Error && /credential|authenticat/i.test(error.name + error.message)) {
-      throw new ApiError('StorageAuthFailed', `${what}: ${error.message.split('\n')[0]} (pass --connection-string or set AZURE_STORAGE_CONNECTION_STRING)`, 0);
+      throw new ApiError(0, 'StorageAuthFailed', `${what}: ${error.message.split('\n')[0]} (pass --connection-string or set AZURE_STORAGE_CONNECTION_STRING)`);
     }
     throw error;
   }

@@ -9,6 +9,8 @@
  * | 2 | usage error: bad arguments, unreadable file, not logged in |
  * | 3 | a job or run ended `Failed` or `Canceled` |
  */
+import { ApiError, type ApiErrorDetail } from '../../shared/portable/apiClient';
+
 export const EXIT = Object.freeze({ ok: 0, api: 1, usage: 2, jobFailed: 3 });
 
 /** Bad arguments or local input the user can fix before anything is sent. */
@@ -17,29 +19,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** One field-level detail of an API error. */
-export interface ApiErrorDetail {
-  target?: string;
-  message: string;
-}
-
 /**
- * The API answered non-2xx (or could not be reached: `status` 0). `code` is the API's stable error
- * code (`ModelNotFound`, `InvalidInput`, …), or `HTTP <status>` where the route has none (OIP routes).
+ * The API answered non-2xx (or could not be reached: `status` 0): the shared client's error
+ * (shared/portable/apiClient.ts), exit code 1.
  */
-export class ApiError extends Error {
-  readonly exitCode = EXIT.api;
-  override readonly name = 'ApiError';
-
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly details: readonly ApiErrorDetail[] = [],
-  ) {
-    super(message);
-  }
-}
+export { ApiError, type ApiErrorDetail };
 
 /** A job or run the user waited for ended `Failed` or `Canceled`. */
 export class JobOutcomeError extends Error {
@@ -53,7 +37,7 @@ export function describeFailure(error: unknown): { line: string; exitCode: numbe
     const where = error.status > 0 ? ` (HTTP ${error.status})` : '';
     const details = error.details.length ? ` [${error.details.map((d) => (d.target ? `${d.target}: ${d.message}` : d.message)).join('; ')}]` : '';
     const code = error.code.startsWith('HTTP ') ? error.code : `${error.code}${where}`;
-    return { line: `error ${code}: ${oneLine(error.message)}${details}`, exitCode: error.exitCode };
+    return { line: `error ${code}: ${oneLine(error.message)}${details}`, exitCode: EXIT.api };
   }
   if (error instanceof UsageError || error instanceof JobOutcomeError) return { line: `error: ${oneLine(error.message)}`, exitCode: error.exitCode };
   // Anything else is a bug in the CLI; still one line, but say so.

@@ -15,7 +15,7 @@ export interface CommonOptions {
   profile?: string;
   /** Allow plain http to a host other than this machine. */
   insecure?: boolean;
-  /** The format; `batch run` collects several values (its destination and the format) in one option. */
+  /** The format; `batch run` collects its values, to read the deprecated DATASTORE:PATH form too. */
   output?: OutputFormat | string[];
 }
 

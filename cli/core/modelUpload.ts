@@ -61,7 +61,7 @@ function checkUploadUrl(url: string): void {
   const host = new URL(url).hostname;
   const azure = /\.blob\.core\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/i.test(host);
   if (!azure && !['localhost', '127.0.0.1', '::1', '[::1]'].includes(host)) {
-    throw new ApiError('InvalidUploadUrl', `the server asked to upload the model to ${host}, which is not Azure Storage; refusing.`, 0);
+    throw new ApiError(0, 'InvalidUploadUrl', `the server asked to upload the model to ${host}, which is not Azure Storage; refusing.`);
   }
 }
 

@@ -3,6 +3,7 @@
  * `k=v`). Each throws `UsageError` with the expected form, so a typo exits 2 before any request.
  */
 import { InvalidArgumentError } from 'commander';
+import { isAssetName, readModelReference } from '../../shared/portable/modelReference';
 import { UsageError } from './cliErrors';
 
 /** `N`, `N:V` or `N@alias`. */
@@ -13,11 +14,10 @@ export interface ModelRefArg {
 }
 
 export function parseModelRef(text: string, options: { requireVersion?: boolean } = {}): ModelRefArg {
-  const match = /^([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([1-9][0-9]*)|@([A-Za-z][A-Za-z0-9_-]*))?$/.exec(text);
-  if (!match) throw new UsageError(`'${text}' is not a model reference: use NAME, NAME:VERSION (iris:3) or NAME@ALIAS (iris@production).`);
-  const [, name, version, alias] = match;
-  if (options.requireVersion && !version) throw new UsageError(`'${text}' needs a version: use NAME:VERSION, e.g. ${name}:1.`);
-  return { name: name!, version: version ? Number(version) : undefined, alias };
+  const ref: ModelRefArg | undefined = isAssetName(text) ? { name: text } : readModelReference(text);
+  if (!ref) throw new UsageError(`'${text}' is not a model reference: use NAME, NAME:VERSION (iris:3) or NAME@ALIAS (iris@production).`);
+  if (options.requireVersion && ref.version === undefined) throw new UsageError(`'${text}' needs a version: use NAME:VERSION, e.g. ${ref.name}:1.`);
+  return ref;
 }
 
 /** `endpoint/deployment`. */

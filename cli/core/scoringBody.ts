@@ -4,6 +4,7 @@
  * input (named columns) or one `[rows, columns]` tensor for a single-input model.
  */
 import { UsageError } from './cliErrors';
+import { isIntegerText } from '../../shared/portable/csv';
 import { parseCsv, type CsvTable, type CsvValue } from './csvRows';
 
 export type DataFormat = 'json' | 'csv';
@@ -37,6 +38,9 @@ export interface OipTensorMeta {
   shape: number[];
 }
 
+const FLOATS = new Set(['FP16', 'FP32', 'FP64']);
+const WIDE_INTEGERS = new Set(['INT64', 'UINT64']);
+
 function cast(value: CsvValue, datatype: string, where: string): unknown {
   if (datatype === 'BYTES') return value === null ? '' : String(value);
   if (datatype === 'BOOL') {
@@ -44,6 +48,9 @@ function cast(value: CsvValue, datatype: string, where: string): unknown {
     if (value === 0 || value === 1) return value === 1;
     throw new UsageError(`${where}: '${String(value)}' is not a boolean (true/false/0/1).`);
   }
+  // The empty-cell and 64-bit rules of shared/portable/csv.ts: NaN in a float input, digits kept as text.
+  if (value === null && FLOATS.has(datatype)) return 'NaN';
+  if (typeof value === 'string' && WIDE_INTEGERS.has(datatype) && isIntegerText(value)) return value;
   if (typeof value !== 'number') throw new UsageError(`${where}: '${String(value)}' is not a number (the input is ${datatype}).`);
   return value;
 }

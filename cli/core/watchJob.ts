@@ -3,10 +3,10 @@
  * Ctrl-C stops waiting (exit 130) and says how to cancel; the job itself keeps running.
  * The poll interval is 1 s, or `SIBYL_POLL_INTERVAL_MS`.
  */
+import { isTerminalStatus } from '../../shared/portable/runStatuses';
 import { JobOutcomeError } from './cliErrors';
 import { writeErr } from './output';
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Canceled']);
 
 /** Milliseconds between polls. */
 export function pollIntervalMs(): number {
@@ -32,7 +32,7 @@ export async function watchUntilDone<T extends { status: string }>(load: () => P
     for (;;) {
       const item = await load();
       await options.onUpdate(item);
-      if (TERMINAL_STATUSES.has(item.status)) return item;
+      if (isTerminalStatus(item.status)) return item;
       await new Promise((resolve) => setTimeout(resolve, pollIntervalMs()));
     }
   } finally {

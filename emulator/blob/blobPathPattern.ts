@@ -1,6 +1,6 @@
 /**
- * Blob trigger paths (contract §4.4, WebJobs `BindingTemplateSource`): `container/blobPattern`, where each
- * `{param}` is a greedy `.*` capture, literals match exactly (case-sensitive), the whole name must match,
+ * Blob trigger paths (docs/local-host-contract.md §4.4, WebJobs `BindingTemplateSource`): `container/blobPattern`,
+ * where each `{param}` is a greedy `.*` capture, literals match exactly (case-sensitive), the whole name must match,
  * and `{{` / `}}` stand for literal braces.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * The slice of the worker's RPC contract that `@azure/functions` v4 exchanges with its host.
- * Shapes follow ../shared/research/functions-host-contract.md, sections 1.5–1.7; changing them
+ * Shapes follow docs/local-host-contract.md, sections 1.5–1.7; changing them
  * breaks the library, not just us.
  */
 

@@ -1,6 +1,6 @@
 /**
- * What an orchestrator episode returns (contract §3.4–3.5): the `OrchestratorState` with the complete
- * action list of the execution, either as the invocation's return value or after the
+ * What an orchestrator episode returns (docs/local-host-contract.md §3.4–3.5): the `OrchestratorState` with the
+ * complete action list of the execution, either as the invocation's return value or after the
  * `$OutOfProcData$` label of a rejection.
  */
 import { FunctionInvocationError } from '../invoker';

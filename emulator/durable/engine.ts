@@ -1,6 +1,6 @@
 /**
  * The emulator's Durable Functions engine: a persistent replay host for `durable-functions` v3
- * speaking the legacy out-of-proc JSON protocol (contract §3). State lives under
+ * speaking the legacy out-of-proc JSON protocol (docs/local-host-contract.md §3). State lives under
  * `<dataDir>/durable/<hubName>/`; `start()` resumes every unfinished instance from its journal,
  * re-running only work whose completion was never persisted.
  *
@@ -24,8 +24,6 @@ import { filterInstances, waitForTerminal } from './instanceQueries';
 import type { InstanceQuery } from './instanceQueries';
 import { HubLock } from './hubLock';
 import { InstanceStore } from './instanceStore';
-import { managementApi } from './managementApi';
-import type { ManagementRequest, ManagementResponse } from './managementApi';
 import type { InstanceSummary } from './instanceStore';
 import { newExecutionId } from './startRecord';
 import { statusPayload } from './statusPayload';
@@ -70,7 +68,6 @@ export class DurableEngine {
   private readonly log: DurableLog;
   private readonly lock: HubLock;
   private started = false;
-  private api: ((req: ManagementRequest) => Promise<ManagementResponse>) | undefined;
 
   constructor(private readonly options: DurableEngineOptions) {
     this.hubName = options.hubName ?? 'TestHubName';
@@ -223,12 +220,6 @@ export class DurableEngine {
   /** Resolves with the final status once the instance is terminal; rejects on timeout or unknown id. */
   async waitForCompletion(instanceId: string, timeoutMs = 30_000): Promise<StatusPayload> {
     return statusPayload(await waitForTerminal(this.host, (id) => this.host.find(id), instanceId, timeoutMs));
-  }
-
-  /** Answers a request to `/runtime/webhooks/durabletask/*` (see managementApi.ts); never throws. */
-  handleManagementRequest(req: ManagementRequest): Promise<ManagementResponse> {
-    this.api ??= managementApi(this);
-    return this.api(req);
   }
 
   /** Subscribes to instances reaching a terminal state. */

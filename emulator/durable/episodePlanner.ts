@@ -1,5 +1,5 @@
 /**
- * Turns one orchestrator episode into the journal record the host commits (contract §3.7): the
+ * Turns one orchestrator episode into the journal record the host commits (docs/local-host-contract.md §3.7): the
  * determinism check, task ids for new actions in flat order (§3.6), then the id the episode's last
  * event allocates (retries, long timers), and the terminal outcome. Pure: no I/O, no clock.
  */

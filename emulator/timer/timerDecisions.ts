@@ -1,6 +1,7 @@
 /**
- * The timer listener's decisions, pure so they can be tested without clocks or files (contract §4.3;
- * mirrors WebJobs' TimerListener, ScheduleMonitor.CheckPastDueAsync and TimerSchedule.Create).
+ * The timer listener's decisions, pure so they can be tested without clocks or files
+ * (docs/local-host-contract.md §4.3; mirrors WebJobs' TimerListener, ScheduleMonitor.CheckPastDueAsync and
+ * TimerSchedule.Create).
  */
 import type { Schedule } from './ncrontab';
 
@@ -11,7 +12,7 @@ export interface ScheduleStatus {
   LastUpdated: string;
 }
 
-/** The trigger input the host sends (contract §1.6); the library camel-cases it for the handler. */
+/** The trigger input the host sends (docs/local-host-contract.md §1.6); the library camel-cases it for the handler. */
 export interface TimerInfo {
   Schedule: { AdjustForDST: boolean };
   ScheduleStatus: ScheduleStatus | null;

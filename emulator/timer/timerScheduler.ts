@@ -1,6 +1,6 @@
 /**
- * The timer trigger (contract §4.3): runs each `timerTrigger` function on its NCRONTAB/TimeSpan schedule,
- * one run at a time per function, with the host's `runOnStartup`, `useMonitor` and past-due rules.
+ * The timer trigger (docs/local-host-contract.md §4.3): runs each `timerTrigger` function on its NCRONTAB/TimeSpan
+ * schedule, one run at a time per function, with the host's `runOnStartup`, `useMonitor` and past-due rules.
  */
 import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';
 import { describeFunctions, type TimerFunction } from '../functionCatalog';

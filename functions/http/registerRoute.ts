@@ -6,10 +6,10 @@
  */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { authLevelOf, functionRoute, routeById } from '../../shared/api/routes';
+import { authLevelOf, functionRoute, routeById, type OperationId } from '../../shared/api/routes';
 import { httpHandler, type SibylHttpHandler } from './httpHandler';
 
-export function registerRoute(operationId: string, handler: SibylHttpHandler): void {
+export function registerRoute(operationId: OperationId, handler: SibylHttpHandler): void {
   const route = routeById(operationId);
   app.http(operationId, {
     route: functionRoute(route),
@@ -20,7 +20,7 @@ export function registerRoute(operationId: string, handler: SibylHttpHandler): v
 }
 
 /** `registerRoute` for handlers that start or stop orchestrations: they get the Durable client binding (`df.getClient(context)`). */
-export function registerDurableRoute(operationId: string, handler: SibylHttpHandler): void {
+export function registerDurableRoute(operationId: OperationId, handler: SibylHttpHandler): void {
   const route = routeById(operationId);
   app.http(operationId, { route: functionRoute(route), methods: [route.method], authLevel: authLevelOf(route), extraInputs: [df.input.durableClient()], handler: httpHandler(handler) });
 }

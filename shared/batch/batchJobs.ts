@@ -14,7 +14,7 @@ import { containerOf, normalizePath } from '../datastores/datastorePaths';
 import { appendRunLog } from '../workspace/runLogs';
 import type { RunDoc } from '../workspace/runDocuments';
 import { createRun, findRun, moveRun } from '../workspace/runStore';
-import type { BatchScoringInput } from './batchTally';
+import { batchScoringInput, type BatchScoringInput } from './batchTally';
 import { checkBatchable } from './columnLayout';
 import { csvLayout, jsonlBinding, parquetLayout } from './inputHeader';
 import { listInputFiles } from './inputListing';
@@ -85,15 +85,7 @@ export async function submitBatchJob(spec: BatchJobSpec, options: SubmitOptions)
     progress: { totalMiniBatches: 0, succeeded: 0, failed: 0, rowsScored: 0, rowsFailed: 0 },
     details: { job: spec },
   });
-  const input: BatchScoringInput = {
-    jobId,
-    maxConcurrency: settings.maxConcurrency,
-    maxRetries: settings.retry.maxRetries,
-    timeoutSeconds: settings.retry.timeoutSeconds,
-    errorThreshold: settings.errorThreshold,
-    thresholdUnit: settings.miniBatch.rows === undefined ? 'files' : 'rows',
-    outputAction: settings.outputAction,
-  };
+  const input = batchScoringInput(jobId, settings);
   try {
     await options.start(jobId, input);
   } catch (error) {

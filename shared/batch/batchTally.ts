@@ -4,6 +4,7 @@
  */
 import type { BatchProgress } from '../api/schemas';
 import type { ErrorSample } from '../workspace/runDocuments';
+import type { JobSettings } from './jobSettings';
 
 /** The orchestration's input: the job id and the settings the orchestrator itself needs (it does no I/O). */
 export interface BatchScoringInput {
@@ -16,6 +17,19 @@ export interface BatchScoringInput {
   /** `files`: the threshold counts failed files; `rows`: failed rows. */
   thresholdUnit: 'files' | 'rows';
   outputAction: 'append_row' | 'summary_only';
+}
+
+/** The orchestration input of job `jobId`: built here only, so a submit and a retried pipeline step agree. */
+export function batchScoringInput(jobId: string, settings: JobSettings): BatchScoringInput {
+  return {
+    jobId,
+    maxConcurrency: settings.maxConcurrency,
+    maxRetries: settings.retry.maxRetries,
+    timeoutSeconds: settings.retry.timeoutSeconds,
+    errorThreshold: settings.errorThreshold,
+    thresholdUnit: settings.miniBatch.rows === undefined ? 'files' : 'rows',
+    outputAction: settings.outputAction,
+  };
 }
 
 export interface Tally {

@@ -3,9 +3,11 @@
  * (`elementWriter` in `scoring/codecs`), so batch rows follow the same value rules as real-time
  * requests. CSV cells are text: numbers are parsed, an empty float cell is NaN (as pandas reads it),
  * booleans are `true`/`false`/`1`/`0`, 64-bit integers stay decimal strings so no digit is lost.
- * JSONL and Parquet cells are already typed; Parquet's bigints become decimal strings or numbers.
+ * The CSV text rules are those of shared/portable/csv.ts. JSONL and Parquet cells are already typed;
+ * Parquet's bigints become decimal strings or numbers.
  */
 import type { OipDatatype } from '../scoring/datatypes';
+import { isIntegerText } from './csvText';
 
 /** Returned when a cell cannot be a value of the type at all. */
 export const INVALID = Symbol('invalid cell');
@@ -13,7 +15,6 @@ export type CellConverter = (cell: unknown) => unknown;
 
 const FLOATS = new Set<OipDatatype>(['FP16', 'FP32', 'FP64']);
 const NAN_TEXT = /^\s*nan\s*$/i;
-const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/;
 
 function textFloat(cell: unknown): unknown {
   const text = cell as string;
@@ -35,9 +36,9 @@ export function textCell(datatype: OipDatatype): CellConverter {
       };
     case 'INT64':
     case 'UINT64':
-      return (cell) => (INTEGER_TEXT.test(cell as string) ? (cell as string).trim().replace(/^\+/, '') : INVALID);
+      return (cell) => (isIntegerText(cell as string) ? (cell as string).trim().replace(/^\+/, '') : INVALID);
     default:
-      return (cell) => (INTEGER_TEXT.test(cell as string) ? Number(cell) : INVALID);
+      return (cell) => (isIntegerText(cell as string) ? Number(cell) : INVALID);
   }
 }
 

@@ -10,7 +10,7 @@
  *   if (start.ok) yield context.df.callSubOrchestrator('batchScoring', start.input, start.jobId);
  */
 import { submitBatchJob } from '../batch/batchJobs';
-import type { BatchScoringInput } from '../batch/batchTally';
+import { batchScoringInput, type BatchScoringInput } from '../batch/batchTally';
 import { jobSettings } from '../batch/jobSettings';
 import type { BatchJobSpec } from '../api/schemas';
 import { SibylError } from '../errors';
@@ -21,16 +21,7 @@ import { loadStepContext, stepsOf } from './stepContext';
 
 /** The orchestration input of a job already submitted (this activity ran before and was retried). */
 function inputOf(jobId: string, spec: BatchJobSpec): BatchScoringInput {
-  const settings = jobSettings(spec);
-  return {
-    jobId,
-    maxConcurrency: settings.maxConcurrency,
-    maxRetries: settings.retry.maxRetries,
-    timeoutSeconds: settings.retry.timeoutSeconds,
-    errorThreshold: settings.errorThreshold,
-    thresholdUnit: settings.miniBatch.rows === undefined ? 'files' : 'rows',
-    outputAction: settings.outputAction,
-  };
+  return batchScoringInput(jobId, jobSettings(spec));
 }
 
 async function recordFailure(jobId: string, parent: RunDoc, error: ReturnType<typeof toErrorInfo>): Promise<void> {

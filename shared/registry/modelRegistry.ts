@@ -18,7 +18,7 @@ import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versi
 import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
 import { manifestOf, toModel, toModelVersion, versionId, type Model, type ModelDoc, type ModelVersion, type ModelVersionDoc } from './modelDocuments';
 import { describeModelFolder, type ModelContents, type ModelType } from './modelFolder';
-import { assertName, type ModelReference } from './modelReference';
+import { assertAlias, assertName, type ModelReference } from './modelReference';
 
 const models = () => getContainer('models');
 
@@ -199,7 +199,7 @@ export async function updateModelVersion(name: string, version: number, change: 
 }
 
 export async function setModelAlias(name: string, alias: string, version: number): Promise<Model> {
-  assertName('Alias', alias);
+  assertAlias(alias);
   if (alias === 'latest') throw new SibylError('InvalidInput', "The alias 'latest' is managed by Sibyl: it always names the newest version.");
   await readVersionDoc(name, version);
   const saved = await updateWithEtag<ModelDoc>(models(), name, name, (head) => ({ ...head, aliases: { ...head.aliases, [alias]: version }, updatedAt: new Date().toISOString() }));

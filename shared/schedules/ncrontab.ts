@@ -1,6 +1,6 @@
 /**
- * NCRONTAB schedules as Azure Functions timers understand them (contract §4.3), pure and framework-free
- * so the emulator's timer trigger and the app's pipeline schedules share one parser.
+ * NCRONTAB schedules as Azure Functions timers understand them (docs/local-host-contract.md §4.3), pure and
+ * framework-free so the emulator's timer trigger and the app's pipeline schedules share one parser.
  *
  * - Six fields `second minute hour day month day-of-week`, or five (`minute hour day month
  *   day-of-week`, seconds = 0) as the current host and Azure ML schedules accept.

@@ -5,6 +5,7 @@
  * data and the public API (`Run`, `BatchJob`).
  */
 import type { BatchProgress, ErrorInfo, Run, RunStatus } from '../api/schemas';
+import { isTerminalStatus } from '../portable/runStatuses';
 
 export type { RunStatus } from '../api/schemas';
 
@@ -44,9 +45,7 @@ export interface RunDoc {
 
 const RANK: Record<RunStatus, number> = { Queued: 0, Running: 1, Completed: 2, Failed: 2, Canceled: 2 };
 
-export function isTerminalStatus(status: RunStatus): boolean {
-  return RANK[status] === 2;
-}
+export { isTerminalStatus };
 
 /** Whether a run may move from `from` to `to`: forward only; a non-terminal status may be rewritten (progress). */
 export function canMove(from: RunStatus, to: RunStatus): boolean {

@@ -3,7 +3,7 @@
  * to (the Function App's identity), never any token for its audience; and it refuses to start with an
  * audience but no allowed callers.
  */
-import { parseScorerConfig } from '../../shared/config';
+import { parseScorerConfig } from '../../shared/scorerConfig';
 import { createScorerAuthenticator } from '../../scorer/scorerAuth';
 import { AUDIENCE, TENANT, startLocalEntraId, type LocalEntraId } from '../unit/endpoints/auth/localEntraId';
 

@@ -18,7 +18,7 @@ import {
 const key = ['functionKey'] as const;
 const tags = ['endpoints'];
 
-export const ENDPOINT_ROUTES: readonly RouteSpec[] = [
+export const ENDPOINT_ROUTES = [
   {
     operationId: 'createOrUpdateEndpoint',
     method: 'PUT',
@@ -137,4 +137,4 @@ export const ENDPOINT_ROUTES: readonly RouteSpec[] = [
     query: EndpointMetricsQuery,
     responses: { 200: { description: 'The series.', schema: EndpointMetrics }, ...errors('sibyl', 400, 404) },
   },
-];
+] as const satisfies readonly RouteSpec[];

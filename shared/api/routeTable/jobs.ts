@@ -34,11 +34,11 @@ import {
 const key = ['functionKey'] as const;
 
 /** A control-plane route (function key) with the usual 400. */
-function route(spec: Omit<RouteSpec, 'security'>): RouteSpec {
+function route<const Id extends string>(spec: Omit<RouteSpec, 'security'> & { operationId: Id }): RouteSpec & { operationId: Id } {
   return { ...spec, security: key, responses: { ...errors('sibyl', 400), ...spec.responses } };
 }
 
-export const JOB_ROUTES: readonly RouteSpec[] = [
+export const JOB_ROUTES = [
   route({
     operationId: 'createOrUpdateDatastore',
     method: 'PUT',
@@ -155,4 +155,4 @@ export const JOB_ROUTES: readonly RouteSpec[] = [
   }),
   route({ operationId: 'getRunLogs', method: 'GET', path: '/api/runs/{id}/logs', summary: 'Get the log of a run', tags: ['runs'], params: RunParams, responses: { 200: { description: 'The log.', schema: RunLogs }, ...errors('sibyl', 404) } }),
   route({ operationId: 'listExperiments', method: 'GET', path: '/api/experiments', summary: 'List experiments', tags: ['runs'], responses: { 200: { description: 'Every experiment.', schema: ExperimentList } } }),
-];
+] as const satisfies readonly RouteSpec[];

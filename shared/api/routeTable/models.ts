@@ -22,7 +22,7 @@ import {
 const key = ['functionKey'] as const;
 const tags = ['models'];
 
-export const MODEL_ROUTES: readonly RouteSpec[] = [
+export const MODEL_ROUTES = [
   {
     operationId: 'registerModelVersion',
     method: 'POST',
@@ -139,4 +139,4 @@ export const MODEL_ROUTES: readonly RouteSpec[] = [
     request: { schema: EnvironmentSpec, validatedBy: 'schema' },
     responses: { 201: { description: 'The new version; refer to it as `name@version`.', schema: Environment }, ...errors('sibyl', 400, 409) },
   },
-];
+] as const satisfies readonly RouteSpec[];

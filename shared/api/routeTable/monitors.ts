@@ -4,11 +4,12 @@ import { Monitor, MonitorList, MonitorParams, MonitorSpec, Run } from '../schema
 
 const key = ['functionKey'] as const;
 
-function route(spec: Omit<RouteSpec, 'security' | 'tags'>): RouteSpec {
+/** Keeps the literal operation id, so the table types `OperationId` (routes.ts). */
+function route<const Id extends string>(spec: Omit<RouteSpec, 'security' | 'tags'> & { operationId: Id }): RouteSpec & { operationId: Id } {
   return { ...spec, tags: ['monitors'], security: key, responses: { ...errors('sibyl', 400), ...spec.responses } };
 }
 
-export const MONITOR_ROUTES: readonly RouteSpec[] = [
+export const MONITOR_ROUTES = [
   route({
     operationId: 'createOrUpdateMonitor',
     method: 'PUT',
@@ -29,4 +30,4 @@ export const MONITOR_ROUTES: readonly RouteSpec[] = [
     params: MonitorParams,
     responses: { 202: { description: 'The run (`kind: "monitor"`), queued.', schema: Run, headers: { Location: { description: 'The run (`api/runs/{id}`).' } } }, ...errors('sibyl', 404) },
   }),
-];
+] as const satisfies readonly RouteSpec[];

@@ -11,23 +11,27 @@ const pin: Record<string, HeaderSpec> = { 'azureml-model-deployment': { descript
 const answeredBy: Record<string, HeaderSpec> = { 'azureml-model-deployment': { description: 'The deployment that answered.' } };
 const scoringErrors = (style: 'sibyl' | 'oip') => errors(style, 400, 404, 408, 413, 429, 503);
 
-/** The four OIP model routes, with and without `/versions/{version}`. */
-function oipModelRoutes(suffix: '' | '/ready' | '/infer', make: (versioned: boolean) => Omit<RouteSpec, 'path' | 'params' | 'operationId'> & { id: string }): RouteSpec[] {
-  return [false, true].map((versioned) => {
-    const { id, ...rest } = make(versioned);
-    return {
-      ...rest,
-      operationId: versioned ? id.replace(/^oipModel/, 'oipModelVersion') : id,
-      path: `/api/v2/models/{model}${versioned ? '/versions/{version}' : ''}${suffix}`,
-      params: versioned ? OipModelVersionParams : OipModelParams,
-    };
+type OipModelRoute<Id extends string> = RouteSpec & { operationId: Id };
+
+/** An OIP model route without and with `/versions/{version}`; the ids are written out so grep finds them. */
+function oipModelRoutes<const Id extends string, const VersionId extends string>(
+  suffix: '' | '/ready' | '/infer',
+  ids: readonly [Id, VersionId],
+  make: (versioned: boolean) => Omit<RouteSpec, 'path' | 'params' | 'operationId'>,
+): readonly [OipModelRoute<Id>, OipModelRoute<VersionId>] {
+  const route = <T extends string>(operationId: T, versioned: boolean): OipModelRoute<T> => ({
+    ...make(versioned),
+    operationId,
+    path: `/api/v2/models/{model}${versioned ? '/versions/{version}' : ''}${suffix}`,
+    params: versioned ? OipModelVersionParams : OipModelParams,
   });
+  return [route(ids[0], false), route(ids[1], true)];
 }
 
 const tags = ['open-inference'];
 const ok = (description: string, schema: ResponseSpec['schema'], headers?: Record<string, HeaderSpec>): ResponseSpec => ({ description, schema, ...(headers ? { headers } : {}) });
 
-export const SCORING_ROUTES: readonly RouteSpec[] = [
+export const SCORING_ROUTES = [
   {
     operationId: 'scoreEndpoint',
     method: 'POST',
@@ -52,24 +56,21 @@ export const SCORING_ROUTES: readonly RouteSpec[] = [
     security: [],
     responses: { 200: ok('Ready.', Readiness), 503: ok('Not ready; `checks` says which dependency failed.', Readiness) },
   },
-  ...oipModelRoutes('', (versioned) => ({
-    id: 'oipModelMetadata',
+  ...oipModelRoutes('', ['oipModelMetadata', 'oipModelVersionMetadata'], (versioned) => ({
     method: 'GET',
     summary: versioned ? 'Metadata of one deployment' : 'Model metadata of an endpoint',
     tags,
     security: bearer,
     responses: { 200: ok('Inputs and outputs.', ModelMetadata), ...errors('oip', 400, 404) },
   })),
-  ...oipModelRoutes('/ready', (versioned) => ({
-    id: 'oipModelReady',
+  ...oipModelRoutes('/ready', ['oipModelReady', 'oipModelVersionReady'], (versioned) => ({
     method: 'GET',
     summary: versioned ? 'Whether one deployment can serve' : 'Whether the endpoint can serve',
     tags,
     security: bearer,
     responses: { 200: ok('Ready.', ModelReady), ...errors('oip', 400, 404), 503: ok('Not ready.', ModelReady) },
   })),
-  ...oipModelRoutes('/infer', (versioned) => ({
-    id: 'oipModelInfer',
+  ...oipModelRoutes('/infer', ['oipModelInfer', 'oipModelVersionInfer'], (versioned) => ({
     method: 'POST',
     summary: versioned ? 'Infer with one deployment' : 'Infer (the traffic split picks the deployment)',
     tags,
@@ -78,4 +79,4 @@ export const SCORING_ROUTES: readonly RouteSpec[] = [
     request: { schema: InferRequest, validatedBy: 'codec' },
     responses: { 200: ok('The output tensors.', InferResponse, answeredBy), ...scoringErrors('oip') },
   })),
-];
+] as const satisfies readonly RouteSpec[];

@@ -7,7 +7,7 @@ const DashboardAssetParams = Type.Object({
   path: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$', description: 'A file name in the dashboard\'s `assets/` folder, e.g. `index-3f9a1c2b.js`.' }),
 });
 
-export const SERVICE_ROUTES: readonly RouteSpec[] = [
+export const SERVICE_ROUTES = [
   {
     operationId: 'getOpenApiDocument',
     method: 'GET',
@@ -43,4 +43,4 @@ export const SERVICE_ROUTES: readonly RouteSpec[] = [
       ...errors('sibyl', 404),
     },
   },
-];
+] as const satisfies readonly RouteSpec[];

@@ -4,9 +4,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { AssetName, DatastoreName, DatastorePath, DeploymentRef, ErrorInfo, ModelRef, Timestamp, stringEnum } from './common';
+import { RUN_STATUSES } from '../../portable/runStatuses';
 
 /** Run states shared by batch jobs and runs. */
-export const RunStatus = stringEnum(['Queued', 'Running', 'Completed', 'Failed', 'Canceled'] as const, { description: 'Where the job or run is.' });
+export const RunStatus = stringEnum(RUN_STATUSES, { description: 'Where the job or run is.' });
 export type RunStatus = Static<typeof RunStatus>;
 
 const BatchInput = Type.Object(

@@ -5,6 +5,7 @@
  * These shapes are wire formats: changing one breaks clients.
  */
 import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
+import { ALIAS_PATTERN, ASSET_NAME_PATTERN, MODEL_REFERENCE_PATTERN } from '../../portable/modelReference';
 
 /**
  * A string enum as plain JSON Schema (`{"type": "string", "enum": [...]}`), typed as the union of its values.
@@ -21,8 +22,8 @@ function rule(pattern: string, description: string, examples: string[]) {
   return Type.String({ pattern, description, examples });
 }
 
-const ASSET = '[A-Za-z0-9][A-Za-z0-9_.-]{0,254}';
-const ALIAS = '[A-Za-z][A-Za-z0-9_-]{0,63}';
+const ASSET = ASSET_NAME_PATTERN;
+const ALIAS = ALIAS_PATTERN;
 const ENDPOINT = '[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]';
 
 /** Endpoint names follow Azure ML: 3–32 characters, letters, digits and hyphens, starting with a letter. */
@@ -52,7 +53,7 @@ export const AliasName = rule(`^${ALIAS}$`, 'An alias: 1–64 characters (letter
 export const VersionNumber = Type.Integer({ minimum: 1, description: 'A version number (1, 2, 3… per name).', examples: [1] });
 
 /** `name:version` or `name@alias` (`name@latest` always exists). */
-export const ModelRef = rule(`^${ASSET}(?::[1-9][0-9]*|@${ALIAS})$`, 'A model reference: `name:version` (e.g. `iris:3`) or `name@alias` (e.g. `iris@latest`).', ['iris:1', 'iris@latest']);
+export const ModelRef = rule(MODEL_REFERENCE_PATTERN, 'A model reference: `name:version` (e.g. `iris:3`) or `name@alias` (e.g. `iris@latest`).', ['iris:1', 'iris@latest']);
 
 /** `name@version` of an environment. */
 export const EnvironmentRef = rule(`^${ASSET}@[1-9][0-9]*$`, 'An environment reference: `name@version`, e.g. `ort-cpu@1`.', ['ort-cpu@1']);

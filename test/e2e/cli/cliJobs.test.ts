@@ -68,7 +68,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('runs a batch job with --wait: progress on stderr, the finished job on stdout, exit 0', async () => {
     const result = expectExit(
-      await sibyl(['batch', 'run', '--deployment', 'stars-batch/blue', '--input', 'workspaceblobstore:cli/input/', '--output', 'workspaceblobstore:cli/output/', '--rows', '40', '--experiment', 'cli-e2e', '--wait', '--output', 'json']),
+      await sibyl(['batch', 'run', '--deployment', 'stars-batch/blue', '--input', 'workspaceblobstore:cli/input/', '--output-path', 'workspaceblobstore:cli/output/', '--rows', '40', '--experiment', 'cli-e2e', '--wait', '--output', 'json']),
       0,
     );
     const job = result.json<Job>();
@@ -98,13 +98,13 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   });
 
   it('exits 3 when a job fails, naming the error code', async () => {
-    const result = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/bad/', '--output', 'workspaceblobstore:cli/bad-out/', '--error-threshold', '0', '--wait']), 3);
+    const result = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/bad/', '--output-path', 'workspaceblobstore:cli/bad-out/', '--error-threshold', '0', '--wait']), 3);
     expect(result.stderr).toMatch(/^sibyl: error: batch job \S+ ended Failed: \w+/m);
     expect(result.stdout).toMatch(/status\s+│ Failed/);
   });
 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
-    const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/input/', '--output', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
+    const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/input/', '--output-path', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
     const { id } = started.json<{ id: string }>();
     expect(expectExit(await sibyl(['runs', 'cancel', id, '-o', 'json']), 0).json<Job>().status).toBe('Canceled');
     const followed = expectExit(await sibyl(['batch', 'show', id, '--wait', '-o', 'json']), 3);
@@ -113,11 +113,11 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('refuses bad batch arguments with exit 2 and unknown targets with exit 1', async () => {
     const base = ['batch', 'run', '--input', 'workspaceblobstore:cli/input/'];
-    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1']), 2).stderr).toMatch(/--output DATASTORE:PATH/);
-    expect(expectExit(await sibyl([...base, '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1', '--deployment', 'a/b', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'nocolon', '--output', 'workspaceblobstore:x/']), 2).stderr).toMatch(/not DATASTORE:PATH/);
-    expect(expectExit(await sibyl([...base, '--model', 'nothing:9', '--output', 'workspaceblobstore:x/']), 1).stderr).toMatch(/^sibyl: error ModelNotFound \(HTTP 404\)/m);
+    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1']), 2).stderr).toMatch(/--output-path DATASTORE:PATH/);
+    expect(expectExit(await sibyl([...base, '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
+    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1', '--deployment', 'a/b', '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
+    expect(expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'nocolon', '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/not DATASTORE:PATH/);
+    expect(expectExit(await sibyl([...base, '--model', 'nothing:9', '--output-path', 'workspaceblobstore:x/']), 1).stderr).toMatch(/^sibyl: error ModelNotFound \(HTTP 404\)/m);
     expect(expectExit(await sibyl(['batch', 'show', 'batch-does-not-exist']), 1).stderr).toMatch(/^sibyl: error \w*NotFound \(HTTP 404\)/m);
   });
 

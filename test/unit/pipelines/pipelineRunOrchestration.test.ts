@@ -6,9 +6,8 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { DurableEngine } from '../../../emulator/durable/engine';
 import type { BatchStepStart, FinishInput, RunPlan, StepInput, StepResult } from '../../../shared/pipelines/pipelineRunProtocol';
-import { startEngine, tempDir } from '../emulator/durable/durableTestKit';
+import { engineForFile } from '../emulator/durable/durableTestKit';
 
 const calls: string[] = [];
 const plans = new Map<string, RunPlan>();
@@ -55,17 +54,7 @@ jest.mock('../../../orchestrations/batchScoring', () => ({
 // Registers the orchestration and its activities (against the mocks above).
 import '../../../orchestrations/pipelineRun';
 
-const tmp = tempDir();
-let engine: DurableEngine;
-
-beforeAll(async () => {
-  ({ engine } = await startEngine(tmp.dir));
-});
-
-afterAll(async () => {
-  await engine.stop();
-  tmp.cleanup();
-});
+const engine = engineForFile();
 
 beforeEach(() => {
   calls.length = 0;
@@ -75,8 +64,8 @@ beforeEach(() => {
 
 async function run(runId: string, steps: RunPlan['steps'], stop = false): Promise<unknown> {
   plans.set(runId, { steps, ...(stop ? { stop } : {}) });
-  await engine.startNew('pipelineRun', { instanceId: runId, input: { runId } });
-  const status = await engine.waitForCompletion(runId, 20_000);
+  await engine().startNew('pipelineRun', { instanceId: runId, input: { runId } });
+  const status = await engine().waitForCompletion(runId, 20_000);
   expect(status.runtimeStatus).toBe('Completed');
   return status.output;
 }

@@ -3,7 +3,7 @@
  * and says why not; the provider in use shows in readiness and the OIP metadata. This machine has no
  * CUDA provider installed (the repository's .npmrc skips it), which is exactly the silent-fallback case.
  */
-import { parseScorerConfig } from '../../../shared/config';
+import { parseScorerConfig } from '../../../shared/scorerConfig';
 import { checkDevice } from '../../../scorer/deviceCheck';
 import { createScorerAuthenticator } from '../../../scorer/scorerAuth';
 import { ScorerModels } from '../../../scorer/scorerModels';

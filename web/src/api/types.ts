@@ -1,9 +1,10 @@
 /**
- * The shapes the dashboard reads from Sibyl's public HTTP API (`shared/API.md`): the types of the
+ * The shapes the dashboard reads from Sibyl's public HTTP API (`docs/api.md`): the types of the
  * same schemas that validate requests and generate `openapi.json`, imported as types only (nothing
  * of the server reaches the bundle).
  */
 import type { BatchJob, RunStatus, Schedule } from '../../../shared/api/schemas';
+import { RUN_STATUSES as ALL_RUN_STATUSES } from '../../../shared/portable/runStatuses';
 
 export type {
   AuthMode,
@@ -27,7 +28,7 @@ export type {
   TensorMetadata,
 } from '../../../shared/api/schemas';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Failed', 'Canceled'];
+export const RUN_STATUSES: readonly RunStatus[] = ALL_RUN_STATUSES;
 
 /** A schedule's trigger: a clock or blobs arriving. */
 export type ScheduleTrigger = Schedule['trigger'];

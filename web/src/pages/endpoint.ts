@@ -12,7 +12,7 @@ import { badge, card, commandLine, copyButton, dataTable, emptyState, errorBox, 
 import { mountKeys } from './endpointKeys';
 import { mountMonitor } from './endpointMonitor';
 import { mountDrift } from './monitorDrift';
-import { mountTest } from './endpointTest';
+import { mountTest } from './endpointTestTab';
 import type { Page } from './page';
 
 function modelLink(ref: string): HTMLElement {

@@ -2,6 +2,7 @@
  * One model: each version's signature (inputs and outputs with datatypes and shapes), size, sha256,
  * tags, aliases, and which deployments serve it.
  */
+import { readModelReference } from '../../../shared/portable/modelReference';
 import { seg } from '../api/client';
 import type { Deployment, Endpoint, List, Model, ModelVersion, TensorMetadata } from '../api/types';
 import { hashFor } from '../router';
@@ -13,12 +14,9 @@ import type { Page } from './page';
 
 /** The `name:version` a deployment serves: what it resolved to, else its reference read through the aliases. */
 export function servedVersion(d: Deployment, model: Model): number | undefined {
-  const ref = d.resolvedModel ?? d.model;
-  const colon = /^(.+):(\d+)$/.exec(ref);
-  if (colon) return colon[1] === model.name ? Number(colon[2]) : undefined;
-  const at = /^(.+)@(.+)$/.exec(ref);
-  if (at && at[1] === model.name) return model.aliases[at[2]!];
-  return undefined;
+  const ref = readModelReference(d.resolvedModel ?? d.model);
+  if (ref?.name !== model.name) return undefined;
+  return ref.alias === undefined ? ref.version : model.aliases[ref.alias];
 }
 
 function signatureTable(caption: string, tensors: readonly TensorMetadata[]): HTMLElement {

@@ -56,7 +56,7 @@ export const pipelinesPage: Page = (root, ctx) => {
       // by another user or the API, is answered 412 instead of being overwritten.
       const { value: current, etag } = await ctx.api.getVersioned<Schedule>(`/api/schedules/${seg(s.name)}`);
       const spec = { pipeline: current.pipeline, parameters: current.parameters, enabled: !s.enabled, trigger: current.trigger };
-      await ctx.api.send<Schedule>('PUT', `/api/schedules/${seg(s.name)}`, spec, etag ? { 'if-match': etag } : {});
+      await ctx.api.request<Schedule>('PUT', `/api/schedules/${seg(s.name)}`, { json: spec, headers: etag ? { 'if-match': etag } : {} });
       notice.hidden = false;
       notice.textContent = `Schedule ${s.name} is now ${s.enabled ? 'disabled' : 'enabled'}.`;
     } catch (error) {

@@ -7,6 +7,7 @@
 import { ApiError, seg, type ApiClient } from '../api/client';
 import type { BatchJob, Datastore, List, Run, RunLogEntry } from '../api/types';
 import { hashFor } from '../router';
+import { isTerminalStatus } from '../../../shared/portable/runStatuses';
 import { confirmDialog } from '../ui/confirm';
 import { h, replace } from '../ui/dom';
 import { durationBetween, formatClock, formatDateTime, formatDuration, formatNumber, formatTime } from '../ui/format';
@@ -14,7 +15,6 @@ import { poll } from '../ui/poller';
 import { card, commandLine, dataTable, errorBox, keyValues, link, loading, progressBar, statusBadge } from '../ui/widgets';
 import type { Page } from './page';
 
-const TERMINAL = new Set(['Completed', 'Failed', 'Canceled']);
 const BATCH_KINDS = new Set(['batch', 'batch-score']);
 
 function isPlace(value: unknown): value is { datastore: string; path: string } {
@@ -123,7 +123,7 @@ export const runPage: Page = (root, ctx) => {
     await tick();
   };
   const cancelButton = (run: Run): HTMLElement | null => {
-    const cancelable = !TERMINAL.has(run.status) && (run.kind === 'pipeline' || (BATCH_KINDS.has(run.kind) && !run.parentRunId));
+    const cancelable = !isTerminalStatus(run.status) && (run.kind === 'pipeline' || (BATCH_KINDS.has(run.kind) && !run.parentRunId));
     if (!cancelable) return null;
     const button = h('button', { type: 'button', class: 'button small danger-ghost', 'data-testid': 'cancel-run' }, 'Cancel run…');
     button.addEventListener('click', () => void cancel(run));
@@ -140,7 +140,7 @@ export const runPage: Page = (root, ctx) => {
       return;
     }
     replace(head, h('h1', { class: 'mono' }, run.id), statusBadge(run.status), cancelButton(run));
-    const ended = TERMINAL.has(run.status);
+    const ended = isTerminalStatus(run.status);
     live.textContent = ended ? `Finished ${formatDateTime(run.endedAt)}.` : `Live · updated ${formatTime(new Date())} · refreshes every 2 s`;
     replace(
       errorArea,

@@ -71,3 +71,23 @@ export async function startEngine(dataDir: string, options: Partial<DurableEngin
   await engine.start();
   return { engine, logs };
 }
+
+/**
+ * An engine for the whole test file: started on a temp dir before its tests, stopped and removed after.
+ * Call at the file's top level; the returned function gives the started engine.
+ */
+export function engineForFile(): () => DurableEngine {
+  const tmp = tempDir();
+  let engine: DurableEngine | undefined;
+  beforeAll(async () => {
+    ({ engine } = await startEngine(tmp.dir));
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    tmp.cleanup();
+  });
+  return () => {
+    if (!engine) throw new Error('The engine starts in beforeAll; use it inside a test.');
+    return engine;
+  };
+}

@@ -130,13 +130,12 @@ describe('DurableEngine (in-process, real durable-functions SDK)', () => {
   });
 
   it('Task.any: the event wins the race and cancels the timer', async () => {
-    const started = Date.now();
     const id = await engine.startNew('race', { input: 60_000 });
     await until(() => engine.summary(id)?.status === 'Running', 'race to start');
     expect(await engine.raiseEvent(id, 'approve', { by: 'ops' })).toBe('accepted');
     const status = await engine.waitForCompletion(id, 5_000);
+    // Completing within the wait above, long before the 60 s timer, is what shows the event won.
     expect(status.output).toEqual({ approved: { by: 'ops' } });
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('Task.any: the timer wins when no event comes', async () => {

@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { DurableEngine } from '../../../../emulator/durable/engine';
+import { managementApi } from '../../../../emulator/durable/managementApi';
 import type { ManagementRequest, ManagementResponse } from '../../../../emulator/durable/managementApi';
 import { startEngine, tempDir, until } from './durableTestKit';
 
@@ -33,7 +34,7 @@ describe('management API handler', () => {
       origin,
       headers: { 'content-type': 'application/json', ...options.headers },
     };
-    return engine.handleManagementRequest(req);
+    return managementApi(engine)(req);
   }
 
   async function start(name: string, body: unknown, id?: string): Promise<string> {

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { durableClientData, durableClientInputData } from '../../../../emulator/durable/clientBinding';
 import type { DurableEngine } from '../../../../emulator/durable/engine';
+import { managementApi } from '../../../../emulator/durable/managementApi';
 import { inputBindingNames, invoke, triggerBindingName } from '../../../../emulator/invoker';
 import { fromTypedData } from '../../../../emulator/typedData';
 import { gate, startEngine, tempDir, until } from './durableTestKit';
@@ -48,31 +49,30 @@ describe('management API through the real DurableClient', () => {
 
   beforeAll(async () => {
     ({ engine } = await startEngine(tmp.dir));
+    const api = managementApi(engine);
     server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const prefix = '/runtime/webhooks/durabletask/';
-        void engine
-          .handleManagementRequest({
-            method: req.method ?? 'GET',
-            path: url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '\u0000',
-            query: url.searchParams,
-            body: Buffer.concat(chunks),
-            origin: `http://${req.headers.host ?? 'localhost'}`,
-            headers: req.headers,
-          })
-          .then((answer) => {
-            res.writeHead(answer.status, answer.headers);
-            res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
-          });
+        void api({
+          method: req.method ?? 'GET',
+          path: url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '\u0000',
+          query: url.searchParams,
+          body: Buffer.concat(chunks),
+          origin: `http://${req.headers.host ?? 'localhost'}`,
+          headers: req.headers,
+        }).then((answer) => {
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     origin = `http://127.0.0.1:${port}`;
-    // The emulator sets this so the client keeps the binding's URLs (contract §3.9).
+    // The emulator sets this so the client keeps the binding's URLs (docs/local-host-contract.md §3.9).
     process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
     const context = new InvocationContext({ options: { extraInputs: [clientInput] } });
     context.extraInputs.set(clientInput, durableClientData(origin, engine.hubName));

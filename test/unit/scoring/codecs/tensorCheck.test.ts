@@ -11,23 +11,24 @@ const signature: ModelSignature = {
   outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
 };
 
-/** Runs `fn` (expected to throw) and reports how long it took, how much memory moved and what it allocated. */
-function measure(fn: () => unknown): { error: unknown; ms: number; grewBytes: number; allocated: number } {
+/**
+ * Runs `fn` (expected to throw) and reports how much memory moved and what it allocated. "At once" is shown
+ * by nothing being allocated, not by a stopwatch a loaded machine can overrun.
+ */
+function measure(fn: () => unknown): { error: unknown; grewBytes: number; allocated: number } {
   const spy = jest.spyOn(datatypes, 'allocate');
   const before = process.memoryUsage();
-  const start = performance.now();
   let error: unknown;
   try {
     fn();
   } catch (e) {
     error = e;
   }
-  const ms = performance.now() - start;
   const after = process.memoryUsage();
   const grewBytes = Math.max(after.arrayBuffers - before.arrayBuffers, after.heapUsed - before.heapUsed);
   const allocated = spy.mock.calls.reduce((n, [, length]) => n + length, 0);
   spy.mockRestore();
-  return { error, ms, grewBytes, allocated };
+  return { error, grewBytes, allocated };
 }
 
 describe('checkShape', () => {
@@ -62,19 +63,17 @@ describe('huge declared shapes are refused before allocation', () => {
 
   it('OIP: [1e12, 1e12] answers 413 at once without memory growth', () => {
     const body = { inputs: [{ name: 'x', shape: [1e12, 1e12], datatype: 'FP64', data: [] }] };
-    const { error, ms, grewBytes, allocated } = measure(() => decodeOipRequest(body));
+    const { error, grewBytes, allocated } = measure(() => decodeOipRequest(body));
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(allocated).toBe(0);
-    expect(ms).toBeLessThan(50);
     expect(grewBytes).toBeLessThan(8 * 1024 * 1024);
   });
 
   it('OIP: a shape under the cap with too little data is refused before the 400 MB buffer exists', () => {
     const body = { inputs: [{ name: 'x', shape: [50_000_000], datatype: 'FP64', data: [1] }] };
-    const { error, ms, grewBytes, allocated } = measure(() => decodeOipRequest(body));
+    const { error, grewBytes, allocated } = measure(() => decodeOipRequest(body));
     expect(error).toBeInstanceOf(ShapeMismatchError);
     expect(allocated).toBe(0);
-    expect(ms).toBeLessThan(50);
     expect(grewBytes).toBeLessThan(8 * 1024 * 1024);
   });
 

@@ -1,4 +1,4 @@
-import { parseSchedule } from '../../../../emulator/timer/ncrontab';
+import { parseSchedule } from '../../../shared/schedules/ncrontab';
 
 const iso = (d: Date): string => d.toISOString();
 const at = (s: string): Date => new Date(s);

@@ -4,6 +4,7 @@
  * the status, time, answering deployment and body, as Azure ML studio's Test tab does.
  */
 import { shellQuote } from '../shellQuote';
+import { readModelReference } from '../../../shared/portable/modelReference';
 import { ApiError, seg, type ApiClient } from '../api/client';
 import type { Deployment, Endpoint, EndpointKeys, EndpointToken, Model, ModelVersion } from '../api/types';
 import { exampleRequest, requestUrl, type Protocol } from '../requestBuilder';
@@ -13,15 +14,14 @@ import { badge, commandLine, errorBox, keyValues } from '../ui/widgets';
 
 /** The model version a deployment serves (`name:version`, or `name@alias` read through the model's aliases). */
 async function signatureOf(api: ApiClient, deployment: Deployment): Promise<ModelVersion> {
-  const ref = deployment.resolvedModel ?? deployment.model;
-  const colon = /^(.+):(\d+)$/.exec(ref);
-  if (colon) return api.get<ModelVersion>(`/api/models/${seg(colon[1]!)}/versions/${colon[2]}`);
-  const at = /^(.+)@(.+)$/.exec(ref);
-  if (!at) throw new Error(`The deployment's model reference '${ref}' is neither name:version nor name@alias.`);
-  const model = await api.get<Model>(`/api/models/${seg(at[1]!)}`);
-  const version = model.aliases[at[2]!];
-  if (version === undefined) throw new Error(`Model ${at[1]} has no alias '${at[2]}'.`);
-  return api.get<ModelVersion>(`/api/models/${seg(at[1]!)}/versions/${version}`);
+  const text = deployment.resolvedModel ?? deployment.model;
+  const ref = readModelReference(text);
+  if (!ref) throw new Error(`The deployment's model reference '${text}' is neither name:version nor name@alias.`);
+  if (ref.alias === undefined) return api.get<ModelVersion>(`/api/models/${seg(ref.name)}/versions/${ref.version}`);
+  const model = await api.get<Model>(`/api/models/${seg(ref.name)}`);
+  const version = model.aliases[ref.alias];
+  if (version === undefined) throw new Error(`Model ${ref.name} has no alias '${ref.alias}'.`);
+  return api.get<ModelVersion>(`/api/models/${seg(ref.name)}/versions/${version}`);
 }
 
 /** The deployment most traffic goes to (the example is built from its model). */

@@ -1,0 +1,104 @@
+/**
+ * Settings of the scorer container (`scorer/`), a separate program with its own environment: parsed
+ * apart from the app's (config.ts), so neither reads the other's settings.
+ */
+import { SibylError } from './errors';
+import {
+  aadSettings,
+  ConfigProblems,
+  deepFreeze,
+  modelCacheSettings,
+  nonNegativeInt,
+  positiveInt,
+  storageSettings,
+  type AadSettings,
+  type Env,
+  type ModelCacheSettings,
+  type StorageSettings,
+} from './settingsReader';
+
+export interface ScorerConfig {
+  port: number;
+  /** Interface to listen on: all in a container, loopback when the local host runs it. */
+  host: string;
+  storage: StorageSettings;
+  /** Callers present `Authorization: Bearer <key>`, or an Entra token when `aad` is set. */
+  key: string | undefined;
+  aad: AadSettings;
+  /**
+   * Object ids (`oid`) whose Entra tokens the scorer accepts (`SIBYL_SCORER_ALLOWED_CALLERS`, comma
+   * separated): the Function App's identity. Required with `SIBYL_SCORER_AUDIENCE`, since a token for the
+   * audience alone can be had by any principal of the tenant.
+   */
+  allowedCallers: string[];
+  executionProviders: ('cuda' | 'cpu')[];
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  /** Most models kept loaded at once. */
+  maxModels: number;
+  /**
+   * The model this replica serves (`SIBYL_SCORER_MODEL` = `name:version`): loaded and warmed before it
+   * listens, so listening means ready. Unset, models load on first use.
+   */
+  model: { name: string; version: number } | undefined;
+  /** ONNX Runtime threads and graph optimisation (the deployment's environment). */
+  intraOpNumThreads: number | undefined;
+  interOpNumThreads: number | undefined;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
+  maxRequestBytes: number;
+  maxTensorElements: number;
+  modelCache: ModelCacheSettings;
+}
+
+function scorerModel(env: Env, problems: ConfigProblems): ScorerConfig['model'] {
+  const raw = env.SIBYL_SCORER_MODEL;
+  if (!raw) return undefined;
+  const match = /^(.+):(\d{1,9})$/.exec(raw);
+  if (!match) {
+    problems.add(`SIBYL_SCORER_MODEL must be 'name:version', got '${raw}'.`);
+    return undefined;
+  }
+  return { name: match[1]!, version: Number(match[2]) };
+}
+
+function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['graphOptimizationLevel'] {
+  const raw = env.SIBYL_SCORER_GRAPH_OPTIMIZATION;
+  if (!raw) return undefined;
+  if (raw === 'disabled' || raw === 'basic' || raw === 'extended' || raw === 'all') return raw;
+  problems.add(`SIBYL_SCORER_GRAPH_OPTIMIZATION must be disabled, basic, extended or all, got '${raw}'.`);
+  return undefined;
+}
+
+export function parseScorerConfig(env: Env): ScorerConfig {
+  const problems = new ConfigProblems();
+  const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
+  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu')) problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
+  const config: ScorerConfig = {
+    port: nonNegativeInt(env, 'PORT', 8080, problems),
+    host: env.SIBYL_SCORER_HOST || '0.0.0.0',
+    storage: storageSettings(env, problems),
+    key: env.SIBYL_SCORER_KEY || undefined,
+    aad: aadSettings(env, 'SIBYL_SCORER_AUDIENCE', problems),
+    allowedCallers: (env.SIBYL_SCORER_ALLOWED_CALLERS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    executionProviders: providers as ('cuda' | 'cpu')[],
+    maxBatchSize: positiveInt(env, 'SIBYL_SCORER_MAX_BATCH_SIZE', 64, problems),
+    maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
+    maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
+    model: scorerModel(env, problems),
+    intraOpNumThreads: env.SIBYL_SCORER_INTRA_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTRA_OP_THREADS', 1, problems) : undefined,
+    interOpNumThreads: env.SIBYL_SCORER_INTER_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems) : undefined,
+    graphOptimizationLevel: graphOptimization(env, problems),
+    maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
+    maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
+    modelCache: modelCacheSettings(env, problems),
+  };
+  if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
+  if (config.aad.audience && config.allowedCallers.length === 0) {
+    problems.add("SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).");
+  }
+  if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
+  return deepFreeze(config);
+}
