@@ -4,9 +4,27 @@
  * by the scorer app's deployment) a replica whose CUDA provider did not load is not ready and says
  * why, so a silent CPU fallback never takes a GPU deployment's traffic.
  */
+import { onnx } from 'onnx-proto';
 import type { ScorerConfig } from '../shared/config';
 import { openOrtSession, ortErrorMessage, type ExecutionProviderName } from '../shared/scoring/executionProviders';
-import { identityModel } from '../scripts/onnx/identityModels';
+
+/** One Identity node on a float tensor of one element: the smallest model a provider must take. */
+function probeModel(): Uint8Array {
+  const value: onnx.IValueInfoProto = {
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } },
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'device_check',
+      input: [{ ...value, name: 'x' }],
+      output: [{ ...value, name: 'y' }],
+      node: [{ opType: 'Identity', input: ['x'], output: ['y'] }],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
 
 export interface DeviceStatus {
   /** The provider sessions run on: the first one the check's session got. */
@@ -23,7 +41,7 @@ export async function checkDevice(
   const wantsGpu = computeKind === 'gpu';
   let opened;
   try {
-    opened = await openOrtSession(identityModel('FP32', ['batch', 1]), {
+    opened = await openOrtSession(probeModel(), {
       executionProviders: config.executionProviders,
     });
   } catch (error) {
