@@ -53,6 +53,9 @@ describe('the app with broken settings (child process)', () => {
     const unknown = await fetch(`${host.baseUrl}/api/nope/deeper`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: { code: 'NotFound', message: expect.stringMatching(/^No route matches GET \/api\/nope\/deeper/) } });
+    const oip = await fetch(`${host.baseUrl}/api/v2/models/x/nope`);
+    expect(oip.status).toBe(404);
+    expect(await oip.json()).toEqual({ error: expect.stringMatching(/^No route matches GET \/api\/v2\/models\/x\/nope/) });
     const wrong = await fetch(`${host.baseUrl}/api/models`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
