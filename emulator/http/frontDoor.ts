@@ -11,7 +11,7 @@ import type { HostLogger } from '../hostLogger';
 import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
 import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
 import { isAuthorized, levelOf, same, type HostKeys } from './hostKeys';
-import { BodyTooLargeError, readBody } from './readBody';
+import { BodyTooLargeError, drain, readBody } from './readBody';
 import { Router } from './router';
 
 export interface ReservedRequest {
@@ -88,7 +88,7 @@ export class FrontDoor {
       url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       decodeURIComponent(url.pathname);
     } catch {
-      req.resume();
+      drain(req, res);
       return send(res, errorAnswer(400, 'InvalidUrl', `The request URL '${String(req.url).slice(0, 200)}' is malformed.`));
     }
     const lowerPath = url.pathname.toLowerCase();
@@ -102,7 +102,7 @@ export class FrontDoor {
     let match = lookup.match;
     if (method === 'HEAD') match = this.#router.lookup('HEAD', url.pathname).match ?? match;
     if (!match) {
-      req.resume();
+      drain(req, res);
       if (method === 'OPTIONS' && lookup.allowedMethods.length) {
         return send(res, { status: 204, headers: { allow: [...lookup.allowedMethods, 'OPTIONS'].join(', ') }, body: Buffer.alloc(0) });
       }
@@ -112,14 +112,17 @@ export class FrontDoor {
       return send(res, errorAnswer(404, 'NotFound', `No route matches ${method} ${url.pathname}.`));
     }
     if (!this.#authorized(req, url, match.fn.authLevel)) {
-      req.resume();
+      drain(req, res);
       return send(res, unauthorized(match.fn.authLevel));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      if (error instanceof BodyTooLargeError) {
+        drain(req, res);
+        return send(res, errorAnswer(413, 'PayloadTooLarge', error.message));
+      }
       throw error;
     }
     const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
@@ -172,14 +175,17 @@ export class FrontDoor {
     handler: (r: ReservedRequest) => Promise<ReservedAnswer>,
   ): Promise<void> {
     if (!this.#authorized(req, url, level)) {
-      req.resume();
+      drain(req, res);
       return send(res, unauthorized(level));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, errorAnswer(413, 'PayloadTooLarge', error.message), true);
+      if (error instanceof BodyTooLargeError) {
+        drain(req, res);
+        return send(res, errorAnswer(413, 'PayloadTooLarge', error.message));
+      }
       throw error;
     }
     const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin, headers: req.headers });
@@ -217,9 +223,13 @@ function unauthorized(level: string): HttpAnswer {
 
 const SMALL_BODY_BYTES = 16 * 1024;
 
-function send(res: http.ServerResponse, answer: HttpAnswer, close = false): void {
+/**
+ * Writes an answer. A refused body is never answered with `Connection: close`: closing a socket with
+ * unread bytes resets it, and the reset can destroy the answer before the client reads it (`drain`
+ * half-closes instead).
+ */
+function send(res: http.ServerResponse, answer: HttpAnswer): void {
   const headers: http.OutgoingHttpHeaders = { ...answer.headers, 'content-length': answer.body.length };
-  if (close) headers.connection = 'close';
   res.writeHead(answer.status, headers);
   // A small body as a latin1 string (byte for byte) goes out with the headers in one write; a
   // Buffer would cost a second chunk and a writev.
