@@ -11,7 +11,7 @@ import type { HostLogger } from '../hostLogger';
 import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
 import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
 import { isAuthorized, levelOf, same, type HostKeys } from './hostKeys';
-import { BodyTooLargeError, readBody } from './readBody';
+import { BodyTooLargeError, drain, readBody } from './readBody';
 import { Router } from './router';
 
 export interface ReservedRequest {
@@ -90,7 +90,7 @@ export class FrontDoor {
       url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       decodeURIComponent(url.pathname);
     } catch {
-      req.resume();
+      drain(req, res);
       return send(res, emptyAnswer(400));
     }
     const lowerPath = url.pathname.toLowerCase();
@@ -104,20 +104,23 @@ export class FrontDoor {
     // no route for the path and method ends the pipeline with ASP.NET's bare 404.
     const { match } = this.#router.lookup(method, url.pathname);
     if (!match) {
-      req.resume();
+      drain(req, res);
       // The host's HomepageMiddleware: `/` that no function served gets the default page, or 204 when disabled.
       if (url.pathname === '/') return send(res, this.#options.homepageDisabled ? emptyAnswer(204) : HOMEPAGE);
       return send(res, emptyAnswer(404));
     }
     if (!this.#authorized(req, url, match.fn.authLevel)) {
-      req.resume();
+      drain(req, res);
       return send(res, emptyAnswer(401));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, emptyAnswer(413), true);
+      if (error instanceof BodyTooLargeError) {
+        drain(req, res);
+        return send(res, emptyAnswer(413));
+      }
       throw error;
     }
     const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
@@ -171,14 +174,17 @@ export class FrontDoor {
     handler: (r: ReservedRequest) => Promise<ReservedAnswer>,
   ): Promise<void> {
     if (!this.#authorized(req, url, level)) {
-      req.resume();
+      drain(req, res);
       return send(res, emptyAnswer(401));
     }
     let body: Buffer;
     try {
       body = await readBody(req, this.#options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(res, emptyAnswer(413), true);
+      if (error instanceof BodyTooLargeError) {
+        drain(req, res);
+        return send(res, emptyAnswer(413));
+      }
       throw error;
     }
     const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin, headers: req.headers });
@@ -216,9 +222,13 @@ const HOMEPAGE: HttpAnswer = {
 
 const SMALL_BODY_BYTES = 16 * 1024;
 
-function send(res: http.ServerResponse, answer: HttpAnswer, close = false): void {
+/**
+ * Writes an answer. A refused body is never answered with `Connection: close`: closing a socket with
+ * unread bytes resets it, and the reset can destroy the answer before the client reads it (`drain`
+ * half-closes instead).
+ */
+function send(res: http.ServerResponse, answer: HttpAnswer): void {
   const headers: http.OutgoingHttpHeaders = { ...answer.headers, 'content-length': answer.body.length };
-  if (close) headers.connection = 'close';
   res.writeHead(answer.status, headers);
   // A small body as a latin1 string (byte for byte) goes out with the headers in one write; a
   // Buffer would cost a second chunk and a writev.

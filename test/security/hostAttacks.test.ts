@@ -6,6 +6,7 @@
  * `_rpc` key). Every answer is a documented 4xx, never a 5xx with internals.
  */
 import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { decodeJwt } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../scripts/onnx/mlpModel';
@@ -107,6 +108,51 @@ describe('attacks on the local host (security issue)', () => {
         expect(JSON.parse(text)).toMatchObject({ error: { code: 'PayloadTooLarge', message: expect.stringMatching(/limit/) } });
       }
       expect((await sibyl.score(name, ROW, key)).status).toBe(200);
+    });
+  });
+
+  describe('item 1: the host stops reading refused bodies', () => {
+    /**
+     * Sends an endless chunked body to `path` over a raw socket until the server ends the connection
+     * (stops reading and half-closes it); resolves with what the server answered and the bytes sent.
+     */
+    function endlessUpload(path: string): Promise<{ answer: string; sent: number }> {
+      return new Promise((resolve, reject) => {
+        const socket = net.connect(host.port, '127.0.0.1');
+        const chunk = `10000\r\n${'1'.repeat(0x10000)}\r\n`;
+        let answer = '';
+        let sent = 0;
+        let open = true;
+        const pump = () => {
+          while (open && sent < 512 * 1024 * 1024) {
+            sent += 0x10000;
+            if (!socket.write(chunk)) return void socket.once('drain', pump);
+          }
+          if (open) reject(new Error('the server read 512 MB of a refused body'));
+        };
+        socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+        socket.on('error', () => undefined);
+        const done = () => {
+          if (!open) return;
+          open = false;
+          socket.destroy();
+          resolve({ answer, sent });
+        };
+        socket.on('end', done);
+        socket.on('close', done);
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+        pump();
+      });
+    }
+
+    it.each([
+      ['an unknown route (404)', '/api/nowhere/at/all', 404],
+      ['a route needing the function key (401)', '/api/endpoints/x/keys/regenerate', 401],
+      ['a body past the host limit (413)', `/api/endpoints/body-${RUN}/score`, 413],
+    ])('answers %s and closes the connection instead of reading an endless body', async (_what, path, status) => {
+      const { answer, sent } = await endlessUpload(path);
+      expect(answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(sent).toBeLessThan(256 * 1024 * 1024);
     });
   });
 
