@@ -5,7 +5,8 @@ import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import { inferOip, oipModelMetadata, oipModelReady, scoreAzureMl, type ScoreResult, type StageTimings } from '../shared/endpoints/scoringService';
 import type { LogFields } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
-import { readJson } from './http/requestBody';
+import { readBytes, readJson } from './http/requestBody';
+import { BINARY_EXTENSION, BINARY_HEADER, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
 
 const SERVER_VERSION = '0.1.0';
 
@@ -24,7 +25,7 @@ registerRoute('scoreEndpoint', async (request, _context, call) => {
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
 
-registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [] } }));
+registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [BINARY_EXTENSION] } }));
 
 function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string; deployment: string | null } {
   if (versioned) {
@@ -47,15 +48,22 @@ for (const versioned of [false, true]) {
   });
   registerRoute(`${prefix}Infer`, async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
-    const body = await readJson(request, 'inference request');
+    // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
+    const headerLength = request.headers.get(BINARY_HEADER);
+    const { json: body, binary } = headerLength !== null ? splitBinaryBody(await readBytes(request), headerLength) : { json: await readJson(request, 'inference request'), binary: undefined };
     const result = await inferOip({
       endpoint,
       body,
+      binary,
       authorization: request.headers.get('authorization'),
       pinned: deployment ?? request.headers.get('azureml-model-deployment'),
       requestId: call.requestId,
     });
     logResult(call.log, endpoint, result);
+    if (result.binary) {
+      const headers = { 'azureml-model-deployment': result.deployment, 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(result.binary.headerLength) };
+      return { body: result.binary.body, headers };
+    }
     return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
   });
 }

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
+import { BINARY_EXTENSION, BINARY_HEADER, encodeBinaryResponse, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
 import type { ScorerAuthenticator } from './scorerAuth';
 import type { ScorerModels } from './scorerModels';
@@ -19,6 +20,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` as JSON (the binary tensor extension). */
+  raw?: Buffer;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
@@ -87,7 +90,7 @@ export class ScorerServer {
       req.resume();
       return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
     }
-    if (method === 'GET' && (path === '/v2' || path === '/v2/')) return { status: 200, body: { name: 'sibyl-scorer', version: VERSION, extensions: [] } };
+    if (method === 'GET' && (path === '/v2' || path === '/v2/')) return { status: 200, body: { name: 'sibyl-scorer', version: VERSION, extensions: [BINARY_EXTENSION] } };
     const match = MODEL_ROUTE.exec(path);
     if (!match) {
       req.resume();
@@ -102,16 +105,26 @@ export class ScorerServer {
       return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs: model.signature.inputs, outputs: model.signature.outputs } };
     }
     if (method === 'POST' && action === '/infer') {
-      const text = (await readBody(req, this.config.maxRequestBytes)).toString('utf8');
+      const raw = await readBody(req, this.config.maxRequestBytes);
+      const headerLength = req.headers[BINARY_HEADER];
       let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
+      let binary: Uint8Array | undefined;
+      if (typeof headerLength === 'string') ({ json, binary } = splitBinaryBody(raw, headerLength));
+      else {
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
+        }
       }
-      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements });
+      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements, binary });
       const outputs = await model.score(request.inputs);
-      return { status: 200, body: encodeOipResponse(outputs, { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs }) };
+      const binaryNames = new Set(request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []));
+      const meta = { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs, binary: binaryNames };
+      const body = encodeOipResponse(outputs, meta);
+      if (!binaryNames.size) return { status: 200, body };
+      const encoded = encodeBinaryResponse(body, outputs, binaryNames);
+      return { status: 200, body, raw: encoded.body, headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) } };
     }
     req.resume();
     return { status: 404, body: { error: `No route ${method} ${path}.` } };
@@ -119,6 +132,11 @@ export class ScorerServer {
 }
 
 function send(res: http.ServerResponse, answer: Answer): void {
+  if (answer.raw) {
+    res.writeHead(answer.status, { 'content-length': answer.raw.length, ...answer.headers });
+    res.end(answer.raw);
+    return;
+  }
   // A string body: Node writes it with the headers in one write, where a Buffer costs a writev.
   const payload = JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...answer.headers });

@@ -9,6 +9,7 @@ import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../scoring/codecs/azureMlCodec';
 import { orderColumns } from '../scoring/codecs/mlflowColumns';
+import { encodeBinaryResponse } from '../scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../scoring/codecs/oipCodec';
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
@@ -32,6 +33,8 @@ export interface ScoreResult<T> {
   model: string;
   body: T;
   timings: StageTimings;
+  /** The answer in the OIP binary tensor extension's form, when the request asked for binary outputs. */
+  binary?: { body: Buffer; headerLength: number };
 }
 
 interface Target {
@@ -49,6 +52,8 @@ export interface ScoreRequest {
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
   requestId: string;
+  /** OIP binary tensor extension: the bytes after the JSON header (`body`). */
+  binary?: Uint8Array;
 }
 
 /** Snapshot reads in progress, by endpoint name. */
@@ -139,7 +144,7 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const d0 = performance.now();
   let decoded;
   try {
-    decoded = decodeOipRequest(request.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
+    decoded = decodeOipRequest(request.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements, binary: request.binary });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
@@ -148,14 +153,18 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   mirror(t, decoded.inputs);
   const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
   const e0 = performance.now();
+  const binaryNames = new Set(decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []));
   const body = encodeOipResponse(outputs, {
     modelName: request.endpoint,
     modelVersion: t.doc.name,
     id: decoded.id ?? request.requestId,
     parameters: decoded.parameters,
     outputs: decoded.outputs,
+    binary: binaryNames,
   });
-  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
+  const binary = binaryNames.size ? encodeBinaryResponse(body, outputs, binaryNames) : undefined;
+  const timings = { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 };
+  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings, ...(binary ? { binary } : {}) };
 }
 
 /** OIP model metadata for an endpoint (or one of its deployments). */
