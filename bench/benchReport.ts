@@ -4,12 +4,13 @@
  */
 import * as os from 'node:os';
 import { renderBatchBench, type BatchBenchResult } from './batchBench';
+import { renderBinaryBench, type BinaryBenchResult } from './binaryBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch';
-/** `batch` is the batch-scoring run (batchBench.ts), not a load case. */
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch'];
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'binary';
+/** `batch` is the batch-scoring run (batchBench.ts), `binary` the OIP JSON-vs-binary run (binaryBench.ts): not load cases. */
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'binary'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
@@ -18,6 +19,7 @@ export const CASE_NAMES: Record<CaseId, string> = {
   fixed: '(d) node:http fixed JSON',
   scorer: '(e) Sibyl scorer container (OIP)',
   batch: 'batch scoring job',
+  binary: 'OIP 1×3×224×224 FP32: JSON vs binary',
 };
 
 export interface CaseResult {
@@ -71,6 +73,8 @@ export interface BenchReport {
   ratios: Ratio[];
   /** The batch-scoring comparison, when the `batch` case ran. */
   batch?: BatchBenchResult;
+  /** JSON against the binary tensor extension, when the `binary` case ran. */
+  binary?: BinaryBenchResult;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -179,6 +183,7 @@ export function renderText(report: BenchReport): string {
     '',
     ...report.ratios.map(ratioLine),
     ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
+    ...(report.binary ? ['', ...renderBinaryBench(report.binary)] : []),
     '',
     CPU_NOTE,
   ].join('\n');
@@ -201,6 +206,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
+    ...(report.binary ? ['', '```', ...renderBinaryBench(report.binary), '```'] : []),
     '',
     CPU_NOTE,
   ].join('\n');

@@ -7,7 +7,8 @@
  *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here,
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
  * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
- * scored by a batch job against a hand-written single-process pipeline. Prints the table and the target ratios, and writes
+ * scored by a batch job against a hand-written single-process pipeline, and the OIP binary tensor
+ * extension against JSON for a 1×3×224×224 FP32 input (binaryBench.ts). Prints the table and the target ratios, and writes
  * bench/results/latest.json and latest.md.
  *
  * Options: see benchOptions.ts.
@@ -23,7 +24,8 @@ import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInf
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
 import { batchTotals, deployModel, type DeployedModel } from './deployModel';
-import { REPO_ROOT, startEmulator } from './emulatorHost';
+import { runBinaryBench, renderBinaryBench, type BinaryBenchResult } from './binaryBench';
+import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
 import { startScorer, type ScorerHost } from './scorerHost';
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     durationSeconds: options.durationSeconds,
   });
   const rounds = new Map<string, { caseId: CaseId; model?: ModelSize; results: LoadResult[] }>();
+  let binaryResult: BinaryBenchResult | undefined;
   const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
     const key = `${caseId}/${model ?? ''}`;
     const entry = rounds.get(key) ?? { caseId, model, results: [] };
@@ -80,11 +83,13 @@ async function main(): Promise<void> {
     const noopHost = want('noop') ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags }) : undefined;
     if (noopHost) children.push(noopHost);
     const deployed = new Map<ModelSize, DeployedModel>();
-    if (want('sibyl')) {
+    let sibylHost: EmulatorHost | undefined;
+    if (want('sibyl') || want('binary')) {
       say('Starting Sibyl on the local host and deploying the models…');
       const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags });
+      sibylHost = sibyl;
       children.push(sibyl);
-      for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
+      if (want('sibyl')) for (const size of options.models) deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
     }
     let scorer: ScorerHost | undefined;
     if (want('scorer')) {
@@ -149,6 +154,11 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (want('binary') && sibylHost) {
+      say('OIP binary tensor extension: a 1×3×224×224 FP32 input as JSON and as binary…');
+      binaryResult = await runBinaryBench(sibylHost, 40);
+      say(renderBinaryBench(binaryResult).join('\n'));
+    }
   } finally {
     await stopAll();
   }
@@ -170,6 +180,7 @@ async function main(): Promise<void> {
     cases,
     ratios: computeRatios(cases, options.models),
     ...(batch ? { batch } : {}),
+    ...(binaryResult ? { binary: binaryResult } : {}),
   };
   say('');
   say(renderText(report));
