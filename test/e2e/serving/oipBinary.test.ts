@@ -4,6 +4,7 @@
  * and answer binary outputs, and both advertise the extension in their server metadata.
  */
 import * as path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
 import { startLocalScorer, type LocalScorer } from '../../../scripts/localScorer';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
@@ -92,6 +93,18 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
       body,
     });
     await expectDoubled(res);
+  });
+
+  it('refuses a model file changed in storage in the scorer too, naming the checksum', async () => {
+    const tampered = `bintamper-${RUN}`;
+    const registered = await sibyl.registerModel(tampered, model);
+    expect(registered.status).toBe(201);
+    const service = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!);
+    const other = new GraphBuilder('other').input('x', 'FP32', ['n', 3, 8, 8]).node('Identity', ['x'], ['y']).output('y', 'FP32', ['n', 3, 8, 8]).build();
+    await service.getContainerClient('models').getBlockBlobClient(`${tampered}/1/model.onnx`).uploadData(other);
+    const res = await fetch(`${scorer.url}/v2/models/${tampered}/versions/1`, { headers: { authorization: `Bearer ${scorer.key}` } });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toContain(registered.body.sha256);
   });
 
   it('refuses a header length that does not fit the body with 400', async () => {
