@@ -10,6 +10,7 @@ import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { BINARY_EXTENSION, BINARY_HEADER, encodeBinaryResponse, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
+import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
 import type { ScorerAuthenticator } from './scorerAuth';
 import type { ScorerModels } from './scorerModels';
 
@@ -100,7 +101,8 @@ export class ScorerServer {
     const version = Number(match[2]);
     const action = match[3] ?? '';
     if (method === 'GET' && action === '/ready') return { status: this.models.isReady(name, version) ? 200 : 503, body: { name, version: String(version), ready: this.models.isReady(name, version) } };
-    const model = await this.models.get(name, version);
+    const expected = req.headers[FILES_DIGEST_HEADER];
+    const model = await this.models.get(name, version, typeof expected === 'string' ? expected : undefined);
     if (method === 'GET' && action === '') {
       return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs: model.signature.inputs, outputs: model.signature.outputs } };
     }

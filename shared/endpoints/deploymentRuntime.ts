@@ -6,6 +6,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { filesDigest } from '../registry/modelBlobs';
 import { manifestOf } from '../registry/modelDocuments';
 import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
 import { readVersionDoc } from '../registry/modelRegistry';
@@ -96,7 +97,7 @@ async function load(doc: DeploymentDoc): Promise<LoadedDeployment> {
   assertServableByOnnx(manifest);
   if (compute !== 'functions') {
     // The scorer batches on its side; here only the cap and the timeout apply.
-    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute });
+    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute, filesDigest: filesDigest(manifest.files) });
     return new LoadedDeployment(doc, environment, runner, undefined, [], version.columns);
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.

@@ -107,6 +107,12 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
     expect(((await res.json()) as { error: string }).error).toContain(registered.body.sha256);
   });
 
+  it('refuses, in the scorer, files that differ from what the registry recorded for the app', async () => {
+    const res = await fetch(`${scorer.url}/v2/models/${name}/versions/1`, { headers: { authorization: `Bearer ${scorer.key}`, 'x-sibyl-model-files-sha256': '0'.repeat(64) } });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(/not what the registry recorded/);
+  });
+
   it('refuses a header length that does not fit the body with 400', async () => {
     const { body } = binaryRequest(true);
     const res = await fetch(`${host.baseUrl}/api/v2/models/${name}/infer`, {
