@@ -2,7 +2,7 @@
  * `npm run bench` options, from flags or the environment (flags win): --duration / BENCH_DURATION_S
  * (10 s per case), --warmup / BENCH_WARMUP_S (3 s), --connections / BENCH_CONNECTIONS (64),
  * --rounds / BENCH_ROUNDS (2; the best round is reported), --models / BENCH_MODELS
- * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed,scorer,batch,collect,replicas),
+ * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed,scorer,batch,collect,replicas,binary),
  * --queue-delay-ms /
  * BENCH_QUEUE_DELAY_MS (`maxQueueDelayMs` of Sibyl's deployments and the scorer, 0), --batch-rows /
  * BENCH_BATCH_ROWS (the batch case's CSV, 1,000,000 rows), --cpu-prof (CPU profiles of the emulator

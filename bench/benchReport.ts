@@ -4,13 +4,17 @@
  */
 import * as os from 'node:os';
 import { renderBatchBench, type BatchBenchResult } from './batchBench';
+import { renderBinaryBench, type BinaryBenchResult } from './binaryBench';
 import { renderReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect' | 'replicas';
-/** `batch` is the batch-scoring run (batchBench.ts) and `replicas` the replica scaling run (replicaBench.ts), not load cases of the table. */
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect', 'replicas'];
+export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect' | 'replicas' | 'binary';
+/**
+ * `batch` is the batch-scoring run (batchBench.ts), `replicas` the replica scaling run (replicaBench.ts)
+ * and `binary` the OIP JSON-vs-binary run (binaryBench.ts): not load cases of the table.
+ */
+export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect', 'replicas', 'binary'];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
@@ -21,6 +25,7 @@ export const CASE_NAMES: Record<CaseId, string> = {
   batch: 'batch scoring job',
   collect: '(f) Sibyl score route, data collection on',
   replicas: 'container deployment on 1, 2, 4 replicas',
+  binary: 'OIP 1×3×224×224 FP32: JSON vs binary',
 };
 
 export interface CaseResult {
@@ -76,6 +81,8 @@ export interface BenchReport {
   batch?: BatchBenchResult;
   /** Throughput of one container deployment as replicas are added, when the `replicas` case ran. */
   replicas?: ReplicaBenchResult;
+  /** JSON against the binary tensor extension, when the `binary` case ran. */
+  binary?: BinaryBenchResult;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -190,6 +197,7 @@ export function renderText(report: BenchReport): string {
     ...report.ratios.map(ratioLine),
     ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
     ...(report.replicas ? ['', ...renderReplicaBench(report.replicas)] : []),
+    ...(report.binary ? ['', ...renderBinaryBench(report.binary)] : []),
     '',
     CPU_NOTE,
   ].join('\n');
@@ -213,6 +221,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
     ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
     ...(report.replicas ? ['', '```', ...renderReplicaBench(report.replicas), '```'] : []),
+    ...(report.binary ? ['', '```', ...renderBinaryBench(report.binary), '```'] : []),
     '',
     CPU_NOTE,
   ].join('\n');

@@ -8,8 +8,10 @@
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
  *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a);
  * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
- * scored by a batch job against a hand-written single-process pipeline; and the replicas case
- * (replicaBench.ts): a `container` deployment of the heavy model on 1, 2 and 4 replicas. Prints the table and the target ratios, and writes
+ * scored by a batch job against a hand-written single-process pipeline; the replicas case
+ * (replicaBench.ts): a `container` deployment of the heavy model on 1, 2 and 4 replicas; and the OIP binary
+ * tensor extension against JSON for a 1×3×224×224 FP32 input (binaryBench.ts). Prints the table and the
+ * target ratios, and writes
  * bench/results/latest.json and latest.md.
  *
  * Options: see benchOptions.ts.
@@ -25,7 +27,8 @@ import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInf
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
 import { batchTotals, deployModel, type DeployedModel } from './deployModel';
-import { REPO_ROOT, startEmulator } from './emulatorHost';
+import { runBinaryBench, renderBinaryBench, type BinaryBenchResult } from './binaryBench';
+import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
 import { runReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import { startScorer, type ScorerHost } from './scorerHost';
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     durationSeconds: options.durationSeconds,
   });
   const rounds = new Map<string, { caseId: CaseId; model?: ModelSize; results: LoadResult[] }>();
+  let binaryResult: BinaryBenchResult | undefined;
   const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
     const key = `${caseId}/${model ?? ''}`;
     const entry = rounds.get(key) ?? { caseId, model, results: [] };
@@ -84,14 +88,16 @@ async function main(): Promise<void> {
     if (noopHost) children.push(noopHost);
     const deployed = new Map<ModelSize, DeployedModel>();
     const collecting = new Map<ModelSize, DeployedModel>();
-    if (want('sibyl') || want('collect')) {
+    let sibylHost: EmulatorHost | undefined;
+    if (want('sibyl') || want('collect') || want('binary')) {
       say('Starting Sibyl on the local host and deploying the models…');
       // With collection measured, storage runs in a process of its own, as the storage service does in Azure.
       if (want('collect')) azurite = await startAzuriteChild();
       const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString } : undefined;
       const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags, ...(storage ? { env: storage } : {}) });
+      sibylHost = sibyl;
       children.push(sibyl);
-      for (const size of options.models) {
+      for (const size of want('sibyl') || want('collect') ? options.models : []) {
         deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
         if (want('collect')) collecting.set(size, await deployModel(sibyl, `bench-${size}-col`, models.get(size)!.bytes, batching, { dataCollection: { enabled: true, samplingRate: 1 } }));
       }
@@ -160,6 +166,11 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (want('binary') && sibylHost) {
+      say('OIP binary tensor extension: a 1×3×224×224 FP32 input as JSON and as binary…');
+      binaryResult = await runBinaryBench(sibylHost, 40);
+      say(renderBinaryBench(binaryResult).join('\n'));
+    }
   } finally {
     await stopAll();
   }
@@ -190,6 +201,7 @@ async function main(): Promise<void> {
     ratios: computeRatios(cases, options.models),
     ...(batch ? { batch } : {}),
     ...(replicas ? { replicas } : {}),
+    ...(binaryResult ? { binary: binaryResult } : {}),
   };
   say('');
   say(renderText(report));

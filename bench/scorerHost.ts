@@ -2,7 +2,7 @@
  * Benchmark case (e): Sibyl's scoring container (`scorer/`) as a child process on CPU, loading the
  * benchmark's models from the registry's blob container in an Azurite child, as it does in Azure.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { freePort } from '../emulator/freePort';
@@ -25,7 +25,11 @@ const modelName = (model: BenchModel) => `bench-${model.size}`;
 export async function startScorer(azurite: AzuriteChild, models: BenchModel[], options: { workDir: string; maxQueueDelayMs: number; nodeFlags?: string[] }): Promise<ScorerHost> {
   const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(MODELS_CONTAINER);
   await container.createIfNotExists();
-  for (const model of models) await container.getBlockBlobClient(modelBlobPath(modelName(model), VERSION)).uploadData(model.bytes);
+  // The checksum the scorer verifies at load, where the registry would have recorded it.
+  for (const model of models) {
+    const sha256 = createHash('sha256').update(model.bytes).digest('hex');
+    await container.getBlockBlobClient(modelBlobPath(modelName(model), VERSION)).uploadData(model.bytes, { metadata: { sha256 } });
+  }
   const port = await freePort();
   const key = randomBytes(24).toString('base64url');
   const handle = spawnNode({

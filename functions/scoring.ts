@@ -5,7 +5,8 @@ import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import { inferOip, oipModelMetadata, oipModelReady, scoreAzureMl, type ScoreResult, type StageTimings } from '../shared/endpoints/scoringService';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
-import { readJson } from './http/requestBody';
+import { readBytes, readJson } from './http/requestBody';
+import { BINARY_EXTENSION, BINARY_HEADER, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
 
 const SERVER_VERSION = '0.1.0';
 
@@ -18,13 +19,13 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
-  const readBody = (): Promise<unknown> => readJson(request, 'scoring request');
+  const readBody = async () => ({ json: await readJson(request, 'scoring request') });
   const result = await scoreAzureMl({ endpoint, readBody, authorization: request.headers.get('authorization'), pinned: request.headers.get('azureml-model-deployment'), requestId: call.requestId });
   logResult(call.log, endpoint, result);
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
 
-registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [] } }));
+registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [BINARY_EXTENSION] } }));
 
 function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string; deployment: string | null } {
   if (versioned) {
@@ -53,14 +54,22 @@ function readiness(versioned: boolean): SibylHttpHandler {
 function inference(versioned: boolean): SibylHttpHandler {
   return async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
+    // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
+    const headerLength = request.headers.get(BINARY_HEADER);
+    const readBody = async () =>
+      headerLength !== null ? splitBinaryBody(await readBytes(request), headerLength) : { json: await readJson(request, 'inference request') };
     const result = await inferOip({
       endpoint,
-      readBody: () => readJson(request, 'inference request'),
+      readBody,
       authorization: request.headers.get('authorization'),
       pinned: deployment ?? request.headers.get('azureml-model-deployment'),
       requestId: call.requestId,
     });
     logResult(call.log, endpoint, result);
+    if (result.binary) {
+      const headers = { 'azureml-model-deployment': result.deployment, 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(result.binary.headerLength) };
+      return { body: result.binary.body, headers };
+    }
     return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { ScorerConfig } from '../shared/scorerConfig';
 import { SibylError } from '../shared/errors';
-import { modelBlobPath, modelManifestPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
+import { filesDigest, modelBlobPath, modelManifestPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
 import type { ModelManifest } from '../shared/registry/modelDocuments';
 import { ModelFolderCache } from '../shared/registry/modelFolderCache';
 import { openModelFolder } from '../shared/registry/modelLoader';
@@ -27,6 +27,8 @@ export class ScorerModel {
     private readonly batcher: DynamicBatcher | undefined,
     /** What went less than well while loading (a failed warm-up inference). */
     readonly warnings: readonly string[] = [],
+    /** Digest of the files it was loaded from (`filesDigest`). */
+    readonly filesDigest = '',
   ) {}
 
   get signature(): ModelSignature {
@@ -55,9 +57,16 @@ export class ScorerModels {
     this.#blobs = createBlobServiceClient(config.storage).getContainerClient(MODELS_CONTAINER);
   }
 
-  /** The model, loading and warming it on first use. */
-  get(name: string, version: number): Promise<ScorerModel> {
-    return this.#cache.get(`${name}:${version}`, () => this.#load(name, version));
+  /**
+   * The model, loading and warming it on first use. `expectedDigest` (from the app, which read it from
+   * the registry) must match the files loaded, so a manifest rewritten in storage is caught too.
+   */
+  async get(name: string, version: number, expectedDigest?: string): Promise<ScorerModel> {
+    const model = await this.#cache.get(`${name}:${version}`, () => this.#load(name, version));
+    if (expectedDigest && expectedDigest !== model.filesDigest) {
+      throw new SibylError('ModelIntegrity', `Model ${name}:${version} in storage is not what the registry recorded (files sha256 ${expectedDigest}, storage ${model.filesDigest}); register it again.`);
+    }
+    return model;
   }
 
   /** Loaded and warmed already (readiness without loading). */
@@ -84,7 +93,7 @@ export class ScorerModels {
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({ maxBatchSize: this.config.maxBatchSize, maxQueueDelayMs: this.config.maxQueueDelayMs, run: (feeds) => session.run(feeds) })
       : undefined;
-    return new ScorerModel(name, version, session, batcher, warnings);
+    return new ScorerModel(name, version, session, batcher, warnings, filesDigest(manifest.files));
   }
 
   /** The version's manifest; a version registered before folders has none: its one file's blob metadata holds the checksum. */

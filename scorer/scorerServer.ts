@@ -8,8 +8,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
+import { BINARY_EXTENSION, BINARY_HEADER, encodeBinaryResponse, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
 import type { DeviceStatus } from './deviceCheck';
+import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
 import type { ScorerAuthenticator } from './scorerAuth';
 import type { ScorerModels } from './scorerModels';
 
@@ -20,6 +22,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` as JSON (the binary tensor extension). */
+  raw?: Buffer;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
@@ -101,7 +105,7 @@ export class ScorerServer {
       return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
     }
     if (method === 'GET' && (path === '/v2' || path === '/v2/')) {
-      const body = { name: 'sibyl-scorer', version: VERSION, extensions: [], execution_provider: this.device.executionProvider };
+      const body = { name: 'sibyl-scorer', version: VERSION, extensions: [BINARY_EXTENSION], execution_provider: this.device.executionProvider };
       return { status: 200, body };
     }
     const match = MODEL_ROUTE.exec(path);
@@ -113,23 +117,34 @@ export class ScorerServer {
     const version = Number(match[2]);
     const action = match[3] ?? '';
     if (method === 'GET' && action === '/ready') return { status: this.models.isReady(name, version) ? 200 : 503, body: { name, version: String(version), ready: this.models.isReady(name, version) } };
-    const model = await this.models.get(name, version);
+    const expected = req.headers[FILES_DIGEST_HEADER];
+    const model = await this.models.get(name, version, typeof expected === 'string' ? expected : undefined);
     if (method === 'GET' && action === '') {
       const parameters = { execution_provider: model.session.executionProviders[0] ?? 'cpu' };
       const { inputs, outputs } = model.signature;
       return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs, outputs, parameters } };
     }
     if (method === 'POST' && action === '/infer') {
-      const text = (await readBody(req, this.config.maxRequestBytes)).toString('utf8');
+      const raw = await readBody(req, this.config.maxRequestBytes);
+      const headerLength = req.headers[BINARY_HEADER];
       let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
+      let binary: Uint8Array | undefined;
+      if (typeof headerLength === 'string') ({ json, binary } = splitBinaryBody(raw, headerLength));
+      else {
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
+        }
       }
-      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements });
+      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements, binary });
       const outputs = await model.score(request.inputs, signal);
-      return { status: 200, body: encodeOipResponse(outputs, { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs }) };
+      const binaryNames = new Set(request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []));
+      const meta = { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs, binary: binaryNames };
+      const body = encodeOipResponse(outputs, meta);
+      if (!binaryNames.size) return { status: 200, body };
+      const encoded = encodeBinaryResponse(body, outputs, binaryNames);
+      return { status: 200, body, raw: encoded.body, headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) } };
     }
     req.resume();
     return { status: 404, body: { error: `No route ${method} ${path}.` } };
@@ -138,6 +153,11 @@ export class ScorerServer {
 
 function send(res: http.ServerResponse, answer: Answer): void {
   if (res.destroyed) return;
+  if (answer.raw) {
+    res.writeHead(answer.status, { 'content-length': answer.raw.length, ...answer.headers });
+    res.end(answer.raw);
+    return;
+  }
   // A string body: Node writes it with the headers in one write, where a Buffer costs a writev.
   const payload = JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...answer.headers });

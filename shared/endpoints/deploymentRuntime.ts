@@ -7,6 +7,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { filesDigest } from '../registry/modelBlobs';
 import { manifestOf } from '../registry/modelDocuments';
 import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
 import { readVersionDoc } from '../registry/modelRegistry';
@@ -140,7 +141,7 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
     let status = provision ? undefined : await client.status(doc.endpoint, doc.name);
     if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed') status = await client.apply(spec);
     // The scorer batches on its side; here only the queue bound and the timeout apply.
-    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute, url: status.url! });
+    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute, url: status.url!, filesDigest: filesDigest(manifest.files) });
     return new LoadedDeployment(doc, environment, runner, undefined, queueLimit(doc, compute), [], version.columns);
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.

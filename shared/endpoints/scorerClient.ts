@@ -7,6 +7,7 @@ import type { ScorerClientSettings } from '../config';
 import { SibylError } from '../errors';
 import { decodeOipRequest, encodeOipResponse } from '../scoring/codecs/oipCodec';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
+import { FILES_DIGEST_HEADER } from '../registry/modelBlobs';
 import { getCredential } from '../storage/credential';
 
 export type RemoteCompute = 'container' | 'gpu';
@@ -17,6 +18,8 @@ export interface RemoteModel {
   compute: RemoteCompute;
   /** The deployment's scorer app, as its compute reports it. */
   url: string;
+  /** Digest of the version's files as the registry recorded them: the scorer refuses files that differ. */
+  filesDigest?: string;
 }
 
 async function authorization(settings: ScorerClientSettings): Promise<string> {
@@ -33,7 +36,11 @@ async function call(settings: ScorerClientSettings, model: RemoteModel, method: 
   try {
     res = await fetch(url, {
       method,
-      headers: { authorization: await authorization(settings), 'content-type': 'application/json' },
+      headers: {
+        authorization: await authorization(settings),
+        'content-type': 'application/json',
+        ...(model.filesDigest ? { [FILES_DIGEST_HEADER]: model.filesDigest } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

@@ -3,12 +3,13 @@
  * (dynamic batcher) → encode; mirrored copies run on the side. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: () => readJson(request), authorization, pinned: null, requestId });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: async () => ({ json: await readJson(request) }), authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../scoring/codecs/azureMlCodec';
 import { orderColumns } from '../scoring/codecs/mlflowColumns';
+import { encodeBinaryResponse } from '../scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../scoring/codecs/oipCodec';
 import type { NamedTensor } from '../scoring/datatypes';
 import { authenticateRequest } from './auth/authenticateRequest';
@@ -34,10 +35,12 @@ export interface ScoreResult<T> {
   model: string;
   body: T;
   timings: StageTimings;
+  /** The answer in the OIP binary tensor extension's form, when the request asked for binary outputs. */
+  binary?: { body: Buffer; headerLength: number };
 }
 
 interface Target {
-  body: unknown;
+  body: RequestBody;
   snapshot: EndpointSnapshot;
   doc: DeploymentDoc;
   loaded: LoadedDeployment;
@@ -51,11 +54,17 @@ export interface ScoreRequest {
    * Reads and parses the request body. Called only once the endpoint exists and the caller is
    * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
    */
-  readBody: () => Promise<unknown>;
+  readBody: () => Promise<RequestBody>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
   requestId: string;
+}
+
+/** A request's parsed JSON, and with the OIP binary tensor extension the bytes after its JSON header. */
+export interface RequestBody {
+  json: unknown;
+  binary?: Uint8Array;
 }
 
 /** Snapshot reads in progress, by endpoint name. */
@@ -148,7 +157,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
-    const body = orderColumns(t.body, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
+    const body = orderColumns(t.body.json, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
     feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
@@ -157,7 +166,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const decodeMs = performance.now() - d0;
   mirror(t, feeds);
   const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(t.body) }, { tensors: outputs });
+  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(t.body.json) }, { tensors: outputs });
   const e0 = performance.now();
   const body = encodeAzureMlResponse(outputs);
   return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
@@ -169,7 +178,7 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const d0 = performance.now();
   let decoded;
   try {
-    decoded = decodeOipRequest(t.body, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements });
+    decoded = decodeOipRequest(t.body.json, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements, binary: t.body.binary });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
@@ -179,14 +188,18 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
   collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
   const e0 = performance.now();
+  const binaryNames = new Set(decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []));
   const body = encodeOipResponse(outputs, {
     modelName: request.endpoint,
     modelVersion: t.doc.name,
     id: decoded.id ?? request.requestId,
     parameters: decoded.parameters,
     outputs: decoded.outputs,
+    binary: binaryNames,
   });
-  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
+  const binary = binaryNames.size ? encodeBinaryResponse(body, outputs, binaryNames) : undefined;
+  const timings = { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 };
+  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings, ...(binary ? { binary } : {}) };
 }
 
 /** OIP model metadata for an endpoint (or one of its deployments). */

@@ -68,6 +68,9 @@ export async function deleteModelFolder(name: string, version: number): Promise<
   await client.getBlockBlobClient(modelManifestPath(name, version)).deleteIfExists();
 }
 
+/** The header carrying a version's `filesDigest` from the app to the scorer, which refuses files that differ. */
+export const FILES_DIGEST_HEADER = 'x-sibyl-model-files-sha256';
+
 /** A digest of a version's file list, naming one exact set of contents. */
 export function filesDigest(files: readonly StoredFile[]): string {
   const lines = [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => `${f.sha256}  ${f.path}\n`);

@@ -2,12 +2,14 @@
  * Open Inference Protocol v2 (KServe/Triton REST) JSON ⇄ typed tensors. The body shapes here are
  * the protocol's; changing them breaks clients. JSON value conventions (INT64 as strings beyond
  * 2^53, "NaN"/"Infinity" strings, FP16 as numbers) are described in `elementCodec.ts`.
- * The binary-data extension is not supported; a request that asks for it gets a clear 400.
+ * The binary tensor data extension (`oipBinary.ts`) is supported: inputs with
+ * `parameters.binary_data_size` take their elements from `options.binary`.
  */
 import { OIP_DATATYPES, isOipDatatype, type ModelSignature, type NamedTensor, type OipDatatype } from '../datatypes';
 import { InvalidInputError } from '../scoringErrors';
 import type { JsonScalar } from './elementCodec';
 import { ElementBudget, checkInputs, checkOutputNames, type TensorLimits } from './tensorCheck';
+import { tensorFromBytes } from './oipBinary';
 import { decodeTensorData, toFlatJson } from './tensorData';
 
 export type OipParameters = Record<string, string | number | boolean>;
@@ -19,11 +21,15 @@ export interface OipInferRequest {
   inputs: NamedTensor[];
   /** Output names the client asked for, in its order; undefined = every output. */
   outputs?: string[];
+  /** Outputs to answer as binary data: `'all'` for `binary_data_output`, else those with `binary_data`. */
+  binaryOutputs?: 'all' | string[];
 }
 
 export interface OipDecodeOptions extends TensorLimits {
   /** When given, input names, datatypes and shapes (and output names) are checked before data is decoded. */
   signature?: ModelSignature;
+  /** The bytes after the JSON header of a binary-extension request. */
+  binary?: Uint8Array;
 }
 
 /** One output tensor of an infer response (flat data). */
@@ -51,6 +57,8 @@ export interface OipResponseMeta {
   parameters?: OipParameters;
   /** Requested output names (from {@link OipInferRequest.outputs}); undefined = all. */
   outputs?: readonly string[];
+  /** Outputs answered as binary data: their JSON `data` is left empty (`oipBinary.ts` fills the bytes). */
+  binary?: ReadonlySet<string>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -68,11 +76,7 @@ function parseParameters(value: unknown, where: string): OipParameters | undefin
   return value as OipParameters;
 }
 
-function refuseBinary(parameters: OipParameters | undefined, key: string, where: string): void {
-  if (parameters?.[key] !== undefined && parameters[key] !== false) {
-    throw new InvalidInputError(`${where}: the binary tensor data extension ("${key}") is not supported; send JSON "data"`);
-  }
-}
+const asks = (parameters: OipParameters | undefined, key: string): boolean => parameters?.[key] !== undefined && parameters[key] !== false;
 
 interface InputHeader {
   name: string;
@@ -80,10 +84,12 @@ interface InputHeader {
   shape: number[];
   count: number;
   data: unknown;
+  /** Bytes in the binary part, for inputs sent with the binary extension. */
+  binarySize?: number;
   where: string;
 }
 
-function parseInputHeader(raw: unknown, index: number, budget: ElementBudget): InputHeader {
+function parseInputHeader(raw: unknown, index: number, budget: ElementBudget, binary: boolean): InputHeader {
   if (!isObject(raw)) throw new InvalidInputError(`inputs[${index}] must be an object {name, shape, datatype, data}`);
   const { name, datatype, shape, data } = raw;
   if (typeof name !== 'string' || name === '') throw new InvalidInputError(`inputs[${index}]: "name" must be a non-empty string`);
@@ -91,18 +97,24 @@ function parseInputHeader(raw: unknown, index: number, budget: ElementBudget): I
   if (!isOipDatatype(datatype)) {
     throw new InvalidInputError(`${where}: datatype ${JSON.stringify(datatype) ?? 'missing'} is not supported; use one of ${OIP_DATATYPES.join(', ')}`);
   }
-  refuseBinary(parseParameters(raw.parameters, where), 'binary_data_size', where);
+  const parameters = parseParameters(raw.parameters, where);
   const count = budget.take(shape, where);
+  if (asks(parameters, 'binary_data_size')) {
+    const size = parameters!.binary_data_size;
+    if (!binary) throw new InvalidInputError(`${where}: binary_data_size needs a binary body: the JSON header's length in Inference-Header-Content-Length, then the bytes`);
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw new InvalidInputError(`${where}: binary_data_size must be a whole number of bytes`);
+    return { name, datatype, shape: [...(shape as number[])], count, data, binarySize: size, where };
+  }
   if (data === undefined) throw new InvalidInputError(`${where}: "data" is missing`);
   return { name, datatype, shape: [...(shape as number[])], count, data, where };
 }
 
-function parseOutputs(value: unknown): string[] | undefined {
+function parseOutputs(value: unknown, binary: string[]): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw new InvalidInputError('"outputs" must be an array of {name}');
   const names = value.map((raw, i) => {
     if (!isObject(raw) || typeof raw.name !== 'string') throw new InvalidInputError(`outputs[${i}] must be an object with a string "name"`);
-    refuseBinary(parseParameters(raw.parameters, `output '${raw.name}'`), 'binary_data', `output '${raw.name}'`);
+    if (asks(parseParameters(raw.parameters, `output '${raw.name}'`), 'binary_data')) binary.push(raw.name);
     return raw.name;
   });
   return [...new Set(names)];
@@ -121,31 +133,38 @@ export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}):
   if (!isObject(body)) throw new InvalidInputError('the request body must be a JSON object with "inputs"');
   if (body.id !== undefined && typeof body.id !== 'string') throw new InvalidInputError('"id" must be a string');
   const parameters = parseParameters(body.parameters, 'request');
-  refuseBinary(parameters, 'binary_data_output', 'request');
   if (!Array.isArray(body.inputs)) throw new InvalidInputError('"inputs" must be an array of {name, shape, datatype, data}');
   const budget = new ElementBudget(options);
-  const headers = body.inputs.map((raw, i) => parseInputHeader(raw, i, budget));
+  const headers = body.inputs.map((raw, i) => parseInputHeader(raw, i, budget, options.binary !== undefined));
   const names = new Set<string>();
   for (const { name } of headers) {
     if (names.has(name)) throw new InvalidInputError(`input '${name}' is given more than once`);
     names.add(name);
   }
-  const outputs = parseOutputs(body.outputs);
+  const binaryNames: string[] = [];
+  const outputs = parseOutputs(body.outputs, binaryNames);
   if (options.signature) {
     checkInputs(headers, options.signature);
     if (outputs) checkOutputNames(outputs, options.signature);
   }
-  const inputs = headers.map((h) => ({
-    name: h.name,
-    datatype: h.datatype,
-    shape: h.shape,
-    data: decodeTensorData(h.datatype, h.shape, h.count, h.data, h.where),
-  }));
+  let offset = 0;
+  const inputs = headers.map((h) => {
+    if (h.binarySize === undefined) return { name: h.name, datatype: h.datatype, shape: h.shape, data: decodeTensorData(h.datatype, h.shape, h.count, h.data, h.where) };
+    const bytes = options.binary!.subarray(offset, offset + h.binarySize);
+    if (bytes.length !== h.binarySize) throw new InvalidInputError(`${h.where}: binary_data_size ${h.binarySize} runs past the end of the body`);
+    offset += h.binarySize;
+    return { name: h.name, datatype: h.datatype, shape: h.shape, data: tensorFromBytes(h.datatype, h.count, bytes, h.where) };
+  });
+  if (options.binary && offset !== options.binary.length) {
+    throw new InvalidInputError(`the body has ${options.binary.length - offset} bytes after the inputs' binary_data_size total`);
+  }
+  const binaryOutputs = asks(parameters, 'binary_data_output') ? 'all' : binaryNames.length ? binaryNames : undefined;
   return {
     ...(body.id !== undefined && { id: body.id }),
     ...(parameters && { parameters }),
     inputs,
     ...(outputs && { outputs }),
+    ...(binaryOutputs && { binaryOutputs }),
   };
 }
 
@@ -168,6 +187,6 @@ export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResp
     ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),
     id: meta.id,
     ...(meta.parameters && { parameters: meta.parameters }),
-    outputs: selected.map((t) => ({ name: t.name, shape: [...t.shape], datatype: t.datatype, data: toFlatJson(t.datatype, t.data) })),
+    outputs: selected.map((t) => ({ name: t.name, shape: [...t.shape], datatype: t.datatype, data: meta.binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data) })),
   };
 }

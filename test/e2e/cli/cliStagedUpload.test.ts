@@ -78,6 +78,21 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
     expect(direct.status).toBe(413);
   }, 400_000);
 
+  it('answers bad staged registrations with 400', async () => {
+    const name = `staged-${RUN}`;
+    const register = (body: unknown) => sibyl.call('POST', `api/models/${name}/versions`, { body });
+    expect((await register({ upload: '../../etc' })).body.error.message).toMatch(/not an upload id/);
+    const started = await sibyl.call('POST', `api/models/${name}/uploads`);
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ container: 'model-uploads', prefix: `${name}/${started.body.id}/`, maxRequestBytes: LIMIT });
+    // Write-only: create and write, no read, list or delete.
+    expect(new URL(started.body.uploadUrl).searchParams.get('sp')).toMatch(/^[cw]+$/);
+    expect((await register({ upload: started.body.id })).body.error.message).toMatch(/holds no files/);
+    expect((await register({ upload: started.body.id, extra: 1 })).status).toBe(400);
+    expect((await register({ upload: started.body.id, type: 'pickle' })).status).toBe(400);
+    expect((await sibyl.call('POST', 'api/models/-bad/uploads')).status).toBe(400);
+  });
+
   it('sends a small file directly and stages a folder', async () => {
     const folder = tempDir('small-model');
     const model = new GraphBuilder('small').input('x', 'FP32', ['n', 2]).node('Identity', ['x'], ['y']).output('y', 'FP32', ['n', 2]).build();

@@ -107,8 +107,12 @@ describe('deployments and traffic (emulator over HTTP)', () => {
 
       const broken = `broken-${RUN}`;
       expect((await sibyl.registerModel(broken, failsAtRunModel())).status).toBe(201);
-      expect(expectError(await sibyl.putDeployment(ep, 'broken', { model: `${broken}:1` }), 400, 'InvalidModel')).toMatch(new RegExp(`${broken}:1`));
-      expectError(await sibyl.call('GET', `api/endpoints/${ep}/deployments/broken`), 404, 'DeploymentNotFound');
+      // A model that loads deploys: its failed warm-up inference is a warning, and a request it cannot run a 400.
+      const deployed = await sibyl.putDeployment(ep, 'broken', { model: `${broken}:1` });
+      expect(deployed.status).toBe(201);
+      expect(deployed.body.warnings).toEqual([expect.stringMatching(/warm-up inference .* failed/)]);
+      expectError(await sibyl.score(ep, { data: ROWS }, key, { 'azureml-model-deployment': 'broken' }), 400);
+      expect((await sibyl.call('DELETE', `api/endpoints/${ep}/deployments/broken`)).status).toBe(204);
       expectError(await sibyl.call('GET', `api/endpoints/${ep}/deployments/bad`), 404, 'DeploymentNotFound');
       // The endpoint still serves.
       expect((await sibyl.score(ep, { data: ROWS }, key)).status).toBe(200);

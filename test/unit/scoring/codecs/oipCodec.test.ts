@@ -96,8 +96,7 @@ describe('decodeOipRequest', () => {
     [{ id: 7, inputs: [] }, '"id" must be a string'],
     [{ inputs: [{ name: 'x', shape: new Array(33).fill(1), datatype: 'FP32', data: [1] }] }, 'shape has 33 dimensions; at most 32 are supported'],
     [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }, { name: 'x', shape: [1], datatype: 'FP32', data: [2] }] }, "input 'x' is given more than once"],
-    [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1], parameters: { binary_data_size: 4 } }] }, 'binary tensor data extension'],
-    [{ inputs: [], outputs: [{ name: 'y', parameters: { binary_data: true } }] }, 'binary tensor data extension'],
+    [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1], parameters: { binary_data_size: 4 } }] }, 'binary_data_size needs a binary body'],
     [{ inputs: [], parameters: { nested: { a: 1 } } }, 'parameter "nested" must be a string, number or boolean'],
   ])('refuses malformed body %#', (body, message) => {
     const error = errorOf(() => decodeOipRequest(body));
