@@ -5,8 +5,7 @@
  * it begins inside, and its last line is read past the range's end to its line end. Neighbouring
  * ranges therefore see every line exactly once, without knowing where lines are beforehand.
  *
- * @example for await (const lines of rangeLines(blob, size, 120, 9_000_000, true)) for (const line of lines) …
- * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 0, size, false)) …
+ * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 120, 9_000_000, true)) …
  */
 import type { BlobClient } from '@azure/storage-blob';
 import { readRange } from './jobStorage';
@@ -69,9 +68,4 @@ export async function* rangeLineBytes(blob: BlobClient, size: number, start: num
     carry = bytes.subarray(lastNl + 1);
     carryStart = base + lastNl + 1;
   }
-}
-
-/** The lines of {@link rangeLineBytes} as strings (without `\n`). */
-export async function* rangeLines(blob: BlobClient, size: number, start: number, end: number, midFile: boolean, chunkBytes = CHUNK_BYTES): AsyncGenerator<string[]> {
-  for await (const { bytes, from, stop } of rangeLineBytes(blob, size, start, end, midFile, chunkBytes)) yield bytes.toString('utf8', from, stop).split('\n');
 }
