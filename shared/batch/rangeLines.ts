@@ -30,6 +30,7 @@ export async function* rangeLineBytes(blob: BlobClient, size: number, start: num
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = pos;
   let skipping = midFile;
+  let ahead: { from: number; to: number; read: Promise<Buffer> } | undefined;
   for (;;) {
     if (pos >= size) {
       // The last line of the file has no line end.
@@ -37,8 +38,16 @@ export async function* rangeLineBytes(blob: BlobClient, size: number, start: num
       return;
     }
     const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
-    const chunk = await readRange(blob, pos, readEnd);
+    const chunk = await (ahead && ahead.from === pos && ahead.to === readEnd ? ahead.read : readRange(blob, pos, readEnd));
     pos = readEnd;
+    // The next chunk of the range downloads while this one is scored.
+    ahead = undefined;
+    if (pos < end) {
+      const to = Math.min(end, pos + chunkBytes);
+      const read = readRange(blob, pos, to);
+      read.catch(() => undefined);
+      ahead = { from: pos, to, read };
+    }
     const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const base = carryStart;
     let from = 0;
