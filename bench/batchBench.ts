@@ -59,6 +59,7 @@ export interface BatchBenchResult {
 
 const CONTAINER = 'workspaceblobstore';
 const INPUT = 'bench/batch/input.csv';
+const WARM_INPUT = 'bench/batch/warm.csv';
 const FEATURES = MLP_SIZES.tiny.inputs;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -172,11 +173,11 @@ interface JobView {
 }
 
 /** (a): the batch job through the host, from POST to Completed as the client sees it. */
-async function batchJob(host: EmulatorHost, model: string, rows: number, miniBatchRows: number, maxConcurrency: number): Promise<{ seconds: number; stages: Record<string, number> }> {
+async function batchJob(host: EmulatorHost, model: string, rows: number, miniBatchRows: number, maxConcurrency: number, input = INPUT): Promise<{ seconds: number; stages: Record<string, number> }> {
   const start = performance.now();
   const submitted = await call<{ id: string }>(host, 'POST', 'api/batch/jobs', {
     model,
-    input: { datastore: CONTAINER, path: INPUT, format: 'csv' },
+    input: { datastore: CONTAINER, path: input, format: 'csv' },
     output: { datastore: CONTAINER, path: 'bench/batch/sibyl' },
     miniBatchSize: { rows: miniBatchRows },
     maxConcurrency,
@@ -217,6 +218,9 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
     host = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'batch', env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) } });
     const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
     if (registered.status !== 201) throw new Error(`model registration answered ${registered.status}`);
+    // A warm host, as a deployed app is: the activity workers have loaded the app and the model.
+    await container.getBlockBlobClient(WARM_INPUT).uploadData(csvInput(2_000));
+    await batchJob(host, `bench-mlp:${registered.body.version}`, 2_000, 1_000, maxConcurrency, WARM_INPUT);
     // Alternating rounds, fastest of each side: on a shared machine other load only slows a run down.
     type Timed = { seconds: number; stages: Record<string, number> };
     const fastest = (a: Timed | undefined, b: Timed) => (a && a.seconds <= b.seconds ? a : b);

@@ -5,7 +5,7 @@
 // info lives in dist/, so deleting dist/ rebuilds it all); the dashboard is rebuilt only when a file
 // under web/ is newer than its last build.
 import { execFileSync, execSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -43,7 +43,10 @@ function newest(dir, skip) {
 }
 
 const installed = join(root, 'node_modules', '.package-lock.json');
-if (!existsSync(installed) || mtime(join(root, 'package-lock.json')) > mtime(installed)) {
+// A linked node_modules (a git worktree sharing another checkout's) is that checkout's to install:
+// npm ci would empty the folder the link points at.
+const linked = existsSync(join(root, 'node_modules')) && lstatSync(join(root, 'node_modules')).isSymbolicLink();
+if (!linked && (!existsSync(installed) || mtime(join(root, 'package-lock.json')) > mtime(installed))) {
   console.log('Installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
 }

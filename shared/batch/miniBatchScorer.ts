@@ -15,7 +15,7 @@ import { arrayLayout, csvFileLayout, parquetFileLayout } from './fileLayouts';
 import type { InputFile } from './inputListing';
 import { loadInputFiles, loadJobContext, type JobContext, type MiniBatch } from './jobContext';
 import { stagePartial } from './partials';
-import { rangeLineBytes, rangeLines } from './rangeLines';
+import { rangeLineBytes } from './rangeLines';
 import { readParquetRows } from './parquetSource';
 import { readMiniBatch } from './planStore';
 import { RowScorer, type RowSource } from './rowScorer';
@@ -61,24 +61,27 @@ async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClie
   const source: RowSource = { file: file.path, lineOffset: csv ? 1 : 0 };
   const layout = csv ? (await csvFileLayout(context.jobId, blob, file, context.signature)).layout : undefined;
   let row = firstRow;
-  if (layout) {
-    for await (const { bytes, from, stop } of rangeLineBytes(blob, file.size, start, end, midFile)) {
-      for (let at = from; at <= stop; ) {
-        let nl = bytes.indexOf(10, at);
-        if (nl < 0 || nl > stop) nl = stop;
-        const lineEnd = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
-        if (scorer.addCsvLine(bytes, at, lineEnd, layout, source, row++)) await scorer.flush();
-        at = nl + 1;
-      }
-    }
-    return row - firstRow;
-  }
-  for await (const lines of rangeLines(blob, file.size, start, end, midFile)) {
-    for (const raw of lines) {
-      if (addJsonLine(context, scorer, source, row++, raw)) await scorer.flush();
+  for await (const { bytes, from, stop } of rangeLineBytes(blob, file.size, start, end, midFile)) {
+    for (let at = from; at <= stop; ) {
+      let nl = bytes.indexOf(10, at);
+      if (nl < 0 || nl > stop) nl = stop;
+      const lineEnd = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      const full = layout ? scorer.addCsvLine(bytes, at, lineEnd, layout, source, row) : addJsonBytes(context, scorer, source, row, bytes, at, lineEnd);
+      if (full) await scorer.flush();
+      row++;
+      at = nl + 1;
     }
   }
   return row - firstRow;
+}
+
+/** A JSONL line: a flat array of numbers straight from its bytes, anything else through JSON.parse. */
+function addJsonBytes(context: JobContext, scorer: RowScorer, source: RowSource, row: number, bytes: Buffer, start: number, end: number): boolean {
+  if (bytes[start] === 91) {
+    const added = scorer.addJsonNumbers(bytes, start, end, (length) => arrayLayout(context.signature, length), source, row);
+    if (added !== 'other') return added === 'full';
+  }
+  return addJsonLine(context, scorer, source, row, bytes.toString('utf8', start, end));
 }
 
 function addJsonLine(context: JobContext, scorer: RowScorer, source: RowSource, row: number, raw: string): boolean {

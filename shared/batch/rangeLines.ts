@@ -5,8 +5,7 @@
  * it begins inside, and its last line is read past the range's end to its line end. Neighbouring
  * ranges therefore see every line exactly once, without knowing where lines are beforehand.
  *
- * @example for await (const lines of rangeLines(blob, size, 120, 9_000_000, true)) for (const line of lines) …
- * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 0, size, false)) …
+ * @example for await (const { bytes, from, stop } of rangeLineBytes(blob, size, 120, 9_000_000, true)) …
  */
 import type { BlobClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
@@ -45,6 +44,7 @@ export async function* rangeLineBytes(
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = pos;
   let skipping = midFile;
+  let ahead: { from: number; to: number; read: Promise<Buffer> } | undefined;
   for (;;) {
     if (pos >= size) {
       // The last line of the file has no line end.
@@ -52,8 +52,16 @@ export async function* rangeLineBytes(
       return;
     }
     const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
-    const chunk = await readRange(blob, pos, readEnd);
+    const chunk = await (ahead && ahead.from === pos && ahead.to === readEnd ? ahead.read : readRange(blob, pos, readEnd));
     pos = readEnd;
+    // The next chunk of the range downloads while this one is scored.
+    ahead = undefined;
+    if (pos < end) {
+      const to = Math.min(end, pos + chunkBytes);
+      const read = readRange(blob, pos, to);
+      read.catch(() => undefined);
+      ahead = { from: pos, to, read };
+    }
     const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const base = carryStart;
     let from = 0;
@@ -88,7 +96,7 @@ export async function* rangeLineBytes(
   }
 }
 
-/** The lines of {@link rangeLineBytes} as strings (without `\n`). */
+/** The lines of {@link rangeLineBytes} as strings (without `\n`), for readers that need text. */
 export async function* rangeLines(
   blob: BlobClient,
   size: number,

@@ -18,6 +18,7 @@ import { INVALID, jsonCell, previewCell, textCell, type CellConverter } from './
 import { ByteSink } from './byteSink';
 import { csvField, parseCsvLine } from './csvText';
 import { parseDecimal } from './decimalBytes';
+import { readJsonNumbers } from './jsonArrayBytes';
 import { writeFloat32 } from './floatText';
 import type { ErrorSample } from '../workspace/runDocuments';
 
@@ -74,6 +75,8 @@ export class RowScorer {
   private readonly sourceIndex = new Map<RowSource, number>();
   private readonly out = new ByteSink();
   private readonly directPlans = new Map<ColumnLayout, DirectPlan | null>();
+  /** Numbers of one JSONL array line (longer lines take the general path). */
+  private readonly jsonValues = new Float64Array(1 << 14);
   private columns: string[] | undefined;
   private widths: number[] | undefined;
   private scored = 0;
@@ -130,6 +133,31 @@ export class RowScorer {
     return this.add(cells, 'text', layout, source, row);
   }
 
+  /**
+   * Adds a JSONL line that is a flat array of numbers, read from bytes straight into float inputs
+   * (arrays bind by length through `layoutOf`). `other`: the line is anything else, or its inputs
+   * are not all floats — the caller parses it the general way.
+   */
+  addJsonNumbers(bytes: Buffer, start: number, end: number, layoutOf: (length: number) => ColumnLayout | string, source: RowSource, row: number): 'added' | 'full' | 'other' {
+    const values = this.jsonValues;
+    const count = readJsonNumbers(bytes, start, end, values);
+    if (count < 0) return 'other';
+    const layout = layoutOf(count);
+    if (typeof layout === 'string') return 'other';
+    const plan = this.directPlan(layout);
+    if (!plan || plan.offsets.length !== count) return 'other';
+    const slot = this.pendingCount;
+    const { targets, offsets, widths } = plan;
+    for (let c = 0; c < count; c++) {
+      const target = targets[c];
+      if (target) target[slot * widths[c]! + offsets[c]!] = values[c]!;
+    }
+    this.rowNumbers[slot] = row;
+    this.rowSources[slot] = this.indexOf(source);
+    this.pendingCount = slot + 1;
+    return this.pendingCount >= this.batchRows ? 'full' : 'added';
+  }
+
   /** Where each column goes when every input is FP32/FP64 and each column feeds one element; else null. */
   private directPlan(layout: ColumnLayout): DirectPlan | null {
     let plan = this.directPlans.get(layout);
@@ -168,8 +196,13 @@ export class RowScorer {
       if (column >= columns) return false;
       const target = targets[column];
       if (target) {
-        const value = parseDecimal(bytes, at, comma);
-        if (value !== value) return false;
+        let value = parseDecimal(bytes, at, comma);
+        if (value !== value) {
+          // More digits than the fast path reads exactly (doubles written in full): the cell's text
+          // as the general path reads it; empty and NaN cells still take that path.
+          value = Number(bytes.toString('utf8', at, comma));
+          if (value !== value || value === 0) return false;
+        }
         target[slot * widths[column]! + offsets[column]!] = value;
       }
       column++;

@@ -9,7 +9,7 @@ function cut(text: string, dataStart: number, rows: number, chunkBytes: number):
   return cutter.finish(bytes.length);
 }
 
-/** The lines of each range, read back the way `rangeLines` reads them (every line starting in [start, end)). */
+/** The lines of each range, read back the way `rangeLineBytes` reads them (every line starting in [start, end)). */
 function linesOf(text: string, ranges: MiniBatch[]): string[][] {
   return ranges.map((r) => (r.kind === 'lines' ? text.slice(r.start, r.end).replace(/\n$/, '').split('\n') : []));
 }

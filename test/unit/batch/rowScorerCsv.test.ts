@@ -3,6 +3,7 @@
  * general cell reader, and both give the same rows, failures and output text.
  */
 import { bindColumns } from '../../../shared/batch/columnLayout';
+import { float32Text } from '../../../shared/batch/floatText';
 import { RowScorer, type BatchSession } from '../../../shared/batch/rowScorer';
 import type { ModelSignature, NamedTensor } from '../../../shared/scoring/datatypes';
 
@@ -23,6 +24,13 @@ const session: BatchSession = {
   },
 };
 
+/** The FP32 sum the fake session computes, as the output prints it. */
+function sum3(a: number, b: number, c: number): string {
+  const y = new Float32Array(1);
+  y[0] = Math.fround(a) + Math.fround(b) + Math.fround(c);
+  return float32Text(y[0]);
+}
+
 async function score(lines: string[]) {
   const layout = bindColumns(['x_0', 'x_1', 'x_2'], 3, signature, 'in.csv');
   const scorer = new RowScorer(session, 4);
@@ -39,11 +47,11 @@ async function score(lines: string[]) {
 
 describe('RowScorer.addCsvLine', () => {
   it('reads plain numbers from bytes and the rest the general way, with the same values', async () => {
-    const result = await score(['1,2,3', '1.5,-2,3e2', ' 1 ,2,3', ',2,3', 'NaN,1,2', '"4",5,6', '0.1,0.2,0.3', '-0,0,0']);
-    expect(result.rows).toBe(8);
+    const result = await score(['1,2,3', '1.5,-2,3e2', ' 1 ,2,3', ',2,3', 'NaN,1,2', '"4",5,6', '0.1,0.2,0.3', '-0,0,0', '-2.0324999999999998,1.8275000000000001,0.20000000000000001']);
+    expect(result.rows).toBe(9);
     expect(result.failedRows).toBe(0);
     expect(result.body.toString()).toBe(
-      ['"in,1.csv",10,6', '"in,1.csv",11,299.5', '"in,1.csv",12,6', '"in,1.csv",13,NaN', '"in,1.csv",14,NaN', '"in,1.csv",15,15', '"in,1.csv",16,0.6', '"in,1.csv",17,0', ''].join('\n'),
+      ['"in,1.csv",10,6', '"in,1.csv",11,299.5', '"in,1.csv",12,6', '"in,1.csv",13,NaN', '"in,1.csv",14,NaN', '"in,1.csv",15,15', '"in,1.csv",16,0.6', '"in,1.csv",17,0', `"in,1.csv",18,${sum3(-2.0324999999999998, 1.8275000000000001, 0.20000000000000001)}`, ''].join('\n'),
     );
   });
 
