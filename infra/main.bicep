@@ -1,5 +1,5 @@
 // Sibyl in Azure: the Function App on Flex Consumption, its storage, Cosmos DB workspace, Key Vault,
-// telemetry, the Durable Task Scheduler, the Event Grid topic for blob triggers, and the Container
+// telemetry, the Durable Task Scheduler, the Event Grid topic for blob events, and the Container
 // Apps environment (Consumption and serverless GPU profiles) where the app deploys one scorer app
 // per `container`/`gpu` deployment at run time (infra/scorerApp.bicep). Every identity is managed;
 // no shared key or local auth anywhere. Deploy: README "Deploy to Azure" (or `sibyl azure deploy`).
@@ -459,5 +459,5 @@ output cosmosEndpoint string = cosmos.outputs.endpoint
 @description('Key Vault name (holds the control-plane key `sibyl-function-key`).')
 output keyVaultName string = keyVault.outputs.name
 
-@description('Event Grid system topic for the blob-trigger subscription (infra/scripts/subscribeBlobTrigger.sh).')
+@description('Event Grid system topic for the scheduler\'s blob-event subscription (infra/scripts/subscribeBlobEvents.sh).')
 output eventGridSystemTopicName string = eventGrid.outputs.name
