@@ -194,10 +194,14 @@ module storage 'modules/storage.bicep' = {
     softDeleteRetentionDays: blobSoftDeleteRetentionDays
     deploymentContainerName: deploymentContainerName
     roleAssignments: [
-      // Host storage (keys, leases, blob trigger), deployment package, models and outputs.
+      // Host storage (keys, leases, timer status), deployment package, models, outputs and datastores.
+      // On the whole account because datastores name any container, created at run time, that no
+      // deployment knows; a container-scoped role cannot follow them (the app refuses datastores on its
+      // own containers instead). Contributor, not Owner: Owner adds only POSIX ACL and ownership changes
+      // on ADLS Gen2 (and blob tags), which nothing in Sibyl does.
       {
         principalId: appIdentity.outputs.principalId
-        role: 'storageBlobDataOwner'
+        role: 'storageBlobDataContributor'
         principalType: 'ServicePrincipal'
       }
       // Durable task hub queues and blob-trigger queues.

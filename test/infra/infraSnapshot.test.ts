@@ -124,7 +124,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const vault = `vaults/${one(defaults, 'Microsoft.KeyVault/vaults').name}`;
     const registry = `registries/${one(defaults, 'Microsoft.ContainerRegistry/registries').name}`;
     const expected = [
-      app('storageBlobDataOwner', storage),
+      app('storageBlobDataContributor', storage),
       app('storageQueueDataContributor', storage),
       app('storageTableDataContributor', storage),
       app('keyVaultSecretsUser', vault),
