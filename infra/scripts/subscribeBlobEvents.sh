@@ -18,7 +18,8 @@
 #              outputs name the app and topic; SIBYL_FUNCTION_WAIT_SECONDS (default 600) and
 #              SIBYL_FUNCTION_POLL_SECONDS (default 10): how long and how often to wait for the host to
 #              index the function.
-# Needs: az CLI signed in with rights to read the Function App and write Event Grid subscriptions.
+# Needs: az CLI signed in with rights on the Function App and the Event Grid system topic (Contributor or
+#        Owner on the resource group, as the deployment itself needs).
 set -euo pipefail
 
 usage() {
