@@ -1,5 +1,5 @@
 // Sibyl in Azure: the Function App on Flex Consumption, its storage, Cosmos DB workspace, Key Vault,
-// telemetry, the Durable Task Scheduler, the Event Grid topic for blob triggers, and the Container
+// telemetry, the Durable Task Scheduler, the Event Grid topic for blob events, and the Container
 // Apps environment (Consumption and serverless GPU profiles) where the app deploys one scorer app
 // per `container`/`gpu` deployment at run time (infra/scorerApp.bicep). Every identity is managed;
 // no shared key or local auth anywhere. Deploy: README "Deploy to Azure" (or `sibyl azure deploy`).
@@ -194,10 +194,14 @@ module storage 'modules/storage.bicep' = {
     softDeleteRetentionDays: blobSoftDeleteRetentionDays
     deploymentContainerName: deploymentContainerName
     roleAssignments: [
-      // Host storage (keys, leases, blob trigger), deployment package, models and outputs.
+      // Host storage (keys, leases, timer status), deployment package, models, outputs and datastores.
+      // On the whole account because datastores name any container, created at run time, that no
+      // deployment knows; a container-scoped role cannot follow them (the app refuses datastores on its
+      // own containers instead). Contributor, not Owner: Owner adds only POSIX ACL and ownership changes
+      // on ADLS Gen2 (and blob tags), which nothing in Sibyl does.
       {
         principalId: appIdentity.outputs.principalId
-        role: 'storageBlobDataOwner'
+        role: 'storageBlobDataContributor'
         principalType: 'ServicePrincipal'
       }
       // Durable task hub queues and blob-trigger queues.
@@ -459,5 +463,5 @@ output cosmosEndpoint string = cosmos.outputs.endpoint
 @description('Key Vault name (holds the control-plane key `sibyl-function-key`).')
 output keyVaultName string = keyVault.outputs.name
 
-@description('Event Grid system topic for the blob-trigger subscription (infra/scripts/subscribeBlobTrigger.sh).')
+@description('Event Grid system topic for the scheduler\'s blob-event subscription (infra/scripts/subscribeBlobEvents.sh).')
 output eventGridSystemTopicName string = eventGrid.outputs.name

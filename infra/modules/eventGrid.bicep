@@ -1,7 +1,8 @@
-// The Event Grid system topic on the storage account. Flex Consumption runs blob triggers only with
-// the Event Grid source; the subscription that feeds the trigger needs the host's `blobs_extension`
-// key, which exists only once the code is deployed and the host has started, so
-// infra/scripts/subscribeBlobTrigger.sh creates it as the documented second step.
+// The Event Grid system topic on the storage account, the source of the BlobCreated events that the
+// Event Grid trigger `scheduleBlobTrigger` receives. Its subscription (endpoint: the function's resource
+// id) could be a `systemTopics/eventSubscriptions` resource here, but Event Grid validates that the function
+// exists, and it exists only once the code is published and indexed, after this deployment; so
+// infra/scripts/subscribeBlobEvents.sh creates it as the last deployment step.
 
 metadata description = 'Event Grid system topic for blob events of the storage account.'
 

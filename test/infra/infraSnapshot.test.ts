@@ -124,7 +124,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const vault = `vaults/${one(defaults, 'Microsoft.KeyVault/vaults').name}`;
     const registry = `registries/${one(defaults, 'Microsoft.ContainerRegistry/registries').name}`;
     const expected = [
-      app('storageBlobDataOwner', storage),
+      app('storageBlobDataContributor', storage),
       app('storageQueueDataContributor', storage),
       app('storageTableDataContributor', storage),
       app('keyVaultSecretsUser', vault),
@@ -278,7 +278,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(ofType(firstPhase, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => i.name).sort()).toEqual(['id-sibyl-app', 'id-sibyl-scorer']);
   });
 
-  it('creates the Event Grid system topic on the storage account for the blob trigger', () => {
+  it('creates the Event Grid system topic on the storage account for the blob events', () => {
     const topic = one(defaults, 'Microsoft.EventGrid/systemTopics');
     expect(field(topic, 'properties')).toEqual({ source: one(defaults, STORAGE).id, topicType: 'Microsoft.Storage.StorageAccounts' });
     expect(topic.location).toBe(one(defaults, STORAGE).location);

@@ -30,7 +30,7 @@ describe('sibyl azure deploy --plan', () => {
       'Publish sibyl.zip',
       'Wait for Key Vault references to resolve and the functions to be indexed',
       'Set the host key and the scorer image',
-      'Subscribe the blob trigger to Event Grid',
+      'Subscribe the scheduler to blob events (Event Grid)',
     ]);
     const commandLines = plan
       .split('\n')
@@ -53,10 +53,15 @@ describe('sibyl azure deploy --plan', () => {
       'SIBYL_GPUS=T4 SIBYL_OPERATOR_PRINCIPAL_ID="$(az ad signed-in-user show --query id -o tsv)" SIBYL_SET_HOST_KEY=true ' +
         `SIBYL_SCORER_IMAGE="$(az deployment group show -g rg-sibyl -n sibyl --query properties.outputs.registryLoginServer.value -o tsv)/sibyl-scorer:1" ` +
         'az deployment group create -g rg-sibyl -n sibyl --parameters infra/main.bicepparam -o none',
-      'bash infra/scripts/subscribeBlobTrigger.sh rg-sibyl',
+      'bash infra/scripts/subscribeBlobEvents.sh rg-sibyl',
     ]);
     expect(plan).toContain('Nothing was run.');
     expect(plan).toContain('# waits until every Key Vault reference of the app settings is Resolved');
+    expect(plan).toContain(
+      '   # runs `az eventgrid system-topic event-subscription create` on the storage account\'s system topic: ' +
+        'endpoint type azurefunction (the resource id of the Event Grid trigger scheduleBlobTrigger, no key), ' +
+        'Event Grid schema, Microsoft.Storage.BlobCreated',
+    );
   });
 
   it('skips the GPU check with --gpu none and deploys no GPU profile', () => {
@@ -166,7 +171,7 @@ describe('sibyl azure deploy without --plan', () => {
         ),
       ),
     ).toBe(true);
-    expect(calls.at(-1)!.line).toBe('bash infra/scripts/subscribeBlobTrigger.sh rg-sibyl');
+    expect(calls.at(-1)!.line).toBe('bash infra/scripts/subscribeBlobEvents.sh rg-sibyl');
     // No secret reaches the log.
     expect(log.join('\n')).not.toMatch(/[0-9a-f]{64}/);
     expect(log.some((l) => l.includes('failed while roles propagate'))).toBe(true);
