@@ -105,8 +105,9 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
     authEnabled: !/^(1|true|yes)$/i.test(env.SIBYL_DISABLE_AUTH ?? ''),
     functionKey: env.SIBYL_FUNCTION_KEY || undefined,
     masterKey: env.SIBYL_MASTER_KEY || undefined,
-    // The app's own limit bounds what the host buffers, so a chunked body is cut off as it streams.
-    maxBodyBytes: int(env, 'SIBYL_MAX_BODY_BYTES', int(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024)),
+    // The host's own limit, as Azure's (100 MB unless set), apart from the app's SIBYL_MAX_REQUEST_BYTES: a
+    // body between the two reaches the app, which refuses it with its documented 413, as it would in Azure.
+    maxBodyBytes: int(env, 'SIBYL_MAX_BODY_BYTES', 100 * 1024 * 1024),
     homepageDisabled: (env.AzureWebJobsDisableHomepage ?? '').toLowerCase() === 'true',
     blobPollIntervalMs: int(env, 'SIBYL_BLOB_POLL_MS', 1000),
     logLevel: logLevel as HostLogLevel,

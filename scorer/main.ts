@@ -3,6 +3,7 @@
  * Open Inference Protocol on `PORT`, and drains on SIGTERM (Container Apps scale-in).
  */
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
+import { SibylError } from '../shared/errors';
 import { parseScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
@@ -31,9 +32,11 @@ async function main(): Promise<void> {
     try {
       await models.get(config.model.name, config.model.version);
     } catch (error) {
-      if (!(error instanceof ModelRunError)) throw error;
-      // The model itself cannot run here (not the replica): a distinct exit code says so to the compute.
-      process.stderr.write(`Model ${config.model.name}:${config.model.version} failed its warm-up inference: ${error.message}\n`);
+      // The model itself cannot run here (not the replica): a file that changed in storage, a model
+      // ONNX Runtime refuses. A distinct exit code says so to the compute, which does not retry it.
+      const modelsFault = error instanceof ModelRunError || (error instanceof SibylError && error.status < 500);
+      if (!modelsFault) throw error;
+      process.stderr.write(`Model ${config.model.name}:${config.model.version} cannot be served: ${error.message}\n`);
       process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
     }
   }

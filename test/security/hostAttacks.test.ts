@@ -105,7 +105,10 @@ describe('attacks on the local host (security issue)', () => {
         });
         const text = await res.text();
         expect(res.status).toBe(413);
-        expect(JSON.parse(text)).toMatchObject({ error: { code: 'PayloadTooLarge', message: expect.stringMatching(/limit/) } });
+        // Past the app's limit the app answers its documented error; past the host's, the host answers
+        // first with its own bare 413, as the Functions host does.
+        if (bytes < HOST_LIMIT) expect(JSON.parse(text)).toMatchObject({ error: { code: 'PayloadTooLarge', message: expect.stringMatching(/limit/) } });
+        else expect(text).toBe('');
       }
       expect((await sibyl.score(name, ROW, key)).status).toBe(200);
     });
@@ -146,7 +149,8 @@ describe('attacks on the local host (security issue)', () => {
     }
 
     it.each([
-      ['an unknown route (404)', '/api/nowhere/at/all', 404],
+      // Outside api/, where Sibyl's own catch-all function answers JSON 404s to any body it is sent.
+      ['an unknown route (404)', '/nowhere/at/all', 404],
       ['a route needing the function key (401)', '/api/endpoints/x/keys/regenerate', 401],
       ['a body past the host limit (413)', `/api/endpoints/body-${RUN}/score`, 413],
     ])('answers %s and closes the connection instead of reading an endless body', async (_what, path, status) => {
