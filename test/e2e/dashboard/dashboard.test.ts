@@ -338,8 +338,8 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await expectAttr(page.getByRole('tab', { name: 'Test' }), 'aria-selected', 'true');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Test');
     await page.keyboard.press('End');
-    await expectAttr(page.getByRole('tab', { name: 'Keys' }), 'aria-selected', 'true');
-    expect(page.url()).toMatch(/tab=keys$/);
+    await expectAttr(page.getByRole('tab', { name: 'Monitors' }), 'aria-selected', 'true');
+    expect(page.url()).toMatch(/tab=monitors$/);
   });
 
   it('fits a phone-width screen on every page', async () => {
