@@ -6,7 +6,7 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { getConfig } from '../shared/config';
+import { schedulerCronAtLoad } from '../shared/config';
 import { durableMonitorStarter } from '../shared/monitoring/durableMonitorStarter';
 import { dueMonitorTicks } from '../shared/monitoring/monitorTriggers';
 
@@ -15,4 +15,5 @@ export async function monitorTimer(_timer: Timer, context: InvocationContext): P
   if (started) context.log(`monitorTimer: ${started} monitor run${started === 1 ? '' : 's'} started`);
 }
 
-app.timer('monitorTimer', { schedule: getConfig().scheduler.cron, runOnStartup: false, extraInputs: [df.input.durableClient()], handler: monitorTimer });
+// Read without throwing: a bad setting must not stop the app from indexing (it shows in health/ready).
+app.timer('monitorTimer', { schedule: schedulerCronAtLoad(), runOnStartup: false, extraInputs: [df.input.durableClient()], handler: monitorTimer });

@@ -2,7 +2,7 @@
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
  * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
  */
-import { SibylError } from './errors';
+import { SettingsError, SibylError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
 import {
   aadSettings,
@@ -195,7 +195,7 @@ export function parseConfig(env: Env): SibylConfig {
   }
   if (problems.list.length) {
     // 503, not 500: the app is fine, its settings are not (yet: a Key Vault reference may still resolve).
-    throw new SibylError('ServiceUnavailable', `Sibyl's configuration is invalid: ${problems.list.join(' ')}`);
+    throw new SettingsError(problems.list);
   }
   return deepFreeze(config);
 }

@@ -59,6 +59,23 @@ export class SibylError extends Error {
   }
 }
 
+/**
+ * The app's settings are invalid or unresolved (a Key Vault reference not resolved yet): a 503 whose
+ * answer names the settings, never their values, so an operator knows what to fix; the full problems
+ * go to the log and to `health/ready`.
+ */
+export class SettingsError extends SibylError {
+  /** The names of the settings at fault, in the order their problems were found. */
+  readonly settings: string[];
+
+  constructor(readonly problems: readonly string[]) {
+    super('ServiceUnavailable', `Sibyl's configuration is invalid: ${problems.join(' ')}`);
+    this.name = 'SettingsError';
+    // Every problem sentence starts with the setting it is about.
+    this.settings = [...new Set(problems.map((p) => /^[A-Za-z_][A-Za-z0-9_]*/.exec(p)?.[0]).filter((n): n is string => !!n))];
+  }
+}
+
 /** The documented error body: `{"error": {"code", "message", "details"?}}`. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: ErrorDetail[] };
@@ -70,6 +87,11 @@ export interface ErrorBody {
  * stack or internal path reaches a client: the caller logs the detail.
  */
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
+  if (error instanceof SettingsError) {
+    const names = error.settings.join(', ');
+    const message = `Sibyl cannot serve until these settings are fixed: ${names} (details in health/ready and the log; request id ${requestId}).`;
+    return { status: error.status, body: { error: { code: error.code, message } }, headers: error.headers ?? {}, isClientFault: false };
+  }
   if (error instanceof SibylError && error.status >= 500) {
     const message =
       error.status === 503

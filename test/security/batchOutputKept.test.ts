@@ -13,7 +13,8 @@ describe('the previous predictions.csv while a job replaces it', () => {
   });
 
   it('stays readable and whole until the new file is committed from staged blocks', async () => {
-    client = await startBatchHost({ SIBYL_TEST_BATCH_DELAY_MS: '150' });
+    // Slow mini-batches (2 s each, two at a time): the job is still staging well after the check midway.
+    client = await startBatchHost({ SIBYL_TEST_BATCH_DELAY_MS: '2000' });
     await client.registerModel('mlp-kept');
     const rows = featureRows(120, 7);
     await upload('kept/in.csv', csvText(rows));
