@@ -2,7 +2,7 @@
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
  * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
  */
-import { SettingsError, SibylError } from './errors';
+import { SettingsError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
 import {
   aadSettings,
