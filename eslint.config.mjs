@@ -3,7 +3,10 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Import patterns the layering forbids; each names the rule it enforces. */
-const LOCAL_HOST = { group: ['**/emulator', '**/emulator/**'], message: 'Only the local host and tests import emulator/.' };
+const LOCAL_HOST = {
+  group: ['**/emulator', '**/emulator/**'],
+  message: 'Only the local host and tests import emulator/.',
+};
 const APP_LAYERS = {
   group: ['**/functions/**', '**/orchestrations/**', '**/scorer/**'],
   message: 'shared/, the CLI and the dashboard never import the Function App, orchestrations or the scorer.',
@@ -17,12 +20,26 @@ const SHARED_FOR_CLIENTS = [
   {
     group: ['**/shared/api/schemas'],
     allowTypeImports: true,
-    message: 'The CLI and the dashboard import shared/api/schemas with `import type` only (no server code in the bundle).',
+    message:
+      'The CLI and the dashboard import shared/api/schemas with `import type` only (no server code in the bundle).',
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sibyl/**', 'test/fixtures/**', 'test/output/**', 'web/dist/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.sibyl/**',
+      'test/fixtures/**',
+      'test/output/**',
+      'web/dist/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -47,11 +64,21 @@ export default tseslint.config(
   },
   {
     files: ['shared/portable/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST, APP_LAYERS, CLIENTS, ...SHARED_FOR_CLIENTS] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [LOCAL_HOST, APP_LAYERS, CLIENTS, ...SHARED_FOR_CLIENTS] },
+      ],
+    },
   },
   {
     files: ['cli/**/*.ts', 'web/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LOCAL_HOST, APP_LAYERS, ...SHARED_FOR_CLIENTS] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [LOCAL_HOST, APP_LAYERS, ...SHARED_FOR_CLIENTS] },
+      ],
+    },
   },
   {
     files: ['test/**/*.ts'],

@@ -75,7 +75,10 @@ function csvInput(rows: number): Buffer {
 }
 
 /** (b): download, parse, score in batches of 1024, write back — one process, no framework. */
-async function baseline(container: ContainerClient, model: Uint8Array): Promise<{ seconds: number; stages: Record<string, number> }> {
+async function baseline(
+  container: ContainerClient,
+  model: Uint8Array,
+): Promise<{ seconds: number; stages: Record<string, number> }> {
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(model);
   const t1 = performance.now();
@@ -91,11 +94,16 @@ async function baseline(container: ContainerClient, model: Uint8Array): Promise<
   let row = 0;
   const flush = async () => {
     const a = performance.now();
-    const result = await session.run({ features: new ort.Tensor('float32', features.subarray(0, n * FEATURES), [n, FEATURES]) });
+    const result = await session.run({
+      features: new ort.Tensor('float32', features.subarray(0, n * FEATURES), [n, FEATURES]),
+    });
     const b = performance.now();
     const scores = result.scores!.data as Float32Array;
     const first = row - n + 1;
-    for (let i = 0; i < n; i++) out.push(`${INPUT},${first + i},${float32Text(scores[i * 4]!)},${float32Text(scores[i * 4 + 1]!)},${float32Text(scores[i * 4 + 2]!)},${float32Text(scores[i * 4 + 3]!)}`);
+    for (let i = 0; i < n; i++)
+      out.push(
+        `${INPUT},${first + i},${float32Text(scores[i * 4]!)},${float32Text(scores[i * 4 + 1]!)},${float32Text(scores[i * 4 + 2]!)},${float32Text(scores[i * 4 + 3]!)}`,
+      );
     formatMs += performance.now() - b;
     inferMs += b - a;
     n = 0;
@@ -124,11 +132,24 @@ async function baseline(container: ContainerClient, model: Uint8Array): Promise<
   const t4 = performance.now();
   await session.release();
   const s = (ms: number) => ms / 1000;
-  return { seconds: s(t4 - t0), stages: { loadModel: s(t1 - t0), download: s(t2 - t1), parse: s(parseMs), infer: s(inferMs), format: s(formatMs + (t3 - t2 - parseMs - inferMs - formatMs)), upload: s(t4 - t3) } };
+  return {
+    seconds: s(t4 - t0),
+    stages: {
+      loadModel: s(t1 - t0),
+      download: s(t2 - t1),
+      parse: s(parseMs),
+      infer: s(inferMs),
+      format: s(formatMs + (t3 - t2 - parseMs - inferMs - formatMs)),
+      upload: s(t4 - t3),
+    },
+  };
 }
 
 /** (c): the simplest pipeline — split lines and cells, `${float}` text, one upload. */
-async function simpleBaseline(container: ContainerClient, model: Uint8Array): Promise<{ seconds: number; stages: Record<string, number> }> {
+async function simpleBaseline(
+  container: ContainerClient,
+  model: Uint8Array,
+): Promise<{ seconds: number; stages: Record<string, number> }> {
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(model);
   const t1 = performance.now();
@@ -144,22 +165,37 @@ async function simpleBaseline(container: ContainerClient, model: Uint8Array): Pr
       const cells = lines[first + i]!.split(',');
       for (let c = 0; c < FEATURES; c++) features[i * FEATURES + c] = Number(cells[c]);
     }
-    const scores = (await session.run({ features: new ort.Tensor('float32', features, [count, FEATURES]) })).scores!.data as Float32Array;
-    for (let i = 0; i < count; i++) out.push(`${INPUT},${first + i},${scores[i * 4]},${scores[i * 4 + 1]},${scores[i * 4 + 2]},${scores[i * 4 + 3]}`);
+    const scores = (await session.run({ features: new ort.Tensor('float32', features, [count, FEATURES]) })).scores!
+      .data as Float32Array;
+    for (let i = 0; i < count; i++)
+      out.push(`${INPUT},${first + i},${scores[i * 4]},${scores[i * 4 + 1]},${scores[i * 4 + 2]},${scores[i * 4 + 3]}`);
   }
   const t3 = performance.now();
-  await container.getBlockBlobClient('bench/batch/simple/predictions.csv').uploadData(Buffer.from(`${out.join('\n')}\n`));
+  await container
+    .getBlockBlobClient('bench/batch/simple/predictions.csv')
+    .uploadData(Buffer.from(`${out.join('\n')}\n`));
   const t4 = performance.now();
   await session.release();
   const s = (ms: number) => ms / 1000;
-  return { seconds: s(t4 - t0), stages: { loadModel: s(t1 - t0), download: s(t2 - t1), parseScoreFormat: s(t3 - t2), upload: s(t4 - t3) } };
+  return {
+    seconds: s(t4 - t0),
+    stages: { loadModel: s(t1 - t0), download: s(t2 - t1), parseScoreFormat: s(t3 - t2), upload: s(t4 - t3) },
+  };
 }
 
-async function call<T>(host: EmulatorHost, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  host: EmulatorHost,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const bytes = body instanceof Uint8Array;
   const res = await fetch(`${host.baseUrl}/${route}`, {
     method,
-    headers: { 'x-functions-key': host.functionKey, 'content-type': bytes ? 'application/octet-stream' : 'application/json' },
+    headers: {
+      'x-functions-key': host.functionKey,
+      'content-type': bytes ? 'application/octet-stream' : 'application/json',
+    },
     ...(body === undefined ? {} : { body: bytes ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -173,7 +209,14 @@ interface JobView {
 }
 
 /** (a): the batch job through the host, from POST to Completed as the client sees it. */
-async function batchJob(host: EmulatorHost, model: string, rows: number, miniBatchRows: number, maxConcurrency: number, input = INPUT): Promise<{ seconds: number; stages: Record<string, number> }> {
+async function batchJob(
+  host: EmulatorHost,
+  model: string,
+  rows: number,
+  miniBatchRows: number,
+  maxConcurrency: number,
+  input = INPUT,
+): Promise<{ seconds: number; stages: Record<string, number> }> {
   const start = performance.now();
   const submitted = await call<{ id: string }>(host, 'POST', 'api/batch/jobs', {
     model,
@@ -183,7 +226,8 @@ async function batchJob(host: EmulatorHost, model: string, rows: number, miniBat
     maxConcurrency,
     retry: { maxRetries: 1, timeoutSeconds: 600 },
   });
-  if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+  if (submitted.status !== 202)
+    throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
   let job: JobView;
   for (;;) {
     job = (await call<JobView>(host, 'GET', `api/batch/jobs/${submitted.body.id}`)).body;
@@ -191,10 +235,17 @@ async function batchJob(host: EmulatorHost, model: string, rows: number, miniBat
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const seconds = (performance.now() - start) / 1000;
-  if (job.status !== 'Completed' || job.progress.rowsScored !== rows) throw new Error(`the batch job ended ${job.status} with ${job.progress.rowsScored} rows: ${job.error?.message ?? ''}`);
+  if (job.status !== 'Completed' || job.progress.rowsScored !== rows)
+    throw new Error(
+      `the batch job ended ${job.status} with ${job.progress.rowsScored} rows: ${job.error?.message ?? ''}`,
+    );
   const run = (await call<{ metrics: Record<string, number> }>(host, 'GET', `api/runs/${submitted.body.id}`)).body;
   const m = run.metrics;
-  const stages: Record<string, number> = { plan: m.planSeconds ?? 0, score: m.scoreSeconds ?? 0, merge: m.mergeSeconds ?? 0 };
+  const stages: Record<string, number> = {
+    plan: m.planSeconds ?? 0,
+    score: m.scoreSeconds ?? 0,
+    merge: m.mergeSeconds ?? 0,
+  };
   stages.submitAndFinish = Math.max(0, seconds - stages.plan! - stages.score! - stages.merge!);
   return { seconds, stages };
 }
@@ -214,8 +265,15 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
     await container.createIfNotExists();
     const input = csvInput(rows);
     await container.getBlockBlobClient(INPUT).uploadData(input);
-    say(`batch bench: ${rows} rows × ${FEATURES} features, ${(input.length / 1e6).toFixed(1)} MB of CSV in Azurite (scratch ${workDir})`);
-    host = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'batch', env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) } });
+    say(
+      `batch bench: ${rows} rows × ${FEATURES} features, ${(input.length / 1e6).toFixed(1)} MB of CSV in Azurite (scratch ${workDir})`,
+    );
+    host = await startEmulator({
+      appDir: REPO_ROOT,
+      workDir,
+      label: 'batch',
+      env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) },
+    });
     const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
     if (registered.status !== 201) throw new Error(`model registration answered ${registered.status}`);
     // A warm host, as a deployed app is: the activity workers have loaded the app and the model.
@@ -231,7 +289,9 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
       const b = await baseline(container, model);
       const c = await simpleBaseline(container, model);
       const j = await batchJob(host, `bench-mlp:${registered.body.version}`, rows, miniBatchRows, maxConcurrency);
-      say(`  round ${round}: Sibyl batch job ${(rows / j.seconds).toFixed(0)} rows/s, hand-written ${(rows / b.seconds).toFixed(0)} rows/s, simplest ${(rows / c.seconds).toFixed(0)} rows/s`);
+      say(
+        `  round ${round}: Sibyl batch job ${(rows / j.seconds).toFixed(0)} rows/s, hand-written ${(rows / b.seconds).toFixed(0)} rows/s, simplest ${(rows / c.seconds).toFixed(0)} rows/s`,
+      );
       base = fastest(base, b);
       simple = fastest(simple, c);
       batch = fastest(batch, j);
@@ -287,7 +347,13 @@ function argument(name: string): number | undefined {
 }
 
 if (require.main === module) {
-  runBatchBench({ rows: argument('rows'), rounds: argument('rounds'), miniBatchRows: argument('mini-batch-rows'), maxConcurrency: argument('concurrency'), activityWorkers: argument('workers') })
+  runBatchBench({
+    rows: argument('rows'),
+    rounds: argument('rounds'),
+    miniBatchRows: argument('mini-batch-rows'),
+    maxConcurrency: argument('concurrency'),
+    activityWorkers: argument('workers'),
+  })
     .then((result) => {
       for (const line of renderBatchBench(result)) say(line);
     })

@@ -30,5 +30,12 @@ export function benchModel(size: ModelSize, workDir: string): BenchModel {
   fs.writeFileSync(file, bytes);
   // Values with short decimal forms, so the body is the size a client would really send.
   const row = Array.from({ length: spec.inputs }, (_, i) => ((i * 7) % 23) / 8 - 1.25);
-  return { size, shape: [spec.inputs, ...spec.hidden, spec.outputs].join('→'), bytes, file, body: JSON.stringify({ data: [row] }), oipBody: JSON.stringify({ inputs: [{ name: 'features', shape: [1, spec.inputs], datatype: 'FP32', data: row }] }) };
+  return {
+    size,
+    shape: [spec.inputs, ...spec.hidden, spec.outputs].join('→'),
+    bytes,
+    file,
+    body: JSON.stringify({ data: [row] }),
+    oipBody: JSON.stringify({ inputs: [{ name: 'features', shape: [1, spec.inputs], datatype: 'FP32', data: row }] }),
+  };
 }

@@ -29,13 +29,17 @@ export interface BenchOptions {
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${raw}'.`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got '${raw}'.`);
   return n;
 }
 
 function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
   if (!raw) return [...allowed];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((s) => !allowed.includes(s as T));
   if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; choose from ${allowed.join(', ')}.`);
   return items as T[];

@@ -14,7 +14,17 @@ export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' |
  * `batch` is the batch-scoring run (batchBench.ts), `replicas` the replica scaling run (replicaBench.ts)
  * and `binary` the OIP JSON-vs-binary run (binaryBench.ts): not load cases of the table.
  */
-export const CASE_IDS: readonly CaseId[] = ['sibyl', 'noop', 'plain', 'fixed', 'scorer', 'batch', 'collect', 'replicas', 'binary'];
+export const CASE_IDS: readonly CaseId[] = [
+  'sibyl',
+  'noop',
+  'plain',
+  'fixed',
+  'scorer',
+  'batch',
+  'collect',
+  'replicas',
+  'binary',
+];
 
 export const CASE_NAMES: Record<CaseId, string> = {
   sibyl: '(a) Sibyl score route, emulator',
@@ -115,20 +125,29 @@ function resultOf(cases: CaseResult[], caseId: CaseId, model?: ModelSize): LoadR
 }
 
 /** `num / den` in requests/s, and in requests per CPU-second where both CPU figures are known. */
-function ratioOf(num: LoadResult | undefined, den: LoadResult | undefined): Pick<Ratio, 'value' | 'perCore'> | undefined {
+function ratioOf(
+  num: LoadResult | undefined,
+  den: LoadResult | undefined,
+): Pick<Ratio, 'value' | 'perCore'> | undefined {
   if (!num || !den || den.requestsPerSecond === 0) return undefined;
   const a = num.serverCpuUsPerRequest;
   const b = den.serverCpuUsPerRequest;
   return { value: num.requestsPerSecond / den.requestsPerSecond, ...(a && b ? { perCore: b / a } : {}) };
 }
 
-const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [CaseId, ModelSize?]; target: number }[] = [
-  { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.7 },
-  { name: 'heavy: Sibyl / plain server', numerator: ['sibyl', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
-  { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.15 },
-  { name: 'tiny: scorer / plain server', numerator: ['scorer', 'tiny'], denominator: ['plain', 'tiny'], target: 1 },
-  { name: 'heavy: scorer / plain server', numerator: ['scorer', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
-];
+const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [CaseId, ModelSize?]; target: number }[] =
+  [
+    { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.7 },
+    { name: 'heavy: Sibyl / plain server', numerator: ['sibyl', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
+    { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.15 },
+    { name: 'tiny: scorer / plain server', numerator: ['scorer', 'tiny'], denominator: ['plain', 'tiny'], target: 1 },
+    {
+      name: 'heavy: scorer / plain server',
+      numerator: ['scorer', 'heavy'],
+      denominator: ['plain', 'heavy'],
+      target: 3,
+    },
+  ];
 
 export function computeRatios(cases: CaseResult[], models: readonly ModelSize[]): Ratio[] {
   const ratios: Ratio[] = [];
@@ -139,7 +158,13 @@ export function computeRatios(cases: CaseResult[], models: readonly ModelSize[])
   // Collecting every request must keep latency within 5% (at fixed concurrency, throughput is its inverse).
   for (const m of models) {
     const r = ratioOf(resultOf(cases, 'collect', m), resultOf(cases, 'sibyl', m));
-    if (r) ratios.push({ name: `${m}: collection on / off`, ...r, target: 0.95, verdict: r.value >= 0.95 ? 'PASS' : 'MISS' });
+    if (r)
+      ratios.push({
+        name: `${m}: collection on / off`,
+        ...r,
+        target: 0.95,
+        verdict: r.value >= 0.95 ? 'PASS' : 'MISS',
+      });
   }
   // The same ratios for the other models, for information (no target).
   for (const m of models) {
@@ -154,7 +179,8 @@ export function computeRatios(cases: CaseResult[], models: readonly ModelSize[])
   return ratios;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function rows(report: BenchReport): string[][] {
   return report.cases.map((c) => {
@@ -162,7 +188,16 @@ function rows(report: BenchReport): string[][] {
     const failures = r.non2xx + r.errors;
     const cpu = r.serverCpuUsPerRequest === undefined ? '—' : fmt(r.serverCpuUsPerRequest);
     const batch = r.meanBatchSize === undefined ? '—' : fmt(r.meanBatchSize, 1);
-    return [CASE_NAMES[c.caseId], c.model ? `${c.model} (${c.modelShape})` : '—', fmt(r.requestsPerSecond), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), cpu, batch, failures ? fmt(failures) : '0'];
+    return [
+      CASE_NAMES[c.caseId],
+      c.model ? `${c.model} (${c.modelShape})` : '—',
+      fmt(r.requestsPerSecond),
+      fmt(r.p50Ms, 1),
+      fmt(r.p99Ms, 1),
+      cpu,
+      batch,
+      failures ? fmt(failures) : '0',
+    ];
   });
 }
 
@@ -173,7 +208,9 @@ const ratio = (n: number) => n.toPrecision(3);
 
 function ratioLine(r: Ratio): string {
   const perCore = r.perCore === undefined ? '' : `; per CPU-second ${ratio(r.perCore)}`;
-  return r.target === undefined ? `${r.name} = ${ratio(r.value)}${perCore}` : `${r.name} = ${ratio(r.value)} (target ≥ ${r.target}) ${r.verdict}${perCore}`;
+  return r.target === undefined
+    ? `${r.name} = ${ratio(r.value)}${perCore}`
+    : `${r.name} = ${ratio(r.value)} (target ≥ ${r.target}) ${r.verdict}${perCore}`;
 }
 
 export function describeMachine(m: MachineInfo): string {
@@ -184,7 +221,8 @@ export function describeMachine(m: MachineInfo): string {
 export function renderText(report: BenchReport): string {
   const table = [HEADER, ...rows(report)];
   const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
   const s = report.settings;
   return [
     `Machine: ${describeMachine(report.machine)}; load average ${report.machine.loadAverage.join(', ')} at start, ${report.loadAverageAfter.join(', ')} at the end`,

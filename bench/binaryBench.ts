@@ -50,17 +50,45 @@ export async function runBinaryBench(host: EmulatorHost, requests: number): Prom
   const deployed = await deployModel(host, 'bench-image', imageModel(), { maxBatchSize: 1, maxQueueDelayMs: 0 });
   const url = `${host.baseUrl}/api/v2/models/${deployed.endpoint}/infer`;
   const image = Float32Array.from({ length: SHAPE.reduce((a, b) => a * b, 1) }, (_, i) => Math.fround(Math.sin(i)));
-  const jsonBody = JSON.stringify({ inputs: [{ name: 'image', shape: SHAPE, datatype: 'FP32', data: Array.from(image) }] });
-  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', shape: SHAPE, datatype: 'FP32', parameters: { binary_data_size: image.byteLength } }] }));
+  const jsonBody = JSON.stringify({
+    inputs: [{ name: 'image', shape: SHAPE, datatype: 'FP32', data: Array.from(image) }],
+  });
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'image', shape: SHAPE, datatype: 'FP32', parameters: { binary_data_size: image.byteLength } }],
+    }),
+  );
   const binaryBody = Buffer.concat([header, Buffer.from(image.buffer)]);
   const auth = { authorization: `Bearer ${deployed.primaryKey}` };
-  const json = await timed(() => fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: jsonBody }), requests);
-  const binary = await timed(
-    () => fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) }, body: binaryBody }),
+  const json = await timed(
+    () => fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: jsonBody }),
     requests,
   );
-  const summary = (times: number[], bytes: number) => ({ medianMs: percentile(times, 0.5), p90Ms: percentile(times, 0.9), bytes });
-  const result = { shape: SHAPE, requests, json: summary(json, Buffer.byteLength(jsonBody)), binary: summary(binary, binaryBody.length), speedup: 0 };
+  const binary = await timed(
+    () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          ...auth,
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+        },
+        body: binaryBody,
+      }),
+    requests,
+  );
+  const summary = (times: number[], bytes: number) => ({
+    medianMs: percentile(times, 0.5),
+    p90Ms: percentile(times, 0.9),
+    bytes,
+  });
+  const result = {
+    shape: SHAPE,
+    requests,
+    json: summary(json, Buffer.byteLength(jsonBody)),
+    binary: summary(binary, binaryBody.length),
+    speedup: 0,
+  };
   result.speedup = result.json.medianMs / result.binary.medianMs;
   return result;
 }

@@ -30,7 +30,11 @@ function exited(child: ChildProcess): Promise<void> {
 
 export function spawnNode(options: SpawnOptions): ChildHandle {
   const fd = fs.openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', fd, fd],
+  });
   fs.closeSync(fd);
   const tail = (bytes = 4000) => {
     try {
@@ -51,11 +55,18 @@ export function spawnNode(options: SpawnOptions): ChildHandle {
 }
 
 /** Polls `check` until it returns a value, the child exits, or `timeoutMs` passes. */
-export async function waitFor<T>(handle: ChildHandle, what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+export async function waitFor<T>(
+  handle: ChildHandle,
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (handle.child.exitCode !== null || handle.child.signalCode !== null) {
-      throw new Error(`${what}: the process exited (${handle.child.exitCode ?? handle.child.signalCode}).\n${handle.tail()}`);
+      throw new Error(
+        `${what}: the process exited (${handle.child.exitCode ?? handle.child.signalCode}).\n${handle.tail()}`,
+      );
     }
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;

@@ -8,9 +8,20 @@ export interface ChildServer extends ChildHandle {
   baseUrl: string;
 }
 
-export async function startChildServer(script: 'fixedJsonServer' | 'plainOrtServer', args: string[], workDir: string, nodeFlags: string[] = []): Promise<ChildServer> {
+export async function startChildServer(
+  script: 'fixedJsonServer' | 'plainOrtServer',
+  args: string[],
+  workDir: string,
+  nodeFlags: string[] = [],
+): Promise<ChildServer> {
   const logFile = path.join(workDir, `${script}-${Date.now()}.log`);
-  const handle = spawnNode({ args: [path.join(__dirname, 'servers', `${script}.js`), ...args], cwd: workDir, env: process.env, logFile, nodeFlags });
+  const handle = spawnNode({
+    args: [path.join(__dirname, 'servers', `${script}.js`), ...args],
+    cwd: workDir,
+    env: process.env,
+    logFile,
+    nodeFlags,
+  });
   const port = await waitFor(handle, script, 120_000, () => {
     const first = fs.readFileSync(logFile, 'utf8').split('\n')[0] ?? '';
     if (!first.startsWith('{')) return Promise.resolve(undefined);

@@ -8,7 +8,10 @@ async function call(host: EmulatorHost, method: string, route: string, body: Uin
   const bytes = body instanceof Uint8Array;
   const res = await fetch(`${host.baseUrl}/${route}`, {
     method,
-    headers: { 'x-functions-key': host.functionKey, 'content-type': bytes ? 'application/octet-stream' : 'application/json' },
+    headers: {
+      'x-functions-key': host.functionKey,
+      'content-type': bytes ? 'application/octet-stream' : 'application/json',
+    },
     body: bytes ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -24,11 +27,23 @@ export interface DeployedModel {
 }
 
 /** `extra` adds to the deployment spec (e.g. `dataCollection`). */
-export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8Array, batching: { maxBatchSize: number; maxQueueDelayMs: number }, extra: object = {}): Promise<DeployedModel> {
+export async function deployModel(
+  host: EmulatorHost,
+  name: string,
+  onnx: Uint8Array,
+  batching: { maxBatchSize: number; maxQueueDelayMs: number },
+  extra: object = {},
+): Promise<DeployedModel> {
   const registered = (await call(host, 'POST', `api/models/${name}/versions`, onnx)) as { version: number };
   await call(host, 'PUT', `api/endpoints/${name}`, { authMode: 'key' });
-  await call(host, 'PUT', `api/endpoints/${name}/deployments/blue`, { model: `${name}:${registered.version}`, batching, ...extra });
-  const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, { headers: { 'x-functions-key': host.functionKey } });
+  await call(host, 'PUT', `api/endpoints/${name}/deployments/blue`, {
+    model: `${name}:${registered.version}`,
+    batching,
+    ...extra,
+  });
+  const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/keys`, {
+    headers: { 'x-functions-key': host.functionKey },
+  });
   if (res.status !== 200) throw new Error(`GET keys of ${name}: ${res.status} ${await res.text()}`);
   const { primaryKey } = (await res.json()) as { primaryKey: string };
   return { host, endpoint: name, scoreUrl: `${host.baseUrl}/api/endpoints/${name}/score`, primaryKey };
@@ -36,9 +51,13 @@ export async function deployModel(host: EmulatorHost, name: string, onnx: Uint8A
 
 /** Requests and model runs Sibyl has recorded for an endpoint (from its metrics route), to derive the mean batch size. */
 export async function batchTotals(deployed: DeployedModel): Promise<{ requests: number; batches: number }> {
-  const res = await fetch(`${deployed.host.baseUrl}/api/endpoints/${deployed.endpoint}/metrics?minutes=60`, { headers: { 'x-functions-key': deployed.host.functionKey } });
+  const res = await fetch(`${deployed.host.baseUrl}/api/endpoints/${deployed.endpoint}/metrics?minutes=60`, {
+    headers: { 'x-functions-key': deployed.host.functionKey },
+  });
   if (res.status !== 200) throw new Error(`GET metrics of ${deployed.endpoint}: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { deployments: Record<string, { requests: number; errors: number; meanBatchSize: number }[]> };
+  const body = (await res.json()) as {
+    deployments: Record<string, { requests: number; errors: number; meanBatchSize: number }[]>;
+  };
   let requests = 0;
   let batches = 0;
   for (const points of Object.values(body.deployments)) {

@@ -66,14 +66,20 @@ export async function measureLoad(spec: LoadSpec): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     durationSeconds: result.duration,
-    ...(cpuMs !== undefined && ok > 0 ? { serverCpuUsPerRequest: (cpuMs * 1000) / ok, serverCores: cpuMs / 1000 / result.duration } : {}),
+    ...(cpuMs !== undefined && ok > 0
+      ? { serverCpuUsPerRequest: (cpuMs * 1000) / ok, serverCores: cpuMs / 1000 / result.duration }
+      : {}),
   };
   return spec.around ? spec.around.after(measured) : measured;
 }
 
 /** Sends the request once and checks it answers 2xx with JSON, so a broken case fails loudly, not as a fast 4xx. */
 export async function checkOnce(spec: Pick<LoadSpec, 'url' | 'body' | 'headers'>): Promise<unknown> {
-  const res = await fetch(spec.url, { method: 'POST', headers: { 'content-type': 'application/json', ...spec.headers }, body: spec.body });
+  const res = await fetch(spec.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...spec.headers },
+    body: spec.body,
+  });
   const text = await res.text();
   if (res.status < 200 || res.status >= 300) throw new Error(`POST ${spec.url}: ${res.status} ${text.slice(0, 500)}`);
   return JSON.parse(text) as unknown;

@@ -24,13 +24,19 @@ export interface ReplicaBenchOptions {
   batching: { maxBatchSize: number; maxQueueDelayMs: number };
 }
 
-export async function runReplicaBench(options: ReplicaBenchOptions, say: (line: string) => void): Promise<ReplicaBenchResult> {
+export async function runReplicaBench(
+  options: ReplicaBenchOptions,
+  say: (line: string) => void,
+): Promise<ReplicaBenchResult> {
   const host = await startEmulator({ appDir: REPO_ROOT, workDir: options.workDir, label: 'replicas' });
   const call = async (method: string, route: string, body?: Uint8Array | object): Promise<unknown> => {
     const bytes = body instanceof Uint8Array;
     const res = await fetch(`${host.baseUrl}/${route}`, {
       method,
-      headers: { 'x-functions-key': host.functionKey, 'content-type': bytes ? 'application/octet-stream' : 'application/json' },
+      headers: {
+        'x-functions-key': host.functionKey,
+        'content-type': bytes ? 'application/octet-stream' : 'application/json',
+      },
       body: body === undefined ? undefined : bytes ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -40,7 +46,11 @@ export async function runReplicaBench(options: ReplicaBenchOptions, say: (line: 
   try {
     const name = 'bench-replicas';
     const { version } = (await call('POST', `api/models/${name}/versions`, options.model.bytes)) as { version: number };
-    await call('PUT', 'api/environments/bench-container', { executionProviders: ['cpu'], intraOpNumThreads: 1, compute: { kind: 'container' } });
+    await call('PUT', 'api/environments/bench-container', {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      compute: { kind: 'container' },
+    });
     await call('PUT', `api/endpoints/${name}`, { authMode: 'key' });
     const { primaryKey } = (await call('GET', `api/endpoints/${name}/keys`)) as { primaryKey: string };
     const points: ReplicaBenchResult['points'] = [];
@@ -49,7 +59,11 @@ export async function runReplicaBench(options: ReplicaBenchOptions, say: (line: 
         model: `${name}:${version}`,
         environment: 'bench-container@1',
         batching: options.batching,
-        instance: { minInstances: replicas, maxInstances: replicas, maxConcurrentRequestsPerInstance: options.connections },
+        instance: {
+          minInstances: replicas,
+          maxInstances: replicas,
+          maxConcurrentRequestsPerInstance: options.connections,
+        },
       });
       const spec = {
         url: `${host.baseUrl}/api/endpoints/${name}/score`,
@@ -61,7 +75,9 @@ export async function runReplicaBench(options: ReplicaBenchOptions, say: (line: 
       };
       await checkOnce(spec);
       const result = await measureLoad(spec);
-      say(`  heavy on ${replicas} replica(s): ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+      say(
+        `  heavy on ${replicas} replica(s): ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+      );
       points.push({ replicas, result });
     }
     return { model: `${options.model.size} (${options.model.shape})`, points };

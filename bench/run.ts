@@ -23,7 +23,19 @@ import { startAzuriteChild, type AzuriteChild } from './azuriteChild';
 import { runBatchBench, type BatchBenchResult } from './batchBench';
 import { readBenchOptions } from './benchOptions';
 import { benchModel, MODEL_SIZES, type BenchModel, type ModelSize } from './benchModels';
-import { bestRound, CASE_IDS, CASE_NAMES, computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport, type CaseId, type CaseResult } from './benchReport';
+import {
+  bestRound,
+  CASE_IDS,
+  CASE_NAMES,
+  computeRatios,
+  loadAverage,
+  machineInfo,
+  renderMarkdown,
+  renderText,
+  type BenchReport,
+  type CaseId,
+  type CaseResult,
+} from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
 import { batchTotals, deployModel, type DeployedModel } from './deployModel';
@@ -52,7 +64,8 @@ async function main(): Promise<void> {
     await Promise.all(children.splice(0).map((c) => c.stop()));
     azurite?.stop();
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stopAll().then(() => process.exit(130)));
   say(`Sibyl benchmark — scratch folder ${workDir}`);
 
   const want = (c: CaseId) => options.cases.includes(c);
@@ -76,15 +89,22 @@ async function main(): Promise<void> {
     entry.results.push(result);
     rounds.set(key, entry);
     const failed = result.non2xx + result.errors;
-    const cpu = result.serverCpuUsPerRequest !== undefined ? `, server CPU ${Math.round(result.serverCpuUsPerRequest)} µs/request (${result.serverCores!.toFixed(2)} cores)` : '';
+    const cpu =
+      result.serverCpuUsPerRequest !== undefined
+        ? `, server CPU ${Math.round(result.serverCpuUsPerRequest)} µs/request (${result.serverCores!.toFixed(2)} cores)`
+        : '';
     const batch = result.meanBatchSize !== undefined ? `, mean batch ${result.meanBatchSize.toFixed(1)} rows` : '';
-    say(`  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${batch}${failed ? `, ${failed} FAILED` : ''}`);
+    say(
+      `  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${batch}${failed ? `, ${failed} FAILED` : ''}`,
+    );
   };
 
   try {
     const fixed = want('fixed') ? await startChildServer('fixedJsonServer', [], workDir) : undefined;
     if (fixed) children.push(fixed);
-    const noopHost = want('noop') ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags }) : undefined;
+    const noopHost = want('noop')
+      ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags })
+      : undefined;
     if (noopHost) children.push(noopHost);
     const deployed = new Map<ModelSize, DeployedModel>();
     const collecting = new Map<ModelSize, DeployedModel>();
@@ -94,22 +114,41 @@ async function main(): Promise<void> {
       // With collection measured, storage runs in a process of its own, as the storage service does in Azure.
       if (want('collect')) azurite = await startAzuriteChild();
       const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString } : undefined;
-      const sibyl = await startEmulator({ appDir: REPO_ROOT, workDir, label: 'sibyl', nodeFlags: hostFlags, ...(storage ? { env: storage } : {}) });
+      const sibyl = await startEmulator({
+        appDir: REPO_ROOT,
+        workDir,
+        label: 'sibyl',
+        nodeFlags: hostFlags,
+        ...(storage ? { env: storage } : {}),
+      });
       sibylHost = sibyl;
       children.push(sibyl);
       for (const size of want('sibyl') || want('collect') ? options.models : []) {
         deployed.set(size, await deployModel(sibyl, `bench-${size}`, models.get(size)!.bytes, batching));
-        if (want('collect')) collecting.set(size, await deployModel(sibyl, `bench-${size}-col`, models.get(size)!.bytes, batching, { dataCollection: { enabled: true, samplingRate: 1 } }));
+        if (want('collect'))
+          collecting.set(
+            size,
+            await deployModel(sibyl, `bench-${size}-col`, models.get(size)!.bytes, batching, {
+              dataCollection: { enabled: true, samplingRate: 1 },
+            }),
+          );
       }
     }
     let scorer: ScorerHost | undefined;
     if (want('scorer')) {
       say('Starting the scorer container on CPU…');
       azurite ??= await startAzuriteChild();
-      scorer = await startScorer(azurite, options.models.map((m) => models.get(m)!), { workDir, maxQueueDelayMs: options.queueDelayMs, nodeFlags: hostFlags });
+      scorer = await startScorer(
+        azurite,
+        options.models.map((m) => models.get(m)!),
+        { workDir, maxQueueDelayMs: options.queueDelayMs, nodeFlags: hostFlags },
+      );
       children.push(scorer);
     }
-    const scorerSpec = (size: ModelSize): LoadSpec => spec(scorer!, scorer!.inferUrl(models.get(size)!), models.get(size)!.oipBody, { authorization: `Bearer ${scorer!.key}` });
+    const scorerSpec = (size: ModelSize): LoadSpec =>
+      spec(scorer!, scorer!.inferUrl(models.get(size)!), models.get(size)!.oipBody, {
+        authorization: `Bearer ${scorer!.key}`,
+      });
     const sibylSpec = (size: ModelSize, collect = false): LoadSpec => {
       const d = (collect ? collecting : deployed).get(size)!;
       let start = { requests: 0, batches: 0 };
@@ -135,10 +174,17 @@ async function main(): Promise<void> {
         const c = ((await checkOnce(spec(plain, plain.baseUrl, models.get(size)!.body))) as number[][]).flat();
         const agree = (who: string, values: number[]) => {
           const diff = Math.max(...values.map((v, i) => Math.abs(v - (c[i] ?? NaN))));
-          if (!(diff < 1e-3) || values.length !== c.length) throw new Error(`${who} and the plain server disagree on ${size}: ${JSON.stringify(values)} vs ${JSON.stringify(c)}`);
+          if (!(diff < 1e-3) || values.length !== c.length)
+            throw new Error(
+              `${who} and the plain server disagree on ${size}: ${JSON.stringify(values)} vs ${JSON.stringify(c)}`,
+            );
         };
         if (want('sibyl')) agree('Sibyl', ((await checkOnce(sibylSpec(size))) as number[][]).flat());
-        if (scorer) agree('The scorer', ((await checkOnce(scorerSpec(size))) as { outputs: { data: number[] }[] }).outputs[0]!.data);
+        if (scorer)
+          agree(
+            'The scorer',
+            ((await checkOnce(scorerSpec(size))) as { outputs: { data: number[] }[] }).outputs[0]!.data,
+          );
       } finally {
         await plain.stop();
       }
@@ -176,7 +222,9 @@ async function main(): Promise<void> {
   }
   let batch: BatchBenchResult | undefined;
   if (want('batch')) {
-    say(`Batch scoring: ${options.batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`);
+    say(
+      `Batch scoring: ${options.batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`,
+    );
     batch = await runBatchBench({ rows: options.batchRows, rounds: options.rounds });
   }
 
@@ -185,18 +233,33 @@ async function main(): Promise<void> {
     say('Replicas: a container deployment of the heavy model on 1, 2 and 4 replicas…');
     const heavy = models.get('heavy') ?? benchModel('heavy', workDir);
     const { connections, warmupSeconds, durationSeconds } = options;
-    replicas = await runReplicaBench({ workDir, model: heavy, connections, warmupSeconds, durationSeconds, batching }, say);
+    replicas = await runReplicaBench(
+      { workDir, model: heavy, connections, warmupSeconds, durationSeconds, batching },
+      say,
+    );
   }
 
   const order = (c: CaseResult) => CASE_IDS.indexOf(c.caseId) + 10 * (c.model ? MODEL_SIZES.indexOf(c.model) + 1 : 0);
   const cases: CaseResult[] = [...rounds.values()]
-    .map((r) => ({ caseId: r.caseId, model: r.model, modelShape: r.model ? models.get(r.model)!.shape : undefined, result: bestRound(r.results), rounds: r.results }))
+    .map((r) => ({
+      caseId: r.caseId,
+      model: r.model,
+      modelShape: r.model ? models.get(r.model)!.shape : undefined,
+      result: bestRound(r.results),
+      rounds: r.results,
+    }))
     .sort((x, y) => order(x) - order(y));
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine,
     loadAverageAfter: loadAverage(),
-    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, rounds: options.rounds, batching },
+    settings: {
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.durationSeconds,
+      rounds: options.rounds,
+      batching,
+    },
     cases,
     ratios: computeRatios(cases, options.models),
     ...(batch ? { batch } : {}),
@@ -210,7 +273,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'latest.md'), `${renderMarkdown(report)}\n`);
   say('');
-  say(`Wrote bench/results/latest.json and latest.md (README snippet). Host logs${options.cpuProf ? ' and CPU profiles' : ''}: ${workDir}`);
+  say(
+    `Wrote bench/results/latest.json and latest.md (README snippet). Host logs${options.cpuProf ? ' and CPU profiles' : ''}: ${workDir}`,
+  );
 }
 
 main().catch((error: unknown) => {

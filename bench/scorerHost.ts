@@ -22,13 +22,21 @@ export interface ScorerHost extends ChildHandle {
 const VERSION = 1;
 const modelName = (model: BenchModel) => `bench-${model.size}`;
 
-export async function startScorer(azurite: AzuriteChild, models: BenchModel[], options: { workDir: string; maxQueueDelayMs: number; nodeFlags?: string[] }): Promise<ScorerHost> {
-  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(MODELS_CONTAINER);
+export async function startScorer(
+  azurite: AzuriteChild,
+  models: BenchModel[],
+  options: { workDir: string; maxQueueDelayMs: number; nodeFlags?: string[] },
+): Promise<ScorerHost> {
+  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+    MODELS_CONTAINER,
+  );
   await container.createIfNotExists();
   // The checksum the scorer verifies at load, where the registry would have recorded it.
   for (const model of models) {
     const sha256 = createHash('sha256').update(model.bytes).digest('hex');
-    await container.getBlockBlobClient(modelBlobPath(modelName(model), VERSION)).uploadData(model.bytes, { metadata: { sha256 } });
+    await container
+      .getBlockBlobClient(modelBlobPath(modelName(model), VERSION))
+      .uploadData(model.bytes, { metadata: { sha256 } });
   }
   const port = await freePort();
   const key = randomBytes(24).toString('base64url');
@@ -42,11 +50,20 @@ export async function startScorer(azurite: AzuriteChild, models: BenchModel[], o
       SIBYL_SCORER_KEY: key,
       SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
       AzureWebJobsStorage: azurite.connectionString,
-      SIBYL_SCORER_MAX_BATCH_SIZE: '64', SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(options.maxQueueDelayMs) },
+      SIBYL_SCORER_MAX_BATCH_SIZE: '64',
+      SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(options.maxQueueDelayMs),
+    },
     logFile: path.join(options.workDir, 'scorer.log'),
     nodeFlags: options.nodeFlags,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(handle, 'the scorer', 60_000, async () => ((await fetch(`${baseUrl}/v2/health/ready`)).ok ? true : undefined));
-  return { ...handle, baseUrl, key, inferUrl: (model) => `${baseUrl}/v2/models/${modelName(model)}/versions/${VERSION}/infer` };
+  await waitFor(handle, 'the scorer', 60_000, async () =>
+    (await fetch(`${baseUrl}/v2/health/ready`)).ok ? true : undefined,
+  );
+  return {
+    ...handle,
+    baseUrl,
+    key,
+    inferUrl: (model) => `${baseUrl}/v2/models/${modelName(model)}/versions/${VERSION}/infer`,
+  };
 }

@@ -29,7 +29,10 @@ import { withExamples } from './core/commandKit';
 function packageVersion(): string {
   for (const up of [['..', '..'], ['..']]) {
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, ...up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, ...up, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'sibyl' && pkg.version) return pkg.version;
     } catch {
       // try the next candidate

@@ -27,16 +27,29 @@ function route(deps: AdminDependencies, req: ReservedRequest): ReservedAnswer {
   const segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   const [area, name, extra] = segments;
   if (area === 'host' && name === 'status' && !extra && req.method === 'GET') {
-    return json(200, { state: 'Running', version: '4.1037.0.0', startedAt: deps.startedAt.toISOString(), functions: deps.functions.length });
+    return json(200, {
+      state: 'Running',
+      version: '4.1037.0.0',
+      startedAt: deps.startedAt.toISOString(),
+      functions: deps.functions.length,
+    });
   }
   if (area === 'functions' && !name && req.method === 'GET') {
-    return json(200, deps.functions.map((f) => ({ name: f.name, trigger: f.trigger.type })));
+    return json(
+      200,
+      deps.functions.map((f) => ({ name: f.name, trigger: f.trigger.type })),
+    );
   }
   if (area === 'functions' && name && !extra && req.method === 'POST') {
     const fn = deps.functions.find((f) => f.name.toLowerCase() === name.toLowerCase());
     if (!fn) return notFound(`No function named '${name}'.`);
     if (fn.kind !== 'timer') {
-      return json(400, { error: { code: 'InvalidInput', message: `'${fn.name}' is a ${fn.trigger.type}; only timer functions can be run from admin/functions.` } });
+      return json(400, {
+        error: {
+          code: 'InvalidInput',
+          message: `'${fn.name}' is a ${fn.trigger.type}; only timer functions can be run from admin/functions.`,
+        },
+      });
     }
     void deps.timers.fireNow(fn.name);
     return json(202, { name: fn.name, status: 'Started' });

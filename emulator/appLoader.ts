@@ -34,10 +34,13 @@ interface AppPackageJson {
 
 export async function loadApp(appDir: string): Promise<LoadedApp> {
   const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as AppPackageJson;
-  if (!pkg.main) throw new Error(`${path.join(appDir, 'package.json')} has no "main": name the app's entry files (a glob).`);
+  if (!pkg.main)
+    throw new Error(`${path.join(appDir, 'package.json')} has no "main": name the app's entry files (a glob).`);
   const entryFiles = (await fg(pkg.main, { cwd: appDir, absolute: true, onlyFiles: true })).sort();
   if (entryFiles.length === 0) {
-    throw new Error(`Found zero files matching the supplied pattern "${pkg.main}" in ${appDir}. Did you run "npm run build"?`);
+    throw new Error(
+      `Found zero files matching the supplied pattern "${pkg.main}" in ${appDir}. Did you run "npm run build"?`,
+    );
   }
   for (const file of entryFiles) {
     state.currentEntryPoint = file;
@@ -47,16 +50,25 @@ export async function loadApp(appDir: string): Promise<LoadedApp> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       else require(file);
     } catch (error) {
-      throw new Error(`Worker was unable to load entry point "${path.relative(appDir, file)}": ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `Worker was unable to load entry point "${path.relative(appDir, file)}": ${(error as Error).message}`,
+        { cause: error },
+      );
     } finally {
       state.currentEntryPoint = undefined;
     }
   }
-  const appStartContext = { hookData: state.appLevelOnlyHookData, appHookData: state.appHookData, functionAppDirectory: appDir };
+  const appStartContext = {
+    hookData: state.appLevelOnlyHookData,
+    appHookData: state.appHookData,
+    functionAppDirectory: appDir,
+  };
   for (const hook of state.hooks.appStart) await hook(appStartContext);
   state.registrationLocked = true;
   const model = state.programmingModel;
-  const capabilities = model?.getCapabilities ? await model.getCapabilities({ ...DEFAULT_CAPABILITIES }) : { ...DEFAULT_CAPABILITIES };
+  const capabilities = model?.getCapabilities
+    ? await model.getCapabilities({ ...DEFAULT_CAPABILITIES })
+    : { ...DEFAULT_CAPABILITIES };
   return { appDir, entryFiles, capabilities };
 }
 

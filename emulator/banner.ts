@@ -25,7 +25,10 @@ export function maskSecret(secret: string): string {
 
 /** `tryIt` with its bearer credential masked. */
 function maskBearer(command: string): string {
-  return command.replace(/(Bearer )([^"'\s]+)/g, (_, prefix: string, secret: string) => `${prefix}${maskSecret(secret)}`);
+  return command.replace(
+    /(Bearer )([^"'\s]+)/g,
+    (_, prefix: string, secret: string) => `${prefix}${maskSecret(secret)}`,
+  );
 }
 
 function describe(fn: FunctionDescriptor, baseUrl: string, routePrefix: string): string {

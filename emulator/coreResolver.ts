@@ -14,7 +14,13 @@ const moduleWithResolver = Module as unknown as { _resolveFilename: ResolveFilen
 export function installCoreResolver(): void {
   const original = moduleWithResolver._resolveFilename;
   if (original.sibylPatched) return;
-  const patched = function (this: unknown, request: string, parent: unknown, isMain: boolean, options: unknown): string {
+  const patched = function (
+    this: unknown,
+    request: string,
+    parent: unknown,
+    isMain: boolean,
+    options: unknown,
+  ): string {
     if (request === CORE_REQUEST) return CORE_FILE;
     return original.call(this, request, parent, isMain, options);
   } as ResolveFilename & { sibylPatched?: boolean };

@@ -42,7 +42,14 @@ export interface OtherFunction extends Base {
   kind: 'other';
 }
 
-export type FunctionDescriptor = HttpFunction | TimerFunction | BlobFunction | EventGridFunction | OrchestrationFunction | ActivityFunction | OtherFunction;
+export type FunctionDescriptor =
+  | HttpFunction
+  | TimerFunction
+  | BlobFunction
+  | EventGridFunction
+  | OrchestrationFunction
+  | ActivityFunction
+  | OtherFunction;
 
 /**
  * The host's `ScriptHost.ValidateHttpFunction`: a missing, empty or blank route becomes the function's
@@ -58,7 +65,8 @@ export function routeOf(route: unknown, functionName: string): string {
  */
 export function reservedRouteProblem(route: string): string | undefined {
   const normalized = route.replace(/^\/+|\/+$/g, '').toLowerCase();
-  if (normalized.startsWith('admin') || normalized.startsWith('runtime')) return 'The specified route conflicts with one or more built in routes.';
+  if (normalized.startsWith('admin') || normalized.startsWith('runtime'))
+    return 'The specified route conflicts with one or more built in routes.';
   return undefined;
 }
 
@@ -74,11 +82,19 @@ export function describeFunctions(): FunctionDescriptor[] {
           ...base,
           kind: 'http',
           route: routeOf(trigger.route, metadata.name),
-          methods: Array.isArray(trigger.methods) ? (trigger.methods as string[]).map((m) => m.toUpperCase()) : ['GET', 'POST'],
+          methods: Array.isArray(trigger.methods)
+            ? (trigger.methods as string[]).map((m) => m.toUpperCase())
+            : ['GET', 'POST'],
           authLevel: ((trigger.authLevel as string | undefined)?.toLowerCase() ?? 'anonymous') as AuthLevel,
         };
       case 'timerTrigger':
-        return { ...base, kind: 'timer', schedule: String(trigger.schedule), runOnStartup: trigger.runOnStartup === true, useMonitor: trigger.useMonitor !== false };
+        return {
+          ...base,
+          kind: 'timer',
+          schedule: String(trigger.schedule),
+          runOnStartup: trigger.runOnStartup === true,
+          useMonitor: trigger.useMonitor !== false,
+        };
       case 'blobTrigger':
         return {
           ...base,

@@ -88,21 +88,27 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
       tokenSigningKey: process.env.SIBYL_TOKEN_SIGNING_KEY,
       keyEncryptionKey: process.env.SIBYL_KEY_ENCRYPTION_KEY,
     });
-    const keys: HostKeys = { masterKey: secrets.masterKey, functionKey: secrets.functionKey, durableKey: secrets.durableKey };
+    const keys: HostKeys = {
+      masterKey: secrets.masterKey,
+      functionKey: secrets.functionKey,
+      durableKey: secrets.durableKey,
+    };
     // The app's secrets, as Key Vault references would provide them in Azure.
     process.env.SIBYL_TOKEN_SIGNING_KEY = secrets.tokenSigningKey;
     process.env.SIBYL_KEY_ENCRYPTION_KEY = secrets.keyEncryptionKey;
     process.env.SIBYL_FUNCTION_KEY = secrets.functionKey;
 
     setInvocationLogSink(({ functionName, invocationId, level, category, message }) => {
-      if (category === 'system' && (level === 'debug' || level === 'trace' || level === 'information')) return log.debug(`[${functionName}] ${message}`);
+      if (category === 'system' && (level === 'debug' || level === 'trace' || level === 'information'))
+        return log.debug(`[${functionName}] ${message}`);
       const line = `[${functionName}] ${message}`;
       if (level === 'error' || level === 'critical') log.error(`${line} (invocation ${invocationId})`);
       else if (level === 'warning') log.warn(line);
       else if (level === 'debug' || level === 'trace') log.debug(line);
       else log.info(line);
     });
-    state.logSink = ({ level, message }) => (level === 'error' || level === 'critical' ? log.error(message) : log.debug(message));
+    state.logSink = ({ level, message }) =>
+      level === 'error' || level === 'critical' ? log.error(message) : log.debug(message);
 
     const compute = await startLocalCompute(baseUrl, keys.masterKey, log);
     stoppers.push({ name: 'the local compute', stop: () => compute.stop() });
@@ -110,7 +116,8 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     if (stopCompanions) stoppers.push({ name: 'companions', stop: stopCompanions });
     const app = await loadApp(settings.appDir);
     stoppers.push({ name: 'the app', stop: () => terminateApp() });
-    if (state.programmingModels.length > 1) log.warn(`Several copies of @azure/functions registered; using ${state.programmingModels.at(-1)}.`);
+    if (state.programmingModels.length > 1)
+      log.warn(`Several copies of @azure/functions registered; using ${state.programmingModels.at(-1)}.`);
     const functions = describeFunctions();
     const triggers = await startTriggers({ settings, functions, baseUrl, durableKey: keys.durableKey, log });
     stoppers.push({ name: 'triggers', stop: () => triggers.stop() });
@@ -142,13 +149,17 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
         routePrefix: settings.routePrefix,
         services: [
           services.storage ? `Azurite ${services.storage.blobEndpoint}` : 'storage: AzureWebJobsStorage (external)',
-          services.cosmos ? `Cosmos ${services.cosmos.endpoint}` : `Cosmos ${process.env.COSMOS_ENDPOINT ?? ''} (external)`,
+          services.cosmos
+            ? `Cosmos ${services.cosmos.endpoint}`
+            : `Cosmos ${process.env.COSMOS_ENDPOINT ?? ''} (external)`,
         ],
         tryIt,
         showKeys: process.stdout.isTTY === true || /^(1|true|yes)$/i.test(process.env.SIBYL_SHOW_KEYS ?? ''),
       }),
     );
-    log.info(`Ready in ${Math.round(performance.now() - started)} ms (${app.entryFiles.length} entry files, ${functions.length} functions).`);
+    log.info(
+      `Ready in ${Math.round(performance.now() - started)} ms (${app.entryFiles.length} entry files, ${functions.length} functions).`,
+    );
     return { baseUrl, port, keys, stop: stopAll };
   } catch (error) {
     await stopAll();
@@ -157,7 +168,8 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
 }
 
 /** What a replica may see of the host's environment: never the host's keys, only storage and the scorer's own. */
-const REPLICA_ENV = /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*|SIBYL_TEST_.*)$/;
+const REPLICA_ENV =
+  /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*|SIBYL_TEST_.*)$/;
 
 /**
  * Container Apps, played locally: per-deployment scorer replicas behind the provider's ingress,

@@ -14,9 +14,15 @@ const ORDER: Record<HostLogLevel, number> = { debug: 0, info: 1, warn: 2, error:
 
 export function createHostLogger(minimum: HostLogLevel, write: (line: string) => void = writeHostLine): HostLogger {
   const at = (level: HostLogLevel) => (message: string) => {
-    if (ORDER[level] >= ORDER[minimum]) write(`[${new Date().toISOString()}] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}`);
+    if (ORDER[level] >= ORDER[minimum])
+      write(`[${new Date().toISOString()}] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}`);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export const silentLogger: HostLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: HostLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

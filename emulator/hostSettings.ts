@@ -39,7 +39,11 @@ interface HostJson {
   functionTimeout?: string;
   extensions?: {
     http?: { routePrefix?: string };
-    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+    durableTask?: {
+      hubName?: string;
+      maxConcurrentActivityFunctions?: number;
+      maxConcurrentOrchestratorFunctions?: number;
+    };
   };
 }
 
@@ -97,7 +101,8 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
   const durable = hostJson.extensions?.durableTask ?? {};
   const storage = env.AzureWebJobsStorage ?? '';
   const logLevel = (env.SIBYL_LOG_LEVEL ?? 'info').toLowerCase();
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`SIBYL_LOG_LEVEL must be debug, info, warn or error.`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    throw new Error(`SIBYL_LOG_LEVEL must be debug, info, warn or error.`);
   return {
     appDir,
     port: int(env, 'SIBYL_PORT', 7071),
@@ -117,7 +122,8 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
     activityWorkers: int(env, 'SIBYL_ACTIVITY_WORKERS', 0),
     maxConcurrentOrchestrations: durable.maxConcurrentOrchestratorFunctions ?? 10,
     functionTimeoutMs: hostJson.functionTimeout ? parseTimeSpan(hostJson.functionTimeout) : undefined,
-    externalStorage: storage !== '' || Boolean(env.AzureWebJobsStorage__blobServiceUri || env.AzureWebJobsStorage__accountName),
+    externalStorage:
+      storage !== '' || Boolean(env.AzureWebJobsStorage__blobServiceUri || env.AzureWebJobsStorage__accountName),
     externalCosmos: Boolean(env.COSMOS_ENDPOINT),
   };
 }

@@ -102,7 +102,8 @@ export async function invoke(
     request,
     metadata: fn.metadata,
     state: undefined,
-    log: (level, category, message) => logSink({ functionName: fn.metadata.name, invocationId, level, category, message }),
+    log: (level, category, message) =>
+      logSink({ functionName: fn.metadata.name, invocationId, level, category, message }),
   };
   const run = runPipeline(fn, coreContext);
   if (!options.timeoutMs) return run;

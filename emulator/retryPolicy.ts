@@ -21,7 +21,8 @@ interface RpcRetryOptions {
   maximumInterval?: { seconds?: unknown } | null;
 }
 
-const ms = (duration: { seconds?: unknown } | null | undefined): number => Math.max(0, Number(duration?.seconds ?? 0) * 1000 || 0);
+const ms = (duration: { seconds?: unknown } | null | undefined): number =>
+  Math.max(0, Number(duration?.seconds ?? 0) * 1000 || 0);
 
 /** The policy the app registered for `functionName`, if any. */
 export function retryPolicyOf(functionName: string): RetryPolicy | undefined {

@@ -7,7 +7,9 @@ import { durableClientData } from './durable';
 import { RPC_SEGMENT } from './http/frontDoor';
 
 function withCode(url: string, key: string): string {
-  return url.includes('?') ? `${url}${url.endsWith('?') || url.endsWith('&') ? '' : '&'}code=${key}` : `${url}?code=${key}`;
+  return url.includes('?')
+    ? `${url}${url.endsWith('?') || url.endsWith('&') ? '' : '&'}code=${key}`
+    : `${url}?code=${key}`;
 }
 
 export function securedClientInputData(baseUrl: string, hubName: string, durableKey: string): RpcTypedData {

@@ -32,11 +32,22 @@ function levelLogger(log: HostLogger): (level: CoreLogLevel, message: string) =>
   };
 }
 
-export async function startTriggers(options: { settings: HostSettings; functions: FunctionDescriptor[]; baseUrl: string; durableKey: string; log: HostLogger }): Promise<Triggers> {
+export async function startTriggers(options: {
+  settings: HostSettings;
+  functions: FunctionDescriptor[];
+  baseUrl: string;
+  durableKey: string;
+  log: HostLogger;
+}): Promise<Triggers> {
   const { settings, functions, baseUrl, log } = options;
   const byLevel = levelLogger(log);
   const hasDurable = functions.some((f) => f.kind === 'orchestration' || f.kind === 'activity');
-  const workers = hasDurable && settings.activityWorkers > 0 ? new ActivityWorkers(settings.appDir, settings.activityWorkers, logInvocation, (level, message) => log[level](message)) : undefined;
+  const workers =
+    hasDurable && settings.activityWorkers > 0
+      ? new ActivityWorkers(settings.appDir, settings.activityWorkers, logInvocation, (level, message) =>
+          log[level](message),
+        )
+      : undefined;
   const engine = hasDurable
     ? new DurableEngine({
         dataDir: settings.dataDir,
@@ -52,7 +63,8 @@ export async function startTriggers(options: { settings: HostSettings; functions
   const clientData = securedClientInputData(baseUrl, settings.hubName, options.durableKey);
 
   // Timer and blob functions get the durableClient binding too, as in Azure.
-  const extraInputs = (name: string): RpcParameterBinding[] => (engine ? inputBindingNames(name, 'durableClient').map((binding) => ({ name: binding, data: clientData })) : []);
+  const extraInputs = (name: string): RpcParameterBinding[] =>
+    engine ? inputBindingNames(name, 'durableClient').map((binding) => ({ name: binding, data: clientData })) : [];
   const timers = new TimerScheduler({
     extraInputs,
     dataDir: settings.dataDir,

@@ -26,16 +26,25 @@ function notServed(request: HttpRequest): never {
   const path = new URL(request.url).pathname;
   const allowed = methodsAt(path);
   if (allowed.length) {
-    throw new SibylError('MethodNotAllowed', `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}.`, undefined, { allow: allowed.join(', ') });
+    throw new SibylError(
+      'MethodNotAllowed',
+      `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}.`,
+      undefined,
+      { allow: allowed.join(', ') },
+    );
   }
-  throw new SibylError('NotFound', `No route matches ${request.method} ${path}. The routes are listed at /api/openapi.json.`);
+  throw new SibylError(
+    'NotFound',
+    `No route matches ${request.method} ${path}. The routes are listed at /api/openapi.json.`,
+  );
 }
 
 const sibylStyle = httpHandler(notServed);
 /** The Open Inference Protocol's own error shape (`{"error": "..."}`) under its prefix. */
 const oipStyle = httpHandler(notServed, { errorStyle: 'oip' });
 
-export const apiNotFound: HttpHandler = (request, context) => (new URL(request.url).pathname.toLowerCase().startsWith('/api/v2/') ? oipStyle : sibylStyle)(request, context);
+export const apiNotFound: HttpHandler = (request, context) =>
+  (new URL(request.url).pathname.toLowerCase().startsWith('/api/v2/') ? oipStyle : sibylStyle)(request, context);
 
 app.http('apiNotFound', {
   route: 'api/{*rest}',

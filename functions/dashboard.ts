@@ -42,7 +42,8 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
  * Inline styles are allowed because the chart library sizes its canvas with them.
  */
 const PAGE_SECURITY: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -82,7 +83,11 @@ registerRoute('dashboard', async (request) => {
   }
   // Read on every request (it is small) so a rebuilt dashboard shows without restarting the host.
   const page = await load(path.join(root, 'index.html'));
-  return answer(request, page, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...PAGE_SECURITY });
+  return answer(request, page, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...PAGE_SECURITY,
+  });
 });
 
 registerRoute('dashboardAsset', async (request) => {
@@ -101,5 +106,9 @@ registerRoute('dashboardAsset', async (request) => {
     if (hashed) assetCache.set(name, file);
   }
   const type = CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
-  return answer(request, file, { 'content-type': type, 'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache', 'x-content-type-options': 'nosniff' });
+  return answer(request, file, {
+    'content-type': type,
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
 });

@@ -2,7 +2,15 @@
 import { parseParams, parseQuery } from '../shared/api/validate';
 import { EndpointMetricsQuery, EndpointParams, EndpointSpec, RegenerateKeysRequest } from '../shared/api/schemas';
 import { getSnapshot } from '../shared/endpoints/endpointStore';
-import { deleteEndpoint, getEndpoint, getEndpointKeys, issueEndpointToken, listEndpoints, putEndpoint, regenerateEndpointKey } from '../shared/endpoints/endpointService';
+import {
+  deleteEndpoint,
+  getEndpoint,
+  getEndpointKeys,
+  issueEndpointToken,
+  listEndpoints,
+  putEndpoint,
+  regenerateEndpointKey,
+} from '../shared/endpoints/endpointService';
 import { queryEndpointMetrics } from '../shared/endpoints/metrics/metricsQuery';
 import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
@@ -50,5 +58,11 @@ registerRoute('getEndpointMetrics', async (request) => {
   const { name } = parseParams(EndpointParams, request.params);
   const { minutes } = parseQuery(EndpointMetricsQuery, request.query);
   const snapshot = await getSnapshot(name, { fresh: true });
-  return { jsonBody: await queryEndpointMetrics(name, minutes ?? 60, snapshot.deployments.map((d) => d.name)) };
+  return {
+    jsonBody: await queryEndpointMetrics(
+      name,
+      minutes ?? 60,
+      snapshot.deployments.map((d) => d.name),
+    ),
+  };
 });

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SibylError } from '../shared/errors';
 import { parseBody, parseParams } from '../shared/api/validate';
-import { ModelAliasParams, ModelParams, ModelUploadQuery, StagedRegistration, ModelVersionParams, ModelVersionPatch, SetAliasRequest } from '../shared/api/schemas';
+import {
+  ModelAliasParams,
+  ModelParams,
+  ModelUploadQuery,
+  StagedRegistration,
+  ModelVersionParams,
+  ModelVersionPatch,
+  SetAliasRequest,
+} from '../shared/api/schemas';
 import { deploymentsUsingModel } from '../shared/endpoints/endpointStore';
 import {
   deleteModelVersion,
@@ -36,7 +44,10 @@ const UPLOAD_FORMATS: Readonly<Record<string, 'onnx' | 'zip' | 'tar.gz'>> = {
 
 registerRoute('registerModelVersion', async (request, _context, call) => {
   const { name } = parseParams(ModelParams, request.params);
-  const contentType = (request.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+  const contentType = (request.headers.get('content-type') ?? 'application/octet-stream')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (contentType === 'application/json') return registerStaged(request, name, call);
   const format = UPLOAD_FORMATS[contentType];
   if (!format) {
@@ -48,7 +59,11 @@ registerRoute('registerModelVersion', async (request, _context, call) => {
   }
   const details = parseBody(
     ModelUploadQuery,
-    { description: request.query.get('description') ?? undefined, tags: parseTagsQuery(request.query.get('tags')), type: request.query.get('type') ?? undefined },
+    {
+      description: request.query.get('description') ?? undefined,
+      tags: parseTagsQuery(request.query.get('tags')),
+      type: request.query.get('type') ?? undefined,
+    },
     'query string',
   );
   const folder = await mkdtemp(join(tmpdir(), 'sibyl-upload-'));
@@ -64,7 +79,11 @@ registerRoute('registerModelVersion', async (request, _context, call) => {
 });
 
 /** `{"upload": id, "type"?, "description"?, "tags"?}`: registers the files of a staged upload. */
-async function registerStaged(request: HttpRequest, name: string, call: Parameters<SibylHttpHandler>[2]): Promise<HttpResponseInit> {
+async function registerStaged(
+  request: HttpRequest,
+  name: string,
+  call: Parameters<SibylHttpHandler>[2],
+): Promise<HttpResponseInit> {
   const { upload, ...details } = await readBody(request, StagedRegistration, 'staged registration');
   const version = await registerStagedUpload(name, upload, details);
   call.log.model = `${name}:${version.version}`;

@@ -11,9 +11,16 @@ import { durableMonitorStarter } from '../shared/monitoring/durableMonitorStarte
 import { dueMonitorTicks } from '../shared/monitoring/monitorTriggers';
 
 export async function monitorTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const started = await dueMonitorTicks(new Date(), durableMonitorStarter(df.getClient(context)), (message) => context.warn(message));
+  const started = await dueMonitorTicks(new Date(), durableMonitorStarter(df.getClient(context)), (message) =>
+    context.warn(message),
+  );
   if (started) context.log(`monitorTimer: ${started} monitor run${started === 1 ? '' : 's'} started`);
 }
 
 // Read without throwing: a bad setting must not stop the app from indexing (it shows in health/ready).
-app.timer('monitorTimer', { schedule: schedulerCronAtLoad(), runOnStartup: false, extraInputs: [df.input.durableClient()], handler: monitorTimer });
+app.timer('monitorTimer', {
+  schedule: schedulerCronAtLoad(),
+  runOnStartup: false,
+  extraInputs: [df.input.durableClient()],
+  handler: monitorTimer,
+});

@@ -33,5 +33,9 @@ registerDurableRoute('runMonitor', async (request, context, call) => {
   const { name } = parseParams(MonitorParams, request.params);
   const run = await startMonitorRun(name, durableMonitorStarter(df.getClient(context)));
   call.log.run = run.id;
-  return { status: 202, jsonBody: toRun(run), headers: { location: `${originOf(request)}/api/runs/${encodeURIComponent(run.id)}` } };
+  return {
+    status: 202,
+    jsonBody: toRun(run),
+    headers: { location: `${originOf(request)}/api/runs/${encodeURIComponent(run.id)}` },
+  };
 });

@@ -2,4 +2,6 @@
 import { openApiDocument } from '../shared/api/openApiDocument';
 import { registerRoute } from './http/registerRoute';
 
-registerRoute('getOpenApiDocument', () => Promise.resolve({ jsonBody: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } }));
+registerRoute('getOpenApiDocument', () =>
+  Promise.resolve({ jsonBody: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } }),
+);

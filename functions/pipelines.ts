@@ -26,7 +26,11 @@ import { originOf, readBody, readJson } from './http/requestBody';
 
 registerRoute('createOrUpdatePipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);
-  const { pipeline, created, etag } = await savePipelineDraft(name, parsePipelineDefinition(await readJson(request, 'pipeline')), { ifMatch: ifMatchOf(request) });
+  const { pipeline, created, etag } = await savePipelineDraft(
+    name,
+    parsePipelineDefinition(await readJson(request, 'pipeline')),
+    { ifMatch: ifMatchOf(request) },
+  );
   return { status: created ? 201 : 200, jsonBody: pipeline, headers: etagHeader(etag) };
 });
 
@@ -41,7 +45,11 @@ registerRoute('publishPipeline', async (request, _context, call) => {
   const { name } = parseParams(PipelineParams, request.params);
   const published = await publishPipeline(name, originOf(request));
   call.log.pipeline = `${name}:${published.version}`;
-  return { status: 201, jsonBody: published, headers: { location: `/api/pipelines/${name}/versions/${published.version}` } };
+  return {
+    status: 201,
+    jsonBody: published,
+    headers: { location: `/api/pipelines/${name}/versions/${published.version}` },
+  };
 });
 
 registerRoute('listPipelineVersions', async (request) => {
@@ -57,7 +65,11 @@ registerRoute('getPipelineVersion', async (request) => {
 registerRoute('updatePipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
   const { enabled } = await readBody(request, PipelineVersionPatch, 'version update');
-  return { jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), { ifMatch: ifMatchOf(request) }) };
+  return {
+    jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), {
+      ifMatch: ifMatchOf(request),
+    }),
+  };
 });
 
 registerDurableRoute('runPipeline', async (request, context, call) => {
@@ -66,7 +78,18 @@ registerDurableRoute('runPipeline', async (request, context, call) => {
   const text = await request.text();
   const body = text.trim() === '' ? {} : parseBodyText(PipelineRunRequest, text, 'run request');
   const doc = await runnableVersion(name, version);
-  const run = await startPipelineRun(doc, { ...(body.parameters ? { parameters: body.parameters } : {}), ...(body.experiment ? { experiment: body.experiment } : {}) }, durableRunStarter(df.getClient(context)));
+  const run = await startPipelineRun(
+    doc,
+    {
+      ...(body.parameters ? { parameters: body.parameters } : {}),
+      ...(body.experiment ? { experiment: body.experiment } : {}),
+    },
+    durableRunStarter(df.getClient(context)),
+  );
   call.log.run = run.id;
-  return { status: 202, jsonBody: toRun(run), headers: { location: `${originOf(request)}/api/runs/${encodeURIComponent(run.id)}` } };
+  return {
+    status: 202,
+    jsonBody: toRun(run),
+    headers: { location: `${originOf(request)}/api/runs/${encodeURIComponent(run.id)}` },
+  };
 });

@@ -18,7 +18,8 @@ registerRoute('listRuns', async (request) => {
   let nextLink: string | undefined;
   if (page.continuationToken) {
     const next = new URL(`${originOf(request)}/api/runs`);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) next.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) next.searchParams.set(key, String(value));
     next.searchParams.set('continuationToken', page.continuationToken);
     nextLink = next.href;
   }

@@ -18,7 +18,8 @@ import { getBlobServiceClient } from '../shared/storage/blobService';
 /** The ETag from the blob's properties, when the event carried none; undefined when the blob is gone. */
 async function readEtag(blob: BlobRef): Promise<string | undefined> {
   try {
-    return (await getBlobServiceClient().getContainerClient(blob.container).getBlobClient(blob.name).getProperties()).etag;
+    return (await getBlobServiceClient().getContainerClient(blob.container).getBlobClient(blob.name).getProperties())
+      .etag;
   } catch (error) {
     if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
     throw error;
@@ -29,7 +30,9 @@ export async function scheduleBlobTrigger(event: EventGridEvent, context: Invoca
   const blob = blobOfEvent(event);
   const container = getConfig().scheduler.watchedContainer;
   if (!blob || blob.container !== container) {
-    context.log(`scheduleBlobTrigger: ignored ${String(event.eventType)} for '${String(event.subject).slice(0, 300)}' (watching '${container}').`);
+    context.log(
+      `scheduleBlobTrigger: ignored ${String(event.eventType)} for '${String(event.subject).slice(0, 300)}' (watching '${container}').`,
+    );
     return;
   }
   const etag = await etagOfEvent(event, blob, readEtag);
@@ -40,7 +43,11 @@ export async function scheduleBlobTrigger(event: EventGridEvent, context: Invoca
   const lastModified = eventTimeOf(event);
   await fireOnBlobChange(
     { container, name: blob.name, etag, ...(lastModified ? { lastModified } : {}) },
-    { start: durableRunStarter(df.getClient(context)), log: (level, message) => (level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message)) },
+    {
+      start: durableRunStarter(df.getClient(context)),
+      log: (level, message) =>
+        level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message),
+    },
   );
 }
 

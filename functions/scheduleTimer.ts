@@ -22,10 +22,19 @@ export async function scheduleTimer(_timer: Timer, context: InvocationContext): 
   getConfig(); // Bad settings fail the run with the message naming them, before anything is read.
   const now = new Date();
   const start = durableRunStarter(df.getClient(context));
-  const log = (level: 'info' | 'warn' | 'error', message: string) => (level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message));
-  const fires = [...(await fireDueCronSchedules({ now, scheduler, start, log })), ...(await pollDataChangeSchedules({ now, start, log }))];
+  const log = (level: 'info' | 'warn' | 'error', message: string) =>
+    level === 'error' ? context.error(message) : level === 'warn' ? context.warn(message) : context.log(message);
+  const fires = [
+    ...(await fireDueCronSchedules({ now, scheduler, start, log })),
+    ...(await pollDataChangeSchedules({ now, start, log })),
+  ];
   const started = fires.filter((f) => f.outcome === 'started').length;
   if (started) context.log(`scheduleTimer: ${started} schedule${started === 1 ? '' : 's'} fired`);
 }
 
-app.timer('scheduleTimer', { schedule: schedulerCron, runOnStartup: false, extraInputs: [df.input.durableClient()], handler: scheduleTimer });
+app.timer('scheduleTimer', {
+  schedule: schedulerCron,
+  runOnStartup: false,
+  extraInputs: [df.input.durableClient()],
+  handler: scheduleTimer,
+});

@@ -10,7 +10,10 @@ import { readBody } from './http/requestBody';
 registerRoute('createOrUpdateSchedule', async (request) => {
   const { name } = parseParams(ScheduleParams, request.params);
   const spec = await readBody(request, ScheduleSpec, 'schedule');
-  const { schedule, created, etag } = await putSchedule(name, spec, { watchedContainer: getConfig().scheduler.watchedContainer, ifMatch: ifMatchOf(request) });
+  const { schedule, created, etag } = await putSchedule(name, spec, {
+    watchedContainer: getConfig().scheduler.watchedContainer,
+    ifMatch: ifMatchOf(request),
+  });
   return { status: created ? 201 : 200, jsonBody: schedule, headers: etagHeader(etag) };
 });
 

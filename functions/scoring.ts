@@ -2,7 +2,14 @@
 import type { HttpRequest } from '@azure/functions';
 import { parseParams } from '../shared/api/validate';
 import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
-import { inferOip, oipModelMetadata, oipModelReady, scoreAzureMl, type ScoreResult, type StageTimings } from '../shared/endpoints/scoringService';
+import {
+  inferOip,
+  oipModelMetadata,
+  oipModelReady,
+  scoreAzureMl,
+  type ScoreResult,
+  type StageTimings,
+} from '../shared/endpoints/scoringService';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readBytes, readJson } from './http/requestBody';
@@ -20,12 +27,20 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
   const readBody = async () => ({ json: await readJson(request, 'scoring request') });
-  const result = await scoreAzureMl({ endpoint, readBody, authorization: request.headers.get('authorization'), pinned: request.headers.get('azureml-model-deployment'), requestId: call.requestId });
+  const result = await scoreAzureMl({
+    endpoint,
+    readBody,
+    authorization: request.headers.get('authorization'),
+    pinned: request.headers.get('azureml-model-deployment'),
+    requestId: call.requestId,
+  });
   logResult(call.log, endpoint, result);
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
 
-registerRoute('oipServerMetadata', () => Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [BINARY_EXTENSION] } }));
+registerRoute('oipServerMetadata', () =>
+  Promise.resolve({ jsonBody: { name: 'sibyl', version: SERVER_VERSION, extensions: [BINARY_EXTENSION] } }),
+);
 
 function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string; deployment: string | null } {
   if (versioned) {
@@ -47,7 +62,10 @@ function readiness(versioned: boolean): SibylHttpHandler {
   return async (request) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
     const ready = await oipModelReady(endpoint, deployment, request.headers.get('authorization'));
-    return { status: ready ? 200 : 503, jsonBody: { name: endpoint, ...(deployment ? { version: deployment } : {}), ready } };
+    return {
+      status: ready ? 200 : 503,
+      jsonBody: { name: endpoint, ...(deployment ? { version: deployment } : {}), ready },
+    };
   };
 }
 
@@ -57,7 +75,9 @@ function inference(versioned: boolean): SibylHttpHandler {
     // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
     const headerLength = request.headers.get(BINARY_HEADER);
     const readBody = async () =>
-      headerLength !== null ? splitBinaryBody(await readBytes(request), headerLength) : { json: await readJson(request, 'inference request') };
+      headerLength !== null
+        ? splitBinaryBody(await readBytes(request), headerLength)
+        : { json: await readJson(request, 'inference request') };
     const result = await inferOip({
       endpoint,
       readBody,
@@ -67,7 +87,11 @@ function inference(versioned: boolean): SibylHttpHandler {
     });
     logResult(call.log, endpoint, result);
     if (result.binary) {
-      const headers = { 'azureml-model-deployment': result.deployment, 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(result.binary.headerLength) };
+      const headers = {
+        'azureml-model-deployment': result.deployment,
+        'content-type': 'application/octet-stream',
+        [BINARY_HEADER]: String(result.binary.headerLength),
+      };
       return { body: result.binary.body, headers };
     }
     return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };

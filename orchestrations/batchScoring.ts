@@ -23,12 +23,33 @@ import { reasonOf } from './batch/waves';
 /** Mini-batches one orchestration fans out itself; more go through sub-orchestrations of this many. */
 export const CHUNK_SIZE = 256;
 
-function* scoreAll(context: OrchestrationContext, input: BatchScoringInput, total: number, chunks: number): Generator<Task, RangeResult, unknown> {
-  if (chunks === 0) return yield* scoreMiniBatches(context, input, { from: 0, to: total, before: emptyTally(), totalMiniBatches: total });
+function* scoreAll(
+  context: OrchestrationContext,
+  input: BatchScoringInput,
+  total: number,
+  chunks: number,
+): Generator<Task, RangeResult, unknown> {
+  if (chunks === 0)
+    return yield* scoreMiniBatches(context, input, {
+      from: 0,
+      to: total,
+      before: emptyTally(),
+      totalMiniBatches: total,
+    });
   let tally = emptyTally();
   for (let k = 0; k < chunks; k++) {
-    const chunk: ChunkInput = { job: input, from: k * CHUNK_SIZE, to: Math.min(total, (k + 1) * CHUNK_SIZE), before: tally, totalMiniBatches: total };
-    const result = (yield context.df.callSubOrchestrator('batchScoringChunk', chunk, chunkInstanceId(input.jobId, k))) as RangeResult;
+    const chunk: ChunkInput = {
+      job: input,
+      from: k * CHUNK_SIZE,
+      to: Math.min(total, (k + 1) * CHUNK_SIZE),
+      before: tally,
+      totalMiniBatches: total,
+    };
+    const result = (yield context.df.callSubOrchestrator(
+      'batchScoringChunk',
+      chunk,
+      chunkInstanceId(input.jobId, k),
+    )) as RangeResult;
     tally = addTally(tally, result.tally);
     if (result.stop) return { tally, stop: result.stop };
   }
@@ -43,7 +64,15 @@ export const batchScoring = df.app.orchestration('batchScoring', function* (cont
   let total = 0;
   const metrics = (extra: Record<string, number>) => {
     const seconds = Math.max(0.001, (clock() - started) / 1000);
-    return { durationSeconds: seconds, rowsScored: tally.rowsScored, rowsFailed: tally.rowsFailed, miniBatches: total, failedMiniBatches: tally.failed, rowsPerSecond: tally.rowsScored / seconds, ...extra };
+    return {
+      durationSeconds: seconds,
+      rowsScored: tally.rowsScored,
+      rowsFailed: tally.rowsFailed,
+      miniBatches: total,
+      failedMiniBatches: tally.failed,
+      rowsPerSecond: tally.rowsScored / seconds,
+      ...extra,
+    };
   };
   try {
     const plan = (yield planBatchJob({ jobId: input.jobId })) as PlanCounts;
@@ -51,7 +80,12 @@ export const batchScoring = df.app.orchestration('batchScoring', function* (cont
     const planned = clock();
     const chunks = total > CHUNK_SIZE ? Math.ceil(total / CHUNK_SIZE) : 0;
     const details = { chunks, totalMiniBatches: total, ...(plan.rows !== undefined ? { totalRows: plan.rows } : {}) };
-    const status = (yield recordBatchProgress({ jobId: input.jobId, progress: toProgress(tally, total), samples: [], details })) as RunStatus;
+    const status = (yield recordBatchProgress({
+      jobId: input.jobId,
+      progress: toProgress(tally, total),
+      samples: [],
+      details,
+    })) as RunStatus;
     if (status === 'Canceled') return { status };
     const scored = yield* scoreAll(context, input, total, chunks);
     tally = scored.tally;
@@ -60,18 +94,38 @@ export const batchScoring = df.app.orchestration('batchScoring', function* (cont
     let error: ErrorInfo | undefined;
     if (scored.stop === 'threshold') {
       const unit = input.thresholdUnit === 'files' ? 'files' : 'rows';
-      error = { code: 'ErrorThresholdExceeded', message: `${failuresOf(tally, input.thresholdUnit)} ${unit} failed, more than the errorThreshold of ${input.errorThreshold}; the job stopped early. See the run's log for the failed rows.` };
+      error = {
+        code: 'ErrorThresholdExceeded',
+        message: `${failuresOf(tally, input.thresholdUnit)} ${unit} failed, more than the errorThreshold of ${input.errorThreshold}; the job stopped early. See the run's log for the failed rows.`,
+      };
     } else {
       const mergeStart = clock();
-      const summary = input.outputAction === 'summary_only' ? { progress: toProgress(tally, total), errorSamples: tally.samples } : undefined;
+      const summary =
+        input.outputAction === 'summary_only'
+          ? { progress: toProgress(tally, total), errorSamples: tally.samples }
+          : undefined;
       yield mergeBatchOutputs({ jobId: input.jobId, ...(summary ? { summary } : {}) });
       Object.assign(timings, { mergeSeconds: (clock() - mergeStart) / 1000 });
     }
-    const finalStatus = (yield finishBatchJob({ jobId: input.jobId, status: error ? 'Failed' : 'Completed', progress: toProgress(tally, total), samples: tally.samples, metrics: metrics(timings), ...(error ? { error } : {}) })) as RunStatus;
+    const finalStatus = (yield finishBatchJob({
+      jobId: input.jobId,
+      status: error ? 'Failed' : 'Completed',
+      progress: toProgress(tally, total),
+      samples: tally.samples,
+      metrics: metrics(timings),
+      ...(error ? { error } : {}),
+    })) as RunStatus;
     return { status: finalStatus };
   } catch (failure) {
     const error = { code: 'BatchJobFailed', message: reasonOf(failure) };
-    const finalStatus = (yield finishBatchJob({ jobId: input.jobId, status: 'Failed', progress: toProgress(tally, total), samples: tally.samples, metrics: metrics({}), error })) as RunStatus;
+    const finalStatus = (yield finishBatchJob({
+      jobId: input.jobId,
+      status: 'Failed',
+      progress: toProgress(tally, total),
+      samples: tally.samples,
+      metrics: metrics({}),
+      error,
+    })) as RunStatus;
     return { status: finalStatus };
   }
 });

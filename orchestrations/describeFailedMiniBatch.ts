@@ -3,5 +3,10 @@ import * as df from 'durable-functions';
 import { describeFailure } from '../shared/batch/batchProgress';
 
 export const describeFailedMiniBatch = df.app.activity('describeFailedMiniBatch', {
-  handler: (input: { jobId: string; index: number; reason: string }): Promise<{ rows: number; files: number; file?: string }> => describeFailure(input.jobId, input.index, input.reason),
+  handler: (input: {
+    jobId: string;
+    index: number;
+    reason: string;
+  }): Promise<{ rows: number; files: number; file?: string }> =>
+    describeFailure(input.jobId, input.index, input.reason),
 });

@@ -2,4 +2,6 @@
 import * as df from 'durable-functions';
 import { finishBatchStep } from '../shared/pipelines/batchStepRunner';
 
-export const finishPipelineBatchStep = df.app.activity('finishPipelineBatchStep', { handler: (input: { runId: string; index: number }) => finishBatchStep(input) });
+export const finishPipelineBatchStep = df.app.activity('finishPipelineBatchStep', {
+  handler: (input: { runId: string; index: number }) => finishBatchStep(input),
+});

@@ -40,7 +40,10 @@ function* runStep(input: StepInput, step: StepPlan): Generator<Task, StepResult,
     }
     return (yield finishPipelineBatchStep({ runId: input.runId, index: input.index }).withRetry(retry)) as StepResult;
   } catch (failure) {
-    return { ok: false, error: { code: 'StepFailed', message: failure instanceof Error ? failure.message : String(failure) } };
+    return {
+      ok: false,
+      error: { code: 'StepFailed', message: failure instanceof Error ? failure.message : String(failure) },
+    };
   }
 }
 

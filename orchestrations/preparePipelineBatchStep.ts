@@ -3,4 +3,6 @@ import * as df from 'durable-functions';
 import { prepareBatchStep } from '../shared/pipelines/batchStepRunner';
 import type { StepInput } from '../shared/pipelines/pipelineRunProtocol';
 
-export const preparePipelineBatchStep = df.app.activity('preparePipelineBatchStep', { handler: (input: StepInput) => prepareBatchStep(input) });
+export const preparePipelineBatchStep = df.app.activity('preparePipelineBatchStep', {
+  handler: (input: StepInput) => prepareBatchStep(input),
+});

@@ -6,6 +6,11 @@ import type { ErrorSample, RunStatus } from '../shared/workspace/runDocuments';
 import type { RunLogLine } from '../shared/workspace/runLogs';
 
 export const recordBatchProgress = df.app.activity('recordBatchProgress', {
-  handler: (input: { jobId: string; progress: BatchProgress; samples: ErrorSample[]; details?: Record<string, unknown>; log?: RunLogLine[] }): Promise<RunStatus> =>
-    recordProgress(input.jobId, input.progress, input.samples, input.details, input.log),
+  handler: (input: {
+    jobId: string;
+    progress: BatchProgress;
+    samples: ErrorSample[];
+    details?: Record<string, unknown>;
+    log?: RunLogLine[];
+  }): Promise<RunStatus> => recordProgress(input.jobId, input.progress, input.samples, input.details, input.log),
 });

@@ -3,4 +3,6 @@ import * as df from 'durable-functions';
 import type { StepInput } from '../shared/pipelines/pipelineRunProtocol';
 import { runTransferStep } from '../shared/pipelines/transferStepRunner';
 
-export const runPipelineTransferStep = df.app.activity('runPipelineTransferStep', { handler: (input: StepInput) => runTransferStep(input) });
+export const runPipelineTransferStep = df.app.activity('runPipelineTransferStep', {
+  handler: (input: StepInput) => runTransferStep(input),
+});

@@ -3,5 +3,6 @@ import * as df from 'durable-functions';
 import { scoreMiniBatch as score, type MiniBatchResult } from '../shared/batch/miniBatchScorer';
 
 export const scoreMiniBatch = df.app.activity('scoreMiniBatch', {
-  handler: (input: { jobId: string; index: number; timeoutMs: number }): Promise<MiniBatchResult> => score(input.jobId, input.index, { timeoutMs: input.timeoutMs }),
+  handler: (input: { jobId: string; index: number; timeoutMs: number }): Promise<MiniBatchResult> =>
+    score(input.jobId, input.index, { timeoutMs: input.timeoutMs }),
 });

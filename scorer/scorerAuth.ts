@@ -17,7 +17,8 @@ function sameKey(a: string, b: string): boolean {
 
 export function createScorerAuthenticator(config: ScorerConfig): ScorerAuthenticator {
   const settings = config.aad.audience ? toAadSettings(config.aad) : undefined;
-  const aad: AadValidator | undefined = settings && typeof settings !== 'string' ? createAadValidator(settings) : undefined;
+  const aad: AadValidator | undefined =
+    settings && typeof settings !== 'string' ? createAadValidator(settings) : undefined;
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) return false;

@@ -64,7 +64,10 @@ export class ScorerModels {
   async get(name: string, version: number, expectedDigest?: string): Promise<ScorerModel> {
     const model = await this.#cache.get(`${name}:${version}`, () => this.#load(name, version));
     if (expectedDigest && expectedDigest !== model.filesDigest) {
-      throw new SibylError('ModelIntegrity', `Model ${name}:${version} in storage is not what the registry recorded (files sha256 ${expectedDigest}, storage ${model.filesDigest}); register it again.`);
+      throw new SibylError(
+        'ModelIntegrity',
+        `Model ${name}:${version} in storage is not what the registry recorded (files sha256 ${expectedDigest}, storage ${model.filesDigest}); register it again.`,
+      );
     }
     return model;
   }
@@ -82,7 +85,12 @@ export class ScorerModels {
     const manifest = await this.#manifest(name, version);
     const source = await openModelFolder(manifest, this.#blobs, this.#folders);
     const { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel } = this.config;
-    const session = await ModelSession.load(source, { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel });
+    const session = await ModelSession.load(source, {
+      executionProviders,
+      intraOpNumThreads,
+      interOpNumThreads,
+      graphOptimizationLevel,
+    });
     let warnings: string[];
     try {
       warnings = await warmUp(session, manifest);
@@ -91,17 +99,24 @@ export class ScorerModels {
       throw error;
     }
     const batcher = canBatch(session.signature)
-      ? new DynamicBatcher({ maxBatchSize: this.config.maxBatchSize, maxQueueDelayMs: this.config.maxQueueDelayMs, run: (feeds) => session.run(feeds) })
+      ? new DynamicBatcher({
+          maxBatchSize: this.config.maxBatchSize,
+          maxQueueDelayMs: this.config.maxQueueDelayMs,
+          run: (feeds) => session.run(feeds),
+        })
       : undefined;
     return new ScorerModel(name, version, session, batcher, warnings, filesDigest(manifest.files));
   }
 
   /** The version's manifest; a version registered before folders has none: its one file's blob metadata holds the checksum. */
   async #manifest(name: string, version: number): Promise<ModelManifest> {
-    const notFound = () => new SibylError('ModelNotFound', `Model ${name}:${version} is not in the registry's blob container.`);
+    const notFound = () =>
+      new SibylError('ModelNotFound', `Model ${name}:${version} is not in the registry's blob container.`);
     const is404 = (error: unknown) => isNotFound(error) || (error as { statusCode?: number }).statusCode === 404;
     try {
-      const text = (await this.#blobs.getBlockBlobClient(modelManifestPath(name, version)).downloadToBuffer()).toString('utf8');
+      const text = (await this.#blobs.getBlockBlobClient(modelManifestPath(name, version)).downloadToBuffer()).toString(
+        'utf8',
+      );
       return JSON.parse(text) as ModelManifest;
     } catch (error) {
       if (!is404(error)) throw error;
@@ -109,8 +124,18 @@ export class ScorerModels {
     try {
       const properties = await this.#blobs.getBlockBlobClient(modelBlobPath(name, version)).getProperties();
       const sha256 = properties.metadata?.sha256;
-      if (!sha256) throw new SibylError('ModelIntegrity', `Model ${name}:${version} has no recorded sha256 in storage; register it again.`);
-      return { name, version, type: 'onnx', modelFile: 'model.onnx', files: [{ path: 'model.onnx', sizeBytes: properties.contentLength ?? 0, sha256 }] };
+      if (!sha256)
+        throw new SibylError(
+          'ModelIntegrity',
+          `Model ${name}:${version} has no recorded sha256 in storage; register it again.`,
+        );
+      return {
+        name,
+        version,
+        type: 'onnx',
+        modelFile: 'model.onnx',
+        files: [{ path: 'model.onnx', sizeBytes: properties.contentLength ?? 0, sha256 }],
+      };
     } catch (error) {
       if (is404(error)) throw notFound();
       throw error;

@@ -8,7 +8,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
-import { BINARY_EXTENSION, BINARY_HEADER, encodeBinaryResponse, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
+import {
+  BINARY_EXTENSION,
+  BINARY_HEADER,
+  encodeBinaryResponse,
+  splitBinaryBody,
+} from '../shared/scoring/codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
@@ -93,7 +98,8 @@ export class ScorerServer {
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/v2/health/live') return { status: this.#live ? 200 : 503, body: { live: this.#live } };
+    if (method === 'GET' && path === '/v2/health/live')
+      return { status: this.#live ? 200 : 503, body: { live: this.#live } };
     if (method === 'GET' && path === '/v2/health/ready') {
       const ready = this.#live && this.device.ready;
       const reason = this.device.ready ? undefined : this.device.reason;
@@ -102,10 +108,19 @@ export class ScorerServer {
     }
     if (!(await this.authenticate(req.headers.authorization))) {
       req.resume();
-      return { status: 401, body: { error: 'The scorer needs the caller\'s credential: Authorization: Bearer <key or Entra ID token>.' }, headers: { 'www-authenticate': 'Bearer' } };
+      return {
+        status: 401,
+        body: { error: "The scorer needs the caller's credential: Authorization: Bearer <key or Entra ID token>." },
+        headers: { 'www-authenticate': 'Bearer' },
+      };
     }
     if (method === 'GET' && (path === '/v2' || path === '/v2/')) {
-      const body = { name: 'sibyl-scorer', version: VERSION, extensions: [BINARY_EXTENSION], execution_provider: this.device.executionProvider };
+      const body = {
+        name: 'sibyl-scorer',
+        version: VERSION,
+        extensions: [BINARY_EXTENSION],
+        execution_provider: this.device.executionProvider,
+      };
       return { status: 200, body };
     }
     const match = MODEL_ROUTE.exec(path);
@@ -116,13 +131,20 @@ export class ScorerServer {
     const name = decodeURIComponent(match[1]!);
     const version = Number(match[2]);
     const action = match[3] ?? '';
-    if (method === 'GET' && action === '/ready') return { status: this.models.isReady(name, version) ? 200 : 503, body: { name, version: String(version), ready: this.models.isReady(name, version) } };
+    if (method === 'GET' && action === '/ready')
+      return {
+        status: this.models.isReady(name, version) ? 200 : 503,
+        body: { name, version: String(version), ready: this.models.isReady(name, version) },
+      };
     const expected = req.headers[FILES_DIGEST_HEADER];
     const model = await this.models.get(name, version, typeof expected === 'string' ? expected : undefined);
     if (method === 'GET' && action === '') {
       const parameters = { execution_provider: model.session.executionProviders[0] ?? 'cpu' };
       const { inputs, outputs } = model.signature;
-      return { status: 200, body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs, outputs, parameters } };
+      return {
+        status: 200,
+        body: { name, versions: [String(version)], platform: 'onnxruntime_onnx', inputs, outputs, parameters },
+      };
     }
     if (method === 'POST' && action === '/infer') {
       const raw = await readBody(req, this.config.maxRequestBytes);
@@ -137,14 +159,32 @@ export class ScorerServer {
           throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
         }
       }
-      const request = decodeOipRequest(json, { signature: model.signature, maxElements: this.config.maxTensorElements, binary });
+      const request = decodeOipRequest(json, {
+        signature: model.signature,
+        maxElements: this.config.maxTensorElements,
+        binary,
+      });
       const outputs = await model.score(request.inputs, signal);
-      const binaryNames = new Set(request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []));
-      const meta = { modelName: name, modelVersion: String(version), id: request.id ?? '', parameters: request.parameters, outputs: request.outputs, binary: binaryNames };
+      const binaryNames = new Set(
+        request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []),
+      );
+      const meta = {
+        modelName: name,
+        modelVersion: String(version),
+        id: request.id ?? '',
+        parameters: request.parameters,
+        outputs: request.outputs,
+        binary: binaryNames,
+      };
       const body = encodeOipResponse(outputs, meta);
       if (!binaryNames.size) return { status: 200, body };
       const encoded = encodeBinaryResponse(body, outputs, binaryNames);
-      return { status: 200, body, raw: encoded.body, headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) } };
+      return {
+        status: 200,
+        body,
+        raw: encoded.body,
+        headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) },
+      };
     }
     req.resume();
     return { status: 404, body: { error: `No route ${method} ${path}.` } };
@@ -160,6 +200,10 @@ function send(res: http.ServerResponse, answer: Answer): void {
   }
   // A string body: Node writes it with the headers in one write, where a Buffer costs a writev.
   const payload = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...answer.headers });
+  res.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...answer.headers,
+  });
   res.end(payload);
 }

@@ -13,12 +13,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (command) => execSync(command, { cwd: root, stdio: 'inherit' });
-const node = (script, args) => execFileSync(process.execPath, [join(root, 'node_modules', ...script), ...args], { cwd: root, stdio: 'inherit' });
+const node = (script, args) =>
+  execFileSync(process.execPath, [join(root, 'node_modules', ...script), ...args], { cwd: root, stdio: 'inherit' });
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
 // A taken port stops `npm start` before it installs, builds or starts anything (the host checks again).
 const settingsFile = join(root, 'local.settings.json');
-const localPort = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')).Values?.SIBYL_PORT : undefined;
+const localPort = existsSync(settingsFile)
+  ? JSON.parse(readFileSync(settingsFile, 'utf8')).Values?.SIBYL_PORT
+  : undefined;
 const port = Number(process.env.SIBYL_PORT || localPort || 7071);
 if (port > 0) {
   const free = await new Promise((resolve) => {
@@ -26,7 +29,9 @@ if (port > 0) {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
   if (!free) {
-    console.error(`Could not start: Port ${port} is already in use (another Sibyl or Functions host?). Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`);
+    console.error(
+      `Could not start: Port ${port} is already in use (another Sibyl or Functions host?). Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`,
+    );
     process.exit(1);
   }
 }
@@ -53,14 +58,22 @@ if (!linked && (!existsSync(installed) || mtime(join(root, 'package-lock.json'))
 const started = Date.now();
 const appStamp = join(root, 'dist', '.built');
 // The folders tsconfig.json includes, and what else changes the output.
-const appSources = ['functions', 'orchestrations', 'shared', 'emulator', 'scorer', 'cli', 'bench', 'scripts'].map((dir) => newest(join(root, dir), new Set(['node_modules'])));
+const appSources = ['functions', 'orchestrations', 'shared', 'emulator', 'scorer', 'cli', 'bench', 'scripts'].map(
+  (dir) => newest(join(root, dir), new Set(['node_modules'])),
+);
 if (Math.max(...appSources, mtime(join(root, 'tsconfig.json')), mtime(installed)) > mtime(appStamp)) {
   console.log('Building the app…');
-  node(['typescript', 'bin', 'tsc'], ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', join('dist', '.tsbuildinfo')]);
+  node(
+    ['typescript', 'bin', 'tsc'],
+    ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', join('dist', '.tsbuildinfo')],
+  );
   writeFileSync(appStamp, new Date().toISOString());
 }
 const webStamp = join(root, 'web', 'dist', '.built');
-if (newest(join(root, 'web'), new Set(['dist', 'node_modules'])) > mtime(webStamp) || mtime(installed) > mtime(webStamp)) {
+if (
+  newest(join(root, 'web'), new Set(['dist', 'node_modules'])) > mtime(webStamp) ||
+  mtime(installed) > mtime(webStamp)
+) {
   console.log('Building the dashboard…');
   node(['typescript', 'bin', 'tsc'], ['-p', join('web', 'tsconfig.json')]);
   node(['vite', 'bin', 'vite.js'], ['build', 'web', '--logLevel', 'warn']);

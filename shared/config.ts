@@ -22,7 +22,6 @@ export type { ModelCacheSettings, StorageSettings } from './settingsReader';
 /** The scorer's settings are its own (scorerConfig.ts); the type is re-exported for its existing importers. */
 export type { ScorerConfig } from './scorerConfig';
 
-
 export type CosmosSettings =
   | { kind: 'key'; endpoint: string; key: string; database: string }
   | { kind: 'identity'; endpoint: string; database: string };
@@ -84,14 +83,12 @@ export interface ArchiveSettings {
   maxUnpackedBytes: number;
 }
 
-
 function archiveSettings(env: Env, problems: ConfigProblems): ArchiveSettings {
   return {
     maxFiles: positiveInt(env, 'SIBYL_MAX_ARCHIVE_FILES', 10_000, problems),
     maxUnpackedBytes: positiveInt(env, 'SIBYL_MAX_UNPACKED_BYTES', 20 * 1024 ** 3, problems),
   };
 }
-
 
 /**
  * Test-only ways to make batch mini-batches slow, deterministically: `SIBYL_TEST_BATCH_DELAY_MS`
@@ -121,18 +118,18 @@ export interface ComputeSettings {
   key: string | undefined;
 }
 
-
-
-
-
 function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
   const raw = env.SIBYL_TEST_BATCH_DELAY_MS;
   const delayMs = raw ? Number(raw) : 0;
-  if (!Number.isSafeInteger(delayMs) || delayMs < 0) problems.add(`SIBYL_TEST_BATCH_DELAY_MS must be a whole number of milliseconds, got '${raw}'.`);
+  if (!Number.isSafeInteger(delayMs) || delayMs < 0)
+    problems.add(`SIBYL_TEST_BATCH_DELAY_MS must be a whole number of milliseconds, got '${raw}'.`);
   const once = env.SIBYL_TEST_BATCH_SLOW_ONCE;
   const match = once ? /^(\d+):(\d+)$/.exec(once) : null;
   if (once && !match) problems.add(`SIBYL_TEST_BATCH_SLOW_ONCE must be '<miniBatchIndex>:<delayMs>', got '${once}'.`);
-  return { delayMs: Number.isSafeInteger(delayMs) && delayMs > 0 ? delayMs : 0, slowOnce: match ? { miniBatch: Number(match[1]), delayMs: Number(match[2]) } : undefined };
+  return {
+    delayMs: Number.isSafeInteger(delayMs) && delayMs > 0 ? delayMs : 0,
+    slowOnce: match ? { miniBatch: Number(match[1]), delayMs: Number(match[2]) } : undefined,
+  };
 }
 
 function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSettings {
@@ -140,21 +137,27 @@ function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSetting
   try {
     parseSchedule(cron, { fields: 6, allowTimeSpan: false });
   } catch (error) {
-    problems.add(`SIBYL_SCHEDULER_CRON must be a six-field NCRONTAB schedule such as '0 * * * * *': ${(error as Error).message}`);
+    problems.add(
+      `SIBYL_SCHEDULER_CRON must be a six-field NCRONTAB schedule such as '0 * * * * *': ${(error as Error).message}`,
+    );
   }
   const watchedContainer = env.SIBYL_SCHEDULER_CONTAINER || 'workspaceblobstore';
   if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(watchedContainer)) {
-    problems.add(`SIBYL_SCHEDULER_CONTAINER must be a Blob container name (3-63 lower-case letters, digits and single hyphens), got '${watchedContainer}'.`);
+    problems.add(
+      `SIBYL_SCHEDULER_CONTAINER must be a Blob container name (3-63 lower-case letters, digits and single hyphens), got '${watchedContainer}'.`,
+    );
   }
   return { cron, watchedContainer };
 }
-
 
 function cosmosSettings(env: Env, problems: ConfigProblems): CosmosSettings {
   const endpoint = url(env, 'COSMOS_ENDPOINT', problems);
   const database = env.COSMOS_DATABASE || 'sibyl';
   if (!endpoint) {
-    if (!env.COSMOS_ENDPOINT) problems.add('COSMOS_ENDPOINT is not set: the Cosmos DB account endpoint (https://<account>.documents.azure.com).');
+    if (!env.COSMOS_ENDPOINT)
+      problems.add(
+        'COSMOS_ENDPOINT is not set: the Cosmos DB account endpoint (https://<account>.documents.azure.com).',
+      );
     return { kind: 'identity', endpoint: '', database };
   }
   const key = env.COSMOS_KEY;
@@ -184,8 +187,17 @@ export function parseConfig(env: Env): SibylConfig {
     scheduler: schedulerSettings(env, problems),
   };
   // An unresolved Key Vault reference reaches the app as its literal text: never use that as a secret.
-  for (const name of ['SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_FUNCTION_KEY', 'SIBYL_SCORER_KEY', 'SIBYL_COMPUTE_KEY']) {
-    if (env[name]?.startsWith('@Microsoft.KeyVault(')) problems.add(`${name} is an unresolved Key Vault reference: check the app's identity has 'Key Vault Secrets User' and the secret exists.`);
+  for (const name of [
+    'SIBYL_TOKEN_SIGNING_KEY',
+    'SIBYL_KEY_ENCRYPTION_KEY',
+    'SIBYL_FUNCTION_KEY',
+    'SIBYL_SCORER_KEY',
+    'SIBYL_COMPUTE_KEY',
+  ]) {
+    if (env[name]?.startsWith('@Microsoft.KeyVault('))
+      problems.add(
+        `${name} is an unresolved Key Vault reference: check the app's identity has 'Key Vault Secrets User' and the secret exists.`,
+      );
   }
   if (config.tokenSigningKey !== undefined && config.tokenSigningKey.length < 32) {
     problems.add('SIBYL_TOKEN_SIGNING_KEY must be at least 32 characters.');
@@ -199,7 +211,6 @@ export function parseConfig(env: Env): SibylConfig {
   }
   return deepFreeze(config);
 }
-
 
 let current: SibylConfig | undefined;
 
@@ -232,9 +243,14 @@ export function schedulerCronAtLoad(env: Env = process.env): string {
 
 function computeSettings(env: Env, problems: ConfigProblems): ComputeSettings {
   const kind = env.SIBYL_COMPUTE || undefined;
-  if (kind !== undefined && kind !== 'local' && kind !== 'azure') problems.add(`SIBYL_COMPUTE must be 'local' or 'azure', got '${kind}'.`);
-  const settings: ComputeSettings = { kind: kind as ComputeSettings['kind'], url: url(env, 'SIBYL_COMPUTE_URL', problems), key: env.SIBYL_COMPUTE_KEY || undefined };
-  if (settings.kind === 'local' && (!settings.url || !settings.key)) problems.add("SIBYL_COMPUTE 'local' needs SIBYL_COMPUTE_URL and SIBYL_COMPUTE_KEY (the local host sets them).");
+  if (kind !== undefined && kind !== 'local' && kind !== 'azure')
+    problems.add(`SIBYL_COMPUTE must be 'local' or 'azure', got '${kind}'.`);
+  const settings: ComputeSettings = {
+    kind: kind as ComputeSettings['kind'],
+    url: url(env, 'SIBYL_COMPUTE_URL', problems),
+    key: env.SIBYL_COMPUTE_KEY || undefined,
+  };
+  if (settings.kind === 'local' && (!settings.url || !settings.key))
+    problems.add("SIBYL_COMPUTE 'local' needs SIBYL_COMPUTE_URL and SIBYL_COMPUTE_KEY (the local host sets them).");
   return settings;
 }
-

@@ -72,7 +72,9 @@ export class SettingsError extends SibylError {
     super('ServiceUnavailable', `Sibyl's configuration is invalid: ${problems.join(' ')}`);
     this.name = 'SettingsError';
     // Every problem sentence starts with the setting it is about.
-    this.settings = [...new Set(problems.map((p) => /^[A-Za-z_][A-Za-z0-9_]*/.exec(p)?.[0]).filter((n): n is string => !!n))];
+    this.settings = [
+      ...new Set(problems.map((p) => /^[A-Za-z_][A-Za-z0-9_]*/.exec(p)?.[0]).filter((n): n is string => !!n)),
+    ];
   }
 }
 
@@ -86,26 +88,46 @@ export interface ErrorBody {
  * and headers (`Retry-After`) but answers a generic message naming the request id, so no setting name,
  * stack or internal path reaches a client: the caller logs the detail.
  */
-export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
+export function toErrorBody(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
   if (error instanceof SettingsError) {
     const names = error.settings.join(', ');
     const message = `Sibyl cannot serve until these settings are fixed: ${names} (details in health/ready and the log; request id ${requestId}).`;
-    return { status: error.status, body: { error: { code: error.code, message } }, headers: error.headers ?? {}, isClientFault: false };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message } },
+      headers: error.headers ?? {},
+      isClientFault: false,
+    };
   }
   if (error instanceof SibylError && error.status >= 500) {
     const message =
       error.status === 503
         ? `The service is temporarily unavailable; try again shortly. Quote request id ${requestId} if it persists.`
         : `An unexpected error occurred. Quote request id ${requestId} when reporting it.`;
-    return { status: error.status, body: { error: { code: error.code, message } }, headers: error.headers ?? {}, isClientFault: false };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message } },
+      headers: error.headers ?? {},
+      isClientFault: false,
+    };
   }
   if (error instanceof SibylError) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) } };
+    const body: ErrorBody = {
+      error: { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) },
+    };
     return { status: error.status, body, headers: error.headers ?? {}, isClientFault: error.status < 500 };
   }
   return {
     status: 500,
-    body: { error: { code: 'InternalError', message: `An unexpected error occurred. Quote request id ${requestId} when reporting it.` } },
+    body: {
+      error: {
+        code: 'InternalError',
+        message: `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+      },
+    },
     headers: {},
     isClientFault: false,
   };

@@ -72,7 +72,8 @@ function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['gr
 export function parseScorerConfig(env: Env): ScorerConfig {
   const problems = new ConfigProblems();
   const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
-  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu')) problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
+  if (!providers.length || providers.some((p) => p !== 'cuda' && p !== 'cpu'))
+    problems.add("SIBYL_SCORER_EXECUTION_PROVIDERS must list 'cuda' and/or 'cpu', e.g. 'cuda,cpu'.");
   const config: ScorerConfig = {
     port: nonNegativeInt(env, 'PORT', 8080, problems),
     host: env.SIBYL_SCORER_HOST || '0.0.0.0',
@@ -88,17 +89,25 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     maxQueueDelayMs: nonNegativeInt(env, 'SIBYL_SCORER_MAX_QUEUE_DELAY_MS', 0, problems),
     maxModels: positiveInt(env, 'SIBYL_SCORER_MAX_MODELS', 8, problems),
     model: scorerModel(env, problems),
-    intraOpNumThreads: env.SIBYL_SCORER_INTRA_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTRA_OP_THREADS', 1, problems) : undefined,
-    interOpNumThreads: env.SIBYL_SCORER_INTER_OP_THREADS ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems) : undefined,
+    intraOpNumThreads: env.SIBYL_SCORER_INTRA_OP_THREADS
+      ? positiveInt(env, 'SIBYL_SCORER_INTRA_OP_THREADS', 1, problems)
+      : undefined,
+    interOpNumThreads: env.SIBYL_SCORER_INTER_OP_THREADS
+      ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems)
+      : undefined,
     graphOptimizationLevel: graphOptimization(env, problems),
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
     modelCache: modelCacheSettings(env, problems),
   };
-  if (!config.key && !config.aad.audience) problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
+  if (!config.key && !config.aad.audience)
+    problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
   if (config.aad.audience && config.allowedCallers.length === 0) {
-    problems.add("SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).");
+    problems.add(
+      "SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).",
+    );
   }
-  if (problems.list.length) throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
+  if (problems.list.length)
+    throw new SibylError('InternalError', `The scorer's configuration is invalid: ${problems.list.join(' ')}`);
   return deepFreeze(config);
 }

@@ -76,14 +76,30 @@ export function url(env: Env, name: string, problems: ConfigProblems): string | 
 export function storageSettings(env: Env, problems: ConfigProblems): StorageSettings {
   const connectionString = env.AzureWebJobsStorage;
   if (connectionString) {
-    if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString)) return { kind: 'connectionString', connectionString };
-    problems.add("AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).");
+    if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString))
+      return { kind: 'connectionString', connectionString };
+    problems.add(
+      "AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).",
+    );
   }
   const blobServiceUri = url(env, 'AzureWebJobsStorage__blobServiceUri', problems);
   const accountName = env.AzureWebJobsStorage__accountName;
-  if (blobServiceUri) return { kind: 'identity', blobServiceUri, queueServiceUri: url(env, 'AzureWebJobsStorage__queueServiceUri', problems) };
-  if (accountName) return { kind: 'identity', blobServiceUri: `https://${accountName}.blob.core.windows.net`, queueServiceUri: `https://${accountName}.queue.core.windows.net` };
-  if (!connectionString) problems.add('Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).');
+  if (blobServiceUri)
+    return {
+      kind: 'identity',
+      blobServiceUri,
+      queueServiceUri: url(env, 'AzureWebJobsStorage__queueServiceUri', problems),
+    };
+  if (accountName)
+    return {
+      kind: 'identity',
+      blobServiceUri: `https://${accountName}.blob.core.windows.net`,
+      queueServiceUri: `https://${accountName}.queue.core.windows.net`,
+    };
+  if (!connectionString)
+    problems.add(
+      'Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (managed identity).',
+    );
   return { kind: 'connectionString', connectionString: '' };
 }
 

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const modelPath = process.argv[2];
   if (!modelPath) throw new Error('usage: plainOrtServer <model.onnx>');
   // The same session settings as Sibyl's default environment (ort-cpu@1): CPU, all graph optimizations.
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  });
   const inputName = session.inputNames[0]!;
   const outputName = session.outputNames[0]!;
   const meta = session.inputMetadata[0];

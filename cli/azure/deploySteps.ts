@@ -278,7 +278,7 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
       title: 'Subscribe the scheduler to blob events (Event Grid)',
       commands: [{ program: 'bash', args: ['infra/scripts/subscribeBlobEvents.sh', rg], retry: PROPAGATION_RETRY }],
       note:
-        'runs `az eventgrid system-topic event-subscription create` on the storage account\'s system topic: ' +
+        "runs `az eventgrid system-topic event-subscription create` on the storage account's system topic: " +
         'endpoint type azurefunction (the resource id of the Event Grid trigger scheduleBlobTrigger, no key), ' +
         'Event Grid schema, Microsoft.Storage.BlobCreated in the container SIBYL_SCHEDULER_CONTAINER ' +
         '(default workspaceblobstore).',

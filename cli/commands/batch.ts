@@ -74,7 +74,9 @@ async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Prom
 function destinationOf(opts: RunOptions): string {
   const legacy = (opts.output ?? []).filter((v) => !(OUTPUT_FORMATS as readonly string[]).includes(v));
   if (legacy.length) {
-    writeErr('sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH (--output sets the format).');
+    writeErr(
+      'sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH (--output sets the format).',
+    );
   }
   const destinations = [...(opts.outputPath === undefined ? [] : [opts.outputPath]), ...legacy];
   if (destinations.length !== 1) {
@@ -85,12 +87,18 @@ function destinationOf(opts: RunOptions): string {
 }
 
 function jobSpec(opts: RunOptions): Record<string, unknown> {
-  if (Boolean(opts.model) === Boolean(opts.deployment)) throw new UsageError('give exactly one of --model NAME:VERSION or --deployment ENDPOINT/DEPLOYMENT.');
+  if (Boolean(opts.model) === Boolean(opts.deployment))
+    throw new UsageError('give exactly one of --model NAME:VERSION or --deployment ENDPOINT/DEPLOYMENT.');
   const input = parseDatastorePath(opts.input);
   const output = parseDatastorePath(destinationOf(opts));
-  const format = opts.format ?? (/\.jsonl$/i.test(input.path) ? 'jsonl' : /\.parquet$/i.test(input.path) ? 'parquet' : 'csv');
-  const miniBatchSize = opts.rows !== undefined || opts.files !== undefined ? { rows: opts.rows, files: opts.files } : undefined;
-  const retry = opts.maxRetries !== undefined || opts.timeoutSeconds !== undefined ? { maxRetries: opts.maxRetries, timeoutSeconds: opts.timeoutSeconds } : undefined;
+  const format =
+    opts.format ?? (/\.jsonl$/i.test(input.path) ? 'jsonl' : /\.parquet$/i.test(input.path) ? 'parquet' : 'csv');
+  const miniBatchSize =
+    opts.rows !== undefined || opts.files !== undefined ? { rows: opts.rows, files: opts.files } : undefined;
+  const retry =
+    opts.maxRetries !== undefined || opts.timeoutSeconds !== undefined
+      ? { maxRetries: opts.maxRetries, timeoutSeconds: opts.timeoutSeconds }
+      : undefined;
   return {
     model: opts.model,
     deployment: opts.deployment,
@@ -106,10 +114,18 @@ function jobSpec(opts: RunOptions): Record<string, unknown> {
 }
 
 export function registerBatchCommands(program: Command): void {
-  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), ['sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait', 'sibyl batch show batch-7c1f', 'sibyl batch cancel batch-7c1f']);
+  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), [
+    'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
+    'sibyl batch show batch-7c1f',
+    'sibyl batch cancel batch-7c1f',
+  ]);
 
   leaf(
-    batch.command('run').description('Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)'),
+    batch
+      .command('run')
+      .description(
+        'Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)',
+      ),
     [
       'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
       'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ --rows 500 --output-action summary_only',
@@ -121,8 +137,19 @@ export function registerBatchCommands(program: Command): void {
     .option('--deployment <endpoint/deployment>', 'score with a deployment: ENDPOINT/DEPLOYMENT')
     .requiredOption('-i, --input <datastore:path>', 'input file or folder, DATASTORE:PATH')
     .option('--output-path <datastore:path>', 'where predictions go, DATASTORE:PATH (required)')
-    .addOption(new Option('-o, --output <format>', 'output format: json|table (a DATASTORE:PATH here is the deprecated form of --output-path)').argParser(collect))
-    .addOption(new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices(['csv', 'jsonl', 'parquet']))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'output format: json|table (a DATASTORE:PATH here is the deprecated form of --output-path)',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices([
+        'csv',
+        'jsonl',
+        'parquet',
+      ]),
+    )
     .option('--file-name <name>', 'output file name (default predictions.csv)')
     .option('--rows <n>', 'rows per mini-batch', intArg(1, 10_000_000))
     .option('--files <n>', 'files per mini-batch (default 10)', intArg(1, 100_000))
@@ -130,7 +157,12 @@ export function registerBatchCommands(program: Command): void {
     .option('--error-threshold <n>', 'failed rows tolerated before the job fails (-1 = ignore all)', intArg(-1))
     .option('--max-retries <n>', 'retries of a failed mini-batch (default 3)', intArg(0, 100))
     .option('--timeout-seconds <n>', 'time to score one mini-batch (default 30)', intArg(1, 259_200))
-    .addOption(new Option('--output-action <action>', 'append_row writes every prediction; summary_only writes counts').choices(['append_row', 'summary_only']))
+    .addOption(
+      new Option('--output-action <action>', 'append_row writes every prediction; summary_only writes counts').choices([
+        'append_row',
+        'summary_only',
+      ]),
+    )
     .option('--experiment <name>', 'experiment the run is filed under')
     .option('-w, --wait', 'wait for the job to end, with a progress bar')
     .action(
@@ -139,7 +171,16 @@ export function registerBatchCommands(program: Command): void {
         const api = ctx.api();
         const { body } = await api.post<{ id: string; status: string; statusUri: string }>('/api/batch/jobs', spec);
         if (!opts.wait) {
-          printResult(ctx.format, body, () => `${record([['job', body.id], ['status', body.status], ['status URI', body.statusUri]])}\nFollow it with 'sibyl batch show ${body.id} --wait'.`);
+          printResult(
+            ctx.format,
+            body,
+            () =>
+              `${record([
+                ['job', body.id],
+                ['status', body.status],
+                ['status URI', body.statusUri],
+              ])}\nFollow it with 'sibyl batch show ${body.id} --wait'.`,
+          );
           return;
         }
         if (ctx.format === 'table') writeErr(`Job ${body.id} submitted; waiting (Ctrl-C stops waiting, not the job).`);
@@ -147,7 +188,10 @@ export function registerBatchCommands(program: Command): void {
       }),
     );
 
-  leaf(batch.command('show <id>').description('Show a batch job and its progress; --wait follows it to the end'), ['sibyl batch show batch-7c1f', 'sibyl batch show batch-7c1f --wait'])
+  leaf(batch.command('show <id>').description('Show a batch job and its progress; --wait follows it to the end'), [
+    'sibyl batch show batch-7c1f',
+    'sibyl batch show batch-7c1f --wait',
+  ])
     .option('-w, --wait', 'wait for the job to end, with a progress bar')
     .action(
       act(async (ctx, id: string, opts: { wait?: boolean }) => {

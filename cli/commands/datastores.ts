@@ -6,29 +6,56 @@ import { act, leaf, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 
 function printDatastore(format: OutputFormat, d: Datastore): void {
-  printResult(format, d, () => record([['datastore', d.name], ['container', d.container], ['prefix', d.prefix], ['account', d.accountUrl], ['default', d.isDefault ? 'yes' : undefined], ['updated', shortTime(d.updatedAt)]]));
+  printResult(format, d, () =>
+    record([
+      ['datastore', d.name],
+      ['container', d.container],
+      ['prefix', d.prefix],
+      ['account', d.accountUrl],
+      ['default', d.isDefault ? 'yes' : undefined],
+      ['updated', shortTime(d.updatedAt)],
+    ]),
+  );
 }
 
 export function registerDatastoreCommands(program: Command): void {
-  const datastores = withExamples(program.command('datastores').description('Datastores: Blob containers (and prefixes) for batch input and output'), ['sibyl datastores list', 'sibyl datastores set landing --container scoring-data --prefix landing/']);
+  const datastores = withExamples(
+    program.command('datastores').description('Datastores: Blob containers (and prefixes) for batch input and output'),
+    ['sibyl datastores list', 'sibyl datastores set landing --container scoring-data --prefix landing/'],
+  );
 
-  leaf(datastores.command('list').description('List datastores (workspaceblobstore always exists)'), ['sibyl datastores list']).action(
+  leaf(datastores.command('list').description('List datastores (workspaceblobstore always exists)'), [
+    'sibyl datastores list',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Datastore[] }>('/api/datastores');
-      printResult(ctx.format, value, () => table(['datastore', 'container', 'prefix', 'account', 'default'], value.map((d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : ''])));
+      printResult(ctx.format, value, () =>
+        table(
+          ['datastore', 'container', 'prefix', 'account', 'default'],
+          value.map((d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : '']),
+        ),
+      );
     }),
   );
 
-  leaf(datastores.command('show <name>').description('Show a datastore'), ['sibyl datastores show workspaceblobstore']).action(
-    act(async (ctx, name: string) => printDatastore(ctx.format, await ctx.api().get<Datastore>(`/api/datastores/${seg(name)}`))),
+  leaf(datastores.command('show <name>').description('Show a datastore'), [
+    'sibyl datastores show workspaceblobstore',
+  ]).action(
+    act(async (ctx, name: string) =>
+      printDatastore(ctx.format, await ctx.api().get<Datastore>(`/api/datastores/${seg(name)}`)),
+    ),
   );
 
-  leaf(datastores.command('set <name>').description('Register or update a datastore'), ['sibyl datastores set landing --container scoring-data --prefix landing/'])
+  leaf(datastores.command('set <name>').description('Register or update a datastore'), [
+    'sibyl datastores set landing --container scoring-data --prefix landing/',
+  ])
     .requiredOption('--container <container>', 'Blob container name (3–63 lower-case letters, digits, hyphens)')
     .option('--prefix <prefix>', 'folder inside the container that every path is relative to')
     .action(
       act(async (ctx, name: string, opts: { container: string; prefix?: string }) => {
-        const { body } = await ctx.api().put<Datastore>(`/api/datastores/${seg(name)}`, { container: opts.container, prefix: opts.prefix });
+        const { body } = await ctx
+          .api()
+          .put<Datastore>(`/api/datastores/${seg(name)}`, { container: opts.container, prefix: opts.prefix });
         printDatastore(ctx.format, body);
       }),
     );

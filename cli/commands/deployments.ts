@@ -45,7 +45,9 @@ function printDeployment(format: OutputFormat, d: Deployment): void {
 /** `2 ready of 3 desired: blue-1 Ready (4 in flight), …` for `container`/`gpu` deployments. */
 function replicaSummary(scale: Deployment['scale']): string | undefined {
   if (!scale) return undefined;
-  const each = scale.replicas.map((r) => `${r.name} ${r.state} (${r.inFlight} in flight, since ${shortTime(r.startedAt) ?? r.startedAt})`);
+  const each = scale.replicas.map(
+    (r) => `${r.name} ${r.state} (${r.inFlight} in flight, since ${shortTime(r.startedAt) ?? r.startedAt})`,
+  );
   return [`${scale.readyReplicas} ready of ${scale.desiredReplicas} desired`, ...each].join('; ');
 }
 
@@ -61,16 +63,28 @@ function deploymentSpec(opts: DeployOptions): Record<string, unknown> {
     cpu: opts.cpu,
     memoryGi: opts.memoryGi,
   };
-  const given = (o: Record<string, number | undefined>) => (Object.values(o).some((v) => v !== undefined) ? o : undefined);
-  return { model: opts.model, environment: opts.environment, batching: given(batching), instance: given(instance), requestTimeoutMs: opts.requestTimeoutMs };
+  const given = (o: Record<string, number | undefined>) =>
+    Object.values(o).some((v) => v !== undefined) ? o : undefined;
+  return {
+    model: opts.model,
+    environment: opts.environment,
+    batching: given(batching),
+    instance: given(instance),
+    requestTimeoutMs: opts.requestTimeoutMs,
+  };
 }
 
 export function registerDeploymentCommands(program: Command): void {
-  leaf(program.command('deploy <endpoint/deployment>').description('Deploy a model version behind an endpoint (create or update); waits until it can serve'), [
-    'sibyl deploy iris/blue --model iris:1',
-    'sibyl deploy iris/green --model iris@latest --environment ort-cpu@1 --max-batch-size 32 --max-delay-ms 5',
-    'sibyl traffic iris blue=90 green=10     # then shift traffic',
-  ])
+  leaf(
+    program
+      .command('deploy <endpoint/deployment>')
+      .description('Deploy a model version behind an endpoint (create or update); waits until it can serve'),
+    [
+      'sibyl deploy iris/blue --model iris:1',
+      'sibyl deploy iris/green --model iris@latest --environment ort-cpu@1 --max-batch-size 32 --max-delay-ms 5',
+      'sibyl traffic iris blue=90 green=10     # then shift traffic',
+    ],
+  )
     .requiredOption('-m, --model <ref>', 'model reference: NAME:VERSION or NAME@ALIAS')
     .option('-e, --environment <env>', 'environment NAME@VERSION (default ort-cpu@1)')
     .option('--max-batch-size <n>', 'dynamic batching: most rows merged into one model run', intArg(1, 1024))
@@ -78,28 +92,52 @@ export function registerDeploymentCommands(program: Command): void {
     .option('--request-timeout-ms <ms>', 'per-request scoring timeout', intArg(1, 180000))
     .option('--min-instances <n>', 'container/gpu: replicas kept running (0 = scale to zero)', intArg(0, 1000))
     .option('--max-instances <n>', 'container/gpu: most replicas', intArg(1, 1000))
-    .option('--max-concurrent-requests <n>', 'requests one instance scores at once (container/gpu: the autoscaling target)', intArg(1, 1000))
-    .option('--scale-in-delay-seconds <s>', 'container/gpu: how long load stays low before a replica goes', intArg(0, 3600))
+    .option(
+      '--max-concurrent-requests <n>',
+      'requests one instance scores at once (container/gpu: the autoscaling target)',
+      intArg(1, 1000),
+    )
+    .option(
+      '--scale-in-delay-seconds <s>',
+      'container/gpu: how long load stays low before a replica goes',
+      intArg(0, 3600),
+    )
     .option('--cpu <vcpu>', 'container: vCPUs per replica, 0.25 to 4 in steps of 0.25', Number)
     .option('--memory-gi <gib>', 'container: GiB per replica (2 × cpu)', Number)
     .action(
       act(async (ctx, target: string, opts: DeployOptions) => {
         const { endpoint, deployment } = parseDeploymentRef(target);
         const spec = deploymentSpec(opts);
-        if (ctx.format === 'table') process.stderr.write(`Deploying ${opts.model} to ${endpoint}/${deployment} (waits until it can serve)…\n`);
-        const { body } = await ctx.api().put<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`, spec);
+        if (ctx.format === 'table')
+          process.stderr.write(`Deploying ${opts.model} to ${endpoint}/${deployment} (waits until it can serve)…\n`);
+        const { body } = await ctx
+          .api()
+          .put<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`, spec);
         printDeployment(ctx.format, body);
       }),
     );
 
-  const deployments = withExamples(program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)'), ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green']);
-  leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), ['sibyl deployments show iris/blue']).action(
+  const deployments = withExamples(
+    program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)'),
+    ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green'],
+  );
+  leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), [
+    'sibyl deployments show iris/blue',
+  ]).action(
     act(async (ctx, target: string) => {
       const { endpoint, deployment } = parseDeploymentRef(target);
-      printDeployment(ctx.format, await ctx.api().get<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`));
+      printDeployment(
+        ctx.format,
+        await ctx.api().get<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`),
+      );
     }),
   );
-  leaf(deployments.command('delete <endpoint/deployment>').description('Delete a deployment (take its traffic away first)'), ['sibyl traffic iris blue=100 && sibyl deployments delete iris/green']).action(
+  leaf(
+    deployments
+      .command('delete <endpoint/deployment>')
+      .description('Delete a deployment (take its traffic away first)'),
+    ['sibyl traffic iris blue=100 && sibyl deployments delete iris/green'],
+  ).action(
     act(async (ctx, target: string) => {
       const { endpoint, deployment } = parseDeploymentRef(target);
       await ctx.api().delete(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}`);

@@ -11,10 +11,15 @@ import type { Deployment, Endpoint } from '../../shared/api/schemas';
 
 /** A deployment as listed in an endpoint. */
 /** Secrets print as plain `name  value` lines: easy to copy, no frame to cut through. */
-const plainLines = (fields: [string, string][]) => fields.map(([name, value]) => `${name.padEnd(13)} ${value}`).join('\n');
+const plainLines = (fields: [string, string][]) =>
+  fields.map(([name, value]) => `${name.padEnd(13)} ${value}`).join('\n');
 
 export const deploymentsTable = (deployments: Deployment[]) =>
-  table(['deployment', 'model', 'resolved', 'environment', 'batching', 'state'], deployments.map((d) => [d.name, d.model, d.resolvedModel, d.environment, pairs(d.batching), d.provisioningState]), '(no deployments)');
+  table(
+    ['deployment', 'model', 'resolved', 'environment', 'batching', 'state'],
+    deployments.map((d) => [d.name, d.model, d.resolvedModel, d.environment, pairs(d.batching), d.provisioningState]),
+    '(no deployments)',
+  );
 
 /** Prints an endpoint: a record and its deployments. */
 export function printEndpoint(format: OutputFormat, e: Endpoint): void {
@@ -36,55 +41,104 @@ export function printEndpoint(format: OutputFormat, e: Endpoint): void {
 }
 
 export function registerEndpointCommands(program: Command): void {
-  const endpoints = withExamples(program.command('endpoints').description('Real-time endpoints, their keys and tokens'), ['sibyl endpoints create iris --auth key', 'sibyl endpoints list', 'sibyl endpoints keys iris', 'sibyl endpoints token iris']);
+  const endpoints = withExamples(
+    program.command('endpoints').description('Real-time endpoints, their keys and tokens'),
+    [
+      'sibyl endpoints create iris --auth key',
+      'sibyl endpoints list',
+      'sibyl endpoints keys iris',
+      'sibyl endpoints token iris',
+    ],
+  );
 
   leaf(endpoints.command('create <name>').description('Create an endpoint (or update its auth mode and description)'), [
     'sibyl endpoints create iris --auth key',
     'sibyl endpoints create fraud --auth token --description "Fraud scoring"',
   ])
-    .addOption(new Option('--auth <mode>', 'how callers authenticate: key, token (1-hour tokens) or aad (Microsoft Entra ID)').choices(['key', 'token', 'aad']).default('key'))
+    .addOption(
+      new Option('--auth <mode>', 'how callers authenticate: key, token (1-hour tokens) or aad (Microsoft Entra ID)')
+        .choices(['key', 'token', 'aad'])
+        .default('key'),
+    )
     .option('-d, --description <text>', 'description')
     .action(
       act(async (ctx, name: string, opts: { auth: string; description?: string }) => {
-        const { body, status } = await ctx.api().put<Endpoint>(`/api/endpoints/${seg(name)}`, { authMode: opts.auth, description: opts.description });
-        if (ctx.format === 'table') process.stderr.write(status === 201 ? `Created endpoint '${name}'.\n` : `Updated endpoint '${name}'.\n`);
+        const { body, status } = await ctx
+          .api()
+          .put<Endpoint>(`/api/endpoints/${seg(name)}`, { authMode: opts.auth, description: opts.description });
+        if (ctx.format === 'table')
+          process.stderr.write(status === 201 ? `Created endpoint '${name}'.\n` : `Updated endpoint '${name}'.\n`);
         printEndpoint(ctx.format, body);
       }),
     );
 
-  leaf(endpoints.command('list').description('List endpoints'), ['sibyl endpoints list', 'sibyl endpoints list -o json']).action(
+  leaf(endpoints.command('list').description('List endpoints'), [
+    'sibyl endpoints list',
+    'sibyl endpoints list -o json',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Endpoint[] }>('/api/endpoints');
       printResult(ctx.format, value, () =>
-        table(['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'], value.map((e) => [e.name, e.authMode, pairs(e.traffic), e.deployments.map((d) => d.name).join(', '), e.scoringUri]), '(no endpoints)'),
+        table(
+          ['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'],
+          value.map((e) => [
+            e.name,
+            e.authMode,
+            pairs(e.traffic),
+            e.deployments.map((d) => d.name).join(', '),
+            e.scoringUri,
+          ]),
+          '(no endpoints)',
+        ),
       );
     }),
   );
 
-  leaf(endpoints.command('show <name>').description('Show an endpoint, its traffic and deployments'), ['sibyl endpoints show iris']).action(
-    act(async (ctx, name: string) => printEndpoint(ctx.format, await ctx.api().get<Endpoint>(`/api/endpoints/${seg(name)}`))),
+  leaf(endpoints.command('show <name>').description('Show an endpoint, its traffic and deployments'), [
+    'sibyl endpoints show iris',
+  ]).action(
+    act(async (ctx, name: string) =>
+      printEndpoint(ctx.format, await ctx.api().get<Endpoint>(`/api/endpoints/${seg(name)}`)),
+    ),
   );
 
-  leaf(endpoints.command('delete <name>').description('Delete an endpoint and its deployments'), ['sibyl endpoints delete iris']).action(
+  leaf(endpoints.command('delete <name>').description('Delete an endpoint and its deployments'), [
+    'sibyl endpoints delete iris',
+  ]).action(
     act(async (ctx, name: string) => {
       await ctx.api().delete(`/api/endpoints/${seg(name)}`);
       printResult(ctx.format, { deleted: name }, () => `Deleted endpoint '${name}'.`);
     }),
   );
 
-  leaf(endpoints.command('keys <name>').description('Print the endpoint\'s keys, or replace one with --regenerate'), [
+  leaf(endpoints.command('keys <name>').description("Print the endpoint's keys, or replace one with --regenerate"), [
     'sibyl endpoints keys iris',
     'sibyl endpoints keys iris --regenerate secondary',
     'KEY=$(sibyl endpoints keys iris -o json | jq -r .primaryKey)',
   ])
-    .addOption(new Option('--regenerate <which>', 'replace this key; the old one stops working at once').choices(['primary', 'secondary']))
+    .addOption(
+      new Option('--regenerate <which>', 'replace this key; the old one stops working at once').choices([
+        'primary',
+        'secondary',
+      ]),
+    )
     .action(
       act(async (ctx, name: string, opts: { regenerate?: string }) => {
         const api = ctx.api();
         const keys = opts.regenerate
-          ? (await api.post<{ primaryKey: string; secondaryKey: string }>(`/api/endpoints/${seg(name)}/keys/regenerate`, { keyType: opts.regenerate })).body
+          ? (
+              await api.post<{ primaryKey: string; secondaryKey: string }>(
+                `/api/endpoints/${seg(name)}/keys/regenerate`,
+                { keyType: opts.regenerate },
+              )
+            ).body
           : await api.get<{ primaryKey: string; secondaryKey: string }>(`/api/endpoints/${seg(name)}/keys`);
-        printResult(ctx.format, keys, () => plainLines([['primaryKey', keys.primaryKey], ['secondaryKey', keys.secondaryKey]]));
+        printResult(ctx.format, keys, () =>
+          plainLines([
+            ['primaryKey', keys.primaryKey],
+            ['secondaryKey', keys.secondaryKey],
+          ]),
+        );
       }),
     );
 
@@ -93,9 +147,20 @@ export function registerEndpointCommands(program: Command): void {
     'TOKEN=$(sibyl endpoints token fraud -o json | jq -r .accessToken)',
   ]).action(
     act(async (ctx, name: string) => {
-      const { body } = await ctx.api().post<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(`/api/endpoints/${seg(name)}/token`);
+      const { body } = await ctx
+        .api()
+        .post<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(
+          `/api/endpoints/${seg(name)}/token`,
+        );
       const when = (s: number) => new Date(s * 1000).toISOString();
-      printResult(ctx.format, body, () => plainLines([['accessToken', body.accessToken], ['tokenType', body.tokenType], ['expires', when(body.expiryTimeUtc)], ['refreshAfter', when(body.refreshAfterTimeUtc)]]));
+      printResult(ctx.format, body, () =>
+        plainLines([
+          ['accessToken', body.accessToken],
+          ['tokenType', body.tokenType],
+          ['expires', when(body.expiryTimeUtc)],
+          ['refreshAfter', when(body.refreshAfterTimeUtc)],
+        ]),
+      );
     }),
   );
 }

@@ -5,12 +5,25 @@ import { printResult, table } from '../core/output';
 import type { Environment } from '../../shared/api/schemas';
 
 export function registerEnvironmentCommands(program: Command): void {
-  const environments = withExamples(program.command('environments').description('Environments deployments run in (execution providers, compute)'), ['sibyl environments list']);
-  leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), ['sibyl environments list']).action(
+  const environments = withExamples(
+    program.command('environments').description('Environments deployments run in (execution providers, compute)'),
+    ['sibyl environments list'],
+  );
+  leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), [
+    'sibyl environments list',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Environment[] }>('/api/environments');
       printResult(ctx.format, value, () =>
-        table(['environment', 'curated', 'providers', 'compute'], value.map((e) => [`${e.name}@${e.version}`, e.curated ? 'yes' : '', e.executionProviders.join(', '), e.compute ? `${e.compute.kind}${e.compute.gpu ? ` (${e.compute.gpu})` : ''}` : 'functions'])),
+        table(
+          ['environment', 'curated', 'providers', 'compute'],
+          value.map((e) => [
+            `${e.name}@${e.version}`,
+            e.curated ? 'yes' : '',
+            e.executionProviders.join(', '),
+            e.compute ? `${e.compute.kind}${e.compute.gpu ? ` (${e.compute.gpu})` : ''}` : 'functions',
+          ]),
+        ),
       );
     }),
   );

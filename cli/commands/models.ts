@@ -11,7 +11,8 @@ import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/par
 import { registerModelPath } from '../core/modelUpload';
 import type { Model, ModelVersion, TensorMetadata } from '../../shared/api/schemas';
 
-const tensors = (list: TensorMetadata[]) => list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join('\n');
+const tensors = (list: TensorMetadata[]) =>
+  list.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join('\n');
 
 function printVersion(format: OutputFormat, v: ModelVersion): void {
   printResult(format, v, () =>
@@ -31,7 +32,17 @@ function printVersion(format: OutputFormat, v: ModelVersion): void {
 }
 
 const versionsTable = (versions: ModelVersion[]) =>
-  table(['version', 'description', 'tags', 'inputs', 'outputs', 'created'], versions.map((v) => [v.version, v.description, pairs(v.tags), tensors(v.signature.inputs), tensors(v.signature.outputs), shortTime(v.createdAt)]));
+  table(
+    ['version', 'description', 'tags', 'inputs', 'outputs', 'created'],
+    versions.map((v) => [
+      v.version,
+      v.description,
+      pairs(v.tags),
+      tensors(v.signature.inputs),
+      tensors(v.signature.outputs),
+      shortTime(v.createdAt),
+    ]),
+  );
 
 /** Resolves `N:V` / `N@alias` to a version number. */
 async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>): Promise<number> {
@@ -40,20 +51,36 @@ async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>):
   const alias = ref.alias ?? 'latest';
   const version = model.aliases[alias] ?? (alias === 'latest' ? model.latestVersion : undefined);
   if (version === undefined) {
-    throw new ApiError(404, 'ModelNotFound', `Model '${ref.name}' has no alias '${alias}' (aliases: ${Object.keys(model.aliases).join(', ')}).`);
+    throw new ApiError(
+      404,
+      'ModelNotFound',
+      `Model '${ref.name}' has no alias '${alias}' (aliases: ${Object.keys(model.aliases).join(', ')}).`,
+    );
   }
   return version;
 }
 
 export function registerModelCommands(program: Command): void {
-  const models = withExamples(program.command('models').description('Register, list and manage ONNX models'), ['sibyl models register iris.onnx --name iris', 'sibyl models list', 'sibyl models show iris:1', 'sibyl models alias set iris production 1']);
-
-  leaf(models.command('register <path>').description('Register an .onnx file, a .zip or .tar.gz of a model folder, or a folder, as the next version of a model'), [
+  const models = withExamples(program.command('models').description('Register, list and manage ONNX models'), [
     'sibyl models register iris.onnx --name iris',
-    'sibyl models register ./mlflow-model --name churn',
-    'sibyl models register llm.tar.gz --name llm --type onnx',
-    'sibyl models register iris.onnx --name iris --description "June retrain" --tag team=fraud --tag stage=candidate',
-  ])
+    'sibyl models list',
+    'sibyl models show iris:1',
+    'sibyl models alias set iris production 1',
+  ]);
+
+  leaf(
+    models
+      .command('register <path>')
+      .description(
+        'Register an .onnx file, a .zip or .tar.gz of a model folder, or a folder, as the next version of a model',
+      ),
+    [
+      'sibyl models register iris.onnx --name iris',
+      'sibyl models register ./mlflow-model --name churn',
+      'sibyl models register llm.tar.gz --name llm --type onnx',
+      'sibyl models register iris.onnx --name iris --description "June retrain" --tag team=fraud --tag stage=candidate',
+    ],
+  )
     .requiredOption('-n, --name <name>', 'model name (versions count 1, 2, 3… per name)')
     .option('-d, --description <text>', 'description of this version')
     .option('-t, --tag <key=value>', 'a tag (repeatable)', collect, [])
@@ -61,32 +88,58 @@ export function registerModelCommands(program: Command): void {
     .action(
       act(async (ctx, path: string, opts: { name: string; description?: string; tag: string[]; type?: string }) => {
         const tags = parseKeyValues(opts.tag, '--tag');
-        const options = { description: opts.description, tags: opts.tag.length ? JSON.stringify(tags) : undefined, type: opts.type, progress: ctx.format !== 'json' };
+        const options = {
+          description: opts.description,
+          tags: opts.tag.length ? JSON.stringify(tags) : undefined,
+          type: opts.type,
+          progress: ctx.format !== 'json',
+        };
         printVersion(ctx.format, await registerModelPath(ctx.api(), opts.name, path, options));
       }),
     );
 
-  leaf(models.command('list').description('List registered models'), ['sibyl models list', 'sibyl models list -o json']).action(
+  leaf(models.command('list').description('List registered models'), [
+    'sibyl models list',
+    'sibyl models list -o json',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Model[] }>('/api/models');
-      printResult(ctx.format, value, () => table(['name', 'latest', 'aliases', 'description', 'updated'], value.map((m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)]), '(no models)'));
+      printResult(ctx.format, value, () =>
+        table(
+          ['name', 'latest', 'aliases', 'description', 'updated'],
+          value.map((m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)]),
+          '(no models)',
+        ),
+      );
     }),
   );
 
-  leaf(models.command('versions <name>').description('List the versions of a model'), ['sibyl models versions iris']).action(
+  leaf(models.command('versions <name>').description('List the versions of a model'), [
+    'sibyl models versions iris',
+  ]).action(
     act(async (ctx, name: string) => {
       const { value } = await ctx.api().get<{ value: ModelVersion[] }>(`/api/models/${seg(name)}/versions`);
       printResult(ctx.format, value, () => versionsTable(value));
     }),
   );
 
-  leaf(models.command('show <model>').description('Show a model (NAME) or one version (NAME:VERSION or NAME@ALIAS)'), ['sibyl models show iris', 'sibyl models show iris:2', 'sibyl models show iris@production -o json']).action(
+  leaf(models.command('show <model>').description('Show a model (NAME) or one version (NAME:VERSION or NAME@ALIAS)'), [
+    'sibyl models show iris',
+    'sibyl models show iris:2',
+    'sibyl models show iris@production -o json',
+  ]).action(
     act(async (ctx, text: string) => {
       const ref = parseModelRef(text);
       const api = ctx.api();
       if (ref.version === undefined && ref.alias === undefined) {
         const model = await api.get<Model>(`/api/models/${seg(ref.name)}`);
-        const summary = record([['model', model.name], ['latest', model.latestVersion], ['aliases', pairs(model.aliases)], ['description', model.description], ['updated', shortTime(model.updatedAt)]]);
+        const summary = record([
+          ['model', model.name],
+          ['latest', model.latestVersion],
+          ['aliases', pairs(model.aliases)],
+          ['description', model.description],
+          ['updated', shortTime(model.updatedAt)],
+        ]);
         if (ctx.format === 'json') return printResult(ctx.format, model, () => '');
         const { value } = await api.get<{ value: ModelVersion[] }>(`/api/models/${seg(ref.name)}/versions`);
         return printResult(ctx.format, model, () => `${summary}\n${versionsTable(value)}`);
@@ -96,12 +149,20 @@ export function registerModelCommands(program: Command): void {
     }),
   );
 
-  const alias = withExamples(models.command('alias').description('Manage model aliases (name@alias references)'), ['sibyl models alias set iris production 2']);
-  leaf(alias.command('set <name> <alias> <version>').description('Point an alias at a version'), ['sibyl models alias set iris production 2']).action(
+  const alias = withExamples(models.command('alias').description('Manage model aliases (name@alias references)'), [
+    'sibyl models alias set iris production 2',
+  ]);
+  leaf(alias.command('set <name> <alias> <version>').description('Point an alias at a version'), [
+    'sibyl models alias set iris production 2',
+  ]).action(
     act(async (ctx, name: string, aliasName: string, version: string) => {
       const v = wholeNumber(version, 'VERSION', 1);
       const { body } = await ctx.api().put<Model>(`/api/models/${seg(name)}/aliases/${seg(aliasName)}`, { version: v });
-      printResult(ctx.format, body, () => `${name}@${aliasName} → ${name}:${v}\n${record([['aliases', pairs(body.aliases)]])}`);
+      printResult(
+        ctx.format,
+        body,
+        () => `${name}@${aliasName} → ${name}:${v}\n${record([['aliases', pairs(body.aliases)]])}`,
+      );
     }),
   );
 
@@ -118,12 +179,17 @@ export function registerModelCommands(program: Command): void {
         const tags: Record<string, string | null> = { ...parseKeyValues(opts.tag, '--tag') };
         for (const key of opts.removeTag) tags[key] = null;
         const change = { description: opts.description, tags: Object.keys(tags).length ? tags : undefined };
-        const { body } = await ctx.api().request<ModelVersion>('PATCH', `/api/models/${seg(ref.name)}/versions/${ref.version}`, { json: change });
+        const { body } = await ctx
+          .api()
+          .request<ModelVersion>('PATCH', `/api/models/${seg(ref.name)}/versions/${ref.version}`, { json: change });
         printVersion(ctx.format, body);
       }),
     );
 
-  leaf(models.command('delete <model>').description('Delete a version (NAME:VERSION); refused while a deployment uses it'), ['sibyl models delete iris:1']).action(
+  leaf(
+    models.command('delete <model>').description('Delete a version (NAME:VERSION); refused while a deployment uses it'),
+    ['sibyl models delete iris:1'],
+  ).action(
     act(async (ctx, text: string) => {
       const ref = parseModelRef(text, { requireVersion: true });
       await ctx.api().delete(`/api/models/${seg(ref.name)}/versions/${ref.version}`);

@@ -20,13 +20,21 @@ const signalText = (m: Monitor) =>
     .map(([signal, s]) => `${signal} ${s.metric} > ${s.threshold}`)
     .join(', ');
 
-const triggerText = (t: Monitor['trigger']) => (!t ? 'manual' : 'cron' in t ? `cron ${t.cron}` : `every ${t.interval} ${t.frequency}`);
+const triggerText = (t: Monitor['trigger']) =>
+  !t ? 'manual' : 'cron' in t ? `cron ${t.cron}` : `every ${t.interval} ${t.frequency}`;
 
 function resultTable(result: MonitorResult | undefined): string {
   if (!result) return '(no completed run yet)';
   return table(
     ['signal', 'feature', 'metric', 'value', 'threshold', 'drifted'],
-    result.features.map((f) => [f.signal, f.name, f.metric, f.value === null ? 'n/a' : f.value.toFixed(4), f.threshold, f.drifted ? 'DRIFTED' : '']),
+    result.features.map((f) => [
+      f.signal,
+      f.name,
+      f.metric,
+      f.value === null ? 'n/a' : f.value.toFixed(4),
+      f.threshold,
+      f.drifted ? 'DRIFTED' : '',
+    ]),
     '(no features)',
   );
 }
@@ -42,7 +50,12 @@ function printMonitor(ctx: CommandContext, m: Monitor): void {
         ['window', m.window],
         ['trigger', triggerText(m.trigger)],
         ['next run', shortTime(m.nextRunTime)],
-        ['last run', m.lastResult ? `${m.lastResult.runId} (${shortTime(m.lastResult.completedAt)}), drifted: ${m.lastResult.drifted.join(', ') || 'none'}` : ''],
+        [
+          'last run',
+          m.lastResult
+            ? `${m.lastResult.runId} (${shortTime(m.lastResult.completedAt)}), drifted: ${m.lastResult.drifted.join(', ') || 'none'}`
+            : '',
+        ],
       ]),
       resultTable(m.lastResult),
     ].join('\n'),
@@ -65,23 +78,36 @@ interface CreateOptions {
 
 function threshold(text: string | undefined, what: string): number {
   const value = Number(text);
-  if (text === undefined || !Number.isFinite(value) || value < 0) throw new UsageError(`${what} must be a number of 0 or more, got '${text ?? ''}'.`);
+  if (text === undefined || !Number.isFinite(value) || value < 0)
+    throw new UsageError(`${what} must be a number of 0 or more, got '${text ?? ''}'.`);
   return value;
 }
 
 /** The spec the options describe (when no file is given). */
 function specFromOptions(opts: CreateOptions): MonitorSpec {
-  if (!opts.deployment || !opts.baseline) throw new UsageError('Give a spec file, or --deployment ENDPOINT/DEPLOYMENT and --baseline DATASTORE:PATH.');
+  if (!opts.deployment || !opts.baseline)
+    throw new UsageError('Give a spec file, or --deployment ENDPOINT/DEPLOYMENT and --baseline DATASTORE:PATH.');
   const { endpoint, deployment } = parseDeploymentRef(opts.deployment);
   const baseline = parseDatastorePath(opts.baseline);
   const format = opts.format ?? (baseline.path.endsWith('.jsonl') ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got '${format}'.`);
   for (const metric of [opts.metric, opts.predictionMetric]) {
-    if (metric !== undefined && !METRICS.includes(metric)) throw new UsageError(`Unknown metric '${metric}'; use one of ${METRICS.join(', ')}.`);
+    if (metric !== undefined && !METRICS.includes(metric))
+      throw new UsageError(`Unknown metric '${metric}'; use one of ${METRICS.join(', ')}.`);
   }
   const signals: MonitorSpec['signals'] = {
-    dataDrift: { metric: (opts.metric ?? 'psi') as 'psi', threshold: opts.threshold === undefined ? 0.2 : threshold(opts.threshold, '--threshold') },
-    ...(opts.predictionMetric ? { predictionDrift: { metric: opts.predictionMetric as 'psi', threshold: threshold(opts.predictionThreshold, '--prediction-threshold') } } : {}),
+    dataDrift: {
+      metric: (opts.metric ?? 'psi') as 'psi',
+      threshold: opts.threshold === undefined ? 0.2 : threshold(opts.threshold, '--threshold'),
+    },
+    ...(opts.predictionMetric
+      ? {
+          predictionDrift: {
+            metric: opts.predictionMetric as 'psi',
+            threshold: threshold(opts.predictionThreshold, '--prediction-threshold'),
+          },
+        }
+      : {}),
   };
   return {
     endpoint,
@@ -95,17 +121,27 @@ function specFromOptions(opts: CreateOptions): MonitorSpec {
 }
 
 export function registerMonitorCommands(program: Command): void {
-  const monitors = withExamples(program.command('monitors').description('Model monitors: compare what a deployment scores with a baseline, feature by feature'), [
-    'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv --metric psi --threshold 0.2',
-    'sibyl monitors run iris-drift --wait',
-    'sibyl monitors show iris-drift',
-  ]);
+  const monitors = withExamples(
+    program
+      .command('monitors')
+      .description('Model monitors: compare what a deployment scores with a baseline, feature by feature'),
+    [
+      'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv --metric psi --threshold 0.2',
+      'sibyl monitors run iris-drift --wait',
+      'sibyl monitors show iris-drift',
+    ],
+  );
 
-  leaf(monitors.command('create [nameOrFile]').description('Create or replace a monitor, from a YAML/JSON file or from options'), [
-    'sibyl monitors create iris-drift.yaml',
-    'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv --cron "0 0 * * * *"',
-  ])
-    .option('-n, --name <name>', 'monitor name (with a file: default the file\'s `name`, else the file name)')
+  leaf(
+    monitors
+      .command('create [nameOrFile]')
+      .description('Create or replace a monitor, from a YAML/JSON file or from options'),
+    [
+      'sibyl monitors create iris-drift.yaml',
+      'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv --cron "0 0 * * * *"',
+    ],
+  )
+    .option('-n, --name <name>', "monitor name (with a file: default the file's `name`, else the file name)")
     .option('-d, --deployment <endpoint/deployment>', 'the deployment watched (its collected data)')
     .option('-b, --baseline <datastore:path>', 'baseline file or folder, typically the training data')
     .option('--format <csv|jsonl>', 'baseline format (default from the file name, else csv)')
@@ -120,7 +156,8 @@ export function registerMonitorCommands(program: Command): void {
       act(async (ctx, nameOrFile: string | undefined, opts: CreateOptions) => {
         let name: string;
         let spec: unknown;
-        if (nameOrFile && /\.(ya?ml|json)$/i.test(nameOrFile)) ({ name, spec } = await readSpecFile(nameOrFile, opts.name));
+        if (nameOrFile && /\.(ya?ml|json)$/i.test(nameOrFile))
+          ({ name, spec } = await readSpecFile(nameOrFile, opts.name));
         else {
           name = opts.name ?? nameOrFile ?? '';
           if (!name) throw new UsageError('Name the monitor: sibyl monitors create NAME --deployment … --baseline …');
@@ -131,31 +168,54 @@ export function registerMonitorCommands(program: Command): void {
       }),
     );
 
-  leaf(monitors.command('list').description('List monitors and what their last run found'), ['sibyl monitors list']).action(
+  leaf(monitors.command('list').description('List monitors and what their last run found'), [
+    'sibyl monitors list',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Monitor[] }>('/api/monitors');
       printResult(ctx.format, value, () =>
         table(
           ['monitor', 'deployment', 'signals', 'trigger', 'last run', 'drifted'],
-          value.map((m) => [m.name, `${m.endpoint}/${m.deployment}`, signalText(m), triggerText(m.trigger), shortTime(m.lastResult?.completedAt), m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '']),
+          value.map((m) => [
+            m.name,
+            `${m.endpoint}/${m.deployment}`,
+            signalText(m),
+            triggerText(m.trigger),
+            shortTime(m.lastResult?.completedAt),
+            m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '',
+          ]),
           '(no monitors)',
         ),
       );
     }),
   );
 
-  leaf(monitors.command('show <name>').description('Show a monitor and the features of its last run'), ['sibyl monitors show iris-drift']).action(
+  leaf(monitors.command('show <name>').description('Show a monitor and the features of its last run'), [
+    'sibyl monitors show iris-drift',
+  ]).action(
     act(async (ctx, name: string) => printMonitor(ctx, await ctx.api().get<Monitor>(`/api/monitors/${seg(name)}`))),
   );
 
-  leaf(monitors.command('run <name>').description('Run a monitor now over its window; --wait follows it'), ['sibyl monitors run iris-drift', 'sibyl monitors run iris-drift --wait'])
+  leaf(monitors.command('run <name>').description('Run a monitor now over its window; --wait follows it'), [
+    'sibyl monitors run iris-drift',
+    'sibyl monitors run iris-drift --wait',
+  ])
     .option('-w, --wait', 'wait for the run to end and print its features; exit 3 if it fails')
     .action(
       act(async (ctx, name: string, opts: { wait?: boolean }) => {
         const api = ctx.api();
         const { body: run } = await api.post<Run>(`/api/monitors/${seg(name)}/runs`);
         if (!opts.wait) {
-          printResult(ctx.format, run, () => `${record([['run', run.id], ['monitor', name], ['status', run.status]])}\nFollow it with 'sibyl runs show ${run.id}'.`);
+          printResult(
+            ctx.format,
+            run,
+            () =>
+              `${record([
+                ['run', run.id],
+                ['monitor', name],
+                ['status', run.status],
+              ])}\nFollow it with 'sibyl runs show ${run.id}'.`,
+          );
           return;
         }
         let last = '';
@@ -166,12 +226,23 @@ export function registerMonitorCommands(program: Command): void {
           onInterrupt: () => `Stopped waiting; run ${run.id} keeps running. See it with 'sibyl runs show ${run.id}'.`,
         });
         const result = done.outputs.result as MonitorResult | undefined;
-        printResult(ctx.format, done, () => `${record([['run', done.id], ['status', done.status], ['drifted', result ? result.drifted.join(', ') || 'none' : '']])}\n${resultTable(result)}`);
+        printResult(
+          ctx.format,
+          done,
+          () =>
+            `${record([
+              ['run', done.id],
+              ['status', done.status],
+              ['drifted', result ? result.drifted.join(', ') || 'none' : ''],
+            ])}\n${resultTable(result)}`,
+        );
         failUnlessCompleted(`monitor run ${run.id}`, done);
       }),
     );
 
-  leaf(monitors.command('delete <name>').description('Delete a monitor (its runs stay)'), ['sibyl monitors delete iris-drift']).action(
+  leaf(monitors.command('delete <name>').description('Delete a monitor (its runs stay)'), [
+    'sibyl monitors delete iris-drift',
+  ]).action(
     act(async (ctx, name: string) => {
       await ctx.api().delete(`/api/monitors/${seg(name)}`);
       printResult(ctx.format, { deleted: name }, () => `Deleted monitor '${name}'.`);

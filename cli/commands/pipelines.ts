@@ -26,52 +26,110 @@ async function pipelineVersion(api: ApiClient, text: string): Promise<{ name: st
     pipeline = await api.get<Pipeline>(`/api/pipelines/${seg(name)}`);
   } catch (error) {
     // A service without GET api/pipelines/{name} answers the generic route 404.
-    if (error instanceof ApiError && error.code === 'NotFound') throw new UsageError(`cannot look up the latest version of '${name}' here; give it: ${name}:VERSION.`);
+    if (error instanceof ApiError && error.code === 'NotFound')
+      throw new UsageError(`cannot look up the latest version of '${name}' here; give it: ${name}:VERSION.`);
     throw error;
   }
-  if (!pipeline.latestVersion) throw new UsageError(`pipeline '${name}' has no published version yet; run 'sibyl pipelines publish ${name}' first.`);
+  if (!pipeline.latestVersion)
+    throw new UsageError(
+      `pipeline '${name}' has no published version yet; run 'sibyl pipelines publish ${name}' first.`,
+    );
   return { name, version: pipeline.latestVersion };
 }
 
 export function registerPipelineCommands(program: Command): void {
-  const pipelines = withExamples(program.command('pipelines').description('Pipelines: batch-score, copy and move steps with parameters'), ['sibyl pipelines apply nightly.yaml', 'sibyl pipelines publish nightly', 'sibyl pipelines run nightly:1 --param inputPath=incoming/a.csv --wait']);
+  const pipelines = withExamples(
+    program.command('pipelines').description('Pipelines: batch-score, copy and move steps with parameters'),
+    [
+      'sibyl pipelines apply nightly.yaml',
+      'sibyl pipelines publish nightly',
+      'sibyl pipelines run nightly:1 --param inputPath=incoming/a.csv --wait',
+    ],
+  );
 
   leaf(pipelines.command('apply <file>').description('Save a pipeline draft from a YAML or JSON file'), [
     'sibyl pipelines apply nightly.yaml',
     'sibyl pipelines apply pipeline.json --name nightly',
   ])
-    .option('-n, --name <name>', 'pipeline name (default: the file\'s `name`, else the file name)')
+    .option('-n, --name <name>', "pipeline name (default: the file's `name`, else the file name)")
     .action(
       act(async (ctx, file: string, opts: { name?: string }) => {
         const { name, spec } = await readSpecFile(file, opts.name);
         const { body, status } = await ctx.api().put<Pipeline>(`/api/pipelines/${seg(name)}`, spec);
-        printResult(ctx.format, body, () =>
-          `${status === 201 ? 'Created' : 'Updated'} the draft of '${name}'.\n${record([['pipeline', body.name], ['status', body.status], ['steps', stepsText(body.steps)], ['parameters', pairs(body.parameters)], ['latest published', body.latestVersion]])}\nPublish it with 'sibyl pipelines publish ${name}'.`,
+        printResult(
+          ctx.format,
+          body,
+          () =>
+            `${status === 201 ? 'Created' : 'Updated'} the draft of '${name}'.\n${record([
+              ['pipeline', body.name],
+              ['status', body.status],
+              ['steps', stepsText(body.steps)],
+              ['parameters', pairs(body.parameters)],
+              ['latest published', body.latestVersion],
+            ])}\nPublish it with 'sibyl pipelines publish ${name}'.`,
         );
       }),
     );
 
-  leaf(pipelines.command('list').description('List pipelines and their latest published version'), ['sibyl pipelines list']).action(
+  leaf(pipelines.command('list').description('List pipelines and their latest published version'), [
+    'sibyl pipelines list',
+  ]).action(
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Pipeline[] }>('/api/pipelines');
-      printResult(ctx.format, value, () => table(['pipeline', 'latest', 'steps', 'parameters', 'description'], value.map((p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description]), '(no pipelines)'));
+      printResult(ctx.format, value, () =>
+        table(
+          ['pipeline', 'latest', 'steps', 'parameters', 'description'],
+          value.map((p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description]),
+          '(no pipelines)',
+        ),
+      );
     }),
   );
 
-  leaf(pipelines.command('versions <name>').description('List the published versions of a pipeline'), ['sibyl pipelines versions nightly']).action(
+  leaf(pipelines.command('versions <name>').description('List the published versions of a pipeline'), [
+    'sibyl pipelines versions nightly',
+  ]).action(
     act(async (ctx, name: string) => {
       const { value } = await ctx.api().get<{ value: PipelineVersion[] }>(`/api/pipelines/${seg(name)}/versions`);
-      printResult(ctx.format, value, () => table(['version', 'enabled', 'steps', 'parameters', 'published'], value.map((v) => [`${v.name}:${v.version}`, v.enabled ? 'yes' : 'no', stepsText(v.steps), pairs(v.parameters), shortTime(v.publishedAt)]), '(not published yet)'));
+      printResult(ctx.format, value, () =>
+        table(
+          ['version', 'enabled', 'steps', 'parameters', 'published'],
+          value.map((v) => [
+            `${v.name}:${v.version}`,
+            v.enabled ? 'yes' : 'no',
+            stepsText(v.steps),
+            pairs(v.parameters),
+            shortTime(v.publishedAt),
+          ]),
+          '(not published yet)',
+        ),
+      );
     }),
   );
 
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
-    leaf(pipelines.command(`${verb} <pipeline>`).description(`${enabled ? 'Allow' : 'Refuse'} new runs of a published version (NAME:VERSION)${enabled ? '' : ', from schedules too'}`), [`sibyl pipelines ${verb} nightly:1`]).action(
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    leaf(
+      pipelines
+        .command(`${verb} <pipeline>`)
+        .description(
+          `${enabled ? 'Allow' : 'Refuse'} new runs of a published version (NAME:VERSION)${enabled ? '' : ', from schedules too'}`,
+        ),
+      [`sibyl pipelines ${verb} nightly:1`],
+    ).action(
       act(async (ctx, text: string) => {
         const [name = '', version = ''] = text.split(':');
         const v = wholeNumber(version, 'the version in NAME:VERSION', 1);
-        const { body } = await ctx.api().request<PipelineVersion>('PATCH', `/api/pipelines/${seg(name)}/versions/${v}`, { json: { enabled } });
-        printResult(ctx.format, body, () => `${body.name}:${body.version} is ${body.enabled ? 'enabled' : 'disabled'}.`);
+        const { body } = await ctx
+          .api()
+          .request<PipelineVersion>('PATCH', `/api/pipelines/${seg(name)}/versions/${v}`, { json: { enabled } });
+        printResult(
+          ctx.format,
+          body,
+          () => `${body.name}:${body.version} is ${body.enabled ? 'enabled' : 'disabled'}.`,
+        );
       }),
     );
   }
@@ -79,21 +137,44 @@ export function registerPipelineCommands(program: Command): void {
   leaf(pipelines.command('show <name>').description('Show a pipeline draft'), ['sibyl pipelines show nightly']).action(
     act(async (ctx, name: string) => {
       const p = await ctx.api().get<Pipeline>(`/api/pipelines/${seg(name)}`);
-      printResult(ctx.format, p, () => record([['pipeline', p.name], ['description', p.description], ['status', p.status], ['steps', stepsText(p.steps)], ['parameters', pairs(p.parameters)], ['latest published', p.latestVersion]]));
+      printResult(ctx.format, p, () =>
+        record([
+          ['pipeline', p.name],
+          ['description', p.description],
+          ['status', p.status],
+          ['steps', stepsText(p.steps)],
+          ['parameters', pairs(p.parameters)],
+          ['latest published', p.latestVersion],
+        ]),
+      );
     }),
   );
 
-  leaf(pipelines.command('publish <name>').description('Publish the draft as the next immutable version'), ['sibyl pipelines publish nightly']).action(
+  leaf(pipelines.command('publish <name>').description('Publish the draft as the next immutable version'), [
+    'sibyl pipelines publish nightly',
+  ]).action(
     act(async (ctx, name: string) => {
-      const { body } = await ctx.api().post<{ name: string; version: number; runUri: string }>(`/api/pipelines/${seg(name)}/publish`);
-      printResult(ctx.format, body, () => `Published ${body.name}:${body.version}.\nRun it with 'sibyl pipelines run ${body.name}:${body.version}'.`);
+      const { body } = await ctx
+        .api()
+        .post<{ name: string; version: number; runUri: string }>(`/api/pipelines/${seg(name)}/publish`);
+      printResult(
+        ctx.format,
+        body,
+        () =>
+          `Published ${body.name}:${body.version}.\nRun it with 'sibyl pipelines run ${body.name}:${body.version}'.`,
+      );
     }),
   );
 
-  leaf(pipelines.command('run <pipeline>').description('Run a published version (NAME:VERSION, or NAME for the latest); --wait follows it'), [
-    'sibyl pipelines run nightly:1',
-    'sibyl pipelines run nightly:2 --param inputPath=incoming/2024-06-01.csv --param threshold=0.5 --wait',
-  ])
+  leaf(
+    pipelines
+      .command('run <pipeline>')
+      .description('Run a published version (NAME:VERSION, or NAME for the latest); --wait follows it'),
+    [
+      'sibyl pipelines run nightly:1',
+      'sibyl pipelines run nightly:2 --param inputPath=incoming/2024-06-01.csv --param threshold=0.5 --wait',
+    ],
+  )
     .option('-p, --param <key=value>', 'a parameter (repeatable); numbers and true/false are sent as such', collect, [])
     .option('--experiment <name>', 'experiment the run is filed under')
     .option('-w, --wait', 'wait for the run to end; exit 3 if it fails')
@@ -106,7 +187,16 @@ export function registerPipelineCommands(program: Command): void {
         const body = { parameters: opts.param.length ? parameters : undefined, experiment: opts.experiment };
         const { body: run } = await api.post<Run>(`/api/pipelines/${seg(name)}/versions/${version}/runs`, body);
         if (!opts.wait) {
-          printResult(ctx.format, run, () => `${record([['run', run.id], ['pipeline', `${name}:${version}`], ['status', run.status]])}\nFollow it with 'sibyl runs logs ${run.id} --follow'.`);
+          printResult(
+            ctx.format,
+            run,
+            () =>
+              `${record([
+                ['run', run.id],
+                ['pipeline', `${name}:${version}`],
+                ['status', run.status],
+              ])}\nFollow it with 'sibyl runs logs ${run.id} --follow'.`,
+          );
           return;
         }
         let last = '';
@@ -114,7 +204,8 @@ export function registerPipelineCommands(program: Command): void {
           onUpdate: (r) => {
             if (ctx.format === 'table' && r.status !== last) writeErr(`run ${r.id}: ${(last = r.status)}`);
           },
-          onInterrupt: () => `Stopped waiting; run ${run.id} keeps running. Follow it with 'sibyl runs logs ${run.id} --follow'.`,
+          onInterrupt: () =>
+            `Stopped waiting; run ${run.id} keeps running. Follow it with 'sibyl runs logs ${run.id} --follow'.`,
         });
         await printRun(ctx, api, done);
         failUnlessCompleted(`pipeline run ${run.id}`, done);

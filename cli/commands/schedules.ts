@@ -9,13 +9,27 @@ import { pairs, printResult, record, shortTime, table } from '../core/output';
 import { readSpecFile } from '../core/specFile';
 import type { Schedule } from '../../shared/api/schemas';
 
-const triggerText = (t: Schedule['trigger']) => ('cron' in t ? `cron ${t.cron}${t.timeZone ? ` (${t.timeZone})` : ''}` : `blobs ${t.datastore}:${t.pathPattern} → ${t.parameterName ?? 'inputPath'}`);
+const triggerText = (t: Schedule['trigger']) =>
+  'cron' in t
+    ? `cron ${t.cron}${t.timeZone ? ` (${t.timeZone})` : ''}`
+    : `blobs ${t.datastore}:${t.pathPattern} → ${t.parameterName ?? 'inputPath'}`;
 
 function printSchedule(ctx: CommandContext, s: Schedule): void {
   printResult(ctx.format, s, () =>
     [
-      record([['schedule', s.name], ['pipeline', s.pipeline], ['enabled', s.enabled ? 'yes' : 'no'], ['trigger', triggerText(s.trigger)], ['parameters', pairs(s.parameters)], ['next fire', shortTime(s.nextFireTime)]]),
-      table(['fired', 'run', 'status'], s.history.map((h) => [shortTime(h.fireTime), h.runId, h.status]), '(not fired yet)'),
+      record([
+        ['schedule', s.name],
+        ['pipeline', s.pipeline],
+        ['enabled', s.enabled ? 'yes' : 'no'],
+        ['trigger', triggerText(s.trigger)],
+        ['parameters', pairs(s.parameters)],
+        ['next fire', shortTime(s.nextFireTime)],
+      ]),
+      table(
+        ['fired', 'run', 'status'],
+        s.history.map((h) => [shortTime(h.fireTime), h.runId, h.status]),
+        '(not fired yet)',
+      ),
     ].join('\n'),
   );
 }
@@ -23,17 +37,27 @@ function printSchedule(ctx: CommandContext, s: Schedule): void {
 /** Writes the schedule back with `enabled` set, keeping everything else. */
 async function setEnabled(api: ApiClient, name: string, enabled: boolean): Promise<Schedule> {
   const s = await api.get<Schedule>(`/api/schedules/${seg(name)}`);
-  return (await api.put<Schedule>(`/api/schedules/${seg(name)}`, { pipeline: s.pipeline, parameters: s.parameters, enabled, trigger: s.trigger })).body;
+  return (
+    await api.put<Schedule>(`/api/schedules/${seg(name)}`, {
+      pipeline: s.pipeline,
+      parameters: s.parameters,
+      enabled,
+      trigger: s.trigger,
+    })
+  ).body;
 }
 
 export function registerScheduleCommands(program: Command): void {
-  const schedules = withExamples(program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands'), ['sibyl schedules apply nightly-2am.yaml', 'sibyl schedules list', 'sibyl schedules disable nightly-2am']);
+  const schedules = withExamples(
+    program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands'),
+    ['sibyl schedules apply nightly-2am.yaml', 'sibyl schedules list', 'sibyl schedules disable nightly-2am'],
+  );
 
   leaf(schedules.command('apply <file>').description('Create or replace a schedule from a YAML or JSON file'), [
     'sibyl schedules apply nightly-2am.yaml',
     'sibyl schedules apply on-landing.json --name on-landing',
   ])
-    .option('-n, --name <name>', 'schedule name (default: the file\'s `name`, else the file name)')
+    .option('-n, --name <name>', "schedule name (default: the file's `name`, else the file name)")
     .action(
       act(async (ctx, file: string, opts: { name?: string }) => {
         const { name, spec } = await readSpecFile(file, opts.name);
@@ -46,22 +70,40 @@ export function registerScheduleCommands(program: Command): void {
     act(async (ctx) => {
       const { value } = await ctx.api().get<{ value: Schedule[] }>('/api/schedules');
       printResult(ctx.format, value, () =>
-        table(['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'], value.map((s) => [s.name, s.pipeline, s.enabled ? 'yes' : 'no', triggerText(s.trigger), s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '', shortTime(s.nextFireTime)]), '(no schedules)'),
+        table(
+          ['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'],
+          value.map((s) => [
+            s.name,
+            s.pipeline,
+            s.enabled ? 'yes' : 'no',
+            triggerText(s.trigger),
+            s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '',
+            shortTime(s.nextFireTime),
+          ]),
+          '(no schedules)',
+        ),
       );
     }),
   );
 
-  leaf(schedules.command('show <name>').description('Show a schedule and its history'), ['sibyl schedules show nightly-2am']).action(
+  leaf(schedules.command('show <name>').description('Show a schedule and its history'), [
+    'sibyl schedules show nightly-2am',
+  ]).action(
     act(async (ctx, name: string) => printSchedule(ctx, await ctx.api().get<Schedule>(`/api/schedules/${seg(name)}`))),
   );
 
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
-    leaf(schedules.command(`${verb} <name>`).description(`${enabled ? 'Resume' : 'Pause'} a schedule`), [`sibyl schedules ${verb} nightly-2am`]).action(
-      act(async (ctx, name: string) => printSchedule(ctx, await setEnabled(ctx.api(), name, enabled))),
-    );
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    leaf(schedules.command(`${verb} <name>`).description(`${enabled ? 'Resume' : 'Pause'} a schedule`), [
+      `sibyl schedules ${verb} nightly-2am`,
+    ]).action(act(async (ctx, name: string) => printSchedule(ctx, await setEnabled(ctx.api(), name, enabled))));
   }
 
-  leaf(schedules.command('delete <name>').description('Delete a schedule (its past runs stay)'), ['sibyl schedules delete nightly-2am']).action(
+  leaf(schedules.command('delete <name>').description('Delete a schedule (its past runs stay)'), [
+    'sibyl schedules delete nightly-2am',
+  ]).action(
     act(async (ctx, name: string) => {
       await ctx.api().delete(`/api/schedules/${seg(name)}`);
       printResult(ctx.format, { deleted: name }, () => `Deleted schedule '${name}'.`);

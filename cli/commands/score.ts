@@ -11,7 +11,14 @@ import { endpointCredential } from '../core/endpointCredential';
 import { printResult } from '../core/output';
 import { predictionTable } from '../core/predictionTable';
 import { readText } from '../core/readInput';
-import { azureMlBody, dataFormat, oipBodyFromCsv, parseJsonInput, type DataFormat, type OipTensorMeta } from '../core/scoringBody';
+import {
+  azureMlBody,
+  dataFormat,
+  oipBodyFromCsv,
+  parseJsonInput,
+  type DataFormat,
+  type OipTensorMeta,
+} from '../core/scoringBody';
 
 interface ScoreOptions {
   data: string;
@@ -22,17 +29,34 @@ interface ScoreOptions {
 }
 
 export function registerScoreCommand(program: Command): void {
-  leaf(program.command('score <endpoint>').description('Score rows (JSON or CSV) against an endpoint and print the predictions'), [
-    'sibyl score iris --data rows.csv',
-    'sibyl score iris --data request.json --deployment green',
-    'echo \'{"input_data": {"columns": ["a","b"], "data": [[1,2]]}}\' | sibyl score iris --data - -o json',
-    'sibyl score iris --data rows.csv --protocol oip',
-  ])
+  leaf(
+    program
+      .command('score <endpoint>')
+      .description('Score rows (JSON or CSV) against an endpoint and print the predictions'),
+    [
+      'sibyl score iris --data rows.csv',
+      'sibyl score iris --data request.json --deployment green',
+      'echo \'{"input_data": {"columns": ["a","b"], "data": [[1,2]]}}\' | sibyl score iris --data - -o json',
+      'sibyl score iris --data rows.csv --protocol oip',
+    ],
+  )
     .requiredOption('-d, --data <file>', 'request: a JSON body, or CSV with a header row (- reads stdin)')
     .option('--deployment <name>', 'pin the request to one deployment (bypasses the traffic split)')
-    .addOption(new Option('--protocol <protocol>', 'azureml (api/endpoints/{name}/score) or oip (Open Inference Protocol v2)').choices(['azureml', 'oip']).default('azureml'))
-    .addOption(new Option('--format <format>', 'input format (default: from the file extension, else sniffed)').choices(['json', 'csv']))
-    .option('--bearer <credential>', 'data-plane credential to send instead of fetching the endpoint key/token (needed for aad endpoints)')
+    .addOption(
+      new Option('--protocol <protocol>', 'azureml (api/endpoints/{name}/score) or oip (Open Inference Protocol v2)')
+        .choices(['azureml', 'oip'])
+        .default('azureml'),
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (default: from the file extension, else sniffed)').choices([
+        'json',
+        'csv',
+      ]),
+    )
+    .option(
+      '--bearer <credential>',
+      'data-plane credential to send instead of fetching the endpoint key/token (needed for aad endpoints)',
+    )
     .action(
       act(async (ctx, endpoint: string, opts: ScoreOptions) => {
         const text = await readText(opts.data);
@@ -51,8 +75,16 @@ export function registerScoreCommand(program: Command): void {
           }
           answer = (await api.request<unknown>('POST', `${base}/infer`, { bearer, json: body })).body;
         } else {
-          const headers: Record<string, string> = opts.deployment ? { 'azureml-model-deployment': opts.deployment } : {};
-          answer = (await api.request<unknown>('POST', `/api/endpoints/${seg(endpoint)}/score`, { bearer, headers, json: csv ? azureMlBody(csv) : json })).body;
+          const headers: Record<string, string> = opts.deployment
+            ? { 'azureml-model-deployment': opts.deployment }
+            : {};
+          answer = (
+            await api.request<unknown>('POST', `/api/endpoints/${seg(endpoint)}/score`, {
+              bearer,
+              headers,
+              json: csv ? azureMlBody(csv) : json,
+            })
+          ).body;
         }
         printResult(ctx.format, answer, () => predictionTable(answer) ?? JSON.stringify(answer, null, 2));
       }),

@@ -30,7 +30,13 @@ function cliWording(connection: Connection): ApiWording {
         const message = `${method} ${path} got no answer from ${connection.url} in time (${why}); the operation may still finish on the server.`;
         return new ApiError(0, 'Timeout', message, [], path);
       }
-      return new ApiError(0, 'ConnectionFailed', `cannot reach Sibyl at ${connection.url} (${why}); is it running (npm start) and is the URL right?`, [], path);
+      return new ApiError(
+        0,
+        'ConnectionFailed',
+        `cannot reach Sibyl at ${connection.url} (${why}); is it running (npm start) and is the URL right?`,
+        [],
+        path,
+      );
     },
   };
 }

@@ -14,13 +14,18 @@ export interface BatchJobProgress {
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 export class BatchProgressBar {
   private readonly bar = new SingleBar(
     {
-      format: 'mini-batches [{bar}] {value}/{totalText} | {rows} rows ({failedRows} failed) | {rate} rows/s | ETA {etaText} | {status}',
+      format:
+        'mini-batches [{bar}] {value}/{totalText} | {rows} rows ({failedRows} failed) | {rate} rows/s | ETA {etaText} | {status}',
       stream: process.stderr,
       noTTYOutput: true,
       notTTYSchedule: 2000,
@@ -47,8 +52,16 @@ export class BatchProgressBar {
       this.lastRows = p.rowsScored;
     }
     const ended = isTerminalStatus(job.status);
-    const eta = job.status === 'Completed' ? 0 : ended ? NaN : done > 0 && total > done ? (elapsed / done) * (total - done) : NaN;
-    const payload = { totalText: total > 0 ? String(total) : '?', rows: p.rowsScored, failedRows: p.rowsFailed, rate: this.rate.toFixed(this.rate < 10 ? 1 : 0), etaText: duration(eta), status: job.status };
+    const eta =
+      job.status === 'Completed' ? 0 : ended ? NaN : done > 0 && total > done ? (elapsed / done) * (total - done) : NaN;
+    const payload = {
+      totalText: total > 0 ? String(total) : '?',
+      rows: p.rowsScored,
+      failedRows: p.rowsFailed,
+      rate: this.rate.toFixed(this.rate < 10 ? 1 : 0),
+      etaText: duration(eta),
+      status: job.status,
+    };
     if (!this.started) {
       this.bar.start(Math.max(total, 1), done, payload);
       this.started = true;

@@ -36,7 +36,8 @@ function isLocalAzurite(accountUrl: string): boolean {
 async function serviceClient(accountUrl: string, connectionString: string | undefined): Promise<BlobServiceClient> {
   const cs = connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
   if (cs) return BlobServiceClient.fromConnectionString(cs);
-  if (isLocalAzurite(accountUrl)) return new BlobServiceClient(accountUrl, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
+  if (isLocalAzurite(accountUrl))
+    return new BlobServiceClient(accountUrl, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
   // The token opens the user's whole Azure estate: only an Azure storage account may see it.
   assertTrustedStorage(accountUrl);
   // Loaded only when needed: it is large, and most commands never touch storage.
@@ -58,7 +59,9 @@ export async function datastoreBlobs(api: ApiClient, name: string, connectionStr
   const datastore = await api.get<Datastore>(`/api/datastores/${seg(name)}`);
   const trimmed = (datastore.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const root = trimmed ? `${trimmed}/` : '';
-  const container = (await serviceClient(datastore.accountUrl, connectionString)).getContainerClient(datastore.container);
+  const container = (await serviceClient(datastore.accountUrl, connectionString)).getContainerClient(
+    datastore.container,
+  );
   return {
     datastore,
     container,
@@ -78,7 +81,11 @@ export async function storageCall<T>(what: string, fn: () => Promise<T>): Promis
       throw new ApiError(error.statusCode ?? 0, code, `${what}: ${first || code}`);
     }
     if (error instanceof Error && /credential|authenticat/i.test(error.name + error.message)) {
-      throw new ApiError(0, 'StorageAuthFailed', `${what}: ${error.message.split('\n')[0]} (pass --connection-string or set AZURE_STORAGE_CONNECTION_STRING)`);
+      throw new ApiError(
+        0,
+        'StorageAuthFailed',
+        `${what}: ${error.message.split('\n')[0]} (pass --connection-string or set AZURE_STORAGE_CONNECTION_STRING)`,
+      );
     }
     throw error;
   }

@@ -35,13 +35,19 @@ export class JobOutcomeError extends Error {
 export function describeFailure(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ApiError) {
     const where = error.status > 0 ? ` (HTTP ${error.status})` : '';
-    const details = error.details.length ? ` [${error.details.map((d) => (d.target ? `${d.target}: ${d.message}` : d.message)).join('; ')}]` : '';
+    const details = error.details.length
+      ? ` [${error.details.map((d) => (d.target ? `${d.target}: ${d.message}` : d.message)).join('; ')}]`
+      : '';
     const code = error.code.startsWith('HTTP ') ? error.code : `${error.code}${where}`;
     return { line: `error ${code}: ${oneLine(error.message)}${details}`, exitCode: EXIT.api };
   }
-  if (error instanceof UsageError || error instanceof JobOutcomeError) return { line: `error: ${oneLine(error.message)}`, exitCode: error.exitCode };
+  if (error instanceof UsageError || error instanceof JobOutcomeError)
+    return { line: `error: ${oneLine(error.message)}`, exitCode: error.exitCode };
   // Anything else is a bug in the CLI; still one line, but say so.
-  return { line: `unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`, exitCode: EXIT.api };
+  return {
+    line: `unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`,
+    exitCode: EXIT.api,
+  };
 }
 
 function oneLine(text: string): string {

@@ -29,9 +29,20 @@ export interface CommandContext {
 
 /** Adds `--profile` and `--output` (unless the command defines its own `--output`) and the examples. */
 export function leaf(command: Command, examples: readonly string[], options: { ownOutput?: boolean } = {}): Command {
-  command.addOption(new Option('--profile <name>', 'login profile to use (default: SIBYL_PROFILE, SIBYL_URL/SIBYL_KEY, or the default profile)'));
-  command.addOption(new Option('--insecure', 'allow plain http:// to a host other than this machine (the key then crosses the network in clear)'));
-  if (!options.ownOutput) command.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
+  command.addOption(
+    new Option(
+      '--profile <name>',
+      'login profile to use (default: SIBYL_PROFILE, SIBYL_URL/SIBYL_KEY, or the default profile)',
+    ),
+  );
+  command.addOption(
+    new Option(
+      '--insecure',
+      'allow plain http:// to a host other than this machine (the key then crosses the network in clear)',
+    ),
+  );
+  if (!options.ownOutput)
+    command.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
   return withExamples(command, examples);
 }
 
@@ -44,7 +55,7 @@ export function withExamples(command: Command, examples: readonly string[]): Com
 /** The last json|table value of `--output` (default table). */
 function formatOf(output: CommonOptions['output']): OutputFormat {
   const values: readonly string[] = Array.isArray(output) ? output : output ? [output] : [];
-  return (values.filter((v): v is OutputFormat => (OUTPUT_FORMATS as readonly string[]).includes(v)).pop() ?? 'table');
+  return values.filter((v): v is OutputFormat => (OUTPUT_FORMATS as readonly string[]).includes(v)).pop() ?? 'table';
 }
 
 /** Builds the context for a command's options. */
@@ -62,7 +73,9 @@ export function contextFor(options: CommonOptions): CommandContext {
  * Wraps an action: commander calls it with the positionals, the options and the command; the wrapped
  * function gets the context first, then the same arguments.
  */
-export function act<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>): (...args: unknown[]) => Promise<void> {
+export function act<A extends unknown[]>(
+  fn: (ctx: CommandContext, ...args: A) => Promise<void>,
+): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     await fn(contextFor(command.opts<CommonOptions>()), ...(args.slice(0, -1) as A));

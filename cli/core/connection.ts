@@ -21,7 +21,10 @@ export interface Connection {
 }
 
 /** Resolves the connection for `--profile` (may be undefined). */
-export function resolveConnection(options: { profile?: string; insecure?: boolean }, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  options: { profile?: string; insecure?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const connection = findConnection(options, env);
   const profile = connection.profile ? loadConfig(env).profiles[connection.profile] : undefined;
   assertSecureUrl(connection.url, options.insecure === true || profile?.insecure === true);
@@ -35,7 +38,9 @@ function findConnection(options: { profile?: string }, env: NodeJS.ProcessEnv): 
     const profile = config.profiles[named];
     if (!profile) {
       const known = Object.keys(config.profiles);
-      throw new UsageError(`no profile named '${named}'${known.length ? ` (profiles: ${known.join(', ')})` : ''}; run 'sibyl login --url URL --profile ${named}'.`);
+      throw new UsageError(
+        `no profile named '${named}'${known.length ? ` (profiles: ${known.join(', ')})` : ''}; run 'sibyl login --url URL --profile ${named}'.`,
+      );
     }
     return { url: normalizeUrl(profile.url), key: readKey(named, profile), profile: named };
   }
@@ -54,6 +59,7 @@ export function normalizeUrl(text: string): string {
   } catch {
     throw new UsageError(`'${text}' is not a URL; give the base URL, e.g. http://127.0.0.1:7071.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`'${text}' must start with http:// or https://.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`'${text}' must start with http:// or https://.`);
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }

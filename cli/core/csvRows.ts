@@ -30,7 +30,8 @@ export function parseCsv(text: string): CsvTable {
   if (rows.length === 0) throw new UsageError('the CSV has a header but no data rows.');
   const columns = header.fields.map((h) => h.trim());
   const data = rows.map(({ fields }, i) => {
-    if (fields.length !== columns.length) throw new UsageError(`CSV row ${i + 1} has ${fields.length} fields; the header has ${columns.length}.`);
+    if (fields.length !== columns.length)
+      throw new UsageError(`CSV row ${i + 1} has ${fields.length} fields; the header has ${columns.length}.`);
     return fields.map(readCsvCell);
   });
   return { columns, data };

@@ -10,8 +10,10 @@ export async function endpointCredential(api: ApiClient, endpoint: string, given
   const explicit = given ?? process.env.SIBYL_ENDPOINT_TOKEN;
   if (explicit) return explicit;
   const { authMode } = await api.get<{ authMode: string }>(`/api/endpoints/${seg(endpoint)}`);
-  if (authMode === 'key') return (await api.get<{ primaryKey: string }>(`/api/endpoints/${seg(endpoint)}/keys`)).primaryKey;
-  if (authMode === 'token') return (await api.post<{ accessToken: string }>(`/api/endpoints/${seg(endpoint)}/token`)).body.accessToken;
+  if (authMode === 'key')
+    return (await api.get<{ primaryKey: string }>(`/api/endpoints/${seg(endpoint)}/keys`)).primaryKey;
+  if (authMode === 'token')
+    return (await api.post<{ accessToken: string }>(`/api/endpoints/${seg(endpoint)}/token`)).body.accessToken;
   throw new UsageError(
     `endpoint '${endpoint}' uses Microsoft Entra ID (aad): pass an access token with --bearer or SIBYL_ENDPOINT_TOKEN, e.g. --bearer "$(az account get-access-token --resource <audience> --query accessToken -o tsv)".`,
   );

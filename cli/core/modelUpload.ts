@@ -45,7 +45,8 @@ async function localFiles(path: string): Promise<{ files: LocalFile[]; folder: b
   } catch {
     throw new UsageError(`no such file or folder: ${path}`);
   }
-  if (info.isFile()) return { files: [{ path: path.split(/[\\/]/).pop()!, full: path, size: info.size }], folder: false };
+  if (info.isFile())
+    return { files: [{ path: path.split(/[\\/]/).pop()!, full: path, size: info.size }], folder: false };
   const files: LocalFile[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -61,14 +62,24 @@ function checkUploadUrl(url: string): void {
   const host = new URL(url).hostname;
   const azure = /\.blob\.core\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/i.test(host);
   if (!azure && !['localhost', '127.0.0.1', '::1', '[::1]'].includes(host)) {
-    throw new ApiError(0, 'InvalidUploadUrl', `the server asked to upload the model to ${host}, which is not Azure Storage; refusing.`);
+    throw new ApiError(
+      0,
+      'InvalidUploadUrl',
+      `the server asked to upload the model to ${host}, which is not Azure Storage; refusing.`,
+    );
   }
 }
 
 function progressBar(total: number, enabled: boolean): { update(done: number): void; stop(): void } {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar(
-    { format: 'uploading [{bar}] {percentage}% | {value}/{total} bytes', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000, gracefulExit: false },
+    {
+      format: 'uploading [{bar}] {percentage}% | {value}/{total} bytes',
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+      gracefulExit: false,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -81,7 +92,11 @@ async function direct(api: ApiClient, name: string, file: LocalFile, options: Re
     const query = { description: options.description, tags: options.tags, type: options.type };
     const bytes = await readBytes(file.full);
     const headers = { 'content-type': contentTypeOf(file.full) };
-    const { body } = await api.request<ModelVersion>('POST', `/api/models/${seg(name)}/versions`, { bytes, query, headers });
+    const { body } = await api.request<ModelVersion>('POST', `/api/models/${seg(name)}/versions`, {
+      bytes,
+      query,
+      headers,
+    });
     bar.update(file.size);
     return body;
   } finally {
@@ -89,7 +104,13 @@ async function direct(api: ApiClient, name: string, file: LocalFile, options: Re
   }
 }
 
-async function staged(api: ApiClient, name: string, files: LocalFile[], upload: StagedUpload, options: RegisterOptions): Promise<ModelVersion> {
+async function staged(
+  api: ApiClient,
+  name: string,
+  files: LocalFile[],
+  upload: StagedUpload,
+  options: RegisterOptions,
+): Promise<ModelVersion> {
   checkUploadUrl(upload.uploadUrl);
   const container = new ContainerClient(upload.uploadUrl);
   const total = files.reduce((sum, f) => sum + f.size, 0);
@@ -117,12 +138,22 @@ async function staged(api: ApiClient, name: string, files: LocalFile[], upload: 
     bar.stop();
   }
   const tags = options.tags ? (JSON.parse(options.tags) as Record<string, string>) : undefined;
-  const json = { upload: upload.id, ...(options.type ? { type: options.type } : {}), ...(options.description !== undefined ? { description: options.description } : {}), ...(tags ? { tags } : {}) };
+  const json = {
+    upload: upload.id,
+    ...(options.type ? { type: options.type } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(tags ? { tags } : {}),
+  };
   return (await api.request<ModelVersion>('POST', `/api/models/${seg(name)}/versions`, { json })).body;
 }
 
 /** Registers the file, archive or folder at `path` as the next version of `name`. */
-export async function registerModelPath(api: ApiClient, name: string, path: string, options: RegisterOptions): Promise<ModelVersion> {
+export async function registerModelPath(
+  api: ApiClient,
+  name: string,
+  path: string,
+  options: RegisterOptions,
+): Promise<ModelVersion> {
   const { files, folder } = await localFiles(path);
   const [only] = files;
   if (!folder && only && only.size <= DIRECT_WITHOUT_ASKING) {

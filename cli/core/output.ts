@@ -53,7 +53,10 @@ export function record(fields: readonly (readonly [string, Cell])[]): string {
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   const nameWidth = Math.max(...fields.map(([name]) => name.length)) + 2;
   // Off a terminal nothing wraps, so piped output keeps every value on one line.
-  const layout = width && width > nameWidth + 20 ? { colWidths: [nameWidth, width - nameWidth - 3], wordWrap: true, wrapOnWordBoundary: false } : {};
+  const layout =
+    width && width > nameWidth + 20
+      ? { colWidths: [nameWidth, width - nameWidth - 3], wordWrap: true, wrapOnWordBoundary: false }
+      : {};
   const t = new Table({ style: style(), ...layout });
   for (const [name, value] of fields) if (value !== undefined && value !== '') t.push({ [name]: cellText(value) });
   return t.toString();
@@ -66,5 +69,7 @@ export function shortTime(value: unknown): string {
 
 /** `{a: 1, b: 2}` → `a=1 b=2`. */
 export function pairs(value: Record<string, unknown> | undefined): string {
-  return Object.entries(value ?? {}).map(([k, v]) => `${k}=${cellText(v)}`).join(' ');
+  return Object.entries(value ?? {})
+    .map(([k, v]) => `${k}=${cellText(v)}`)
+    .join(' ');
 }

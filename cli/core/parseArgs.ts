@@ -15,8 +15,12 @@ export interface ModelRefArg {
 
 export function parseModelRef(text: string, options: { requireVersion?: boolean } = {}): ModelRefArg {
   const ref: ModelRefArg | undefined = isAssetName(text) ? { name: text } : readModelReference(text);
-  if (!ref) throw new UsageError(`'${text}' is not a model reference: use NAME, NAME:VERSION (iris:3) or NAME@ALIAS (iris@production).`);
-  if (options.requireVersion && ref.version === undefined) throw new UsageError(`'${text}' needs a version: use NAME:VERSION, e.g. ${ref.name}:1.`);
+  if (!ref)
+    throw new UsageError(
+      `'${text}' is not a model reference: use NAME, NAME:VERSION (iris:3) or NAME@ALIAS (iris@production).`,
+    );
+  if (options.requireVersion && ref.version === undefined)
+    throw new UsageError(`'${text}' needs a version: use NAME:VERSION, e.g. ${ref.name}:1.`);
   return ref;
 }
 
@@ -28,9 +32,13 @@ export function parseDeploymentRef(text: string): { endpoint: string; deployment
 }
 
 /** `DATASTORE:PATH` (the path may be empty for the datastore's root: `DATASTORE:`). */
-export function parseDatastorePath(text: string, options: { allowEmptyPath?: boolean } = {}): { datastore: string; path: string } {
+export function parseDatastorePath(
+  text: string,
+  options: { allowEmptyPath?: boolean } = {},
+): { datastore: string; path: string } {
   const match = /^([A-Za-z0-9_]+):(.*)$/.exec(text);
-  if (!match || (!options.allowEmptyPath && !match[2])) throw new UsageError(`'${text}' is not DATASTORE:PATH, e.g. workspaceblobstore:iris/input/.`);
+  if (!match || (!options.allowEmptyPath && !match[2]))
+    throw new UsageError(`'${text}' is not DATASTORE:PATH, e.g. workspaceblobstore:iris/input/.`);
   return { datastore: match[1]!, path: match[2]!.replace(/^\/+/, '') };
 }
 
@@ -55,7 +63,10 @@ export function parameterValue(text: string): string | number | boolean {
 /** A whole number in [min, max] from a positional argument; `what` names it in the message. */
 export function wholeNumber(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text.trim());
-  if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''} (got '${text}').`);
+  if (!/^-?\d+$/.test(text.trim()) || n < min || n > max)
+    throw new UsageError(
+      `${what} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''} (got '${text}').`,
+    );
   return n;
 }
 
@@ -64,7 +75,8 @@ export function intArg(min: number, max = Number.MAX_SAFE_INTEGER): (value: stri
   return (value: string) => {
     if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('Not a whole number.');
     const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`Must be from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}.`);
+    if (n < min || n > max)
+      throw new InvalidArgumentError(`Must be from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}.`);
     return n;
   };
 }

@@ -16,7 +16,10 @@ function spread(columns: Column[]): { head: string[]; rows: unknown[][] } {
   const cells: ((i: number) => unknown)[] = [];
   for (const column of columns) {
     const first = column.rows[0];
-    const width = Array.isArray(first) && first.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object')) ? first.length : 0;
+    const width =
+      Array.isArray(first) && first.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object'))
+        ? first.length
+        : 0;
     if (width > 0 && column.rows.every((r) => Array.isArray(r) && r.length === width)) {
       for (let j = 0; j < width; j++) {
         head.push(`${column.label}[${j}]`);
@@ -40,7 +43,9 @@ function oipColumns(outputs: unknown[]): Column[] | undefined {
     const values = data as unknown[];
     const rowCount = dims.length ? dims[0]! : 1;
     const width = dims.slice(1).reduce((a, b) => a * b, 1);
-    const rows = Array.from({ length: rowCount }, (_, i) => (dims.length > 1 ? values.slice(i * width, (i + 1) * width) : values[i]));
+    const rows = Array.from({ length: rowCount }, (_, i) =>
+      dims.length > 1 ? values.slice(i * width, (i + 1) * width) : values[i],
+    );
     columns.push({ label: name, rows });
   }
   return columns;
@@ -53,9 +58,14 @@ export function predictionTable(answer: unknown): string | undefined {
   else if (answer && typeof answer === 'object') {
     const outputs = (answer as { outputs?: unknown }).outputs;
     if (Array.isArray(outputs)) columns = oipColumns(outputs);
-    else if (Object.values(answer).every(Array.isArray)) columns = Object.entries(answer as Record<string, unknown[]>).map(([label, rows]) => ({ label, rows }));
+    else if (Object.values(answer).every(Array.isArray))
+      columns = Object.entries(answer as Record<string, unknown[]>).map(([label, rows]) => ({ label, rows }));
   }
   if (!columns) return undefined;
   const { head, rows } = spread(columns);
-  return table(head, rows.map((r) => r.map((v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : cellText(v)))), '(no predictions)');
+  return table(
+    head,
+    rows.map((r) => r.map((v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : cellText(v)))),
+    '(no predictions)',
+  );
 }

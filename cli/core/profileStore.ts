@@ -55,7 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   }
   try {
     const parsed = JSON.parse(text) as Partial<CliConfig>;
-    return { defaultProfile: parsed.defaultProfile, profiles: parsed.profiles && typeof parsed.profiles === 'object' ? parsed.profiles : {} };
+    return {
+      defaultProfile: parsed.defaultProfile,
+      profiles: parsed.profiles && typeof parsed.profiles === 'object' ? parsed.profiles : {},
+    };
   } catch {
     throw new UsageError(`${file} is not valid JSON; fix it or delete it and run 'sibyl login' again.`);
   }
@@ -75,8 +78,14 @@ export function saveConfig(config: CliConfig, env: NodeJS.ProcessEnv = process.e
 }
 
 /** Adds or replaces a profile; it becomes the default when asked, or when there is none yet. */
-export function saveProfile(name: string, profile: Profile, options: { makeDefault?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): { file: string; isDefault: boolean } {
-  if (!PROFILE_NAME.test(name)) throw new UsageError(`'${name}' is not a valid profile name: use letters, digits, '_', '.', '-'.`);
+export function saveProfile(
+  name: string,
+  profile: Profile,
+  options: { makeDefault?: boolean } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { file: string; isDefault: boolean } {
+  if (!PROFILE_NAME.test(name))
+    throw new UsageError(`'${name}' is not a valid profile name: use letters, digits, '_', '.', '-'.`);
   const config = loadConfig(env);
   config.profiles[name] = profile;
   const isDefault = options.makeDefault === true || !config.defaultProfile || !config.profiles[config.defaultProfile];

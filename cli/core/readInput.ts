@@ -13,7 +13,13 @@ export async function readBytes(file: string): Promise<Buffer> {
     return await fs.promises.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${file}` : code === 'EISDIR' ? `${file} is a folder; give a file.` : `cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no such file: ${file}`
+        : code === 'EISDIR'
+          ? `${file} is a folder; give a file.`
+          : `cannot read ${file}: ${(error as Error).message}`,
+    );
   }
 }
 

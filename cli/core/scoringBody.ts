@@ -51,7 +51,8 @@ function cast(value: CsvValue, datatype: string, where: string): unknown {
   // The empty-cell and 64-bit rules of shared/portable/csv.ts: NaN in a float input, digits kept as text.
   if (value === null && FLOATS.has(datatype)) return 'NaN';
   if (typeof value === 'string' && WIDE_INTEGERS.has(datatype) && isIntegerText(value)) return value;
-  if (typeof value !== 'number') throw new UsageError(`${where}: '${String(value)}' is not a number (the input is ${datatype}).`);
+  if (typeof value !== 'number')
+    throw new UsageError(`${where}: '${String(value)}' is not a number (the input is ${datatype}).`);
   return value;
 }
 
@@ -72,10 +73,14 @@ export function oipBodyFromCsv(csv: CsvTable, inputs: readonly OipTensorMeta[]):
     };
   }
   if (inputs.length !== 1) {
-    throw new UsageError(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); name the CSV columns after them, or send OIP JSON.`);
+    throw new UsageError(
+      `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); name the CSV columns after them, or send OIP JSON.`,
+    );
   }
   const input = inputs[0]!;
-  const data = csv.data.flatMap((row, i) => row.map((v, j) => cast(v, input.datatype, `row ${i + 1}, column ${csv.columns[j]}`)));
+  const data = csv.data.flatMap((row, i) =>
+    row.map((v, j) => cast(v, input.datatype, `row ${i + 1}, column ${csv.columns[j]}`)),
+  );
   return { inputs: [{ name: input.name, datatype: input.datatype, shape: [rows, csv.columns.length], data }] };
 }
 

@@ -9,7 +9,10 @@ import * as path from 'node:path';
 import { UsageError } from './cliErrors';
 import { readText } from './readInput';
 
-export async function readSpecFile(file: string, name: string | undefined): Promise<{ name: string; spec: Record<string, unknown> }> {
+export async function readSpecFile(
+  file: string,
+  name: string | undefined,
+): Promise<{ name: string; spec: Record<string, unknown> }> {
   const text = await readText(file);
   const isYaml = /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[{[]/.test(text));
   let parsed: unknown;
@@ -17,9 +20,14 @@ export async function readSpecFile(file: string, name: string | undefined): Prom
     // The YAML parser is loaded only here; most commands never need it.
     parsed = isYaml ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file} is not valid ${isYaml ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `${file} is not valid ${isYaml ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${file} must hold one object (a mapping), not ${Array.isArray(parsed) ? 'a list' : typeof parsed}.`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError(
+      `${file} must hold one object (a mapping), not ${Array.isArray(parsed) ? 'a list' : typeof parsed}.`,
+    );
   const { name: inFile, ...spec } = parsed as Record<string, unknown>;
   const fromFileName = file === '-' ? undefined : path.basename(file).replace(/\.(ya?ml|json)$/i, '');
   const resolved = name ?? (typeof inFile === 'string' ? inFile : fromFileName);

@@ -11,7 +11,12 @@
 import { UsageError } from './cliErrors';
 
 /** Blob endpoints of Azure's clouds: public, China, US Government, and the retired German cloud. */
-export const TRUSTED_BLOB_SUFFIXES: readonly string[] = ['.blob.core.windows.net', '.blob.core.chinacloudapi.cn', '.blob.core.usgovcloudapi.net', '.blob.core.cloudapi.de'];
+export const TRUSTED_BLOB_SUFFIXES: readonly string[] = [
+  '.blob.core.windows.net',
+  '.blob.core.chinacloudapi.cn',
+  '.blob.core.usgovcloudapi.net',
+  '.blob.core.cloudapi.de',
+];
 
 /** Whether `hostname` (as `URL.hostname` gives it) is this machine. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -23,7 +28,9 @@ export function isLoopbackHost(hostname: string): boolean {
 export function assertSecureUrl(url: string, insecure: boolean): void {
   const parsed = new URL(url);
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) && !insecure) {
-    throw new UsageError(`refusing to send the function key over plain http to ${parsed.host}: use https://, or pass --insecure if this network is trusted.`);
+    throw new UsageError(
+      `refusing to send the function key over plain http to ${parsed.host}: use https://, or pass --insecure if this network is trusted.`,
+    );
   }
 }
 
@@ -33,7 +40,9 @@ export function assertTrustedStorage(accountUrl: string): void {
   try {
     parsed = new URL(accountUrl);
   } catch {
-    throw new UsageError(`the server answered a storage account URL that is not a URL ('${accountUrl.slice(0, 200)}').`);
+    throw new UsageError(
+      `the server answered a storage account URL that is not a URL ('${accountUrl.slice(0, 200)}').`,
+    );
   }
   const host = parsed.hostname.toLowerCase();
   if (isLoopbackHost(host)) return;

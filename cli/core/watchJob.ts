@@ -7,7 +7,6 @@ import { isTerminalStatus } from '../../shared/portable/runStatuses';
 import { JobOutcomeError } from './cliErrors';
 import { writeErr } from './output';
 
-
 /** Milliseconds between polls. */
 export function pollIntervalMs(): number {
   const given = Number(process.env.SIBYL_POLL_INTERVAL_MS);
@@ -22,7 +21,10 @@ export interface WatchOptions<T> {
 }
 
 /** Polls `load` until its `status` is Completed, Failed or Canceled; resolves with the last answer. */
-export async function watchUntilDone<T extends { status: string }>(load: () => Promise<T>, options: WatchOptions<T>): Promise<T> {
+export async function watchUntilDone<T extends { status: string }>(
+  load: () => Promise<T>,
+  options: WatchOptions<T>,
+): Promise<T> {
   const interrupt = () => {
     writeErr(`\n${options.onInterrupt()}`);
     process.exit(130);
@@ -41,7 +43,10 @@ export async function watchUntilDone<T extends { status: string }>(load: () => P
 }
 
 /** Throws exit code 3 when a finished job or run did not complete. */
-export function failUnlessCompleted(what: string, item: { status: string; error?: { code?: string; message?: string } }): void {
+export function failUnlessCompleted(
+  what: string,
+  item: { status: string; error?: { code?: string; message?: string } },
+): void {
   if (item.status === 'Completed') return;
   const why = item.error ? `: ${item.error.code ? `${item.error.code}: ` : ''}${item.error.message ?? ''}` : '';
   throw new JobOutcomeError(`${what} ended ${item.status}${why}`);

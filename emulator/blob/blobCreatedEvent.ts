@@ -32,7 +32,12 @@ export interface BlobCreatedEvent {
 /** A system topic's id has a subscription and group; the local account has neither, so these stand in. */
 const LOCAL_SCOPE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local';
 
-export function toBlobCreatedEvent(input: { accountName: string; container: string; item: BlobItem; url: string }): BlobCreatedEvent {
+export function toBlobCreatedEvent(input: {
+  accountName: string;
+  container: string;
+  item: BlobItem;
+  url: string;
+}): BlobCreatedEvent {
   const { accountName, container, item, url } = input;
   const p = item.properties;
   const lastModified = p.lastModified ?? new Date();

@@ -17,11 +17,17 @@ export function parseBlobEventSubscriptions(
   functions: EventGridFunction[],
 ): { subscriptions: BlobEventSubscription[]; problems: string[] } {
   if (setting === undefined || setting.trim() === '') {
-    return { subscriptions: functions.map((fn) => ({ fn, container: '*', prefix: '', connection: CONNECTION })), problems: [] };
+    return {
+      subscriptions: functions.map((fn) => ({ fn, container: '*', prefix: '', connection: CONNECTION })),
+      problems: [],
+    };
   }
   const subscriptions: BlobEventSubscription[] = [];
   const problems: string[] = [];
-  for (const entry of setting.split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of setting
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const m = /^([^=\s]+)\s*=\s*([^/\s]+)(?:\/(.*))?$/.exec(entry);
     const fn = m && functions.find((f) => f.name.toLowerCase() === m[1]!.toLowerCase());
     if (!m) problems.push(`SIBYL_BLOB_EVENTS entry '${entry}' is not 'function=container[/prefix]'.`);

@@ -99,7 +99,8 @@ export class BlobListener {
 
   /** Starts polling in the background: a scan now, then one every `pollIntervalMs` after each scan. */
   start(): void {
-    if (this.#timer !== undefined || this.#stopped) throw new Error('The blob listener was already started or stopped; create a new one.');
+    if (this.#timer !== undefined || this.#stopped)
+      throw new Error('The blob listener was already started or stopped; create a new one.');
     const loop = (): void => {
       if (this.#stopped) return;
       void this.#scanOnce().finally(() => {
@@ -136,14 +137,21 @@ export class BlobListener {
     const watches = [...this.#prepare(), ...(await this.#expandAllContainers())];
     for (const watch of watches) {
       try {
-        for await (const item of watch.container.listBlobsFlat({ prefix: watch.pattern.prefix, includeMetadata: true })) {
+        for await (const item of watch.container.listBlobsFlat({
+          prefix: watch.pattern.prefix,
+          includeMetadata: true,
+        })) {
           if (this.#stopped) return;
           const parameters = watch.pattern.match(item.name);
           if (parameters) this.#dispatch(watch, item, parameters);
         }
       } catch (error) {
         // A container that does not exist yet simply has no blobs.
-        if (statusOf(error) !== 404) this.#options.log('warning', `Blob trigger '${watch.fn.name}': listing '${watch.pattern.container}' failed: ${(error as Error).message}`);
+        if (statusOf(error) !== 404)
+          this.#options.log(
+            'warning',
+            `Blob trigger '${watch.fn.name}': listing '${watch.pattern.container}' failed: ${(error as Error).message}`,
+          );
       }
     }
   }
@@ -158,13 +166,21 @@ export class BlobListener {
           let watch = all.watches.get(container.name);
           if (!watch) {
             const pattern = compileBlobPathPattern(`${container.name}/${escapeBraces(all.subscription.prefix)}{name}`);
-            watch = { fn: all.subscription.fn, pattern, container: all.service.getContainerClient(container.name), delivers: 'event' };
+            watch = {
+              fn: all.subscription.fn,
+              pattern,
+              container: all.service.getContainerClient(container.name),
+              delivers: 'event',
+            };
             all.watches.set(container.name, watch);
           }
           watches.push(watch);
         }
       } catch (error) {
-        this.#options.log('warning', `Blob events for '${all.subscription.fn.name}': listing containers failed: ${(error as Error).message}`);
+        this.#options.log(
+          'warning',
+          `Blob events for '${all.subscription.fn.name}': listing containers failed: ${(error as Error).message}`,
+        );
       }
     }
     return watches;
@@ -174,7 +190,8 @@ export class BlobListener {
   #prepare(): Watch[] {
     if (this.#watches) return this.#watches;
     const { log, resolveConnection } = this.#options;
-    const functions = this.#options.functions ?? describeFunctions().filter((d): d is BlobFunction => d.kind === 'blob');
+    const functions =
+      this.#options.functions ?? describeFunctions().filter((d): d is BlobFunction => d.kind === 'blob');
     const clients = new Map<string, BlobServiceClient>();
     const client = (connection: string): BlobServiceClient => {
       const existing = clients.get(connection);
@@ -187,8 +204,16 @@ export class BlobListener {
     for (const fn of functions) {
       try {
         const pattern = compileBlobPathPattern(fn.path);
-        watches.push({ fn, pattern, container: client(fn.connection).getContainerClient(pattern.container), delivers: 'content' });
-        log('information', `Blob trigger '${fn.name}': watching '${fn.path}' (connection '${fn.connection}', source ${fn.source}).`);
+        watches.push({
+          fn,
+          pattern,
+          container: client(fn.connection).getContainerClient(pattern.container),
+          delivers: 'content',
+        });
+        log(
+          'information',
+          `Blob trigger '${fn.name}': watching '${fn.path}' (connection '${fn.connection}', source ${fn.source}).`,
+        );
       } catch (error) {
         log('error', `Blob trigger '${fn.name}' was not started: ${(error as Error).message}`);
       }
@@ -197,12 +222,16 @@ export class BlobListener {
       const { fn, container, prefix, connection } = subscription;
       try {
         const where = `${container === '*' ? 'every container' : `'${container}'`}${prefix ? ` under '${prefix}'` : ''}`;
-        if (container === '*') this.#allContainers.push({ subscription, service: client(connection), watches: new Map() });
+        if (container === '*')
+          this.#allContainers.push({ subscription, service: client(connection), watches: new Map() });
         else {
           const pattern = compileBlobPathPattern(`${container}/${escapeBraces(prefix)}{name}`);
           watches.push({ fn, pattern, container: client(connection).getContainerClient(container), delivers: 'event' });
         }
-        log('information', `Event Grid trigger '${fn.name}': BlobCreated events of ${where} (connection '${connection}'), by polling.`);
+        log(
+          'information',
+          `Event Grid trigger '${fn.name}': BlobCreated events of ${where} (connection '${connection}'), by polling.`,
+        );
       } catch (error) {
         log('error', `Blob events for '${fn.name}' were not started: ${(error as Error).message}`);
       }
@@ -211,9 +240,16 @@ export class BlobListener {
     this.#watches = watches;
     if (watches.length > 0 || this.#allContainers.length > 0) {
       try {
-        this.#receipts = new BlobReceipts(client(host), QueueServiceClient.fromConnectionString(resolveConnection(host)), this.#options.hostId ?? 'sibyl');
+        this.#receipts = new BlobReceipts(
+          client(host),
+          QueueServiceClient.fromConnectionString(resolveConnection(host)),
+          this.#options.hostId ?? 'sibyl',
+        );
       } catch (error) {
-        log('error', `Blob triggers are off: the host storage '${host}' (receipts, poison queue) is unusable: ${(error as Error).message}`);
+        log(
+          'error',
+          `Blob triggers are off: the host storage '${host}' (receipts, poison queue) is unusable: ${(error as Error).message}`,
+        );
         this.#watches = [];
         this.#allContainers = [];
       }
@@ -225,7 +261,12 @@ export class BlobListener {
     const key = `${watch.fn.name}\n${watch.pattern.container}/${item.name}`;
     if (this.#inFlight.has(key) || this.#handled.get(key) === quotedEtag(item.properties.etag)) return;
     const work = this.#withSlot(() => this.#process(watch, item, parameters, key))
-      .catch((error: Error) => this.#options.log('warning', `Blob trigger '${watch.fn.name}' on '${key.split('\n')[1]}': ${error.message} (will retry on a later scan)`))
+      .catch((error: Error) =>
+        this.#options.log(
+          'warning',
+          `Blob trigger '${watch.fn.name}' on '${key.split('\n')[1]}': ${error.message} (will retry on a later scan)`,
+        ),
+      )
       .finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, work);
   }
@@ -233,7 +274,13 @@ export class BlobListener {
   async #process(watch: Watch, item: BlobItem, parameters: Record<string, string>, key: string): Promise<void> {
     const { fn, pattern, container } = watch;
     const receipts = this.#receipts!;
-    const version: BlobVersion = { functionId: fn.name, container: pattern.container, blobName: item.name, etag: quotedEtag(item.properties.etag), blobType: item.properties.blobType ?? 'BlockBlob' };
+    const version: BlobVersion = {
+      functionId: fn.name,
+      container: pattern.container,
+      blobName: item.name,
+      etag: quotedEtag(item.properties.etag),
+      blobType: item.properties.blobType ?? 'BlockBlob',
+    };
     if (this.#stopped) return;
     if (await receipts.has(version)) {
       this.#handled.set(key, version.etag);
@@ -242,7 +289,11 @@ export class BlobListener {
     const blob = container.getBlobClient(item.name);
     let input: RpcTypedData;
     if (watch.delivers === 'event') {
-      input = { json: JSON.stringify(toBlobCreatedEvent({ accountName: blob.accountName, container: pattern.container, item, url: blob.url })) };
+      input = {
+        json: JSON.stringify(
+          toBlobCreatedEvent({ accountName: blob.accountName, container: pattern.container, item, url: blob.url }),
+        ),
+      };
     } else {
       try {
         input = { bytes: await blob.downloadToBuffer(0, undefined, { conditions: { ifMatch: version.etag } }) };
@@ -259,12 +310,28 @@ export class BlobListener {
       if (attempt > 1 && !(await this.#pause((this.#options.retryDelayMs ?? 100) * 2 ** (attempt - 2)))) return;
       let succeeded = false;
       try {
-        const triggerMetadata = watch.delivers === 'content' ? toBlobTriggerMetadata({ functionName: fn.name, container: pattern.container, item, uri: blob.url, parameters }) : undefined;
-        await invoke(fn.name, [{ name: fn.triggerBindingName, data: input }, ...(this.#options.extraInputs?.(fn.name) ?? [])], { triggerMetadata, timeoutMs: functionTimeoutMs });
+        const triggerMetadata =
+          watch.delivers === 'content'
+            ? toBlobTriggerMetadata({
+                functionName: fn.name,
+                container: pattern.container,
+                item,
+                uri: blob.url,
+                parameters,
+              })
+            : undefined;
+        await invoke(
+          fn.name,
+          [{ name: fn.triggerBindingName, data: input }, ...(this.#options.extraInputs?.(fn.name) ?? [])],
+          { triggerMetadata, timeoutMs: functionTimeoutMs },
+        );
         succeeded = true;
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
-        log('warning', `Blob trigger '${fn.name}' failed on '${pattern.container}/${item.name}' (try ${attempt} of ${maxAttempts}): ${reason}`);
+        log(
+          'warning',
+          `Blob trigger '${fn.name}' failed on '${pattern.container}/${item.name}' (try ${attempt} of ${maxAttempts}): ${reason}`,
+        );
       }
       if (succeeded) {
         await receipts.write(version, { status: 'succeeded', attempts: attempt });
@@ -274,7 +341,10 @@ export class BlobListener {
     }
     await receipts.poison(version, maxAttempts, reason);
     this.#handled.set(key, version.etag);
-    log('error', `Blob trigger '${fn.name}': '${pattern.container}/${item.name}' (ETag ${version.etag}) failed ${maxAttempts} times; reported to the poison queue.`);
+    log(
+      'error',
+      `Blob trigger '${fn.name}': '${pattern.container}/${item.name}' (ETag ${version.etag}) failed ${maxAttempts} times; reported to the poison queue.`,
+    );
   }
 
   /** Waits `ms`, or less if the listener stops; true when it is still running. */

@@ -55,9 +55,19 @@ export class BlobReceipts {
   }
 
   /** Records a handled version; a receipt that already exists is left as it is. */
-  async write(v: BlobVersion, outcome: { status: 'succeeded' | 'failed'; attempts: number; reason?: string }): Promise<void> {
+  async write(
+    v: BlobVersion,
+    outcome: { status: 'succeeded' | 'failed'; attempts: number; reason?: string },
+  ): Promise<void> {
     await this.#ensureContainer();
-    const body = JSON.stringify({ FunctionId: v.functionId, ContainerName: v.container, BlobName: v.blobName, ETag: v.etag, ...outcome, completedAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      FunctionId: v.functionId,
+      ContainerName: v.container,
+      BlobName: v.blobName,
+      ETag: v.etag,
+      ...outcome,
+      completedAt: new Date().toISOString(),
+    });
     try {
       await this.#container.getBlockBlobClient(this.nameOf(v)).upload(body, Buffer.byteLength(body), {
         conditions: { ifNoneMatch: '*' },

@@ -63,6 +63,12 @@ export function toBlobTriggerMetadata(input: BlobTriggerMetadataInput): Record<s
     Metadata: { json: JSON.stringify(item.metadata ?? {}) },
   };
   for (const [name, value] of Object.entries(parameters)) metadata[name] = { string: value };
-  metadata.sys = { json: JSON.stringify({ MethodName: functionName, UtcNow: (input.now ?? new Date()).toISOString(), RandGuid: randomUUID() }) };
+  metadata.sys = {
+    json: JSON.stringify({
+      MethodName: functionName,
+      UtcNow: (input.now ?? new Date()).toISOString(),
+      RandGuid: randomUUID(),
+    }),
+  };
   return metadata;
 }

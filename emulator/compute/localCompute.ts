@@ -108,16 +108,23 @@ export class LocalCompute {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers: http.OutgoingHttpHeaders = {};
-      for (const name of ['authorization', 'content-type', 'accept']) if (req.headers[name]) headers[name] = req.headers[name];
+      for (const name of ['authorization', 'content-type', 'accept'])
+        if (req.headers[name]) headers[name] = req.headers[name];
       const answer = await app.forward(req.method ?? 'GET', match[3]!, headers, Buffer.concat(chunks), abort.signal);
       const out: http.OutgoingHttpHeaders = { 'content-length': answer.body.length };
-      for (const name of ['content-type', 'retry-after', 'www-authenticate']) if (answer.headers[name]) out[name] = answer.headers[name];
+      for (const name of ['content-type', 'retry-after', 'www-authenticate'])
+        if (answer.headers[name]) out[name] = answer.headers[name];
       res.writeHead(answer.status, out);
       res.end(answer.body);
     } catch (error) {
       if (abort.signal.aborted) return;
       const gone = error instanceof AppGoneError;
-      reply(res, gone ? 404 : 503, { error: gone ? error.message : `No replica could answer: ${(error as Error).message}` }, { 'retry-after': '1' });
+      reply(
+        res,
+        gone ? 404 : 503,
+        { error: gone ? error.message : `No replica could answer: ${(error as Error).message}` },
+        { 'retry-after': '1' },
+      );
     }
   }
 }
@@ -125,6 +132,10 @@ export class LocalCompute {
 function reply(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy();
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }

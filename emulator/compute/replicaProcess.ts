@@ -38,7 +38,13 @@ export class Replica {
     this.name = launch.name;
     // The title as an argument too: Linux shows a process title only within the argv space it started with.
     this.#child = spawn(process.execPath, [launch.main, `sibyl-scorer ${launch.app}`], {
-      env: { ...launch.env, SIBYL_SCORER_TITLE: `sibyl-scorer ${launch.app}`, SIBYL_SCORER_PARENT_PIPE: '1', PORT: '0', SIBYL_SCORER_HOST: '127.0.0.1' },
+      env: {
+        ...launch.env,
+        SIBYL_SCORER_TITLE: `sibyl-scorer ${launch.app}`,
+        SIBYL_SCORER_PARENT_PIPE: '1',
+        PORT: '0',
+        SIBYL_SCORER_HOST: '127.0.0.1',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child.stdin!.on('error', () => undefined);
@@ -50,7 +56,9 @@ export class Replica {
       this.#child.once('exit', (code, signal) => {
         this.exitCode = code;
         if (this.state !== 'Draining') {
-          this.error ??= this.#stderrTail.trim().split('\n').slice(-3).join(' ') || `the replica exited (${signal ?? `code ${code}`})`;
+          this.error ??=
+            this.#stderrTail.trim().split('\n').slice(-3).join(' ') ||
+            `the replica exited (${signal ?? `code ${code}`})`;
           this.state = 'Failed';
         }
         for (const wake of this.#drained.splice(0)) wake();

@@ -5,7 +5,13 @@
  * then drain and stop). A request whose replica dies before answering is retried once elsewhere.
  */
 import * as http from 'node:http';
-import { MODEL_CANNOT_RUN_EXIT_CODE, type ApplyFailure, type ProvisioningState, type ScorerAppSpec, type ScorerAppStatus } from '../../shared/compute/computeTypes';
+import {
+  MODEL_CANNOT_RUN_EXIT_CODE,
+  type ApplyFailure,
+  type ProvisioningState,
+  type ScorerAppSpec,
+  type ScorerAppStatus,
+} from '../../shared/compute/computeTypes';
 import { Autoscaler, type ScaleRule } from './autoscaler';
 import { leastInFlight } from './leastInFlight';
 import { Replica } from './replicaProcess';
@@ -115,7 +121,10 @@ export class ScorerApp {
     } catch (error) {
       const modelCannotRun = next.replicas.some((r) => r.exitCode === MODEL_CANNOT_RUN_EXIT_CODE);
       await Promise.all(next.replicas.map((r) => r.stop()));
-      this.#fail(`The new revision of ${this.key} did not start: ${(error as Error).message}`, modelCannotRun ? 'InvalidModel' : 'ReplicasFailed');
+      this.#fail(
+        `The new revision of ${this.key} did not start: ${(error as Error).message}`,
+        modelCannotRun ? 'InvalidModel' : 'ReplicasFailed',
+      );
       throw new Error(this.#error);
     }
     this.#active = next;
@@ -220,7 +229,13 @@ export class ScorerApp {
   }
 
   /** Forwards one request (body already read) to a replica; retried once if that replica dies first. */
-  async forward(method: string, path: string, headers: http.OutgoingHttpHeaders, body: Buffer, signal: AbortSignal): Promise<Forwarded> {
+  async forward(
+    method: string,
+    path: string,
+    headers: http.OutgoingHttpHeaders,
+    body: Buffer,
+    signal: AbortSignal,
+  ): Promise<Forwarded> {
     this.#inFlight++;
     this.#peak = Math.max(this.#peak, this.#inFlight);
     let avoid: Replica | undefined;
@@ -272,15 +287,27 @@ export class ScorerApp {
   }
 }
 
-function send(port: number, method: string, path: string, headers: http.OutgoingHttpHeaders, body: Buffer, signal: AbortSignal): Promise<Forwarded> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: http.OutgoingHttpHeaders,
+  body: Buffer,
+  signal: AbortSignal,
+): Promise<Forwarded> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': body.length }, agent, signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('the replica closed the connection mid-answer')));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': body.length }, agent, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the replica closed the connection mid-answer')));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -79,7 +79,9 @@ export const hostVersion = '4.1037.0.0';
 
 export function registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {
   if (state.registrationLocked) {
-    throw Object.assign(new Error('A function can only be registered during app startup.'), { isAzureFunctionsSystemError: true });
+    throw Object.assign(new Error('A function can only be registered during app startup.'), {
+      isAzureFunctionsSystemError: true,
+    });
   }
   const functionId = metadata.functionId ?? metadata.name;
   if (state.functions.has(functionId)) {

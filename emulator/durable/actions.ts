@@ -71,7 +71,8 @@ export function flattenActions(actions: OrchestratorAction[][] | undefined): Orc
   const flat: OrchestratorAction[] = [];
   const walk = (list: OrchestratorAction[] | undefined): void => {
     for (const action of list ?? []) {
-      if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) walk(action.compoundActions);
+      if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny)
+        walk(action.compoundActions);
       else flat.push(action);
     }
   };
@@ -114,7 +115,10 @@ export function describeSig(sig: ActionSig | undefined): string {
  * The first position where the replayed actions differ from those already scheduled, with a
  * message, or undefined when the replay is consistent (DurableTask's non-determinism check).
  */
-export function findNonDeterminism(scheduled: readonly ActionSig[], replayed: readonly OrchestratorAction[]): string | undefined {
+export function findNonDeterminism(
+  scheduled: readonly ActionSig[],
+  replayed: readonly OrchestratorAction[],
+): string | undefined {
   for (let i = 0; i < scheduled.length; i++) {
     const before = scheduled[i];
     const now = replayed[i];
@@ -135,7 +139,8 @@ const outOfProcLabel = '\n\n$OutOfProcData$:';
 /** Reads the orchestrator state from a successful invocation. */
 export function outcomeFromResponse(response: RpcInvocationResponse): EpisodeOutcome {
   const value = fromTypedData(response.returnValue);
-  if (!isOrchestratorState(value)) return { kind: 'fault', message: 'The orchestrator function returned no orchestrator state.' };
+  if (!isOrchestratorState(value))
+    return { kind: 'fault', message: 'The orchestrator function returned no orchestrator state.' };
   return { kind: 'state', state: value };
 }
 

@@ -10,7 +10,8 @@ export class ActivityPool {
   private stopped = false;
 
   constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, got ${String(limit)}.`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`The concurrency limit must be a positive integer, got ${String(limit)}.`);
   }
 
   get running(): number {

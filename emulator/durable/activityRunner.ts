@@ -25,8 +25,18 @@ export function activityResultJson(value: unknown): string | null {
 }
 
 /** A TaskFailed event the SDK can parse (both Reason and Details are strings). */
-export function taskFailedEvent(taskId: number, reason: string, details: string, now = new Date().toISOString()): HistoryEvent {
-  return historyEvent(EventType.TaskFailed, now, { TaskScheduledId: taskId, Reason: reason, Details: details, FailureDetails: null });
+export function taskFailedEvent(
+  taskId: number,
+  reason: string,
+  details: string,
+  now = new Date().toISOString(),
+): HistoryEvent {
+  return historyEvent(EventType.TaskFailed, now, {
+    TaskScheduledId: taskId,
+    Reason: reason,
+    Details: details,
+    FailureDetails: null,
+  });
 }
 
 export function errorDetails(error: unknown): string {
@@ -43,12 +53,19 @@ export async function runActivity(job: ActivityJob, timeoutMs?: number): Promise
     return taskFailedEvent(job.taskId, message, JSON.stringify({ Message: message }));
   }
   try {
-    const response = await invoke(functionId, [{ name: triggerBindingName(functionId), data: toStringTypedData(job.input) }], {
-      triggerMetadata: { instanceId: { string: job.instanceId } },
-      ...(timeoutMs ? { timeoutMs } : {}),
-    });
+    const response = await invoke(
+      functionId,
+      [{ name: triggerBindingName(functionId), data: toStringTypedData(job.input) }],
+      {
+        triggerMetadata: { instanceId: { string: job.instanceId } },
+        ...(timeoutMs ? { timeoutMs } : {}),
+      },
+    );
     const result = activityResultJson(fromTypedData(response.returnValue));
-    return historyEvent(EventType.TaskCompleted, new Date().toISOString(), { TaskScheduledId: job.taskId, Result: result });
+    return historyEvent(EventType.TaskCompleted, new Date().toISOString(), {
+      TaskScheduledId: job.taskId,
+      Result: result,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return taskFailedEvent(job.taskId, `Activity function '${job.name}' failed: ${message}`, errorDetails(error));

@@ -28,7 +28,13 @@ port.on('message', (message: { id: number; job: ActivityJob; timeoutMs?: number 
     async () => done(await runActivity(job, timeoutMs)),
     (error: unknown) => {
       const reason = `the activity worker could not load the app: ${(error as Error).message}`;
-      done(taskFailedEvent(job.taskId, `Activity function '${job.name}' failed: ${reason}`, JSON.stringify({ Message: reason })));
+      done(
+        taskFailedEvent(
+          job.taskId,
+          `Activity function '${job.name}' failed: ${reason}`,
+          JSON.stringify({ Message: reason }),
+        ),
+      );
     },
   );
 });

@@ -14,7 +14,10 @@ import { taskFailedEvent, type ActivityJob } from './activityRunner';
 import type { HistoryEvent } from './historyEvents';
 
 /** Messages from a worker: a finished invocation, or a log line written during one. */
-export type WorkerMessage = { kind: 'ready'; error?: string } | { kind: 'done'; id: number; event: HistoryEvent } | { kind: 'log'; log: InvocationLog };
+export type WorkerMessage =
+  | { kind: 'ready'; error?: string }
+  | { kind: 'done'; id: number; event: HistoryEvent }
+  | { kind: 'log'; log: InvocationLog };
 
 interface Lane {
   worker: Worker;
@@ -61,7 +64,11 @@ export class ActivityWorkers {
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'log') return this.onLog(message.log);
       if (message.kind === 'ready') {
-        if (message.error) return this.hostLog('error', `Activity worker thread ${worker.threadId} could not load the app: ${message.error}`);
+        if (message.error)
+          return this.hostLog(
+            'error',
+            `Activity worker thread ${worker.threadId} could not load the app: ${message.error}`,
+          );
         return this.hostLog('info', `Activity worker thread ${worker.threadId} loaded the app.`);
       }
       const entry = lane.pending.get(message.id);
@@ -69,7 +76,14 @@ export class ActivityWorkers {
       entry?.resolve(message.event);
     });
     const lost = (reason: string): void => {
-      for (const { job, resolve } of lane.pending.values()) resolve(taskFailedEvent(job.taskId, `Activity function '${job.name}' failed: ${reason}`, JSON.stringify({ Message: reason })));
+      for (const { job, resolve } of lane.pending.values())
+        resolve(
+          taskFailedEvent(
+            job.taskId,
+            `Activity function '${job.name}' failed: ${reason}`,
+            JSON.stringify({ Message: reason }),
+          ),
+        );
       lane.pending.clear();
       if (this.stopping) return;
       const at = this.lanes.indexOf(lane);

@@ -13,7 +13,12 @@ export type Batch = { kind: 'control'; item: InboxItem } | { kind: 'episode'; it
 export type IsSynced = (seq: number) => boolean;
 
 /** The next batch at time `ts`, or undefined when nothing can be delivered now. */
-export function selectBatch(state: ExecState, ts: string, synced: IsSynced = () => true, maxEvents = 10_000): Batch | undefined {
+export function selectBatch(
+  state: ExecState,
+  ts: string,
+  synced: IsSynced = () => true,
+  maxEvents = 10_000,
+): Batch | undefined {
   if (state.status === 'Suspended') {
     const item = state.inbox.find((i) => isControlEvent(i.e));
     return item && synced(item.seq) ? { kind: 'control', item } : undefined;

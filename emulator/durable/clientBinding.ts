@@ -15,7 +15,12 @@ function trimOrigin(baseUrl: string): string {
 }
 
 /** The nine management URLs for `instanceIdInUrl` (already URL-encoded, or the placeholder). */
-export function managementUrls(baseUrl: string, hubName: string, instanceIdInUrl: string, id: string): Record<string, string> {
+export function managementUrls(
+  baseUrl: string,
+  hubName: string,
+  instanceIdInUrl: string,
+  id: string,
+): Record<string, string> {
   const instance = `${trimOrigin(baseUrl)}${webhookPath}/instances/${instanceIdInUrl}`;
   const query = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
   return {
@@ -58,6 +63,11 @@ export function durableClientInputData(baseUrl: string, hubName: string): RpcTyp
 
 /** The 202 body of a start request (the extension's eight check-status links, no rewind). */
 export function checkStatusPayload(origin: string, hubName: string, instanceId: string): Record<string, string> {
-  const { rewindPostUri: _rewind, ...links } = managementUrls(origin, hubName, encodeURIComponent(instanceId), instanceId);
+  const { rewindPostUri: _rewind, ...links } = managementUrls(
+    origin,
+    hubName,
+    encodeURIComponent(instanceId),
+    instanceId,
+  );
   return links;
 }

@@ -71,7 +71,8 @@ export class DurableEngine {
 
   constructor(private readonly options: DurableEngineOptions) {
     this.hubName = options.hubName ?? 'TestHubName';
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(this.hubName)) throw new Error(`Invalid task hub name '${this.hubName}': use letters, digits, '-' and '_'.`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(this.hubName))
+      throw new Error(`Invalid task hub name '${this.hubName}': use letters, digits, '-' and '_'.`);
     this.root = path.join(options.dataDir, 'durable', this.hubName);
     this.log = options.log ?? (() => undefined);
     this.store = new InstanceStore(this.root, options.fsync !== false);
@@ -79,7 +80,8 @@ export class DurableEngine {
     const activities = new ActivityPool(options.maxConcurrentActivities ?? 10);
     this.host = new InstanceHost({
       store: this.store,
-      dispatcherFor: (host) => new TaskDispatcher(host, activities, new TimerService(), options.functionTimeoutMs, options.runActivity),
+      dispatcherFor: (host) =>
+        new TaskDispatcher(host, activities, new TimerService(), options.functionTimeoutMs, options.runActivity),
       orchestrationLimit: options.maxConcurrentOrchestrations ?? 10,
       timers: { ...defaultTimerSettings, ...options.timers },
       ...(options.functionTimeoutMs ? { orchestratorTimeoutMs: options.functionTimeoutMs } : {}),
@@ -100,7 +102,8 @@ export class DurableEngine {
       const inst = this.host.adopt(id);
       if (loaded.kind === 'summary') inst.summary = loaded.summary;
       else {
-        if (loaded.droppedBytes > 0) this.log('warn', `Instance '${id}': dropped ${loaded.droppedBytes} bytes of an incomplete journal write.`);
+        if (loaded.droppedBytes > 0)
+          this.log('warn', `Instance '${id}': dropped ${loaded.droppedBytes} bytes of an incomplete journal write.`);
         inst.state = loaded.state;
         inst.lastTs = loaded.state.lastTs ? Date.parse(loaded.state.lastTs) : 0;
         if (isTerminal(loaded.state.status)) {
@@ -113,7 +116,8 @@ export class DurableEngine {
     }
     this.started = true;
     for (const inst of live) this.host.resume(inst);
-    if (live.length > 0) this.log('info', `Resumed ${live.length} unfinished orchestration instance(s) in hub '${this.hubName}'.`);
+    if (live.length > 0)
+      this.log('info', `Resumed ${live.length} unfinished orchestration instance(s) in hub '${this.hubName}'.`);
   }
 
   /** Stops dispatching, lets running work finish (up to the grace period), and flushes the journals. */
@@ -122,8 +126,10 @@ export class DurableEngine {
     this.host.stopped = true;
     this.host.dispatcher.timers.clear();
     const abandoned = await this.host.dispatcher.activities.stop(this.options.stopGraceMs ?? 10_000);
-    if (abandoned > 0) this.log('warn', `Abandoned ${abandoned} running activity invocation(s); they re-run on the next start.`);
-    while (this.host.loops.size > 0 || this.host.work.size > 0) await Promise.allSettled([...this.host.loops, ...this.host.work]);
+    if (abandoned > 0)
+      this.log('warn', `Abandoned ${abandoned} running activity invocation(s); they re-run on the next start.`);
+    while (this.host.loops.size > 0 || this.host.work.size > 0)
+      await Promise.allSettled([...this.host.loops, ...this.host.work]);
     await Promise.all([...this.host.instances.values()].map((inst) => inst.journal.close()));
     if (this.started) await this.lock.release();
   }
@@ -138,11 +144,17 @@ export class DurableEngine {
 
   /** Starts an orchestration; rejects with a `DurableRequestError` (400 unknown, 409 running id). */
   async startNew(name: string, options: StartNewOptions = {}): Promise<string> {
-    return this.startNewJson(name, { ...options, inputJson: options.input === undefined ? null : JSON.stringify(options.input) });
+    return this.startNewJson(name, {
+      ...options,
+      inputJson: options.input === undefined ? null : JSON.stringify(options.input),
+    });
   }
 
   /** `startNew` with the input already as JSON text (the HTTP API passes the body through). */
-  async startNewJson(name: string, options: { instanceId?: string; inputJson: string | null; version?: string }): Promise<string> {
+  async startNewJson(
+    name: string,
+    options: { instanceId?: string; inputJson: string | null; version?: string },
+  ): Promise<string> {
     this.ensureStarted();
     return this.host.createInstance({
       name,
@@ -157,7 +169,11 @@ export class DurableEngine {
   async restart(instanceId: string, newInstanceId = true): Promise<string | undefined> {
     const summary = this.host.find(instanceId);
     if (!summary) return undefined;
-    return this.startNewJson(summary.name, { inputJson: summary.input, version: summary.version, ...(newInstanceId ? {} : { instanceId }) });
+    return this.startNewJson(summary.name, {
+      inputJson: summary.input,
+      version: summary.version,
+      ...(newInstanceId ? {} : { instanceId }),
+    });
   }
 
   summary(instanceId: string): InstanceSummary | undefined {
@@ -183,19 +199,31 @@ export class DurableEngine {
   }
 
   raiseEventJson(instanceId: string, eventName: string, json: string | null): Promise<RequestResult> {
-    return this.request(instanceId, historyEvent(EventType.EventRaised, new Date().toISOString(), { Name: eventName, Input: json }));
+    return this.request(
+      instanceId,
+      historyEvent(EventType.EventRaised, new Date().toISOString(), { Name: eventName, Input: json }),
+    );
   }
 
   terminate(instanceId: string, reason?: string): Promise<RequestResult> {
-    return this.request(instanceId, historyEvent(EventType.ExecutionTerminated, new Date().toISOString(), { Input: reason ?? null }));
+    return this.request(
+      instanceId,
+      historyEvent(EventType.ExecutionTerminated, new Date().toISOString(), { Input: reason ?? null }),
+    );
   }
 
   suspend(instanceId: string, reason?: string): Promise<RequestResult> {
-    return this.request(instanceId, historyEvent(EventType.ExecutionSuspended, new Date().toISOString(), { Reason: reason ?? '' }));
+    return this.request(
+      instanceId,
+      historyEvent(EventType.ExecutionSuspended, new Date().toISOString(), { Reason: reason ?? '' }),
+    );
   }
 
   resume(instanceId: string, reason?: string): Promise<RequestResult> {
-    return this.request(instanceId, historyEvent(EventType.ExecutionResumed, new Date().toISOString(), { Reason: reason ?? '' }));
+    return this.request(
+      instanceId,
+      historyEvent(EventType.ExecutionResumed, new Date().toISOString(), { Reason: reason ?? '' }),
+    );
   }
 
   /** Deletes a finished instance: 'running' when it has not finished (the API's 412). */
@@ -210,8 +238,14 @@ export class DurableEngine {
   }
 
   /** Purges finished instances created in the window (and with one of the statuses, if given). */
-  async purgeBy(filter: { createdTimeFrom: Date; createdTimeTo?: Date; runtimeStatus?: readonly RuntimeStatus[] }): Promise<number> {
-    const matches = this.query({ ...filter, createdTimeTo: filter.createdTimeTo ?? new Date() }).filter((s) => isTerminal(s.status));
+  async purgeBy(filter: {
+    createdTimeFrom: Date;
+    createdTimeTo?: Date;
+    runtimeStatus?: readonly RuntimeStatus[];
+  }): Promise<number> {
+    const matches = this.query({ ...filter, createdTimeTo: filter.createdTimeTo ?? new Date() }).filter((s) =>
+      isTerminal(s.status),
+    );
     let purged = 0;
     for (const s of matches) if ((await this.purge(s.instanceId)) === 'purged') purged++;
     return purged;

@@ -43,7 +43,9 @@ export function unsupportedActionMessage(action: OrchestratorAction): string | u
     case ActionType.CallHttp:
       return 'context.df.callHttp is not supported by the Sibyl emulator. Call HTTP endpoints from an activity instead.';
     default:
-      return Object.values(ActionType).includes(action.actionType) ? undefined : `Unknown orchestrator action type ${String(action.actionType)}.`;
+      return Object.values(ActionType).includes(action.actionType)
+        ? undefined
+        : `Unknown orchestrator action type ${String(action.actionType)}.`;
   }
 }
 
@@ -54,9 +56,7 @@ class RecordBuilder {
   readonly chains: RetryChain[] = [];
   nextId: number;
 
-  constructor(
-    private readonly input: PlanInput,
-  ) {
+  constructor(private readonly input: PlanInput) {
     this.nextId = input.state.nextId;
   }
 
@@ -67,8 +67,23 @@ class RecordBuilder {
   record(status: RuntimeStatus, custom: unknown, output?: unknown): EpisodeRecord {
     this.event(EventType.OrchestratorCompleted, {});
     const { batch, ts } = this.input;
-    const base = { k: 'ep' as const, ts, in: batch.map((b) => b.seq), ev: this.ev, nextId: this.nextId, status, custom, updated: ts };
-    return { ...base, acts: this.acts, tasks: this.tasks, chains: this.chains, ...(output === undefined ? {} : { output }) };
+    const base = {
+      k: 'ep' as const,
+      ts,
+      in: batch.map((b) => b.seq),
+      ev: this.ev,
+      nextId: this.nextId,
+      status,
+      custom,
+      updated: ts,
+    };
+    return {
+      ...base,
+      acts: this.acts,
+      tasks: this.tasks,
+      chains: this.chains,
+      ...(output === undefined ? {} : { output }),
+    };
   }
 
   /** Ends the execution as Failed; nothing scheduled in this episode runs. */
@@ -77,12 +92,20 @@ class RecordBuilder {
     this.tasks.length = 0;
     this.chains.length = 0;
     const output = `Orchestrator function '${this.input.state.name}' failed: ${message}`;
-    this.event(EventType.ExecutionCompleted, { OrchestrationStatus: orchestrationStatusNumber.Failed, Result: JSON.stringify(output), FailureDetails: null });
+    this.event(EventType.ExecutionCompleted, {
+      OrchestrationStatus: orchestrationStatusNumber.Failed,
+      Result: JSON.stringify(output),
+      FailureDetails: null,
+    });
     return { kind: 'record', record: this.record('Failed', custom, output) };
   }
 
   complete(output: unknown, custom: unknown): EpisodePlan {
-    this.event(EventType.ExecutionCompleted, { OrchestrationStatus: orchestrationStatusNumber.Completed, Result: rawInputToJson(output), FailureDetails: null });
+    this.event(EventType.ExecutionCompleted, {
+      OrchestrationStatus: orchestrationStatusNumber.Completed,
+      Result: rawInputToJson(output),
+      FailureDetails: null,
+    });
     return { kind: 'record', record: this.record('Completed', custom, output ?? null) };
   }
 
@@ -100,7 +123,10 @@ class RecordBuilder {
     if (!consumesTaskId(action.actionType)) return undefined;
     const name = action.functionName ?? '';
     let chain: number | undefined;
-    if (action.actionType === ActionType.CallActivityWithRetry || action.actionType === ActionType.CallSubOrchestratorWithRetry) {
+    if (
+      action.actionType === ActionType.CallActivityWithRetry ||
+      action.actionType === ActionType.CallSubOrchestratorWithRetry
+    ) {
       chain = pos;
       this.chains.push({
         key: pos,
@@ -128,22 +154,53 @@ class RecordBuilder {
         // CreateTimer: the only other id-consuming supported action.
         const finalFireAt = validIso(action.fireAt, this.input.ts);
         const fireAt = nextTimerPiece(finalFireAt, this.input.ts, this.input.timers);
-        this.scheduleTimer({ pos, fireAt, canceled: action.isCanceled === true, ...(fireAt === finalFireAt ? {} : { finalFireAt }) });
+        this.scheduleTimer({
+          pos,
+          fireAt,
+          canceled: action.isCanceled === true,
+          ...(fireAt === finalFireAt ? {} : { finalFireAt }),
+        });
         return undefined;
       }
     }
   }
 
-  private scheduleActivity(name: string, input: unknown, pos: number | undefined, chain: number | undefined, failFast = false): void {
+  private scheduleActivity(
+    name: string,
+    input: unknown,
+    pos: number | undefined,
+    chain: number | undefined,
+    failFast = false,
+  ): void {
     const id = this.nextId++;
     this.event(EventType.TaskScheduled, { Name: name, Version: '', Input: preEncodedInputToJson(input) }, id);
-    this.tasks.push({ id, kind: 'activity', name, input, ...(pos === undefined ? {} : { pos }), ...(chain === undefined ? {} : { chain }), ...(failFast ? { failFast } : {}) });
+    this.tasks.push({
+      id,
+      kind: 'activity',
+      name,
+      input,
+      ...(pos === undefined ? {} : { pos }),
+      ...(chain === undefined ? {} : { chain }),
+      ...(failFast ? { failFast } : {}),
+    });
   }
 
-  private scheduleSub(name: string, input: unknown, instanceId: string | undefined, version: string | undefined, pos: number | undefined, chain: number | undefined, failFast = false): void {
+  private scheduleSub(
+    name: string,
+    input: unknown,
+    instanceId: string | undefined,
+    version: string | undefined,
+    pos: number | undefined,
+    chain: number | undefined,
+    failFast = false,
+  ): void {
     const id = this.nextId++;
     const childId = instanceId || `${this.input.state.instanceId}:${id}`;
-    this.event(EventType.SubOrchestrationInstanceCreated, { Name: name, Version: version ?? '', InstanceId: childId, Input: rawInputToJson(input) }, id);
+    this.event(
+      EventType.SubOrchestrationInstanceCreated,
+      { Name: name, Version: version ?? '', InstanceId: childId, Input: rawInputToJson(input) },
+      id,
+    );
     this.tasks.push({
       id,
       kind: 'sub',
@@ -169,7 +226,11 @@ class RecordBuilder {
     if (allocation.kind === 'timerPiece') {
       const finalFireAt = allocation.task.finalFireAt ?? ts;
       const fireAt = nextTimerPiece(finalFireAt, ts, this.input.timers);
-      this.scheduleTimer({ ...(allocation.task.pos === undefined ? {} : { pos: allocation.task.pos }), fireAt, finalFireAt });
+      this.scheduleTimer({
+        ...(allocation.task.pos === undefined ? {} : { pos: allocation.task.pos }),
+        fireAt,
+        finalFireAt,
+      });
       return;
     }
     const chain = { ...allocation.chain };
@@ -184,7 +245,8 @@ class RecordBuilder {
       return;
     }
     if (chain.kind === 'activity') this.scheduleActivity(chain.name, chain.input, undefined, chain.key, chain.expired);
-    else this.scheduleSub(chain.name, chain.input, chain.instanceId, chain.version, undefined, chain.key, chain.expired);
+    else
+      this.scheduleSub(chain.name, chain.input, chain.instanceId, chain.version, undefined, chain.key, chain.expired);
   }
 }
 
@@ -225,12 +287,32 @@ export function planEpisode(input: PlanInput): EpisodePlan {
 
 /** Plans a host-only episode for a terminate / suspend / resume request. */
 export function planControl(state: ExecState, item: InboxItem, now: string): EpisodeRecord {
-  const base = { k: 'ep' as const, ts: null, in: [item.seq], acts: [], tasks: [], chains: [], nextId: state.nextId, custom: state.customStatus, updated: now };
+  const base = {
+    k: 'ep' as const,
+    ts: null,
+    in: [item.seq],
+    acts: [],
+    tasks: [],
+    chains: [],
+    nextId: state.nextId,
+    custom: state.customStatus,
+    updated: now,
+  };
   if (item.e.EventType === EventType.ExecutionTerminated) {
     const reason = item.e.Input ?? null;
-    const ev = [historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: orchestrationStatusNumber.Terminated, Result: reason, FailureDetails: null })];
+    const ev = [
+      historyEvent(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: orchestrationStatusNumber.Terminated,
+        Result: reason,
+        FailureDetails: null,
+      }),
+    ];
     return { ...base, ev, status: 'Terminated', output: parseToJToken(reason) };
   }
   if (item.e.EventType === EventType.ExecutionSuspended) return { ...base, ev: [], status: 'Suspended' };
-  return { ...base, ev: [], status: state.status === 'Suspended' ? (state.lastTs === undefined ? 'Pending' : 'Running') : state.status };
+  return {
+    ...base,
+    ev: [],
+    status: state.status === 'Suspended' ? (state.lastTs === undefined ? 'Pending' : 'Running') : state.status,
+  };
 }

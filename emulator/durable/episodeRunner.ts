@@ -13,8 +13,16 @@ import type { TimerSettings } from './idAllocation';
 import type { ExecState, InboxItem } from './executionState';
 
 /** The `orchestrationTrigger` payload for an episode at `ts` delivering `batch`. */
-export function orchestrationTriggerInput(state: ExecState, batch: readonly InboxItem[], ts: string, timers: TimerSettings): Record<string, unknown> {
-  const fresh: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, ts), ...batch.map((b) => ({ ...b.e, IsPlayed: false }))];
+export function orchestrationTriggerInput(
+  state: ExecState,
+  batch: readonly InboxItem[],
+  ts: string,
+  timers: TimerSettings,
+): Record<string, unknown> {
+  const fresh: HistoryEvent[] = [
+    historyEvent(EventType.OrchestratorStarted, ts),
+    ...batch.map((b) => ({ ...b.e, IsPlayed: false })),
+  ];
   const started = state.history.find((e) => e.EventType === EventType.ExecutionStarted);
   return {
     history: [...state.history, ...fresh],

@@ -28,7 +28,8 @@ export enum EventType {
   ExecutionResumed = 20,
 }
 
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
+export type RuntimeStatus =
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
 
 /** DurableTask.Core `OrchestrationStatus` numbers, used in `ExecutionCompleted.OrchestrationStatus`. */
 export const orchestrationStatusNumber: Record<RuntimeStatus, number> = {
@@ -72,7 +73,12 @@ export interface HistoryEvent {
   FailureDetails?: null;
   OrchestrationStatus?: number;
   OrchestrationInstance?: OrchestrationInstanceRef;
-  ParentInstance?: { Name: string; Version: string; TaskScheduleId: number; OrchestrationInstance: OrchestrationInstanceRef } | null;
+  ParentInstance?: {
+    Name: string;
+    Version: string;
+    TaskScheduleId: number;
+    OrchestrationInstance: OrchestrationInstanceRef;
+  } | null;
   Tags?: null;
   Correlation?: null;
   ScheduledStartTime?: null;

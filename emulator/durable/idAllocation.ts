@@ -18,7 +18,10 @@ export interface TimerSettings {
   longTimerIntervalMs: number;
 }
 
-export const defaultTimerSettings: TimerSettings = { maxShortTimerMs: 6 * 86_400_000, longTimerIntervalMs: 3 * 86_400_000 };
+export const defaultTimerSettings: TimerSettings = {
+  maxShortTimerMs: 6 * 86_400_000,
+  longTimerIntervalMs: 3 * 86_400_000,
+};
 
 /** .NET TimeSpan text (`d.hh:mm:ss[.fff]`) for the trigger input; moment parses it back exactly. */
 export function toTimeSpan(ms: number): string {
@@ -49,15 +52,19 @@ export function allocationFor(state: ExecState, event: HistoryEvent, ts: string)
   if (task.chain !== undefined) {
     const chain = state.chains.get(task.chain);
     // The SDK reschedules while attempts remain; after the last failure the timer only surfaces the error.
-    return chain && chain.failures < chain.options.maxNumberOfAttempts ? { kind: 'retryAttempt', task, chain } : undefined;
+    return chain && chain.failures < chain.options.maxNumberOfAttempts
+      ? { kind: 'retryAttempt', task, chain }
+      : undefined;
   }
-  if (task.finalFireAt !== undefined && Date.parse(task.finalFireAt) > Date.parse(ts)) return { kind: 'timerPiece', task };
+  if (task.finalFireAt !== undefined && Date.parse(task.finalFireAt) > Date.parse(ts))
+    return { kind: 'timerPiece', task };
   return undefined;
 }
 
 /** Delay before the next attempt after `failures` failures (DurableTask's RetryInterceptor). */
 export function retryDelayMs(options: RetryOptionsJson, failures: number): number {
-  const backoff = typeof options.backoffCoefficient === 'number' && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
+  const backoff =
+    typeof options.backoffCoefficient === 'number' && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
   let delay = options.firstRetryIntervalInMilliseconds * Math.pow(backoff, Math.max(0, failures - 1));
   const cap = options.maxRetryIntervalInMilliseconds;
   if (typeof cap === 'number' && cap > 0) delay = Math.min(delay, cap);
@@ -74,5 +81,7 @@ export function retryExpired(chain: RetryChain, ts: string): boolean {
 export function nextTimerPiece(finalFireAt: string, ts: string, settings: TimerSettings): string {
   const now = Date.parse(ts);
   const final = Date.parse(finalFireAt);
-  return final - now > settings.maxShortTimerMs ? new Date(now + settings.longTimerIntervalMs).toISOString() : finalFireAt;
+  return final - now > settings.maxShortTimerMs
+    ? new Date(now + settings.longTimerIntervalMs).toISOString()
+    : finalFireAt;
 }

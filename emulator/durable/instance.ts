@@ -24,7 +24,17 @@ export interface Instance {
 export type DeliverResult = 'accepted' | 'missing' | 'gone' | 'duplicate' | 'failed';
 
 export function newInstance(id: string, journal: Journal): Instance {
-  return { id, journal, state: undefined, summary: undefined, looping: false, dispatched: new Set(), unsynced: new Set(), lastTs: 0, lastEpisodeMs: 0 };
+  return {
+    id,
+    journal,
+    state: undefined,
+    summary: undefined,
+    looping: false,
+    dispatched: new Set(),
+    unsynced: new Set(),
+    lastTs: 0,
+    lastEpisodeMs: 0,
+  };
 }
 
 /** The summary of an instance, live or terminal. */

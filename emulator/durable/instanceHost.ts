@@ -65,7 +65,9 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   isOpen(instanceId: string, executionId: string, taskId: number): boolean {
     const state = this.instances.get(instanceId)?.state;
-    return state !== undefined && state.executionId === executionId && state.tasks.has(taskId) && !state.closed.has(taskId);
+    return (
+      state !== undefined && state.executionId === executionId && state.tasks.has(taskId) && !state.closed.has(taskId)
+    );
   }
 
   /** Creates (or replaces a terminal) instance; rejects with 400/409 `DurableRequestError`s. */
@@ -81,7 +83,8 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
 
   private async create(args: StartArgs): Promise<string> {
     if (this.stopped) throw new Error('The durable engine is stopped.');
-    if (!findDurableFunction(args.name, 'orchestrationTrigger')) throw new DurableRequestError(400, missingFunctionMessage(args.name, 'orchestrationTrigger'));
+    if (!findDurableFunction(args.name, 'orchestrationTrigger'))
+      throw new DurableRequestError(400, missingFunctionMessage(args.name, 'orchestrationTrigger'));
     const existing = this.instances.get(args.instanceId);
     if (this.creating.has(args.instanceId) || (existing && !isTerminal(view(existing).status))) {
       throw new DurableRequestError(409, `An instance with ID '${args.instanceId}' already exists.`);
@@ -113,7 +116,8 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     const inst = this.instances.get(instanceId);
     if (!inst) return 'missing';
     const state = inst.state;
-    if (!state || isTerminal(state.status) || (executionId !== undefined && state.executionId !== executionId)) return 'gone';
+    if (!state || isTerminal(state.status) || (executionId !== undefined && state.executionId !== executionId))
+      return 'gone';
     const taskId = completedTaskId(event);
     if (taskId !== undefined && (!state.tasks.has(taskId) || state.closed.has(taskId))) return 'duplicate';
     const record = { k: 'in' as const, seq: state.nextSeq, e: event };
@@ -167,7 +171,10 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
       }
     } catch (error) {
       failed = true;
-      this.log('error', `Episode of '${inst.id}' failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.log(
+        'error',
+        `Episode of '${inst.id}' failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     } finally {
       release?.();
       inst.looping = false;
@@ -192,7 +199,13 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
       return true;
     }
     const began = Date.now();
-    const outcome = await runOrchestrator(state, batch.items, ts, this.options.timers, this.options.orchestratorTimeoutMs);
+    const outcome = await runOrchestrator(
+      state,
+      batch.items,
+      ts,
+      this.options.timers,
+      this.options.orchestratorTimeoutMs,
+    );
     inst.lastEpisodeMs = Date.now() - began;
     // Nothing of an episode is kept unless committed; after stop() it re-runs on the next start.
     if (this.stopped || inst.state !== state) return false;
@@ -218,10 +231,17 @@ export class InstanceHost extends EventEmitter implements DispatchHost {
     }
   }
 
-  private async continueAsNew(inst: Instance, state: ExecState, inputJson: string | null, batch: readonly InboxItem[]): Promise<void> {
+  private async continueAsNew(
+    inst: Instance,
+    state: ExecState,
+    inputJson: string | null,
+    batch: readonly InboxItem[],
+  ): Promise<void> {
     const consumed = new Set(batch.map((b) => b.seq));
     // Raised events that arrived after this episode started belong to the next execution.
-    const carry = state.inbox.filter((i) => !consumed.has(i.seq) && i.e.EventType === EventType.EventRaised).map((i) => i.e);
+    const carry = state.inbox
+      .filter((i) => !consumed.has(i.seq) && i.e.EventType === EventType.EventRaised)
+      .map((i) => i.e);
     const start = makeStartRecord({
       instanceId: state.instanceId,
       name: state.name,

@@ -24,7 +24,11 @@ export function filterInstances(summaries: Iterable<InstanceSummary>, query: Ins
       if (statuses && !statuses.has(s.status)) return false;
       return query.instanceIdPrefix === undefined || s.instanceId.startsWith(query.instanceIdPrefix);
     })
-    .sort((a, b) => a.createdTime.localeCompare(b.createdTime) || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+    .sort(
+      (a, b) =>
+        a.createdTime.localeCompare(b.createdTime) ||
+        (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0),
+    );
 }
 
 /**
@@ -57,7 +61,11 @@ export function waitForTerminal(
     };
     const timer = setTimeout(() => {
       settle();
-      reject(new Error(`Instance '${instanceId}' did not finish within ${timeoutMs} ms (status ${find(instanceId)?.status ?? 'unknown'}).`));
+      reject(
+        new Error(
+          `Instance '${instanceId}' did not finish within ${timeoutMs} ms (status ${find(instanceId)?.status ?? 'unknown'}).`,
+        ),
+      );
     }, timeoutMs);
     events.on('terminal', listener);
     check();

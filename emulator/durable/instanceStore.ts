@@ -30,7 +30,8 @@ export interface InstanceSummary {
   parent: ParentLink | null;
 }
 
-export type LoadedInstance = { kind: 'summary'; summary: InstanceSummary } | { kind: 'state'; state: ExecState; droppedBytes: number };
+export type LoadedInstance =
+  { kind: 'summary'; summary: InstanceSummary } | { kind: 'state'; state: ExecState; droppedBytes: number };
 
 export function summaryOf(state: ExecState): InstanceSummary {
   return {
@@ -51,7 +52,10 @@ export function summaryOf(state: ExecState): InstanceSummary {
 
 /** A readable, collision-free directory name for an instance id (ids may hold any character). */
 export function instanceDirName(instanceId: string): string {
-  const readable = instanceId.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\./, '_').slice(0, 48);
+  const readable = instanceId
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .replace(/^\./, '_')
+    .slice(0, 48);
   return `${readable}-${createHash('sha256').update(instanceId).digest('hex').slice(0, 16)}`;
 }
 
@@ -152,7 +156,9 @@ function parseSummary(buffer: Buffer | undefined): InstanceSummary | undefined {
   if (!buffer) return undefined;
   try {
     const value = JSON.parse(buffer.toString('utf8')) as Partial<InstanceSummary>;
-    return value.v === 1 && typeof value.instanceId === 'string' && typeof value.executionId === 'string' ? (value as InstanceSummary) : undefined;
+    return value.v === 1 && typeof value.instanceId === 'string' && typeof value.executionId === 'string'
+      ? (value as InstanceSummary)
+      : undefined;
   } catch {
     return undefined;
   }

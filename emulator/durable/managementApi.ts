@@ -23,7 +23,11 @@ export function managementApi(engine: DurableEngine): (req: ManagementRequest) =
       return await route(engine, req);
     } catch (e) {
       if (e instanceof DurableRequestError) return http.error(e.status, e.message);
-      return http.error(500, 'Something went wrong while processing your request', e instanceof Error ? e.message : String(e));
+      return http.error(
+        500,
+        'Something went wrong while processing your request',
+        e instanceof Error ? e.message : String(e),
+      );
     }
   };
 }
@@ -58,20 +62,34 @@ function notFound(): ManagementResponse {
   return http.error(404, 'No Durable Functions management API matches this request.');
 }
 
-async function start(engine: DurableEngine, req: ManagementRequest, name: string, instanceId: string | undefined): Promise<ManagementResponse> {
+async function start(
+  engine: DurableEngine,
+  req: ManagementRequest,
+  name: string,
+  instanceId: string | undefined,
+): Promise<ManagementResponse> {
   const body = http.bodyJson(req.body);
   if (!body) return http.error(400, 'Invalid JSON content');
   const version = req.query.get('version') ?? undefined;
-  const id = await engine.startNewJson(name, { inputJson: body.text, ...(instanceId ? { instanceId } : {}), ...(version ? { version } : {}) });
+  const id = await engine.startNewJson(name, {
+    inputJson: body.text,
+    ...(instanceId ? { instanceId } : {}),
+    ...(version ? { version } : {}),
+  });
   return waitOrCheckStatus(engine, req, id);
 }
 
 /** `?timeout=&pollingInterval=` waits for the result; otherwise (or on timeout) 202 + check-status links. */
-async function waitOrCheckStatus(engine: DurableEngine, req: ManagementRequest, instanceId: string): Promise<ManagementResponse> {
+async function waitOrCheckStatus(
+  engine: DurableEngine,
+  req: ManagementRequest,
+  instanceId: string,
+): Promise<ManagementResponse> {
   const timeout = http.querySeconds(req.query, 'timeout');
   const interval = http.querySeconds(req.query, 'pollingInterval');
   if (timeout !== undefined && interval !== undefined) {
-    if (interval > timeout) return http.error(400, `Total timeout ${timeout / 1000} should be bigger than retry timeout ${interval / 1000}`);
+    if (interval > timeout)
+      return http.error(400, `Total timeout ${timeout / 1000} should be bigger than retry timeout ${interval / 1000}`);
     const done = await engine.waitForCompletion(instanceId, timeout).catch(() => undefined);
     if (done?.runtimeStatus === 'Completed') return http.json(200, done.output);
     if (done) return http.json(200, done);
@@ -137,7 +155,10 @@ async function purge(engine: DurableEngine, instanceId: string): Promise<Managem
   if (result === 'missing') return http.error(404, `No instance with ID '${instanceId}' found.`);
   if (result === 'running') {
     const current = engine.summary(instanceId)?.status ?? 'Running';
-    return http.json(412, `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${current}`);
+    return http.json(
+      412,
+      `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${current}`,
+    );
   }
   return http.json(200, { instancesDeleted: 1 });
 }
@@ -147,11 +168,22 @@ async function purgeBy(engine: DurableEngine, req: ManagementRequest): Promise<M
   if (!from) return http.json(400, "Please provide value for 'createdTimeFrom' parameter.");
   const to = http.queryDate(req.query, 'createdTimeTo');
   const statuses = parseStatuses(req.query.get('runtimeStatus'));
-  const deleted = await engine.purgeBy({ createdTimeFrom: from, ...(to ? { createdTimeTo: to } : {}), ...(statuses.length ? { runtimeStatus: statuses } : {}) });
-  return deleted === 0 ? http.error(404, 'No instances matched the purge filter.') : http.json(200, { instancesDeleted: deleted });
+  const deleted = await engine.purgeBy({
+    createdTimeFrom: from,
+    ...(to ? { createdTimeTo: to } : {}),
+    ...(statuses.length ? { runtimeStatus: statuses } : {}),
+  });
+  return deleted === 0
+    ? http.error(404, 'No instances matched the purge filter.')
+    : http.json(200, { instancesDeleted: deleted });
 }
 
-async function raiseEvent(engine: DurableEngine, req: ManagementRequest, instanceId: string, eventName: string): Promise<ManagementResponse> {
+async function raiseEvent(
+  engine: DurableEngine,
+  req: ManagementRequest,
+  instanceId: string,
+  eventName: string,
+): Promise<ManagementResponse> {
   const current = engine.summary(instanceId);
   if (!current) return http.error(404, `No instance with ID '${instanceId}' found.`);
   if (isTerminal(current.status)) return http.error(410, `Instance '${instanceId}' is ${current.status}.`);
@@ -164,7 +196,12 @@ async function raiseEvent(engine: DurableEngine, req: ManagementRequest, instanc
   return fromRequestResult(await engine.raiseEventJson(instanceId, eventName, body.text), instanceId);
 }
 
-async function operation(engine: DurableEngine, req: ManagementRequest, instanceId: string, op: string): Promise<ManagementResponse> {
+async function operation(
+  engine: DurableEngine,
+  req: ManagementRequest,
+  instanceId: string,
+  op: string,
+): Promise<ManagementResponse> {
   const reason = req.query.get('reason') ?? undefined;
   switch (op) {
     case 'terminate':
@@ -178,7 +215,10 @@ async function operation(engine: DurableEngine, req: ManagementRequest, instance
       // The extension answers these two with a bare JSON string, which the client shows as the error.
       if (!current) return http.json(404, `No orchestration with instance ID "${instanceId}" found.`);
       if (current.status !== 'Failed') {
-        return http.json(412, `This orchestration has status ${current.status}, but only orchestrations in the "Failed" state can be rewound.`);
+        return http.json(
+          412,
+          `This orchestration has status ${current.status}, but only orchestrations in the "Failed" state can be rewound.`,
+        );
       }
       return http.error(501, 'Rewind is not supported by the Sibyl emulator.');
     }

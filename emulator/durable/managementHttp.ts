@@ -28,7 +28,10 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 /** The ASP.NET `HttpError` shape the extension answers errors with. */
 export function error(status: number, message: string, exceptionMessage?: string): ManagementResponse {
-  return json(status, exceptionMessage === undefined ? { Message: message } : { Message: message, ExceptionMessage: exceptionMessage });
+  return json(
+    status,
+    exceptionMessage === undefined ? { Message: message } : { Message: message, ExceptionMessage: exceptionMessage },
+  );
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): ManagementResponse {

@@ -7,7 +7,8 @@ export class Semaphore {
   private closed = false;
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, got ${String(limit)}.`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`The concurrency limit must be a positive integer, got ${String(limit)}.`);
     this.available = limit;
   }
 

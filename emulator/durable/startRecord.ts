@@ -28,7 +28,12 @@ export function makeStartRecord(args: StartArgs, now = new Date().toISOString())
   const started = historyEvent(EventType.ExecutionStarted, now, {
     OrchestrationInstance: { InstanceId: args.instanceId, ExecutionId: executionId },
     ParentInstance: parent
-      ? { Name: parent.name, Version: '', TaskScheduleId: parent.taskId, OrchestrationInstance: { InstanceId: parent.instanceId, ExecutionId: parent.executionId } }
+      ? {
+          Name: parent.name,
+          Version: '',
+          TaskScheduleId: parent.taskId,
+          OrchestrationInstance: { InstanceId: parent.instanceId, ExecutionId: parent.executionId },
+        }
       : null,
     Name: args.name,
     Version: args.version,

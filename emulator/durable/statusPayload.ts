@@ -26,7 +26,11 @@ export interface StatusPayload {
   historyEvents?: Record<string, unknown>[];
 }
 
-export function statusPayload(summary: InstanceSummary, options: StatusOptions = {}, history?: readonly HistoryEvent[]): StatusPayload {
+export function statusPayload(
+  summary: InstanceSummary,
+  options: StatusOptions = {},
+  history?: readonly HistoryEvent[],
+): StatusPayload {
   const payload: StatusPayload = {
     name: summary.name,
     instanceId: summary.instanceId,
@@ -37,14 +41,20 @@ export function statusPayload(summary: InstanceSummary, options: StatusOptions =
     createdTime: toStatusTime(summary.createdTime),
     lastUpdatedTime: toStatusTime(summary.lastUpdatedTime),
   };
-  if (options.showHistory && history && summary.status !== 'Pending') payload.historyEvents = historyForStatus(history, options.showHistoryOutput === true);
+  if (options.showHistory && history && summary.status !== 'Pending')
+    payload.historyEvents = historyForStatus(history, options.showHistoryOutput === true);
   return payload;
 }
 
-const statusNames = Object.fromEntries(Object.entries(orchestrationStatusNumber).map(([name, n]) => [n, name])) as Record<number, string>;
+const statusNames = Object.fromEntries(
+  Object.entries(orchestrationStatusNumber).map(([name, n]) => [n, name]),
+) as Record<number, string>;
 
 /** History as the status API shows it: string event types, completions folded onto their schedule. */
-export function historyForStatus(history: readonly HistoryEvent[], showHistoryOutput: boolean): Record<string, unknown>[] {
+export function historyForStatus(
+  history: readonly HistoryEvent[],
+  showHistoryOutput: boolean,
+): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const scheduled = new Map<string, { index: number; name: unknown; time: unknown }>();
   const removed = new Set<number>();
@@ -63,11 +73,18 @@ export function historyForStatus(history: readonly HistoryEvent[], showHistoryOu
     }
   };
   history.forEach((event, index) => {
-    const item: Record<string, unknown> = { ...event, EventType: EventType[event.EventType] ?? String(event.EventType) };
+    const item: Record<string, unknown> = {
+      ...event,
+      EventType: EventType[event.EventType] ?? String(event.EventType),
+    };
     switch (event.EventType) {
       case EventType.TaskScheduled:
       case EventType.SubOrchestrationInstanceCreated:
-        scheduled.set(`${EventType[event.EventType]}_${event.EventId}`, { index, name: event.Name, time: event.Timestamp });
+        scheduled.set(`${EventType[event.EventType]}_${event.EventId}`, {
+          index,
+          name: event.Name,
+          time: event.Timestamp,
+        });
         delete item.Version;
         delete item.Input;
         break;
@@ -81,10 +98,12 @@ export function historyForStatus(history: readonly HistoryEvent[], showHistoryOu
         break;
       case EventType.ExecutionStarted:
         item.FunctionName = item.Name;
-        for (const key of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags', 'Input']) delete item[key];
+        for (const key of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags', 'Input'])
+          delete item[key];
         break;
       case EventType.ExecutionCompleted:
-        if (typeof event.OrchestrationStatus === 'number') item.OrchestrationStatus = statusNames[event.OrchestrationStatus] ?? event.OrchestrationStatus;
+        if (typeof event.OrchestrationStatus === 'number')
+          item.OrchestrationStatus = statusNames[event.OrchestrationStatus] ?? event.OrchestrationStatus;
         if (showHistoryOutput) item.Result = parseToJToken(event.Result);
         else delete item.Result;
         break;

@@ -20,7 +20,13 @@ export interface DispatchHost {
   find(instanceId: string): InstanceSummary | undefined;
   /** Whether the task is still open in that execution (skip work nobody waits for). */
   isOpen(instanceId: string, executionId: string, taskId: number): boolean;
-  createInstance(args: { name: string; instanceId: string; inputJson: string | null; parent: ParentLink; version: string }): Promise<string>;
+  createInstance(args: {
+    name: string;
+    instanceId: string;
+    inputJson: string | null;
+    parent: ParentLink;
+    version: string;
+  }): Promise<string>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -65,7 +71,10 @@ export class TaskDispatcher {
       // The retry timeout ran out: the attempt fails at once with the last error.
       const chain = task.chain === undefined ? undefined : state.chains.get(task.chain);
       const reason = chain?.lastReason ?? 'The retry timeout expired.';
-      const event = task.kind === 'sub' ? subFailedEvent(task.id, reason) : taskFailedEvent(task.id, reason, chain?.lastDetails ?? '');
+      const event =
+        task.kind === 'sub'
+          ? subFailedEvent(task.id, reason)
+          : taskFailedEvent(task.id, reason, chain?.lastDetails ?? '');
       void this.host.deliver(instanceId, executionId, event);
       return;
     }
@@ -73,7 +82,10 @@ export class TaskDispatcher {
       case 'activity':
         this.activities.run(async () => {
           if (!this.host.isOpen(instanceId, executionId, task.id)) return;
-          const event = await this.runOne({ instanceId, taskId: task.id, name: task.name ?? '', input: task.input }, this.activityTimeoutMs);
+          const event = await this.runOne(
+            { instanceId, taskId: task.id, name: task.name ?? '', input: task.input },
+            this.activityTimeoutMs,
+          );
           await this.host.deliver(instanceId, executionId, event);
         });
         return;
@@ -82,30 +94,46 @@ export class TaskDispatcher {
         else {
           const fireAt = task.fireAt ?? new Date().toISOString();
           this.timers.arm(instanceId, task.id, fireAt, () => {
-            void this.host.deliver(instanceId, executionId, historyEvent(EventType.TimerFired, new Date().toISOString(), { TimerId: task.id, FireAt: fireAt }));
+            void this.host.deliver(
+              instanceId,
+              executionId,
+              historyEvent(EventType.TimerFired, new Date().toISOString(), { TimerId: task.id, FireAt: fireAt }),
+            );
           });
         }
         return;
       case 'sub':
         void this.startChild(state, task).catch((error: unknown) => {
-          this.host.log('error', `Could not start sub-orchestration '${task.childId ?? ''}' of '${instanceId}': ${String(error)}`);
+          this.host.log(
+            'error',
+            `Could not start sub-orchestration '${task.childId ?? ''}' of '${instanceId}': ${String(error)}`,
+          );
         });
         return;
     }
   }
 
   private async startChild(state: ExecState, task: TaskInfo): Promise<void> {
-    const link: ParentLink = { instanceId: state.instanceId, executionId: state.executionId, taskId: task.id, name: state.name };
+    const link: ParentLink = {
+      instanceId: state.instanceId,
+      executionId: state.executionId,
+      taskId: task.id,
+      name: state.name,
+    };
     const childId = task.childId ?? `${state.instanceId}:${task.id}`;
     const name = task.name ?? '';
-    const fail = (reason: string): Promise<unknown> => this.host.deliver(link.instanceId, link.executionId, subFailedEvent(task.id, reason));
+    const fail = (reason: string): Promise<unknown> =>
+      this.host.deliver(link.instanceId, link.executionId, subFailedEvent(task.id, reason));
     const existing = this.host.find(childId);
     if (existing) {
       const ours =
-        existing.parent?.instanceId === link.instanceId && existing.parent.executionId === link.executionId && existing.parent.taskId === link.taskId;
+        existing.parent?.instanceId === link.instanceId &&
+        existing.parent.executionId === link.executionId &&
+        existing.parent.taskId === link.taskId;
       if (ours) {
         // Restart after a crash: the child exists; a finished one may not have reported back yet.
-        if (isTerminal(existing.status)) await this.host.deliver(link.instanceId, link.executionId, parentCompletionEvent(existing, task.id));
+        if (isTerminal(existing.status))
+          await this.host.deliver(link.instanceId, link.executionId, parentCompletionEvent(existing, task.id));
         return;
       }
       if (!isTerminal(existing.status)) {
@@ -118,7 +146,13 @@ export class TaskDispatcher {
       return;
     }
     try {
-      await this.host.createInstance({ name, instanceId: childId, inputJson: rawInputToJson(task.input), parent: link, version: task.version ?? '' });
+      await this.host.createInstance({
+        name,
+        instanceId: childId,
+        inputJson: rawInputToJson(task.input),
+        parent: link,
+        version: task.version ?? '',
+      });
     } catch (error) {
       await fail(error instanceof Error ? error.message : String(error));
     }

@@ -127,10 +127,19 @@ export class FrontDoor {
     send(res, method === 'HEAD' ? { ...answer, body: Buffer.alloc(0) } : answer);
   }
 
-  async #invokeHttp(fn: HttpFunction, req: http.IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): Promise<HttpAnswer> {
-    const inputData: RpcParameterBinding[] = [{ name: fn.triggerBindingName, data: { http: toRpcHttp(req, url, params, body) } }];
+  async #invokeHttp(
+    fn: HttpFunction,
+    req: http.IncomingMessage,
+    url: URL,
+    params: Record<string, string>,
+    body: Buffer,
+  ): Promise<HttpAnswer> {
+    const inputData: RpcParameterBinding[] = [
+      { name: fn.triggerBindingName, data: { http: toRpcHttp(req, url, params, body) } },
+    ];
     if (this.#options.durable) {
-      for (const name of inputBindingNames(fn.name, 'durableClient')) inputData.push({ name, data: this.#options.durable.clientInputData() });
+      for (const name of inputBindingNames(fn.name, 'durableClient'))
+        inputData.push({ name, data: this.#options.durable.clientInputData() });
     }
     const invocationId = randomUUID();
     try {
@@ -158,7 +167,8 @@ export class FrontDoor {
     let path = url.pathname.slice(DURABLE_PREFIX.length);
     // `_rpc/{key}/…`: the key segment is compared in constant time, never with startsWith.
     const [first, key, ...rest] = path.split('/');
-    const viaRpc = first === RPC_SEGMENT && key !== undefined && rest.length > 0 && same(key, this.#options.keys.durableKey);
+    const viaRpc =
+      first === RPC_SEGMENT && key !== undefined && rest.length > 0 && same(key, this.#options.keys.durableKey);
     if (viaRpc) path = rest.join('/');
     const code = url.searchParams.get('code');
     const open = viaRpc || (code !== null && same(code, this.#options.keys.durableKey));
@@ -187,7 +197,14 @@ export class FrontDoor {
       }
       throw error;
     }
-    const answer = await handler({ method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, body, origin: url.origin, headers: req.headers });
+    const answer = await handler({
+      method: (req.method ?? 'GET').toUpperCase(),
+      path,
+      query: url.searchParams,
+      body,
+      origin: url.origin,
+      headers: req.headers,
+    });
     const headers = { ...answer.headers };
     let bytes: Buffer = Buffer.alloc(0);
     if (answer.body !== undefined) {
@@ -217,7 +234,9 @@ function emptyAnswer(status: number): HttpAnswer {
 const HOMEPAGE: HttpAnswer = {
   status: 200,
   headers: { 'content-type': 'text/html' },
-  body: Buffer.from('<!DOCTYPE html><html><head><title>Your Functions app is up and running</title></head><body><h1>Your Functions app is up and running</h1></body></html>'),
+  body: Buffer.from(
+    '<!DOCTYPE html><html><head><title>Your Functions app is up and running</title></head><body><h1>Your Functions app is up and running</h1></body></html>',
+  ),
 };
 
 const SMALL_BODY_BYTES = 16 * 1024;

@@ -2,12 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RpcHttpCookie, RpcHttpData, RpcNullableString } from '../core/rpcTypes';
 
-export function toRpcHttp(
-  req: IncomingMessage,
-  url: URL,
-  params: Record<string, string>,
-  body: Buffer,
-): RpcHttpData {
+export function toRpcHttp(req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): RpcHttpData {
   const nullableHeaders: Record<string, RpcNullableString> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || value === '') continue;
@@ -47,8 +42,11 @@ export function fromRpcHttp(http: RpcHttpData | null | undefined): HttpAnswer {
   const headers: Record<string, string | string[]> = { ...(http.headers ?? {}) };
   const cookies = (http.cookies ?? []).map(toSetCookie);
   if (cookies.length) headers['set-cookie'] = [...[headers['set-cookie'] ?? []].flat(), ...cookies];
-  const bytes = http.body?.bytes ?? (http.body?.string !== undefined && http.body?.string !== null ? Buffer.from(http.body.string) : undefined);
-  const body = NO_BODY.has(status) || !bytes ? Buffer.alloc(0) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bytes =
+    http.body?.bytes ??
+    (http.body?.string !== undefined && http.body?.string !== null ? Buffer.from(http.body.string) : undefined);
+  const body =
+    NO_BODY.has(status) || !bytes ? Buffer.alloc(0) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { status, headers, body };
 }
 
@@ -65,7 +63,8 @@ function escapeDataString(text: string): string {
 export function toSetCookie(cookie: RpcHttpCookie): string {
   const parts = [`${cookie.name ?? ''}=${escapeDataString(cookie.value ?? '')}`];
   const seconds = cookie.expires?.value?.seconds;
-  if (seconds !== undefined && seconds !== null) parts.push(`expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
+  if (seconds !== undefined && seconds !== null)
+    parts.push(`expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
   const maxAge = cookie.maxAge?.value;
   if (maxAge !== undefined && maxAge !== null) parts.push(`max-age=${Math.trunc(Number(maxAge))}`);
   if (cookie.domain?.value) parts.push(`domain=${cookie.domain.value}`);

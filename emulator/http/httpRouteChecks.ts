@@ -16,14 +16,21 @@ function conflicts(a: HttpFunction, b: HttpFunction): boolean {
   return route(a) === route(b) && a.methods.some((m) => b.methods.includes(m));
 }
 
-export function checkHttpFunctions(functions: HttpFunction[]): { accepted: HttpFunction[]; rejected: RejectedFunction[] } {
+export function checkHttpFunctions(functions: HttpFunction[]): {
+  accepted: HttpFunction[];
+  rejected: RejectedFunction[];
+} {
   const accepted: HttpFunction[] = [];
   const rejected: RejectedFunction[] = [];
   for (const fn of functions) {
     const reserved = reservedRouteProblem(fn.route);
     const other = reserved ? undefined : accepted.find((earlier) => conflicts(fn, earlier));
     if (reserved) rejected.push({ name: fn.name, reason: reserved });
-    else if (other) rejected.push({ name: fn.name, reason: `The route specified conflicts with the route defined by function '${other.name}'.` });
+    else if (other)
+      rejected.push({
+        name: fn.name,
+        reason: `The route specified conflicts with the route defined by function '${other.name}'.`,
+      });
     else accepted.push(fn);
   }
   return { accepted, rejected };

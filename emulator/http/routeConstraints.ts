@@ -26,7 +26,8 @@ const SIMPLE: Record<string, RouteConstraint> = {
 
 function numberArg(text: string | undefined, constraint: string): number {
   const n = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(n)) throw new Error(`Route constraint '${constraint}' needs numeric arguments.`);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(n))
+    throw new Error(`Route constraint '${constraint}' needs numeric arguments.`);
   return n;
 }
 

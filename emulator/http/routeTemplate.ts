@@ -131,7 +131,8 @@ export function compileRoute(template: string): CompiledRoute {
   const segments = trimmed === '' ? [] : trimmed.split('/').map((s) => compileSegment(s, template));
   segments.forEach((segment, i) => {
     const catchAll = segment.parts.some((p) => 'parameter' in p && p.parameter.catchAll);
-    if (catchAll && i !== segments.length - 1) throw new Error(`A catch-all parameter must be the last segment of '${template}'.`);
+    if (catchAll && i !== segments.length - 1)
+      throw new Error(`A catch-all parameter must be the last segment of '${template}'.`);
   });
   return {
     template,
@@ -150,7 +151,8 @@ function matchSegments(segments: Segment[], path: string[]): Record<string, stri
       const rest = path.slice(i).map(decode).join('/');
       // ASP.NET Core: a catch-all also matches the empty string, `?` or not.
       if (rest !== '' && !accepts(first.parameter, rest)) return undefined;
-      if (rest !== '' || first.parameter.defaultValue !== undefined) params[first.parameter.name] = rest || first.parameter.defaultValue!;
+      if (rest !== '' || first.parameter.defaultValue !== undefined)
+        params[first.parameter.name] = rest || first.parameter.defaultValue!;
       return params;
     }
     if (value === undefined) {

@@ -25,7 +25,8 @@ import { quietServiceLogger, type ServiceLogger } from './serviceLogger';
 
 /** The well-known development account every Azurite accepts (public; not a secret). */
 export const DEV_STORAGE_ACCOUNT = 'devstoreaccount1';
-export const DEV_STORAGE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const DEV_STORAGE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const LOOPBACK = '127.0.0.1';
 /** Seconds an idle keep-alive socket stays open (Azurite's default). */
@@ -62,13 +63,16 @@ function storePaths(location: string, service: 'blob' | 'queue' | 'table') {
   return {
     metadata: path.join(location, `__azurite_db_${service}__.json`),
     extent: path.join(location, `__azurite_db_${service}_extent__.json`),
-    destinations: [{ locationId: 'Default', locationPath: path.join(location, `__${service}storage__`), maxConcurrency: 10 }],
+    destinations: [
+      { locationId: 'Default', locationPath: path.join(location, `__${service}storage__`), maxConcurrency: 10 },
+    ],
   };
 }
 
 function checkPort(name: string, port: number | undefined): number {
   const value = port ?? 0;
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`Azurite ${name} port must be an integer 0-65535, got ${String(port)}.`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`Azurite ${name} port must be an integer 0-65535, got ${String(port)}.`);
   return value;
 }
 
@@ -84,25 +88,91 @@ function createServers(options: AzuriteOptions): { blob: BlobServer; queue: Queu
   // Arguments: access log off, debug log off, loose, skip API version check, no cert/key/pwd/oauth,
   // path-style URLs kept.
   return {
-    blob: new BlobServer(new BlobConfiguration(LOOPBACK, checkPort('blob', options.ports?.blob), KEEP_ALIVE_SECONDS,
-      blob.metadata, blob.extent, blob.destinations, false, undefined, false, undefined, true, true, '', '', '', undefined, false, memory, blobChunks)),
-    queue: new QueueServer(new QueueConfiguration(LOOPBACK, checkPort('queue', options.ports?.queue), KEEP_ALIVE_SECONDS,
-      queue.metadata, queue.extent, queue.destinations, false, undefined, false, undefined, true, true, '', '', '', undefined, false, memory, queueChunks)),
-    table: new TableServer(new TableConfiguration(LOOPBACK, checkPort('table', options.ports?.table), KEEP_ALIVE_SECONDS,
-      table.metadata, false, false, undefined, undefined, true, true, '', '', '', undefined, false, memory)),
+    blob: new BlobServer(
+      new BlobConfiguration(
+        LOOPBACK,
+        checkPort('blob', options.ports?.blob),
+        KEEP_ALIVE_SECONDS,
+        blob.metadata,
+        blob.extent,
+        blob.destinations,
+        false,
+        undefined,
+        false,
+        undefined,
+        true,
+        true,
+        '',
+        '',
+        '',
+        undefined,
+        false,
+        memory,
+        blobChunks,
+      ),
+    ),
+    queue: new QueueServer(
+      new QueueConfiguration(
+        LOOPBACK,
+        checkPort('queue', options.ports?.queue),
+        KEEP_ALIVE_SECONDS,
+        queue.metadata,
+        queue.extent,
+        queue.destinations,
+        false,
+        undefined,
+        false,
+        undefined,
+        true,
+        true,
+        '',
+        '',
+        '',
+        undefined,
+        false,
+        memory,
+        queueChunks,
+      ),
+    ),
+    table: new TableServer(
+      new TableConfiguration(
+        LOOPBACK,
+        checkPort('table', options.ports?.table),
+        KEEP_ALIVE_SECONDS,
+        table.metadata,
+        false,
+        false,
+        undefined,
+        undefined,
+        true,
+        true,
+        '',
+        '',
+        '',
+        undefined,
+        false,
+        memory,
+      ),
+    ),
   };
 }
 
 /** Builds the connection string the SDKs and the Functions host understand for the given endpoints. */
-export function azuriteConnectionString(endpoints: { blobEndpoint: string; queueEndpoint: string; tableEndpoint: string }): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${DEV_STORAGE_ACCOUNT}`,
-    `AccountKey=${DEV_STORAGE_KEY}`,
-    `BlobEndpoint=${endpoints.blobEndpoint}`,
-    `QueueEndpoint=${endpoints.queueEndpoint}`,
-    `TableEndpoint=${endpoints.tableEndpoint}`,
-  ].join(';') + ';';
+export function azuriteConnectionString(endpoints: {
+  blobEndpoint: string;
+  queueEndpoint: string;
+  tableEndpoint: string;
+}): string {
+  return (
+    [
+      'DefaultEndpointsProtocol=http',
+      `AccountName=${DEV_STORAGE_ACCOUNT}`,
+      `AccountKey=${DEV_STORAGE_KEY}`,
+      `BlobEndpoint=${endpoints.blobEndpoint}`,
+      `QueueEndpoint=${endpoints.queueEndpoint}`,
+      `TableEndpoint=${endpoints.tableEndpoint}`,
+    ].join(';') + ';'
+  );
 }
 
 async function closeQuietly(server: AzuriteServerBase, log: ServiceLogger): Promise<void> {
@@ -132,16 +202,21 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
   const started = await Promise.allSettled(all.map((server) => server.start()));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
-    await Promise.all(all.filter((_, i) => started[i]?.status === 'fulfilled').map((server) => closeQuietly(server, log)));
+    await Promise.all(
+      all.filter((_, i) => started[i]?.status === 'fulfilled').map((server) => closeQuietly(server, log)),
+    );
     const reason = failure.reason as NodeJS.ErrnoException;
-    const hint = reason.code === 'EADDRINUSE' ? ' (a port is taken: is another Azurite running? pick other ports or 0)' : '';
+    const hint =
+      reason.code === 'EADDRINUSE' ? ' (a port is taken: is another Azurite running? pick other ports or 0)' : '';
     throw new Error(`Azurite failed to start: ${reason.message}${hint}`);
   }
   // Path-style endpoints carry the account name: http://127.0.0.1:<port>/devstoreaccount1.
   const blobEndpoint = `${servers.blob.getHttpServerAddress()}/${DEV_STORAGE_ACCOUNT}`;
   const queueEndpoint = `${servers.queue.getHttpServerAddress()}/${DEV_STORAGE_ACCOUNT}`;
   const tableEndpoint = `${servers.table.getHttpServerAddress()}/${DEV_STORAGE_ACCOUNT}`;
-  log.info(`Azurite ${options.inMemory ? '(in memory)' : `(data in ${options.location ?? ''})`}: blob ${blobEndpoint}, queue ${queueEndpoint}, table ${tableEndpoint}`);
+  log.info(
+    `Azurite ${options.inMemory ? '(in memory)' : `(data in ${options.location ?? ''})`}: blob ${blobEndpoint}, queue ${queueEndpoint}, table ${tableEndpoint}`,
+  );
   let stopping: Promise<void> | undefined;
   return {
     connectionString: azuriteConnectionString({ blobEndpoint, queueEndpoint, tableEndpoint }),

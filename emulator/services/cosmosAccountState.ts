@@ -3,7 +3,14 @@
  */
 import type Account from '@vercel/cosmosdb-server/lib/account';
 import { carryOverChildren } from './cosmosMutationRecorder';
-import { childStoresOf, databasesOf, storeFor, type CosmosKind, type CosmosStateOp, type RecordStore } from './cosmosStateOps';
+import {
+  childStoresOf,
+  databasesOf,
+  storeFor,
+  type CosmosKind,
+  type CosmosStateOp,
+  type RecordStore,
+} from './cosmosStateOps';
 
 /** Compiles a UDF body the way the package does when one is created (lib/account/user-defined-functions.js). */
 function compileUdf(body: unknown): unknown {
@@ -47,7 +54,10 @@ function* storeOps(store: RecordStore, kind: CosmosKind, parent: string[]): Gene
     const data = entry.read();
     if (!data) continue;
     yield { op: 'put', kind, parent, count: 0, data };
-    for (const [childKind, child] of Object.entries(childStoresOf(kind, entry)) as [CosmosKind, RecordStore | undefined][]) {
+    for (const [childKind, child] of Object.entries(childStoresOf(kind, entry)) as [
+      CosmosKind,
+      RecordStore | undefined,
+    ][]) {
       if (child) yield* storeOps(child, childKind, [...parent, data._rid]);
     }
   }

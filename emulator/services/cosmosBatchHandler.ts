@@ -53,17 +53,35 @@ function runOperation(collection: Collection, input: BatchOperationInput): Opera
     case 'Create':
       return documentOperations.createOperation(collection, { resourceBody });
     case 'Upsert':
-      return documentOperations.upsertOperation(collection, { partitionKey: input.partitionKey, ifMatch: input.ifMatch, resourceBody });
+      return documentOperations.upsertOperation(collection, {
+        partitionKey: input.partitionKey,
+        ifMatch: input.ifMatch,
+        resourceBody,
+      });
     case 'Replace':
-      return documentOperations.replaceOperation(collection, { partitionKey: input.partitionKey, ifMatch: input.ifMatch, resourceBody });
+      return documentOperations.replaceOperation(collection, {
+        partitionKey: input.partitionKey,
+        ifMatch: input.ifMatch,
+        resourceBody,
+      });
     case 'Read':
       return documentOperations.readOperation(collection, { partitionKey: input.partitionKey, id: input.id ?? '' });
     case 'Delete':
-      return documentOperations.deleteOperation(collection, { partitionKey: input.partitionKey, ifMatch: input.ifMatch, id: input.id ?? '' });
+      return documentOperations.deleteOperation(collection, {
+        partitionKey: input.partitionKey,
+        ifMatch: input.ifMatch,
+        id: input.id ?? '',
+      });
     case 'Patch': {
-      const patch: { operations?: unknown; condition?: unknown } = Array.isArray(input.resourceBody) ? { operations: input.resourceBody } : (asObject(input.resourceBody) ?? {});
+      const patch: { operations?: unknown; condition?: unknown } = Array.isArray(input.resourceBody)
+        ? { operations: input.resourceBody }
+        : (asObject(input.resourceBody) ?? {});
       const operations = patch.operations;
-      if (!Array.isArray(operations)) return { statusCode: 400, body: { code: 'BadRequest', message: 'Patch operation needs resourceBody.operations.' } };
+      if (!Array.isArray(operations))
+        return {
+          statusCode: 400,
+          body: { code: 'BadRequest', message: 'Patch operation needs resourceBody.operations.' },
+        };
       return patchOperation(collection, {
         id: input.id ?? '',
         partitionKey: input.partitionKey,
@@ -73,14 +91,27 @@ function runOperation(collection: Collection, input: BatchOperationInput): Opera
       });
     }
     default:
-      return { statusCode: 400, body: { code: 'BadRequest', message: `Operation type '${String(input.operationType)}' is not supported in Batch.` } };
+      return {
+        statusCode: 400,
+        body: {
+          code: 'BadRequest',
+          message: `Operation type '${String(input.operationType)}' is not supported in Batch.`,
+        },
+      };
   }
 }
 
 /** The item an operation touches, as (id, partition value). */
-function targetOf(documents: RecordStore & { _getPartition(data: object): unknown }, input: BatchOperationInput): [string, unknown] | undefined {
+function targetOf(
+  documents: RecordStore & { _getPartition(data: object): unknown },
+  input: BatchOperationInput,
+): [string, unknown] | undefined {
   const body = asObject(input.resourceBody);
-  if ((input.operationType === 'Create' || input.operationType === 'Upsert' || input.operationType === 'Replace') && body && typeof body.id === 'string') {
+  if (
+    (input.operationType === 'Create' || input.operationType === 'Upsert' || input.operationType === 'Replace') &&
+    body &&
+    typeof body.id === 'string'
+  ) {
     return [body.id, documents._getPartition(body)];
   }
   if (typeof input.id !== 'string' || input.partitionKey === undefined) return undefined;
@@ -92,7 +123,10 @@ function targetOf(documents: RecordStore & { _getPartition(data: object): unknow
 }
 
 /** Puts each touched item back as it was before the batch (through the store, so the journal sees it). */
-function undo(documents: RecordStore, before: Map<string, { id: string; partition: unknown; record: StoredRecord | undefined }>): void {
+function undo(
+  documents: RecordStore,
+  before: Map<string, { id: string; partition: unknown; record: StoredRecord | undefined }>,
+): void {
   for (const { id, partition, record } of [...before.values()].reverse()) {
     if (documents._item('/id', id, partition).read()) documents.delete(id, partition);
     if (record) documents._set(record);
@@ -100,7 +134,12 @@ function undo(documents: RecordStore, before: Map<string, { id: string; partitio
 }
 
 /** Route handler with the package's handler signature. */
-export default async function batchDocuments(account: Account, req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<unknown> {
+export default async function batchDocuments(
+  account: Account,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+): Promise<unknown> {
   const body = (await readJson(req)) as unknown;
   const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
   if (!collection.read()) {
@@ -129,7 +168,12 @@ export default async function batchDocuments(account: Account, req: IncomingMess
     const target = atomic ? targetOf(documents, input) : undefined;
     if (target) {
       const key = JSON.stringify(target);
-      if (!before.has(key)) before.set(key, { id: target[0], partition: target[1], record: documents._item('/id', target[0], target[1]).read() ?? undefined });
+      if (!before.has(key))
+        before.set(key, {
+          id: target[0],
+          partition: target[1],
+          record: documents._item('/id', target[0], target[1]).read() ?? undefined,
+        });
     }
     let outcome: OperationOutcome;
     try {
@@ -139,9 +183,18 @@ export default async function batchDocuments(account: Account, req: IncomingMess
     }
     if (outcome.statusCode >= 400) {
       failed ??= { index: results.length, status: outcome.statusCode };
-      results.push({ statusCode: outcome.statusCode, requestCharge: 0, message: typeof outcome.body?.message === 'string' ? outcome.body.message : undefined });
+      results.push({
+        statusCode: outcome.statusCode,
+        requestCharge: 0,
+        message: typeof outcome.body?.message === 'string' ? outcome.body.message : undefined,
+      });
     } else {
-      results.push({ statusCode: outcome.statusCode, requestCharge: 1, eTag: outcome.body?._etag, resourceBody: outcome.body });
+      results.push({
+        statusCode: outcome.statusCode,
+        requestCharge: 1,
+        eTag: outcome.body?._etag,
+        resourceBody: outcome.body,
+      });
     }
   }
 
@@ -150,7 +203,13 @@ export default async function batchDocuments(account: Account, req: IncomingMess
       undo(documents, before);
       const failedIndex = failed.index;
       results.forEach((result, i) => {
-        if (i !== failedIndex) Object.assign(result, { statusCode: FAILED_DEPENDENCY, requestCharge: 0, eTag: undefined, resourceBody: undefined });
+        if (i !== failedIndex)
+          Object.assign(result, {
+            statusCode: FAILED_DEPENDENCY,
+            requestCharge: 0,
+            eTag: undefined,
+            resourceBody: undefined,
+          });
       });
       res.statusCode = failed.status;
     } else {

@@ -61,10 +61,14 @@ function parseLine(line: string): unknown {
 
 function readSnapshot(file: string, account: Account): number {
   if (!fs.existsSync(file)) return 0;
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const header = lines.length > 0 ? (parseLine(lines[0] ?? '') as { snapshot?: number; seq?: number }) : {};
   const trailer = lines.length > 1 ? (parseLine(lines[lines.length - 1] ?? '') as { end?: number }) : {};
-  if (header.snapshot !== SNAPSHOT_VERSION || typeof header.seq !== 'number') throw new Error(`${file} is not a Sibyl Cosmos snapshot (version ${SNAPSHOT_VERSION}).`);
+  if (header.snapshot !== SNAPSHOT_VERSION || typeof header.seq !== 'number')
+    throw new Error(`${file} is not a Sibyl Cosmos snapshot (version ${SNAPSHOT_VERSION}).`);
   if (trailer.end !== lines.length - 2) throw new Error(`${file} is incomplete (no trailer or wrong op count).`);
   for (let i = 1; i < lines.length - 1; i += 1) applyStateOp(account, parseLine(lines[i] ?? '') as CosmosStateOp);
   return header.seq;
@@ -84,12 +88,17 @@ function readJournal(file: string, afterSeq: number, log: ServiceLogger): ReadJo
     } catch {
       // The last segment has no newline after it only if its write was cut short.
       if (i === lines.length - 1) {
-        log.warn(`Cosmos store: ignoring a torn last journal line (${line.length} bytes) in ${file}; that write was never acknowledged.`);
+        log.warn(
+          `Cosmos store: ignoring a torn last journal line (${line.length} bytes) in ${file}; that write was never acknowledged.`,
+        );
         break;
       }
-      throw new Error(`Cosmos store: ${file} line ${i + 1} is corrupt (not a torn last line). Move the folder aside to start empty, or fix the line.`);
+      throw new Error(
+        `Cosmos store: ${file} line ${i + 1} is corrupt (not a torn last line). Move the folder aside to start empty, or fix the line.`,
+      );
     }
-    if (typeof entry.s !== 'number' || !Array.isArray(entry.o)) throw new Error(`Cosmos store: ${file} line ${i + 1} is not a journal entry.`);
+    if (typeof entry.s !== 'number' || !Array.isArray(entry.o))
+      throw new Error(`Cosmos store: ${file} line ${i + 1} is not a journal entry.`);
     if (entry.s <= afterSeq) continue;
     result.ops.push(entry.o as CosmosStateOp[]);
     result.lastSeq = entry.s;
@@ -140,7 +149,8 @@ function writeSnapshot(file: string, account: Account, seq: number): void {
 export function openCosmosDurableStore(account: Account, options: CosmosDurableStoreOptions): CosmosDurableStore {
   const { dir, log } = options;
   const compactAfterBytes = options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
-  if (!Number.isFinite(compactAfterBytes) || compactAfterBytes <= 0) throw new Error(`compactAfterBytes must be a positive number, got ${String(options.compactAfterBytes)}.`);
+  if (!Number.isFinite(compactAfterBytes) || compactAfterBytes <= 0)
+    throw new Error(`compactAfterBytes must be a positive number, got ${String(options.compactAfterBytes)}.`);
   assertSupportedServerInternals(account);
   fs.mkdirSync(dir, { recursive: true });
   const lock = acquireDirLock(path.join(dir, 'LOCK'), 'Cosmos data');
@@ -158,7 +168,10 @@ export function openCosmosDurableStore(account: Account, options: CosmosDurableS
     const journal = readJournal(journalFile, snapshotSeq, log);
     let orphans = 0;
     for (const ops of journal.ops) for (const op of ops) if (!applyStateOp(account, op)) orphans += 1;
-    if (orphans > 0) log.warn(`Cosmos store: ${orphans} journal op(s) referred to a database or container that no longer exists; skipped.`);
+    if (orphans > 0)
+      log.warn(
+        `Cosmos store: ${orphans} journal op(s) referred to a database or container that no longer exists; skipped.`,
+      );
     seq = journal.lastSeq;
     hadJournal = journal.hadContent;
   } catch (error) {

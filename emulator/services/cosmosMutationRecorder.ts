@@ -14,7 +14,15 @@
  * partition key ranges now carry over.
  */
 import type Account from '@vercel/cosmosdb-server/lib/account';
-import { childStoresOf, databasesOf, type CosmosKind, type CosmosStateOp, type RecordStore, type StoreEntry, type StoredRecord } from './cosmosStateOps';
+import {
+  childStoresOf,
+  databasesOf,
+  type CosmosKind,
+  type CosmosStateOp,
+  type RecordStore,
+  type StoreEntry,
+  type StoredRecord,
+} from './cosmosStateOps';
 
 export interface MutationRecorder {
   /** While false (replaying stored state) changes are applied but not reported. */
@@ -74,7 +82,10 @@ function hookStore(store: RecordStore, kind: CosmosKind, parent: readonly string
   store._newItem = (data?: StoredRecord | null): StoreEntry => {
     const entry = newItem(data);
     if (data) {
-      for (const [childKind, child] of Object.entries(childStoresOf(kind, entry)) as [CosmosKind, RecordStore | undefined][]) {
+      for (const [childKind, child] of Object.entries(childStoresOf(kind, entry)) as [
+        CosmosKind,
+        RecordStore | undefined,
+      ][]) {
         if (child) hookStore(child, childKind, [...parentRids, data._rid], context);
       }
     }

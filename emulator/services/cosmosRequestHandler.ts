@@ -16,7 +16,12 @@ import packageBatchHandler from '@vercel/cosmosdb-server/lib/handler/batch-docum
 import batchDocuments from './cosmosBatchHandler';
 import type { ServiceLogger } from './serviceLogger';
 
-type RouteHandler = (account: Account, req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => unknown;
+type RouteHandler = (
+  account: Account,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+) => unknown;
 type ResolveRoute = (req: IncomingMessage) => [Record<string, string>, RouteHandler] | undefined;
 
 const resolveRoute = routes as unknown as ResolveRoute;
@@ -41,7 +46,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function runRoute(options: CosmosRequestHandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+async function runRoute(
+  options: CosmosRequestHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<unknown> {
   const route = resolveRoute(req);
   if (!route) {
     res.statusCode = 400;
@@ -54,7 +63,9 @@ async function runRoute(options: CosmosRequestHandlerOptions, req: IncomingMessa
   try {
     body = await handler(options.account, req, res, params);
   } catch (error) {
-    options.log.error(`Cosmos server: ${req.method ?? ''} ${req.url ?? ''} failed: ${(error as Error).stack ?? String(error)}`);
+    options.log.error(
+      `Cosmos server: ${req.method ?? ''} ${req.url ?? ''} failed: ${(error as Error).stack ?? String(error)}`,
+    );
     res.statusCode = 500;
     body = { message: (error as Error).message };
   }
@@ -63,7 +74,9 @@ async function runRoute(options: CosmosRequestHandlerOptions, req: IncomingMessa
 }
 
 /** Builds the `(req, res)` listener for `http.createServer`. */
-export function createCosmosRequestHandler(options: CosmosRequestHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createCosmosRequestHandler(
+  options: CosmosRequestHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
       const body = await runRoute(options, req, res);
@@ -73,7 +86,8 @@ export function createCosmosRequestHandler(options: CosmosRequestHandlerOptions)
       res.setHeader('content-location', `http://${req.headers.host ?? ''}${req.url ?? ''}`);
       res.setHeader('x-ms-activity-id', randomUUID());
       res.setHeader('x-ms-request-charge', '1');
-      if (req.headers['x-ms-documentdb-populatequerymetrics']) res.setHeader('x-ms-documentdb-query-metrics', QUERY_METRICS);
+      if (req.headers['x-ms-documentdb-populatequerymetrics'])
+        res.setHeader('x-ms-documentdb-query-metrics', QUERY_METRICS);
       // Change feed: the package answers "no changes since" with 304 when the client sends an etag.
       if (req.headers['a-im'] && res.statusCode === 200) {
         if (req.headers['if-none-match']) res.statusCode = 304;
@@ -81,9 +95,12 @@ export function createCosmosRequestHandler(options: CosmosRequestHandlerOptions)
       }
       res.end(JSON.stringify(body));
     })().catch((error: unknown) => {
-      options.log.error(`Cosmos server: ${req.method ?? ''} ${req.url ?? ''} could not be answered: ${(error as Error).stack ?? String(error)}`);
+      options.log.error(
+        `Cosmos server: ${req.method ?? ''} ${req.url ?? ''} could not be answered: ${(error as Error).stack ?? String(error)}`,
+      );
       if (!res.headersSent) res.statusCode = 500;
-      if (!res.writableEnded) res.end(JSON.stringify({ code: 'InternalServerError', message: (error as Error).message }));
+      if (!res.writableEnded)
+        res.end(JSON.stringify({ code: 'InternalServerError', message: (error as Error).message }));
     });
   };
 }

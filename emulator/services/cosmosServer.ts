@@ -16,7 +16,8 @@ import { openCosmosDurableStore, type CosmosDurableStore } from './cosmosDurable
 import { quietServiceLogger, type ServiceLogger } from './serviceLogger';
 
 /** The Cosmos DB emulator's published key (public; the local server accepts any key). */
-export const COSMOS_EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+export const COSMOS_EMULATOR_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -62,8 +63,12 @@ function close(server: http.Server): Promise<void> {
 
 /** Points the account document's locations at the real endpoint (the package assumes https). */
 function setAccountEndpoint(account: Account, endpoint: string): void {
-  const data = account.read() as { writableLocations?: { databaseAccountEndpoint: string }[]; readableLocations?: { databaseAccountEndpoint: string }[] };
-  for (const location of [...(data.writableLocations ?? []), ...(data.readableLocations ?? [])]) location.databaseAccountEndpoint = endpoint;
+  const data = account.read() as {
+    writableLocations?: { databaseAccountEndpoint: string }[];
+    readableLocations?: { databaseAccountEndpoint: string }[];
+  };
+  for (const location of [...(data.writableLocations ?? []), ...(data.readableLocations ?? [])])
+    location.databaseAccountEndpoint = endpoint;
 }
 
 /**
@@ -77,9 +82,11 @@ function setAccountEndpoint(account: Account, endpoint: string): void {
 export async function startCosmosServer(options: CosmosServerOptions = {}): Promise<CosmosServerHandle> {
   const log = options.log ?? quietServiceLogger;
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Cosmos server port must be an integer 0-65535, got ${String(options.port)}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Cosmos server port must be an integer 0-65535, got ${String(options.port)}.`);
   const persist = options.persist ?? true;
-  if (persist && !options.dataDir) throw new Error('startCosmosServer: `dataDir` is required unless `persist` is false.');
+  if (persist && !options.dataDir)
+    throw new Error('startCosmosServer: `dataDir` is required unless `persist` is false.');
 
   const account = new Account(LOOPBACK, port);
   let store: CosmosDurableStore | undefined;
@@ -92,14 +99,19 @@ export async function startCosmosServer(options: CosmosServerOptions = {}): Prom
     });
   }
   const durable = store;
-  const server = http.createServer({ keepAlive: true }, createCosmosRequestHandler({ account, log, beforeRespond: durable ? () => durable.flush() : undefined }));
+  const server = http.createServer(
+    { keepAlive: true },
+    createCosmosRequestHandler({ account, log, beforeRespond: durable ? () => durable.flush() : undefined }),
+  );
   let boundPort: number;
   try {
     boundPort = await listen(server, port);
   } catch (error) {
     durable?.close();
     const reason = error as NodeJS.ErrnoException;
-    throw new Error(`Cosmos server failed to start on ${LOOPBACK}:${port}: ${reason.message}${reason.code === 'EADDRINUSE' ? ' (port taken; pick another or 0)' : ''}`);
+    throw new Error(
+      `Cosmos server failed to start on ${LOOPBACK}:${port}: ${reason.message}${reason.code === 'EADDRINUSE' ? ' (port taken; pick another or 0)' : ''}`,
+    );
   }
   const endpoint = `http://${LOOPBACK}:${boundPort}/`;
   setAccountEndpoint(account, endpoint);

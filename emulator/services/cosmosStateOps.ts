@@ -82,7 +82,15 @@ export function storeFor(account: Account, kind: CosmosKind, parent: readonly st
  */
 export function assertSupportedServerInternals(account: Account): void {
   const databases = databasesOf(account) as Partial<RecordStore>;
-  const ok = databases._data instanceof Map && typeof databases._ridCount === 'number' && typeof databases._set === 'function' &&
-    typeof databases._newItem === 'function' && typeof databases._item === 'function' && typeof databases.delete === 'function';
-  if (!ok) throw new Error('The installed @vercel/cosmosdb-server does not have the account internals Sibyl persists (checked against 1.0.1); persistence cannot work with this version.');
+  const ok =
+    databases._data instanceof Map &&
+    typeof databases._ridCount === 'number' &&
+    typeof databases._set === 'function' &&
+    typeof databases._newItem === 'function' &&
+    typeof databases._item === 'function' &&
+    typeof databases.delete === 'function';
+  if (!ok)
+    throw new Error(
+      'The installed @vercel/cosmosdb-server does not have the account internals Sibyl persists (checked against 1.0.1); persistence cannot work with this version.',
+    );
 }

@@ -37,7 +37,9 @@ export function acquireDirLock(file: string, what: string): DirLock {
     const holder = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
     if (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder)) {
       const who = holder === process.pid ? 'this process (another server is still open on it)' : `process ${holder}`;
-      throw new Error(`${what} in ${file.replace(/[/\\]LOCK$/, '')} is in use by ${who}. Stop it, or use another data folder (SIBYL_DATA_DIR).`);
+      throw new Error(
+        `${what} in ${file.replace(/[/\\]LOCK$/, '')} is in use by ${who}. Stop it, or use another data folder (SIBYL_DATA_DIR).`,
+      );
     }
     fs.rmSync(file, { force: true });
   }

@@ -38,18 +38,33 @@ export interface EmbeddedServices {
  */
 export async function startEmbeddedServices(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
   const log = options.log ?? quietServiceLogger;
-  if (!options.inMemory && !options.dataDir) throw new Error('startEmbeddedServices: `dataDir` is required unless `inMemory` is true.');
+  if (!options.inMemory && !options.dataDir)
+    throw new Error('startEmbeddedServices: `dataDir` is required unless `inMemory` is true.');
   const dataDir = options.dataDir ?? '';
   const [storage, cosmos] = await Promise.allSettled([
     options.externalStorage
       ? Promise.resolve(undefined)
-      : startAzurite({ inMemory: options.inMemory, location: options.inMemory ? undefined : path.join(dataDir, 'azurite'), ports: options.ports, log }),
+      : startAzurite({
+          inMemory: options.inMemory,
+          location: options.inMemory ? undefined : path.join(dataDir, 'azurite'),
+          ports: options.ports,
+          log,
+        }),
     options.externalCosmos
       ? Promise.resolve(undefined)
-      : startCosmosServer({ persist: !options.inMemory, dataDir: options.inMemory ? undefined : dataDir, port: options.ports?.cosmos, log }),
+      : startCosmosServer({
+          persist: !options.inMemory,
+          dataDir: options.inMemory ? undefined : dataDir,
+          port: options.ports?.cosmos,
+          log,
+        }),
   ]);
-  const started = [storage, cosmos].flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-  const failures = [storage, cosmos].flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+  const started = [storage, cosmos].flatMap((result) =>
+    result.status === 'fulfilled' && result.value ? [result.value] : [],
+  );
+  const failures = [storage, cosmos].flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as Error] : [],
+  );
   if (failures.length > 0) {
     await Promise.allSettled(started.map((service) => service.stop()));
     throw new Error(failures.map((error) => error.message).join('; '));
@@ -58,7 +73,12 @@ export async function startEmbeddedServices(options: EmbeddedServicesOptions): P
   const cosmosServer = cosmos.status === 'fulfilled' ? cosmos.value : undefined;
   let stopping: Promise<void> | undefined;
   return {
-    storage: azurite && { connectionString: azurite.connectionString, blobEndpoint: azurite.blobEndpoint, queueEndpoint: azurite.queueEndpoint, tableEndpoint: azurite.tableEndpoint },
+    storage: azurite && {
+      connectionString: azurite.connectionString,
+      blobEndpoint: azurite.blobEndpoint,
+      queueEndpoint: azurite.queueEndpoint,
+      tableEndpoint: azurite.tableEndpoint,
+    },
     cosmos: cosmosServer && { endpoint: cosmosServer.endpoint, key: cosmosServer.key },
     stop() {
       stopping ??= Promise.allSettled(started.map((service) => service.stop())).then(() => undefined);

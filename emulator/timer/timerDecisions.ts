@@ -58,9 +58,14 @@ export interface PastDueCheck {
  */
 export function checkPastDue(schedule: Schedule, stored: ScheduleStatus | undefined, now: Date): PastDueCheck {
   if (!stored) {
-    return { status: { Last: NEVER, Next: toStatusTime(schedule.next(now)), LastUpdated: toStatusTime(now) }, save: true, pastDue: false };
+    return {
+      status: { Last: NEVER, Next: toStatusTime(schedule.next(now)), LastUpdated: toStatusTime(now) },
+      save: true,
+      pastDue: false,
+    };
   }
-  const base = stored.Last !== NEVER && Date.parse(stored.Last) !== Date.parse(NEVER) ? stored.Last : stored.LastUpdated;
+  const base =
+    stored.Last !== NEVER && Date.parse(stored.Last) !== Date.parse(NEVER) ? stored.Last : stored.LastUpdated;
   const expected = schedule.next(new Date(base)).getTime();
   let status = stored;
   let save = false;
@@ -75,7 +80,12 @@ export function checkPastDue(schedule: Schedule, stored: ScheduleStatus | undefi
  * The status after a run that started at `invokedAt`. A scheduled run that fired a little early counts
  * as running at its `Next`, so the same occurrence is never recorded as next twice.
  */
-export function statusAfterRun(schedule: Schedule, current: ScheduleStatus, invokedAt: Date, reason: TimerRunReason): ScheduleStatus {
+export function statusAfterRun(
+  schedule: Schedule,
+  current: ScheduleStatus,
+  invokedAt: Date,
+  reason: TimerRunReason,
+): ScheduleStatus {
   const next = Date.parse(current.Next);
   const at = reason === 'schedule' && next > invokedAt.getTime() ? new Date(next) : invokedAt;
   return { Last: toStatusTime(at), Next: toStatusTime(schedule.next(at)), LastUpdated: toStatusTime(at) };

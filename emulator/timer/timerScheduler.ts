@@ -105,7 +105,8 @@ export class TimerScheduler {
   async start(): Promise<void> {
     if (this.#started) throw new Error('The timer scheduler was already started; create a new one to start again.');
     this.#started = true;
-    const functions = this.#options.functions ?? describeFunctions().filter((d): d is TimerFunction => d.kind === 'timer');
+    const functions =
+      this.#options.functions ?? describeFunctions().filter((d): d is TimerFunction => d.kind === 'timer');
     for (const fn of functions) {
       try {
         await this.#startOne(fn);
@@ -168,12 +169,26 @@ export class TimerScheduler {
       ({ status, pastDue } = check);
       if (check.save) await this.#save(fn.name, status);
     }
-    const entry: TimerEntry = { fn, schedule, monitored, status, cancelTimer: undefined, tail: Promise.resolve(), running: false };
+    const entry: TimerEntry = {
+      fn,
+      schedule,
+      monitored,
+      status,
+      cancelTimer: undefined,
+      tail: Promise.resolve(),
+      running: false,
+    };
     this.#entries.set(fn.name, entry);
     const upcoming = schedule.occurrences(now, new Date(8.64e15), 5).map(toStatusTime).join(', ');
-    log('information', `Timer '${fn.name}': schedule '${schedule.expression}' (${schedule.timeZone}${monitored ? ', monitored' : ''}); next: ${upcoming}`);
+    log(
+      'information',
+      `Timer '${fn.name}': schedule '${schedule.expression}' (${schedule.timeZone}${monitored ? ', monitored' : ''}); next: ${upcoming}`,
+    );
     if (pastDue || fn.runOnStartup) {
-      log('information', `Timer '${fn.name}' runs now: ${pastDue ? `past due (was due ${status.Next})` : 'runOnStartup'}.`);
+      log(
+        'information',
+        `Timer '${fn.name}' runs now: ${pastDue ? `past due (was due ${status.Next})` : 'runOnStartup'}.`,
+      );
       this.#runThenArm(entry, pastDue ? 'pastDue' : 'startup', pastDue);
     } else this.#arm(entry);
   }
@@ -219,7 +234,10 @@ export class TimerScheduler {
     try {
       const info = toTimerInfo(entry.monitored ? { ...entry.status } : null, isPastDue);
       log('debug', `Timer '${fn.name}' fired (${reason}) at ${toStatusTime(startedAt)}.`);
-      const inputs = [{ name: fn.triggerBindingName, data: { json: JSON.stringify(info) } }, ...(this.#options.extraInputs?.(fn.name) ?? [])];
+      const inputs = [
+        { name: fn.triggerBindingName, data: { json: JSON.stringify(info) } },
+        ...(this.#options.extraInputs?.(fn.name) ?? []),
+      ];
       const retry = retryPolicyOf(fn.name);
       for (let retryCount = 0; ; retryCount++) {
         const retryContext = retry && { retryCount, maxRetryCount: retry.maxRetryCount };
@@ -229,7 +247,10 @@ export class TimerScheduler {
         } catch (error) {
           const more = retry && !this.#stopped && (retry.maxRetryCount < 0 || retryCount < retry.maxRetryCount);
           if (!more) throw error;
-          log('warning', `Timer function '${fn.name}' failed (try ${retryCount + 1}); retrying: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            'warning',
+            `Timer function '${fn.name}' failed (try ${retryCount + 1}); retrying: ${error instanceof Error ? error.message : String(error)}`,
+          );
           await new Promise<void>((resolve) => this.#clock.setTimer(resolve, retry.delayMs(retryCount + 1)));
         }
       }

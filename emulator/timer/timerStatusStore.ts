@@ -17,7 +17,10 @@ export class TimerStatusStore {
 
   /** The file of one function's status (names outside `[A-Za-z0-9._-]` are escaped). */
   fileOf(functionName: string): string {
-    return path.join(this.directory, `${functionName.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}.json`);
+    return path.join(
+      this.directory,
+      `${functionName.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}.json`,
+    );
   }
 
   /** The stored status, `undefined` if none; throws when the file exists but is not a status. */

@@ -10,7 +10,11 @@ import { toErrorBody } from '../../shared/errors';
 /** What a handler may add to the request's log line (e.g. the deployment and stage timings). */
 export type LogFields = Record<string, string | number | undefined>;
 
-export type SibylHttpHandler = (request: HttpRequest, context: InvocationContext, call: { requestId: string; log: LogFields }) => Promise<HttpResponseInit>;
+export type SibylHttpHandler = (
+  request: HttpRequest,
+  context: InvocationContext,
+  call: { requestId: string; log: LogFields },
+) => Promise<HttpResponseInit>;
 
 export interface HandlerOptions {
   errorStyle?: 'sibyl' | 'oip';
@@ -45,7 +49,8 @@ export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions =
       response = await handler(request, context, { requestId, log });
     } catch (error) {
       const answer = toErrorBody(error, requestId);
-      if (!answer.isClientFault) context.error(`request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
+      if (!answer.isClientFault)
+        context.error(`request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
       const body = options.errorStyle === 'oip' ? { error: answer.body.error.message } : answer.body;
       response = { status: answer.status, jsonBody: body, headers: answer.headers };
       log.error = answer.body.error.code;
@@ -53,7 +58,9 @@ export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions =
     const headers = new Headers(response.headers);
     headers.set('x-ms-request-id', requestId);
     const path = new URL(request.url).pathname;
-    context.log(`${request.method} ${path} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId} ${formatFields(log)}`.trimEnd());
+    context.log(
+      `${request.method} ${path} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId} ${formatFields(log)}`.trimEnd(),
+    );
     return { ...response, headers };
   };
 }

@@ -22,5 +22,11 @@ export function registerRoute(operationId: OperationId, handler: SibylHttpHandle
 /** `registerRoute` for handlers that start or stop orchestrations: they get the Durable client binding (`df.getClient(context)`). */
 export function registerDurableRoute(operationId: OperationId, handler: SibylHttpHandler): void {
   const route = routeById(operationId);
-  app.http(operationId, { route: functionRoute(route), methods: [route.method], authLevel: authLevelOf(route), extraInputs: [df.input.durableClient()], handler: httpHandler(handler) });
+  app.http(operationId, {
+    route: functionRoute(route),
+    methods: [route.method],
+    authLevel: authLevelOf(route),
+    extraInputs: [df.input.durableClient()],
+    handler: httpHandler(handler),
+  });
 }

@@ -6,7 +6,10 @@ import { getConfig } from '../../shared/config';
 import { SibylError } from '../../shared/errors';
 
 function tooLarge(bytes: number, limit: number): SibylError {
-  return new SibylError('PayloadTooLarge', `The request body is ${bytes} bytes; the limit is ${limit} (SIBYL_MAX_REQUEST_BYTES).`);
+  return new SibylError(
+    'PayloadTooLarge',
+    `The request body is ${bytes} bytes; the limit is ${limit} (SIBYL_MAX_REQUEST_BYTES).`,
+  );
 }
 
 function checkLength(request: HttpRequest): void {

@@ -4,7 +4,14 @@
  * checks.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { addTally, emptyTally, overThreshold, toProgress, type BatchScoringInput, type Tally } from '../../shared/batch/batchTally';
+import {
+  addTally,
+  emptyTally,
+  overThreshold,
+  toProgress,
+  type BatchScoringInput,
+  type Tally,
+} from '../../shared/batch/batchTally';
 import type { MiniBatchResult } from '../../shared/batch/miniBatchScorer';
 import type { ErrorSample, RunStatus } from '../../shared/workspace/runDocuments';
 import type { RunLogLine } from '../../shared/workspace/runLogs';
@@ -32,26 +39,59 @@ export interface RangeResult {
 }
 
 function logLines(index: number, samples: ErrorSample[]): RunLogLine[] {
-  return samples.map((s, k) => ({ level: 'warning', key: `mb${index}-e${k}`, message: `${s.file}${s.line === undefined ? '' : ` line ${s.line}`}: ${s.message}` }));
+  return samples.map((s, k) => ({
+    level: 'warning',
+    key: `mb${index}-e${k}`,
+    message: `${s.file}${s.line === undefined ? '' : ` line ${s.line}`}: ${s.message}`,
+  }));
 }
 
 /** Scores mini-batches `[from, to)`; returns this range's own counters and why it stopped early, if it did. */
-export function* scoreMiniBatches(context: OrchestrationContext, input: BatchScoringInput, range: ScoreRange): Generator<Task, RangeResult, unknown> {
+export function* scoreMiniBatches(
+  context: OrchestrationContext,
+  input: BatchScoringInput,
+  range: ScoreRange,
+): Generator<Task, RangeResult, unknown> {
   let own = emptyTally();
   let log: RunLogLine[] = [];
   let recordedAt = context.df.currentUtcDateTime.getTime();
   const timeoutMs = input.timeoutSeconds * 1000;
   for (const wave of wavesOf(range.from, range.to, input.maxConcurrency)) {
-    const outcomes = yield* runWave<MiniBatchResult>(context, wave, (index) => scoreMiniBatch({ jobId: input.jobId, index, timeoutMs }).withRetry(retryOf(input)));
+    const outcomes = yield* runWave<MiniBatchResult>(context, wave, (index) =>
+      scoreMiniBatch({ jobId: input.jobId, index, timeoutMs }).withRetry(retryOf(input)),
+    );
     for (const outcome of outcomes) {
       if (outcome.ok) {
         const r = outcome.value;
         log = [...log, ...logLines(outcome.index, r.samples)];
-        own = addTally(own, { succeeded: 1, failed: 0, rowsScored: r.rows, rowsFailed: r.failedRows, filesFailed: r.failedFiles, samples: r.samples });
+        own = addTally(own, {
+          succeeded: 1,
+          failed: 0,
+          rowsScored: r.rows,
+          rowsFailed: r.failedRows,
+          filesFailed: r.failedFiles,
+          samples: r.samples,
+        });
         continue;
       }
-      const lost = (yield describeFailedMiniBatch({ jobId: input.jobId, index: outcome.index, reason: outcome.reason })) as { rows: number; files: number; file?: string };
-      own = addTally(own, { succeeded: 0, failed: 1, rowsScored: 0, rowsFailed: lost.rows, filesFailed: lost.files, samples: [{ file: lost.file ?? '', message: `mini-batch ${outcome.index} failed after ${input.maxRetries} retries: ${outcome.reason.slice(0, 300)}` }] });
+      const lost = (yield describeFailedMiniBatch({
+        jobId: input.jobId,
+        index: outcome.index,
+        reason: outcome.reason,
+      })) as { rows: number; files: number; file?: string };
+      own = addTally(own, {
+        succeeded: 0,
+        failed: 1,
+        rowsScored: 0,
+        rowsFailed: lost.rows,
+        filesFailed: lost.files,
+        samples: [
+          {
+            file: lost.file ?? '',
+            message: `mini-batch ${outcome.index} failed after ${input.maxRetries} retries: ${outcome.reason.slice(0, 300)}`,
+          },
+        ],
+      });
     }
     const totals = addTally(range.before, own);
     const over = overThreshold(totals, input);
@@ -59,7 +99,12 @@ export function* scoreMiniBatches(context: OrchestrationContext, input: BatchSco
     const last = wave[wave.length - 1]! + 1 >= range.to;
     if (over || last || now - recordedAt >= PROGRESS_EVERY_MS) {
       recordedAt = now;
-      const status = (yield recordBatchProgress({ jobId: input.jobId, progress: toProgress(totals, range.totalMiniBatches), samples: totals.samples, log: log.slice(0, 100) })) as RunStatus;
+      const status = (yield recordBatchProgress({
+        jobId: input.jobId,
+        progress: toProgress(totals, range.totalMiniBatches),
+        samples: totals.samples,
+        log: log.slice(0, 100),
+      })) as RunStatus;
       log = [];
       if (status === 'Canceled') return { tally: own, stop: 'canceled' };
     }

@@ -16,11 +16,18 @@ export type Outcome<R> = { index: number; ok: true; value: R } | { index: number
 /** Durable's message for a failed task, without its framing. */
 export function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^Activity function '[^']+' failed:\s*/, '').split('\n')[0]!.slice(0, 1000);
+  return message
+    .replace(/^Activity function '[^']+' failed:\s*/, '')
+    .split('\n')[0]!
+    .slice(0, 1000);
 }
 
 /** Runs `indices` as one wave; never throws for a failed task. */
-export function* runWave<R>(context: OrchestrationContext, indices: readonly number[], task: (index: number) => Task): Generator<Task, Outcome<R>[], unknown> {
+export function* runWave<R>(
+  context: OrchestrationContext,
+  indices: readonly number[],
+  task: (index: number) => Task,
+): Generator<Task, Outcome<R>[], unknown> {
   const tasks = indices.map(task);
   try {
     const values = (yield context.df.Task.all(tasks)) as R[];
@@ -50,6 +57,7 @@ export function retryOf(input: Pick<BatchScoringInput, 'maxRetries'>): df.RetryO
 /** `[from, to)` in waves of `width`. */
 export function wavesOf(from: number, to: number, width: number): number[][] {
   const waves: number[][] = [];
-  for (let at = from; at < to; at += width) waves.push(Array.from({ length: Math.min(width, to - at) }, (_, k) => at + k));
+  for (let at = from; at < to; at += width)
+    waves.push(Array.from({ length: Math.min(width, to - at) }, (_, k) => at + k));
   return waves;
 }

@@ -69,7 +69,8 @@ function run(command, args, { cwd = REPO_ROOT, env = childEnv(), timeoutMs = COM
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Date.now() - started;
-      if (signal) reject(new BicepError(`${path.basename(command)} ${args.join(' ')} was stopped (${signal}) after ${ms} ms.`));
+      if (signal)
+        reject(new BicepError(`${path.basename(command)} ${args.join(' ')} was stopped (${signal}) after ${ms} ms.`));
       else resolve({ code: code ?? 1, stdout, stderr, ms });
     });
   });
@@ -79,7 +80,10 @@ function run(command, args, { cwd = REPO_ROOT, env = childEnv(), timeoutMs = COM
 function runtimeId() {
   const os_ = { linux: 'linux', darwin: 'osx', win32: 'win' }[process.platform];
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
-  if (!os_ || !arch) throw new BicepError(`No Bicep CLI package for ${process.platform}-${process.arch}; put 'bicep' on PATH or set SIBYL_BICEP_PATH.`);
+  if (!os_ || !arch)
+    throw new BicepError(
+      `No Bicep CLI package for ${process.platform}-${process.arch}; put 'bicep' on PATH or set SIBYL_BICEP_PATH.`,
+    );
   return `${os_}-${arch}`;
 }
 
@@ -111,7 +115,9 @@ async function restoreFromNuGet(log) {
   try {
     sdk = await run('dotnet', ['--version']);
   } catch (error) {
-    throw new BicepError(`The Bicep CLI is not on PATH and the .NET SDK ('dotnet') is missing to restore it from NuGet: install either, or set SIBYL_BICEP_PATH. (${error.message})`);
+    throw new BicepError(
+      `The Bicep CLI is not on PATH and the .NET SDK ('dotnet') is missing to restore it from NuGet: install either, or set SIBYL_BICEP_PATH. (${error.message})`,
+    );
   }
   const major = /^(\d+)\./.exec(sdk.stdout.trim())?.[1];
   if (sdk.code !== 0 || !major) throw new BicepError(`'dotnet --version' failed: ${sdk.stderr || sdk.stdout}`);
@@ -132,8 +138,15 @@ async function restoreFromNuGet(log) {
   );
   log(`restoring Azure.Bicep.CommandLine.${runtimeId()} ${BICEP_VERSION} from NuGet (dotnet ${sdk.stdout.trim()})...`);
   try {
-    const restore = await run('dotnet', ['restore', project, '--packages', path.join(cacheDir(), 'packages'), '--verbosity', 'quiet'], { cwd: projectDir });
-    if (restore.code !== 0) throw new BicepError(`dotnet restore of the Bicep CLI failed (exit ${restore.code}):\n${restore.stdout}${restore.stderr}`);
+    const restore = await run(
+      'dotnet',
+      ['restore', project, '--packages', path.join(cacheDir(), 'packages'), '--verbosity', 'quiet'],
+      { cwd: projectDir },
+    );
+    if (restore.code !== 0)
+      throw new BicepError(
+        `dotnet restore of the Bicep CLI failed (exit ${restore.code}):\n${restore.stdout}${restore.stderr}`,
+      );
     log(`restored in ${(restore.ms / 1000).toFixed(1)} s`);
   } finally {
     fs.rmSync(projectDir, { recursive: true, force: true });
@@ -155,13 +168,15 @@ function findBicep({ log = () => undefined } = {}) {
     const started = Date.now();
     let binary = process.env.SIBYL_BICEP_PATH;
     let source = 'SIBYL_BICEP_PATH';
-    if (binary && !fs.existsSync(binary)) throw new BicepError(`SIBYL_BICEP_PATH points to ${binary}, which does not exist.`);
+    if (binary && !fs.existsSync(binary))
+      throw new BicepError(`SIBYL_BICEP_PATH points to ${binary}, which does not exist.`);
     if (!binary && (binary = onPath())) source = 'PATH';
     if (!binary && fs.existsSync(restoredPath())) [binary, source] = [restoredPath(), 'cache'];
     if (!binary) [binary, source] = [await restoreFromNuGet(log), 'NuGet'];
     const version = await run(binary, ['--version']);
     const match = /Bicep CLI version (\S+)/.exec(version.stdout);
-    if (version.code !== 0 || !match) throw new BicepError(`${binary} --version failed: ${version.stdout}${version.stderr}`);
+    if (version.code !== 0 || !match)
+      throw new BicepError(`${binary} --version failed: ${version.stdout}${version.stderr}`);
     return { path: binary, version: match[1], source, ms: Date.now() - started };
   })();
   found.catch(() => (found = undefined));
@@ -175,7 +190,16 @@ function parseDiagnostics(text) {
   const diagnostics = [];
   for (const line of text.split(/\r?\n/)) {
     const m = DIAGNOSTIC.exec(line.trim());
-    if (m) diagnostics.push({ file: m[1], line: Number(m[2]), column: Number(m[3]), level: m[4], code: m[5], message: m[6], text: line.trim() });
+    if (m)
+      diagnostics.push({
+        file: m[1],
+        line: Number(m[2]),
+        column: Number(m[3]),
+        level: m[4],
+        code: m[5],
+        message: m[6],
+        text: line.trim(),
+      });
   }
   return diagnostics;
 }
@@ -208,7 +232,8 @@ function infraHash(bicepVersion, extra = '') {
 async function cached(kind, key, work) {
   const finalDir = path.join(cacheDir(), kind, key);
   const resultFile = path.join(finalDir, 'result.json');
-  if (fs.existsSync(resultFile)) return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), dir: finalDir, cached: true };
+  if (fs.existsSync(resultFile))
+    return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), dir: finalDir, cached: true };
   fs.mkdirSync(path.dirname(finalDir), { recursive: true });
   const workDir = fs.mkdtempSync(`${finalDir}-`);
   try {
@@ -248,7 +273,10 @@ async function compileInfra({ log = () => undefined } = {}) {
     ];
     const diagnostics = [...new Map(steps.flatMap((s) => s.diagnostics).map((d) => [d.text, d])).values()];
     if (diagnostics.length) {
-      throw new BicepError(`Bicep reported ${diagnostics.length} diagnostic(s); each fails the check:\n${diagnostics.map((d) => `  ${d.text}`).join('\n')}`, diagnostics);
+      throw new BicepError(
+        `Bicep reported ${diagnostics.length} diagnostic(s); each fails the check:\n${diagnostics.map((d) => `  ${d.text}`).join('\n')}`,
+        diagnostics,
+      );
     }
     return { stepMs: { build: steps[0].ms, buildParams: steps[1].ms, lint: steps[2].ms, lintParams: steps[3].ms } };
   });
@@ -290,16 +318,35 @@ async function snapshotInfra({ overrides = {}, env = {}, log = () => undefined }
     const s = SNAPSHOT_SCOPE;
     const step = await bicepStep(
       bicep,
-      ['snapshot', file, '--tenant-id', s.tenantId, '--subscription-id', s.subscriptionId, '--resource-group', s.resourceGroup, '--location', s.location, '--deployment-name', s.deploymentName],
+      [
+        'snapshot',
+        file,
+        '--tenant-id',
+        s.tenantId,
+        '--subscription-id',
+        s.subscriptionId,
+        '--resource-group',
+        s.resourceGroup,
+        '--location',
+        s.location,
+        '--deployment-name',
+        s.deploymentName,
+      ],
       { env: childEnv(env) },
     );
     const snapshotFile = path.join(dir, 'main.snapshot.json');
     if (step.code !== 0 || !fs.existsSync(snapshotFile)) {
-      throw new BicepError(`bicep snapshot failed (exit ${step.code}):\n${step.stdout}${step.stderr}`, step.diagnostics);
+      throw new BicepError(
+        `bicep snapshot failed (exit ${step.code}):\n${step.stdout}${step.stderr}`,
+        step.diagnostics,
+      );
     }
     const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8'));
     // Warnings such as NestedDeploymentShortCircuited mean part of the template was not evaluated.
-    const notes = `${step.stdout}\n${step.stderr}`.split(/\r?\n/).filter((l) => /^\s*(Warning|Error)\b/.test(l)).map((l) => l.trim());
+    const notes = `${step.stdout}\n${step.stderr}`
+      .split(/\r?\n/)
+      .filter((l) => /^\s*(Warning|Error)\b/.test(l))
+      .map((l) => l.trim());
     return { ...snapshot, notes, ms: step.ms };
   });
   const { dir: _dir, cached: _cached, ...snapshot } = result;
@@ -324,7 +371,10 @@ async function compileScorerApp({ log = () => undefined, write = false } = {}) {
     ]);
     const diagnostics = [...new Map(steps.flatMap((s) => s.diagnostics).map((d) => [d.text, d])).values()];
     if (diagnostics.length) {
-      throw new BicepError(`Bicep reported ${diagnostics.length} diagnostic(s) on scorerApp.bicep:\n${diagnostics.map((d) => `  ${d.text}`).join('\n')}`, diagnostics);
+      throw new BicepError(
+        `Bicep reported ${diagnostics.length} diagnostic(s) on scorerApp.bicep:\n${diagnostics.map((d) => `  ${d.text}`).join('\n')}`,
+        diagnostics,
+      );
     }
     return { ms: steps[0].ms };
   });
@@ -344,14 +394,20 @@ async function buildScorerAppParams(params, { log = () => undefined } = {}) {
   const dir = fs.mkdtempSync(path.join(cacheDir(), 'params-'));
   try {
     const using = path.relative(dir, SCORER_APP_BICEP).split(path.sep).join('/');
-    const lines = Object.entries(params).map(([name, value]) => `param ${name} = json('${JSON.stringify(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${')}')`);
+    const lines = Object.entries(params).map(
+      ([name, value]) =>
+        `param ${name} = json('${JSON.stringify(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${')}')`,
+    );
     const file = path.join(dir, 'scorerApp.bicepparam');
     fs.writeFileSync(file, `using '${using}'\n${lines.join('\n')}\n`);
     const out = path.join(dir, 'scorerApp.parameters.json');
     const step = await bicepStep(bicep, ['build-params', file, '--outfile', out]);
     const errors = step.diagnostics.filter((d) => d.level === 'Error' || d.level === 'Warning');
     if (step.code !== 0 || errors.length || !fs.existsSync(out)) {
-      throw new BicepError(`bicep build-params rejected the parameters:\n${step.stdout}${step.stderr}`, step.diagnostics);
+      throw new BicepError(
+        `bicep build-params rejected the parameters:\n${step.stdout}${step.stderr}`,
+        step.diagnostics,
+      );
     }
     return JSON.parse(fs.readFileSync(out, 'utf8'));
   } finally {
@@ -359,4 +415,16 @@ async function buildScorerAppParams(params, { log = () => undefined } = {}) {
   }
 }
 
-module.exports = { BICEP_VERSION, INFRA_DIR, SCORER_APP_TEMPLATE, compileScorerApp, buildScorerAppParams, SNAPSHOT_SCOPE, BicepError, findBicep, compileInfra, snapshotInfra, parseDiagnostics };
+module.exports = {
+  BICEP_VERSION,
+  INFRA_DIR,
+  SCORER_APP_TEMPLATE,
+  compileScorerApp,
+  buildScorerAppParams,
+  SNAPSHOT_SCOPE,
+  BicepError,
+  findBicep,
+  compileInfra,
+  snapshotInfra,
+  parseDiagnostics,
+};

@@ -91,7 +91,9 @@ export declare function compileInfra(options?: Logger): Promise<CompiledInfra>;
  * Evaluates infra/ with main.bicepparam, its `param` lines replaced by `overrides` (raw Bicep
  * values, e.g. `{ gpuProfileType: "'Consumption-GPU-NC24-A100'" }`) and `env` for readEnvironmentVariable.
  */
-export declare function snapshotInfra(options?: Logger & { overrides?: Record<string, string>; env?: Record<string, string> }): Promise<InfraSnapshot>;
+export declare function snapshotInfra(
+  options?: Logger & { overrides?: Record<string, string>; env?: Record<string, string> },
+): Promise<InfraSnapshot>;
 
 /** Parses `file(line,col) : Level code: message` lines. */
 export declare function parseDiagnostics(text: string): BicepDiagnostic[];
@@ -100,7 +102,9 @@ export declare function parseDiagnostics(text: string): BicepDiagnostic[];
 export declare const SCORER_APP_TEMPLATE: string;
 
 /** Builds and lints infra/scorerApp.bicep; with `write`, writes SCORER_APP_TEMPLATE. */
-export declare function compileScorerApp(options?: Logger & { write?: boolean }): Promise<{ template: Json; templatePath: string; cached: boolean }>;
+export declare function compileScorerApp(
+  options?: Logger & { write?: boolean },
+): Promise<{ template: Json; templatePath: string; cached: boolean }>;
 
 /**
  * Type-checks parameter values against infra/scorerApp.bicep by building a .bicepparam from them

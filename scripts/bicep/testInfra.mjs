@@ -18,8 +18,12 @@ try {
   const bicep = await findBicep({ log });
   log(`bicep ${bicep.version} from ${bicep.source} (${bicep.path}) in ${seconds(bicep.ms)}`);
   const compiled = await compileInfra({ log });
-  const steps = Object.entries(compiled.stepMs).map(([step, ms]) => `${step} ${seconds(ms)}`).join(', ');
-  log(`infra/ built and linted with 0 diagnostics in ${seconds(compiled.ms)}${compiled.cached ? ' (unchanged since the last check)' : ` (${steps})`}`);
+  const steps = Object.entries(compiled.stepMs)
+    .map(([step, ms]) => `${step} ${seconds(ms)}`)
+    .join(', ');
+  log(
+    `infra/ built and linted with 0 diagnostics in ${seconds(compiled.ms)}${compiled.cached ? ' (unchanged since the last check)' : ` (${steps})`}`,
+  );
   log(`ARM template: ${compiled.templatePath}`);
   const scorerApp = await compileScorerApp({ log });
   log(`infra/scorerApp.bicep built and linted with 0 diagnostics: ${scorerApp.templatePath}`);

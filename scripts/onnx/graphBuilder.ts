@@ -159,9 +159,15 @@ export class GraphBuilder {
   }
 
   /** Adds a node; `''` in `inputs` skips an optional input. */
-  node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, Attribute> = {}): this {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attributes: Record<string, Attribute> = {},
+  ): this {
     for (const name of inputs) {
-      if (name !== '' && !this.defined.has(name)) throw new Error(`${opType} node reads '${name}', which nothing defines yet`);
+      if (name !== '' && !this.defined.has(name))
+        throw new Error(`${opType} node reads '${name}', which nothing defines yet`);
     }
     for (const name of outputs) this.define(name);
     this.nodes.push({

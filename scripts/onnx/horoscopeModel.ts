@@ -69,8 +69,12 @@ export function horoscopeModel(): Uint8Array {
     .node('Sigmoid', [logits], ['probabilities'])
     .output('probabilities', 'FP32', ['batch', HOROSCOPE_OUTCOMES.length])
     .build({
-      docString: 'Sibyl demo horoscope. features: ' + HOROSCOPE_FEATURES.join(', ') +
-        '. probabilities: ' + HOROSCOPE_OUTCOMES.join(', ') + '.',
+      docString:
+        'Sibyl demo horoscope. features: ' +
+        HOROSCOPE_FEATURES.join(', ') +
+        '. probabilities: ' +
+        HOROSCOPE_OUTCOMES.join(', ') +
+        '.',
       metadata: { features: HOROSCOPE_FEATURES.join(','), outcomes: HOROSCOPE_OUTCOMES.join(',') },
     });
 }

@@ -58,7 +58,12 @@ export function mlpLayers(spec: MlpSpec): DenseLayer[] {
  * Appends `layers` to `builder`, reading `input`; hidden layers get `Relu`. Returns the name of the
  * last layer's (pre-head) output.
  */
-export function addDenseLayers(builder: GraphBuilder, layers: readonly DenseLayer[], input: string, prefix = 'dense'): string {
+export function addDenseLayers(
+  builder: GraphBuilder,
+  layers: readonly DenseLayer[],
+  input: string,
+  prefix = 'dense',
+): string {
   let current = input;
   layers.forEach((layer, i) => {
     const w = `${prefix}${i}_W`;

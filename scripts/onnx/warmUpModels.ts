@@ -16,7 +16,12 @@ export function warmUpCases(): WarmUpCase[] {
   return [
     {
       name: 'mod-int',
-      model: new GraphBuilder('mod').input('a', 'INT32', ['n']).input('b', 'INT32', ['n']).node('Mod', ['a', 'b'], ['y']).output('y', 'INT32', ['n']).build(),
+      model: new GraphBuilder('mod')
+        .input('a', 'INT32', ['n'])
+        .input('b', 'INT32', ['n'])
+        .node('Mod', ['a', 'b'], ['y'])
+        .output('y', 'INT32', ['n'])
+        .build(),
       valid: [
         { name: 'a', datatype: 'INT32', shape: [3], data: new Int32Array([7, 9, -5]) },
         { name: 'b', datatype: 'INT32', shape: [3], data: new Int32Array([3, 4, 3]) },
@@ -38,7 +43,12 @@ export function warmUpCases(): WarmUpCase[] {
     },
     {
       name: 'unsqueeze',
-      model: new GraphBuilder('unsqueeze').input('x', 'FP32', ['n']).input('axes', 'INT64', [2]).node('Unsqueeze', ['x', 'axes'], ['y']).output('y', 'FP32', [null, null, null]).build(),
+      model: new GraphBuilder('unsqueeze')
+        .input('x', 'FP32', ['n'])
+        .input('axes', 'INT64', [2])
+        .node('Unsqueeze', ['x', 'axes'], ['y'])
+        .output('y', 'FP32', [null, null, null])
+        .build(),
       valid: [
         { name: 'x', datatype: 'FP32', shape: [2], data: new Float32Array([1.5, -2]) },
         { name: 'axes', datatype: 'INT64', shape: [2], data: new BigInt64Array([0n, 2n]) },

@@ -27,7 +27,13 @@ function isUri(text: string): boolean {
 export function createAjv(): Ajv2020 {
   // strictRequired off: `oneOf: [{required: ['deployment']}, …]` names fields declared beside it.
   // verbose: errors carry the failing value and schema, which the message builder quotes.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  });
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addFormat('uri', { type: 'string', validate: isUri });
   return ajv;

@@ -31,7 +31,15 @@ function row(route: RouteSpec): string {
   const answers = Object.entries(route.responses)
     .map(([status, spec]) => `${status}${schemaName(spec.schema) ? ` ${schemaName(spec.schema)}` : ''}`)
     .join(', ');
-  const cells = [route.method, `\`${route.path}\``, `\`${route.operationId}\``, auth, cell(body), cell(answers), cell(route.summary)];
+  const cells = [
+    route.method,
+    `\`${route.path}\``,
+    `\`${route.operationId}\``,
+    auth,
+    cell(body),
+    cell(answers),
+    cell(route.summary),
+  ];
   return `| ${cells.join(' | ')} |`;
 }
 
@@ -50,6 +58,7 @@ export function routeReference(routes: readonly RouteSpec[]): string {
 export function replaceRouteReference(document: string, routes: readonly RouteSpec[]): string {
   const begin = document.indexOf(BEGIN_MARKER);
   const end = document.indexOf(END_MARKER);
-  if (begin < 0 || end < begin) throw new Error(`The document has no route reference markers (${BEGIN_MARKER} … ${END_MARKER}).`);
+  if (begin < 0 || end < begin)
+    throw new Error(`The document has no route reference markers (${BEGIN_MARKER} … ${END_MARKER}).`);
   return `${document.slice(0, begin)}${routeReference(routes)}${document.slice(end + END_MARKER.length)}`;
 }

@@ -9,7 +9,8 @@ import { resolveUnions, typeWords } from './resolveUnions';
 import { closest } from './suggest';
 
 type Schema = Record<string, unknown>;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** JSON pointer (`/steps/0/name`) → readable path (`steps[0].name`), using the data to tell indexes from keys. */
 export function readablePath(pointer: string, data: unknown): string {
@@ -46,7 +47,13 @@ function plural(n: number, word: string): string {
 }
 
 function enumMessage(subject: string, allowed: unknown[], value: unknown): string {
-  const hint = typeof value === 'string' ? closest(value, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+  const hint =
+    typeof value === 'string'
+      ? closest(
+          value,
+          allowed.filter((a): a is string => typeof a === 'string'),
+        )
+      : undefined;
   return `${subject} must be one of ${list(allowed)} (got ${show(value)})${hint ? `; did you mean '${hint}'?` : ''}`;
 }
 
@@ -137,10 +144,13 @@ export function toDetails(errors: readonly ErrorObject[], data: unknown): ErrorD
       target = child(path, e.propertyName);
       subject = `key '${e.propertyName}'${path ? ` in ${path}` : ''}`;
       value = e.propertyName;
-    } else if (e.keyword === 'required') target = child(path, String((e.params as { missingProperty: string }).missingProperty));
-    else if (e.keyword === 'additionalProperties') target = child(path, String((e.params as { additionalProperty: string }).additionalProperty));
+    } else if (e.keyword === 'required')
+      target = child(path, String((e.params as { missingProperty: string }).missingProperty));
+    else if (e.keyword === 'additionalProperties')
+      target = child(path, String((e.params as { additionalProperty: string }).additionalProperty));
     let message = e.keyword === 'sibyl' ? `${subject} ${e.message ?? ''}` : sentence(e, subject, path, value);
-    if ((e.params as { orParameterReference?: boolean }).orParameterReference) message += ' (or hold a ${parameters.<name>} reference)';
+    if ((e.params as { orParameterReference?: boolean }).orParameterReference)
+      message += ' (or hold a ${parameters.<name>} reference)';
     const key = `${target}\n${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -52,8 +52,12 @@ export function describeJsonError(text: string, error: Error): JsonErrorPlace {
   let offset = reportedOffset(text);
   if (offset === -1) offset = searchOffset(text);
   if (offset === undefined || offset < 0) return { target: 'body', message: reason };
-  if (offset >= text.length) return { target: 'end of input', message: 'the JSON ends early (an unclosed string, array or object?)' };
+  if (offset >= text.length)
+    return { target: 'end of input', message: 'the JSON ends early (an unclosed string, array or object?)' };
   const { line, column } = lineAndColumn(text, offset);
   const near = text.slice(Math.max(0, offset - 20), offset + 20).replace(/\s+/g, ' ');
-  return { target: `line ${line}, column ${column}`, message: `${reason} at line ${line}, column ${column} (near \`${near}\`)` };
+  return {
+    target: `line ${line}, column ${column}`,
+    message: `${reason} at line ${line}, column ${column} (near \`${near}\`)`,
+  };
 }

@@ -34,20 +34,32 @@ const TAGS: Record<string, string> = {
 };
 
 const SECURITY_SCHEMES: JsonObject = {
-  functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'An Azure Functions key (control plane).' },
+  functionKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-functions-key',
+    description: 'An Azure Functions key (control plane).',
+  },
   functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code', description: 'The same Functions key, as `?code=`.' },
-  endpointBearer: { type: 'http', scheme: 'bearer', description: 'Per endpoint `authMode`: a key, a token from `POST …/token`, or a Microsoft Entra ID access token.' },
+  endpointBearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Per endpoint `authMode`: a key, a token from `POST …/token`, or a Microsoft Entra ID access token.',
+  },
 };
 
 const isOip = (route: RouteSpec) => route.path.startsWith('/api/v2/');
 
 function security(route: RouteSpec): JsonValue {
-  return route.security.flatMap((kind): JsonObject[] => (kind === 'functionKey' ? [{ functionKey: [] }, { functionKeyQuery: [] }] : [{ endpointBearer: [] }]));
+  return route.security.flatMap((kind): JsonObject[] =>
+    kind === 'functionKey' ? [{ functionKey: [] }, { functionKeyQuery: [] }] : [{ endpointBearer: [] }],
+  );
 }
 
 function headers(specs: Readonly<Record<string, HeaderSpec>> | undefined): JsonObject {
   const out: JsonObject = { 'x-ms-request-id': { $ref: '#/components/headers/RequestId' } };
-  for (const [name, spec] of Object.entries(specs ?? {})) out[name] = { description: spec.description, schema: { type: 'string' } };
+  for (const [name, spec] of Object.entries(specs ?? {}))
+    out[name] = { description: spec.description, schema: { type: 'string' } };
   return out;
 }
 
@@ -63,17 +75,29 @@ function parameters(route: RouteSpec, registry: SchemaRegistry): JsonValue[] {
   for (const [name, schema] of Object.entries(route.query?.properties ?? {})) {
     const converted = registry.toOpenApi(schema);
     const json = (schema as { type?: string }).type === 'object';
-    list.push({ name, in: 'query', required: required.has(name), ...(json ? { content: { 'application/json': { schema: converted } } } : { schema: converted }) });
+    list.push({
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(json ? { content: { 'application/json': { schema: converted } } } : { schema: converted }),
+    });
   }
   for (const [name, spec] of Object.entries(route.headers ?? {})) {
-    list.push({ name, in: 'header', required: spec.required ?? false, description: spec.description, schema: { type: 'string' } });
+    list.push({
+      name,
+      in: 'header',
+      required: spec.required ?? false,
+      description: spec.description,
+      schema: { type: 'string' },
+    });
   }
   return list;
 }
 
 function response(spec: ResponseSpec, registry: SchemaRegistry): JsonObject {
   const out: JsonObject = { description: spec.description, headers: headers(spec.headers) };
-  if (spec.schema) out.content = { [spec.contentType ?? 'application/json']: { schema: registry.toOpenApi(spec.schema) } };
+  if (spec.schema)
+    out.content = { [spec.contentType ?? 'application/json']: { schema: registry.toOpenApi(spec.schema) } };
   return out;
 }
 
@@ -82,7 +106,11 @@ function operation(route: RouteSpec, registry: SchemaRegistry): JsonObject {
   const responses: Record<number, ResponseSpec> = { ...route.responses };
   if (route.security.length > 0) {
     const bearer = route.security.includes('endpointBearer');
-    responses[401] ??= { description: 'Missing, wrong or expired credential.', schema: errorSchema, ...(bearer ? { headers: { 'WWW-Authenticate': { description: '`Bearer`' } } } : {}) };
+    responses[401] ??= {
+      description: 'Missing, wrong or expired credential.',
+      schema: errorSchema,
+      ...(bearer ? { headers: { 'WWW-Authenticate': { description: '`Bearer`' } } } : {}),
+    };
   }
   responses[500] ??= { description: 'Unexpected error; the message quotes the request id.', schema: errorSchema };
   const op: JsonObject = {
@@ -95,9 +123,17 @@ function operation(route: RouteSpec, registry: SchemaRegistry): JsonObject {
   };
   if (route.request) {
     const { schema, contentType = 'application/json', required = true, description } = route.request;
-    op.requestBody = { required, ...(description ? { description } : {}), content: { [contentType]: { schema: registry.toOpenApi(schema) } } };
+    op.requestBody = {
+      required,
+      ...(description ? { description } : {}),
+      content: { [contentType]: { schema: registry.toOpenApi(schema) } },
+    };
   }
-  op.responses = Object.fromEntries(Object.keys(responses).sort().map((status) => [status, response(responses[Number(status)]!, registry)]));
+  op.responses = Object.fromEntries(
+    Object.keys(responses)
+      .sort()
+      .map((status) => [status, response(responses[Number(status)]!, registry)]),
+  );
   return op;
 }
 
@@ -119,7 +155,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
       title: 'Sibyl',
       version,
       summary: 'Serverless ML model serving on Azure Functions.',
-      description: 'ONNX real-time endpoints (Azure ML style and Open Inference Protocol v2), batch scoring, pipelines and schedules. Errors outside the OIP routes are `{"error": {"code", "message", "details"?}}`.',
+      description:
+        'ONNX real-time endpoints (Azure ML style and Open Inference Protocol v2), batch scoring, pipelines and schedules. Errors outside the OIP routes are `{"error": {"code", "message", "details"?}}`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: options.serverUrl ?? '/' }],
@@ -128,7 +165,12 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
     components: {
       schemas: registry.components(),
       securitySchemes: SECURITY_SCHEMES,
-      headers: { RequestId: { description: 'Identifies the request; quote it when reporting a problem.', schema: { type: 'string' } } },
+      headers: {
+        RequestId: {
+          description: 'Identifies the request; quote it when reporting a problem.',
+          schema: { type: 'string' },
+        },
+      },
     },
   };
 }

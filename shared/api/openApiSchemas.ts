@@ -7,12 +7,17 @@ import type { TSchema } from '@sinclair/typebox';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** JSON text with keys sorted, for comparing schemas. */
 function canonical(value: JsonValue): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k]!)}`).join(',')}}`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k]!)}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 
@@ -41,7 +46,8 @@ export class SchemaRegistry {
     if (typeof title !== 'string') return out;
     const text = canonical(out);
     const existing = this.named.get(title);
-    if (existing && existing.text !== text) throw new Error(`Two different schemas are titled '${title}'; give one of them another title.`);
+    if (existing && existing.text !== text)
+      throw new Error(`Two different schemas are titled '${title}'; give one of them another title.`);
     if (!existing) this.named.set(title, { schema: out, text });
     return { $ref: `#/components/schemas/${title}` };
   }

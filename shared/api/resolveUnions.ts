@@ -7,10 +7,19 @@
 import type { ErrorObject } from 'ajv';
 
 type Schema = Record<string, unknown>;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const quote = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
-const TYPE_WORDS: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array', null: 'null' };
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
 
 /** "an integer", "a string or null": JSON Schema type names in words. */
 export function typeWords(types: unknown): string {
@@ -20,7 +29,12 @@ export function typeWords(types: unknown): string {
 }
 
 /** A message already in words, standing in for the errors of a union. */
-export function syntheticError(instancePath: string, schemaPath: string, message: string, params: Record<string, unknown> = {}): ErrorObject {
+export function syntheticError(
+  instancePath: string,
+  schemaPath: string,
+  message: string,
+  params: Record<string, unknown> = {},
+): ErrorObject {
   return { keyword: 'sibyl', instancePath, schemaPath, params, message };
 }
 
@@ -37,7 +51,9 @@ function requiredOf(branch: Schema): string[] {
 /** `CronTrigger {cron, timeZone?}` — a branch described by its fields. */
 function describeForm(branch: Schema, index: number): string {
   const required = requiredOf(branch);
-  const fields = Object.keys(isObject(branch.properties) ? branch.properties : {}).map((key) => (required.includes(key) ? key : `${key}?`));
+  const fields = Object.keys(isObject(branch.properties) ? branch.properties : {}).map((key) =>
+    required.includes(key) ? key : `${key}?`,
+  );
   const name = typeof branch.title === 'string' ? `${branch.title} ` : `form ${index + 1} `;
   return `${name}{${fields.join(', ')}}`;
 }
@@ -52,7 +68,9 @@ function tagValues(branch: Schema, key: string): unknown[] | undefined {
 function discriminator(branches: Schema[]): string | undefined {
   const first = branches[0];
   if (!first || !isObject(first.properties)) return undefined;
-  return Object.keys(first.properties).find((key) => branches.every((b) => requiredOf(b).includes(key) && tagValues(b, key) !== undefined));
+  return Object.keys(first.properties).find((key) =>
+    branches.every((b) => requiredOf(b).includes(key) && tagValues(b, key) !== undefined),
+  );
 }
 
 type Choice = { branch: number; orParameter?: boolean } | { error: ErrorObject };
@@ -68,9 +86,13 @@ function choose(union: ErrorObject, branches: Schema[], branchErrors: ErrorObjec
     const given = isObject(value) ? branches.filter((b) => requiredOf(b)[0]! in value).length : 0;
     return at(given > 1 ? `has ${names.join(' and ')}; give only one of them` : `needs one of ${names.join(' or ')}`);
   }
-  const typeOnly = branchErrors.every((errors) => errors.length > 0 && errors.every((e) => e.keyword === 'type' && e.instancePath === union.instancePath));
+  const typeOnly = branchErrors.every(
+    (errors) => errors.length > 0 && errors.every((e) => e.keyword === 'type' && e.instancePath === union.instancePath),
+  );
   if (typeOnly) {
-    const types = branchErrors.flatMap((errors) => errors.flatMap((e) => (e.params as { type: string | string[] }).type));
+    const types = branchErrors.flatMap((errors) =>
+      errors.flatMap((e) => (e.params as { type: string | string[] }).type),
+    );
     return at(`must be ${typeWords(types)}`, path);
   }
   if (!isObject(value)) return { branch: 0 };
@@ -80,15 +102,21 @@ function choose(union: ErrorObject, branches: Schema[], branchErrors: ErrorObjec
     const allowed = branches.flatMap((b) => tagValues(b, tag) ?? []);
     if (!(tag in value)) return at(`needs '${tag}': one of ${allowed.map(quote).join(', ')}`);
     const match = branches.findIndex((b) => (tagValues(b, tag) ?? []).includes(value[tag]));
-    return match >= 0 ? { branch: match } : at(`must be one of ${allowed.map(quote).join(', ')} (got ${quote(value[tag])})`, `${path}/${tag}`);
+    return match >= 0
+      ? { branch: match }
+      : at(`must be one of ${allowed.map(quote).join(', ')} (got ${quote(value[tag])})`, `${path}/${tag}`);
   }
 
   const shared = (key: string) => branches.every((b) => requiredOf(b).includes(key));
-  const claims = branches.map((b, i) => ({ i, keys: requiredOf(b).filter((key) => !shared(key) && key in value) })).filter((c) => c.keys.length > 0);
+  const claims = branches
+    .map((b, i) => ({ i, keys: requiredOf(b).filter((key) => !shared(key) && key in value) }))
+    .filter((c) => c.keys.length > 0);
   if (claims.length === 1) return { branch: claims[0]!.i };
   const forms = branches.map(describeForm);
   if (claims.length === 0) return at(`must be one of: ${forms.join(' or ')}`);
-  return at(`mixes ${claims.map((c) => `${describeForm(branches[c.i]!, c.i).split(' ')[0]} (${c.keys.join(', ')})`).join(' and ')}; give one form`);
+  return at(
+    `mixes ${claims.map((c) => `${describeForm(branches[c.i]!, c.i).split(' ')[0]} (${c.keys.join(', ')})`).join(' and ')}; give one form`,
+  );
 }
 
 /**
@@ -106,7 +134,10 @@ export function resolveUnions(errors: ErrorObject[]): ErrorObject[] {
     const branchErrors = branches.map((_, i) => remaining.filter((e) => e !== union && belongsTo(e, union, i)));
     const choice = choose(union, branches, branchErrors, union.instancePath);
     const keep = 'branch' in choice ? (branchErrors[choice.branch] ?? []) : [choice.error];
-    const marked = 'branch' in choice && choice.orParameter ? keep.map((e) => ({ ...e, params: { ...e.params, orParameterReference: true } })) : keep;
+    const marked =
+      'branch' in choice && choice.orParameter
+        ? keep.map((e) => ({ ...e, params: { ...e.params, orParameterReference: true } }))
+        : keep;
     let inserted = false;
     remaining = remaining.flatMap((e) => {
       if (e !== union && !belongsTo(e, union)) return [e];

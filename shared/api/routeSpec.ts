@@ -67,7 +67,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing, wrong or expired credential.',
   403: 'The credential is valid but not allowed here.',
   404: 'The resource does not exist.',
-  408: 'The request took longer than the deployment\'s `requestTimeoutMs`.',
+  408: "The request took longer than the deployment's `requestTimeoutMs`.",
   409: 'Conflicts with the current state (e.g. a version still in use).',
   412: 'The resource changed meanwhile; retry.',
   413: 'The body is too large.',
@@ -85,7 +85,9 @@ const ERROR_TEXT: Record<number, string> = {
  */
 export function errors(style: 'sibyl' | 'oip', ...statuses: number[]): Record<number, ResponseSpec> {
   const schema = style === 'oip' ? OipError : ErrorBody;
-  return Object.fromEntries(statuses.map((status) => [status, { description: ERROR_TEXT[status] ?? 'Error.', schema }]));
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: ERROR_TEXT[status] ?? 'Error.', schema }]),
+  );
 }
 
 /** The route as `app.http` takes it: no leading slash (`host.json` sets an empty route prefix). */

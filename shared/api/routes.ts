@@ -14,9 +14,25 @@ import { MONITOR_ROUTES } from './routeTable/monitors';
 import { SCORING_ROUTES } from './routeTable/scoring';
 import { SERVICE_ROUTES } from './routeTable/service';
 
-export { authLevelOf, errors, functionRoute, type HttpMethod, type RequestSpec, type ResponseSpec, type RouteSpec, type SecurityKind } from './routeSpec';
+export {
+  authLevelOf,
+  errors,
+  functionRoute,
+  type HttpMethod,
+  type RequestSpec,
+  type ResponseSpec,
+  type RouteSpec,
+  type SecurityKind,
+} from './routeSpec';
 
-const TABLE = [...MODEL_ROUTES, ...ENDPOINT_ROUTES, ...SCORING_ROUTES, ...JOB_ROUTES, ...MONITOR_ROUTES, ...SERVICE_ROUTES] as const;
+const TABLE = [
+  ...MODEL_ROUTES,
+  ...ENDPOINT_ROUTES,
+  ...SCORING_ROUTES,
+  ...JOB_ROUTES,
+  ...MONITOR_ROUTES,
+  ...SERVICE_ROUTES,
+] as const;
 
 /** The id of a route of the table: `registerRoute` takes only these, so a typo or a removed route fails to compile. */
 export type OperationId = (typeof TABLE)[number]['operationId'];

@@ -51,12 +51,18 @@ export function parseBody<T extends TSchema>(schema: T, value: unknown, what: st
  */
 export function parseJsonBody(text: string | null | undefined, what = 'request body'): unknown {
   const body = (text ?? '').replace(/^\uFEFF/, '');
-  if (body.trim() === '') throw new SibylError('InvalidInput', `The ${what} is empty; send a JSON object with Content-Type: application/json.`);
+  if (body.trim() === '')
+    throw new SibylError(
+      'InvalidInput',
+      `The ${what} is empty; send a JSON object with Content-Type: application/json.`,
+    );
   try {
     return JSON.parse(body) as unknown;
   } catch (error) {
     const where = describeJsonError(body, error as Error);
-    throw new SibylError('InvalidInput', `The ${what} is not valid JSON: ${where.message}`, [{ target: where.target, message: where.message }]);
+    throw new SibylError('InvalidInput', `The ${what} is not valid JSON: ${where.message}`, [
+      { target: where.target, message: where.message },
+    ]);
   }
 }
 
@@ -65,7 +71,10 @@ export function parseBodyText<T extends TSchema>(schema: T, text: string | null 
   return parseBody(schema, parseJsonBody(text, what), what);
 }
 
-type QueryLike = URLSearchParams | { get(name: string): string | null; getAll(name: string): string[] } | Record<string, string | undefined>;
+type QueryLike =
+  | URLSearchParams
+  | { get(name: string): string | null; getAll(name: string): string[] }
+  | Record<string, string | undefined>;
 
 function readParam(source: QueryLike, name: string): string[] {
   if (typeof (source as URLSearchParams).getAll === 'function') return (source as URLSearchParams).getAll(name);
@@ -81,9 +90,11 @@ function coerce(raw: string, schema: Record<string, unknown>, name: string, what
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      throw new SibylError('InvalidInput', `${what} is invalid: ${name} must be JSON (${type === 'object' ? 'an object' : 'an array'}), e.g. ${type === 'object' ? '{"team":"fraud"}' : '["a"]'}`, [
-        { target: name, message: `${name} is not valid JSON` },
-      ]);
+      throw new SibylError(
+        'InvalidInput',
+        `${what} is invalid: ${name} must be JSON (${type === 'object' ? 'an object' : 'an array'}), e.g. ${type === 'object' ? '{"team":"fraud"}' : '["a"]'}`,
+        [{ target: name, message: `${name} is not valid JSON` }],
+      );
     }
   }
   return raw;
@@ -102,12 +113,17 @@ export function parseQuery<T extends TObject>(schema: T, source: QueryLike, what
   for (const [name, property] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) {
     const raw = readParam(source, name);
     if (raw.length === 0) continue;
-    value[name] = property.type === 'array' && raw.length > 1 ? raw : coerce(raw[raw.length - 1]!, property, name, what);
+    value[name] =
+      property.type === 'array' && raw.length > 1 ? raw : coerce(raw[raw.length - 1]!, property, name, what);
   }
   return parseBody(schema, value, what);
 }
 
 /** `parseQuery` for route parameters (`request.params`). */
-export function parseParams<T extends TObject>(schema: T, params: Record<string, string | undefined>, what = 'route'): Static<T> {
+export function parseParams<T extends TObject>(
+  schema: T,
+  params: Record<string, string | undefined>,
+  what = 'route',
+): Static<T> {
   return parseQuery(schema, params, what);
 }

@@ -36,7 +36,11 @@ export class HashingCounter extends Transform {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null, data?: Buffer) => void,
+  ): void {
     this.#bytes += chunk.length;
     if (this.#bytes > this.maxBytes) return done(this.tooBig());
     this.#hash.update(chunk);
@@ -54,7 +58,11 @@ export class HashingCounter extends Transform {
 }
 
 /** Streams `content` into `target`, hashing it on the way. */
-export async function writeHashedFile(content: AsyncIterable<Buffer>, target: string, options: WriteOptions): Promise<StoredFile> {
+export async function writeHashedFile(
+  content: AsyncIterable<Buffer>,
+  target: string,
+  options: WriteOptions,
+): Promise<StoredFile> {
   const counter = new HashingCounter(options.maxBytes, options.tooBig);
   try {
     await pipeline(content, counter, createWriteStream(target, { flags: options.exists ? 'wx' : 'w' }));

@@ -31,7 +31,9 @@ export interface ArchiveLimits {
 /** An archive entry Sibyl will not unpack. Code `InvalidInput` (400); the message names the entry. */
 export class UnsafeArchiveError extends SibylError {
   constructor(entry: string, why: string) {
-    super('InvalidInput', `Archive entry '${entry.slice(0, 300)}' is refused: ${why}.`, [{ target: entry.slice(0, 300), message: why }]);
+    super('InvalidInput', `Archive entry '${entry.slice(0, 300)}' is refused: ${why}.`, [
+      { target: entry.slice(0, 300), message: why },
+    ]);
     this.name = 'UnsafeArchiveError';
   }
 }
@@ -41,17 +43,25 @@ export class UnsafeArchiveError extends SibylError {
  * Windows); `.` segments and a leading `./` are dropped.
  */
 export function safeEntryPath(name: string): string {
-  if ([...name].some((c) => c.charCodeAt(0) < 0x20)) throw new UnsafeArchiveError(name, 'its name holds control characters');
+  if ([...name].some((c) => c.charCodeAt(0) < 0x20))
+    throw new UnsafeArchiveError(name, 'its name holds control characters');
   const slashed = name.replace(/\\/g, '/');
-  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) throw new UnsafeArchiveError(name, 'its path is absolute; archives must hold relative paths');
+  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed))
+    throw new UnsafeArchiveError(name, 'its path is absolute; archives must hold relative paths');
   const segments = slashed.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) throw new UnsafeArchiveError(name, "its path contains '..', which would leave the folder");
+  if (segments.includes('..'))
+    throw new UnsafeArchiveError(name, "its path contains '..', which would leave the folder");
   if (!segments.length) throw new UnsafeArchiveError(name, 'its path is empty');
   return segments.join('/');
 }
 
 /** Unpacks `archive` (a file on disk) into `destination` (created if missing); answers every file written. */
-export async function unpackArchive(kind: ArchiveKind, archive: string, destination: string, limits: ArchiveLimits): Promise<StoredFile[]> {
+export async function unpackArchive(
+  kind: ArchiveKind,
+  archive: string,
+  destination: string,
+  limits: ArchiveLimits,
+): Promise<StoredFile[]> {
   await mkdir(destination, { recursive: true });
   const sink = new Unpacker(destination, limits);
   if (kind === 'zip') await unpackZip(archive, sink);
@@ -75,8 +85,16 @@ class Unpacker {
 
   async file(name: string, declaredSize: number | undefined, content: AsyncIterable<Buffer>): Promise<void> {
     const path = safeEntryPath(name);
-    if (this.files.length >= this.limits.maxFiles) throw new UnsafeArchiveError(name, `the archive holds more than ${this.limits.maxFiles} files (SIBYL_MAX_ARCHIVE_FILES)`);
-    const tooBig = () => new UnsafeArchiveError(name, `the unpacked files exceed ${this.limits.maxUnpackedBytes} bytes (SIBYL_MAX_UNPACKED_BYTES)`);
+    if (this.files.length >= this.limits.maxFiles)
+      throw new UnsafeArchiveError(
+        name,
+        `the archive holds more than ${this.limits.maxFiles} files (SIBYL_MAX_ARCHIVE_FILES)`,
+      );
+    const tooBig = () =>
+      new UnsafeArchiveError(
+        name,
+        `the unpacked files exceed ${this.limits.maxUnpackedBytes} bytes (SIBYL_MAX_UNPACKED_BYTES)`,
+      );
     if (declaredSize !== undefined && this.#bytes + declaredSize > this.limits.maxUnpackedBytes) throw tooBig();
     const target = join(this.destination, path);
     try {
@@ -85,7 +103,12 @@ class Unpacker {
       throw new UnsafeArchiveError(name, 'a file of the archive has the same path as one of its folders');
     }
     const budget = this.limits.maxUnpackedBytes - this.#bytes;
-    const stored = await writeHashedFile(content, target, { path, maxBytes: budget, tooBig, exists: () => new UnsafeArchiveError(name, 'the archive holds this path twice') });
+    const stored = await writeHashedFile(content, target, {
+      path,
+      maxBytes: budget,
+      tooBig,
+      exists: () => new UnsafeArchiveError(name, 'the archive holds this path twice'),
+    });
     this.#bytes += stored.sizeBytes;
     this.files.push(stored);
   }
@@ -109,7 +132,8 @@ async function unpackZip(archive: string, sink: Unpacker): Promise<void> {
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
       const isFolder = name.endsWith('/') || mode === S_IFDIR;
-      if (mode !== 0 && mode !== S_IFREG && mode !== S_IFDIR) throw new UnsafeArchiveError(name, 'it is a link, device or pipe; only plain files and folders are accepted');
+      if (mode !== 0 && mode !== S_IFREG && mode !== S_IFDIR)
+        throw new UnsafeArchiveError(name, 'it is a link, device or pipe; only plain files and folders are accepted');
       if (entry.isEncrypted()) throw new UnsafeArchiveError(name, 'it is encrypted');
       if (isFolder) {
         await sink.folder(name);
@@ -141,7 +165,10 @@ async function unpackTarGz(archive: string, sink: Unpacker): Promise<void> {
         await sink.file(name, size, entry as AsyncIterable<Buffer>);
       } else {
         entry.resume();
-        throw new UnsafeArchiveError(name, `it is a ${type ?? 'special entry'}; only plain files and folders are accepted`);
+        throw new UnsafeArchiveError(
+          name,
+          `it is a ${type ?? 'special entry'}; only plain files and folders are accepted`,
+        );
       }
     }
     await reading;

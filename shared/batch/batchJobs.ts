@@ -45,11 +45,19 @@ function jobNotFound(id: string): SibylError {
 export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Promise<JobContext> {
   const settings = jobSettings(spec);
   normalizePath(settings.output.path);
-  const [input, output, { target, signature }] = await Promise.all([readDatastoreDoc(settings.input.datastore), readDatastoreDoc(settings.output.datastore), resolveTarget(settings)]);
+  const [input, output, { target, signature }] = await Promise.all([
+    readDatastoreDoc(settings.input.datastore),
+    readDatastoreDoc(settings.output.datastore),
+    resolveTarget(settings),
+  ]);
   checkBatchable(signature);
   const files = await listInputFiles(input, settings.input.path);
   const first = files[0];
-  if (!first) throw new SibylError('InvalidInput', `No input files match '${settings.input.path}' in datastore '${input.name}' (empty files are skipped).`);
+  if (!first)
+    throw new SibylError(
+      'InvalidInput',
+      `No input files match '${settings.input.path}' in datastore '${input.name}' (empty files are skipped).`,
+    );
   const blob = containerOf(input).getBlobClient(first.blob);
   const what = `Input file '${first.path}'`;
   const context: JobContext = {
@@ -58,7 +66,12 @@ export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Prom
     target,
     signature,
     input: { name: input.name, container: input.container, ...(input.prefix ? { prefix: input.prefix } : {}) },
-    output: { name: output.name, container: output.container, ...(output.prefix ? { prefix: output.prefix } : {}), path: outputPathOf(settings) },
+    output: {
+      name: output.name,
+      container: output.container,
+      ...(output.prefix ? { prefix: output.prefix } : {}),
+      path: outputPathOf(settings),
+    },
   };
   if (settings.input.format === 'csv') await csvLayout(blob, first.size, signature, what);
   else if (settings.input.format === 'parquet') await parquetLayout(blob, first.size, signature, what);
@@ -71,7 +84,10 @@ export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Prom
 }
 
 /** Validates, records the run (`Queued`) and starts the orchestration. */
-export async function submitBatchJob(spec: BatchJobSpec, options: SubmitOptions): Promise<{ id: string; status: 'Queued' }> {
+export async function submitBatchJob(
+  spec: BatchJobSpec,
+  options: SubmitOptions,
+): Promise<{ id: string; status: 'Queued' }> {
   const jobId = options.jobId ?? `batch-${randomUUID()}`;
   const context = await prepareJobContext(jobId, spec);
   const { settings } = context;
@@ -81,7 +97,12 @@ export async function submitBatchJob(spec: BatchJobSpec, options: SubmitOptions)
     ...(settings.experiment ? { experiment: settings.experiment } : {}),
     ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
     parameters: runParameters(settings),
-    outputs: { [settings.outputAction === 'append_row' ? 'predictions' : 'summary']: { datastore: settings.output.datastore, path: context.output.path } },
+    outputs: {
+      [settings.outputAction === 'append_row' ? 'predictions' : 'summary']: {
+        datastore: settings.output.datastore,
+        path: context.output.path,
+      },
+    },
     progress: { totalMiniBatches: 0, succeeded: 0, failed: 0, rowsScored: 0, rowsFailed: 0 },
     details: { job: spec },
   });
@@ -89,10 +110,18 @@ export async function submitBatchJob(spec: BatchJobSpec, options: SubmitOptions)
   try {
     await options.start(jobId, input);
   } catch (error) {
-    await moveRun(jobId, 'Failed', { endedAt: new Date().toISOString(), error: { code: 'InternalError', message: `The job could not be started: ${(error as Error).message}` } });
+    await moveRun(jobId, 'Failed', {
+      endedAt: new Date().toISOString(),
+      error: { code: 'InternalError', message: `The job could not be started: ${(error as Error).message}` },
+    });
     throw error;
   }
-  await appendRunLog(jobId, [{ key: 'submitted', message: `submitted: ${settings.deployment ? `deployment ${settings.deployment}` : `model ${settings.model ?? ''}`} (${context.target.modelName}:${context.target.modelVersion}), input ${settings.input.datastore}/${settings.input.path} (${settings.input.format})` }]);
+  await appendRunLog(jobId, [
+    {
+      key: 'submitted',
+      message: `submitted: ${settings.deployment ? `deployment ${settings.deployment}` : `model ${settings.model ?? ''}`} (${context.target.modelName}:${context.target.modelVersion}), input ${settings.input.datastore}/${settings.input.path} (${settings.input.format})`,
+    },
+  ]);
   return { id: jobId, status: 'Queued' };
 }
 
@@ -136,14 +165,23 @@ export function chunkInstanceId(jobId: string, chunk: number): string {
  * Cancels a job: marks it `Canceled` first (so nothing can move it on), then terminates its
  * orchestration and sub-orchestrations. A finished job answers 409.
  */
-export async function cancelBatchJob(id: string, terminate: (instanceId: string, reason: string) => Promise<void>): Promise<BatchJob> {
+export async function cancelBatchJob(
+  id: string,
+  terminate: (instanceId: string, reason: string) => Promise<void>,
+): Promise<BatchJob> {
   const run = await readJobRun(id);
   const moved = run.status === 'Canceled' ? run : await moveRun(id, 'Canceled', { endedAt: new Date().toISOString() });
-  if (moved.status !== 'Canceled') throw new SibylError('Conflict', `Batch job '${id}' already ended (${moved.status}); only a queued or running job can be canceled.`);
+  if (moved.status !== 'Canceled')
+    throw new SibylError(
+      'Conflict',
+      `Batch job '${id}' already ended (${moved.status}); only a queued or running job can be canceled.`,
+    );
   const reason = 'Canceled by request';
   for (const instanceId of [id, ...chunkInstanceIds(moved)]) {
     await terminate(instanceId, reason).catch(() => undefined);
   }
-  await appendRunLog(id, [{ key: 'canceled', level: 'warning', message: 'canceled by request: no new mini-batches are scheduled' }]);
+  await appendRunLog(id, [
+    { key: 'canceled', level: 'warning', message: 'canceled by request: no new mini-batches are scheduled' },
+  ]);
   return toBatchJob(moved);
 }

@@ -65,10 +65,19 @@ export function failuresOf(tally: Tally, unit: BatchScoringInput['thresholdUnit'
 }
 
 /** True when the job must stop: more failures than the threshold allows. */
-export function overThreshold(tally: Tally, input: Pick<BatchScoringInput, 'errorThreshold' | 'thresholdUnit'>): boolean {
+export function overThreshold(
+  tally: Tally,
+  input: Pick<BatchScoringInput, 'errorThreshold' | 'thresholdUnit'>,
+): boolean {
   return input.errorThreshold >= 0 && failuresOf(tally, input.thresholdUnit) > input.errorThreshold;
 }
 
 export function toProgress(tally: Tally, totalMiniBatches: number): BatchProgress {
-  return { totalMiniBatches, succeeded: tally.succeeded, failed: tally.failed, rowsScored: tally.rowsScored, rowsFailed: tally.rowsFailed };
+  return {
+    totalMiniBatches,
+    succeeded: tally.succeeded,
+    failed: tally.failed,
+    rowsScored: tally.rowsScored,
+    rowsFailed: tally.rowsFailed,
+  };
 }

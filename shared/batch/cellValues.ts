@@ -54,6 +54,11 @@ export function jsonCell(datatype: OipDatatype): CellConverter {
 
 /** A short rendering of a bad cell for messages. */
 export function previewCell(cell: unknown): string {
-  const text = typeof cell === 'string' ? JSON.stringify(cell) : typeof cell === 'bigint' ? cell.toString() : (JSON.stringify(cell) ?? String(cell));
+  const text =
+    typeof cell === 'string'
+      ? JSON.stringify(cell)
+      : typeof cell === 'bigint'
+        ? cell.toString()
+        : (JSON.stringify(cell) ?? String(cell));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

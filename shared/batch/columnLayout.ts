@@ -42,10 +42,14 @@ export function rowShapeOf(spec: TensorSpec, role: 'input' | 'output'): number[]
   if (spec.unknownRank) return [];
   const [batch, ...rest] = spec.shape;
   if (spec.shape.length === 0 || (batch !== -1 && role === 'input')) {
-    throw invalid(`Model ${role} '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs a first (batch) dimension of -1 so rows can be stacked.`);
+    throw invalid(
+      `Model ${role} '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs a first (batch) dimension of -1 so rows can be stacked.`,
+    );
   }
   if (role === 'input' && rest.some((d) => d < 1)) {
-    throw invalid(`Model input '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs every dimension after the first to be fixed, so each row has a known number of values.`);
+    throw invalid(
+      `Model input '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs every dimension after the first to be fixed, so each row has a known number of values.`,
+    );
   }
   return rest;
 }
@@ -78,7 +82,12 @@ function columnsByName(spec: TensorSpec, width: number, index: Map<string, numbe
  * Binds named columns (`names`, e.g. a CSV header) or, with no names, `columnCount` positional cells.
  * `what` names the file in messages.
  */
-export function bindColumns(names: readonly string[] | undefined, columnCount: number, signature: ModelSignature, what: string): ColumnLayout {
+export function bindColumns(
+  names: readonly string[] | undefined,
+  columnCount: number,
+  signature: ModelSignature,
+  what: string,
+): ColumnLayout {
   checkBatchable(signature);
   const widths = signature.inputs.map((spec) => bindingOf(spec, []).width);
   if (names) {
@@ -88,17 +97,34 @@ export function bindColumns(names: readonly string[] | undefined, columnCount: n
     });
     const byName = signature.inputs.map((spec, i) => columnsByName(spec, widths[i]!, index));
     if (byName.every((c) => c !== undefined)) {
-      return { inputs: signature.inputs.map((spec, i) => bindingOf(spec, byName[i]!)), columnCount, matchedBy: 'name', names: [...names] };
+      return {
+        inputs: signature.inputs.map((spec, i) => bindingOf(spec, byName[i]!)),
+        columnCount,
+        matchedBy: 'name',
+        names: [...names],
+      };
     }
   }
   const total = widths.reduce((a, b) => a + b, 0);
   if ((signature.inputs.length === 1 || !names) && columnCount === total) {
     let next = 0;
-    const inputs = signature.inputs.map((spec, i) => bindingOf(spec, Array.from({ length: widths[i]! }, () => next++)));
+    const inputs = signature.inputs.map((spec, i) =>
+      bindingOf(
+        spec,
+        Array.from({ length: widths[i]! }, () => next++),
+      ),
+    );
     return { inputs, columnCount, matchedBy: 'position', ...(names ? { names: [...names] } : {}) };
   }
-  const shown = names ? `columns ${names.slice(0, 8).map((n) => `'${n}'`).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}` : `${columnCount} values per row`;
-  const hint = signature.inputs.map((spec, i) => (widths[i] === 1 ? `'${spec.name}'` : `'${spec.name}_0'…'${spec.name}_${widths[i]! - 1}'`)).join(', ');
+  const shown = names
+    ? `columns ${names
+        .slice(0, 8)
+        .map((n) => `'${n}'`)
+        .join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}`
+    : `${columnCount} values per row`;
+  const hint = signature.inputs
+    .map((spec, i) => (widths[i] === 1 ? `'${spec.name}'` : `'${spec.name}_0'…'${spec.name}_${widths[i]! - 1}'`))
+    .join(', ');
   throw invalid(
     `${what} has ${shown}, which do not match the model's inputs ${describeSpecs(signature.inputs)}: name the columns ${hint}` +
       (signature.inputs.length === 1 ? `, or give exactly ${total} columns` : '') +
@@ -113,7 +139,11 @@ export interface CellKey {
 }
 
 /** Binds the keys of a JSONL object (the first line's) to the inputs; returns the layout and where each cell comes from. */
-export function bindObject(sample: Record<string, unknown>, signature: ModelSignature, what: string): { layout: ColumnLayout; keys: CellKey[] } {
+export function bindObject(
+  sample: Record<string, unknown>,
+  signature: ModelSignature,
+  what: string,
+): { layout: ColumnLayout; keys: CellKey[] } {
   checkBatchable(signature);
   const keys: CellKey[] = [];
   const inputs: InputBinding[] = [];
@@ -122,12 +152,20 @@ export function bindObject(sample: Record<string, unknown>, signature: ModelSign
     const value = sample[spec.name];
     const start = keys.length;
     if (value !== undefined && width === 1 && !Array.isArray(value)) keys.push({ key: spec.name });
-    else if (Array.isArray(value) && flatLength(value) === width) for (let i = 0; i < width; i++) keys.push({ key: spec.name, element: i });
-    else if (Array.from({ length: width }, (_, i) => `${spec.name}_${i}`).every((k) => k in sample)) for (let i = 0; i < width; i++) keys.push({ key: `${spec.name}_${i}` });
+    else if (Array.isArray(value) && flatLength(value) === width)
+      for (let i = 0; i < width; i++) keys.push({ key: spec.name, element: i });
+    else if (Array.from({ length: width }, (_, i) => `${spec.name}_${i}`).every((k) => k in sample))
+      for (let i = 0; i < width; i++) keys.push({ key: `${spec.name}_${i}` });
     else break;
-    inputs.push(bindingOf(spec, Array.from({ length: keys.length - start }, (_, i) => start + i)));
+    inputs.push(
+      bindingOf(
+        spec,
+        Array.from({ length: keys.length - start }, (_, i) => start + i),
+      ),
+    );
   }
-  if (inputs.length === signature.inputs.length) return { layout: { inputs, columnCount: keys.length, matchedBy: 'name' }, keys };
+  if (inputs.length === signature.inputs.length)
+    return { layout: { inputs, columnCount: keys.length, matchedBy: 'name' }, keys };
   const names = Object.keys(sample);
   const layout = bindColumns(names, names.length, signature, what);
   return { layout, keys: names.map((key) => ({ key })) };

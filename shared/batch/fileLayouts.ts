@@ -23,11 +23,21 @@ function remember<T>(key: string, load: () => Promise<T>): Promise<T> {
   return loading;
 }
 
-export function csvFileLayout(jobId: string, blob: BlobClient, file: InputFile, signature: ModelSignature): Promise<{ layout: ColumnLayout; dataStart: number }> {
+export function csvFileLayout(
+  jobId: string,
+  blob: BlobClient,
+  file: InputFile,
+  signature: ModelSignature,
+): Promise<{ layout: ColumnLayout; dataStart: number }> {
   return remember(`${jobId}|csv|${file.blob}`, () => csvLayout(blob, file.size, signature, `'${file.path}'`));
 }
 
-export function parquetFileLayout(jobId: string, blob: BlobClient, file: InputFile, signature: ModelSignature): Promise<{ parquet: ParquetFile; layout: ColumnLayout; read: string[] }> {
+export function parquetFileLayout(
+  jobId: string,
+  blob: BlobClient,
+  file: InputFile,
+  signature: ModelSignature,
+): Promise<{ parquet: ParquetFile; layout: ColumnLayout; read: string[] }> {
   return remember(`${jobId}|parquet|${file.blob}`, () => parquetLayout(blob, file.size, signature, `'${file.path}'`));
 }
 

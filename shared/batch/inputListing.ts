@@ -7,7 +7,13 @@
  */
 import { RestError } from '@azure/storage-blob';
 import { SibylError } from '../errors';
-import { blobNameOf, containerOf, normalizePath, relativePathOf, type DatastoreLocation } from '../datastores/datastorePaths';
+import {
+  blobNameOf,
+  containerOf,
+  normalizePath,
+  relativePathOf,
+  type DatastoreLocation,
+} from '../datastores/datastorePaths';
 import { compileGlob, isGlob, literalPrefix } from './globPattern';
 
 /** One input file. */
@@ -33,7 +39,11 @@ async function exactBlob(location: DatastoreLocation, path: string): Promise<Inp
   }
 }
 
-async function listUnder(location: DatastoreLocation, folder: string, keep: (relative: string) => boolean): Promise<InputFile[]> {
+async function listUnder(
+  location: DatastoreLocation,
+  folder: string,
+  keep: (relative: string) => boolean,
+): Promise<InputFile[]> {
   const files: InputFile[] = [];
   const container = containerOf(location);
   try {

@@ -28,18 +28,29 @@ export interface PlanCounts {
 
 function filesPlan(files: readonly InputFile[], perMiniBatch: number): MiniBatch[] {
   const plan: MiniBatch[] = [];
-  for (let i = 0; i < files.length; i += perMiniBatch) plan.push({ kind: 'files', files: Array.from({ length: Math.min(perMiniBatch, files.length - i) }, (_, k) => i + k) });
+  for (let i = 0; i < files.length; i += perMiniBatch)
+    plan.push({
+      kind: 'files',
+      files: Array.from({ length: Math.min(perMiniBatch, files.length - i) }, (_, k) => i + k),
+    });
   return plan;
 }
 
-async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number): Promise<{ plan: MiniBatch[]; rows: number }> {
+async function parquetPlan(
+  jobId: string,
+  files: readonly InputFile[],
+  rowsPerMiniBatch: number,
+): Promise<{ plan: MiniBatch[]; rows: number }> {
   const { input } = await loadJobContext(jobId);
   const groups = new Array<number[]>(files.length);
   await forEachLimited(files, 8, async (file, i) => {
     try {
       groups[i] = (await openParquet(containerOf(input).getBlobClient(file.blob), file.size)).rowGroups;
     } catch (error) {
-      throw new SibylError('InvalidInput', `'${file.path}' is not a readable Parquet file: ${(error as Error).message}`);
+      throw new SibylError(
+        'InvalidInput',
+        `'${file.path}' is not a readable Parquet file: ${(error as Error).message}`,
+      );
     }
   });
   const plan: MiniBatch[] = [];
@@ -47,7 +58,13 @@ async function parquetPlan(jobId: string, files: readonly InputFile[], rowsPerMi
   groups.forEach((sizes, file) => {
     let groupStart = 0;
     for (const size of sizes) {
-      for (let at = 0; at < size; at += rowsPerMiniBatch) plan.push({ kind: 'parquet', file, rowStart: groupStart + at, rowEnd: groupStart + Math.min(size, at + rowsPerMiniBatch) });
+      for (let at = 0; at < size; at += rowsPerMiniBatch)
+        plan.push({
+          kind: 'parquet',
+          file,
+          rowStart: groupStart + at,
+          rowEnd: groupStart + Math.min(size, at + rowsPerMiniBatch),
+        });
       groupStart += size;
       rows += size;
     }
@@ -84,14 +101,23 @@ async function* chunksOf(blob: BlobClient, size: number): AsyncGenerator<{ chunk
 }
 
 /** A text file cut into ranges of exactly `rowsPerMiniBatch` lines (read once, by counting its line ends). */
-async function fileRanges(blob: BlobClient, file: InputFile, index: number, rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
+async function fileRanges(
+  blob: BlobClient,
+  file: InputFile,
+  index: number,
+  rowsPerMiniBatch: number,
+  csv: boolean,
+): Promise<MiniBatch[]> {
   let cutter: LineRangeCutter | undefined;
   for await (const { chunk, offset } of chunksOf(blob, file.size)) {
     if (!cutter) {
       const headerEnd = csv ? chunk.indexOf(10) + 1 : 0;
       if (csv && headerEnd === 0) {
         if (chunk.length === file.size) return [];
-        throw new SibylError('InvalidInput', `The header line of '${file.path}' is longer than ${COUNT_CHUNK_BYTES} bytes.`);
+        throw new SibylError(
+          'InvalidInput',
+          `The header line of '${file.path}' is longer than ${COUNT_CHUNK_BYTES} bytes.`,
+        );
       }
       cutter = new LineRangeCutter(index, headerEnd, rowsPerMiniBatch);
     }
@@ -100,7 +126,12 @@ async function fileRanges(blob: BlobClient, file: InputFile, index: number, rows
   return cutter?.finish(file.size) ?? [];
 }
 
-async function linesPlan(jobId: string, files: readonly InputFile[], rowsPerMiniBatch: number, csv: boolean): Promise<MiniBatch[]> {
+async function linesPlan(
+  jobId: string,
+  files: readonly InputFile[],
+  rowsPerMiniBatch: number,
+  csv: boolean,
+): Promise<MiniBatch[]> {
   const { input } = await loadJobContext(jobId);
   const ranges = new Array<MiniBatch[]>(files.length);
   await forEachLimited(files, 4, async (file, i) => {
@@ -112,14 +143,21 @@ async function linesPlan(jobId: string, files: readonly InputFile[], rowsPerMini
 /** The final output is one block per mini-batch after a header block. */
 function checkBlockCount(miniBatches: number): void {
   if (miniBatches + 1 <= MAX_OUTPUT_BLOCKS) return;
-  throw new SibylError('InvalidInput', `The job would have ${miniBatches} mini-batches; predictions.csv is assembled from one block per mini-batch and a blob holds at most ${MAX_OUTPUT_BLOCKS} blocks. Raise miniBatchSize (rows or files) so there are at most ${MAX_OUTPUT_BLOCKS - 1}.`);
+  throw new SibylError(
+    'InvalidInput',
+    `The job would have ${miniBatches} mini-batches; predictions.csv is assembled from one block per mini-batch and a blob holds at most ${MAX_OUTPUT_BLOCKS} blocks. Raise miniBatchSize (rows or files) so there are at most ${MAX_OUTPUT_BLOCKS - 1}.`,
+  );
 }
 
 /** Lists the input, writes `files.json` and the plan. Throws InvalidInput when there is nothing to score. */
 export async function planJob(jobId: string): Promise<PlanCounts> {
   const { settings, input } = await loadJobContext(jobId);
   const files = await listInputFiles(input, settings.input.path);
-  if (files.length === 0) throw new SibylError('InvalidInput', `No input files match '${settings.input.path}' in datastore '${settings.input.datastore}'.`);
+  if (files.length === 0)
+    throw new SibylError(
+      'InvalidInput',
+      `No input files match '${settings.input.path}' in datastore '${settings.input.datastore}'.`,
+    );
   await writeJobJson(jobBlobs.files(jobId), files);
   const rows = settings.miniBatch.rows;
   if (rows === undefined) {

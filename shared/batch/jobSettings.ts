@@ -24,7 +24,14 @@ export interface JobSettings {
   experiment?: string;
 }
 
-export const DEFAULTS = { files: 10, maxConcurrency: 4, errorThreshold: -1, maxRetries: 3, timeoutSeconds: 30, fileName: 'predictions.csv' } as const;
+export const DEFAULTS = {
+  files: 10,
+  maxConcurrency: 4,
+  errorThreshold: -1,
+  maxRetries: 3,
+  timeoutSeconds: 30,
+  fileName: 'predictions.csv',
+} as const;
 
 export function jobSettings(spec: BatchJobSpec): JobSettings {
   const rows = spec.miniBatchSize?.rows;
@@ -32,11 +39,18 @@ export function jobSettings(spec: BatchJobSpec): JobSettings {
     ...(spec.deployment ? { deployment: spec.deployment } : {}),
     ...(spec.model ? { model: spec.model } : {}),
     input: { datastore: spec.input.datastore, path: spec.input.path, format: spec.input.format },
-    output: { datastore: spec.output.datastore, path: spec.output.path, fileName: spec.output.fileName ?? DEFAULTS.fileName },
+    output: {
+      datastore: spec.output.datastore,
+      path: spec.output.path,
+      fileName: spec.output.fileName ?? DEFAULTS.fileName,
+    },
     miniBatch: rows !== undefined ? { rows } : { files: spec.miniBatchSize?.files ?? DEFAULTS.files },
     maxConcurrency: spec.maxConcurrency ?? DEFAULTS.maxConcurrency,
     errorThreshold: spec.errorThreshold ?? DEFAULTS.errorThreshold,
-    retry: { maxRetries: spec.retry?.maxRetries ?? DEFAULTS.maxRetries, timeoutSeconds: spec.retry?.timeoutSeconds ?? DEFAULTS.timeoutSeconds },
+    retry: {
+      maxRetries: spec.retry?.maxRetries ?? DEFAULTS.maxRetries,
+      timeoutSeconds: spec.retry?.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+    },
     outputAction: spec.outputAction ?? 'append_row',
     ...(spec.experiment ? { experiment: spec.experiment } : {}),
   };
@@ -59,7 +73,9 @@ export function runParameters(settings: JobSettings): Record<string, string | nu
     inputFormat: settings.input.format,
     outputDatastore: settings.output.datastore,
     outputPath: settings.output.path,
-    ...(settings.miniBatch.rows !== undefined ? { miniBatchRows: settings.miniBatch.rows } : { miniBatchFiles: settings.miniBatch.files }),
+    ...(settings.miniBatch.rows !== undefined
+      ? { miniBatchRows: settings.miniBatch.rows }
+      : { miniBatchFiles: settings.miniBatch.files }),
     maxConcurrency: settings.maxConcurrency,
     errorThreshold: settings.errorThreshold,
     maxRetries: settings.retry.maxRetries,

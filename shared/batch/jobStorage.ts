@@ -34,7 +34,11 @@ export const jobBlobs = {
 
 export async function writeJobJson(name: string, value: unknown): Promise<void> {
   const body = Buffer.from(JSON.stringify(value));
-  await (await jobsContainer()).getBlockBlobClient(name).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  await (
+    await jobsContainer()
+  )
+    .getBlockBlobClient(name)
+    .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
 }
 
 export async function readJobJson<T>(name: string): Promise<T> {

@@ -43,7 +43,8 @@ export function readJsonNumbers(bytes: Uint8Array, start: number, end: number, v
     if (numberEnd < 0 || count >= values.length) return -1;
     let value = parseDecimal(bytes, at, numberEnd);
     // More digits than the fast path reads exactly: a JSON number's value is its text's, as Number reads it.
-    if (value !== value) value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + at, numberEnd - at).toString('latin1'));
+    if (value !== value)
+      value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + at, numberEnd - at).toString('latin1'));
     values[count++] = value;
     at = numberEnd;
     while (at < end && isSpace(bytes[at])) at++;

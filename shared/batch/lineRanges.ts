@@ -55,7 +55,15 @@ export class LineRangeCutter {
   }
 
   private close(end: number): void {
-    this.ranges.push({ kind: 'lines', file: this.file, start: this.rangeStart, end, midFile: this.rangeStart > this.dataStart, firstRow: this.firstRow, rows: this.lines });
+    this.ranges.push({
+      kind: 'lines',
+      file: this.file,
+      start: this.rangeStart,
+      end,
+      midFile: this.rangeStart > this.dataStart,
+      firstRow: this.firstRow,
+      rows: this.lines,
+    });
     this.firstRow += this.lines;
     this.rangeStart = end;
     this.lines = 0;

@@ -55,18 +55,26 @@ async function testDelay(jobId: string, index: number): Promise<void> {
 }
 
 /** Scores the lines starting in `[start, end)`, the first being data row `firstRow`. */
-async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, range: { start: number; end: number; midFile: boolean; firstRow: number }): Promise<number> {
+async function scoreLines(
+  context: JobContext,
+  scorer: RowScorer,
+  blob: BlobClient,
+  file: InputFile,
+  range: { start: number; end: number; midFile: boolean; firstRow: number },
+): Promise<number> {
   const { start, end, midFile, firstRow } = range;
   const csv = context.settings.input.format === 'csv';
   const source: RowSource = { file: file.path, lineOffset: csv ? 1 : 0 };
   const layout = csv ? (await csvFileLayout(context.jobId, blob, file, context.signature)).layout : undefined;
   let row = firstRow;
   for await (const { bytes, from, stop } of rangeLineBytes(blob, file.size, start, end, midFile)) {
-    for (let at = from; at <= stop; ) {
+    for (let at = from; at <= stop;) {
       let nl = bytes.indexOf(10, at);
       if (nl < 0 || nl > stop) nl = stop;
       const lineEnd = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
-      const full = layout ? scorer.addCsvLine(bytes, at, lineEnd, layout, source, row) : addJsonBytes(context, scorer, source, row, bytes, at, lineEnd);
+      const full = layout
+        ? scorer.addCsvLine(bytes, at, lineEnd, layout, source, row)
+        : addJsonBytes(context, scorer, source, row, bytes, at, lineEnd);
       if (full) await scorer.flush();
       row++;
       at = nl + 1;
@@ -76,9 +84,24 @@ async function scoreLines(context: JobContext, scorer: RowScorer, blob: BlobClie
 }
 
 /** A JSONL line: a flat array of numbers straight from its bytes, anything else through JSON.parse. */
-function addJsonBytes(context: JobContext, scorer: RowScorer, source: RowSource, row: number, bytes: Buffer, start: number, end: number): boolean {
+function addJsonBytes(
+  context: JobContext,
+  scorer: RowScorer,
+  source: RowSource,
+  row: number,
+  bytes: Buffer,
+  start: number,
+  end: number,
+): boolean {
   if (bytes[start] === 91) {
-    const added = scorer.addJsonNumbers(bytes, start, end, (length) => arrayLayout(context.signature, length), source, row);
+    const added = scorer.addJsonNumbers(
+      bytes,
+      start,
+      end,
+      (length) => arrayLayout(context.signature, length),
+      source,
+      row,
+    );
     if (added !== 'other') return added === 'full';
   }
   return addJsonLine(context, scorer, source, row, bytes.toString('utf8', start, end));
@@ -103,7 +126,11 @@ function addJsonLine(context: JobContext, scorer: RowScorer, source: RowSource, 
   }
   const objects = context.jsonlObjects;
   if (!objects || typeof value !== 'object' || value === null) {
-    scorer.fail(source, row, objects ? 'expected a JSON object' : 'expected a JSON array (the first line of the input is an array)');
+    scorer.fail(
+      source,
+      row,
+      objects ? 'expected a JSON object' : 'expected a JSON array (the first line of the input is an array)',
+    );
     return false;
   }
   const record = value as Record<string, unknown>;
@@ -114,25 +141,42 @@ function addJsonLine(context: JobContext, scorer: RowScorer, source: RowSource, 
   return scorer.add(cells, 'json', objects.layout, source, row);
 }
 
-async function scoreParquet(context: JobContext, scorer: RowScorer, blob: BlobClient, file: InputFile, rowStart: number | undefined, rowEnd: number | undefined): Promise<void> {
+async function scoreParquet(
+  context: JobContext,
+  scorer: RowScorer,
+  blob: BlobClient,
+  file: InputFile,
+  rowStart: number | undefined,
+  rowEnd: number | undefined,
+): Promise<void> {
   const { parquet, layout, read } = await parquetFileLayout(context.jobId, blob, file, context.signature);
   const source: RowSource = { file: file.path, lineOffset: undefined };
   const from = rowStart ?? 0;
   const to = rowEnd ?? parquet.rows;
   for (let at = from; at < to; at += PARQUET_ROWS) {
     const rows = await readParquetRows(parquet, read, at, Math.min(to, at + PARQUET_ROWS));
-    for (let i = 0; i < rows.length; i++) if (scorer.add(rows[i]!, 'json', layout, source, at + i + 1)) await scorer.flush();
+    for (let i = 0; i < rows.length; i++)
+      if (scorer.add(rows[i]!, 'json', layout, source, at + i + 1)) await scorer.flush();
   }
 }
 
 async function scoreFile(context: JobContext, scorer: RowScorer, file: InputFile): Promise<void> {
   const blob = containerOf(context.input).getBlobClient(file.blob);
-  if (context.settings.input.format === 'parquet') return scoreParquet(context, scorer, blob, file, undefined, undefined);
-  const start = context.settings.input.format === 'csv' ? (await csvFileLayout(context.jobId, blob, file, context.signature)).dataStart : 0;
+  if (context.settings.input.format === 'parquet')
+    return scoreParquet(context, scorer, blob, file, undefined, undefined);
+  const start =
+    context.settings.input.format === 'csv'
+      ? (await csvFileLayout(context.jobId, blob, file, context.signature)).dataStart
+      : 0;
   await scoreLines(context, scorer, blob, file, { start, end: file.size, midFile: false, firstRow: 1 });
 }
 
-async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: MiniBatch, scorer: RowScorer): Promise<void> {
+async function scoreSlice(
+  context: JobContext,
+  files: InputFile[],
+  miniBatch: MiniBatch,
+  scorer: RowScorer,
+): Promise<void> {
   if (miniBatch.kind === 'files') {
     for (const i of miniBatch.files) {
       const file = files[i]!;
@@ -148,7 +192,8 @@ async function scoreSlice(context: JobContext, files: InputFile[], miniBatch: Mi
   }
   const file = files[miniBatch.file]!;
   const blob = containerOf(context.input).getBlobClient(file.blob);
-  if (miniBatch.kind === 'parquet') return scoreParquet(context, scorer, blob, file, miniBatch.rowStart, miniBatch.rowEnd);
+  if (miniBatch.kind === 'parquet')
+    return scoreParquet(context, scorer, blob, file, miniBatch.rowStart, miniBatch.rowEnd);
   await scoreLines(context, scorer, blob, file, miniBatch);
 }
 
@@ -161,11 +206,19 @@ interface Prepared {
 
 async function prepare(jobId: string, index: number): Promise<Prepared> {
   const context = await loadJobContext(jobId);
-  const [files, miniBatch, session] = await Promise.all([loadInputFiles(jobId), readMiniBatch(jobId, index), sessionFor(context.target)]);
+  const [files, miniBatch, session] = await Promise.all([
+    loadInputFiles(jobId),
+    readMiniBatch(jobId, index),
+    sessionFor(context.target),
+  ]);
   return { context, files, miniBatch, session };
 }
 
-async function run({ context, files, miniBatch, session }: Prepared, index: number, aborted: () => boolean): Promise<MiniBatchResult> {
+async function run(
+  { context, files, miniBatch, session }: Prepared,
+  index: number,
+  aborted: () => boolean,
+): Promise<MiniBatchResult> {
   const { jobId } = context;
   await testDelay(jobId, index);
   const scorer = new RowScorer(session, BATCH_ROWS, 10);
@@ -173,7 +226,10 @@ async function run({ context, files, miniBatch, session }: Prepared, index: numb
   const result = await scorer.finish();
   if (aborted()) throw new MiniBatchTimeoutError(index, 0);
   if (context.settings.outputAction === 'append_row') {
-    await stagePartial(context, index, result.body, { rows: result.rows, ...(result.widths ? { widths: result.widths } : {}) });
+    await stagePartial(context, index, result.body, {
+      rows: result.rows,
+      ...(result.widths ? { widths: result.widths } : {}),
+    });
   }
   return {
     index,
@@ -189,7 +245,11 @@ async function run({ context, files, miniBatch, session }: Prepared, index: numb
  * like Azure ML's `init()`) do not count; scoring and writing must finish within `timeoutMs`, else
  * the try fails and the retry policy runs it again.
  */
-export async function scoreMiniBatch(jobId: string, index: number, { timeoutMs }: { timeoutMs: number }): Promise<MiniBatchResult> {
+export async function scoreMiniBatch(
+  jobId: string,
+  index: number,
+  { timeoutMs }: { timeoutMs: number },
+): Promise<MiniBatchResult> {
   const prepared = await prepare(jobId, index);
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;

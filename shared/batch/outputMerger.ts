@@ -24,17 +24,25 @@ function defaultWidth(spec: TensorSpec): number {
 export async function mergeOutputs(jobId: string): Promise<{ rows: number }> {
   const [context, partials] = await Promise.all([loadJobContext(jobId), listPartials(jobId)]);
   const widths = partials.find((p) => p.widths)?.widths ?? context.signature.outputs.map(defaultWidth);
-  const header = Buffer.from(`${outputColumns(context.signature.outputs.map((o, i) => ({ name: o.name, width: widths[i] ?? 1 }))).map(csvField).join(',')}\n`);
+  const header = Buffer.from(
+    `${outputColumns(context.signature.outputs.map((o, i) => ({ name: o.name, width: widths[i] ?? 1 })))
+      .map(csvField)
+      .join(',')}\n`,
+  );
   const target = await outputBlobOf(context);
   const headerId = blockIdOf(jobId, 'header');
   await target.stageBlock(headerId, header, header.length);
   const staged = partials.filter((p) => p.rows > 0);
   try {
-    await target.commitBlockList([headerId, ...staged.map((p) => blockIdOf(jobId, p.index))], { blobHTTPHeaders: { blobContentType: 'text/csv' } });
+    await target.commitBlockList([headerId, ...staged.map((p) => blockIdOf(jobId, p.index))], {
+      blobHTTPHeaders: { blobContentType: 'text/csv' },
+    });
   } catch (error) {
     if (!(error instanceof RestError && error.code === 'InvalidBlockList')) throw error;
     // Committing a block list discards every other uncommitted block of the blob.
-    throw new Error(`The scored rows staged on '${context.output.path}' are gone: another writer committed that blob while job '${jobId}' ran. Run the job again, and give jobs that run at the same time different output paths.`);
+    throw new Error(
+      `The scored rows staged on '${context.output.path}' are gone: another writer committed that blob while job '${jobId}' ran. Run the job again, and give jobs that run at the same time different output paths.`,
+    );
   }
   return { rows: staged.reduce((sum, p) => sum + p.rows, 0) };
 }
@@ -45,7 +53,9 @@ export async function writeSummary(jobId: string, summary: Record<string, unknow
   const output = containerOf(context.output);
   await output.createIfNotExists();
   const body = Buffer.from(JSON.stringify({ jobId, ...summary }, null, 2));
-  await output.getBlockBlobClient(blobNameOf(context.output, context.output.path)).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  await output
+    .getBlockBlobClient(blobNameOf(context.output, context.output.path))
+    .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
 }
 
 /** Deletes the job's working blobs (plan, indexes, partials); best effort. */

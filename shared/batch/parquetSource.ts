@@ -50,7 +50,12 @@ export async function openParquet(blob: BlobClient, size: number): Promise<Parqu
 }
 
 /** Rows `[rowStart, rowEnd)` as arrays of the values of `columns` (in that order). */
-export async function readParquetRows(parquet: ParquetFile, columns: string[], rowStart: number, rowEnd: number): Promise<unknown[][]> {
+export async function readParquetRows(
+  parquet: ParquetFile,
+  columns: string[],
+  rowStart: number,
+  rowEnd: number,
+): Promise<unknown[][]> {
   const { parquetRead } = await hyparquet();
   let rows: unknown[][] = [];
   await parquetRead({

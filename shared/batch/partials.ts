@@ -55,7 +55,11 @@ export async function stagePartial(context: JobContext, index: number, body: Buf
   if (info.rows > 0) await (await outputBlobOf(context)).stageBlock(blockIdOf(context.jobId, index), body, body.length);
   const metadata: Record<string, string> = { rows: String(info.rows) };
   if (info.widths) metadata.widths = info.widths.join(',');
-  await (await jobsContainer()).getBlockBlobClient(jobBlobs.partial(context.jobId, index)).uploadData(Buffer.alloc(0), { metadata });
+  await (
+    await jobsContainer()
+  )
+    .getBlockBlobClient(jobBlobs.partial(context.jobId, index))
+    .uploadData(Buffer.alloc(0), { metadata });
 }
 
 /** Every mini-batch that staged its output, in index order, with its marker's metadata. */

@@ -8,7 +8,11 @@ import { JsonCache, PLAN_PART_SIZE, jobBlobs, writeJobJson } from './jobStorage'
 const parts = new JsonCache<MiniBatch[]>(64);
 
 /** Runs `work` over `items` with at most `limit` at once. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {
@@ -22,7 +26,9 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
 export async function writePlan(jobId: string, miniBatches: readonly MiniBatch[]): Promise<void> {
   const count = Math.ceil(miniBatches.length / PLAN_PART_SIZE);
   const partIndexes = Array.from({ length: count }, (_, i) => i);
-  await forEachLimited(partIndexes, 8, (part) => writeJobJson(jobBlobs.planPart(jobId, part), miniBatches.slice(part * PLAN_PART_SIZE, (part + 1) * PLAN_PART_SIZE)));
+  await forEachLimited(partIndexes, 8, (part) =>
+    writeJobJson(jobBlobs.planPart(jobId, part), miniBatches.slice(part * PLAN_PART_SIZE, (part + 1) * PLAN_PART_SIZE)),
+  );
 }
 
 export async function readMiniBatch(jobId: string, index: number): Promise<MiniBatch> {

@@ -52,7 +52,9 @@ export async function* rangeLineBytes(
       return;
     }
     const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
-    const chunk = await (ahead && ahead.from === pos && ahead.to === readEnd ? ahead.read : readRange(blob, pos, readEnd));
+    const chunk = await (ahead && ahead.from === pos && ahead.to === readEnd
+      ? ahead.read
+      : readRange(blob, pos, readEnd));
     pos = readEnd;
     // The next chunk of the range downloads while this one is scored.
     ahead = undefined;
@@ -81,7 +83,10 @@ export async function* rangeLineBytes(
       carry = bytes.subarray(from);
       carryStart = base + from;
       if (carry.length > maxLineBytes) {
-        throw new SibylError('InvalidInput', `Blob '${blob.name}': the line starting at byte ${carryStart} is longer than ${maxLineBytes} bytes; split it into lines.`);
+        throw new SibylError(
+          'InvalidInput',
+          `Blob '${blob.name}': the line starting at byte ${carryStart} is longer than ${maxLineBytes} bytes; split it into lines.`,
+        );
       }
       continue;
     }

@@ -94,8 +94,15 @@ export class RowScorer {
     this.buffers = session.signature.inputs.map((spec) => {
       const width = spec.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
       const data = allocate(spec.datatype, batchRows * width);
-      const floats = spec.datatype === 'FP32' || spec.datatype === 'FP64' ? (data as Float32Array | Float64Array) : undefined;
-      return { data, ...(floats ? { floats } : {}), write: elementWriter(spec.datatype, data, { nullAsNaN: true }), text: textCell(spec.datatype), json: jsonCell(spec.datatype) };
+      const floats =
+        spec.datatype === 'FP32' || spec.datatype === 'FP64' ? (data as Float32Array | Float64Array) : undefined;
+      return {
+        data,
+        ...(floats ? { floats } : {}),
+        write: elementWriter(spec.datatype, data, { nullAsNaN: true }),
+        text: textCell(spec.datatype),
+        json: jsonCell(spec.datatype),
+      };
     });
   }
 
@@ -105,7 +112,11 @@ export class RowScorer {
     this.failedFiles.add(source.file);
     if (this.samples.length < this.maxSamples) {
       const line = source.lineOffset === undefined ? undefined : row + source.lineOffset;
-      this.samples.push({ file: source.file, ...(line === undefined ? {} : { line }), message: line === undefined ? `row ${row}: ${message}` : message });
+      this.samples.push({
+        file: source.file,
+        ...(line === undefined ? {} : { line }),
+        message: line === undefined ? `row ${row}: ${message}` : message,
+      });
     }
   }
 
@@ -138,7 +149,14 @@ export class RowScorer {
    * (arrays bind by length through `layoutOf`). `other`: the line is anything else, or its inputs
    * are not all floats — the caller parses it the general way.
    */
-  addJsonNumbers(bytes: Buffer, start: number, end: number, layoutOf: (length: number) => ColumnLayout | string, source: RowSource, row: number): 'added' | 'full' | 'other' {
+  addJsonNumbers(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    layoutOf: (length: number) => ColumnLayout | string,
+    source: RowSource,
+    row: number,
+  ): 'added' | 'full' | 'other' {
     const values = this.jsonValues;
     const count = readJsonNumbers(bytes, start, end, values);
     if (count < 0) return 'other';
@@ -162,7 +180,11 @@ export class RowScorer {
   private directPlan(layout: ColumnLayout): DirectPlan | null {
     let plan = this.directPlans.get(layout);
     if (plan !== undefined) return plan;
-    plan = { targets: [], offsets: new Int32Array(layout.columnCount).fill(-1), widths: new Int32Array(layout.columnCount) };
+    plan = {
+      targets: [],
+      offsets: new Int32Array(layout.columnCount).fill(-1),
+      widths: new Int32Array(layout.columnCount),
+    };
     for (let b = 0; b < layout.inputs.length && plan; b++) {
       const binding = layout.inputs[b]!;
       const floats = this.buffers[b]!.floats;
@@ -243,7 +265,11 @@ export class RowScorer {
         const reason = value === INVALID ? `expected a ${binding.datatype} value` : buffer.write(base + k, value);
         if (reason !== undefined) {
           const name = layout.names?.[column];
-          this.fail(source, row, `column ${name === undefined ? column + 1 : `'${name}'`} (${previewCell(cell)}): ${reason} for input '${binding.name}'`);
+          this.fail(
+            source,
+            row,
+            `column ${name === undefined ? column + 1 : `'${name}'`} (${previewCell(cell)}): ${reason} for input '${binding.name}'`,
+          );
           return false;
         }
       }
@@ -274,7 +300,15 @@ export class RowScorer {
 
   async finish(): Promise<ScoredText> {
     await this.flush();
-    return { body: this.out.bytes(), ...(this.columns ? { columns: this.columns } : {}), ...(this.widths ? { widths: this.widths } : {}), rows: this.scored, failedRows: this.failed, failedFiles: [...this.failedFiles], samples: this.samples };
+    return {
+      body: this.out.bytes(),
+      ...(this.columns ? { columns: this.columns } : {}),
+      ...(this.widths ? { widths: this.widths } : {}),
+      rows: this.scored,
+      failedRows: this.failed,
+      failedFiles: [...this.failedFiles],
+      samples: this.samples,
+    };
   }
 
   private feeds(start: number, end: number): NamedTensor[] {
@@ -282,7 +316,9 @@ export class RowScorer {
       const rowShape = spec.shape.slice(1).map((d) => Math.max(d, 1));
       const width = rowShape.reduce((a, b) => a * b, 1);
       const data = this.buffers[i]!.data;
-      const slice = Array.isArray(data) ? data.slice(start * width, end * width) : data.subarray(start * width, end * width);
+      const slice = Array.isArray(data)
+        ? data.slice(start * width, end * width)
+        : data.subarray(start * width, end * width);
       return { name: spec.name, datatype: spec.datatype, shape: [end - start, ...rowShape], data: slice };
     });
   }
@@ -295,7 +331,11 @@ export class RowScorer {
       this.format(outputs, start, end);
     } catch (error) {
       if (end - start === 1) {
-        this.fail(this.sources[this.rowSources[start]!]!.source, this.rowNumbers[start]!, `the model could not score this row: ${(error as Error).message}`);
+        this.fail(
+          this.sources[this.rowSources[start]!]!.source,
+          this.rowNumbers[start]!,
+          `the model could not score this row: ${(error as Error).message}`,
+        );
         return;
       }
       const mid = start + Math.ceil((end - start) / 2);
@@ -308,7 +348,10 @@ export class RowScorer {
     const rows = end - start;
     const widths = outputs.map((o) => {
       const width = o.data.length / rows;
-      if (!Number.isInteger(width) || width < 1) throw new Error(`output '${o.name}' has ${o.data.length} values for ${rows} rows; it must have one or more per row`);
+      if (!Number.isInteger(width) || width < 1)
+        throw new Error(
+          `output '${o.name}' has ${o.data.length} values for ${rows} rows; it must have one or more per row`,
+        );
       return width;
     });
     this.columns ??= outputColumns(outputs.map((o, i) => ({ name: o.name, width: widths[i]! })));

@@ -34,21 +34,45 @@ export interface ScoringTarget {
 }
 
 /** Resolves the job's deployment or model; throws DeploymentNotFound / EndpointNotFound / ModelNotFound. */
-export async function resolveTarget(ref: { deployment?: string; model?: string }): Promise<{ target: ScoringTarget; signature: ModelSignature }> {
+export async function resolveTarget(ref: {
+  deployment?: string;
+  model?: string;
+}): Promise<{ target: ScoringTarget; signature: ModelSignature }> {
   if (ref.deployment) {
     const [endpoint = '', name = ''] = ref.deployment.split('/');
     const snapshot = await getSnapshot(endpoint, { fresh: true });
     const doc = snapshot.deployments.find((d) => d.name === name);
     if (!doc) {
       const known = snapshot.deployments.map((d) => d.name).join(', ') || 'none';
-      throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${name}' (it has: ${known}).`);
+      throw new SibylError(
+        'DeploymentNotFound',
+        `Endpoint '${endpoint}' has no deployment '${name}' (it has: ${known}).`,
+      );
     }
     const version = await readVersionDoc(doc.modelName, doc.modelVersion);
-    return { target: { deployment: { endpoint, name }, modelName: doc.modelName, modelVersion: doc.modelVersion, blobPath: version.blobPath, environment: doc.environment }, signature: version.signature };
+    return {
+      target: {
+        deployment: { endpoint, name },
+        modelName: doc.modelName,
+        modelVersion: doc.modelVersion,
+        blobPath: version.blobPath,
+        environment: doc.environment,
+      },
+      signature: version.signature,
+    };
   }
-  if (!ref.model) throw new SibylError('InvalidInput', 'Give either deployment ("endpoint/deployment") or model ("name:version").');
+  if (!ref.model)
+    throw new SibylError('InvalidInput', 'Give either deployment ("endpoint/deployment") or model ("name:version").');
   const version = await resolveModel(parseModelReference(ref.model));
-  return { target: { modelName: version.name, modelVersion: version.version, blobPath: version.blobPath, environment: DEFAULT_ENVIRONMENT }, signature: version.signature };
+  return {
+    target: {
+      modelName: version.name,
+      modelVersion: version.version,
+      blobPath: version.blobPath,
+      environment: DEFAULT_ENVIRONMENT,
+    },
+    signature: version.signature,
+  };
 }
 
 const models = new SessionCache<ModelSession>({ maxEntries: 4 });

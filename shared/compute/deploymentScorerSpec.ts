@@ -12,7 +12,11 @@ import type { ScorerAppSpec } from './computeTypes';
 /** Batching defaults of the scorer, as for `functions` deployments. */
 const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 } as const;
 
-export function scorerAppSpecOf(doc: DeploymentDoc, environment: Environment, kind: 'container' | 'gpu'): ScorerAppSpec {
+export function scorerAppSpecOf(
+  doc: DeploymentDoc,
+  environment: Environment,
+  kind: 'container' | 'gpu',
+): ScorerAppSpec {
   const r = replicaSettings(kind, doc.instance);
   const settings: Record<string, string> = {
     SIBYL_SCORER_MODEL: `${doc.modelName}:${doc.modelVersion}`,
@@ -20,9 +24,12 @@ export function scorerAppSpecOf(doc: DeploymentDoc, environment: Environment, ki
     SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(doc.batching.maxQueueDelayMs ?? BATCHING.maxQueueDelayMs),
     SIBYL_SCORER_EXECUTION_PROVIDERS: environment.executionProviders.join(','),
   };
-  if (environment.intraOpNumThreads !== undefined) settings.SIBYL_SCORER_INTRA_OP_THREADS = String(environment.intraOpNumThreads);
-  if (environment.interOpNumThreads !== undefined) settings.SIBYL_SCORER_INTER_OP_THREADS = String(environment.interOpNumThreads);
-  if (environment.graphOptimizationLevel !== undefined) settings.SIBYL_SCORER_GRAPH_OPTIMIZATION = environment.graphOptimizationLevel;
+  if (environment.intraOpNumThreads !== undefined)
+    settings.SIBYL_SCORER_INTRA_OP_THREADS = String(environment.intraOpNumThreads);
+  if (environment.interOpNumThreads !== undefined)
+    settings.SIBYL_SCORER_INTER_OP_THREADS = String(environment.interOpNumThreads);
+  if (environment.graphOptimizationLevel !== undefined)
+    settings.SIBYL_SCORER_GRAPH_OPTIMIZATION = environment.graphOptimizationLevel;
   const shape = { kind, gpu: environment.compute?.gpu, cpu: r.cpu, memoryGi: r.memoryGi, runtime: 'onnx', settings };
   return {
     endpoint: doc.endpoint,

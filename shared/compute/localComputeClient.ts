@@ -15,7 +15,12 @@ export class LocalComputeClient implements ComputeClient {
     return `${this.baseUrl}/admin/compute/apps/${encodeURIComponent(endpoint)}/${encodeURIComponent(deployment)}`;
   }
 
-  async #call(method: string, endpoint: string, deployment: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async #call(
+    method: string,
+    endpoint: string,
+    deployment: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
       res = await fetch(this.#url(endpoint, deployment), {
@@ -26,7 +31,12 @@ export class LocalComputeClient implements ComputeClient {
         signal: AbortSignal.timeout(600_000),
       });
     } catch (error) {
-      throw new SibylError('ServiceUnavailable', `The local compute provider is not reachable: ${(error as Error).message}`, undefined, { 'Retry-After': '5' });
+      throw new SibylError(
+        'ServiceUnavailable',
+        `The local compute provider is not reachable: ${(error as Error).message}`,
+        undefined,
+        { 'Retry-After': '5' },
+      );
     }
     const text = await res.text();
     return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };
@@ -37,8 +47,14 @@ export class LocalComputeClient implements ComputeClient {
     if (status === 200) return json as ScorerAppStatus;
     const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
     const message = error?.message ?? `status ${status}`;
-    if (error?.code === 'InvalidModel') throw new SibylError('InvalidModel', `its replicas cannot run the model: ${message}`);
-    throw new SibylError('ServiceUnavailable', `The replicas of ${spec.endpoint}/${spec.deployment} could not start: ${message}`, undefined, { 'Retry-After': '5' });
+    if (error?.code === 'InvalidModel')
+      throw new SibylError('InvalidModel', `its replicas cannot run the model: ${message}`);
+    throw new SibylError(
+      'ServiceUnavailable',
+      `The replicas of ${spec.endpoint}/${spec.deployment} could not start: ${message}`,
+      undefined,
+      { 'Retry-After': '5' },
+    );
   }
 
   async status(endpoint: string, deployment: string): Promise<ScorerAppStatus | undefined> {
@@ -50,6 +66,7 @@ export class LocalComputeClient implements ComputeClient {
 
   async remove(endpoint: string, deployment: string): Promise<void> {
     const { status } = await this.#call('DELETE', endpoint, deployment);
-    if (status !== 204 && status !== 404) throw new SibylError('ServiceUnavailable', `The local compute provider answered ${status} to a delete.`);
+    if (status !== 204 && status !== 404)
+      throw new SibylError('ServiceUnavailable', `The local compute provider answered ${status} to a delete.`);
   }
 }

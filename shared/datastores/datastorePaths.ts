@@ -19,7 +19,10 @@ const hasControlCharacter = (s: string) => [...s].some((c) => c.charCodeAt(0) < 
 export function normalizePath(path: string): string {
   const trimmed = path.replace(/^\/+/, '');
   if (/(^|\/)\.\.(\/|$)/.test(trimmed) || hasControlCharacter(trimmed)) {
-    throw new SibylError('InvalidInput', `Datastore path '${path.slice(0, 200)}' is invalid: it may not contain '..' segments or control characters.`);
+    throw new SibylError(
+      'InvalidInput',
+      `Datastore path '${path.slice(0, 200)}' is invalid: it may not contain '..' segments or control characters.`,
+    );
   }
   return trimmed;
 }

@@ -27,7 +27,13 @@ export interface DatastoreDoc {
   updatedAt: string;
 }
 
-const BUILT_IN: DatastoreDoc = { id: DEFAULT_DATASTORE, name: DEFAULT_DATASTORE, container: DEFAULT_DATASTORE, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+const BUILT_IN: DatastoreDoc = {
+  id: DEFAULT_DATASTORE,
+  name: DEFAULT_DATASTORE,
+  container: DEFAULT_DATASTORE,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 const NAME = /^[A-Za-z0-9_]{1,255}$/;
 
 const datastores = () => getContainer('datastores');
@@ -56,12 +62,19 @@ function toDatastore(doc: DatastoreDoc): Datastore {
 }
 
 function notFound(name: string): SibylError {
-  return new SibylError('DatastoreNotFound', `Datastore '${name.slice(0, 100)}' does not exist. Register it with PUT api/datastores/${name.slice(0, 100)} ({"container": "<blob container>"}).`);
+  return new SibylError(
+    'DatastoreNotFound',
+    `Datastore '${name.slice(0, 100)}' does not exist. Register it with PUT api/datastores/${name.slice(0, 100)} ({"container": "<blob container>"}).`,
+  );
 }
 
 /** The stored document of `name` (the built-in default when not overridden); throws DatastoreNotFound. */
 export async function readDatastoreDoc(name: string): Promise<DatastoreDoc> {
-  if (!NAME.test(name)) throw new SibylError('InvalidInput', `Datastore name '${name.slice(0, 100)}' is invalid: use 1–255 letters, digits and underscores.`);
+  if (!NAME.test(name))
+    throw new SibylError(
+      'InvalidInput',
+      `Datastore name '${name.slice(0, 100)}' is invalid: use 1–255 letters, digits and underscores.`,
+    );
   try {
     const { resource } = await datastores().item(name, name).read<DatastoreDoc>();
     if (resource) return resource;
@@ -85,7 +98,10 @@ export async function listDatastores(): Promise<Datastore[]> {
 }
 
 /** Registers or updates `name`; `created` says which (201 vs 200). The Blob container is created if missing. */
-export async function putDatastore(name: string, spec: DatastoreSpec): Promise<{ datastore: Datastore; created: boolean }> {
+export async function putDatastore(
+  name: string,
+  spec: DatastoreSpec,
+): Promise<{ datastore: Datastore; created: boolean }> {
   refuseReservedContainer(spec.container);
   const now = new Date().toISOString();
   let existing: DatastoreDoc | undefined;
@@ -95,7 +111,14 @@ export async function putDatastore(name: string, spec: DatastoreSpec): Promise<{
     if (!isNotFound(error)) throw error;
   }
   const prefix = normalizePrefix(spec.prefix);
-  const doc: DatastoreDoc = { id: name, name, container: spec.container, ...(prefix ? { prefix } : {}), createdAt: existing?.createdAt ?? now, updatedAt: now };
+  const doc: DatastoreDoc = {
+    id: name,
+    name,
+    container: spec.container,
+    ...(prefix ? { prefix } : {}),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
   await getBlobServiceClient().getContainerClient(doc.container).createIfNotExists();
   await datastores().items.upsert(doc);
   return { datastore: toDatastore(doc), created: !existing && name !== DEFAULT_DATASTORE };

@@ -47,7 +47,12 @@ export function reservedReason(container: string): string | undefined {
 export function refuseReservedContainer(container: string): void {
   const reason = reservedReason(container);
   if (!reason) return;
-  const list = [...RESERVED_CONTAINERS, ...RESERVED_PREFIXES.map((p) => `${p}*`), ...TASK_HUB_SUFFIXES.map((s) => `*${s}`), '$*'];
+  const list = [
+    ...RESERVED_CONTAINERS,
+    ...RESERVED_PREFIXES.map((p) => `${p}*`),
+    ...TASK_HUB_SUFFIXES.map((s) => `*${s}`),
+    '$*',
+  ];
   throw new SibylError(
     'InvalidInput',
     `Blob container '${container.slice(0, 63)}' is reserved (${reason}) and cannot back a datastore. ` +

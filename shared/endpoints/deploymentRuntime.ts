@@ -24,7 +24,12 @@ import { RemoteRunner } from './remoteRunner';
 import type { DeploymentDoc } from './endpointDocuments';
 import { recordBatch } from './metrics/metricsRecorder';
 
-export const DEFAULTS = { maxBatchSize: 64, maxQueueDelayMs: 0, maxConcurrentRequestsPerInstance: FUNCTIONS_CONCURRENCY, requestTimeoutMs: 5000 } as const;
+export const DEFAULTS = {
+  maxBatchSize: 64,
+  maxQueueDelayMs: 0,
+  maxConcurrentRequestsPerInstance: FUNCTIONS_CONCURRENCY,
+  requestTimeoutMs: 5000,
+} as const;
 
 /**
  * Requests one instance of the app takes for a deployment at once (queued or scoring); past it, 429.
@@ -32,7 +37,8 @@ export const DEFAULTS = { maxBatchSize: 64, maxQueueDelayMs: 0, maxConcurrentReq
  * take at their largest (target × max replicas), once more as queue.
  */
 function queueLimit(doc: DeploymentDoc, kind: 'functions' | 'container' | 'gpu'): number {
-  if (kind === 'functions') return doc.instance.maxConcurrentRequestsPerInstance ?? DEFAULTS.maxConcurrentRequestsPerInstance;
+  if (kind === 'functions')
+    return doc.instance.maxConcurrentRequestsPerInstance ?? DEFAULTS.maxConcurrentRequestsPerInstance;
   const r = replicaSettings(kind, doc.instance);
   return 2 * r.maxConcurrentRequestsPerInstance * r.maxInstances;
 }
@@ -61,7 +67,12 @@ export class LoadedDeployment {
    */
   checkCapacity(): void {
     if (this.#inFlight >= this.limit) {
-      throw new SibylError('TooManyRequests', `Deployment '${this.doc.name}' has ${this.limit} requests queued or scoring, its limit; retry shortly.`, undefined, { 'Retry-After': '1' });
+      throw new SibylError(
+        'TooManyRequests',
+        `Deployment '${this.doc.name}' has ${this.limit} requests queued or scoring, its limit; retry shortly.`,
+        undefined,
+        { 'Retry-After': '1' },
+      );
     }
   }
 
@@ -84,7 +95,8 @@ export class LoadedDeployment {
     try {
       const started = performance.now();
       const timeoutMs = this.doc.requestTimeoutMs;
-      const timedOut = () => new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
+      const timedOut = () =>
+        new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
       // A request that times out leaves the queue (here or at the scorer) and is never scored.
       const abort = new AbortController();
       const work = this.batcher ? this.batcher.submit(feeds, abort.signal) : this.runDirect(feeds, abort.signal);
@@ -139,9 +151,16 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
     const client = getComputeClient();
     const spec = scorerAppSpecOf(doc, environment, compute);
     let status = provision ? undefined : await client.status(doc.endpoint, doc.name);
-    if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed') status = await client.apply(spec);
+    if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed')
+      status = await client.apply(spec);
     // The scorer batches on its side; here only the queue bound and the timeout apply.
-    const runner = await RemoteRunner.connect(getConfig().scorer, { name: doc.modelName, version: doc.modelVersion, compute, url: status.url!, filesDigest: filesDigest(manifest.files) });
+    const runner = await RemoteRunner.connect(getConfig().scorer, {
+      name: doc.modelName,
+      version: doc.modelVersion,
+      compute,
+      url: status.url!,
+      filesDigest: filesDigest(manifest.files),
+    });
     return new LoadedDeployment(doc, environment, runner, undefined, queueLimit(doc, compute), [], version.columns);
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.
@@ -165,7 +184,15 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
         },
       })
     : undefined;
-  return new LoadedDeployment(doc, environment, session, batcher, queueLimit(doc, 'functions'), warnings, version.columns);
+  return new LoadedDeployment(
+    doc,
+    environment,
+    session,
+    batcher,
+    queueLimit(doc, 'functions'),
+    warnings,
+    version.columns,
+  );
 }
 
 /** Successors loading in the background, by cache key: one per deployment version. */
@@ -183,10 +210,13 @@ export async function loadedDeployment(doc: DeploymentDoc): Promise<LoadedDeploy
   if (loaded.doc.updatedAt >= doc.updatedAt) return loaded;
   const pending = successors.get(key);
   if (!pending || pending.updatedAt < doc.updatedAt) {
-    const done = cache.replace(key, () => load(doc, false)).then(
-      () => successors.delete(key),
-      () => setTimeout(() => successors.get(key)?.done === done && successors.delete(key), SUCCESSOR_RETRY_MS).unref(),
-    );
+    const done = cache
+      .replace(key, () => load(doc, false))
+      .then(
+        () => successors.delete(key),
+        () =>
+          setTimeout(() => successors.get(key)?.done === done && successors.delete(key), SUCCESSOR_RETRY_MS).unref(),
+      );
     successors.set(key, { updatedAt: doc.updatedAt, done });
   }
   return loaded;

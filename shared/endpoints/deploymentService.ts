@@ -22,7 +22,12 @@ function deploymentNotFound(endpoint: string, deployment: string): SibylError {
   return new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
 }
 
-export async function putDeployment(endpoint: string, name: string, spec: DeploymentSpec, options: { ifMatch?: string } = {}): Promise<{ deployment: Deployment; created: boolean; etag: string }> {
+export async function putDeployment(
+  endpoint: string,
+  name: string,
+  spec: DeploymentSpec,
+  options: { ifMatch?: string } = {},
+): Promise<{ deployment: Deployment; created: boolean; etag: string }> {
   assertDeploymentName(name);
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   // One still being created is not an old version that could keep serving.
@@ -68,10 +73,17 @@ export async function putDeployment(endpoint: string, name: string, spec: Deploy
   } catch (error) {
     if (existing) {
       const failed = (error as Error).message;
-      await updateDeploymentDoc(endpoint, name, (current) => current && { ...current, provisioningState: 'Failed', error: failed });
+      await updateDeploymentDoc(
+        endpoint,
+        name,
+        (current) => current && { ...current, provisioningState: 'Failed', error: failed },
+      );
     } else await deleteDoc(endpoint, doc.id);
     if (error instanceof SibylError && error.status < 500) {
-      throw new SibylError(error.code, `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`);
+      throw new SibylError(
+        error.code,
+        `Deployment '${name}' cannot serve model ${doc.modelName}:${doc.modelVersion}: ${error.message}`,
+      );
     }
     throw error;
   }
@@ -98,7 +110,10 @@ async function withScale(doc: DeploymentDoc): Promise<Deployment> {
   const status = await getComputeClient().status(doc.endpoint, doc.name);
   if (!status) return { ...deployment, scale: { desiredReplicas: 0, readyReplicas: 0, replicas: [] } };
   const state = status.provisioningState;
-  const fromCompute = state === 'Creating' || state === 'Updating' || state === 'Failed' ? { provisioningState: state, ...(status.error ? { error: status.error } : {}) } : {};
+  const fromCompute =
+    state === 'Creating' || state === 'Updating' || state === 'Failed'
+      ? { provisioningState: state, ...(status.error ? { error: status.error } : {}) }
+      : {};
   return { ...deployment, ...fromCompute, scale: status.scale };
 }
 
@@ -112,11 +127,17 @@ export async function deleteDeployment(endpoint: string, name: string): Promise<
   if (!doc) throw deploymentNotFound(endpoint, name);
   const live = snapshot.endpoint.traffic[name] ?? 0;
   if (live > 0) {
-    throw new SibylError('Conflict', `Deployment '${name}' gets ${live}% of endpoint '${endpoint}' traffic; move its traffic to other deployments first.`);
+    throw new SibylError(
+      'Conflict',
+      `Deployment '${name}' gets ${live}% of endpoint '${endpoint}' traffic; move its traffic to other deployments first.`,
+    );
   }
   const mirrored = snapshot.endpoint.mirrorTraffic[name] ?? 0;
   if (mirrored > 0) {
-    throw new SibylError('Conflict', `Deployment '${name}' gets ${mirrored}% of endpoint '${endpoint}' mirror traffic; set its mirror traffic to 0 first.`);
+    throw new SibylError(
+      'Conflict',
+      `Deployment '${name}' gets ${mirrored}% of endpoint '${endpoint}' mirror traffic; set its mirror traffic to 0 first.`,
+    );
   }
   await deleteDoc(endpoint, doc.id);
   await forgetTraffic(endpoint, name);

@@ -12,13 +12,24 @@ import type { DeploymentDoc } from './endpointDocuments';
 import { deleteDoc, readEndpointDoc, updateDeploymentDoc } from './endpointStore';
 
 /** Saves `doc` (keeping the stored `createdAt`); `doc.endpointCreatedAt` names the endpoint it belongs to. */
-export async function saveDeploymentDoc(doc: DeploymentDoc, options: { ifMatch?: string } = {}): Promise<EtagResult<DeploymentDoc>> {
-  const saved = await updateDeploymentDoc(doc.endpoint, doc.name, (current) => ({ ...doc, createdAt: current?.createdAt ?? doc.createdAt }), options);
+export async function saveDeploymentDoc(
+  doc: DeploymentDoc,
+  options: { ifMatch?: string } = {},
+): Promise<EtagResult<DeploymentDoc>> {
+  const saved = await updateDeploymentDoc(
+    doc.endpoint,
+    doc.name,
+    (current) => ({ ...doc, createdAt: current?.createdAt ?? doc.createdAt }),
+    options,
+  );
   const endpoint = await readEndpointDoc(doc.endpoint);
   if (!endpoint || endpoint.doc.createdAt !== doc.endpointCreatedAt) {
     await deleteDoc(doc.endpoint, doc.id);
     await releaseDeployment(doc.endpoint, doc.name);
-    throw new SibylError('EndpointNotFound', `Endpoint '${doc.endpoint}' was deleted while deployment '${doc.name}' was being written; create the endpoint again, then the deployment.`);
+    throw new SibylError(
+      'EndpointNotFound',
+      `Endpoint '${doc.endpoint}' was deleted while deployment '${doc.name}' was being written; create the endpoint again, then the deployment.`,
+    );
   }
   return saved!;
 }

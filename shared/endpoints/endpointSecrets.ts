@@ -6,7 +6,11 @@ import { createAadValidator, toAadSettings, type AadValidator } from './auth/aad
 import type { AuthMode, AuthValidators } from './auth/authenticateRequest';
 
 function required(value: string | undefined, setting: string): string {
-  if (!value) throw new SibylError('InternalError', `${setting} is not configured; set it in the app settings (a Key Vault reference in Azure).`);
+  if (!value)
+    throw new SibylError(
+      'InternalError',
+      `${setting} is not configured; set it in the app settings (a Key Vault reference in Azure).`,
+    );
   return value;
 }
 

@@ -8,7 +8,13 @@ import { assertName } from '../registry/modelReference';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag, type EtagOptions, type EtagResult } from '../storage/updateWithEtag';
-import { deploymentDocId, ENDPOINT_DOC_ID, type DeploymentDoc, type EndpointDoc, type EndpointSnapshot } from './endpointDocuments';
+import {
+  deploymentDocId,
+  ENDPOINT_DOC_ID,
+  type DeploymentDoc,
+  type EndpointDoc,
+  type EndpointSnapshot,
+} from './endpointDocuments';
 
 const SNAPSHOT_TTL_MS = 2000;
 /**
@@ -45,18 +51,27 @@ export const DEPLOYMENT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$/;
 
 export function assertEndpointName(name: string): void {
   if (!ENDPOINT_NAME.test(name)) {
-    throw new SibylError('InvalidInput', `Endpoint name '${name.slice(0, 100)}' is invalid: 3–32 letters, digits or '-', starting with a letter and not ending with '-'.`);
+    throw new SibylError(
+      'InvalidInput',
+      `Endpoint name '${name.slice(0, 100)}' is invalid: 3–32 letters, digits or '-', starting with a letter and not ending with '-'.`,
+    );
   }
 }
 
 export function assertDeploymentName(name: string): void {
   if (!DEPLOYMENT_NAME.test(name)) {
-    throw new SibylError('InvalidInput', `Deployment name '${name.slice(0, 100)}' is invalid: 3–32 letters, digits or '-', starting with a letter and not ending with '-'.`);
+    throw new SibylError(
+      'InvalidInput',
+      `Deployment name '${name.slice(0, 100)}' is invalid: 3–32 letters, digits or '-', starting with a letter and not ending with '-'.`,
+    );
   }
 }
 
 export function endpointNotFound(name: string): SibylError {
-  return new SibylError('EndpointNotFound', `Endpoint '${name}' does not exist. Create it with PUT api/endpoints/${name}.`);
+  return new SibylError(
+    'EndpointNotFound',
+    `Endpoint '${name}' does not exist. Create it with PUT api/endpoints/${name}.`,
+  );
 }
 
 export function invalidate(name: string): void {
@@ -68,12 +83,18 @@ export function invalidate(name: string): void {
 export async function readSnapshot(name: string): Promise<EndpointSnapshot | undefined> {
   // The filter repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
   const { resources } = await endpoints()
-    .items.query<EndpointDoc | DeploymentDoc>({ query: 'SELECT * FROM c WHERE c.endpoint = @name', parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .items.query<EndpointDoc | DeploymentDoc>(
+      { query: 'SELECT * FROM c WHERE c.endpoint = @name', parameters: [{ name: '@name', value: name }] },
+      { partitionKey: name },
+    )
     .fetchAll();
   const endpoint = resources.find((d): d is EndpointDoc => d.type === 'endpoint');
   if (!endpoint) return undefined;
   const deployments = resources
-    .filter((d): d is DeploymentDoc => d.type === 'deployment' && (d.endpointCreatedAt === undefined || d.endpointCreatedAt === endpoint.createdAt))
+    .filter(
+      (d): d is DeploymentDoc =>
+        d.type === 'deployment' && (d.endpointCreatedAt === undefined || d.endpointCreatedAt === endpoint.createdAt),
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
   return { endpoint, deployments };
 }
@@ -95,11 +116,10 @@ export async function getSnapshot(name: string, { fresh = false } = {}): Promise
 }
 
 export async function listSnapshots(): Promise<EndpointSnapshot[]> {
-  const { resources } = await endpoints()
-    .items.query<EndpointDoc | DeploymentDoc>('SELECT * FROM c')
-    .fetchAll();
+  const { resources } = await endpoints().items.query<EndpointDoc | DeploymentDoc>('SELECT * FROM c').fetchAll();
   const byName = new Map<string, EndpointSnapshot>();
-  for (const doc of resources) if (doc.type === 'endpoint') byName.set(doc.endpoint, { endpoint: doc, deployments: [] });
+  for (const doc of resources)
+    if (doc.type === 'endpoint') byName.set(doc.endpoint, { endpoint: doc, deployments: [] });
   for (const doc of resources) if (doc.type === 'deployment') byName.get(doc.endpoint)?.deployments.push(doc);
   return [...byName.values()].sort((a, b) => a.endpoint.endpoint.localeCompare(b.endpoint.endpoint));
 }
@@ -121,7 +141,10 @@ export async function updateEndpointDoc(
   options: EtagOptions = {},
 ): Promise<EtagResult<EndpointDoc> | undefined> {
   try {
-    return await updateWithEtag<EndpointDoc>(endpoints(), ENDPOINT_DOC_ID, name, change, { what: `Endpoint '${name}'`, ...options });
+    return await updateWithEtag<EndpointDoc>(endpoints(), ENDPOINT_DOC_ID, name, change, {
+      what: `Endpoint '${name}'`,
+      ...options,
+    });
   } finally {
     invalidate(name);
   }
@@ -135,7 +158,10 @@ export async function updateDeploymentDoc(
   options: EtagOptions = {},
 ): Promise<EtagResult<DeploymentDoc> | undefined> {
   try {
-    return await updateWithEtag<DeploymentDoc>(endpoints(), deploymentDocId(deployment), endpoint, change, { what: `Deployment '${endpoint}/${deployment}'`, ...options });
+    return await updateWithEtag<DeploymentDoc>(endpoints(), deploymentDocId(deployment), endpoint, change, {
+      what: `Deployment '${endpoint}/${deployment}'`,
+      ...options,
+    });
   } finally {
     invalidate(endpoint);
   }
@@ -144,7 +170,13 @@ export async function updateDeploymentDoc(
 /** Ids of every document in the endpoint's partition other than the endpoint's own: its deployments. */
 export async function partitionDeploymentIds(name: string): Promise<string[]> {
   const { resources } = await endpoints()
-    .items.query<{ id: string }>({ query: "SELECT c.id FROM c WHERE c.endpoint = @name AND c.type = 'deployment'", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .items.query<{ id: string }>(
+      {
+        query: "SELECT c.id FROM c WHERE c.endpoint = @name AND c.type = 'deployment'",
+        parameters: [{ name: '@name', value: name }],
+      },
+      { partitionKey: name },
+    )
     .fetchAll();
   return resources.map((r) => r.id);
 }
@@ -163,7 +195,8 @@ export async function deploymentsUsingModel(name: string, version: number): Prom
   assertName('Model', name);
   const { resources } = await endpoints()
     .items.query<{ endpoint: string; name: string }>({
-      query: "SELECT c.endpoint, c.name FROM c WHERE c.type = 'deployment' AND c.modelName = @n AND c.modelVersion = @v",
+      query:
+        "SELECT c.endpoint, c.name FROM c WHERE c.type = 'deployment' AND c.modelName = @n AND c.modelVersion = @v",
       parameters: [
         { name: '@n', value: name },
         { name: '@v', value: version },

@@ -47,11 +47,17 @@ export function checkInstanceSettings(kind: ComputeKind, instance: InstanceSetti
     return;
   }
   if (kind === 'gpu' && (instance.cpu !== undefined || instance.memoryGi !== undefined)) {
-    throw new SibylError('InvalidInput', "instance.cpu and instance.memoryGi apply to 'container' deployments only: a GPU workload profile fixes its own size.");
+    throw new SibylError(
+      'InvalidInput',
+      "instance.cpu and instance.memoryGi apply to 'container' deployments only: a GPU workload profile fixes its own size.",
+    );
   }
   const r = replicaSettings(kind, instance);
   if (r.minInstances > r.maxInstances) {
-    throw new SibylError('InvalidInput', `instance.minInstances (${r.minInstances}) is larger than instance.maxInstances (${r.maxInstances}).`);
+    throw new SibylError(
+      'InvalidInput',
+      `instance.minInstances (${r.minInstances}) is larger than instance.maxInstances (${r.maxInstances}).`,
+    );
   }
   if (kind === 'container' && r.memoryGi !== 2 * r.cpu!) {
     throw new SibylError(
@@ -63,11 +69,13 @@ export function checkInstanceSettings(kind: ComputeKind, instance: InstanceSetti
 
 /** The replica settings with defaults filled in; `memoryGi` follows `cpu` (and back) when only one is set. */
 export function replicaSettings(kind: 'container' | 'gpu', instance: InstanceSettings): ReplicaSettings {
-  const minInstances = instance.minInstances ?? Math.min(REPLICA_DEFAULTS.minInstances, instance.maxInstances ?? Infinity);
+  const minInstances =
+    instance.minInstances ?? Math.min(REPLICA_DEFAULTS.minInstances, instance.maxInstances ?? Infinity);
   const settings: ReplicaSettings = {
     minInstances,
     maxInstances: instance.maxInstances ?? Math.max(REPLICA_DEFAULTS.maxInstances, minInstances),
-    maxConcurrentRequestsPerInstance: instance.maxConcurrentRequestsPerInstance ?? REPLICA_DEFAULTS.maxConcurrentRequestsPerInstance,
+    maxConcurrentRequestsPerInstance:
+      instance.maxConcurrentRequestsPerInstance ?? REPLICA_DEFAULTS.maxConcurrentRequestsPerInstance,
     scaleInDelaySeconds: instance.scaleInDelaySeconds ?? REPLICA_DEFAULTS.scaleInDelaySeconds,
   };
   if (kind === 'container') {

@@ -20,7 +20,11 @@ export class RemoteRunner implements TensorRunner {
     return true;
   }
 
-  async run(feeds: readonly NamedTensor[], outputNames?: readonly string[], signal?: AbortSignal): Promise<NamedTensor[]> {
+  async run(
+    feeds: readonly NamedTensor[],
+    outputNames?: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<NamedTensor[]> {
     const outputs = await remoteInfer(this.settings, this.model, [...feeds], signal);
     return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
   }

@@ -24,13 +24,28 @@ export interface RemoteModel {
 
 async function authorization(settings: ScorerClientSettings): Promise<string> {
   if (settings.key) return `Bearer ${settings.key}`;
-  if (!settings.audience) throw new SibylError('InternalError', 'Set SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE so the app can authenticate to the scorer.');
+  if (!settings.audience)
+    throw new SibylError(
+      'InternalError',
+      'Set SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE so the app can authenticate to the scorer.',
+    );
   const token = await getCredential().getToken(`${settings.audience}/.default`);
-  if (!token) throw new SibylError('ServiceUnavailable', 'No Entra ID token for the scorer could be obtained with the managed identity.');
+  if (!token)
+    throw new SibylError(
+      'ServiceUnavailable',
+      'No Entra ID token for the scorer could be obtained with the managed identity.',
+    );
   return `Bearer ${token.token}`;
 }
 
-async function call(settings: ScorerClientSettings, model: RemoteModel, method: 'GET' | 'POST', suffix: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+async function call(
+  settings: ScorerClientSettings,
+  model: RemoteModel,
+  method: 'GET' | 'POST',
+  suffix: string,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<unknown> {
   const url = `${model.url}/v2/models/${encodeURIComponent(model.name)}/versions/${model.version}${suffix}`;
   let res: Response;
   try {
@@ -46,7 +61,12 @@ async function call(settings: ScorerClientSettings, model: RemoteModel, method: 
     });
   } catch (error) {
     if (signal.aborted && (signal.reason as Error)?.name !== 'TimeoutError') throw signal.reason;
-    throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`, undefined, { 'Retry-After': '5' });
+    throw new SibylError(
+      'ServiceUnavailable',
+      `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`,
+      undefined,
+      { 'Retry-After': '5' },
+    );
   }
   const text = await res.text();
   let json: unknown;
@@ -56,11 +76,20 @@ async function call(settings: ScorerClientSettings, model: RemoteModel, method: 
     json = undefined;
   }
   if (res.ok) return json;
-  const message = typeof (json as { error?: unknown })?.error === 'string' ? (json as { error: string }).error : `status ${res.status}`;
-  if (res.status === 400 || res.status === 413) throw new SibylError(res.status === 413 ? 'PayloadTooLarge' : 'InvalidInput', message);
+  const message =
+    typeof (json as { error?: unknown })?.error === 'string'
+      ? (json as { error: string }).error
+      : `status ${res.status}`;
+  if (res.status === 400 || res.status === 413)
+    throw new SibylError(res.status === 413 ? 'PayloadTooLarge' : 'InvalidInput', message);
   if (res.status === 404) throw new SibylError('ModelNotFound', message);
-  if (res.status === 429) throw new SibylError('TooManyRequests', message, undefined, { 'Retry-After': res.headers.get('retry-after') ?? '1' });
-  throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer failed: ${message}`, undefined, { 'Retry-After': '5' });
+  if (res.status === 429)
+    throw new SibylError('TooManyRequests', message, undefined, {
+      'Retry-After': res.headers.get('retry-after') ?? '1',
+    });
+  throw new SibylError('ServiceUnavailable', `The ${model.compute} scorer failed: ${message}`, undefined, {
+    'Retry-After': '5',
+  });
 }
 
 /** The model's signature as the scorer read it (loads and warms it there). */
@@ -70,8 +99,20 @@ export async function remoteSignature(settings: ScorerClientSettings, model: Rem
 }
 
 /** Scores `feeds` on the scorer; outputs come back as typed tensors. `signal` aborting drops the request. */
-export async function remoteInfer(settings: ScorerClientSettings, model: RemoteModel, feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
+export async function remoteInfer(
+  settings: ScorerClientSettings,
+  model: RemoteModel,
+  feeds: NamedTensor[],
+  signal?: AbortSignal,
+): Promise<NamedTensor[]> {
   const request = encodeOipResponse(feeds, { modelName: model.name, id: '' });
-  const answer = (await call(settings, model, 'POST', '/infer', { inputs: request.outputs }, signal ?? AbortSignal.timeout(180_000))) as { outputs?: unknown };
+  const answer = (await call(
+    settings,
+    model,
+    'POST',
+    '/infer',
+    { inputs: request.outputs },
+    signal ?? AbortSignal.timeout(180_000),
+  )) as { outputs?: unknown };
   return decodeOipRequest({ inputs: answer.outputs }).inputs;
 }

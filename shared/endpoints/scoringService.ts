@@ -100,10 +100,14 @@ function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | 
   // A deployment still being created takes no requests yet (its first version is not warm).
   const serving = servingDeployments(snapshot);
   const stillCreating = (name: string) =>
-    new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, { 'Retry-After': '5' });
+    new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, {
+      'Retry-After': '5',
+    });
   if (serving.length === 0 && snapshot.deployments.length > 0) throw stillCreating(snapshot.deployments[0]!.name);
   const names = serving.map((d) => d.name);
-  const traffic = Object.fromEntries(Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)));
+  const traffic = Object.fromEntries(
+    Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)),
+  );
   const name = pickDeployment(endpoint, traffic, names, pinned);
   const doc = serving.find((d) => d.name === name);
   if (doc) return doc;
@@ -124,7 +128,12 @@ async function target(request: ScoreRequest): Promise<Target> {
   return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: t2 - t1 };
 }
 
-async function scoreTimed(t: Target, feeds: NamedTensor[], outputs: readonly string[] | undefined, decodeMs: number): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
+async function scoreTimed(
+  t: Target,
+  feeds: NamedTensor[],
+  outputs: readonly string[] | undefined,
+  decodeMs: number,
+): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
   const started = performance.now();
   let failed = true;
   try {
@@ -157,7 +166,11 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
-    const body = orderColumns(t.body.json, t.loaded.columns, t.loaded.signature.inputs.map((s) => s.name));
+    const body = orderColumns(
+      t.body.json,
+      t.loaded.columns,
+      t.loaded.signature.inputs.map((s) => s.name),
+    );
     feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
@@ -166,10 +179,20 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
   const decodeMs = performance.now() - d0;
   mirror(t, feeds);
   const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, { tensors: feeds, columns: requestColumns(t.body.json) }, { tensors: outputs });
+  collectRequest(
+    t.doc,
+    request.requestId,
+    { tensors: feeds, columns: requestColumns(t.body.json) },
+    { tensors: outputs },
+  );
   const e0 = performance.now();
   const body = encodeAzureMlResponse(outputs);
-  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 } };
+  return {
+    deployment: t.doc.name,
+    model: `${t.doc.modelName}:${t.doc.modelVersion}`,
+    body,
+    timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 },
+  };
 }
 
 /** `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). */
@@ -178,7 +201,11 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const d0 = performance.now();
   let decoded;
   try {
-    decoded = decodeOipRequest(t.body.json, { signature: t.loaded.signature, maxElements: getConfig().maxTensorElements, binary: t.body.binary });
+    decoded = decodeOipRequest(t.body.json, {
+      signature: t.loaded.signature,
+      maxElements: getConfig().maxTensorElements,
+      binary: t.body.binary,
+    });
   } catch (error) {
     recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
     throw error;
@@ -188,7 +215,9 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
   collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
   const e0 = performance.now();
-  const binaryNames = new Set(decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []));
+  const binaryNames = new Set(
+    decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []),
+  );
   const body = encodeOipResponse(outputs, {
     modelName: request.endpoint,
     modelVersion: t.doc.name,
@@ -199,15 +228,26 @@ export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipIn
   });
   const binary = binaryNames.size ? encodeBinaryResponse(body, outputs, binaryNames) : undefined;
   const timings = { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 };
-  return { deployment: t.doc.name, model: `${t.doc.modelName}:${t.doc.modelVersion}`, body, timings, ...(binary ? { binary } : {}) };
+  return {
+    deployment: t.doc.name,
+    model: `${t.doc.modelName}:${t.doc.modelVersion}`,
+    body,
+    timings,
+    ...(binary ? { binary } : {}),
+  };
 }
 
 /** OIP model metadata for an endpoint (or one of its deployments). */
-export async function oipModelMetadata(endpoint: string, deployment: string | null, authorization: string | null): Promise<unknown> {
+export async function oipModelMetadata(
+  endpoint: string,
+  deployment: string | null,
+  authorization: string | null,
+): Promise<unknown> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
   const serving = servingDeployments(snapshot);
   const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  if (deployment && docs.length === 0)
+    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
   return {
     name: endpoint,
@@ -219,11 +259,16 @@ export async function oipModelMetadata(endpoint: string, deployment: string | nu
 }
 
 /** OIP readiness: the endpoint (or deployment) can serve in this instance. */
-export async function oipModelReady(endpoint: string, deployment: string | null, authorization: string | null): Promise<boolean> {
+export async function oipModelReady(
+  endpoint: string,
+  deployment: string | null,
+  authorization: string | null,
+): Promise<boolean> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
   const serving = servingDeployments(snapshot);
   const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  if (deployment && docs.length === 0)
+    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   if (docs.length === 0) return false;
   const loaded = await Promise.all(docs.map((d) => loadedDeployment(d).catch(() => undefined)));
   return loaded.every((l) => l?.ready === true);

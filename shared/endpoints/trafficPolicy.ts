@@ -7,28 +7,53 @@ import { SibylError } from '../errors';
 export const MAX_MIRROR_PERCENT = 50;
 
 /** Checks a split against the endpoint's deployments; `changing` names what is being set. */
-export function checkTraffic(traffic: Record<string, number>, mirror: Record<string, number>, deployments: readonly string[]): void {
+export function checkTraffic(
+  traffic: Record<string, number>,
+  mirror: Record<string, number>,
+  deployments: readonly string[],
+): void {
   for (const [name, percent] of [...Object.entries(traffic), ...Object.entries(mirror)]) {
     if (!deployments.includes(name)) {
-      throw new SibylError('InvalidInput', `Traffic names deployment '${name}', which this endpoint does not have${deployments.length ? ` (it has ${deployments.join(', ')})` : ''}. Create the deployment first.`);
+      throw new SibylError(
+        'InvalidInput',
+        `Traffic names deployment '${name}', which this endpoint does not have${deployments.length ? ` (it has ${deployments.join(', ')})` : ''}. Create the deployment first.`,
+      );
     }
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new SibylError('InvalidInput', `Traffic for '${name}' must be a whole percentage 0–100, got ${percent}.`);
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw new SibylError('InvalidInput', `Traffic for '${name}' must be a whole percentage 0–100, got ${percent}.`);
   }
   const total = Object.values(traffic).reduce((a, b) => a + b, 0);
   if (Object.keys(traffic).length > 0 && total !== 100) {
     throw new SibylError('InvalidInput', `Traffic percentages must add up to 100; they add up to ${total}.`);
   }
   for (const [name, percent] of Object.entries(mirror)) {
-    if (percent > MAX_MIRROR_PERCENT) throw new SibylError('InvalidInput', `Mirror traffic for '${name}' is ${percent}%; at most ${MAX_MIRROR_PERCENT}% may be mirrored.`);
-    if ((traffic[name] ?? 0) > 0) throw new SibylError('InvalidInput', `Deployment '${name}' gets live traffic; a deployment cannot also be a mirror target.`);
+    if (percent > MAX_MIRROR_PERCENT)
+      throw new SibylError(
+        'InvalidInput',
+        `Mirror traffic for '${name}' is ${percent}%; at most ${MAX_MIRROR_PERCENT}% may be mirrored.`,
+      );
+    if ((traffic[name] ?? 0) > 0)
+      throw new SibylError(
+        'InvalidInput',
+        `Deployment '${name}' gets live traffic; a deployment cannot also be a mirror target.`,
+      );
   }
 }
 
 /** Picks the deployment for one request: pinned, else weighted by `traffic`, else the only one. */
-export function pickDeployment(endpoint: string, traffic: Record<string, number>, deployments: readonly string[], pinned: string | null, random = Math.random): string {
+export function pickDeployment(
+  endpoint: string,
+  traffic: Record<string, number>,
+  deployments: readonly string[],
+  pinned: string | null,
+  random = Math.random,
+): string {
   if (pinned) {
     if (!deployments.includes(pinned)) {
-      throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${pinned}' (named by the azureml-model-deployment header).`);
+      throw new SibylError(
+        'DeploymentNotFound',
+        `Endpoint '${endpoint}' has no deployment '${pinned}' (named by the azureml-model-deployment header).`,
+      );
     }
     return pinned;
   }

@@ -29,7 +29,11 @@ async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (error) {
     // The message names the failing dependency, never its credentials.
-    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message.split('\n')[0]!.slice(0, 200) };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: (error as Error).message.split('\n')[0]!.slice(0, 200),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -45,7 +49,10 @@ let last: { settledAt: number | undefined; answer: Promise<Readiness> } | undefi
 export function checkReadiness(): Promise<Readiness> {
   const fresh = last && (last.settledAt === undefined || Date.now() - last.settledAt < READINESS_TTL_MS);
   if (!fresh) {
-    const entry: { settledAt: number | undefined; answer: Promise<Readiness> } = { settledAt: undefined, answer: probe() };
+    const entry: { settledAt: number | undefined; answer: Promise<Readiness> } = {
+      settledAt: undefined,
+      answer: probe(),
+    };
     void entry.answer.finally(() => (entry.settledAt = Date.now()));
     last = entry;
   }

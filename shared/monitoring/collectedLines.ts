@@ -90,7 +90,21 @@ export function encodeBatches(items: readonly CollectedItem[], instance: string)
       const path = `${hourFolder(item.endpoint, item.deployment, collection, new Date(item.time))}${instance}.jsonl`;
       const key = `${item.datastore}|${path}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { batch: { endpoint: item.endpoint, deployment: item.deployment, datastore: item.datastore, path, blocks: [], dropped: 0 }, lines: [] }));
+      if (!group)
+        groups.set(
+          key,
+          (group = {
+            batch: {
+              endpoint: item.endpoint,
+              deployment: item.deployment,
+              datastore: item.datastore,
+              path,
+              blocks: [],
+              dropped: 0,
+            },
+            lines: [],
+          }),
+        );
       try {
         group.lines.push(lineOf(item, collection, instance));
       } catch {

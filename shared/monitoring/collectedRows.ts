@@ -87,7 +87,8 @@ const keyCache = new Map<string, string[]>();
 const MAX_CACHED_KEYS = 256;
 
 function columnKeys(t: NamedTensor, width: number, requestColumns: readonly string[] | undefined): string[] {
-  const id = requestColumns?.length === width ? `c\u0000${requestColumns.join('\u0000')}` : `t\u0000${t.name}\u0000${width}`;
+  const id =
+    requestColumns?.length === width ? `c\u0000${requestColumns.join('\u0000')}` : `t\u0000${t.name}\u0000${width}`;
   let keys = keyCache.get(id);
   if (!keys) {
     keys = columnNames(t, width, requestColumns).map(keyText);

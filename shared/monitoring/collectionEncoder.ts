@@ -30,7 +30,12 @@ function startWorker(): Worker | undefined {
     const started = new Worker(WORKER_FILE);
     started.unref();
     started.on('message', (answer: { id: number; batches: EncodedBatch[] }) => {
-      waiting.get(answer.id)?.(answer.batches.map((b) => ({ ...b, blocks: b.blocks.map((k) => ({ lines: k.lines, bytes: new Uint8Array(k.bytes) })) })));
+      waiting.get(answer.id)?.(
+        answer.batches.map((b) => ({
+          ...b,
+          blocks: b.blocks.map((k) => ({ lines: k.lines, bytes: new Uint8Array(k.bytes) })),
+        })),
+      );
       waiting.delete(answer.id);
     });
     started.on('error', failAll);

@@ -15,9 +15,16 @@ export function hourFolder(endpoint: string, deployment: string, collection: Col
 }
 
 /** The hour folders a window `[start, end)` touches, oldest first. */
-export function windowHourFolders(endpoint: string, deployment: string, collection: Collection, start: Date, end: Date): string[] {
+export function windowHourFolders(
+  endpoint: string,
+  deployment: string,
+  collection: Collection,
+  start: Date,
+  end: Date,
+): string[] {
   const folders: string[] = [];
   const first = Math.floor(start.getTime() / 3_600_000) * 3_600_000;
-  for (let t = first; t < end.getTime(); t += 3_600_000) folders.push(hourFolder(endpoint, deployment, collection, new Date(t)));
+  for (let t = first; t < end.getTime(); t += 3_600_000)
+    folders.push(hourFolder(endpoint, deployment, collection, new Date(t)));
   return folders;
 }

@@ -32,7 +32,12 @@ const readyContainers = new Set<string>();
 const createdBlobs = new Set<string>();
 
 /** Queues a scored request for collection when the deployment collects and the sample draw picks it. */
-export function collectRequest(doc: DeploymentDoc, requestId: string, inputs: CollectedPayload, outputs: CollectedPayload): void {
+export function collectRequest(
+  doc: DeploymentDoc,
+  requestId: string,
+  inputs: CollectedPayload,
+  outputs: CollectedPayload,
+): void {
   const settings = doc.dataCollection;
   if (!settings?.enabled) return;
   const { samplingRate, collections, datastore } = resolveDataCollection(settings);
@@ -41,7 +46,16 @@ export function collectRequest(doc: DeploymentDoc, requestId: string, inputs: Co
     recordCollection(doc.endpoint, doc.name, 0, collections.length);
     return;
   }
-  queue.push({ endpoint: doc.endpoint, deployment: doc.name, datastore, collections, requestId, time: Date.now(), model_inputs: inputs, model_outputs: outputs });
+  queue.push({
+    endpoint: doc.endpoint,
+    deployment: doc.name,
+    datastore,
+    collections,
+    requestId,
+    time: Date.now(),
+    model_inputs: inputs,
+    model_outputs: outputs,
+  });
   timer ??= setTimeout(() => {
     timer = undefined;
     void flushCollectedData();

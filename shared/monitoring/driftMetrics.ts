@@ -91,6 +91,8 @@ export function driftValue(metric: DriftMetric, histogram: FeatureHistogram): nu
     case 'ks':
       return histogram.kind === 'categorical' ? totalVariation(p, q) : ks(p, q);
     case 'wasserstein':
-      return histogram.kind === 'categorical' ? totalVariation(p, q) : wasserstein(p, q, binCentres(histogram.edges ?? []));
+      return histogram.kind === 'categorical'
+        ? totalVariation(p, q)
+        : wasserstein(p, q, binCentres(histogram.edges ?? []));
   }
 }

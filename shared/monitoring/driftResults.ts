@@ -17,20 +17,46 @@ export interface SourceSketches {
   outputs: FeatureSketches;
 }
 
-function resultsFor(signal: FeatureResult['signal'], config: DriftSignal, names: readonly string[], baseline: FeatureSketches, current: FeatureSketches): FeatureResult[] {
+function resultsFor(
+  signal: FeatureResult['signal'],
+  config: DriftSignal,
+  names: readonly string[],
+  baseline: FeatureSketches,
+  current: FeatureSketches,
+): FeatureResult[] {
   return names.map((name) => {
-    const histogram = featureHistogram(baseline.features.get(name) ?? new FeatureSketch(), current.features.get(name) ?? new FeatureSketch());
+    const histogram = featureHistogram(
+      baseline.features.get(name) ?? new FeatureSketch(),
+      current.features.get(name) ?? new FeatureSketch(),
+    );
     const value = driftValue(config.metric, histogram);
-    return { name, signal, metric: config.metric, value, threshold: config.threshold, drifted: value !== null && value > config.threshold, histogram };
+    return {
+      name,
+      signal,
+      metric: config.metric,
+      value,
+      threshold: config.threshold,
+      drifted: value !== null && value > config.threshold,
+      histogram,
+    };
   });
 }
 
-export function driftResults(spec: Pick<MonitorSpec, 'features' | 'signals'>, sketches: SourceSketches): FeatureResult[] {
+export function driftResults(
+  spec: Pick<MonitorSpec, 'features' | 'signals'>,
+  sketches: SourceSketches,
+): FeatureResult[] {
   const { baseline, inputs, outputs } = sketches;
   const outputNames = [...outputs.features.keys()];
-  const inputNames = spec.features ?? (inputs.features.size > 0 ? [...inputs.features.keys()] : [...baseline.features.keys()].filter((n) => !outputs.features.has(n)));
+  const inputNames =
+    spec.features ??
+    (inputs.features.size > 0
+      ? [...inputs.features.keys()]
+      : [...baseline.features.keys()].filter((n) => !outputs.features.has(n)));
   const results: FeatureResult[] = [];
-  if (spec.signals.dataDrift) results.push(...resultsFor('dataDrift', spec.signals.dataDrift, inputNames, baseline, inputs));
-  if (spec.signals.predictionDrift) results.push(...resultsFor('predictionDrift', spec.signals.predictionDrift, outputNames, baseline, outputs));
+  if (spec.signals.dataDrift)
+    results.push(...resultsFor('dataDrift', spec.signals.dataDrift, inputNames, baseline, inputs));
+  if (spec.signals.predictionDrift)
+    results.push(...resultsFor('predictionDrift', spec.signals.predictionDrift, outputNames, baseline, outputs));
   return results;
 }

@@ -52,7 +52,9 @@ function numericHistogram(baseline: FeatureSketch, current: FeatureSketch): Feat
   const lo = Math.min(baseline.min, current.min);
   const hi = Math.max(baseline.max, current.max);
   if (!Number.isFinite(lo)) return { kind: 'numeric', edges: [], baseline: [], current: [] };
-  const interior = [...new Set(quantiles(b, baseline.count, NUMERIC_BINS))].filter((q) => q > lo && q < hi).sort((x, y) => x - y);
+  const interior = [...new Set(quantiles(b, baseline.count, NUMERIC_BINS))]
+    .filter((q) => q > lo && q < hi)
+    .sort((x, y) => x - y);
   const count = (pts: [number, number][]) => {
     const bins = new Array<number>(interior.length + 1).fill(0);
     for (const [v, n] of pts) bins[binOf(interior, v)]! += n;
@@ -65,7 +67,12 @@ function categoricalHistogram(baseline: FeatureSketch, current: FeatureSketch): 
   const names = new Set([...baseline.categories.keys(), ...current.categories.keys()]);
   names.delete(OTHER);
   const total = (name: string) => (baseline.categories.get(name) ?? 0) + (current.categories.get(name) ?? 0);
-  const ranked = [...names].sort((x, y) => (baseline.categories.get(y) ?? 0) - (baseline.categories.get(x) ?? 0) || total(y) - total(x) || x.localeCompare(y));
+  const ranked = [...names].sort(
+    (x, y) =>
+      (baseline.categories.get(y) ?? 0) - (baseline.categories.get(x) ?? 0) ||
+      total(y) - total(x) ||
+      x.localeCompare(y),
+  );
   const shown = ranked.slice(0, MAX_SHOWN_CATEGORIES);
   const rest = ranked.length > shown.length || baseline.categories.has(OTHER) || current.categories.has(OTHER);
   const count = (sketch: FeatureSketch) => {
@@ -73,9 +80,16 @@ function categoricalHistogram(baseline: FeatureSketch, current: FeatureSketch): 
     if (rest) counts.push(sketch.count - counts.reduce((a, n) => a + n, 0));
     return counts;
   };
-  return { kind: 'categorical', categories: rest ? [...shown, OTHER] : shown, baseline: count(baseline), current: count(current) };
+  return {
+    kind: 'categorical',
+    categories: rest ? [...shown, OTHER] : shown,
+    baseline: count(baseline),
+    current: count(current),
+  };
 }
 
 export function featureHistogram(baseline: FeatureSketch, current: FeatureSketch): FeatureHistogram {
-  return isCategorical(baseline, current) ? categoricalHistogram(baseline, current) : numericHistogram(baseline, current);
+  return isCategorical(baseline, current)
+    ? categoricalHistogram(baseline, current)
+    : numericHistogram(baseline, current);
 }

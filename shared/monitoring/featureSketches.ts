@@ -45,7 +45,11 @@ export class FeatureSketches {
   }
 
   toJSON(): SketchesJson {
-    return { rows: this.rows, skipped: this.skipped, features: Object.fromEntries([...this.features].map(([n, s]) => [n, s.toJSON()])) };
+    return {
+      rows: this.rows,
+      skipped: this.skipped,
+      features: Object.fromEntries([...this.features].map(([n, s]) => [n, s.toJSON()])),
+    };
   }
 
   static fromJSON(json: SketchesJson): FeatureSketches {

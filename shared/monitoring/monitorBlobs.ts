@@ -24,7 +24,11 @@ const partName = (runId: string, index: number) => `${runId}/parts/${String(inde
 
 export async function writePartSketches(runId: string, index: number, sketches: SketchesJson): Promise<void> {
   const body = Buffer.from(JSON.stringify(sketches));
-  await (await container()).getBlockBlobClient(partName(runId, index)).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  await (
+    await container()
+  )
+    .getBlockBlobClient(partName(runId, index))
+    .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
 }
 
 export async function readPartSketches(runId: string, index: number): Promise<SketchesJson> {

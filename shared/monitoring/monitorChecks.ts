@@ -18,21 +18,33 @@ function invalid(message: string, target: string): SibylError {
 
 export async function checkMonitor(spec: MonitorSpec): Promise<void> {
   if (!spec.signals.dataDrift && !spec.signals.predictionDrift) {
-    throw invalid('A monitor needs at least one signal: set signals.dataDrift and/or signals.predictionDrift, e.g. {"dataDrift": {"metric": "psi", "threshold": 0.2}}.', 'signals');
+    throw invalid(
+      'A monitor needs at least one signal: set signals.dataDrift and/or signals.predictionDrift, e.g. {"dataDrift": {"metric": "psi", "threshold": 0.2}}.',
+      'signals',
+    );
   }
   if (spec.window !== undefined && !(windowMs(spec.window) > 0)) {
-    throw invalid(`window '${spec.window}' is empty; give a positive ISO 8601 duration such as 'PT24H' or 'P7D'.`, 'window');
+    throw invalid(
+      `window '${spec.window}' is empty; give a positive ISO 8601 duration such as 'PT24H' or 'P7D'.`,
+      'window',
+    );
   }
   if (spec.trigger && !isRecurrence(spec.trigger)) {
     try {
       cronOf(spec.trigger);
     } catch (error) {
-      throw invalid(`${(error as Error).message.replace(/^Invalid schedule/, 'Cron')} Use NCRONTAB as schedules do, e.g. '0 0 * * * *' (hourly).`, 'trigger.cron');
+      throw invalid(
+        `${(error as Error).message.replace(/^Invalid schedule/, 'Cron')} Use NCRONTAB as schedules do, e.g. '0 0 * * * *' (hourly).`,
+        'trigger.cron',
+      );
     }
   }
   const snapshot = await getSnapshot(spec.endpoint, { fresh: true });
   if (!snapshot.deployments.some((d) => d.name === spec.deployment)) {
-    throw new SibylError('DeploymentNotFound', `Endpoint '${spec.endpoint}' has no deployment '${spec.deployment}'; monitor one of: ${snapshot.deployments.map((d) => d.name).join(', ') || '(none yet)'}.`);
+    throw new SibylError(
+      'DeploymentNotFound',
+      `Endpoint '${spec.endpoint}' has no deployment '${spec.deployment}'; monitor one of: ${snapshot.deployments.map((d) => d.name).join(', ') || '(none yet)'}.`,
+    );
   }
   await readDatastoreDoc(spec.baseline.datastore);
 }

@@ -4,7 +4,15 @@
  * `activeSince` is when the trigger last changed; recurrences count from it. Changing a field changes
  * stored data and the public API (`Monitor`).
  */
-import type { CronTrigger, Monitor, MonitorHistoryEntry, MonitorResult, MonitorSpec, MonitorTrigger, Recurrence } from '../api/schemas';
+import type {
+  CronTrigger,
+  Monitor,
+  MonitorHistoryEntry,
+  MonitorResult,
+  MonitorSpec,
+  MonitorTrigger,
+  Recurrence,
+} from '../api/schemas';
 import { cronOf } from '../schedules/scheduleDocuments';
 
 export interface MonitorDoc extends MonitorSpec {
@@ -28,7 +36,12 @@ export function isRecurrence(trigger: MonitorTrigger): trigger is Recurrence {
   return 'frequency' in trigger;
 }
 
-const UNIT_MS: Record<Recurrence['frequency'], number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+const UNIT_MS: Record<Recurrence['frequency'], number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
 
 /** The first trigger tick after `after` (undefined when the trigger has no more). */
 export function nextTick(trigger: MonitorTrigger, activeSince: string, after: Date): Date | undefined {
@@ -40,7 +53,9 @@ export function nextTick(trigger: MonitorTrigger, activeSince: string, after: Da
   }
   const cron: CronTrigger = trigger;
   try {
-    const next = cronOf(cron).next(new Date(Math.max(after.getTime(), cron.startTime ? Date.parse(cron.startTime) - 1 : 0)));
+    const next = cronOf(cron).next(
+      new Date(Math.max(after.getTime(), cron.startTime ? Date.parse(cron.startTime) - 1 : 0)),
+    );
     return cron.endTime && next.getTime() > Date.parse(cron.endTime) ? undefined : next;
   } catch {
     return undefined;
@@ -56,7 +71,13 @@ export function windowMs(window: string): number {
 }
 
 export function toMonitor(doc: MonitorDoc, now = new Date()): Monitor {
-  const next = doc.trigger ? nextTick(doc.trigger, doc.activeSince, new Date(Math.max(now.getTime(), Date.parse(doc.lastFireTime ?? doc.activeSince)))) : undefined;
+  const next = doc.trigger
+    ? nextTick(
+        doc.trigger,
+        doc.activeSince,
+        new Date(Math.max(now.getTime(), Date.parse(doc.lastFireTime ?? doc.activeSince))),
+      )
+    : undefined;
   return {
     name: doc.name,
     endpoint: doc.endpoint,

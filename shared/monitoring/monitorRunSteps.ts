@@ -35,17 +35,38 @@ export async function planMonitorRun(runId: string): Promise<MonitorPlan> {
   const baselineStore = await readDatastoreDoc(monitor.baseline.datastore);
   const all = await listInputFiles(baselineStore, monitor.baseline.path);
   const files = all.length === 1 ? all : all.filter((f) => f.path.endsWith(`.${monitor.baseline.format}`));
-  if (files.length === 0) throw new Error(`The baseline ${monitor.baseline.datastore}:${monitor.baseline.path} has no ${monitor.baseline.format} file; check the path.`);
-  if (files.length > MAX_BASELINE_FILES) throw new Error(`The baseline has ${files.length} files, more than ${MAX_BASELINE_FILES}; point it at fewer, larger files.`);
-  const parts: MonitorPart[] = files.map((f, index) => ({ index, source: 'baseline', datastore: monitor.baseline.datastore, path: f.path, format: monitor.baseline.format }));
+  if (files.length === 0)
+    throw new Error(
+      `The baseline ${monitor.baseline.datastore}:${monitor.baseline.path} has no ${monitor.baseline.format} file; check the path.`,
+    );
+  if (files.length > MAX_BASELINE_FILES)
+    throw new Error(
+      `The baseline has ${files.length} files, more than ${MAX_BASELINE_FILES}; point it at fewer, larger files.`,
+    );
+  const parts: MonitorPart[] = files.map((f, index) => ({
+    index,
+    source: 'baseline',
+    datastore: monitor.baseline.datastore,
+    path: f.path,
+    format: monitor.baseline.format,
+  }));
   const collecting = await readCollectionStore(monitor.endpoint, monitor.deployment);
   for (const collection of ALL_COLLECTIONS) {
-    for (const folder of windowHourFolders(monitor.endpoint, monitor.deployment, collection, new Date(windowStart), new Date(windowEnd))) {
+    for (const folder of windowHourFolders(
+      monitor.endpoint,
+      monitor.deployment,
+      collection,
+      new Date(windowStart),
+      new Date(windowEnd),
+    )) {
       parts.push({ index: parts.length, source: collection, datastore: collecting, path: folder, format: 'jsonl' });
     }
   }
   await appendRunLog(runId, [
-    { message: `Monitor '${monitor.name}' on ${monitor.endpoint}/${monitor.deployment}: window ${windowStart} to ${windowEnd}, baseline ${files.length} file(s), ${parts.length - files.length} hour folder(s) of collected data.`, key: 'plan' },
+    {
+      message: `Monitor '${monitor.name}' on ${monitor.endpoint}/${monitor.deployment}: window ${windowStart} to ${windowEnd}, baseline ${files.length} file(s), ${parts.length - files.length} hour folder(s) of collected data.`,
+      key: 'plan',
+    },
   ]);
   return { stop: false, parts };
 }
@@ -61,7 +82,10 @@ export async function sketchMonitorPart(input: SketchPartInput): Promise<{ rows:
   const { windowStart, windowEnd } = monitorRunDetails(await readRun(runId));
   const store = await readDatastoreDoc(part.datastore);
   const sketches = new FeatureSketches();
-  const files = part.source === 'baseline' ? await listInputFiles(store, part.path) : (await listInputFiles(store, part.path)).filter((f) => f.path.endsWith('.jsonl'));
+  const files =
+    part.source === 'baseline'
+      ? await listInputFiles(store, part.path)
+      : (await listInputFiles(store, part.path)).filter((f) => f.path.endsWith('.jsonl'));
   const inWindow = (time: string) => time >= windowStart && time < windowEnd;
   for (const file of files.slice(0, part.source === 'baseline' ? 1 : undefined)) {
     const blob = containerOf(store).getBlobClient(file.blob);
@@ -69,7 +93,14 @@ export async function sketchMonitorPart(input: SketchPartInput): Promise<{ rows:
     sketches.skipped += skipped;
   }
   await writePartSketches(runId, part.index, sketches.toJSON());
-  if (sketches.skipped > 0) await appendRunLog(runId, [{ level: 'warning', message: `${part.path}: ${sketches.skipped} line(s) could not be read and were skipped.`, key: `skip-${part.index}` }]);
+  if (sketches.skipped > 0)
+    await appendRunLog(runId, [
+      {
+        level: 'warning',
+        message: `${part.path}: ${sketches.skipped} line(s) could not be read and were skipped.`,
+        key: `skip-${part.index}`,
+      },
+    ]);
   return { rows: sketches.rows };
 }
 
@@ -80,12 +111,18 @@ export async function finishMonitorRun(input: FinishMonitorInput): Promise<strin
   const now = () => new Date().toISOString();
   if (input.failure) {
     await appendRunLog(input.runId, [{ level: 'error', message: input.failure, key: 'failure' }]);
-    return (await moveRun(input.runId, 'Failed', { endedAt: now(), error: { code: 'MonitorRunFailed', message: input.failure } })).status;
+    return (
+      await moveRun(input.runId, 'Failed', {
+        endedAt: now(),
+        error: { code: 'MonitorRunFailed', message: input.failure },
+      })
+    ).status;
   }
   const sources = { baseline: new FeatureSketches(), inputs: new FeatureSketches(), outputs: new FeatureSketches() };
   for (const part of input.parts) {
     const sketches = FeatureSketches.fromJSON(await readPartSketches(input.runId, part.index));
-    const target = part.source === 'baseline' ? sources.baseline : part.source === 'model_inputs' ? sources.inputs : sources.outputs;
+    const target =
+      part.source === 'baseline' ? sources.baseline : part.source === 'model_inputs' ? sources.inputs : sources.outputs;
     target.merge(sketches);
   }
   const features = driftResults(monitor, sources);
@@ -107,9 +144,17 @@ export async function finishMonitorRun(input: FinishMonitorInput): Promise<strin
     key: `feature-${f.signal}-${f.name}`.slice(0, 250),
   }));
   if ([sources.baseline, sources.inputs, sources.outputs].some((s) => s.features.size >= MAX_FEATURES)) {
-    lines.push({ level: 'warning', message: `Only the first ${MAX_FEATURES} columns of a source are sketched.`, key: 'max-features' });
+    lines.push({
+      level: 'warning',
+      message: `Only the first ${MAX_FEATURES} columns of a source are sketched.`,
+      key: 'max-features',
+    });
   }
-  lines.push({ level: 'info', message: `Rows: baseline ${result.rows.baseline}, inputs ${result.rows.inputs}, outputs ${result.rows.outputs}; drifted: ${drifted.join(', ') || 'none'}.`, key: 'summary' });
+  lines.push({
+    level: 'info',
+    message: `Rows: baseline ${result.rows.baseline}, inputs ${result.rows.inputs}, outputs ${result.rows.outputs}; drifted: ${drifted.join(', ') || 'none'}.`,
+    key: 'summary',
+  });
   await appendRunLog(input.runId, lines);
   const metrics: Record<string, number> = { driftedFeatures: drifted.length };
   for (const f of features) if (f.value !== null) metrics[`${f.signal}.${f.name}`] = f.value;

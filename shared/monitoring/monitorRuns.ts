@@ -26,25 +26,43 @@ export function monitorRunDetails(run: RunDoc): MonitorRunDetails {
   return run.details as unknown as MonitorRunDetails;
 }
 
-export async function startMonitorRun(name: string, start: MonitorRunStarter, options: { end?: Date; runId?: string } = {}): Promise<RunDoc> {
+export async function startMonitorRun(
+  name: string,
+  start: MonitorRunStarter,
+  options: { end?: Date; runId?: string } = {},
+): Promise<RunDoc> {
   const doc = await readMonitorDoc(name);
   const end = options.end ?? new Date();
   const window = doc.window ?? DEFAULT_WINDOW;
   const { history: _history, lastResult: _lastResult, ...monitor } = doc;
-  const details: MonitorRunDetails = { monitor, windowStart: new Date(end.getTime() - windowMs(window)).toISOString(), windowEnd: end.toISOString() };
+  const details: MonitorRunDetails = {
+    monitor,
+    windowStart: new Date(end.getTime() - windowMs(window)).toISOString(),
+    windowEnd: end.toISOString(),
+  };
   const runId = options.runId ?? `monitor-${randomUUID()}`;
   let run: RunDoc;
   try {
-    run = await createRun({ id: runId, kind: 'monitor', experiment: name, parameters: { monitor: name, window }, details: details as unknown as Record<string, unknown> });
+    run = await createRun({
+      id: runId,
+      kind: 'monitor',
+      experiment: name,
+      parameters: { monitor: name, window },
+      details: details as unknown as Record<string, unknown>,
+    });
   } catch (error) {
-    const existing = options.runId && error instanceof SibylError && error.code === 'Conflict' ? await findRun(runId) : undefined;
+    const existing =
+      options.runId && error instanceof SibylError && error.code === 'Conflict' ? await findRun(runId) : undefined;
     if (!existing) throw error;
     run = existing; // the same tick fired twice: start (again) the one run
   }
   try {
     await start(run.id);
   } catch (error) {
-    await moveRun(run.id, 'Failed', { endedAt: new Date().toISOString(), error: { code: 'StartFailed', message: 'The monitor run could not be started; try again.' } });
+    await moveRun(run.id, 'Failed', {
+      endedAt: new Date().toISOString(),
+      error: { code: 'StartFailed', message: 'The monitor run could not be started; try again.' },
+    });
     throw error;
   }
   return run;

@@ -15,7 +15,10 @@ import { HISTORY_LENGTH, toMonitor, type MonitorDoc } from './monitorDocuments';
 const monitors = () => getContainer('monitors');
 
 export function monitorNotFound(name: string): SibylError {
-  return new SibylError('MonitorNotFound', `Monitor '${name.slice(0, 255)}' does not exist. Create it with PUT api/monitors/${name.slice(0, 255)}.`);
+  return new SibylError(
+    'MonitorNotFound',
+    `Monitor '${name.slice(0, 255)}' does not exist. Create it with PUT api/monitors/${name.slice(0, 255)}.`,
+  );
 }
 
 export async function findMonitorDoc(name: string): Promise<MonitorDoc | undefined> {
@@ -65,7 +68,9 @@ export async function putMonitor(name: string, spec: MonitorSpec): Promise<{ mon
         continue;
       }
     }
-    const saved = await updateWithEtag<MonitorDoc>(monitors(), name, name, (existing) => nextDoc(name, spec, existing, now));
+    const saved = await updateWithEtag<MonitorDoc>(monitors(), name, name, (existing) =>
+      nextDoc(name, spec, existing, now),
+    );
     if (saved) return { monitor: toMonitor(saved), created: false };
   }
   throw new SibylError('Conflict', `Monitor '${name}' is being created and deleted concurrently; try again.`);
@@ -98,7 +103,10 @@ export async function recordMonitorResult(name: string, result: MonitorResult): 
   const values = Object.fromEntries(result.features.map((f) => [`${f.signal}:${f.name}`, f.value]));
   await updateWithEtag<MonitorDoc>(monitors(), name, name, (doc) => {
     if (doc.history.some((h) => h.runId === result.runId)) return undefined;
-    const history = [...doc.history, { runId: result.runId, completedAt: result.completedAt, values, drifted: result.drifted }]
+    const history = [
+      ...doc.history,
+      { runId: result.runId, completedAt: result.completedAt, values, drifted: result.drifted },
+    ]
       .sort((a, b) => a.completedAt.localeCompare(b.completedAt))
       .slice(-HISTORY_LENGTH);
     const newer = !doc.lastResult || doc.lastResult.windowEnd <= result.windowEnd;
@@ -111,7 +119,9 @@ export async function recordMonitorResult(name: string, result: MonitorResult): 
 /** Records that the trigger tick `fireTime` was started (only moves forward). */
 export async function recordMonitorFire(name: string, fireTime: Date): Promise<void> {
   const time = fireTime.toISOString();
-  await updateWithEtag<MonitorDoc>(monitors(), name, name, (doc) => (doc.lastFireTime && doc.lastFireTime >= time ? undefined : { ...doc, lastFireTime: time })).catch((error: unknown) => {
+  await updateWithEtag<MonitorDoc>(monitors(), name, name, (doc) =>
+    doc.lastFireTime && doc.lastFireTime >= time ? undefined : { ...doc, lastFireTime: time },
+  ).catch((error: unknown) => {
     if (!isNotFound(error)) throw error;
   });
 }

@@ -12,7 +12,11 @@ import { listMonitorDocs, recordMonitorFire } from './monitorStore';
 /** Ticks looked through per monitor and timer run, so a long downtime costs one run, not thousands. */
 const MAX_TICKS = 10_000;
 
-export async function dueMonitorTicks(now: Date, start: MonitorRunStarter, warn: (message: string) => void): Promise<number> {
+export async function dueMonitorTicks(
+  now: Date,
+  start: MonitorRunStarter,
+  warn: (message: string) => void,
+): Promise<number> {
   let started = 0;
   for (const doc of await listMonitorDocs()) {
     if (!doc.trigger) continue;

@@ -28,7 +28,16 @@ async function recordFailure(jobId: string, parent: RunDoc, error: ReturnType<ty
   const endedAt = new Date().toISOString();
   const existing = await findRun(jobId);
   if (existing) await moveRun(jobId, 'Failed', { endedAt, error });
-  else await createRun({ id: jobId, kind: 'batch-score', status: 'Failed', parentRunId: parent.id, ...(parent.experiment ? { experiment: parent.experiment } : {}), endedAt, error });
+  else
+    await createRun({
+      id: jobId,
+      kind: 'batch-score',
+      status: 'Failed',
+      parentRunId: parent.id,
+      ...(parent.experiment ? { experiment: parent.experiment } : {}),
+      endedAt,
+      error,
+    });
 }
 
 /** Submits the step's job (not started); returns the sub-orchestration's instance id and input. */
@@ -37,10 +46,12 @@ export async function prepareBatchStep(input: StepInput): Promise<BatchStepStart
   const jobId = context.plan.runId;
   const existing = await findRun(jobId);
   const earlier = existing?.details?.job as BatchJobSpec | undefined;
-  if (existing && earlier && !isTerminalStatus(existing.status)) return { ok: true, jobId, input: inputOf(jobId, earlier) };
+  if (existing && earlier && !isTerminalStatus(existing.status))
+    return { ok: true, jobId, input: inputOf(jobId, earlier) };
   try {
     const step = context.resolve();
-    if (step.kind !== 'batch-score') throw new SibylError('InternalError', `Step '${step.name}' is a ${step.kind} step, not batch-score.`);
+    if (step.kind !== 'batch-score')
+      throw new SibylError('InternalError', `Step '${step.name}' is a ${step.kind} step, not batch-score.`);
     const experiment = step.job.experiment ?? context.run.experiment;
     const job: BatchJobSpec = experiment ? { ...step.job, experiment } : step.job;
     let captured: BatchScoringInput | undefined;
@@ -69,8 +80,13 @@ export async function finishBatchStep(input: { runId: string; index: number }): 
   const jobId = stepsOf(parent)[input.index]?.runId;
   if (!jobId) throw new SibylError('InternalError', `Run '${input.runId}' has no step ${input.index}.`);
   let job = await readRun(jobId);
-  if (!isTerminalStatus(job.status)) job = await moveRun(jobId, 'Failed', { endedAt: new Date().toISOString(), error: { code: 'BatchJobFailed', message: 'The batch job stopped before it finished.' } });
-  if (job.status !== 'Completed') return { ok: false, error: job.error ?? { code: 'BatchJobFailed', message: `The batch job ended ${job.status}.` } };
+  if (!isTerminalStatus(job.status))
+    job = await moveRun(jobId, 'Failed', {
+      endedAt: new Date().toISOString(),
+      error: { code: 'BatchJobFailed', message: 'The batch job stopped before it finished.' },
+    });
+  if (job.status !== 'Completed')
+    return { ok: false, error: job.error ?? { code: 'BatchJobFailed', message: `The batch job ended ${job.status}.` } };
   const output = (job.outputs.predictions ?? job.outputs.summary) as { datastore: string; path: string } | undefined;
   const path = output?.path ?? '';
   return {

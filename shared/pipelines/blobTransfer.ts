@@ -17,7 +17,13 @@
 import { Readable } from 'node:stream';
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import type { DatastorePath } from '../api/schemas';
-import { blobNameOf, containerOf, normalizePath, relativePathOf, type DatastoreLocation } from '../datastores/datastorePaths';
+import {
+  blobNameOf,
+  containerOf,
+  normalizePath,
+  relativePathOf,
+  type DatastoreLocation,
+} from '../datastores/datastorePaths';
 import { readDatastoreDoc } from '../datastores/datastoreStore';
 import { SibylError } from '../errors';
 import { compilePathGlob } from '../schedules/pathGlob';
@@ -37,7 +43,12 @@ interface Source {
 
 const statusOf = (error: unknown): number | undefined => (error instanceof RestError ? error.statusCode : undefined);
 
-async function listUnder(container: ContainerClient, location: DatastoreLocation, folder: string, keep: (path: string) => boolean): Promise<Source[]> {
+async function listUnder(
+  container: ContainerClient,
+  location: DatastoreLocation,
+  folder: string,
+  keep: (path: string) => boolean,
+): Promise<Source[]> {
   const found: Source[] = [];
   try {
     for await (const item of container.listBlobsFlat({ prefix: blobNameOf(location, folder) })) {
@@ -59,18 +70,27 @@ async function findSources(location: DatastoreLocation, path: string): Promise<{
   }
   if (path && !path.endsWith('/')) {
     const blob = blobNameOf(location, path);
-    if (await container.getBlobClient(blob).exists()) return { sources: [{ blob, relative: path.slice(path.lastIndexOf('/') + 1) }], exact: true };
+    if (await container.getBlobClient(blob).exists())
+      return { sources: [{ blob, relative: path.slice(path.lastIndexOf('/') + 1) }], exact: true };
   }
   const folder = path && !path.endsWith('/') ? `${path}/` : path;
   return { sources: await listUnder(container, location, folder, () => true), exact: false };
 }
 
-async function copyOne(from: ContainerClient, source: string, to: ContainerClient, destination: string, deleteSource: boolean): Promise<void> {
+async function copyOne(
+  from: ContainerClient,
+  source: string,
+  to: ContainerClient,
+  destination: string,
+  deleteSource: boolean,
+): Promise<void> {
   const sourceBlob = from.getBlobClient(source);
   const download = await sourceBlob.download();
   const body = download.readableStreamBody;
   if (!body) throw new SibylError('InternalError', `Blob '${source}' could not be read.`);
-  await to.getBlockBlobClient(destination).uploadStream(Readable.from(body), 4 * 1024 * 1024, 4, { blobHTTPHeaders: { ...(download.contentType ? { blobContentType: download.contentType } : {}) } });
+  await to.getBlockBlobClient(destination).uploadStream(Readable.from(body), 4 * 1024 * 1024, 4, {
+    blobHTTPHeaders: { ...(download.contentType ? { blobContentType: download.contentType } : {}) },
+  });
   if (!deleteSource || (from.containerName === to.containerName && source === destination)) return;
   try {
     await sourceBlob.delete({ conditions: { ifMatch: download.etag } });
@@ -81,7 +101,11 @@ async function copyOne(from: ContainerClient, source: string, to: ContainerClien
 }
 
 /** Copies or moves what `from` names to `to`; throws InvalidInput when nothing matches. */
-export async function transferBlobs(kind: 'copy' | 'move', from: DatastorePath, to: DatastorePath): Promise<TransferResult> {
+export async function transferBlobs(
+  kind: 'copy' | 'move',
+  from: DatastorePath,
+  to: DatastorePath,
+): Promise<TransferResult> {
   const [source, target] = await Promise.all([readDatastoreDoc(from.datastore), readDatastoreDoc(to.datastore)]);
   const fromPath = normalizePath(from.path);
   const toPath = normalizePath(to.path);
@@ -92,14 +116,28 @@ export async function transferBlobs(kind: 'copy' | 'move', from: DatastorePath, 
   const targetContainer = containerOf(target);
   if (sources.length === 0) {
     const single = !/[*?[{]/.test(fromPath) && fromPath !== '' && !fromPath.endsWith('/');
-    const landed = single ? (toPath.endsWith('/') || toPath === '' ? `${folder}${fromPath.slice(fromPath.lastIndexOf('/') + 1)}` : toPath) : undefined;
-    if (kind === 'move' && landed && (await targetContainer.getBlobClient(blobNameOf(target, landed)).exists())) return { datastore: target.name, path: landed, files: 1 };
-    throw new SibylError('InvalidInput', `Nothing to ${kind}: no blob matches '${fromPath}' in datastore '${source.name}'.`);
+    const landed = single
+      ? toPath.endsWith('/') || toPath === ''
+        ? `${folder}${fromPath.slice(fromPath.lastIndexOf('/') + 1)}`
+        : toPath
+      : undefined;
+    if (kind === 'move' && landed && (await targetContainer.getBlobClient(blobNameOf(target, landed)).exists()))
+      return { datastore: target.name, path: landed, files: 1 };
+    throw new SibylError(
+      'InvalidInput',
+      `Nothing to ${kind}: no blob matches '${fromPath}' in datastore '${source.name}'.`,
+    );
   }
   const sourceContainer = containerOf(source);
   await targetContainer.createIfNotExists();
   for (let i = 0; i < sources.length; i += 4) {
-    await Promise.all(sources.slice(i, i + 4).map((s) => copyOne(sourceContainer, s.blob, targetContainer, blobNameOf(target, destinationOf(s)), kind === 'move')));
+    await Promise.all(
+      sources
+        .slice(i, i + 4)
+        .map((s) =>
+          copyOne(sourceContainer, s.blob, targetContainer, blobNameOf(target, destinationOf(s)), kind === 'move'),
+        ),
+    );
   }
   return { datastore: target.name, path: exact ? destinationOf(sources[0]!) : folder, files: sources.length };
 }

@@ -33,14 +33,19 @@ function checkKinds(raw: unknown): void {
     const { kind, name } = (step ?? {}) as { kind?: unknown; name?: unknown };
     if (kind === undefined || isStepKind(kind)) return;
     const label = typeof name === 'string' ? `Step '${name.slice(0, 64)}'` : `Step ${i + 1}`;
-    fail(`${label} has an unknown kind ${JSON.stringify(kind).slice(0, 80)}; a step's kind is one of ${STEP_KINDS.join(', ')}.`, `steps[${i}].kind`);
+    fail(
+      `${label} has an unknown kind ${JSON.stringify(kind).slice(0, 80)}; a step's kind is one of ${STEP_KINDS.join(', ')}.`,
+      `steps[${i}].kind`,
+    );
   });
 }
 
 /** Every reference in a step, with the field it sits in. */
 export function stepReferences(step: PipelineStep, index: number): { where: string; ref: Reference }[] {
   const { name: _name, kind: _kind, ...fields } = step;
-  return stringsOf(fields, `steps[${index}]`).flatMap(({ path, text }) => referencesIn(text, `Step '${step.name}' ${path}`).map((ref) => ({ where: path, ref })));
+  return stringsOf(fields, `steps[${index}]`).flatMap(({ path, text }) =>
+    referencesIn(text, `Step '${step.name}' ${path}`).map((ref) => ({ where: path, ref })),
+  );
 }
 
 /** A cycle through `start` in the step graph, as step names (first = last), if there is one. */
@@ -71,9 +76,17 @@ function checkStepReferences(steps: PipelineStep[]): void {
     for (const { where, ref } of stepReferences(step, i)) {
       if (ref.kind !== 'step') continue;
       const to = position.get(ref.step);
-      if (to === undefined) fail(`Step '${step.name}' ${where}: ${ref.text} names no step of this pipeline (its steps: ${steps.map((s) => s.name).join(', ')}).`, where);
+      if (to === undefined)
+        fail(
+          `Step '${step.name}' ${where}: ${ref.text} names no step of this pipeline (its steps: ${steps.map((s) => s.name).join(', ')}).`,
+          where,
+        );
       const outputs = STEP_OUTPUTS[steps[to]!.kind];
-      if (!outputs.includes(ref.output)) fail(`Step '${step.name}' ${where}: ${ref.text}: a ${steps[to]!.kind} step has no output '${ref.output}' (it has ${outputs.join(', ')}).`, where);
+      if (!outputs.includes(ref.output))
+        fail(
+          `Step '${step.name}' ${where}: ${ref.text}: a ${steps[to]!.kind} step has no output '${ref.output}' (it has ${outputs.join(', ')}).`,
+          where,
+        );
       edges.set(step.name, (edges.get(step.name) ?? new Set()).add(ref.step));
       uses.push({ from: i, to, where, ref });
     }
@@ -81,8 +94,15 @@ function checkStepReferences(steps: PipelineStep[]): void {
   for (const use of uses.filter((u) => u.to >= u.from)) {
     const name = steps[use.from]!.name;
     const cycle = findCycle(edges, name);
-    if (cycle) fail(`The steps form a cycle: ${cycle.join(' → ')}. A step can only use outputs of steps listed before it.`, use.where);
-    fail(`Step '${name}' ${use.where}: ${use.ref.text} uses step '${use.ref.step}', which runs after it; steps run in order, so move '${use.ref.step}' before '${name}'.`, use.where);
+    if (cycle)
+      fail(
+        `The steps form a cycle: ${cycle.join(' → ')}. A step can only use outputs of steps listed before it.`,
+        use.where,
+      );
+    fail(
+      `Step '${name}' ${use.where}: ${use.ref.text} uses step '${use.ref.step}', which runs after it; steps run in order, so move '${use.ref.step}' before '${name}'.`,
+      use.where,
+    );
   }
 }
 
@@ -90,7 +110,11 @@ function checkStepReferences(steps: PipelineStep[]): void {
 export function parsePipelineDefinition(raw: unknown): PipelineDefinition {
   checkKinds(raw);
   const spec = parseBody(PipelineSpec, raw, 'pipeline');
-  const definition: PipelineDefinition = { ...(spec.description !== undefined ? { description: spec.description } : {}), parameters: spec.parameters ?? {}, steps: spec.steps };
+  const definition: PipelineDefinition = {
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    parameters: spec.parameters ?? {},
+    steps: spec.steps,
+  };
   checkStructure(definition);
   return definition;
 }
@@ -99,7 +123,8 @@ export function parsePipelineDefinition(raw: unknown): PipelineDefinition {
 export function checkStructure(definition: PipelineDefinition): void {
   const seen = new Set<string>();
   definition.steps.forEach((step, i) => {
-    if (seen.has(step.name)) fail(`Two steps are named '${step.name}'; step names must be unique within a pipeline.`, `steps[${i}].name`);
+    if (seen.has(step.name))
+      fail(`Two steps are named '${step.name}'; step names must be unique within a pipeline.`, `steps[${i}].name`);
     seen.add(step.name);
   });
   checkStepReferences(definition.steps);
@@ -110,11 +135,19 @@ export function checkParametersResolve(definition: PipelineDefinition): void {
   const details: ErrorDetail[] = [];
   definition.steps.forEach((step, i) => {
     for (const { where, ref } of stepReferences(step, i)) {
-      if (ref.kind === 'parameter' && !(ref.name in definition.parameters)) details.push({ target: where, message: `Step '${step.name}' ${where}: ${ref.text} is not a parameter of this pipeline` });
+      if (ref.kind === 'parameter' && !(ref.name in definition.parameters))
+        details.push({
+          target: where,
+          message: `Step '${step.name}' ${where}: ${ref.text} is not a parameter of this pipeline`,
+        });
     }
   });
   if (!details.length) return;
   const declared = Object.keys(definition.parameters);
   const hint = declared.length ? `its parameters are ${declared.join(', ')}` : 'it declares no parameters';
-  throw new SibylError('InvalidInput', `${details[0]!.message} (${hint}); declare it in "parameters" with a default.`, details);
+  throw new SibylError(
+    'InvalidInput',
+    `${details[0]!.message} (${hint}); declare it in "parameters" with a default.`,
+    details,
+  );
 }

@@ -16,7 +16,12 @@ export type Terminate = (instanceId: string, reason: string) => Promise<void>;
 
 const REASON = 'Canceled by request';
 
-async function cancelStep(parent: RunDoc, step: { name: string; kind: string; runId: string }, terminate: Terminate, now: string): Promise<void> {
+async function cancelStep(
+  parent: RunDoc,
+  step: { name: string; kind: string; runId: string },
+  terminate: Terminate,
+  now: string,
+): Promise<void> {
   const existing = await findRun(step.runId);
   if (existing && isTerminalStatus(existing.status)) return;
   if (existing && (existing.kind === 'batch-score' || existing.kind === 'batch')) {
@@ -25,16 +30,39 @@ async function cancelStep(parent: RunDoc, step: { name: string; kind: string; ru
   }
   const error = { code: 'Canceled', message: `Not finished: pipeline run '${parent.id}' was canceled.` };
   if (existing) await moveRun(existing.id, 'Canceled', { endedAt: now, error });
-  else await createRun({ id: step.runId, kind: step.kind, status: 'Canceled', parentRunId: parent.id, ...(parent.experiment ? { experiment: parent.experiment } : {}), endedAt: now, error, details: { step: step.name } }).catch(() => undefined);
+  else
+    await createRun({
+      id: step.runId,
+      kind: step.kind,
+      status: 'Canceled',
+      parentRunId: parent.id,
+      ...(parent.experiment ? { experiment: parent.experiment } : {}),
+      endedAt: now,
+      error,
+      details: { step: step.name },
+    }).catch(() => undefined);
 }
 
 async function cancelPipelineRun(run: RunDoc, terminate: Terminate): Promise<RunDoc> {
   const now = new Date().toISOString();
-  const moved = run.status === 'Canceled' ? run : await moveRun(run.id, 'Canceled', { endedAt: now, error: { code: 'Canceled', message: REASON } });
-  if (moved.status !== 'Canceled') throw new SibylError('Conflict', `Pipeline run '${run.id}' already ended (${moved.status}); only a queued or running run can be canceled.`);
+  const moved =
+    run.status === 'Canceled'
+      ? run
+      : await moveRun(run.id, 'Canceled', { endedAt: now, error: { code: 'Canceled', message: REASON } });
+  if (moved.status !== 'Canceled')
+    throw new SibylError(
+      'Conflict',
+      `Pipeline run '${run.id}' already ended (${moved.status}); only a queued or running run can be canceled.`,
+    );
   await terminate(run.id, REASON).catch(() => undefined);
   for (const step of stepsOf(moved)) await cancelStep(moved, step, terminate, now);
-  await appendRunLog(run.id, [{ key: 'canceled', level: 'warning', message: 'canceled by request: the step in flight was stopped and no further step runs' }]);
+  await appendRunLog(run.id, [
+    {
+      key: 'canceled',
+      level: 'warning',
+      message: 'canceled by request: the step in flight was stopped and no further step runs',
+    },
+  ]);
   return readRun(run.id);
 }
 

@@ -19,8 +19,15 @@ export async function beginPipelineRun(runId: string): Promise<RunPlan> {
   if (isTerminalStatus(run.status)) return { steps: stepsOf(run), stop: true };
   const now = new Date().toISOString();
   await moveRun(runId, 'Running', { startedAt: run.startedAt ?? now });
-  const values = Object.entries(run.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-  await appendRunLog(runId, [{ key: 'started', message: `started ${run.pipeline ?? 'pipeline'}${values ? ` with ${values}` : ''}${run.schedule ? ` (schedule ${run.schedule})` : ''}` }]);
+  const values = Object.entries(run.parameters)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  await appendRunLog(runId, [
+    {
+      key: 'started',
+      message: `started ${run.pipeline ?? 'pipeline'}${values ? ` with ${values}` : ''}${run.schedule ? ` (schedule ${run.schedule})` : ''}`,
+    },
+  ]);
   return { steps: stepsOf(run) };
 }
 
@@ -46,7 +53,16 @@ async function cancelStep(stepRunId: string, parent: RunDoc, reason: string): Pr
     return;
   }
   const step = stepsOf(parent).find((s) => s.runId === stepRunId);
-  await createRun({ id: stepRunId, kind: step?.kind ?? 'step', status: 'Canceled', parentRunId: parent.id, ...(parent.experiment ? { experiment: parent.experiment } : {}), endedAt: now, error, details: { step: step?.name } }).catch(() => undefined);
+  await createRun({
+    id: stepRunId,
+    kind: step?.kind ?? 'step',
+    status: 'Canceled',
+    parentRunId: parent.id,
+    ...(parent.experiment ? { experiment: parent.experiment } : {}),
+    endedAt: now,
+    error,
+    details: { step: step?.name },
+  }).catch(() => undefined);
 }
 
 /** Ends the run: `Failed` when a step failed (later steps Canceled), else `Completed`. Returns the stored status. */
@@ -60,8 +76,21 @@ export async function finishPipelineRun(input: FinishInput): Promise<RunStatus> 
     await Promise.all(steps.slice(at + 1).map((s) => cancelStep(s.runId, run, reason)));
   }
   const children = await Promise.all(steps.map((s) => findRun(s.runId)));
-  const error = input.failed ? { code: 'StepFailed', message: `Step '${input.failed.step}' failed: ${input.failed.error.message}` } : undefined;
-  const saved = await moveRun(input.runId, error ? 'Failed' : 'Completed', { endedAt: now, outputs: input.outputs, metrics: sumMetrics(children), ...(error ? { error } : {}) });
-  await appendRunLog(input.runId, [{ key: 'finished', level: error ? 'error' : 'info', message: error ? error.message : `completed ${steps.length} step${steps.length === 1 ? '' : 's'}` }]);
+  const error = input.failed
+    ? { code: 'StepFailed', message: `Step '${input.failed.step}' failed: ${input.failed.error.message}` }
+    : undefined;
+  const saved = await moveRun(input.runId, error ? 'Failed' : 'Completed', {
+    endedAt: now,
+    outputs: input.outputs,
+    metrics: sumMetrics(children),
+    ...(error ? { error } : {}),
+  });
+  await appendRunLog(input.runId, [
+    {
+      key: 'finished',
+      level: error ? 'error' : 'info',
+      message: error ? error.message : `completed ${steps.length} step${steps.length === 1 ? '' : 's'}`,
+    },
+  ]);
   return saved.status;
 }

@@ -41,7 +41,10 @@ export interface StepPlan {
 export const stepRunId = (runId: string, step: string): string => `${runId}.${step}`;
 
 /** The version's defaults overridden by `given`; a name the version does not declare is a 400. */
-export function mergeParameters(version: PipelineVersionDoc, given: Record<string, ParameterValue> = {}): Record<string, ParameterValue> {
+export function mergeParameters(
+  version: PipelineVersionDoc,
+  given: Record<string, ParameterValue> = {},
+): Record<string, ParameterValue> {
   const declared = version.definition.parameters;
   const unknown = Object.keys(given).filter((name) => !(name in declared));
   if (unknown.length) {
@@ -59,11 +62,19 @@ export function mergeParameters(version: PipelineVersionDoc, given: Record<strin
  * Stores the run and its step runs, then starts it. Throws `Conflict` when `options.runId` exists
  * already (nothing else is written then). When the start fails the run is marked Failed.
  */
-export async function startPipelineRun(version: PipelineVersionDoc, options: PipelineRunOptions, start: RunStarter): Promise<RunDoc> {
+export async function startPipelineRun(
+  version: PipelineVersionDoc,
+  options: PipelineRunOptions,
+  start: RunStarter,
+): Promise<RunDoc> {
   const parameters = mergeParameters(version, options.parameters);
   const runId = options.runId ?? `pipeline-${randomUUID()}`;
   const experiment = options.experiment ?? version.name;
-  const steps: StepPlan[] = version.definition.steps.map((s) => ({ name: s.name, kind: s.kind, runId: stepRunId(runId, s.name) }));
+  const steps: StepPlan[] = version.definition.steps.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    runId: stepRunId(runId, s.name),
+  }));
   const run = await createRun({
     id: runId,
     kind: 'pipeline',
@@ -76,20 +87,48 @@ export async function startPipelineRun(version: PipelineVersionDoc, options: Pip
   });
   // A batch-score step's run is the batch job's own run, created when the job is submitted.
   const transfers = steps.filter((s) => s.kind !== 'batch-score');
-  await Promise.all(transfers.map((s) => createRun({ id: s.runId, kind: s.kind, experiment, parentRunId: runId, ...(run.pipeline ? { pipeline: run.pipeline } : {}), details: { step: s.name } }).catch(ignoreConflict)));
+  await Promise.all(
+    transfers.map((s) =>
+      createRun({
+        id: s.runId,
+        kind: s.kind,
+        experiment,
+        parentRunId: runId,
+        ...(run.pipeline ? { pipeline: run.pipeline } : {}),
+        details: { step: s.name },
+      }).catch(ignoreConflict),
+    ),
+  );
   try {
     await start(runId);
   } catch (error) {
-    await moveRun(runId, 'Failed', { endedAt: new Date().toISOString(), error: { code: 'InternalError', message: `The run could not be started: ${(error as Error).message}` } });
+    await moveRun(runId, 'Failed', {
+      endedAt: new Date().toISOString(),
+      error: { code: 'InternalError', message: `The run could not be started: ${(error as Error).message}` },
+    });
     throw error;
   }
   return run;
 }
 
 /** Creates a run that failed before it could start (a schedule fire whose pipeline is disabled); Conflict if it exists. */
-export async function recordFailedStart(runId: string, fields: Pick<PipelineRunOptions, 'schedule' | 'details'> & { pipeline: string; experiment: string }, error: SibylError): Promise<RunDoc> {
+export async function recordFailedStart(
+  runId: string,
+  fields: Pick<PipelineRunOptions, 'schedule' | 'details'> & { pipeline: string; experiment: string },
+  error: SibylError,
+): Promise<RunDoc> {
   const now = new Date().toISOString();
-  return createRun({ id: runId, kind: 'pipeline', status: 'Failed', endedAt: now, experiment: fields.experiment, pipeline: fields.pipeline, ...(fields.schedule ? { schedule: fields.schedule } : {}), details: fields.details ?? {}, error: { code: error.code, message: error.message } });
+  return createRun({
+    id: runId,
+    kind: 'pipeline',
+    status: 'Failed',
+    endedAt: now,
+    experiment: fields.experiment,
+    pipeline: fields.pipeline,
+    ...(fields.schedule ? { schedule: fields.schedule } : {}),
+    details: fields.details ?? {},
+    error: { code: error.code, message: error.message },
+  });
 }
 
 function ignoreConflict(error: unknown): void {

@@ -14,7 +14,14 @@ import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import type { PipelineDefinition } from './pipelineChecks';
-import { runUriOf, toPipeline, toPipelineVersion, versionId, type PipelineHeadDoc, type PipelineVersionDoc } from './pipelineDocuments';
+import {
+  runUriOf,
+  toPipeline,
+  toPipelineVersion,
+  versionId,
+  type PipelineHeadDoc,
+  type PipelineVersionDoc,
+} from './pipelineDocuments';
 import { checkPublishable } from './publishChecks';
 
 const pipelines = () => getContainer('pipelines');
@@ -22,8 +29,14 @@ const pipelines = () => getContainer('pipelines');
 export function pipelineNotFound(name: string, version?: number): SibylError {
   const shown = name.slice(0, 255);
   return version === undefined
-    ? new SibylError('PipelineNotFound', `Pipeline '${shown}' does not exist. Save a draft with PUT api/pipelines/${shown}.`)
-    : new SibylError('PipelineNotFound', `Pipeline '${shown}' has no published version ${version}. Publish the draft with POST api/pipelines/${shown}/publish.`);
+    ? new SibylError(
+        'PipelineNotFound',
+        `Pipeline '${shown}' does not exist. Save a draft with PUT api/pipelines/${shown}.`,
+      )
+    : new SibylError(
+        'PipelineNotFound',
+        `Pipeline '${shown}' has no published version ${version}. Publish the draft with POST api/pipelines/${shown}/publish.`,
+      );
 }
 
 async function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
@@ -40,14 +53,29 @@ async function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
  * Saves the draft of `name`; `created` is true for a new pipeline (201). With `ifMatch` (the
  * request's `If-Match`), only the version the client read is replaced (412 otherwise).
  */
-export async function savePipelineDraft(name: string, draft: PipelineDefinition, options: { ifMatch?: string } = {}): Promise<{ pipeline: Pipeline; created: boolean; etag: string }> {
+export async function savePipelineDraft(
+  name: string,
+  draft: PipelineDefinition,
+  options: { ifMatch?: string } = {},
+): Promise<{ pipeline: Pipeline; created: boolean; etag: string }> {
   const saved = await updateDoc<PipelineHeadDoc>(
     pipelines(),
     name,
     name,
     (head) => {
       const now = new Date().toISOString();
-      return head ? { ...head, draft, updatedAt: now } : { id: name, name, type: 'pipeline', nextVersion: 1, latestVersion: null, draft, createdAt: now, updatedAt: now };
+      return head
+        ? { ...head, draft, updatedAt: now }
+        : {
+            id: name,
+            name,
+            type: 'pipeline',
+            nextVersion: 1,
+            latestVersion: null,
+            draft,
+            createdAt: now,
+            updatedAt: now,
+          };
     },
     { ifMatch: options.ifMatch, what: `Pipeline '${name}'` },
   );
@@ -62,7 +90,9 @@ export async function getPipeline(name: string): Promise<Pipeline> {
 }
 
 export async function listPipelines(): Promise<Pipeline[]> {
-  const { resources } = await pipelines().items.query<PipelineHeadDoc>("SELECT * FROM c WHERE c.type = 'pipeline'").fetchAll();
+  const { resources } = await pipelines()
+    .items.query<PipelineHeadDoc>("SELECT * FROM c WHERE c.type = 'pipeline'")
+    .fetchAll();
   return resources.map(toPipeline).sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -71,16 +101,31 @@ export async function publishPipeline(name: string, baseUrl: string): Promise<Pu
   const head = await readHead(name);
   if (!head) throw pipelineNotFound(name);
   await checkPublishable(head.draft);
-  const version = await reserveVersion<PipelineHeadDoc>(pipelines(), name, 'pipeline', () => ({ type: 'pipeline', latestVersion: null, draft: head.draft }));
+  const version = await reserveVersion<PipelineHeadDoc>(pipelines(), name, 'pipeline', () => ({
+    type: 'pipeline',
+    latestVersion: null,
+    draft: head.draft,
+  }));
   const now = new Date().toISOString();
-  const doc: PipelineVersionDoc = { id: versionId(version), type: 'version', name, version, definition: head.draft, enabled: true, publishedAt: now, updatedAt: now };
+  const doc: PipelineVersionDoc = {
+    id: versionId(version),
+    type: 'version',
+    name,
+    version,
+    definition: head.draft,
+    enabled: true,
+    publishedAt: now,
+    updatedAt: now,
+  };
   try {
     await pipelines().items.create(doc);
   } catch (error) {
     await releaseVersion(pipelines(), name, version);
     throw error;
   }
-  await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (h) => ((h.latestVersion ?? 0) >= version ? undefined : { ...h, latestVersion: version, updatedAt: now }));
+  await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (h) =>
+    (h.latestVersion ?? 0) >= version ? undefined : { ...h, latestVersion: version, updatedAt: now },
+  );
   return { name, version, runUri: runUriOf(baseUrl, name, version) };
 }
 
@@ -102,13 +147,25 @@ export async function getPipelineVersion(name: string, version: number, baseUrl:
 export async function listPipelineVersions(name: string, baseUrl: string): Promise<PipelineVersion[]> {
   if (!(await readHead(name))) throw pipelineNotFound(name);
   const { resources } = await pipelines()
-    .items.query<PipelineVersionDoc>({ query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .items.query<PipelineVersionDoc>(
+      {
+        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
+        parameters: [{ name: '@name', value: name }],
+      },
+      { partitionKey: name },
+    )
     .fetchAll();
   return resources.map((doc) => toPipelineVersion(doc, baseUrl));
 }
 
 /** Disables (refuses new runs) or enables a published version. */
-export async function setPipelineVersionEnabled(name: string, version: number, enabled: boolean, baseUrl: string, options: { ifMatch?: string } = {}): Promise<PipelineVersion> {
+export async function setPipelineVersionEnabled(
+  name: string,
+  version: number,
+  enabled: boolean,
+  baseUrl: string,
+  options: { ifMatch?: string } = {},
+): Promise<PipelineVersion> {
   await readPipelineVersion(name, version);
   const saved = await updateDoc<PipelineVersionDoc>(
     pipelines(),
@@ -124,6 +181,10 @@ export async function setPipelineVersionEnabled(name: string, version: number, e
 /** A version that can start a run: published and enabled (409 when disabled). */
 export async function runnableVersion(name: string, version: number): Promise<PipelineVersionDoc> {
   const doc = await readPipelineVersion(name, version);
-  if (!doc.enabled) throw new SibylError('Conflict', `Pipeline ${name}:${version} is disabled; enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`);
+  if (!doc.enabled)
+    throw new SibylError(
+      'Conflict',
+      `Pipeline ${name}:${version} is disabled; enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`,
+    );
   return doc;
 }

@@ -17,7 +17,9 @@ const isRunTimeValue = (text: string): boolean => referencesIn(text, 'value').so
 
 /** The string at a dotted path (`job.input.datastore`) of a step. */
 function stringAt(value: unknown, path: string): string {
-  const found = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+  const found = path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
   return typeof found === 'string' ? found : '';
 }
 
@@ -26,7 +28,8 @@ async function mustExist(check: () => Promise<unknown>, where: string): Promise<
   try {
     await check();
   } catch (error) {
-    if (error instanceof SibylError && error.status === 404) throw new SibylError('InvalidInput', `${where}: ${error.message}`, [{ target: where, message: error.message }]);
+    if (error instanceof SibylError && error.status === 404)
+      throw new SibylError('InvalidInput', `${where}: ${error.message}`, [{ target: where, message: error.message }]);
     throw error;
   }
 }
@@ -38,13 +41,21 @@ export async function checkPublishable(definition: PipelineDefinition): Promise<
   for (const [index, step] of definition.steps.entries()) {
     const resolved = resolveStep(step, placeholderValues(definition, index), index);
     const at = (field: string) => `Step '${step.name}' ${field}`;
-    const fields = resolved.kind === 'batch-score' ? ['job.input.datastore', 'job.output.datastore'] : ['from.datastore', 'to.datastore'];
+    const fields =
+      resolved.kind === 'batch-score'
+        ? ['job.input.datastore', 'job.output.datastore']
+        : ['from.datastore', 'to.datastore'];
     for (const field of fields) {
-      if (!isRunTimeValue(stringAt(step, field))) await mustExist(() => readDatastoreDoc(stringAt(resolved, field)), at(field));
+      if (!isRunTimeValue(stringAt(step, field)))
+        await mustExist(() => readDatastoreDoc(stringAt(resolved, field)), at(field));
     }
     if (resolved.kind === 'batch-score') {
       const field = resolved.job.deployment !== undefined ? 'job.deployment' : 'job.model';
-      if (!isRunTimeValue(stringAt(step, field))) await mustExist(() => resolveTarget({ deployment: resolved.job.deployment, model: resolved.job.model }), at(field));
+      if (!isRunTimeValue(stringAt(step, field)))
+        await mustExist(
+          () => resolveTarget({ deployment: resolved.job.deployment, model: resolved.job.model }),
+          at(field),
+        );
     }
   }
 }

@@ -30,7 +30,8 @@ export function versionOfRun(run: RunDoc): Promise<PipelineVersionDoc> {
   const split = ref.lastIndexOf(':');
   const name = ref.slice(0, split);
   const version = Number(ref.slice(split + 1));
-  if (split <= 0 || !Number.isSafeInteger(version)) return Promise.reject(new SibylError('InternalError', `Run '${run.id}' names no pipeline version ('${ref}').`));
+  if (split <= 0 || !Number.isSafeInteger(version))
+    return Promise.reject(new SibylError('InternalError', `Run '${run.id}' names no pipeline version ('${ref}').`));
   let loading = versions.get(ref);
   if (!loading) {
     loading = readPipelineVersion(name, version);

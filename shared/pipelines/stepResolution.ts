@@ -24,8 +24,16 @@ export function resolveStep(step: PipelineStep, values: TemplateValues, index: n
     const job = substitute(step.job as unknown, values, `steps[${index}].job`);
     return { name: step.name, kind: 'batch-score', job: parseBody(BatchJobSpec, job, `The job of ${label}`) };
   }
-  const from = parseBody(DatastorePath, substitute(step.from as unknown, values, `steps[${index}].from`), `The source ("from") of ${label}`);
-  const to = parseBody(DatastorePath, substitute(step.to as unknown, values, `steps[${index}].to`), `The destination ("to") of ${label}`);
+  const from = parseBody(
+    DatastorePath,
+    substitute(step.from as unknown, values, `steps[${index}].from`),
+    `The source ("from") of ${label}`,
+  );
+  const to = parseBody(
+    DatastorePath,
+    substitute(step.to as unknown, values, `steps[${index}].to`),
+    `The destination ("to") of ${label}`,
+  );
   return { name: step.name, kind: step.kind, from, to };
 }
 
@@ -36,7 +44,9 @@ export function resolveStep(step: PipelineStep, values: TemplateValues, index: n
 export function placeholderValues(definition: PipelineDefinition, index: number): TemplateValues {
   const steps: TemplateValues['steps'] = {};
   for (const step of definition.steps.slice(0, index)) {
-    steps[step.name] = Object.fromEntries(STEP_OUTPUTS[step.kind].map((output) => [output, `steps.${step.name}.outputs.${output}`]));
+    steps[step.name] = Object.fromEntries(
+      STEP_OUTPUTS[step.kind].map((output) => [output, `steps.${step.name}.outputs.${output}`]),
+    );
   }
   return { parameters: definition.parameters, steps, runId: 'run-id' };
 }

@@ -15,7 +15,10 @@
  */
 import { SibylError } from '../errors';
 
-export type Reference = { kind: 'parameter'; name: string; text: string } | { kind: 'step'; step: string; output: string; text: string } | { kind: 'run'; field: 'id'; text: string };
+export type Reference =
+  | { kind: 'parameter'; name: string; text: string }
+  | { kind: 'step'; step: string; output: string; text: string }
+  | { kind: 'run'; field: 'id'; text: string };
 
 export type ParameterValue = string | number | boolean;
 
@@ -41,7 +44,12 @@ function toReference(inner: string, text: string, where: string): Reference {
 }
 
 /** Splits `text` into literal parts and references; throws InvalidInput naming `where` for a malformed one. */
-function scan(text: string, where: string, onLiteral: (literal: string) => void, onReference: (ref: Reference) => void): void {
+function scan(
+  text: string,
+  where: string,
+  onLiteral: (literal: string) => void,
+  onReference: (ref: Reference) => void,
+): void {
   let i = 0;
   let literal = '';
   while (i < text.length) {
@@ -69,7 +77,12 @@ function scan(text: string, where: string, onLiteral: (literal: string) => void,
 /** The references in one string (in order); throws InvalidInput naming `where` when one is malformed. */
 export function referencesIn(text: string, where: string): Reference[] {
   const found: Reference[] = [];
-  scan(text, where, () => undefined, (ref) => found.push(ref));
+  scan(
+    text,
+    where,
+    () => undefined,
+    (ref) => found.push(ref),
+  );
   return found;
 }
 
@@ -77,7 +90,8 @@ export function referencesIn(text: string, where: string): Reference[] {
 export function stringsOf(value: unknown, path: string): { path: string; text: string }[] {
   if (typeof value === 'string') return [{ path, text: value }];
   if (Array.isArray(value)) return value.flatMap((item, i) => stringsOf(item, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => stringsOf(item, path ? `${path}.${key}` : key));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => stringsOf(item, path ? `${path}.${key}` : key));
   return [];
 }
 
@@ -86,13 +100,21 @@ function resolve(ref: Reference, values: TemplateValues, where: string): string 
   if (ref.kind === 'parameter') value = values.parameters[ref.name];
   else if (ref.kind === 'step') value = values.steps[ref.step]?.[ref.output];
   else value = values.runId;
-  if (value === undefined) throw new SibylError('InvalidInput', `${where}: ${ref.text} has no value in this run.`, [{ target: where, message: `${ref.text} has no value` }]);
+  if (value === undefined)
+    throw new SibylError('InvalidInput', `${where}: ${ref.text} has no value in this run.`, [
+      { target: where, message: `${ref.text} has no value` },
+    ]);
   return String(value);
 }
 
 function substituteString(text: string, values: TemplateValues, where: string): string {
   let out = '';
-  scan(text, where, (literal) => (out += literal), (ref) => (out += resolve(ref, values, where)));
+  scan(
+    text,
+    where,
+    (literal) => (out += literal),
+    (ref) => (out += resolve(ref, values, where)),
+  );
   return out;
 }
 
@@ -101,7 +123,12 @@ export function substitute<T>(value: T, values: TemplateValues, path = ''): T {
   if (typeof value === 'string') return substituteString(value, values, path) as T;
   if (Array.isArray(value)) return value.map((item, i) => substitute(item as unknown, values, `${path}[${i}]`)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item as unknown, values, path ? `${path}.${key}` : key)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        substitute(item as unknown, values, path ? `${path}.${key}` : key),
+      ]),
+    ) as T;
   }
   return value;
 }

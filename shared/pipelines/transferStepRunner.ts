@@ -17,9 +17,16 @@ export async function runTransferStep(input: StepInput): Promise<StepResult> {
   // The step's run is stored when the pipeline run starts; a start that died half-way may have left it out.
   const done =
     (await findRun(stepRunId)) ??
-    (await createRun({ id: stepRunId, kind: context.plan.kind, parentRunId: context.run.id, ...(context.run.experiment ? { experiment: context.run.experiment } : {}), details: { step: context.plan.name } }));
+    (await createRun({
+      id: stepRunId,
+      kind: context.plan.kind,
+      parentRunId: context.run.id,
+      ...(context.run.experiment ? { experiment: context.run.experiment } : {}),
+      details: { step: context.plan.name },
+    }));
   // Already finished by an earlier attempt of this activity: answer what it recorded.
-  if (done.status === 'Completed' && done.details?.stepOutputs) return { ok: true, outputs: done.details.stepOutputs as StepOutputs };
+  if (done.status === 'Completed' && done.details?.stepOutputs)
+    return { ok: true, outputs: done.details.stepOutputs as StepOutputs };
   try {
     const step = context.resolve();
     if (step.kind === 'batch-score') throw new Error(`Step '${step.name}' is a batch-score step, not a transfer.`);
@@ -33,7 +40,12 @@ export async function runTransferStep(input: StepInput): Promise<StepResult> {
       metrics: { files: result.files },
       details: { ...done.details, stepOutputs: outputs },
     });
-    await appendRunLog(context.run.id, [{ key: `step-${input.index}`, message: `step '${step.name}': ${step.kind === 'move' ? 'moved' : 'copied'} ${result.files} file${result.files === 1 ? '' : 's'} from ${from} to ${result.datastore}:${result.path}` }]);
+    await appendRunLog(context.run.id, [
+      {
+        key: `step-${input.index}`,
+        message: `step '${step.name}': ${step.kind === 'move' ? 'moved' : 'copied'} ${result.files} file${result.files === 1 ? '' : 's'} from ${from} to ${result.datastore}:${result.path}`,
+      },
+    ]);
     return { ok: true, outputs };
   } catch (error) {
     const info = toErrorInfo(error);

@@ -45,7 +45,12 @@ export class ApiError extends Error {
  * The error an answer documents: Sibyl's `{"error": {"code", "message", "details"}}` or the OIP's
  * `{"error": "<message>"}`; undefined when the body is neither. `fallbackCode` names an error without a code.
  */
-export function documentedError(status: number, bodyText: string, path: string, fallbackCode: string): ApiError | undefined {
+export function documentedError(
+  status: number,
+  bodyText: string,
+  path: string,
+  fallbackCode: string,
+): ApiError | undefined {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -57,7 +62,13 @@ export function documentedError(status: number, bodyText: string, path: string, 
   if (!error || typeof error !== 'object') return undefined;
   const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
   if (typeof message !== 'string') return undefined;
-  return new ApiError(status, typeof code === 'string' ? code : fallbackCode, message, Array.isArray(details) ? (details as ApiErrorDetail[]) : [], path);
+  return new ApiError(
+    status,
+    typeof code === 'string' ? code : fallbackCode,
+    message,
+    Array.isArray(details) ? (details as ApiErrorDetail[]) : [],
+    path,
+  );
 }
 
 /** How a client words the failures the API did not document (the CLI and the dashboard speak differently). */
@@ -109,7 +120,8 @@ export class ApiClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const { baseUrl, wording } = this.options;
     const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) search.set(name, String(value));
+    for (const [name, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) search.set(name, String(value));
     const url = `${baseUrl}${path}${search.size ? `${path.includes('?') ? '&' : '?'}${search.toString()}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const key = this.options.key();
@@ -133,7 +145,9 @@ export class ApiClient {
     const text = await res.text();
     if (!res.ok) {
       const fallback = wording.codeFor(res.status);
-      const error = documentedError(res.status, text, path, fallback) ?? new ApiError(res.status, fallback, wording.undocumented(res.status, res.statusText, text), [], path);
+      const error =
+        documentedError(res.status, text, path, fallback) ??
+        new ApiError(res.status, fallback, wording.undocumented(res.status, res.statusText, text), [], path);
       if (res.status === 401 && options.bearer === undefined) this.options.onUnauthorized?.();
       throw error;
     }

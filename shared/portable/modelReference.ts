@@ -24,7 +24,8 @@ export const MODEL_REFERENCE_PATTERN = `^${ASSET_NAME_PATTERN}(?::${VERSION_PATT
 /** How to write a reference, for messages. */
 export const MODEL_REFERENCE_FORMS = "'name:version' (e.g. 'iris:3') or 'name@alias' (e.g. 'iris@latest')";
 
-export type ModelReference = { name: string; version: number; alias?: undefined } | { name: string; alias: string; version?: undefined };
+export type ModelReference =
+  { name: string; version: number; alias?: undefined } | { name: string; alias: string; version?: undefined };
 
 const REFERENCE = new RegExp(`^(${ASSET_NAME_PATTERN})(?::(${VERSION_PATTERN})|@(${ALIAS_PATTERN}))$`);
 const ASSET_NAME = new RegExp(`^${ASSET_NAME_PATTERN}$`);

@@ -49,8 +49,26 @@ interface EnvironmentVersionDoc extends Environment {
 const BUILT_IN_DATE = '2026-01-01T00:00:00.000Z';
 
 export const CURATED_ENVIRONMENTS: readonly Environment[] = Object.freeze([
-  { name: 'ort-cpu', version: 1, reference: 'ort-cpu@1', curated: true, createdAt: BUILT_IN_DATE, executionProviders: ['cpu'], graphOptimizationLevel: 'all', compute: { kind: 'functions' } },
-  { name: 'ort-cuda', version: 1, reference: 'ort-cuda@1', curated: true, createdAt: BUILT_IN_DATE, executionProviders: ['cuda', 'cpu'], graphOptimizationLevel: 'all', compute: { kind: 'gpu', gpu: 'T4' } },
+  {
+    name: 'ort-cpu',
+    version: 1,
+    reference: 'ort-cpu@1',
+    curated: true,
+    createdAt: BUILT_IN_DATE,
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    compute: { kind: 'functions' },
+  },
+  {
+    name: 'ort-cuda',
+    version: 1,
+    reference: 'ort-cuda@1',
+    curated: true,
+    createdAt: BUILT_IN_DATE,
+    executionProviders: ['cuda', 'cpu'],
+    graphOptimizationLevel: 'all',
+    compute: { kind: 'gpu', gpu: 'T4' },
+  },
 ]);
 
 export const DEFAULT_ENVIRONMENT = 'ort-cpu@1';
@@ -59,10 +77,16 @@ const environments = () => getContainer('environments');
 
 function checkSpec(spec: EnvironmentSpec): void {
   if (spec.compute?.gpu && spec.compute.kind !== 'gpu') {
-    throw new SibylError('InvalidInput', `compute.gpu is only meaningful with compute.kind 'gpu' (got '${spec.compute.kind}').`);
+    throw new SibylError(
+      'InvalidInput',
+      `compute.gpu is only meaningful with compute.kind 'gpu' (got '${spec.compute.kind}').`,
+    );
   }
   if (spec.executionProviders.includes('cuda') && spec.compute?.kind === 'functions') {
-    throw new SibylError('InvalidInput', "The CUDA execution provider needs GPU compute: set compute.kind to 'gpu' (Function App instances have no GPU).");
+    throw new SibylError(
+      'InvalidInput',
+      "The CUDA execution provider needs GPU compute: set compute.kind to 'gpu' (Function App instances have no GPU).",
+    );
   }
 }
 
@@ -70,11 +94,21 @@ function checkSpec(spec: EnvironmentSpec): void {
 export async function putEnvironment(name: string, spec: EnvironmentSpec): Promise<Environment> {
   assertName('Environment', name);
   if (CURATED_ENVIRONMENTS.some((e) => e.name === name)) {
-    throw new SibylError('Conflict', `'${name}' is a curated environment and cannot be changed; register yours under another name.`);
+    throw new SibylError(
+      'Conflict',
+      `'${name}' is a curated environment and cannot be changed; register yours under another name.`,
+    );
   }
   checkSpec(spec);
   const version = await reserveVersion<VersionHead>(environments(), name, 'environment', () => ({}));
-  const env: Environment = { ...spec, name, version, reference: `${name}@${version}`, curated: false, createdAt: new Date().toISOString() };
+  const env: Environment = {
+    ...spec,
+    name,
+    version,
+    reference: `${name}@${version}`,
+    curated: false,
+    createdAt: new Date().toISOString(),
+  };
   try {
     await environments().items.create<EnvironmentVersionDoc>({ ...env, id: `v${version}`, type: 'environmentVersion' });
   } catch (error) {
@@ -85,19 +119,50 @@ export async function putEnvironment(name: string, spec: EnvironmentSpec): Promi
 }
 
 function strip(doc: EnvironmentVersionDoc): Environment {
-  const { name, version, reference, curated, createdAt, executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel, compute } = doc;
-  return { name, version, reference, curated, createdAt, executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel, compute };
+  const {
+    name,
+    version,
+    reference,
+    curated,
+    createdAt,
+    executionProviders,
+    intraOpNumThreads,
+    interOpNumThreads,
+    graphOptimizationLevel,
+    compute,
+  } = doc;
+  return {
+    name,
+    version,
+    reference,
+    curated,
+    createdAt,
+    executionProviders,
+    intraOpNumThreads,
+    interOpNumThreads,
+    graphOptimizationLevel,
+    compute,
+  };
 }
 
 export async function listEnvironments(): Promise<Environment[]> {
-  const { resources } = await environments().items.query<EnvironmentVersionDoc>("SELECT * FROM c WHERE c.type = 'environmentVersion'").fetchAll();
-  return [...CURATED_ENVIRONMENTS, ...resources.map(strip).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version)];
+  const { resources } = await environments()
+    .items.query<EnvironmentVersionDoc>("SELECT * FROM c WHERE c.type = 'environmentVersion'")
+    .fetchAll();
+  return [
+    ...CURATED_ENVIRONMENTS,
+    ...resources.map(strip).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version),
+  ];
 }
 
 /** Resolves `name@version` (or `name` for its latest version). */
 export async function resolveEnvironment(reference: string): Promise<Environment> {
   const m = /^([^@]+)(?:@(\d{1,9}))?$/.exec(reference);
-  if (!m) throw new SibylError('InvalidInput', `'${reference.slice(0, 100)}' is not an environment reference: use 'name@version', e.g. 'ort-cpu@1'.`);
+  if (!m)
+    throw new SibylError(
+      'InvalidInput',
+      `'${reference.slice(0, 100)}' is not an environment reference: use 'name@version', e.g. 'ort-cpu@1'.`,
+    );
   const name = m[1]!;
   const version = m[2] === undefined ? undefined : Number(m[2]);
   const curated = CURATED_ENVIRONMENTS.find((e) => e.name === name && (version === undefined || e.version === version));
@@ -106,13 +171,27 @@ export async function resolveEnvironment(reference: string): Promise<Environment
   // c.name repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
   const query =
     version === undefined
-      ? { query: "SELECT TOP 1 * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name ORDER BY c.version DESC", parameters: [{ name: '@name', value: name }] }
-      : { query: "SELECT * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name AND c.version = @v", parameters: [{ name: '@name', value: name }, { name: '@v', value: version }] };
+      ? {
+          query: "SELECT TOP 1 * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name ORDER BY c.version DESC",
+          parameters: [{ name: '@name', value: name }],
+        }
+      : {
+          query: "SELECT * FROM c WHERE c.type = 'environmentVersion' AND c.name = @name AND c.version = @v",
+          parameters: [
+            { name: '@name', value: name },
+            { name: '@v', value: version },
+          ],
+        };
   try {
-    const { resources } = await environments().items.query<EnvironmentVersionDoc>(query, { partitionKey: name }).fetchAll();
+    const { resources } = await environments()
+      .items.query<EnvironmentVersionDoc>(query, { partitionKey: name })
+      .fetchAll();
     if (resources[0]) return strip(resources[0]);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  throw new SibylError('EnvironmentNotFound', `Environment '${reference}' does not exist. List environments with GET api/environments.`);
+  throw new SibylError(
+    'EnvironmentNotFound',
+    `Environment '${reference}' does not exist. List environments with GET api/environments.`,
+  );
 }

@@ -51,7 +51,9 @@ export function externalTensors(bytes: Uint8Array): ExternalTensor[] {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new InvalidModelError('The file is not an ONNX model, or it is truncated (its protobuf could not be read)', { cause: error });
+    throw new InvalidModelError('The file is not an ONNX model, or it is truncated (its protobuf could not be read)', {
+      cause: error,
+    });
   }
   const found: ExternalTensor[] = [];
   const all = [...tensorsOfGraph(model.graph)];
@@ -60,7 +62,12 @@ export function externalTensors(bytes: Uint8Array): ExternalTensor[] {
     if (t.dataLocation !== EXTERNAL) continue;
     const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
     const length = entries.get('length');
-    found.push({ tensor: t.name ?? '', location: entries.get('location') ?? '', offset: Number(entries.get('offset') ?? 0), length: length === undefined ? undefined : Number(length) });
+    found.push({
+      tensor: t.name ?? '',
+      location: entries.get('location') ?? '',
+      offset: Number(entries.get('offset') ?? 0),
+      length: length === undefined ? undefined : Number(length),
+    });
   }
   return found;
 }
@@ -69,24 +76,38 @@ export function externalTensors(bytes: Uint8Array): ExternalTensor[] {
  * Refuses external data that is not a file of the model's own folder: `modelFile` is the model's
  * path inside the folder, `files` the folder's files. Answers the tensors, all checked.
  */
-export function checkExternalData(bytes: Uint8Array, modelFile: string, files: readonly StoredFile[]): ExternalTensor[] {
+export function checkExternalData(
+  bytes: Uint8Array,
+  modelFile: string,
+  files: readonly StoredFile[],
+): ExternalTensor[] {
   const sizes = new Map(files.map((f) => [f.path, f.sizeBytes]));
   const tensors = externalTensors(bytes);
   for (const t of tensors) {
     const where = `Tensor '${t.tensor}' of ${modelFile} keeps its data in '${t.location.slice(0, 200)}'`;
     const location = t.location.replace(/\\/g, '/');
-    if (!location) throw new InvalidModelError(`Tensor '${t.tensor}' of ${modelFile} has external data without a location`);
+    if (!location)
+      throw new InvalidModelError(`Tensor '${t.tensor}' of ${modelFile} has external data without a location`);
     if (location.startsWith('/') || /^[A-Za-z]:/.test(location) || location.includes('\0')) {
       throw new InvalidModelError(`${where}, an absolute path; external data must be a file inside the model's folder`);
     }
-    if (location.split('/').includes('..')) throw new InvalidModelError(`${where}, which climbs out with '..'; external data must be a file inside the model's folder`);
+    if (location.split('/').includes('..'))
+      throw new InvalidModelError(
+        `${where}, which climbs out with '..'; external data must be a file inside the model's folder`,
+      );
     const path = posix.normalize(posix.join(posix.dirname(modelFile), location));
     const size = sizes.get(path);
-    if (size === undefined) throw new InvalidModelError(`${where}, which is not one of the model's files; add it to the folder or archive`);
-    if (!Number.isSafeInteger(t.offset) || t.offset < 0 || (t.length !== undefined && (!Number.isSafeInteger(t.length) || t.length < 0))) {
+    if (size === undefined)
+      throw new InvalidModelError(`${where}, which is not one of the model's files; add it to the folder or archive`);
+    if (
+      !Number.isSafeInteger(t.offset) ||
+      t.offset < 0 ||
+      (t.length !== undefined && (!Number.isSafeInteger(t.length) || t.length < 0))
+    ) {
       throw new InvalidModelError(`${where} at an invalid offset or length`);
     }
-    if (t.offset + (t.length ?? 0) > size) throw new InvalidModelError(`${where} past the end of that file (${size} bytes)`);
+    if (t.offset + (t.length ?? 0) > size)
+      throw new InvalidModelError(`${where} past the end of that file (${size} bytes)`);
   }
   return tensors;
 }

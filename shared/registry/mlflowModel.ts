@@ -53,7 +53,12 @@ function schema(value: unknown, what: string): MlflowSpec[] | undefined {
   for (const spec of parsed as MlflowSpec[]) {
     if (spec.type !== 'tensor') continue;
     const t = spec['tensor-spec'];
-    if (!isRecord(t) || typeof t.dtype !== 'string' || !Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d))) {
+    if (
+      !isRecord(t) ||
+      typeof t.dtype !== 'string' ||
+      !Array.isArray(t.shape) ||
+      !t.shape.every((d) => Number.isInteger(d))
+    ) {
       throw invalid(`signature.${what}: a tensor entry needs "tensor-spec": {"dtype", "shape"}`);
     }
   }
@@ -72,13 +77,19 @@ export function parseMlmodel(text: string): MlflowModel {
   const model: MlflowModel = { flavors: doc.flavors };
   const onnxFlavor = doc.flavors.onnx;
   if (onnxFlavor !== undefined) {
-    if (!isRecord(onnxFlavor) || typeof onnxFlavor.data !== 'string' || !onnxFlavor.data) throw invalid('the onnx flavor has no "data" naming the ONNX file');
+    if (!isRecord(onnxFlavor) || typeof onnxFlavor.data !== 'string' || !onnxFlavor.data)
+      throw invalid('the onnx flavor has no "data" naming the ONNX file');
     model.onnxFile = onnxFlavor.data;
   }
   if (doc.signature !== undefined && doc.signature !== null) {
     if (!isRecord(doc.signature)) throw invalid('"signature" must be a mapping');
     const inputs = schema(doc.signature.inputs, 'inputs');
-    if (inputs) model.signature = { inputs, outputs: schema(doc.signature.outputs, 'outputs'), params: doc.signature.params ?? undefined };
+    if (inputs)
+      model.signature = {
+        inputs,
+        outputs: schema(doc.signature.outputs, 'outputs'),
+        params: doc.signature.params ?? undefined,
+      };
   }
   if (isRecord(doc.saved_input_example_info)) model.inputExampleInfo = doc.saved_input_example_info;
   return model;
@@ -86,8 +97,21 @@ export function parseMlmodel(text: string): MlflowModel {
 
 /** numpy dtype names of MLflow tensor specs → OIP datatypes. */
 const NUMPY_TYPES: Readonly<Record<string, OipDatatype>> = {
-  float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-  uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', str: 'BYTES', object: 'BYTES', bytes: 'BYTES',
+  float32: 'FP32',
+  float64: 'FP64',
+  float16: 'FP16',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  bool: 'BOOL',
+  str: 'BYTES',
+  object: 'BYTES',
+  bytes: 'BYTES',
 };
 
 /** Column types of MLflow column schemas: which OIP datatypes can carry each. */

@@ -8,7 +8,8 @@ import { SibylError } from '../errors';
 import type { ModelSignature, TensorSpec } from '../scoring/datatypes';
 import { columnCarries, numpyToOip, type MlflowSignature, type MlflowSpec } from './mlflowModel';
 
-const mismatch = (why: string) => new SibylError('InvalidModel', `The MLmodel signature does not match the ONNX graph: ${why}.`);
+const mismatch = (why: string) =>
+  new SibylError('InvalidModel', `The MLmodel signature does not match the ONNX graph: ${why}.`);
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
@@ -20,16 +21,24 @@ function shapesAgree(declared: readonly number[], graph: TensorSpec): boolean {
 
 function checkTensors(specs: readonly MlflowSpec[], graph: readonly TensorSpec[], role: 'input' | 'output'): void {
   if (specs.length !== graph.length) {
-    throw mismatch(`it declares ${specs.length} ${role}s, the graph has ${graph.length} (${graph.map((g) => g.name).join(', ')})`);
+    throw mismatch(
+      `it declares ${specs.length} ${role}s, the graph has ${graph.length} (${graph.map((g) => g.name).join(', ')})`,
+    );
   }
   specs.forEach((spec, i) => {
     const tensor = spec['tensor-spec']!;
     const target = spec.name !== undefined ? graph.find((g) => g.name === spec.name) : graph[i];
-    if (!target) throw mismatch(`${role} '${spec.name}' is not in the graph, whose ${role}s are ${graph.map((g) => g.name).join(', ')}`);
+    if (!target)
+      throw mismatch(
+        `${role} '${spec.name}' is not in the graph, whose ${role}s are ${graph.map((g) => g.name).join(', ')}`,
+      );
     const datatype = numpyToOip(tensor.dtype);
-    if (datatype !== target.datatype) throw mismatch(`${role} '${target.name}' is ${tensor.dtype} in MLmodel and ${target.datatype} in the graph`);
+    if (datatype !== target.datatype)
+      throw mismatch(`${role} '${target.name}' is ${tensor.dtype} in MLmodel and ${target.datatype} in the graph`);
     if (!shapesAgree(tensor.shape, target)) {
-      throw mismatch(`${role} '${target.name}' has shape ${shapeText(tensor.shape)} in MLmodel and ${shapeText(target.shape)} in the graph`);
+      throw mismatch(
+        `${role} '${target.name}' has shape ${shapeText(tensor.shape)} in MLmodel and ${shapeText(target.shape)} in the graph`,
+      );
     }
   });
 }
@@ -46,12 +55,15 @@ function checkColumns(columns: readonly MlflowSpec[], inputs: readonly TensorSpe
   const byName = inputs.length === columns.length && inputs.every((s) => names.includes(s.name));
   const carries = (column: MlflowSpec, spec: TensorSpec) => {
     if (!columnCarries(column.type, spec.datatype)) {
-      throw mismatch(`column '${column.name ?? ''}' is ${column.type}, which input '${spec.name}' (${spec.datatype}) cannot take`);
+      throw mismatch(
+        `column '${column.name ?? ''}' is ${column.type}, which input '${spec.name}' (${spec.datatype}) cannot take`,
+      );
     }
   };
   if (byName) {
     for (const spec of inputs) {
-      if (widthOf(spec) !== 1 && !(spec.shape.length === 2 && spec.shape[1] === -1)) throw mismatch(`input '${spec.name}' ${shapeText(spec.shape)} cannot take one column`);
+      if (widthOf(spec) !== 1 && !(spec.shape.length === 2 && spec.shape[1] === -1))
+        throw mismatch(`input '${spec.name}' ${shapeText(spec.shape)} cannot take one column`);
       carries(columns[names.indexOf(spec.name)]!, spec);
     }
     return;
@@ -59,12 +71,15 @@ function checkColumns(columns: readonly MlflowSpec[], inputs: readonly TensorSpe
   let offset = 0;
   for (const spec of inputs) {
     const width = widthOf(spec) ?? (inputs.length === 1 ? columns.length : undefined);
-    if (width === undefined) throw mismatch(`input '${spec.name}' ${shapeText(spec.shape)} has no fixed width to take columns by position`);
+    if (width === undefined)
+      throw mismatch(`input '${spec.name}' ${shapeText(spec.shape)} has no fixed width to take columns by position`);
     for (const column of columns.slice(offset, offset + width)) carries(column, spec);
     offset += width;
   }
   if (offset !== columns.length) {
-    throw mismatch(`it has ${columns.length} columns, the graph's inputs take ${offset} (${inputs.map((s) => `${s.name} ${shapeText(s.shape)}`).join(', ')})`);
+    throw mismatch(
+      `it has ${columns.length} columns, the graph's inputs take ${offset} (${inputs.map((s) => `${s.name} ${shapeText(s.shape)}`).join(', ')})`,
+    );
   }
 }
 
@@ -78,7 +93,8 @@ export function checkMlflowSignature(mlflow: MlflowSignature, graph: ModelSignat
     if (!mlflow.inputs.every((s) => s.type === 'tensor')) throw mismatch('its inputs mix tensors and columns');
     checkTensors(mlflow.inputs, graph.inputs, 'input');
     const outputs = mlflow.outputs ?? [];
-    if (outputs.length && outputs.every((s) => s.type === 'tensor' && s.name !== undefined)) checkTensors(outputs, graph.outputs, 'output');
+    if (outputs.length && outputs.every((s) => s.type === 'tensor' && s.name !== undefined))
+      checkTensors(outputs, graph.outputs, 'output');
     return {};
   }
   checkColumns(mlflow.inputs, graph.inputs);

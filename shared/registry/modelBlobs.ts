@@ -54,9 +54,11 @@ export async function uploadModelFolder(root: string, manifest: ModelManifest): 
     });
   }
   const text = JSON.stringify(manifest);
-  await client.getBlockBlobClient(modelManifestPath(manifest.name, manifest.version)).upload(text, Buffer.byteLength(text), {
-    blobHTTPHeaders: { blobContentType: 'application/json' },
-  });
+  await client
+    .getBlockBlobClient(modelManifestPath(manifest.name, manifest.version))
+    .upload(text, Buffer.byteLength(text), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
 }
 
 /** Deletes every blob of a version (its folder and manifest). */

@@ -115,5 +115,11 @@ export function toModelVersion(doc: ModelVersionDoc): ModelVersion {
 export function toModel(doc: ModelDoc): Model {
   const aliases: Record<string, number> = { ...doc.aliases };
   if (doc.latestVersion !== null) aliases.latest = doc.latestVersion;
-  return { name: doc.name, latestVersion: doc.latestVersion, aliases, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+  return {
+    name: doc.name,
+    latestVersion: doc.latestVersion,
+    aliases,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
 }

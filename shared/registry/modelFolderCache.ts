@@ -80,13 +80,23 @@ export class ModelFolderCache {
       for (const file of manifest.files) {
         const target = join(staging, file.path);
         await mkdir(dirname(target), { recursive: true });
-        const response = await container.getBlockBlobClient(prefix + file.path).download().catch((error: unknown) => {
-          if ((error as { statusCode?: number }).statusCode === 404) {
-            throw new SibylError('ModelIntegrity', `Model ${manifest.name}:${manifest.version} file '${file.path}' (sha256 ${file.sha256}) is missing from storage.`);
-          }
-          throw error;
-        });
-        const stored = await writeHashedFile(response.readableStreamBody as AsyncIterable<Buffer> & NodeJS.ReadableStream, target, { path: file.path });
+        const response = await container
+          .getBlockBlobClient(prefix + file.path)
+          .download()
+          .catch((error: unknown) => {
+            if ((error as { statusCode?: number }).statusCode === 404) {
+              throw new SibylError(
+                'ModelIntegrity',
+                `Model ${manifest.name}:${manifest.version} file '${file.path}' (sha256 ${file.sha256}) is missing from storage.`,
+              );
+            }
+            throw error;
+          });
+        const stored = await writeHashedFile(
+          response.readableStreamBody as AsyncIterable<Buffer> & NodeJS.ReadableStream,
+          target,
+          { path: file.path },
+        );
         if (stored.sha256 !== file.sha256) throw new ModelIntegrityError(manifest, file, stored.sha256);
       }
       await rm(folder, { recursive: true, force: true });

@@ -19,7 +19,9 @@ import type { ModelManifest } from './modelDocuments';
 import { ModelFolderCache } from './modelFolderCache';
 
 /** A custom model has no ONNX file to open: an ONNX environment cannot serve it. `InvalidInput` (400). */
-export function assertServableByOnnx(manifest: ModelManifest): asserts manifest is ModelManifest & { modelFile: string } {
+export function assertServableByOnnx(
+  manifest: ModelManifest,
+): asserts manifest is ModelManifest & { modelFile: string } {
   if (manifest.type === 'custom' || !manifest.modelFile) {
     throw new SibylError(
       'InvalidInput',
@@ -29,7 +31,11 @@ export function assertServableByOnnx(manifest: ModelManifest): asserts manifest 
 }
 
 /** The model file to open, in a verified local folder. */
-export async function openModelFolder(manifest: ModelManifest, container: ContainerClient, cache: ModelFolderCache): Promise<ModelFile> {
+export async function openModelFolder(
+  manifest: ModelManifest,
+  container: ContainerClient,
+  cache: ModelFolderCache,
+): Promise<ModelFile> {
   assertServableByOnnx(manifest);
   const folder = await cache.materialise(manifest, container);
   const file = join(folder, manifest.modelFile);

@@ -6,14 +6,23 @@
  * @example parseModelReference('iris@prod') // { name: 'iris', alias: 'prod' }
  */
 import { SibylError } from '../errors';
-import { MODEL_REFERENCE_FORMS, isAliasName, isAssetName, readModelReference, type ModelReference } from '../portable/modelReference';
+import {
+  MODEL_REFERENCE_FORMS,
+  isAliasName,
+  isAssetName,
+  readModelReference,
+  type ModelReference,
+} from '../portable/modelReference';
 
 export { formatModelReference, type ModelReference } from '../portable/modelReference';
 
 /** Names of models and environments: letters, digits, `-`, `_`, `.`; starting with a letter or digit. */
 export function assertName(kind: string, name: string): void {
   if (!isAssetName(name)) {
-    throw new SibylError('InvalidInput', `${kind} name '${name.slice(0, 100)}' is invalid: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 255 characters).`);
+    throw new SibylError(
+      'InvalidInput',
+      `${kind} name '${name.slice(0, 100)}' is invalid: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 255 characters).`,
+    );
   }
 }
 
@@ -26,6 +35,10 @@ export function assertAlias(alias: string): void {
 
 export function parseModelReference(text: string): ModelReference {
   const ref = readModelReference(text);
-  if (!ref) throw new SibylError('InvalidInput', `'${text.slice(0, 100)}' is not a model reference: use ${MODEL_REFERENCE_FORMS}.`);
+  if (!ref)
+    throw new SibylError(
+      'InvalidInput',
+      `'${text.slice(0, 100)}' is not a model reference: use ${MODEL_REFERENCE_FORMS}.`,
+    );
   return ref;
 }

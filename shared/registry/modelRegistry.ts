@@ -16,7 +16,16 @@ import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
-import { manifestOf, toModel, toModelVersion, versionId, type Model, type ModelDoc, type ModelVersion, type ModelVersionDoc } from './modelDocuments';
+import {
+  manifestOf,
+  toModel,
+  toModelVersion,
+  versionId,
+  type Model,
+  type ModelDoc,
+  type ModelVersion,
+  type ModelVersionDoc,
+} from './modelDocuments';
 import { describeModelFolder, type ModelContents, type ModelType } from './modelFolder';
 import { assertAlias, assertName, type ModelReference } from './modelReference';
 
@@ -42,7 +51,11 @@ export type ModelUpload =
  * files go to Blob and the document to Cosmos. A file ONNX Runtime cannot open is refused (400) and
  * nothing is stored. The upload is read from disk as streams; nothing is held whole in memory.
  */
-export async function registerModelVersion(name: string, upload: ModelUpload, details: VersionDetails): Promise<ModelVersion> {
+export async function registerModelVersion(
+  name: string,
+  upload: ModelUpload,
+  details: VersionDetails,
+): Promise<ModelVersion> {
   assertName('Model', name);
   const work = await mkdtemp(join(tmpdir(), 'sibyl-register-'));
   try {
@@ -76,8 +89,18 @@ function withoutSingleTopFolder(root: string, files: StoredFile[]): { root: stri
   return { root: join(root, top), files: files.map((f) => ({ ...f, path: f.path.slice(top.length + 1) })) };
 }
 
-async function storeVersion(name: string, root: string, files: StoredFile[], contents: ModelContents, details: VersionDetails): Promise<ModelVersion> {
-  const version = await reserveVersion<ModelDoc>(models(), name, 'model', () => ({ type: 'model', latestVersion: null, aliases: {} }));
+async function storeVersion(
+  name: string,
+  root: string,
+  files: StoredFile[],
+  contents: ModelContents,
+  details: VersionDetails,
+): Promise<ModelVersion> {
+  const version = await reserveVersion<ModelDoc>(models(), name, 'model', () => ({
+    type: 'model',
+    latestVersion: null,
+    aliases: {},
+  }));
   const modelFile = contents.modelFile ? files.find((f) => f.path === contents.modelFile) : undefined;
   const doc: ModelVersionDoc = {
     id: versionId(version),
@@ -109,7 +132,9 @@ async function storeVersion(name: string, root: string, files: StoredFile[], con
     throw error;
   }
   await updateWithEtag<ModelDoc>(models(), name, name, (head) =>
-    (head.latestVersion ?? 0) >= version ? undefined : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
+    (head.latestVersion ?? 0) >= version
+      ? undefined
+      : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
   );
   return toModelVersion(doc);
 }
@@ -121,7 +146,8 @@ async function listFolder(folder: string): Promise<StoredFile[]> {
     const full = join(entry.parentPath, entry.name);
     const path = relative(folder, full).split(sep).join('/');
     if (entry.isDirectory()) continue;
-    if (!entry.isFile()) throw new SibylError('InvalidInput', `'${path}' is not a plain file; model folders hold files and folders only.`);
+    if (!entry.isFile())
+      throw new SibylError('InvalidInput', `'${path}' is not a plain file; model folders hold files and folders only.`);
     files.push(await hashFile(full, path));
   }
   return files;
@@ -135,7 +161,10 @@ async function readHead(name: string): Promise<ModelDoc> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  throw new SibylError('ModelNotFound', `Model '${name}' is not registered. Register it with POST api/models/${name}/versions.`);
+  throw new SibylError(
+    'ModelNotFound',
+    `Model '${name}' is not registered. Register it with POST api/models/${name}/versions.`,
+  );
 }
 
 export async function getModel(name: string): Promise<Model> {
@@ -167,7 +196,13 @@ export async function getModelVersion(name: string, version: number): Promise<Mo
 export async function listModelVersions(name: string): Promise<ModelVersion[]> {
   await readHead(name);
   const { resources } = await models()
-    .items.query<ModelVersionDoc>({ query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .items.query<ModelVersionDoc>(
+      {
+        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
+        parameters: [{ name: '@name', value: name }],
+      },
+      { partitionKey: name },
+    )
     .fetchAll();
   return resources.map(toModelVersion);
 }
@@ -178,13 +213,20 @@ export async function resolveModel(ref: ModelReference): Promise<ModelVersionDoc
   const head = await readHead(ref.name);
   const version = ref.alias === 'latest' ? head.latestVersion : head.aliases[ref.alias];
   if (version === null || version === undefined) {
-    throw new SibylError('ModelNotFound', `Model '${ref.name}' has no alias '${ref.alias}'. Set it with PUT api/models/${ref.name}/aliases/${ref.alias}.`);
+    throw new SibylError(
+      'ModelNotFound',
+      `Model '${ref.name}' has no alias '${ref.alias}'. Set it with PUT api/models/${ref.name}/aliases/${ref.alias}.`,
+    );
   }
   return readVersionDoc(ref.name, version);
 }
 
 /** Changes description and tags; `tags` is a JSON merge patch (a `null` value removes that tag). */
-export async function updateModelVersion(name: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
+export async function updateModelVersion(
+  name: string,
+  version: number,
+  change: { description?: string; tags?: Record<string, string | null> },
+): Promise<ModelVersion> {
   await readVersionDoc(name, version);
   const saved = await updateWithEtag<ModelVersionDoc>(models(), versionId(version), name, (doc) => {
     const tags = { ...doc.tags };
@@ -200,9 +242,14 @@ export async function updateModelVersion(name: string, version: number, change: 
 
 export async function setModelAlias(name: string, alias: string, version: number): Promise<Model> {
   assertAlias(alias);
-  if (alias === 'latest') throw new SibylError('InvalidInput', "The alias 'latest' is managed by Sibyl: it always names the newest version.");
+  if (alias === 'latest')
+    throw new SibylError('InvalidInput', "The alias 'latest' is managed by Sibyl: it always names the newest version.");
   await readVersionDoc(name, version);
-  const saved = await updateWithEtag<ModelDoc>(models(), name, name, (head) => ({ ...head, aliases: { ...head.aliases, [alias]: version }, updatedAt: new Date().toISOString() }));
+  const saved = await updateWithEtag<ModelDoc>(models(), name, name, (head) => ({
+    ...head,
+    aliases: { ...head.aliases, [alias]: version },
+    updatedAt: new Date().toISOString(),
+  }));
   return toModel(saved!);
 }
 
@@ -210,15 +257,28 @@ export async function setModelAlias(name: string, alias: string, version: number
  * Deletes a version unless a deployment or an alias uses it (409). `deploymentsUsing` lists the
  * deployments (`endpoint/deployment`) that serve it.
  */
-export async function deleteModelVersion(name: string, version: number, deploymentsUsing: (name: string, version: number) => Promise<string[]>): Promise<void> {
+export async function deleteModelVersion(
+  name: string,
+  version: number,
+  deploymentsUsing: (name: string, version: number) => Promise<string[]>,
+): Promise<void> {
   const doc = await readVersionDoc(name, version);
   const users = await deploymentsUsing(name, version);
   if (users.length) {
-    throw new SibylError('Conflict', `Model ${name}:${version} is used by deployment${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or move ${users.length > 1 ? 'them' : 'it'} first.`);
+    throw new SibylError(
+      'Conflict',
+      `Model ${name}:${version} is used by deployment${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or move ${users.length > 1 ? 'them' : 'it'} first.`,
+    );
   }
   const head = await readHead(name);
-  const aliases = Object.entries(head.aliases).filter(([, v]) => v === version).map(([a]) => a);
-  if (aliases.length) throw new SibylError('Conflict', `Model ${name}:${version} is the target of alias ${aliases.join(', ')}; point the alias elsewhere first.`);
+  const aliases = Object.entries(head.aliases)
+    .filter(([, v]) => v === version)
+    .map(([a]) => a);
+  if (aliases.length)
+    throw new SibylError(
+      'Conflict',
+      `Model ${name}:${version} is the target of alias ${aliases.join(', ')}; point the alias elsewhere first.`,
+    );
   try {
     await models().item(doc.id, name).delete();
   } catch (error) {
@@ -226,8 +286,17 @@ export async function deleteModelVersion(name: string, version: number, deployme
   }
   await deleteModelFolder(name, version);
   const { resources } = await models()
-    .items.query<number>({ query: "SELECT TOP 1 VALUE c.version FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version DESC", parameters: [{ name: '@name', value: name }] }, { partitionKey: name })
+    .items.query<number>(
+      {
+        query:
+          "SELECT TOP 1 VALUE c.version FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version DESC",
+        parameters: [{ name: '@name', value: name }],
+      },
+      { partitionKey: name },
+    )
     .fetchAll();
   const latest = resources[0] ?? null;
-  await updateWithEtag<ModelDoc>(models(), name, name, (h) => (h.latestVersion === latest ? undefined : { ...h, latestVersion: latest, updatedAt: new Date().toISOString() }));
+  await updateWithEtag<ModelDoc>(models(), name, name, (h) =>
+    h.latestVersion === latest ? undefined : { ...h, latestVersion: latest, updatedAt: new Date().toISOString() },
+  );
 }

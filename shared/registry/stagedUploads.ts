@@ -85,7 +85,13 @@ async function writeOnlySas(container: ContainerClient, startsOn: Date, expiresO
   }
   const key = await service.getUserDelegationKey(startsOn, expiresOn);
   return generateBlobSASQueryParameters(
-    { containerName: STAGING_CONTAINER, permissions: ContainerSASPermissions.parse('cw'), startsOn, expiresOn, protocol: SASProtocol.Https },
+    {
+      containerName: STAGING_CONTAINER,
+      permissions: ContainerSASPermissions.parse('cw'),
+      startsOn,
+      expiresOn,
+      protocol: SASProtocol.Https,
+    },
     key,
     service.accountName,
   ).toString();
@@ -100,7 +106,14 @@ export async function createStagedUpload(name: string): Promise<StagedUpload> {
   const startsOn = new Date(Date.now() - 5 * 60_000);
   const expiresOn = new Date(Date.now() + SAS_MINUTES * 60_000);
   const sas = await writeOnlySas(container, startsOn, expiresOn);
-  return { id, uploadUrl: `${container.url}?${sas}`, container: STAGING_CONTAINER, prefix: `${name}/${id}/`, expiresOn: expiresOn.toISOString(), maxRequestBytes: getConfig().maxRequestBytes };
+  return {
+    id,
+    uploadUrl: `${container.url}?${sas}`,
+    container: STAGING_CONTAINER,
+    prefix: `${name}/${id}/`,
+    expiresOn: expiresOn.toISOString(),
+    maxRequestBytes: getConfig().maxRequestBytes,
+  };
 }
 
 /** Streams the staged files to `folder`, capped like an archive; answers them hashed. */
@@ -111,17 +124,26 @@ async function downloadStaged(container: ContainerClient, prefix: string, folder
   for await (const blob of container.listBlobsFlat({ prefix })) {
     const relative = blob.name.slice(prefix.length);
     const path = safeEntryPath(relative);
-    if (files.length >= maxFiles) throw new UnsafeArchiveError(relative, `the upload holds more than ${maxFiles} files (SIBYL_MAX_ARCHIVE_FILES)`);
-    const tooBig = () => new UnsafeArchiveError(relative, `the uploaded files exceed ${maxUnpackedBytes} bytes (SIBYL_MAX_UNPACKED_BYTES)`);
+    if (files.length >= maxFiles)
+      throw new UnsafeArchiveError(relative, `the upload holds more than ${maxFiles} files (SIBYL_MAX_ARCHIVE_FILES)`);
+    const tooBig = () =>
+      new UnsafeArchiveError(
+        relative,
+        `the uploaded files exceed ${maxUnpackedBytes} bytes (SIBYL_MAX_UNPACKED_BYTES)`,
+      );
     if (total + (blob.properties.contentLength ?? 0) > maxUnpackedBytes) throw tooBig();
     const target = join(folder, path);
     await mkdir(dirname(target), { recursive: true });
     const response = await container.getBlockBlobClient(blob.name).download();
-    const stored = await writeHashedFile(response.readableStreamBody as AsyncIterable<Buffer> & NodeJS.ReadableStream, target, {
-      path,
-      maxBytes: maxUnpackedBytes - total,
-      tooBig,
-    });
+    const stored = await writeHashedFile(
+      response.readableStreamBody as AsyncIterable<Buffer> & NodeJS.ReadableStream,
+      target,
+      {
+        path,
+        maxBytes: maxUnpackedBytes - total,
+        tooBig,
+      },
+    );
     total += stored.sizeBytes;
     files.push(stored);
   }
@@ -139,20 +161,30 @@ const ARCHIVE_NAMES: ReadonlyArray<[RegExp, 'zip' | 'tar.gz']> = [
  */
 export async function registerStagedUpload(name: string, id: string, details: VersionDetails): Promise<ModelVersion> {
   assertName('Model', name);
-  if (!UUID.test(id)) throw new SibylError('InvalidInput', `'${id.slice(0, 100)}' is not an upload id; start one with POST api/models/${name}/uploads.`);
+  if (!UUID.test(id))
+    throw new SibylError(
+      'InvalidInput',
+      `'${id.slice(0, 100)}' is not an upload id; start one with POST api/models/${name}/uploads.`,
+    );
   const container = await staging();
   const prefix = `${name}/${id}/`;
   const work = await mkdtemp(join(tmpdir(), 'sibyl-staged-'));
   try {
     const folder = join(work, 'files');
     const files = await downloadStaged(container, prefix, folder);
-    if (!files.length) throw new SibylError('InvalidInput', `Upload ${id} of model '${name}' holds no files: upload them to ${STAGING_CONTAINER}/${prefix} first.`);
+    if (!files.length)
+      throw new SibylError(
+        'InvalidInput',
+        `Upload ${id} of model '${name}' holds no files: upload them to ${STAGING_CONTAINER}/${prefix} first.`,
+      );
     const [only] = files;
-    const archive = files.length === 1 && only ? ARCHIVE_NAMES.find(([pattern]) => pattern.test(only.path))?.[1] : undefined;
+    const archive =
+      files.length === 1 && only ? ARCHIVE_NAMES.find(([pattern]) => pattern.test(only.path))?.[1] : undefined;
     const version = archive
       ? await registerModelVersion(name, { format: archive, path: join(folder, only!.path) }, details)
       : await registerModelVersion(name, { format: 'folder', path: folder, files }, details);
-    for await (const blob of container.listBlobsFlat({ prefix })) await container.getBlockBlobClient(blob.name).deleteIfExists();
+    for await (const blob of container.listBlobsFlat({ prefix }))
+      await container.getBlockBlobClient(blob.name).deleteIfExists();
     return version;
   } finally {
     await rm(work, { recursive: true, force: true });

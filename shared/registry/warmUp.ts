@@ -10,15 +10,24 @@ import type { ModelSession } from '../scoring/modelSession';
 import type { ModelVersionDoc } from './modelDocuments';
 
 /** Warms `session`; answers the warnings (ONNX Runtime's own, then the warm-up's), empty when all went well. */
-export async function warmUp(session: ModelSession, version: Pick<ModelVersionDoc, 'inputExample' | 'columns'>): Promise<string[]> {
+export async function warmUp(
+  session: ModelSession,
+  version: Pick<ModelVersionDoc, 'inputExample' | 'columns'>,
+): Promise<string[]> {
   const warnings = [...session.warnings];
   let examples: NamedTensor[] | undefined;
   if (version.inputExample !== undefined) {
     try {
-      const body = orderColumns(version.inputExample, version.columns, session.signature.inputs.map((s) => s.name));
+      const body = orderColumns(
+        version.inputExample,
+        version.columns,
+        session.signature.inputs.map((s) => s.name),
+      );
       examples = decodeAzureMlRequest(body, session.signature);
     } catch (error) {
-      warnings.push(`The model's input example does not fit its signature, so the warm-up used a synthetic input: ${(error as Error).message}`);
+      warnings.push(
+        `The model's input example does not fit its signature, so the warm-up used a synthetic input: ${(error as Error).message}`,
+      );
     }
   }
   const failed = await session.warmOrWarn(examples);

@@ -43,7 +43,11 @@ export function eventTimeOf(event: BlobEventLike): Date | undefined {
  * The blob version's ETag: `data.eTag` when it is a non-empty string (Event Grid sends it bare,
  * `0x8D…`), otherwise what `readEtag` finds in the blob's properties (undefined: the blob is gone).
  */
-export async function etagOfEvent(event: BlobEventLike, blob: BlobRef, readEtag: (blob: BlobRef) => Promise<string | undefined>): Promise<string | undefined> {
+export async function etagOfEvent(
+  event: BlobEventLike,
+  blob: BlobRef,
+  readEtag: (blob: BlobRef) => Promise<string | undefined>,
+): Promise<string | undefined> {
   const data = event.data;
   const tag = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).eTag : undefined;
   if (typeof tag === 'string' && tag !== '') return tag;

@@ -48,24 +48,46 @@ function watchedPath(doc: ScheduleDoc, datastore: DatastoreDoc, blob: BlobChange
 }
 
 /** Fires `doc` for `blob` when it watches it (the same run id however the change was seen). */
-export async function fireForBlob(doc: ScheduleDoc, datastore: DatastoreDoc, blob: BlobChange, options: { start: RunStarter; log: SchedulerLog; now?: Date }): Promise<BlobFire | undefined> {
+export async function fireForBlob(
+  doc: ScheduleDoc,
+  datastore: DatastoreDoc,
+  blob: BlobChange,
+  options: { start: RunStarter; log: SchedulerLog; now?: Date },
+): Promise<BlobFire | undefined> {
   if (!isDataChangeTrigger(doc.trigger)) return undefined;
   const path = watchedPath(doc, datastore, blob);
   if (!path) return undefined;
   const runId = blobFireId(doc, blob);
   const parameter = doc.trigger.parameterName ?? DEFAULT_PATH_PARAMETER;
-  const outcome = await fireSchedule(doc, runId, { fireTime: (options.now ?? new Date()).toISOString(), path, etag: blob.etag }, { [parameter]: path }, options.start);
-  if (outcome !== 'duplicate') options.log(outcome === 'failed' ? 'warn' : 'info', `schedule '${doc.name}' fired for ${blob.container}/${blob.name} (${blob.etag}): run ${runId} ${outcome}`);
+  const outcome = await fireSchedule(
+    doc,
+    runId,
+    { fireTime: (options.now ?? new Date()).toISOString(), path, etag: blob.etag },
+    { [parameter]: path },
+    options.start,
+  );
+  if (outcome !== 'duplicate')
+    options.log(
+      outcome === 'failed' ? 'warn' : 'info',
+      `schedule '${doc.name}' fired for ${blob.container}/${blob.name} (${blob.etag}): run ${runId} ${outcome}`,
+    );
   return { schedule: doc.name, runId, path, outcome };
 }
 
 /** Fires the event-driven schedules that watch `blob`; throws when one could not be fired, so the trigger retries. */
-export async function fireOnBlobChange(blob: BlobChange, options: { start: RunStarter; log: SchedulerLog; now?: Date }): Promise<BlobFire[]> {
+export async function fireOnBlobChange(
+  blob: BlobChange,
+  options: { start: RunStarter; log: SchedulerLog; now?: Date },
+): Promise<BlobFire[]> {
   const fires: BlobFire[] = [];
   const failures: string[] = [];
   const datastores = new Map<string, Promise<DatastoreDoc | undefined>>();
   const datastoreOf = (name: string) => {
-    if (!datastores.has(name)) datastores.set(name, readDatastoreDoc(name).catch(() => undefined));
+    if (!datastores.has(name))
+      datastores.set(
+        name,
+        readDatastoreDoc(name).catch(() => undefined),
+      );
     return datastores.get(name)!;
   };
   for (const doc of await listEnabledSchedules('blob')) {

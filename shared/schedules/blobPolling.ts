@@ -37,7 +37,12 @@ async function poll(doc: ScheduleDoc, options: PollingOptions): Promise<BlobFire
   for await (const item of containerOf(datastore).listBlobsFlat({ prefix })) {
     const etag = item.properties.etag;
     if (!etag) continue;
-    const fire = await fireForBlob(doc, datastore, { container: datastore.container, name: item.name, etag, lastModified: item.properties.lastModified }, options);
+    const fire = await fireForBlob(
+      doc,
+      datastore,
+      { container: datastore.container, name: item.name, etag, lastModified: item.properties.lastModified },
+      options,
+    );
     if (fire) fires.push(fire);
   }
   await recordPoll(doc, options.now);

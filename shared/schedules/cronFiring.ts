@@ -36,8 +36,17 @@ export interface CronFire {
 async function fireIfDue(doc: ScheduleDoc, options: CronFiringOptions): Promise<CronFire | undefined> {
   if (!isCronTrigger(doc.trigger)) return undefined;
   const { startTime, endTime } = doc.trigger;
-  const from = Math.max(Date.parse(doc.activeSince), doc.lastFireTime ? Date.parse(doc.lastFireTime) : 0, startTime ? Date.parse(startTime) - 1 : 0);
-  const tick = dueTick(cronOf(doc.trigger), { from: new Date(from), now: options.now, scheduler: options.scheduler, ...(endTime ? { endTime: new Date(endTime) } : {}) });
+  const from = Math.max(
+    Date.parse(doc.activeSince),
+    doc.lastFireTime ? Date.parse(doc.lastFireTime) : 0,
+    startTime ? Date.parse(startTime) - 1 : 0,
+  );
+  const tick = dueTick(cronOf(doc.trigger), {
+    from: new Date(from),
+    now: options.now,
+    scheduler: options.scheduler,
+    ...(endTime ? { endTime: new Date(endTime) } : {}),
+  });
   if (!tick) return undefined;
   const runId = cronFireId(doc, tick.fireTime);
   const fireTime = tick.fireTime.toISOString();
@@ -54,7 +63,11 @@ export async function fireDueCronSchedules(options: CronFiringOptions): Promise<
       const fire = await fireIfDue(doc, options);
       if (!fire) continue;
       fires.push(fire);
-      if (fire.outcome !== 'duplicate') options.log(fire.outcome === 'failed' ? 'warn' : 'info', `schedule '${fire.schedule}' fired for ${fire.fireTime}${fire.late ? ' (late)' : ''}: run ${fire.runId} ${fire.outcome}`);
+      if (fire.outcome !== 'duplicate')
+        options.log(
+          fire.outcome === 'failed' ? 'warn' : 'info',
+          `schedule '${fire.schedule}' fired for ${fire.fireTime}${fire.late ? ' (late)' : ''}: run ${fire.runId} ${fire.outcome}`,
+        );
     } catch (error) {
       options.log('error', `schedule '${doc.name}' could not fire: ${(error as Error).message}`);
     }

@@ -19,13 +19,19 @@ function prefix(doc: Pick<ScheduleDoc, 'name' | 'uid'>): string {
 
 /** `2024-06-01T02:00:00.000Z` → `20240601T020000Z`. */
 function stamp(time: Date): string {
-  return time.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return time
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function cronFireId(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): string {
   return `${prefix(doc)}-${stamp(fireTime)}`;
 }
 
-export function blobFireId(doc: Pick<ScheduleDoc, 'name' | 'uid'>, blob: { container: string; name: string; etag: string }): string {
+export function blobFireId(
+  doc: Pick<ScheduleDoc, 'name' | 'uid'>,
+  blob: { container: string; name: string; etag: string },
+): string {
   return `${prefix(doc)}-b${hash(`${blob.container}\n${blob.name}\n${blob.etag.replace(/"/g, '')}`).slice(0, 24)}`;
 }

@@ -132,7 +132,10 @@ export class GlobBuilder {
   }
 
   build(): GlobMatcher {
-    return new Nfa(this.#tests.slice(), this.#outs.map((o) => o.slice()));
+    return new Nfa(
+      this.#tests.slice(),
+      this.#outs.map((o) => o.slice()),
+    );
   }
 }
 

@@ -53,7 +53,20 @@ interface FieldSpec {
   names?: readonly string[];
 }
 
-const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_NAMES = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const SPECS: readonly FieldSpec[] = [
   { name: 'second', min: 0, max: 59 },
@@ -77,7 +90,12 @@ export function parseSchedule(text: string, options: ScheduleOptions = {}): Sche
   const wanted = options.fields ?? 'auto';
   const ok = wanted === 'auto' ? parts.length === 5 || parts.length === 6 : parts.length === wanted;
   if (!ok) {
-    const expected = wanted === 5 ? '5 fields (minute hour day month day-of-week)' : wanted === 6 ? '6 fields (second minute hour day month day-of-week)' : '6 fields (second minute hour day month day-of-week) or 5 (without seconds)';
+    const expected =
+      wanted === 5
+        ? '5 fields (minute hour day month day-of-week)'
+        : wanted === 6
+          ? '6 fields (second minute hour day month day-of-week)'
+          : '6 fields (second minute hour day month day-of-week) or 5 (without seconds)';
     throw new Error(`Invalid schedule '${text}': expected ${expected}, got ${parts.length}.`);
   }
   const fields = parts.length === 5 ? ['0', ...parts] : parts;
@@ -98,7 +116,9 @@ function checkTimeZone(text: string, timeZone: string): string {
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    throw new Error(`Invalid schedule '${text}': time zone '${timeZone}' is not an IANA time zone (e.g. 'Europe/Paris').`);
+    throw new Error(
+      `Invalid schedule '${text}': time zone '${timeZone}' is not an IANA time zone (e.g. 'Europe/Paris').`,
+    );
   }
 }
 
@@ -112,7 +132,12 @@ function parseField(text: string, field: string, spec: FieldSpec): boolean[] {
     if (item === '') fail('empty list item');
     const [range = '', step, extra] = item.split('/');
     if (extra !== undefined) fail(`'${item}' has more than one '/'`);
-    const by = step === undefined ? 1 : /^\d+$/.test(step) && Number(step) > 0 ? Number(step) : fail(`step '${step}' must be a positive integer`);
+    const by =
+      step === undefined
+        ? 1
+        : /^\d+$/.test(step) && Number(step) > 0
+          ? Number(step)
+          : fail(`step '${step}' must be a positive integer`);
     let from: number;
     let to: number;
     if (range === '*') [from, to] = [spec.min, top];
@@ -144,26 +169,58 @@ function parseValue(token: string, spec: FieldSpec, fail: (why: string) => never
 }
 
 function timeSpanSchedule(text: string, expression: string, timeZone: string): Schedule {
-  const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/.exec(expression) ?? /^(\d+)$/.exec(expression);
-  if (!match) throw new Error(`Invalid schedule '${text}': not a cron expression, and not a TimeSpan '[d.]hh:mm[:ss]'.`);
+  const match =
+    /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/.exec(expression) ?? /^(\d+)$/.exec(expression);
+  if (!match)
+    throw new Error(`Invalid schedule '${text}': not a cron expression, and not a TimeSpan '[d.]hh:mm[:ss]'.`);
   const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = ''] = match;
   if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59) {
     throw new Error(`Invalid schedule '${text}': TimeSpan hours must be 0-23, minutes and seconds 0-59.`);
   }
-  const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.floor(Number(`0.${fraction || '0'}`) * 1000);
+  const ms =
+    ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
+    Number(seconds) * 1000 +
+    Math.floor(Number(`0.${fraction || '0'}`) * 1000);
   if (ms <= 0) throw new Error(`Invalid schedule '${text}': a TimeSpan interval must be longer than zero.`);
   const next = (after: Date): Date => new Date(validTime(after) + ms);
-  return { kind: 'timespan', expression, timeZone, isInterval: true, next, occurrences: (from, to, max) => collect(next, from, to, max) };
+  return {
+    kind: 'timespan',
+    expression,
+    timeZone,
+    isInterval: true,
+    next,
+    occurrences: (from, to, max) => collect(next, from, to, max),
+  };
 }
 
-function cronSchedule(text: string, expression: string, sets: boolean[][], timeZone: string, isInterval: boolean): Schedule {
-  const [seconds, minutes, hours, days, months, weekdays] = sets as [boolean[], boolean[], boolean[], boolean[], boolean[], boolean[]];
+function cronSchedule(
+  text: string,
+  expression: string,
+  sets: boolean[][],
+  timeZone: string,
+  isInterval: boolean,
+): Schedule {
+  const [seconds, minutes, hours, days, months, weekdays] = sets as [
+    boolean[],
+    boolean[],
+    boolean[],
+    boolean[],
+    boolean[],
+    boolean[],
+  ];
   const nextWall = (after: number): number | undefined => {
     let t = floorSecond(after) + SECOND_MS;
     const lastYear = new Date(t).getUTCFullYear() + HORIZON_YEARS;
     for (;;) {
       const d = new Date(t);
-      const [y, mo, day, h, mi, s] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+      const [y, mo, day, h, mi, s] = [
+        d.getUTCFullYear(),
+        d.getUTCMonth(),
+        d.getUTCDate(),
+        d.getUTCHours(),
+        d.getUTCMinutes(),
+        d.getUTCSeconds(),
+      ];
       if (y > lastYear) return undefined;
       if (!months[mo + 1]) t = Date.UTC(y, mo + 1, 1);
       else if (!days[day] || !weekdays[d.getUTCDay()]) t = Date.UTC(y, mo, day + 1);
@@ -199,7 +256,14 @@ function cronSchedule(text: string, expression: string, sets: boolean[][], timeZ
       from = wall;
     }
   };
-  return { kind: 'cron', expression, timeZone, isInterval, next, occurrences: (from, to, max) => collect(next, from, to, max) };
+  return {
+    kind: 'cron',
+    expression,
+    timeZone,
+    isInterval,
+    next,
+    occurrences: (from, to, max) => collect(next, from, to, max),
+  };
 }
 
 function collect(next: (after: Date) => Date, from: Date, to: Date, max = 10_000): Date[] {
@@ -232,7 +296,10 @@ function lowestWall(window: OffsetWindow, t: number): number {
 }
 
 function covers(window: OffsetWindow, wall: number): boolean {
-  return wall - Math.max(window.before, window.after) >= window.from && wall - Math.min(window.before, window.after) <= window.to;
+  return (
+    wall - Math.max(window.before, window.after) >= window.from &&
+    wall - Math.min(window.before, window.after) <= window.to
+  );
 }
 
 /** The instants showing `wall`: one normally, two in a repeated hour, none in a skipped one. */
@@ -240,7 +307,9 @@ function instantsOf(window: OffsetWindow, wall: number): { instants: number[]; g
   const early = wall - window.before;
   if (window.change === undefined) return { instants: [early] };
   const late = wall - window.after;
-  const instants = [early < window.change ? early : undefined, late >= window.change ? late : undefined].filter((x) => x !== undefined).sort((a, b) => a - b);
+  const instants = [early < window.change ? early : undefined, late >= window.change ? late : undefined]
+    .filter((x) => x !== undefined)
+    .sort((a, b) => a - b);
   // A skipped wall time is read with the offset in force before the jump, as .NET does (02:30 → 03:30).
   return instants.length > 0 ? { instants } : { instants, gapInstant: early };
 }

@@ -26,10 +26,16 @@ function checkCron(trigger: { cron: string; timeZone?: string; startTime?: strin
     cronOf(trigger);
   } catch (error) {
     const message = (error as Error).message.replace(/^Invalid schedule/, 'Cron');
-    throw invalid(`${message} Use NCRONTAB with six fields (second minute hour day month day-of-week, e.g. '0 */5 * * * *') or five (minute hour day month day-of-week), and an IANA time zone such as 'Europe/Paris'.`, /time zone/.test(message) ? 'trigger.timeZone' : 'trigger.cron');
+    throw invalid(
+      `${message} Use NCRONTAB with six fields (second minute hour day month day-of-week, e.g. '0 */5 * * * *') or five (minute hour day month day-of-week), and an IANA time zone such as 'Europe/Paris'.`,
+      /time zone/.test(message) ? 'trigger.timeZone' : 'trigger.cron',
+    );
   }
   if (trigger.startTime && trigger.endTime && Date.parse(trigger.endTime) <= Date.parse(trigger.startTime)) {
-    throw invalid(`The schedule ends (${trigger.endTime}) before it starts (${trigger.startTime}); endTime must be after startTime.`, 'trigger.endTime');
+    throw invalid(
+      `The schedule ends (${trigger.endTime}) before it starts (${trigger.startTime}); endTime must be after startTime.`,
+      'trigger.endTime',
+    );
   }
 }
 

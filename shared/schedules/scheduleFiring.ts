@@ -36,12 +36,22 @@ async function restartIfStuck(runId: string, start: RunStarter): Promise<void> {
   if (run?.status === 'Queued' && Date.now() - Date.parse(run.createdAt) > STUCK_AFTER_MS) await start(runId);
 }
 
-export async function fireSchedule(doc: ScheduleDoc, runId: string, details: FireDetails, parameters: Record<string, ParameterValue>, start: RunStarter): Promise<FireOutcome> {
+export async function fireSchedule(
+  doc: ScheduleDoc,
+  runId: string,
+  details: FireDetails,
+  parameters: Record<string, ParameterValue>,
+  start: RunStarter,
+): Promise<FireOutcome> {
   const { name, version } = parsePipelineRef(doc.pipeline);
   const runDetails = { ...details, scheduleUid: doc.uid };
   try {
     const published = await runnableVersion(name, version);
-    await startPipelineRun(published, { runId, schedule: doc.name, parameters: { ...doc.parameters, ...parameters }, details: runDetails }, start);
+    await startPipelineRun(
+      published,
+      { runId, schedule: doc.name, parameters: { ...doc.parameters, ...parameters }, details: runDetails },
+      start,
+    );
     return 'started';
   } catch (error) {
     if (isConflict(error) && (await findRun(runId))) {
@@ -51,7 +61,11 @@ export async function fireSchedule(doc: ScheduleDoc, runId: string, details: Fir
     // A client fault (disabled or missing version, parameters) is the outcome of this fire; anything else is retried by the trigger.
     if (!(error instanceof SibylError) || error.status >= 500) throw error;
     try {
-      await recordFailedStart(runId, { schedule: doc.name, pipeline: doc.pipeline, experiment: name, details: runDetails }, error);
+      await recordFailedStart(
+        runId,
+        { schedule: doc.name, pipeline: doc.pipeline, experiment: name, details: runDetails },
+        error,
+      );
     } catch (recordError) {
       if (isConflict(recordError)) return 'duplicate';
       throw recordError;

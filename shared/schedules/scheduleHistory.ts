@@ -19,10 +19,14 @@ interface FireRow {
   details?: { fireTime?: string; late?: boolean; path?: string; scheduleUid?: string };
 }
 
-export async function scheduleHistory(doc: Pick<ScheduleDoc, 'name' | 'uid'>, limit = HISTORY_LENGTH): Promise<ScheduleFiring[]> {
+export async function scheduleHistory(
+  doc: Pick<ScheduleDoc, 'name' | 'uid'>,
+  limit = HISTORY_LENGTH,
+): Promise<ScheduleFiring[]> {
   const { resources } = await getContainer('runs')
     .items.query<FireRow>({
-      query: "SELECT TOP @limit c.id, c.status, c.createdAt, c.details FROM c WHERE c.type = 'run' AND c.kind = 'pipeline' AND c.schedule = @name AND c.details.scheduleUid = @uid ORDER BY c.createdAt DESC",
+      query:
+        "SELECT TOP @limit c.id, c.status, c.createdAt, c.details FROM c WHERE c.type = 'run' AND c.kind = 'pipeline' AND c.schedule = @name AND c.details.scheduleUid = @uid ORDER BY c.createdAt DESC",
       parameters: [
         { name: '@limit', value: limit },
         { name: '@name', value: doc.name },

@@ -20,7 +20,10 @@ import { scheduleHistory } from './scheduleHistory';
 const schedules = () => getContainer('schedules');
 
 function scheduleNotFound(name: string): SibylError {
-  return new SibylError('ScheduleNotFound', `Schedule '${name.slice(0, 255)}' does not exist. Create it with PUT api/schedules/${name.slice(0, 255)}.`);
+  return new SibylError(
+    'ScheduleNotFound',
+    `Schedule '${name.slice(0, 255)}' does not exist. Create it with PUT api/schedules/${name.slice(0, 255)}.`,
+  );
 }
 
 async function readDoc(name: string): Promise<ScheduleDoc | undefined> {
@@ -36,7 +39,8 @@ async function readDoc(name: string): Promise<ScheduleDoc | undefined> {
 /** The document `spec` makes of `existing` (or of nothing): the trigger restarts when it changed or was enabled again. */
 function nextDoc(name: string, spec: ScheduleSpec, existing: ScheduleDoc | undefined, now: string): ScheduleDoc {
   const enabled = spec.enabled ?? true;
-  const restarted = !existing || JSON.stringify(existing.trigger) !== JSON.stringify(spec.trigger) || (enabled && !existing.enabled);
+  const restarted =
+    !existing || JSON.stringify(existing.trigger) !== JSON.stringify(spec.trigger) || (enabled && !existing.enabled);
   return {
     id: name,
     type: 'schedule',
@@ -58,12 +62,22 @@ function nextDoc(name: string, spec: ScheduleSpec, existing: ScheduleDoc | undef
  * Creates or replaces `name`; `created` says which (201 vs 200). With `ifMatch` (the request's
  * `If-Match`), only the version the client read is replaced (412 otherwise).
  */
-export async function putSchedule(name: string, spec: ScheduleSpec, options: { watchedContainer: string; ifMatch?: string }): Promise<{ schedule: Schedule; created: boolean; etag: string }> {
+export async function putSchedule(
+  name: string,
+  spec: ScheduleSpec,
+  options: { watchedContainer: string; ifMatch?: string },
+): Promise<{ schedule: Schedule; created: boolean; etag: string }> {
   await checkSchedule(spec, options);
-  const saved = await updateDoc<ScheduleDoc>(schedules(), name, name, (existing) => nextDoc(name, spec, existing, new Date().toISOString()), {
-    ifMatch: options.ifMatch,
-    what: `Schedule '${name}'`,
-  });
+  const saved = await updateDoc<ScheduleDoc>(
+    schedules(),
+    name,
+    name,
+    (existing) => nextDoc(name, spec, existing, new Date().toISOString()),
+    {
+      ifMatch: options.ifMatch,
+      what: `Schedule '${name}'`,
+    },
+  );
   const { doc, created, etag } = saved!;
   return { schedule: toSchedule(doc, created ? [] : await scheduleHistory(doc)), created, etag };
 }
@@ -80,7 +94,9 @@ export async function getSchedule(name: string): Promise<Schedule> {
 }
 
 export async function listSchedules(): Promise<Schedule[]> {
-  const { resources } = await schedules().items.query<ScheduleDoc>("SELECT * FROM c WHERE c.type = 'schedule'").fetchAll();
+  const { resources } = await schedules()
+    .items.query<ScheduleDoc>("SELECT * FROM c WHERE c.type = 'schedule'")
+    .fetchAll();
   const sorted = resources.sort((a, b) => a.name.localeCompare(b.name));
   return Promise.all(sorted.map(async (doc) => toSchedule(doc, await scheduleHistory(doc))));
 }
@@ -98,7 +114,10 @@ export async function deleteSchedule(name: string): Promise<void> {
 /** The enabled schedules of one trigger kind. */
 export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<ScheduleDoc[]> {
   const { resources } = await schedules()
-    .items.query<ScheduleDoc>({ query: "SELECT * FROM c WHERE c.type = 'schedule' AND c.enabled = true AND c.kind = @kind", parameters: [{ name: '@kind', value: kind }] })
+    .items.query<ScheduleDoc>({
+      query: "SELECT * FROM c WHERE c.type = 'schedule' AND c.enabled = true AND c.kind = @kind",
+      parameters: [{ name: '@kind', value: kind }],
+    })
     .fetchAll();
   return resources;
 }
@@ -107,7 +126,9 @@ export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<S
 export async function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
   const at = time.toISOString();
   await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastPolledAt !== undefined && current.lastPolledAt >= at) ? undefined : { ...current, lastPolledAt: at },
+    current.uid !== doc.uid || (current.lastPolledAt !== undefined && current.lastPolledAt >= at)
+      ? undefined
+      : { ...current, lastPolledAt: at },
   ).catch((error: unknown) => {
     if (!isNotFound(error)) throw error; // deleted meanwhile
   });
@@ -117,7 +138,9 @@ export async function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: D
 export async function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
   const time = fireTime.toISOString();
   await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastFireTime !== undefined && current.lastFireTime >= time) ? undefined : { ...current, lastFireTime: time },
+    current.uid !== doc.uid || (current.lastFireTime !== undefined && current.lastFireTime >= time)
+      ? undefined
+      : { ...current, lastFireTime: time },
   ).catch((error: unknown) => {
     if (!isNotFound(error)) throw error; // deleted meanwhile
   });

@@ -61,7 +61,14 @@ const CUDA_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
 export function cudaProviderInstalled(): boolean {
   const library = CUDA_LIBRARY[process.platform];
   if (!library) return false;
-  const bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const bindingDir = join(
+    dirname(require.resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
   return existsSync(join(bindingDir, library));
 }
 
@@ -84,12 +91,19 @@ export function validateSessionSettings(settings: OrtSessionSettings): void {
   if (settings.executionProviders) validateExecutionProviders(settings.executionProviders);
   for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
     const n = settings[key];
-    if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new RangeError(`${key} must be a whole number ≥ 0 (0 = ONNX Runtime's default), not ${n}`);
+    if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+      throw new RangeError(`${key} must be a whole number ≥ 0 (0 = ONNX Runtime's default), not ${n}`);
   }
 }
 
-function sessionOptions(settings: OrtSessionSettings, providers: readonly ExecutionProviderName[]): InferenceSession.SessionOptions {
-  const options: InferenceSession.SessionOptions = { executionProviders: providers, logSeverityLevel: settings.logSeverityLevel ?? 4 };
+function sessionOptions(
+  settings: OrtSessionSettings,
+  providers: readonly ExecutionProviderName[],
+): InferenceSession.SessionOptions {
+  const options: InferenceSession.SessionOptions = {
+    executionProviders: providers,
+    logSeverityLevel: settings.logSeverityLevel ?? 4,
+  };
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
   if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
   if (settings.graphOptimizationLevel !== undefined) options.graphOptimizationLevel = settings.graphOptimizationLevel;
@@ -122,23 +136,40 @@ export async function openOrtSession(source: ModelSource, settings: OrtSessionSe
   const cpuAllowed = requested.includes('cpu');
   const cpuOnly: ExecutionProviderName[] = ['cpu'];
   if (!requested.includes('cuda')) {
-    return { session: await createOrtSession(source, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+    return {
+      session: await createOrtSession(source, sessionOptions(settings, requested)),
+      executionProviders: requested,
+      warnings: [],
+    };
   }
   if (!cudaProviderInstalled()) {
-    const why = 'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on linux/x64)';
-    if (!cpuAllowed) throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
+    const why =
+      'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on linux/x64)';
+    if (!cpuAllowed)
+      throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
     const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));
     return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: ${why}`] };
   }
   try {
-    return { session: await createOrtSession(source, sessionOptions(settings, requested)), executionProviders: requested, warnings: [] };
+    return {
+      session: await createOrtSession(source, sessionOptions(settings, requested)),
+      executionProviders: requested,
+      warnings: [],
+    };
   } catch (cudaError) {
     // One failure cannot tell a bad model from a missing GPU or driver; a CPU attempt can.
     const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));
     if (!cpuAllowed) {
       await session.release();
-      throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback and failed: ${ortErrorMessage(cudaError)}`, { cause: cudaError });
+      throw new ExecutionProviderUnavailableError(
+        `CUDA was requested without a CPU fallback and failed: ${ortErrorMessage(cudaError)}`,
+        { cause: cudaError },
+      );
     }
-    return { session, executionProviders: cpuOnly, warnings: [`Running on CPU: CUDA failed: ${ortErrorMessage(cudaError)}`] };
+    return {
+      session,
+      executionProviders: cpuOnly,
+      warnings: [`Running on CPU: CUDA failed: ${ortErrorMessage(cudaError)}`],
+    };
   }
 }

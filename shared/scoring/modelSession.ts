@@ -11,7 +11,14 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SibylError } from '../errors';
 import type { ModelSignature, NamedTensor } from './datatypes';
-import { ExecutionProviderUnavailableError, openOrtSession, ortErrorMessage, validateSessionSettings, type ExecutionProviderName, type OrtSessionSettings } from './executionProviders';
+import {
+  ExecutionProviderUnavailableError,
+  openOrtSession,
+  ortErrorMessage,
+  validateSessionSettings,
+  type ExecutionProviderName,
+  type OrtSessionSettings,
+} from './executionProviders';
 import type { ModelSource } from './modelSource';
 import { assertModelSource, signatureOf, toInvalidModelError } from './onnxSignature';
 import { exampleFeeds, fromOrtTensor, outputNamesFor, toOrtFeeds } from './ortTensors';
@@ -91,7 +98,13 @@ export class ModelSession {
     });
     try {
       const signature = signatureOf(opened.session, bytes);
-      return new ModelSession(opened.session, signature, opened.executionProviders, opened.warnings, performance.now() - start);
+      return new ModelSession(
+        opened.session,
+        signature,
+        opened.executionProviders,
+        opened.warnings,
+        performance.now() - start,
+      );
     } catch (error) {
       await opened.session.release();
       throw error;
@@ -158,7 +171,7 @@ export class ModelSession {
     } catch (error) {
       if (!(error instanceof SibylError)) throw error;
       this.warmed = true;
-      const what = examples ? 'the model\'s input example' : 'a synthetic input (zeros, dynamic dimensions = 1)';
+      const what = examples ? "the model's input example" : 'a synthetic input (zeros, dynamic dimensions = 1)';
       return `The warm-up inference on ${what} failed, so the first request pays the warm-up cost: ${error.message}`;
     }
   }
@@ -169,7 +182,10 @@ export class ModelSession {
   }
 
   /** `run`, plus how long each stage took. */
-  async runTimed(feeds: readonly NamedTensor[], outputNames?: readonly string[]): Promise<{ outputs: NamedTensor[]; timings: RunTimings }> {
+  async runTimed(
+    feeds: readonly NamedTensor[],
+    outputNames?: readonly string[],
+  ): Promise<{ outputs: NamedTensor[]; timings: RunTimings }> {
     if (this.closing) throw new SessionClosedError();
     const t0 = performance.now();
     const ortFeeds = toOrtFeeds(feeds, this.signature);

@@ -14,8 +14,13 @@ export interface ModelFile {
 export type ModelSource = Uint8Array | ModelFile;
 
 /** `InferenceSession.create` for either source. */
-export function createOrtSession(source: ModelSource, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
-  return source instanceof Uint8Array ? InferenceSession.create(source, options) : InferenceSession.create(source.file, options);
+export function createOrtSession(
+  source: ModelSource,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
+  return source instanceof Uint8Array
+    ? InferenceSession.create(source, options)
+    : InferenceSession.create(source.file, options);
 }
 
 /** The model's bytes (read from disk for a file). */

@@ -29,7 +29,6 @@ export class InvalidModelError extends SibylError {
 
 type Metadata = readonly InferenceSession.ValueMetadata[];
 
-
 /**
  * Opens `bytes` on CPU just long enough to read the signature.
  *
@@ -43,7 +42,11 @@ export async function readSignature(bytes: ModelSource): Promise<ModelSignature>
   let session: InferenceSession;
   try {
     // Optimizations only cost time here; kernels are still resolved, so unrunnable graphs still fail.
-    session = await createOrtSession(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+    session = await createOrtSession(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'disabled',
+      logSeverityLevel: 4,
+    });
   } catch (error) {
     throw toInvalidModelError(error, bytes);
   }
@@ -56,7 +59,13 @@ export async function readSignature(bytes: ModelSource): Promise<ModelSignature>
 
 /** `assertModelBytes` for bytes; a file is checked by ONNX Runtime itself. */
 export function assertModelSource(source: unknown): asserts source is ModelSource {
-  if (typeof source === 'object' && source !== null && !(source instanceof Uint8Array) && typeof (source as ModelFile).file === 'string') return;
+  if (
+    typeof source === 'object' &&
+    source !== null &&
+    !(source instanceof Uint8Array) &&
+    typeof (source as ModelFile).file === 'string'
+  )
+    return;
   assertModelBytes(source);
 }
 
@@ -67,8 +76,13 @@ export function assertModelBytes(bytes: unknown): asserts bytes is Uint8Array {
 }
 
 /** The signature of an open session; `bytes` are its model, read only to settle rank or type questions. */
-export function signatureOf(session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>, source: ModelSource): ModelSignature {
-  const needsWire = [...session.inputMetadata, ...session.outputMetadata].some((m) => !m.isTensor || m.shape.length === 0);
+export function signatureOf(
+  session: Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>,
+  source: ModelSource,
+): ModelSignature {
+  const needsWire = [...session.inputMetadata, ...session.outputMetadata].some(
+    (m) => !m.isTensor || m.shape.length === 0,
+  );
   const wire = needsWire ? readGraphIo(bytesOf(source)) : undefined;
   return {
     inputs: specsOf(session.inputMetadata, 'Input', wire?.inputs),
@@ -80,7 +94,9 @@ function specsOf(metadata: Metadata, role: 'Input' | 'Output', wire: WireValue[]
   return metadata.map((m) => {
     const declared = wire?.find((w) => w.name === m.name);
     if (!m.isTensor) {
-      throw new InvalidModelError(`${role} '${m.name}' is a ${declared?.kind ?? 'non-tensor value'}, not a tensor; Sibyl serves tensor inputs and outputs only`);
+      throw new InvalidModelError(
+        `${role} '${m.name}' is a ${declared?.kind ?? 'non-tensor value'}, not a tensor; Sibyl serves tensor inputs and outputs only`,
+      );
     }
     const datatype = fromOrtType(m.type);
     if (!datatype) throw unsupportedType(role, m.name, m.type);
@@ -91,7 +107,9 @@ function specsOf(metadata: Metadata, role: 'Input' | 'Output', wire: WireValue[]
 }
 
 function unsupportedType(role: string, name: string, type: string): InvalidModelError {
-  return new InvalidModelError(`${role} '${name}' has element type ${type}, which Sibyl cannot serve; supported: ${OIP_DATATYPES.join(', ')}`);
+  return new InvalidModelError(
+    `${role} '${name}' has element type ${type}, which Sibyl cannot serve; supported: ${OIP_DATATYPES.join(', ')}`,
+  );
 }
 
 /** Maps an error from `InferenceSession.create` to an `InvalidModelError` that says what to fix. */
@@ -99,7 +117,10 @@ export function toInvalidModelError(error: unknown, source: ModelSource): Invali
   if (error instanceof InvalidModelError) return error;
   const message = ortErrorMessage(error);
   if (/protobuf parsing failed/i.test(message)) {
-    return new InvalidModelError('The file is not an ONNX model, or it is truncated (ONNX Runtime could not parse it)', { cause: error });
+    return new InvalidModelError(
+      'The file is not an ONNX model, or it is truncated (ONNX Runtime could not parse it)',
+      { cause: error },
+    );
   }
   let wire: ReturnType<typeof readGraphIo>;
   try {
@@ -107,11 +128,20 @@ export function toInvalidModelError(error: unknown, source: ModelSource): Invali
   } catch {
     wire = undefined;
   }
-  for (const [role, values] of [['Input', wire?.inputs ?? []], ['Output', wire?.outputs ?? []]] as const) {
+  for (const [role, values] of [
+    ['Input', wire?.inputs ?? []],
+    ['Output', wire?.outputs ?? []],
+  ] as const) {
     for (const v of values) {
-      if (v.kind !== 'tensor') return new InvalidModelError(`${role} '${v.name}' is a ${v.kind}, not a tensor; Sibyl serves tensor inputs and outputs only`, { cause: error });
+      if (v.kind !== 'tensor')
+        return new InvalidModelError(
+          `${role} '${v.name}' is a ${v.kind}, not a tensor; Sibyl serves tensor inputs and outputs only`,
+          { cause: error },
+        );
       if (v.elemType !== undefined && v.elemType in UNSUPPORTED_ELEMENT_TYPES) {
-        return new InvalidModelError(unsupportedType(role, v.name, UNSUPPORTED_ELEMENT_TYPES[v.elemType]!).message, { cause: error });
+        return new InvalidModelError(unsupportedType(role, v.name, UNSUPPORTED_ELEMENT_TYPES[v.elemType]!).message, {
+          cause: error,
+        });
       }
     }
   }
@@ -120,8 +150,17 @@ export function toInvalidModelError(error: unknown, source: ModelSource): Invali
 
 /** TensorProto.DataType numbers that ONNX allows and Sibyl does not serve. */
 const UNSUPPORTED_ELEMENT_TYPES: Readonly<Record<number, string>> = {
-  0: 'undefined', 14: 'complex64', 15: 'complex128', 16: 'bfloat16', 17: 'float8e4m3fn', 18: 'float8e4m3fnuz',
-  19: 'float8e5m2', 20: 'float8e5m2fnuz', 21: 'uint4', 22: 'int4', 23: 'float4e2m1',
+  0: 'undefined',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  17: 'float8e4m3fn',
+  18: 'float8e4m3fnuz',
+  19: 'float8e5m2',
+  20: 'float8e5m2fnuz',
+  21: 'uint4',
+  22: 'int4',
+  23: 'float4e2m1',
 };
 
 // ---- A minimal protobuf walk over ModelProto.graph.{input, output}, for the questions above. ----
@@ -188,7 +227,13 @@ const text = (buf: Uint8Array, f: Field | undefined): string => (f ? utf8.decode
 function valueOf(buf: Uint8Array, info: Field): WireValue {
   const name = text(buf, first(buf, info, 1));
   const type = first(buf, info, 2);
-  const kinds: Record<number, WireValue['kind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse tensor', 9: 'optional' };
+  const kinds: Record<number, WireValue['kind']> = {
+    1: 'tensor',
+    4: 'sequence',
+    5: 'map',
+    8: 'sparse tensor',
+    9: 'optional',
+  };
   const value = type ? [...fields(buf, type.start, type.end)].find((f) => f.no in kinds) : undefined;
   if (!value) return { name, kind: 'value of unknown type' };
   if (value.no !== 1) return { name, kind: kinds[value.no]! };

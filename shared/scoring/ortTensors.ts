@@ -13,7 +13,16 @@
  */
 import { Tensor } from 'onnxruntime-node';
 import { SibylError } from '../errors';
-import { allocate, DATATYPES, fromOrtType, type ModelSignature, type NamedTensor, type OipDatatype, type TensorData, type TensorSpec } from './datatypes';
+import {
+  allocate,
+  DATATYPES,
+  fromOrtType,
+  type ModelSignature,
+  type NamedTensor,
+  type OipDatatype,
+  type TensorData,
+  type TensorSpec,
+} from './datatypes';
 
 /** A feed does not fit the signature: code `InvalidInput`, `DatatypeMismatch` or `ShapeMismatch` (400). */
 export class TensorInputError extends SibylError {
@@ -31,7 +40,11 @@ export function toOrtFeeds(feeds: readonly NamedTensor[], signature: ModelSignat
   const out: Record<string, Tensor> = {};
   for (const feed of feeds) {
     const spec = signature.inputs.find((s) => s.name === feed.name);
-    if (!spec) throw new TensorInputError('InvalidInput', `Unknown input '${feed.name}'; the model takes ${names(signature.inputs)}`);
+    if (!spec)
+      throw new TensorInputError(
+        'InvalidInput',
+        `Unknown input '${feed.name}'; the model takes ${names(signature.inputs)}`,
+      );
     if (out[feed.name]) throw new TensorInputError('InvalidInput', `Input '${feed.name}' is given twice`);
     checkFeed(feed, spec);
     out[feed.name] = new Tensor(DATATYPES[feed.datatype].ort, feed.data, feed.shape);
@@ -46,7 +59,11 @@ export function outputNamesFor(requested: readonly string[] | undefined, signatu
   const all = signature.outputs.map((s) => s.name);
   if (!requested) return all;
   for (const name of requested) {
-    if (!all.includes(name)) throw new TensorInputError('InvalidInput', `Unknown output '${name}'; the model gives ${names(signature.outputs)}`);
+    if (!all.includes(name))
+      throw new TensorInputError(
+        'InvalidInput',
+        `Unknown output '${name}'; the model gives ${names(signature.outputs)}`,
+      );
   }
   return [...new Set(requested)];
 }
@@ -59,12 +76,15 @@ function checkFeed(feed: NamedTensor, spec: TensorSpec): void {
   };
   const shape = `[${feed.shape.join(', ')}]`;
   if (feed.datatype !== spec.datatype) fail('DatatypeMismatch', `must be ${spec.datatype}, not ${feed.datatype}`);
-  if (!holds(feed.datatype, feed.data)) fail('InvalidInput', `has a data array that does not hold ${feed.datatype} values`);
+  if (!holds(feed.datatype, feed.data))
+    fail('InvalidInput', `has a data array that does not hold ${feed.datatype} values`);
   const bad = badElement(feed.datatype, feed.data);
   if (bad) fail('InvalidInput', `element ${bad.index} ${bad.why}`);
-  if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0)) fail('ShapeMismatch', `has shape ${shape}; dims must be whole numbers ≥ 0`);
+  if (!feed.shape.every((d) => Number.isInteger(d) && d >= 0))
+    fail('ShapeMismatch', `has shape ${shape}; dims must be whole numbers ≥ 0`);
   const size = feed.shape.reduce((a, b) => a * b, 1);
-  if (size !== feed.data.length) fail('ShapeMismatch', `has shape ${shape}, which holds ${size} values, but ${feed.data.length} were given`);
+  if (size !== feed.data.length)
+    fail('ShapeMismatch', `has shape ${shape}, which holds ${size} values, but ${feed.data.length} were given`);
   if (spec.unknownRank) return;
   const fits = feed.shape.length === spec.shape.length && spec.shape.every((d, i) => d === -1 || d === feed.shape[i]);
   if (!fits) fail('ShapeMismatch', `has shape ${shape}, which does not fit [${spec.shape.join(', ')}] (-1 = any size)`);
@@ -92,7 +112,8 @@ function badElement(datatype: OipDatatype, data: TensorData): { index: number; w
   const strings = data as string[];
   for (let index = 0; index < strings.length; index++) {
     const value = strings[index]!;
-    if (value.includes('\u0000')) return { index, why: 'contains U+0000, which ONNX Runtime string tensors cannot carry' };
+    if (value.includes('\u0000'))
+      return { index, why: 'contains U+0000, which ONNX Runtime string tensors cannot carry' };
     if (LONE_SURROGATE.test(value)) return { index, why: 'is not valid Unicode (lone surrogate)' };
   }
   return undefined;
@@ -102,11 +123,16 @@ function badElement(datatype: OipDatatype, data: TensorData): { index: number; w
 export function fromOrtTensor(name: string, value: Tensor | undefined): NamedTensor {
   const datatype = value && fromOrtType(value.type);
   // Cannot happen for a signature-checked model: its outputs were all checked at load.
-  if (!value || !datatype) throw new SibylError('InternalError', `Output '${name}' came back as ${value ? value.type : 'nothing'}`);
+  if (!value || !datatype)
+    throw new SibylError('InternalError', `Output '${name}' came back as ${value ? value.type : 'nothing'}`);
   const shape = [...value.dims];
   if (datatype === 'BYTES') return { name, datatype, shape, data: Array.from(value.data as string[]) };
   type NumericData = Exclude<TensorData, string[]>;
-  const View = (allocate(datatype, 0) as NumericData).constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => NumericData;
+  const View = (allocate(datatype, 0) as NumericData).constructor as new (
+    buffer: ArrayBufferLike,
+    offset: number,
+    length: number,
+  ) => NumericData;
   const raw = value.data as NumericData;
   return { name, datatype, shape, data: new View(raw.buffer, raw.byteOffset, raw.length) };
 }
@@ -115,6 +141,14 @@ export function fromOrtTensor(name: string, value: Tensor | undefined): NamedTen
 export function exampleFeeds(signature: ModelSignature): NamedTensor[] {
   return signature.inputs.map((spec) => {
     const shape = spec.unknownRank ? [1] : spec.shape.map((d) => (d === -1 ? 1 : d));
-    return { name: spec.name, datatype: spec.datatype, shape, data: allocate(spec.datatype, shape.reduce((a, b) => a * b, 1)) };
+    return {
+      name: spec.name,
+      datatype: spec.datatype,
+      shape,
+      data: allocate(
+        spec.datatype,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+    };
   });
 }

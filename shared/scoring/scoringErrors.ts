@@ -39,7 +39,9 @@ export class PayloadTooLargeError extends SibylError {
 }
 
 /** True for the client faults the scoring codecs raise (each a `SibylError` with status < 500). */
-export function isScoringError(error: unknown): error is InvalidInputError | DatatypeMismatchError | ShapeMismatchError | PayloadTooLargeError {
+export function isScoringError(
+  error: unknown,
+): error is InvalidInputError | DatatypeMismatchError | ShapeMismatchError | PayloadTooLargeError {
   return (
     error instanceof InvalidInputError ||
     error instanceof DatatypeMismatchError ||

@@ -50,7 +50,8 @@ export class SessionCache<S extends Releasable = ModelSession> {
 
   constructor(private readonly options: SessionCacheOptions<S> = {}) {
     this.maxEntries = options.maxEntries ?? 8;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError('maxEntries must be a whole number ≥ 1');
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError('maxEntries must be a whole number ≥ 1');
   }
 
   /**

@@ -9,7 +9,11 @@ let database: Database | undefined;
 
 export function createCosmosClient(settings: CosmosSettings): CosmosClient {
   return settings.kind === 'key'
-    ? new CosmosClient({ endpoint: settings.endpoint, key: settings.key, connectionPolicy: { enableEndpointDiscovery: false } })
+    ? new CosmosClient({
+        endpoint: settings.endpoint,
+        key: settings.key,
+        connectionPolicy: { enableEndpointDiscovery: false },
+      })
     : new CosmosClient({ endpoint: settings.endpoint, aadCredentials: getCredential() });
 }
 
@@ -34,7 +38,13 @@ export async function ensureCosmosContainers(db: Database = getDatabase()): Prom
     await db.client.databases.createIfNotExists({ id: db.id });
     const definitions: ContainerDefinition[] = Object.values(COSMOS_CONTAINERS);
     await Promise.all(
-      definitions.map((c) => db.containers.createIfNotExists({ id: c.id, partitionKey: { paths: [c.partitionKey] }, ...(c.defaultTtl ? { defaultTtl: c.defaultTtl } : {}) })),
+      definitions.map((c) =>
+        db.containers.createIfNotExists({
+          id: c.id,
+          partitionKey: { paths: [c.partitionKey] },
+          ...(c.defaultTtl ? { defaultTtl: c.defaultTtl } : {}),
+        }),
+      ),
     );
   } catch (error) {
     if ((error as { code?: number }).code === 403) return;

@@ -31,10 +31,17 @@ export interface EtagResult<T> {
 
 /** A 412 naming what changed, for `If-Match` mismatches. */
 export function preconditionFailed(what: string): SibylError {
-  return new SibylError('PreconditionFailed', `${what} has changed since the ETag in If-Match was read (or does not exist); read it again and retry with its current ETag.`);
+  return new SibylError(
+    'PreconditionFailed',
+    `${what} has changed since the ETag in If-Match was read (or does not exist); read it again and retry with its current ETag.`,
+  );
 }
 
-async function readWithEtag<T extends { id: string }>(container: Container, id: string, partitionKey: string): Promise<{ doc: T; etag: string } | undefined> {
+async function readWithEtag<T extends { id: string }>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+): Promise<{ doc: T; etag: string } | undefined> {
   try {
     const { resource, etag } = await container.item(id, partitionKey).read<T>();
     return resource ? { doc: resource, etag } : undefined;
@@ -63,7 +70,8 @@ export async function updateWithEtag<T extends { id: string }>(
   const attempts = options.ifMatch !== undefined ? 1 : MAX_ETAG_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const current = await readWithEtag<T>(container, id, partitionKey);
-    if (options.ifMatch !== undefined && (!current || (options.ifMatch !== '*' && options.ifMatch !== current.etag))) throw preconditionFailed(what);
+    if (options.ifMatch !== undefined && (!current || (options.ifMatch !== '*' && options.ifMatch !== current.etag)))
+      throw preconditionFailed(what);
     const next = change(current?.doc);
     if (!next) return current && { ...current, created: false };
     try {
@@ -71,7 +79,9 @@ export async function updateWithEtag<T extends { id: string }>(
         const { resource, etag } = await container.items.create<T>(next);
         return { doc: resource ?? next, etag, created: true };
       }
-      const { resource, etag } = await container.item(id, partitionKey).replace<T>(next, { accessCondition: { type: 'IfMatch', condition: current.etag } });
+      const { resource, etag } = await container
+        .item(id, partitionKey)
+        .replace<T>(next, { accessCondition: { type: 'IfMatch', condition: current.etag } });
       return { doc: resource ?? next, etag, created: false };
     } catch (error) {
       const raced = isPreconditionFailed(error) || isConflict(error) || isNotFound(error);

@@ -16,7 +16,12 @@ export interface VersionHead {
 }
 
 /** Reserves the next version of `name`; `init` builds a new head's extra fields on first use. */
-export async function reserveVersion<H extends VersionHead>(container: Container, name: string, type: string, init: () => Omit<H, keyof VersionHead>): Promise<number> {
+export async function reserveVersion<H extends VersionHead>(
+  container: Container,
+  name: string,
+  type: string,
+  init: () => Omit<H, keyof VersionHead>,
+): Promise<number> {
   let version = 1;
   await updateDoc<H>(
     container,
@@ -25,7 +30,9 @@ export async function reserveVersion<H extends VersionHead>(container: Container
     (head) => {
       const now = new Date().toISOString();
       version = head?.nextVersion ?? 1;
-      return head ? { ...head, nextVersion: version + 1, updatedAt: now } : ({ ...init(), id: name, name, type, nextVersion: 2, createdAt: now, updatedAt: now } as H);
+      return head
+        ? { ...head, nextVersion: version + 1, updatedAt: now }
+        : ({ ...init(), id: name, name, type, nextVersion: 2, createdAt: now, updatedAt: now } as H);
     },
     { what: `The version counter of '${name}'` },
   );
@@ -37,13 +44,20 @@ export async function releaseVersion(container: Container, name: string, version
   try {
     const { resource: head, etag } = await container.item(name, name).read<VersionHead>();
     if (head?.nextVersion !== version + 1) return;
-    await container.item(name, name).replace({ ...head, nextVersion: version }, { accessCondition: { type: 'IfMatch', condition: etag } });
+    await container
+      .item(name, name)
+      .replace({ ...head, nextVersion: version }, { accessCondition: { type: 'IfMatch', condition: etag } });
   } catch {
     // Best effort: a gap is better than a failure on top of the failure being reported.
   }
 }
 
 /** `updateWithEtag` for a document that must exist: an absent one stays absent (undefined). */
-export async function updateWithEtag<T extends { id: string }>(container: Container, id: string, partitionKey: string, change: (doc: T) => T | undefined): Promise<T | undefined> {
+export async function updateWithEtag<T extends { id: string }>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+  change: (doc: T) => T | undefined,
+): Promise<T | undefined> {
   return (await updateDoc<T>(container, id, partitionKey, (doc) => doc && change(doc)))?.doc;
 }

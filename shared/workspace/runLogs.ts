@@ -48,7 +48,16 @@ export async function appendRunLog(runId: string, lines: readonly RunLogLine[]):
 export async function getRunLogs(runId: string, limit = 1000): Promise<RunLogs> {
   await readRun(runId);
   const { resources } = await logs()
-    .items.query<RunLogDoc>({ query: 'SELECT TOP @limit c.time, c.level, c.message FROM c WHERE c.runId = @runId ORDER BY c.time', parameters: [{ name: '@limit', value: limit }, { name: '@runId', value: runId }] }, { partitionKey: runId })
+    .items.query<RunLogDoc>(
+      {
+        query: 'SELECT TOP @limit c.time, c.level, c.message FROM c WHERE c.runId = @runId ORDER BY c.time',
+        parameters: [
+          { name: '@limit', value: limit },
+          { name: '@runId', value: runId },
+        ],
+      },
+      { partitionKey: runId },
+    )
     .fetchAll();
   return { runId, value: resources.map((r) => ({ time: r.time, level: r.level, message: r.message })) };
 }

@@ -25,7 +25,12 @@ const runs = () => getContainer('runs');
 export async function listRuns(filter: RunFilter = {}): Promise<{ runs: RunDoc[]; continuationToken?: string }> {
   const where = ["c.type = 'run'"];
   const parameters: { name: string; value: string }[] = [];
-  for (const [field, value] of [['experiment', filter.experiment], ['status', filter.status], ['kind', filter.kind], ['parentRunId', filter.parentRunId]] as const) {
+  for (const [field, value] of [
+    ['experiment', filter.experiment],
+    ['status', filter.status],
+    ['kind', filter.kind],
+    ['parentRunId', filter.parentRunId],
+  ] as const) {
     if (value === undefined) continue;
     where.push(`c.${field} = @${field}`);
     parameters.push({ name: `@${field}`, value });
@@ -33,7 +38,10 @@ export async function listRuns(filter: RunFilter = {}): Promise<{ runs: RunDoc[]
   const query = { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters };
   try {
     const page = await runs()
-      .items.query<RunDoc>(query, { maxItemCount: filter.top ?? 100, ...(filter.continuationToken ? { continuationToken: filter.continuationToken } : {}) })
+      .items.query<RunDoc>(query, {
+        maxItemCount: filter.top ?? 100,
+        ...(filter.continuationToken ? { continuationToken: filter.continuationToken } : {}),
+      })
       .fetchNext();
     return { runs: page.resources, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
   } catch (error) {

@@ -19,7 +19,17 @@ export type NewRun = Pick<RunDoc, 'id' | 'kind'> & Partial<Omit<RunDoc, 'id' | '
 /** Stores a new run (status `Queued` unless given); a duplicate id is a 409. */
 export async function createRun(fields: NewRun): Promise<RunDoc> {
   const now = new Date().toISOString();
-  const doc: RunDoc = { status: 'Queued', parameters: {}, metrics: {}, children: [], outputs: {}, createdAt: now, updatedAt: now, ...fields, type: 'run' };
+  const doc: RunDoc = {
+    status: 'Queued',
+    parameters: {},
+    metrics: {},
+    children: [],
+    outputs: {},
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+    type: 'run',
+  };
   try {
     await runs().items.create(doc);
   } catch (error) {

@@ -28,11 +28,13 @@ function bicepFiles(dir = INFRA_DIR): string[] {
 /** Every nested template (modules compile to inline deployments), with the main one first. */
 function templates(template: unknown, name = 'main'): { name: string; template: unknown }[] {
   const resources = field(template, 'resources');
-  const nested = Object.entries(resources && typeof resources === 'object' ? resources : {}).flatMap(([key, resource]) => {
-    if (field(resource, 'type') !== 'Microsoft.Resources/deployments') return [];
-    const inner = field(resource, 'properties.template');
-    return inner ? templates(inner, key) : [];
-  });
+  const nested = Object.entries(resources && typeof resources === 'object' ? resources : {}).flatMap(
+    ([key, resource]) => {
+      if (field(resource, 'type') !== 'Microsoft.Resources/deployments') return [];
+      const inner = field(resource, 'properties.template');
+      return inner ? templates(inner, key) : [];
+    },
+  );
   return [{ name, template }, ...nested];
 }
 
@@ -42,7 +44,11 @@ describe('infra/ build', () => {
     expect(field(compiled.parameters, '$schema')).toContain('deploymentParameters.json');
     expect(compiled.bicep.version).toMatch(/^\d+\.\d+\.\d+/);
     // main plus one inline template per module (identity twice); no scorer app: the runtime deploys those.
-    expect(templates(compiled.template).map((t) => t.name).sort()).toEqual([
+    expect(
+      templates(compiled.template)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([
       'appIdentity',
       'computeRole',
       'containerEnvironment',
@@ -74,11 +80,17 @@ describe('infra/ build', () => {
 
   it('uses no registry modules: every module is inline, so the build needs no network', () => {
     for (const file of bicepFiles()) {
-      expect({ file, registryModule: /['"]br[:/]/.test(fs.readFileSync(file, 'utf8')) }).toEqual({ file, registryModule: false });
+      expect({ file, registryModule: /['"]br[:/]/.test(fs.readFileSync(file, 'utf8')) }).toEqual({
+        file,
+        registryModule: false,
+      });
     }
     for (const { name, template } of templates(compiled.template)) {
       const resources = Object.values((field(template, 'resources') ?? {}) as Record<string, unknown>);
-      expect({ name, linked: resources.filter((r) => field(r, 'properties.templateLink')).length }).toEqual({ name, linked: 0 });
+      expect({ name, linked: resources.filter((r) => field(r, 'properties.templateLink')).length }).toEqual({
+        name,
+        linked: 0,
+      });
     }
   });
 
@@ -86,7 +98,9 @@ describe('infra/ build', () => {
     const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
     const outside = bicepFiles()
       .filter((file) => path.basename(file) !== 'roles.bicep')
-      .flatMap((file) => (fs.readFileSync(file, 'utf8').match(guid) ?? []).map((id) => `${path.basename(file)}: ${id}`));
+      .flatMap((file) =>
+        (fs.readFileSync(file, 'utf8').match(guid) ?? []).map((id) => `${path.basename(file)}: ${id}`),
+      );
     expect(outside).toEqual([]);
 
     const roles = fs.readFileSync(path.join(INFRA_DIR, 'modules', 'roles.bicep'), 'utf8');
@@ -101,7 +115,9 @@ describe('infra/ build', () => {
         assignments++;
         // The one custom role (computeRole.bicep) is defined next to its assignment, by reference.
         if (name === 'computeRole') {
-          expect(field(resource, 'properties.roleDefinitionId')).toBe("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', guid(resourceGroup().id, parameters('baseName'), 'sibyl-scorer-app-deployer'))]");
+          expect(field(resource, 'properties.roleDefinitionId')).toBe(
+            "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', guid(resourceGroup().id, parameters('baseName'), 'sibyl-scorer-app-deployer'))]",
+          );
           continue;
         }
         expect({ name, roleDefinitionId: field(resource, 'properties.roleDefinitionId') }).toEqual({

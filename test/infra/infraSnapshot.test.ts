@@ -69,7 +69,9 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(field(storage, 'properties.defaultToOAuthAuthentication')).toBe(true);
     expect(field(one(defaults, 'Microsoft.DocumentDB/databaseAccounts'), 'properties.disableLocalAuth')).toBe(true);
     expect(field(one(defaults, 'Microsoft.Insights/components'), 'properties.DisableLocalAuth')).toBe(true);
-    expect(field(one(defaults, 'Microsoft.OperationalInsights/workspaces'), 'properties.features.disableLocalAuth')).toBe(true);
+    expect(
+      field(one(defaults, 'Microsoft.OperationalInsights/workspaces'), 'properties.features.disableLocalAuth'),
+    ).toBe(true);
     expect(field(one(defaults, 'Microsoft.KeyVault/vaults'), 'properties.enableRbacAuthorization')).toBe(true);
     expect(field(one(defaults, 'Microsoft.ContainerRegistry/registries'), 'properties.adminUserEnabled')).toBe(false);
     for (const policy of ofType(defaults, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies')) {
@@ -86,7 +88,9 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const blobService = one(defaults, 'Microsoft.Storage/storageAccounts/blobServices');
     expect(field(blobService, 'properties.deleteRetentionPolicy')).toEqual({ enabled: true, days: 7 });
     expect(field(blobService, 'properties.containerDeleteRetentionPolicy')).toEqual({ enabled: true, days: 7 });
-    const containers = ofType(defaults, 'Microsoft.Storage/storageAccounts/blobServices/containers').map((c) => c.name.split('/').pop());
+    const containers = ofType(defaults, 'Microsoft.Storage/storageAccounts/blobServices/containers').map((c) =>
+      c.name.split('/').pop(),
+    );
     expect(containers.sort()).toEqual(['deploymentpackage', 'models', 'outputs', 'workspaceblobstore']);
   });
 
@@ -112,14 +116,26 @@ describe('infra/ as deployed (bicep snapshot)', () => {
 
   it('gives the app Cosmos DB Built-in Data Contributor through sqlRoleAssignments', () => {
     const assignment = one(defaults, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
-    expect(field(assignment, 'properties.roleDefinitionId')).toMatch(/\/sqlRoleDefinitions\/00000000-0000-0000-0000-000000000002$/);
+    expect(field(assignment, 'properties.roleDefinitionId')).toMatch(
+      /\/sqlRoleDefinitions\/00000000-0000-0000-0000-000000000002$/,
+    );
     expect(field(assignment, 'properties.principalId')).toContain("userAssignedIdentities/id-sibyl-app'");
     expect(field(assignment, 'properties.scope')).toBe(one(defaults, 'Microsoft.DocumentDB/databaseAccounts').id);
   });
 
   it('assigns every identity role the app and scorer need, and no other', () => {
-    const app = (role: string, scope: string) => ({ scope, role, principal: 'id-sibyl-app', principalType: 'ServicePrincipal' });
-    const scorer = (role: string, scope: string) => ({ scope, role, principal: 'id-sibyl-scorer', principalType: 'ServicePrincipal' });
+    const app = (role: string, scope: string) => ({
+      scope,
+      role,
+      principal: 'id-sibyl-app',
+      principalType: 'ServicePrincipal',
+    });
+    const scorer = (role: string, scope: string) => ({
+      scope,
+      role,
+      principal: 'id-sibyl-scorer',
+      principalType: 'ServicePrincipal',
+    });
     const storage = `storageAccounts/${one(defaults, STORAGE).name}`;
     const vault = `vaults/${one(defaults, 'Microsoft.KeyVault/vaults').name}`;
     const registry = `registries/${one(defaults, 'Microsoft.ContainerRegistry/registries').name}`;
@@ -141,24 +157,44 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const person = (role: string, scope: string) => ({ scope, role, principal: OPERATOR, principalType: 'User' });
     const scheduler = `schedulers/${one(defaults, 'Microsoft.DurableTask/schedulers').name}`;
     expect(roleFacts(a100)).toEqual(
-      sorted([...expected, person('storageBlobDataContributor', storage), person('keyVaultSecretsOfficer', vault), person('durableTaskDataContributor', scheduler)]),
+      sorted([
+        ...expected,
+        person('storageBlobDataContributor', storage),
+        person('keyVaultSecretsOfficer', vault),
+        person('durableTaskDataContributor', scheduler),
+      ]),
     );
   });
 
   it('lets the app deploy scorer apps through a custom role that allows only that, never Owner or Contributor', () => {
     const role = one(defaults, 'Microsoft.Authorization/roleDefinitions');
     expect(field(role, 'properties.type')).toBe('CustomRole');
-    expect(field(role, 'properties.assignableScopes')).toEqual([`/subscriptions/${SNAPSHOT_SCOPE.subscriptionId}/resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`]);
+    expect(field(role, 'properties.assignableScopes')).toEqual([
+      `/subscriptions/${SNAPSHOT_SCOPE.subscriptionId}/resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`,
+    ]);
     const actions = list(role, 'properties.permissions')[0]?.actions as string[];
     // Nothing but deployments, container apps (and their revisions, replicas, operations), joining
     // the environment and assigning the scorer identity: no wildcard, no other resource type.
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    const allowed = /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$)/;
+    const allowed =
+      /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$)/;
     expect(actions.filter((a) => !allowed.test(a))).toEqual([]);
-    expect(actions).toEqual(expect.arrayContaining(['Microsoft.Resources/deployments/write', 'Microsoft.App/containerApps/write', 'Microsoft.App/containerApps/revisions/replicas/read', 'Microsoft.App/managedEnvironments/join/action']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'Microsoft.Resources/deployments/write',
+        'Microsoft.App/containerApps/write',
+        'Microsoft.App/containerApps/revisions/replicas/read',
+        'Microsoft.App/managedEnvironments/join/action',
+      ]),
+    );
     const builtIns = Object.keys(ROLE_IDS);
     expect(roleFacts(defaults).filter((f) => f.principal === 'id-sibyl-app' && !builtIns.includes(f.role))).toEqual([
-      { scope: `resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`, role: COMPUTE_ROLE, principal: 'id-sibyl-app', principalType: 'ServicePrincipal' },
+      {
+        scope: `resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`,
+        role: COMPUTE_ROLE,
+        principal: 'id-sibyl-app',
+        principalType: 'ServicePrincipal',
+      },
     ]);
   });
 
@@ -203,8 +239,12 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const vault = one(defaults, 'Microsoft.KeyVault/vaults').name;
     expect(settings.COSMOS_ENDPOINT).toContain('documentEndpoint');
     expect(settings.COSMOS_DATABASE).toBe('sibyl');
-    expect(settings.SIBYL_TOKEN_SIGNING_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-token-signing-key)`);
-    expect(settings.SIBYL_KEY_ENCRYPTION_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-key-encryption-key)`);
+    expect(settings.SIBYL_TOKEN_SIGNING_KEY).toBe(
+      `@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-token-signing-key)`,
+    );
+    expect(settings.SIBYL_KEY_ENCRYPTION_KEY).toBe(
+      `@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-key-encryption-key)`,
+    );
     expect(settings.SIBYL_FUNCTION_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-function-key)`);
     expect(settings.SIBYL_SCORER_KEY).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=sibyl-scorer-key)`);
     expect(settings.SIBYL_COMPUTE_ENVIRONMENT_ID).toBe(one(defaults, ENVIRONMENT).id);
@@ -212,21 +252,28 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(settings.SIBYL_COMPUTE_IDENTITY_ID).toMatch(/id-sibyl-scorer$/);
     expect(settings.SIBYL_COMPUTE_IDENTITY_CLIENT_ID).toContain('id-sibyl-scorer');
     expect(settings.SIBYL_COMPUTE_REGISTRY_SERVER).toContain('loginServer');
-    expect(settings.SIBYL_COMPUTE_SCORER_KEY_SECRET_URL).toMatch(/^\[format\('\{0\}secrets\/\{1\}', reference\('[^']+vaults\/kv[^']+'.*\)\.vaultUri, 'sibyl-scorer-key'\)\]$/);
+    expect(settings.SIBYL_COMPUTE_SCORER_KEY_SECRET_URL).toMatch(
+      /^\[format\('\{0\}secrets\/\{1\}', reference\('[^']+vaults\/kv[^']+'.*\)\.vaultUri, 'sibyl-scorer-key'\)\]$/,
+    );
     expect(settings.SIBYL_COMPUTE_IMAGE).toBe('');
     expect(appSettings(a100).SIBYL_COMPUTE_IMAGE).toBe(IMAGE);
-    expect([settings.SIBYL_COMPUTE_GPU_PROFILES, appSettings(a100).SIBYL_COMPUTE_GPU_PROFILES, appSettings(noGpu).SIBYL_COMPUTE_GPU_PROFILES]).toEqual([
-      'T4=gpu-t4',
-      'T4=gpu-t4,A100=gpu-a100',
-      '',
-    ]);
+    expect([
+      settings.SIBYL_COMPUTE_GPU_PROFILES,
+      appSettings(a100).SIBYL_COMPUTE_GPU_PROFILES,
+      appSettings(noGpu).SIBYL_COMPUTE_GPU_PROFILES,
+    ]).toEqual(['T4=gpu-t4', 'T4=gpu-t4,A100=gpu-a100', '']);
     // The shared scorer apps are gone: every deployment gets its own (infra/scorerApp.bicep).
     expect(Object.keys(settings).filter((k) => k.startsWith('SIBYL_SCORER_') && k !== 'SIBYL_SCORER_KEY')).toEqual([]);
   });
 
   it('writes the Key Vault secrets only from values given, and the host key `sibyl` from Key Vault once asked', () => {
     const secrets = ofType(defaults, 'Microsoft.KeyVault/vaults/secrets');
-    expect(secrets.map((s) => s.name.split('/').pop()).sort()).toEqual(['sibyl-function-key', 'sibyl-key-encryption-key', 'sibyl-scorer-key', 'sibyl-token-signing-key']);
+    expect(secrets.map((s) => s.name.split('/').pop()).sort()).toEqual([
+      'sibyl-function-key',
+      'sibyl-key-encryption-key',
+      'sibyl-scorer-key',
+      'sibyl-token-signing-key',
+    ]);
     for (const secret of secrets) expect(secret.condition).toMatch(/^\[not\(empty\(parameters\('\w+'\)\)\)\]$/);
     expect(field(one(defaults, 'Microsoft.KeyVault/vaults'), 'properties.enabledForTemplateDeployment')).toBe(true);
 
@@ -242,7 +289,10 @@ describe('infra/ as deployed (bicep snapshot)', () => {
   it('offers the serverless GPU profiles asked for, next to Consumption, and deploys no container app itself', () => {
     const profiles = (snapshot: InfraSnapshot) => list(one(snapshot, ENVIRONMENT), 'properties.workloadProfiles');
     const consumption = { name: 'Consumption', workloadProfileType: 'Consumption' };
-    expect(profiles(defaults)).toEqual([consumption, { name: 'gpu-t4', workloadProfileType: 'Consumption-GPU-NC8as-T4' }]);
+    expect(profiles(defaults)).toEqual([
+      consumption,
+      { name: 'gpu-t4', workloadProfileType: 'Consumption-GPU-NC8as-T4' },
+    ]);
     expect(profiles(a100)).toEqual([
       consumption,
       { name: 'gpu-t4', workloadProfileType: 'Consumption-GPU-NC8as-T4' },
@@ -259,12 +309,17 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(one(defaults, 'Microsoft.DurableTask/schedulers/taskHubs').name).toBe(`${scheduler.name}/SibylHub`);
     const connection = appSettings(defaults).DURABLE_TASK_SCHEDULER_CONNECTION_STRING;
     expect(connection).toContain("'Endpoint={0};TaskHub={1};Authentication=ManagedIdentity;ClientID={2}'");
-    expect(connection).toMatch(/schedulers\/dts-sibyl-[^']+', '[^']+'\)\.endpoint, ''\), 'SibylHub', reference\('[^']+userAssignedIdentities\/id-sibyl-app'/);
+    expect(connection).toMatch(
+      /schedulers\/dts-sibyl-[^']+', '[^']+'\)\.endpoint, ''\), 'SibylHub', reference\('[^']+userAssignedIdentities\/id-sibyl-app'/,
+    );
 
     // host.json names the scheduler; the Azure Storage backend overrides it through app settings.
     const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'host.json'), 'utf8'));
     expect(hostJson.extensions.durableTask.hubName).toBe('SibylHub');
-    expect(hostJson.extensions.durableTask.storageProvider).toEqual({ type: 'azureManaged', connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING' });
+    expect(hostJson.extensions.durableTask.storageProvider).toEqual({
+      type: 'azureManaged',
+      connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING',
+    });
     expect(ofType(storageBackend, 'Microsoft.DurableTask/schedulers')).toEqual([]);
     const storageSettings = appSettings(storageBackend);
     expect(storageSettings).not.toHaveProperty('DURABLE_TASK_SCHEDULER_CONNECTION_STRING');
@@ -275,12 +330,19 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     expect(ofType(firstPhase, SITE)).toEqual([]);
     expect(ofType(firstPhase, 'Microsoft.Web/sites/host/functionKeys')).toEqual([]);
     expect(roleFacts(firstPhase)).toEqual(roleFacts(defaults));
-    expect(ofType(firstPhase, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => i.name).sort()).toEqual(['id-sibyl-app', 'id-sibyl-scorer']);
+    expect(
+      ofType(firstPhase, 'Microsoft.ManagedIdentity/userAssignedIdentities')
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(['id-sibyl-app', 'id-sibyl-scorer']);
   });
 
   it('creates the Event Grid system topic on the storage account for the blob events', () => {
     const topic = one(defaults, 'Microsoft.EventGrid/systemTopics');
-    expect(field(topic, 'properties')).toEqual({ source: one(defaults, STORAGE).id, topicType: 'Microsoft.Storage.StorageAccounts' });
+    expect(field(topic, 'properties')).toEqual({
+      source: one(defaults, STORAGE).id,
+      topicType: 'Microsoft.Storage.StorageAccounts',
+    });
     expect(topic.location).toBe(one(defaults, STORAGE).location);
   });
 });

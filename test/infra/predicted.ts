@@ -14,7 +14,6 @@ export const ROLE_IDS = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
 } as const;
 
-
 /** Every predicted resource of `type`. */
 export function ofType(snapshot: InfraSnapshot, type: string): PredictedResource[] {
   return snapshot.predictedResources.filter((r) => r.type.toLowerCase() === type.toLowerCase());
@@ -24,7 +23,9 @@ export function ofType(snapshot: InfraSnapshot, type: string): PredictedResource
 export function one(snapshot: InfraSnapshot, type: string, nameSuffix = ''): PredictedResource {
   const found = ofType(snapshot, type).filter((r) => r.name.endsWith(nameSuffix));
   if (found.length !== 1) {
-    throw new Error(`Expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ''}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`);
+    throw new Error(
+      `Expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ''}, found ${found.length}: ${found.map((r) => r.name).join(', ')}`,
+    );
   }
   return found[0]!;
 }
@@ -67,7 +68,9 @@ export function roleFacts(snapshot: InfraSnapshot): RoleFact[] {
   return ofType(snapshot, 'Microsoft.Authorization/roleAssignments')
     .map((r) => {
       // An id with runtime parts stays an extensionResourceId(scope, …) expression; else it is evaluated.
-      const scopeId = /^\[extensionResourceId\('([^']+)'/.exec(r.id)?.[1] ?? r.id.split('/providers/Microsoft.Authorization/roleAssignments/')[0]!;
+      const scopeId =
+        /^\[extensionResourceId\('([^']+)'/.exec(r.id)?.[1] ??
+        r.id.split('/providers/Microsoft.Authorization/roleAssignments/')[0]!;
       const roleId = String(field(r, 'properties.roleDefinitionId')).split('/').pop() ?? '';
       const principalId = String(field(r, 'properties.principalId'));
       const identity = /userAssignedIdentities\/([^'/]+)'/.exec(principalId)?.[1];

@@ -3,7 +3,19 @@
  * stage their rows as uncommitted blocks of the final blob (readers still see the old file whole), and
  * the merge commits them in one step, rows numbered exactly once and in input order.
  */
-import { blobService, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload, type BatchClient, CONTAINER } from '../e2e/batch/batchHarness';
+import {
+  blobService,
+  csvText,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parsePredictions,
+  startBatchHost,
+  upload,
+  type BatchClient,
+  CONTAINER,
+} from '../e2e/batch/batchHarness';
 
 describe('the previous predictions.csv while a job replaces it', () => {
   let client: BatchClient | undefined;

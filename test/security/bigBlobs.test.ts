@@ -22,10 +22,14 @@ describe('ranged reads of batch inputs', () => {
     await blob.uploadData(body);
     const read = async () => {
       const lines: string[] = [];
-      for await (const chunk of rangeLines(blob, body.length, 0, body.length, false, 16 * 1024, 64 * 1024)) lines.push(...chunk);
+      for await (const chunk of rangeLines(blob, body.length, 0, body.length, false, 16 * 1024, 64 * 1024))
+        lines.push(...chunk);
       return lines;
     };
-    await expect(read()).rejects.toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/one-line\.csv.*byte 4 is longer than 65536 bytes/) });
+    await expect(read()).rejects.toMatchObject({
+      code: 'InvalidInput',
+      message: expect.stringMatching(/one-line\.csv.*byte 4 is longer than 65536 bytes/),
+    });
   });
 
   it('still reads long lines under the limit, across chunks', async () => {
@@ -34,7 +38,8 @@ describe('ranged reads of batch inputs', () => {
     const body = Buffer.from(`x\n${long}\n${long}\n`);
     await blob.uploadData(body);
     const lines: string[] = [];
-    for await (const chunk of rangeLines(blob, body.length, 0, body.length, false, 16 * 1024, 64 * 1024)) lines.push(...chunk);
+    for await (const chunk of rangeLines(blob, body.length, 0, body.length, false, 16 * 1024, 64 * 1024))
+      lines.push(...chunk);
     expect(lines).toEqual(['x', long, long]);
   });
 });

@@ -13,7 +13,14 @@ import { mlpModel, MLP_SIZES } from '../../scripts/onnx/mlpModel';
 import { pollUntil } from '../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../support/hostProcess';
 import { AUDIENCE, TENANT, startLocalEntraId, type LocalEntraId } from '../unit/endpoints/auth/localEntraId';
-import { expectError, expectOipError, HOST_START_MS, ServingClient, uniqueSuffix, type Answer } from '../e2e/serving/support/servingClient';
+import {
+  expectError,
+  expectOipError,
+  HOST_START_MS,
+  ServingClient,
+  uniqueSuffix,
+  type Answer,
+} from '../e2e/serving/support/servingClient';
 
 const RUN = uniqueSuffix();
 const MODEL = `secmlp-${RUN}`;
@@ -56,7 +63,10 @@ describe('attacks on the local host (security issue)', () => {
       },
     });
     sibyl = new ServingClient(host);
-    cosmos = new CosmosClient({ endpoint: process.env.SIBYL_TEST_COSMOS_ENDPOINT!, key: process.env.SIBYL_TEST_COSMOS_KEY! });
+    cosmos = new CosmosClient({
+      endpoint: process.env.SIBYL_TEST_COSMOS_ENDPOINT!,
+      key: process.env.SIBYL_TEST_COSMOS_KEY!,
+    });
     expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 5 }))).status).toBe(201);
   }, HOST_START_MS);
 
@@ -68,11 +78,16 @@ describe('attacks on the local host (security issue)', () => {
   async function endpointWith(name: string, spec: Record<string, unknown>, deployments = ['blue']): Promise<void> {
     const created = await sibyl.putEndpoint(name, spec);
     expect([200, 201]).toContain(created.status);
-    for (const d of deployments) expect((await sibyl.putDeployment(name, d, { model: `${MODEL}@latest` })).status).toBe(201);
+    for (const d of deployments)
+      expect((await sibyl.putDeployment(name, d, { model: `${MODEL}@latest` })).status).toBe(201);
   }
 
   const rawScore = (name: string, body: string, credential?: string): Promise<Answer> =>
-    sibyl.call('POST', `api/endpoints/${name}/score`, { anonymous: true, body, headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) } });
+    sibyl.call('POST', `api/endpoints/${name}/score`, {
+      anonymous: true,
+      body,
+      headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+    });
 
   describe('item 1: bodies are not read or parsed before authentication', () => {
     const name = `body-${RUN}`;
@@ -88,7 +103,14 @@ describe('attacks on the local host (security issue)', () => {
       expectError(await rawScore(name, '{"data": [[1, 2', 'not-a-key'), 401, 'Unauthorized');
       expectError(await rawScore(`nobody-${RUN}`, '{"data": [[1, 2', key), 404, 'EndpointNotFound');
       expectError(await rawScore(name, '{"data": [[1, 2', key), 400, 'InvalidInput');
-      expectOipError(await sibyl.call('POST', `api/v2/models/${name}/infer`, { anonymous: true, body: '{"inputs": [', headers: { 'content-type': 'application/json' } }), 401);
+      expectOipError(
+        await sibyl.call('POST', `api/v2/models/${name}/infer`, {
+          anonymous: true,
+          body: '{"inputs": [',
+          headers: { 'content-type': 'application/json' },
+        }),
+        401,
+      );
     });
 
     it('answers 401, not 413, to an anonymous body under the host limit but over the app limit', async () => {
@@ -107,7 +129,10 @@ describe('attacks on the local host (security issue)', () => {
         expect(res.status).toBe(413);
         // Past the app's limit the app answers its documented error; past the host's, the host answers
         // first with its own bare 413, as the Functions host does.
-        if (bytes < HOST_LIMIT) expect(JSON.parse(text)).toMatchObject({ error: { code: 'PayloadTooLarge', message: expect.stringMatching(/limit/) } });
+        if (bytes < HOST_LIMIT)
+          expect(JSON.parse(text)).toMatchObject({
+            error: { code: 'PayloadTooLarge', message: expect.stringMatching(/limit/) },
+          });
         else expect(text).toBe('');
       }
       expect((await sibyl.score(name, ROW, key)).status).toBe(200);
@@ -143,7 +168,9 @@ describe('attacks on the local host (security issue)', () => {
         };
         socket.on('end', done);
         socket.on('close', done);
-        socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        );
         pump();
       });
     }
@@ -179,7 +206,10 @@ describe('attacks on the local host (security issue)', () => {
 
     it('a token obtained with a token expires no later than its parent', async () => {
       const first = await token();
-      const child = await sibyl.call('POST', `api/endpoints/${name}/token`, { anonymous: true, headers: { authorization: `Bearer ${first.accessToken}` } });
+      const child = await sibyl.call('POST', `api/endpoints/${name}/token`, {
+        anonymous: true,
+        headers: { authorization: `Bearer ${first.accessToken}` },
+      });
       expect(child.status).toBe(200);
       expect(child.body.expiryTimeUtc).toBeLessThanOrEqual(first.expiryTimeUtc);
       expect(decodeJwt(child.body.accessToken as string).exp).toBeLessThanOrEqual(first.expiryTimeUtc);
@@ -189,7 +219,9 @@ describe('attacks on the local host (security issue)', () => {
     it('refuses tokens after key regeneration, an auth-mode round trip, and deletion and re-creation', async () => {
       const beforeRegeneration = await token();
       expect((await sibyl.score(name, ROW, beforeRegeneration.accessToken)).status).toBe(200);
-      expect((await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'secondary' } })).status).toBe(200);
+      expect(
+        (await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'secondary' } })).status,
+      ).toBe(200);
       await expectGone(beforeRegeneration.accessToken);
 
       const beforeModeChange = await token();
@@ -224,7 +256,11 @@ describe('attacks on the local host (security issue)', () => {
     });
 
     it('refuses allow lists on endpoints that are not aad (400)', async () => {
-      expectError(await sibyl.putEndpoint(`keyallow-${RUN}`, { authMode: 'key', allowedPrincipals: ['x'] }), 400, 'InvalidInput');
+      expectError(
+        await sibyl.putEndpoint(`keyallow-${RUN}`, { authMode: 'key', allowedPrincipals: ['x'] }),
+        400,
+        'InvalidInput',
+      );
     });
   });
 
@@ -236,12 +272,29 @@ describe('attacks on the local host (security issue)', () => {
       expect(etag).toBeTruthy();
       const read = await sibyl.call('GET', `api/endpoints/${name}`);
       expect(read.headers.get('etag')).toBe(etag);
-      const updated = await sibyl.call('PUT', `api/endpoints/${name}`, { body: { authMode: 'key', description: 'two' }, headers: { 'if-match': etag! } });
+      const updated = await sibyl.call('PUT', `api/endpoints/${name}`, {
+        body: { authMode: 'key', description: 'two' },
+        headers: { 'if-match': etag! },
+      });
       expect(updated.status).toBe(200);
-      expectError(await sibyl.call('PUT', `api/endpoints/${name}`, { body: { authMode: 'key', description: 'three' }, headers: { 'if-match': etag! } }), 412, 'PreconditionFailed');
+      expectError(
+        await sibyl.call('PUT', `api/endpoints/${name}`, {
+          body: { authMode: 'key', description: 'three' },
+          headers: { 'if-match': etag! },
+        }),
+        412,
+        'PreconditionFailed',
+      );
       expect((await sibyl.call('GET', `api/endpoints/${name}`)).body.description).toBe('two');
 
-      expectError(await sibyl.call('PUT', `api/endpoints/${name}/deployments/blue`, { body: { model: `${MODEL}@latest` }, headers: { 'if-match': '"stale"' } }), 412, 'PreconditionFailed');
+      expectError(
+        await sibyl.call('PUT', `api/endpoints/${name}/deployments/blue`, {
+          body: { model: `${MODEL}@latest` },
+          headers: { 'if-match': '"stale"' },
+        }),
+        412,
+        'PreconditionFailed',
+      );
     });
 
     it('never answers 5xx when traffic names a deployment whose document just disappeared', async () => {
@@ -267,11 +320,23 @@ describe('attacks on the local host (security issue)', () => {
     it('answers a 500 with a generic message and the request id, never the internal detail', async () => {
       const name = `weird-${RUN}`;
       const now = new Date().toISOString();
-      await cosmos
-        .database(DATABASE)
-        .container('endpoints')
-        .items.create({ id: 'endpoint', type: 'endpoint', endpoint: name, authMode: 'weird', description: '', traffic: {}, mirrorTraffic: {}, keys: {}, createdAt: now, updatedAt: now });
-      const answer = await sibyl.call('POST', `api/endpoints/${name}/score`, { anonymous: true, body: ROW, headers: { authorization: 'Bearer x', 'x-ms-client-request-id': 'sec-req-1' } });
+      await cosmos.database(DATABASE).container('endpoints').items.create({
+        id: 'endpoint',
+        type: 'endpoint',
+        endpoint: name,
+        authMode: 'weird',
+        description: '',
+        traffic: {},
+        mirrorTraffic: {},
+        keys: {},
+        createdAt: now,
+        updatedAt: now,
+      });
+      const answer = await sibyl.call('POST', `api/endpoints/${name}/score`, {
+        anonymous: true,
+        body: ROW,
+        headers: { authorization: 'Bearer x', 'x-ms-client-request-id': 'sec-req-1' },
+      });
       const message = expectError(answer, 500, 'InternalError');
       expect(message).toContain('sec-req-1');
       expect(message).not.toMatch(/authMode|weird/);

@@ -15,25 +15,40 @@ import { shellQuote } from '../../web/src/shellQuote';
 import { cliUser, expectExit } from '../e2e/cli/cliProcess';
 
 describe('the dashboard curl line survives hostile input names', () => {
-  it.each([`it's`, `a'; touch /tmp/pwned; echo '`, '$(id) `id` $HOME', 'line\nbreak', '{"x": [1]}', ''])('quotes %j so the shell sees it unchanged', (value) => {
-    expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
-  });
+  it.each([`it's`, `a'; touch /tmp/pwned; echo '`, '$(id) `id` $HOME', 'line\nbreak', '{"x": [1]}', ''])(
+    'quotes %j so the shell sees it unchanged',
+    (value) => {
+      expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
+    },
+  );
 });
 
 describe('CLI transport rules', () => {
   it('accepts https anywhere and http only to this machine, unless --insecure', () => {
     expect(() => assertSecureUrl('https://sibyl.example.com', false)).not.toThrow();
-    for (const local of ['http://127.0.0.1:7071', 'http://localhost:7071', 'http://[::1]:7071']) expect(() => assertSecureUrl(local, false)).not.toThrow();
+    for (const local of ['http://127.0.0.1:7071', 'http://localhost:7071', 'http://[::1]:7071'])
+      expect(() => assertSecureUrl(local, false)).not.toThrow();
     expect(() => assertSecureUrl('http://10.1.2.3:7071', false)).toThrow(/--insecure/);
     expect(() => assertSecureUrl('http://127.0.0.1.evil.com:7071', false)).toThrow(/--insecure/);
     expect(() => assertSecureUrl('http://10.1.2.3:7071', true)).not.toThrow();
   });
 
   it('sends an Azure token only to Azure storage accounts or a local Azurite', () => {
-    for (const ok of ['https://acct.blob.core.windows.net/', 'https://acct.blob.core.usgovcloudapi.net', 'https://acct.blob.core.chinacloudapi.cn', 'http://127.0.0.1:10000/devstoreaccount1']) {
+    for (const ok of [
+      'https://acct.blob.core.windows.net/',
+      'https://acct.blob.core.usgovcloudapi.net',
+      'https://acct.blob.core.chinacloudapi.cn',
+      'http://127.0.0.1:10000/devstoreaccount1',
+    ]) {
       expect(() => assertTrustedStorage(ok)).not.toThrow();
     }
-    for (const bad of ['https://evil.example.com/', 'http://acct.blob.core.windows.net/', 'https://acct.blob.core.windows.net.evil.com/', 'https://blob.core.windows.net@evil.com/', 'not a url']) {
+    for (const bad of [
+      'https://evil.example.com/',
+      'http://acct.blob.core.windows.net/',
+      'https://acct.blob.core.windows.net.evil.com/',
+      'https://blob.core.windows.net@evil.com/',
+      'not a url',
+    ]) {
       expect(() => assertTrustedStorage(bad)).toThrow(/refusing|not a URL/);
     }
   });
@@ -46,11 +61,21 @@ describe('CLI transport rules', () => {
     const file = path.join(user.configHome, 'sibyl', 'config.json');
     expect(fs.existsSync(file)).toBe(false);
 
-    const saved = expectExit(await user.run(['login', '--url', 'http://10.1.2.3:7071', '--key', 'k'.repeat(40), '--no-verify', '--insecure'], { env: { SIBYL_KEYCHAIN: '0' } }), 0);
-    expect(saved.stdout).toMatch(/the key is in .*config\.json \(readable by you only: file 0600, folder 0700; no OS keychain/);
+    const saved = expectExit(
+      await user.run(['login', '--url', 'http://10.1.2.3:7071', '--key', 'k'.repeat(40), '--no-verify', '--insecure'], {
+        env: { SIBYL_KEYCHAIN: '0' },
+      }),
+      0,
+    );
+    expect(saved.stdout).toMatch(
+      /the key is in .*config\.json \(readable by you only: file 0600, folder 0700; no OS keychain/,
+    );
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).profiles.default).toMatchObject({ url: 'http://10.1.2.3:7071', insecure: true });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).profiles.default).toMatchObject({
+      url: 'http://10.1.2.3:7071',
+      insecure: true,
+    });
   });
 
   it('does not hand its Azure credential to the accountUrl a malicious server answers', async () => {

@@ -27,7 +27,9 @@ describe('scorer callers', () => {
   });
 
   it('accepts a token of an allowed caller and refuses another principal of the tenant', async () => {
-    const authenticate = createScorerAuthenticator(parseScorerConfig(env({ SIBYL_SCORER_ALLOWED_CALLERS: 'function-app-oid, other-oid' })));
+    const authenticate = createScorerAuthenticator(
+      parseScorerConfig(env({ SIBYL_SCORER_ALLOWED_CALLERS: 'function-app-oid, other-oid' })),
+    );
     expect(await authenticate(`Bearer ${await entra.sign({ oid: 'function-app-oid' })}`)).toBe(true);
     expect(await authenticate(`Bearer ${await entra.sign({ oid: 'someone-else' })}`)).toBe(false);
     expect(await authenticate(`Bearer ${await entra.sign({ oid: undefined })}`)).toBe(false);

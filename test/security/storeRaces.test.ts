@@ -45,16 +45,22 @@ async function refusal(promise: Promise<unknown>): Promise<SibylError> {
 }
 
 describe('reserved containers never back a datastore (item 2)', () => {
-  it.each(['models', 'sibyl-batch', 'deploymentpackage', 'azure-webjobs-secrets', 'azure-webjobs-hosts', 'sibylhub-leases', 'myhub-largemessages', 'app-package-sibyl-1a2b'])(
-    'refuses %s with a 400 naming the reserved containers',
-    async (container) => {
-      const error = await refusal(putDatastore(`evil_${RUN}`, { container }));
-      expect(error.status).toBe(400);
-      expect(error.message).toContain(`'${container}' is reserved`);
-      for (const name of RESERVED_CONTAINERS) expect(error.message).toContain(name);
-      expect(error.message).toContain('azure-webjobs-*');
-    },
-  );
+  it.each([
+    'models',
+    'sibyl-batch',
+    'deploymentpackage',
+    'azure-webjobs-secrets',
+    'azure-webjobs-hosts',
+    'sibylhub-leases',
+    'myhub-largemessages',
+    'app-package-sibyl-1a2b',
+  ])('refuses %s with a 400 naming the reserved containers', async (container) => {
+    const error = await refusal(putDatastore(`evil_${RUN}`, { container }));
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(`'${container}' is reserved`);
+    for (const name of RESERVED_CONTAINERS) expect(error.message).toContain(name);
+    expect(error.message).toContain('azure-webjobs-*');
+  });
 
   it('still accepts a container of the user', async () => {
     const { datastore } = await putDatastore(`landing_${RUN}`, { container: `landing-${RUN}` });
@@ -72,7 +78,18 @@ describe('unknown endpoints are remembered briefly (item 8)', () => {
     await expect(getSnapshot(name)).rejects.toMatchObject({ code: 'EndpointNotFound' });
     // Written behind the app's back (as another instance would): the remembered answer still holds.
     const now = new Date().toISOString();
-    await getContainer('endpoints').items.create({ id: ENDPOINT_DOC_ID, type: 'endpoint', endpoint: name, authMode: 'key', description: '', traffic: {}, mirrorTraffic: {}, keys: {}, createdAt: now, updatedAt: now });
+    await getContainer('endpoints').items.create({
+      id: ENDPOINT_DOC_ID,
+      type: 'endpoint',
+      endpoint: name,
+      authMode: 'key',
+      description: '',
+      traffic: {},
+      mirrorTraffic: {},
+      keys: {},
+      createdAt: now,
+      updatedAt: now,
+    });
     await expect(getSnapshot(name)).rejects.toMatchObject({ code: 'EndpointNotFound' });
     // The control plane reads fresh, and a write through this instance forgets the negative answer.
     expect((await getSnapshot(name, { fresh: true })).endpoint.endpoint).toBe(name);
@@ -89,7 +106,11 @@ describe('concurrent writes (item 9)', () => {
     const id = `counter-${RUN}`;
     type Counter = { id: string; name: string; type: string; n: number };
     await Promise.all(
-      Array.from({ length: 20 }, () => updateWithEtag<Counter>(container, id, id, (doc) => (doc ? { ...doc, n: doc.n + 1 } : { id, name: id, type: 'test', n: 1 }))),
+      Array.from({ length: 20 }, () =>
+        updateWithEtag<Counter>(container, id, id, (doc) =>
+          doc ? { ...doc, n: doc.n + 1 } : { id, name: id, type: 'test', n: 1 },
+        ),
+      ),
     );
     const { resource } = await container.item(id, id).read<Counter>();
     expect(resource?.n).toBe(20);
@@ -100,26 +121,49 @@ describe('concurrent writes (item 9)', () => {
     const first = await putEndpoint(name, { authMode: 'key', description: 'one' }, BASE);
     const second = await putEndpoint(name, { authMode: 'key', description: 'two' }, BASE, { ifMatch: first.etag });
     expect(second.endpoint.description).toBe('two');
-    const stale = await refusal(putEndpoint(name, { authMode: 'key', description: 'three' }, BASE, { ifMatch: first.etag }));
+    const stale = await refusal(
+      putEndpoint(name, { authMode: 'key', description: 'three' }, BASE, { ifMatch: first.etag }),
+    );
     expect(stale).toMatchObject({ code: 'PreconditionFailed', status: 412 });
     expect((await getSnapshot(name, { fresh: true })).endpoint.description).toBe('two');
     // If-Match on something that does not exist yet is a 412 too, never a silent create.
-    await expect(putEndpoint(`etag-none-${RUN}`, { authMode: 'key' }, BASE, { ifMatch: first.etag })).rejects.toMatchObject({ status: 412 });
+    await expect(
+      putEndpoint(`etag-none-${RUN}`, { authMode: 'key' }, BASE, { ifMatch: first.etag }),
+    ).rejects.toMatchObject({ status: 412 });
 
-    const definition = parsePipelineDefinition({ steps: [{ name: 'copy', kind: 'copy', from: { datastore: 'workspaceblobstore', path: 'a/' }, to: { datastore: 'workspaceblobstore', path: 'b/' } }] });
+    const definition = parsePipelineDefinition({
+      steps: [
+        {
+          name: 'copy',
+          kind: 'copy',
+          from: { datastore: 'workspaceblobstore', path: 'a/' },
+          to: { datastore: 'workspaceblobstore', path: 'b/' },
+        },
+      ],
+    });
     const pipeline = await savePipelineDraft(`etag-${RUN}`, definition);
     await savePipelineDraft(`etag-${RUN}`, definition, { ifMatch: pipeline.etag });
-    await expect(savePipelineDraft(`etag-${RUN}`, definition, { ifMatch: pipeline.etag })).rejects.toMatchObject({ status: 412 });
+    await expect(savePipelineDraft(`etag-${RUN}`, definition, { ifMatch: pipeline.etag })).rejects.toMatchObject({
+      status: 412,
+    });
 
     await publishPipeline(`etag-${RUN}`, BASE);
-    await expect(setPipelineVersionEnabled(`etag-${RUN}`, 1, false, BASE, { ifMatch: '"stale"' })).rejects.toMatchObject({ status: 412 });
+    await expect(
+      setPipelineVersionEnabled(`etag-${RUN}`, 1, false, BASE, { ifMatch: '"stale"' }),
+    ).rejects.toMatchObject({ status: 412 });
     const spec = { pipeline: `etag-${RUN}:1`, enabled: true, trigger: { cron: '0 0 2 * * *' } };
     const schedule = await putSchedule(`etag-${RUN}`, spec, { watchedContainer: 'workspaceblobstore' });
     expect((await readSchedule(`etag-${RUN}`)).etag).toBe(schedule.etag);
     // The dashboard's toggle: re-read, then write back only that version.
-    const toggled = await putSchedule(`etag-${RUN}`, { ...spec, enabled: false }, { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag });
+    const toggled = await putSchedule(
+      `etag-${RUN}`,
+      { ...spec, enabled: false },
+      { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag },
+    );
     expect(toggled.schedule.enabled).toBe(false);
-    await expect(putSchedule(`etag-${RUN}`, spec, { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag })).rejects.toMatchObject({ status: 412 });
+    await expect(
+      putSchedule(`etag-${RUN}`, spec, { watchedContainer: 'workspaceblobstore', ifMatch: schedule.etag }),
+    ).rejects.toMatchObject({ status: 412 });
     expect((await readSchedule(`etag-${RUN}`)).schedule.enabled).toBe(false);
   });
 
@@ -150,12 +194,18 @@ describe('concurrent writes (item 9)', () => {
     // Many writes racing one delete: whatever the interleaving, none survives it.
     await putEndpoint(name, { authMode: 'key' }, BASE);
     const second = (await getSnapshot(name, { fresh: true })).endpoint;
-    await Promise.allSettled([...['d-one', 'd-two', 'd-three'].map((d) => saveDeploymentDoc(doc(d, second))), deleteEndpoint(name)]);
+    await Promise.allSettled([
+      ...['d-one', 'd-two', 'd-three'].map((d) => saveDeploymentDoc(doc(d, second))),
+      deleteEndpoint(name),
+    ]);
     await putEndpoint(name, { authMode: 'key' }, BASE);
     const snapshot = await readSnapshot(name);
     expect(snapshot?.deployments.map((d) => d.name)).toEqual([]);
     const { resources } = await getContainer('endpoints')
-      .items.query({ query: "SELECT c.id FROM c WHERE c.endpoint = @n AND c.type = 'deployment'", parameters: [{ name: '@n', value: name }] })
+      .items.query({
+        query: "SELECT c.id FROM c WHERE c.endpoint = @n AND c.type = 'deployment'",
+        parameters: [{ name: '@n', value: name }],
+      })
       .fetchAll();
     expect(resources).toEqual([]);
   });

@@ -38,7 +38,11 @@ export async function tarGzOf(entries: readonly ArchiveEntry[]): Promise<Buffer>
     const type = e.type ?? 'file';
     const data = type === 'file' ? bytes(e.data) : Buffer.alloc(0);
     await new Promise<void>((resolve, reject) => {
-      tar.entry({ name: e.path, type, size: data.length, ...(e.linkname ? { linkname: e.linkname } : {}) }, data, (error) => (error ? reject(error) : resolve()));
+      tar.entry(
+        { name: e.path, type, size: data.length, ...(e.linkname ? { linkname: e.linkname } : {}) },
+        data,
+        (error) => (error ? reject(error) : resolve()),
+      );
     });
   }
   tar.finalize();

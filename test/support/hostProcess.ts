@@ -71,7 +71,9 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
       SIBYL_MASTER_KEY: masterKey,
       SIBYL_BLOB_POLL_MS: '200',
       // Sibyl's Event Grid subscription, as `sibyl azure deploy` filters it: only the watched container.
-      ...(options.appDir === REPO_ROOT ? { SIBYL_BLOB_EVENTS: `scheduleBlobTrigger=${options.env?.SIBYL_SCHEDULER_CONTAINER ?? 'workspaceblobstore'}` } : {}),
+      ...(options.appDir === REPO_ROOT
+        ? { SIBYL_BLOB_EVENTS: `scheduleBlobTrigger=${options.env?.SIBYL_SCHEDULER_CONTAINER ?? 'workspaceblobstore'}` }
+        : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +92,11 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
     output: () => output,
     stop: async () => {
       child.kill('SIGINT');
-      return pollUntil(() => (child.exitCode !== null || child.signalCode !== null ? exited(child) : undefined), 'the host to exit', 30000);
+      return pollUntil(
+        () => (child.exitCode !== null || child.signalCode !== null ? exited(child) : undefined),
+        'the host to exit',
+        30000,
+      );
     },
     kill: async () => {
       child.kill('SIGKILL');

@@ -30,7 +30,10 @@ export function localScorerEnv(port: number, key: string, storageConnectionStrin
 }
 
 /** `storageConnectionString`: where the registry's `models` container lives (Azurite locally). */
-export async function startLocalScorer(storageConnectionString: string, options: { port?: number; key?: string; mainFile?: string } = {}): Promise<LocalScorer> {
+export async function startLocalScorer(
+  storageConnectionString: string,
+  options: { port?: number; key?: string; mainFile?: string } = {},
+): Promise<LocalScorer> {
   const port = options.port ?? (await freePort());
   const key = options.key ?? randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [options.mainFile ?? MAIN], {

@@ -18,7 +18,8 @@ export const COMMANDS = {
     curl: `curl -X PUT "${origin}/api/endpoints/${endpoint}/deployments/blue" ${key} -H "Content-Type: application/json" -d '{"model": "iris@latest"}'`,
     cli: `sibyl deploy ${endpoint}/blue --model iris@latest`,
   }),
-  score: (scoringUri: string) => `curl -X POST "${scoringUri}" -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json" -d '{"data": [[...]]}'`,
+  score: (scoringUri: string) =>
+    `curl -X POST "${scoringUri}" -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json" -d '{"data": [[...]]}'`,
   submitBatch: (origin: string) =>
     `curl -X POST "${origin}/api/batch/jobs" ${key} -H "Content-Type: application/json" -d '{"deployment": "iris/blue", "input": {"datastore": "workspaceblobstore", "path": "iris/input/", "format": "csv"}, "output": {"datastore": "workspaceblobstore", "path": "iris/output/"}}'`,
   putPipeline: (origin: string) =>

@@ -58,14 +58,27 @@ function signedIn(key: string): void {
 
 const api = new ApiClient({
   key: storedKey,
-  onUnauthorized: () => signOut('Your function key was refused (401 Unauthorized): it may have been changed. Sign in again.'),
+  onUnauthorized: () =>
+    signOut('Your function key was refused (401 Unauthorized): it may have been changed. Sign in again.'),
 });
 
 function buildShell(): void {
-  const links = NAV.map((n) => h('a', { href: n.href, class: 'nav-link', 'data-section': n.section }, icon(n.icon), h('span', {}, n.label)));
+  const links = NAV.map((n) =>
+    h('a', { href: n.href, class: 'nav-link', 'data-section': n.section }, icon(n.icon), h('span', {}, n.label)),
+  );
   const main = h('main', { id: 'main', class: 'main', tabindex: -1 });
   // Named by aria-label too: on a phone the word is hidden and only the icon shows.
-  const out = h('button', { type: 'button', class: 'button ghost small sign-out', title: 'Sign out (forget the key in this tab)', 'aria-label': 'Sign out' }, icon(ICONS.signOut), h('span', {}, 'Sign out'));
+  const out = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button ghost small sign-out',
+      title: 'Sign out (forget the key in this tab)',
+      'aria-label': 'Sign out',
+    },
+    icon(ICONS.signOut),
+    h('span', {}, 'Sign out'),
+  );
   out.addEventListener('click', () => signOut('Signed out.'));
   replace(
     root,
@@ -73,7 +86,12 @@ function buildShell(): void {
     h(
       'header',
       { class: 'top' },
-      h('a', { href: '#/', class: 'brand', 'aria-label': 'Sibyl overview' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'Σ'), h('span', {}, 'Sibyl')),
+      h(
+        'a',
+        { href: '#/', class: 'brand', 'aria-label': 'Sibyl overview' },
+        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'Σ'),
+        h('span', {}, 'Sibyl'),
+      ),
       h('nav', { 'aria-label': 'Sections' }, h('ul', {}, ...links.map((l) => h('li', {}, l)))),
       out,
     ),
@@ -117,7 +135,11 @@ function show(): void {
   };
   if (!match) {
     ctx.title('Not found');
-    replace(main, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at ', h('code', {}, hash), '. ', h('a', { href: '#/' }, 'Go to the overview'), '.'));
+    replace(
+      main,
+      h('h1', {}, 'Page not found'),
+      h('p', {}, 'Nothing lives at ', h('code', {}, hash), '. ', h('a', { href: '#/' }, 'Go to the overview'), '.'),
+    );
     return;
   }
   leavePage = match.page(main, ctx) ?? undefined;

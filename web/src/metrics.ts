@@ -46,7 +46,10 @@ export function toColumns(points: readonly MetricPoint[], grid: readonly number[
 }
 
 /** Requests and errors per minute summed over several series on the same grid. */
-export function sumRequests(series: readonly MinuteColumns[], grid: readonly number[]): { requests: number[]; errors: number[] } {
+export function sumRequests(
+  series: readonly MinuteColumns[],
+  grid: readonly number[],
+): { requests: number[]; errors: number[] } {
   const requests = grid.map(() => 0);
   const errors = grid.map(() => 0);
   for (const s of series) {

@@ -20,7 +20,11 @@ const shares = (counts: readonly number[]) => {
 
 export function binShares(histogram: FeatureHistogram): BinShares {
   const edges = histogram.edges ?? [];
-  const labels = histogram.baseline.map((_, i) => (histogram.kind === 'categorical' ? (histogram.categories?.[i] ?? '') : `${formatNumber(edges[i] ?? 0)} – ${formatNumber(edges[i + 1] ?? 0)}`));
+  const labels = histogram.baseline.map((_, i) =>
+    histogram.kind === 'categorical'
+      ? (histogram.categories?.[i] ?? '')
+      : `${formatNumber(edges[i] ?? 0)} – ${formatNumber(edges[i + 1] ?? 0)}`,
+  );
   return { labels, baseline: shares(histogram.baseline), current: shares(histogram.current) };
 }
 

@@ -38,13 +38,24 @@ export function nest<T>(flat: readonly T[], shape: readonly number[]): unknown {
 /** The example request body for `inputs` in the chosen protocol. */
 export function exampleRequest(inputs: readonly TensorMetadata[], protocol: Protocol): unknown {
   if (protocol === 'oip') {
-    return { inputs: inputs.map((t) => ({ name: t.name, shape: concreteShape(t.shape), datatype: t.datatype, data: exampleData(t) })) };
+    return {
+      inputs: inputs.map((t) => ({
+        name: t.name,
+        shape: concreteShape(t.shape),
+        datatype: t.datatype,
+        data: exampleData(t),
+      })),
+    };
   }
   return { input_data: Object.fromEntries(inputs.map((t) => [t.name, nest(exampleData(t), concreteShape(t.shape))])) };
 }
 
 /** Where the request goes: the scoring URI, or the OIP infer route (pinned to a deployment when given). */
-export function requestUrl(endpoint: { name: string; scoringUri: string }, protocol: Protocol, deployment?: string): string {
+export function requestUrl(
+  endpoint: { name: string; scoringUri: string },
+  protocol: Protocol,
+  deployment?: string,
+): string {
   if (protocol === 'azureml') return `/api/endpoints/${encodeURIComponent(endpoint.name)}/score`;
   const base = `/api/v2/models/${encodeURIComponent(endpoint.name)}`;
   return deployment ? `${base}/versions/${encodeURIComponent(deployment)}/infer` : `${base}/infer`;

@@ -20,13 +20,16 @@ export function parseHash(hash: string): { segments: string[]; query: URLSearchP
   const q = raw.indexOf('?');
   const path = q >= 0 ? raw.slice(0, q) : raw;
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
-  const segments = path.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   return { segments, query };
 }
 
@@ -51,7 +54,10 @@ export function matchRoute<T>(routes: readonly RouteDef<T>[], hash: string): Rou
 }
 
 /** Builds `#/a/b?x=1` from segments (encoded) and query entries (empty values left out). */
-export function hashFor(segments: readonly (string | number)[], query: Record<string, string | undefined> = {}): string {
+export function hashFor(
+  segments: readonly (string | number)[],
+  query: Record<string, string | undefined> = {},
+): string {
   const path = segments.map((s) => encodeURIComponent(String(s))).join('/');
   const q = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1]))).toString();
   return `#/${path}${q ? `?${q}` : ''}`;

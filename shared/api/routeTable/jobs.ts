@@ -34,7 +34,9 @@ import {
 const key = ['functionKey'] as const;
 
 /** A control-plane route (function key) with the usual 400. */
-function route<const Id extends string>(spec: Omit<RouteSpec, 'security'> & { operationId: Id }): RouteSpec & { operationId: Id } {
+function route<const Id extends string>(
+  spec: Omit<RouteSpec, 'security'> & { operationId: Id },
+): RouteSpec & { operationId: Id } {
   return { ...spec, security: key, responses: { ...errors('sibyl', 400), ...spec.responses } };
 }
 
@@ -47,10 +49,28 @@ export const JOB_ROUTES = [
     tags: ['datastores'],
     params: DatastoreParams,
     request: { schema: DatastoreSpec, validatedBy: 'schema' },
-    responses: { 200: { description: 'Updated.', schema: Datastore }, 201: { description: 'Created.', schema: Datastore } },
+    responses: {
+      200: { description: 'Updated.', schema: Datastore },
+      201: { description: 'Created.', schema: Datastore },
+    },
   }),
-  route({ operationId: 'getDatastore', method: 'GET', path: '/api/datastores/{name}', summary: 'Get a datastore', tags: ['datastores'], params: DatastoreParams, responses: { 200: { description: 'The datastore.', schema: Datastore }, ...errors('sibyl', 404) } }),
-  route({ operationId: 'listDatastores', method: 'GET', path: '/api/datastores', summary: 'List datastores (`workspaceblobstore` always exists)', tags: ['datastores'], responses: { 200: { description: 'Every datastore.', schema: DatastoreList } } }),
+  route({
+    operationId: 'getDatastore',
+    method: 'GET',
+    path: '/api/datastores/{name}',
+    summary: 'Get a datastore',
+    tags: ['datastores'],
+    params: DatastoreParams,
+    responses: { 200: { description: 'The datastore.', schema: Datastore }, ...errors('sibyl', 404) },
+  }),
+  route({
+    operationId: 'listDatastores',
+    method: 'GET',
+    path: '/api/datastores',
+    summary: 'List datastores (`workspaceblobstore` always exists)',
+    tags: ['datastores'],
+    responses: { 200: { description: 'Every datastore.', schema: DatastoreList } },
+  }),
   route({
     operationId: 'submitBatchJob',
     method: 'POST',
@@ -58,9 +78,24 @@ export const JOB_ROUTES = [
     summary: 'Start a batch scoring job',
     tags: ['batch'],
     request: { schema: BatchJobSpec, validatedBy: 'schema' },
-    responses: { 202: { description: 'Queued; poll `statusUri`.', schema: BatchJobAccepted, headers: { Location: { description: 'The status URI.' } } }, ...errors('sibyl', 404) },
+    responses: {
+      202: {
+        description: 'Queued; poll `statusUri`.',
+        schema: BatchJobAccepted,
+        headers: { Location: { description: 'The status URI.' } },
+      },
+      ...errors('sibyl', 404),
+    },
   }),
-  route({ operationId: 'getBatchJob', method: 'GET', path: '/api/batch/jobs/{id}', summary: 'Get a batch job and its progress', tags: ['batch'], params: BatchJobParams, responses: { 200: { description: 'The job.', schema: BatchJob }, ...errors('sibyl', 404) } }),
+  route({
+    operationId: 'getBatchJob',
+    method: 'GET',
+    path: '/api/batch/jobs/{id}',
+    summary: 'Get a batch job and its progress',
+    tags: ['batch'],
+    params: BatchJobParams,
+    responses: { 200: { description: 'The job.', schema: BatchJob }, ...errors('sibyl', 404) },
+  }),
   route({
     operationId: 'cancelBatchJob',
     method: 'POST',
@@ -68,7 +103,10 @@ export const JOB_ROUTES = [
     summary: 'Cancel a batch job',
     tags: ['batch'],
     params: BatchJobParams,
-    responses: { 202: { description: 'Cancellation requested.', schema: BatchJobAccepted }, ...errors('sibyl', 404, 409) },
+    responses: {
+      202: { description: 'Cancellation requested.', schema: BatchJobAccepted },
+      ...errors('sibyl', 404, 409),
+    },
   }),
   route({
     operationId: 'createOrUpdatePipeline',
@@ -78,7 +116,10 @@ export const JOB_ROUTES = [
     tags: ['pipelines'],
     params: PipelineParams,
     request: { schema: PipelineSpec, validatedBy: 'schema' },
-    responses: { 200: { description: 'Draft updated.', schema: Pipeline }, 201: { description: 'Draft created.', schema: Pipeline } },
+    responses: {
+      200: { description: 'Draft updated.', schema: Pipeline },
+      201: { description: 'Draft created.', schema: Pipeline },
+    },
   }),
   route({
     operationId: 'publishPipeline',
@@ -97,10 +138,32 @@ export const JOB_ROUTES = [
     tags: ['pipelines'],
     params: PipelineVersionParams,
     request: { schema: PipelineRunRequest, validatedBy: 'schema', required: false },
-    responses: { 202: { description: 'The run, queued.', schema: Run, headers: { Location: { description: 'The run (`api/runs/{id}`).' } } }, ...errors('sibyl', 404, 409) },
+    responses: {
+      202: {
+        description: 'The run, queued.',
+        schema: Run,
+        headers: { Location: { description: 'The run (`api/runs/{id}`).' } },
+      },
+      ...errors('sibyl', 404, 409),
+    },
   }),
-  route({ operationId: 'listPipelines', method: 'GET', path: '/api/pipelines', summary: 'List pipelines (drafts with their latest version)', tags: ['pipelines'], responses: { 200: { description: 'Every pipeline.', schema: PipelineList } } }),
-  route({ operationId: 'getPipeline', method: 'GET', path: '/api/pipelines/{name}', summary: 'Get a pipeline draft', tags: ['pipelines'], params: PipelineParams, responses: { 200: { description: 'The draft.', schema: Pipeline }, ...errors('sibyl', 404) } }),
+  route({
+    operationId: 'listPipelines',
+    method: 'GET',
+    path: '/api/pipelines',
+    summary: 'List pipelines (drafts with their latest version)',
+    tags: ['pipelines'],
+    responses: { 200: { description: 'Every pipeline.', schema: PipelineList } },
+  }),
+  route({
+    operationId: 'getPipeline',
+    method: 'GET',
+    path: '/api/pipelines/{name}',
+    summary: 'Get a pipeline draft',
+    tags: ['pipelines'],
+    params: PipelineParams,
+    responses: { 200: { description: 'The draft.', schema: Pipeline }, ...errors('sibyl', 404) },
+  }),
   route({
     operationId: 'listPipelineVersions',
     method: 'GET',
@@ -108,7 +171,10 @@ export const JOB_ROUTES = [
     summary: 'List the published versions of a pipeline',
     tags: ['pipelines'],
     params: PipelineParams,
-    responses: { 200: { description: 'Published versions, oldest first.', schema: PipelineVersionList }, ...errors('sibyl', 404) },
+    responses: {
+      200: { description: 'Published versions, oldest first.', schema: PipelineVersionList },
+      ...errors('sibyl', 404),
+    },
   }),
   route({
     operationId: 'getPipelineVersion',
@@ -137,13 +203,56 @@ export const JOB_ROUTES = [
     tags: ['schedules'],
     params: ScheduleParams,
     request: { schema: ScheduleSpec, validatedBy: 'schema' },
-    responses: { 200: { description: 'Replaced.', schema: Schedule }, 201: { description: 'Created.', schema: Schedule }, ...errors('sibyl', 404) },
+    responses: {
+      200: { description: 'Replaced.', schema: Schedule },
+      201: { description: 'Created.', schema: Schedule },
+      ...errors('sibyl', 404),
+    },
   }),
-  route({ operationId: 'getSchedule', method: 'GET', path: '/api/schedules/{name}', summary: 'Get a schedule and its history', tags: ['schedules'], params: ScheduleParams, responses: { 200: { description: 'The schedule.', schema: Schedule }, ...errors('sibyl', 404) } }),
-  route({ operationId: 'deleteSchedule', method: 'DELETE', path: '/api/schedules/{name}', summary: 'Delete a schedule', tags: ['schedules'], params: ScheduleParams, responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 404) } }),
-  route({ operationId: 'listSchedules', method: 'GET', path: '/api/schedules', summary: 'List schedules with their history', tags: ['schedules'], responses: { 200: { description: 'Every schedule.', schema: ScheduleList } } }),
-  route({ operationId: 'listRuns', method: 'GET', path: '/api/runs', summary: 'List runs, newest first', tags: ['runs'], query: RunQuery, responses: { 200: { description: 'Runs.', schema: RunList } } }),
-  route({ operationId: 'getRun', method: 'GET', path: '/api/runs/{id}', summary: 'Get a run', tags: ['runs'], params: RunParams, responses: { 200: { description: 'The run.', schema: Run }, ...errors('sibyl', 404) } }),
+  route({
+    operationId: 'getSchedule',
+    method: 'GET',
+    path: '/api/schedules/{name}',
+    summary: 'Get a schedule and its history',
+    tags: ['schedules'],
+    params: ScheduleParams,
+    responses: { 200: { description: 'The schedule.', schema: Schedule }, ...errors('sibyl', 404) },
+  }),
+  route({
+    operationId: 'deleteSchedule',
+    method: 'DELETE',
+    path: '/api/schedules/{name}',
+    summary: 'Delete a schedule',
+    tags: ['schedules'],
+    params: ScheduleParams,
+    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 404) },
+  }),
+  route({
+    operationId: 'listSchedules',
+    method: 'GET',
+    path: '/api/schedules',
+    summary: 'List schedules with their history',
+    tags: ['schedules'],
+    responses: { 200: { description: 'Every schedule.', schema: ScheduleList } },
+  }),
+  route({
+    operationId: 'listRuns',
+    method: 'GET',
+    path: '/api/runs',
+    summary: 'List runs, newest first',
+    tags: ['runs'],
+    query: RunQuery,
+    responses: { 200: { description: 'Runs.', schema: RunList } },
+  }),
+  route({
+    operationId: 'getRun',
+    method: 'GET',
+    path: '/api/runs/{id}',
+    summary: 'Get a run',
+    tags: ['runs'],
+    params: RunParams,
+    responses: { 200: { description: 'The run.', schema: Run }, ...errors('sibyl', 404) },
+  }),
   route({
     operationId: 'cancelRun',
     method: 'POST',
@@ -151,8 +260,26 @@ export const JOB_ROUTES = [
     summary: 'Cancel a queued or running batch job or pipeline run (a pipeline run stops its step in flight)',
     tags: ['runs'],
     params: RunParams,
-    responses: { 202: { description: 'Canceled; the run as it now stands.', schema: Run }, ...errors('sibyl', 404, 409) },
+    responses: {
+      202: { description: 'Canceled; the run as it now stands.', schema: Run },
+      ...errors('sibyl', 404, 409),
+    },
   }),
-  route({ operationId: 'getRunLogs', method: 'GET', path: '/api/runs/{id}/logs', summary: 'Get the log of a run', tags: ['runs'], params: RunParams, responses: { 200: { description: 'The log.', schema: RunLogs }, ...errors('sibyl', 404) } }),
-  route({ operationId: 'listExperiments', method: 'GET', path: '/api/experiments', summary: 'List experiments', tags: ['runs'], responses: { 200: { description: 'Every experiment.', schema: ExperimentList } } }),
+  route({
+    operationId: 'getRunLogs',
+    method: 'GET',
+    path: '/api/runs/{id}/logs',
+    summary: 'Get the log of a run',
+    tags: ['runs'],
+    params: RunParams,
+    responses: { 200: { description: 'The log.', schema: RunLogs }, ...errors('sibyl', 404) },
+  }),
+  route({
+    operationId: 'listExperiments',
+    method: 'GET',
+    path: '/api/experiments',
+    summary: 'List experiments',
+    tags: ['runs'],
+    responses: { 200: { description: 'Every experiment.', schema: ExperimentList } },
+  }),
 ] as const satisfies readonly RouteSpec[];

@@ -48,13 +48,22 @@ export const MODEL_ROUTES = [
     method: 'POST',
     path: '/api/models/{name}/uploads',
     summary: 'Start a staged upload of a model too large for one request',
-    description: 'Answers a short-lived, write-only SAS for a staging prefix; upload the files there, then register them with `{"upload": id}`.',
+    description:
+      'Answers a short-lived, write-only SAS for a staging prefix; upload the files there, then register them with `{"upload": id}`.',
     tags,
     security: key,
     params: ModelParams,
     responses: { 201: { description: 'Where to upload.', schema: StagedUpload }, ...errors('sibyl', 400) },
   },
-  { operationId: 'listModels', method: 'GET', path: '/api/models', summary: 'List models', tags, security: key, responses: { 200: { description: 'Every model.', schema: ModelList } } },
+  {
+    operationId: 'listModels',
+    method: 'GET',
+    path: '/api/models',
+    summary: 'List models',
+    tags,
+    security: key,
+    responses: { 200: { description: 'Every model.', schema: ModelList } },
+  },
   {
     operationId: 'getModel',
     method: 'GET',
@@ -73,7 +82,10 @@ export const MODEL_ROUTES = [
     tags,
     security: key,
     params: ModelParams,
-    responses: { 200: { description: 'The versions, oldest first.', schema: ModelVersionList }, ...errors('sibyl', 400, 404) },
+    responses: {
+      200: { description: 'The versions, oldest first.', schema: ModelVersionList },
+      ...errors('sibyl', 400, 404),
+    },
   },
   {
     operationId: 'getModelVersion',
@@ -94,7 +106,10 @@ export const MODEL_ROUTES = [
     security: key,
     params: ModelVersionParams,
     request: { schema: ModelVersionPatch, validatedBy: 'schema' },
-    responses: { 200: { description: 'The updated version.', schema: ModelVersion }, ...errors('sibyl', 400, 404, 412) },
+    responses: {
+      200: { description: 'The updated version.', schema: ModelVersion },
+      ...errors('sibyl', 400, 404, 412),
+    },
   },
   {
     operationId: 'deleteModelVersion',
@@ -117,7 +132,10 @@ export const MODEL_ROUTES = [
     security: key,
     params: ModelAliasParams,
     request: { schema: SetAliasRequest, validatedBy: 'schema' },
-    responses: { 200: { description: 'The model with its aliases.', schema: Model }, ...errors('sibyl', 400, 404, 412) },
+    responses: {
+      200: { description: 'The model with its aliases.', schema: Model },
+      ...errors('sibyl', 400, 404, 412),
+    },
   },
   {
     operationId: 'listEnvironments',
@@ -137,6 +155,9 @@ export const MODEL_ROUTES = [
     security: key,
     params: EnvironmentParams,
     request: { schema: EnvironmentSpec, validatedBy: 'schema' },
-    responses: { 201: { description: 'The new version; refer to it as `name@version`.', schema: Environment }, ...errors('sibyl', 400, 409) },
+    responses: {
+      201: { description: 'The new version; refer to it as `name@version`.', schema: Environment },
+      ...errors('sibyl', 400, 409),
+    },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -4,11 +4,27 @@
  */
 import { Type } from '@sinclair/typebox';
 import { errors, type HeaderSpec, type ResponseSpec, type RouteSpec } from '../routeSpec';
-import { InferRequest, InferResponse, Liveness, ModelMetadata, ModelReady, OipModelParams, OipModelVersionParams, Readiness, ScoreRequest, ScoreResponse, ServerMetadata } from '../schemas';
+import {
+  InferRequest,
+  InferResponse,
+  Liveness,
+  ModelMetadata,
+  ModelReady,
+  OipModelParams,
+  OipModelVersionParams,
+  Readiness,
+  ScoreRequest,
+  ScoreResponse,
+  ServerMetadata,
+} from '../schemas';
 
 const bearer = ['endpointBearer'] as const;
-const pin: Record<string, HeaderSpec> = { 'azureml-model-deployment': { description: 'Send the request to this deployment, whatever the traffic split.' } };
-const answeredBy: Record<string, HeaderSpec> = { 'azureml-model-deployment': { description: 'The deployment that answered.' } };
+const pin: Record<string, HeaderSpec> = {
+  'azureml-model-deployment': { description: 'Send the request to this deployment, whatever the traffic split.' },
+};
+const answeredBy: Record<string, HeaderSpec> = {
+  'azureml-model-deployment': { description: 'The deployment that answered.' },
+};
 const scoringErrors = (style: 'sibyl' | 'oip') => errors(style, 400, 404, 408, 413, 429, 503);
 
 type OipModelRoute<Id extends string> = RouteSpec & { operationId: Id };
@@ -29,7 +45,11 @@ function oipModelRoutes<const Id extends string, const VersionId extends string>
 }
 
 const tags = ['open-inference'];
-const ok = (description: string, schema: ResponseSpec['schema'], headers?: Record<string, HeaderSpec>): ResponseSpec => ({ description, schema, ...(headers ? { headers } : {}) });
+const ok = (
+  description: string,
+  schema: ResponseSpec['schema'],
+  headers?: Record<string, HeaderSpec>,
+): ResponseSpec => ({ description, schema, ...(headers ? { headers } : {}) });
 
 export const SCORING_ROUTES = [
   {
@@ -37,16 +57,40 @@ export const SCORING_ROUTES = [
     method: 'POST',
     path: '/api/endpoints/{name}/score',
     summary: 'Score rows (Azure ML style)',
-    description: 'The traffic split picks a deployment unless `azureml-model-deployment` pins one. Inputs are checked against the model signature.',
+    description:
+      'The traffic split picks a deployment unless `azureml-model-deployment` pins one. Inputs are checked against the model signature.',
     tags: ['scoring'],
     security: bearer,
     params: Type.Object({ name: OipModelParams.properties.model }),
     headers: pin,
     request: { schema: ScoreRequest, validatedBy: 'codec' },
-    responses: { 200: ok('Predictions: an array for a single-output model, else an object keyed by output name.', ScoreResponse, answeredBy), ...scoringErrors('sibyl') },
+    responses: {
+      200: ok(
+        'Predictions: an array for a single-output model, else an object keyed by output name.',
+        ScoreResponse,
+        answeredBy,
+      ),
+      ...scoringErrors('sibyl'),
+    },
   },
-  { operationId: 'oipServerMetadata', method: 'GET', path: '/api/v2', summary: 'Server metadata', tags, security: [], responses: { 200: ok('Server metadata.', ServerMetadata) } },
-  { operationId: 'healthLive', method: 'GET', path: '/api/v2/health/live', summary: 'Liveness', tags: ['health'], security: [], responses: { 200: ok('The process is up.', Liveness) } },
+  {
+    operationId: 'oipServerMetadata',
+    method: 'GET',
+    path: '/api/v2',
+    summary: 'Server metadata',
+    tags,
+    security: [],
+    responses: { 200: ok('Server metadata.', ServerMetadata) },
+  },
+  {
+    operationId: 'healthLive',
+    method: 'GET',
+    path: '/api/v2/health/live',
+    summary: 'Liveness',
+    tags: ['health'],
+    security: [],
+    responses: { 200: ok('The process is up.', Liveness) },
+  },
   {
     operationId: 'healthReady',
     method: 'GET',
@@ -54,7 +98,10 @@ export const SCORING_ROUTES = [
     summary: 'Readiness: storage and Cosmos DB answer',
     tags: ['health'],
     security: [],
-    responses: { 200: ok('Ready.', Readiness), 503: ok('Not ready; `checks` says which dependency failed.', Readiness) },
+    responses: {
+      200: ok('Ready.', Readiness),
+      503: ok('Not ready; `checks` says which dependency failed.', Readiness),
+    },
   },
   ...oipModelRoutes('', ['oipModelMetadata', 'oipModelVersionMetadata'], (versioned) => ({
     method: 'GET',

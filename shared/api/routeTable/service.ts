@@ -4,7 +4,10 @@ import { errors, type RouteSpec } from '../routeSpec';
 
 /** A file of the built dashboard: one path segment, as `vite build` names them (`index-3f9a1c2b.js`). */
 const DashboardAssetParams = Type.Object({
-  path: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$', description: 'A file name in the dashboard\'s `assets/` folder, e.g. `index-3f9a1c2b.js`.' }),
+  path: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$',
+    description: "A file name in the dashboard's `assets/` folder, e.g. `index-3f9a1c2b.js`.",
+  }),
 });
 
 export const SERVICE_ROUTES = [
@@ -15,7 +18,12 @@ export const SERVICE_ROUTES = [
     summary: 'This OpenAPI 3.1 document',
     tags: ['service'],
     security: [],
-    responses: { 200: { description: 'The OpenAPI document.', schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }) } },
+    responses: {
+      200: {
+        description: 'The OpenAPI document.',
+        schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }),
+      },
+    },
   },
   {
     operationId: 'dashboard',
@@ -34,12 +42,17 @@ export const SERVICE_ROUTES = [
     method: 'GET',
     path: '/assets/{path}',
     summary: 'A script, style sheet or image of the dashboard',
-    description: 'Content-hashed file names are cached for a year (`immutable`); the page itself (`/`) is revalidated on every load.',
+    description:
+      'Content-hashed file names are cached for a year (`immutable`); the page itself (`/`) is revalidated on every load.',
     tags: ['service'],
     security: [],
     params: DashboardAssetParams,
     responses: {
-      200: { description: 'The file, with its content type.', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) },
+      200: {
+        description: 'The file, with its content type.',
+        contentType: 'application/octet-stream',
+        schema: Type.String({ format: 'binary' }),
+      },
       ...errors('sibyl', 404),
     },
   },

@@ -3,7 +3,16 @@
  * or a model, and written back as `predictions.csv` (`append_row`) or a summary.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastoreName, DatastorePath, DeploymentRef, ErrorInfo, ModelRef, Timestamp, stringEnum } from './common';
+import {
+  AssetName,
+  DatastoreName,
+  DatastorePath,
+  DeploymentRef,
+  ErrorInfo,
+  ModelRef,
+  Timestamp,
+  stringEnum,
+} from './common';
 import { RUN_STATUSES } from '../../portable/runStatuses';
 
 /** Run states shared by batch jobs and runs. */
@@ -13,7 +22,11 @@ export type RunStatus = Static<typeof RunStatus>;
 const BatchInput = Type.Object(
   {
     datastore: DatastoreName,
-    path: Type.String({ minLength: 1, maxLength: 1024, description: 'A file, or a folder whose files are all scored.' }),
+    path: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: 'A file, or a folder whose files are all scored.',
+    }),
     format: stringEnum(['csv', 'jsonl', 'parquet'] as const, { description: 'The input file format.' }),
   },
   { title: 'BatchInput', additionalProperties: false, description: 'Where the input files are.' },
@@ -23,7 +36,12 @@ const BatchOutput = Type.Object(
   {
     datastore: DatastoreName,
     path: Type.String({ minLength: 1, maxLength: 1024, description: 'The output folder.' }),
-    fileName: Type.Optional(Type.String({ pattern: '^[^/\\\\]{1,255}$', description: 'The output file name (no slashes); default `predictions.csv`.' })),
+    fileName: Type.Optional(
+      Type.String({
+        pattern: '^[^/\\\\]{1,255}$',
+        description: 'The output file name (no slashes); default `predictions.csv`.',
+      }),
+    ),
   },
   { title: 'BatchOutput', additionalProperties: false, description: 'Where the predictions go.' },
 );
@@ -37,24 +55,51 @@ const fields = {
     Type.Object(
       {
         files: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'Input files per mini-batch.' })),
-        rows: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000000, description: 'Rows per mini-batch (files are split by rows).' })),
+        rows: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 10000000,
+            description: 'Rows per mini-batch (files are split by rows).',
+          }),
+        ),
       },
-      { additionalProperties: false, description: 'How big one unit of work is; by files, rows or both (default: 10 files, as in Azure ML).' },
+      {
+        additionalProperties: false,
+        description: 'How big one unit of work is; by files, rows or both (default: 10 files, as in Azure ML).',
+      },
     ),
   ),
-  maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Mini-batches scored at once.' })),
-  errorThreshold: Type.Optional(Type.Integer({ minimum: -1, description: 'Failed rows (or files) tolerated over the whole input before the job fails; -1 ignores all (default).' })),
+  maxConcurrency: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 256, description: 'Mini-batches scored at once.' }),
+  ),
+  errorThreshold: Type.Optional(
+    Type.Integer({
+      minimum: -1,
+      description:
+        'Failed rows (or files) tolerated over the whole input before the job fails; -1 ignores all (default).',
+    }),
+  ),
   retry: Type.Optional(
     Type.Object(
       {
-        maxRetries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Retries of a failed or timed-out mini-batch (default 3).' })),
-        timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 259200, description: 'Time to score one mini-batch (default 30).' })),
+        maxRetries: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 100,
+            description: 'Retries of a failed or timed-out mini-batch (default 3).',
+          }),
+        ),
+        timeoutSeconds: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 259200, description: 'Time to score one mini-batch (default 30).' }),
+        ),
       },
       { additionalProperties: false, description: 'Mini-batch retry settings.' },
     ),
   ),
   outputAction: Type.Optional(
-    stringEnum(['append_row', 'summary_only'] as const, { description: '`append_row` writes every prediction to one file (default); `summary_only` writes counts only.' }),
+    stringEnum(['append_row', 'summary_only'] as const, {
+      description: '`append_row` writes every prediction to one file (default); `summary_only` writes counts only.',
+    }),
   ),
   experiment: Type.Optional(AssetName),
 };
@@ -73,14 +118,24 @@ const batchJobExample = {
 
 type BatchJobFields = Omit<Static<typeof batchJobObject>, 'deployment' | 'model'>;
 /** A batch job spec; the union says which of `deployment` / `model` is set. */
-export type BatchJobSpec = BatchJobFields & ({ deployment: string; model?: undefined } | { model: string; deployment?: undefined });
+export type BatchJobSpec = BatchJobFields &
+  ({ deployment: string; model?: undefined } | { model: string; deployment?: undefined });
 
 const batchJobObject = Type.Object(fields, {
   title: 'BatchJobSpec',
   additionalProperties: false,
   oneOf: [{ required: ['deployment'] }, { required: ['model'] }],
-  description: 'A batch scoring job; give exactly one of `deployment` (`endpoint/deployment`) or `model` (`name:version`).',
-  examples: [batchJobExample, { model: 'iris:1', input: { datastore: 'workspaceblobstore', path: 'iris/day1.jsonl', format: 'jsonl' }, output: { datastore: 'workspaceblobstore', path: 'iris/out/' }, outputAction: 'summary_only' }],
+  description:
+    'A batch scoring job; give exactly one of `deployment` (`endpoint/deployment`) or `model` (`name:version`).',
+  examples: [
+    batchJobExample,
+    {
+      model: 'iris:1',
+      input: { datastore: 'workspaceblobstore', path: 'iris/day1.jsonl', format: 'jsonl' },
+      output: { datastore: 'workspaceblobstore', path: 'iris/out/' },
+      outputAction: 'summary_only',
+    },
+  ],
 });
 
 /** `POST api/batch/jobs`: exactly one of `deployment` or `model` says what scores (typed as that union). */
@@ -88,8 +143,16 @@ export const BatchJobSpec = Type.Unsafe<BatchJobSpec>(batchJobObject);
 
 /** `POST api/batch/jobs` → 202 (and `POST …/cancel` → 202). */
 export const BatchJobAccepted = Type.Object(
-  { id: Type.String(), status: RunStatus, statusUri: Type.String({ description: 'Poll this URI (`GET api/batch/jobs/{id}`) for progress.' }) },
-  { title: 'BatchJobAccepted', description: 'A job was accepted.', examples: [{ id: 'batch-7c1f…', status: 'Queued', statusUri: 'http://localhost:7071/api/batch/jobs/batch-7c1f…' }] },
+  {
+    id: Type.String(),
+    status: RunStatus,
+    statusUri: Type.String({ description: 'Poll this URI (`GET api/batch/jobs/{id}`) for progress.' }),
+  },
+  {
+    title: 'BatchJobAccepted',
+    description: 'A job was accepted.',
+    examples: [{ id: 'batch-7c1f…', status: 'Queued', statusUri: 'http://localhost:7071/api/batch/jobs/batch-7c1f…' }],
+  },
 );
 export type BatchJobAccepted = Static<typeof BatchJobAccepted>;
 
@@ -122,7 +185,15 @@ export const BatchJob = Type.Object(
   {
     title: 'BatchJob',
     description: 'A batch job and its progress.',
-    examples: [{ id: 'batch-7c1f…', status: 'Running', progress: { totalMiniBatches: 10, succeeded: 4, failed: 0, rowsScored: 4000, rowsFailed: 0 }, output: { datastore: 'workspaceblobstore', path: 'iris/output/predictions.csv' }, startedAt: '2024-06-01T12:00:00.000Z' }],
+    examples: [
+      {
+        id: 'batch-7c1f…',
+        status: 'Running',
+        progress: { totalMiniBatches: 10, succeeded: 4, failed: 0, rowsScored: 4000, rowsFailed: 0 },
+        output: { datastore: 'workspaceblobstore', path: 'iris/output/predictions.csv' },
+        startedAt: '2024-06-01T12:00:00.000Z',
+      },
+    ],
   },
 );
 export type BatchJob = Static<typeof BatchJob>;

@@ -29,40 +29,74 @@ const ENDPOINT = '[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]';
 /** Endpoint names follow Azure ML: 3–32 characters, letters, digits and hyphens, starting with a letter. */
 export const EndpointName = Type.String({
   pattern: `^${ENDPOINT}$`,
-  description: 'An endpoint name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
+  description:
+    'An endpoint name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
   examples: ['iris'],
 });
 
 /** Deployment names follow the same Azure ML rule as endpoint names. */
 export const DeploymentName = Type.String({
   pattern: `^${ENDPOINT}$`,
-  description: 'A deployment name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
+  description:
+    'A deployment name: 3–32 characters (letters, digits, hyphens), starting with a letter and not ending with a hyphen.',
   examples: ['blue'],
 });
 
 /** Models, environments, pipelines, schedules and experiments share Azure ML's asset name rule. */
-export const AssetName = rule(`^${ASSET}$`, 'A name: 1–255 characters (letters, digits, `_`, `.`, `-`), starting with a letter or digit.', ['iris']);
+export const AssetName = rule(
+  `^${ASSET}$`,
+  'A name: 1–255 characters (letters, digits, `_`, `.`, `-`), starting with a letter or digit.',
+  ['iris'],
+);
 
 /** Datastore names follow Azure ML: letters, digits and underscores. */
-export const DatastoreName = rule('^[A-Za-z0-9_]{1,255}$', 'A datastore name: 1–255 characters, letters, digits and underscores only.', ['workspaceblobstore']);
+export const DatastoreName = rule(
+  '^[A-Za-z0-9_]{1,255}$',
+  'A datastore name: 1–255 characters, letters, digits and underscores only.',
+  ['workspaceblobstore'],
+);
 
 /** A model alias (`production`, `champion`); `latest` always exists and is maintained by Sibyl. */
-export const AliasName = rule(`^${ALIAS}$`, 'An alias: 1–64 characters (letters, digits, `_`, `-`), starting with a letter.', ['production']);
+export const AliasName = rule(
+  `^${ALIAS}$`,
+  'An alias: 1–64 characters (letters, digits, `_`, `-`), starting with a letter.',
+  ['production'],
+);
 
 /** A version number: 1, 2, 3… per name. */
-export const VersionNumber = Type.Integer({ minimum: 1, description: 'A version number (1, 2, 3… per name).', examples: [1] });
+export const VersionNumber = Type.Integer({
+  minimum: 1,
+  description: 'A version number (1, 2, 3… per name).',
+  examples: [1],
+});
 
 /** `name:version` or `name@alias` (`name@latest` always exists). */
-export const ModelRef = rule(MODEL_REFERENCE_PATTERN, 'A model reference: `name:version` (e.g. `iris:3`) or `name@alias` (e.g. `iris@latest`).', ['iris:1', 'iris@latest']);
+export const ModelRef = rule(
+  MODEL_REFERENCE_PATTERN,
+  'A model reference: `name:version` (e.g. `iris:3`) or `name@alias` (e.g. `iris@latest`).',
+  ['iris:1', 'iris@latest'],
+);
 
 /** `name@version` of an environment. */
-export const EnvironmentRef = rule(`^${ASSET}@[1-9][0-9]*$`, 'An environment reference: `name@version`, e.g. `ort-cpu@1`.', ['ort-cpu@1']);
+export const EnvironmentRef = rule(
+  `^${ASSET}@[1-9][0-9]*$`,
+  'An environment reference: `name@version`, e.g. `ort-cpu@1`.',
+  ['ort-cpu@1'],
+);
 
 /** `name:version` of a published pipeline. */
-export const PipelineRef = rule(`^${ASSET}:[1-9][0-9]*$`, 'A published pipeline reference: `name:version`, e.g. `nightly:2`.', ['nightly:1']);
+export const PipelineRef = rule(
+  `^${ASSET}:[1-9][0-9]*$`,
+  'A published pipeline reference: `name:version`, e.g. `nightly:2`.',
+  ['nightly:1'],
+);
 
 /** `endpoint/deployment`. */
-export const DeploymentRef = rule(`^${ENDPOINT}/${ENDPOINT}$`, 'A deployment reference: `endpoint/deployment`, e.g. `iris/blue`.', ['iris/blue']);
+export const DeploymentRef = rule(
+  `^${ENDPOINT}/${ENDPOINT}$`,
+  'A deployment reference: `endpoint/deployment`, e.g. `iris/blue`.',
+  ['iris/blue'],
+);
 
 /** Free-form string tags, as in Azure ML (`{"team": "fraud"}`). */
 export const Tags = Type.Record(Type.String(), Type.String({ maxLength: 1024 }), {
@@ -73,24 +107,43 @@ export const Tags = Type.Record(Type.String(), Type.String({ maxLength: 1024 }),
 export type Tags = Static<typeof Tags>;
 
 /** Pipeline and run parameter values. */
-export const ParameterValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'A parameter value: string, number or boolean.' });
+export const ParameterValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()], {
+  description: 'A parameter value: string, number or boolean.',
+});
 export const Parameters = Type.Record(Type.String(), ParameterValue, {
-  propertyNames: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'A parameter name: letters, digits and `_`, starting with a letter or `_`.' },
+  propertyNames: {
+    type: 'string',
+    pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
+    description: 'A parameter name: letters, digits and `_`, starting with a letter or `_`.',
+  },
   description: 'Named parameter values.',
   examples: [{ inputPath: 'incoming/2024-06-01.csv', threshold: 0.5 }],
 });
 export type Parameters = Static<typeof Parameters>;
 
 /** An RFC 3339 timestamp in UTC. */
-export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp (UTC).', examples: ['2024-06-01T12:00:00.000Z'] });
+export const Timestamp = Type.String({
+  format: 'date-time',
+  description: 'RFC 3339 timestamp (UTC).',
+  examples: ['2024-06-01T12:00:00.000Z'],
+});
 
 /** A place in a datastore: `{datastore, path}` (path relative to the datastore's prefix). */
 export const DatastorePath = Type.Object(
   {
     datastore: DatastoreName,
-    path: Type.String({ minLength: 1, maxLength: 1024, description: 'A blob path or folder inside the datastore (relative to its prefix).' }),
+    path: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: 'A blob path or folder inside the datastore (relative to its prefix).',
+    }),
   },
-  { title: 'DatastorePath', additionalProperties: false, description: 'A blob path or folder in a datastore.', examples: [{ datastore: 'workspaceblobstore', path: 'scoring/input/' }] },
+  {
+    title: 'DatastorePath',
+    additionalProperties: false,
+    description: 'A blob path or folder in a datastore.',
+    examples: [{ datastore: 'workspaceblobstore', path: 'scoring/input/' }],
+  },
 );
 export type DatastorePath = Static<typeof DatastorePath>;
 
@@ -102,7 +155,9 @@ export const ErrorInfo = Type.Object(
     details: Type.Optional(
       Type.Array(
         Type.Object({
-          target: Type.Optional(Type.String({ description: 'What the detail is about: a field path, an input name, a row.' })),
+          target: Type.Optional(
+            Type.String({ description: 'What the detail is about: a field path, an input name, a row.' }),
+          ),
           message: Type.String(),
         }),
       ),
@@ -123,6 +178,10 @@ export function listOf<T extends TSchema>(item: T, title: string) {
 }
 
 /** A record whose keys follow `keyRule` (e.g. traffic keyed by deployment name). */
-export function namedRecord<V extends TSchema>(keyRule: TSchema, value: V, options: { description: string; examples?: unknown[] }) {
+export function namedRecord<V extends TSchema>(
+  keyRule: TSchema,
+  value: V,
+  options: { description: string; examples?: unknown[] },
+) {
   return Type.Record(Type.String(), value, { ...options, propertyNames: keyRule });
 }

@@ -5,13 +5,16 @@ import { DatastoreName, Timestamp, listOf } from './common';
 /** Azure Blob container names: 3–63 lower-case letters, digits and single hyphens. */
 const ContainerName = Type.String({
   pattern: '^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$',
-  description: 'A Blob container name: 3–63 characters, lower-case letters, digits and single hyphens, starting and ending with a letter or digit.',
+  description:
+    'A Blob container name: 3–63 characters, lower-case letters, digits and single hyphens, starting and ending with a letter or digit.',
   examples: ['scoring-data'],
 });
 
 const specFields = {
   container: ContainerName,
-  prefix: Type.Optional(Type.String({ maxLength: 1024, description: 'A folder inside the container that every path is relative to.' })),
+  prefix: Type.Optional(
+    Type.String({ maxLength: 1024, description: 'A folder inside the container that every path is relative to.' }),
+  ),
 };
 
 /** `PUT api/datastores/{name}`. */
@@ -28,7 +31,9 @@ export const Datastore = Type.Object(
   {
     name: DatastoreName,
     ...specFields,
-    accountUrl: Type.String({ description: 'The Blob service endpoint, e.g. `https://<account>.blob.core.windows.net`.' }),
+    accountUrl: Type.String({
+      description: 'The Blob service endpoint, e.g. `https://<account>.blob.core.windows.net`.',
+    }),
     isDefault: Type.Optional(Type.Boolean({ description: 'True for `workspaceblobstore`.' })),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),
@@ -36,7 +41,14 @@ export const Datastore = Type.Object(
   {
     title: 'Datastore',
     description: 'A datastore.',
-    examples: [{ name: 'workspaceblobstore', container: 'workspaceblobstore', accountUrl: 'http://127.0.0.1:10000/devstoreaccount1', isDefault: true }],
+    examples: [
+      {
+        name: 'workspaceblobstore',
+        container: 'workspaceblobstore',
+        accountUrl: 'http://127.0.0.1:10000/devstoreaccount1',
+        isDefault: true,
+      },
+    ],
   },
 );
 export type Datastore = Static<typeof Datastore>;

@@ -13,7 +13,9 @@ import { DataCollection } from './monitoring';
  */
 export const InstanceSettings = Type.Object(
   {
-    minInstances: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Instances kept warm (0 = scale to zero).' })),
+    minInstances: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1000, description: 'Instances kept warm (0 = scale to zero).' }),
+    ),
     maxInstances: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Upper bound on instances.' })),
     maxConcurrentRequestsPerInstance: Type.Optional(
       Type.Integer({
@@ -24,20 +26,43 @@ export const InstanceSettings = Type.Object(
       }),
     ),
     scaleInDelaySeconds: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 3600, description: '`container`/`gpu`: seconds load must stay low before a replica is removed (default 300).' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600,
+        description: '`container`/`gpu`: seconds load must stay low before a replica is removed (default 300).',
+      }),
     ),
     cpu: Type.Optional(
-      Type.Number({ minimum: 0.25, maximum: 4, multipleOf: 0.25, description: '`container` only: vCPUs per replica, 0.25 to 4 in steps of 0.25 (default 1).' }),
+      Type.Number({
+        minimum: 0.25,
+        maximum: 4,
+        multipleOf: 0.25,
+        description: '`container` only: vCPUs per replica, 0.25 to 4 in steps of 0.25 (default 1).',
+      }),
     ),
     memoryGi: Type.Optional(
-      Type.Number({ minimum: 0.5, maximum: 8, multipleOf: 0.5, description: '`container` only: memory per replica in GiB; Consumption needs 2 × cpu (default 2).' }),
+      Type.Number({
+        minimum: 0.5,
+        maximum: 8,
+        multipleOf: 0.5,
+        description: '`container` only: memory per replica in GiB; Consumption needs 2 × cpu (default 2).',
+      }),
     ),
   },
   {
     title: 'InstanceSettings',
     additionalProperties: false,
     description: 'Scale limits; fields left out take the service defaults.',
-    examples: [{ minInstances: 0, maxInstances: 4, maxConcurrentRequestsPerInstance: 16, scaleInDelaySeconds: 300, cpu: 1, memoryGi: 2 }],
+    examples: [
+      {
+        minInstances: 0,
+        maxInstances: 4,
+        maxConcurrentRequestsPerInstance: 16,
+        scaleInDelaySeconds: 300,
+        cpu: 1,
+        memoryGi: 2,
+      },
+    ],
   },
 );
 export type InstanceSettings = Static<typeof InstanceSettings>;
@@ -45,14 +70,31 @@ export type InstanceSettings = Static<typeof InstanceSettings>;
 /** Server-side dynamic batching: requests are merged up to `maxBatchSize` rows or `maxQueueDelayMs`. */
 export const BatchingSettings = Type.Object(
   {
-    maxBatchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, description: 'Most rows merged into one model run.' })),
-    maxQueueDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000, description: 'Longest a request waits for others to join its batch.' })),
+    maxBatchSize: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1024, description: 'Most rows merged into one model run.' }),
+    ),
+    maxQueueDelayMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 10000,
+        description: 'Longest a request waits for others to join its batch.',
+      }),
+    ),
   },
-  { title: 'BatchingSettings', additionalProperties: false, description: 'Dynamic batching settings.', examples: [{ maxBatchSize: 32, maxQueueDelayMs: 5 }] },
+  {
+    title: 'BatchingSettings',
+    additionalProperties: false,
+    description: 'Dynamic batching settings.',
+    examples: [{ maxBatchSize: 32, maxQueueDelayMs: 5 }],
+  },
 );
 export type BatchingSettings = Static<typeof BatchingSettings>;
 
-const requestTimeoutMs = Type.Integer({ minimum: 1, maximum: 180000, description: 'Per-request scoring timeout in ms (Azure ML caps it at 180000); past it the answer is 408.' });
+const requestTimeoutMs = Type.Integer({
+  minimum: 1,
+  maximum: 180000,
+  description: 'Per-request scoring timeout in ms (Azure ML caps it at 180000); past it the answer is 408.',
+});
 
 /** `PUT api/endpoints/{name}/deployments/{deployment}`. */
 export const DeploymentSpec = Type.Object(
@@ -70,7 +112,13 @@ export const DeploymentSpec = Type.Object(
     description: 'A deployment of one model version; `environment` defaults to `ort-cpu@1`.',
     examples: [
       { model: 'iris:1' },
-      { model: 'iris@production', environment: 'ort-cpu@1', instance: { maxConcurrentRequestsPerInstance: 16 }, batching: { maxBatchSize: 32, maxQueueDelayMs: 5 }, requestTimeoutMs: 5000 },
+      {
+        model: 'iris@production',
+        environment: 'ort-cpu@1',
+        instance: { maxConcurrentRequestsPerInstance: 16 },
+        batching: { maxBatchSize: 32, maxQueueDelayMs: 5 },
+        requestTimeoutMs: 5000,
+      },
     ],
   },
 );
@@ -85,7 +133,9 @@ export const ProvisioningState = stringEnum(['Creating', 'Updating', 'Succeeded'
 export const ReplicaStatus = Type.Object(
   {
     name: Type.String(),
-    state: stringEnum(['Starting', 'Ready', 'Draining', 'Failed'] as const, { description: 'Only `Ready` replicas take requests.' }),
+    state: stringEnum(['Starting', 'Ready', 'Draining', 'Failed'] as const, {
+      description: 'Only `Ready` replicas take requests.',
+    }),
     inFlight: Type.Integer({ minimum: 0, description: 'Requests it is answering now.' }),
     startedAt: Timestamp,
   },
@@ -108,23 +158,44 @@ export const Deployment = Type.Object(
     name: DeploymentName,
     endpoint: EndpointName,
     model: ModelRef,
-    resolvedModel: Type.Optional(Type.String({ description: 'The `name:version` the model reference resolved to when the deployment was created.' })),
+    resolvedModel: Type.Optional(
+      Type.String({
+        description: 'The `name:version` the model reference resolved to when the deployment was created.',
+      }),
+    ),
     environment: EnvironmentRef,
     instance: Type.Optional(InstanceSettings),
     batching: Type.Optional(BatchingSettings),
     requestTimeoutMs: Type.Optional(requestTimeoutMs),
     dataCollection: Type.Optional(DataCollection),
     provisioningState: Type.Optional(ProvisioningState),
-    error: Type.Optional(Type.String({ description: 'Why the last create or update failed, when `provisioningState` is `Failed`.' })),
+    error: Type.Optional(
+      Type.String({ description: 'Why the last create or update failed, when `provisioningState` is `Failed`.' }),
+    ),
     scale: Type.Optional(ScaleStatus),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),
-    warnings: Type.Optional(Type.Array(Type.String(), { description: 'What went less than well while loading, e.g. a failed warm-up inference.' })),
+    warnings: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'What went less than well while loading, e.g. a failed warm-up inference.',
+      }),
+    ),
   },
   {
     title: 'Deployment',
     description: 'A deployment of an endpoint.',
-    examples: [{ name: 'blue', endpoint: 'iris', model: 'iris@production', resolvedModel: 'iris:1', environment: 'ort-cpu@1', batching: { maxBatchSize: 32, maxQueueDelayMs: 5 }, requestTimeoutMs: 5000, provisioningState: 'Succeeded' }],
+    examples: [
+      {
+        name: 'blue',
+        endpoint: 'iris',
+        model: 'iris@production',
+        resolvedModel: 'iris:1',
+        environment: 'ort-cpu@1',
+        batching: { maxBatchSize: 32, maxQueueDelayMs: 5 },
+        requestTimeoutMs: 5000,
+        provisioningState: 'Succeeded',
+      },
+    ],
   },
 );
 export type Deployment = Static<typeof Deployment>;

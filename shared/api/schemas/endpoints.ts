@@ -8,7 +8,8 @@ import { Deployment } from './deployments';
 
 /** How data-plane callers authenticate. */
 export const AuthMode = stringEnum(['key', 'token', 'aad'] as const, {
-  description: '`key`: Bearer primary/secondary key; `token`: Bearer token from `POST …/token` (1 hour); `aad`: Bearer Microsoft Entra ID access token.',
+  description:
+    '`key`: Bearer primary/secondary key; `token`: Bearer token from `POST …/token` (1 hour); `aad`: Bearer Microsoft Entra ID access token.',
 });
 export type AuthMode = Static<typeof AuthMode>;
 
@@ -16,7 +17,8 @@ const percent = Type.Integer({ minimum: 0, maximum: 100, description: 'A whole p
 
 /** Deployment → percent of live traffic; must add up to 100 (or be empty with a single deployment). */
 export const Traffic = namedRecord(DeploymentName, percent, {
-  description: 'Deployment → whole percent of live traffic; the percentages must add up to 100 (or be empty with one deployment).',
+  description:
+    'Deployment → whole percent of live traffic; the percentages must add up to 100 (or be empty with one deployment).',
   examples: [{ blue: 90, green: 10 }],
 });
 export type Traffic = Static<typeof Traffic>;
@@ -29,12 +31,14 @@ export const MirrorTraffic = namedRecord(DeploymentName, percent, {
 
 const AllowedPrincipals = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
   maxItems: 256,
-  description: '`aad` endpoints only: Microsoft Entra object ids (`oid`) allowed to call. Others get 403. Empty or absent: any caller with a valid token (unless `allowedRoles` is set).',
+  description:
+    '`aad` endpoints only: Microsoft Entra object ids (`oid`) allowed to call. Others get 403. Empty or absent: any caller with a valid token (unless `allowedRoles` is set).',
   examples: [['00000000-0000-0000-0000-000000000001']],
 });
 const AllowedRoles = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
   maxItems: 64,
-  description: '`aad` endpoints only: app roles (the token\'s `roles` claim), any one of which allows a call. Others get 403.',
+  description:
+    "`aad` endpoints only: app roles (the token's `roles` claim), any one of which allows a call. Others get 403.",
   examples: [['Scoring.Invoke']],
 });
 
@@ -52,7 +56,15 @@ export const EndpointSpec = Type.Object(
     title: 'EndpointSpec',
     additionalProperties: false,
     description: 'Creates (201) or updates (200) an endpoint.',
-    examples: [{ authMode: 'key' }, { authMode: 'token', description: 'Iris classifier', traffic: { blue: 90, green: 10 }, mirrorTraffic: { shadow: 10 } }],
+    examples: [
+      { authMode: 'key' },
+      {
+        authMode: 'token',
+        description: 'Iris classifier',
+        traffic: { blue: 90, green: 10 },
+        mirrorTraffic: { shadow: 10 },
+      },
+    ],
   },
 );
 export type EndpointSpec = Static<typeof EndpointSpec>;
@@ -67,8 +79,14 @@ export const Endpoint = Type.Object(
     mirrorTraffic: Type.Optional(MirrorTraffic),
     allowedPrincipals: Type.Optional(AllowedPrincipals),
     allowedRoles: Type.Optional(AllowedRoles),
-    scoringUri: Type.String({ format: 'uri', description: 'Azure ML style scoring URI (`…/api/endpoints/{name}/score`).' }),
-    openInferenceUri: Type.String({ format: 'uri', description: 'Open Inference Protocol base URI (`…/api/v2/models/{name}`).' }),
+    scoringUri: Type.String({
+      format: 'uri',
+      description: 'Azure ML style scoring URI (`…/api/endpoints/{name}/score`).',
+    }),
+    openInferenceUri: Type.String({
+      format: 'uri',
+      description: 'Open Inference Protocol base URI (`…/api/v2/models/{name}`).',
+    }),
     deployments: Type.Array(Deployment),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),

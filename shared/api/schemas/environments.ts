@@ -6,17 +6,27 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AssetName, Timestamp, VersionNumber, listOf, stringEnum } from './common';
 
 const threads = (what: string) =>
-  Type.Integer({ minimum: 0, maximum: 256, description: `ONNX Runtime ${what} thread count; 0 lets ONNX Runtime choose.` });
+  Type.Integer({
+    minimum: 0,
+    maximum: 256,
+    description: `ONNX Runtime ${what} thread count; 0 lets ONNX Runtime choose.`,
+  });
 
 /** Where a deployment computes: in the Function App, or forwarded to the scorer container (CPU or GPU). */
 export const Compute = Type.Object(
   {
     kind: stringEnum(['functions', 'container', 'gpu'] as const, {
-      description: '`functions` runs in the Function App; `container` and `gpu` forward to the scorer on Container Apps (CPU or GPU profile).',
+      description:
+        '`functions` runs in the Function App; `container` and `gpu` forward to the scorer on Container Apps (CPU or GPU profile).',
     }),
     gpu: Type.Optional(stringEnum(['T4', 'A100'] as const, { description: 'The GPU profile when `kind` is `gpu`.' })),
   },
-  { title: 'Compute', additionalProperties: false, description: 'Where the model runs.', examples: [{ kind: 'gpu', gpu: 'T4' }] },
+  {
+    title: 'Compute',
+    additionalProperties: false,
+    description: 'Where the model runs.',
+    examples: [{ kind: 'gpu', gpu: 'T4' }],
+  },
 );
 export type Compute = Static<typeof Compute>;
 
@@ -29,7 +39,9 @@ const specFields = {
   intraOpNumThreads: Type.Optional(threads('intra-op')),
   interOpNumThreads: Type.Optional(threads('inter-op')),
   graphOptimizationLevel: Type.Optional(
-    stringEnum(['disabled', 'basic', 'extended', 'all'] as const, { description: 'ONNX Runtime graph optimisation level.' }),
+    stringEnum(['disabled', 'basic', 'extended', 'all'] as const, {
+      description: 'ONNX Runtime graph optimisation level.',
+    }),
   ),
   compute: Type.Optional(Compute),
 };
@@ -40,7 +52,12 @@ export const EnvironmentSpec = Type.Object(specFields, {
   additionalProperties: false,
   description: 'A custom environment; each PUT registers a new version.',
   examples: [
-    { executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all', compute: { kind: 'functions' } },
+    {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 2,
+      graphOptimizationLevel: 'all',
+      compute: { kind: 'functions' },
+    },
     { executionProviders: ['cuda', 'cpu'], compute: { kind: 'gpu', gpu: 'T4' } },
   ],
 });
@@ -58,7 +75,16 @@ export const Environment = Type.Object(
   {
     title: 'Environment',
     description: 'An environment version; refer to it as `name@version`.',
-    examples: [{ name: 'ort-cpu', version: 1, curated: true, executionProviders: ['cpu'], graphOptimizationLevel: 'all', compute: { kind: 'functions' } }],
+    examples: [
+      {
+        name: 'ort-cpu',
+        version: 1,
+        curated: true,
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        compute: { kind: 'functions' },
+      },
+    ],
   },
 );
 export type Environment = Static<typeof Environment>;

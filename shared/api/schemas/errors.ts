@@ -16,7 +16,12 @@ export const ErrorBody = Type.Object(
         error: {
           code: 'InvalidInput',
           message: "deployment is invalid: unknown field 'maxBatchsize' in batching; did you mean 'maxBatchSize'?",
-          details: [{ target: 'batching.maxBatchsize', message: "unknown field 'maxBatchsize' in batching; did you mean 'maxBatchSize'?" }],
+          details: [
+            {
+              target: 'batching.maxBatchsize',
+              message: "unknown field 'maxBatchsize' in batching; did you mean 'maxBatchSize'?",
+            },
+          ],
         },
       },
     ],
@@ -27,6 +32,10 @@ export type ErrorBody = Static<typeof ErrorBody>;
 /** `{"error": "<message>"}` — the Open Inference Protocol's error answer. */
 export const OipError = Type.Object(
   { error: Type.String({ description: 'What went wrong.' }) },
-  { title: 'OipError', description: 'The Open Inference Protocol error answer.', examples: [{ error: "input 'x' expects shape [-1,4], got [2,3]" }] },
+  {
+    title: 'OipError',
+    description: 'The Open Inference Protocol error answer.',
+    examples: [{ error: "input 'x' expects shape [-1,4], got [2,3]" }],
+  },
 );
 export type OipError = Static<typeof OipError>;

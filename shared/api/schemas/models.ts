@@ -8,7 +8,9 @@ import { MODEL_TYPES } from '../../registry/modelTypes';
 import { AliasName, AssetName, Tags, Timestamp, VersionNumber, listOf, namedRecord, stringEnum } from './common';
 
 /** An OIP tensor datatype name (`FP32`, `INT64`, `BOOL`, `BYTES`, …). */
-export const Datatype = stringEnum(OIP_DATATYPES as readonly OipDatatype[], { description: 'An Open Inference Protocol datatype name.' });
+export const Datatype = stringEnum(OIP_DATATYPES as readonly OipDatatype[], {
+  description: 'An Open Inference Protocol datatype name.',
+});
 
 /** One input or output of a model: name, datatype and shape (`-1` = dynamic). */
 export const TensorMetadata = Type.Object(
@@ -17,7 +19,11 @@ export const TensorMetadata = Type.Object(
     datatype: Datatype,
     shape: Type.Array(Type.Integer({ minimum: -1 }), { description: 'Dimensions; `-1` marks a dynamic dimension.' }),
   },
-  { title: 'TensorMetadata', description: 'A tensor of a model signature.', examples: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }] },
+  {
+    title: 'TensorMetadata',
+    description: 'A tensor of a model signature.',
+    examples: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+  },
 );
 export type TensorMetadata = Static<typeof TensorMetadata>;
 
@@ -35,7 +41,10 @@ const modelVersionExample = {
   sizeBytes: 1234,
   sha256: 'a'.repeat(64),
   createdAt: '2024-06-01T12:00:00.000Z',
-  signature: { inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'label', datatype: 'INT64', shape: [-1] }] },
+  signature: {
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+    outputs: [{ name: 'label', datatype: 'INT64', shape: [-1] }],
+  },
 };
 
 /** A registered model version. */
@@ -49,18 +58,32 @@ export const ModelVersion = Type.Object(
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the `.onnx` file, lower-case hex.' }),
     createdAt: Timestamp,
     signature: ModelSignatureSchema,
-    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'onnx, mlflow or custom (files for a scoring script).' })),
+    type: Type.Optional(
+      stringEnum(MODEL_TYPES, { description: 'onnx, mlflow or custom (files for a scoring script).' }),
+    ),
     files: Type.Optional(
       Type.Array(
-        Type.Object({ path: Type.String(), sizeBytes: Type.Integer({ minimum: 0 }), sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        Type.Object({
+          path: Type.String(),
+          sizeBytes: Type.Integer({ minimum: 0 }),
+          sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+        }),
         { description: 'Every file of the version with its SHA-256, verified whenever the model is loaded.' },
       ),
     ),
     modelFile: Type.Optional(Type.String({ description: 'The ONNX file served, inside the folder.' })),
-    flavors: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'MLflow flavors, as the MLmodel file names them.' })),
-    mlflowSignature: Type.Optional(Type.Unknown({ description: 'The MLflow signature (tensor- or column-based), checked against the graph.' })),
-    columns: Type.Optional(Type.Array(Type.String(), { description: 'Column names of a column-based MLflow signature, in order.' })),
-    inputExample: Type.Optional(Type.Unknown({ description: 'A scoring body the model accepts; deployments warm up with it.' })),
+    flavors: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'MLflow flavors, as the MLmodel file names them.' }),
+    ),
+    mlflowSignature: Type.Optional(
+      Type.Unknown({ description: 'The MLflow signature (tensor- or column-based), checked against the graph.' }),
+    ),
+    columns: Type.Optional(
+      Type.Array(Type.String(), { description: 'Column names of a column-based MLflow signature, in order.' }),
+    ),
+    inputExample: Type.Optional(
+      Type.Unknown({ description: 'A scoring body the model accepts; deployments warm up with it.' }),
+    ),
   },
   { title: 'ModelVersion', description: 'A registered version of a model.', examples: [modelVersionExample] },
 );
@@ -71,13 +94,20 @@ export const Model = Type.Object(
   {
     name: AssetName,
     latestVersion: VersionNumber,
-    aliases: namedRecord(AliasName, VersionNumber, { description: 'Alias → version; `latest` is always present.', examples: [{ latest: 2, production: 1 }] }),
-    description: Type.Optional(Type.String({ description: 'The latest version\'s description.' })),
+    aliases: namedRecord(AliasName, VersionNumber, {
+      description: 'Alias → version; `latest` is always present.',
+      examples: [{ latest: 2, production: 1 }],
+    }),
+    description: Type.Optional(Type.String({ description: "The latest version's description." })),
     tags: Type.Optional(Tags),
     createdAt: Type.Optional(Timestamp),
     updatedAt: Type.Optional(Timestamp),
   },
-  { title: 'Model', description: 'A registered model with its latest version and aliases.', examples: [{ name: 'iris', latestVersion: 2, aliases: { latest: 2, production: 1 } }] },
+  {
+    title: 'Model',
+    description: 'A registered model with its latest version and aliases.',
+    examples: [{ name: 'iris', latestVersion: 2, aliases: { latest: 2, production: 1 } }],
+  },
 );
 export type Model = Static<typeof Model>;
 
@@ -100,7 +130,7 @@ export const ModelVersionPatch = Type.Object(
   {
     title: 'ModelVersionPatch',
     additionalProperties: false,
-    description: 'Changes to a model version\'s description and tags.',
+    description: "Changes to a model version's description and tags.",
     examples: [{ description: 'Retrained on June data.', tags: { stage: 'production', candidate: null } }],
   },
 );
@@ -109,7 +139,12 @@ export type ModelVersionPatch = Static<typeof ModelVersionPatch>;
 /** `PUT api/models/{name}/aliases/{alias}`. */
 export const SetAliasRequest = Type.Object(
   { version: VersionNumber },
-  { title: 'SetAliasRequest', additionalProperties: false, description: 'Points an alias at a version.', examples: [{ version: 2 }] },
+  {
+    title: 'SetAliasRequest',
+    additionalProperties: false,
+    description: 'Points an alias at a version.',
+    examples: [{ version: 2 }],
+  },
 );
 export type SetAliasRequest = Static<typeof SetAliasRequest>;
 
@@ -118,7 +153,11 @@ export const ModelUploadQuery = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 4096, description: 'A description of the version.' })),
     tags: Type.Optional(Tags),
-    type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'What the upload is; detected when absent (MLmodel → mlflow, one top-level .onnx → onnx).' })),
+    type: Type.Optional(
+      stringEnum(MODEL_TYPES, {
+        description: 'What the upload is; detected when absent (MLmodel → mlflow, one top-level .onnx → onnx).',
+      }),
+    ),
   },
   { title: 'ModelUploadQuery', description: 'Query parameters of a model upload; `tags` is a JSON object.' },
 );
@@ -132,12 +171,21 @@ export const ModelAliasParams = Type.Object({ name: AssetName, alias: AliasName 
 /** `POST api/models/{name}/versions` with `application/json`: registers a staged upload. */
 export const StagedRegistration = Type.Object(
   {
-    upload: Type.String({ minLength: 1, maxLength: 64, description: 'The id `POST api/models/{name}/uploads` answered.' }),
+    upload: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The id `POST api/models/{name}/uploads` answered.',
+    }),
     type: Type.Optional(stringEnum(MODEL_TYPES, { description: 'What the upload is; detected when absent.' })),
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     tags: Type.Optional(Tags),
   },
-  { title: 'StagedRegistration', additionalProperties: false, description: 'Registers the files of a staged upload.', examples: [{ upload: '3f2b…', type: 'onnx' }] },
+  {
+    title: 'StagedRegistration',
+    additionalProperties: false,
+    description: 'Registers the files of a staged upload.',
+    examples: [{ upload: '3f2b…', type: 'onnx' }],
+  },
 );
 export type StagedRegistration = Static<typeof StagedRegistration>;
 

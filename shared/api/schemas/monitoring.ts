@@ -8,15 +8,25 @@ import { AssetName, DatastoreName, DeploymentName, EndpointName, Timestamp, list
 import { RunStatus } from './batchJobs';
 import { CronTrigger } from './schedules';
 
-export const Collection = stringEnum(['model_inputs', 'model_outputs'] as const, { description: 'What is collected: the decoded inputs or the outputs of each request.' });
+export const Collection = stringEnum(['model_inputs', 'model_outputs'] as const, {
+  description: 'What is collected: the decoded inputs or the outputs of each request.',
+});
 export type Collection = Static<typeof Collection>;
 
 /** `Deployment.dataCollection`. */
 export const DataCollection = Type.Object(
   {
     enabled: Type.Boolean({ description: 'Whether scored requests are collected.' }),
-    samplingRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of requests collected, 0 to 1 (default 1).' })),
-    collections: Type.Optional(Type.Array(Collection, { minItems: 1, uniqueItems: true, description: 'Default both `model_inputs` and `model_outputs`.' })),
+    samplingRate: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1, description: 'Share of requests collected, 0 to 1 (default 1).' }),
+    ),
+    collections: Type.Optional(
+      Type.Array(Collection, {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Default both `model_inputs` and `model_outputs`.',
+      }),
+    ),
     datastore: Type.Optional(DatastoreName),
   },
   {
@@ -24,7 +34,14 @@ export const DataCollection = Type.Object(
     additionalProperties: false,
     description:
       'Collects what the deployment scores as JSON lines under `<endpoint>/<deployment>/<collection>/YYYY/MM/DD/HH/` in `datastore` (default `workspaceblobstore`); each line has `correlationid` (the request id), `time` and `data` (one object per row).',
-    examples: [{ enabled: true, samplingRate: 0.5, collections: ['model_inputs', 'model_outputs'], datastore: 'workspaceblobstore' }],
+    examples: [
+      {
+        enabled: true,
+        samplingRate: 0.5,
+        collections: ['model_inputs', 'model_outputs'],
+        datastore: 'workspaceblobstore',
+      },
+    ],
   },
 );
 export type DataCollection = Static<typeof DataCollection>;
@@ -47,10 +64,21 @@ export type DriftSignal = Static<typeof DriftSignal>;
 export const MonitorBaseline = Type.Object(
   {
     datastore: DatastoreName,
-    path: Type.String({ minLength: 1, maxLength: 1024, description: 'A file, or a folder whose files of `format` are all read.' }),
-    format: stringEnum(['csv', 'jsonl'] as const, { description: 'CSV with a header row, or JSON lines (row objects, or collected lines with `data`).' }),
+    path: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: 'A file, or a folder whose files of `format` are all read.',
+    }),
+    format: stringEnum(['csv', 'jsonl'] as const, {
+      description: 'CSV with a header row, or JSON lines (row objects, or collected lines with `data`).',
+    }),
   },
-  { title: 'MonitorBaseline', additionalProperties: false, description: 'The reference data, typically the training set.', examples: [{ datastore: 'workspaceblobstore', path: 'training/iris.csv', format: 'csv' }] },
+  {
+    title: 'MonitorBaseline',
+    additionalProperties: false,
+    description: 'The reference data, typically the training set.',
+    examples: [{ datastore: 'workspaceblobstore', path: 'training/iris.csv', format: 'csv' }],
+  },
 );
 export type MonitorBaseline = Static<typeof MonitorBaseline>;
 
@@ -59,11 +87,19 @@ export const Recurrence = Type.Object(
     frequency: stringEnum(['minute', 'hour', 'day', 'week'] as const),
     interval: Type.Integer({ minimum: 1, maximum: 1000, description: 'Every `interval` units of `frequency`.' }),
   },
-  { title: 'Recurrence', additionalProperties: false, description: 'Runs every `interval` `frequency` from when the monitor was defined.', examples: [{ frequency: 'day', interval: 1 }] },
+  {
+    title: 'Recurrence',
+    additionalProperties: false,
+    description: 'Runs every `interval` `frequency` from when the monitor was defined.',
+    examples: [{ frequency: 'day', interval: 1 }],
+  },
 );
 export type Recurrence = Static<typeof Recurrence>;
 
-export const MonitorTrigger = Type.Union([CronTrigger, Recurrence], { title: 'MonitorTrigger', description: 'A cron trigger (as schedules use) or a recurrence.' });
+export const MonitorTrigger = Type.Union([CronTrigger, Recurrence], {
+  title: 'MonitorTrigger',
+  description: 'A cron trigger (as schedules use) or a recurrence.',
+});
 export type MonitorTrigger = Static<typeof MonitorTrigger>;
 
 const FEATURE = Type.String({ minLength: 1, maxLength: 256 });
@@ -72,13 +108,28 @@ const specFields = {
   endpoint: EndpointName,
   deployment: DeploymentName,
   baseline: MonitorBaseline,
-  features: Type.Optional(Type.Array(FEATURE, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'Input columns watched for data drift (default: every input column).' })),
+  features: Type.Optional(
+    Type.Array(FEATURE, {
+      minItems: 1,
+      maxItems: 500,
+      uniqueItems: true,
+      description: 'Input columns watched for data drift (default: every input column).',
+    }),
+  ),
   signals: Type.Object(
     { dataDrift: Type.Optional(DriftSignal), predictionDrift: Type.Optional(DriftSignal) },
-    { additionalProperties: false, description: '`dataDrift` compares inputs with the baseline; `predictionDrift` compares outputs with the baseline columns of the same names.' },
+    {
+      additionalProperties: false,
+      description:
+        '`dataDrift` compares inputs with the baseline; `predictionDrift` compares outputs with the baseline columns of the same names.',
+    },
   ),
   window: Type.Optional(
-    Type.String({ pattern: '^P(?:[0-9]{1,4}D)?(?:T(?:[0-9]{1,4}H)?(?:[0-9]{1,5}M)?)?$', description: 'How far back a run looks, an ISO 8601 duration in days, hours and minutes (default `PT24H`).', examples: ['PT24H', 'P7D'] }),
+    Type.String({
+      pattern: '^P(?:[0-9]{1,4}D)?(?:T(?:[0-9]{1,4}H)?(?:[0-9]{1,5}M)?)?$',
+      description: 'How far back a run looks, an ISO 8601 duration in days, hours and minutes (default `PT24H`).',
+      examples: ['PT24H', 'P7D'],
+    }),
   ),
   trigger: Type.Optional(MonitorTrigger),
 };
@@ -88,7 +139,16 @@ export const MonitorSpec = Type.Object(specFields, {
   title: 'MonitorSpec',
   additionalProperties: false,
   description: 'Creates (201) or replaces (200) a monitor.',
-  examples: [{ endpoint: 'iris', deployment: 'blue', baseline: { datastore: 'workspaceblobstore', path: 'training/iris.csv', format: 'csv' }, signals: { dataDrift: { metric: 'psi', threshold: 0.2 } }, window: 'PT24H', trigger: { cron: '0 0 * * * *' } }],
+  examples: [
+    {
+      endpoint: 'iris',
+      deployment: 'blue',
+      baseline: { datastore: 'workspaceblobstore', path: 'training/iris.csv', format: 'csv' },
+      signals: { dataDrift: { metric: 'psi', threshold: 0.2 } },
+      window: 'PT24H',
+      trigger: { cron: '0 0 * * * *' },
+    },
+  ],
 });
 export type MonitorSpec = Static<typeof MonitorSpec>;
 
@@ -110,7 +170,9 @@ export const FeatureResult = Type.Object(
     name: Type.String(),
     signal: stringEnum(['dataDrift', 'predictionDrift'] as const),
     metric: DriftMetric,
-    value: Type.Union([Type.Number(), Type.Null()], { description: 'Null when the window or the baseline had no value of the feature.' }),
+    value: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Null when the window or the baseline had no value of the feature.',
+    }),
     threshold: Type.Number(),
     drifted: Type.Boolean(),
     histogram: FeatureHistogram,
@@ -125,7 +187,10 @@ export const MonitorResult = Type.Object(
     status: RunStatus,
     windowStart: Timestamp,
     windowEnd: Timestamp,
-    rows: Type.Object({ baseline: Type.Integer(), inputs: Type.Integer(), outputs: Type.Integer() }, { description: 'Rows read from each source.' }),
+    rows: Type.Object(
+      { baseline: Type.Integer(), inputs: Type.Integer(), outputs: Type.Integer() },
+      { description: 'Rows read from each source.' },
+    ),
     features: Type.Array(FeatureResult),
     drifted: Type.Array(Type.String(), { description: 'Names of the drifted features.' }),
     completedAt: Timestamp,

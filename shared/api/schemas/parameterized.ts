@@ -9,14 +9,17 @@ import { Type, type TSchema } from '@sinclair/typebox';
 export const ParameterReference = Type.String({
   title: 'ParameterReference',
   pattern: '\\$\\{parameters\\.[A-Za-z_][A-Za-z0-9_]{0,63}\\}',
-  description: 'A string holding `${parameters.<name>}`, replaced by the run\'s parameter value.',
+  description: "A string holding `${parameters.<name>}`, replaced by the run's parameter value.",
   examples: ['${parameters.inputPath}'],
 });
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 function isRuledString(schema: Record<string, Json>): boolean {
-  return schema.type === 'string' && (schema.pattern !== undefined || schema.enum !== undefined || schema.format !== undefined);
+  return (
+    schema.type === 'string' &&
+    (schema.pattern !== undefined || schema.enum !== undefined || schema.format !== undefined)
+  );
 }
 
 function rewrite(node: Json, top: boolean): Json {
@@ -25,7 +28,10 @@ function rewrite(node: Json, top: boolean): Json {
   if (isRuledString(node)) {
     // The description stays on the plain branch too: validation messages quote it as the rule.
     const description = node.description;
-    return { anyOf: [node, JSON.parse(JSON.stringify(ParameterReference)) as Json], ...(description !== undefined ? { description } : {}) };
+    return {
+      anyOf: [node, JSON.parse(JSON.stringify(ParameterReference)) as Json],
+      ...(description !== undefined ? { description } : {}),
+    };
   }
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(node)) {

@@ -18,16 +18,27 @@ const StepPath = allowParameters(DatastorePath, 'PipelineDatastorePath');
 /** `{"name", "kind": "batch-score", "job": BatchJob}`. */
 export const BatchScoreStep = Type.Object(
   { name: StepName, kind: Type.Literal('batch-score'), job: StepJob },
-  { title: 'BatchScoreStep', additionalProperties: false, description: 'Runs a batch scoring job; any string in `job` may hold `${parameters.<name>}`.' },
+  {
+    title: 'BatchScoreStep',
+    additionalProperties: false,
+    description: 'Runs a batch scoring job; any string in `job` may hold `${parameters.<name>}`.',
+  },
 );
 
 /** `{"name", "kind": "copy"|"move", "from": {datastore, path}, "to": {datastore, path}}`. */
 export const TransferStep = Type.Object(
   { name: StepName, kind: stringEnum(['copy', 'move'] as const), from: StepPath, to: StepPath },
-  { title: 'TransferStep', additionalProperties: false, description: 'Copies or moves blobs between datastore paths; strings may hold `${parameters.<name>}`.' },
+  {
+    title: 'TransferStep',
+    additionalProperties: false,
+    description: 'Copies or moves blobs between datastore paths; strings may hold `${parameters.<name>}`.',
+  },
 );
 
-export const PipelineStep = Type.Union([BatchScoreStep, TransferStep], { title: 'PipelineStep', description: 'A pipeline step, told apart by `kind`.' });
+export const PipelineStep = Type.Union([BatchScoreStep, TransferStep], {
+  title: 'PipelineStep',
+  description: 'A pipeline step, told apart by `kind`.',
+});
 export type PipelineStep = Static<typeof PipelineStep>;
 
 const pipelineExample = {
@@ -37,9 +48,19 @@ const pipelineExample = {
     {
       name: 'score',
       kind: 'batch-score',
-      job: { deployment: 'iris/blue', input: { datastore: 'workspaceblobstore', path: '${parameters.inputPath}', format: 'csv' }, output: { datastore: 'workspaceblobstore', path: 'scored/' }, outputAction: 'append_row' },
+      job: {
+        deployment: 'iris/blue',
+        input: { datastore: 'workspaceblobstore', path: '${parameters.inputPath}', format: 'csv' },
+        output: { datastore: 'workspaceblobstore', path: 'scored/' },
+        outputAction: 'append_row',
+      },
     },
-    { name: 'archive', kind: 'move', from: { datastore: 'workspaceblobstore', path: '${parameters.inputPath}' }, to: { datastore: 'workspaceblobstore', path: 'archive/' } },
+    {
+      name: 'archive',
+      kind: 'move',
+      from: { datastore: 'workspaceblobstore', path: '${parameters.inputPath}' },
+      to: { datastore: 'workspaceblobstore', path: 'archive/' },
+    },
   ],
 };
 
@@ -50,7 +71,12 @@ export const PipelineSpec = Type.Object(
     parameters: Type.Optional(Parameters),
     steps: Type.Array(PipelineStep, { minItems: 1, maxItems: 100, description: 'Steps, run in order.' }),
   },
-  { title: 'PipelineSpec', additionalProperties: false, description: 'A pipeline draft; `parameters` holds each parameter\'s default.', examples: [pipelineExample] },
+  {
+    title: 'PipelineSpec',
+    additionalProperties: false,
+    description: "A pipeline draft; `parameters` holds each parameter's default.",
+    examples: [pipelineExample],
+  },
 );
 export type PipelineSpec = Static<typeof PipelineSpec>;
 
@@ -65,22 +91,34 @@ export const Pipeline = Type.Object(
     latestVersion: Type.Optional(VersionNumber),
     updatedAt: Type.Optional(Timestamp),
   },
-  { title: 'Pipeline', description: 'A pipeline draft.', examples: [{ name: 'nightly', status: 'Draft', ...pipelineExample }] },
+  {
+    title: 'Pipeline',
+    description: 'A pipeline draft.',
+    examples: [{ name: 'nightly', status: 'Draft', ...pipelineExample }],
+  },
 );
 export type Pipeline = Static<typeof Pipeline>;
-
 
 /** `POST api/pipelines/{name}/publish`. */
 export const PublishedPipeline = Type.Object(
   { name: AssetName, version: VersionNumber, runUri: Type.String({ description: 'POST here to run this version.' }) },
-  { title: 'PublishedPipeline', description: 'An immutable published version.', examples: [{ name: 'nightly', version: 1, runUri: 'http://localhost:7071/api/pipelines/nightly/versions/1/runs' }] },
+  {
+    title: 'PublishedPipeline',
+    description: 'An immutable published version.',
+    examples: [{ name: 'nightly', version: 1, runUri: 'http://localhost:7071/api/pipelines/nightly/versions/1/runs' }],
+  },
 );
 export type PublishedPipeline = Static<typeof PublishedPipeline>;
 
 /** `POST api/pipelines/{name}/versions/{version}/runs`. */
 export const PipelineRunRequest = Type.Object(
   { parameters: Type.Optional(Parameters), experiment: Type.Optional(AssetName) },
-  { title: 'PipelineRunRequest', additionalProperties: false, description: 'Starts a run; parameters left out take their defaults.', examples: [{ parameters: { inputPath: 'incoming/2024-06-01.csv' } }, {}] },
+  {
+    title: 'PipelineRunRequest',
+    additionalProperties: false,
+    description: 'Starts a run; parameters left out take their defaults.',
+    examples: [{ parameters: { inputPath: 'incoming/2024-06-01.csv' } }, {}],
+  },
 );
 export type PipelineRunRequest = Static<typeof PipelineRunRequest>;
 
@@ -92,12 +130,27 @@ export const PipelineVersion = Type.Object(
     description: Type.Optional(Type.String()),
     parameters: Parameters,
     steps: Type.Array(PipelineStep),
-    enabled: Type.Boolean({ description: 'A disabled version refuses new runs (REST and schedules) until enabled again.' }),
+    enabled: Type.Boolean({
+      description: 'A disabled version refuses new runs (REST and schedules) until enabled again.',
+    }),
     runUri: Type.String({ description: 'POST here to run this version.' }),
     publishedAt: Timestamp,
     updatedAt: Type.Optional(Timestamp),
   },
-  { title: 'PipelineVersion', description: 'An immutable published version of a pipeline.', examples: [{ name: 'nightly', version: 1, enabled: true, runUri: 'http://localhost:7071/api/pipelines/nightly/versions/1/runs', publishedAt: '2024-06-01T12:00:00.000Z', ...pipelineExample }] },
+  {
+    title: 'PipelineVersion',
+    description: 'An immutable published version of a pipeline.',
+    examples: [
+      {
+        name: 'nightly',
+        version: 1,
+        enabled: true,
+        runUri: 'http://localhost:7071/api/pipelines/nightly/versions/1/runs',
+        publishedAt: '2024-06-01T12:00:00.000Z',
+        ...pipelineExample,
+      },
+    ],
+  },
 );
 export type PipelineVersion = Static<typeof PipelineVersion>;
 
@@ -106,8 +159,17 @@ export const PipelineVersionList = listOf(PipelineVersion, 'PipelineVersionList'
 
 /** `PATCH api/pipelines/{name}/versions/{version}`: disable or enable a published version. */
 export const PipelineVersionPatch = Type.Object(
-  { enabled: Type.Boolean({ description: 'false disables the version: runs and schedule fires are refused (409) until it is enabled again.' }) },
-  { title: 'PipelineVersionPatch', additionalProperties: false, description: 'Enables or disables a published version.', examples: [{ enabled: false }] },
+  {
+    enabled: Type.Boolean({
+      description: 'false disables the version: runs and schedule fires are refused (409) until it is enabled again.',
+    }),
+  },
+  {
+    title: 'PipelineVersionPatch',
+    additionalProperties: false,
+    description: 'Enables or disables a published version.',
+    examples: [{ enabled: false }],
+  },
 );
 export type PipelineVersionPatch = Static<typeof PipelineVersionPatch>;
 

@@ -7,14 +7,19 @@ import { RunStatus } from './batchJobs';
 export const Run = Type.Object(
   {
     id: Type.String(),
-    kind: Type.String({ description: 'What ran: `batch` (a batch job), `pipeline`, or a step kind (`batch-score`, `copy`, `move`).', examples: ['pipeline'] }),
+    kind: Type.String({
+      description: 'What ran: `batch` (a batch job), `pipeline`, or a step kind (`batch-score`, `copy`, `move`).',
+      examples: ['pipeline'],
+    }),
     status: RunStatus,
     experiment: Type.Optional(Type.String()),
     parameters: Parameters,
     metrics: Type.Record(Type.String(), Type.Number(), { description: 'Named numeric results (e.g. `rowsScored`).' }),
     parentRunId: Type.Optional(Type.String({ description: 'The pipeline run a step run belongs to.' })),
     children: Type.Array(Type.String(), { description: 'Ids of the step runs of a pipeline run.' }),
-    outputs: Type.Record(Type.String(), Type.Unknown(), { description: 'Named outputs, e.g. `{"predictions": {"datastore", "path"}}`.' }),
+    outputs: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Named outputs, e.g. `{"predictions": {"datastore", "path"}}`.',
+    }),
     pipeline: Type.Optional(Type.String({ description: 'The `name:version` of a pipeline run.' })),
     schedule: Type.Optional(Type.String({ description: 'The schedule that started the run.' })),
     error: Type.Optional(ErrorInfo),
@@ -25,13 +30,28 @@ export const Run = Type.Object(
   {
     title: 'Run',
     description: 'A run.',
-    examples: [{ id: 'run-1', kind: 'pipeline', status: 'Completed', experiment: 'nightly', parameters: { inputPath: 'incoming/a.csv' }, metrics: { rowsScored: 150 }, children: ['run-1-score'], outputs: {}, createdAt: '2024-06-01T02:00:00.000Z' }],
+    examples: [
+      {
+        id: 'run-1',
+        kind: 'pipeline',
+        status: 'Completed',
+        experiment: 'nightly',
+        parameters: { inputPath: 'incoming/a.csv' },
+        metrics: { rowsScored: 150 },
+        children: ['run-1-score'],
+        outputs: {},
+        createdAt: '2024-06-01T02:00:00.000Z',
+      },
+    ],
   },
 );
 export type Run = Static<typeof Run>;
 
 export const RunList = Type.Object(
-  { value: Type.Array(Run), nextLink: Type.Optional(Type.String({ description: 'The next page, when there is one.' })) },
+  {
+    value: Type.Array(Run),
+    nextLink: Type.Optional(Type.String({ description: 'The next page, when there is one.' })),
+  },
   { title: 'RunList', description: 'Runs, newest first.' },
 );
 export type RunList = Static<typeof RunList>;
@@ -40,7 +60,13 @@ export type RunList = Static<typeof RunList>;
 export const RunQuery = Type.Object({
   experiment: Type.Optional(AssetName),
   status: Type.Optional(RunStatus),
-  kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only runs of this kind: `batch`, `pipeline`, `batch-score`, `copy` or `move`.' })),
+  kind: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Only runs of this kind: `batch`, `pipeline`, `batch-score`, `copy` or `move`.',
+    }),
+  ),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many runs (default 100).' })),
 });
 export type RunQuery = Static<typeof RunQuery>;
@@ -55,14 +81,27 @@ export type RunLogEntry = Static<typeof RunLogEntry>;
 /** `GET api/runs/{id}/logs`. */
 export const RunLogs = Type.Object(
   { runId: Type.String(), value: Type.Array(RunLogEntry, { description: 'Log lines, oldest first.' }) },
-  { title: 'RunLogs', description: 'The log of a run.', examples: [{ runId: 'run-1', value: [{ time: '2024-06-01T02:00:01.000Z', level: 'info', message: 'planned 10 mini-batches' }] }] },
+  {
+    title: 'RunLogs',
+    description: 'The log of a run.',
+    examples: [
+      {
+        runId: 'run-1',
+        value: [{ time: '2024-06-01T02:00:01.000Z', level: 'info', message: 'planned 10 mini-batches' }],
+      },
+    ],
+  },
 );
 export type RunLogs = Static<typeof RunLogs>;
 
 /** Experiments group runs by name. */
 export const Experiment = Type.Object(
   { name: AssetName, runCount: Type.Integer({ minimum: 0 }), lastRunAt: Type.Optional(Timestamp) },
-  { title: 'Experiment', description: 'An experiment.', examples: [{ name: 'nightly', runCount: 12, lastRunAt: '2024-06-01T02:00:00.000Z' }] },
+  {
+    title: 'Experiment',
+    description: 'An experiment.',
+    examples: [{ name: 'nightly', runCount: 12, lastRunAt: '2024-06-01T02:00:00.000Z' }],
+  },
 );
 export type Experiment = Static<typeof Experiment>;
 

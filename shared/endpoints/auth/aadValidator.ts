@@ -46,7 +46,11 @@ const keySets = new Map<string, JWTVerifyGetKey>();
 function keySetFor(jwksUri: string): JWTVerifyGetKey {
   let keySet = keySets.get(jwksUri);
   if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    keySet = createRemoteJWKSet(new URL(jwksUri), {
+      timeoutDuration: 5000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+    });
     keySets.set(jwksUri, keySet);
   }
   return keySet;
@@ -76,7 +80,14 @@ export function createAadValidator(settings: AadSettings): AadValidator {
   const clockTolerance = settings.clockToleranceSeconds ?? 60;
   return async (token, now = new Date()) => {
     try {
-      const { payload } = await jwtVerify(token, keySet, { algorithms: ['RS256'], issuer, audience: settings.audience, clockTolerance, currentDate: now, requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(token, keySet, {
+        algorithms: ['RS256'],
+        issuer,
+        audience: settings.audience,
+        clockTolerance,
+        currentDate: now,
+        requiredClaims: ['exp', 'sub'],
+      });
       return {
         ok: true,
         subject: String(payload.sub),
@@ -95,9 +106,26 @@ export function createAadValidator(settings: AadSettings): AadValidator {
  * Settings for `createAadValidator` from `SibylConfig.aad`, or a sentence naming what is missing.
  * `SIBYL_AAD_AUDIENCE` may list several audiences separated by commas.
  */
-export function toAadSettings(aad: { tenantId: string | undefined; audience: string | undefined; jwksUri: string | undefined; issuer: string | undefined }): AadSettings | string {
-  const audience = (aad.audience ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
-  const missing = [...(aad.tenantId ? [] : ['SIBYL_AAD_TENANT_ID']), ...(audience.length ? [] : ['SIBYL_AAD_AUDIENCE'])];
-  if (!aad.tenantId || missing.length) return `Microsoft Entra ID authentication is not configured: set ${missing.join(' and ')}.`;
-  return { tenantId: aad.tenantId, audience, ...(aad.issuer ? { issuer: aad.issuer } : {}), ...(aad.jwksUri ? { jwksUri: aad.jwksUri } : {}) };
+export function toAadSettings(aad: {
+  tenantId: string | undefined;
+  audience: string | undefined;
+  jwksUri: string | undefined;
+  issuer: string | undefined;
+}): AadSettings | string {
+  const audience = (aad.audience ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  const missing = [
+    ...(aad.tenantId ? [] : ['SIBYL_AAD_TENANT_ID']),
+    ...(audience.length ? [] : ['SIBYL_AAD_AUDIENCE']),
+  ];
+  if (!aad.tenantId || missing.length)
+    return `Microsoft Entra ID authentication is not configured: set ${missing.join(' and ')}.`;
+  return {
+    tenantId: aad.tenantId,
+    audience,
+    ...(aad.issuer ? { issuer: aad.issuer } : {}),
+    ...(aad.jwksUri ? { jwksUri: aad.jwksUri } : {}),
+  };
 }

@@ -41,7 +41,14 @@ export interface AuthValidators {
 export type Principal =
   | { kind: 'key'; keyType: KeyType }
   | { kind: 'token'; tokenId: string; subject: string | undefined; expiresAt: Date }
-  | { kind: 'aad'; subject: string; objectId: string | undefined; appId: string | undefined; tenantId: string | undefined; roles: string[] };
+  | {
+      kind: 'aad';
+      subject: string;
+      objectId: string | undefined;
+      appId: string | undefined;
+      tenantId: string | undefined;
+      roles: string[];
+    };
 
 /** A short, non-secret name for logs and for a token's `sub`: `key:primary`, `token:<sub>`, `aad:<oid>`. */
 export function describePrincipal(principal: Principal): string {
@@ -51,40 +58,79 @@ export function describePrincipal(principal: Principal): string {
 }
 
 function missingHint(endpoint: EndpointAuthInfo): string {
-  if (endpoint.authMode === 'key') return `send 'Authorization: Bearer <primaryKey or secondaryKey>' of endpoint '${endpoint.name}'`;
-  if (endpoint.authMode === 'token') return `send 'Authorization: Bearer <token>' with a token from POST api/endpoints/${endpoint.name}/token`;
+  if (endpoint.authMode === 'key')
+    return `send 'Authorization: Bearer <primaryKey or secondaryKey>' of endpoint '${endpoint.name}'`;
+  if (endpoint.authMode === 'token')
+    return `send 'Authorization: Bearer <token>' with a token from POST api/endpoints/${endpoint.name}/token`;
   return `send 'Authorization: Bearer <Microsoft Entra ID access token>' for endpoint '${endpoint.name}'`;
 }
 
 function checkKey(endpoint: EndpointAuthInfo, credential: string): Principal {
   const keyType = verifyKey(credential, endpoint.keys);
-  if (!keyType) throw unauthorized(`The key is not a current key of endpoint '${endpoint.name}' (it may have been regenerated).`, 'invalid_token');
+  if (!keyType)
+    throw unauthorized(
+      `The key is not a current key of endpoint '${endpoint.name}' (it may have been regenerated).`,
+      'invalid_token',
+    );
   return { kind: 'key', keyType };
 }
 
 function refuse(failure: JwtFailure): never {
   if (failure.reason === 'keys_unavailable') {
-    throw new SibylError('ServiceUnavailable', 'The Microsoft Entra ID signing keys could not be fetched to check the token; try again shortly.', undefined, { 'Retry-After': '30' });
+    throw new SibylError(
+      'ServiceUnavailable',
+      'The Microsoft Entra ID signing keys could not be fetched to check the token; try again shortly.',
+      undefined,
+      { 'Retry-After': '30' },
+    );
   }
   throw unauthorized(failure.message, 'invalid_token');
 }
 
-async function checkToken(endpoint: EndpointAuthInfo, credential: string, validators: AuthValidators): Promise<Principal> {
-  if (!validators.tokenSigningKey) throw new SibylError('InternalError', `Endpoint '${endpoint.name}' uses authMode 'token' but no token signing key is configured (SIBYL_TOKEN_SIGNING_KEY).`);
-  const result = await verifyToken(credential, endpoint.name, validators.tokenSigningKey, validators.now, endpoint.generation);
+async function checkToken(
+  endpoint: EndpointAuthInfo,
+  credential: string,
+  validators: AuthValidators,
+): Promise<Principal> {
+  if (!validators.tokenSigningKey)
+    throw new SibylError(
+      'InternalError',
+      `Endpoint '${endpoint.name}' uses authMode 'token' but no token signing key is configured (SIBYL_TOKEN_SIGNING_KEY).`,
+    );
+  const result = await verifyToken(
+    credential,
+    endpoint.name,
+    validators.tokenSigningKey,
+    validators.now,
+    endpoint.generation,
+  );
   if (!result.ok) return refuse(result);
   return { kind: 'token', tokenId: result.tokenId, subject: result.subject, expiresAt: result.expiresAt };
 }
 
-async function checkAad(endpoint: EndpointAuthInfo, credential: string, validators: AuthValidators): Promise<Principal> {
+async function checkAad(
+  endpoint: EndpointAuthInfo,
+  credential: string,
+  validators: AuthValidators,
+): Promise<Principal> {
   if (!validators.aad) {
     // Only reachable when the settings were removed after the endpoint was made (PUT refuses aad without them).
-    throw new SibylError('ServiceUnavailable', `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured on this Sibyl (SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`);
+    throw new SibylError(
+      'ServiceUnavailable',
+      `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured on this Sibyl (SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`,
+    );
   }
   const result = await validators.aad(credential, validators.now);
   if (!result.ok) return refuse(result);
   checkAllowed(endpoint, result.objectId, result.roles);
-  return { kind: 'aad', subject: result.subject, objectId: result.objectId, appId: result.appId, tenantId: result.tenantId, roles: result.roles };
+  return {
+    kind: 'aad',
+    subject: result.subject,
+    objectId: result.objectId,
+    appId: result.appId,
+    tenantId: result.tenantId,
+    roles: result.roles,
+  };
 }
 
 /**
@@ -100,7 +146,7 @@ function checkAllowed(endpoint: EndpointAuthInfo, objectId: string | undefined, 
   throw new SibylError(
     'Forbidden',
     `The caller${objectId ? ` (object id ${objectId})` : ''} is not allowed to call endpoint '${endpoint.name}': ` +
-      'it is neither in the endpoint\'s allowedPrincipals nor holds one of its allowedRoles. Ask the endpoint\'s owner to add it.',
+      "it is neither in the endpoint's allowedPrincipals nor holds one of its allowedRoles. Ask the endpoint's owner to add it.",
   );
 }
 
@@ -112,7 +158,11 @@ function checkAllowed(endpoint: EndpointAuthInfo, objectId: string | undefined, 
  * @example
  *   const principal = await authenticateRequest(endpoint, request.headers.get('authorization'), { tokenSigningKey, aad });
  */
-export async function authenticateRequest(endpoint: EndpointAuthInfo, authorization: string | null | undefined, validators: AuthValidators): Promise<Principal> {
+export async function authenticateRequest(
+  endpoint: EndpointAuthInfo,
+  authorization: string | null | undefined,
+  validators: AuthValidators,
+): Promise<Principal> {
   const credential = readBearer(authorization, missingHint(endpoint));
   switch (endpoint.authMode) {
     case 'key':
@@ -122,7 +172,10 @@ export async function authenticateRequest(endpoint: EndpointAuthInfo, authorizat
     case 'aad':
       return checkAad(endpoint, credential, validators);
     default:
-      throw new SibylError('InternalError', `Endpoint '${endpoint.name}' has an unknown authMode; expected 'key', 'token' or 'aad'.`);
+      throw new SibylError(
+        'InternalError',
+        `Endpoint '${endpoint.name}' has an unknown authMode; expected 'key', 'token' or 'aad'.`,
+      );
   }
 }
 
@@ -136,14 +189,28 @@ export async function authenticateRequest(endpoint: EndpointAuthInfo, authorizat
  *   const principal = await authenticateTokenRequest(endpoint, request.headers.get('authorization'), { tokenSigningKey });
  *   return issueToken(endpoint.name, tokenSigningKey, new Date(), { subject: describePrincipal(principal) });
  */
-export async function authenticateTokenRequest(endpoint: EndpointAuthInfo, authorization: string | null | undefined, validators: AuthValidators): Promise<Principal> {
+export async function authenticateTokenRequest(
+  endpoint: EndpointAuthInfo,
+  authorization: string | null | undefined,
+  validators: AuthValidators,
+): Promise<Principal> {
   if (endpoint.authMode === 'aad') {
-    throw new SibylError('InvalidInput', `Endpoint '${endpoint.name}' uses authMode 'aad': get an access token from Microsoft Entra ID instead of from Sibyl.`);
+    throw new SibylError(
+      'InvalidInput',
+      `Endpoint '${endpoint.name}' uses authMode 'aad': get an access token from Microsoft Entra ID instead of from Sibyl.`,
+    );
   }
-  const credential = readBearer(authorization, `send 'Authorization: Bearer <primaryKey or secondaryKey>' of endpoint '${endpoint.name}'`);
+  const credential = readBearer(
+    authorization,
+    `send 'Authorization: Bearer <primaryKey or secondaryKey>' of endpoint '${endpoint.name}'`,
+  );
   const keyType = verifyKey(credential, endpoint.keys);
   if (keyType) return { kind: 'key', keyType };
   // A JWT has exactly two dots; a key (base64url) has none.
-  if (endpoint.authMode === 'token' && credential.split('.').length === 3) return checkToken(endpoint, credential, validators);
-  throw unauthorized(`The credential is not a current key of endpoint '${endpoint.name}'${endpoint.authMode === 'token' ? ' nor a valid token for it' : ''}.`, 'invalid_token');
+  if (endpoint.authMode === 'token' && credential.split('.').length === 3)
+    return checkToken(endpoint, credential, validators);
+  throw unauthorized(
+    `The credential is not a current key of endpoint '${endpoint.name}'${endpoint.authMode === 'token' ? ' nor a valid token for it' : ''}.`,
+    'invalid_token',
+  );
 }

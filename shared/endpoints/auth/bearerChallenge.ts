@@ -55,9 +55,13 @@ export function readBearer(authorization: string | null | undefined, missingHint
     throw unauthorized(`The Authorization header must use the Bearer scheme: ${missingHint}.`);
   }
   const credential = (match[2] ?? '').trim();
-  if (credential === '') throw unauthorized(`The Authorization header has no credential after 'Bearer': ${missingHint}.`);
+  if (credential === '')
+    throw unauthorized(`The Authorization header has no credential after 'Bearer': ${missingHint}.`);
   if (credential.length > MAX_CREDENTIAL_CHARS || !B64TOKEN.test(credential)) {
-    throw unauthorized('The bearer credential is malformed: it is too long or has characters a bearer token cannot contain.', 'invalid_token');
+    throw unauthorized(
+      'The bearer credential is malformed: it is too long or has characters a bearer token cannot contain.',
+      'invalid_token',
+    );
   }
   return credential;
 }

@@ -48,7 +48,12 @@ function hashKey(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-function newStoredKey(endpointName: string, keyType: KeyType, keyEncryptionKey: string, now: Date): { value: string; stored: StoredKey } {
+function newStoredKey(
+  endpointName: string,
+  keyType: KeyType,
+  keyEncryptionKey: string,
+  now: Date,
+): { value: string; stored: StoredKey } {
   const value = randomBytes(KEY_BYTES).toString('base64url');
   const stored: StoredKey = {
     hash: hashKey(value).toString('base64url'),
@@ -66,10 +71,17 @@ function newStoredKey(endpointName: string, keyType: KeyType, keyEncryptionKey: 
  *   const { keys, stored } = generateEndpointKeys('iris', config.keyEncryptionKey);
  *   endpointDoc.keys = stored; // persist; show `keys` once if you like
  */
-export function generateEndpointKeys(endpointName: string, keyEncryptionKey: string, now = new Date()): { keys: EndpointKeyValues; stored: StoredEndpointKeys } {
+export function generateEndpointKeys(
+  endpointName: string,
+  keyEncryptionKey: string,
+  now = new Date(),
+): { keys: EndpointKeyValues; stored: StoredEndpointKeys } {
   const primary = newStoredKey(endpointName, 'primary', keyEncryptionKey, now);
   const secondary = newStoredKey(endpointName, 'secondary', keyEncryptionKey, now);
-  return { keys: { primaryKey: primary.value, secondaryKey: secondary.value }, stored: { primary: primary.stored, secondary: secondary.stored } };
+  return {
+    keys: { primaryKey: primary.value, secondaryKey: secondary.value },
+    stored: { primary: primary.stored, secondary: secondary.stored },
+  };
 }
 
 /**
@@ -86,13 +98,18 @@ export function regenerateKey(
   keyEncryptionKey: string,
   now = new Date(),
 ): { value: string; stored: StoredEndpointKeys } {
-  if (keyType !== 'primary' && keyType !== 'secondary') throw new TypeError(`keyType must be 'primary' or 'secondary'.`);
+  if (keyType !== 'primary' && keyType !== 'secondary')
+    throw new TypeError(`keyType must be 'primary' or 'secondary'.`);
   const fresh = newStoredKey(endpointName, keyType, keyEncryptionKey, now);
   return { value: fresh.value, stored: { ...stored, [keyType]: fresh.stored } };
 }
 
 /** Opens the sealed values for `GET api/endpoints/{name}/keys`. */
-export function revealKeys(stored: StoredEndpointKeys, endpointName: string, keyEncryptionKey: string): EndpointKeyValues {
+export function revealKeys(
+  stored: StoredEndpointKeys,
+  endpointName: string,
+  keyEncryptionKey: string,
+): EndpointKeyValues {
   return {
     primaryKey: openSecret(stored.primary.sealed, keyEncryptionKey, `endpoint:${endpointName}:primary`),
     secondaryKey: openSecret(stored.secondary.sealed, keyEncryptionKey, `endpoint:${endpointName}:secondary`),

@@ -48,7 +48,10 @@ export function tokenAudience(endpointName: string): string {
 
 function secretOf(signingKey: string): Uint8Array {
   if (typeof signingKey !== 'string' || signingKey.length < MIN_SIGNING_KEY_CHARS) {
-    throw new SibylError('InternalError', `SIBYL_TOKEN_SIGNING_KEY must be set to at least ${MIN_SIGNING_KEY_CHARS} characters to issue or check endpoint tokens.`);
+    throw new SibylError(
+      'InternalError',
+      `SIBYL_TOKEN_SIGNING_KEY must be set to at least ${MIN_SIGNING_KEY_CHARS} characters to issue or check endpoint tokens.`,
+    );
   }
   return new TextEncoder().encode(signingKey);
 }
@@ -84,7 +87,12 @@ export async function issueToken(
     .setExpirationTime(expiryTimeUtc)
     .setJti(randomUUID());
   if (options.subject) jwt.setSubject(options.subject);
-  return { accessToken: await jwt.sign(secret), tokenType: 'Bearer', expiryTimeUtc, refreshAfterTimeUtc: Math.min(issuedAt + TOKEN_REFRESH_AFTER_SECONDS, expiryTimeUtc) };
+  return {
+    accessToken: await jwt.sign(secret),
+    tokenType: 'Bearer',
+    expiryTimeUtc,
+    refreshAfterTimeUtc: Math.min(issuedAt + TOKEN_REFRESH_AFTER_SECONDS, expiryTimeUtc),
+  };
 }
 
 /**
@@ -118,10 +126,16 @@ export async function verifyToken(
         `The bearer token was issued for an earlier version of endpoint '${endpointName}' (since re-created, its keys regenerated or its auth mode changed); get a new token.`,
       );
     }
-    return { ok: true, tokenId: String(payload.jti), subject: payload.sub, expiresAt: new Date((payload.exp ?? 0) * 1000) };
+    return {
+      ok: true,
+      tokenId: String(payload.jti),
+      subject: payload.sub,
+      expiresAt: new Date((payload.exp ?? 0) * 1000),
+    };
   } catch (error) {
     const failure = toJwtFailure(error);
-    if (failure.reason === 'wrong_audience') return jwtFailure('wrong_audience', `The bearer token was issued for another endpoint, not '${endpointName}'.`);
+    if (failure.reason === 'wrong_audience')
+      return jwtFailure('wrong_audience', `The bearer token was issued for another endpoint, not '${endpointName}'.`);
     // With a symmetric key there is nothing to fetch, so any other error is a broken token.
     return failure.reason === 'keys_unavailable' ? jwtFailure('malformed') : failure;
   }

@@ -45,16 +45,20 @@ export function jwtFailure(reason: JwtFailureReason, message = MESSAGES[reason])
 export function toJwtFailure(error: unknown): JwtFailure {
   if (error instanceof errors.JWTExpired) return jwtFailure('expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return jwtFailure('missing_claim', `The bearer token lacks the required '${error.claim}' claim.`);
+    if (error.reason === 'missing')
+      return jwtFailure('missing_claim', `The bearer token lacks the required '${error.claim}' claim.`);
     if (error.claim === 'aud') return jwtFailure('wrong_audience');
     if (error.claim === 'iss') return jwtFailure('wrong_issuer');
     if (error.claim === 'nbf') return jwtFailure('not_yet_valid');
     return jwtFailure('malformed', `The bearer token's '${error.claim}' claim is invalid.`);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return jwtFailure('bad_signature');
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return jwtFailure('unknown_key');
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return jwtFailure('unsupported_algorithm');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JWKInvalid) return jwtFailure('malformed');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return jwtFailure('unknown_key');
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return jwtFailure('unsupported_algorithm');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JWKInvalid)
+    return jwtFailure('malformed');
   // JWKS timeouts, non-200 answers, refused connections: the issuer's key endpoint failed, not the caller.
   return jwtFailure('keys_unavailable');
 }

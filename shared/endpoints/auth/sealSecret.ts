@@ -21,7 +21,10 @@ const MIN_KEY_CHARS = 32;
 
 function deriveKey(keyEncryptionKey: string): Buffer {
   if (typeof keyEncryptionKey !== 'string' || keyEncryptionKey.length < MIN_KEY_CHARS) {
-    throw new SibylError('InternalError', `SIBYL_KEY_ENCRYPTION_KEY must be set to at least ${MIN_KEY_CHARS} characters to store endpoint keys.`);
+    throw new SibylError(
+      'InternalError',
+      `SIBYL_KEY_ENCRYPTION_KEY must be set to at least ${MIN_KEY_CHARS} characters to store endpoint keys.`,
+    );
   }
   return Buffer.from(hkdfSync('sha256', keyEncryptionKey, 'sibyl', 'sibyl/sealSecret/v1', 32));
 }
@@ -48,7 +51,13 @@ export function openSecret(sealed: string, keyEncryptionKey: string, context: st
   const key = deriveKey(keyEncryptionKey);
   const parts = typeof sealed === 'string' ? sealed.split('.') : [];
   const [iv, ciphertext, tag] = parts.slice(1).map((part) => Buffer.from(part, 'base64url'));
-  if (parts.length !== 4 || parts[0] !== VERSION || iv?.length !== IV_BYTES || !ciphertext || tag?.length !== TAG_BYTES) {
+  if (
+    parts.length !== 4 ||
+    parts[0] !== VERSION ||
+    iv?.length !== IV_BYTES ||
+    !ciphertext ||
+    tag?.length !== TAG_BYTES
+  ) {
     throw new SibylError('InternalError', `A stored secret (${context}) is not in the sealed '${VERSION}' form.`);
   }
   try {

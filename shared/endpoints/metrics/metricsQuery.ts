@@ -24,7 +24,11 @@ export interface EndpointMetrics {
   deployments: Record<string, MinutePoint[]>;
 }
 
-export async function queryEndpointMetrics(endpoint: string, minutes: number, deployments: readonly string[]): Promise<EndpointMetrics> {
+export async function queryEndpointMetrics(
+  endpoint: string,
+  minutes: number,
+  deployments: readonly string[],
+): Promise<EndpointMetrics> {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
     throw new SibylError('InvalidInput', `minutes must be a whole number from 1 to ${7 * 24 * 60}, got '${minutes}'.`);
   }

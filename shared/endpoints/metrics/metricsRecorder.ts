@@ -24,7 +24,18 @@ function entry(endpoint: string, deployment: string): Pending {
   const key = `${endpoint}|${deployment}|${minute}`;
   let p = pending.get(key);
   if (!p) {
-    p = { endpoint, deployment, minute, requests: 0, errors: 0, buckets: emptyBuckets(), batches: 0, batchRows: 0, collected: 0, collectionDropped: 0 };
+    p = {
+      endpoint,
+      deployment,
+      minute,
+      requests: 0,
+      errors: 0,
+      buckets: emptyBuckets(),
+      batches: 0,
+      batchRows: 0,
+      collected: 0,
+      collectionDropped: 0,
+    };
     pending.set(key, p);
   }
   timer ??= setTimeout(() => {

@@ -63,7 +63,11 @@ interface Pending {
  */
 export function canBatch(signature: ModelSignature): boolean {
   const dynamic = (shape: readonly number[]): boolean => shape.length > 0 && shape[0] === -1;
-  return signature.inputs.length > 0 && signature.inputs.every((s) => dynamic(s.shape)) && signature.outputs.every((s) => dynamic(s.shape));
+  return (
+    signature.inputs.length > 0 &&
+    signature.inputs.every((s) => dynamic(s.shape)) &&
+    signature.outputs.every((s) => dynamic(s.shape))
+  );
 }
 
 /** Why a request left the queue: the signal's reason when it is an Error. */
@@ -72,7 +76,8 @@ export function abortReason(signal: AbortSignal): Error {
 }
 
 function requireInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}; got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer ≥ ${min}; got ${value}`);
   return value;
 }
 
@@ -110,7 +115,14 @@ export class DynamicBatcher {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
       const rows = rowCount(feeds);
-      const pending: Pending = { feeds, rows: rows ?? 1, key: batchKey(feeds), enqueuedAt: performance.now(), resolve, reject };
+      const pending: Pending = {
+        feeds,
+        rows: rows ?? 1,
+        key: batchKey(feeds),
+        enqueuedAt: performance.now(),
+        resolve,
+        reject,
+      };
       if (signal) {
         const leave = () => {
           const at = this.queue.indexOf(pending);
@@ -215,7 +227,10 @@ export class DynamicBatcher {
     let parts: NamedTensor[][];
     try {
       const outputs = await this.run(stackTensors(batch.map((p) => p.feeds)));
-      parts = splitTensors(outputs, batch.map((p) => p.rows));
+      parts = splitTensors(
+        outputs,
+        batch.map((p) => p.rows),
+      );
     } catch {
       // The batch error is not reported: each request gets its own outcome from its own run.
       this.counts.fallbacks += 1;

@@ -78,7 +78,10 @@ export function stackTensors(requests: readonly (readonly NamedTensor[])[]): Nam
       name: head.name,
       datatype: head.datatype,
       shape: [rows, ...head.shape.slice(1)],
-      data: concatData(head.datatype, members.map((t) => t.data)),
+      data: concatData(
+        head.datatype,
+        members.map((t) => t.data),
+      ),
     };
   });
 }
@@ -99,7 +102,12 @@ export function splitTensors(tensors: readonly NamedTensor[], rowCounts: readonl
     }
     let row = 0;
     rowCounts.forEach((rows, i) => {
-      parts[i]?.push({ name: t.name, datatype: t.datatype, shape: [rows, ...rest], data: sliceData(t.data, row * rowSize, (row + rows) * rowSize) });
+      parts[i]?.push({
+        name: t.name,
+        datatype: t.datatype,
+        shape: [rows, ...rest],
+        data: sliceData(t.data, row * rowSize, (row + rows) * rowSize),
+      });
       row += rows;
     });
   }

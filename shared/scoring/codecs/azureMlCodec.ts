@@ -34,24 +34,39 @@ function decodeWhole(spec: TensorSpec, value: unknown, budget: ElementBudget): N
   const shape = padded ? [...given, 1] : given;
   checkAgainstSpec(spec, { name: spec.name, datatype: spec.datatype, shape });
   const count = budget.take(shape, where);
-  const data = decodeTensorData(spec.datatype, given, count, given.length === 0 ? [value] : value, where, { nullAsNaN: true });
+  const data = decodeTensorData(spec.datatype, given, count, given.length === 0 ? [value] : value, where, {
+    nullAsNaN: true,
+  });
   return { name: spec.name, datatype: spec.datatype, shape, data };
 }
 
-function decodeNamed(map: Record<string, unknown>, signature: ModelSignature, budget: ElementBudget, what: string): NamedTensor[] {
+function decodeNamed(
+  map: Record<string, unknown>,
+  signature: ModelSignature,
+  budget: ElementBudget,
+  what: string,
+): NamedTensor[] {
   const specs = new Map(signature.inputs.map((s) => [s.name, s]));
   const unknown = Object.keys(map).find((k) => !specs.has(k));
   if (unknown !== undefined) {
-    throw new InvalidInputError(`${what}: unknown input '${unknown}'; the model's inputs are ${describeSpecs(signature.inputs)}`);
+    throw new InvalidInputError(
+      `${what}: unknown input '${unknown}'; the model's inputs are ${describeSpecs(signature.inputs)}`,
+    );
   }
   const missing = signature.inputs.filter((s) => map[s.name] === undefined);
   if (missing.length > 0) throw new InvalidInputError(`${what}: missing input ${describeSpecs(missing)}`);
   return signature.inputs.map((spec) => decodeWhole(spec, map[spec.name], budget));
 }
 
-function decodeSplit(split: Record<string, unknown>, signature: ModelSignature, budget: ElementBudget, what: string): NamedTensor[] {
+function decodeSplit(
+  split: Record<string, unknown>,
+  signature: ModelSignature,
+  budget: ElementBudget,
+  what: string,
+): NamedTensor[] {
   const extra = Object.keys(split).find((k) => !SPLIT_KEYS.has(k));
-  if (extra !== undefined) throw new InvalidInputError(`${what}: unknown key '${extra}'; expected "columns", "index" and "data"`);
+  if (extra !== undefined)
+    throw new InvalidInputError(`${what}: unknown key '${extra}'; expected "columns", "index" and "data"`);
   const { index, data } = split;
   if (!Array.isArray(data)) throw new InvalidInputError(`${what}: "data" must be an array of rows`);
   if (index !== undefined && (!Array.isArray(index) || index.length !== data.length)) {
@@ -73,7 +88,12 @@ function decodeInputData(value: unknown, signature: ModelSignature, budget: Elem
   );
 }
 
-function decodeForm(form: (typeof FORMS)[number], value: unknown, signature: ModelSignature, budget: ElementBudget): NamedTensor[] {
+function decodeForm(
+  form: (typeof FORMS)[number],
+  value: unknown,
+  signature: ModelSignature,
+  budget: ElementBudget,
+): NamedTensor[] {
   const what = `"${form}"`;
   switch (form) {
     case 'input_data':
@@ -94,7 +114,9 @@ function decodeForm(form: (typeof FORMS)[number], value: unknown, signature: Mod
       if (isRecord(value)) return decodeNamed(value, signature, budget, what);
       const [only] = signature.inputs;
       if (only && signature.inputs.length === 1) return [decodeWhole(only, value, budget)];
-      throw new InvalidInputError(`${what} must be an object keyed by input name for a model with several inputs (${describeSpecs(signature.inputs)})`);
+      throw new InvalidInputError(
+        `${what} must be an object keyed by input name for a model with several inputs (${describeSpecs(signature.inputs)})`,
+      );
     }
   }
 }
@@ -107,13 +129,20 @@ function decodeForm(form: (typeof FORMS)[number], value: unknown, signature: Mod
  * @example decodeAzureMlRequest({ data: [[1, 2, 3, 4]] }, { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs })
  * // → [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: Float32Array [1, 2, 3, 4] }]
  */
-export function decodeAzureMlRequest(body: unknown, signature: ModelSignature, limits: TensorLimits = {}): NamedTensor[] {
-  if (!isRecord(body)) throw new InvalidInputError(`the request body must be a JSON object with one of ${FORMS.join(', ')}`);
+export function decodeAzureMlRequest(
+  body: unknown,
+  signature: ModelSignature,
+  limits: TensorLimits = {},
+): NamedTensor[] {
+  if (!isRecord(body))
+    throw new InvalidInputError(`the request body must be a JSON object with one of ${FORMS.join(', ')}`);
   const keys = Object.keys(body).filter((k) => k !== 'params');
   const unknown = keys.find((k) => !(FORMS as readonly string[]).includes(k));
-  if (unknown !== undefined) throw new InvalidInputError(`unknown field "${unknown}"; send exactly one of ${FORMS.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InvalidInputError(`unknown field "${unknown}"; send exactly one of ${FORMS.join(', ')}`);
   const [form, ...more] = keys as Array<(typeof FORMS)[number]>;
-  if (!form || more.length > 0) throw new InvalidInputError(`send exactly one of ${FORMS.join(', ')}; got ${keys.join(', ') || 'none'}`);
+  if (!form || more.length > 0)
+    throw new InvalidInputError(`send exactly one of ${FORMS.join(', ')}; got ${keys.join(', ') || 'none'}`);
   const budget = new ElementBudget(limits);
   const tensors = decodeForm(form, body[form], signature, budget);
   checkTensors(tensors, signature, { maxElements: budget.max });

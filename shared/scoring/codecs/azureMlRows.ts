@@ -18,11 +18,15 @@ function checkBatchDim(spec: TensorSpec, rows: number): void {
   const where = `input '${spec.name}'`;
   if (spec.unknownRank) return;
   if (spec.shape.length === 0) {
-    throw new InvalidInputError(`${where} is a scalar (shape []) and cannot take table rows; send {"inputs": {"${spec.name}": value}}`);
+    throw new InvalidInputError(
+      `${where} is a scalar (shape []) and cannot take table rows; send {"inputs": {"${spec.name}": value}}`,
+    );
   }
   const batch = spec.shape[0] ?? -1;
   if (batch >= 0 && batch !== rows) {
-    throw new ShapeMismatchError(`${where} takes exactly ${batch} rows (model shape ${formatShape(spec.shape)}); got ${rows}`);
+    throw new ShapeMismatchError(
+      `${where} takes exactly ${batch} rows (model shape ${formatShape(spec.shape)}); got ${rows}`,
+    );
   }
 }
 
@@ -53,7 +57,12 @@ function unwrapSingleton(value: unknown): unknown {
  *
  * @example decodeRows({name: 'x', datatype: 'FP32', shape: [-1, 2]}, 2, (r) => [[1, 2], [3, 4]][r], budget)
  */
-export function decodeRows(spec: TensorSpec, rows: number, getRow: (row: number) => unknown, budget: ElementBudget): NamedTensor {
+export function decodeRows(
+  spec: TensorSpec,
+  rows: number,
+  getRow: (row: number) => unknown,
+  budget: ElementBudget,
+): NamedTensor {
   const where = `input '${spec.name}'`;
   checkBatchDim(spec, rows);
   const rowShape = rowShapeOf(spec, rows, rows > 0 ? getRow(0) : undefined);

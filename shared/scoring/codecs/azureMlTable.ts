@@ -24,7 +24,9 @@ function namesInputs(names: readonly string[], inputs: readonly TensorSpec[], wh
   const missing = inputs.filter((s) => !names.includes(s.name));
   if (new Set(names).size !== names.length) throw new InvalidInputError(`${what} names a column more than once`);
   if (unknown.length > 0) {
-    throw new InvalidInputError(`${what}: unknown column '${unknown[0]}'; the model's inputs are ${describeSpecs(inputs)}`);
+    throw new InvalidInputError(
+      `${what}: unknown column '${unknown[0]}'; the model's inputs are ${describeSpecs(inputs)}`,
+    );
   }
   if (missing.length > 0) throw new InvalidInputError(`${what}: missing column for input ${describeSpecs(missing)}`);
   return true;
@@ -77,7 +79,9 @@ export function decodeTable(
   const widths = inputs.map(columnWidth);
   const total = widths.reduce((a, b) => a + b, 0);
   if (names && names.length !== total) {
-    throw new ShapeMismatchError(`${what}: ${names.length} columns given; the model's inputs take ${total} (${describeSpecs(inputs)})`);
+    throw new ShapeMismatchError(
+      `${what}: ${names.length} columns given; the model's inputs take ${total} (${describeSpecs(inputs)})`,
+    );
   }
   checkRowArrays(list, total, what);
   let offset = 0;
@@ -93,7 +97,12 @@ export function decodeTable(
  * inputs map by name; otherwise the first record's key order gives positional columns (every
  * record must have those keys).
  */
-export function decodeRecords(records: readonly unknown[], signature: ModelSignature, budget: ElementBudget, what: string): NamedTensor[] {
+export function decodeRecords(
+  records: readonly unknown[],
+  signature: ModelSignature,
+  budget: ElementBudget,
+  what: string,
+): NamedTensor[] {
   records.forEach((rec, r) => {
     if (!isRecord(rec)) throw new InvalidInputError(`${what}: record ${r} must be an object keyed by column name`);
   });
@@ -101,17 +110,24 @@ export function decodeRecords(records: readonly unknown[], signature: ModelSigna
   const keys = Object.keys(recs[0] ?? {});
   if (recs.length > 0 && namesInputs(keys, signature.inputs, what)) {
     return signature.inputs.map((spec) =>
-      decodeRows(spec, recs.length, (r) => {
-        const value = recs[r]?.[spec.name];
-        if (value === undefined) throw new InvalidInputError(`${what}: record ${r} has no value for input '${spec.name}'`);
-        return value;
-      }, budget),
+      decodeRows(
+        spec,
+        recs.length,
+        (r) => {
+          const value = recs[r]?.[spec.name];
+          if (value === undefined)
+            throw new InvalidInputError(`${what}: record ${r} has no value for input '${spec.name}'`);
+          return value;
+        },
+        budget,
+      ),
     );
   }
   // Positional: materialize rows in the first record's key order (records are per-row objects anyway).
   const rows = recs.map((rec, r) =>
     keys.map((k) => {
-      if (!(k in rec)) throw new InvalidInputError(`${what}: record ${r} has no column '${k}' (record 0 has ${keys.join(', ')})`);
+      if (!(k in rec))
+        throw new InvalidInputError(`${what}: record ${r} has no column '${k}' (record 0 has ${keys.join(', ')})`);
       return rec[k];
     }),
   );

@@ -43,7 +43,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const SIGNED_DECIMAL = /^-?\d{1,20}$/;
 const UNSIGNED_DECIMAL = /^\d{1,20}$/;
-const UNSAFE = 'an integer beyond ±2^53 loses digits as a JSON number; send it as a decimal string (e.g. "9007199254740993")';
+const UNSAFE =
+  'an integer beyond ±2^53 loses digits as a JSON number; send it as a decimal string (e.g. "9007199254740993")';
 
 function toFloat(value: unknown, nullAsNaN: boolean): number | undefined {
   if (typeof value === 'number') return value;
@@ -60,7 +61,9 @@ function toBigInt(value: unknown, signed: boolean): bigint | string {
     return BigInt(value);
   }
   if (typeof value === 'string' && (signed ? SIGNED_DECIMAL : UNSIGNED_DECIMAL).test(value)) return BigInt(value);
-  return signed ? 'expected an integer (number or decimal string)' : 'expected a non-negative integer (number or decimal string)';
+  return signed
+    ? 'expected an integer (number or decimal string)'
+    : 'expected a non-negative integer (number or decimal string)';
 }
 
 /** Returns a writer that fills `target` (allocated with `allocate(datatype, …)`) from JSON values. */

@@ -16,19 +16,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function pick(record: Record<string, unknown>, columns: readonly string[], what: string): unknown[] {
   const unknown = Object.keys(record).find((k) => !columns.includes(k));
-  if (unknown !== undefined) throw new InvalidInputError(`${what}: unknown column '${unknown}'; the model's columns are ${columns.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InvalidInputError(`${what}: unknown column '${unknown}'; the model's columns are ${columns.join(', ')}`);
   return columns.map((c) => {
     if (!(c in record)) throw new InvalidInputError(`${what}: missing column '${c}'`);
     return record[c];
   });
 }
 
-function reorderSplit(split: Record<string, unknown>, columns: readonly string[], what: string): Record<string, unknown> {
+function reorderSplit(
+  split: Record<string, unknown>,
+  columns: readonly string[],
+  what: string,
+): Record<string, unknown> {
   const given = split.columns;
   if (!Array.isArray(given) || !Array.isArray(split.data) || !given.every((c) => typeof c === 'string')) return split;
   const names: string[] = given;
   const unknown = names.find((n) => !columns.includes(n));
-  if (unknown !== undefined) throw new InvalidInputError(`${what}: unknown column '${unknown}'; the model's columns are ${columns.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InvalidInputError(`${what}: unknown column '${unknown}'; the model's columns are ${columns.join(', ')}`);
   const positions = columns.map((c) => {
     const at = names.indexOf(c);
     if (at < 0) throw new InvalidInputError(`${what}: missing column '${c}'`);
@@ -45,14 +51,24 @@ function reorderSplit(split: Record<string, unknown>, columns: readonly string[]
  *
  * @example orderColumns({ dataframe_records: [{ b: 2, a: 1 }] }, ['a', 'b'], ['x']) // { dataframe_split: { data: [[1, 2]] } }
  */
-export function orderColumns(body: unknown, columns: readonly string[] | undefined, inputNames: readonly string[]): unknown {
+export function orderColumns(
+  body: unknown,
+  columns: readonly string[] | undefined,
+  inputNames: readonly string[],
+): unknown {
   if (!columns?.length || !isRecord(body)) return body;
   if (columns.length === inputNames.length && columns.every((c) => inputNames.includes(c))) return body;
   const { params: _params, ...forms } = body;
   const [form, value] = Object.entries(forms)[0] ?? [];
   if (Object.keys(forms).length !== 1) return body;
-  if ((form === 'dataframe_split' || form === 'input_data') && isRecord(value)) return { [form]: reorderSplit(value, columns, form) };
-  if ((form === 'dataframe_records' || form === 'instances') && Array.isArray(value) && value.length > 0 && value.every(isRecord)) {
+  if ((form === 'dataframe_split' || form === 'input_data') && isRecord(value))
+    return { [form]: reorderSplit(value, columns, form) };
+  if (
+    (form === 'dataframe_records' || form === 'instances') &&
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(isRecord)
+  ) {
     return { dataframe_split: { data: value.map((record, r) => pick(record, columns, `${form} record ${r}`)) } };
   }
   if (form === 'inputs' && isRecord(value) && Object.keys(value).every((k) => columns.includes(k))) {

@@ -21,7 +21,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function splitBinaryBody(raw: Uint8Array, headerLength: string): { json: unknown; binary: Uint8Array } {
   const length = Number(headerLength);
   if (!/^\d+$/.test(headerLength.trim()) || !Number.isSafeInteger(length) || length < 2 || length > raw.length) {
-    throw new InvalidInputError(`Inference-Header-Content-Length must be the byte length of the JSON header (2..${raw.length}), got '${headerLength.slice(0, 40)}'`);
+    throw new InvalidInputError(
+      `Inference-Header-Content-Length must be the byte length of the JSON header (2..${raw.length}), got '${headerLength.slice(0, 40)}'`,
+    );
   }
   let json: unknown;
   try {
@@ -33,8 +35,18 @@ export function splitBinaryBody(raw: Uint8Array, headerLength: string): { json: 
 }
 
 const ARRAYS: Partial<Record<OipDatatype, new (buffer: ArrayBuffer) => Exclude<TensorData, string[]>>> = {
-  BOOL: Uint8Array, UINT8: Uint8Array, UINT16: Uint16Array, FP16: Uint16Array, UINT32: Uint32Array, UINT64: BigUint64Array,
-  INT8: Int8Array, INT16: Int16Array, INT32: Int32Array, INT64: BigInt64Array, FP32: Float32Array, FP64: Float64Array,
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  FP16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
 };
 
 /** One tensor's elements from its raw bytes (copied, so the typed array is aligned). */
@@ -43,12 +55,15 @@ export function tensorFromBytes(datatype: OipDatatype, count: number, bytes: Uin
   if (datatype === 'BYTES') return stringsFromBytes(count, bytes, where);
   const size = DATATYPES[datatype].bytes;
   if (bytes.length !== count * size) {
-    throw new ShapeMismatchError(`${where}: binary_data_size is ${bytes.length} bytes but ${count} ${datatype} elements take ${count * size}`);
+    throw new ShapeMismatchError(
+      `${where}: binary_data_size is ${bytes.length} bytes but ${count} ${datatype} elements take ${count * size}`,
+    );
   }
   const Array_ = ARRAYS[datatype]!;
   // A copy: a Buffer view may sit at any offset of a shared pool, and `Buffer.slice` does not copy.
   const data = new Array_(new Uint8Array(bytes).buffer);
-  if (datatype === 'BOOL' && (data as Uint8Array).some((b) => b > 1)) throw new InvalidInputError(`${where}: BOOL bytes must be 0 or 1`);
+  if (datatype === 'BOOL' && (data as Uint8Array).some((b) => b > 1))
+    throw new InvalidInputError(`${where}: BOOL bytes must be 0 or 1`);
   return data;
 }
 
@@ -58,14 +73,16 @@ function stringsFromBytes(count: number, bytes: Uint8Array, where: string): stri
   const out: string[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 4 > bytes.length) throw new ShapeMismatchError(`${where}: binary data ends before element ${i} of ${count}`);
+    if (at + 4 > bytes.length)
+      throw new ShapeMismatchError(`${where}: binary data ends before element ${i} of ${count}`);
     const length = view.getUint32(at, true);
     at += 4;
     if (at + length > bytes.length) throw new ShapeMismatchError(`${where}: element ${i} overruns the binary data`);
     out.push(decoder.decode(bytes.subarray(at, at + length)));
     at += length;
   }
-  if (at !== bytes.length) throw new ShapeMismatchError(`${where}: ${bytes.length - at} bytes left after ${count} elements`);
+  if (at !== bytes.length)
+    throw new ShapeMismatchError(`${where}: ${bytes.length - at} bytes left after ${count} elements`);
   return out;
 }
 
@@ -90,7 +107,11 @@ export function tensorToBytes(datatype: OipDatatype, data: TensorData): Uint8Arr
  * The response as a JSON header plus the raw bytes of the outputs in `binary` (their JSON entries
  * carry `parameters.binary_data_size` instead of `data`).
  */
-export function encodeBinaryResponse(response: OipInferResponse, tensors: readonly NamedTensor[], binary: ReadonlySet<string>): { body: Buffer; headerLength: number } {
+export function encodeBinaryResponse(
+  response: OipInferResponse,
+  tensors: readonly NamedTensor[],
+  binary: ReadonlySet<string>,
+): { body: Buffer; headerLength: number } {
   const chunks: Uint8Array[] = [];
   const outputs = response.outputs.map((o) => {
     const tensor = tensors.find((t) => t.name === o.name);

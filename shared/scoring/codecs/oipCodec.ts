@@ -76,7 +76,8 @@ function parseParameters(value: unknown, where: string): OipParameters | undefin
   return value as OipParameters;
 }
 
-const asks = (parameters: OipParameters | undefined, key: string): boolean => parameters?.[key] !== undefined && parameters[key] !== false;
+const asks = (parameters: OipParameters | undefined, key: string): boolean =>
+  parameters?.[key] !== undefined && parameters[key] !== false;
 
 interface InputHeader {
   name: string;
@@ -92,17 +93,24 @@ interface InputHeader {
 function parseInputHeader(raw: unknown, index: number, budget: ElementBudget, binary: boolean): InputHeader {
   if (!isObject(raw)) throw new InvalidInputError(`inputs[${index}] must be an object {name, shape, datatype, data}`);
   const { name, datatype, shape, data } = raw;
-  if (typeof name !== 'string' || name === '') throw new InvalidInputError(`inputs[${index}]: "name" must be a non-empty string`);
+  if (typeof name !== 'string' || name === '')
+    throw new InvalidInputError(`inputs[${index}]: "name" must be a non-empty string`);
   const where = `input '${name}'`;
   if (!isOipDatatype(datatype)) {
-    throw new InvalidInputError(`${where}: datatype ${JSON.stringify(datatype) ?? 'missing'} is not supported; use one of ${OIP_DATATYPES.join(', ')}`);
+    throw new InvalidInputError(
+      `${where}: datatype ${JSON.stringify(datatype) ?? 'missing'} is not supported; use one of ${OIP_DATATYPES.join(', ')}`,
+    );
   }
   const parameters = parseParameters(raw.parameters, where);
   const count = budget.take(shape, where);
   if (asks(parameters, 'binary_data_size')) {
     const size = parameters!.binary_data_size;
-    if (!binary) throw new InvalidInputError(`${where}: binary_data_size needs a binary body: the JSON header's length in Inference-Header-Content-Length, then the bytes`);
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw new InvalidInputError(`${where}: binary_data_size must be a whole number of bytes`);
+    if (!binary)
+      throw new InvalidInputError(
+        `${where}: binary_data_size needs a binary body: the JSON header's length in Inference-Header-Content-Length, then the bytes`,
+      );
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      throw new InvalidInputError(`${where}: binary_data_size must be a whole number of bytes`);
     return { name, datatype, shape: [...(shape as number[])], count, data, binarySize: size, where };
   }
   if (data === undefined) throw new InvalidInputError(`${where}: "data" is missing`);
@@ -113,7 +121,8 @@ function parseOutputs(value: unknown, binary: string[]): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw new InvalidInputError('"outputs" must be an array of {name}');
   const names = value.map((raw, i) => {
-    if (!isObject(raw) || typeof raw.name !== 'string') throw new InvalidInputError(`outputs[${i}] must be an object with a string "name"`);
+    if (!isObject(raw) || typeof raw.name !== 'string')
+      throw new InvalidInputError(`outputs[${i}] must be an object with a string "name"`);
     if (asks(parseParameters(raw.parameters, `output '${raw.name}'`), 'binary_data')) binary.push(raw.name);
     return raw.name;
   });
@@ -133,7 +142,8 @@ export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}):
   if (!isObject(body)) throw new InvalidInputError('the request body must be a JSON object with "inputs"');
   if (body.id !== undefined && typeof body.id !== 'string') throw new InvalidInputError('"id" must be a string');
   const parameters = parseParameters(body.parameters, 'request');
-  if (!Array.isArray(body.inputs)) throw new InvalidInputError('"inputs" must be an array of {name, shape, datatype, data}');
+  if (!Array.isArray(body.inputs))
+    throw new InvalidInputError('"inputs" must be an array of {name, shape, datatype, data}');
   const budget = new ElementBudget(options);
   const headers = body.inputs.map((raw, i) => parseInputHeader(raw, i, budget, options.binary !== undefined));
   const names = new Set<string>();
@@ -149,14 +159,28 @@ export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}):
   }
   let offset = 0;
   const inputs = headers.map((h) => {
-    if (h.binarySize === undefined) return { name: h.name, datatype: h.datatype, shape: h.shape, data: decodeTensorData(h.datatype, h.shape, h.count, h.data, h.where) };
+    if (h.binarySize === undefined)
+      return {
+        name: h.name,
+        datatype: h.datatype,
+        shape: h.shape,
+        data: decodeTensorData(h.datatype, h.shape, h.count, h.data, h.where),
+      };
     const bytes = options.binary!.subarray(offset, offset + h.binarySize);
-    if (bytes.length !== h.binarySize) throw new InvalidInputError(`${h.where}: binary_data_size ${h.binarySize} runs past the end of the body`);
+    if (bytes.length !== h.binarySize)
+      throw new InvalidInputError(`${h.where}: binary_data_size ${h.binarySize} runs past the end of the body`);
     offset += h.binarySize;
-    return { name: h.name, datatype: h.datatype, shape: h.shape, data: tensorFromBytes(h.datatype, h.count, bytes, h.where) };
+    return {
+      name: h.name,
+      datatype: h.datatype,
+      shape: h.shape,
+      data: tensorFromBytes(h.datatype, h.count, bytes, h.where),
+    };
   });
   if (options.binary && offset !== options.binary.length) {
-    throw new InvalidInputError(`the body has ${options.binary.length - offset} bytes after the inputs' binary_data_size total`);
+    throw new InvalidInputError(
+      `the body has ${options.binary.length - offset} bytes after the inputs' binary_data_size total`,
+    );
   }
   const binaryOutputs = asks(parameters, 'binary_data_output') ? 'all' : binaryNames.length ? binaryNames : undefined;
   return {
@@ -178,7 +202,10 @@ export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResp
     const byName = new Map(outputs.map((t) => [t.name, t]));
     selected = meta.outputs.map((name) => {
       const tensor = byName.get(name);
-      if (!tensor) throw new InvalidInputError(`unknown output '${name}'; the model's outputs are ${outputs.map((t) => `'${t.name}'`).join(', ')}`);
+      if (!tensor)
+        throw new InvalidInputError(
+          `unknown output '${name}'; the model's outputs are ${outputs.map((t) => `'${t.name}'`).join(', ')}`,
+        );
       return tensor;
     });
   }
@@ -187,6 +214,11 @@ export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResp
     ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),
     id: meta.id,
     ...(meta.parameters && { parameters: meta.parameters }),
-    outputs: selected.map((t) => ({ name: t.name, shape: [...t.shape], datatype: t.datatype, data: meta.binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data) })),
+    outputs: selected.map((t) => ({
+      name: t.name,
+      shape: [...t.shape],
+      datatype: t.datatype,
+      data: meta.binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data),
+    })),
   };
 }

@@ -27,7 +27,7 @@ export interface TensorHeader {
 
 /** `[-1,4]`; long shapes are cut so messages stay short. */
 export function formatShape(shape: readonly unknown[]): string {
-  const head = shape.slice(0, 16).map((d) => (typeof d === 'number' ? String(d) : JSON.stringify(d) ?? String(d)));
+  const head = shape.slice(0, 16).map((d) => (typeof d === 'number' ? String(d) : (JSON.stringify(d) ?? String(d))));
   return `[${head.join(',')}${shape.length > 16 ? ',…' : ''}]`;
 }
 
@@ -39,7 +39,8 @@ export function formatShape(shape: readonly unknown[]): string {
  */
 export function checkShape(shape: unknown, where: string, maxElements = DEFAULT_MAX_ELEMENTS): number {
   if (!Array.isArray(shape)) throw new InvalidInputError(`${where}: "shape" must be an array of non-negative integers`);
-  if (shape.length > MAX_RANK) throw new InvalidInputError(`${where}: shape has ${shape.length} dimensions; at most ${MAX_RANK} are supported`);
+  if (shape.length > MAX_RANK)
+    throw new InvalidInputError(`${where}: shape has ${shape.length} dimensions; at most ${MAX_RANK} are supported`);
   let zero = false;
   for (const dim of shape as unknown[]) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
@@ -103,7 +104,9 @@ export function checkAgainstSpec(spec: TensorSpec, tensor: TensorHeader): void {
   }
   spec.shape.forEach((dim, i) => {
     if (dim >= 0 && tensor.shape[i] !== dim) {
-      throw new ShapeMismatchError(`${where} has shape ${formatShape(tensor.shape)}; dimension ${i} must be ${dim} (model shape ${expected}, -1 = any size)`);
+      throw new ShapeMismatchError(
+        `${where} has shape ${formatShape(tensor.shape)}; dimension ${i} must be ${dim} (model shape ${expected}, -1 = any size)`,
+      );
     }
   });
 }
@@ -117,7 +120,9 @@ export function checkInputs(tensors: readonly TensorHeader[], signature: ModelSi
     seen.add(tensor.name);
     const spec = specs.get(tensor.name);
     if (!spec) {
-      throw new InvalidInputError(`unknown input '${tensor.name}'; the model's inputs are ${describeSpecs(signature.inputs)}`);
+      throw new InvalidInputError(
+        `unknown input '${tensor.name}'; the model's inputs are ${describeSpecs(signature.inputs)}`,
+      );
     }
     checkAgainstSpec(spec, tensor);
   }
@@ -129,7 +134,11 @@ export function checkInputs(tensors: readonly TensorHeader[], signature: ModelSi
  * Full check of decoded tensors: names, specs, shape validity, the element budget and
  * `data.length === product(shape)` for each.
  */
-export function checkTensors(tensors: readonly NamedTensor[], signature: ModelSignature, limits: TensorLimits = {}): void {
+export function checkTensors(
+  tensors: readonly NamedTensor[],
+  signature: ModelSignature,
+  limits: TensorLimits = {},
+): void {
   checkInputs(tensors, signature);
   const budget = new ElementBudget(limits);
   for (const tensor of tensors) {
@@ -147,7 +156,9 @@ export function checkOutputNames(names: readonly string[], signature: ModelSigna
   const known = new Set(signature.outputs.map((s) => s.name));
   for (const name of names) {
     if (!known.has(name)) {
-      throw new InvalidInputError(`unknown output '${name}'; the model's outputs are ${describeSpecs(signature.outputs)}`);
+      throw new InvalidInputError(
+        `unknown output '${name}'; the model's outputs are ${describeSpecs(signature.outputs)}`,
+      );
     }
   }
 }
@@ -155,5 +166,7 @@ export function checkOutputNames(names: readonly string[], signature: ModelSigna
 /** `'a' (FP32 [-1,4]), 'b' (INT64 [-1])` */
 export function describeSpecs(specs: readonly TensorSpec[]): string {
   if (specs.length === 0) return '(none)';
-  return specs.map((s) => `'${s.name}' (${s.datatype} ${s.unknownRank ? 'any shape' : formatShape(s.shape)})`).join(', ');
+  return specs
+    .map((s) => `'${s.name}' (${s.datatype} ${s.unknownRank ? 'any shape' : formatShape(s.shape)})`)
+    .join(', ');
 }

@@ -16,7 +16,8 @@ export function inferShape(value: unknown, where: string): number[] {
   const shape: number[] = [];
   let node = value;
   while (Array.isArray(node)) {
-    if (shape.length === MAX_RANK) throw new InvalidInputError(`${where}: data is nested deeper than ${MAX_RANK} levels`);
+    if (shape.length === MAX_RANK)
+      throw new InvalidInputError(`${where}: data is nested deeper than ${MAX_RANK} levels`);
     shape.push(node.length);
     node = node[0];
   }
@@ -92,7 +93,9 @@ export function decodeTensorData(
   if (!Array.isArray(data)) throw new InvalidInputError(`${where}: "data" must be an array (flat or nested)`);
   const flat = shape.length <= 1 || data.length === 0 || !Array.isArray(data[0]);
   if (flat && data.length !== count) {
-    throw new ShapeMismatchError(`${where}: data has ${data.length} elements but shape ${formatShape(shape)} needs ${count}`);
+    throw new ShapeMismatchError(
+      `${where}: data has ${data.length} elements but shape ${formatShape(shape)} needs ${count}`,
+    );
   }
   if (!flat) checkNested(data, shape, where);
   const target = allocate(datatype, count);

@@ -1,5 +1,17 @@
 /** Batch jobs end to end in the emulator: CSV, JSONL and Parquet, by files and by rows, equal to in-process ORT. */
-import { type BatchClient, csvText, FEATURES, download, expectScores, expectedScores, featureRows, parquetBytes, parsePredictions, startBatchHost, upload } from './batchHarness';
+import {
+  type BatchClient,
+  csvText,
+  FEATURES,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parquetBytes,
+  parsePredictions,
+  startBatchHost,
+  upload,
+} from './batchHarness';
 
 let client: BatchClient;
 const model = `mlp-formats`;
@@ -13,9 +25,12 @@ afterAll(async () => {
   await client?.host.stop();
 });
 
-async function runJob(spec: Record<string, unknown>): Promise<ReturnType<BatchClient['job']> extends Promise<infer J> ? J : never> {
+async function runJob(
+  spec: Record<string, unknown>,
+): Promise<ReturnType<BatchClient['job']> extends Promise<infer J> ? J : never> {
   const submitted = await client.submit({ model: `${model}:1`, ...spec });
-  if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+  if (submitted.status !== 202)
+    throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
   expect(submitted.body.status).toBe('Queued');
   expect(submitted.body.statusUri).toContain(`/api/batch/jobs/${submitted.body.id}`);
   return client.waitFor(submitted.body.id);
@@ -48,7 +63,13 @@ describe('batch scoring formats', () => {
     await upload('formats/glob/x-1.csv', csvText(sets[0]!));
     await upload('formats/glob/x-2.csv', csvText(sets[1]!));
     const reversed = Array.from({ length: FEATURES }, (_, i) => `features_${FEATURES - 1 - i}`);
-    await upload('formats/glob/x-3.csv', csvText(sets[2]!.map((r) => [...r].reverse()), reversed));
+    await upload(
+      'formats/glob/x-3.csv',
+      csvText(
+        sets[2]!.map((r) => [...r].reverse()),
+        reversed,
+      ),
+    );
     await upload('formats/glob/skip.txt', 'not an input');
     const job = await runJob({
       input: { datastore: 'workspaceblobstore', path: 'formats/glob/x-*.csv', format: 'csv' },
@@ -73,7 +94,11 @@ describe('batch scoring formats', () => {
     });
     expect(objects.status).toBe('Completed');
     expect(objects.progress).toMatchObject({ totalMiniBatches: 4, rowsScored: 90 });
-    expectScores(parsePredictions(await download('formats/out-jsonl-obj/predictions.csv')).rows, 'formats/jsonl-obj/a.jsonl', await expectedScores(a));
+    expectScores(
+      parsePredictions(await download('formats/out-jsonl-obj/predictions.csv')).rows,
+      'formats/jsonl-obj/a.jsonl',
+      await expectedScores(a),
+    );
 
     const b = featureRows(33, 7);
     await upload('formats/jsonl-arr/b.jsonl', b.map((r) => JSON.stringify(r)).join('\n'));
@@ -82,7 +107,11 @@ describe('batch scoring formats', () => {
       output: { datastore: 'workspaceblobstore', path: 'formats/out-jsonl-arr' },
     });
     expect(arrays.status).toBe('Completed');
-    expectScores(parsePredictions(await download('formats/out-jsonl-arr/predictions.csv')).rows, 'formats/jsonl-arr/b.jsonl', await expectedScores(b));
+    expectScores(
+      parsePredictions(await download('formats/out-jsonl-arr/predictions.csv')).rows,
+      'formats/jsonl-arr/b.jsonl',
+      await expectedScores(b),
+    );
   });
 
   it('scores Parquet by rows (ranges inside row groups) and by files', async () => {
@@ -108,6 +137,8 @@ describe('batch scoring formats', () => {
       miniBatchSize: { files: 1 },
     });
     expect(byFiles.progress).toMatchObject({ totalMiniBatches: 2, rowsScored: 370 });
-    expect(await download('formats/out-parquet-files/predictions.csv')).toBe(await download('formats/out-parquet-rows/predictions.csv'));
+    expect(await download('formats/out-parquet-files/predictions.csv')).toBe(
+      await download('formats/out-parquet-rows/predictions.csv'),
+    );
   });
 });

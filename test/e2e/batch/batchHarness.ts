@@ -35,10 +35,18 @@ export interface BatchJobView {
 export class BatchClient {
   constructor(readonly host: HostProcess) {}
 
-  async call<T = Record<string, unknown>>(method: string, route: string, body?: unknown, contentType = 'application/json'): Promise<Answer<T>> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    route: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<Answer<T>> {
     const res = await fetch(`${this.host.baseUrl}/${route}`, {
       method,
-      headers: { 'x-functions-key': this.host.functionKey, ...(body === undefined ? {} : { 'content-type': contentType }) },
+      headers: {
+        'x-functions-key': this.host.functionKey,
+        ...(body === undefined ? {} : { 'content-type': contentType }),
+      },
       ...(body === undefined ? {} : { body: body instanceof Uint8Array ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -47,12 +55,19 @@ export class BatchClient {
 
   /** Registers the tiny MLP (16 → 4) as the next version of `name`. */
   async registerModel(name: string): Promise<number> {
-    const answer = await this.call<{ version: number }>('POST', `api/models/${name}/versions`, new Uint8Array(fs.readFileSync(MODEL_FILE)), 'application/octet-stream');
+    const answer = await this.call<{ version: number }>(
+      'POST',
+      `api/models/${name}/versions`,
+      new Uint8Array(fs.readFileSync(MODEL_FILE)),
+      'application/octet-stream',
+    );
     expect(answer.status).toBe(201);
     return answer.body.version;
   }
 
-  async submit(spec: Record<string, unknown>): Promise<Answer<{ id: string; status: string; statusUri: string; error?: { code: string; message: string } }>> {
+  async submit(
+    spec: Record<string, unknown>,
+  ): Promise<Answer<{ id: string; status: string; statusUri: string; error?: { code: string; message: string } }>> {
     return this.call('POST', 'api/batch/jobs', spec);
   }
 
@@ -63,12 +78,21 @@ export class BatchClient {
   }
 
   /** Polls until the job ends (or `until` holds); fails with the host output on timeout. */
-  async waitFor(id: string, until: (job: BatchJobView) => boolean = (j) => ['Completed', 'Failed', 'Canceled'].includes(j.status), timeoutMs = 90_000): Promise<BatchJobView> {
+  async waitFor(
+    id: string,
+    until: (job: BatchJobView) => boolean = (j) => ['Completed', 'Failed', 'Canceled'].includes(j.status),
+    timeoutMs = 90_000,
+  ): Promise<BatchJobView> {
     try {
-      return await pollUntil(async () => {
-        const job = await this.job(id);
-        return until(job) ? job : undefined;
-      }, `batch job ${id}`, timeoutMs, 100);
+      return await pollUntil(
+        async () => {
+          const job = await this.job(id);
+          return until(job) ? job : undefined;
+        },
+        `batch job ${id}`,
+        timeoutMs,
+        100,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${this.host.output().slice(-6000)}`);
     }
@@ -76,7 +100,13 @@ export class BatchClient {
 }
 
 export async function startBatchHost(env: Record<string, string> = {}, reuse?: HostProcess): Promise<BatchClient> {
-  const host = await startHost({ appDir: REPO_ROOT, env, ...(reuse ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey, port: reuse.port } : {}) });
+  const host = await startHost({
+    appDir: REPO_ROOT,
+    env,
+    ...(reuse
+      ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey, port: reuse.port }
+      : {}),
+  });
   return new BatchClient(host);
 }
 
@@ -87,7 +117,8 @@ export function partialWritten(jobId: string, index: number): Promise<boolean> {
 
 export function blobService(): BlobServiceClient {
   const connection = process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING;
-  if (!connection) throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (run under the Jest global setup).');
+  if (!connection)
+    throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (run under the Jest global setup).');
   return BlobServiceClient.fromConnectionString(connection);
 }
 
@@ -99,28 +130,43 @@ export async function upload(blobPath: string, body: string | Buffer, container 
 }
 
 export async function download(blobPath: string, container = CONTAINER): Promise<string> {
-  return (await blobService().getContainerClient(container).getBlobClient(blobPath).downloadToBuffer()).toString('utf8');
+  return (await blobService().getContainerClient(container).getBlobClient(blobPath).downloadToBuffer()).toString(
+    'utf8',
+  );
 }
 
 /** Deterministic feature rows with short decimals (exact in text, rounded to FP32 by both sides). */
 export function featureRows(count: number, seed = 1): number[][] {
-  return Array.from({ length: count }, (_, r) => Array.from({ length: FEATURES }, (_, c) => (((r + seed) * 31 + c * 17) % 200) / 40 - 2.5));
+  return Array.from({ length: count }, (_, r) =>
+    Array.from({ length: FEATURES }, (_, c) => (((r + seed) * 31 + c * 17) % 200) / 40 - 2.5),
+  );
 }
 
-export function csvText(rows: number[][], header = Array.from({ length: FEATURES }, (_, i) => `features_${i}`)): string {
+export function csvText(
+  rows: number[][],
+  header = Array.from({ length: FEATURES }, (_, i) => `features_${i}`),
+): string {
   return `${header.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
 }
 
 /** A Parquet file with columns `features_0…15` (DOUBLE), written by hyparquet-writer in a child Node (it is an ES module). */
 export function parquetBytes(rows: number[][], rowGroupSize: number): Buffer {
-  const columns = Array.from({ length: FEATURES }, (_, c) => ({ name: `features_${c}`, data: rows.map((r) => r[c]), type: 'DOUBLE' }));
+  const columns = Array.from({ length: FEATURES }, (_, c) => ({
+    name: `features_${c}`,
+    data: rows.map((r) => r[c]),
+    type: 'DOUBLE',
+  }));
   const script = `const { parquetWriteBuffer } = require('hyparquet-writer');
 let input = '';
 process.stdin.on('data', (d) => (input += d)).on('end', () => {
   const { columns, rowGroupSize } = JSON.parse(input);
   process.stdout.write(Buffer.from(parquetWriteBuffer({ columnData: columns, rowGroupSize })));
 });`;
-  return execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, input: JSON.stringify({ columns, rowGroupSize }), maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(process.execPath, ['-e', script], {
+    cwd: REPO_ROOT,
+    input: JSON.stringify({ columns, rowGroupSize }),
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** The tiny MLP's scores for `rows`, by in-process ONNX Runtime. */
@@ -153,7 +199,10 @@ export function expectScores(rows: string[][], file: string, expected: Float32Ar
     expect(Number(cells[1])).toBe(rowNumbers ? rowNumbers[i] : i + 1);
     for (let k = 0; k < OUTPUTS; k++) {
       const got = Math.fround(Number(cells[2 + k]));
-      if (got !== expected[i * OUTPUTS + k]) throw new Error(`${file} row ${cells[1]} scores_${k}: got ${cells[2 + k]}, expected ${expected[i * OUTPUTS + k]}`);
+      if (got !== expected[i * OUTPUTS + k])
+        throw new Error(
+          `${file} row ${cells[1]} scores_${k}: got ${cells[2 + k]}, expected ${expected[i * OUTPUTS + k]}`,
+        );
     }
   });
 }

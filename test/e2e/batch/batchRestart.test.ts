@@ -3,7 +3,17 @@
  * from its journal and the job completes with every input row exactly once. Mini-batches are slowed
  * (`SIBYL_TEST_BATCH_DELAY_MS`) so the kill lands mid-way.
  */
-import { csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload, type BatchClient } from './batchHarness';
+import {
+  csvText,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parsePredictions,
+  startBatchHost,
+  upload,
+  type BatchClient,
+} from './batchHarness';
 
 const env = { SIBYL_TEST_BATCH_DELAY_MS: '150' };
 

@@ -3,7 +3,20 @@
  * first try of mini-batch 2 of every job sleep 4 s (`SIBYL_TEST_BATCH_SLOW_ONCE`), deterministically.
  */
 import { pollUntil } from '../../support/poll';
-import { type BatchClient, blobService, CONTAINER, partialWritten, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
+import {
+  type BatchClient,
+  blobService,
+  CONTAINER,
+  partialWritten,
+  csvText,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parsePredictions,
+  startBatchHost,
+  upload,
+} from './batchHarness';
 
 let client: BatchClient;
 const model = 'mlp-retry';
@@ -42,7 +55,11 @@ describe('batch retries and cancel', () => {
     const job = await client.waitFor(submitted.body.id);
     expect(job.status).toBe('Completed');
     expect(job.progress).toEqual({ totalMiniBatches: 5, succeeded: 5, failed: 0, rowsScored: 50, rowsFailed: 0 });
-    expectScores(parsePredictions(await download('retry/out/predictions.csv')).rows, 'retry/in.csv', await expectedScores(rows));
+    expectScores(
+      parsePredictions(await download('retry/out/predictions.csv')).rows,
+      'retry/in.csv',
+      await expectedScores(rows),
+    );
     const history = (await durableStatus(job.id, true)).historyEvents ?? [];
     const failures = history.filter((e) => e.EventType === 'TaskFailed');
     expect(failures).toHaveLength(1);
@@ -60,11 +77,21 @@ describe('batch retries and cancel', () => {
     });
     const id = submitted.body.id;
     // Mini-batch 2 sleeps 4 s on its first try: once mini-batch 1 has written its output, 2 is in flight.
-    await pollUntil(async () => (await partialWritten(id, 1)) && !(await partialWritten(id, 2)), 'mini-batch 2 to be in flight', 30_000, 50);
+    await pollUntil(
+      async () => (await partialWritten(id, 1)) && !(await partialWritten(id, 2)),
+      'mini-batch 2 to be in flight',
+      30_000,
+      50,
+    );
     const canceled = await client.call<{ id: string; status: string }>('POST', `api/batch/jobs/${id}/cancel`);
     expect(canceled.status).toBe(202);
     expect(canceled.body).toMatchObject({ id, status: 'Canceled' });
-    await pollUntil(async () => (await durableStatus(id)).runtimeStatus === 'Terminated', 'the orchestration to terminate', 30_000, 100);
+    await pollUntil(
+      async () => (await durableStatus(id)).runtimeStatus === 'Terminated',
+      'the orchestration to terminate',
+      30_000,
+      100,
+    );
     const job = await client.job(id);
     expect(job.status).toBe('Canceled');
     expect(job.endedAt).toBeDefined();
@@ -73,7 +100,9 @@ describe('batch retries and cancel', () => {
     await pollUntil(() => partialWritten(id, 2), 'the mini-batch in flight to finish', 30_000, 100);
     expect((await client.job(id)).status).toBe('Canceled');
     expect(await partialWritten(id, 3)).toBe(false);
-    expect(await blobService().getContainerClient(CONTAINER).getBlobClient('cancel/out/predictions.csv').exists()).toBe(false);
+    expect(await blobService().getContainerClient(CONTAINER).getBlobClient('cancel/out/predictions.csv').exists()).toBe(
+      false,
+    );
     expect((await client.call('POST', `api/batch/jobs/${id}/cancel`)).status).toBe(202);
     const logs = await client.call<{ value: { message: string }[] }>('GET', `api/runs/${id}/logs`);
     expect(logs.body.value.map((l) => l.message).join('\n')).toContain('canceled by request');
@@ -81,7 +110,11 @@ describe('batch retries and cancel', () => {
 
   it('refuses to cancel a job that already ended', async () => {
     await upload('cancel-done/in.csv', csvText(featureRows(5, 23)));
-    const submitted = await client.submit({ model: `${model}:1`, input: { datastore: 'workspaceblobstore', path: 'cancel-done/in.csv', format: 'csv' }, output: { datastore: 'workspaceblobstore', path: 'cancel-done/out' } });
+    const submitted = await client.submit({
+      model: `${model}:1`,
+      input: { datastore: 'workspaceblobstore', path: 'cancel-done/in.csv', format: 'csv' },
+      output: { datastore: 'workspaceblobstore', path: 'cancel-done/out' },
+    });
     await client.waitFor(submitted.body.id);
     const answer = await client.call<{ error: { code: string } }>('POST', `api/batch/jobs/${submitted.body.id}/cancel`);
     expect(answer.status).toBe(409);

@@ -3,7 +3,17 @@
  * app (as Azure scales activities out): a batch job's mini-batches score there, and the job's output
  * is the same, every row exactly once, in input order.
  */
-import { csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload, type BatchClient } from './batchHarness';
+import {
+  csvText,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parsePredictions,
+  startBatchHost,
+  upload,
+  type BatchClient,
+} from './batchHarness';
 import { pollUntil } from '../../support/poll';
 
 describe('batch activities in worker threads', () => {
@@ -30,8 +40,17 @@ describe('batch activities in worker threads', () => {
     const job = await client.waitFor(submitted.body.id, undefined, 180_000);
     expect(job.status).toBe('Completed');
     expect(job.progress).toEqual({ totalMiniBatches: 12, succeeded: 12, failed: 0, rowsScored: 300, rowsFailed: 0 });
-    expectScores(parsePredictions(await download('workers/out/predictions.csv')).rows, 'workers/in.csv', await expectedScores(rows));
-    await pollUntil(() => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined), 'two activity workers', 60_000, 200);
+    expectScores(
+      parsePredictions(await download('workers/out/predictions.csv')).rows,
+      'workers/in.csv',
+      await expectedScores(rows),
+    );
+    await pollUntil(
+      () => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined),
+      'two activity workers',
+      60_000,
+      200,
+    );
     expect(host.output()).not.toMatch(/could not load the app/);
   }, 400_000);
 });

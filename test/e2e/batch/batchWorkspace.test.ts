@@ -3,7 +3,19 @@
  * file and line), bad specs refused before anything starts, a deployment job with `summary_only`,
  * datastores, and the runs / logs / experiments routes.
  */
-import { type BatchClient, blobService, CONTAINER, csvText, download, expectScores, expectedScores, featureRows, parsePredictions, startBatchHost, upload } from './batchHarness';
+import {
+  type BatchClient,
+  blobService,
+  CONTAINER,
+  csvText,
+  download,
+  expectScores,
+  expectedScores,
+  featureRows,
+  parsePredictions,
+  startBatchHost,
+  upload,
+} from './batchHarness';
 
 let client: BatchClient;
 const model = 'mlp-workspace';
@@ -36,7 +48,11 @@ function withBadRows(): { text: string; good: number[][]; goodRows: number[] } {
   lines[69] = '';
   const bad = new Set([9, 39, 69]);
   const goodRows = rows.map((_, i) => i + 1).filter((n) => !bad.has(n - 1));
-  return { text: `${csvText([]).split('\n')[0]}\n${lines.join('\n')}\n`, good: rows.filter((_, i) => !bad.has(i)), goodRows };
+  return {
+    text: `${csvText([]).split('\n')[0]}\n${lines.join('\n')}\n`,
+    good: rows.filter((_, i) => !bad.has(i)),
+    goodRows,
+  };
 }
 
 describe('batch jobs in the workspace', () => {
@@ -56,7 +72,12 @@ describe('batch jobs in the workspace', () => {
     expect(job.status).toBe('Completed');
     expect(job.progress).toMatchObject({ failed: 0, rowsScored: 97, rowsFailed: 3 });
     expect(job.progress.succeeded).toBe(job.progress.totalMiniBatches);
-    expectScores(parsePredictions(await download('errors/under-out/predictions.csv')).rows, 'errors/under/data.csv', await expectedScores(good), goodRows);
+    expectScores(
+      parsePredictions(await download('errors/under-out/predictions.csv')).rows,
+      'errors/under/data.csv',
+      await expectedScores(good),
+      goodRows,
+    );
 
     const logs = await client.call<{ value: { message: string; level: string }[] }>('GET', `api/runs/${job.id}/logs`);
     const text0 = logs.body.value.map((l) => l.message).join('\n');
@@ -64,10 +85,18 @@ describe('batch jobs in the workspace', () => {
     expect(text0).toContain('errors/under/data.csv line 41');
     expect(text0).toContain('errors/under/data.csv line 71');
     const run = await client.call<RunView>('GET', `api/runs/${job.id}`);
-    expect(run.body).toMatchObject({ id: job.id, kind: 'batch', status: 'Completed', experiment: 'batch-errors', parameters: { model: `${model}:1`, inputFormat: 'csv', miniBatchRows: 30, errorThreshold: 3 } });
+    expect(run.body).toMatchObject({
+      id: job.id,
+      kind: 'batch',
+      status: 'Completed',
+      experiment: 'batch-errors',
+      parameters: { model: `${model}:1`, inputFormat: 'csv', miniBatchRows: 30, errorThreshold: 3 },
+    });
     expect(run.body.metrics.rowsScored).toBe(97);
     expect(run.body.metrics.rowsPerSecond).toBeGreaterThan(0);
-    expect(run.body.outputs).toEqual({ predictions: { datastore: 'workspaceblobstore', path: 'errors/under-out/predictions.csv' } });
+    expect(run.body.outputs).toEqual({
+      predictions: { datastore: 'workspaceblobstore', path: 'errors/under-out/predictions.csv' },
+    });
   });
 
   it('stops early and fails past the threshold, with the reason', async () => {
@@ -92,14 +121,20 @@ describe('batch jobs in the workspace', () => {
     expect(job.progress.totalMiniBatches).toBeGreaterThanOrEqual(30);
     expect(job.progress.succeeded).toBe(1);
     expect(job.progress.rowsFailed).toBe(1);
-    expect(await blobService().getContainerClient(CONTAINER).getBlobClient('errors/over-out/predictions.csv').exists()).toBe(false);
+    expect(
+      await blobService().getContainerClient(CONTAINER).getBlobClient('errors/over-out/predictions.csv').exists(),
+    ).toBe(false);
   });
 
   it('refuses bad specs with 4xx before anything starts', async () => {
     await upload('specs/good.csv', csvText(featureRows(3)));
     await upload('specs/wrong-columns.csv', 'a,b,c\n1,2,3\n');
     const before = (await client.call<{ value: unknown[] }>('GET', 'api/runs?top=1000')).body.value.length;
-    const base = { model: `${model}:1`, input: { datastore: 'workspaceblobstore', path: 'specs/good.csv', format: 'csv' }, output: { datastore: 'workspaceblobstore', path: 'specs/out' } };
+    const base = {
+      model: `${model}:1`,
+      input: { datastore: 'workspaceblobstore', path: 'specs/good.csv', format: 'csv' },
+      output: { datastore: 'workspaceblobstore', path: 'specs/out' },
+    };
     const cases: [Record<string, unknown>, number, string][] = [
       [{ ...base, input: { ...base.input, datastore: 'nosuchstore' } }, 404, 'DatastoreNotFound'],
       [{ ...base, output: { ...base.output, datastore: 'nosuchstore' } }, 404, 'DatastoreNotFound'],
@@ -125,7 +160,11 @@ describe('batch jobs in the workspace', () => {
     expect((await client.call('PUT', 'api/endpoints/batchep', { authMode: 'key' })).status).toBeLessThan(300);
     const deployed = await client.call('PUT', 'api/endpoints/batchep/deployments/blue', { model: `${model}:1` });
     expect(deployed.status).toBeLessThan(300);
-    const store = await client.call<{ name: string; container: string; prefix: string; accountUrl: string }>('PUT', 'api/datastores/landing', { container: 'landing-zone', prefix: 'in/' });
+    const store = await client.call<{ name: string; container: string; prefix: string; accountUrl: string }>(
+      'PUT',
+      'api/datastores/landing',
+      { container: 'landing-zone', prefix: 'in/' },
+    );
     expect(store.status).toBe(201);
     expect(store.body).toMatchObject({ name: 'landing', container: 'landing-zone', prefix: 'in/' });
     expect(store.body.accountUrl).toMatch(/^http/);
@@ -141,12 +180,17 @@ describe('batch jobs in the workspace', () => {
     const job = await client.waitFor(submitted.body.id);
     expect(job.status).toBe('Completed');
     expect(job.output).toEqual({ datastore: 'landing', path: 'results/summary.json' });
-    const summary = JSON.parse(await download('in/results/summary.json', 'landing-zone')) as { jobId: string; progress: { rowsScored: number } };
+    const summary = JSON.parse(await download('in/results/summary.json', 'landing-zone')) as {
+      jobId: string;
+      progress: { rowsScored: number };
+    };
     expect(summary).toMatchObject({ jobId: job.id, progress: { rowsScored: 40 } });
 
     const list = await client.call<{ value: { name: string; isDefault?: boolean }[] }>('GET', 'api/datastores');
     expect(list.body.value.map((d) => d.name)).toEqual(expect.arrayContaining(['landing', 'workspaceblobstore']));
-    expect((await client.call<{ container: string }>('GET', 'api/datastores/workspaceblobstore')).body.container).toBe('workspaceblobstore');
+    expect((await client.call<{ container: string }>('GET', 'api/datastores/workspaceblobstore')).body.container).toBe(
+      'workspaceblobstore',
+    );
     expect((await client.call('GET', 'api/datastores/nosuch')).status).toBe(404);
   });
 
@@ -163,14 +207,24 @@ describe('batch jobs in the workspace', () => {
     const second = (await next.json()) as { value: RunView[] };
     expect(second.value.length).toBe(1);
     expect(second.value[0]!.id).not.toBe(page.body.value[0]!.id);
-    const experiments = await client.call<{ value: { name: string; runCount: number; lastRunAt?: string }[] }>('GET', 'api/experiments');
-    expect(experiments.body.value).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'batch-errors', runCount: 2 }), expect.objectContaining({ name: 'batch-summary', runCount: 1 })]));
+    const experiments = await client.call<{ value: { name: string; runCount: number; lastRunAt?: string }[] }>(
+      'GET',
+      'api/experiments',
+    );
+    expect(experiments.body.value).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'batch-errors', runCount: 2 }),
+        expect.objectContaining({ name: 'batch-summary', runCount: 1 }),
+      ]),
+    );
     expect((await client.call('GET', 'api/runs/no-such-run')).status).toBe(404);
     expect((await client.call('GET', 'api/batch/jobs/no-such-job')).status).toBe(404);
     expect((await client.call('GET', 'api/runs?status=Sleeping')).status).toBe(400);
     const batches = await client.call<{ value: RunView[] }>('GET', 'api/runs?kind=batch&experiment=batch-errors');
     expect(batches.body.value.map((r) => r.id).sort()).toEqual(all.body.value.map((r) => r.id).sort());
-    expect((await client.call<{ value: RunView[] }>('GET', 'api/runs?kind=pipeline&experiment=batch-errors')).body.value).toEqual([]);
+    expect(
+      (await client.call<{ value: RunView[] }>('GET', 'api/runs?kind=pipeline&experiment=batch-errors')).body.value,
+    ).toEqual([]);
     expect((await client.call('GET', 'api/runs?kind=')).status).toBe(400);
   });
 });

@@ -13,7 +13,10 @@ const ROWS_PER_FILE = 120;
 
 function csvFile(file: string, rows: number, seed: number, bad?: string): void {
   const lines = [HOROSCOPE_FEATURES.join(',')];
-  for (let i = 0; i < rows; i++) lines.push([1 + ((seed + i) % 12), 1 + ((seed * 7 + i) % 28), 50 + (i % 50), 1 + (i % 12), 1 + (i % 28), i % 7].join(','));
+  for (let i = 0; i < rows; i++)
+    lines.push(
+      [1 + ((seed + i) % 12), 1 + ((seed * 7 + i) % 28), 50 + (i % 50), 1 + (i % 12), 1 + (i % 28), i % 7].join(','),
+    );
   if (bad) lines.push(bad);
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
@@ -52,59 +55,150 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   });
 
   it('lists the default datastore with its account', async () => {
-    const stores = expectExit(await sibyl(['datastores', 'list', '-o', 'json']), 0).json<{ name: string; container: string; accountUrl: string; isDefault?: boolean }[]>();
-    expect(stores).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'workspaceblobstore', accountUrl: expect.stringMatching(/^https?:\/\//) })]));
+    const stores = expectExit(await sibyl(['datastores', 'list', '-o', 'json']), 0).json<
+      { name: string; container: string; accountUrl: string; isDefault?: boolean }[]
+    >();
+    expect(stores).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'workspaceblobstore', accountUrl: expect.stringMatching(/^https?:\/\//) }),
+      ]),
+    );
   });
 
   it('uploads a folder (with a connection string) and a single file (Azurite dev account)', async () => {
-    const folder = expectExit(await sibyl(['upload', path.join(work, 'input'), 'workspaceblobstore:cli/input/', '--connection-string', connectionString(), '-o', 'json']), 0);
+    const folder = expectExit(
+      await sibyl([
+        'upload',
+        path.join(work, 'input'),
+        'workspaceblobstore:cli/input/',
+        '--connection-string',
+        connectionString(),
+        '-o',
+        'json',
+      ]),
+      0,
+    );
     expect(folder.json<{ path: string }[]>().map((m) => m.path)).toEqual(['cli/input/day1.csv', 'cli/input/day2.csv']);
-    const single = expectExit(await sibyl(['upload', path.join(work, 'bad.csv'), 'workspaceblobstore:cli/bad/', '-o', 'json']), 0);
-    expect(single.json()).toEqual([expect.objectContaining({ path: 'cli/bad/bad.csv', bytes: fs.statSync(path.join(work, 'bad.csv')).size })]);
-    expect(expectExit(await sibyl(['upload', path.join(work, 'missing.csv'), 'workspaceblobstore:cli/']), 2).stderr).toMatch(/no such file or folder/);
+    const single = expectExit(
+      await sibyl(['upload', path.join(work, 'bad.csv'), 'workspaceblobstore:cli/bad/', '-o', 'json']),
+      0,
+    );
+    expect(single.json()).toEqual([
+      expect.objectContaining({ path: 'cli/bad/bad.csv', bytes: fs.statSync(path.join(work, 'bad.csv')).size }),
+    ]);
+    expect(
+      expectExit(await sibyl(['upload', path.join(work, 'missing.csv'), 'workspaceblobstore:cli/']), 2).stderr,
+    ).toMatch(/no such file or folder/);
   });
 
   let jobId = '';
 
   it('runs a batch job with --wait: progress on stderr, the finished job on stdout, exit 0', async () => {
     const result = expectExit(
-      await sibyl(['batch', 'run', '--deployment', 'stars-batch/blue', '--input', 'workspaceblobstore:cli/input/', '--output-path', 'workspaceblobstore:cli/output/', '--rows', '40', '--experiment', 'cli-e2e', '--wait', '--output', 'json']),
+      await sibyl([
+        'batch',
+        'run',
+        '--deployment',
+        'stars-batch/blue',
+        '--input',
+        'workspaceblobstore:cli/input/',
+        '--output-path',
+        'workspaceblobstore:cli/output/',
+        '--rows',
+        '40',
+        '--experiment',
+        'cli-e2e',
+        '--wait',
+        '--output',
+        'json',
+      ]),
       0,
     );
     const job = result.json<Job>();
     jobId = job.id;
-    expect(job).toMatchObject({ status: 'Completed', progress: { totalMiniBatches: 6, succeeded: 6, failed: 0, rowsScored: 2 * ROWS_PER_FILE, rowsFailed: 0 } });
-    expect(result.stderr).toMatch(/mini-batches \[.*\] 6\/6 \| 240 rows \(0 failed\) \| [\d.]+ rows\/s \| ETA 0s \| Completed/);
+    expect(job).toMatchObject({
+      status: 'Completed',
+      progress: { totalMiniBatches: 6, succeeded: 6, failed: 0, rowsScored: 2 * ROWS_PER_FILE, rowsFailed: 0 },
+    });
+    expect(result.stderr).toMatch(
+      /mini-batches \[.*\] 6\/6 \| 240 rows \(0 failed\) \| [\d.]+ rows\/s \| ETA 0s \| Completed/,
+    );
   });
 
   it('shows the run, its logs (also followed, as JSON lines) and downloads the predictions', async () => {
-    const runs = expectExit(await sibyl(['runs', 'list', '--experiment', 'cli-e2e', '-o', 'json']), 0).json<{ id: string; status: string }[]>();
+    const runs = expectExit(await sibyl(['runs', 'list', '--experiment', 'cli-e2e', '-o', 'json']), 0).json<
+      { id: string; status: string }[]
+    >();
     expect(runs.map((r) => r.id)).toContain(jobId);
-    const run = expectExit(await sibyl(['runs', 'show', jobId, '-o', 'json']), 0).json<{ status: string; metrics: Record<string, number> }>();
+    const run = expectExit(await sibyl(['runs', 'show', jobId, '-o', 'json']), 0).json<{
+      status: string;
+      metrics: Record<string, number>;
+    }>();
     expect(run.status).toBe('Completed');
     const logs = expectExit(await sibyl(['runs', 'logs', jobId]), 0);
     expect(logs.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+ +.+/m);
     const followed = expectExit(await sibyl(['runs', 'logs', jobId, '--follow', '-o', 'json']), 0);
-    const lines = followed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { message: string });
+    const lines = followed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { message: string });
     expect(lines.length).toBe(logs.stdout.trim().split('\n').length);
     const into = tempDir('cli-download');
-    const downloaded = expectExit(await sibyl(['download', 'workspaceblobstore:cli/output/', into, '-o', 'json']), 0).json<{ local: string; path: string }[]>();
+    const downloaded = expectExit(
+      await sibyl(['download', 'workspaceblobstore:cli/output/', into, '-o', 'json']),
+      0,
+    ).json<{ local: string; path: string }[]>();
     const predictions = downloaded.find((d) => d.path === 'cli/output/predictions.csv');
     expect(predictions).toBeDefined();
     const csv = fs.readFileSync(predictions!.local, 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^file,row,/);
     expect(csv).toHaveLength(1 + 2 * ROWS_PER_FILE);
-    expect(expectExit(await sibyl(['download', 'workspaceblobstore:cli/nothing-here/', into]), 1).stderr).toMatch(/^sibyl: error BlobNotFound/m);
+    expect(expectExit(await sibyl(['download', 'workspaceblobstore:cli/nothing-here/', into]), 1).stderr).toMatch(
+      /^sibyl: error BlobNotFound/m,
+    );
   });
 
   it('exits 3 when a job fails, naming the error code', async () => {
-    const result = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/bad/', '--output-path', 'workspaceblobstore:cli/bad-out/', '--error-threshold', '0', '--wait']), 3);
+    const result = expectExit(
+      await sibyl([
+        'batch',
+        'run',
+        '--model',
+        'stars-jobs:1',
+        '--input',
+        'workspaceblobstore:cli/bad/',
+        '--output-path',
+        'workspaceblobstore:cli/bad-out/',
+        '--error-threshold',
+        '0',
+        '--wait',
+      ]),
+      3,
+    );
     expect(result.stderr).toMatch(/^sibyl: error: batch job \S+ ended Failed: \w+/m);
     expect(result.stdout).toMatch(/status\s+│ Failed/);
   });
 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
-    const started = expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'workspaceblobstore:cli/input/', '--output-path', 'workspaceblobstore:cli/slow/', '--rows', '1', '--max-concurrency', '1', '-o', 'json']), 0);
+    const started = expectExit(
+      await sibyl([
+        'batch',
+        'run',
+        '--model',
+        'stars-jobs:1',
+        '--input',
+        'workspaceblobstore:cli/input/',
+        '--output-path',
+        'workspaceblobstore:cli/slow/',
+        '--rows',
+        '1',
+        '--max-concurrency',
+        '1',
+        '-o',
+        'json',
+      ]),
+      0,
+    );
     const { id } = started.json<{ id: string }>();
     expect(expectExit(await sibyl(['runs', 'cancel', id, '-o', 'json']), 0).json<Job>().status).toBe('Canceled');
     const followed = expectExit(await sibyl(['batch', 'show', id, '--wait', '-o', 'json']), 3);
@@ -113,12 +207,47 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('refuses bad batch arguments with exit 2 and unknown targets with exit 1', async () => {
     const base = ['batch', 'run', '--input', 'workspaceblobstore:cli/input/'];
-    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1']), 2).stderr).toMatch(/--output-path DATASTORE:PATH/);
-    expect(expectExit(await sibyl([...base, '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1', '--deployment', 'a/b', '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/exactly one of --model/);
-    expect(expectExit(await sibyl(['batch', 'run', '--model', 'stars-jobs:1', '--input', 'nocolon', '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(/not DATASTORE:PATH/);
-    expect(expectExit(await sibyl([...base, '--model', 'nothing:9', '--output-path', 'workspaceblobstore:x/']), 1).stderr).toMatch(/^sibyl: error ModelNotFound \(HTTP 404\)/m);
-    expect(expectExit(await sibyl(['batch', 'show', 'batch-does-not-exist']), 1).stderr).toMatch(/^sibyl: error \w*NotFound \(HTTP 404\)/m);
+    expect(expectExit(await sibyl([...base, '--model', 'stars-jobs:1']), 2).stderr).toMatch(
+      /--output-path DATASTORE:PATH/,
+    );
+    expect(expectExit(await sibyl([...base, '--output-path', 'workspaceblobstore:x/']), 2).stderr).toMatch(
+      /exactly one of --model/,
+    );
+    expect(
+      expectExit(
+        await sibyl([
+          ...base,
+          '--model',
+          'stars-jobs:1',
+          '--deployment',
+          'a/b',
+          '--output-path',
+          'workspaceblobstore:x/',
+        ]),
+        2,
+      ).stderr,
+    ).toMatch(/exactly one of --model/);
+    expect(
+      expectExit(
+        await sibyl([
+          'batch',
+          'run',
+          '--model',
+          'stars-jobs:1',
+          '--input',
+          'nocolon',
+          '--output-path',
+          'workspaceblobstore:x/',
+        ]),
+        2,
+      ).stderr,
+    ).toMatch(/not DATASTORE:PATH/);
+    expect(
+      expectExit(await sibyl([...base, '--model', 'nothing:9', '--output-path', 'workspaceblobstore:x/']), 1).stderr,
+    ).toMatch(/^sibyl: error ModelNotFound \(HTTP 404\)/m);
+    expect(expectExit(await sibyl(['batch', 'show', 'batch-does-not-exist']), 1).stderr).toMatch(
+      /^sibyl: error \w*NotFound \(HTTP 404\)/m,
+    );
   });
 
   it('applies, publishes and runs a pipeline from YAML, waiting for it', async () => {
@@ -143,38 +272,89 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
         '',
       ].join('\n'),
     );
-    const draft = expectExit(await sibyl(['pipelines', 'apply', file, '-o', 'json']), 0).json<{ name: string; status: string; steps: unknown[] }>();
+    const draft = expectExit(await sibyl(['pipelines', 'apply', file, '-o', 'json']), 0).json<{
+      name: string;
+      status: string;
+      steps: unknown[];
+    }>();
     expect(draft).toMatchObject({ name: 'cli-nightly', status: 'Draft' });
     expect(draft.steps).toHaveLength(2);
-    const published = expectExit(await sibyl(['pipelines', 'publish', 'cli-nightly', '-o', 'json']), 0).json<{ name: string; version: number }>();
+    const published = expectExit(await sibyl(['pipelines', 'publish', 'cli-nightly', '-o', 'json']), 0).json<{
+      name: string;
+      version: number;
+    }>();
     expect(published).toMatchObject({ name: 'cli-nightly', version: 1 });
 
-    const result = expectExit(await sibyl(['pipelines', 'run', 'cli-nightly', '--param', 'inputPath=cli/input/day2.csv', '--wait', '-o', 'json']), 0);
+    const result = expectExit(
+      await sibyl([
+        'pipelines',
+        'run',
+        'cli-nightly',
+        '--param',
+        'inputPath=cli/input/day2.csv',
+        '--wait',
+        '-o',
+        'json',
+      ]),
+      0,
+    );
     const run = result.json<{ id: string; status: string; parameters: Record<string, unknown>; children: string[] }>();
     expect(run).toMatchObject({ status: 'Completed', parameters: { inputPath: 'cli/input/day2.csv' } });
     expect(run.children).toHaveLength(2);
     const steps = expectExit(await sibyl(['runs', 'show', run.id]), 0);
     expect(steps.stdout).toMatch(/batch-score/);
     expect(steps.stdout).toMatch(/copy/);
-    const archived = expectExit(await sibyl(['download', 'workspaceblobstore:cli/archive/day2.csv', path.join(tempDir('cli-archive'), 'day2.csv'), '-o', 'json']), 0);
+    const archived = expectExit(
+      await sibyl([
+        'download',
+        'workspaceblobstore:cli/archive/day2.csv',
+        path.join(tempDir('cli-archive'), 'day2.csv'),
+        '-o',
+        'json',
+      ]),
+      0,
+    );
     expect(archived.json<{ bytes: number }[]>()[0]!.bytes).toBe(fs.statSync(path.join(work, 'input', 'day2.csv')).size);
     const logs = expectExit(await sibyl(['runs', 'logs', run.id]), 0);
     expect(logs.stdout.trim().length).toBeGreaterThan(0);
-    const pipelineRuns = expectExit(await sibyl(['runs', 'list', '--kind', 'pipeline', '-o', 'json']), 0).json<{ id: string; kind: string }[]>();
+    const pipelineRuns = expectExit(await sibyl(['runs', 'list', '--kind', 'pipeline', '-o', 'json']), 0).json<
+      { id: string; kind: string }[]
+    >();
     expect(pipelineRuns.map((r) => r.id)).toContain(run.id);
     expect(pipelineRuns.every((r) => r.kind === 'pipeline')).toBe(true);
-    expect(expectExit(await sibyl(['runs', 'cancel', run.id]), 1).stderr).toMatch(/^sibyl: error Conflict \(HTTP 409\): .*already ended \(Completed\)/m);
+    expect(expectExit(await sibyl(['runs', 'cancel', run.id]), 1).stderr).toMatch(
+      /^sibyl: error Conflict \(HTTP 409\): .*already ended \(Completed\)/m,
+    );
   });
 
   it('applies, lists, disables, enables and deletes a schedule', async () => {
     const file = path.join(work, 'cli-hourly.json');
-    fs.writeFileSync(file, JSON.stringify({ name: 'cli-hourly', pipeline: 'cli-nightly:1', enabled: true, trigger: { cron: '0 0 * * * *' } }));
-    expect(expectExit(await sibyl(['schedules', 'apply', file, '-o', 'json']), 0).json()).toMatchObject({ name: 'cli-hourly', pipeline: 'cli-nightly:1', enabled: true });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'cli-hourly',
+        pipeline: 'cli-nightly:1',
+        enabled: true,
+        trigger: { cron: '0 0 * * * *' },
+      }),
+    );
+    expect(expectExit(await sibyl(['schedules', 'apply', file, '-o', 'json']), 0).json()).toMatchObject({
+      name: 'cli-hourly',
+      pipeline: 'cli-nightly:1',
+      enabled: true,
+    });
     const listed = expectExit(await sibyl(['schedules', 'list', '-o', 'json']), 0).json<{ name: string }[]>();
     expect(listed.map((s) => s.name)).toContain('cli-hourly');
-    expect(expectExit(await sibyl(['schedules', 'disable', 'cli-hourly', '-o', 'json']), 0).json()).toMatchObject({ enabled: false, trigger: { cron: '0 0 * * * *' } });
-    expect(expectExit(await sibyl(['schedules', 'enable', 'cli-hourly', '-o', 'json']), 0).json()).toMatchObject({ enabled: true });
+    expect(expectExit(await sibyl(['schedules', 'disable', 'cli-hourly', '-o', 'json']), 0).json()).toMatchObject({
+      enabled: false,
+      trigger: { cron: '0 0 * * * *' },
+    });
+    expect(expectExit(await sibyl(['schedules', 'enable', 'cli-hourly', '-o', 'json']), 0).json()).toMatchObject({
+      enabled: true,
+    });
     expectExit(await sibyl(['schedules', 'delete', 'cli-hourly']), 0);
-    expect(expectExit(await sibyl(['schedules', 'show', 'cli-hourly']), 1).stderr).toMatch(/^sibyl: error ScheduleNotFound/m);
+    expect(expectExit(await sibyl(['schedules', 'show', 'cli-hourly']), 1).stderr).toMatch(
+      /^sibyl: error ScheduleNotFound/m,
+    );
   });
 });

@@ -33,9 +33,15 @@ describe('sibyl CLI without a server', () => {
     expect(commands.length).toBeGreaterThan(40);
     for (const command of commands) {
       const help = helpOf(command);
-      expect({ command: fullName(command), hasExamples: /\nExamples:\n {2}\$ sibyl /.test(help) }).toEqual({ command: fullName(command), hasExamples: true });
+      expect({ command: fullName(command), hasExamples: /\nExamples:\n {2}\$ sibyl /.test(help) }).toEqual({
+        command: fullName(command),
+        hasExamples: true,
+      });
       if (command.commands.length === 0 && command.parent) {
-        expect({ command: fullName(command), flags: ['--profile', '--output'].filter((f) => help.includes(f)) }).toEqual({ command: fullName(command), flags: ['--profile', '--output'] });
+        expect({
+          command: fullName(command),
+          flags: ['--profile', '--output'].filter((f) => help.includes(f)),
+        }).toEqual({ command: fullName(command), flags: ['--profile', '--output'] });
       }
     }
   });
@@ -44,7 +50,9 @@ describe('sibyl CLI without a server', () => {
     const help = expectExit(await runCli(['batch', 'run', '--help']), 0);
     expect(help.stdout).toMatch(/Examples:\n {2}\$ sibyl batch run --deployment/);
     const version = expectExit(await runCli(['--version']), 0);
-    expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(
+      (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
     const group = expectExit(await runCli(['models']), 2);
     expect(group.stderr).toMatch(/Usage: sibyl models/);
   });
@@ -56,9 +64,14 @@ describe('sibyl CLI without a server', () => {
 
   it('reports an unreachable service as one line with exit 1', async () => {
     const port = await freePort();
-    const result = expectExit(await cliUser({ SIBYL_URL: `http://127.0.0.1:${port}`, SIBYL_KEY: 'k' }).run(['endpoints', 'list']), 1);
+    const result = expectExit(
+      await cliUser({ SIBYL_URL: `http://127.0.0.1:${port}`, SIBYL_KEY: 'k' }).run(['endpoints', 'list']),
+      1,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^sibyl: error ConnectionFailed: cannot reach Sibyl at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(result.stderr).toMatch(
+      /^sibyl: error ConnectionFailed: cannot reach Sibyl at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
   });
 
   it('batch run: --output-path is the destination; --output DATASTORE:PATH still works, with a note', async () => {
@@ -69,23 +82,34 @@ describe('sibyl CLI without a server', () => {
     expect(current.stderr).toMatch(/error ConnectionFailed/);
     expect(current.stderr).not.toMatch(/deprecated/);
     const legacy = expectExit(await user.run([...base, '--output', 'ws:out/', '--output', 'json']), 1);
-    expect(legacy.stderr).toMatch(/^sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH/m);
+    expect(legacy.stderr).toMatch(
+      /^sibyl: note: --output DATASTORE:PATH is deprecated; use --output-path DATASTORE:PATH/m,
+    );
     expect(legacy.stderr).toMatch(/error ConnectionFailed/);
     expect(expectExit(await user.run([...base, '-o', 'json']), 2).stderr).toMatch(/--output-path DATASTORE:PATH/);
-    expect(expectExit(await user.run([...base, '--output-path', 'ws:a/', '--output', 'ws:b/']), 2).stderr).toMatch(/where the predictions go once/);
+    expect(expectExit(await user.run([...base, '--output-path', 'ws:a/', '--output', 'ws:b/']), 2).stderr).toMatch(
+      /where the predictions go once/,
+    );
   });
 
   it('refuses a bad URL at login and a login with no key (exit 2)', async () => {
     const user = cliUser();
-    expect(expectExit(await user.run(['login', '--url', 'localhost:7071', '--key', 'k']), 2).stderr).toMatch(/must start with http/);
+    expect(expectExit(await user.run(['login', '--url', 'localhost:7071', '--key', 'k']), 2).stderr).toMatch(
+      /must start with http/,
+    );
     expect(expectExit(await user.run(['login', '--url', 'http://127.0.0.1:1']), 2).stderr).toMatch(/no key given/);
   });
 
   it('keeps profiles apart and switches the default', async () => {
     const user = cliUser();
     expectExit(await user.run(['login', '--url', 'http://127.0.0.1:1', '--key', 'one', '--no-verify']), 0);
-    expectExit(await user.run(['login', '--url', 'http://127.0.0.1:2', '--key', 'two', '--no-verify', '--profile', 'other']), 0);
-    let profiles = expectExit(await user.run(['profiles', 'list', '-o', 'json']), 0).json<{ name: string; default: boolean }[]>();
+    expectExit(
+      await user.run(['login', '--url', 'http://127.0.0.1:2', '--key', 'two', '--no-verify', '--profile', 'other']),
+      0,
+    );
+    let profiles = expectExit(await user.run(['profiles', 'list', '-o', 'json']), 0).json<
+      { name: string; default: boolean }[]
+    >();
     expect(profiles.filter((p) => p.default).map((p) => p.name)).toEqual(['default']);
     expectExit(await user.run(['profiles', 'use', 'other']), 0);
     profiles = expectExit(await user.run(['profiles', 'list', '-o', 'json']), 0).json();
@@ -102,9 +126,10 @@ describe('sibyl CLI without a server', () => {
     fs.mkdirSync(path.join(clone, 'bin'));
     fs.copyFileSync(SIBYL_BIN, path.join(clone, 'bin', 'sibyl.js'));
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, [path.join(clone, 'bin', 'sibyl.js'), 'models', 'list'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(clone, 'bin', 'sibyl.js'), 'models', 'list'], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/not built yet; run 'npm run build'/);
   });
 });
-

@@ -26,16 +26,28 @@ export interface CliOptions {
 }
 
 /** A CLI runner bound to one config folder (its own profiles), like one user's machine. */
-export function cliUser(extraEnv: Record<string, string> = {}): { configHome: string; run: (args: readonly string[], options?: CliOptions) => Promise<CliResult> } {
+export function cliUser(extraEnv: Record<string, string> = {}): {
+  configHome: string;
+  run: (args: readonly string[], options?: CliOptions) => Promise<CliResult>;
+} {
   const configHome = tempDir('cli-config');
-  return { configHome, run: (args, options = {}) => runCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...extraEnv, ...options.env } }) };
+  return {
+    configHome,
+    run: (args, options = {}) =>
+      runCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...extraEnv, ...options.env } }),
+  };
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(SIBYL_|AZURE_STORAGE_)/.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(SIBYL_|AZURE_STORAGE_)/.test(name)) env[name] = value;
   Object.assign(env, { SIBYL_POLL_INTERVAL_MS: '200' }, options.env);
-  const child = spawn(process.execPath, [SIBYL_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SIBYL_BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -45,7 +57,11 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sibyl ${args.join(' ')} did not end within ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
+      reject(
+        new Error(
+          `sibyl ${args.join(' ')} did not end within ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -58,7 +74,9 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
           try {
             return JSON.parse(stdout) as T;
           } catch {
-            throw new Error(`sibyl ${args.join(' ')} printed no JSON (exit ${code})\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
+            throw new Error(
+              `sibyl ${args.join(' ')} printed no JSON (exit ${code})\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+            );
           }
         },
       });

@@ -40,7 +40,12 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
   function modelFolder(bytes: number): string {
     const folder = tempDir('big-model');
     const elements = bytes / 4;
-    const model = new GraphBuilder('big').input('x', 'FP32', ['n', elements]).externalInitializer('w', [elements], 'weights.bin').node('Add', ['x', 'w'], ['y']).output('y', 'FP32', ['n', elements]).build();
+    const model = new GraphBuilder('big')
+      .input('x', 'FP32', ['n', elements])
+      .externalInitializer('w', [elements], 'weights.bin')
+      .node('Add', ['x', 'w'], ['y'])
+      .output('y', 'FP32', ['n', elements])
+      .build();
     writeFileSync(join(folder, 'model.onnx'), model);
     const weights = Buffer.alloc(bytes);
     for (let i = 0; i < 16; i++) weights.writeFloatLE(i, i * 4);
@@ -50,7 +55,9 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
 
   it('registers a model far over the request limit through the staged upload while the host memory stays flat', async () => {
     // The first registration loads code (archive readers, ONNX Runtime, the SDK clients): not the model's cost.
-    const first = await run(['models', 'register', modelFolder(2 * LIMIT), '--name', `big-${RUN}`, '-o', 'json'], { timeoutMs: 300_000 });
+    const first = await run(['models', 'register', modelFolder(2 * LIMIT), '--name', `big-${RUN}`, '-o', 'json'], {
+      timeoutMs: 300_000,
+    });
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
     const folder = modelFolder(WEIGHTS);
     const weights = readFileSync(join(folder, 'weights.bin'));
@@ -74,7 +81,10 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
     expect(peak - before).toBeLessThan(WEIGHTS / 2);
     rmSync(folder, { recursive: true, force: true });
 
-    const direct = await sibyl.call('POST', `api/models/big-${RUN}/versions`, { body: weights.subarray(0, LIMIT + 1), headers: { 'content-type': 'application/octet-stream' } });
+    const direct = await sibyl.call('POST', `api/models/big-${RUN}/versions`, {
+      body: weights.subarray(0, LIMIT + 1),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(direct.status).toBe(413);
   }, 400_000);
 
@@ -84,7 +94,11 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
     expect((await register({ upload: '../../etc' })).body.error.message).toMatch(/not an upload id/);
     const started = await sibyl.call('POST', `api/models/${name}/uploads`);
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ container: 'model-uploads', prefix: `${name}/${started.body.id}/`, maxRequestBytes: LIMIT });
+    expect(started.body).toMatchObject({
+      container: 'model-uploads',
+      prefix: `${name}/${started.body.id}/`,
+      maxRequestBytes: LIMIT,
+    });
     // Write-only: create and write, no read, list or delete.
     expect(new URL(started.body.uploadUrl).searchParams.get('sp')).toMatch(/^[cw]+$/);
     expect((await register({ upload: started.body.id })).body.error.message).toMatch(/holds no files/);
@@ -95,12 +109,20 @@ describe('CLI staged model upload (emulator over HTTP)', () => {
 
   it('sends a small file directly and stages a folder', async () => {
     const folder = tempDir('small-model');
-    const model = new GraphBuilder('small').input('x', 'FP32', ['n', 2]).node('Identity', ['x'], ['y']).output('y', 'FP32', ['n', 2]).build();
+    const model = new GraphBuilder('small')
+      .input('x', 'FP32', ['n', 2])
+      .node('Identity', ['x'], ['y'])
+      .output('y', 'FP32', ['n', 2])
+      .build();
     writeFileSync(join(folder, 'model.onnx'), model);
-    const file = expectOk(await run(['models', 'register', join(folder, 'model.onnx'), '--name', `small-${RUN}`, '-o', 'json']));
+    const file = expectOk(
+      await run(['models', 'register', join(folder, 'model.onnx'), '--name', `small-${RUN}`, '-o', 'json']),
+    );
     expect(file).toMatchObject({ version: 1, type: 'onnx' });
     writeFileSync(join(folder, 'score.py'), 'def run(x):\n    return x\n');
-    const custom = expectOk(await run(['models', 'register', folder, '--name', `small-${RUN}`, '--type', 'custom', '-o', 'json']));
+    const custom = expectOk(
+      await run(['models', 'register', folder, '--name', `small-${RUN}`, '--type', 'custom', '-o', 'json']),
+    );
     expect(custom).toMatchObject({ version: 2, type: 'custom' });
     const refused = await run(['models', 'register', folder, '--name', `small-${RUN}`, '--type', 'mlflow']);
     expect(refused.code).toBe(1);

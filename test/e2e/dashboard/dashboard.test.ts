@@ -42,10 +42,14 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
+    if (!fs.existsSync(BUILT_PAGE))
+      throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
     // A database of its own: the demo endpoint's name is fixed, and other test files use it too.
     // Mini-batch 7 of a job sleeps a minute on its first try: only the cancel test's job has one.
-    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: `dashboard-${RUN}`, SIBYL_TEST_BATCH_SLOW_ONCE: '7:60000' } });
+    host = await startHost({
+      appDir: REPO_ROOT,
+      env: { COSMOS_DATABASE: `dashboard-${RUN}`, SIBYL_TEST_BATCH_SLOW_ONCE: '7:60000' },
+    });
     api = new SibylApi(host);
     await seedDemo(host.baseUrl, host.functionKey);
     secrets.push(host.functionKey);
@@ -62,7 +66,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     if (host) {
       await host.stop();
       // 'exit' can come before the child's output pipes close; open pipes would hold the Jest worker.
-      await pollUntil(() => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true), "the host's output pipes to close", 10_000);
+      await pollUntil(
+        () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
+        "the host's output pipes to close",
+        10_000,
+      );
     }
   });
 
@@ -85,7 +93,9 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     // Bodies are read to the end, so no socket is left waiting when the host stops.
     expect((await asset.text()).length).toBeGreaterThan(1000);
-    const again = await fetch(`${host.baseUrl}/assets/${script}`, { headers: { 'if-none-match': asset.headers.get('etag')! } });
+    const again = await fetch(`${host.baseUrl}/assets/${script}`, {
+      headers: { 'if-none-match': asset.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     const missing = await fetch(`${host.baseUrl}/assets/nothing-here.js`);
@@ -146,11 +156,17 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     const keys = (await api.call<{ primaryKey: string }>('GET', `api/endpoints/${ENDPOINT}/keys`)).body;
     secrets.push(keys.primaryKey);
     for (let i = 0; i < 12; i++) {
-      const answer = await api.score(ENDPOINT, keys.primaryKey, { input_data: { features: [[3, 14, 90, 5, 24, i % 7]] } });
+      const answer = await api.score(ENDPOINT, keys.primaryKey, {
+        input_data: { features: [[3, 14, 90, 5, 24, i % 7]] },
+      });
       expect(answer.status).toBe(200);
     }
     // The charts poll every 10 s; the summary line says what the last poll read.
-    await expectText(charts.locator('p'), /^(1[2-9]|[2-9]\d|\d{3,}) requests, 0 errors in the last 60 min; latest p95 [\d.]+ ms\.$/, 30_000);
+    await expectText(
+      charts.locator('p'),
+      /^(1[2-9]|[2-9]\d|\d{3,}) requests, 0 errors in the last 60 min; latest p95 [\d.]+ ms\.$/,
+      30_000,
+    );
     await expectText(page.locator('.live'), /Live · updated/);
     // A shorter window redraws at once.
     await page.getByLabel('Window').selectOption('15');
@@ -209,7 +225,10 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect((await api.score(ENDPOINT, oldKey, { input_data: { features: [[1, 1, 90, 1, 1, 1]] } })).status).toBe(200);
 
     await page.locator('[data-regenerate="primary"]').click();
-    await expectText(page.getByRole('dialog'), /Callers using the current primary key of horoscope will be refused at once/);
+    await expectText(
+      page.getByRole('dialog'),
+      /Callers using the current primary key of horoscope will be refused at once/,
+    );
     await screenshot(page, '10-endpoint-regenerate-confirm');
     await page.getByRole('button', { name: 'Regenerate primary key' }).click();
     await expectText(page.locator('.notice'), 'The primary key was regenerated; the old one no longer works.');
@@ -225,7 +244,8 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
   it("shows a batch job's progress bar reaching 100% and its status turning Completed", async () => {
     const files: Record<string, string> = {};
     for (let f = 0; f < 4; f++) {
-      files[`dash-${RUN}/good/part-${f}.csv`] = [FEATURES.join(','), ...[0, 1, 2].map((r) => [1 + f, 10 + r, 90, 5, 24, r].join(','))].join('\n') + '\n';
+      files[`dash-${RUN}/good/part-${f}.csv`] =
+        [FEATURES.join(','), ...[0, 1, 2].map((r) => [1 + f, 10 + r, 90, 5, 24, r].join(','))].join('\n') + '\n';
     }
     await uploadBlobs('workspaceblobstore', files);
     const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
@@ -240,7 +260,12 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     const id = submitted.body.id;
     await go(`#/runs/${id}`);
     const bar = page.getByRole('progressbar', { name: 'Mini-batches done' });
-    await pollUntil(async () => (await bar.getAttribute('aria-valuenow')) === '100', 'the progress bar to reach 100%', 90_000, 250);
+    await pollUntil(
+      async () => (await bar.getAttribute('aria-valuenow')) === '100',
+      'the progress bar to reach 100%',
+      90_000,
+      250,
+    );
     await expectText(page.locator('.title-row .badge'), 'Completed', 30_000);
     await expectText(page.getByTestId('minibatches'), '4 of 4 done (4 succeeded, 0 failed)');
     await expectText(page.locator('.kv', { hasText: 'Rows scored' }), /Rows scored\s*12/);
@@ -251,7 +276,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await screenshot(page, '12-runs');
   }, 150_000);
 
-  it("opens a failed run and shows its error and the failing file and line in the log", async () => {
+  it('opens a failed run and shows its error and the failing file and line in the log', async () => {
     await uploadBlobs('workspaceblobstore', {
       [`dash-${RUN}/bad/input.csv`]: `${FEATURES.join(',')}\n1,2,90,5,24,3\n1,not-a-number,90,5,24,3\n`,
     });
@@ -264,7 +289,12 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id;
-    await pollUntil(async () => ((await api.call<RunView>('GET', `api/runs/${id}`)).body.status === 'Failed' ? true : undefined), 'the run to fail', 90_000, 250);
+    await pollUntil(
+      async () => ((await api.call<RunView>('GET', `api/runs/${id}`)).body.status === 'Failed' ? true : undefined),
+      'the run to fail',
+      90_000,
+      250,
+    );
     await go('#/runs?status=Failed');
     await page.getByRole('link', { name: id }).click();
     const error = page.getByTestId('run-error');
@@ -282,7 +312,9 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
 
   it('cancels a running batch job after a confirmation', async () => {
     const rows = Array.from({ length: 10 }, (_, r) => [1, 10 + r, 90, 5, 24, r % 7].join(','));
-    await uploadBlobs('workspaceblobstore', { [`dash-${RUN}/slow/input.csv`]: `${FEATURES.join(',')}\n${rows.join('\n')}\n` });
+    await uploadBlobs('workspaceblobstore', {
+      [`dash-${RUN}/slow/input.csv`]: `${FEATURES.join(',')}\n${rows.join('\n')}\n`,
+    });
     const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
       deployment: `${ENDPOINT}/stars`,
       input: { datastore: 'workspaceblobstore', path: `dash-${RUN}/slow/`, format: 'csv' },
@@ -307,7 +339,10 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
 
   it('shows pipelines and schedules, or the API error in words', async () => {
     await go('#/pipelines');
-    await expectText(page.locator('.card', { hasText: 'Schedules' }), /No schedules yet|Could not load schedules|Pipeline/);
+    await expectText(
+      page.locator('.card', { hasText: 'Schedules' }),
+      /No schedules yet|Could not load schedules|Pipeline/,
+    );
     await expectText(page.locator('.card', { hasText: 'Published pipelines' }), /published|Could not/i);
     await screenshot(page, '14-pipelines');
   });
@@ -316,7 +351,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     const hostile = `<img src=x onerror="document.body.dataset.pwned='1'"><b id="injected">bold</b>`;
     const model = `xss-${RUN}`;
     const { horoscopeModel } = await import('../../../scripts/onnx/horoscopeModel');
-    const registered = await api.call('POST', `api/models/${model}/versions?description=${encodeURIComponent(hostile)}`, horoscopeModel());
+    const registered = await api.call(
+      'POST',
+      `api/models/${model}/versions?description=${encodeURIComponent(hostile)}`,
+      horoscopeModel(),
+    );
     expect(registered.status).toBe(201);
     await go(`#/models/${model}`);
     await expectText(page.locator('.kv', { hasText: 'Description' }), hostile);
@@ -410,7 +449,12 @@ async function expectText(locator: Locator, expected: string | RegExp, timeoutMs
   try {
     await pollUntil(
       async () => {
-        last = ((await locator.first().innerText({ timeout: 1000 }).catch(() => '')) ?? '').trim();
+        last = (
+          (await locator
+            .first()
+            .innerText({ timeout: 1000 })
+            .catch(() => '')) ?? ''
+        ).trim();
         return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
       },
       `text ${String(expected)}`,
@@ -425,7 +469,12 @@ async function expectText(locator: Locator, expected: string | RegExp, timeoutMs
 async function expectValue(locator: Locator, expected: RegExp): Promise<void> {
   let last = '';
   try {
-    await pollUntil(async () => expected.test((last = await locator.inputValue())), `value ${String(expected)}`, 15_000, 100);
+    await pollUntil(
+      async () => expected.test((last = await locator.inputValue())),
+      `value ${String(expected)}`,
+      15_000,
+      100,
+    );
   } catch {
     throw new Error(`Expected value ${String(expected)}; the field holds: ${JSON.stringify(last.slice(0, 800))}`);
   }

@@ -11,7 +11,10 @@ describe('the app with broken settings (child process)', () => {
   let host: HostProcess;
 
   beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_TOKEN_SIGNING_KEY: UNRESOLVED, SIBYL_SCHEDULER_CRON: 'every minute', SIBYL_DEMO: 'false' } });
+    host = await startHost({
+      appDir: REPO_ROOT,
+      env: { SIBYL_TOKEN_SIGNING_KEY: UNRESOLVED, SIBYL_SCHEDULER_CRON: 'every minute', SIBYL_DEMO: 'false' },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,10 +56,14 @@ describe('the app with broken settings (child process)', () => {
     expect(await named.text()).toBe('');
     const unknown = await fetch(`${host.baseUrl}/api/nope/deeper`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: { code: 'NotFound', message: expect.stringMatching(/^No route matches GET \/api\/nope\/deeper/) } });
+    expect(await unknown.json()).toEqual({
+      error: { code: 'NotFound', message: expect.stringMatching(/^No route matches GET \/api\/nope\/deeper/) },
+    });
     const oip = await fetch(`${host.baseUrl}/api/v2/models/x/nope`);
     expect(oip.status).toBe(404);
-    expect(await oip.json()).toEqual({ error: expect.stringMatching(/^No route matches GET \/api\/v2\/models\/x\/nope/) });
+    expect(await oip.json()).toEqual({
+      error: expect.stringMatching(/^No route matches GET \/api\/v2\/models\/x\/nope/),
+    });
     const wrong = await fetch(`${host.baseUrl}/api/models`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');

@@ -18,8 +18,16 @@ function calls(counterDir: string, activity: string, input: number): number {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').length : 0;
 }
 
-async function start(baseUrl: string, functionKey: string, input: unknown): Promise<{ id: string; statusQueryGetUri: string }> {
-  const res = await fetch(`${baseUrl}/api/orchestrators/fanOutFanIn`, { method: 'POST', body: JSON.stringify(input), headers: { 'x-functions-key': functionKey } });
+async function start(
+  baseUrl: string,
+  functionKey: string,
+  input: unknown,
+): Promise<{ id: string; statusQueryGetUri: string }> {
+  const res = await fetch(`${baseUrl}/api/orchestrators/fanOutFanIn`, {
+    method: 'POST',
+    body: JSON.stringify(input),
+    headers: { 'x-functions-key': functionKey },
+  });
   expect(res.status).toBe(202);
   expect(res.headers.get('location')).toMatch(/runtime\/webhooks\/durabletask\/instances\//);
   return (await res.json()) as { id: string; statusQueryGetUri: string };
@@ -37,17 +45,24 @@ describe('Durable Functions in the emulator', () => {
     const host = await startHost({ appDir: APP, env: { FIXTURE_COUNTER_DIR: counterDir } });
     try {
       const started = await start(host.baseUrl, host.functionKey, { count: 50 });
-      const done = await pollUntil(async () => {
-        const s = await status(started.statusQueryGetUri);
-        return s.runtimeStatus === 'Running' || s.runtimeStatus === 'Pending' ? undefined : s;
-      }, 'the orchestration to finish', 60000, 100);
+      const done = await pollUntil(
+        async () => {
+          const s = await status(started.statusQueryGetUri);
+          return s.runtimeStatus === 'Running' || s.runtimeStatus === 'Pending' ? undefined : s;
+        },
+        'the orchestration to finish',
+        60000,
+        100,
+      );
       expect(done.runtimeStatus).toBe('Completed');
       const expected = Array.from({ length: 50 }, (_, i) => i * i).reduce((a, b) => a + b, 0);
       expect(done.output).toEqual({ sum: expected, count: 50 });
       expect(done.customStatus).toEqual({ stage: 'fanned-out', count: 50 });
       expect(calls(counterDir, 'square', 7)).toBe(2);
       for (let i = 0; i < 50; i++) if (i !== 7) expect(calls(counterDir, 'square', i)).toBe(1);
-      const unknown = await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/instances/no-such-instance?code=${host.functionKey}`);
+      const unknown = await fetch(
+        `${host.baseUrl}/runtime/webhooks/durabletask/instances/no-such-instance?code=${host.functionKey}`,
+      );
       expect(unknown.status).toBe(404);
       expect((await fetch(started.statusQueryGetUri.replace(/code=[^&]+/, 'code=wrong'))).status).toBe(401);
     } finally {
@@ -62,18 +77,35 @@ describe('Durable Functions in the emulator', () => {
     const first = await startHost({ appDir: APP, env });
     const started = await start(first.baseUrl, first.functionKey, { count: 20, activity: 'slowSquare' });
     // Items 0–9 complete; items 10–19 wait for the gate. Wait until the ten completions are in the history.
-    await pollUntil(async () => {
-      const s = await status(started.statusQueryGetUri, '&showHistory=true');
-      return (s.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 10;
-    }, 'ten activities to complete', 60000, 100);
+    await pollUntil(
+      async () => {
+        const s = await status(started.statusQueryGetUri, '&showHistory=true');
+        return (s.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 10;
+      },
+      'ten activities to complete',
+      60000,
+      100,
+    );
     await first.kill();
     fs.writeFileSync(gate, 'open');
-    const second = await startHost({ appDir: APP, env, dataDir: first.dataDir, functionKey: first.functionKey, masterKey: first.masterKey, port: first.port });
+    const second = await startHost({
+      appDir: APP,
+      env,
+      dataDir: first.dataDir,
+      functionKey: first.functionKey,
+      masterKey: first.masterKey,
+      port: first.port,
+    });
     try {
-      const done = await pollUntil(async () => {
-        const s = await status(started.statusQueryGetUri);
-        return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
-      }, 'the resumed orchestration to finish', 60000, 100);
+      const done = await pollUntil(
+        async () => {
+          const s = await status(started.statusQueryGetUri);
+          return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
+        },
+        'the resumed orchestration to finish',
+        60000,
+        100,
+      );
       expect(done.runtimeStatus).toBe('Completed');
       const expected = Array.from({ length: 20 }, (_, i) => i * i).reduce((a, b) => a + b, 0);
       expect(done.output).toEqual({ sum: expected, count: 20 });

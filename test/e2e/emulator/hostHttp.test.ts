@@ -16,9 +16,21 @@ describe('emulator HTTP front door (child process)', () => {
   });
 
   it('routes params, optional params, constraints, catch-alls and literal precedence', async () => {
-    const post = await fetch(`${host.baseUrl}/api/echo/ann/7?q=1&q=2`, { method: 'POST', body: 'hi', headers: { 'x-test': 'yes' } });
-    expect(await post.json()).toEqual({ method: 'POST', params: { name: 'ann', id: '7' }, query: { q: '1,2' }, header: 'yes', body: 'hi' });
-    expect(((await (await fetch(`${host.baseUrl}/api/echo/ann`)).json()) as { params: unknown }).params).toEqual({ name: 'ann' });
+    const post = await fetch(`${host.baseUrl}/api/echo/ann/7?q=1&q=2`, {
+      method: 'POST',
+      body: 'hi',
+      headers: { 'x-test': 'yes' },
+    });
+    expect(await post.json()).toEqual({
+      method: 'POST',
+      params: { name: 'ann', id: '7' },
+      query: { q: '1,2' },
+      header: 'yes',
+      body: 'hi',
+    });
+    expect(((await (await fetch(`${host.baseUrl}/api/echo/ann`)).json()) as { params: unknown }).params).toEqual({
+      name: 'ann',
+    });
     expect((await fetch(`${host.baseUrl}/api/echo/ann/seven`)).status).toBe(404);
     expect(await (await fetch(`${host.baseUrl}/api/echo/special`)).json()).toEqual({ literal: true });
     expect(await (await fetch(`${host.baseUrl}/api/files/a/b/c.csv`)).json()).toEqual({ path: 'a/b/c.csv' });
@@ -38,7 +50,9 @@ describe('emulator HTTP front door (child process)', () => {
     expect(await (await fetch(`${host.baseUrl}/api/emptyRoute`)).json()).toEqual({ emptyRoute: true });
     expect((await fetch(`${host.baseUrl}/api`)).status).toBe(404);
     expect((await fetch(`${host.baseUrl}/api/runtime/mine`)).status).toBe(404);
-    expect(host.output()).toMatch(/The function 'reservedRoute' was not loaded: The specified route conflicts with one or more built in routes/);
+    expect(host.output()).toMatch(
+      /The function 'reservedRoute' was not loaded: The specified route conflicts with one or more built in routes/,
+    );
     const home = await fetch(`${host.baseUrl}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toMatch(/Functions app is up and running/);
@@ -47,7 +61,9 @@ describe('emulator HTTP front door (child process)', () => {
   it('enforces auth levels with the function and master keys', async () => {
     expect((await fetch(`${host.baseUrl}/api/secured`)).status).toBe(401);
     expect((await fetch(`${host.baseUrl}/api/secured`, { headers: { 'x-functions-key': 'wrong' } })).status).toBe(401);
-    expect((await fetch(`${host.baseUrl}/api/secured`, { headers: { 'x-functions-key': host.functionKey } })).status).toBe(200);
+    expect(
+      (await fetch(`${host.baseUrl}/api/secured`, { headers: { 'x-functions-key': host.functionKey } })).status,
+    ).toBe(200);
     expect((await fetch(`${host.baseUrl}/api/secured?code=${host.functionKey}`)).status).toBe(200);
     expect((await fetch(`${host.baseUrl}/api/needs-admin?code=${host.functionKey}`)).status).toBe(401);
     expect((await fetch(`${host.baseUrl}/api/needs-admin?code=${host.masterKey}`)).status).toBe(200);
@@ -55,7 +71,11 @@ describe('emulator HTTP front door (child process)', () => {
   });
 
   it('answers malformed JSON from the app with its 400, oversize bodies with 413, and stays healthy', async () => {
-    const bad = await fetch(`${host.baseUrl}/api/json`, { method: 'POST', body: '{"a":', headers: { 'content-type': 'application/json' } });
+    const bad = await fetch(`${host.baseUrl}/api/json`, {
+      method: 'POST',
+      body: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     const fine = await fetch(`${host.baseUrl}/api/size`, { method: 'POST', body: Buffer.alloc(1024) });
     expect(await fine.json()).toEqual({ bytes: 1024 });

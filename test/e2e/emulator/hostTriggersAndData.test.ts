@@ -39,10 +39,14 @@ describe('timers in the emulator', () => {
     const startedAt = Date.now();
     const host = await startHost({ appDir: APP, env: { FIXTURE_COUNTER_DIR: counterDir } });
     const timerLog = path.join(counterDir, 'timer.jsonl');
-    const fires = await pollUntil(() => {
-      const lines = readJsonl<{ isPastDue: boolean; at: string }>(timerLog);
-      return lines.length >= 3 ? lines : undefined;
-    }, 'three ticks of the every-two-seconds timer', 30000);
+    const fires = await pollUntil(
+      () => {
+        const lines = readJsonl<{ isPastDue: boolean; at: string }>(timerLog);
+        return lines.length >= 3 ? lines : undefined;
+      },
+      'three ticks of the every-two-seconds timer',
+      30000,
+    );
     const seenAt = Date.now();
     await host.stop();
     // Order and count, not gaps: a loaded machine delays a tick but never adds one. The cadence itself is
@@ -64,7 +68,14 @@ describe('timers in the emulator', () => {
     const again = await startHost({ appDir: APP, dataDir: host.dataDir, env: { FIXTURE_COUNTER_DIR: counterDir } });
     try {
       // (The first run may have crossed a minute boundary and fired on time; the past-due run comes after the restart.)
-      const late = await pollUntil(() => readJsonl<{ isPastDue: boolean; at: string }>(path.join(counterDir, 'timer-minute.jsonl')).find((l) => l.isPastDue), 'the past-due run', 20000);
+      const late = await pollUntil(
+        () =>
+          readJsonl<{ isPastDue: boolean; at: string }>(path.join(counterDir, 'timer-minute.jsonl')).find(
+            (l) => l.isPastDue,
+          ),
+        'the past-due run',
+        20000,
+      );
       expect(Date.parse(late.at)).toBeGreaterThan(Date.parse(fires[1]!.at));
     } finally {
       await again.stop();
@@ -85,27 +96,42 @@ describe('blob triggers and embedded services in the emulator', () => {
     await uploads.getBlockBlobClient('a.csv').upload('x,y\n1,2\n', 8);
     await pollUntil(() => readJsonl(blobLog).length === 1, 'the first blob to fire', 20000);
     await uploads.getBlockBlobClient('a.csv').upload('x,y\n1,2\n3,4\n', 12);
-    const two = await pollUntil(() => {
-      const lines = readJsonl<{ name: string; etag: string; bytes: number }>(blobLog);
-      return lines.length >= 2 ? lines : undefined;
-    }, 'the changed blob to fire', 20000);
+    const two = await pollUntil(
+      () => {
+        const lines = readJsonl<{ name: string; etag: string; bytes: number }>(blobLog);
+        return lines.length >= 2 ? lines : undefined;
+      },
+      'the changed blob to fire',
+      20000,
+    );
     expect(two.map((l) => l.name)).toEqual(['a', 'a']);
     expect(two[0]!.etag).not.toBe(two[1]!.etag);
     expect(two[1]!.bytes).toBe(12);
 
     await uploads.getBlockBlobClient('poison-1.csv').upload('bad', 3);
     const poisonQueue = storage.queue.getQueueClient('webjobs-blobtrigger-poison');
-    const poison = await pollUntil(async () => {
-      if (!(await poisonQueue.exists())) return undefined;
-      const { peekedMessageItems } = await poisonQueue.peekMessages({ numberOfMessages: 1 });
-      return peekedMessageItems[0];
-    }, 'the poison message', 30000, 200);
-    const message = JSON.parse(Buffer.from(poison.messageText, 'base64').toString('utf8')) as { BlobName: string; Reason: string };
+    const poison = await pollUntil(
+      async () => {
+        if (!(await poisonQueue.exists())) return undefined;
+        const { peekedMessageItems } = await poisonQueue.peekMessages({ numberOfMessages: 1 });
+        return peekedMessageItems[0];
+      },
+      'the poison message',
+      30000,
+      200,
+    );
+    const message = JSON.parse(Buffer.from(poison.messageText, 'base64').toString('utf8')) as {
+      BlobName: string;
+      Reason: string;
+    };
     expect(message.BlobName).toBe('poison-1.csv');
     expect(message.Reason).toMatch(/cannot process poison/);
 
     // A Cosmos document written before the restart is read back after it.
-    const put = await fetch(`${first.baseUrl}/api/docs/keep-me`, { method: 'PUT', body: JSON.stringify({ value: 42 }) });
+    const put = await fetch(`${first.baseUrl}/api/docs/keep-me`, {
+      method: 'PUT',
+      body: JSON.stringify({ value: 42 }),
+    });
     expect(put.status).toBe(200);
 
     const pid = first.child.pid!;
@@ -120,10 +146,14 @@ describe('blob triggers and embedded services in the emulator', () => {
       expect(doc.status).toBe(200);
       expect(((await doc.json()) as { value: number }).value).toBe(42);
       await storage.blob.getContainerClient('fixture-uploads').getBlockBlobClient('b.csv').upload('z\n', 2);
-      const after = await pollUntil(() => {
-        const lines = readJsonl<{ name: string }>(blobLog);
-        return lines.some((l) => l.name === 'b') ? lines : undefined;
-      }, 'the new blob to fire after the restart', 20000);
+      const after = await pollUntil(
+        () => {
+          const lines = readJsonl<{ name: string }>(blobLog);
+          return lines.some((l) => l.name === 'b') ? lines : undefined;
+        },
+        'the new blob to fire after the restart',
+        20000,
+      );
       expect(after.filter((l) => l.name === 'a')).toHaveLength(2);
       expect(after.filter((l) => l.name === 'poison-1')).toHaveLength(0);
     } finally {

@@ -11,7 +11,13 @@ function run(script: string, port: number): Promise<{ code: number | null; stdou
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       cwd: REPO_ROOT,
-      env: { ...process.env, SIBYL_PORT: String(port), SIBYL_DATA_DIR: tempDir('port'), AzureWebJobsStorage: '', COSMOS_ENDPOINT: '' },
+      env: {
+        ...process.env,
+        SIBYL_PORT: String(port),
+        SIBYL_DATA_DIR: tempDir('port'),
+        AzureWebJobsStorage: '',
+        COSMOS_ENDPOINT: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -41,7 +47,9 @@ describe('a taken port', () => {
   ])('%s stops with one line naming the port and SIBYL_PORT', async (_what, script) => {
     const { code, stdout, stderr } = await run(script, port);
     expect(code).not.toBe(0);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`Port ${port} is already in use.*SIBYL_PORT`))]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`Port ${port} is already in use.*SIBYL_PORT`)),
+    ]);
     // Nothing started: no install or build, no Azurite or Cosmos.
     expect(stdout).toBe('');
   });

@@ -31,7 +31,9 @@ function random(seed: number): () => number {
 /** Rows of four uniform(0, 10) features, `d` moved up by `shiftD`; float32 so they round-trip exactly. */
 function rows(count: number, seed: number, shiftD = 0): number[][] {
   const r = random(seed);
-  return Array.from({ length: count }, () => [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)));
+  return Array.from({ length: count }, () =>
+    [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)),
+  );
 }
 
 interface RunView {
@@ -44,7 +46,14 @@ interface MonitorResultView {
   rows: Record<string, number>;
   drifted: string[];
   windowEnd: string;
-  features: { name: string; signal: string; value: number | null; metric: string; drifted: boolean; histogram: { baseline: number[]; current: number[] } }[];
+  features: {
+    name: string;
+    signal: string;
+    value: number | null;
+    metric: string;
+    drifted: boolean;
+    histogram: { baseline: number[]; current: number[] };
+  }[];
 }
 
 interface CollectedLine {
@@ -54,7 +63,10 @@ interface CollectedLine {
   data: Record<string, number>[];
 }
 
-async function readLines(container: ContainerClient, prefix: string): Promise<{ paths: string[]; lines: CollectedLine[] }> {
+async function readLines(
+  container: ContainerClient,
+  prefix: string,
+): Promise<{ paths: string[]; lines: CollectedLine[] }> {
   const paths: string[] = [];
   const lines: CollectedLine[] = [];
   for await (const item of container.listBlobsFlat({ prefix })) {
@@ -89,8 +101,12 @@ describe('model monitoring (emulator over HTTP)', () => {
     // The scheduler's timers run every second, so a monitor's cron trigger is seen at once.
     host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_SCHEDULER_CRON: '* * * * * *' } });
     sibyl = new ServingClient(host);
-    key = await sibyl.serve(ep, `mon-${RUN}`, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 5 }), { dataCollection: { enabled: true } });
-    store = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient('workspaceblobstore');
+    key = await sibyl.serve(ep, `mon-${RUN}`, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 5 }), {
+      dataCollection: { enabled: true },
+    });
+    store = BlobServiceClient.fromConnectionString(
+      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+    ).getContainerClient('workspaceblobstore');
     await store.createIfNotExists();
   }, HOST_START_MS);
 
@@ -100,13 +116,23 @@ describe('model monitoring (emulator over HTTP)', () => {
 
   it('shows the collection settings with their defaults', async () => {
     const got = await sibyl.call('GET', `api/endpoints/${ep}/deployments/blue`);
-    expect(got.body.dataCollection).toEqual({ enabled: true, samplingRate: 1, collections: ['model_inputs', 'model_outputs'], datastore: 'workspaceblobstore' });
+    expect(got.body.dataCollection).toEqual({
+      enabled: true,
+      samplingRate: 1,
+      collections: ['model_inputs', 'model_outputs'],
+      datastore: 'workspaceblobstore',
+    });
   });
 
   it('collects every scored row once, in the layout, inputs and outputs sharing the request id', async () => {
     const answers = await Promise.all(
       ids.map((id, i) =>
-        sibyl.score(ep, { input_data: { columns: COLUMNS, data: sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST) } }, key, { 'x-ms-client-request-id': id }),
+        sibyl.score(
+          ep,
+          { input_data: { columns: COLUMNS, data: sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST) } },
+          key,
+          { 'x-ms-client-request-id': id },
+        ),
       ),
     );
     for (const answer of answers) expect(answer.status).toBe(200);
@@ -128,8 +154,12 @@ describe('model monitoring (emulator over HTTP)', () => {
       60000,
       250,
     );
-    for (const [collection, found] of [['model_inputs', inputs], ['model_outputs', outputs]] as const) {
-      for (const path of found.paths) expect(path).toMatch(new RegExp(`^${ep}/blue/${collection}/\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.jsonl$`));
+    for (const [collection, found] of [
+      ['model_inputs', inputs],
+      ['model_outputs', outputs],
+    ] as const) {
+      for (const path of found.paths)
+        expect(path).toMatch(new RegExp(`^${ep}/blue/${collection}/\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.jsonl$`));
       expect(found.lines).toHaveLength(REQUESTS);
       for (const line of found.lines) {
         expect(line.type).toBe(`azureml.inference.${collection}`);
@@ -141,7 +171,13 @@ describe('model monitoring (emulator over HTTP)', () => {
     }
     // Every row exactly once, with its column names, in the request's order.
     const byId = new Map(inputs.lines.map((l) => [l.correlationid, l.data]));
-    ids.forEach((id, i) => expect(byId.get(id)).toEqual(sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST).map((r) => Object.fromEntries(COLUMNS.map((c, j) => [c, r[j]])))));
+    ids.forEach((id, i) =>
+      expect(byId.get(id)).toEqual(
+        sent
+          .slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST)
+          .map((r) => Object.fromEntries(COLUMNS.map((c, j) => [c, r[j]]))),
+      ),
+    );
     for (const line of outputs.lines) {
       expect(line.data).toHaveLength(ROWS_PER_REQUEST);
       expect(Object.keys(line.data[0]!).sort()).toEqual(['scores_0', 'scores_1']);
@@ -149,27 +185,64 @@ describe('model monitoring (emulator over HTTP)', () => {
   });
 
   it('refuses bad collection settings', async () => {
-    expectError(await sibyl.putDeployment(ep, 'bad', { model: `mon-${RUN}:1`, dataCollection: { enabled: true, samplingRate: 2 } }), 400, 'InvalidInput');
-    expectError(await sibyl.putDeployment(ep, 'bad', { model: `mon-${RUN}:1`, dataCollection: { enabled: true, collections: ['model_logs'] } }), 400, 'InvalidInput');
-    expectError(await sibyl.putDeployment(ep, 'bad', { model: `mon-${RUN}:1`, dataCollection: { enabled: true, datastore: `nowhere_${RUN}` } }), 404, 'DatastoreNotFound');
+    expectError(
+      await sibyl.putDeployment(ep, 'bad', {
+        model: `mon-${RUN}:1`,
+        dataCollection: { enabled: true, samplingRate: 2 },
+      }),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await sibyl.putDeployment(ep, 'bad', {
+        model: `mon-${RUN}:1`,
+        dataCollection: { enabled: true, collections: ['model_logs'] },
+      }),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await sibyl.putDeployment(ep, 'bad', {
+        model: `mon-${RUN}:1`,
+        dataCollection: { enabled: true, datastore: `nowhere_${RUN}` },
+      }),
+      404,
+      'DatastoreNotFound',
+    );
   });
 
   it('drops collected data, counted, when storage fails, and never a scoring answer', async () => {
     const container = `collect-outage-${RUN}`;
     expect((await sibyl.call('PUT', `api/datastores/outage_${RUN}`, { body: { container } })).status).toBe(201);
-    const outageKey = await sibyl.serve(`out-${RUN}`, `out-${RUN}`, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 6 }), { dataCollection: { enabled: true, datastore: `outage_${RUN}`, collections: ['model_inputs'] } });
-    const blobs = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient(container);
+    const outageKey = await sibyl.serve(
+      `out-${RUN}`,
+      `out-${RUN}`,
+      mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 6 }),
+      { dataCollection: { enabled: true, datastore: `outage_${RUN}`, collections: ['model_inputs'] } },
+    );
+    const blobs = BlobServiceClient.fromConnectionString(
+      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+    ).getContainerClient(container);
     expect((await sibyl.score(`out-${RUN}`, { data: sent.slice(0, 2) }, outageKey)).status).toBe(200);
-    await pollUntil(async () => (await readLines(blobs, `out-${RUN}/`)).lines.length === 1, 'the first collected line', 60000, 250);
+    await pollUntil(
+      async () => (await readLines(blobs, `out-${RUN}/`)).lines.length === 1,
+      'the first collected line',
+      60000,
+      250,
+    );
     // Storage fails under the collector: the container it appends to is gone.
     await blobs.delete();
-    for (let i = 0; i < 10; i++) expect((await sibyl.score(`out-${RUN}`, { data: sent.slice(i, i + 2) }, outageKey)).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await sibyl.score(`out-${RUN}`, { data: sent.slice(i, i + 2) }, outageKey)).status).toBe(200);
     const totals = await pollUntil(
       async () => {
         const metrics = await sibyl.call('GET', `api/endpoints/out-${RUN}/metrics?minutes=10`);
         const points = (metrics.body.deployments.blue ?? []) as { collected: number; collectionDropped: number }[];
         const sum = (f: 'collected' | 'collectionDropped') => points.reduce((a, p) => a + (p[f] ?? 0), 0);
-        return sum('collected') + sum('collectionDropped') === 11 && sum('collectionDropped') > 0 && { dropped: sum('collectionDropped') };
+        return (
+          sum('collected') + sum('collectionDropped') === 11 &&
+          sum('collectionDropped') > 0 && { dropped: sum('collectionDropped') }
+        );
       },
       'collected and dropped lines in the metrics',
       60000,
@@ -188,12 +261,44 @@ describe('model monitoring (emulator over HTTP)', () => {
     });
 
     it('refuses bad monitors', async () => {
-      const base = { endpoint: ep, deployment: 'blue', baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' } };
-      expectError(await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, signals: {} } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, signals: { dataDrift: { metric: 'chi2', threshold: 1 } } } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, signals: { dataDrift: { metric: 'psi', threshold: 0.2 } }, window: 'PT0H' } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, signals: { dataDrift: { metric: 'psi', threshold: 0.2 } }, trigger: { cron: 'every day' } } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, deployment: 'green', signals: { dataDrift: { metric: 'psi', threshold: 0.2 } } } }), 404, 'DeploymentNotFound');
+      const base = {
+        endpoint: ep,
+        deployment: 'blue',
+        baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' },
+      };
+      expectError(
+        await sibyl.call('PUT', `api/monitors/${monitor}`, { body: { ...base, signals: {} } }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/monitors/${monitor}`, {
+          body: { ...base, signals: { dataDrift: { metric: 'chi2', threshold: 1 } } },
+        }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/monitors/${monitor}`, {
+          body: { ...base, signals: { dataDrift: { metric: 'psi', threshold: 0.2 } }, window: 'PT0H' },
+        }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/monitors/${monitor}`, {
+          body: { ...base, signals: { dataDrift: { metric: 'psi', threshold: 0.2 } }, trigger: { cron: 'every day' } },
+        }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/monitors/${monitor}`, {
+          body: { ...base, deployment: 'green', signals: { dataDrift: { metric: 'psi', threshold: 0.2 } } },
+        }),
+        404,
+        'DeploymentNotFound',
+      );
       expectError(await sibyl.call('GET', `api/monitors/none-${RUN}`), 404, 'MonitorNotFound');
       expectError(await sibyl.call('POST', `api/monitors/none-${RUN}/runs`), 404, 'MonitorNotFound');
     });
@@ -229,7 +334,11 @@ describe('model monitoring (emulator over HTTP)', () => {
       );
       expect(run.status).toBe('Completed');
       const result = run.outputs.result as MonitorResultView;
-      expect(result.rows).toEqual({ baseline: 2000, inputs: REQUESTS * ROWS_PER_REQUEST, outputs: REQUESTS * ROWS_PER_REQUEST });
+      expect(result.rows).toEqual({
+        baseline: 2000,
+        inputs: REQUESTS * ROWS_PER_REQUEST,
+        outputs: REQUESTS * ROWS_PER_REQUEST,
+      });
       expect(result.drifted).toEqual(['d']);
       expect(result.features.map((f) => f.name)).toEqual(COLUMNS);
       for (const f of result.features) {
@@ -244,24 +353,55 @@ describe('model monitoring (emulator over HTTP)', () => {
       const got = await sibyl.call('GET', `api/monitors/${monitor}`);
       expect(got.body.lastResult).toEqual(result);
       expect(got.body.history).toHaveLength(1);
-      expect((await sibyl.call('GET', 'api/monitors')).body.value.map((m: { name: string }) => m.name)).toContain(monitor);
+      expect((await sibyl.call('GET', 'api/monitors')).body.value.map((m: { name: string }) => m.name)).toContain(
+        monitor,
+      );
       const logs = await sibyl.call('GET', `api/runs/${runId}/logs`);
-      expect(logs.body.value.some((l: { message: string }) => /dataDrift d: psi = .* DRIFTED/.test(l.message))).toBe(true);
+      expect(logs.body.value.some((l: { message: string }) => /dataDrift d: psi = .* DRIFTED/.test(l.message))).toBe(
+        true,
+      );
     });
 
     it('is driven by the CLI: monitors create, list, run --wait, show', async () => {
       const sibylCli = cliUser().run;
       expectExit(await sibylCli(['login', '--url', host.baseUrl, '--key', host.functionKey]), 0);
       const name = `cli-${RUN}`;
-      const created = expectExit(await sibylCli(['monitors', 'create', name, '--deployment', `${ep}/blue`, '--baseline', `workspaceblobstore:${baselinePath}`, '--metric', 'ks', '--threshold', '0.1', '-o', 'json']), 0);
-      expect(created.json()).toMatchObject({ name, signals: { dataDrift: { metric: 'ks', threshold: 0.1 } }, baseline: { format: 'csv' } });
-      expect(expectExit(await sibylCli(['monitors', 'list', '-o', 'json']), 0).json<{ name: string }[]>().map((m) => m.name)).toContain(name);
+      const created = expectExit(
+        await sibylCli([
+          'monitors',
+          'create',
+          name,
+          '--deployment',
+          `${ep}/blue`,
+          '--baseline',
+          `workspaceblobstore:${baselinePath}`,
+          '--metric',
+          'ks',
+          '--threshold',
+          '0.1',
+          '-o',
+          'json',
+        ]),
+        0,
+      );
+      expect(created.json()).toMatchObject({
+        name,
+        signals: { dataDrift: { metric: 'ks', threshold: 0.1 } },
+        baseline: { format: 'csv' },
+      });
+      expect(
+        expectExit(await sibylCli(['monitors', 'list', '-o', 'json']), 0)
+          .json<{ name: string }[]>()
+          .map((m) => m.name),
+      ).toContain(name);
       const run = expectExit(await sibylCli(['monitors', 'run', name, '--wait', '-o', 'json']), 0).json<RunView>();
       expect(run.status).toBe('Completed');
       expect((run.outputs.result as MonitorResultView).drifted).toEqual(['d']);
       const shown = expectExit(await sibylCli(['monitors', 'show', name]), 0).stdout;
       expect(shown).toMatch(/│ dataDrift │ d +│ ks +│ [0-9.]+ +│ 0\.1 +│ DRIFTED │/);
-      expect(expectExit(await sibylCli(['monitors', 'create', `bad-${RUN}`, '--deployment', `${ep}/blue`]), 2).stderr).toMatch(/--baseline/);
+      expect(
+        expectExit(await sibylCli(['monitors', 'create', `bad-${RUN}`, '--deployment', `${ep}/blue`]), 2).stderr,
+      ).toMatch(/--baseline/);
       expect(expectExit(await sibylCli(['monitors', 'show', `none-${RUN}`]), 1).stderr).toMatch(/MonitorNotFound/);
     });
 
@@ -271,7 +411,10 @@ describe('model monitoring (emulator over HTTP)', () => {
         endpoint: ep,
         deployment: 'blue',
         baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' },
-        signals: { dataDrift: { metric: 'ks', threshold: 0.1 }, predictionDrift: { metric: 'jensenShannon', threshold: 0.1 } },
+        signals: {
+          dataDrift: { metric: 'ks', threshold: 0.1 },
+          predictionDrift: { metric: 'jensenShannon', threshold: 0.1 },
+        },
         trigger: { cron: '*/2 * * * * *' },
       };
       expect((await sibyl.call('PUT', `api/monitors/${timed}`, { body: spec })).status).toBe(201);
@@ -293,7 +436,10 @@ describe('model monitoring (emulator over HTTP)', () => {
       const result = run.outputs.result as MonitorResultView;
       expect(Date.parse(result.windowEnd) % 2000).toBe(0);
       // Outputs have no baseline column: their prediction drift has no value and is not flagged.
-      expect(result.features.filter((f) => f.signal === 'predictionDrift').map((f) => [f.name, f.value])).toEqual([['scores_0', null], ['scores_1', null]]);
+      expect(result.features.filter((f) => f.signal === 'predictionDrift').map((f) => [f.name, f.value])).toEqual([
+        ['scores_0', null],
+        ['scores_1', null],
+      ]);
       expect(result.drifted).toEqual(['d']);
     });
   });

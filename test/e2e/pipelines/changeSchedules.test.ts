@@ -5,9 +5,23 @@
  * `predictions.csv` → the input is archived.
  */
 import * as fs from 'node:fs';
-import { csvText, expectScores, expectedScores, featureRows, MODEL_FILE, parsePredictions } from '../batch/batchHarness';
+import {
+  csvText,
+  expectScores,
+  expectedScores,
+  featureRows,
+  MODEL_FILE,
+  parsePredictions,
+} from '../batch/batchHarness';
 import { pollUntil } from '../../support/poll';
-import { blobContainer, isolation, readBlob, startPipelineHost, type FiringView, type PipelineClient } from './pipelineHarness';
+import {
+  blobContainer,
+  isolation,
+  readBlob,
+  startPipelineHost,
+  type FiringView,
+  type PipelineClient,
+} from './pipelineHarness';
 
 const names = isolation('change');
 const ds = names.datastore;
@@ -23,15 +37,25 @@ async function drop(path: string, body: string): Promise<string> {
 /** Waits until the host's blob trigger has handled this blob version (its receipt exists). */
 async function handled(path: string, etag: string): Promise<void> {
   const receipt = `blobreceipts/sibyl/scheduleBlobTrigger/${etag.replace(/"/g, '')}/${names.container}/lake/${path}`;
-  await pollUntil(() => blobContainer('azure-webjobs-hosts').getBlobClient(receipt).exists(), `the blob trigger to handle ${path}`, 30_000, 100);
+  await pollUntil(
+    () => blobContainer('azure-webjobs-hosts').getBlobClient(receipt).exists(),
+    `the blob trigger to handle ${path}`,
+    30_000,
+    100,
+  );
 }
 
 async function firesOf(schedule: string, path: string, atLeast: number): Promise<FiringView[]> {
   try {
-    return await pollUntil(async () => {
-      const fires = (await client.schedule(schedule)).history.filter((h) => h.path === path);
-      return fires.length >= atLeast ? fires : undefined;
-    }, `${atLeast} fire(s) of '${schedule}' for ${path}`, 30_000, 100);
+    return await pollUntil(
+      async () => {
+        const fires = (await client.schedule(schedule)).history.filter((h) => h.path === path);
+        return fires.length >= atLeast ? fires : undefined;
+      },
+      `${atLeast} fire(s) of '${schedule}' for ${path}`,
+      30_000,
+      100,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${client.host.output().slice(-6000)}`);
   }
@@ -43,17 +67,43 @@ beforeAll(async () => {
   await client.registerModel('mlp-chain', new Uint8Array(fs.readFileSync(MODEL_FILE)));
   await client.publish('keep-copy', {
     parameters: { inputPath: 'none' },
-    steps: [{ name: 'copy', kind: 'copy', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'seen/${run.id}/' } }],
+    steps: [
+      {
+        name: 'copy',
+        kind: 'copy',
+        from: { datastore: ds, path: '${parameters.inputPath}' },
+        to: { datastore: ds, path: 'seen/${run.id}/' },
+      },
+    ],
   });
   await client.publish('score-and-archive', {
     parameters: { inputPath: 'incoming/none.csv' },
     steps: [
-      { name: 'score', kind: 'batch-score', job: { model: 'mlp-chain:1', input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' }, output: { datastore: ds, path: 'scored/${run.id}/' } } },
-      { name: 'archive', kind: 'move', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'archive/' } },
+      {
+        name: 'score',
+        kind: 'batch-score',
+        job: {
+          model: 'mlp-chain:1',
+          input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' },
+          output: { datastore: ds, path: 'scored/${run.id}/' },
+        },
+      },
+      {
+        name: 'archive',
+        kind: 'move',
+        from: { datastore: ds, path: '${parameters.inputPath}' },
+        to: { datastore: ds, path: 'archive/' },
+      },
     ],
   });
-  await client.expect(201, 'PUT', 'api/schedules/on-drop', { pipeline: 'keep-copy:1', trigger: { datastore: ds, pathPattern: 'drops/*.csv' } });
-  await client.expect(201, 'PUT', 'api/schedules/on-landing', { pipeline: 'score-and-archive:1', trigger: { datastore: ds, pathPattern: 'incoming/**/*.csv' } });
+  await client.expect(201, 'PUT', 'api/schedules/on-drop', {
+    pipeline: 'keep-copy:1',
+    trigger: { datastore: ds, pathPattern: 'drops/*.csv' },
+  });
+  await client.expect(201, 'PUT', 'api/schedules/on-landing', {
+    pipeline: 'score-and-archive:1',
+    trigger: { datastore: ds, pathPattern: 'incoming/**/*.csv' },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -77,7 +127,17 @@ describe('change-based schedules', () => {
     const bEtag = await drop('drops/b.csv', 'x\n2\n');
     await firesOf('on-drop', 'drops/b.csv', 1);
     for (const [path, etag] of ignored) await handled(path, etag);
-    await pollUntil(() => blobContainer('azure-webjobs-hosts').getBlobClient(`blobreceipts/sibyl/scheduleBlobTrigger/${outside.etag!.replace(/"/g, '')}/${names.container}/elsewhere/drops/d.csv`).exists(), 'the outside blob to be handled', 30_000, 100);
+    await pollUntil(
+      () =>
+        blobContainer('azure-webjobs-hosts')
+          .getBlobClient(
+            `blobreceipts/sibyl/scheduleBlobTrigger/${outside.etag!.replace(/"/g, '')}/${names.container}/elsewhere/drops/d.csv`,
+          )
+          .exists(),
+      'the outside blob to be handled',
+      30_000,
+      100,
+    );
     await handled('drops/b.csv', bEtag);
     let history = (await client.schedule('on-drop')).history;
     expect(history.map((h) => h.path).sort()).toEqual(['drops/a.csv', 'drops/b.csv']);
@@ -94,14 +154,32 @@ describe('change-based schedules', () => {
     await drop('incoming/2024/day1.csv', csvText(rows));
     const [fire] = await firesOf('on-landing', 'incoming/2024/day1.csv', 1);
     const run = await client.waitForRun(fire!.runId, 120_000);
-    expect(run).toMatchObject({ status: 'Completed', kind: 'pipeline', pipeline: 'score-and-archive:1', schedule: 'on-landing', parameters: { inputPath: 'incoming/2024/day1.csv' } });
+    expect(run).toMatchObject({
+      status: 'Completed',
+      kind: 'pipeline',
+      pipeline: 'score-and-archive:1',
+      schedule: 'on-landing',
+      parameters: { inputPath: 'incoming/2024/day1.csv' },
+    });
     expect(run.metrics.rowsScored).toBe(25);
-    expect(run.outputs.score).toMatchObject({ datastore: ds, path: `scored/${run.id}/predictions.csv`, rowsScored: 25 });
+    expect(run.outputs.score).toMatchObject({
+      datastore: ds,
+      path: `scored/${run.id}/predictions.csv`,
+      rowsScored: 25,
+    });
 
     const [score, archive] = await client.twoSteps(run);
     expect(score).toMatchObject({ kind: 'batch-score', status: 'Completed', parentRunId: run.id });
-    expect(archive).toMatchObject({ kind: 'move', status: 'Completed', outputs: { destination: { datastore: ds, path: 'archive/day1.csv' } } });
-    const job = await client.expect<{ status: string; progress: { rowsScored: number } }>(200, 'GET', `api/batch/jobs/${encodeURIComponent(score.id)}`);
+    expect(archive).toMatchObject({
+      kind: 'move',
+      status: 'Completed',
+      outputs: { destination: { datastore: ds, path: 'archive/day1.csv' } },
+    });
+    const job = await client.expect<{ status: string; progress: { rowsScored: number } }>(
+      200,
+      'GET',
+      `api/batch/jobs/${encodeURIComponent(score.id)}`,
+    );
     expect(job).toMatchObject({ status: 'Completed', progress: { rowsScored: 25 } });
 
     const predictions = await readBlob(lake, `lake/scored/${run.id}/predictions.csv`);
@@ -109,7 +187,9 @@ describe('change-based schedules', () => {
     expectScores(parsePredictions(predictions!).rows, 'incoming/2024/day1.csv', await expectedScores(rows));
     expect(await readBlob(lake, 'lake/incoming/2024/day1.csv')).toBeUndefined();
     expect(await readBlob(lake, 'lake/archive/day1.csv')).toBe(csvText(rows));
-    expect((await client.schedule('on-landing')).history).toEqual([expect.objectContaining({ runId: run.id, status: 'Completed', path: 'incoming/2024/day1.csv' })]);
+    expect((await client.schedule('on-landing')).history).toEqual([
+      expect.objectContaining({ runId: run.id, status: 'Completed', path: 'incoming/2024/day1.csv' }),
+    ]);
   });
 
   it('records a failed chain when the landed file cannot be scored, and keeps the input', async () => {

@@ -5,7 +5,14 @@
  * host is down fire once, marked late, and bad definitions answer 400 with the reason.
  */
 import { pollUntil } from '../../support/poll';
-import { blobContainer, isolation, startPipelineHost, type FiringView, type PipelineClient, type RunView } from './pipelineHarness';
+import {
+  blobContainer,
+  isolation,
+  startPipelineHost,
+  type FiringView,
+  type PipelineClient,
+  type RunView,
+} from './pipelineHarness';
 
 const names = isolation('cron');
 const ds = names.datastore;
@@ -15,16 +22,29 @@ let b: PipelineClient;
 
 /** Runs the scheduler timer of a host now, as the admin route does (a second timer run for the same tick). */
 async function fireTimerNow(client: PipelineClient): Promise<void> {
-  const res = await fetch(`${client.host.baseUrl}/admin/functions/scheduleTimer`, { method: 'POST', headers: { 'x-functions-key': client.host.masterKey } });
+  const res = await fetch(`${client.host.baseUrl}/admin/functions/scheduleTimer`, {
+    method: 'POST',
+    headers: { 'x-functions-key': client.host.masterKey },
+  });
   expect(res.status).toBe(202);
 }
 
-async function historyOf(client: PipelineClient, name: string, atLeast: number, timeoutMs = 30_000): Promise<FiringView[]> {
+async function historyOf(
+  client: PipelineClient,
+  name: string,
+  atLeast: number,
+  timeoutMs = 30_000,
+): Promise<FiringView[]> {
   try {
-    return await pollUntil(async () => {
-      const { history } = await client.schedule(name);
-      return history.length >= atLeast ? history : undefined;
-    }, `${atLeast} fires of '${name}'`, timeoutMs, 200);
+    return await pollUntil(
+      async () => {
+        const { history } = await client.schedule(name);
+        return history.length >= atLeast ? history : undefined;
+      },
+      `${atLeast} fires of '${name}'`,
+      timeoutMs,
+      200,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${client.host.output().slice(-6000)}`);
   }
@@ -36,7 +56,14 @@ beforeAll(async () => {
   await blobContainer(names.container).getBlockBlobClient('tick.txt').upload('tick', 4);
   await a.publish('ticker', {
     parameters: { inputPath: 'tick.txt' },
-    steps: [{ name: 'copy', kind: 'copy', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'ticks/${run.id}/' } }],
+    steps: [
+      {
+        name: 'copy',
+        kind: 'copy',
+        from: { datastore: ds, path: '${parameters.inputPath}' },
+        to: { datastore: ds, path: 'ticks/${run.id}/' },
+      },
+    ],
   });
   b = await startPipelineHost(names, everySecond);
 }, 180_000);
@@ -47,9 +74,16 @@ afterAll(async () => {
 
 describe('cron schedules', () => {
   it('fires every tick on time, once per tick, with two instances and extra timer runs', async () => {
-    const created = await a.expect<{ nextFireTime: string }>(201, 'PUT', 'api/schedules/every-3s', { pipeline: 'ticker:1', trigger: { cron: '*/3 * * * * *' } });
+    const created = await a.expect<{ nextFireTime: string }>(201, 'PUT', 'api/schedules/every-3s', {
+      pipeline: 'ticker:1',
+      trigger: { cron: '*/3 * * * * *' },
+    });
     expect(Date.parse(created.nextFireTime) % 3000).toBe(0);
-    await a.expect(201, 'PUT', 'api/schedules/paused', { pipeline: 'ticker:1', enabled: false, trigger: { cron: '* * * * * *' } });
+    await a.expect(201, 'PUT', 'api/schedules/paused', {
+      pipeline: 'ticker:1',
+      enabled: false,
+      trigger: { cron: '* * * * * *' },
+    });
     // Extra timer runs on both hosts while the ticks go by.
     const extra = setInterval(() => void Promise.all([fireTimerNow(a), fireTimerNow(b)]).catch(() => undefined), 700);
     let history: FiringView[];
@@ -91,10 +125,15 @@ describe('cron schedules', () => {
     // Down across at least two ticks of the 3-second schedule.
     await pollUntil(() => Date.now() > stoppedAt + 7000, 'two ticks to pass', 10_000, 100);
     a = await startPipelineHost(names, everySecond, a.host);
-    const history = await pollUntil(async () => {
-      const { history: h } = await a.schedule('every-3s');
-      return h.some((f) => Date.parse(f.fireTime) > stoppedAt + 6000 && !f.late) ? h : undefined;
-    }, 'an on-time fire after the restart', 30_000, 200);
+    const history = await pollUntil(
+      async () => {
+        const { history: h } = await a.schedule('every-3s');
+        return h.some((f) => Date.parse(f.fireTime) > stoppedAt + 6000 && !f.late) ? h : undefined;
+      },
+      'an on-time fire after the restart',
+      30_000,
+      200,
+    );
     const before = history.filter((h) => Date.parse(h.fireTime) <= stoppedAt).map((h) => Date.parse(h.fireTime));
     const lastBefore = Math.max(...before);
     const late = history.filter((h) => h.late);
@@ -112,13 +151,26 @@ describe('cron schedules', () => {
     await a.expect(201, 'PUT', `api/datastores/${ds}_polled`, { container: polled.containerName });
     await a.publish('keep-polled', {
       parameters: { inputPath: 'none' },
-      steps: [{ name: 'copy', kind: 'copy', from: { datastore: `${ds}_polled`, path: '${parameters.inputPath}' }, to: { datastore: `${ds}_polled`, path: 'kept/${run.id}/' } }],
+      steps: [
+        {
+          name: 'copy',
+          kind: 'copy',
+          from: { datastore: `${ds}_polled`, path: '${parameters.inputPath}' },
+          to: { datastore: `${ds}_polled`, path: 'kept/${run.id}/' },
+        },
+      ],
     });
     // Blob events are watched in another container: without polling the schedule could never fire.
-    const refused = await a.call<{ error: { message: string } }>('PUT', 'api/schedules/polled', { pipeline: 'keep-polled:1', trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv' } });
+    const refused = await a.call<{ error: { message: string } }>('PUT', 'api/schedules/polled', {
+      pipeline: 'keep-polled:1',
+      trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/set pollingIntervalSeconds/);
-    await a.expect(201, 'PUT', 'api/schedules/polled', { pipeline: 'keep-polled:1', trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv', pollingIntervalSeconds: 1 } });
+    await a.expect(201, 'PUT', 'api/schedules/polled', {
+      pipeline: 'keep-polled:1',
+      trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv', pollingIntervalSeconds: 1 },
+    });
     await polled.getBlockBlobClient('in/a.csv').upload('x\n1\n', 4);
     const [fire] = await historyOf(a, 'polled', 1);
     expect(fire).toMatchObject({ path: 'in/a.csv' });
@@ -135,13 +187,20 @@ describe('cron schedules', () => {
   });
 
   it('refuses bad schedules with the reason', async () => {
-    const put = (trigger: Record<string, unknown>) => a.call<{ error: { message: string } }>('PUT', 'api/schedules/bad', { pipeline: 'ticker:1', trigger });
+    const put = (trigger: Record<string, unknown>) =>
+      a.call<{ error: { message: string } }>('PUT', 'api/schedules/bad', { pipeline: 'ticker:1', trigger });
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ cron: '0 0 25 * * *' }, /hour field '25'/],
       [{ cron: '* * * *' }, /expected 6 fields .* or 5/],
-      [{ cron: '0 0 9 * * *', timeZone: 'Mars/Olympus_Mons' }, /time zone 'Mars\/Olympus_Mons' is not an IANA time zone/],
+      [
+        { cron: '0 0 9 * * *', timeZone: 'Mars/Olympus_Mons' },
+        /time zone 'Mars\/Olympus_Mons' is not an IANA time zone/,
+      ],
       [{ cron: '0 0 0 30 2 *' }, /never occurs/],
-      [{ cron: '0 0 9 * * *', startTime: '2024-06-02T00:00:00Z', endTime: '2024-06-01T00:00:00Z' }, /endTime must be after startTime/],
+      [
+        { cron: '0 0 9 * * *', startTime: '2024-06-02T00:00:00Z', endTime: '2024-06-01T00:00:00Z' },
+        /endTime must be after startTime/,
+      ],
       [{ datastore: ds, pathPattern: 'incoming/[abc.csv' }, /never closed with '\]'/],
       [{ datastore: ds, pathPattern: '/abs/*.csv' }, /leading '\/'/],
     ];
@@ -150,7 +209,9 @@ describe('cron schedules', () => {
       expect({ trigger, status: answer.status }).toEqual({ trigger, status: 400 });
       expect(answer.body.error.message).toMatch(reason);
     }
-    expect((await a.call('PUT', 'api/schedules/bad', { pipeline: 'ticker:7', trigger: { cron: '0 * * * * *' } })).status).toBe(404);
+    expect(
+      (await a.call('PUT', 'api/schedules/bad', { pipeline: 'ticker:7', trigger: { cron: '0 * * * * *' } })).status,
+    ).toBe(404);
     expect((await a.call('GET', 'api/schedules/bad')).status).toBe(404);
   });
 

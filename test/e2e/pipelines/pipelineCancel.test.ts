@@ -7,7 +7,14 @@
 import * as fs from 'node:fs';
 import { csvText, featureRows, MODEL_FILE, partialWritten } from '../batch/batchHarness';
 import { pollUntil } from '../../support/poll';
-import { blobContainer, isolation, readBlob, startPipelineHost, type PipelineClient, type RunView } from './pipelineHarness';
+import {
+  blobContainer,
+  isolation,
+  readBlob,
+  startPipelineHost,
+  type PipelineClient,
+  type RunView,
+} from './pipelineHarness';
 
 const names = isolation('cancel');
 const lake = blobContainer(names.container);
@@ -29,9 +36,20 @@ beforeAll(async () => {
       {
         name: 'score',
         kind: 'batch-score',
-        job: { model: 'mlp-cancel:1', input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' }, output: { datastore: ds, path: 'scored/${run.id}/' }, miniBatchSize: { rows: 10 }, maxConcurrency: 1 },
+        job: {
+          model: 'mlp-cancel:1',
+          input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' },
+          output: { datastore: ds, path: 'scored/${run.id}/' },
+          miniBatchSize: { rows: 10 },
+          maxConcurrency: 1,
+        },
       },
-      { name: 'archive', kind: 'move', from: { datastore: ds, path: '${parameters.inputPath}' }, to: { datastore: ds, path: 'archive/' } },
+      {
+        name: 'archive',
+        kind: 'move',
+        from: { datastore: ds, path: '${parameters.inputPath}' },
+        to: { datastore: ds, path: 'archive/' },
+      },
     ],
   });
   await lake.createIfNotExists();
@@ -45,15 +63,32 @@ describe('canceling runs', () => {
   it('cancels a pipeline run mid-step: its batch job stops, later steps never run, the input stays put', async () => {
     const input = csvText(featureRows(100, 31));
     await lake.getBlockBlobClient('lake/incoming/big.csv').upload(input, input.length);
-    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', { parameters: { inputPath: 'incoming/big.csv' } });
+    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', {
+      parameters: { inputPath: 'incoming/big.csv' },
+    });
     const scoreId = `${run.id}.score`;
     // Mini-batch 2 sleeps 4 s on its first try: once mini-batch 1 has written its output, 2 is in flight.
-    await pollUntil(async () => (await partialWritten(scoreId, 1)) && !(await partialWritten(scoreId, 2)), 'the score step to be mid-way', 60_000, 50);
+    await pollUntil(
+      async () => (await partialWritten(scoreId, 1)) && !(await partialWritten(scoreId, 2)),
+      'the score step to be mid-way',
+      60_000,
+      50,
+    );
 
     const canceled = await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`);
     expect(canceled).toMatchObject({ id: run.id, status: 'Canceled', error: { code: 'Canceled' } });
-    await pollUntil(async () => (await durableStatus(run.id)) === 'Terminated', 'the pipeline orchestration to terminate', 30_000, 100);
-    await pollUntil(async () => (await durableStatus(scoreId)) === 'Terminated', 'the batch job orchestration to terminate', 30_000, 100);
+    await pollUntil(
+      async () => (await durableStatus(run.id)) === 'Terminated',
+      'the pipeline orchestration to terminate',
+      30_000,
+      100,
+    );
+    await pollUntil(
+      async () => (await durableStatus(scoreId)) === 'Terminated',
+      'the batch job orchestration to terminate',
+      30_000,
+      100,
+    );
     // Once the mini-batch in flight has finished, nothing moves any run on and no other starts.
     await pollUntil(() => partialWritten(scoreId, 2), 'the mini-batch in flight to finish', 30_000, 100);
     expect(await partialWritten(scoreId, 3)).toBe(false);
@@ -67,19 +102,29 @@ describe('canceling runs', () => {
     const logs = await client.expect<{ value: { message: string }[] }>(200, 'GET', `api/runs/${run.id}/logs`);
     expect(logs.value.map((l) => l.message).join('\n')).toContain('canceled by request');
     // Canceling again answers the same run.
-    expect(await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`)).toMatchObject({ status: 'Canceled' });
+    expect(await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`)).toMatchObject({
+      status: 'Canceled',
+    });
   }, 120_000);
 
   it('refuses finished runs, step runs and unknown runs', async () => {
     const small = csvText(featureRows(5, 32));
     await lake.getBlockBlobClient('lake/incoming/small.csv').upload(small, small.length);
-    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', { parameters: { inputPath: 'incoming/small.csv' } });
+    const run = await client.expect<RunView>(202, 'POST', 'api/pipelines/score-then-archive/versions/1/runs', {
+      parameters: { inputPath: 'incoming/small.csv' },
+    });
     expect((await client.waitForRun(run.id)).status).toBe('Completed');
 
-    const finished = await client.call<{ error: { code: string; message: string } }>('POST', `api/runs/${run.id}/cancel`);
+    const finished = await client.call<{ error: { code: string; message: string } }>(
+      'POST',
+      `api/runs/${run.id}/cancel`,
+    );
     expect(finished.status).toBe(409);
     expect(finished.body.error.message).toMatch(/already ended \(Completed\)/);
-    const step = await client.call<{ error: { code: string; message: string } }>('POST', `api/runs/${run.id}.archive/cancel`);
+    const step = await client.call<{ error: { code: string; message: string } }>(
+      'POST',
+      `api/runs/${run.id}.archive/cancel`,
+    );
     expect(step.status).toBe(409);
     expect(step.body.error.message).toMatch(new RegExp(`Cancel its pipeline run '${run.id}'`));
     const unknown = await client.call<{ error: { code: string } }>('POST', 'api/runs/no-such-run/cancel');

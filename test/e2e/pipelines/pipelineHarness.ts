@@ -54,12 +54,17 @@ export const ENDED = ['Completed', 'Failed', 'Canceled'];
 /** Names unique to one test file (Cosmos database, Blob container, datastore). */
 export function isolation(label: string): { database: string; container: string; datastore: string } {
   const id = randomBytes(3).toString('hex');
-  return { database: `pipelines-${label}-${id}`, container: `pl-${label}-${id}`.toLowerCase(), datastore: `landing_${id}` };
+  return {
+    database: `pipelines-${label}-${id}`,
+    container: `pl-${label}-${id}`.toLowerCase(),
+    datastore: `landing_${id}`,
+  };
 }
 
 export function blobContainer(name: string): ContainerClient {
   const connection = process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING;
-  if (!connection) throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (run under the Jest global setup).');
+  if (!connection)
+    throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (run under the Jest global setup).');
   return BlobServiceClient.fromConnectionString(connection).getContainerClient(name);
 }
 
@@ -74,7 +79,10 @@ export class PipelineClient {
   async call<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<Answer<T>> {
     const res = await fetch(`${this.host.baseUrl}/${route}`, {
       method,
-      headers: { 'x-functions-key': this.host.functionKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        'x-functions-key': this.host.functionKey,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -84,7 +92,10 @@ export class PipelineClient {
   /** Calls and expects `status`, failing with the answer (and the host's output) otherwise. */
   async expect<T = Record<string, unknown>>(status: number, method: string, route: string, body?: unknown): Promise<T> {
     const answer = await this.call<T>(method, route, body);
-    if (answer.status !== status) throw new Error(`${method} ${route}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}\n--- host output (tail) ---\n${this.host.output().slice(-4000)}`);
+    if (answer.status !== status)
+      throw new Error(
+        `${method} ${route}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}\n--- host output (tail) ---\n${this.host.output().slice(-4000)}`,
+      );
     return answer.body;
   }
 
@@ -101,10 +112,15 @@ export class PipelineClient {
   /** Polls a run until it ends; fails with the host output on timeout. */
   async waitForRun(id: string, timeoutMs = 60_000): Promise<RunView> {
     try {
-      return await pollUntil(async () => {
-        const run = await this.run(id);
-        return ENDED.includes(run.status) ? run : undefined;
-      }, `run ${id} to end`, timeoutMs, 100);
+      return await pollUntil(
+        async () => {
+          const run = await this.run(id);
+          return ENDED.includes(run.status) ? run : undefined;
+        },
+        `run ${id} to end`,
+        timeoutMs,
+        100,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${this.host.output().slice(-6000)}`);
     }
@@ -116,7 +132,11 @@ export class PipelineClient {
 
   /** Registers an ONNX file as the next version of model `name`. */
   async registerModel(name: string, bytes: Uint8Array): Promise<number> {
-    const res = await fetch(`${this.host.baseUrl}/api/models/${name}/versions`, { method: 'POST', headers: { 'x-functions-key': this.host.functionKey, 'content-type': 'application/octet-stream' }, body: bytes });
+    const res = await fetch(`${this.host.baseUrl}/api/models/${name}/versions`, {
+      method: 'POST',
+      headers: { 'x-functions-key': this.host.functionKey, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     const body = (await res.json()) as { version: number };
     if (res.status !== 201) throw new Error(`registering ${name}: ${res.status} ${JSON.stringify(body)}`);
     return body.version;
@@ -130,7 +150,11 @@ export class PipelineClient {
 }
 
 /** A host with its own database and watched container; `env` adds settings (e.g. the scheduler's cron). */
-export async function startPipelineHost(names: { database: string; container: string }, env: Record<string, string> = {}, reuse?: HostProcess): Promise<PipelineClient> {
+export async function startPipelineHost(
+  names: { database: string; container: string },
+  env: Record<string, string> = {},
+  reuse?: HostProcess,
+): Promise<PipelineClient> {
   const host = await startHost({
     appDir: REPO_ROOT,
     env: { COSMOS_DATABASE: names.database, SIBYL_SCHEDULER_CONTAINER: names.container, ...env },

@@ -32,11 +32,22 @@ describe('gpu deployments through the scorer', () => {
   beforeAll(async () => {
     host = await startHost({ appDir: REPO_ROOT });
     expect((await control('POST', 'api/models/gpu-mlp/versions', model, 'application/octet-stream')).status).toBe(201);
-    expect((await control('PUT', 'api/environments/gpu-env', { executionProviders: ['cuda', 'cpu'], compute: { kind: 'gpu', gpu: 'T4' } })).status).toBe(201);
+    expect(
+      (
+        await control('PUT', 'api/environments/gpu-env', {
+          executionProviders: ['cuda', 'cpu'],
+          compute: { kind: 'gpu', gpu: 'T4' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await control('PUT', 'api/endpoints/gpu-demo', { authMode: 'key' })).status).toBe(201);
-    const deployed = await control('PUT', 'api/endpoints/gpu-demo/deployments/gpu-blue', { model: 'gpu-mlp:1', environment: 'gpu-env@1' });
+    const deployed = await control('PUT', 'api/endpoints/gpu-demo/deployments/gpu-blue', {
+      model: 'gpu-mlp:1',
+      environment: 'gpu-env@1',
+    });
     expect(deployed.status).toBe(201);
-    endpointKey = ((await (await control('GET', 'api/endpoints/gpu-demo/keys')).json()) as { primaryKey: string }).primaryKey;
+    endpointKey = ((await (await control('GET', 'api/endpoints/gpu-demo/keys')).json()) as { primaryKey: string })
+      .primaryKey;
   }, 120_000);
 
   afterAll(async () => {
@@ -59,7 +70,10 @@ describe('gpu deployments through the scorer', () => {
   it('runs titled replicas of its own and reports them', async () => {
     const res = await control('GET', 'api/endpoints/gpu-demo/deployments/gpu-blue');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { provisioningState: string; scale: { desiredReplicas: number; readyReplicas: number; replicas: { state: string }[] } };
+    const body = (await res.json()) as {
+      provisioningState: string;
+      scale: { desiredReplicas: number; readyReplicas: number; replicas: { state: string }[] };
+    };
     expect(body.provisioningState).toBe('Succeeded');
     expect(body.scale.readyReplicas).toBe(1);
     expect(body.scale.replicas.map((r) => r.state)).toEqual(['Ready']);
@@ -77,7 +91,11 @@ describe('gpu deployments through the scorer', () => {
     await pollUntil(() => replicaPids('gpu-demo/gpu-idle').length === 0, 'scale to zero', 60_000, 200);
     const res = await fetch(`${host.baseUrl}/api/endpoints/gpu-demo/score`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${endpointKey}`, 'content-type': 'application/json', 'azureml-model-deployment': 'gpu-idle' },
+      headers: {
+        authorization: `Bearer ${endpointKey}`,
+        'content-type': 'application/json',
+        'azureml-model-deployment': 'gpu-idle',
+      },
       body: JSON.stringify({ data: rows }),
     });
     expect(res.status).toBe(200);
@@ -93,7 +111,11 @@ describe('gpu deployments through the scorer', () => {
     expect(status.scale.readyReplicas).toBe(1);
     const notJson = await fetch(route, { method: 'PUT', headers: admin, body: '{' });
     expect(notJson.status).toBe(400);
-    const incomplete = await fetch(route, { method: 'PUT', headers: admin, body: JSON.stringify({ endpoint: 'gpu-demo', deployment: 'gpu-blue', kind: 'vm' }) });
+    const incomplete = await fetch(route, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ endpoint: 'gpu-demo', deployment: 'gpu-blue', kind: 'vm' }),
+    });
     expect(incomplete.status).toBe(400);
     expect(((await incomplete.json()) as { error: { message: string } }).error.message).toMatch(/kind/);
     expect((await fetch(`${host.baseUrl}/admin/compute/apps/gpu-demo/nothing`, { headers: admin })).status).toBe(404);
@@ -102,10 +124,15 @@ describe('gpu deployments through the scorer', () => {
   it('replaces a replica killed outright, then serves again', async () => {
     const [pid] = replicaPids('gpu-demo/gpu-blue');
     process.kill(pid!, 'SIGKILL');
-    await pollUntil(() => {
-      const pids = replicaPids('gpu-demo/gpu-blue');
-      return pids.length === 1 && pids[0] !== pid;
-    }, 'a replacement replica', 60_000, 200);
+    await pollUntil(
+      () => {
+        const pids = replicaPids('gpu-demo/gpu-blue');
+        return pids.length === 1 && pids[0] !== pid;
+      },
+      'a replacement replica',
+      60_000,
+      200,
+    );
     await pollUntil(async () => (await score()).status === 200, 'the deployment to serve again', 60_000, 200);
   });
 });

@@ -49,7 +49,10 @@ describe('local compute provider', () => {
     expect((await control('PUT', `api/endpoints/${name}`, { authMode: 'key' })).status).toBe(201);
     const res = await control('PUT', `api/endpoints/${name}/deployments/${deployment}`, spec);
     expect(`${res.status} ${await res.text()}`).toMatch(/^201 /);
-    keys.set(name, ((await (await control('GET', `api/endpoints/${name}/keys`)).json()) as { primaryKey: string }).primaryKey);
+    keys.set(
+      name,
+      ((await (await control('GET', `api/endpoints/${name}/keys`)).json()) as { primaryKey: string }).primaryKey,
+    );
   }
 
   const score = (name: string) =>
@@ -60,7 +63,9 @@ describe('local compute provider', () => {
     });
 
   async function scale(name: string, deployment: string): Promise<Scale> {
-    return ((await (await control('GET', `api/endpoints/${name}/deployments/${deployment}`)).json()) as { scale: Scale }).scale;
+    return (
+      (await (await control('GET', `api/endpoints/${name}/deployments/${deployment}`)).json()) as { scale: Scale }
+    ).scale;
   }
 
   /** `connections` loops scoring `name` until `stop()` says so; resolves to the statuses seen. */
@@ -92,13 +97,29 @@ describe('local compute provider', () => {
 
   beforeAll(async () => {
     host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_COMPUTE_TICK_MS: '200' } });
-    expect((await control('POST', 'api/models/compute-mlp/versions', model, 'application/octet-stream')).status).toBe(201);
-    expect((await control('POST', 'api/models/compute-mlp/versions', modelV2, 'application/octet-stream')).status).toBe(201);
+    expect((await control('POST', 'api/models/compute-mlp/versions', model, 'application/octet-stream')).status).toBe(
+      201,
+    );
+    expect((await control('POST', 'api/models/compute-mlp/versions', modelV2, 'application/octet-stream')).status).toBe(
+      201,
+    );
     // A version that cannot load: its file changed in storage after registration (the checksum differs).
-    expect((await control('POST', 'api/models/compute-broken/versions', model, 'application/octet-stream')).status).toBe(201);
-    const models = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient('models');
+    expect(
+      (await control('POST', 'api/models/compute-broken/versions', model, 'application/octet-stream')).status,
+    ).toBe(201);
+    const models = BlobServiceClient.fromConnectionString(
+      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+    ).getContainerClient('models');
     await models.getBlockBlobClient('compute-broken/1/model.onnx').uploadData(Buffer.from(failsAtRunModel()));
-    expect((await control('PUT', 'api/environments/compute-cpu', { executionProviders: ['cpu'], intraOpNumThreads: 1, compute: { kind: 'container' } })).status).toBe(201);
+    expect(
+      (
+        await control('PUT', 'api/environments/compute-cpu', {
+          executionProviders: ['cpu'],
+          intraOpNumThreads: 1,
+          compute: { kind: 'container' },
+        })
+      ).status,
+    ).toBe(201);
   }, 120_000);
 
   afterAll(async () => {
@@ -107,7 +128,10 @@ describe('local compute provider', () => {
 
   it('refuses replica settings on a functions deployment with a pointer to infra/', async () => {
     expect((await control('PUT', 'api/endpoints/compute-fn', { authMode: 'key' })).status).toBe(201);
-    const res = await control('PUT', 'api/endpoints/compute-fn/deployments/blue', { model: 'compute-mlp:1', instance: { maxInstances: 3 } });
+    const res = await control('PUT', 'api/endpoints/compute-fn/deployments/blue', {
+      model: 'compute-mlp:1',
+      instance: { maxInstances: 3 },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('InvalidInput');
@@ -127,7 +151,12 @@ describe('local compute provider', () => {
       await pollUntil(
         async () => {
           const s = await scale('compute-scale', 'blue');
-          most = Math.max(most, s.desiredReplicas, s.replicas.filter((r) => r.state !== 'Draining').length, replicaPids('compute-scale/blue').length);
+          most = Math.max(
+            most,
+            s.desiredReplicas,
+            s.replicas.filter((r) => r.state !== 'Draining').length,
+            replicaPids('compute-scale/blue').length,
+          );
           return s.readyReplicas === 3;
         },
         'three ready replicas',
@@ -136,32 +165,63 @@ describe('local compute provider', () => {
       );
       // Keep the load on a while longer: it must stay at three.
       const seen = total(running.tally);
-      await pollUntil(async () => {
-        const s = await scale('compute-scale', 'blue');
-        most = Math.max(most, s.desiredReplicas, s.replicas.filter((r) => r.state !== 'Draining').length, replicaPids('compute-scale/blue').length);
-        return total(running.tally) > seen + 200;
-      }, 'more requests', 120_000, 100);
+      await pollUntil(
+        async () => {
+          const s = await scale('compute-scale', 'blue');
+          most = Math.max(
+            most,
+            s.desiredReplicas,
+            s.replicas.filter((r) => r.state !== 'Draining').length,
+            replicaPids('compute-scale/blue').length,
+          );
+          return total(running.tally) > seen + 200;
+        },
+        'more requests',
+        120_000,
+        100,
+      );
     } finally {
       const tally = await running.stop();
       expect(count(tally, 200)).toBeGreaterThan(0);
       expect([...tally.keys()].filter((s) => s !== 200 && s !== 429)).toEqual([]);
     }
     expect(most).toBe(3);
-    await pollUntil(async () => (await scale('compute-scale', 'blue')).replicas.length === 1 && replicaPids('compute-scale/blue').length === 1, 'scale-in to one replica', 60_000, 200);
+    await pollUntil(
+      async () =>
+        (await scale('compute-scale', 'blue')).replicas.length === 1 && replicaPids('compute-scale/blue').length === 1,
+      'scale-in to one replica',
+      60_000,
+      200,
+    );
   });
 
   it('reports Creating (and serves nothing from it) until its replicas are ready, then Succeeded', async () => {
     expect((await control('PUT', 'api/endpoints/compute-kill', { authMode: 'key' })).status).toBe(201);
-    keys.set('compute-kill', ((await (await control('GET', 'api/endpoints/compute-kill/keys')).json()) as { primaryKey: string }).primaryKey);
-    const creating = control('PUT', 'api/endpoints/compute-kill/deployments/blue', { model: 'compute-mlp:1', environment: 'compute-cpu@1', instance: { minInstances: 2, maxInstances: 2 } });
-    const seen = await pollUntil(async () => {
-      const res = await control('GET', 'api/endpoints/compute-kill/deployments/blue');
-      return res.status === 200 ? ((await res.json()) as { provisioningState: string }).provisioningState : undefined;
-    }, 'the deployment to be listed', 60_000, 20);
+    keys.set(
+      'compute-kill',
+      ((await (await control('GET', 'api/endpoints/compute-kill/keys')).json()) as { primaryKey: string }).primaryKey,
+    );
+    const creating = control('PUT', 'api/endpoints/compute-kill/deployments/blue', {
+      model: 'compute-mlp:1',
+      environment: 'compute-cpu@1',
+      instance: { minInstances: 2, maxInstances: 2 },
+    });
+    const seen = await pollUntil(
+      async () => {
+        const res = await control('GET', 'api/endpoints/compute-kill/deployments/blue');
+        return res.status === 200 ? ((await res.json()) as { provisioningState: string }).provisioningState : undefined;
+      },
+      'the deployment to be listed',
+      60_000,
+      20,
+    );
     expect(['Creating', 'Succeeded']).toContain(seen);
     if (seen === 'Creating') expect((await score('compute-kill')).status).toBe(503);
     expect((await creating).status).toBe(201);
-    const done = (await (await control('GET', 'api/endpoints/compute-kill/deployments/blue')).json()) as { provisioningState: string; scale: Scale };
+    const done = (await (await control('GET', 'api/endpoints/compute-kill/deployments/blue')).json()) as {
+      provisioningState: string;
+      scale: Scale;
+    };
     expect(done.provisioningState).toBe('Succeeded');
     expect(done.scale.readyReplicas).toBe(2);
   });
@@ -172,7 +232,14 @@ describe('local compute provider', () => {
     expect(before).toHaveLength(2);
     await pollUntil(() => count(running.tally, 200) > 100, 'requests before the kill', 60_000);
     process.kill(before[0]!, 'SIGKILL');
-    await pollUntil(async () => (await scale('compute-kill', 'blue')).readyReplicas === 2 && !replicaPids('compute-kill/blue').includes(before[0]!), 'a replacement', 60_000, 100);
+    await pollUntil(
+      async () =>
+        (await scale('compute-kill', 'blue')).readyReplicas === 2 &&
+        !replicaPids('compute-kill/blue').includes(before[0]!),
+      'a replacement',
+      60_000,
+      100,
+    );
     const seen = total(running.tally);
     await pollUntil(() => total(running.tally) > seen + 100, 'requests after the replacement', 60_000);
     const tally = await running.stop();
@@ -188,7 +255,10 @@ describe('local compute provider', () => {
     try {
       for (const version of [2, 1, 2]) {
         await pollUntil(() => count(running.tally, 200) > 20, 'requests before the update', 60_000);
-        const res = await control('PUT', `api/endpoints/${name}/deployments/blue`, { model: `compute-mlp:${version}`, ...extra });
+        const res = await control('PUT', `api/endpoints/${name}/deployments/blue`, {
+          model: `compute-mlp:${version}`,
+          ...extra,
+        });
         expect(res.status).toBe(200);
         expect(((await res.json()) as { resolvedModel: string }).resolvedModel).toBe(`compute-mlp:${version}`);
         const seen = total(running.tally);
@@ -205,20 +275,36 @@ describe('local compute provider', () => {
   it.each([
     ['functions', 'compute-upd-fn', {}],
     ['container', 'compute-upd-ct', { environment: 'compute-cpu@1', instance: { minInstances: 1, maxInstances: 2 } }],
-  ])('a failed update of a %s deployment leaves the old version serving and reports Failed', async (_kind, name, extra) => {
-    const res = await control('PUT', `api/endpoints/${name}/deployments/blue`, { model: 'compute-broken:1', ...extra });
-    // 409 ModelIntegrity where the app loads it, 400 InvalidModel where a replica refuses to.
-    expect([400, 409]).toContain(res.status);
-    expect(['InvalidModel', 'ModelIntegrity']).toContain(((await res.json()) as { error: { code: string } }).error.code);
-    const shown = (await (await control('GET', `api/endpoints/${name}/deployments/blue`)).json()) as { provisioningState: string; error?: string; resolvedModel: string };
-    expect(shown.provisioningState).toBe('Failed');
-    expect(shown.error).toBeTruthy();
-    expect(shown.resolvedModel).toBe('compute-mlp:2');
-    expect((await score(name)).status).toBe(200);
-  });
+  ])(
+    'a failed update of a %s deployment leaves the old version serving and reports Failed',
+    async (_kind, name, extra) => {
+      const res = await control('PUT', `api/endpoints/${name}/deployments/blue`, {
+        model: 'compute-broken:1',
+        ...extra,
+      });
+      // 409 ModelIntegrity where the app loads it, 400 InvalidModel where a replica refuses to.
+      expect([400, 409]).toContain(res.status);
+      expect(['InvalidModel', 'ModelIntegrity']).toContain(
+        ((await res.json()) as { error: { code: string } }).error.code,
+      );
+      const shown = (await (await control('GET', `api/endpoints/${name}/deployments/blue`)).json()) as {
+        provisioningState: string;
+        error?: string;
+        resolvedModel: string;
+      };
+      expect(shown.provisioningState).toBe('Failed');
+      expect(shown.error).toBeTruthy();
+      expect(shown.resolvedModel).toBe('compute-mlp:2');
+      expect((await score(name)).status).toBe(200);
+    },
+  );
 
   it('keeps goodput at least half of capacity under overload, refusing the rest with 429 or 408', async () => {
-    await endpoint('compute-over', 'blue', { model: 'compute-mlp:1', instance: { maxConcurrentRequestsPerInstance: 16 }, requestTimeoutMs: 2000 });
+    await endpoint('compute-over', 'blue', {
+      model: 'compute-mlp:1',
+      instance: { maxConcurrentRequestsPerInstance: 16 },
+      requestTimeoutMs: 2000,
+    });
     const measure = async (connections: number) => {
       const running = load('compute-over', connections);
       await pollUntil(() => total(running.tally) > 0, 'a first answer', 30_000);

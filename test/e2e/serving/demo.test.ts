@@ -26,7 +26,17 @@ async function startSibyl(dataDir: string, port: number): Promise<Started> {
     cwd: REPO_ROOT,
     // Empty service settings: the host starts its own Azurite and Cosmos in the data dir, as on a laptop.
     // SIBYL_SHOW_KEYS: stdout is a pipe here, where the banner would otherwise mask the key in the curl line.
-    env: { ...process.env, SIBYL_SHOW_KEYS: '1', SIBYL_PORT: String(port), SIBYL_DATA_DIR: dataDir, AzureWebJobsStorage: '', COSMOS_ENDPOINT: '', COSMOS_KEY: '', SIBYL_FUNCTION_KEY: '', SIBYL_MASTER_KEY: '' },
+    env: {
+      ...process.env,
+      SIBYL_SHOW_KEYS: '1',
+      SIBYL_PORT: String(port),
+      SIBYL_DATA_DIR: dataDir,
+      AzureWebJobsStorage: '',
+      COSMOS_ENDPOINT: '',
+      COSMOS_KEY: '',
+      SIBYL_FUNCTION_KEY: '',
+      SIBYL_MASTER_KEY: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -81,7 +91,7 @@ describe('the horoscope demo (npm start)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('deploys on first start, scores from the banner\'s curl line, and again after a restart', async () => {
+  it("deploys on first start, scores from the banner's curl line, and again after a restart", async () => {
     const port = await freePort();
     const expected = (await ortRows(horoscopeModel(), { features: [[3, 14, 90, 5, 24, 5]] })).probabilities!;
 

@@ -7,8 +7,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { AUDIENCE, TENANT, V2_ISSUER, startLocalEntraId, type LocalEntraId } from '../../unit/endpoints/auth/localEntraId';
-import { expectError, HOST_START_MS, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
+import {
+  AUDIENCE,
+  TENANT,
+  V2_ISSUER,
+  startLocalEntraId,
+  type LocalEntraId,
+} from '../../unit/endpoints/auth/localEntraId';
+import {
+  expectError,
+  HOST_START_MS,
+  expectOipError,
+  ServingClient,
+  uniqueSuffix,
+  type Answer,
+} from './support/servingClient';
 
 const RUN = uniqueSuffix();
 const SIGNING_KEY = randomBytes(32).toString('base64url');
@@ -16,7 +29,17 @@ const MODEL = `authmlp-${RUN}`;
 const ROW = { data: [Array.from({ length: 16 }, (_, i) => i / 16)] };
 
 /** A Sibyl endpoint token as the server would issue it, with claims overridable. */
-async function mintToken(endpoint: string, options: { key?: string; issuedAt?: number; lifetime?: number; audience?: string; issuer?: string; generation?: string } = {}): Promise<string> {
+async function mintToken(
+  endpoint: string,
+  options: {
+    key?: string;
+    issuedAt?: number;
+    lifetime?: number;
+    audience?: string;
+    issuer?: string;
+    generation?: string;
+  } = {},
+): Promise<string> {
   const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT(options.generation ? { gen: options.generation } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -44,7 +67,12 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
     entra = await startLocalEntraId();
     host = await startHost({
       appDir: REPO_ROOT,
-      env: { SIBYL_TOKEN_SIGNING_KEY: SIGNING_KEY, SIBYL_AAD_TENANT_ID: TENANT, SIBYL_AAD_AUDIENCE: AUDIENCE, SIBYL_AAD_JWKS_URI: entra.jwksUri },
+      env: {
+        SIBYL_TOKEN_SIGNING_KEY: SIGNING_KEY,
+        SIBYL_AAD_TENANT_ID: TENANT,
+        SIBYL_AAD_AUDIENCE: AUDIENCE,
+        SIBYL_AAD_JWKS_URI: entra.jwksUri,
+      },
     });
     sibyl = new ServingClient(host);
     expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).status).toBe(201);
@@ -87,14 +115,18 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       expect(got.body).toMatchObject({ name, description: 'second', authMode: 'key' });
       const list = await sibyl.call('GET', 'api/endpoints');
       expect(list.status).toBe(200);
-      expect(list.body.value).toEqual(expect.arrayContaining([expect.objectContaining({ name, description: 'second' })]));
+      expect(list.body.value).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name, description: 'second' })]),
+      );
       expect(JSON.stringify(list.body)).not.toMatch(/primaryKey|secondaryKey|sealed/);
 
       expect((await sibyl.call('DELETE', `api/endpoints/${name}`)).status).toBe(204);
       expectError(await sibyl.call('GET', `api/endpoints/${name}`), 404, 'EndpointNotFound');
       expectError(await sibyl.call('DELETE', `api/endpoints/${name}`), 404, 'EndpointNotFound');
       expectError(await sibyl.call('GET', `api/endpoints/${name}/keys`), 404, 'EndpointNotFound');
-      expect((await sibyl.call('GET', 'api/endpoints')).body.value.map((e: { name: string }) => e.name)).not.toContain(name);
+      expect((await sibyl.call('GET', 'api/endpoints')).body.value.map((e: { name: string }) => e.name)).not.toContain(
+        name,
+      );
     });
 
     it('refuses bad names, bad specs and calls without the function key', async () => {
@@ -102,12 +134,27 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       expectError(await sibyl.putEndpoint(`bad_${RUN}`, { authMode: 'key' }), 400, 'InvalidInput');
       expectError(await sibyl.putEndpoint(`spec-${RUN}`, { authMode: 'password' }), 400, 'InvalidInput');
       expectError(await sibyl.putEndpoint(`spec-${RUN}`, { authMode: 'key', surprise: true }), 400, 'InvalidInput');
-      expectError(await sibyl.putEndpoint(`spec-${RUN}`, { authMode: 'key', traffic: { ghost: 100 } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/endpoints/spec-${RUN}`, { body: '{"authMode":', headers: { 'content-type': 'application/json' } }), 400);
+      expectError(
+        await sibyl.putEndpoint(`spec-${RUN}`, { authMode: 'key', traffic: { ghost: 100 } }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/endpoints/spec-${RUN}`, {
+          body: '{"authMode":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+      );
       expectError(await sibyl.call('PUT', `api/endpoints/spec-${RUN}`, { body: '' }), 400);
       expectError(await sibyl.call('GET', `api/endpoints/spec-${RUN}`), 404, 'EndpointNotFound');
-      expect((await sibyl.call('PUT', `api/endpoints/spec-${RUN}`, { anonymous: true, body: { authMode: 'key' } })).status).toBe(401);
-      expect((await sibyl.call('GET', 'api/endpoints', { headers: { 'x-functions-key': 'not-the-key' }, anonymous: true })).status).toBe(401);
+      expect(
+        (await sibyl.call('PUT', `api/endpoints/spec-${RUN}`, { anonymous: true, body: { authMode: 'key' } })).status,
+      ).toBe(401);
+      expect(
+        (await sibyl.call('GET', 'api/endpoints', { headers: { 'x-functions-key': 'not-the-key' }, anonymous: true }))
+          .status,
+      ).toBe(401);
     });
   });
 
@@ -140,7 +187,9 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
 
     it('regenerates one key at a time; the old one fails at once, the other keeps working', async () => {
       const before = await sibyl.keys(name);
-      const regenerated = await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'primary' } });
+      const regenerated = await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, {
+        body: { keyType: 'primary' },
+      });
       expect(regenerated.status).toBe(200);
       expect(regenerated.body.primaryKey).not.toBe(before.primaryKey);
       expect(regenerated.body.secondaryKey).toBe(before.secondaryKey);
@@ -149,14 +198,24 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       expect((await sibyl.score(name, ROW, before.secondaryKey)).status).toBe(200);
       expect((await sibyl.score(name, ROW, regenerated.body.primaryKey)).status).toBe(200);
 
-      const second = await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'secondary' } });
+      const second = await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, {
+        body: { keyType: 'secondary' },
+      });
       expect(second.body.primaryKey).toBe(regenerated.body.primaryKey);
       expectUnauthorized(await sibyl.score(name, ROW, before.secondaryKey));
       expect((await sibyl.score(name, ROW, second.body.secondaryKey)).status).toBe(200);
 
-      expectError(await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'tertiary' } }), 400, 'InvalidInput');
+      expectError(
+        await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: { keyType: 'tertiary' } }),
+        400,
+        'InvalidInput',
+      );
       expectError(await sibyl.call('POST', `api/endpoints/${name}/keys/regenerate`, { body: {} }), 400, 'InvalidInput');
-      expectError(await sibyl.call('POST', `api/endpoints/nokeys-${RUN}/keys/regenerate`, { body: { keyType: 'primary' } }), 404, 'EndpointNotFound');
+      expectError(
+        await sibyl.call('POST', `api/endpoints/nokeys-${RUN}/keys/regenerate`, { body: { keyType: 'primary' } }),
+        404,
+        'EndpointNotFound',
+      );
     });
 
     it('guards the Open Inference Protocol routes the same way, with OIP error bodies', async () => {
@@ -183,10 +242,16 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       const keys = await sibyl.keys(name);
       // Bracketed by the clock before and after the call, so a slow answer cannot push it out of range.
       const before = Math.floor(Date.now() / 1000);
-      const issued = await sibyl.call('POST', `api/endpoints/${name}/token`, { anonymous: true, headers: { authorization: `Bearer ${keys.primaryKey}` } });
+      const issued = await sibyl.call('POST', `api/endpoints/${name}/token`, {
+        anonymous: true,
+        headers: { authorization: `Bearer ${keys.primaryKey}` },
+      });
       const after = Math.ceil(Date.now() / 1000);
       expect(issued.status).toBe(200);
-      expect(issued.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
+      expect(issued.body).toMatchObject({
+        tokenType: 'Bearer',
+        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      });
       expect(issued.body.expiryTimeUtc).toBeGreaterThanOrEqual(before + 3600);
       expect(issued.body.expiryTimeUtc).toBeLessThanOrEqual(after + 3600);
       expect(issued.body.refreshAfterTimeUtc).toBeGreaterThan(before);
@@ -197,12 +262,20 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       expect(byFunctionKey.status).toBe(200);
       expect((await sibyl.score(name, ROW, byFunctionKey.body.accessToken)).status).toBe(200);
       // A still-valid token refreshes itself.
-      const refreshed = await sibyl.call('POST', `api/endpoints/${name}/token`, { anonymous: true, headers: { authorization: `Bearer ${issued.body.accessToken}` } });
+      const refreshed = await sibyl.call('POST', `api/endpoints/${name}/token`, {
+        anonymous: true,
+        headers: { authorization: `Bearer ${issued.body.accessToken}` },
+      });
       expect(refreshed.status).toBe(200);
       expect((await sibyl.score(name, ROW, refreshed.body.accessToken)).status).toBe(200);
 
       expectUnauthorized(await sibyl.call('POST', `api/endpoints/${name}/token`, { anonymous: true }));
-      expectUnauthorized(await sibyl.call('POST', `api/endpoints/${name}/token`, { anonymous: true, headers: { authorization: 'Bearer wrong' } }));
+      expectUnauthorized(
+        await sibyl.call('POST', `api/endpoints/${name}/token`, {
+          anonymous: true,
+          headers: { authorization: 'Bearer wrong' },
+        }),
+      );
       // In token mode the keys only obtain tokens; they do not score.
       expectUnauthorized(await sibyl.score(name, ROW, keys.primaryKey));
     });
@@ -228,7 +301,9 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
       expectUnauthorized(await sibyl.score(name, ROW, none));
 
-      expectUnauthorized(await sibyl.score(name, ROW, await mintToken(name, { key: randomBytes(32).toString('base64url') })));
+      expectUnauthorized(
+        await sibyl.score(name, ROW, await mintToken(name, { key: randomBytes(32).toString('base64url') })),
+      );
       expectUnauthorized(await sibyl.score(name, ROW, await mintToken(name, { issuer: 'someone-else' })));
 
       // A token of one endpoint does not open another.
@@ -248,12 +323,22 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
 
     it('accepts an Entra ID token for the audience and refuses wrong audience, issuer, key and expired ones', async () => {
       expect((await sibyl.score(name, ROW, await entra.sign())).status).toBe(200);
-      expect((await sibyl.score(name, ROW, await entra.sign({ iss: `https://sts.windows.net/${TENANT}/` }))).status).toBe(200);
+      expect(
+        (await sibyl.score(name, ROW, await entra.sign({ iss: `https://sts.windows.net/${TENANT}/` }))).status,
+      ).toBe(200);
 
       expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({ aud: 'api://someone-else' })));
-      expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({ iss: 'https://login.microsoftonline.com/another-tenant/v2.0' })));
+      expectUnauthorized(
+        await sibyl.score(
+          name,
+          ROW,
+          await entra.sign({ iss: 'https://login.microsoftonline.com/another-tenant/v2.0' }),
+        ),
+      );
       const past = new Date(Date.now() - 3 * 3600 * 1000);
-      expect(expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({}, { now: past, lifetimeSeconds: 3600 })))).toMatch(/expired/i);
+      expect(
+        expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({}, { now: past, lifetimeSeconds: 3600 }))),
+      ).toMatch(/expired/i);
       const { privateKey } = await generateKeyPair('RS256');
       expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({}, { key: privateKey })));
       expectUnauthorized(await sibyl.score(name, ROW, await entra.sign({}, { key: privateKey, kid: 'unknown-kid' })));

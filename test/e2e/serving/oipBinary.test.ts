@@ -12,14 +12,21 @@ import { HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingCli
 
 const RUN = uniqueSuffix();
 const SCORER_MAIN = path.join(REPO_ROOT, 'dist', 'scorer', 'main.js');
-const model = new GraphBuilder('double').input('x', 'FP32', ['n', 3, 8, 8]).initializer('two', new Float32Array([2]), []).node('Mul', ['x', 'two'], ['y']).output('y', 'FP32', ['n', 3, 8, 8]).build();
+const model = new GraphBuilder('double')
+  .input('x', 'FP32', ['n', 3, 8, 8])
+  .initializer('two', new Float32Array([2]), [])
+  .node('Mul', ['x', 'two'], ['y'])
+  .output('y', 'FP32', ['n', 3, 8, 8])
+  .build();
 const input = Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => Math.fround(Math.sin(i) * 1000));
 
 /** A binary-extension request body and its header length. */
 function binaryRequest(outputsBinary: boolean): { body: Buffer; headerLength: number } {
   const header = Buffer.from(
     JSON.stringify({
-      inputs: [{ name: 'x', shape: [2, 3, 8, 8], datatype: 'FP32', parameters: { binary_data_size: input.byteLength } }],
+      inputs: [
+        { name: 'x', shape: [2, 3, 8, 8], datatype: 'FP32', parameters: { binary_data_size: input.byteLength } },
+      ],
       ...(outputsBinary ? { parameters: { binary_data_output: true } } : {}),
     }),
   );
@@ -30,8 +37,12 @@ async function expectDoubled(res: Response): Promise<void> {
   expect(res.status).toBe(200);
   const length = Number(res.headers.get('inference-header-content-length'));
   const raw = Buffer.from(await res.arrayBuffer());
-  const header = JSON.parse(raw.subarray(0, length).toString('utf8')) as { outputs: Array<{ name: string; shape: number[]; parameters: { binary_data_size: number } }> };
-  expect(header.outputs).toEqual([{ name: 'y', shape: [2, 3, 8, 8], datatype: 'FP32', parameters: { binary_data_size: input.byteLength } }]);
+  const header = JSON.parse(raw.subarray(0, length).toString('utf8')) as {
+    outputs: Array<{ name: string; shape: number[]; parameters: { binary_data_size: number } }>;
+  };
+  expect(header.outputs).toEqual([
+    { name: 'y', shape: [2, 3, 8, 8], datatype: 'FP32', parameters: { binary_data_size: input.byteLength } },
+  ]);
   const y = new Float32Array(new Uint8Array(raw.subarray(length)).buffer);
   expect(y).toEqual(input.map((v) => v * 2));
 }
@@ -48,8 +59,16 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
     host = await startHost({ appDir: REPO_ROOT });
     sibyl = new ServingClient(host);
     key = await sibyl.serve(name, name, model);
-    expect((await sibyl.call('PUT', `api/environments/bin-gpu-${RUN}`, { body: { executionProviders: ['cpu'], compute: { kind: 'container' } } })).status).toBe(201);
-    expect((await sibyl.putDeployment(name, 'remote', { model: `${name}:1`, environment: `bin-gpu-${RUN}@1` })).status).toBe(201);
+    expect(
+      (
+        await sibyl.call('PUT', `api/environments/bin-gpu-${RUN}`, {
+          body: { executionProviders: ['cpu'], compute: { kind: 'container' } },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await sibyl.putDeployment(name, 'remote', { model: `${name}:1`, environment: `bin-gpu-${RUN}@1` })).status,
+    ).toBe(201);
   }, HOST_START_MS);
 
   afterAll(async () => {
@@ -68,7 +87,11 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
       const { body, headerLength } = binaryRequest(true);
       const res = await fetch(`${host.baseUrl}/api/v2/models/${name}/versions/${deployment}/infer`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(headerLength),
+        },
         body,
       });
       await expectDoubled(res);
@@ -76,7 +99,11 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
     const { body, headerLength } = binaryRequest(false);
     const json = await fetch(`${host.baseUrl}/api/v2/models/${name}/versions/blue/infer`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(headerLength),
+      },
       body,
     });
     expect(json.status).toBe(200);
@@ -100,15 +127,23 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
     const registered = await sibyl.registerModel(tampered, model);
     expect(registered.status).toBe(201);
     const service = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!);
-    const other = new GraphBuilder('other').input('x', 'FP32', ['n', 3, 8, 8]).node('Identity', ['x'], ['y']).output('y', 'FP32', ['n', 3, 8, 8]).build();
+    const other = new GraphBuilder('other')
+      .input('x', 'FP32', ['n', 3, 8, 8])
+      .node('Identity', ['x'], ['y'])
+      .output('y', 'FP32', ['n', 3, 8, 8])
+      .build();
     await service.getContainerClient('models').getBlockBlobClient(`${tampered}/1/model.onnx`).uploadData(other);
-    const res = await fetch(`${scorer.url}/v2/models/${tampered}/versions/1`, { headers: { authorization: `Bearer ${scorer.key}` } });
+    const res = await fetch(`${scorer.url}/v2/models/${tampered}/versions/1`, {
+      headers: { authorization: `Bearer ${scorer.key}` },
+    });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toContain(registered.body.sha256);
   });
 
   it('refuses, in the scorer, files that differ from what the registry recorded for the app', async () => {
-    const res = await fetch(`${scorer.url}/v2/models/${name}/versions/1`, { headers: { authorization: `Bearer ${scorer.key}`, 'x-sibyl-model-files-sha256': '0'.repeat(64) } });
+    const res = await fetch(`${scorer.url}/v2/models/${name}/versions/1`, {
+      headers: { authorization: `Bearer ${scorer.key}`, 'x-sibyl-model-files-sha256': '0'.repeat(64) },
+    });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toMatch(/not what the registry recorded/);
   });
@@ -121,6 +156,9 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
       body,
     });
     const text = await res.text();
-    expect({ status: res.status, text }).toEqual({ status: 400, text: expect.stringMatching(/Inference-Header-Content-Length/) });
+    expect({ status: res.status, text }).toEqual({
+      status: 400,
+      text: expect.stringMatching(/Inference-Header-Content-Length/),
+    });
   });
 });

@@ -42,7 +42,10 @@ describe('model registry and environments (emulator over HTTP)', () => {
     const name = `mlp-${RUN}`;
 
     it('registers versions with signature, sha256 and size, and reads them back', async () => {
-      const first = await sibyl.registerModel(name, tiny, { description: 'first cut', tags: { team: 'fraud', stage: 'dev' } });
+      const first = await sibyl.registerModel(name, tiny, {
+        description: 'first cut',
+        tags: { team: 'fraud', stage: 'dev' },
+      });
       expect(first.status).toBe(201);
       expect(first.headers.get('location')).toBe(`/api/models/${name}/versions/1`);
       expect(first.body).toMatchObject({
@@ -82,40 +85,76 @@ describe('model registry and environments (emulator over HTTP)', () => {
     });
 
     it('patches description and tags as a JSON merge patch', async () => {
-      const patched = await sibyl.call('PATCH', `api/models/${name}/versions/1`, { body: { description: 'second look', tags: { stage: 'prod', team: null, owner: 'ana' } } });
+      const patched = await sibyl.call('PATCH', `api/models/${name}/versions/1`, {
+        body: { description: 'second look', tags: { stage: 'prod', team: null, owner: 'ana' } },
+      });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ version: 1, description: 'second look', tags: { stage: 'prod', owner: 'ana' } });
+      expect(patched.body).toMatchObject({
+        version: 1,
+        description: 'second look',
+        tags: { stage: 'prod', owner: 'ana' },
+      });
       expect(patched.body.tags).not.toHaveProperty('team');
       const tagsOnly = await sibyl.call('PATCH', `api/models/${name}/versions/1`, { body: { tags: { extra: 'x' } } });
-      expect(tagsOnly.body).toMatchObject({ description: 'second look', tags: { stage: 'prod', owner: 'ana', extra: 'x' } });
-      expect((await sibyl.call('GET', `api/models/${name}/versions/1`)).body.tags).toEqual({ stage: 'prod', owner: 'ana', extra: 'x' });
-      expectError(await sibyl.call('PATCH', `api/models/${name}/versions/1`, { body: { description: 5 } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PATCH', `api/models/${name}/versions/9`, { body: { description: 'x' } }), 404, 'ModelNotFound');
+      expect(tagsOnly.body).toMatchObject({
+        description: 'second look',
+        tags: { stage: 'prod', owner: 'ana', extra: 'x' },
+      });
+      expect((await sibyl.call('GET', `api/models/${name}/versions/1`)).body.tags).toEqual({
+        stage: 'prod',
+        owner: 'ana',
+        extra: 'x',
+      });
+      expectError(
+        await sibyl.call('PATCH', `api/models/${name}/versions/1`, { body: { description: 5 } }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PATCH', `api/models/${name}/versions/9`, { body: { description: 'x' } }),
+        404,
+        'ModelNotFound',
+      );
     });
 
     it('sets aliases, refuses `latest` and unknown versions, and guards deletes', async () => {
       const aliased = await sibyl.call('PUT', `api/models/${name}/aliases/prod`, { body: { version: 1 } });
       expect(aliased.status).toBe(200);
       expect(aliased.body).toMatchObject({ name, latestVersion: 2, aliases: { prod: 1, latest: 2 } });
-      expectError(await sibyl.call('PUT', `api/models/${name}/aliases/latest`, { body: { version: 1 } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/models/${name}/aliases/prod`, { body: { version: 42 } }), 404, 'ModelNotFound');
+      expectError(
+        await sibyl.call('PUT', `api/models/${name}/aliases/latest`, { body: { version: 1 } }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/models/${name}/aliases/prod`, { body: { version: 42 } }),
+        404,
+        'ModelNotFound',
+      );
       expectError(await sibyl.call('PUT', `api/models/${name}/aliases/prod`, { body: {} }), 400, 'InvalidInput');
 
       // An alias target cannot be deleted…
-      expect(expectError(await sibyl.call('DELETE', `api/models/${name}/versions/1`), 409, 'Conflict')).toMatch(/alias prod/);
+      expect(expectError(await sibyl.call('DELETE', `api/models/${name}/versions/1`), 409, 'Conflict')).toMatch(
+        /alias prod/,
+      );
       // …nor a version a deployment serves.
       const endpoint = `reg-${RUN}`;
       expect((await sibyl.putEndpoint(endpoint, { authMode: 'key' })).status).toBe(201);
       const deployed = await sibyl.putDeployment(endpoint, 'blue', { model: `${name}@latest` });
       expect(deployed.status).toBe(201);
       expect(deployed.body).toMatchObject({ model: `${name}@latest`, resolvedModel: `${name}:2` });
-      expect(expectError(await sibyl.call('DELETE', `api/models/${name}/versions/2`), 409, 'Conflict')).toMatch(new RegExp(`${endpoint}/blue`));
+      expect(expectError(await sibyl.call('DELETE', `api/models/${name}/versions/2`), 409, 'Conflict')).toMatch(
+        new RegExp(`${endpoint}/blue`),
+      );
 
       expect((await sibyl.call('DELETE', `api/endpoints/${endpoint}/deployments/blue`)).status).toBe(204);
       const deleted = await sibyl.call('DELETE', `api/models/${name}/versions/2`);
       expect(deleted.status).toBe(204);
       expectError(await sibyl.call('GET', `api/models/${name}/versions/2`), 404, 'ModelNotFound');
-      expect((await sibyl.call('GET', `api/models/${name}`)).body).toMatchObject({ latestVersion: 1, aliases: { latest: 1, prod: 1 } });
+      expect((await sibyl.call('GET', `api/models/${name}`)).body).toMatchObject({
+        latestVersion: 1,
+        aliases: { latest: 1, prod: 1 },
+      });
       expect(await storedBlobs(name)).toEqual([`${name}/1.manifest.json`, `${name}/1/model.onnx`]);
       expectError(await sibyl.call('DELETE', `api/models/${name}/versions/2`), 404, 'ModelNotFound');
       expect((await sibyl.call('DELETE', `api/endpoints/${endpoint}`)).status).toBe(204);
@@ -123,10 +162,17 @@ describe('model registry and environments (emulator over HTTP)', () => {
 
     it('numbers 8 concurrent registrations 1..8 with no gaps or duplicates', async () => {
       const concurrent = `conc-${RUN}`;
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => sibyl.registerModel(concurrent, identityModel('FP32', ['batch', i + 1]))));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => sibyl.registerModel(concurrent, identityModel('FP32', ['batch', i + 1]))),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
-      expect(answers.map((a) => Number(a.body.version)).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      const versions = (await sibyl.call('GET', `api/models/${concurrent}/versions`)).body.value as { version: number; signature: { inputs: { shape: number[] }[] } }[];
+      expect(answers.map((a) => Number(a.body.version)).sort((a: number, b: number) => a - b)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8,
+      ]);
+      const versions = (await sibyl.call('GET', `api/models/${concurrent}/versions`)).body.value as {
+        version: number;
+        signature: { inputs: { shape: number[] }[] };
+      }[];
       expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       // Each version holds the bytes it was registered with.
       for (const answer of answers) {
@@ -142,18 +188,27 @@ describe('model registry and environments (emulator over HTTP)', () => {
       const garbage = new TextEncoder().encode('this is not an onnx model, just some text pretending to be one');
       expect(expectError(await sibyl.registerModel(bogus, garbage), 400, 'InvalidModel')).toBeTruthy();
       expectError(await sibyl.call('GET', `api/models/${bogus}`), 404, 'ModelNotFound');
-      expect((await sibyl.call('GET', 'api/models')).body.value.map((m: { name: string }) => m.name)).not.toContain(bogus);
+      expect((await sibyl.call('GET', 'api/models')).body.value.map((m: { name: string }) => m.name)).not.toContain(
+        bogus,
+      );
       expect(await storedBlobs(bogus)).toEqual([]);
 
       // A bad upload to an existing model leaves its versions alone and the next good one is contiguous.
       const truncated = tiny.slice(0, Math.floor(tiny.byteLength / 2));
       expectError(await sibyl.registerModel(name, truncated), 400, 'InvalidModel');
-      expect((await sibyl.call('GET', `api/models/${name}/versions`)).body.value.map((v: { version: number }) => v.version)).toEqual([1]);
+      expect(
+        (await sibyl.call('GET', `api/models/${name}/versions`)).body.value.map((v: { version: number }) => v.version),
+      ).toEqual([1]);
       const next = await sibyl.registerModel(name, tinyOther);
       expect(next.status).toBe(201);
       // Version 2 was deleted above; numbers are never reused, so the next is 3.
       expect(next.body.version).toBe(3);
-      expect(await storedBlobs(name)).toEqual([`${name}/1.manifest.json`, `${name}/1/model.onnx`, `${name}/3.manifest.json`, `${name}/3/model.onnx`]);
+      expect(await storedBlobs(name)).toEqual([
+        `${name}/1.manifest.json`,
+        `${name}/1/model.onnx`,
+        `${name}/3.manifest.json`,
+        `${name}/3/model.onnx`,
+      ]);
     });
 
     it('answers an empty body, a wrong content type, unknown models and bad names with 4xx', async () => {
@@ -166,7 +221,10 @@ describe('model registry and environments (emulator over HTTP)', () => {
       expectError(await sibyl.call('GET', `api/models/nope-${RUN}/versions`), 404, 'ModelNotFound');
       expectError(await sibyl.call('GET', `api/models/${name}/versions/77`), 404, 'ModelNotFound');
       expectError(await sibyl.call('GET', `api/models/${name}/versions/abc`), 400);
-      const badTags = await sibyl.call('POST', `api/models/${fresh}/versions?tags=${encodeURIComponent('{not json')}`, { body: tiny, headers: { 'content-type': 'application/octet-stream' } });
+      const badTags = await sibyl.call('POST', `api/models/${fresh}/versions?tags=${encodeURIComponent('{not json')}`, {
+        body: tiny,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expectError(badTags, 400, 'InvalidInput');
       expectError(await sibyl.registerModel('-bad', tiny), 400, 'InvalidInput');
       expect((await sibyl.call('GET', 'api/models', { anonymous: true })).status).toBe(401);
@@ -179,42 +237,86 @@ describe('model registry and environments (emulator over HTTP)', () => {
       expect(list.status).toBe(200);
       const refs = list.body.value.map((e: { reference: string }) => e.reference);
       expect(refs).toEqual(expect.arrayContaining(['ort-cpu@1', 'ort-cuda@1']));
-      expect(list.body.value.find((e: { reference: string }) => e.reference === 'ort-cpu@1')).toMatchObject({ curated: true, executionProviders: ['cpu'] });
+      expect(list.body.value.find((e: { reference: string }) => e.reference === 'ort-cpu@1')).toMatchObject({
+        curated: true,
+        executionProviders: ['cpu'],
+      });
     });
 
     it('versions custom environments and refuses curated names and bad specs', async () => {
       const name = `env-${RUN}`;
-      const spec = { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'basic', compute: { kind: 'functions' } };
+      const spec = {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: 1,
+        graphOptimizationLevel: 'basic',
+        compute: { kind: 'functions' },
+      };
       const first = await sibyl.call('PUT', `api/environments/${name}`, { body: spec });
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ name, version: 1, reference: `${name}@1`, curated: false, ...spec });
       const second = await sibyl.call('PUT', `api/environments/${name}`, { body: { ...spec, intraOpNumThreads: 2 } });
       expect(second.body).toMatchObject({ version: 2, reference: `${name}@2`, intraOpNumThreads: 2 });
-      const refs = (await sibyl.call('GET', 'api/environments')).body.value.map((e: { reference: string }) => e.reference);
+      const refs = (await sibyl.call('GET', 'api/environments')).body.value.map(
+        (e: { reference: string }) => e.reference,
+      );
       expect(refs).toEqual(expect.arrayContaining([`${name}@1`, `${name}@2`]));
 
       expectError(await sibyl.call('PUT', 'api/environments/ort-cpu', { body: spec }), 409, 'Conflict');
-      expectError(await sibyl.call('PUT', 'api/environments/ort-cuda', { body: { executionProviders: ['cuda'], compute: { kind: 'gpu' } } }), 409, 'Conflict');
-      expectError(await sibyl.call('PUT', `api/environments/${name}`, { body: { executionProviders: ['tpu'] } }), 400, 'InvalidInput');
+      expectError(
+        await sibyl.call('PUT', 'api/environments/ort-cuda', {
+          body: { executionProviders: ['cuda'], compute: { kind: 'gpu' } },
+        }),
+        409,
+        'Conflict',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/environments/${name}`, { body: { executionProviders: ['tpu'] } }),
+        400,
+        'InvalidInput',
+      );
       expectError(await sibyl.call('PUT', `api/environments/${name}`, { body: {} }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/environments/${name}`, { body: { executionProviders: ['cpu'], graphOptimizationLevel: 'max' } }), 400, 'InvalidInput');
-      expectError(await sibyl.call('PUT', `api/environments/${name}`, { body: { executionProviders: ['cuda'], compute: { kind: 'functions' } } }), 400, 'InvalidInput');
+      expectError(
+        await sibyl.call('PUT', `api/environments/${name}`, {
+          body: { executionProviders: ['cpu'], graphOptimizationLevel: 'max' },
+        }),
+        400,
+        'InvalidInput',
+      );
+      expectError(
+        await sibyl.call('PUT', `api/environments/${name}`, {
+          body: { executionProviders: ['cuda'], compute: { kind: 'functions' } },
+        }),
+        400,
+        'InvalidInput',
+      );
       expectError(await sibyl.call('PUT', `api/environments/${name}`, { body: '{"executionProviders": [' }), 400);
       // The refusals registered nothing.
-      const after = (await sibyl.call('GET', 'api/environments')).body.value.filter((e: { name: string }) => e.name === name);
+      const after = (await sibyl.call('GET', 'api/environments')).body.value.filter(
+        (e: { name: string }) => e.name === name,
+      );
       expect(after.map((e: { version: number }) => e.version)).toEqual([1, 2]);
     });
 
     it('serves a deployment in a custom environment', async () => {
       const env = `envdep-${RUN}`;
-      expect((await sibyl.call('PUT', `api/environments/${env}`, { body: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' } })).status).toBe(201);
+      expect(
+        (
+          await sibyl.call('PUT', `api/environments/${env}`, {
+            body: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' },
+          })
+        ).status,
+      ).toBe(201);
       const endpoint = `envep-${RUN}`;
       const key = await sibyl.serve(endpoint, `envmodel-${RUN}`, tiny, { environment: `${env}@1` });
       expect((await sibyl.call('GET', `api/endpoints/${endpoint}/deployments/blue`)).body.environment).toBe(`${env}@1`);
       const scored = await sibyl.score(endpoint, { data: [Array(16).fill(0.5)] }, key);
       expect(scored.status).toBe(200);
       expect(scored.body).toHaveLength(1);
-      expectError(await sibyl.putDeployment(endpoint, 'green', { model: `envmodel-${RUN}:1`, environment: `${env}@9` }), 404, 'EnvironmentNotFound');
+      expectError(
+        await sibyl.putDeployment(endpoint, 'green', { model: `envmodel-${RUN}:1`, environment: `${env}@9` }),
+        404,
+        'EnvironmentNotFound',
+      );
       expect((await sibyl.call('DELETE', `api/endpoints/${endpoint}`)).status).toBe(204);
     });
   });
@@ -229,7 +331,13 @@ describe('model registry and environments (emulator over HTTP)', () => {
         expect(paths[route.path]).toBeDefined();
         expect(paths[route.path]![route.method.toLowerCase()]).toBeDefined();
       }
-      for (const path of ['/api/models/{name}/versions', '/api/endpoints/{name}/score', '/api/v2/models/{model}/infer', '/api/environments/{name}', '/api/endpoints/{name}/metrics']) {
+      for (const path of [
+        '/api/models/{name}/versions',
+        '/api/endpoints/{name}/score',
+        '/api/v2/models/{model}/infer',
+        '/api/environments/{name}',
+        '/api/endpoints/{name}/metrics',
+      ]) {
         expect(paths).toHaveProperty([path]);
       }
     });

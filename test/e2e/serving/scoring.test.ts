@@ -8,7 +8,14 @@ import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import type { OipDatatype } from '../../../shared/scoring/datatypes';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { ortRows, sameFloat32Rows } from './support/ortReference';
-import { expectError, HOST_START_MS, expectOipError, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
+import {
+  expectError,
+  HOST_START_MS,
+  expectOipError,
+  ServingClient,
+  uniqueSuffix,
+  type Answer,
+} from './support/servingClient';
 
 const RUN = uniqueSuffix();
 const MAX_REQUEST_BYTES = 2_000_000;
@@ -18,7 +25,9 @@ const twoBytes = twoInputModel();
 
 /** Deterministic FP32 rows (values exactly representable, so JSON ↔ float32 is lossless). */
 function rowsOf(count: number, width: number, offset = 0): number[][] {
-  return Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => ((r * 31 + c * 7 + offset) % 29) / 8 - 1.75));
+  return Array.from({ length: count }, (_, r) =>
+    Array.from({ length: width }, (_, c) => ((r * 31 + c * 7 + offset) % 29) / 8 - 1.75),
+  );
 }
 
 /** Identity round trips: what is sent for a `[2, 3]` tensor and what must come back (flat). */
@@ -33,18 +42,27 @@ const ROUND_TRIPS: Record<OipDatatype, { send: unknown[]; expect: unknown[] }> =
   },
   INT8: { send: [-128, 127, 0, -1, 5, -7], expect: [-128, 127, 0, -1, 5, -7] },
   INT16: { send: [-32768, 32767, 0, -1, 1000, -1000], expect: [-32768, 32767, 0, -1, 1000, -1000] },
-  INT32: { send: [-2147483648, 2147483647, 0, -1, 123456, -654321], expect: [-2147483648, 2147483647, 0, -1, 123456, -654321] },
+  INT32: {
+    send: [-2147483648, 2147483647, 0, -1, 123456, -654321],
+    expect: [-2147483648, 2147483647, 0, -1, 123456, -654321],
+  },
   INT64: {
     send: ['-9223372036854775808', '9223372036854775807', '9007199254740993', -9007199254740991, 0, '-42'],
     expect: ['-9223372036854775808', '9223372036854775807', '9007199254740993', -9007199254740991, 0, -42],
   },
-  FP16: { send: [0.5, -2, 65504, 0.0001220703125, 'Infinity', 'NaN'], expect: [0.5, -2, 65504, 0.0001220703125, 'Infinity', 'NaN'] },
+  FP16: {
+    send: [0.5, -2, 65504, 0.0001220703125, 'Infinity', 'NaN'],
+    expect: [0.5, -2, 65504, 0.0001220703125, 'Infinity', 'NaN'],
+  },
   FP32: {
     send: [1.5, 0.1, 3.4028234663852886e38, 'Infinity', '-Infinity', 'NaN'],
     expect: [1.5, 0.1, 3.4028234663852886e38, 'Infinity', '-Infinity', 'NaN'],
   },
   FP64: { send: [0.1, 1e308, -5e-324, Math.PI, 'NaN', 2], expect: [0.1, 1e308, -5e-324, Math.PI, 'NaN', 2] },
-  BYTES: { send: ['hello', '', 'ünïcødé ✓', 'a"b', 'line\nbreak', 'x'], expect: ['hello', '', 'ünïcødé ✓', 'a"b', 'line\nbreak', 'x'] },
+  BYTES: {
+    send: ['hello', '', 'ünïcødé ✓', 'a"b', 'line\nbreak', 'x'],
+    expect: ['hello', '', 'ünïcødé ✓', 'a"b', 'line\nbreak', 'x'],
+  },
 };
 const DATATYPES = Object.keys(ROUND_TRIPS) as OipDatatype[];
 
@@ -88,7 +106,7 @@ describe('scoring (emulator over HTTP)', () => {
   });
 
   describe('Azure ML / MLflow body forms', () => {
-    it('answers every form for a single-input, single-output model with ONNX Runtime\'s rows', async () => {
+    it("answers every form for a single-input, single-output model with ONNX Runtime's rows", async () => {
       const rows = rowsOf(3, 16);
       const expected = (await ortRows(mlpBytes, { features: rows })).scores!;
       const columns = Array.from({ length: 16 }, (_, i) => `f${i}`);
@@ -110,7 +128,8 @@ describe('scoring (emulator over HTTP)', () => {
       for (const [form, body] of Object.entries(forms)) {
         const answer = await sibyl.score(mlp, body, keys[mlp]);
         if (answer.status !== 200) throw new Error(`${form}: ${answer.status} ${answer.text}`);
-        if (!sameFloat32Rows(answer.body, expected)) throw new Error(`${form}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
+        if (!sameFloat32Rows(answer.body, expected))
+          throw new Error(`${form}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
         expect(answer.headers.get('azureml-model-deployment')).toBe('blue');
         expect(answer.headers.get('x-ms-request-id')).toBeTruthy();
       }
@@ -123,7 +142,9 @@ describe('scoring (emulator over HTTP)', () => {
       const flat = x.map((row, r) => [...row, ...y[r]!]);
       const forms: Record<string, unknown> = {
         'input_data named': { input_data: { x, y } },
-        'input_data split by name': { input_data: { columns: ['x', 'y'], index: [0, 1], data: x.map((row, r) => [row, y[r]]) } },
+        'input_data split by name': {
+          input_data: { columns: ['x', 'y'], index: [0, 1], data: x.map((row, r) => [row, y[r]]) },
+        },
         'input_data split positional': { input_data: { columns: ['x0', 'x1', 'x2', 'y0', 'y1', 'y2'], data: flat } },
         data: { data: flat },
         dataframe_split: { dataframe_split: { columns: ['x', 'y'], data: x.map((row, r) => [row, y[r]]) } },
@@ -135,7 +156,10 @@ describe('scoring (emulator over HTTP)', () => {
         const answer = await sibyl.score(two, body, keys[two]);
         if (answer.status !== 200) throw new Error(`${form}: ${answer.status} ${answer.text}`);
         expect(Object.keys(answer.body).sort()).toEqual(['product', 'sum']);
-        if (!sameFloat32Rows(answer.body.sum, expected.sum!) || !sameFloat32Rows(answer.body.product, expected.product!)) {
+        if (
+          !sameFloat32Rows(answer.body.sum, expected.sum!) ||
+          !sameFloat32Rows(answer.body.product, expected.product!)
+        ) {
           throw new Error(`${form}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
         }
       }
@@ -143,25 +167,44 @@ describe('scoring (emulator over HTTP)', () => {
 
     it('batches concurrent requests and gives each its own rows back', async () => {
       const name = `batch-${RUN}`;
-      const key = await sibyl.serve(name, `m-${name}`, mlpBytes, { batching: { maxBatchSize: 64, maxQueueDelayMs: 50 } });
+      const key = await sibyl.serve(name, `m-${name}`, mlpBytes, {
+        batching: { maxBatchSize: 64, maxQueueDelayMs: 50 },
+      });
       const requests = Array.from({ length: 12 }, (_, i) => rowsOf(1 + (i % 3), 16, i * 3));
       const answers = await Promise.all(requests.map((rows) => sibyl.score(name, { data: rows }, key)));
       for (const [i, answer] of answers.entries()) {
         expect(answer.status).toBe(200);
         const expected = (await ortRows(mlpBytes, { features: requests[i]! })).scores!;
-        if (!sameFloat32Rows(answer.body, expected)) throw new Error(`request ${i}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
+        if (!sameFloat32Rows(answer.body, expected))
+          throw new Error(`request ${i}: ${answer.text} differs from ONNX Runtime's ${JSON.stringify(expected)}`);
       }
       // 24 rows in 12 requests: a mean batch above 2 rows means requests shared runs.
       const metrics = await sibyl.call('GET', `api/endpoints/${name}/metrics?minutes=5`);
-      const points = (metrics.body.deployments.blue as { meanBatchSize: number; requests: number }[]).filter((p) => p.requests > 0);
+      const points = (metrics.body.deployments.blue as { meanBatchSize: number; requests: number }[]).filter(
+        (p) => p.requests > 0,
+      );
       expect(Math.max(...points.map((p) => p.meanBatchSize))).toBeGreaterThan(2);
     });
 
     it('scores a fixed-batch model only with its batch size', async () => {
-      const answer = await sibyl.score(fixed, { data: [[1, 2, 3], [4, 5, 6]] }, keys[fixed]);
+      const answer = await sibyl.score(
+        fixed,
+        {
+          data: [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        },
+        keys[fixed],
+      );
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual([[2, 4, 6], [8, 10, 12]]);
-      expect(expectError(await sibyl.score(fixed, { data: [[1, 2, 3]] }, keys[fixed]), 400, 'ShapeMismatch')).toMatch(/'x'/);
+      expect(answer.body).toEqual([
+        [2, 4, 6],
+        [8, 10, 12],
+      ]);
+      expect(expectError(await sibyl.score(fixed, { data: [[1, 2, 3]] }, keys[fixed]), 400, 'ShapeMismatch')).toMatch(
+        /'x'/,
+      );
     });
   });
 
@@ -169,7 +212,11 @@ describe('scoring (emulator over HTTP)', () => {
     it('serves server metadata and health anonymously', async () => {
       const server = await sibyl.call('GET', 'api/v2', { anonymous: true });
       expect(server.status).toBe(200);
-      expect(server.body).toMatchObject({ name: expect.any(String), version: expect.any(String), extensions: expect.any(Array) });
+      expect(server.body).toMatchObject({
+        name: expect.any(String),
+        version: expect.any(String),
+        extensions: expect.any(Array),
+      });
       expect((await sibyl.call('GET', 'api/v2/health/live', { anonymous: true })).status).toBe(200);
       const ready = await sibyl.call('GET', 'api/v2/health/ready', { anonymous: true });
       expect(ready.status).toBe(200);
@@ -194,10 +241,15 @@ describe('scoring (emulator over HTTP)', () => {
       });
       const versioned = await sibyl.dataGet(`api/v2/models/${types}/versions/${depOf('INT64')}`, keys[types]!);
       expect(versioned.status).toBe(200);
-      expect(versioned.body.inputs).toEqual([expect.objectContaining({ name: 'input', datatype: 'INT64', shape: [-1, 3] })]);
+      expect(versioned.body.inputs).toEqual([
+        expect.objectContaining({ name: 'input', datatype: 'INT64', shape: [-1, 3] }),
+      ]);
       expect(versioned.body.versions).toEqual(expect.arrayContaining(DATATYPES.map(depOf)));
 
-      expect((await sibyl.dataGet(`api/v2/models/${two}/ready`, keys[two]!)).body).toMatchObject({ name: two, ready: true });
+      expect((await sibyl.dataGet(`api/v2/models/${two}/ready`, keys[two]!)).body).toMatchObject({
+        name: two,
+        ready: true,
+      });
       const depReady = await sibyl.dataGet(`api/v2/models/${types}/versions/${depOf('BYTES')}/ready`, keys[types]!);
       expect(depReady.status).toBe(200);
       expect(depReady.body).toMatchObject({ name: types, version: depOf('BYTES'), ready: true });
@@ -209,22 +261,51 @@ describe('scoring (emulator over HTTP)', () => {
 
     it.each(DATATYPES)('round-trips %s exactly through an identity model', async (datatype) => {
       const { send, expect: want } = ROUND_TRIPS[datatype];
-      const flat = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [2, 3], datatype, data: send }] }, keys[types]!, depOf(datatype));
+      const flat = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [2, 3], datatype, data: send }] },
+        keys[types]!,
+        depOf(datatype),
+      );
       if (flat.status !== 200) throw new Error(`${datatype}: ${flat.status} ${flat.text}`);
       expect(flat.body).toMatchObject({ model_name: types, model_version: depOf(datatype) });
       expect(flat.body.outputs).toEqual([{ name: 'output', shape: [2, 3], datatype, data: expect.any(Array) }]);
       expect(asSent(datatype, flat.body.outputs[0].data)).toEqual(asSent(datatype, want));
       expect(flat.headers.get('azureml-model-deployment')).toBe(depOf(datatype));
       // Nested data reads the same.
-      const nested = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [2, 3], datatype, data: [send.slice(0, 3), send.slice(3)] }] }, keys[types]!, depOf(datatype));
+      const nested = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [2, 3], datatype, data: [send.slice(0, 3), send.slice(3)] }] },
+        keys[types]!,
+        depOf(datatype),
+      );
       expect(nested.status).toBe(200);
       expect(asSent(datatype, nested.body.outputs[0].data)).toEqual(asSent(datatype, want));
     });
 
     it('adds one to INT64 values past 2^53 without rounding, and refuses unsafe JSON numbers', async () => {
-      const answer = await sibyl.infer(types, { inputs: [{ name: 'ids', shape: [2, 2], datatype: 'INT64', data: ['9007199254740993', '9223372036854775806', 41, '-9007199254740995'] }] }, keys[types]!, 'int64-add');
+      const answer = await sibyl.infer(
+        types,
+        {
+          inputs: [
+            {
+              name: 'ids',
+              shape: [2, 2],
+              datatype: 'INT64',
+              data: ['9007199254740993', '9223372036854775806', 41, '-9007199254740995'],
+            },
+          ],
+        },
+        keys[types]!,
+        'int64-add',
+      );
       expect(answer.status).toBe(200);
-      expect(answer.body.outputs[0]).toEqual({ name: 'next', shape: [2, 2], datatype: 'INT64', data: ['9007199254740994', '9223372036854775807', 42, '-9007199254740994'] });
+      expect(answer.body.outputs[0]).toEqual({
+        name: 'next',
+        shape: [2, 2],
+        datatype: 'INT64',
+        data: ['9007199254740994', '9223372036854775807', 42, '-9007199254740994'],
+      });
       // 9007199254740993 as a JSON number has already become …992: refused, not silently rounded.
       const unsafe = await sibyl.call('POST', `api/v2/models/${types}/versions/int64-add/infer`, {
         anonymous: true,
@@ -235,7 +316,13 @@ describe('scoring (emulator over HTTP)', () => {
     });
 
     it('filters outputs, echoes the id and follows the traffic split when unpinned', async () => {
-      const body = { id: 'req-42', inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }, { name: 'y', shape: [1, 3], datatype: 'FP32', data: [4, 5, 6] }] };
+      const body = {
+        id: 'req-42',
+        inputs: [
+          { name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] },
+          { name: 'y', shape: [1, 3], datatype: 'FP32', data: [4, 5, 6] },
+        ],
+      };
       const all = await sibyl.infer(two, body, keys[two]!);
       expect(all.status).toBe(200);
       expect(all.body).toMatchObject({ model_name: two, model_version: 'blue', id: 'req-42' });
@@ -247,7 +334,11 @@ describe('scoring (emulator over HTTP)', () => {
       expect(typeof versioned.body.id).toBe('string');
       expectOipError(await sibyl.infer(two, { ...body, outputs: [{ name: 'quotient' }] }, keys[two]!), 400);
 
-      const unpinned = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] }, keys[types]!);
+      const unpinned = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] },
+        keys[types]!,
+      );
       expect(unpinned.status).toBe(200);
       expect(unpinned.body.model_version).toBe(depOf('FP32'));
     });
@@ -263,7 +354,11 @@ describe('scoring (emulator over HTTP)', () => {
     }
 
     function raw(endpoint: string, text: string, path = `api/endpoints/${endpoint}/score`): Promise<Answer> {
-      return sibyl.call('POST', path, { anonymous: true, body: text, headers: { authorization: `Bearer ${keys[endpoint]}`, 'content-type': 'application/json' } });
+      return sibyl.call('POST', path, {
+        anonymous: true,
+        body: text,
+        headers: { authorization: `Bearer ${keys[endpoint]}`, 'content-type': 'application/json' },
+      });
     }
 
     it('answers malformed JSON, NaN/Infinity literals and empty bodies with 400', async () => {
@@ -284,11 +379,17 @@ describe('scoring (emulator over HTTP)', () => {
       expect(expectError(await sibyl.score(mlp, { rows }, key), 400, 'InvalidInput')).toMatch(/rows/);
       expectError(await sibyl.score(mlp, { data: rows, instances: rows }, key), 400, 'InvalidInput');
       expectError(await sibyl.score(mlp, {}, key), 400, 'InvalidInput');
-      expect(expectError(await sibyl.score(mlp, { inputs: { feature: rows } }, key), 400, 'InvalidInput')).toMatch(/'feature'.*features/);
+      expect(expectError(await sibyl.score(mlp, { inputs: { feature: rows } }, key), 400, 'InvalidInput')).toMatch(
+        /'feature'.*features/,
+      );
       expectError(await sibyl.score(mlp, { input_data: { feature: rows } }, key), 400, 'InvalidInput');
-      expect(expectError(await sibyl.score(mlp, { data: [['a', ...rows[0]!.slice(1)]] }, key), 400, 'InvalidInput')).toMatch(/features/);
+      expect(
+        expectError(await sibyl.score(mlp, { data: [['a', ...rows[0]!.slice(1)]] }, key), 400, 'InvalidInput'),
+      ).toMatch(/features/);
       expectError(await sibyl.score(mlp, { data: [[true, ...rows[0]!.slice(1)]] }, key), 400, 'InvalidInput');
-      expect(expectError(await sibyl.score(mlp, { data: [rows[0]!.slice(1)] }, key), 400, 'ShapeMismatch')).toMatch(/features/);
+      expect(expectError(await sibyl.score(mlp, { data: [rows[0]!.slice(1)] }, key), 400, 'ShapeMismatch')).toMatch(
+        /features/,
+      );
       expectError(await sibyl.score(mlp, { data: [rows[0], rows[1]!.slice(2)] }, key), 400, 'ShapeMismatch');
       expectError(await sibyl.score(mlp, { data: [[...rows[0]!.slice(1), [1]]] }, key), 400);
       expectError(await sibyl.score(mlp, { inputs: { features: [1, 2, 3] } }, key), 400, 'ShapeMismatch');
@@ -303,26 +404,62 @@ describe('scoring (emulator over HTTP)', () => {
       expectOipError(await oip([x, { ...y, datatype: 'FLOAT' }]), 400);
       expectOipError(await oip([x, { ...y, shape: [1, 4], data: [1, 2, 3, 4] }]), 400);
       expectOipError(await oip([x, { ...y, shape: [1, 3], data: [1, 2] }]), 400);
-      expectOipError(await oip([x, { ...y, shape: [2, 3], data: [[1, 2, 3], [4, 5]] }]), 400);
+      expectOipError(
+        await oip([
+          x,
+          {
+            ...y,
+            shape: [2, 3],
+            data: [
+              [1, 2, 3],
+              [4, 5],
+            ],
+          },
+        ]),
+        400,
+      );
       expectOipError(await oip([x, { ...y, data: ['one', 2, 3] }]), 400);
       expectOipError(await oip([x, { ...y, shape: [1, -3] }]), 400);
       expectOipError(await oip([x, { ...y, shape: 'big' }]), 400);
       expectOipError(await oip([x, x, y]), 400);
       // NaN is fine for floats, not for integers.
-      const int32 = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'INT32', data: ['NaN', 1, 2] }] }, keys[types]!, depOf('INT32'));
+      const int32 = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'INT32', data: ['NaN', 1, 2] }] },
+        keys[types]!,
+        depOf('INT32'),
+      );
       expect(expectOipError(int32, 400)).toMatch(/integer/);
-      const bool = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'BOOL', data: [1, 0, 1] }] }, keys[types]!, depOf('BOOL'));
+      const bool = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'BOOL', data: [1, 0, 1] }] },
+        keys[types]!,
+        depOf('BOOL'),
+      );
       expectOipError(bool, 400);
-      const uint8 = await sibyl.infer(types, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'UINT8', data: [256, 0, 1] }] }, keys[types]!, depOf('UINT8'));
+      const uint8 = await sibyl.infer(
+        types,
+        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'UINT8', data: [256, 0, 1] }] },
+        keys[types]!,
+        depOf('UINT8'),
+      );
       expectOipError(uint8, 400);
       await healthy();
     });
 
     it('refuses huge declared shapes without allocating', async () => {
-      const huge = await sibyl.infer(mlp, { inputs: [{ name: 'features', shape: [1_000_000_000, 16], datatype: 'FP32', data: [1] }] }, keys[mlp]!);
+      const huge = await sibyl.infer(
+        mlp,
+        { inputs: [{ name: 'features', shape: [1_000_000_000, 16], datatype: 'FP32', data: [1] }] },
+        keys[mlp]!,
+      );
       expect([400, 413]).toContain(huge.status);
       expectOipError(huge, huge.status);
-      const astronomic = await sibyl.infer(mlp, { inputs: [{ name: 'features', shape: [9007199254740991, 9007199254740991], datatype: 'FP32', data: [] }] }, keys[mlp]!);
+      const astronomic = await sibyl.infer(
+        mlp,
+        { inputs: [{ name: 'features', shape: [9007199254740991, 9007199254740991], datatype: 'FP32', data: [] }] },
+        keys[mlp]!,
+      );
       expect([400, 413]).toContain(astronomic.status);
       const azure = await sibyl.score(mlp, { inputs: { features: [[1]] } }, keys[mlp]);
       expectError(azure, 400);
@@ -335,11 +472,19 @@ describe('scoring (emulator over HTTP)', () => {
 
     it('answers unknown endpoints and unknown deployment pins with 404', async () => {
       expectError(await sibyl.score(`ghost-${RUN}`, { data: rows }, keys[mlp]), 404, 'EndpointNotFound');
-      expectError(await sibyl.score(mlp, { data: rows }, keys[mlp], { 'azureml-model-deployment': 'green' }), 404, 'DeploymentNotFound');
+      expectError(
+        await sibyl.score(mlp, { data: rows }, keys[mlp], { 'azureml-model-deployment': 'green' }),
+        404,
+        'DeploymentNotFound',
+      );
       expectOipError(await sibyl.infer(`ghost-${RUN}`, { inputs: [] }, keys[mlp]!), 404);
       expectOipError(await sibyl.infer(two, { inputs: [] }, keys[two]!, 'green'), 404);
       // An endpoint with several deployments and no traffic needs a pin.
-      expectError(await sibyl.score(types, { data: [[1, 2, 3]] }, keys[types], { 'azureml-model-deployment': 'nope' }), 404, 'DeploymentNotFound');
+      expectError(
+        await sibyl.score(types, { data: [[1, 2, 3]] }, keys[types], { 'azureml-model-deployment': 'nope' }),
+        404,
+        'DeploymentNotFound',
+      );
       await healthy();
     });
   });
@@ -354,7 +499,15 @@ describe('scoring (emulator over HTTP)', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ endpoint: name, minutes: 5 });
       expect(Object.keys(answer.body.deployments)).toEqual(['blue']);
-      const points = answer.body.deployments.blue as { time: string; requests: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number; meanBatchSize: number }[];
+      const points = answer.body.deployments.blue as {
+        time: string;
+        requests: number;
+        errors: number;
+        p50Ms: number;
+        p95Ms: number;
+        p99Ms: number;
+        meanBatchSize: number;
+      }[];
       // The calls may straddle a minute boundary.
       expect(points.length).toBeGreaterThanOrEqual(1);
       expect(points.reduce((n, p) => n + p.requests, 0)).toBe(13);

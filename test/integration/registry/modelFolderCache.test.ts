@@ -15,7 +15,9 @@ describe('ModelFolderCache', () => {
   let dir: string;
 
   beforeAll(async () => {
-    container = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!).getContainerClient(`cache-${randomUUID().slice(0, 8)}`);
+    container = BlobServiceClient.fromConnectionString(
+      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+    ).getContainerClient(`cache-${randomUUID().slice(0, 8)}`);
     await container.create();
   });
   afterAll(async () => {
@@ -27,8 +29,14 @@ describe('ModelFolderCache', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function store(name: string, version: number, files: Record<string, Buffer>): Promise<ModelManifest> {
-    for (const [path, bytes] of Object.entries(files)) await container.getBlockBlobClient(`${name}/${version}/${path}`).uploadData(bytes);
-    return { name, version, type: 'custom', files: Object.entries(files).map(([path, bytes]) => ({ path, sizeBytes: bytes.length, sha256: sha256(bytes) })) };
+    for (const [path, bytes] of Object.entries(files))
+      await container.getBlockBlobClient(`${name}/${version}/${path}`).uploadData(bytes);
+    return {
+      name,
+      version,
+      type: 'custom',
+      files: Object.entries(files).map(([path, bytes]) => ({ path, sizeBytes: bytes.length, sha256: sha256(bytes) })),
+    };
   }
 
   it('downloads verified folders and evicts the least recently used past the byte limit', async () => {

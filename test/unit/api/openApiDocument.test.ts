@@ -61,7 +61,9 @@ const API_MD_ROUTES: Array<[string, string, string[]]> = [
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test walks an untyped JSON document
 type Json = Record<string, any>;
 const doc: Json = buildOpenApiDocument();
-const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, op]) => ({ path, method: method.toUpperCase(), op: op as Json })));
+const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+  Object.entries(item as Json).map(([method, op]) => ({ path, method: method.toUpperCase(), op: op as Json })),
+);
 
 function resolvePointer(root: Json, ref: string): unknown {
   return ref
@@ -83,7 +85,12 @@ function collectRefs(node: unknown, out: string[] = []): string[] {
 
 describe('the OpenAPI document', () => {
   it('has the structure of an OpenAPI 3.1 document', () => {
-    const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(OPENAPI_31_SHAPE);
+    const validate = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+    }).compile(OPENAPI_31_SHAPE);
     const valid = validate(doc);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -92,11 +99,16 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every route of docs/api.md with its documented statuses', () => {
-    const missing = API_MD_ROUTES.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]).map(([m, p]) => `${m} ${p}`);
+    const missing = API_MD_ROUTES.filter(([method, path]) => !doc.paths[path]?.[method.toLowerCase()]).map(
+      ([m, p]) => `${m} ${p}`,
+    );
     expect(missing).toEqual([]);
     for (const [method, path, statuses] of API_MD_ROUTES) {
       const responses = Object.keys(doc.paths[path][method.toLowerCase()].responses);
-      for (const status of statuses) expect(`${method} ${path} ${responses.includes(status) ? status : `lacks ${status}`}`).toBe(`${method} ${path} ${status}`);
+      for (const status of statuses)
+        expect(`${method} ${path} ${responses.includes(status) ? status : `lacks ${status}`}`).toBe(
+          `${method} ${path} ${status}`,
+        );
     }
     // docs/api.md lets Sibyl add routes; every listed one must be there (checked above).
     expect(operations.length).toBeGreaterThanOrEqual(API_MD_ROUTES.length);
@@ -123,20 +135,32 @@ describe('the OpenAPI document', () => {
   });
 
   it('secures routes as docs/api.md says: function keys on the control plane, Bearer on scoring, health open', () => {
-    const schemes = (path: string, method: string) => (doc.paths[path][method].security as Json[]).flatMap((s) => Object.keys(s)).sort();
+    const schemes = (path: string, method: string) =>
+      (doc.paths[path][method].security as Json[]).flatMap((s) => Object.keys(s)).sort();
     expect(schemes('/api/models', 'get')).toEqual(['functionKey', 'functionKeyQuery']);
     expect(schemes('/api/batch/jobs', 'post')).toEqual(['functionKey', 'functionKeyQuery']);
     expect(schemes('/api/endpoints/{name}/score', 'post')).toEqual(['endpointBearer']);
     expect(schemes('/api/v2/models/{model}/infer', 'post')).toEqual(['endpointBearer']);
-    expect(schemes('/api/endpoints/{name}/token', 'post')).toEqual(['endpointBearer', 'functionKey', 'functionKeyQuery']);
+    expect(schemes('/api/endpoints/{name}/token', 'post')).toEqual([
+      'endpointBearer',
+      'functionKey',
+      'functionKeyQuery',
+    ]);
     expect(schemes('/api/v2/health/live', 'get')).toEqual([]);
-    expect(doc.components.securitySchemes.functionKey).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-functions-key' }));
-    expect(doc.components.securitySchemes.functionKeyQuery).toEqual(expect.objectContaining({ type: 'apiKey', in: 'query', name: 'code' }));
-    expect(doc.components.securitySchemes.endpointBearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.components.securitySchemes.functionKey).toEqual(
+      expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-functions-key' }),
+    );
+    expect(doc.components.securitySchemes.functionKeyQuery).toEqual(
+      expect.objectContaining({ type: 'apiKey', in: 'query', name: 'code' }),
+    );
+    expect(doc.components.securitySchemes.endpointBearer).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
   });
 
-  it('uses the protocol error body on OIP routes and Sibyl\'s elsewhere', () => {
-    const errorRef = (path: string, method: string, status: string) => String(doc.paths[path][method].responses[status].content['application/json'].schema.$ref);
+  it("uses the protocol error body on OIP routes and Sibyl's elsewhere", () => {
+    const errorRef = (path: string, method: string, status: string) =>
+      String(doc.paths[path][method].responses[status].content['application/json'].schema.$ref);
     expect(errorRef('/api/v2/models/{model}/infer', 'post', '400')).toBe('#/components/schemas/OipError');
     expect(errorRef('/api/endpoints/{name}/score', 'post', '400')).toBe('#/components/schemas/ErrorBody');
     expect(errorRef('/api/models', 'get', '401')).toBe('#/components/schemas/ErrorBody');
@@ -165,7 +189,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('takes a server URL', () => {
-    expect(buildOpenApiDocument({ serverUrl: 'https://sibyl.azurewebsites.net' }).servers).toEqual([{ url: 'https://sibyl.azurewebsites.net' }]);
+    expect(buildOpenApiDocument({ serverUrl: 'https://sibyl.azurewebsites.net' }).servers).toEqual([
+      { url: 'https://sibyl.azurewebsites.net' },
+    ]);
   });
 });
 
@@ -173,7 +199,9 @@ describe('the structural check and the generator catch mistakes', () => {
   it('the shape schema refuses a response without a description', () => {
     const broken = JSON.parse(JSON.stringify(doc)) as Json;
     delete broken.paths['/api/models'].get.responses['200'].description;
-    const validate = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true }).compile(OPENAPI_31_SHAPE);
+    const validate = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true }).compile(
+      OPENAPI_31_SHAPE,
+    );
     expect(validate(broken)).toBe(false);
   });
 
@@ -189,7 +217,11 @@ describe('the structural check and the generator catch mistakes', () => {
     });
     const a = Type.Object({ x: Type.String() }, { title: 'Same' });
     const b = Type.Object({ y: Type.String() }, { title: 'Same' });
-    expect(() => buildOpenApiDocument({ routes: [route('a', '/a', a), route('b', '/b', b)] })).toThrow("Two different schemas are titled 'Same'");
-    expect(() => buildOpenApiDocument({ routes: [route('c', '/c/{id}', a)] })).toThrow("path parameter 'id' has no schema");
+    expect(() => buildOpenApiDocument({ routes: [route('a', '/a', a), route('b', '/b', b)] })).toThrow(
+      "Two different schemas are titled 'Same'",
+    );
+    expect(() => buildOpenApiDocument({ routes: [route('c', '/c/{id}', a)] })).toThrow(
+      "path parameter 'id' has no schema",
+    );
   });
 });

@@ -30,12 +30,20 @@ describe('the route table', () => {
   });
 
   it('refuses unknown fields in every validated request body, so typos are caught', () => {
-    const open = ROUTES.filter((r) => r.request?.validatedBy === 'schema' && (r.request.schema as { additionalProperties?: unknown }).additionalProperties !== false);
+    const open = ROUTES.filter(
+      (r) =>
+        r.request?.validatedBy === 'schema' &&
+        (r.request.schema as { additionalProperties?: unknown }).additionalProperties !== false,
+    );
     expect(open.map((r) => r.operationId)).toEqual([]);
   });
 
   it('compiles every request, query and path schema', () => {
-    const schemas = ROUTES.flatMap((r) => [r.request?.validatedBy === 'schema' ? r.request.schema : undefined, r.query, r.params]).filter((s): s is TSchema => s !== undefined);
+    const schemas = ROUTES.flatMap((r) => [
+      r.request?.validatedBy === 'schema' ? r.request.schema : undefined,
+      r.query,
+      r.params,
+    ]).filter((s): s is TSchema => s !== undefined);
     for (const schema of schemas) expect(typeof validatorFor(schema)).toBe('function');
   });
 

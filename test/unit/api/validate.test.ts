@@ -1,6 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { closest } from '../../../shared/api/suggest';
-import { EndpointMetricsQuery, EndpointParams, ModelUploadQuery, ModelVersionParams, RunQuery } from '../../../shared/api/schemas';
+import {
+  EndpointMetricsQuery,
+  EndpointParams,
+  ModelUploadQuery,
+  ModelVersionParams,
+  RunQuery,
+} from '../../../shared/api/schemas';
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
 import * as S from '../../../shared/api/schemas';
 import { DeploymentSpec } from '../../../shared/api/schemas';
@@ -43,7 +49,9 @@ describe('parseJsonBody', () => {
 
   it.each(['{"a": [1, 2', '{"a": "unterminated', '{'])('says when the JSON ends early (%p)', (text) => {
     const error = caught(() => parseJsonBody(text));
-    expect(error.message).toBe('The request body is not valid JSON: the JSON ends early (an unclosed string, array or object?)');
+    expect(error.message).toBe(
+      'The request body is not valid JSON: the JSON ends early (an unclosed string, array or object?)',
+    );
     expect(error.details?.[0]?.target).toBe('end of input');
   });
 
@@ -61,7 +69,9 @@ describe('parseBodyText', () => {
 
   it('reports JSON and schema problems alike as InvalidInput', () => {
     expect(caught(() => parseBodyText(DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
-    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe('deployment is invalid: model must be a string, not 1');
+    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
+      'deployment is invalid: model must be a string, not 1',
+    );
   });
 });
 
@@ -74,7 +84,11 @@ describe('validatorFor', () => {
 describe('parseQuery and parseParams', () => {
   it('converts numbers and ignores undeclared parameters such as the function key', () => {
     expect(parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=15&code=secret'))).toEqual({ minutes: 15 });
-    expect(parseQuery(RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({ experiment: 'nightly', status: 'Failed', top: 5 });
+    expect(parseQuery(RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({
+      experiment: 'nightly',
+      status: 'Failed',
+      top: 5,
+    });
     expect(parseQuery(RunQuery, new URLSearchParams(''))).toEqual({});
   });
 
@@ -82,14 +96,26 @@ describe('parseQuery and parseParams', () => {
     const error = caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
     expect(error.message).toBe("query string is invalid: minutes must be an integer, not 'abc'");
     expect(error.details).toEqual([{ target: 'minutes', message: "minutes must be an integer, not 'abc'" }]);
-    expect(caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message).toBe('minutes must be at least 1 (got 0)');
-    expect(caught(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain("did you mean 'Failed'?");
+    expect(caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message).toBe(
+      'minutes must be at least 1 (got 0)',
+    );
+    expect(caught(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain(
+      "did you mean 'Failed'?",
+    );
   });
 
   it('parses JSON-valued parameters (tags) and refuses malformed ones', () => {
-    expect(parseQuery(ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' }))).toEqual({ description: 'v1', tags: { team: 'fraud' } });
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([{ target: 'tags', message: 'tags is not valid JSON' }]);
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0]).toEqual({ target: 'tags.n', message: 'tags.n must be a string, not 1' });
+    expect(parseQuery(ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' }))).toEqual({
+      description: 'v1',
+      tags: { team: 'fraud' },
+    });
+    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
+      { target: 'tags', message: 'tags is not valid JSON' },
+    ]);
+    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0]).toEqual({
+      target: 'tags.n',
+      message: 'tags.n must be a string, not 1',
+    });
   });
 
   it('reads booleans and repeated array parameters', () => {
@@ -101,7 +127,9 @@ describe('parseQuery and parseParams', () => {
     expect(parseParams(ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
     const error = caught(() => parseParams(EndpointParams, { name: 'no_underscores' }));
     expect(error.message).toMatch(/^route is invalid: name 'no_underscores' is not valid: An endpoint name/);
-    expect(caught(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message).toBe("version must be an integer, not 'latest'");
+    expect(
+      caught(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
+    ).toBe("version must be an integer, not 'latest'");
   });
 });
 

@@ -30,11 +30,29 @@ describe('safe archive unpacking', () => {
   });
 
   it('unpacks zip and tar.gz folders with each file hashed', async () => {
-    for (const [kind, bytes] of [['zip', await zipOf([{ path: 'm/a.txt', data: 'A' }, { path: 'm/b/c.txt', data: 'C' }])], ['tar.gz', await tarGzOf([{ path: 'm/a.txt', data: 'A' }, { path: 'm/b/c.txt', data: 'C' }])]] as const) {
+    for (const [kind, bytes] of [
+      [
+        'zip',
+        await zipOf([
+          { path: 'm/a.txt', data: 'A' },
+          { path: 'm/b/c.txt', data: 'C' },
+        ]),
+      ],
+      [
+        'tar.gz',
+        await tarGzOf([
+          { path: 'm/a.txt', data: 'A' },
+          { path: 'm/b/c.txt', data: 'C' },
+        ]),
+      ],
+    ] as const) {
       const archive = join(dir, `in.${kind}`);
       writeFileSync(archive, bytes);
       const files = await unpackArchive(kind, archive, join(dir, kind), { maxFiles: 10, maxUnpackedBytes: 100 });
-      expect(files.map((f) => [f.path, f.sizeBytes]).sort()).toEqual([['m/a.txt', 1], ['m/b/c.txt', 1]]);
+      expect(files.map((f) => [f.path, f.sizeBytes]).sort()).toEqual([
+        ['m/a.txt', 1],
+        ['m/b/c.txt', 1],
+      ]);
       expect(files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(readFileSync(join(dir, kind, 'm/b/c.txt'), 'utf8')).toBe('C');
     }
@@ -42,17 +60,30 @@ describe('safe archive unpacking', () => {
 
   it('refuses duplicates, links and entries past the caps, naming the entry', async () => {
     const cases: Array<['zip' | 'tar.gz', Buffer, RegExp]> = [
-      ['tar.gz', await tarGzOf([{ path: 'a', data: '1' }, { path: 'a', data: '2' }]), /'a'.*twice/],
+      [
+        'tar.gz',
+        await tarGzOf([
+          { path: 'a', data: '1' },
+          { path: 'a', data: '2' },
+        ]),
+        /'a'.*twice/,
+      ],
       ['tar.gz', await tarGzOf([{ path: 'dev', type: 'character-device' }]), /'dev'.*character-device/],
       ['tar.gz', await tarGzOf([{ path: 'big', data: 'x'.repeat(101) }]), /'big'.*exceed 100 bytes/],
       ['zip', await zipOf([{ path: 'big', data: 'x'.repeat(101) }]), /'big'.*exceed 100 bytes/],
-      ['zip', await zipOf(Array.from({ length: 11 }, (_, i) => ({ path: `f${i}`, data: '' }))), /'f10'.*more than 10 files/],
+      [
+        'zip',
+        await zipOf(Array.from({ length: 11 }, (_, i) => ({ path: `f${i}`, data: '' }))),
+        /'f10'.*more than 10 files/,
+      ],
     ];
     for (const [kind, bytes, message] of cases) {
       const archive = join(dir, `in.${kind}`);
       writeFileSync(archive, bytes);
       const target = mkdtempSync(join(dir, 'out-'));
-      await expect(unpackArchive(kind, archive, target, { maxFiles: 10, maxUnpackedBytes: 100 })).rejects.toThrow(message);
+      await expect(unpackArchive(kind, archive, target, { maxFiles: 10, maxUnpackedBytes: 100 })).rejects.toThrow(
+        message,
+      );
     }
   });
 });

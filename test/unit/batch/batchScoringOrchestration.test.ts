@@ -63,7 +63,16 @@ beforeEach(() => {
 });
 
 function input(jobId: string, overrides: Partial<BatchScoringInput> = {}): BatchScoringInput {
-  return { jobId, maxConcurrency: 2, maxRetries: 0, timeoutSeconds: 30, errorThreshold: -1, thresholdUnit: 'rows', outputAction: 'append_row', ...overrides };
+  return {
+    jobId,
+    maxConcurrency: 2,
+    maxRetries: 0,
+    timeoutSeconds: 30,
+    errorThreshold: -1,
+    thresholdUnit: 'rows',
+    outputAction: 'append_row',
+    ...overrides,
+  };
 }
 
 async function run(job: BatchScoringInput, miniBatches: number): Promise<unknown> {
@@ -77,7 +86,9 @@ async function run(job: BatchScoringInput, miniBatches: number): Promise<unknown
 /** Tasks of activity `name` the instance's history records as ended (the status API folds each schedule into its end). */
 async function tasksOf(instanceId: string, name: string): Promise<number> {
   const history = (await engine().getStatus(instanceId, { showHistory: true }))!.historyEvents!;
-  return history.filter((e) => (e.EventType === 'TaskCompleted' || e.EventType === 'TaskFailed') && e.FunctionName === name).length;
+  return history.filter(
+    (e) => (e.EventType === 'TaskCompleted' || e.EventType === 'TaskFailed') && e.FunctionName === name,
+  ).length;
 }
 
 describe('batchScoring, replayed', () => {
@@ -86,7 +97,13 @@ describe('batchScoring, replayed', () => {
     expect([...scored].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
     expect(await tasksOf('small', 'scoreMiniBatch')).toBe(5);
     expect(merged).toEqual(['small']);
-    expect(finished).toEqual([expect.objectContaining({ jobId: 'small', status: 'Completed', progress: expect.objectContaining({ totalMiniBatches: 5, succeeded: 5, failed: 0, rowsScored: 50 }) })]);
+    expect(finished).toEqual([
+      expect.objectContaining({
+        jobId: 'small',
+        status: 'Completed',
+        progress: expect.objectContaining({ totalMiniBatches: 5, succeeded: 5, failed: 0, rowsScored: 50 }),
+      }),
+    ]);
   });
 
   it('stops past the error threshold, without merging, and finishes Failed', async () => {
@@ -95,7 +112,11 @@ describe('batchScoring, replayed', () => {
     // The wave holding the failure ran; no later wave was scheduled.
     expect([...scored].sort((a, b) => a - b)).toEqual([0, 1]);
     expect(merged).toEqual([]);
-    expect(finished[0]).toMatchObject({ status: 'Failed', error: { code: 'ErrorThresholdExceeded' }, progress: { succeeded: 1, failed: 1, rowsFailed: 10 } });
+    expect(finished[0]).toMatchObject({
+      status: 'Failed',
+      error: { code: 'ErrorThresholdExceeded' },
+      progress: { succeeded: 1, failed: 1, rowsFailed: 10 },
+    });
   });
 
   it('scores nothing when the job was canceled while it was planned, and does not finish it again', async () => {
@@ -116,6 +137,9 @@ describe('batchScoring, replayed', () => {
     const perChunk = await Promise.all(chunks.map((id) => tasksOf(id, 'scoreMiniBatch')));
     expect(perChunk).toEqual([CHUNK_SIZE, CHUNK_SIZE, 10]);
     for (const id of chunks) expect((await engine().getStatus(id))?.runtimeStatus).toBe('Completed');
-    expect(finished[0]).toMatchObject({ status: 'Completed', progress: { totalMiniBatches: total, succeeded: total, rowsScored: total * 10 } });
+    expect(finished[0]).toMatchObject({
+      status: 'Completed',
+      progress: { totalMiniBatches: total, succeeded: total, rowsScored: total * 10 },
+    });
   });
 });

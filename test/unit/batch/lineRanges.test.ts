@@ -35,7 +35,10 @@ describe('LineRangeCutter', () => {
       [1, 3],
       [4, 3],
     ]);
-    expect(linesOf(text, whole)).toEqual([['1,2', '3,4', '5,6'], ['7,8', '9,10', '11,12']]);
+    expect(linesOf(text, whole)).toEqual([
+      ['1,2', '3,4', '5,6'],
+      ['7,8', '9,10', '11,12'],
+    ]);
   });
 
   it('counts blank lines and CRLF lines as rows, and gives an empty data region no ranges', () => {

@@ -47,11 +47,32 @@ async function score(lines: string[]) {
 
 describe('RowScorer.addCsvLine', () => {
   it('reads plain numbers from bytes and the rest the general way, with the same values', async () => {
-    const result = await score(['1,2,3', '1.5,-2,3e2', ' 1 ,2,3', ',2,3', 'NaN,1,2', '"4",5,6', '0.1,0.2,0.3', '-0,0,0', '-2.0324999999999998,1.8275000000000001,0.20000000000000001']);
+    const result = await score([
+      '1,2,3',
+      '1.5,-2,3e2',
+      ' 1 ,2,3',
+      ',2,3',
+      'NaN,1,2',
+      '"4",5,6',
+      '0.1,0.2,0.3',
+      '-0,0,0',
+      '-2.0324999999999998,1.8275000000000001,0.20000000000000001',
+    ]);
     expect(result.rows).toBe(9);
     expect(result.failedRows).toBe(0);
     expect(result.body.toString()).toBe(
-      ['"in,1.csv",10,6', '"in,1.csv",11,299.5', '"in,1.csv",12,6', '"in,1.csv",13,NaN', '"in,1.csv",14,NaN', '"in,1.csv",15,15', '"in,1.csv",16,0.6', '"in,1.csv",17,0', `"in,1.csv",18,${sum3(-2.0324999999999998, 1.8275000000000001, 0.20000000000000001)}`, ''].join('\n'),
+      [
+        '"in,1.csv",10,6',
+        '"in,1.csv",11,299.5',
+        '"in,1.csv",12,6',
+        '"in,1.csv",13,NaN',
+        '"in,1.csv",14,NaN',
+        '"in,1.csv",15,15',
+        '"in,1.csv",16,0.6',
+        '"in,1.csv",17,0',
+        `"in,1.csv",18,${sum3(-2.0324999999999998, 1.8275000000000001, 0.20000000000000001)}`,
+        '',
+      ].join('\n'),
     );
   });
 

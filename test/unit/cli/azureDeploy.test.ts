@@ -58,7 +58,7 @@ describe('sibyl azure deploy --plan', () => {
     expect(plan).toContain('Nothing was run.');
     expect(plan).toContain('# waits until every Key Vault reference of the app settings is Resolved');
     expect(plan).toContain(
-      '   # runs `az eventgrid system-topic event-subscription create` on the storage account\'s system topic: ' +
+      "   # runs `az eventgrid system-topic event-subscription create` on the storage account's system topic: " +
         'endpoint type azurefunction (the resource id of the Event Grid trigger scheduleBlobTrigger, no key), ' +
         'Event Grid schema, Microsoft.Storage.BlobCreated',
     );

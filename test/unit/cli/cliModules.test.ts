@@ -3,7 +3,14 @@ import { InvalidArgumentError } from 'commander';
 import { ApiError } from '../../../shared/portable/apiClient';
 import { describeFailure, EXIT, JobOutcomeError, UsageError } from '../../../cli/core/cliErrors';
 import { parseCsv } from '../../../cli/core/csvRows';
-import { intArg, parameterValue, parseDatastorePath, parseDeploymentRef, parseKeyValues, wholeNumber } from '../../../cli/core/parseArgs';
+import {
+  intArg,
+  parameterValue,
+  parseDatastorePath,
+  parseDeploymentRef,
+  parseKeyValues,
+  wholeNumber,
+} from '../../../cli/core/parseArgs';
 import { predictionTable } from '../../../cli/core/predictionTable';
 import { azureMlBody, dataFormat, oipBodyFromCsv } from '../../../cli/core/scoringBody';
 
@@ -53,18 +60,36 @@ describe('scoring bodies from CSV', () => {
   const csv = parseCsv('a,b\n1,2\n3,4\n');
 
   it("Azure ML's columns and data, and the format from the name or the text", () => {
-    expect(azureMlBody(csv)).toEqual({ input_data: { columns: ['a', 'b'], data: [[1, 2], [3, 4]] } });
+    expect(azureMlBody(csv)).toEqual({
+      input_data: {
+        columns: ['a', 'b'],
+        data: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    });
     expect(dataFormat('rows.CSV', '{')).toBe('csv');
     expect(dataFormat('-', ' [1]')).toBe('json');
     expect(dataFormat('-', 'a,b')).toBe('csv');
   });
 
   it('OIP: one tensor per named column, or the whole table for a single input', () => {
-    const named = oipBodyFromCsv(csv, [{ name: 'a', datatype: 'FP32', shape: [-1] }, { name: 'b', datatype: 'INT32', shape: [-1, 1] }]);
-    expect(named).toEqual({ inputs: [{ name: 'a', datatype: 'FP32', shape: [2], data: [1, 3] }, { name: 'b', datatype: 'INT32', shape: [2, 1], data: [2, 4] }] });
+    const named = oipBodyFromCsv(csv, [
+      { name: 'a', datatype: 'FP32', shape: [-1] },
+      { name: 'b', datatype: 'INT32', shape: [-1, 1] },
+    ]);
+    expect(named).toEqual({
+      inputs: [
+        { name: 'a', datatype: 'FP32', shape: [2], data: [1, 3] },
+        { name: 'b', datatype: 'INT32', shape: [2, 1], data: [2, 4] },
+      ],
+    });
     const whole = oipBodyFromCsv(csv, [{ name: 'x', datatype: 'FP64', shape: [-1, 2] }]);
     expect(whole).toEqual({ inputs: [{ name: 'x', datatype: 'FP64', shape: [2, 2], data: [1, 2, 3, 4] }] });
-    expect(() => oipBodyFromCsv(parseCsv('a\nyes\n'), [{ name: 'a', datatype: 'FP32', shape: [-1] }])).toThrow("row 1, column a: 'yes' is not a number");
+    expect(() => oipBodyFromCsv(parseCsv('a\nyes\n'), [{ name: 'a', datatype: 'FP32', shape: [-1] }])).toThrow(
+      "row 1, column a: 'yes' is not a number",
+    );
   });
 });
 
@@ -79,8 +104,14 @@ describe('answers as tables', () => {
 
 describe('failures as one line and an exit code', () => {
   it('API errors exit 1, usage errors 2, failed jobs 3', () => {
-    expect(describeFailure(new ApiError(404, 'ModelNotFound', 'no\nsuch model'))).toEqual({ line: 'error ModelNotFound (HTTP 404): no such model', exitCode: EXIT.api });
-    expect(describeFailure(new ApiError(400, 'HTTP 400', 'bad tensor'))).toEqual({ line: 'error HTTP 400: bad tensor', exitCode: 1 });
+    expect(describeFailure(new ApiError(404, 'ModelNotFound', 'no\nsuch model'))).toEqual({
+      line: 'error ModelNotFound (HTTP 404): no such model',
+      exitCode: EXIT.api,
+    });
+    expect(describeFailure(new ApiError(400, 'HTTP 400', 'bad tensor'))).toEqual({
+      line: 'error HTTP 400: bad tensor',
+      exitCode: 1,
+    });
     expect(describeFailure(new UsageError('bad flag'))).toEqual({ line: 'error: bad flag', exitCode: 2 });
     expect(describeFailure(new JobOutcomeError('job Failed'))).toEqual({ line: 'error: job Failed', exitCode: 3 });
   });

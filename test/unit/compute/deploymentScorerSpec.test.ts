@@ -12,7 +12,13 @@ const doc: DeploymentDoc = {
   modelName: 'iris',
   modelVersion: 3,
   environment: 'boxed@1',
-  instance: { minInstances: 0, maxInstances: 4, maxConcurrentRequestsPerInstance: 8, scaleInDelaySeconds: 60, cpu: 0.5 },
+  instance: {
+    minInstances: 0,
+    maxInstances: 4,
+    maxConcurrentRequestsPerInstance: 8,
+    scaleInDelaySeconds: 60,
+    cpu: 0.5,
+  },
   batching: { maxBatchSize: 32, maxQueueDelayMs: 5 },
   requestTimeoutMs: 5000,
   provisioningState: 'Succeeded',
@@ -36,7 +42,18 @@ const container: Environment = {
 describe('scorerAppSpecOf', () => {
   it('maps the instance settings to replica bounds and size', () => {
     const spec = scorerAppSpecOf(doc, container, 'container');
-    expect(spec).toMatchObject({ endpoint: 'iris', deployment: 'blue', kind: 'container', minReplicas: 0, maxReplicas: 4, concurrentRequests: 8, scaleInDelaySeconds: 60, cpu: 0.5, memoryGi: 1, runtime: 'onnx' });
+    expect(spec).toMatchObject({
+      endpoint: 'iris',
+      deployment: 'blue',
+      kind: 'container',
+      minReplicas: 0,
+      maxReplicas: 4,
+      concurrentRequests: 8,
+      scaleInDelaySeconds: 60,
+      cpu: 0.5,
+      memoryGi: 1,
+      runtime: 'onnx',
+    });
   });
 
   it("passes the model, the deployment's batching and the environment's threads to each replica", () => {
@@ -52,16 +69,29 @@ describe('scorerAppSpecOf', () => {
   });
 
   it('names the GPU profile and no size for gpu deployments', () => {
-    const gpu: Environment = { ...container, executionProviders: ['cuda', 'cpu'], compute: { kind: 'gpu', gpu: 'A100' } };
+    const gpu: Environment = {
+      ...container,
+      executionProviders: ['cuda', 'cpu'],
+      compute: { kind: 'gpu', gpu: 'A100' },
+    };
     const spec = scorerAppSpecOf({ ...doc, instance: { maxInstances: 2 } }, gpu, 'gpu');
-    expect(spec).toMatchObject({ kind: 'gpu', gpu: 'A100', minReplicas: 1, maxReplicas: 2, concurrentRequests: 16, scaleInDelaySeconds: 300 });
+    expect(spec).toMatchObject({
+      kind: 'gpu',
+      gpu: 'A100',
+      minReplicas: 1,
+      maxReplicas: 2,
+      concurrentRequests: 16,
+      scaleInDelaySeconds: 300,
+    });
     expect(spec.cpu).toBeUndefined();
     expect(spec.settings.SIBYL_SCORER_EXECUTION_PROVIDERS).toBe('cuda,cpu');
   });
 
   it('changes the revision when what replicas run changes, not when only their number does', () => {
     const base = scorerAppSpecOf(doc, container, 'container').revision;
-    expect(scorerAppSpecOf({ ...doc, instance: { ...doc.instance, maxInstances: 9 } }, container, 'container').revision).toBe(base);
+    expect(
+      scorerAppSpecOf({ ...doc, instance: { ...doc.instance, maxInstances: 9 } }, container, 'container').revision,
+    ).toBe(base);
     expect(scorerAppSpecOf({ ...doc, modelVersion: 4 }, container, 'container').revision).not.toBe(base);
     expect(scorerAppSpecOf({ ...doc, batching: { maxBatchSize: 8 } }, container, 'container').revision).not.toBe(base);
     expect(scorerAppSpecOf(doc, { ...container, intraOpNumThreads: 4 }, 'container').revision).not.toBe(base);

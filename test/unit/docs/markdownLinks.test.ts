@@ -10,7 +10,10 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Tracked and untracked (not ignored) Markdown files, as a clone would have them. */
 function markdownFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return out.split('\n').filter((f) => f && !f.startsWith('test/fixtures/') && fs.existsSync(path.join(ROOT, f)));
 }
 
@@ -23,7 +26,16 @@ function linkTargets(text: string): string[] {
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 function anchorsOf(text: string): Set<string> {
   const headings = text.replace(/^```[\s\S]*?^```/gm, '').match(/^#{1,6} .+$/gm) ?? [];
-  return new Set(headings.map((h) => h.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+  return new Set(
+    headings.map((h) =>
+      h
+        .replace(/^#+ /, '')
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 describe('Markdown links', () => {
@@ -39,10 +51,14 @@ describe('Markdown links', () => {
     for (const target of linkTargets(text)) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, …
       const [pathPart, anchor] = target.split('#') as [string, string | undefined];
-      const resolved = pathPart === '' ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(pathPart));
+      const resolved =
+        pathPart === ''
+          ? path.join(ROOT, file)
+          : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(pathPart));
       if (path.relative(ROOT, resolved).startsWith('..')) broken.push(`${target} (outside the repository)`);
       else if (!fs.existsSync(resolved)) broken.push(`${target} (no such file)`);
-      else if (anchor && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor)) broken.push(`${target} (no such heading)`);
+      else if (anchor && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor))
+        broken.push(`${target} (no such heading)`);
     }
     expect(broken).toEqual([]);
   });

@@ -8,7 +8,10 @@ describe('invoker', () => {
       route: 'hello/{name}',
       handler: async (request, context) => {
         context.log('saying hello');
-        return { status: 201, jsonBody: { name: request.params.name, q: request.query.get('q'), body: await request.text() } };
+        return {
+          status: 201,
+          jsonBody: { name: request.params.name, q: request.query.get('q'), body: await request.text() },
+        };
       },
     });
   });

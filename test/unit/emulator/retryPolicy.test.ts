@@ -3,10 +3,19 @@ import { app } from '@azure/functions';
 import { retryPolicyOf } from '../../../emulator/retryPolicy';
 
 const noop = (): void => undefined;
-app.timer('rpFixed', { schedule: '0 0 * * * *', retry: { strategy: 'fixedDelay', delayInterval: { seconds: 2 }, maxRetryCount: 3 }, handler: noop });
+app.timer('rpFixed', {
+  schedule: '0 0 * * * *',
+  retry: { strategy: 'fixedDelay', delayInterval: { seconds: 2 }, maxRetryCount: 3 },
+  handler: noop,
+});
 app.timer('rpBackoff', {
   schedule: '0 0 * * * *',
-  retry: { strategy: 'exponentialBackoff', minimumInterval: { seconds: 1 }, maximumInterval: { seconds: 5 }, maxRetryCount: -1 },
+  retry: {
+    strategy: 'exponentialBackoff',
+    minimumInterval: { seconds: 1 },
+    maximumInterval: { seconds: 5 },
+    maxRetryCount: -1,
+  },
   handler: noop,
 });
 app.timer('rpNone', { schedule: '0 0 * * * *', handler: noop });

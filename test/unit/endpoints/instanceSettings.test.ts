@@ -12,14 +12,17 @@ function refusal(run: () => void): SibylError {
 }
 
 describe('instance settings', () => {
-  it.each([[{ minInstances: 1 }], [{ maxInstances: 2 }], [{ scaleInDelaySeconds: 10 }], [{ cpu: 1 }], [{ memoryGi: 2 }]])(
-    'refuses replica settings %j on a functions deployment, pointing at infra/',
-    (instance) => {
-      const error = refusal(() => checkInstanceSettings('functions', instance));
-      expect(error.status).toBe(400);
-      expect(error.message).toMatch(/Flex Consumption.*infra\//);
-    },
-  );
+  it.each([
+    [{ minInstances: 1 }],
+    [{ maxInstances: 2 }],
+    [{ scaleInDelaySeconds: 10 }],
+    [{ cpu: 1 }],
+    [{ memoryGi: 2 }],
+  ])('refuses replica settings %j on a functions deployment, pointing at infra/', (instance) => {
+    const error = refusal(() => checkInstanceSettings('functions', instance));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/Flex Consumption.*infra\//);
+  });
 
   it('keeps per-instance concurrency on a functions deployment', () => {
     expect(() => checkInstanceSettings('functions', { maxConcurrentRequestsPerInstance: 8 })).not.toThrow();
@@ -28,14 +31,28 @@ describe('instance settings', () => {
   it('refuses sizes on gpu deployments and sizes Container Apps does not offer', () => {
     expect(refusal(() => checkInstanceSettings('gpu', { cpu: 1 })).message).toMatch(/'container' deployments only/);
     expect(refusal(() => checkInstanceSettings('container', { cpu: 1, memoryGi: 4 })).message).toMatch(/twice/);
-    expect(refusal(() => checkInstanceSettings('container', { minInstances: 3, maxInstances: 2 })).message).toMatch(/larger than/);
+    expect(refusal(() => checkInstanceSettings('container', { minInstances: 3, maxInstances: 2 })).message).toMatch(
+      /larger than/,
+    );
   });
 
   it('fills container defaults, memory following cpu and cpu following memory', () => {
-    expect(replicaSettings('container', {})).toEqual({ minInstances: 1, maxInstances: 3, maxConcurrentRequestsPerInstance: 16, scaleInDelaySeconds: 300, cpu: 1, memoryGi: 2 });
+    expect(replicaSettings('container', {})).toEqual({
+      minInstances: 1,
+      maxInstances: 3,
+      maxConcurrentRequestsPerInstance: 16,
+      scaleInDelaySeconds: 300,
+      cpu: 1,
+      memoryGi: 2,
+    });
     expect(replicaSettings('container', { cpu: 0.5 })).toMatchObject({ cpu: 0.5, memoryGi: 1 });
     expect(replicaSettings('container', { memoryGi: 8 })).toMatchObject({ cpu: 4, memoryGi: 8 });
-    expect(replicaSettings('gpu', { minInstances: 0, maxInstances: 1 })).toEqual({ minInstances: 0, maxInstances: 1, maxConcurrentRequestsPerInstance: 16, scaleInDelaySeconds: 300 });
+    expect(replicaSettings('gpu', { minInstances: 0, maxInstances: 1 })).toEqual({
+      minInstances: 0,
+      maxInstances: 1,
+      maxConcurrentRequestsPerInstance: 16,
+      scaleInDelaySeconds: 300,
+    });
     expect(replicaSettings('container', { maxInstances: 5 })).toMatchObject({ minInstances: 1, maxInstances: 5 });
     expect(replicaSettings('container', { minInstances: 4 })).toMatchObject({ minInstances: 4, maxInstances: 4 });
   });

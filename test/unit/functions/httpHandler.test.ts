@@ -7,7 +7,9 @@ import { Type } from '@sinclair/typebox';
 import { httpHandler, type SibylHttpHandler } from '../../../functions/http/httpHandler';
 import { originOf, readBody, readJson } from '../../../functions/http/requestBody';
 
-function request(init: { method?: string; url?: string; body?: string; headers?: Record<string, string> } = {}): HttpRequest {
+function request(
+  init: { method?: string; url?: string; body?: string; headers?: Record<string, string> } = {},
+): HttpRequest {
   return new HttpRequest({
     method: init.method ?? 'POST',
     url: init.url ?? 'http://127.0.0.1:7071/api/things',
@@ -18,7 +20,11 @@ function request(init: { method?: string; url?: string; body?: string; headers?:
 
 function context(): { context: InvocationContext; lines: string[] } {
   const lines: string[] = [];
-  const ctx = new InvocationContext({ functionName: 'test', invocationId: 'i-1', logHandler: (_level, ...args) => lines.push(args.join(' ')) });
+  const ctx = new InvocationContext({
+    functionName: 'test',
+    invocationId: 'i-1',
+    logHandler: (_level, ...args) => lines.push(args.join(' ')),
+  });
   return { context: ctx, lines };
 }
 
@@ -34,8 +40,9 @@ const SETTINGS = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', COSMOS_END
 const saved = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, process.env[k]]));
 beforeAll(() => Object.assign(process.env, SETTINGS));
 afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
 });
 
 const Thing = Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false });
@@ -43,7 +50,10 @@ const Thing = Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalP
 describe('httpHandler with real HttpRequests', () => {
   it('answers what the handler returns, with the client request id and one log line', async () => {
     const echo: SibylHttpHandler = async (req) => ({ status: 201, jsonBody: await readBody(req, Thing, 'thing') });
-    const { answer, lines, headers } = await run(echo, request({ body: '{"name":"a"}', headers: { 'x-ms-client-request-id': 'req-7' } }));
+    const { answer, lines, headers } = await run(
+      echo,
+      request({ body: '{"name":"a"}', headers: { 'x-ms-client-request-id': 'req-7' } }),
+    );
     expect(answer).toMatchObject({ status: 201, jsonBody: { name: 'a' } });
     expect(headers.get('x-ms-request-id')).toBe('req-7');
     expect(lines).toEqual([expect.stringMatching(/^POST \/api\/things 201 [\d.]+ms request=req-7$/)]);
@@ -54,7 +64,9 @@ describe('httpHandler with real HttpRequests', () => {
     for (const body of ['{"name":', '', '{"name":""}', '{"name":"a","extra":1}']) {
       const { answer } = await run(handler, request({ body }));
       expect(answer.status).toBe(400);
-      expect(answer.jsonBody).toEqual({ error: expect.objectContaining({ code: 'InvalidInput', message: expect.any(String) }) });
+      expect(answer.jsonBody).toEqual({
+        error: expect.objectContaining({ code: 'InvalidInput', message: expect.any(String) }),
+      });
     }
   });
 

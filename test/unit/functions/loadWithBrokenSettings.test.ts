@@ -43,7 +43,13 @@ describe('loading the app with broken settings', () => {
   });
 
   it('finds the modules', () => {
-    expect(MODULES).toEqual(expect.arrayContaining(['functions/scheduleTimer.ts', 'functions/scheduleBlobTrigger.ts', 'functions/appStart.ts']));
+    expect(MODULES).toEqual(
+      expect.arrayContaining([
+        'functions/scheduleTimer.ts',
+        'functions/scheduleBlobTrigger.ts',
+        'functions/appStart.ts',
+      ]),
+    );
   });
 
   it.each(MODULES)('%s loads without throwing', (module) => {
@@ -62,7 +68,15 @@ describe('loading the app with broken settings', () => {
         thrown = error;
       }
       expect(thrown).toMatchObject({ code: 'ServiceUnavailable', status: 503 });
-      for (const name of ['AzureWebJobsStorage', 'COSMOS_ENDPOINT', 'SIBYL_TOKEN_SIGNING_KEY', 'SIBYL_KEY_ENCRYPTION_KEY', 'SIBYL_SCHEDULER_CRON', 'SIBYL_SCHEDULER_CONTAINER', 'SIBYL_MAX_REQUEST_BYTES']) {
+      for (const name of [
+        'AzureWebJobsStorage',
+        'COSMOS_ENDPOINT',
+        'SIBYL_TOKEN_SIGNING_KEY',
+        'SIBYL_KEY_ENCRYPTION_KEY',
+        'SIBYL_SCHEDULER_CRON',
+        'SIBYL_SCHEDULER_CONTAINER',
+        'SIBYL_MAX_REQUEST_BYTES',
+      ]) {
         expect((thrown as Error).message).toContain(name);
       }
     });

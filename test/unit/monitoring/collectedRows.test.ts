@@ -20,9 +20,12 @@ describe('collected rows', () => {
     ]);
   });
 
-  it('uses the request\'s column names for a single table input', () => {
+  it("uses the request's column names for a single table input", () => {
     const one = [tensors[0]!];
-    expect(tensorRows(one, ['a', 'b', 'c'])).toEqual([{ a: 1.5, b: 2, c: null }, { a: 4, b: 5, c: 6 }]);
+    expect(tensorRows(one, ['a', 'b', 'c'])).toEqual([
+      { a: 1.5, b: 2, c: null },
+      { a: 4, b: 5, c: 6 },
+    ]);
     expect(requestColumns({ input_data: { columns: ['a', 'b', 'c'], data: [] } })).toEqual(['a', 'b', 'c']);
     expect(requestColumns({ data: [[1]] })).toBeUndefined();
   });
@@ -30,6 +33,8 @@ describe('collected rows', () => {
   it('writes the same JSON as the row objects would', () => {
     expect(JSON.parse(tensorRowsJson(tensors))).toEqual(tensorRows(tensors));
     expect(tensorRowsJson(tensors)).toBe(JSON.stringify(tensorRows(tensors)));
-    expect(tensorRowsJson([tensors[0]!], ['a', 'b', 'c'])).toBe(JSON.stringify(tensorRows([tensors[0]!], ['a', 'b', 'c'])));
+    expect(tensorRowsJson([tensors[0]!], ['a', 'b', 'c'])).toBe(
+      JSON.stringify(tensorRows([tensors[0]!], ['a', 'b', 'c'])),
+    );
   });
 });

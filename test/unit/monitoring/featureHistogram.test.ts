@@ -50,7 +50,10 @@ describe('feature sketches and histograms', () => {
     same.forEach((v, i) => current.addRow({ a: moved[i]!, b: v, colour: i % 3 ? 'red' : 'blue' }));
     for (const metric of ['psi', 'jensenShannon', 'wasserstein', 'ks'] as const) {
       const threshold = { psi: 0.2, jensenShannon: 0.1, wasserstein: 0.1, ks: 0.1 }[metric];
-      const features = driftResults({ signals: { dataDrift: { metric, threshold } } }, { baseline, inputs: current, outputs: new FeatureSketches() });
+      const features = driftResults(
+        { signals: { dataDrift: { metric, threshold } } },
+        { baseline, inputs: current, outputs: new FeatureSketches() },
+      );
       expect(features.map((f) => f.name)).toEqual(['a', 'b', 'colour']);
       expect(features.filter((f) => f.drifted).map((f) => f.name)).toEqual(['a']);
       for (const f of features) expect(f.value).toBeCloseTo(driftValue(metric, f.histogram)!, 12);

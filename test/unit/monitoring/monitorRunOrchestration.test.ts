@@ -5,7 +5,12 @@
  * a run that already ended does nothing.
  */
 import type { DurableEngine } from '../../../emulator/durable/engine';
-import type { FinishMonitorInput, MonitorPart, MonitorPlan, SketchPartInput } from '../../../shared/monitoring/monitorRunProtocol';
+import type {
+  FinishMonitorInput,
+  MonitorPart,
+  MonitorPlan,
+  SketchPartInput,
+} from '../../../shared/monitoring/monitorRunProtocol';
 import { startEngine, tempDir } from '../emulator/durable/durableTestKit';
 
 const plans = new Map<string, MonitorPlan | Error>();
@@ -50,7 +55,13 @@ beforeEach(() => {
   failingPart = undefined;
 });
 
-const part = (index: number, source: MonitorPart['source']): MonitorPart => ({ index, source, datastore: 'workspaceblobstore', path: `p${index}`, format: source === 'baseline' ? 'csv' : 'jsonl' });
+const part = (index: number, source: MonitorPart['source']): MonitorPart => ({
+  index,
+  source,
+  datastore: 'workspaceblobstore',
+  path: `p${index}`,
+  format: source === 'baseline' ? 'csv' : 'jsonl',
+});
 
 async function run(runId: string, plan: MonitorPlan | Error): Promise<unknown> {
   plans.set(runId, plan);

@@ -6,7 +6,13 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { BatchStepStart, FinishInput, RunPlan, StepInput, StepResult } from '../../../shared/pipelines/pipelineRunProtocol';
+import type {
+  BatchStepStart,
+  FinishInput,
+  RunPlan,
+  StepInput,
+  StepResult,
+} from '../../../shared/pipelines/pipelineRunProtocol';
 import { engineForFile } from '../emulator/durable/durableTestKit';
 
 const calls: string[] = [];
@@ -28,17 +34,27 @@ jest.mock('../../../shared/pipelines/pipelineRunLifecycle', () => ({
 jest.mock('../../../shared/pipelines/transferStepRunner', () => ({
   runTransferStep: (input: StepInput) => {
     calls.push(`transfer ${input.index} after ${Object.keys(input.outputs).join('+') || 'nothing'}`);
-    return Promise.resolve(transferResults.get(`${input.runId}/${input.index}`) ?? { ok: true, outputs: { path: `out-${input.index}` } });
+    return Promise.resolve(
+      transferResults.get(`${input.runId}/${input.index}`) ?? { ok: true, outputs: { path: `out-${input.index}` } },
+    );
   },
 }));
 jest.mock('../../../shared/pipelines/batchStepRunner', () => ({
   prepareBatchStep: (input: StepInput): Promise<BatchStepStart> => {
     calls.push(`prepare ${input.index}`);
-    return Promise.resolve({ ok: true, jobId: `${input.runId}.score`, input: { jobId: `${input.runId}.score` } as never });
+    return Promise.resolve({
+      ok: true,
+      jobId: `${input.runId}.score`,
+      input: { jobId: `${input.runId}.score` } as never,
+    });
   },
   finishBatchStep: (input: { runId: string; index: number }): Promise<StepResult> => {
     calls.push(`finish batch ${input.index}`);
-    return Promise.resolve(batchOutcome === 'ok' ? { ok: true, outputs: { path: 'scored/predictions.csv', rowsScored: 3 } } : { ok: false, error: { code: 'BatchJobFailed', message: 'bad rows' } });
+    return Promise.resolve(
+      batchOutcome === 'ok'
+        ? { ok: true, outputs: { path: 'scored/predictions.csv', rowsScored: 3 } }
+        : { ok: false, error: { code: 'BatchJobFailed', message: 'bad rows' } },
+    );
   },
 }));
 // The real batch orchestration is the batch service's; here a stand-in records its instance id.
@@ -74,10 +90,30 @@ const step = (runId: string, name: string, kind: string) => ({ name, kind, runId
 
 describe('the pipelineRun orchestration', () => {
   it('runs the steps in order, each with the outputs of the steps before it', async () => {
-    const output = await run('r1', [step('r1', 'score', 'batch-score'), step('r1', 'stage', 'copy'), step('r1', 'archive', 'move')]);
+    const output = await run('r1', [
+      step('r1', 'score', 'batch-score'),
+      step('r1', 'stage', 'copy'),
+      step('r1', 'archive', 'move'),
+    ]);
     expect(output).toEqual({ status: 'Completed' });
-    expect(calls).toEqual(['begin r1', 'prepare 0', 'batchScoring r1.score', 'finish batch 0', 'transfer 1 after score', 'transfer 2 after score+stage']);
-    expect(finished).toEqual([{ runId: 'r1', outputs: { score: { path: 'scored/predictions.csv', rowsScored: 3 }, stage: { path: 'out-1' }, archive: { path: 'out-2' } } }]);
+    expect(calls).toEqual([
+      'begin r1',
+      'prepare 0',
+      'batchScoring r1.score',
+      'finish batch 0',
+      'transfer 1 after score',
+      'transfer 2 after score+stage',
+    ]);
+    expect(finished).toEqual([
+      {
+        runId: 'r1',
+        outputs: {
+          score: { path: 'scored/predictions.csv', rowsScored: 3 },
+          stage: { path: 'out-1' },
+          archive: { path: 'out-2' },
+        },
+      },
+    ]);
   });
 
   it('stops at the first failed step and ends the run Failed', async () => {
@@ -85,7 +121,13 @@ describe('the pipelineRun orchestration', () => {
     const output = await run('r2', [step('r2', 'stage', 'copy'), step('r2', 'archive', 'move')]);
     expect(output).toEqual({ status: 'Failed' });
     expect(calls).toEqual(['begin r2', 'transfer 0 after nothing']);
-    expect(finished).toEqual([{ runId: 'r2', outputs: {}, failed: { step: 'stage', error: { code: 'InvalidInput', message: 'Nothing to copy' } } }]);
+    expect(finished).toEqual([
+      {
+        runId: 'r2',
+        outputs: {},
+        failed: { step: 'stage', error: { code: 'InvalidInput', message: 'Nothing to copy' } },
+      },
+    ]);
   });
 
   it('reads a failed batch job from its run, even when the sub-orchestration throws', async () => {

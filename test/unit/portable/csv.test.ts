@@ -13,7 +13,9 @@ describe('CSV records', () => {
   });
 
   it('refuses a quoted field that spans lines and a quote inside an unquoted field, naming the line', () => {
-    expect(() => csvRecords('a\n"open\nclose"\n')).toThrow(new CsvError('CSV line 2: a quoted field is not closed (fields may not span lines)'));
+    expect(() => csvRecords('a\n"open\nclose"\n')).toThrow(
+      new CsvError('CSV line 2: a quoted field is not closed (fields may not span lines)'),
+    );
     expect(() => parseCsvLine('a,b"c')).toThrow(/a quote inside an unquoted field at column 3/);
     expect(() => parseCsvLine('"a"b')).toThrow(/unexpected character after a quoted field/);
   });
@@ -21,7 +23,16 @@ describe('CSV records', () => {
 
 describe('CSV cells', () => {
   it('without a datatype: empty is null, wide integers keep their digits', () => {
-    expect(['', '  ', '1', '-2.5e1', '.5', 'true', 'false', 'x y'].map(readCsvCell)).toEqual([null, null, 1, -25, 0.5, true, false, 'x y']);
+    expect(['', '  ', '1', '-2.5e1', '.5', 'true', 'false', 'x y'].map(readCsvCell)).toEqual([
+      null,
+      null,
+      1,
+      -25,
+      0.5,
+      true,
+      false,
+      'x y',
+    ]);
     expect(readCsvCell('9007199254740993')).toBe('9007199254740993');
     expect(readCsvCell('+9007199254740993')).toBe('9007199254740993');
     expect(readCsvCell('9007199254740991')).toBe(9007199254740991);

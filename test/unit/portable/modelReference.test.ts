@@ -1,10 +1,27 @@
 import { ModelRef } from '../../../shared/api/schemas';
-import { MODEL_REFERENCE_PATTERN, formatModelReference, readModelReference } from '../../../shared/portable/modelReference';
+import {
+  MODEL_REFERENCE_PATTERN,
+  formatModelReference,
+  readModelReference,
+} from '../../../shared/portable/modelReference';
 import { parseModelReference } from '../../../shared/registry/modelReference';
 import { parseModelRef } from '../../../cli/core/parseArgs';
 
 const valid = ['iris:3', 'iris@latest', 'my.model_v2-a:999999999', 'A@b_-9', `${'n'.repeat(255)}:1`];
-const invalid = ['iris', 'iris:0', 'iris:03', 'iris:1000000000', 'iris@1st', 'iris@a.b', `iris@${'a'.repeat(65)}`, '-iris:1', 'iris:1@x', ':1', 'iris@', `${'n'.repeat(256)}:1`];
+const invalid = [
+  'iris',
+  'iris:0',
+  'iris:03',
+  'iris:1000000000',
+  'iris@1st',
+  'iris@a.b',
+  `iris@${'a'.repeat(65)}`,
+  '-iris:1',
+  'iris:1@x',
+  ':1',
+  'iris@',
+  `${'n'.repeat(256)}:1`,
+];
 
 describe('the model-reference grammar', () => {
   it.each(valid)('reads %s everywhere, and writes it back the same', (text) => {

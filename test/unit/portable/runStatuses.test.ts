@@ -10,7 +10,8 @@ describe('run statuses', () => {
   it('Completed, Failed and Canceled are final; a final run never moves', () => {
     expect(RUN_STATUSES.filter(isTerminalStatus)).toEqual(['Completed', 'Failed', 'Canceled']);
     expect(isTerminalStatus('Paused')).toBe(false);
-    for (const from of RUN_STATUSES.filter(isTerminalStatus)) for (const to of RUN_STATUSES) expect(canMove(from, to)).toBe(false);
+    for (const from of RUN_STATUSES.filter(isTerminalStatus))
+      for (const to of RUN_STATUSES) expect(canMove(from, to)).toBe(false);
     expect(canMove('Queued', 'Running')).toBe(true);
   });
 });

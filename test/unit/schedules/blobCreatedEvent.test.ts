@@ -33,15 +33,22 @@ describe('BlobCreated events as the scheduler reads them', () => {
 
   // The host may hand the ETag over as something else than a plain string (an object, a number, nothing):
   // it is never treated as one; the blob's properties give it instead.
-  it.each([[{ value: '0x1' }], [12345], [''], [null], [undefined]])('reads the blob properties when the event ETag is %p', async (eTag) => {
-    const readEtag = jest.fn(() => Promise.resolve('"0x8DFROMPROPS"'));
-    await expect(etagOfEvent(event({ data: { eTag } }), { container: 'c', name: 'n' }, readEtag)).resolves.toBe('"0x8DFROMPROPS"');
-    expect(readEtag).toHaveBeenCalledWith({ container: 'c', name: 'n' });
-  });
+  it.each([[{ value: '0x1' }], [12345], [''], [null], [undefined]])(
+    'reads the blob properties when the event ETag is %p',
+    async (eTag) => {
+      const readEtag = jest.fn(() => Promise.resolve('"0x8DFROMPROPS"'));
+      await expect(etagOfEvent(event({ data: { eTag } }), { container: 'c', name: 'n' }, readEtag)).resolves.toBe(
+        '"0x8DFROMPROPS"',
+      );
+      expect(readEtag).toHaveBeenCalledWith({ container: 'c', name: 'n' });
+    },
+  );
 
   it('reads the blob properties when the event has no data object', async () => {
     for (const data of [undefined, 'text', 7]) {
-      await expect(etagOfEvent(event({ data }), { container: 'c', name: 'n' }, () => Promise.resolve(undefined))).resolves.toBeUndefined();
+      await expect(
+        etagOfEvent(event({ data }), { container: 'c', name: 'n' }, () => Promise.resolve(undefined)),
+      ).resolves.toBeUndefined();
     }
   });
 });

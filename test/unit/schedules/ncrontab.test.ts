@@ -16,22 +16,47 @@ describe('parseSchedule: six-field NCRONTAB', () => {
   });
 
   it('supports lists, ranges and the three step forms', () => {
-    expect(list('15,45 * * * * *', '2024-01-01T00:00:00Z', '2024-01-01T00:01:00Z')).toEqual(['2024-01-01T00:00:15.000Z', '2024-01-01T00:00:45.000Z']);
-    expect(list('0 0 9-17/2 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 13))).toEqual(['09', '11', '13', '15', '17']);
-    expect(list('0 5/20 3 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 16))).toEqual(['03:05', '03:25', '03:45']);
-    expect(list('*/20 0 0 1 1 *', '2023-12-31T23:59:59Z', '2024-01-01T00:01:00Z').map((d) => d.slice(17, 19))).toEqual(['00', '20', '40']);
-    expect(list('0 0 0 */10 * *', '2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z').map((d) => d.slice(8, 10))).toEqual(['11', '21']);
+    expect(list('15,45 * * * * *', '2024-01-01T00:00:00Z', '2024-01-01T00:01:00Z')).toEqual([
+      '2024-01-01T00:00:15.000Z',
+      '2024-01-01T00:00:45.000Z',
+    ]);
+    expect(
+      list('0 0 9-17/2 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 13)),
+    ).toEqual(['09', '11', '13', '15', '17']);
+    expect(list('0 5/20 3 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 16))).toEqual([
+      '03:05',
+      '03:25',
+      '03:45',
+    ]);
+    expect(list('*/20 0 0 1 1 *', '2023-12-31T23:59:59Z', '2024-01-01T00:01:00Z').map((d) => d.slice(17, 19))).toEqual([
+      '00',
+      '20',
+      '40',
+    ]);
+    expect(list('0 0 0 */10 * *', '2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z').map((d) => d.slice(8, 10))).toEqual([
+      '11',
+      '21',
+    ]);
   });
 
   it('reads month and day names in any case, full or abbreviated, with 0 and 7 both Sunday', () => {
-    expect(list('0 0 12 1 Jan,jul *', '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z')).toEqual(['2024-01-01T12:00:00.000Z', '2024-07-01T12:00:00.000Z']);
-    expect(list('0 0 8 * * mon-FRI', '2024-01-05T00:00:00Z', '2024-01-09T00:00:00Z').map((d) => d.slice(0, 10))).toEqual(['2024-01-05', '2024-01-08']);
-    expect(list('0 0 8 * * Saturday,Sunday', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10))).toEqual(['2024-01-06', '2024-01-07']);
+    expect(list('0 0 12 1 Jan,jul *', '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z')).toEqual([
+      '2024-01-01T12:00:00.000Z',
+      '2024-07-01T12:00:00.000Z',
+    ]);
+    expect(
+      list('0 0 8 * * mon-FRI', '2024-01-05T00:00:00Z', '2024-01-09T00:00:00Z').map((d) => d.slice(0, 10)),
+    ).toEqual(['2024-01-05', '2024-01-08']);
+    expect(
+      list('0 0 8 * * Saturday,Sunday', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10)),
+    ).toEqual(['2024-01-06', '2024-01-07']);
     const sundays = ['2024-01-07', '2024-01-14'];
     for (const text of ['0 0 0 * * 0', '0 0 0 * * 7', '0 0 0 * * Sun']) {
       expect(list(text, '2024-01-01T00:00:00Z', '2024-01-15T00:00:00Z').map((d) => d.slice(0, 10))).toEqual(sundays);
     }
-    expect(list('0 0 0 * * Fri-Sun', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10))).toEqual(['2024-01-05', '2024-01-06', '2024-01-07']);
+    expect(
+      list('0 0 0 * * Fri-Sun', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10)),
+    ).toEqual(['2024-01-05', '2024-01-06', '2024-01-07']);
   });
 
   it('ANDs day-of-month with day-of-week (NCrontab), unlike classic cron', () => {
@@ -47,10 +72,19 @@ describe('parseSchedule: six-field NCRONTAB', () => {
   });
 
   it('accepts the five-field form (seconds = 0) by default or on request, and rejects it when six are required', () => {
-    expect(list('30 9 * * 1-5', '2024-01-05T00:00:00Z', '2024-01-09T00:00:00Z')).toEqual(['2024-01-05T09:30:00.000Z', '2024-01-08T09:30:00.000Z']);
-    expect(parseSchedule('*/15 * * * *', { fields: 5 }).next(at('2024-01-01T00:00:01Z')).toISOString()).toBe('2024-01-01T00:15:00.000Z');
-    expect(() => parseSchedule('30 9 * * 1-5', { fields: 6 })).toThrow("Invalid schedule '30 9 * * 1-5': expected 6 fields (second minute hour day month day-of-week), got 5.");
-    expect(() => parseSchedule('0 30 9 * * 1-5', { fields: 5 })).toThrow('expected 5 fields (minute hour day month day-of-week), got 6');
+    expect(list('30 9 * * 1-5', '2024-01-05T00:00:00Z', '2024-01-09T00:00:00Z')).toEqual([
+      '2024-01-05T09:30:00.000Z',
+      '2024-01-08T09:30:00.000Z',
+    ]);
+    expect(parseSchedule('*/15 * * * *', { fields: 5 }).next(at('2024-01-01T00:00:01Z')).toISOString()).toBe(
+      '2024-01-01T00:15:00.000Z',
+    );
+    expect(() => parseSchedule('30 9 * * 1-5', { fields: 6 })).toThrow(
+      "Invalid schedule '30 9 * * 1-5': expected 6 fields (second minute hour day month day-of-week), got 5.",
+    );
+    expect(() => parseSchedule('0 30 9 * * 1-5', { fields: 5 })).toThrow(
+      'expected 5 fields (minute hour day month day-of-week), got 6',
+    );
   });
 
   it('treats a .NET TimeSpan as a constant interval', () => {
@@ -68,8 +102,12 @@ describe('parseSchedule: six-field NCRONTAB', () => {
     const settings: Record<string, string> = { Every: '*/10', Cron: '0 0 3 * * *' };
     const resolveSetting = (name: string): string | undefined => settings[name];
     expect(parseSchedule('%Cron%', { resolveSetting }).expression).toBe('0 0 3 * * *');
-    expect(iso(parseSchedule('0 %Every% * * * *', { resolveSetting }).next(at('2024-01-01T00:00:00Z')))).toBe('2024-01-01T00:10:00.000Z');
-    expect(() => parseSchedule('%Missing%', { resolveSetting })).toThrow("Invalid schedule '%Missing%': app setting 'Missing' is not defined.");
+    expect(iso(parseSchedule('0 %Every% * * * *', { resolveSetting }).next(at('2024-01-01T00:00:00Z')))).toBe(
+      '2024-01-01T00:10:00.000Z',
+    );
+    expect(() => parseSchedule('%Missing%', { resolveSetting })).toThrow(
+      "Invalid schedule '%Missing%': app setting 'Missing' is not defined.",
+    );
     expect(() => parseSchedule('%Cron%')).toThrow("app setting 'Cron' is not defined");
   });
 
@@ -105,7 +143,10 @@ describe('parseSchedule: six-field NCRONTAB', () => {
 
   it('lists occurrences between two instants, bounded by max', () => {
     const s = parseSchedule('0 0 * * * *');
-    expect(s.occurrences(at('2024-01-01T00:00:00Z'), at('2024-01-01T03:00:00Z')).map(iso)).toEqual(['2024-01-01T01:00:00.000Z', '2024-01-01T02:00:00.000Z']);
+    expect(s.occurrences(at('2024-01-01T00:00:00Z'), at('2024-01-01T03:00:00Z')).map(iso)).toEqual([
+      '2024-01-01T01:00:00.000Z',
+      '2024-01-01T02:00:00.000Z',
+    ]);
     expect(s.occurrences(at('2024-01-01T00:00:00Z'), at('2025-01-01T00:00:00Z'), 3)).toHaveLength(3);
   });
 });
@@ -149,7 +190,9 @@ describe('parseSchedule: time zones', () => {
       '2024-11-04T06:30:00.000Z',
     ]);
     // Started during the second pass, a point-in-time schedule assumes the first pass already ran.
-    expect(iso(parseSchedule('0 30 1 * * *', { timeZone: 'America/New_York' }).next(at('2024-11-03T06:29:00Z')))).toBe('2024-11-04T06:30:00.000Z');
+    expect(iso(parseSchedule('0 30 1 * * *', { timeZone: 'America/New_York' }).next(at('2024-11-03T06:29:00Z')))).toBe(
+      '2024-11-04T06:30:00.000Z',
+    );
   });
 
   it.each([
@@ -175,9 +218,20 @@ describe('parseSchedule: time zones', () => {
  * matches, minus second passes of point-in-time schedules, plus skipped wall times shifted by the gap.
  */
 function scan(text: string, timeZone: string, from: Date, to: Date): string[] {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
   const wallOf = (ms: number): number => {
-    const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)])) as Record<string, number>;
+    const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)])) as Record<
+      string,
+      number
+    >;
     return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute);
   };
   const [, minute = '', hour = ''] = text.split(' ');
@@ -192,7 +246,8 @@ function scan(text: string, timeZone: string, from: Date, to: Date): string[] {
   const minutes = expand(minute, 59);
   const hours = expand(hour, 23);
   const interval = /[*/-]/.test(minute + hour);
-  const matches = (wall: number): boolean => minutes.includes(new Date(wall).getUTCMinutes()) && hours.includes(new Date(wall).getUTCHours());
+  const matches = (wall: number): boolean =>
+    minutes.includes(new Date(wall).getUTCMinutes()) && hours.includes(new Date(wall).getUTCHours());
   const found = new Set<number>();
   const seenWalls = new Set<number>();
   const startMs = Math.ceil((from.getTime() - 3 * 3_600_000) / 60_000) * 60_000;
@@ -207,7 +262,10 @@ function scan(text: string, timeZone: string, from: Date, to: Date): string[] {
   for (let w = walls[0]!; w <= walls[walls.length - 1]!; w += 60_000) {
     if (!seenWalls.has(w) && matches(w)) found.add(w - (wallOf(w - 86_400_000) - (w - 86_400_000)));
   }
-  return [...found].filter((x) => x > from.getTime() && x < to.getTime()).sort((a, b) => a - b).map((x) => new Date(x).toISOString());
+  return [...found]
+    .filter((x) => x > from.getTime() && x < to.getTime())
+    .sort((a, b) => a - b)
+    .map((x) => new Date(x).toISOString());
 }
 
 describe('parseSchedule: misuse', () => {

@@ -17,11 +17,25 @@ describe('example requests from a model signature', () => {
 
   it('builds one row of the Azure ML body, nested to the shape', () => {
     expect(exampleRequest([features], 'azureml')).toEqual({ input_data: { features: [[1, 2, 3, 4, 5, 6]] } });
-    expect(nest([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3], [1, 2, 2, 3])).toEqual([[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [1, 2, 3]]]]);
+    expect(nest([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3], [1, 2, 2, 3])).toEqual([
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [
+          [7, 8, 9],
+          [1, 2, 3],
+        ],
+      ],
+    ]);
   });
 
   it('builds the Open Inference Protocol body with flat data and a concrete shape', () => {
-    const body = exampleRequest([features, { name: 'flag', datatype: 'BOOL', shape: [-1] }, { name: 'text', datatype: 'BYTES', shape: [-1, 2] }], 'oip');
+    const body = exampleRequest(
+      [features, { name: 'flag', datatype: 'BOOL', shape: [-1] }, { name: 'text', datatype: 'BYTES', shape: [-1, 2] }],
+      'oip',
+    );
     expect(body).toEqual({
       inputs: [
         { name: 'features', shape: [1, 6], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] },
@@ -42,11 +56,24 @@ describe('example requests from a model signature', () => {
 
 describe('chart columns', () => {
   const now = Date.parse('2024-06-01T12:03:30.000Z');
-  const point = (time: string, requests: number, p95Ms: number) => ({ time, requests, errors: requests > 2 ? 1 : 0, p50Ms: 1, p95Ms, p99Ms: p95Ms + 1, meanBatchSize: 2 });
+  const point = (time: string, requests: number, p95Ms: number) => ({
+    time,
+    requests,
+    errors: requests > 2 ? 1 : 0,
+    p50Ms: 1,
+    p95Ms,
+    p99Ms: p95Ms + 1,
+    meanBatchSize: 2,
+  });
 
   it('fills every minute of the window; empty minutes count 0 requests and have no latency', () => {
     const grid = minuteGrid(4, now);
-    expect(grid.map((t) => new Date(t).toISOString())).toEqual(['2024-06-01T12:00:00.000Z', '2024-06-01T12:01:00.000Z', '2024-06-01T12:02:00.000Z', '2024-06-01T12:03:00.000Z']);
+    expect(grid.map((t) => new Date(t).toISOString())).toEqual([
+      '2024-06-01T12:00:00.000Z',
+      '2024-06-01T12:01:00.000Z',
+      '2024-06-01T12:02:00.000Z',
+      '2024-06-01T12:03:00.000Z',
+    ]);
     const cols = toColumns([point('2024-06-01T12:01:00.000Z', 3, 7), point('2024-06-01T12:03:00.000Z', 1, 9)], grid);
     expect(cols.requests).toEqual([0, 3, 0, 1]);
     expect(cols.p95).toEqual([null, 7, null, 9]);
@@ -89,14 +116,30 @@ describe('hash routes', () => {
 
 describe('formatting', () => {
   it('pretty-prints JSON with rows of plain values on one line', () => {
-    expect(prettyJson({ input_data: { features: [[1, 2], [3, 4]] }, ok: true, none: [] })).toBe(
+    expect(
+      prettyJson({
+        input_data: {
+          features: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        ok: true,
+        none: [],
+      }),
+    ).toBe(
       '{\n  "input_data": {\n    "features": [\n      [1, 2],\n      [3, 4]\n    ]\n  },\n  "ok": true,\n  "none": []\n}',
     );
     expect(JSON.parse(prettyJson({ a: [{ b: 'x"y' }, null] }))).toEqual({ a: [{ b: 'x"y' }, null] });
   });
 
   it('writes durations, sizes, shapes and counts for people', () => {
-    expect([formatDuration(850), formatDuration(12_340), formatDuration(245_000), formatDuration(undefined)]).toEqual(['850 ms', '12.3 s', '4 min 05 s', '—']);
+    expect([formatDuration(850), formatDuration(12_340), formatDuration(245_000), formatDuration(undefined)]).toEqual([
+      '850 ms',
+      '12.3 s',
+      '4 min 05 s',
+      '—',
+    ]);
     expect([formatBytes(512), formatBytes(1606)]).toEqual(['512 B', '1.57 KB']);
     expect(formatShape([-1, 6])).toBe('[?, 6]');
     expect([plural(1, 'error'), plural(12, 'request')]).toEqual(['1 error', '12 requests']);
@@ -108,7 +151,11 @@ describe('the dashboard source', () => {
     const dir = path.join(REPO_ROOT, 'web', 'src');
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(10);
-    const offenders = files.filter((f) => /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser)\b/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const offenders = files.filter((f) =>
+      /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser)\b/.test(
+        fs.readFileSync(path.join(dir, f), 'utf8'),
+      ),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -25,7 +25,13 @@ const dashboardWording: ApiWording = {
     return `${status} ${statusText || 'error'}${text ? `: ${text}` : ''}`;
   },
   unreachable: (error, _method, path) =>
-    new ApiError(0, 'NetworkError', `Sibyl could not be reached (${(error as Error).message}). Is the function app running?`, [], path),
+    new ApiError(
+      0,
+      'NetworkError',
+      `Sibyl could not be reached (${(error as Error).message}). Is the function app running?`,
+      [],
+      path,
+    ),
 };
 
 export interface ApiClientOptions {
@@ -39,7 +45,13 @@ export interface ApiClientOptions {
 /** The control-plane client of one signed-in session. */
 export class ApiClient extends SharedApiClient {
   constructor(options: ApiClientOptions) {
-    super({ baseUrl: options.origin ?? '', key: options.key, onUnauthorized: options.onUnauthorized, wording: dashboardWording, noStore: true });
+    super({
+      baseUrl: options.origin ?? '',
+      key: options.key,
+      onUnauthorized: options.onUnauthorized,
+      wording: dashboardWording,
+      noStore: true,
+    });
   }
 
   /** GET with the resource's ETag, for a later write conditional on it (`If-Match`). */

@@ -33,7 +33,13 @@ function isolated(u: uPlot, seriesIdx: number): number[] | null {
   const ys = u.data[seriesIdx] ?? [];
   const out: number[] = [];
   for (let i = 0; i < ys.length; i++) {
-    if (ys[i] !== null && ys[i] !== undefined && (ys[i - 1] === null || ys[i - 1] === undefined) && (ys[i + 1] === null || ys[i + 1] === undefined)) out.push(i);
+    if (
+      ys[i] !== null &&
+      ys[i] !== undefined &&
+      (ys[i - 1] === null || ys[i - 1] === undefined) &&
+      (ys[i + 1] === null || ys[i + 1] === undefined)
+    )
+      out.push(i);
   }
   return out.length ? out : null;
 }
@@ -52,7 +58,12 @@ export function timeChart(title: string, series: readonly SeriesDef[], unit: str
     plot?.destroy();
     const text = cssVar('--text-muted');
     const grid = cssVar('--border');
-    const axis: uPlot.Axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+    const axis: uPlot.Axis = {
+      stroke: text,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+    };
     plot = new uPlot(
       {
         width: Math.max(200, plotArea.clientWidth || 480),
@@ -62,8 +73,18 @@ export function timeChart(title: string, series: readonly SeriesDef[], unit: str
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
         series: [
-          { label: 'minute', value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatTime(new Date(v * 1000))) },
-          ...series.map((s) => ({ label: s.label, stroke: cssVar(s.color), width: 2, points: { show: false, size: 7, fill: cssVar(s.color), filter: isolated }, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${formatNumber(v)} ${unit}`) })),
+          {
+            label: 'minute',
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatTime(new Date(v * 1000))),
+          },
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: cssVar(s.color),
+            width: 2,
+            points: { show: false, size: 7, fill: cssVar(s.color), filter: isolated },
+            spanGaps: false,
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${formatNumber(v)} ${unit}`),
+          })),
         ],
       },
       data,
@@ -88,7 +109,10 @@ export function timeChart(title: string, series: readonly SeriesDef[], unit: str
       data = [times.map((t) => t / 1000), ...values];
       plot?.setData(data);
       const last = values.map((v) => v[v.length - 1]);
-      plotArea.setAttribute('aria-label', `${title}, last minute: ${series.map((s, i) => `${s.label} ${last[i] === null || last[i] === undefined ? 'no data' : `${formatNumber(last[i])} ${unit}`}`).join(', ')}`);
+      plotArea.setAttribute(
+        'aria-label',
+        `${title}, last minute: ${series.map((s, i) => `${s.label} ${last[i] === null || last[i] === undefined ? 'no data' : `${formatNumber(last[i])} ${unit}`}`).join(', ')}`,
+      );
     },
     destroy() {
       resize.disconnect();

@@ -8,7 +8,20 @@ import type { Deployment, Endpoint } from '../api/types';
 import { COMMANDS } from '../commands';
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
-import { badge, card, commandLine, copyButton, dataTable, emptyState, errorBox, keyValues, link, loading, statusBadge, tabs } from '../ui/widgets';
+import {
+  badge,
+  card,
+  commandLine,
+  copyButton,
+  dataTable,
+  emptyState,
+  errorBox,
+  keyValues,
+  link,
+  loading,
+  statusBadge,
+  tabs,
+} from '../ui/widgets';
 import { mountKeys } from './endpointKeys';
 import { mountMonitor } from './endpointMonitor';
 import { mountDrift } from './monitorDrift';
@@ -22,7 +35,11 @@ function modelLink(ref: string): HTMLElement {
 
 function splitBar(label: string, split: Record<string, number>): HTMLElement {
   const entries = Object.entries(split).filter(([, p]) => p > 0);
-  const bar = h('div', { class: 'split-bar', role: 'img', 'aria-label': `${label}: ${entries.map(([d, p]) => `${d} ${p}%`).join(', ') || 'none'}` });
+  const bar = h('div', {
+    class: 'split-bar',
+    role: 'img',
+    'aria-label': `${label}: ${entries.map(([d, p]) => `${d} ${p}%`).join(', ') || 'none'}`,
+  });
   entries.forEach(([d, p], i) => {
     const part = h('span', { class: `split-part c${i % 4}`, title: `${d} ${p}%` }, `${d} ${p}%`);
     part.style.width = `${p}%`;
@@ -32,13 +49,28 @@ function splitBar(label: string, split: Record<string, number>): HTMLElement {
 }
 
 function trafficCard(endpoint: Endpoint): HTMLElement {
-  const traffic = Object.keys(endpoint.traffic).length === 0 && endpoint.deployments.length === 1 ? { [endpoint.deployments[0]!.name]: 100 } : endpoint.traffic;
+  const traffic =
+    Object.keys(endpoint.traffic).length === 0 && endpoint.deployments.length === 1
+      ? { [endpoint.deployments[0]!.name]: 100 }
+      : endpoint.traffic;
   const mirror = endpoint.mirrorTraffic ?? {};
   return card(
     'Traffic',
-    Object.values(traffic).some((p) => p > 0) ? splitBar('Live traffic', traffic) : h('p', { class: 'muted' }, 'No deployment receives live traffic.'),
+    Object.values(traffic).some((p) => p > 0)
+      ? splitBar('Live traffic', traffic)
+      : h('p', { class: 'muted' }, 'No deployment receives live traffic.'),
     Object.keys(mirror).length
-      ? h('div', {}, h('h3', {}, 'Mirrored traffic'), h('p', { class: 'muted small' }, 'A copy of this share of live requests also goes to these deployments; their answers are discarded.'), splitBar('Mirrored traffic', mirror))
+      ? h(
+          'div',
+          {},
+          h('h3', {}, 'Mirrored traffic'),
+          h(
+            'p',
+            { class: 'muted small' },
+            'A copy of this share of live requests also goes to these deployments; their answers are discarded.',
+          ),
+          splitBar('Mirrored traffic', mirror),
+        )
       : h('p', { class: 'muted small' }, 'No traffic is mirrored.'),
   );
 }
@@ -46,7 +78,13 @@ function trafficCard(endpoint: Endpoint): HTMLElement {
 function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
   if (endpoint.deployments.length === 0) {
     const c = COMMANDS.createDeployment(origin, endpoint.name);
-    return card('Deployments', emptyState('No deployments yet.', 'Deploy a registered model version behind this endpoint:', [{ label: 'curl', line: c.curl }, { label: 'CLI', line: c.cli }]));
+    return card(
+      'Deployments',
+      emptyState('No deployments yet.', 'Deploy a registered model version behind this endpoint:', [
+        { label: 'curl', line: c.curl },
+        { label: 'CLI', line: c.cli },
+      ]),
+    );
   }
   const batching = (d: Deployment) => {
     const b = d.batching ?? {};
@@ -56,21 +94,50 @@ function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
   };
   const instances = (d: Deployment) => {
     const i = d.instance ?? {};
-    const range = i.minInstances === undefined && i.maxInstances === undefined ? 'default' : `${i.minInstances ?? 0}–${i.maxInstances ?? 'auto'}`;
-    return i.maxConcurrentRequestsPerInstance ? `${range}, ${i.maxConcurrentRequestsPerInstance} concurrent each` : range;
+    const range =
+      i.minInstances === undefined && i.maxInstances === undefined
+        ? 'default'
+        : `${i.minInstances ?? 0}–${i.maxInstances ?? 'auto'}`;
+    return i.maxConcurrentRequestsPerInstance
+      ? `${range}, ${i.maxConcurrentRequestsPerInstance} concurrent each`
+      : range;
   };
   return card(
     'Deployments',
-    dataTable(`Deployments of ${endpoint.name}`, [
-      { label: 'Name', cell: (d: Deployment) => h('code', {}, d.name) },
-      { label: 'State', cell: (d) => statusBadge(d.provisioningState ?? 'Unknown') },
-      { label: 'Model', cell: (d) => h('span', {}, modelLink(d.model), d.resolvedModel && d.resolvedModel !== d.model ? h('span', { class: 'muted small' }, ` → ${d.resolvedModel}`) : null) },
-      { label: 'Environment', cell: (d) => d.environment },
-      { label: 'Batching', cell: batching },
-      { label: 'Instances', cell: instances, secondary: true },
-      { label: 'Timeout', cell: (d) => (d.requestTimeoutMs ? `${d.requestTimeoutMs} ms` : 'default'), secondary: true },
-      { label: 'Traffic', cell: (d) => `${endpoint.traffic[d.name] ?? (endpoint.deployments.length === 1 ? 100 : 0)}%${endpoint.mirrorTraffic?.[d.name] ? ` (+${endpoint.mirrorTraffic[d.name]}% mirror)` : ''}`, numeric: true },
-    ], endpoint.deployments),
+    dataTable(
+      `Deployments of ${endpoint.name}`,
+      [
+        { label: 'Name', cell: (d: Deployment) => h('code', {}, d.name) },
+        { label: 'State', cell: (d) => statusBadge(d.provisioningState ?? 'Unknown') },
+        {
+          label: 'Model',
+          cell: (d) =>
+            h(
+              'span',
+              {},
+              modelLink(d.model),
+              d.resolvedModel && d.resolvedModel !== d.model
+                ? h('span', { class: 'muted small' }, ` → ${d.resolvedModel}`)
+                : null,
+            ),
+        },
+        { label: 'Environment', cell: (d) => d.environment },
+        { label: 'Batching', cell: batching },
+        { label: 'Instances', cell: instances, secondary: true },
+        {
+          label: 'Timeout',
+          cell: (d) => (d.requestTimeoutMs ? `${d.requestTimeoutMs} ms` : 'default'),
+          secondary: true,
+        },
+        {
+          label: 'Traffic',
+          cell: (d) =>
+            `${endpoint.traffic[d.name] ?? (endpoint.deployments.length === 1 ? 100 : 0)}%${endpoint.mirrorTraffic?.[d.name] ? ` (+${endpoint.mirrorTraffic[d.name]}% mirror)` : ''}`,
+          numeric: true,
+        },
+      ],
+      endpoint.deployments,
+    ),
   );
 }
 
@@ -85,39 +152,83 @@ export const endpointPage: Page = (root, ctx) => {
   const name = ctx.params.name ?? '';
   ctx.title(`Endpoint ${name}`);
   const body = h('div', {}, loading());
-  root.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/endpoints', 'Endpoints'), ' / ', name), body);
+  root.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/endpoints', 'Endpoints'), ' / ', name),
+    body,
+  );
   let leaveTab: (() => void) | undefined;
   let left = false;
 
   ctx.api.get<Endpoint>(`/api/endpoints/${seg(name)}`).then(
     (endpoint) => {
       if (left) return;
-      const tabLabel = (id: string) => (id === 'keys' && endpoint.authMode !== 'key' ? { id, label: endpoint.authMode === 'token' ? 'Tokens' : 'Credentials' } : TABS.find((t) => t.id === id)!);
+      const tabLabel = (id: string) =>
+        id === 'keys' && endpoint.authMode !== 'key'
+          ? { id, label: endpoint.authMode === 'token' ? 'Tokens' : 'Credentials' }
+          : TABS.find((t) => t.id === id)!;
       replace(
         body,
         h('div', { class: 'title-row' }, h('h1', {}, endpoint.name), badge(`auth: ${endpoint.authMode}`)),
         endpoint.description ? h('p', { class: 'lead' }, endpoint.description) : null,
         keyValues([
-          ['Scoring URI', h('span', { class: 'uri' }, h('code', {}, endpoint.scoringUri), copyButton(() => endpoint.scoringUri))],
-          ['Open Inference', h('span', { class: 'uri' }, h('code', {}, endpoint.openInferenceUri), copyButton(() => endpoint.openInferenceUri))],
+          [
+            'Scoring URI',
+            h(
+              'span',
+              { class: 'uri' },
+              h('code', {}, endpoint.scoringUri),
+              copyButton(() => endpoint.scoringUri),
+            ),
+          ],
+          [
+            'Open Inference',
+            h(
+              'span',
+              { class: 'uri' },
+              h('code', {}, endpoint.openInferenceUri),
+              copyButton(() => endpoint.openInferenceUri),
+            ),
+          ],
         ]),
-        tabs(TABS.map((t) => tabLabel(t.id)), ctx.query.get('tab') ?? 'overview', (id, panel) => {
-          leaveTab?.();
-          panel.replaceChildren();
-          history.replaceState(null, '', hashFor(['endpoints', endpoint.name], { tab: id === 'overview' ? undefined : id }));
-          if (id === 'test') leaveTab = mountTest(panel, ctx.api, endpoint);
-          else if (id === 'keys') leaveTab = mountKeys(panel, ctx.api, endpoint);
-          else if (id === 'monitors') leaveTab = mountDrift(panel, ctx.api, endpoint);
-          else {
-            panel.append(
-              h('div', { class: 'grid-2' }, trafficCard(endpoint), card('Call it', commandLine(COMMANDS.score(endpoint.scoringUri)), h('p', { class: 'muted small' }, 'Get the key from the Keys tab, or build a request in the Test tab.'))),
-              deploymentsCard(endpoint, ctx.origin),
+        tabs(
+          TABS.map((t) => tabLabel(t.id)),
+          ctx.query.get('tab') ?? 'overview',
+          (id, panel) => {
+            leaveTab?.();
+            panel.replaceChildren();
+            history.replaceState(
+              null,
+              '',
+              hashFor(['endpoints', endpoint.name], { tab: id === 'overview' ? undefined : id }),
             );
-            const charts = card('Monitoring');
-            panel.append(charts);
-            leaveTab = mountMonitor(charts, ctx.api, endpoint);
-          }
-        }, 'endpoint-tab'),
+            if (id === 'test') leaveTab = mountTest(panel, ctx.api, endpoint);
+            else if (id === 'keys') leaveTab = mountKeys(panel, ctx.api, endpoint);
+            else if (id === 'monitors') leaveTab = mountDrift(panel, ctx.api, endpoint);
+            else {
+              panel.append(
+                h(
+                  'div',
+                  { class: 'grid-2' },
+                  trafficCard(endpoint),
+                  card(
+                    'Call it',
+                    commandLine(COMMANDS.score(endpoint.scoringUri)),
+                    h(
+                      'p',
+                      { class: 'muted small' },
+                      'Get the key from the Keys tab, or build a request in the Test tab.',
+                    ),
+                  ),
+                ),
+                deploymentsCard(endpoint, ctx.origin),
+              );
+              const charts = card('Monitoring');
+              panel.append(charts);
+              leaveTab = mountMonitor(charts, ctx.api, endpoint);
+            }
+          },
+          'endpoint-tab',
+        ),
       );
     },
     (error: unknown) => replace(body, h('h1', {}, name), errorBox(error, `Could not load endpoint ${name}`)),

@@ -15,7 +15,17 @@ const MASK = '•'.repeat(24);
 /** A secret shown as dots until its Show button is pressed. */
 function maskedSecret(id: string, label: string, value: () => string): HTMLElement {
   const text = h('code', { id, class: 'secret', 'data-revealed': 'false' }, MASK);
-  const toggle = h('button', { type: 'button', class: 'button small ghost', 'aria-pressed': 'false', 'aria-controls': id, 'aria-label': `Show ${label}` }, 'Show');
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button small ghost',
+      'aria-pressed': 'false',
+      'aria-controls': id,
+      'aria-label': `Show ${label}`,
+    },
+    'Show',
+  );
   toggle.addEventListener('click', () => {
     const reveal = text.dataset.revealed !== 'true';
     text.dataset.revealed = String(reveal);
@@ -29,7 +39,15 @@ function maskedSecret(id: string, label: string, value: () => string): HTMLEleme
 
 export function mountKeys(host: HTMLElement, api: ApiClient, endpoint: Endpoint): () => void {
   if (endpoint.authMode === 'aad') {
-    host.append(h('p', {}, 'This endpoint authenticates callers with Microsoft Entra ID access tokens; it has no keys to show. Callers send ', h('code', {}, 'Authorization: Bearer <Entra ID token>'), '.'));
+    host.append(
+      h(
+        'p',
+        {},
+        'This endpoint authenticates callers with Microsoft Entra ID access tokens; it has no keys to show. Callers send ',
+        h('code', {}, 'Authorization: Bearer <Entra ID token>'),
+        '.',
+      ),
+    );
     return () => undefined;
   }
   if (endpoint.authMode === 'token') {
@@ -38,11 +56,31 @@ export function mountKeys(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
     get.addEventListener('click', () => {
       replace(out, loading('Requesting a token…'));
       api.send<EndpointToken>('POST', `/api/endpoints/${seg(endpoint.name)}/token`).then(
-        (t) => replace(out, keyValues([['Token', maskedSecret('endpoint-token', 'token', () => t.accessToken)], ['Expires', formatDateTime(new Date(t.expiryTimeUtc * 1000).toISOString())], ['Refresh after', formatDateTime(new Date(t.refreshAfterTimeUtc * 1000).toISOString())]])),
+        (t) =>
+          replace(
+            out,
+            keyValues([
+              ['Token', maskedSecret('endpoint-token', 'token', () => t.accessToken)],
+              ['Expires', formatDateTime(new Date(t.expiryTimeUtc * 1000).toISOString())],
+              ['Refresh after', formatDateTime(new Date(t.refreshAfterTimeUtc * 1000).toISOString())],
+            ]),
+          ),
         (e: unknown) => replace(out, errorBox(e, 'Could not get a token')),
       );
     });
-    host.append(h('p', {}, 'This endpoint takes short-lived tokens (', h('code', {}, 'POST …/token'), '), sent as ', h('code', {}, 'Authorization: Bearer <token>'), '.'), get, out);
+    host.append(
+      h(
+        'p',
+        {},
+        'This endpoint takes short-lived tokens (',
+        h('code', {}, 'POST …/token'),
+        '), sent as ',
+        h('code', {}, 'Authorization: Bearer <token>'),
+        '.',
+      ),
+      get,
+      out,
+    );
     return () => undefined;
   }
 
@@ -72,9 +110,18 @@ export function mountKeys(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
 
   const render = () => {
     const row = (type: 'primary' | 'secondary') => {
-      const button = h('button', { type: 'button', class: 'button small danger-ghost', 'data-regenerate': type }, 'Regenerate…');
+      const button = h(
+        'button',
+        { type: 'button', class: 'button small danger-ghost', 'data-regenerate': type },
+        'Regenerate…',
+      );
       button.addEventListener('click', () => void regenerate(type));
-      return h('span', { class: 'key-row' }, maskedSecret(`${type}-key`, `${type} key`, () => (type === 'primary' ? keys.primaryKey : keys.secondaryKey)), button);
+      return h(
+        'span',
+        { class: 'key-row' },
+        maskedSecret(`${type}-key`, `${type} key`, () => (type === 'primary' ? keys.primaryKey : keys.secondaryKey)),
+        button,
+      );
     };
     replace(
       body,
@@ -82,7 +129,13 @@ export function mountKeys(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
         ['Primary key', row('primary')],
         ['Secondary key', row('secondary')],
       ]),
-      h('p', { class: 'muted small' }, 'Callers send either key as ', h('code', {}, 'Authorization: Bearer <key>'), '. Rotate without downtime: move callers to the secondary key, regenerate the primary, move them back.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'Callers send either key as ',
+        h('code', {}, 'Authorization: Bearer <key>'),
+        '. Rotate without downtime: move callers to the secondary key, regenerate the primary, move them back.',
+      ),
     );
   };
 

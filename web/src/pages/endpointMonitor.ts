@@ -38,7 +38,14 @@ async function sampleReplicas(api: ApiClient, endpoint: string, name: string, en
   const deployment = await api.get<Deployment>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(name)}`);
   if (!deployment.scale) return;
   if (!entry.replicas) {
-    const chart = timeChart('Replicas', [{ label: 'ready', color: '--chart-1' }, { label: 'desired', color: '--chart-3' }], 'replicas');
+    const chart = timeChart(
+      'Replicas',
+      [
+        { label: 'ready', color: '--chart-1' },
+        { label: 'desired', color: '--chart-3' },
+      ],
+      'replicas',
+    );
     entry.charts[1].element.after(chart.element);
     entry.replicas = { chart, times: [], ready: [], desired: [] };
   }
@@ -52,12 +59,33 @@ async function sampleReplicas(api: ApiClient, endpoint: string, name: string, en
 
 function deploymentCharts(name: string): DeploymentCharts {
   const charts: [TimeChart, TimeChart, TimeChart] = [
-    timeChart('Requests and errors per minute', [{ label: 'requests', color: '--chart-1' }, { label: 'errors', color: '--chart-err' }], 'req'),
-    timeChart('Latency (ms)', [{ label: 'p50', color: '--chart-1' }, { label: 'p95', color: '--chart-2' }, { label: 'p99', color: '--chart-3' }], 'ms'),
+    timeChart(
+      'Requests and errors per minute',
+      [
+        { label: 'requests', color: '--chart-1' },
+        { label: 'errors', color: '--chart-err' },
+      ],
+      'req',
+    ),
+    timeChart(
+      'Latency (ms)',
+      [
+        { label: 'p50', color: '--chart-1' },
+        { label: 'p95', color: '--chart-2' },
+        { label: 'p99', color: '--chart-3' },
+      ],
+      'ms',
+    ),
     timeChart('Mean batch size (rows per model run)', [{ label: 'batch', color: '--chart-2' }], 'rows'),
   ];
   const summary = h('p', { class: 'muted small' });
-  const element = h('section', { class: 'deployment-charts', 'data-deployment': name }, h('h3', {}, 'Deployment ', h('code', {}, name)), summary, h('div', { class: 'chart-grid' }, ...charts.map((c) => c.element)));
+  const element = h(
+    'section',
+    { class: 'deployment-charts', 'data-deployment': name },
+    h('h3', {}, 'Deployment ', h('code', {}, name)),
+    summary,
+    h('div', { class: 'chart-grid' }, ...charts.map((c) => c.element)),
+  );
   return { element, summary, charts };
 }
 
@@ -69,17 +97,28 @@ function lastValue(values: (number | null)[]): number | null {
 function describe(cols: MinuteColumns, minutes: number): string {
   const t = totals(cols);
   const p95 = lastValue(cols.p95);
-  return `${plural(t.requests, 'request')}, ${plural(t.errors, 'error')} in the last ${minutes} min` + (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`);
+  return (
+    `${plural(t.requests, 'request')}, ${plural(t.errors, 'error')} in the last ${minutes} min` +
+    (p95 === null ? '.' : `; latest p95 ${formatNumber(p95)} ms.`)
+  );
 }
 
 /** Mounts the charts into `host`; returns the function that stops refreshing. */
 export function mountMonitor(host: HTMLElement, api: ApiClient, endpoint: Endpoint): () => void {
   let minutes = 60;
-  const select = h('select', { id: 'metrics-window' }, ...WINDOWS.map((w) => h('option', { value: w.minutes, selected: w.minutes === minutes }, w.label)));
+  const select = h(
+    'select',
+    { id: 'metrics-window' },
+    ...WINDOWS.map((w) => h('option', { value: w.minutes, selected: w.minutes === minutes }, w.label)),
+  );
   const status = h('span', { class: 'muted small live', role: 'status' }, 'Loading metrics…');
   const error = h('div');
   const list = h('div', { class: 'deployment-chart-list' });
-  host.append(h('div', { class: 'toolbar' }, h('label', { for: 'metrics-window' }, 'Window'), select, status), error, list);
+  host.append(
+    h('div', { class: 'toolbar' }, h('label', { for: 'metrics-window' }, 'Window'), select, status),
+    error,
+    list,
+  );
   const byName = new Map<string, DeploymentCharts>();
 
   const tick = async () => {
@@ -89,7 +128,10 @@ export function mountMonitor(host: HTMLElement, api: ApiClient, endpoint: Endpoi
       const grid = minuteGrid(minutes);
       const names = [...new Set([...endpoint.deployments.map((d) => d.name), ...Object.keys(metrics.deployments)])];
       if (names.length === 0) {
-        replace(list, h('p', { class: 'muted' }, 'No deployments yet: charts appear once a deployment serves requests.'));
+        replace(
+          list,
+          h('p', { class: 'muted' }, 'No deployments yet: charts appear once a deployment serves requests.'),
+        );
         byName.clear();
       }
       for (const name of names) {
@@ -105,7 +147,11 @@ export function mountMonitor(host: HTMLElement, api: ApiClient, endpoint: Endpoi
         entry.charts[2].update(cols.times, [cols.batch]);
         entry.summary.textContent = describe(cols, minutes);
       }
-      await Promise.all([...byName].filter(([name]) => names.includes(name)).map(([name, entry]) => sampleReplicas(api, endpoint.name, name, entry).catch(() => undefined)));
+      await Promise.all(
+        [...byName]
+          .filter(([name]) => names.includes(name))
+          .map(([name, entry]) => sampleReplicas(api, endpoint.name, name, entry).catch(() => undefined)),
+      );
       status.textContent = `Live · updated ${formatTime(new Date())} · refreshes every ${REFRESH_MS / 1000} s`;
     } catch (e) {
       replace(error, errorBox(e, 'Could not load metrics'));

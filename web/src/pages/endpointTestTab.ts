@@ -26,7 +26,9 @@ async function signatureOf(api: ApiClient, deployment: Deployment): Promise<Mode
 
 /** The deployment most traffic goes to (the example is built from its model). */
 function leadingDeployment(endpoint: Endpoint): Deployment | undefined {
-  const ranked = [...endpoint.deployments].sort((a, b) => (endpoint.traffic[b.name] ?? 0) - (endpoint.traffic[a.name] ?? 0));
+  const ranked = [...endpoint.deployments].sort(
+    (a, b) => (endpoint.traffic[b.name] ?? 0) - (endpoint.traffic[a.name] ?? 0),
+  );
   return ranked[0];
 }
 
@@ -41,10 +43,26 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
     h('option', { value: '' }, 'Traffic split (as clients are routed)'),
     ...endpoint.deployments.map((d) => h('option', { value: d.name }, `${d.name} only`)),
   );
-  const protocol = h('select', { id: 'test-protocol' }, h('option', { value: 'azureml' }, 'Azure ML (POST …/score)'), h('option', { value: 'oip' }, 'Open Inference Protocol v2 (POST …/infer)'));
-  const body = h('textarea', { id: 'test-body', class: 'code-input', rows: 10, spellcheck: 'false', 'aria-describedby': 'test-signature' });
+  const protocol = h(
+    'select',
+    { id: 'test-protocol' },
+    h('option', { value: 'azureml' }, 'Azure ML (POST …/score)'),
+    h('option', { value: 'oip' }, 'Open Inference Protocol v2 (POST …/infer)'),
+  );
+  const body = h('textarea', {
+    id: 'test-body',
+    class: 'code-input',
+    rows: 10,
+    spellcheck: 'false',
+    'aria-describedby': 'test-signature',
+  });
   const signature = h('p', { id: 'test-signature', class: 'muted small' }, 'Reading the model signature…');
-  const aadToken = h('input', { id: 'test-aad-token', type: 'password', autocomplete: 'off', placeholder: 'Microsoft Entra ID access token' });
+  const aadToken = h('input', {
+    id: 'test-aad-token',
+    type: 'password',
+    autocomplete: 'off',
+    placeholder: 'Microsoft Entra ID access token',
+  });
   const send = h('button', { type: 'submit', class: 'button primary' }, 'Send request');
   const reset = h('button', { type: 'button', class: 'button ghost' }, 'Reset example');
   const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
@@ -55,9 +73,18 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   const fillExample = () => {
     body.value = prettyJson(exampleRequest(inputs, protocol.value as Protocol));
     const url = `${location.origin}${requestUrl(endpoint, protocol.value as Protocol, target.value || undefined)}`;
-    const pin = target.value && protocol.value === 'azureml' ? ` -H ${shellQuote(`azureml-model-deployment: ${target.value}`)}` : '';
+    const pin =
+      target.value && protocol.value === 'azureml'
+        ? ` -H ${shellQuote(`azureml-model-deployment: ${target.value}`)}`
+        : '';
     const data = shellQuote(JSON.stringify(JSON.parse(body.value)));
-    replace(curl, commandLine(`curl -X POST ${shellQuote(url)} -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json"${pin} -d ${data}`, 'The same request with curl'));
+    replace(
+      curl,
+      commandLine(
+        `curl -X POST ${shellQuote(url)} -H "Authorization: Bearer $ENDPOINT_KEY" -H "Content-Type: application/json"${pin} -d ${data}`,
+        'The same request with curl',
+      ),
+    );
   };
   const loadSignature = async () => {
     const deployment = chosen();
@@ -65,7 +92,10 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
     try {
       const version = await signatureOf(api, deployment);
       inputs = version.signature.inputs;
-      signature.textContent = `Example built from ${version.name}:${version.version} (deployment ${deployment.name}): ` + inputs.map((t) => `${t.name} ${t.datatype} [${t.shape.join(', ')}]`).join('; ') + '. Edit the values before sending.';
+      signature.textContent =
+        `Example built from ${version.name}:${version.version} (deployment ${deployment.name}): ` +
+        inputs.map((t) => `${t.name} ${t.datatype} [${t.shape.join(', ')}]`).join('; ') +
+        '. Edit the values before sending.';
       fillExample();
     } catch (e) {
       signature.textContent = `Could not read the signature (${e instanceof Error ? e.message : String(e)}); write the request body yourself.`;
@@ -73,10 +103,15 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   };
 
   const credential = async (): Promise<string> => {
-    if (endpoint.authMode === 'key') return (await api.get<EndpointKeys>(`/api/endpoints/${seg(endpoint.name)}/keys`)).primaryKey;
-    if (endpoint.authMode === 'token') return (await api.send<EndpointToken>('POST', `/api/endpoints/${seg(endpoint.name)}/token`)).accessToken;
+    if (endpoint.authMode === 'key')
+      return (await api.get<EndpointKeys>(`/api/endpoints/${seg(endpoint.name)}/keys`)).primaryKey;
+    if (endpoint.authMode === 'token')
+      return (await api.send<EndpointToken>('POST', `/api/endpoints/${seg(endpoint.name)}/token`)).accessToken;
     const token = aadToken.value.trim();
-    if (!token) throw new Error('This endpoint accepts Microsoft Entra ID tokens only: paste an access token for its audience above.');
+    if (!token)
+      throw new Error(
+        'This endpoint accepts Microsoft Entra ID tokens only: paste an access token for its audience above.',
+      );
     return token;
   };
 
@@ -85,8 +120,14 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
     { class: 'test-form', novalidate: true },
     h('div', { class: 'form-row' }, h('label', { for: 'test-deployment' }, 'Send to'), target),
     h('div', { class: 'form-row' }, h('label', { for: 'test-protocol' }, 'Protocol'), protocol),
-    endpoint.authMode === 'aad' ? h('div', { class: 'form-row' }, h('label', { for: 'test-aad-token' }, 'Access token'), aadToken) : null,
-    h('p', { class: 'muted small' }, `Credential: ${endpoint.authMode === 'key' ? 'the endpoint’s primary key' : endpoint.authMode === 'token' ? 'a fresh 1-hour token from POST …/token' : 'the Entra ID token above'}, sent as Authorization: Bearer.`),
+    endpoint.authMode === 'aad'
+      ? h('div', { class: 'form-row' }, h('label', { for: 'test-aad-token' }, 'Access token'), aadToken)
+      : null,
+    h(
+      'p',
+      { class: 'muted small' },
+      `Credential: ${endpoint.authMode === 'key' ? 'the endpoint’s primary key' : endpoint.authMode === 'token' ? 'a fresh 1-hour token from POST …/token' : 'the Entra ID token above'}, sent as Authorization: Bearer.`,
+    ),
     h('label', { for: 'test-body' }, 'Request body (JSON)'),
     signature,
     body,
@@ -118,7 +159,12 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
       const p = protocol.value as Protocol;
       if (target.value && p === 'azureml') headers['azureml-model-deployment'] = target.value;
       const started = performance.now();
-      const res = await fetch(requestUrl(endpoint, p, target.value || undefined), { method: 'POST', headers, body: payload, cache: 'no-store' });
+      const res = await fetch(requestUrl(endpoint, p, target.value || undefined), {
+        method: 'POST',
+        headers,
+        body: payload,
+        cache: 'no-store',
+      });
       const text = await res.text();
       const elapsed = performance.now() - started;
       let shown = text;
@@ -131,22 +177,42 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
         result,
         h('h3', {}, 'Answer'),
         keyValues([
-          ['Status', h('span', { class: `badge ${res.ok ? 'status-completed' : 'status-failed'}`, 'data-testid': 'test-status' }, `${res.status} ${res.statusText}`)],
+          [
+            'Status',
+            h(
+              'span',
+              { class: `badge ${res.ok ? 'status-completed' : 'status-failed'}`, 'data-testid': 'test-status' },
+              `${res.status} ${res.statusText}`,
+            ),
+          ],
           ['Time', h('span', { 'data-testid': 'test-time' }, formatDuration(elapsed))],
           ['Deployment', res.headers.get('azureml-model-deployment') ?? '—'],
           ['Request id', res.headers.get('x-ms-request-id') ?? '—'],
         ]),
-        h('pre', { class: 'code-output', 'data-testid': 'test-answer', tabindex: 0 }, h('code', {}, shown || '(empty body)')),
+        h(
+          'pre',
+          { class: 'code-output', 'data-testid': 'test-answer', tabindex: 0 },
+          h('code', {}, shown || '(empty body)'),
+        ),
       );
     } catch (e) {
-      replace(result, errorBox(e, e instanceof ApiError ? 'Could not get the endpoint’s credential' : 'The request could not be sent'));
+      replace(
+        result,
+        errorBox(
+          e,
+          e instanceof ApiError ? 'Could not get the endpoint’s credential' : 'The request could not be sent',
+        ),
+      );
     } finally {
       send.disabled = false;
       send.textContent = 'Send request';
     }
   };
 
-  host.append(h('div', { class: 'grid-test' }, h('div', {}, form, curl), h('div', {}, result)), h('p', { class: 'muted small' }, 'Auth mode ', badge(endpoint.authMode), '.'));
+  host.append(
+    h('div', { class: 'grid-test' }, h('div', {}, form, curl), h('div', {}, result)),
+    h('p', { class: 'muted small' }, 'Auth mode ', badge(endpoint.authMode), '.'),
+  );
   void loadSignature();
   return () => undefined;
 }

@@ -21,19 +21,32 @@ export const endpointsPage: Page = (root, ctx) => {
     ({ value }) => {
       if (value.length === 0) {
         const c = COMMANDS.createEndpoint(ctx.origin);
-        replace(body, emptyState('No endpoints yet.', 'Create an endpoint and deploy a registered model behind it:', [{ label: 'curl', line: c.curl }, { label: 'CLI', line: c.cli }]));
+        replace(
+          body,
+          emptyState('No endpoints yet.', 'Create an endpoint and deploy a registered model behind it:', [
+            { label: 'curl', line: c.curl },
+            { label: 'CLI', line: c.cli },
+          ]),
+        );
         return;
       }
       const sorted = [...value].sort((a, b) => a.name.localeCompare(b.name));
       replace(
         body,
-        dataTable('Endpoints', [
-          { label: 'Name', cell: (e: Endpoint) => link(hashFor(['endpoints', e.name]), e.name) },
-          { label: 'Auth', cell: (e) => badge(e.authMode) },
-          { label: 'Traffic', cell: (e) => trafficText(e.traffic, e.deployments.length === 1 ? e.deployments[0]!.name : undefined) },
-          { label: 'Deployments', cell: (e) => String(e.deployments.length), numeric: true },
-          { label: 'Description', cell: (e) => e.description || '—', secondary: true },
-        ], sorted),
+        dataTable(
+          'Endpoints',
+          [
+            { label: 'Name', cell: (e: Endpoint) => link(hashFor(['endpoints', e.name]), e.name) },
+            { label: 'Auth', cell: (e) => badge(e.authMode) },
+            {
+              label: 'Traffic',
+              cell: (e) => trafficText(e.traffic, e.deployments.length === 1 ? e.deployments[0]!.name : undefined),
+            },
+            { label: 'Deployments', cell: (e) => String(e.deployments.length), numeric: true },
+            { label: 'Description', cell: (e) => e.description || '—', secondary: true },
+          ],
+          sorted,
+        ),
       );
     },
     (error: unknown) => replace(body, errorBox(error, 'Could not load endpoints')),

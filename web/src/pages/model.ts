@@ -20,11 +20,15 @@ export function servedVersion(d: Deployment, model: Model): number | undefined {
 }
 
 function signatureTable(caption: string, tensors: readonly TensorMetadata[]): HTMLElement {
-  return dataTable(caption, [
-    { label: 'Name', cell: (t: TensorMetadata) => h('code', {}, t.name) },
-    { label: 'Datatype', cell: (t) => t.datatype },
-    { label: 'Shape', cell: (t) => h('code', {}, formatShape(t.shape)) },
-  ], tensors);
+  return dataTable(
+    caption,
+    [
+      { label: 'Name', cell: (t: TensorMetadata) => h('code', {}, t.name) },
+      { label: 'Datatype', cell: (t) => t.datatype },
+      { label: 'Shape', cell: (t) => h('code', {}, formatShape(t.shape)) },
+    ],
+    tensors,
+  );
 }
 
 function versionCard(v: ModelVersion, model: Model, users: Deployment[]): HTMLElement {
@@ -36,16 +40,35 @@ function versionCard(v: ModelVersion, model: Model, users: Deployment[]): HTMLEl
       ['Description', v.description || '—'],
       ['Registered', formatDateTime(v.createdAt)],
       ['Size', formatBytes(v.sizeBytes)],
-      ['SHA-256', h('span', { class: 'hash' }, h('code', { title: v.sha256 }, `${v.sha256.slice(0, 16)}…`), copyButton(() => v.sha256, 'Copy'))],
+      [
+        'SHA-256',
+        h(
+          'span',
+          { class: 'hash' },
+          h('code', { title: v.sha256 }, `${v.sha256.slice(0, 16)}…`),
+          copyButton(() => v.sha256, 'Copy'),
+        ),
+      ],
       ['Tags', tags.length ? h('span', { class: 'badges' }, ...tags.map(([k, val]) => badge(`${k}=${val}`))) : '—'],
       [
         'Deployed to',
         users.length
-          ? h('span', { class: 'badges' }, ...users.map((d) => link(hashFor(['endpoints', d.endpoint]), `${d.endpoint}/${d.name}`, { class: 'badge link-badge' })))
+          ? h(
+              'span',
+              { class: 'badges' },
+              ...users.map((d) =>
+                link(hashFor(['endpoints', d.endpoint]), `${d.endpoint}/${d.name}`, { class: 'badge link-badge' }),
+              ),
+            )
           : 'No deployment uses this version.',
       ],
     ]),
-    h('div', { class: 'grid-2' }, h('div', {}, h('h3', {}, 'Inputs'), signatureTable(`Inputs of ${v.name}:${v.version}`, v.signature.inputs)), h('div', {}, h('h3', {}, 'Outputs'), signatureTable(`Outputs of ${v.name}:${v.version}`, v.signature.outputs))),
+    h(
+      'div',
+      { class: 'grid-2' },
+      h('div', {}, h('h3', {}, 'Inputs'), signatureTable(`Inputs of ${v.name}:${v.version}`, v.signature.inputs)),
+      h('div', {}, h('h3', {}, 'Outputs'), signatureTable(`Outputs of ${v.name}:${v.version}`, v.signature.outputs)),
+    ),
   );
 }
 
@@ -53,7 +76,11 @@ export const modelPage: Page = (root, ctx) => {
   const name = ctx.params.name ?? '';
   ctx.title(`Model ${name}`);
   const body = h('div', {}, loading());
-  root.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/models', 'Models'), ' / ', name), h('h1', {}, name), body);
+  root.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/models', 'Models'), ' / ', name),
+    h('h1', {}, name),
+    body,
+  );
   Promise.all([
     ctx.api.get<Model>(`/api/models/${seg(name)}`),
     ctx.api.get<List<ModelVersion>>(`/api/models/${seg(name)}/versions`),
@@ -64,8 +91,18 @@ export const modelPage: Page = (root, ctx) => {
       const sorted = [...versions.value].sort((a, b) => b.version - a.version);
       replace(
         body,
-        h('p', { class: 'muted' }, `${sorted.length} version${sorted.length === 1 ? '' : 's'}; latest is v${model.latestVersion}.`),
-        ...sorted.map((v) => versionCard(v, model, deployments.filter((d) => servedVersion(d, model) === v.version))),
+        h(
+          'p',
+          { class: 'muted' },
+          `${sorted.length} version${sorted.length === 1 ? '' : 's'}; latest is v${model.latestVersion}.`,
+        ),
+        ...sorted.map((v) =>
+          versionCard(
+            v,
+            model,
+            deployments.filter((d) => servedVersion(d, model) === v.version),
+          ),
+        ),
       );
     },
     (error: unknown) => replace(body, errorBox(error, `Could not load model ${name}`)),

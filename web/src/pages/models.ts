@@ -12,7 +12,11 @@ export function aliasBadges(aliases: Record<string, number>, version?: number): 
   const names = Object.entries(aliases)
     .filter(([, v]) => version === undefined || v === version)
     .sort(([a], [b]) => (a === 'latest' ? -1 : b === 'latest' ? 1 : a.localeCompare(b)));
-  return h('span', { class: 'badges' }, ...names.map(([name, v]) => badge(version === undefined ? `${name} → ${v}` : name, 'alias')));
+  return h(
+    'span',
+    { class: 'badges' },
+    ...names.map(([name, v]) => badge(version === undefined ? `${name} → ${v}` : name, 'alias')),
+  );
 }
 
 export const modelsPage: Page = (root, ctx) => {
@@ -23,19 +27,33 @@ export const modelsPage: Page = (root, ctx) => {
     ({ value }) => {
       if (value.length === 0) {
         const c = COMMANDS.registerModel(ctx.origin);
-        replace(body, emptyState('No models registered yet.', 'Register an ONNX file; each upload under the same name becomes the next version.', [{ label: 'curl', line: c.curl }, { label: 'CLI', line: c.cli }]));
+        replace(
+          body,
+          emptyState(
+            'No models registered yet.',
+            'Register an ONNX file; each upload under the same name becomes the next version.',
+            [
+              { label: 'curl', line: c.curl },
+              { label: 'CLI', line: c.cli },
+            ],
+          ),
+        );
         return;
       }
       const sorted = [...value].sort((a, b) => a.name.localeCompare(b.name));
       replace(
         body,
-        dataTable('Registered models', [
-          { label: 'Name', cell: (m: Model) => link(hashFor(['models', m.name]), m.name) },
-          { label: 'Latest', cell: (m) => `v${m.latestVersion}`, numeric: true },
-          { label: 'Aliases', cell: (m) => aliasBadges(m.aliases) },
-          { label: 'Description', cell: (m) => m.description || '—', secondary: true },
-          { label: 'Updated', cell: (m) => formatDateTime(m.updatedAt ?? m.createdAt), secondary: true },
-        ], sorted),
+        dataTable(
+          'Registered models',
+          [
+            { label: 'Name', cell: (m: Model) => link(hashFor(['models', m.name]), m.name) },
+            { label: 'Latest', cell: (m) => `v${m.latestVersion}`, numeric: true },
+            { label: 'Aliases', cell: (m) => aliasBadges(m.aliases) },
+            { label: 'Description', cell: (m) => m.description || '—', secondary: true },
+            { label: 'Updated', cell: (m) => formatDateTime(m.updatedAt ?? m.createdAt), secondary: true },
+          ],
+          sorted,
+        ),
       );
     },
     (error: unknown) => replace(body, errorBox(error, 'Could not load models')),

@@ -31,12 +31,30 @@ export function histogramOverlay(feature: FeatureResult): HTMLElement {
     column.append(baseBar, currentBar);
     return column;
   });
-  const value = feature.value === null ? 'no data on one side' : `${feature.metric} ${formatNumber(feature.value, 4)} (threshold ${feature.threshold})`;
+  const value =
+    feature.value === null
+      ? 'no data on one side'
+      : `${feature.metric} ${formatNumber(feature.value, 4)} (threshold ${feature.threshold})`;
   return h(
     'figure',
-    { class: `feature-hist${feature.drifted ? ' drifted' : ''}`, 'data-feature': feature.name, 'data-signal': feature.signal },
-    h('figcaption', {}, h('code', {}, feature.name), ' ', feature.drifted ? badge('drifted', 'status-failed') : null, h('span', { class: 'muted small' }, ` ${value}`)),
-    h('div', { class: 'hist-plot', role: 'list', 'aria-label': `${feature.name}: baseline and current distributions` }, ...bars),
+    {
+      class: `feature-hist${feature.drifted ? ' drifted' : ''}`,
+      'data-feature': feature.name,
+      'data-signal': feature.signal,
+    },
+    h(
+      'figcaption',
+      {},
+      h('code', {}, feature.name),
+      ' ',
+      feature.drifted ? badge('drifted', 'status-failed') : null,
+      h('span', { class: 'muted small' }, ` ${value}`),
+    ),
+    h(
+      'div',
+      { class: 'hist-plot', role: 'list', 'aria-label': `${feature.name}: baseline and current distributions` },
+      ...bars,
+    ),
   );
 }
 
@@ -48,7 +66,11 @@ interface MonitorView {
 function monitorView(monitor: Monitor): MonitorView {
   const charts: TimeChart[] = [];
   const chartEls = signalSeries(monitor).map((series) => {
-    const chart = timeChart(`${series.signal} (${series.metric}) over time`, series.features.map((label, i) => ({ label, color: COLOURS[i % COLOURS.length]! })), series.metric);
+    const chart = timeChart(
+      `${series.signal} (${series.metric}) over time`,
+      series.features.map((label, i) => ({ label, color: COLOURS[i % COLOURS.length]! })),
+      series.metric,
+    );
     charts.push(chart);
     // Drawn once the element is in the page, so the chart takes its width.
     queueMicrotask(() => chart.update(series.times, series.values));
@@ -58,16 +80,48 @@ function monitorView(monitor: Monitor): MonitorView {
   const element = h(
     'section',
     { class: 'monitor', 'data-monitor': monitor.name },
-    h('h3', {}, 'Monitor ', h('code', {}, monitor.name), ' ', result ? (result.drifted.length ? badge(`${result.drifted.length} drifted`, 'status-failed') : badge('no drift', 'status-completed')) : badge('not run yet')),
+    h(
+      'h3',
+      {},
+      'Monitor ',
+      h('code', {}, monitor.name),
+      ' ',
+      result
+        ? result.drifted.length
+          ? badge(`${result.drifted.length} drifted`, 'status-failed')
+          : badge('no drift', 'status-completed')
+        : badge('not run yet'),
+    ),
     h(
       'p',
       { class: 'muted small' },
       `Baseline ${monitor.baseline.datastore}:${monitor.baseline.path} · window ${monitor.window ?? 'PT24H'}`,
-      result ? [' · last run ', link(hashFor(['runs', result.runId]), formatDateTime(result.completedAt)), ` over ${result.rows.inputs} input rows`] : null,
+      result
+        ? [
+            ' · last run ',
+            link(hashFor(['runs', result.runId]), formatDateTime(result.completedAt)),
+            ` over ${result.rows.inputs} input rows`,
+          ]
+        : null,
     ),
     monitor.history.length ? h('div', { class: 'chart-grid' }, ...chartEls) : null,
-    result ? h('p', { class: 'muted small' }, h('span', { class: 'swatch baseline' }), ' baseline ', h('span', { class: 'swatch current' }), ' current window; drifted features first, outlined') : null,
-    result ? h('div', { class: 'hist-grid' }, ...[...result.features].sort((a, b) => Number(b.drifted) - Number(a.drifted)).map(histogramOverlay)) : commandLine(`sibyl monitors run ${monitor.name} --wait`),
+    result
+      ? h(
+          'p',
+          { class: 'muted small' },
+          h('span', { class: 'swatch baseline' }),
+          ' baseline ',
+          h('span', { class: 'swatch current' }),
+          ' current window; drifted features first, outlined',
+        )
+      : null,
+    result
+      ? h(
+          'div',
+          { class: 'hist-grid' },
+          ...[...result.features].sort((a, b) => Number(b.drifted) - Number(a.drifted)).map(histogramOverlay),
+        )
+      : commandLine(`sibyl monitors run ${monitor.name} --wait`),
   );
   return { element, charts };
 }
@@ -88,8 +142,23 @@ export function mountDrift(host: HTMLElement, api: ApiClient, endpoint: Endpoint
       replace(
         list,
         mine.length === 0
-          ? card('No monitors', h('p', { class: 'muted' }, 'Collect what a deployment scores (dataCollection in its spec), then watch it drift from its training data:'), commandLine(`sibyl monitors create ${endpoint.name}-drift --deployment ${endpoint.name}/${endpoint.deployments[0]?.name ?? 'blue'} --baseline workspaceblobstore:training/data.csv`))
-          : byDeployment.map((d) => card(h('span', {}, 'Deployment ', h('code', {}, d)), ...views.filter((_, i) => mine[i]!.deployment === d).map((v) => v.element))),
+          ? card(
+              'No monitors',
+              h(
+                'p',
+                { class: 'muted' },
+                'Collect what a deployment scores (dataCollection in its spec), then watch it drift from its training data:',
+              ),
+              commandLine(
+                `sibyl monitors create ${endpoint.name}-drift --deployment ${endpoint.name}/${endpoint.deployments[0]?.name ?? 'blue'} --baseline workspaceblobstore:training/data.csv`,
+              ),
+            )
+          : byDeployment.map((d) =>
+              card(
+                h('span', {}, 'Deployment ', h('code', {}, d)),
+                ...views.filter((_, i) => mine[i]!.deployment === d).map((v) => v.element),
+              ),
+            ),
       );
       status.textContent = `Updated ${formatTime(new Date())} · refreshes every ${REFRESH_MS / 1000} s`;
     } catch (e) {

@@ -27,7 +27,14 @@ export const overviewPage: Page = (root, ctx) => {
   ctx.title('Overview');
   const stats = h('div', { class: 'stats', 'aria-live': 'polite' }, loading());
   const runStats = h('div', {}, loading());
-  const chart = timeChart('Requests and errors per minute, last hour, all endpoints', [{ label: 'requests', color: '--chart-1' }, { label: 'errors', color: '--chart-err' }], 'req');
+  const chart = timeChart(
+    'Requests and errors per minute, last hour, all endpoints',
+    [
+      { label: 'requests', color: '--chart-1' },
+      { label: 'errors', color: '--chart-err' },
+    ],
+    'req',
+  );
   const trafficNote = h('p', { class: 'muted small' });
   const failed = h('div', {}, loading());
   const start = h('div');
@@ -42,7 +49,10 @@ export const overviewPage: Page = (root, ctx) => {
 
   const loadResources = async () => {
     try {
-      const [models, endpoints] = await Promise.all([ctx.api.get<List<Model>>('/api/models'), ctx.api.get<List<Endpoint>>('/api/endpoints')]);
+      const [models, endpoints] = await Promise.all([
+        ctx.api.get<List<Model>>('/api/models'),
+        ctx.api.get<List<Endpoint>>('/api/endpoints'),
+      ]);
       const deployments = endpoints.value.reduce((n, e) => n + e.deployments.length, 0);
       replace(
         stats,
@@ -53,7 +63,13 @@ export const overviewPage: Page = (root, ctx) => {
       replace(
         start,
         models.value.length === 0
-          ? card('Get started', emptyState('No models registered yet.', 'Register an ONNX model, then deploy it behind an endpoint:', [{ label: 'curl', line: COMMANDS.registerModel(ctx.origin).curl }, { label: 'CLI', line: COMMANDS.registerModel(ctx.origin).cli }]))
+          ? card(
+              'Get started',
+              emptyState('No models registered yet.', 'Register an ONNX model, then deploy it behind an endpoint:', [
+                { label: 'curl', line: COMMANDS.registerModel(ctx.origin).curl },
+                { label: 'CLI', line: COMMANDS.registerModel(ctx.origin).cli },
+              ]),
+            )
           : null,
       );
       await loadTraffic(endpoints.value);
@@ -65,8 +81,12 @@ export const overviewPage: Page = (root, ctx) => {
   const loadTraffic = async (endpoints: Endpoint[]) => {
     const grid = minuteGrid(60);
     const charted = endpoints.slice(0, MAX_ENDPOINTS_CHARTED);
-    const results = await Promise.allSettled(charted.map((e) => ctx.api.get<EndpointMetrics>(`/api/endpoints/${seg(e.name)}/metrics?minutes=60`)));
-    const series = results.flatMap((r) => (r.status === 'fulfilled' ? Object.values(r.value.deployments).map((points) => toColumns(points, grid)) : []));
+    const results = await Promise.allSettled(
+      charted.map((e) => ctx.api.get<EndpointMetrics>(`/api/endpoints/${seg(e.name)}/metrics?minutes=60`)),
+    );
+    const series = results.flatMap((r) =>
+      r.status === 'fulfilled' ? Object.values(r.value.deployments).map((points) => toColumns(points, grid)) : [],
+    );
     const sum = sumRequests(series, grid);
     chart.update(grid, [sum.requests, sum.errors]);
     const t = totals(sum);
@@ -88,8 +108,14 @@ export const overviewPage: Page = (root, ctx) => {
       replace(
         runStats,
         runs.value.length === 0
-          ? emptyState('No runs yet.', 'Batch jobs and pipeline runs show up here. Start a batch job:', [{ label: 'curl', line: COMMANDS.submitBatch(ctx.origin) }])
-          : h('div', { class: 'stats' }, ...RUN_STATUSES.map((s) => stat(s, String(counts[s] ?? 0), hashFor(['runs'], { status: s })))),
+          ? emptyState('No runs yet.', 'Batch jobs and pipeline runs show up here. Start a batch job:', [
+              { label: 'curl', line: COMMANDS.submitBatch(ctx.origin) },
+            ])
+          : h(
+              'div',
+              { class: 'stats' },
+              ...RUN_STATUSES.map((s) => stat(s, String(counts[s] ?? 0), hashFor(['runs'], { status: s }))),
+            ),
       );
     } catch (error) {
       replace(runStats, errorBox(error, 'Could not load runs'));
@@ -100,13 +126,17 @@ export const overviewPage: Page = (root, ctx) => {
         failed,
         recent.value.length === 0
           ? h('p', { class: 'muted' }, 'No failed runs.')
-          : dataTable('Recently failed runs', [
-              { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id) },
-              { label: 'Kind', cell: (r) => r.kind },
-              { label: 'Status', cell: (r) => statusBadge(r.status) },
-              { label: 'Ended', cell: (r) => formatRelative(r.endedAt ?? r.createdAt), secondary: true },
-              { label: 'Error', cell: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '—') },
-            ], recent.value),
+          : dataTable(
+              'Recently failed runs',
+              [
+                { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id) },
+                { label: 'Kind', cell: (r) => r.kind },
+                { label: 'Status', cell: (r) => statusBadge(r.status) },
+                { label: 'Ended', cell: (r) => formatRelative(r.endedAt ?? r.createdAt), secondary: true },
+                { label: 'Error', cell: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '—') },
+              ],
+              recent.value,
+            ),
       );
     } catch (error) {
       replace(failed, errorBox(error, 'Could not load failed runs'));

@@ -12,19 +12,39 @@ import { confirmDialog } from '../ui/confirm';
 import { h, replace } from '../ui/dom';
 import { durationBetween, formatClock, formatDateTime, formatDuration, formatNumber, formatTime } from '../ui/format';
 import { poll } from '../ui/poller';
-import { card, commandLine, dataTable, errorBox, keyValues, link, loading, progressBar, statusBadge } from '../ui/widgets';
+import {
+  card,
+  commandLine,
+  dataTable,
+  errorBox,
+  keyValues,
+  link,
+  loading,
+  progressBar,
+  statusBadge,
+} from '../ui/widgets';
 import type { Page } from './page';
 
 const BATCH_KINDS = new Set(['batch', 'batch-score']);
 
 function isPlace(value: unknown): value is { datastore: string; path: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { datastore?: unknown }).datastore === 'string' && typeof (value as { path?: unknown }).path === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { datastore?: unknown }).datastore === 'string' &&
+    typeof (value as { path?: unknown }).path === 'string'
+  );
 }
 
 /** The blob URL of a datastore path (a link; opening it may need storage credentials). */
 function blobUrl(store: Datastore, path: string): string {
   const prefix = (store.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  const parts = [store.accountUrl.replace(/\/+$/, ''), store.container, ...(prefix ? [prefix] : []), path.replace(/^\/+/, '')];
+  const parts = [
+    store.accountUrl.replace(/\/+$/, ''),
+    store.container,
+    ...(prefix ? [prefix] : []),
+    path.replace(/^\/+/, ''),
+  ];
   return parts.join('/');
 }
 
@@ -35,7 +55,14 @@ function progressCard(job: BatchJob): HTMLElement {
     'Progress',
     progressBar(p.succeeded, p.totalMiniBatches, 'Mini-batches done', p.failed),
     keyValues([
-      ['Mini-batches', h('span', { 'data-testid': 'minibatches' }, `${formatNumber(done, 0)} of ${formatNumber(p.totalMiniBatches, 0)} done (${formatNumber(p.succeeded, 0)} succeeded, ${formatNumber(p.failed, 0)} failed)`)],
+      [
+        'Mini-batches',
+        h(
+          'span',
+          { 'data-testid': 'minibatches' },
+          `${formatNumber(done, 0)} of ${formatNumber(p.totalMiniBatches, 0)} done (${formatNumber(p.succeeded, 0)} succeeded, ${formatNumber(p.failed, 0)} failed)`,
+        ),
+      ],
       ['Rows scored', formatNumber(p.rowsScored, 0)],
       ['Rows failed', formatNumber(p.rowsFailed, 0)],
       ['Output', `${job.output.datastore}:${job.output.path}`],
@@ -45,11 +72,20 @@ function progressCard(job: BatchJob): HTMLElement {
 
 function logView(entries: RunLogEntry[], errorsOnly: boolean): HTMLElement {
   const shown = errorsOnly ? entries.filter((e) => e.level === 'error' || e.level === 'warning') : entries;
-  if (shown.length === 0) return h('p', { class: 'muted' }, errorsOnly ? 'No errors or warnings in the log.' : 'The log is empty.');
+  if (shown.length === 0)
+    return h('p', { class: 'muted' }, errorsOnly ? 'No errors or warnings in the log.' : 'The log is empty.');
   return h(
     'ol',
     { class: 'log', tabindex: 0, 'aria-label': 'Run log' },
-    ...shown.map((e) => h('li', { class: `log-line level-${(e.level ?? 'info').toLowerCase()}` }, h('span', { class: 'log-time' }, formatClock(new Date(e.time))), h('span', { class: 'log-level' }, e.level ?? 'info'), h('span', { class: 'log-message' }, e.message))),
+    ...shown.map((e) =>
+      h(
+        'li',
+        { class: `log-line level-${(e.level ?? 'info').toLowerCase()}` },
+        h('span', { class: 'log-time' }, formatClock(new Date(e.time))),
+        h('span', { class: 'log-level' }, e.level ?? 'info'),
+        h('span', { class: 'log-message' }, e.message),
+      ),
+    ),
   );
 }
 
@@ -58,7 +94,8 @@ async function outputsView(api: ApiClient, outputs: Record<string, unknown>): Pr
   if (entries.length === 0) return h('p', { class: 'muted' }, 'No outputs recorded.');
   const stores = new Map<string, Datastore | undefined>();
   for (const [, v] of entries) {
-    if (isPlace(v) && !stores.has(v.datastore)) stores.set(v.datastore, await api.get<Datastore>(`/api/datastores/${seg(v.datastore)}`).catch(() => undefined));
+    if (isPlace(v) && !stores.has(v.datastore))
+      stores.set(v.datastore, await api.get<Datastore>(`/api/datastores/${seg(v.datastore)}`).catch(() => undefined));
   }
   return h(
     'ul',
@@ -71,7 +108,13 @@ async function outputsView(api: ApiClient, outputs: Record<string, unknown>): Pr
         {},
         h('strong', {}, name),
         ': ',
-        store ? h('a', { href: blobUrl(store, v.path), rel: 'noopener noreferrer', target: '_blank' }, `${v.datastore}:${v.path}`) : h('code', {}, `${v.datastore}:${v.path}`),
+        store
+          ? h(
+              'a',
+              { href: blobUrl(store, v.path), rel: 'noopener noreferrer', target: '_blank' },
+              `${v.datastore}:${v.path}`,
+            )
+          : h('code', {}, `${v.datastore}:${v.path}`),
         commandLine(`sibyl download ${v.datastore}:${v.path}`),
       );
     }),
@@ -99,7 +142,11 @@ export const runPage: Page = (root, ctx) => {
     details,
     children,
     outputs,
-    card('Log', h('div', { class: 'toolbar' }, errorsOnly, h('label', { for: 'log-errors-only' }, 'Errors and warnings only')), logs),
+    card(
+      'Log',
+      h('div', { class: 'toolbar' }, errorsOnly, h('label', { for: 'log-errors-only' }, 'Errors and warnings only')),
+      logs,
+    ),
   );
   let logEntries: RunLogEntry[] = [];
   errorsOnly.addEventListener('change', () => replace(logs, logView(logEntries, errorsOnly.checked)));
@@ -109,7 +156,10 @@ export const runPage: Page = (root, ctx) => {
     const what = run.kind === 'pipeline' ? 'pipeline run' : 'batch job';
     const ok = await confirmDialog({
       title: `Cancel ${what} ${run.id}?`,
-      message: run.kind === 'pipeline' ? 'The step in flight stops and the steps after it do not run. This cannot be undone.' : 'No new mini-batches start and no predictions file is written. This cannot be undone.',
+      message:
+        run.kind === 'pipeline'
+          ? 'The step in flight stops and the steps after it do not run. This cannot be undone.'
+          : 'No new mini-batches start and no predictions file is written. This cannot be undone.',
       confirmLabel: `Cancel ${what}`,
       danger: true,
     });
@@ -123,9 +173,14 @@ export const runPage: Page = (root, ctx) => {
     await tick();
   };
   const cancelButton = (run: Run): HTMLElement | null => {
-    const cancelable = !isTerminalStatus(run.status) && (run.kind === 'pipeline' || (BATCH_KINDS.has(run.kind) && !run.parentRunId));
+    const cancelable =
+      !isTerminalStatus(run.status) && (run.kind === 'pipeline' || (BATCH_KINDS.has(run.kind) && !run.parentRunId));
     if (!cancelable) return null;
-    const button = h('button', { type: 'button', class: 'button small danger-ghost', 'data-testid': 'cancel-run' }, 'Cancel run…');
+    const button = h(
+      'button',
+      { type: 'button', class: 'button small danger-ghost', 'data-testid': 'cancel-run' },
+      'Cancel run…',
+    );
     button.addEventListener('click', () => void cancel(run));
     return button;
   };
@@ -141,7 +196,9 @@ export const runPage: Page = (root, ctx) => {
     }
     replace(head, h('h1', { class: 'mono' }, run.id), statusBadge(run.status), cancelButton(run));
     const ended = isTerminalStatus(run.status);
-    live.textContent = ended ? `Finished ${formatDateTime(run.endedAt)}.` : `Live · updated ${formatTime(new Date())} · refreshes every 2 s`;
+    live.textContent = ended
+      ? `Finished ${formatDateTime(run.endedAt)}.`
+      : `Live · updated ${formatTime(new Date())} · refreshes every 2 s`;
     replace(
       errorArea,
       run.error
@@ -150,7 +207,15 @@ export const runPage: Page = (root, ctx) => {
             { class: 'error-box', role: 'alert', 'data-testid': 'run-error' },
             h('p', { class: 'error-title' }, `${run.status}: ${run.error.code}`),
             h('p', { class: 'error-message' }, run.error.message),
-            run.error.details?.length ? h('ul', { class: 'small' }, ...run.error.details.map((d) => h('li', {}, d.target ? h('code', {}, d.target) : null, d.target ? ': ' : '', d.message))) : null,
+            run.error.details?.length
+              ? h(
+                  'ul',
+                  { class: 'small' },
+                  ...run.error.details.map((d) =>
+                    h('li', {}, d.target ? h('code', {}, d.target) : null, d.target ? ': ' : '', d.message),
+                  ),
+                )
+              : null,
           )
         : null,
     );
@@ -172,10 +237,16 @@ export const runPage: Page = (root, ctx) => {
           'Details',
           keyValues([
             ['Kind', run.kind],
-            ['Experiment', run.experiment ? link(hashFor(['runs'], { experiment: run.experiment }), run.experiment) : '—'],
+            [
+              'Experiment',
+              run.experiment ? link(hashFor(['runs'], { experiment: run.experiment }), run.experiment) : '—',
+            ],
             ['Pipeline', run.pipeline ?? '—'],
             ['Schedule', run.schedule ?? '—'],
-            ['Parent run', run.parentRunId ? link(hashFor(['runs', run.parentRunId]), run.parentRunId, { class: 'mono' }) : '—'],
+            [
+              'Parent run',
+              run.parentRunId ? link(hashFor(['runs', run.parentRunId]), run.parentRunId, { class: 'mono' }) : '—',
+            ],
             ['Created', formatDateTime(run.createdAt)],
             ['Started', formatDateTime(run.startedAt)],
             ['Ended', formatDateTime(run.endedAt)],
@@ -185,23 +256,50 @@ export const runPage: Page = (root, ctx) => {
         h(
           'div',
           {},
-          card('Parameters', params.length ? keyValues(params.map(([k, v]) => [k, h('code', {}, String(v))] as const)) : h('p', { class: 'muted' }, 'No parameters.')),
-          card('Metrics', metrics.length ? keyValues(metrics.map(([k, v]) => [k, formatNumber(v, 4)] as const)) : h('p', { class: 'muted' }, 'No metrics yet.')),
+          card(
+            'Parameters',
+            params.length
+              ? keyValues(params.map(([k, v]) => [k, h('code', {}, String(v))] as const))
+              : h('p', { class: 'muted' }, 'No parameters.'),
+          ),
+          card(
+            'Metrics',
+            metrics.length
+              ? keyValues(metrics.map(([k, v]) => [k, formatNumber(v, 4)] as const))
+              : h('p', { class: 'muted' }, 'No metrics yet.'),
+          ),
         ),
       ),
     );
     // Steps change status while the parent runs, so they are re-read on every refresh.
     if (run.children.length) {
-      const runs = await Promise.all(run.children.map((c) => ctx.api.get<Run>(`/api/runs/${seg(c)}`).catch(() => ({ id: c, kind: '?', status: undefined }) as unknown as Run)));
+      const runs = await Promise.all(
+        run.children.map((c) =>
+          ctx.api
+            .get<Run>(`/api/runs/${seg(c)}`)
+            .catch(() => ({ id: c, kind: '?', status: undefined }) as unknown as Run),
+        ),
+      );
       replace(
         children,
-        card('Steps (child runs)', dataTable('Child runs', [
-          { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id, { class: 'mono' }) },
-          { label: 'Kind', cell: (r) => r.kind },
-          { label: 'Status', cell: (r) => statusBadge(r.status) },
-          { label: 'Duration', cell: (r) => formatDuration(durationBetween(r.startedAt, r.endedAt)), numeric: true },
-          { label: 'Error', cell: (r) => (r.error ? r.error.message : '—'), secondary: true },
-        ], runs)),
+        card(
+          'Steps (child runs)',
+          dataTable(
+            'Child runs',
+            [
+              { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id, { class: 'mono' }) },
+              { label: 'Kind', cell: (r) => r.kind },
+              { label: 'Status', cell: (r) => statusBadge(r.status) },
+              {
+                label: 'Duration',
+                cell: (r) => formatDuration(durationBetween(r.startedAt, r.endedAt)),
+                numeric: true,
+              },
+              { label: 'Error', cell: (r) => (r.error ? r.error.message : '—'), secondary: true },
+            ],
+            runs,
+          ),
+        ),
       );
     }
     const outKey = JSON.stringify(run.outputs ?? {});

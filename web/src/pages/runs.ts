@@ -13,25 +13,52 @@ import type { Page } from './page';
 
 const KINDS = ['batch', 'pipeline', 'batch-score', 'copy', 'move'];
 
-function select(id: string, label: string, options: readonly string[], value: string, anyLabel: string): { row: HTMLElement; el: HTMLSelectElement } {
-  const el = h('select', { id, name: id }, h('option', { value: '' }, anyLabel), ...options.map((o) => h('option', { value: o, selected: o === value }, o)));
+function select(
+  id: string,
+  label: string,
+  options: readonly string[],
+  value: string,
+  anyLabel: string,
+): { row: HTMLElement; el: HTMLSelectElement } {
+  const el = h(
+    'select',
+    { id, name: id },
+    h('option', { value: '' }, anyLabel),
+    ...options.map((o) => h('option', { value: o, selected: o === value }, o)),
+  );
   return { row: h('div', { class: 'filter' }, h('label', { for: id }, label), el), el };
 }
 
 export const runsPage: Page = (root, ctx) => {
   ctx.title('Runs');
-  const filters = { experiment: ctx.query.get('experiment') ?? '', status: ctx.query.get('status') ?? '', kind: ctx.query.get('kind') ?? '' };
-  const experiment = select('filter-experiment', 'Experiment', filters.experiment ? [filters.experiment] : [], filters.experiment, 'All experiments');
+  const filters = {
+    experiment: ctx.query.get('experiment') ?? '',
+    status: ctx.query.get('status') ?? '',
+    kind: ctx.query.get('kind') ?? '',
+  };
+  const experiment = select(
+    'filter-experiment',
+    'Experiment',
+    filters.experiment ? [filters.experiment] : [],
+    filters.experiment,
+    'All experiments',
+  );
   const status = select('filter-status', 'Status', RUN_STATUSES, filters.status, 'Any status');
   const kind = select('filter-kind', 'Kind', KINDS, filters.kind, 'Any kind');
   const summary = h('p', { class: 'muted small', role: 'status' });
   const body = h('div', {}, loading());
-  root.append(h('h1', {}, 'Runs and jobs'), h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter runs' }, experiment.row, status.row, kind.row), summary, body);
+  root.append(
+    h('h1', {}, 'Runs and jobs'),
+    h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter runs' }, experiment.row, status.row, kind.row),
+    summary,
+    body,
+  );
 
   ctx.api.get<List<Experiment>>('/api/experiments').then(
     ({ value }) => {
       for (const e of value.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (e.name !== filters.experiment) experiment.el.append(h('option', { value: e.name }, `${e.name} (${e.runCount})`));
+        if (e.name !== filters.experiment)
+          experiment.el.append(h('option', { value: e.name }, `${e.name} (${e.runCount})`));
       }
     },
     () => undefined, // The list still works without experiment names; the runs request reports errors.
@@ -49,22 +76,38 @@ export const runsPage: Page = (root, ctx) => {
         replace(
           body,
           !filters.experiment && !filters.status && !filters.kind
-            ? emptyState('No runs yet.', 'Runs appear when a batch job or pipeline starts. Start a batch job:', [{ label: 'curl', line: COMMANDS.submitBatch(ctx.origin) }])
+            ? emptyState('No runs yet.', 'Runs appear when a batch job or pipeline starts. Start a batch job:', [
+                { label: 'curl', line: COMMANDS.submitBatch(ctx.origin) },
+              ])
             : h('p', { class: 'muted' }, 'No run matches these filters.'),
         );
         return;
       }
       replace(
         body,
-        dataTable('Runs', [
-          { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id, { class: 'mono' }) },
-          { label: 'Kind', cell: (r) => r.kind },
-          { label: 'Status', cell: (r) => statusBadge(r.status) },
-          { label: 'Experiment', cell: (r) => r.experiment ?? '—', secondary: true },
-          { label: 'Created', cell: (r) => formatRelative(r.createdAt) },
-          { label: 'Duration', cell: (r) => formatDuration(durationBetween(r.startedAt, r.endedAt)), numeric: true, secondary: true },
-          { label: 'Parent', cell: (r) => (r.parentRunId ? link(hashFor(['runs', r.parentRunId]), r.parentRunId, { class: 'mono' }) : '—'), secondary: true },
-        ], runs),
+        dataTable(
+          'Runs',
+          [
+            { label: 'Run', cell: (r: Run) => link(hashFor(['runs', r.id]), r.id, { class: 'mono' }) },
+            { label: 'Kind', cell: (r) => r.kind },
+            { label: 'Status', cell: (r) => statusBadge(r.status) },
+            { label: 'Experiment', cell: (r) => r.experiment ?? '—', secondary: true },
+            { label: 'Created', cell: (r) => formatRelative(r.createdAt) },
+            {
+              label: 'Duration',
+              cell: (r) => formatDuration(durationBetween(r.startedAt, r.endedAt)),
+              numeric: true,
+              secondary: true,
+            },
+            {
+              label: 'Parent',
+              cell: (r) =>
+                r.parentRunId ? link(hashFor(['runs', r.parentRunId]), r.parentRunId, { class: 'mono' }) : '—',
+              secondary: true,
+            },
+          ],
+          runs,
+        ),
       );
     } catch (error) {
       summary.textContent = '';

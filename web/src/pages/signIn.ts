@@ -6,7 +6,15 @@ import { ApiError, checkKey } from '../api/client';
 import { h, replace } from '../ui/dom';
 
 export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => void, notice?: string): void {
-  const input = h('input', { id: 'function-key', name: 'function-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'key-help key-error' });
+  const input = h('input', {
+    id: 'function-key',
+    name: 'function-key',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'key-help key-error',
+  });
   const error = h('p', { id: 'key-error', class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
   const form = h(
@@ -49,7 +57,15 @@ export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => voi
       },
     );
   });
-  replace(root, h('main', { id: 'main', class: 'sign-in-page' }, h('div', { class: 'brand big' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'Σ'), 'Sibyl'), form));
+  replace(
+    root,
+    h(
+      'main',
+      { id: 'main', class: 'sign-in-page' },
+      h('div', { class: 'brand big' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'Σ'), 'Sibyl'),
+      form,
+    ),
+  );
   document.title = 'Sign in · Sibyl';
   input.focus();
 }

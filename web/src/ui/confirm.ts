@@ -15,7 +15,11 @@ export interface ConfirmOptions {
 export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
   return new Promise((resolve) => {
     const cancel = h('button', { type: 'button', class: 'button ghost', value: 'cancel' }, 'Cancel');
-    const confirm = h('button', { type: 'button', class: `button ${options.danger ? 'danger' : 'primary'}`, value: 'confirm' }, options.confirmLabel);
+    const confirm = h(
+      'button',
+      { type: 'button', class: `button ${options.danger ? 'danger' : 'primary'}`, value: 'confirm' },
+      options.confirmLabel,
+    );
     const dialog = h(
       'dialog',
       { class: 'dialog', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-message' },

@@ -19,14 +19,19 @@ export type Props = Record<string, string | number | boolean | Listener | null |
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
+    if (typeof child === 'string' || typeof child === 'number')
+      parent.appendChild(document.createTextNode(String(child)));
     else if (child instanceof Node) parent.appendChild(child);
     else append(parent, ...child);
   }
 }
 
 /** Creates an element; `props` values of `true` set an empty attribute, `false`/null/undefined skip it. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === null || value === undefined || value === false) continue;

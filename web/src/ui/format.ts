@@ -1,8 +1,20 @@
 /** Formatting of the values the dashboard shows: times, durations, sizes, shapes, numbers. */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const clock24 = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const clock24 = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** A local date and time, or an em dash for a missing or unparsable value. */
 export function formatDateTime(iso: string | undefined): string {
@@ -28,7 +40,14 @@ export function formatRelative(iso: string | undefined, now = Date.now()): strin
   if (Number.isNaN(t)) return iso;
   const diff = t - now;
   const abs = Math.abs(diff);
-  const unit = abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
+  const unit =
+    abs < 60_000
+      ? `${Math.round(abs / 1000)} s`
+      : abs < 3_600_000
+        ? `${Math.round(abs / 60_000)} min`
+        : abs < 86_400_000
+          ? `${Math.round(abs / 3_600_000)} h`
+          : `${Math.round(abs / 86_400_000)} d`;
   return diff < 0 ? `${unit} ago` : `in ${unit}`;
 }
 
@@ -43,7 +62,11 @@ export function formatDuration(ms: number | undefined): string {
 }
 
 /** From `start` to `end` (or to now while still running). */
-export function durationBetween(start: string | undefined, end: string | undefined, now = Date.now()): number | undefined {
+export function durationBetween(
+  start: string | undefined,
+  end: string | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!start) return undefined;
   const a = new Date(start).getTime();
   const b = end ? new Date(end).getTime() : now;
@@ -86,7 +109,8 @@ export function prettyJson(value: unknown, indent = ''): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+    if (value.every((v) => v === null || typeof v !== 'object'))
+      return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
     return `[\n${value.map((v) => inner + prettyJson(v, inner)).join(',\n')}\n${indent}]`;
   }
   if (value !== null && typeof value === 'object') {

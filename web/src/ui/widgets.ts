@@ -40,12 +40,28 @@ export function copyButton(text: () => string, label = 'Copy'): HTMLButtonElemen
 
 /** A command line (curl, CLI) the user can copy. */
 export function commandLine(line: string, label?: string): HTMLElement {
-  return h('div', { class: 'command' }, label ? h('div', { class: 'command-label' }, label) : null, h('pre', {}, h('code', {}, line)), copyButton(() => line));
+  return h(
+    'div',
+    { class: 'command' },
+    label ? h('div', { class: 'command-label' }, label) : null,
+    h('pre', {}, h('code', {}, line)),
+    copyButton(() => line),
+  );
 }
 
 /** What to do when a list is empty: a sentence and the commands that fill it. */
-export function emptyState(title: string, text: string, commands: { label?: string; line: string }[] = []): HTMLElement {
-  return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), h('p', {}, text), ...commands.map((c) => commandLine(c.line, c.label)));
+export function emptyState(
+  title: string,
+  text: string,
+  commands: { label?: string; line: string }[] = [],
+): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty' },
+    h('p', { class: 'empty-title' }, title),
+    h('p', {}, text),
+    ...commands.map((c) => commandLine(c.line, c.label)),
+  );
 }
 
 /** An API failure in words: what failed, the API's message and code, and its details. */
@@ -57,9 +73,25 @@ export function errorBox(error: unknown, what = 'The request failed'): HTMLEleme
     { class: 'error-box', role: 'alert' },
     h('p', { class: 'error-title' }, what),
     h('p', { class: 'error-message' }, message),
-    api && api.status ? h('p', { class: 'muted small' }, `HTTP ${api.status} · ${api.code}${api.path ? ` · ${api.path}` : ''}`) : null,
-    api?.routeMissing ? h('p', { class: 'small' }, 'This Sibyl does not serve that API route yet; the page will work once the function app that has it is deployed.') : null,
-    api?.details?.length ? h('ul', { class: 'small' }, ...api.details.map((d) => h('li', {}, d.target ? h('code', {}, d.target) : null, d.target ? ': ' : '', d.message))) : null,
+    api && api.status
+      ? h('p', { class: 'muted small' }, `HTTP ${api.status} · ${api.code}${api.path ? ` · ${api.path}` : ''}`)
+      : null,
+    api?.routeMissing
+      ? h(
+          'p',
+          { class: 'small' },
+          'This Sibyl does not serve that API route yet; the page will work once the function app that has it is deployed.',
+        )
+      : null,
+    api?.details?.length
+      ? h(
+          'ul',
+          { class: 'small' },
+          ...api.details.map((d) =>
+            h('li', {}, d.target ? h('code', {}, d.target) : null, d.target ? ': ' : '', d.message),
+          ),
+        )
+      : null,
   );
 }
 
@@ -79,7 +111,8 @@ export interface Column<T> {
 
 /** A table in a horizontally scrolling wrapper (phones), with a caption for screen readers. */
 export function dataTable<T>(caption: string, columns: Column<T>[], rows: readonly T[]): HTMLElement {
-  const cls = (c: Column<T>) => [c.numeric ? 'num' : '', c.secondary ? 'secondary' : ''].filter(Boolean).join(' ') || null;
+  const cls = (c: Column<T>) =>
+    [c.numeric ? 'num' : '', c.secondary ? 'secondary' : ''].filter(Boolean).join(' ') || null;
   return h(
     'div',
     { class: 'table-wrap' },
@@ -104,7 +137,15 @@ export function progressBar(done: number, total: number, label: string, failed =
   const failedPct = total > 0 ? Math.min(100 - pct, Math.round((failed / total) * 100)) : 0;
   const bar = h(
     'div',
-    { class: 'progress', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct, 'aria-valuetext': `${pct}%` },
+    {
+      class: 'progress',
+      role: 'progressbar',
+      'aria-label': label,
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+      'aria-valuenow': pct,
+      'aria-valuetext': `${pct}%`,
+    },
     h('div', { class: 'progress-done' }),
     h('div', { class: 'progress-failed' }),
   );
@@ -127,10 +168,26 @@ export interface Tab {
  * ARIA tabs: Left/Right/Home/End move between them, the active one is the only tab stop.
  * `onSelect` renders the panel; the returned element holds the tab list and the panel.
  */
-export function tabs(list: readonly Tab[], active: string, onSelect: (id: string, panel: HTMLElement) => void, idPrefix = 'tab'): HTMLElement {
+export function tabs(
+  list: readonly Tab[],
+  active: string,
+  onSelect: (id: string, panel: HTMLElement) => void,
+  idPrefix = 'tab',
+): HTMLElement {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: 0 });
   const buttons = list.map((t) =>
-    h('button', { type: 'button', role: 'tab', id: `${idPrefix}-${t.id}`, class: 'tab', 'aria-controls': `${idPrefix}-panel`, 'data-tab': t.id }, t.label),
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `${idPrefix}-${t.id}`,
+        class: 'tab',
+        'aria-controls': `${idPrefix}-panel`,
+        'data-tab': t.id,
+      },
+      t.label,
+    ),
   );
   panel.id = `${idPrefix}-panel`;
   const select = (id: string, focus: boolean) => {
@@ -153,7 +210,16 @@ export function tabs(list: readonly Tab[], active: string, onSelect: (id: string
   tablist.addEventListener('keydown', (e) => {
     const i = buttons.findIndex((b) => b === document.activeElement);
     if (i < 0) return;
-    const next = e.key === 'ArrowRight' ? (i + 1) % buttons.length : e.key === 'ArrowLeft' ? (i - 1 + buttons.length) % buttons.length : e.key === 'Home' ? 0 : e.key === 'End' ? buttons.length - 1 : -1;
+    const next =
+      e.key === 'ArrowRight'
+        ? (i + 1) % buttons.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + buttons.length) % buttons.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? buttons.length - 1
+              : -1;
     if (next < 0) return;
     e.preventDefault();
     select(buttons[next]!.dataset.tab!, true);
@@ -165,7 +231,8 @@ export function tabs(list: readonly Tab[], active: string, onSelect: (id: string
 /** Icons (Material Symbols paths, drawn inline: nothing is fetched). */
 export const ICONS = {
   overview: 'M3 13h8V3H3v10zm0 8h8v-6H3v6zm10 0h8V11h-8v10zm0-18v6h8V3h-8z',
-  models: 'M12 2 2 7l10 5 10-5-10-5zm0 7.5L4.5 6 12 3l7.5 3L12 9.5zM2 17l10 5 10-5-2-1-8 4-8-4-2 1zm0-5 10 5 10-5-2-1-8 4-8-4-2 1z',
+  models:
+    'M12 2 2 7l10 5 10-5-10-5zm0 7.5L4.5 6 12 3l7.5 3L12 9.5zM2 17l10 5 10-5-2-1-8 4-8-4-2 1zm0-5 10 5 10-5-2-1-8 4-8-4-2 1z',
   endpoints: 'M4 4h16v6H4V4zm2 2v2h2V6H6zm-2 8h16v6H4v-6zm2 2v2h2v-2H6z',
   runs: 'M8 5v14l11-7L8 5z',
   pipelines: 'M4 6h4v4H4V6zm6 1h4v2h-4V7zm6-1h4v4h-4V6zM10 15h4v2h-4v-2zm-6-1h4v4H4v-4zm12 0h4v4h-4v-4z',

@@ -12,7 +12,16 @@ import { REPO_ROOT } from '../../../support/hostProcess';
 export const CHROMIUM = process.env.SIBYL_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
@@ -20,14 +29,23 @@ export const PHONE = { width: 390, height: 844 } as const;
 /** Starts headless Chromium, or fails saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run scripts/installChromium.sh (as root), or set SIBYL_CHROMIUM to a Chromium binary.`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run scripts/installChromium.sh (as root), or set SIBYL_CHROMIUM to a Chromium binary.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
 /** A fresh browser context (its own session storage) at desktop size, light scheme. */
-export function newContext(browser: Browser, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
-  return browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', reducedMotion: 'reduce' });
+export function newContext(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: options.viewport ?? DESKTOP,
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
 }
 
 /** Saves a full-page screenshot as `test/output/screenshots/<name>.png` and returns its path. */
@@ -46,7 +64,8 @@ export function watchErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
     // Failed API calls are logged by the browser itself; the dashboard shows those in the page.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
   });
   return errors;
 }

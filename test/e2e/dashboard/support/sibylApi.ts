@@ -13,11 +13,20 @@ export interface Answer<T> {
 export class SibylApi {
   constructor(private readonly host: HostProcess) {}
 
-  async call<T = Record<string, unknown>>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const raw = body instanceof Uint8Array;
     const res = await fetch(`${this.host.baseUrl}/${route}`, {
       method,
-      headers: { 'x-functions-key': this.host.functionKey, ...(body === undefined ? {} : { 'content-type': raw ? 'application/octet-stream' : 'application/json' }), ...headers },
+      headers: {
+        'x-functions-key': this.host.functionKey,
+        ...(body === undefined ? {} : { 'content-type': raw ? 'application/octet-stream' : 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -45,9 +54,13 @@ export class SibylApi {
 /** Uploads text blobs to the test run's Azurite, in the container of the default datastore. */
 export async function uploadBlobs(container: string, files: Record<string, string>): Promise<void> {
   const connection = process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING;
-  if (!connection) throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (Jest global setup starts Azurite).');
+  if (!connection)
+    throw new Error('SIBYL_TEST_STORAGE_CONNECTION_STRING is not set (Jest global setup starts Azurite).');
   // No kept-alive sockets: an idle one would keep the Jest worker from exiting.
-  const client = BlobServiceClient.fromConnectionString(connection, { keepAliveOptions: { enable: false } }).getContainerClient(container);
+  const client = BlobServiceClient.fromConnectionString(connection, {
+    keepAliveOptions: { enable: false },
+  }).getContainerClient(container);
   await client.createIfNotExists();
-  for (const [name, text] of Object.entries(files)) await client.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+  for (const [name, text] of Object.entries(files))
+    await client.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
 }

@@ -21,7 +21,18 @@ export async function startAzuriteForTest(): Promise<AzuriteForTest> {
 
   const script = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const args = ['--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1'];
-  args.push('--blobPort', '0', '--queuePort', '0', '--tablePort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent');
+  args.push(
+    '--blobPort',
+    '0',
+    '--queuePort',
+    '0',
+    '--tablePort',
+    '0',
+    '--inMemoryPersistence',
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    '--silent',
+  );
   const child = spawn(process.execPath, [script, ...args], { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   const ports = await new Promise<{ blob: string; queue: string }>((resolve, reject) => {
     let output = '';

@@ -22,7 +22,11 @@ app.eventGrid('lakeEvents', { handler: record('lakeEvents') });
 app.eventGrid('bigEvents', { handler: record('bigEvents') });
 // The control: a blob trigger, which is given the content, on the same big blob.
 let bigBlobBytes = 0;
-app.storageBlob('bigContent', { path: `${containers.big}/{name}`, connection: 'AzureWebJobsStorage', handler: (blob) => void (bigBlobBytes = (blob as Buffer).length) });
+app.storageBlob('bigContent', {
+  path: `${containers.big}/{name}`,
+  connection: 'AzureWebJobsStorage',
+  handler: (blob) => void (bigBlobBytes = (blob as Buffer).length),
+});
 
 const MB = 1024 * 1024;
 
@@ -106,7 +110,10 @@ describe('BlobCreated events against Azurite', () => {
 
     const rewritten = await lake.getBlockBlobClient('drops/a.csv').upload('x,y\n3,4\n', 8);
     await first.pollNow();
-    expect(events.lakeEvents!.map((e) => e.data?.eTag)).toEqual([etag!.replace(/"/g, ''), rewritten.etag!.replace(/"/g, '')]);
+    expect(events.lakeEvents!.map((e) => e.data?.eTag)).toEqual([
+      etag!.replace(/"/g, ''),
+      rewritten.etag!.replace(/"/g, ''),
+    ]);
     await first.stop();
 
     // Exactly once per version survives a restart: the receipts live in the host's storage.

@@ -26,7 +26,12 @@ const record = (name: string) => (blob: unknown, context: InvocationContext) => 
 };
 let releaseSlow: () => void = () => undefined;
 
-app.storageBlob('csvIn', { path: `${containers.csv}/in/{name}.csv`, connection: 'BlobTestStorage', source: 'EventGrid', handler: record('csvIn') });
+app.storageBlob('csvIn', {
+  path: `${containers.csv}/in/{name}.csv`,
+  connection: 'BlobTestStorage',
+  source: 'EventGrid',
+  handler: record('csvIn'),
+});
 app.storageBlob('alwaysThrows', {
   path: `${containers.failing}/{name}`,
   connection: 'BlobTestStorage',
@@ -45,8 +50,17 @@ app.storageBlob('slowBlob', {
     await new Promise<void>((resolve) => (releaseSlow = resolve));
   },
 });
-app.storageBlob('missingContainer', { path: `${containers.missing}/{name}`, connection: 'BlobTestStorage', source: 'EventGrid', handler: record('missingContainer') });
-app.storageBlob('polledIn', { path: `${containers.polled}/{name}`, connection: 'BlobTestStorage', handler: record('polledIn') });
+app.storageBlob('missingContainer', {
+  path: `${containers.missing}/{name}`,
+  connection: 'BlobTestStorage',
+  source: 'EventGrid',
+  handler: record('missingContainer'),
+});
+app.storageBlob('polledIn', {
+  path: `${containers.polled}/{name}`,
+  connection: 'BlobTestStorage',
+  handler: record('polledIn'),
+});
 
 /** Polls `check` until it holds or the deadline passes. */
 async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -83,8 +97,17 @@ describe('BlobListener against Azurite', () => {
     await client.createIfNotExists();
     return client;
   };
-  const upload = async (c: ContainerClient, name: string, body: string, metadata?: Record<string, string>): Promise<string> =>
-    (await c.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), { metadata, blobHTTPHeaders: { blobContentType: 'text/csv' } })).etag!;
+  const upload = async (
+    c: ContainerClient,
+    name: string,
+    body: string,
+    metadata?: Record<string, string>,
+  ): Promise<string> =>
+    (
+      await c
+        .getBlockBlobClient(name)
+        .upload(body, Buffer.byteLength(body), { metadata, blobHTTPHeaders: { blobContentType: 'text/csv' } })
+    ).etag!;
 
   beforeAll(async () => {
     azurite = await startAzuriteForTest();
@@ -142,7 +165,9 @@ describe('BlobListener against Azurite', () => {
     await upload(c, 'in/deep/dir/data.csv', 'deep');
     const before = calls.csvIn?.length ?? 0;
     await listener(['csvIn']).pollNow();
-    expect(calls.csvIn!.slice(before).map((x) => [x.body, x.triggerMetadata?.name])).toEqual([['deep', 'deep/dir/data']]);
+    expect(calls.csvIn!.slice(before).map((x) => [x.body, x.triggerMetadata?.name])).toEqual([
+      ['deep', 'deep/dir/data'],
+    ]);
   });
 
   it('reports a blob whose function always throws to the poison queue after 5 tries, and does not try it again', async () => {
@@ -152,15 +177,30 @@ describe('BlobListener against Azurite', () => {
     await l.pollNow();
     expect(calls.alwaysThrows).toHaveLength(5);
     expect(logs.filter((x) => x.level === 'warning')).toHaveLength(5);
-    expect(logs).toContainEqual({ level: 'error', message: expect.stringContaining('failed 5 times; reported to the poison queue') });
+    expect(logs).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining('failed 5 times; reported to the poison queue'),
+    });
 
     const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(POISON_QUEUE);
     const peeked = await queue.peekMessages({ numberOfMessages: 32 });
-    const messages = peeked.peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as Record<string, unknown>);
+    const messages = peeked.peekedMessageItems.map(
+      (m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as Record<string, unknown>,
+    );
     expect(messages.filter((m) => m.ContainerName === containers.failing)).toEqual([
-      { Type: 'BlobTrigger', FunctionId: 'alwaysThrows', BlobType: 'BlockBlob', ContainerName: containers.failing, BlobName: 'bad.json', ETag: etag, Reason: 'cannot read this blob' },
+      {
+        Type: 'BlobTrigger',
+        FunctionId: 'alwaysThrows',
+        BlobType: 'BlockBlob',
+        ContainerName: containers.failing,
+        BlobName: 'bad.json',
+        ETag: etag,
+        Reason: 'cannot read this blob',
+      },
     ]);
-    const receipt = blobs.getContainerClient(HOSTS_CONTAINER).getBlobClient(`blobreceipts/test-${run}/alwaysThrows/${etag.replace(/"/g, '')}/${containers.failing}/bad.json`);
+    const receipt = blobs
+      .getContainerClient(HOSTS_CONTAINER)
+      .getBlobClient(`blobreceipts/test-${run}/alwaysThrows/${etag.replace(/"/g, '')}/${containers.failing}/bad.json`);
     expect((await receipt.getProperties()).metadata).toEqual({ status: 'failed' });
 
     await l.pollNow();

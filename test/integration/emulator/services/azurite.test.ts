@@ -12,7 +12,9 @@ async function uploadText(connectionString: string, container: string, name: str
 }
 
 async function downloadText(connectionString: string, container: string, name: string): Promise<string> {
-  const blob = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container).getBlobClient(name);
+  const blob = BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(container)
+    .getBlobClient(name);
   return (await blob.downloadToBuffer()).toString('utf8');
 }
 
@@ -35,7 +37,9 @@ describe('startAzurite (in memory)', () => {
 
   it('stores and reads back a blob through @azure/storage-blob', async () => {
     await uploadText(azurite.connectionString, 'models', 'iris/1/model.onnx', 'not really onnx');
-    await expect(downloadText(azurite.connectionString, 'models', 'iris/1/model.onnx')).resolves.toBe('not really onnx');
+    await expect(downloadText(azurite.connectionString, 'models', 'iris/1/model.onnx')).resolves.toBe(
+      'not really onnx',
+    );
   });
 
   it('enqueues and dequeues a message through @azure/storage-queue', async () => {
@@ -53,7 +57,9 @@ describe('startAzurite (in memory)', () => {
     const other = await startAzurite({ inMemory: true });
     try {
       expect(other.blobEndpoint).not.toBe(azurite.blobEndpoint);
-      const exists = await BlobServiceClient.fromConnectionString(other.connectionString).getContainerClient('models').exists();
+      const exists = await BlobServiceClient.fromConnectionString(other.connectionString)
+        .getContainerClient('models')
+        .exists();
       expect(exists).toBe(false);
     } finally {
       await other.stop();

@@ -2,7 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient, type Container, type ItemDefinition } from '@azure/cosmos';
-import { startCosmosServer, type CosmosServerHandle, type CosmosServerOptions } from '../../../../emulator/services/cosmosServer';
+import {
+  startCosmosServer,
+  type CosmosServerHandle,
+  type CosmosServerOptions,
+} from '../../../../emulator/services/cosmosServer';
 import { startCrashableCosmosServer } from './crashableCosmosServer';
 
 interface Run extends ItemDefinition {
@@ -34,7 +38,13 @@ async function writeMix(container: Container): Promise<void> {
   await container.item('r3', 'j1').patch([{ op: 'set', path: '/rows', value: 42 }]);
   await container.item('r4', 'j1').delete();
   await container.items.upsert<Run>({ id: 'r5', job: 'j2', status: 'Completed' });
-  await container.items.batch([{ operationType: 'Create', resourceBody: { id: 'r6', job: 'j2', status: 'Queued' } }, { operationType: 'Delete', id: 'r5' }], 'j2');
+  await container.items.batch(
+    [
+      { operationType: 'Create', resourceBody: { id: 'r6', job: 'j2', status: 'Queued' } },
+      { operationType: 'Delete', id: 'r5' },
+    ],
+    'j2',
+  );
 }
 
 describe('Cosmos server persistence', () => {
@@ -79,8 +89,20 @@ describe('Cosmos server persistence', () => {
     expect(await readEverything(second)).toEqual(before);
     // An ETag read before the restart still guards a write after it.
     const r2 = before.find((r) => r.id === 'r2')!;
-    await second.item('r2', 'j1').replace<Run>({ id: 'r2', job: 'j1', status: 'Completed' }, { accessCondition: { type: 'IfMatch', condition: r2._etag! } });
-    await expect(second.item('r2', 'j1').replace<Run>({ id: 'r2', job: 'j1', status: 'Failed' }, { accessCondition: { type: 'IfMatch', condition: r2._etag! } })).rejects.toMatchObject({ code: 412 });
+    await second
+      .item('r2', 'j1')
+      .replace<Run>(
+        { id: 'r2', job: 'j1', status: 'Completed' },
+        { accessCondition: { type: 'IfMatch', condition: r2._etag! } },
+      );
+    await expect(
+      second
+        .item('r2', 'j1')
+        .replace<Run>(
+          { id: 'r2', job: 'j1', status: 'Failed' },
+          { accessCondition: { type: 'IfMatch', condition: r2._etag! } },
+        ),
+    ).rejects.toMatchObject({ code: 412 });
     // New items get fresh resource ids, never one used before the restart.
     const { resource: r7 } = await second.items.create<Run>({ id: 'r7', job: 'j1', status: 'Queued' });
     const { resource: r4Again } = await second.items.create<Run>({ id: 'r4', job: 'j1', status: 'Queued' });
@@ -91,7 +113,10 @@ describe('Cosmos server persistence', () => {
   it('keeps every acknowledged write after a crash, and ignores a torn last journal line', async () => {
     const child = await startCrashableCosmosServer(dataDir);
     let before: Run[];
-    const { client, container } = await openContainer(child.endpoint, 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==');
+    const { client, container } = await openContainer(
+      child.endpoint,
+      'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+    );
     try {
       await writeMix(container);
       before = await readEverything(container);
@@ -104,7 +129,10 @@ describe('Cosmos server persistence', () => {
     expect(fs.existsSync(path.join(dataDir, 'cosmos', 'snapshot.ndjson'))).toBe(false);
     expect(fs.readFileSync(path.join(dataDir, 'cosmos', 'LOCK'), 'utf8')).toBe(String(child.pid));
     // A write cut short by the crash: half a line, no newline.
-    fs.appendFileSync(path.join(dataDir, 'cosmos', 'journal.ndjson'), '{"s":99,"o":[{"op":"put","kind":"doc","parent":["');
+    fs.appendFileSync(
+      path.join(dataDir, 'cosmos', 'journal.ndjson'),
+      '{"s":99,"o":[{"op":"put","kind":"doc","parent":["',
+    );
 
     const restarted = await start();
     expect(await readEverything(restarted)).toEqual(before);
@@ -128,7 +156,8 @@ describe('Cosmos server persistence', () => {
 
   it('compacts a growing journal into a snapshot without losing data', async () => {
     const container = await start({ compactAfterBytes: 4096 });
-    for (let i = 0; i < 60; i += 1) await container.items.upsert<Run>({ id: `c${i}`, job: `j${i % 3}`, status: 'Queued', rows: i });
+    for (let i = 0; i < 60; i += 1)
+      await container.items.upsert<Run>({ id: `c${i}`, job: `j${i % 3}`, status: 'Queued', rows: i });
     for (let i = 0; i < 60; i += 2) await container.item(`c${i}`, `j${i % 3}`).delete();
     const dir = path.join(dataDir, 'cosmos');
     expect(fs.existsSync(path.join(dir, 'snapshot.ndjson'))).toBe(true);

@@ -33,14 +33,20 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
     await container.items.upsert<Model>({ id: 'iris-2', name: 'iris', version: 2 });
     await container.items.upsert<Model>({ id: 'wine-1', name: 'wine', version: 1 });
     const { resources } = await container.items
-      .query<Model>({ query: 'SELECT * FROM c WHERE c.name = @name ORDER BY c.version DESC', parameters: [{ name: '@name', value: 'iris' }] })
+      .query<Model>({
+        query: 'SELECT * FROM c WHERE c.name = @name ORDER BY c.version DESC',
+        parameters: [{ name: '@name', value: 'iris' }],
+      })
       .fetchAll();
     expect(resources.map((m) => m.id)).toEqual(['iris-2', 'iris-1']);
   });
 
   it('pages with continuation tokens', async () => {
     for (let i = 0; i < 7; i += 1) await container.items.upsert<Model>({ id: `page-${i}`, name: 'paged', version: i });
-    const query = { query: 'SELECT * FROM c WHERE c.name = @n ORDER BY c.version', parameters: [{ name: '@n', value: 'paged' }] };
+    const query = {
+      query: 'SELECT * FROM c WHERE c.name = @n ORDER BY c.version',
+      parameters: [{ name: '@n', value: 'paged' }],
+    };
     const seen: number[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -58,8 +64,16 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
     const { resource: created } = await container.items.create<Model>({ id: 'etag-1', name: 'etag', version: 1 });
     const etag = created!._etag;
     const item = container.item('etag-1', 'etag');
-    await item.replace<Model>({ id: 'etag-1', name: 'etag', version: 2 }, { accessCondition: { type: 'IfMatch', condition: etag } });
-    await expect(item.replace<Model>({ id: 'etag-1', name: 'etag', version: 3 }, { accessCondition: { type: 'IfMatch', condition: etag } })).rejects.toMatchObject({ code: 412 });
+    await item.replace<Model>(
+      { id: 'etag-1', name: 'etag', version: 2 },
+      { accessCondition: { type: 'IfMatch', condition: etag } },
+    );
+    await expect(
+      item.replace<Model>(
+        { id: 'etag-1', name: 'etag', version: 3 },
+        { accessCondition: { type: 'IfMatch', condition: etag } },
+      ),
+    ).rejects.toMatchObject({ code: 412 });
     const { resource } = await item.read<Model>();
     expect(resource?.version).toBe(2);
   });
@@ -84,15 +98,24 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
         { operationType: 'Create', resourceBody: { id: 'b-1', name: 'batch', version: 1 } },
         { operationType: 'Upsert', resourceBody: { id: 'b-2', name: 'batch', version: 2 } },
         { operationType: 'Replace', id: 'b-0', resourceBody: { id: 'b-0', name: 'batch', version: 10 } },
-        { operationType: 'Patch', id: 'b-1', resourceBody: { operations: [{ op: 'set', path: '/stage', value: 'Staging' }] } },
+        {
+          operationType: 'Patch',
+          id: 'b-1',
+          resourceBody: { operations: [{ op: 'set', path: '/stage', value: 'Staging' }] },
+        },
         { operationType: 'Read', id: 'b-2' },
         { operationType: 'Delete', id: 'b-2' },
       ],
       'batch',
     );
     expect(batch.result?.map((r) => r.statusCode)).toEqual([201, 201, 200, 200, 200, 204]);
-    const { resources } = await container.items.query<Model>('SELECT * FROM c WHERE c.name = "batch" ORDER BY c.id').fetchAll();
-    expect(resources.map((m) => [m.id, m.version, m.stage])).toEqual([['b-0', 10, undefined], ['b-1', 1, 'Staging']]);
+    const { resources } = await container.items
+      .query<Model>('SELECT * FROM c WHERE c.name = "batch" ORDER BY c.id')
+      .fetchAll();
+    expect(resources.map((m) => [m.id, m.version, m.stage])).toEqual([
+      ['b-0', 10, undefined],
+      ['b-1', 1, 'Staging'],
+    ]);
   });
 
   it('applies nothing of a transactional batch when one operation fails', async () => {

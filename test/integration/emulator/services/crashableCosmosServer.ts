@@ -24,7 +24,9 @@ function transpileServices(outDir: string): void {
   for (const file of fs.readdirSync(servicesDir)) {
     if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
     const source = fs.readFileSync(path.join(servicesDir, file), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
     fs.writeFileSync(path.join(outDir, 'services', file.replace(/\.ts$/, '.js')), outputText);
   }
   fs.writeFileSync(
@@ -39,7 +41,10 @@ function waitForEndpoint(child: ChildProcess, deadlineMs: number): Promise<strin
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`child server did not start in ${deadlineMs} ms: ${err}`)), deadlineMs);
+    const timer = setTimeout(
+      () => reject(new Error(`child server did not start in ${deadlineMs} ms: ${err}`)),
+      deadlineMs,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));

@@ -17,7 +17,9 @@ describe('startEmbeddedServices', () => {
   it('starts both, persisted under <dataDir>/azurite and <dataDir>/cosmos, and stops both', async () => {
     const services = await startEmbeddedServices({ dataDir, inMemory: false });
     try {
-      await BlobServiceClient.fromConnectionString(services.storage!.connectionString).getContainerClient('models').createIfNotExists();
+      await BlobServiceClient.fromConnectionString(services.storage!.connectionString)
+        .getContainerClient('models')
+        .createIfNotExists();
       const client = new CosmosClient({ endpoint: services.cosmos!.endpoint, key: services.cosmos!.key });
       await client.databases.createIfNotExists({ id: 'sibyl' });
       client.dispose();

@@ -6,7 +6,9 @@ describe('Jest global setup', () => {
   const env = process.env;
 
   it('exports the shared Azurite and Cosmos server to test workers', () => {
-    expect(env.SIBYL_TEST_STORAGE_CONNECTION_STRING).toMatch(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1;/);
+    expect(env.SIBYL_TEST_STORAGE_CONNECTION_STRING).toMatch(
+      /BlobEndpoint=http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1;/,
+    );
     expect(env.SIBYL_TEST_COSMOS_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(env.SIBYL_TEST_COSMOS_KEY).toBeTruthy();
   });

@@ -48,6 +48,10 @@ describe('blob trigger metadata', () => {
     expect(metadata.BlobTrigger).toEqual({ string: 'uploads/in/report.csv' });
     expect(metadata.name).toEqual({ string: 'report' });
     expect(JSON.parse(metadata.Metadata!.json!)).toEqual({ source: 'test' });
-    expect(JSON.parse(metadata.sys!.json!)).toEqual({ MethodName: 'csvIn', UtcNow: '2024-01-01T00:00:01.000Z', RandGuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(JSON.parse(metadata.sys!.json!)).toEqual({
+      MethodName: 'csvIn',
+      UtcNow: '2024-01-01T00:00:01.000Z',
+      RandGuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 });

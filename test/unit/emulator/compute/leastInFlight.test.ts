@@ -20,7 +20,12 @@ describe('leastInFlight', () => {
   });
 
   it('takes the first of equals, and nothing when none is ready', () => {
-    expect(leastInFlight([{ name: 'x', ready: true, inFlight: 1 }, { name: 'y', ready: true, inFlight: 1 }])?.name).toBe('x');
+    expect(
+      leastInFlight([
+        { name: 'x', ready: true, inFlight: 1 },
+        { name: 'y', ready: true, inFlight: 1 },
+      ])?.name,
+    ).toBe('x');
     expect(leastInFlight([{ ready: false, inFlight: 0 }])).toBeUndefined();
     expect(leastInFlight([])).toBeUndefined();
   });

@@ -11,7 +11,11 @@ export function tempDir(prefix = 'sibyl-durable-'): { dir: string; cleanup: () =
 }
 
 /** Polls `condition` every few ms until it holds; fails with `what` after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}`);
@@ -56,7 +60,10 @@ export interface EngineLogLine {
 }
 
 /** A started engine on `dataDir` that records its log lines. */
-export async function startEngine(dataDir: string, options: Partial<DurableEngineOptions> = {}): Promise<{ engine: DurableEngine; logs: EngineLogLine[] }> {
+export async function startEngine(
+  dataDir: string,
+  options: Partial<DurableEngineOptions> = {},
+): Promise<{ engine: DurableEngine; logs: EngineLogLine[] }> {
   const logs: EngineLogLine[] = [];
   const engine = new DurableEngine({
     dataDir,

@@ -31,7 +31,9 @@ const retry = new df.RetryOptions(20, 3);
 
 df.app.orchestration('fanOutRetry', function* (ctx: OrchestrationContext) {
   const inputs = [...Array(50).keys()];
-  const results = (yield ctx.df.Task.all(inputs.map((n) => ctx.df.callActivityWithRetry('flaky', retry, n)))) as number[];
+  const results = (yield ctx.df.Task.all(
+    inputs.map((n) => ctx.df.callActivityWithRetry('flaky', retry, n)),
+  )) as number[];
   return results.reduce((a, b) => a + b, 0);
 });
 
@@ -165,7 +167,10 @@ describe('DurableEngine (in-process, real durable-functions SDK)', () => {
   it('delivers an event raised before the orchestrator waits for it, and reports custom status', async () => {
     releaseSlow.current = gate();
     const id = await engine.startNew('waiter');
-    await until(() => (engine.summary(id)?.customStatus as { stage?: string } | null)?.stage === 'waiting', 'custom status');
+    await until(
+      () => (engine.summary(id)?.customStatus as { stage?: string } | null)?.stage === 'waiting',
+      'custom status',
+    );
     expect(await engine.raiseEvent(id, 'go', { n: 1 })).toBe('accepted');
     releaseSlow.current.open();
     const status = await engine.waitForCompletion(id, 5_000);
@@ -188,7 +193,13 @@ describe('DurableEngine (in-process, real durable-functions SDK)', () => {
     releaseSlow.current = gate();
     releaseSlow.current.open();
     const id = await engine.startNew('waiter');
-    await until(async () => (await engine.getStatus(id, { showHistory: true }))?.historyEvents?.some((e) => e.EventType === 'TaskCompleted') === true, 'warm-up done');
+    await until(
+      async () =>
+        (await engine.getStatus(id, { showHistory: true }))?.historyEvents?.some(
+          (e) => e.EventType === 'TaskCompleted',
+        ) === true,
+      'warm-up done',
+    );
     await engine.suspend(id, 'hold on');
     await until(() => engine.summary(id)?.status === 'Suspended', 'suspended');
     await engine.raiseEvent(id, 'go', 'later');
@@ -215,7 +226,9 @@ describe('DurableEngine (in-process, real durable-functions SDK)', () => {
     releaseSlow.current.open();
     const status = await engine.waitForCompletion(id, 5_000);
     expect(status.runtimeStatus).toBe('Failed');
-    expect(String(status.output)).toMatch(/^Orchestrator function 'drifting' failed: Non-deterministic workflow detected/);
+    expect(String(status.output)).toMatch(
+      /^Orchestrator function 'drifting' failed: Non-deterministic workflow detected/,
+    );
   });
 
   it('fails an instance that uses entities, with a clear message', async () => {

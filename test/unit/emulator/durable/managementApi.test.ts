@@ -24,7 +24,11 @@ describe('management API handler', () => {
   const tmp = tempDir();
   let engine: DurableEngine;
 
-  function call(method: string, path: string, options: { body?: string; headers?: Record<string, string>; query?: string } = {}): Promise<ManagementResponse> {
+  function call(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string>; query?: string } = {},
+  ): Promise<ManagementResponse> {
     const [bare, search] = path.split('?');
     const req: ManagementRequest = {
       method,
@@ -38,7 +42,9 @@ describe('management API handler', () => {
   }
 
   async function start(name: string, body: unknown, id?: string): Promise<string> {
-    const answer = await call('POST', `orchestrators/${name}${id ? `/${encodeURIComponent(id)}` : ''}`, { body: JSON.stringify(body) });
+    const answer = await call('POST', `orchestrators/${name}${id ? `/${encodeURIComponent(id)}` : ''}`, {
+      body: JSON.stringify(body),
+    });
     expect(answer.status).toBe(202);
     return (answer.body as { id: string }).id;
   }
@@ -54,16 +60,30 @@ describe('management API handler', () => {
   it('answers a start with the check-status payload and Location', async () => {
     const answer = await call('POST', 'orchestrators/shout/id%3A1', { body: '{"text":"hi"}' });
     expect(answer.status).toBe(202);
-    expect(answer.headers).toMatchObject({ Location: `${origin}/runtime/webhooks/durabletask/instances/id%3A1?taskHub=TestHub&connection=Storage`, 'Retry-After': '10' });
+    expect(answer.headers).toMatchObject({
+      Location: `${origin}/runtime/webhooks/durabletask/instances/id%3A1?taskHub=TestHub&connection=Storage`,
+      'Retry-After': '10',
+    });
     expect(Object.keys(answer.body as object).sort()).toEqual(
-      ['id', 'statusQueryGetUri', 'sendEventPostUri', 'terminatePostUri', 'purgeHistoryDeleteUri', 'restartPostUri', 'suspendPostUri', 'resumePostUri'].sort(),
+      [
+        'id',
+        'statusQueryGetUri',
+        'sendEventPostUri',
+        'terminatePostUri',
+        'purgeHistoryDeleteUri',
+        'restartPostUri',
+        'suspendPostUri',
+        'resumePostUri',
+      ].sort(),
     );
     expect((answer.body as { id: string }).id).toBe('id:1');
     await engine.waitForCompletion('id:1', 5_000);
   });
 
   it('waits for the result with timeout/pollingInterval', async () => {
-    const answer = await call('POST', 'orchestrators/shout?timeout=5&pollingInterval=1', { body: '{"text":"wait for me"}' });
+    const answer = await call('POST', 'orchestrators/shout?timeout=5&pollingInterval=1', {
+      body: '{"text":"wait for me"}',
+    });
     expect(answer).toMatchObject({ status: 200, body: 'WAIT FOR ME' });
     const slow = await call('POST', 'orchestrators/wait?timeout=0.05&pollingInterval=0.01');
     expect(slow.status).toBe(202);
@@ -74,18 +94,36 @@ describe('management API handler', () => {
     await until(() => engine.summary(id)?.status === 'Running', 'running');
     const running = await call('GET', 'instances/st-1?showInput=false');
     expect(running.status).toBe(202);
-    expect(running.headers).toMatchObject({ 'Retry-After': '5', Location: `${origin}/runtime/webhooks/durabletask/instances/st-1?showInput=false` });
-    expect(running.body).toMatchObject({ instanceId: 'st-1', runtimeStatus: 'Running', input: null, output: null, customStatus: null });
+    expect(running.headers).toMatchObject({
+      'Retry-After': '5',
+      Location: `${origin}/runtime/webhooks/durabletask/instances/st-1?showInput=false`,
+    });
+    expect(running.body).toMatchObject({
+      instanceId: 'st-1',
+      runtimeStatus: 'Running',
+      input: null,
+      output: null,
+      customStatus: null,
+    });
 
     expect((await call('POST', 'instances/st-1/raiseEvent/done', { body: '{"v":42}' })).status).toBe(202);
     await engine.waitForCompletion(id, 5_000);
     const done = await call('GET', 'instances/st-1', { query: 'showHistory=true&showHistoryOutput=true' });
     expect(done.status).toBe(200);
-    const body = done.body as { output: unknown; createdTime: string; lastUpdatedTime: string; historyEvents: Record<string, unknown>[] };
+    const body = done.body as {
+      output: unknown;
+      createdTime: string;
+      lastUpdatedTime: string;
+      historyEvents: Record<string, unknown>[];
+    };
     expect(body.output).toEqual({ v: 42 });
     expect(body.createdTime).toMatch(/T\d\d:\d\d:\d\dZ$/);
     expect(body.lastUpdatedTime).toMatch(/T\d\d:\d\d:\d\dZ$/);
-    expect(body.historyEvents.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'EventRaised', 'ExecutionCompleted']);
+    expect(body.historyEvents.map((e) => e.EventType)).toEqual([
+      'ExecutionStarted',
+      'EventRaised',
+      'ExecutionCompleted',
+    ]);
     expect(body.historyEvents[0]).toMatchObject({ FunctionName: 'wait' });
     expect(body.historyEvents[2]).toMatchObject({ OrchestrationStatus: 'Completed', Result: { v: 42 } });
     expect(body.historyEvents.every((e) => !('EventId' in e) && !('IsPlayed' in e))).toBe(true);
@@ -106,7 +144,10 @@ describe('management API handler', () => {
     const id = await start('broken', null);
     await engine.waitForCompletion(id, 5_000);
     const ok = await call('GET', `instances/${id}`);
-    expect(ok).toMatchObject({ status: 200, body: { runtimeStatus: 'Failed', output: "Orchestrator function 'broken' failed: broken on purpose" } });
+    expect(ok).toMatchObject({
+      status: 200,
+      body: { runtimeStatus: 'Failed', output: "Orchestrator function 'broken' failed: broken on purpose" },
+    });
     expect((await call('GET', `instances/${id}?returnInternalServerErrorOnFailure=true`)).status).toBe(500);
     expect((await call('POST', `instances/${id}/rewind?reason=x`)).status).toBe(501);
   });
@@ -117,7 +158,10 @@ describe('management API handler', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const answer = await call('GET', 'instances/', { query: 'instanceIdPrefix=q-&top=2', headers: token ? { 'x-ms-continuation-token': token } : {} });
+      const answer = await call('GET', 'instances/', {
+        query: 'instanceIdPrefix=q-&top=2',
+        headers: token ? { 'x-ms-continuation-token': token } : {},
+      });
       expect(answer.status).toBe(200);
       seen.push(...(answer.body as { instanceId: string }[]).map((s) => s.instanceId));
       token = answer.headers['x-ms-continuation-token'];
@@ -127,7 +171,9 @@ describe('management API handler', () => {
     expect(seen.sort()).toEqual(['q-1', 'q-2', 'q-3', 'q-4', 'q-5']);
     const none = await call('GET', 'instances', { query: `runtimeStatus=Completed&instanceIdPrefix=q-` });
     expect(none.body).toEqual([]);
-    const future = await call('GET', 'instances', { query: `createdTimeFrom=${new Date(Date.now() + 60_000).toISOString()}` });
+    const future = await call('GET', 'instances', {
+      query: `createdTimeFrom=${new Date(Date.now() + 60_000).toISOString()}`,
+    });
     expect(future.body).toEqual([]);
     expect((await call('GET', 'instances', { headers: { 'x-ms-continuation-token': 'garbage!' } })).status).toBe(400);
   });
@@ -141,8 +187,13 @@ describe('management API handler', () => {
     expect((await call('DELETE', 'instances/purge-me')).status).toBe(404);
     expect((await call('GET', 'instances/purge-me')).status).toBe(404);
     expect((await call('DELETE', 'instances/')).status).toBe(400);
-    expect((await call('DELETE', 'instances/', { query: `createdTimeFrom=${new Date(Date.now() + 60_000).toISOString()}` })).status).toBe(404);
-    const purged = await call('DELETE', 'instances/', { query: 'createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Completed' });
+    expect(
+      (await call('DELETE', 'instances/', { query: `createdTimeFrom=${new Date(Date.now() + 60_000).toISOString()}` }))
+        .status,
+    ).toBe(404);
+    const purged = await call('DELETE', 'instances/', {
+      query: 'createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Completed',
+    });
     expect(purged.status).toBe(200);
     expect(engine.summary('purge-running')?.status).toBe('Running');
   });
@@ -158,7 +209,14 @@ describe('management API handler', () => {
 
     const id = await start('wait', null, 'bad-1');
     expect((await call('POST', 'orchestrators/wait/bad-1')).status).toBe(409);
-    expect((await call('POST', `instances/${id}/raiseEvent/done`, { body: 'plain', headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect(
+      (
+        await call('POST', `instances/${id}/raiseEvent/done`, {
+          body: 'plain',
+          headers: { 'content-type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(400);
     expect((await call('POST', `instances/${id}/raiseEvent/done`, { body: '{oops' })).status).toBe(400);
     expect((await call('POST', `instances/${id}/terminate?reason=stop`)).status).toBe(202);
     await engine.waitForCompletion(id, 5_000);

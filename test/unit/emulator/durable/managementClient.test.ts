@@ -93,7 +93,14 @@ describe('management API through the real DurableClient', () => {
     const response = await invoke('starter', [
       {
         name: triggerBindingName('starter'),
-        data: { http: { method: 'POST', url: `${origin}/api/start/hello`, nullableParams: { name: { value: 'hello' } }, body: { string: '"Tokyo"' } } },
+        data: {
+          http: {
+            method: 'POST',
+            url: `${origin}/api/start/hello`,
+            nullableParams: { name: { value: 'hello' } },
+            body: { string: '"Tokyo"' },
+          },
+        },
       },
       { name: inputBindingNames('starter', 'durableClient')[0]!, data: durableClientInputData(origin, engine.hubName) },
     ]);
@@ -101,14 +108,31 @@ describe('management API through the real DurableClient', () => {
     expect(httpOut.statusCode).toBe('202');
     const payload = JSON.parse(String(fromTypedData(httpOut.body))) as Record<string, string>;
     expect(Object.keys(payload).sort()).toEqual(
-      ['id', 'statusQueryGetUri', 'sendEventPostUri', 'terminatePostUri', 'rewindPostUri', 'purgeHistoryDeleteUri', 'restartPostUri', 'suspendPostUri', 'resumePostUri'].sort(),
+      [
+        'id',
+        'statusQueryGetUri',
+        'sendEventPostUri',
+        'terminatePostUri',
+        'rewindPostUri',
+        'purgeHistoryDeleteUri',
+        'restartPostUri',
+        'suspendPostUri',
+        'resumePostUri',
+      ].sort(),
     );
-    expect(payload.statusQueryGetUri).toBe(`${origin}/runtime/webhooks/durabletask/instances/${payload.id}?taskHub=TestHub&connection=Storage`);
+    expect(payload.statusQueryGetUri).toBe(
+      `${origin}/runtime/webhooks/durabletask/instances/${payload.id}?taskHub=TestHub&connection=Storage`,
+    );
 
     const running = await fetch(payload.statusQueryGetUri!);
     expect(running.status).toBe(202);
     expect(running.headers.get('retry-after')).toBe('5');
-    expect(await running.json()).toMatchObject({ name: 'hello', runtimeStatus: expect.stringMatching(/Pending|Running/), input: 'Tokyo', output: null });
+    expect(await running.json()).toMatchObject({
+      name: 'hello',
+      runtimeStatus: expect.stringMatching(/Pending|Running/),
+      input: 'Tokyo',
+      output: null,
+    });
     hold.current.open();
     await until(async () => (await fetch(payload.statusQueryGetUri!)).status === 200, 'status 200');
     const done = (await (await fetch(payload.statusQueryGetUri!)).json()) as Record<string, unknown>;
@@ -119,30 +143,47 @@ describe('management API through the real DurableClient', () => {
   it('supports getStatus, raiseEvent, terminate, suspend/resume, paging queries and purge', async () => {
     const a = await client.startNew('approval', { instanceId: 'appr-a' });
     const b = await client.startNew('approval', { instanceId: 'appr-b' });
-    await until(async () => (await client.getStatus(a)).runtimeStatus === df.OrchestrationRuntimeStatus.Running, 'appr-a running');
+    await until(
+      async () => (await client.getStatus(a)).runtimeStatus === df.OrchestrationRuntimeStatus.Running,
+      'appr-a running',
+    );
     await client.raiseEvent(a, 'approve', { ok: true });
     await engine.waitForCompletion(a, 5_000);
     expect((await client.getStatus(a)).output).toEqual({ ok: true });
     await client.raiseEvent(a, 'approve', 1); // 410 is accepted silently by the client
 
     await client.suspend(b, 'pause');
-    await until(async () => (await client.getStatus(b)).runtimeStatus === df.OrchestrationRuntimeStatus.Suspended, 'appr-b suspended');
+    await until(
+      async () => (await client.getStatus(b)).runtimeStatus === df.OrchestrationRuntimeStatus.Suspended,
+      'appr-b suspended',
+    );
     await client.resume(b, 'continue');
     await client.terminate(b, 'enough');
     await engine.waitForCompletion(b, 5_000);
     expect(await client.getStatus(b)).toMatchObject({ runtimeStatus: 'Terminated', output: 'enough' });
     await expect(client.getStatus('nobody')).rejects.toThrow(/404/);
 
-    const many = await Promise.all([1, 2, 3, 4, 5].map((n) => client.startNew('approval', { instanceId: `page-${n}` })));
+    const many = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => client.startNew('approval', { instanceId: `page-${n}` })),
+    );
     const all = await client.getStatusAll();
-    expect(all.filter((s) => s.instanceId.startsWith('page-')).map((s) => s.instanceId).sort()).toEqual(many.sort());
+    expect(
+      all
+        .filter((s) => s.instanceId.startsWith('page-'))
+        .map((s) => s.instanceId)
+        .sort(),
+    ).toEqual(many.sort());
     const finished = await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Terminated] });
     expect(finished.map((s) => s.instanceId)).toEqual(['appr-b']);
 
     expect(await client.purgeInstanceHistory(a)).toEqual({ instancesDeleted: 1 });
     expect((await client.purgeInstanceHistory(a)).instancesDeleted).toBe(0);
-    expect((await client.purgeInstanceHistoryBy({ createdTimeFrom: new Date(0) })).instancesDeleted).toBeGreaterThanOrEqual(2);
+    expect(
+      (await client.purgeInstanceHistoryBy({ createdTimeFrom: new Date(0) })).instancesDeleted,
+    ).toBeGreaterThanOrEqual(2);
     await expect(client.getStatus(b)).rejects.toThrow(/404/);
-    await expect(client.rewind('page-1', 'why')).rejects.toThrow(/only orchestrations in the "Failed" state can be rewound/);
+    await expect(client.rewind('page-1', 'why')).rejects.toThrow(
+      /only orchestrations in the "Failed" state can be rewound/,
+    );
   });
 });

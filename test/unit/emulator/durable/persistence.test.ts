@@ -96,7 +96,10 @@ describe('DurableEngine persistence', () => {
     const tmp = tempDir();
     const first = await startEngine(tmp.dir, { maxConcurrentActivities: 20, stopGraceMs: 50 });
     await first.engine.startNew('persistFanOut', { instanceId: 'p1' });
-    await until(async () => (await historyCount(first.engine, 'p1', 'TaskCompleted')) === 10, '10 activities completed');
+    await until(
+      async () => (await historyCount(first.engine, 'p1', 'TaskCompleted')) === 10,
+      '10 activities completed',
+    );
     await until(() => calls.total() === 20, 'all 20 activities started');
     await first.engine.stop();
     expect(warned(first.logs, /Abandoned 10 running activity/)).toBe(1);
@@ -124,7 +127,10 @@ describe('DurableEngine persistence', () => {
     const first = await startEngine(tmp.dir, { maxConcurrentActivities: 20, fsync: true });
     await first.engine.startNew('persistFanOut', { instanceId: 'p2', input: { big: 'x'.repeat(2000) } });
     // The status shows only what is on disk, so a crash right after seeing ten completions keeps them.
-    await until(async () => (await historyCount(first.engine, 'p2', 'TaskCompleted')) === 10, '10 activities completed');
+    await until(
+      async () => (await historyCount(first.engine, 'p2', 'TaskCompleted')) === 10,
+      '10 activities completed',
+    );
     first.engine.abandon();
     expect(completedInputs(readFileSync(journalOf(first.engine, 'p2'), 'utf8')).length).toBe(10);
     appendFileSync(journalOf(first.engine, 'p2'), '{"k":"in","seq":999,"e":{"EventType":5,"TaskSch');
@@ -133,7 +139,11 @@ describe('DurableEngine persistence', () => {
     const second = await startEngine(tmp.dir, { maxConcurrentActivities: 20, fsync: true });
     expect(warned(second.logs, /dropped \d+ bytes/)).toBe(1);
     const status = await second.engine.waitForCompletion('p2', 10_000);
-    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: expectedFanOut, input: { big: 'x'.repeat(2000) } });
+    expect(status).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: expectedFanOut,
+      input: { big: 'x'.repeat(2000) },
+    });
     for (let n = 0; n < 10; n++) expect(calls.get(n)).toBe(1);
     for (let n = 10; n < 20; n++) expect(calls.get(n)).toBe(2);
     await second.engine.stop();
@@ -187,7 +197,10 @@ describe('DurableEngine persistence', () => {
 
     const cuts: string[] = [];
     for (let n = 1; n <= lines.length; n++) {
-      const prefix = lines.slice(0, n).map((l) => `${l}\n`).join('');
+      const prefix = lines
+        .slice(0, n)
+        .map((l) => `${l}\n`)
+        .join('');
       cuts.push(prefix);
       const next = lines[n];
       if (next) cuts.push(prefix + next.slice(0, Math.floor(next.length / 2)));
@@ -202,7 +215,12 @@ describe('DurableEngine persistence', () => {
       const { engine } = await startEngine(tmp.dir);
       const status = await engine.waitForCompletion('sweep', 10_000);
       expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'abcd' });
-      for (const name of completedInputs(cut)) expect({ cut: cut.length, name, calls: calls.get(`step:${name}`) }).toEqual({ cut: cut.length, name, calls: 0 });
+      for (const name of completedInputs(cut))
+        expect({ cut: cut.length, name, calls: calls.get(`step:${name}`) }).toEqual({
+          cut: cut.length,
+          name,
+          calls: 0,
+        });
       await engine.stop();
       tmp.cleanup();
     }
@@ -215,13 +233,18 @@ function completedInputs(journal: string): string[] {
   const scheduled = new Map<number, string>();
   const done: string[] = [];
   for (const line of journal.split('\n')) {
-    let record: { k?: string; ev?: { EventType: number; EventId: number; Input?: string }[]; e?: { EventType: number; TaskScheduledId?: number } };
+    let record: {
+      k?: string;
+      ev?: { EventType: number; EventId: number; Input?: string }[];
+      e?: { EventType: number; TaskScheduledId?: number };
+    };
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
       continue;
     }
-    for (const e of record.ev ?? []) if (e.EventType === 4 && e.Input) scheduled.set(e.EventId, String(JSON.parse(e.Input)));
+    for (const e of record.ev ?? [])
+      if (e.EventType === 4 && e.Input) scheduled.set(e.EventId, String(JSON.parse(e.Input)));
     if (record.k === 'in' && record.e?.EventType === 5 && record.e.TaskScheduledId !== undefined) {
       const name = scheduled.get(record.e.TaskScheduledId);
       if (name !== undefined) done.push(name);

@@ -27,7 +27,9 @@ const retry = new df.RetryOptions(15, 3);
 retry.backoffCoefficient = 2;
 
 df.app.orchestration('manyRetries', function* (ctx: OrchestrationContext) {
-  const results = (yield ctx.df.Task.all([...Array(20).keys()].map((n) => ctx.df.callActivityWithRetry('failTwice', retry, n)))) as number[];
+  const results = (yield ctx.df.Task.all(
+    [...Array(20).keys()].map((n) => ctx.df.callActivityWithRetry('failTwice', retry, n)),
+  )) as number[];
   return results.reduce((a, b) => a + b, 0);
 });
 
@@ -80,7 +82,10 @@ describe('DurableEngine task ids for retries and long timers', () => {
 
   beforeAll(async () => {
     // Tiny "long timer" limits so the SDK splits a 250 ms timer into 40 ms pieces.
-    ({ engine } = await startEngine(tmp.dir, { maxConcurrentActivities: 20, timers: { maxShortTimerMs: 100, longTimerIntervalMs: 40 } }));
+    ({ engine } = await startEngine(tmp.dir, {
+      maxConcurrentActivities: 20,
+      timers: { maxShortTimerMs: 100, longTimerIntervalMs: 40 },
+    }));
   });
   afterAll(async () => {
     await engine.stop();

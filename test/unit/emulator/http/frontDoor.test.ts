@@ -27,8 +27,18 @@ describe('front door', () => {
       authLevel: 'anonymous',
       handler: async (req) => ({ jsonBody: { id: req.params.id, q: req.query.get('q'), body: await req.text() } }),
     });
-    app.http('fdSecured', { route: 'secured', methods: ['GET'], authLevel: 'function', handler: () => ({ body: 'ok' }) });
-    app.http('fdAdmin', { route: 'admin-level', methods: ['GET'], authLevel: 'admin', handler: () => ({ body: 'admin' }) });
+    app.http('fdSecured', {
+      route: 'secured',
+      methods: ['GET'],
+      authLevel: 'function',
+      handler: () => ({ body: 'ok' }),
+    });
+    app.http('fdAdmin', {
+      route: 'admin-level',
+      methods: ['GET'],
+      authLevel: 'admin',
+      handler: () => ({ body: 'admin' }),
+    });
     app.http('fdThrows', {
       route: 'throws',
       methods: ['GET'],
@@ -53,10 +63,23 @@ describe('front door', () => {
     app.http('fdCookie', {
       route: 'cookie',
       methods: ['GET'],
-      handler: () => ({ status: 201, cookies: [{ name: 'sid', value: 'v', httpOnly: true, sameSite: 'Lax' }], body: 'c' }),
+      handler: () => ({
+        status: 201,
+        cookies: [{ name: 'sid', value: 'v', httpOnly: true, sameSite: 'Lax' }],
+        body: 'c',
+      }),
     });
-    const functions = describeFunctions().filter((f): f is HttpFunction => f.kind === 'http' && f.name.startsWith('fd'));
-    door = new FrontDoor({ functions, routePrefix: 'api', keys, authEnabled: true, maxBodyBytes: 1024, log: silentLogger });
+    const functions = describeFunctions().filter(
+      (f): f is HttpFunction => f.kind === 'http' && f.name.startsWith('fd'),
+    );
+    door = new FrontDoor({
+      functions,
+      routePrefix: 'api',
+      keys,
+      authEnabled: true,
+      maxBodyBytes: 1024,
+      log: silentLogger,
+    });
     const port = await door.listen(0);
     base = `http://127.0.0.1:${port}`;
   });
@@ -73,7 +96,12 @@ describe('front door', () => {
   // ASP.NET routing ends with a bare 404 (no body) when no route matches the path and method; the
   // method constraint (HttpMethodRouteConstraint) treats HEAD and OPTIONS like any other method.
   it('answers unknown routes, wrong methods, HEAD and OPTIONS of GET routes with an empty 404', async () => {
-    for (const [path, method] of [['/api/nothing-here', 'GET'], ['/api/things/5', 'DELETE'], ['/api/things/5', 'HEAD'], ['/api/things/5', 'OPTIONS']] as const) {
+    for (const [path, method] of [
+      ['/api/nothing-here', 'GET'],
+      ['/api/things/5', 'DELETE'],
+      ['/api/things/5', 'HEAD'],
+      ['/api/things/5', 'OPTIONS'],
+    ] as const) {
       const res = await fetch(`${base}${path}`, { method });
       expect([method, path, res.status]).toEqual([method, path, 404]);
       expect(await res.text()).toBe('');
@@ -114,7 +142,10 @@ describe('front door', () => {
   });
 
   it('answers a malformed URL with 400 and stays up', async () => {
-    const answer = await rawRequest(Number(new URL(base).port), 'GET /api/things/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const answer = await rawRequest(
+      Number(new URL(base).port),
+      'GET /api/things/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     expect(answer).toMatch(/^HTTP\/1.1 400/);
     expect((await fetch(`${base}/api/things/2`)).status).toBe(200);
   });
@@ -142,7 +173,15 @@ describe('front door', () => {
 
 describe('front door without a homepage', () => {
   it('answers / with 204 when AzureWebJobsDisableHomepage is set', async () => {
-    const door = new FrontDoor({ functions: [], routePrefix: 'api', keys, authEnabled: true, maxBodyBytes: 1024, homepageDisabled: true, log: silentLogger });
+    const door = new FrontDoor({
+      functions: [],
+      routePrefix: 'api',
+      keys,
+      authEnabled: true,
+      maxBodyBytes: 1024,
+      homepageDisabled: true,
+      log: silentLogger,
+    });
     const port = await door.listen(0);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/`);

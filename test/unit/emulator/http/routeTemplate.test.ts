@@ -62,7 +62,10 @@ describe('router precedence', () => {
 
   // The host's WebJobsRouteBuilder.RouteComparison, segment by segment on each segment's first part.
   it('orders routes as the host does: literal, then more constraints, then registration order', () => {
-    const router = new Router([fn('rest', 'api/{*rest}'), fn('param', 'api/{name}'), fn('int', 'api/{id:int}'), fn('literal', 'api/health')], '');
+    const router = new Router(
+      [fn('rest', 'api/{*rest}'), fn('param', 'api/{name}'), fn('int', 'api/{id:int}'), fn('literal', 'api/health')],
+      '',
+    );
     expect(router.lookup('GET', '/api/health').match?.fn.name).toBe('literal');
     expect(router.lookup('GET', '/api/12').match?.fn.name).toBe('int');
     // A catch-all ranks as a plain parameter: the tie keeps registration order (the host's sort is an

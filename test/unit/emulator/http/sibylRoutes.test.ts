@@ -26,7 +26,8 @@ const functions = [CATCH_ALL, ...ROUTES.map((r) => fn(r.operationId, functionRou
 const router = new Router(functions, '');
 
 /** A concrete path for an OpenAPI path template. */
-const sample = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'version' ? '3' : `x-${name}`));
+const sample = (path: string) =>
+  path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'version' ? '3' : `x-${name}`));
 
 describe("Sibyl's routes under the host's rules", () => {
   it.each(ROUTES.map((r) => [r.operationId, r] as const))('%s is reached by its own path', (id, route) => {
@@ -53,7 +54,12 @@ describe("Sibyl's routes under the host's rules", () => {
     const ties = compiled.flatMap((a, i) =>
       compiled
         .slice(i + 1)
-        .filter((b) => comparePrecedence(a.route, b.route) === 0 && a.f.route !== b.f.route && a.f.methods.some((m) => b.f.methods.includes(m)))
+        .filter(
+          (b) =>
+            comparePrecedence(a.route, b.route) === 0 &&
+            a.f.route !== b.f.route &&
+            a.f.methods.some((m) => b.f.methods.includes(m)),
+        )
         .map((b) => `${a.f.route} ~ ${b.f.route}`),
     );
     expect(ties).toEqual([]);

@@ -1,5 +1,12 @@
 import { parseSchedule } from '../../../../emulator/timer/ncrontab';
-import { NEVER, checkPastDue, isMonitored, readScheduleStatus, statusAfterRun, toTimerInfo } from '../../../../emulator/timer/timerDecisions';
+import {
+  NEVER,
+  checkPastDue,
+  isMonitored,
+  readScheduleStatus,
+  statusAfterRun,
+  toTimerInfo,
+} from '../../../../emulator/timer/timerDecisions';
 
 const at = (s: string): Date => new Date(s);
 const everyFive = parseSchedule('0 */5 * * * *');
@@ -14,9 +21,21 @@ describe('timer decisions', () => {
   });
 
   it('is past due when the recorded Next is behind now, and not when it is ahead', () => {
-    const stored = { Last: '2024-01-01T10:05:00+00:00', Next: '2024-01-01T10:10:00+00:00', LastUpdated: '2024-01-01T10:05:00+00:00' };
-    expect(checkPastDue(everyFive, stored, at('2024-01-01T13:00:00Z'))).toEqual({ status: stored, save: false, pastDue: true });
-    expect(checkPastDue(everyFive, stored, at('2024-01-01T10:09:00Z'))).toEqual({ status: stored, save: false, pastDue: false });
+    const stored = {
+      Last: '2024-01-01T10:05:00+00:00',
+      Next: '2024-01-01T10:10:00+00:00',
+      LastUpdated: '2024-01-01T10:05:00+00:00',
+    };
+    expect(checkPastDue(everyFive, stored, at('2024-01-01T13:00:00Z'))).toEqual({
+      status: stored,
+      save: false,
+      pastDue: true,
+    });
+    expect(checkPastDue(everyFive, stored, at('2024-01-01T10:09:00Z'))).toEqual({
+      status: stored,
+      save: false,
+      pastDue: false,
+    });
   });
 
   it('uses LastUpdated when the timer never ran', () => {
@@ -26,8 +45,12 @@ describe('timer decisions', () => {
 
   it('counts a scheduled run that fired early as running at its Next', () => {
     const status = { Last: NEVER, Next: '2024-01-01T10:05:00.000+00:00', LastUpdated: NEVER };
-    expect(statusAfterRun(everyFive, status, at('2024-01-01T10:04:59.600Z'), 'schedule').Next).toBe('2024-01-01T10:10:00.000+00:00');
-    expect(statusAfterRun(everyFive, status, at('2024-01-01T10:04:59.600Z'), 'startup').Next).toBe('2024-01-01T10:05:00.000+00:00');
+    expect(statusAfterRun(everyFive, status, at('2024-01-01T10:04:59.600Z'), 'schedule').Next).toBe(
+      '2024-01-01T10:10:00.000+00:00',
+    );
+    expect(statusAfterRun(everyFive, status, at('2024-01-01T10:04:59.600Z'), 'startup').Next).toBe(
+      '2024-01-01T10:05:00.000+00:00',
+    );
   });
 
   it('turns monitoring off for sub-minute schedules, cron or TimeSpan', () => {
@@ -41,7 +64,11 @@ describe('timer decisions', () => {
   });
 
   it('builds the TimerInfo wire shape and validates stored statuses', () => {
-    expect(toTimerInfo(null, true)).toEqual({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: true });
+    expect(toTimerInfo(null, true)).toEqual({
+      Schedule: { AdjustForDST: true },
+      ScheduleStatus: null,
+      IsPastDue: true,
+    });
     expect(readScheduleStatus({ Last: NEVER, Next: '2024-01-01T00:00:00Z', LastUpdated: NEVER })).toBeDefined();
     expect(readScheduleStatus({ Last: NEVER, Next: 'soon', LastUpdated: NEVER })).toBeUndefined();
     expect(readScheduleStatus('x')).toBeUndefined();

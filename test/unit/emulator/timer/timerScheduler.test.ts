@@ -67,7 +67,11 @@ let clock = new FakeClock(0);
 const record =
   (name: string) =>
   (timer: Timer): void => {
-    (calls[name] ??= []).push({ at: clock.now().toISOString(), isPastDue: timer.isPastDue, scheduleStatus: timer.scheduleStatus });
+    (calls[name] ??= []).push({
+      at: clock.now().toISOString(),
+      isPastDue: timer.isPastDue,
+      scheduleStatus: timer.scheduleStatus,
+    });
   };
 
 let active = 0;
@@ -107,7 +111,10 @@ describe('TimerScheduler', () => {
   let logs: { level: string; message: string }[];
   let scheduler: TimerScheduler | undefined;
 
-  const create = (names: string[], options: { resolveSetting?: (n: string) => string | undefined } = {}): TimerScheduler => {
+  const create = (
+    names: string[],
+    options: { resolveSetting?: (n: string) => string | undefined } = {},
+  ): TimerScheduler => {
     scheduler = new TimerScheduler({
       dataDir,
       clock,
@@ -140,19 +147,31 @@ describe('TimerScheduler', () => {
     const s = create(['everyFiveMinutes']);
     await s.start();
     expect(clock.delays).toEqual([150_000]);
-    expect(await readStatus('everyFiveMinutes')).toEqual({ Last: NEVER, Next: '2024-01-01T10:05:00.000+00:00', LastUpdated: '2024-01-01T10:02:30.000+00:00' });
+    expect(await readStatus('everyFiveMinutes')).toEqual({
+      Last: NEVER,
+      Next: '2024-01-01T10:05:00.000+00:00',
+      LastUpdated: '2024-01-01T10:02:30.000+00:00',
+    });
 
     await clock.advanceTo('2024-01-01T10:12:00Z', s);
     expect(calls.everyFiveMinutes).toEqual([
       {
         at: '2024-01-01T10:05:00.000Z',
         isPastDue: false,
-        scheduleStatus: { last: NEVER, next: '2024-01-01T10:05:00.000+00:00', lastUpdated: '2024-01-01T10:02:30.000+00:00' },
+        scheduleStatus: {
+          last: NEVER,
+          next: '2024-01-01T10:05:00.000+00:00',
+          lastUpdated: '2024-01-01T10:02:30.000+00:00',
+        },
       },
       {
         at: '2024-01-01T10:10:00.000Z',
         isPastDue: false,
-        scheduleStatus: { last: '2024-01-01T10:05:00.000+00:00', next: '2024-01-01T10:10:00.000+00:00', lastUpdated: '2024-01-01T10:05:00.000+00:00' },
+        scheduleStatus: {
+          last: '2024-01-01T10:05:00.000+00:00',
+          next: '2024-01-01T10:10:00.000+00:00',
+          lastUpdated: '2024-01-01T10:05:00.000+00:00',
+        },
       },
     ]);
     expect(await readStatus('everyFiveMinutes')).toEqual({
@@ -178,9 +197,16 @@ describe('TimerScheduler', () => {
     expect(calls.everyFiveMinutes![1]).toEqual({
       at: '2024-01-01T12:31:00.000Z',
       isPastDue: true,
-      scheduleStatus: { last: '2024-01-01T10:05:00.000+00:00', next: '2024-01-01T10:10:00.000+00:00', lastUpdated: '2024-01-01T10:05:00.000+00:00' },
+      scheduleStatus: {
+        last: '2024-01-01T10:05:00.000+00:00',
+        next: '2024-01-01T10:10:00.000+00:00',
+        lastUpdated: '2024-01-01T10:05:00.000+00:00',
+      },
     });
-    expect(await readStatus('everyFiveMinutes')).toMatchObject({ Last: '2024-01-01T12:31:00.000+00:00', Next: '2024-01-01T12:35:00.000+00:00' });
+    expect(await readStatus('everyFiveMinutes')).toMatchObject({
+      Last: '2024-01-01T12:31:00.000+00:00',
+      Next: '2024-01-01T12:35:00.000+00:00',
+    });
 
     await clock.advanceTo('2024-01-01T12:36:00Z', second);
     expect(calls.everyFiveMinutes!.map((c) => [c.at, c.isPastDue])).toEqual([
@@ -192,14 +218,22 @@ describe('TimerScheduler', () => {
 
   it('treats a stored Next the schedule would not produce as a schedule change, not as past due', async () => {
     await fs.mkdir(path.join(dataDir, 'timers'), { recursive: true });
-    const stale = { Last: '2024-01-01T09:00:00.000+00:00', Next: '2024-01-01T10:00:00.000+00:00', LastUpdated: '2024-01-01T09:00:00.000+00:00' };
+    const stale = {
+      Last: '2024-01-01T09:00:00.000+00:00',
+      Next: '2024-01-01T10:00:00.000+00:00',
+      LastUpdated: '2024-01-01T09:00:00.000+00:00',
+    };
     await fs.writeFile(statusFile('everyFiveMinutes'), JSON.stringify(stale)); // written by an hourly schedule
     clock = new FakeClock(Date.parse('2024-01-01T11:01:00Z'));
     const s = create(['everyFiveMinutes']);
     await s.start();
     await settle(s);
     expect(calls.everyFiveMinutes).toBeUndefined();
-    expect(await readStatus('everyFiveMinutes')).toEqual({ Last: stale.Last, Next: '2024-01-01T11:05:00.000+00:00', LastUpdated: '2024-01-01T11:01:00.000+00:00' });
+    expect(await readStatus('everyFiveMinutes')).toEqual({
+      Last: stale.Last,
+      Next: '2024-01-01T11:05:00.000+00:00',
+      LastUpdated: '2024-01-01T11:01:00.000+00:00',
+    });
   });
 
   it('ignores a corrupt status file with a warning', async () => {
@@ -207,7 +241,10 @@ describe('TimerScheduler', () => {
     await fs.writeFile(statusFile('everyFiveMinutes'), '{"Last": 3');
     clock = new FakeClock(Date.parse('2024-01-01T10:02:30Z'));
     await create(['everyFiveMinutes']).start();
-    expect(logs).toContainEqual({ level: 'warning', message: expect.stringContaining("Timer 'everyFiveMinutes': ignoring its stored status") });
+    expect(logs).toContainEqual({
+      level: 'warning',
+      message: expect.stringContaining("Timer 'everyFiveMinutes': ignoring its stored status"),
+    });
     expect(await readStatus('everyFiveMinutes')).toMatchObject({ Next: '2024-01-01T10:05:00.000+00:00' });
   });
 
@@ -216,7 +253,9 @@ describe('TimerScheduler', () => {
     const s = create(['hourlyOnStartup']);
     await s.start();
     await settle(s);
-    expect(calls.hourlyOnStartup).toEqual([expect.objectContaining({ at: '2024-01-01T10:20:00.000Z', isPastDue: false })]);
+    expect(calls.hourlyOnStartup).toEqual([
+      expect.objectContaining({ at: '2024-01-01T10:20:00.000Z', isPastDue: false }),
+    ]);
     await clock.advanceTo('2024-01-01T11:30:00Z', s);
     expect(calls.hourlyOnStartup!.map((c) => c.at)).toEqual(['2024-01-01T10:20:00.000Z', '2024-01-01T11:00:00.000Z']);
     await s.stop();
@@ -224,7 +263,11 @@ describe('TimerScheduler', () => {
     const again = create(['hourlyOnStartup']);
     await again.start();
     await settle(again);
-    expect(calls.hourlyOnStartup!.map((c) => c.at)).toEqual(['2024-01-01T10:20:00.000Z', '2024-01-01T11:00:00.000Z', '2024-01-01T11:30:00.000Z']);
+    expect(calls.hourlyOnStartup!.map((c) => c.at)).toEqual([
+      '2024-01-01T10:20:00.000Z',
+      '2024-01-01T11:00:00.000Z',
+      '2024-01-01T11:30:00.000Z',
+    ]);
   });
 
   it('never runs one timer twice at once: an occurrence that arrives during a run waits for it', async () => {
@@ -250,7 +293,11 @@ describe('TimerScheduler', () => {
     await settle(s);
     expect(maxActive).toBe(1);
     // The late run counts from when it started; the following occurrence is the next minute.
-    expect(s.states()[0]?.status).toEqual({ Last: '2024-01-01T10:01:40.000+00:00', Next: '2024-01-01T10:02:00.000+00:00', LastUpdated: '2024-01-01T10:01:40.000+00:00' });
+    expect(s.states()[0]?.status).toEqual({
+      Last: '2024-01-01T10:01:40.000+00:00',
+      Next: '2024-01-01T10:02:00.000+00:00',
+      LastUpdated: '2024-01-01T10:01:40.000+00:00',
+    });
   });
 
   it('logs a failing function and keeps its schedule', async () => {
@@ -271,7 +318,11 @@ describe('TimerScheduler', () => {
     const s = create(['everyTenSeconds', 'notMonitored']);
     await s.start();
     await clock.advanceTo('2024-01-01T10:05:00Z', s);
-    expect(calls.everyTenSeconds![0]).toEqual({ at: '2024-01-01T10:00:10.000Z', isPastDue: false, scheduleStatus: null });
+    expect(calls.everyTenSeconds![0]).toEqual({
+      at: '2024-01-01T10:00:10.000Z',
+      isPastDue: false,
+      scheduleStatus: null,
+    });
     expect(calls.everyTenSeconds).toHaveLength(30);
     expect(calls.notMonitored).toEqual([{ at: '2024-01-01T10:05:00.000Z', isPastDue: false, scheduleStatus: null }]);
     await expect(fs.readdir(dataDir)).resolves.toEqual([]);
@@ -295,9 +346,14 @@ describe('TimerScheduler', () => {
 
   it('resolves %Setting% schedules and reports a bad schedule without stopping the others', async () => {
     clock = new FakeClock(Date.parse('2024-01-01T10:00:00Z'));
-    const s = create(['fromSetting', 'broken'], { resolveSetting: (name) => (name === 'TickSchedule' ? '0 30 10 * * *' : undefined) });
+    const s = create(['fromSetting', 'broken'], {
+      resolveSetting: (name) => (name === 'TickSchedule' ? '0 30 10 * * *' : undefined),
+    });
     await s.start();
-    expect(logs).toContainEqual({ level: 'error', message: expect.stringContaining("Timer function 'broken' was not started: Invalid schedule 'not a schedule'") });
+    expect(logs).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining("Timer function 'broken' was not started: Invalid schedule 'not a schedule'"),
+    });
     await clock.advanceTo('2024-01-01T10:31:00Z', s);
     expect(calls.fromSetting?.map((c) => c.at)).toEqual(['2024-01-01T10:30:00.000Z']);
     expect(calls.broken).toBeUndefined();
@@ -308,7 +364,11 @@ describe('TimerScheduler', () => {
     const s = create(['everyFiveMinutes']);
     await s.start();
     const before = await readStatus('everyFiveMinutes');
-    expect(await s.fireNow('everyFiveMinutes')).toMatchObject({ result: 'succeeded', reason: 'manual', isPastDue: false });
+    expect(await s.fireNow('everyFiveMinutes')).toMatchObject({
+      result: 'succeeded',
+      reason: 'manual',
+      isPastDue: false,
+    });
     expect(await readStatus('everyFiveMinutes')).toEqual(before);
     await expect(s.fireNow('nope')).rejects.toThrow("'nope' is not a started timer function.");
   });

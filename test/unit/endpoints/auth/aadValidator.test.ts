@@ -22,26 +22,45 @@ describe('createAadValidator', () => {
 
   it('accepts a good v2.0 token and returns the principal', async () => {
     const result = await validate(await entra.sign({}, { now: NOW }), later(5));
-    expect(result).toEqual({ ok: true, subject: 'subject-1', objectId: 'object-1', appId: 'app-1', tenantId: TENANT, roles: [] });
+    expect(result).toEqual({
+      ok: true,
+      subject: 'subject-1',
+      objectId: 'object-1',
+      appId: 'app-1',
+      tenantId: TENANT,
+      roles: [],
+    });
   });
 
   it('accepts the v1 issuer form and reads appid', async () => {
-    const token = await entra.sign({ iss: `https://sts.windows.net/${TENANT}/`, appid: 'app-v1', azp: undefined }, { now: NOW });
+    const token = await entra.sign(
+      { iss: `https://sts.windows.net/${TENANT}/`, appid: 'app-v1', azp: undefined },
+      { now: NOW },
+    );
     expect(await validate(token, later(5))).toMatchObject({ ok: true, appId: 'app-v1' });
   });
 
   it('caches the key set: one fetch for many tokens', async () => {
     const before = entra.fetches();
-    for (let i = 0; i < 3; i += 1) expect(await validate(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i += 1)
+      expect(await validate(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({ ok: true });
     expect(entra.fetches()).toBe(before);
     expect(before).toBe(1);
   });
 
   it('refuses a wrong audience, a wrong issuer, another tenant', async () => {
-    expect(await validate(await entra.sign({ aud: 'api://someone-else' }, { now: NOW }), later(5))).toMatchObject({ ok: false, reason: 'wrong_audience' });
-    expect(await validate(await entra.sign({ iss: 'https://evil.example/v2.0' }, { now: NOW }), later(5))).toMatchObject({ ok: false, reason: 'wrong_issuer' });
+    expect(await validate(await entra.sign({ aud: 'api://someone-else' }, { now: NOW }), later(5))).toMatchObject({
+      ok: false,
+      reason: 'wrong_audience',
+    });
+    expect(
+      await validate(await entra.sign({ iss: 'https://evil.example/v2.0' }, { now: NOW }), later(5)),
+    ).toMatchObject({ ok: false, reason: 'wrong_issuer' });
     const otherTenant = tenantIssuers('99999999-0000-0000-0000-000000000000')[0];
-    expect(await validate(await entra.sign({ iss: otherTenant }, { now: NOW }), later(5))).toMatchObject({ ok: false, reason: 'wrong_issuer' });
+    expect(await validate(await entra.sign({ iss: otherTenant }, { now: NOW }), later(5))).toMatchObject({
+      ok: false,
+      reason: 'wrong_issuer',
+    });
   });
 
   it('refuses expired and not-yet-valid tokens, with a small clock tolerance', async () => {
@@ -54,15 +73,22 @@ describe('createAadValidator', () => {
 
   it('refuses a token signed by another key, under an unknown kid or under the published kid', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    expect(await validate(await entra.sign({}, { now: NOW, key: privateKey, kid: 'attacker-key' }), later(5))).toMatchObject({ ok: false, reason: 'unknown_key' });
-    expect(await validate(await entra.sign({}, { now: NOW, key: privateKey }), later(5))).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(
+      await validate(await entra.sign({}, { now: NOW, key: privateKey, kid: 'attacker-key' }), later(5)),
+    ).toMatchObject({ ok: false, reason: 'unknown_key' });
+    expect(await validate(await entra.sign({}, { now: NOW, key: privateKey }), later(5))).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it("refuses alg 'none' and symmetric algorithms", async () => {
     const claims = { iss: tenantIssuers(TENANT)[0], aud: AUDIENCE, sub: 's', exp: NOW.getTime() / 1000 + 600 };
     const none = `${unsigned({ alg: 'none', typ: 'JWT' })}.${unsigned(claims)}.`;
     expect(await validate(none, later(5))).toMatchObject({ ok: false, reason: 'unsupported_algorithm' });
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)));
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await validate(hs, later(5))).toMatchObject({ ok: false, reason: 'unsupported_algorithm' });
   });
 
@@ -79,17 +105,36 @@ describe('createAadValidator', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const unreachable = createAadValidator({ tenantId: TENANT, audience: AUDIENCE, jwksUri: `http://127.0.0.1:${port}/keys` });
-    expect(await unreachable(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({ ok: false, reason: 'keys_unavailable' });
-    const notFound = createAadValidator({ tenantId: TENANT, audience: AUDIENCE, jwksUri: entra.jwksUri.replace('/keys', '/missing') });
-    expect(await notFound(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({ ok: false, reason: 'keys_unavailable' });
+    const unreachable = createAadValidator({
+      tenantId: TENANT,
+      audience: AUDIENCE,
+      jwksUri: `http://127.0.0.1:${port}/keys`,
+    });
+    expect(await unreachable(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({
+      ok: false,
+      reason: 'keys_unavailable',
+    });
+    const notFound = createAadValidator({
+      tenantId: TENANT,
+      audience: AUDIENCE,
+      jwksUri: entra.jwksUri.replace('/keys', '/missing'),
+    });
+    expect(await notFound(await entra.sign({}, { now: NOW }), later(5))).toMatchObject({
+      ok: false,
+      reason: 'keys_unavailable',
+    });
   });
 });
 
 describe('toAadSettings', () => {
   it('builds settings with comma-separated audiences and optional overrides', () => {
-    expect(toAadSettings({ tenantId: TENANT, audience: 'api://a, b', jwksUri: undefined, issuer: undefined })).toEqual({ tenantId: TENANT, audience: ['api://a', 'b'] });
-    expect(toAadSettings({ tenantId: TENANT, audience: 'a', jwksUri: 'http://x/keys', issuer: 'https://i' })).toMatchObject({ jwksUri: 'http://x/keys', issuer: 'https://i' });
+    expect(toAadSettings({ tenantId: TENANT, audience: 'api://a, b', jwksUri: undefined, issuer: undefined })).toEqual({
+      tenantId: TENANT,
+      audience: ['api://a', 'b'],
+    });
+    expect(
+      toAadSettings({ tenantId: TENANT, audience: 'a', jwksUri: 'http://x/keys', issuer: 'https://i' }),
+    ).toMatchObject({ jwksUri: 'http://x/keys', issuer: 'https://i' });
   });
 
   it('names every missing setting', () => {

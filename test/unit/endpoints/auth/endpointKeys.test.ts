@@ -1,5 +1,10 @@
 import * as crypto from 'node:crypto';
-import { generateEndpointKeys, regenerateKey, revealKeys, verifyKey } from '../../../../shared/endpoints/auth/endpointKeys';
+import {
+  generateEndpointKeys,
+  regenerateKey,
+  revealKeys,
+  verifyKey,
+} from '../../../../shared/endpoints/auth/endpointKeys';
 
 // A pass-through spy, to see that verification goes through the constant-time compare.
 jest.mock('node:crypto', () => {

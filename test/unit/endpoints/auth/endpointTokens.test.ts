@@ -6,7 +6,10 @@ const ISSUED = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number): Date => new Date(ISSUED.getTime() + seconds * 1000);
 
 function swapPart(token: string, index: number, replace: (part: string) => string): string {
-  return token.split('.').map((part, i) => (i === index ? replace(part) : part)).join('.');
+  return token
+    .split('.')
+    .map((part, i) => (i === index ? replace(part) : part))
+    .join('.');
 }
 
 describe('endpoint tokens', () => {
@@ -16,7 +19,13 @@ describe('endpoint tokens', () => {
     expect(token).toMatchObject({ tokenType: 'Bearer', expiryTimeUtc: t0 + 3600, refreshAfterTimeUtc: t0 + 1800 });
     expect(decodeProtectedHeader(token.accessToken)).toEqual({ alg: 'HS256', typ: 'JWT' });
     const claims = decodeJwt(token.accessToken);
-    expect(claims).toMatchObject({ iss: 'sibyl', aud: tokenAudience('iris'), iat: t0, exp: t0 + 3600, sub: 'key:primary' });
+    expect(claims).toMatchObject({
+      iss: 'sibyl',
+      aud: tokenAudience('iris'),
+      iat: t0,
+      exp: t0 + 3600,
+      sub: 'key:primary',
+    });
     expect(claims.jti).toEqual(expect.any(String));
     expect(decodeJwt((await issueToken('iris', KEY, ISSUED)).accessToken).jti).not.toBe(claims.jti);
   });
@@ -26,37 +35,81 @@ describe('endpoint tokens', () => {
     const result = await verifyToken(accessToken, 'iris', KEY, at(3599));
     expect(result).toMatchObject({ ok: true, subject: 'key:primary', expiresAt: at(3600) });
     expect(await verifyToken(accessToken, 'iris', KEY, at(3600))).toMatchObject({ ok: false, reason: 'expired' });
-    expect(await verifyToken(accessToken, 'iris', KEY, at(7200))).toMatchObject({ ok: false, reason: 'expired', message: expect.stringMatching(/expired/) });
+    expect(await verifyToken(accessToken, 'iris', KEY, at(7200))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+      message: expect.stringMatching(/expired/),
+    });
   });
 
   it("refuses endpoint A's token on endpoint B", async () => {
     const { accessToken } = await issueToken('endpoint-a', KEY, ISSUED);
     const result = await verifyToken(accessToken, 'endpoint-b', KEY, at(10));
-    expect(result).toMatchObject({ ok: false, reason: 'wrong_audience', message: expect.stringContaining("'endpoint-b'") });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'wrong_audience',
+      message: expect.stringContaining("'endpoint-b'"),
+    });
   });
 
   it('refuses a tampered payload, a tampered signature and another signing key', async () => {
     const { accessToken } = await issueToken('endpoint-a', KEY, ISSUED);
     const payload = { ...decodeJwt(accessToken), aud: tokenAudience('endpoint-b'), exp: 9_999_999_999 };
     const forgedPayload = swapPart(accessToken, 1, () => Buffer.from(JSON.stringify(payload)).toString('base64url'));
-    expect(await verifyToken(forgedPayload, 'endpoint-b', KEY, at(10))).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(forgedPayload, 'endpoint-b', KEY, at(10))).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     const forgedSignature = swapPart(accessToken, 2, (sig) => `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`);
-    expect(await verifyToken(forgedSignature, 'endpoint-a', KEY, at(10))).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(await verifyToken(accessToken, 'endpoint-a', 'o'.repeat(48), at(10))).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(forgedSignature, 'endpoint-a', KEY, at(10))).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(await verifyToken(accessToken, 'endpoint-a', 'o'.repeat(48), at(10))).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses tokens from another issuer, other algorithms and tokens without required claims', async () => {
     const secret = new TextEncoder().encode(KEY);
-    const base = () => new SignJWT({}).setAudience(tokenAudience('iris')).setIssuedAt(ISSUED.getTime() / 1000).setJti('j').setExpirationTime(at(60).getTime() / 1000);
-    expect(await verifyToken(await base().setProtectedHeader({ alg: 'HS256' }).setIssuer('someone-else').sign(secret), 'iris', KEY, at(1))).toMatchObject({ reason: 'wrong_issuer' });
-    expect(await verifyToken(await base().setProtectedHeader({ alg: 'HS512' }).setIssuer('sibyl').sign(secret), 'iris', KEY, at(1))).toMatchObject({ reason: 'unsupported_algorithm' });
-    const noJti = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('sibyl').setAudience(tokenAudience('iris')).setIssuedAt(ISSUED.getTime() / 1000).setExpirationTime(at(60).getTime() / 1000).sign(secret);
+    const base = () =>
+      new SignJWT({})
+        .setAudience(tokenAudience('iris'))
+        .setIssuedAt(ISSUED.getTime() / 1000)
+        .setJti('j')
+        .setExpirationTime(at(60).getTime() / 1000);
+    expect(
+      await verifyToken(
+        await base().setProtectedHeader({ alg: 'HS256' }).setIssuer('someone-else').sign(secret),
+        'iris',
+        KEY,
+        at(1),
+      ),
+    ).toMatchObject({ reason: 'wrong_issuer' });
+    expect(
+      await verifyToken(
+        await base().setProtectedHeader({ alg: 'HS512' }).setIssuer('sibyl').sign(secret),
+        'iris',
+        KEY,
+        at(1),
+      ),
+    ).toMatchObject({ reason: 'unsupported_algorithm' });
+    const noJti = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('sibyl')
+      .setAudience(tokenAudience('iris'))
+      .setIssuedAt(ISSUED.getTime() / 1000)
+      .setExpirationTime(at(60).getTime() / 1000)
+      .sign(secret);
     expect(await verifyToken(noJti, 'iris', KEY, at(1))).toMatchObject({ reason: 'missing_claim' });
   });
 
   it('refuses garbage as malformed, without echoing it', async () => {
     // A correctly signed JWS whose payload is not a JSON claims set.
-    const notJson = await new CompactSign(new TextEncoder().encode('not json')).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(KEY));
+    const notJson = await new CompactSign(new TextEncoder().encode('not json'))
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(KEY));
     for (const garbage of ['', 'garbage', 'a.b.c', 'x'.repeat(5000), notJson]) {
       const result = await verifyToken(garbage, 'iris', KEY, at(1));
       expect(result).toMatchObject({ ok: false, reason: 'malformed' });
@@ -65,7 +118,10 @@ describe('endpoint tokens', () => {
   });
 
   it('requires a signing key of at least 32 characters', async () => {
-    await expect(issueToken('iris', 'short', ISSUED)).rejects.toMatchObject({ code: 'InternalError', message: expect.stringMatching(/SIBYL_TOKEN_SIGNING_KEY/) });
+    await expect(issueToken('iris', 'short', ISSUED)).rejects.toMatchObject({
+      code: 'InternalError',
+      message: expect.stringMatching(/SIBYL_TOKEN_SIGNING_KEY/),
+    });
     await expect(verifyToken('a.b.c', 'iris', '', ISSUED)).rejects.toMatchObject({ code: 'InternalError' });
   });
 });

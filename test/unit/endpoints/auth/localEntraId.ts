@@ -16,7 +16,10 @@ export interface LocalEntraId {
   /** How many times the JWKS was fetched. */
   fetches(): number;
   /** Signs an RS256 token with the published key (or `key`/`kid` given), claims merged over good defaults. */
-  sign(claims?: JWTPayload, options?: { now?: Date; lifetimeSeconds?: number; key?: KeyLike; kid?: string }): Promise<string>;
+  sign(
+    claims?: JWTPayload,
+    options?: { now?: Date; lifetimeSeconds?: number; key?: KeyLike; kid?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -38,8 +41,20 @@ export async function startLocalEntraId(): Promise<LocalEntraId> {
     fetches: () => fetches,
     async sign(claims = {}, options = {}) {
       const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-      const defaults: JWTPayload = { iss: V2_ISSUER, aud: AUDIENCE, sub: 'subject-1', oid: 'object-1', tid: TENANT, azp: 'app-1', iat, nbf: iat, exp: iat + (options.lifetimeSeconds ?? 3600) };
-      return new SignJWT({ ...defaults, ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: options.kid ?? kid }).sign(options.key ?? privateKey);
+      const defaults: JWTPayload = {
+        iss: V2_ISSUER,
+        aud: AUDIENCE,
+        sub: 'subject-1',
+        oid: 'object-1',
+        tid: TENANT,
+        azp: 'app-1',
+        iat,
+        nbf: iat,
+        exp: iat + (options.lifetimeSeconds ?? 3600),
+      };
+      return new SignJWT({ ...defaults, ...claims })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: options.kid ?? kid })
+        .sign(options.key ?? privateKey);
     },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

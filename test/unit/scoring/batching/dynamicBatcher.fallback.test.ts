@@ -2,7 +2,8 @@ import type { NamedTensor } from '../../../../shared/scoring/datatypes';
 import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
 import { FakeModel, expectedSums, feeds, until } from './fakeModel';
 
-const sums = (outputs: NamedTensor[]): number[] => Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
+const sums = (outputs: NamedTensor[]): number[] =>
+  Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
 
 function poisoned(): NamedTensor[] {
   const bad = feeds(1, 0);
@@ -14,7 +15,11 @@ describe('DynamicBatcher failure handling', () => {
   it('retries a failed batch request by request so only the poison request fails', async () => {
     const model = new FakeModel();
     const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
-    const results = await Promise.allSettled([batcher.submit(feeds(2, 1)), batcher.submit(poisoned()), batcher.submit(feeds(1, 7))]);
+    const results = await Promise.allSettled([
+      batcher.submit(feeds(2, 1)),
+      batcher.submit(poisoned()),
+      batcher.submit(feeds(1, 7)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(sums((results[0] as PromiseFulfilledResult<NamedTensor[]>).value)).toEqual(expectedSums(2, 1));
     expect(sums((results[2] as PromiseFulfilledResult<NamedTensor[]>).value)).toEqual(expectedSums(1, 7));
@@ -42,7 +47,12 @@ describe('DynamicBatcher failure handling', () => {
     // A model whose output has no batch dimension: fine alone, unsplittable when batched.
     const run = jest.fn((inputs: NamedTensor[]) =>
       Promise.resolve([
-        { name: 'total', datatype: 'FP32' as const, shape: [1], data: Float32Array.of((inputs[0]!.data as Float32Array).reduce((a, b) => a + b, 0)) },
+        {
+          name: 'total',
+          datatype: 'FP32' as const,
+          shape: [1],
+          data: Float32Array.of((inputs[0]!.data as Float32Array).reduce((a, b) => a + b, 0)),
+        },
       ]),
     );
     const batcher = new DynamicBatcher({ maxBatchSize: 16, run });

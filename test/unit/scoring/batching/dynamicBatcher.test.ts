@@ -2,19 +2,31 @@ import type { ModelSignature, NamedTensor } from '../../../../shared/scoring/dat
 import { DynamicBatcher, canBatch } from '../../../../shared/scoring/batching/dynamicBatcher';
 import { FakeModel, expectedSums, feeds, until } from './fakeModel';
 
-const sums = (outputs: NamedTensor[]): number[] => Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
+const sums = (outputs: NamedTensor[]): number[] =>
+  Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
 
 describe('DynamicBatcher', () => {
   it('coalesces concurrent submits into one run and splits outputs per request', async () => {
     const model = new FakeModel();
     const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
-    const results = await Promise.all([batcher.submit(feeds(1, 0)), batcher.submit(feeds(2, 10)), batcher.submit(feeds(3, 20))]);
+    const results = await Promise.all([
+      batcher.submit(feeds(1, 0)),
+      batcher.submit(feeds(2, 10)),
+      batcher.submit(feeds(3, 20)),
+    ]);
     expect(model.calls).toEqual([6]);
     expect(results.map(sums)).toEqual([expectedSums(1, 0), expectedSums(2, 10), expectedSums(3, 20)]);
     const double = results[1].find((o) => o.name === 'double')!;
     expect(double.shape).toEqual([2, 2]);
     expect(Array.from(double.data as Float32Array)).toEqual([20, 20, 22, 22]);
-    expect(batcher.stats()).toMatchObject({ batches: 1, requests: 3, rows: 6, meanBatchSize: 6, meanRequestsPerBatch: 3, fallbacks: 0 });
+    expect(batcher.stats()).toMatchObject({
+      batches: 1,
+      requests: 3,
+      rows: 6,
+      meanBatchSize: 6,
+      meanRequestsPerBatch: 3,
+      fallbacks: 0,
+    });
   });
 
   it('never puts more than maxBatchSize rows in a run', async () => {
@@ -29,7 +41,9 @@ describe('DynamicBatcher', () => {
   it('keeps each of 1000 concurrent requests paired with its own outputs', async () => {
     const model = new FakeModel();
     const batcher = new DynamicBatcher({ maxBatchSize: 64, run: model.run });
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => batcher.submit(feeds(1 + (i % 3), i * 4))));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => batcher.submit(feeds(1 + (i % 3), i * 4))),
+    );
     results.forEach((outputs, i) => expect(sums(outputs)).toEqual(expectedSums(1 + (i % 3), i * 4)));
     expect(model.calls.every((rows) => rows <= 64)).toBe(true);
     expect(model.calls.reduce((a, b) => a + b, 0)).toBe(1999);
@@ -87,7 +101,13 @@ describe('DynamicBatcher', () => {
       batcher.submit(asFp64),
     ]);
     expect(model.calls).toEqual([2, 3, 1]);
-    expect(results.map(sums)).toEqual([expectedSums(1, 0, 2), expectedSums(2, 1, 3), expectedSums(1, 5, 2), expectedSums(1, 9, 3), expectedSums(1, 7, 2)]);
+    expect(results.map(sums)).toEqual([
+      expectedSums(1, 0, 2),
+      expectedSums(2, 1, 3),
+      expectedSums(1, 5, 2),
+      expectedSums(1, 9, 3),
+      expectedSums(1, 7, 2),
+    ]);
   });
 
   it('runs a request with no common dim 0 alone', async () => {

@@ -1,6 +1,13 @@
 import type { NamedTensor, OipDatatype, TensorData } from '../../../../shared/scoring/datatypes';
 import { allocate } from '../../../../shared/scoring/datatypes';
-import { batchKey, concatData, rowCount, sliceData, splitTensors, stackTensors } from '../../../../shared/scoring/batching/stack';
+import {
+  batchKey,
+  concatData,
+  rowCount,
+  sliceData,
+  splitTensors,
+  stackTensors,
+} from '../../../../shared/scoring/batching/stack';
 
 const SAMPLES: Array<[OipDatatype, TensorData, TensorData]> = [
   ['BOOL', Uint8Array.of(1, 0), Uint8Array.of(1)],
@@ -22,7 +29,10 @@ describe('concatData / sliceData', () => {
   it.each(SAMPLES)('%s concatenates in order and slices back', (datatype, a, b) => {
     const joined = concatData(datatype, [a, b]);
     expect(joined.constructor).toBe(allocate(datatype, 0).constructor);
-    expect(Array.from(joined as ArrayLike<unknown>)).toEqual([...Array.from(a as ArrayLike<unknown>), ...Array.from(b as ArrayLike<unknown>)]);
+    expect(Array.from(joined as ArrayLike<unknown>)).toEqual([
+      ...Array.from(a as ArrayLike<unknown>),
+      ...Array.from(b as ArrayLike<unknown>),
+    ]);
     expect(sliceData(joined, 0, a.length)).toEqual(a);
     expect(sliceData(joined, a.length, a.length + b.length)).toEqual(b);
   });
@@ -35,12 +45,19 @@ describe('concatData / sliceData', () => {
   });
 
   it('refuses parts of another kind instead of converting them', () => {
-    expect(() => concatData('FP32', [Float32Array.of(1), Float64Array.of(2)])).toThrow('cannot stack Float64Array data into FP32');
+    expect(() => concatData('FP32', [Float32Array.of(1), Float64Array.of(2)])).toThrow(
+      'cannot stack Float64Array data into FP32',
+    );
     expect(() => concatData('BYTES', [['a'], Uint8Array.of(1)])).toThrow(TypeError);
   });
 });
 
-const t = (name: string, shape: number[], data: TensorData, datatype: OipDatatype = 'FP32'): NamedTensor => ({ name, datatype, shape, data });
+const t = (name: string, shape: number[], data: TensorData, datatype: OipDatatype = 'FP32'): NamedTensor => ({
+  name,
+  datatype,
+  shape,
+  data,
+});
 
 describe('rowCount / batchKey', () => {
   it('reads dim 0 shared by all inputs', () => {
@@ -67,14 +84,19 @@ describe('stackTensors / splitTensors', () => {
       t('x', [3, 2], Float32Array.of(1, 2, 3, 4, 5, 6)),
       t('s', [3], ['one', 'two', 'three'], 'BYTES'),
     ]);
-    const outputs = [t('y', [3, 1], BigInt64Array.of(10n, 20n, 30n), 'INT64'), t('z', [3], Float32Array.of(0.1, 0.2, 0.3))];
+    const outputs = [
+      t('y', [3, 1], BigInt64Array.of(10n, 20n, 30n), 'INT64'),
+      t('z', [3], Float32Array.of(0.1, 0.2, 0.3)),
+    ];
     const [p1, p2] = splitTensors(outputs, [1, 2]);
     expect(p1).toEqual([t('y', [1, 1], BigInt64Array.of(10n), 'INT64'), t('z', [1], Float32Array.of(0.1))]);
     expect(p2).toEqual([t('y', [2, 1], BigInt64Array.of(20n, 30n), 'INT64'), t('z', [2], Float32Array.of(0.2, 0.3))]);
   });
 
   it('refuses outputs whose dim 0 is not the batch', () => {
-    expect(() => splitTensors([t('y', [1], Float32Array.of(1))], [1, 2])).toThrow("output 'y' has shape [1]; cannot split 3 batched rows");
+    expect(() => splitTensors([t('y', [1], Float32Array.of(1))], [1, 2])).toThrow(
+      "output 'y' has shape [1]; cannot split 3 batched rows",
+    );
     expect(() => splitTensors([t('y', [3], Float32Array.of(1))], [1, 2])).toThrow(RangeError);
   });
 });

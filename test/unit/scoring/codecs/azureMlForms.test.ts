@@ -16,7 +16,10 @@ const columns: ModelSignature = {
 const image: ModelSignature = { inputs: [{ name: 'img', datatype: 'FP32', shape: [-1, 2, 2] }], outputs: out };
 
 const x2 = { name: 'x', datatype: 'FP32', shape: [2, 4], data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
-const rows = [[1, 2, 3, 4], [5, 6, 7, 8]];
+const rows = [
+  [1, 2, 3, 4],
+  [5, 6, 7, 8],
+];
 const byColumn: NamedTensor[] = [
   { name: 'age', datatype: 'FP32', shape: [2, 1], data: Float32Array.of(31, 47) },
   { name: 'city', datatype: 'BYTES', shape: [2], data: ['Oslo', 'Lyon'] },
@@ -31,7 +34,15 @@ describe('decodeAzureMlRequest — one 2-D input', () => {
     ['input_data named', { input_data: { x: rows } }],
     ['data rows', { data: rows }],
     ['dataframe_split', { dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: rows } }],
-    ['dataframe_records by position', { dataframe_records: [{ a: 1, b: 2, c: 3, d: 4 }, { a: 5, b: 6, c: 7, d: 8 }] }],
+    [
+      'dataframe_records by position',
+      {
+        dataframe_records: [
+          { a: 1, b: 2, c: 3, d: 4 },
+          { a: 5, b: 6, c: 7, d: 8 },
+        ],
+      },
+    ],
     ['dataframe_records by name', { dataframe_records: [{ x: [1, 2, 3, 4] }, { x: [5, 6, 7, 8] }] }],
     ['instances rows', { instances: rows }],
     ['instances objects', { instances: [{ x: [1, 2, 3, 4] }, { x: [5, 6, 7, 8] }] }],
@@ -51,7 +62,10 @@ describe('decodeAzureMlRequest — one 2-D input', () => {
 
   it('infers dynamic inner dims from the first row', () => {
     const sig: ModelSignature = { inputs: [{ name: 'x', datatype: 'INT32', shape: [-1, -1] }], outputs: out };
-    expect(decodeAzureMlRequest({ data: [[1, 2, 3]] }, sig)[0]).toMatchObject({ shape: [1, 3], data: Int32Array.of(1, 2, 3) });
+    expect(decodeAzureMlRequest({ data: [[1, 2, 3]] }, sig)[0]).toMatchObject({
+      shape: [1, 3],
+      data: Int32Array.of(1, 2, 3),
+    });
   });
 
   it('reads JSON null as NaN for float inputs (pandas missing values)', () => {
@@ -66,14 +80,74 @@ describe('decodeAzureMlRequest — one 2-D input', () => {
 
 describe('decodeAzureMlRequest — one input per column', () => {
   it.each<[string, unknown]>([
-    ['split by name, any column order', { input_data: { columns: ['vip', 'city', 'age'], index: [0, 1], data: [[true, 'Oslo', 31], [false, 'Lyon', 47]] } }],
-    ['split by position', { input_data: { data: [[31, 'Oslo', true], [47, 'Lyon', false]] } }],
-    ['split, positional column names', { dataframe_split: { columns: ['c0', 'c1', 'c2'], data: [[31, 'Oslo', true], [47, 'Lyon', false]] } }],
+    [
+      'split by name, any column order',
+      {
+        input_data: {
+          columns: ['vip', 'city', 'age'],
+          index: [0, 1],
+          data: [
+            [true, 'Oslo', 31],
+            [false, 'Lyon', 47],
+          ],
+        },
+      },
+    ],
+    [
+      'split by position',
+      {
+        input_data: {
+          data: [
+            [31, 'Oslo', true],
+            [47, 'Lyon', false],
+          ],
+        },
+      },
+    ],
+    [
+      'split, positional column names',
+      {
+        dataframe_split: {
+          columns: ['c0', 'c1', 'c2'],
+          data: [
+            [31, 'Oslo', true],
+            [47, 'Lyon', false],
+          ],
+        },
+      },
+    ],
     ['named tensors', { input_data: { age: [[31], [47]], city: ['Oslo', 'Lyon'], vip: [[true], [false]] } }],
-    ['named tensors, trailing 1 left out', { input_data: { age: [31, 47], city: ['Oslo', 'Lyon'], vip: [true, false] } }],
-    ['records by name', { dataframe_records: [{ city: 'Oslo', age: 31, vip: true }, { age: 47, vip: false, city: 'Lyon' }] }],
-    ['instances objects', { instances: [{ age: 31, city: 'Oslo', vip: true }, { age: [47], city: 'Lyon', vip: [false] }] }],
-    ['instances rows by position', { instances: [[31, 'Oslo', true], [47, 'Lyon', false]] }],
+    [
+      'named tensors, trailing 1 left out',
+      { input_data: { age: [31, 47], city: ['Oslo', 'Lyon'], vip: [true, false] } },
+    ],
+    [
+      'records by name',
+      {
+        dataframe_records: [
+          { city: 'Oslo', age: 31, vip: true },
+          { age: 47, vip: false, city: 'Lyon' },
+        ],
+      },
+    ],
+    [
+      'instances objects',
+      {
+        instances: [
+          { age: 31, city: 'Oslo', vip: true },
+          { age: [47], city: 'Lyon', vip: [false] },
+        ],
+      },
+    ],
+    [
+      'instances rows by position',
+      {
+        instances: [
+          [31, 'Oslo', true],
+          [47, 'Lyon', false],
+        ],
+      },
+    ],
     ['inputs object', { inputs: { age: [31, 47], city: ['Oslo', 'Lyon'], vip: [[true], [false]] } }],
   ])('%s', (_form, body) => {
     expect(decodeAzureMlRequest(body, columns)).toEqual(byColumn);
@@ -87,7 +161,17 @@ describe('decodeAzureMlRequest — one input per column', () => {
       ],
       outputs: out,
     };
-    expect(decodeAzureMlRequest({ data: [[0.5, 1.5, 3], [2.5, 3.5, 4]] }, sig)).toEqual([
+    expect(
+      decodeAzureMlRequest(
+        {
+          data: [
+            [0.5, 1.5, 3],
+            [2.5, 3.5, 4],
+          ],
+        },
+        sig,
+      ),
+    ).toEqual([
       { name: 'xy', datatype: 'FP64', shape: [2, 2], data: Float64Array.of(0.5, 1.5, 2.5, 3.5) },
       { name: 'n', datatype: 'INT32', shape: [2], data: Int32Array.of(3, 4) },
     ]);
@@ -96,7 +180,16 @@ describe('decodeAzureMlRequest — one input per column', () => {
 
 describe('decodeAzureMlRequest — rank > 2 input', () => {
   const img = { name: 'img', datatype: 'FP32', shape: [2, 2, 2], data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
-  const nested = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]];
+  const nested = [
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [5, 6],
+      [7, 8],
+    ],
+  ];
   it.each<[string, unknown]>([
     ['instances', { instances: nested }],
     ['instances objects', { instances: [{ img: nested[0] }, { img: nested[1] }] }],

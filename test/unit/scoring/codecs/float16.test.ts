@@ -48,7 +48,8 @@ describe('float16', () => {
     for (let bits = 0; bits < 0x10000; bits++) {
       const value = fromFloat16Bits(bits);
       if (Number.isNaN(value)) expect(Number.isNaN(fromFloat16Bits(toFloat16Bits(value)))).toBe(true);
-      else if (toFloat16Bits(value) !== bits) throw new Error(`0x${bits.toString(16)} → ${value} → 0x${toFloat16Bits(value).toString(16)}`);
+      else if (toFloat16Bits(value) !== bits)
+        throw new Error(`0x${bits.toString(16)} → ${value} → 0x${toFloat16Bits(value).toString(16)}`);
     }
   });
 
@@ -59,7 +60,11 @@ describe('float16', () => {
       const mid = (low + high) / 2;
       const nudge = (high - low) * 2 ** -20;
       const even = bits % 2 === 0 ? bits : bits + 1;
-      if (toFloat16Bits(mid) !== even || toFloat16Bits(mid - nudge) !== bits || toFloat16Bits(mid + nudge) !== bits + 1) {
+      if (
+        toFloat16Bits(mid) !== even ||
+        toFloat16Bits(mid - nudge) !== bits ||
+        toFloat16Bits(mid + nudge) !== bits + 1
+      ) {
         throw new Error(`bad rounding between 0x${bits.toString(16)} and 0x${(bits + 1).toString(16)}`);
       }
       if (toFloat16Bits(-mid) !== (even | 0x8000)) throw new Error(`bad negative rounding at 0x${bits.toString(16)}`);

@@ -27,23 +27,45 @@ function errorOf(fn: () => unknown): Error {
 describe('decodeOipRequest', () => {
   it('decodes flat and nested data to the same typed array', () => {
     const flat = decodeOipRequest(fp32([1, 2, 3, 4, 5, 6])).inputs[0]!;
-    const nested = decodeOipRequest(fp32([[1, 2, 3], [4, 5, 6]])).inputs[0]!;
+    const nested = decodeOipRequest(
+      fp32([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).inputs[0]!;
     expect(flat).toEqual({ name: 'x', datatype: 'FP32', shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) });
     expect(nested).toEqual(flat);
   });
 
   it('returns id, parameters and requested outputs', () => {
-    const request = decodeOipRequest(
-      { id: 'req-1', parameters: { trace: true, n: 2 }, inputs: fp32([1, 2, 3], [1, 3]).inputs, outputs: [{ name: 'y' }, { name: 'y' }] },
-    );
+    const request = decodeOipRequest({
+      id: 'req-1',
+      parameters: { trace: true, n: 2 },
+      inputs: fp32([1, 2, 3], [1, 3]).inputs,
+      outputs: [{ name: 'y' }, { name: 'y' }],
+    });
     expect(request).toMatchObject({ id: 'req-1', parameters: { trace: true, n: 2 }, outputs: ['y'] });
   });
 
   it.each([
-    ['ragged rows', [[1, 2, 3], [4, 5]], /data\[1\] has 2 items, expected 3/],
+    [
+      'ragged rows',
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      /data\[1\] has 2 items, expected 3/,
+    ],
     ['too few rows', [[1, 2, 3]], /data has 1 items, expected 2/],
     ['a scalar where a row belongs', [[1, 2, 3], 4], /data\[1\] has a scalar, expected 3/],
-    ['too deep', [[[1], [2], [3]], [[4], [5], [6]]], /element 0 \(\[1\]\): expected a number/],
+    [
+      'too deep',
+      [
+        [[1], [2], [3]],
+        [[4], [5], [6]],
+      ],
+      /element 0 \(\[1\]\): expected a number/,
+    ],
   ])('refuses %s', (_case, data, message) => {
     const error = errorOf(() => decodeOipRequest(fp32(data)));
     expect(error).toBeInstanceOf(Error);
@@ -72,31 +94,56 @@ describe('decodeOipRequest', () => {
     ['UINT64', '-1', 'expected a non-negative integer'],
     ['UINT64', '18446744073709551616', 'outside the UINT64 range'],
   ])('refuses %s value %p with a clear reason', (datatype, value, reason) => {
-    const error = errorOf(() => decodeOipRequest({ inputs: [{ name: 'v', shape: [2], datatype, data: [{ BYTES: 'ok', BOOL: true }[datatype] ?? 0, value] }] }));
+    const error = errorOf(() =>
+      decodeOipRequest({
+        inputs: [{ name: 'v', shape: [2], datatype, data: [{ BYTES: 'ok', BOOL: true }[datatype] ?? 0, value] }],
+      }),
+    );
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toContain(`input 'v': element 1 (${JSON.stringify(value)}): `);
     expect(error.message).toContain(reason);
   });
 
   it('reads the strings NaN, Infinity and -Infinity for float types', () => {
-    const data = decodeOipRequest({ inputs: [{ name: 'f', shape: [3], datatype: 'FP64', data: ['NaN', 'Infinity', '-Infinity'] }] }).inputs[0]!.data;
+    const data = decodeOipRequest({
+      inputs: [{ name: 'f', shape: [3], datatype: 'FP64', data: ['NaN', 'Infinity', '-Infinity'] }],
+    }).inputs[0]!.data;
     expect(Array.from(data as Float64Array)).toEqual([NaN, Infinity, -Infinity]);
-    expect(() => decodeOipRequest({ inputs: [{ name: 'i', shape: [1], datatype: 'INT32', data: ['NaN'] }] })).toThrow(InvalidInputError);
+    expect(() => decodeOipRequest({ inputs: [{ name: 'i', shape: [1], datatype: 'INT32', data: ['NaN'] }] })).toThrow(
+      InvalidInputError,
+    );
   });
 
   it.each([
     [null, 'the request body must be a JSON object with "inputs"'],
     [{}, '"inputs" must be an array'],
     [{ inputs: [{ shape: [1], datatype: 'FP32', data: [1] }] }, 'inputs[0]: "name" must be a non-empty string'],
-    [{ inputs: [{ name: 'x', shape: [1], datatype: 'BF16', data: [1] }] }, 'datatype "BF16" is not supported; use one of BOOL'],
+    [
+      { inputs: [{ name: 'x', shape: [1], datatype: 'BF16', data: [1] }] },
+      'datatype "BF16" is not supported; use one of BOOL',
+    ],
     [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32' }] }, '"data" is missing'],
     [{ inputs: [{ name: 'x', shape: 3, datatype: 'FP32', data: [1] }] }, '"shape" must be an array'],
     [{ inputs: [{ name: 'x', shape: [-1], datatype: 'FP32', data: [1] }] }, 'shape [-1] is invalid'],
     [{ inputs: [{ name: 'x', shape: [1.5], datatype: 'FP32', data: [1] }] }, 'shape [1.5] is invalid'],
     [{ id: 7, inputs: [] }, '"id" must be a string'],
-    [{ inputs: [{ name: 'x', shape: new Array(33).fill(1), datatype: 'FP32', data: [1] }] }, 'shape has 33 dimensions; at most 32 are supported'],
-    [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }, { name: 'x', shape: [1], datatype: 'FP32', data: [2] }] }, "input 'x' is given more than once"],
-    [{ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1], parameters: { binary_data_size: 4 } }] }, 'binary_data_size needs a binary body'],
+    [
+      { inputs: [{ name: 'x', shape: new Array(33).fill(1), datatype: 'FP32', data: [1] }] },
+      'shape has 33 dimensions; at most 32 are supported',
+    ],
+    [
+      {
+        inputs: [
+          { name: 'x', shape: [1], datatype: 'FP32', data: [1] },
+          { name: 'x', shape: [1], datatype: 'FP32', data: [2] },
+        ],
+      },
+      "input 'x' is given more than once",
+    ],
+    [
+      { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1], parameters: { binary_data_size: 4 } }] },
+      'binary_data_size needs a binary body',
+    ],
     [{ inputs: [], parameters: { nested: { a: 1 } } }, 'parameter "nested" must be a string, number or boolean'],
   ])('refuses malformed body %#', (body, message) => {
     const error = errorOf(() => decodeOipRequest(body));
@@ -108,10 +155,22 @@ describe('decodeOipRequest', () => {
     const ok = { name: 'ids', shape: [1], datatype: 'INT64', data: [7] };
     it.each([
       [[fp32([1, 2, 3], [1, 3]).inputs[0]], "missing input 'ids' (INT64 [-1])"],
-      [[...fp32([1, 2, 3], [1, 3]).inputs, ok, { name: 'z', shape: [1], datatype: 'FP32', data: [1] }], "unknown input 'z'; the model's inputs are 'x' (FP32 [-1,3]), 'ids' (INT64 [-1])"],
-      [[{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }, ok], "input 'x' has datatype FP64; the model expects FP32"],
-      [[{ name: 'x', shape: [3], datatype: 'FP32', data: [1, 2, 3] }, ok], "input 'x' has shape [3] (rank 1); the model expects rank 2, shape [-1,3]"],
-      [[{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }, ok], "input 'x' has shape [1,4]; dimension 1 must be 3"],
+      [
+        [...fp32([1, 2, 3], [1, 3]).inputs, ok, { name: 'z', shape: [1], datatype: 'FP32', data: [1] }],
+        "unknown input 'z'; the model's inputs are 'x' (FP32 [-1,3]), 'ids' (INT64 [-1])",
+      ],
+      [
+        [{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }, ok],
+        "input 'x' has datatype FP64; the model expects FP32",
+      ],
+      [
+        [{ name: 'x', shape: [3], datatype: 'FP32', data: [1, 2, 3] }, ok],
+        "input 'x' has shape [3] (rank 1); the model expects rank 2, shape [-1,3]",
+      ],
+      [
+        [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }, ok],
+        "input 'x' has shape [1,4]; dimension 1 must be 3",
+      ],
       [[ok, ok], "input 'ids' is given more than once"],
     ])('refuses mismatch %#', (inputs, message) => {
       expect(() => decodeOipRequest({ inputs }, { signature })).toThrow(message);
@@ -124,7 +183,9 @@ describe('decodeOipRequest', () => {
 
     it('refuses unknown requested outputs', () => {
       const inputs = [...fp32([1, 2, 3], [1, 3]).inputs, ok];
-      expect(() => decodeOipRequest({ inputs, outputs: [{ name: 'nope' }] }, { signature })).toThrow("unknown output 'nope'; the model's outputs are 'y'");
+      expect(() => decodeOipRequest({ inputs, outputs: [{ name: 'nope' }] }, { signature })).toThrow(
+        "unknown output 'nope'; the model's outputs are 'y'",
+      );
     });
   });
 });
@@ -148,10 +209,17 @@ describe('encodeOipResponse', () => {
   });
 
   it('filters and orders outputs by the request', () => {
-    const response = encodeOipResponse(outputs, { modelName: 'iris', id: 'abc', outputs: ['label'], parameters: { batched: true } });
+    const response = encodeOipResponse(outputs, {
+      modelName: 'iris',
+      id: 'abc',
+      outputs: ['label'],
+      parameters: { batched: true },
+    });
     expect(response.outputs.map((o) => o.name)).toEqual(['label']);
     expect(response).not.toHaveProperty('model_version');
     expect(response.parameters).toEqual({ batched: true });
-    expect(() => encodeOipResponse(outputs, { modelName: 'iris', id: 'a', outputs: ['nope'] })).toThrow("unknown output 'nope'");
+    expect(() => encodeOipResponse(outputs, { modelName: 'iris', id: 'a', outputs: ['nope'] })).toThrow(
+      "unknown output 'nope'",
+    );
   });
 });

@@ -28,21 +28,45 @@ describe('OIP codec round trip', () => {
   });
 
   it('INT64: ±2^63 and other unsafe values travel as strings, safe ones as numbers', () => {
-    const sent = ['-9223372036854775808', '9223372036854775807', '9007199254740992', -9007199254740991, 9007199254740991, '42', 0];
-    expect(roundTrip('INT64', sent)).toEqual(['-9223372036854775808', '9223372036854775807', '9007199254740992', -9007199254740991, 9007199254740991, 42, 0]);
+    const sent = [
+      '-9223372036854775808',
+      '9223372036854775807',
+      '9007199254740992',
+      -9007199254740991,
+      9007199254740991,
+      '42',
+      0,
+    ];
+    expect(roundTrip('INT64', sent)).toEqual([
+      '-9223372036854775808',
+      '9223372036854775807',
+      '9007199254740992',
+      -9007199254740991,
+      9007199254740991,
+      42,
+      0,
+    ]);
   });
 
   it('UINT64: max and unsafe values as strings', () => {
-    expect(roundTrip('UINT64', ['18446744073709551615', '9007199254740993', 7])).toEqual(['18446744073709551615', '9007199254740993', 7]);
+    expect(roundTrip('UINT64', ['18446744073709551615', '9007199254740993', 7])).toEqual([
+      '18446744073709551615',
+      '9007199254740993',
+      7,
+    ]);
   });
 
   it('INT64 decodes to exact BigInts', () => {
-    const { inputs } = decodeOipRequest({ inputs: [{ name: 'x', shape: [2], datatype: 'INT64', data: ['-9223372036854775808', '9223372036854775807'] }] });
+    const { inputs } = decodeOipRequest({
+      inputs: [{ name: 'x', shape: [2], datatype: 'INT64', data: ['-9223372036854775808', '9223372036854775807'] }],
+    });
     expect(inputs[0]!.data).toEqual(BigInt64Array.of(-(2n ** 63n), 2n ** 63n - 1n));
   });
 
   it('FP16 is held as half bits and rounded to nearest even', () => {
-    const { inputs } = decodeOipRequest({ inputs: [{ name: 'h', shape: [4], datatype: 'FP16', data: [1, 0.1, 65520, -0] }] });
+    const { inputs } = decodeOipRequest({
+      inputs: [{ name: 'h', shape: [4], datatype: 'FP16', data: [1, 0.1, 65520, -0] }],
+    });
     expect(inputs[0]!.data).toEqual(Uint16Array.of(0x3c00, 0x2e66, 0x7c00, 0x8000));
     const out = encodeOipResponse(inputs, { modelName: 'm', id: '1' }).outputs[0]!.data;
     expect(out.slice(0, 3)).toEqual([1, 0.0999755859375, 'Infinity']);
@@ -64,7 +88,25 @@ describe('OIP codec round trip', () => {
   });
 
   it('keeps multi-dimensional shapes and flattens nested data row-major', () => {
-    const { inputs } = decodeOipRequest({ inputs: [{ name: 'x', shape: [2, 2, 2], datatype: 'INT32', data: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] }] });
+    const { inputs } = decodeOipRequest({
+      inputs: [
+        {
+          name: 'x',
+          shape: [2, 2, 2],
+          datatype: 'INT32',
+          data: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 8],
+            ],
+          ],
+        },
+      ],
+    });
     expect(encodeOipResponse(inputs, { modelName: 'm', id: 'r' }).outputs).toEqual([
       { name: 'x', shape: [2, 2, 2], datatype: 'INT32', data: [1, 2, 3, 4, 5, 6, 7, 8] },
     ]);

@@ -2,9 +2,20 @@ import * as datatypes from '../../../../shared/scoring/datatypes';
 import type { ModelSignature, NamedTensor } from '../../../../shared/scoring/datatypes';
 import { decodeOipRequest } from '../../../../shared/scoring/codecs/oipCodec';
 import { decodeAzureMlRequest } from '../../../../shared/scoring/codecs/azureMlCodec';
-import { DEFAULT_MAX_ELEMENTS, ElementBudget, checkAgainstSpec, checkShape, checkTensors } from '../../../../shared/scoring/codecs/tensorCheck';
+import {
+  DEFAULT_MAX_ELEMENTS,
+  ElementBudget,
+  checkAgainstSpec,
+  checkShape,
+  checkTensors,
+} from '../../../../shared/scoring/codecs/tensorCheck';
 import { toErrorBody } from '../../../../shared/errors';
-import { DatatypeMismatchError, InvalidInputError, PayloadTooLargeError, ShapeMismatchError } from '../../../../shared/scoring/scoringErrors';
+import {
+  DatatypeMismatchError,
+  InvalidInputError,
+  PayloadTooLargeError,
+  ShapeMismatchError,
+} from '../../../../shared/scoring/scoringErrors';
 
 const signature: ModelSignature = {
   inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }],
@@ -44,7 +55,9 @@ describe('checkShape', () => {
 
   it('refuses counts over the cap as 413', () => {
     expect(() => checkShape([DEFAULT_MAX_ELEMENTS + 1], "input 'x'")).toThrow(PayloadTooLargeError);
-    expect(() => checkShape([10, 10], "input 'x'", 99)).toThrow("input 'x': shape [10,10] declares more than the 99 elements allowed per request");
+    expect(() => checkShape([10, 10], "input 'x'", 99)).toThrow(
+      "input 'x': shape [10,10] declares more than the 99 elements allowed per request",
+    );
     expect(new PayloadTooLargeError('m').status).toBe(413);
   });
 
@@ -87,7 +100,9 @@ describe('huge declared shapes are refused before allocation', () => {
 
   it('the configurable cap applies to the whole request', () => {
     const input = (name: string) => ({ name, shape: [3], datatype: 'FP32', data: [1, 2, 3] });
-    expect(() => decodeOipRequest({ inputs: [input('a'), input('b')] }, { maxElements: 5 })).toThrow(PayloadTooLargeError);
+    expect(() => decodeOipRequest({ inputs: [input('a'), input('b')] }, { maxElements: 5 })).toThrow(
+      PayloadTooLargeError,
+    );
     expect(decodeOipRequest({ inputs: [input('a'), input('b')] }, { maxElements: 6 }).inputs).toHaveLength(2);
   });
 
@@ -107,7 +122,9 @@ describe('checkTensors', () => {
   });
 
   it('refuses data that does not fill the shape', () => {
-    expect(() => checkTensors([x([2, 2], new Float32Array(3))], signature)).toThrow("input 'x' has 3 elements but its shape [2,2] needs 4");
+    expect(() => checkTensors([x([2, 2], new Float32Array(3))], signature)).toThrow(
+      "input 'x' has 3 elements but its shape [2,2] needs 4",
+    );
   });
 
   it('refuses a fixed dimension mismatch with the expected shape', () => {
@@ -127,8 +144,21 @@ describe('signature specifics', () => {
     expect(() => checkAgainstSpec(spec, { name: 'any', datatype: 'FP32', shape: [2, 3, 4] })).not.toThrow();
     expect(() => checkAgainstSpec(spec, { name: 'any', datatype: 'INT32', shape: [2] })).toThrow(DatatypeMismatchError);
     const sig: ModelSignature = { inputs: [spec], outputs: [] };
-    expect(decodeAzureMlRequest({ data: [[1, 2], [3, 4]] }, sig)[0]!.shape).toEqual([2, 2]);
-    expect(decodeOipRequest({ inputs: [{ name: 'any', shape: [1, 1, 1], datatype: 'FP32', data: [1] }] }, { signature: sig }).inputs[0]!.shape).toEqual([1, 1, 1]);
+    expect(
+      decodeAzureMlRequest(
+        {
+          data: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        sig,
+      )[0]!.shape,
+    ).toEqual([2, 2]);
+    expect(
+      decodeOipRequest({ inputs: [{ name: 'any', shape: [1, 1, 1], datatype: 'FP32', data: [1] }] }, { signature: sig })
+        .inputs[0]!.shape,
+    ).toEqual([1, 1, 1]);
   });
 
   it('maps every codec error through the error funnel with its code and status', () => {

@@ -53,7 +53,9 @@ describe('GraphBuilder', () => {
     expect(() => new GraphBuilder().input('x', 'FP32', [1]).input('x', 'FP32', [1])).toThrow(/defined twice/);
     expect(() => new GraphBuilder().node('Relu', ['nope'], ['y'])).toThrow(/reads 'nope', which nothing defines/);
     expect(() => new GraphBuilder().initializer('w', new Float32Array(3), [2, 2])).toThrow(/hold 4 values, data has 3/);
-    expect(() => new GraphBuilder().input('x', 'FP32', [1]).output('z', 'FP32', [1]).build()).toThrow(/'z' is never produced/);
+    expect(() => new GraphBuilder().input('x', 'FP32', [1]).output('z', 'FP32', [1]).build()).toThrow(
+      /'z' is never produced/,
+    );
   });
 
   it('accepts raw element types, so tests can build models Sibyl must refuse', () => {

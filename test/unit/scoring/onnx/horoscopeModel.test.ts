@@ -2,7 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOROSCOPE_FEATURE_CENTER, HOROSCOPE_FEATURE_HALF_RANGE, horoscopeLayers, horoscopeModel } from '../../../../scripts/onnx/horoscopeModel';
+import {
+  HOROSCOPE_FEATURE_CENTER,
+  HOROSCOPE_FEATURE_HALF_RANGE,
+  horoscopeLayers,
+  horoscopeModel,
+} from '../../../../scripts/onnx/horoscopeModel';
 import { writeHoroscopeModel } from '../../../../scripts/onnx/writeHoroscopeModel';
 import { ModelSession } from '../../../../shared/scoring/modelSession';
 import { denseForward, expectClose, sigmoid } from './referenceForward';
@@ -29,17 +34,23 @@ describe('horoscopeModel', () => {
   });
 
   it('answers what its fixed weights compute, each a probability', async () => {
-    const [out] = await session.run([{ name: 'features', datatype: 'FP32', shape: [2, 6], data: Float32Array.from(ROWS.flat()) }]);
+    const [out] = await session.run([
+      { name: 'features', datatype: 'FP32', shape: [2, 6], data: Float32Array.from(ROWS.flat()) },
+    ]);
     const layers = horoscopeLayers();
     ROWS.forEach((row, r) => {
-      const scaled = row.map((v, i) => Math.fround((v - HOROSCOPE_FEATURE_CENTER[i]!) * Math.fround(1 / HOROSCOPE_FEATURE_HALF_RANGE[i]!)));
+      const scaled = row.map((v, i) =>
+        Math.fround((v - HOROSCOPE_FEATURE_CENTER[i]!) * Math.fround(1 / HOROSCOPE_FEATURE_HALF_RANGE[i]!)),
+      );
       expectClose((out!.data as Float32Array).subarray(r * 4, r * 4 + 4), denseForward(layers, scaled).map(sigmoid));
     });
     expect(Array.from(out!.data as Float32Array).every((p) => p > 0 && p < 1)).toBe(true);
   });
 
   it('gives different people different days', async () => {
-    const [out] = await session.run([{ name: 'features', datatype: 'FP32', shape: [2, 6], data: Float32Array.from(ROWS.flat()) }]);
+    const [out] = await session.run([
+      { name: 'features', datatype: 'FP32', shape: [2, 6], data: Float32Array.from(ROWS.flat()) },
+    ]);
     const data = out!.data as Float32Array;
     expect(Array.from(data.subarray(0, 4))).not.toEqual(Array.from(data.subarray(4, 8)));
   });

@@ -26,7 +26,9 @@ describe('mlpModel', () => {
     expect(out.name).toBe('scores');
     expect(out.shape).toEqual([3, spec.outputs]);
     const layers = mlpLayers(spec);
-    rows.forEach((row, r) => expectClose(out.data.subarray(r * spec.outputs, (r + 1) * spec.outputs), denseForward(layers, row)));
+    rows.forEach((row, r) =>
+      expectClose(out.data.subarray(r * spec.outputs, (r + 1) * spec.outputs), denseForward(layers, row)),
+    );
   });
 
   it('softmax and sigmoid heads output probabilities', async () => {
@@ -50,8 +52,12 @@ describe('mlpModel', () => {
   });
 
   it('is deterministic per seed and differs across seeds', () => {
-    expect(Buffer.from(mlpModel({ ...MLP_SIZES.tiny, seed: 3 })).equals(mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).toBe(true);
-    expect(Buffer.from(mlpModel({ ...MLP_SIZES.tiny, seed: 3 })).equals(mlpModel({ ...MLP_SIZES.tiny, seed: 4 }))).toBe(false);
+    expect(Buffer.from(mlpModel({ ...MLP_SIZES.tiny, seed: 3 })).equals(mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).toBe(
+      true,
+    );
+    expect(Buffer.from(mlpModel({ ...MLP_SIZES.tiny, seed: 3 })).equals(mlpModel({ ...MLP_SIZES.tiny, seed: 4 }))).toBe(
+      false,
+    );
   });
 
   it('runs two hidden layers (the heavy shape, 512 → 4096 → 4096 → 16, scaled down to stay fast)', async () => {
@@ -61,7 +67,11 @@ describe('mlpModel', () => {
     const out = await score(spec, rows);
     expect(out.shape).toEqual([2, 16]);
     const layers = mlpLayers(spec);
-    expect(layers.map((l) => [l.inSize, l.outSize])).toEqual([[32, 96], [96, 64], [64, 16]]);
+    expect(layers.map((l) => [l.inSize, l.outSize])).toEqual([
+      [32, 96],
+      [96, 64],
+      [64, 16],
+    ]);
     rows.forEach((row, r) => expectClose(out.data.subarray(r * 16, r * 16 + 16), denseForward(layers, row)));
   });
 

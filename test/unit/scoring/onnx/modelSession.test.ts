@@ -5,10 +5,21 @@ import { MLP_SIZES, mlpModel } from '../../../../scripts/onnx/mlpModel';
 import { SibylError } from '../../../../shared/errors';
 import type { NamedTensor } from '../../../../shared/scoring/datatypes';
 import { ExecutionProviderUnavailableError } from '../../../../shared/scoring/executionProviders';
-import { exampleFeeds, ModelRunError, ModelSession, SessionClosedError, TensorInputError } from '../../../../shared/scoring/modelSession';
+import {
+  exampleFeeds,
+  ModelRunError,
+  ModelSession,
+  SessionClosedError,
+  TensorInputError,
+} from '../../../../shared/scoring/modelSession';
 import { InvalidModelError } from '../../../../shared/scoring/onnxSignature';
 
-const f32 = (name: string, shape: number[], values: number[]): NamedTensor => ({ name, datatype: 'FP32', shape, data: Float32Array.from(values) });
+const f32 = (name: string, shape: number[], values: number[]): NamedTensor => ({
+  name,
+  datatype: 'FP32',
+  shape,
+  data: Float32Array.from(values),
+});
 
 /** Reshapes its [-1, 3] input to [2, -1]: fine for 2 rows, fails for the 1-row warm-up default. */
 const needsEvenRows = new GraphBuilder('even_rows')
@@ -19,14 +30,20 @@ const needsEvenRows = new GraphBuilder('even_rows')
   .build();
 
 async function rejection(promise: Promise<unknown>): Promise<SibylError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(SibylError);
   return error as SibylError;
 }
 
 describe('ModelSession lifecycle', () => {
   it('loads, warms with zero tensors, becomes ready and times each stage', async () => {
-    const session = await ModelSession.load(mlpModel(MLP_SIZES.tiny), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await ModelSession.load(mlpModel(MLP_SIZES.tiny), {
+      intraOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
     expect(session.state).toBe('loaded');
     expect(session.ready).toBe(false);
     expect(session.loadMs).toBeGreaterThan(0);
@@ -72,7 +89,9 @@ describe('ModelSession lifecycle', () => {
     const running = session.run([f32('input', [1, 3], [1, 2, 3])]);
     const released = session.release();
     expect(session.state).toBe('releasing');
-    await expect(running).resolves.toEqual([{ name: 'output', datatype: 'FP32', shape: [1, 3], data: Float32Array.from([1, 2, 3]) }]);
+    await expect(running).resolves.toEqual([
+      { name: 'output', datatype: 'FP32', shape: [1, 3], data: Float32Array.from([1, 2, 3]) },
+    ]);
     await released;
     await expect(session.run([f32('input', [1, 3], [1, 2, 3])])).rejects.toBeInstanceOf(SessionClosedError);
     await expect(session.release()).resolves.toBeUndefined();
@@ -114,10 +133,14 @@ describe('ModelSession execution providers', () => {
   });
 
   it('refuses unknown or repeated provider names and bad thread counts', async () => {
-    await expect(ModelSession.load(bytes, { executionProviders: ['tpu' as 'cpu'] })).rejects.toThrow(/Unknown execution provider 'tpu'/);
+    await expect(ModelSession.load(bytes, { executionProviders: ['tpu' as 'cpu'] })).rejects.toThrow(
+      /Unknown execution provider 'tpu'/,
+    );
     await expect(ModelSession.load(bytes, { executionProviders: ['cpu', 'cpu'] })).rejects.toThrow(/listed twice/);
     await expect(ModelSession.load(bytes, { executionProviders: [] })).rejects.toThrow(/at least one/);
-    await expect(ModelSession.load(bytes, { intraOpNumThreads: -1 })).rejects.toThrow(/intraOpNumThreads must be a whole number/);
+    await expect(ModelSession.load(bytes, { intraOpNumThreads: -1 })).rejects.toThrow(
+      /intraOpNumThreads must be a whole number/,
+    );
   });
 });
 
@@ -143,15 +166,45 @@ describe('ModelSession.run', () => {
   });
 
   it.each([
-    ['an unknown input', [x, y, f32('z', [1], [0])], undefined, 'InvalidInput', /Unknown input 'z'; the model takes 'x', 'y'/],
+    [
+      'an unknown input',
+      [x, y, f32('z', [1], [0])],
+      undefined,
+      'InvalidInput',
+      /Unknown input 'z'; the model takes 'x', 'y'/,
+    ],
     ['a missing input', [x], undefined, 'InvalidInput', /Missing input 'y'/],
     ['an input given twice', [x, x, y], undefined, 'InvalidInput', /'x' is given twice/],
     ['an unknown output', [x, y], ['nope'], 'InvalidInput', /Unknown output 'nope'; the model gives 'sum', 'product'/],
-    ['the wrong datatype', [x, { ...y, datatype: 'FP64', data: new Float64Array(6) }], undefined, 'DatatypeMismatch', /'y' must be FP32, not FP64/],
-    ['a data array of another type', [x, { ...y, data: new Float64Array(6) }], undefined, 'InvalidInput', /'y' has a data array that does not hold FP32/],
-    ['data that does not fill the shape', [x, { ...y, shape: [3, 3] }], undefined, 'ShapeMismatch', /holds 9 values, but 6 were given/],
+    [
+      'the wrong datatype',
+      [x, { ...y, datatype: 'FP64', data: new Float64Array(6) }],
+      undefined,
+      'DatatypeMismatch',
+      /'y' must be FP32, not FP64/,
+    ],
+    [
+      'a data array of another type',
+      [x, { ...y, data: new Float64Array(6) }],
+      undefined,
+      'InvalidInput',
+      /'y' has a data array that does not hold FP32/,
+    ],
+    [
+      'data that does not fill the shape',
+      [x, { ...y, shape: [3, 3] }],
+      undefined,
+      'ShapeMismatch',
+      /holds 9 values, but 6 were given/,
+    ],
     ['the wrong rank', [x, { ...y, shape: [6] }], undefined, 'ShapeMismatch', /\[6\], which does not fit \[-1, 3\]/],
-    ['a wrong fixed dim', [x, { ...y, shape: [3, 2] }], undefined, 'ShapeMismatch', /\[3, 2\], which does not fit \[-1, 3\]/],
+    [
+      'a wrong fixed dim',
+      [x, { ...y, shape: [3, 2] }],
+      undefined,
+      'ShapeMismatch',
+      /\[3, 2\], which does not fit \[-1, 3\]/,
+    ],
     ['a negative dim', [x, { ...y, shape: [-2, -3] }], undefined, 'ShapeMismatch', /whole numbers/],
   ] as const)('refuses %s with a clear error', async (_, feeds, outputs, code, message) => {
     const error = await rejection(twoInputs.run(feeds as unknown as NamedTensor[], outputs));
@@ -167,7 +220,9 @@ describe('ModelSession.run', () => {
     expect((await rejection(strings.run(bytes(['ok', 'a\u0000b'])))).message).toMatch(/element 1 contains U\+0000/);
     expect((await rejection(strings.run(bytes(['\ud800x'])))).message).toMatch(/element 0 is not valid Unicode/);
     expect((await strings.run(bytes(['😀'])))[0]!.data).toEqual(['😀']);
-    const flags = (data: number[]): NamedTensor[] => [{ name: 'input', datatype: 'BOOL', shape: [data.length], data: Uint8Array.from(data) }];
+    const flags = (data: number[]): NamedTensor[] => [
+      { name: 'input', datatype: 'BOOL', shape: [data.length], data: Uint8Array.from(data) },
+    ];
     expect((await rejection(bools.run(flags([0, 1, 2])))).message).toMatch(/element 2 is not 0 or 1/);
     await Promise.all([strings.release(), bools.release()]);
   });

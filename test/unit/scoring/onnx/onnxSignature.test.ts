@@ -8,7 +8,10 @@ import { InvalidModelError, readSignature } from '../../../../shared/scoring/onn
 const sequenceOfFloats = { sequenceType: { elemType: { tensorType: { elemType: 1 } } } };
 
 async function invalid(bytes: Uint8Array): Promise<InvalidModelError> {
-  const error: unknown = await readSignature(bytes).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await readSignature(bytes).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(InvalidModelError);
   expect((error as InvalidModelError).code).toBe('InvalidModel');
   return error as InvalidModelError;
@@ -39,13 +42,19 @@ describe('readSignature', () => {
   });
 
   it('tells a scalar from a tensor of unknown rank', async () => {
-    expect((await readSignature(identityModel('FP32', []))).inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [] }]);
+    expect((await readSignature(identityModel('FP32', []))).inputs).toEqual([
+      { name: 'input', datatype: 'FP32', shape: [] },
+    ]);
     const noShape = new GraphBuilder().input('x', 'FP32').node('Identity', ['x'], ['y']).output('y', 'FP32').build();
-    expect((await readSignature(noShape)).inputs).toEqual([{ name: 'x', datatype: 'FP32', shape: [], unknownRank: true }]);
+    expect((await readSignature(noShape)).inputs).toEqual([
+      { name: 'x', datatype: 'FP32', shape: [], unknownRank: true },
+    ]);
   });
 
   it('refuses bytes that are not ONNX, truncated or empty', async () => {
-    expect((await invalid(Buffer.from('definitely not a model'))).message).toMatch(/not an ONNX model, or it is truncated/);
+    expect((await invalid(Buffer.from('definitely not a model'))).message).toMatch(
+      /not an ONNX model, or it is truncated/,
+    );
     const good = mlpModel(MLP_SIZES.tiny);
     expect((await invalid(good.subarray(0, Math.floor(good.length / 2)))).message).toMatch(/truncated/);
     expect((await invalid(good.subarray(0, 10))).message).toMatch(/truncated/);
@@ -54,7 +63,11 @@ describe('readSignature', () => {
   });
 
   it('passes on what ONNX Runtime says about a graph it rejects', async () => {
-    const unknownOp = new GraphBuilder().input('x', 'FP32', [1]).node('NoSuchOp', ['x'], ['y']).output('y', 'FP32', [1]).build();
+    const unknownOp = new GraphBuilder()
+      .input('x', 'FP32', [1])
+      .node('NoSuchOp', ['x'], ['y'])
+      .output('y', 'FP32', [1])
+      .build();
     expect((await invalid(unknownOp)).message).toMatch(/^ONNX Runtime cannot open the model: .*NoSuchOp/);
   });
 
@@ -63,7 +76,11 @@ describe('readSignature', () => {
     [16, 'bfloat16'],
     [22, 'int4'],
   ])('names the input whose element type %d (%s) Sibyl cannot serve', async (elemType, typeName) => {
-    const model = new GraphBuilder().input('weird', elemType, [1]).node('Identity', ['weird'], ['out']).output('out', elemType, [1]).build({ opset: 21, irVersion: 10 });
+    const model = new GraphBuilder()
+      .input('weird', elemType, [1])
+      .node('Identity', ['weird'], ['out'])
+      .output('out', elemType, [1])
+      .build({ opset: 21, irVersion: 10 });
     const { message } = await invalid(model);
     expect(message).toContain(`'weird' has element type ${typeName}`);
     expect(message).toContain('supported: BOOL');
@@ -75,6 +92,8 @@ describe('readSignature', () => {
       .node('SequenceLength', ['items'], ['count'])
       .output('count', 'INT64', [])
       .build();
-    expect((await invalid(model)).message).toBe("Input 'items' is a sequence, not a tensor; Sibyl serves tensor inputs and outputs only");
+    expect((await invalid(model)).message).toBe(
+      "Input 'items' is a sequence, not a tensor; Sibyl serves tensor inputs and outputs only",
+    );
   });
 });

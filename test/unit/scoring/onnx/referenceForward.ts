@@ -35,6 +35,7 @@ export function expectClose(actual: ArrayLike<number>, expected: readonly number
   expect(actual.length).toBe(expected.length);
   expected.forEach((e, i) => {
     const diff = Math.abs(actual[i]! - e);
-    if (diff > 1e-5 * Math.max(1, Math.abs(e))) throw new Error(`value ${i}: got ${actual[i]}, expected ${e} (diff ${diff})`);
+    if (diff > 1e-5 * Math.max(1, Math.abs(e)))
+      throw new Error(`value ${i}: got ${actual[i]}, expected ${e} (diff ${diff})`);
   });
 }

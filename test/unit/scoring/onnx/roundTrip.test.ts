@@ -29,21 +29,28 @@ function expectSame(actual: TensorData, expected: TensorData): void {
   }
   const a = actual as Exclude<TensorData, string[]>;
   expect(Object.prototype.toString.call(a)).toBe(Object.prototype.toString.call(expected));
-  expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(true);
+  expect(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength),
+    ),
+  ).toBe(true);
 }
 
 describe('ModelSession round trips', () => {
-  it.each(Object.keys(SAMPLES) as OipDatatype[])('%s comes back exactly through an identity model', async (datatype) => {
-    const session = await ModelSession.load(identityModel(datatype));
-    try {
-      const feed: NamedTensor = { name: 'input', datatype, shape: [2, 3], data: SAMPLES[datatype] };
-      const [out] = await session.run([feed]);
-      expect(out).toMatchObject({ name: 'output', datatype, shape: [2, 3] });
-      expectSame(out!.data, SAMPLES[datatype]);
-    } finally {
-      await session.release();
-    }
-  });
+  it.each(Object.keys(SAMPLES) as OipDatatype[])(
+    '%s comes back exactly through an identity model',
+    async (datatype) => {
+      const session = await ModelSession.load(identityModel(datatype));
+      try {
+        const feed: NamedTensor = { name: 'input', datatype, shape: [2, 3], data: SAMPLES[datatype] };
+        const [out] = await session.run([feed]);
+        expect(out).toMatchObject({ name: 'output', datatype, shape: [2, 3] });
+        expectSame(out!.data, SAMPLES[datatype]);
+      } finally {
+        await session.release();
+      }
+    },
+  );
 
   it('keeps int64 arithmetic exact past 2^53', async () => {
     const session = await ModelSession.load(int64Model());

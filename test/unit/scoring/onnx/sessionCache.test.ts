@@ -44,7 +44,10 @@ describe('SessionCache', () => {
 
   it('keeps at most maxEntries, evicting and releasing the least recently used', async () => {
     const released: Array<[string, string]> = [];
-    const cache = new SessionCache<FakeSession>({ maxEntries: 2, onRelease: (key, _s, reason) => released.push([key, reason]) });
+    const cache = new SessionCache<FakeSession>({
+      maxEntries: 2,
+      onRelease: (key, _s, reason) => released.push([key, reason]),
+    });
     const a = await cache.get('a', fake('a'));
     await cache.get('b', fake('b'));
     await cache.get('a', fake('a2')); // a is now the most recent
@@ -73,7 +76,11 @@ describe('SessionCache', () => {
     const cache = new SessionCache<FakeSession>();
     await expect(cache.get('a', () => Promise.reject(new Error('blob missing')))).rejects.toThrow('blob missing');
     expect(cache.has('a')).toBe(false);
-    await expect(cache.get('a', () => { throw new Error('sync'); })).rejects.toThrow('sync');
+    await expect(
+      cache.get('a', () => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
     expect(cache.has('a')).toBe(false);
     await expect(cache.get('a', fake('a'))).resolves.toBeInstanceOf(FakeSession);
   });
