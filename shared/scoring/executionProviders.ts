@@ -4,7 +4,7 @@
  *
  * What onnxruntime-node 1.30 does (checked): the npm package bundles CPU binaries only. The CUDA
  * provider (`libonnxruntime_providers_cuda.so`) is downloaded at install time on linux/x64 when
- * installed with `ONNXRUNTIME_NODE_INSTALL=cuda12` (or `--onnxruntime-node-install=cuda12`); without it,
+ * installed with `ONNXRUNTIME_NODE_INSTALL=true` (the value its install script parses; see scorer/Dockerfile); without it,
  * `InferenceSession.create(…, {executionProviders: ['cuda', 'cpu']})` does NOT fall back: it rejects
  * with "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library" (and ORT logs an
  * error line to stderr). So we check for the library first, and retry on CPU if CUDA still fails.
@@ -144,7 +144,7 @@ export async function openOrtSession(source: ModelSource, settings: OrtSessionSe
   }
   if (!cudaProviderInstalled()) {
     const why =
-      'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on linux/x64)';
+      'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=true on linux/x64)';
     if (!cpuAllowed)
       throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
     const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));

@@ -1,0 +1,62 @@
+/**
+ * Security issue, items 2 and 5, against the local stack: a model whose external data points at the
+ * app's own files (or out of its folder) is refused at registration, and a model file replaced in
+ * storage after registration is refused when it is loaded, naming the recorded checksum.
+ */
+import { BlobServiceClient } from '@azure/storage-blob';
+import { GraphBuilder } from '../../scripts/onnx/graphBuilder';
+import { REPO_ROOT, startHost, type HostProcess } from '../support/hostProcess';
+import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from '../e2e/serving/support/servingClient';
+
+const RUN = uniqueSuffix();
+
+const pointingAt = (location: string) =>
+  new GraphBuilder('exfiltrate')
+    .input('x', 'FP32', ['n', 3])
+    .externalInitializer('w', [3], location)
+    .node('Mul', ['x', 'w'], ['y'])
+    .output('y', 'FP32', ['n', 3])
+    .build();
+
+const doubler = new GraphBuilder('doubler')
+  .input('x', 'FP32', ['n', 3])
+  .initializer('two', new Float32Array([2]), [])
+  .node('Mul', ['x', 'two'], ['y'])
+  .output('y', 'FP32', ['n', 3])
+  .build();
+
+describe('model files an attacker controls (security issue, items 2 and 5)', () => {
+  let host: HostProcess;
+  let sibyl: ServingClient;
+
+  beforeAll(async () => {
+    host = await startHost({ appDir: REPO_ROOT });
+    sibyl = new ServingClient(host);
+  }, HOST_START_MS);
+
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it("refuses external data that points at the app's files or out of the model's folder", async () => {
+    for (const location of ['local.settings.json', '.sibyl/secrets.json', '../../etc/passwd', '/etc/passwd']) {
+      const answer = await sibyl.registerModel(`exfil-${RUN}`, pointingAt(location));
+      expect(expectError(answer, 400, 'InvalidModel')).toContain(location);
+    }
+    expectError(await sibyl.call('GET', `api/models/exfil-${RUN}`), 404, 'ModelNotFound');
+  });
+
+  it('refuses a model file replaced in storage when it is loaded, naming the recorded checksum', async () => {
+    const name = `swap-${RUN}`;
+    const registered = await sibyl.registerModel(name, doubler);
+    expect(registered.status).toBe(201);
+    const models = BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!);
+    await models
+      .getContainerClient('models')
+      .getBlockBlobClient(`${name}/1/model.onnx`)
+      .uploadData(Buffer.from(pointingAt('w.bin')));
+    expect((await sibyl.putEndpoint(name, { authMode: 'key' })).status).toBe(201);
+    const refused = await sibyl.putDeployment(name, 'blue', { model: `${name}:1` });
+    expect(expectError(refused, 409, 'ModelIntegrity')).toContain(registered.body.sha256);
+  });
+});
