@@ -363,6 +363,37 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect(await page.evaluate('document.body.dataset.pwned ?? null')).toBeNull();
   });
 
+  it("charts a container deployment's ready and desired replicas next to its latency", async () => {
+    const name = `replicas-${RUN}`;
+    expect(
+      (
+        await api.call('PUT', `api/environments/dash-ct-${RUN}`, {
+          executionProviders: ['cpu'],
+          compute: { kind: 'container' },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await api.call('PUT', `api/endpoints/${name}`, { authMode: 'key' })).status).toBe(201);
+    const deployed = await api.call('PUT', `api/endpoints/${name}/deployments/blue`, {
+      model: 'horoscope:1',
+      environment: `dash-ct-${RUN}@1`,
+      instance: { minInstances: 1, maxInstances: 1 },
+    });
+    expect(deployed.status).toBe(201);
+    const shown = await api.call<{ scale?: unknown }>('GET', `api/endpoints/${name}/deployments/blue`);
+    expect(shown.body.scale).toEqual(expect.objectContaining({ readyReplicas: 1 }));
+    await go(`#/endpoints/${name}`);
+    const charts = page.locator('[data-deployment="blue"]');
+    await charts.locator('figcaption', { hasText: 'Replicas' }).waitFor({ timeout: 30_000 });
+    await pollUntil(
+      async () => (await charts.locator('canvas').count()) === 4,
+      'the replica chart beside the others',
+      15_000,
+      100,
+    );
+    expect((await api.call('DELETE', `api/endpoints/${name}/deployments/blue`)).status).toBe(204);
+  }, 90_000);
+
   it('is keyboard navigable: skip link, nav links, arrow keys between tabs', async () => {
     await go(`#/endpoints/${ENDPOINT}`);
     // A fresh load: focus starts at the top of the document.
