@@ -1,5 +1,5 @@
 /**
- * Loads a Functions app the way the Node worker does (docs/local-host-contract.md §2.2): `package.json` `main` as a
+ * Loads a Functions app the way the Node worker does (docs/local-host-contract.md, "The Node worker protocol"): `package.json` `main` as a
  * glob, each file by the worker's ESM/CJS rule, `appStart` hooks, then the registration lock and
  * the capabilities handshake.
  */

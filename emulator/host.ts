@@ -77,7 +77,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     }
     const port = settings.port === 0 ? await freePort() : settings.port;
     const baseUrl = `http://127.0.0.1:${port}`;
-    // What the app and durable-functions expect to find, as under the real host (docs/local-host-contract.md §2.2).
+    // What the app and durable-functions expect to find, as under the real host (docs/local-host-contract.md, "The Node worker protocol").
     process.env.FUNCTIONS_WORKER_RUNTIME = 'node';
     process.env.AzureWebJobsScriptRoot = settings.appDir;
     process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';

@@ -1,5 +1,5 @@
 /**
- * Runs one invocation exactly as the Node worker does (docs/local-host-contract.md §1.4): invocation model →
+ * Runs one invocation exactly as the Node worker does (docs/local-host-contract.md, "The Node worker protocol"): invocation model →
  * arguments → pre-invocation hooks → the function → post-invocation hooks → RPC response.
  * Every trigger adapter goes through `invoke`; nothing else calls user code.
  */

@@ -1,4 +1,4 @@
-/** Conversions between host-side values and `RpcTypedData` (docs/local-host-contract.md §1.5, §1.7, §3.8). */
+/** Conversions between host-side values and `RpcTypedData` (docs/local-host-contract.md, "The Node worker protocol"). */
 import type { RpcTypedData } from './core/rpcTypes';
 
 /** Decodes a returned typed value as the host would see it (bytes stay bytes). */

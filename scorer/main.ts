@@ -4,28 +4,25 @@
  */
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { SibylError } from '../shared/errors';
-import { parseScorerConfig } from '../shared/scorerConfig';
+import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
 
-/**
- * Under the local compute provider: a title that says whose replica this is (`ps`, `top`), and an exit
- * when the host's end of the stdin pipe closes, so a host that dies leaves no replica behind.
- */
-function playLocalReplica(): void {
-  if (process.env.SIBYL_SCORER_TITLE) process.title = process.env.SIBYL_SCORER_TITLE;
-  if (process.env.SIBYL_SCORER_PARENT_PIPE !== '1') return;
+/** Under the local compute provider: a title for `ps`/`top`, and an exit when the host's pipe closes. */
+function playLocalReplica({ title, exitWithParent }: ScorerConfig['localReplica']): void {
+  if (title) process.title = title;
+  if (!exitWithParent) return;
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));
   process.stdin.resume();
 }
 
 async function main(): Promise<void> {
-  playLocalReplica();
   const config = parseScorerConfig(process.env);
+  playLocalReplica(config.localReplica);
   const models = new ScorerModels(config);
   // Load and warm the replica's model before listening: listening then means ready.
   if (config.model) {
@@ -40,7 +37,7 @@ async function main(): Promise<void> {
       process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
     }
   }
-  const device = await checkDevice(config, process.env.SIBYL_COMPUTE_KIND);
+  const device = await checkDevice(config, config.computeKind);
   const server = new ScorerServer(config, models, createScorerAuthenticator(config), device);
   const port = await server.listen(config.port, config.host);
   process.stdout.write(`Sibyl scorer listening on port ${port} (execution provider: ${device.executionProvider})\n`);

@@ -48,6 +48,14 @@ export interface ScorerConfig {
   maxRequestBytes: number;
   maxTensorElements: number;
   modelCache: ModelCacheSettings;
+  /** The compute kind of the deployment this replica serves (`SIBYL_COMPUTE_KIND`); `gpu` requires CUDA. */
+  computeKind: string | undefined;
+  /**
+   * Under the local compute provider: the process title that says whose replica this is
+   * (`SIBYL_SCORER_TITLE`), and whether to exit when the host's end of the stdin pipe closes
+   * (`SIBYL_SCORER_PARENT_PIPE=1`), so a host that dies leaves no replica behind.
+   */
+  localReplica: { title: string | undefined; exitWithParent: boolean };
 }
 
 function scorerModel(env: Env, problems: ConfigProblems): ScorerConfig['model'] {
@@ -99,6 +107,8 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
     modelCache: modelCacheSettings(env, problems),
+    computeKind: env.SIBYL_COMPUTE_KIND || undefined,
+    localReplica: { title: env.SIBYL_SCORER_TITLE || undefined, exitWithParent: env.SIBYL_SCORER_PARENT_PIPE === '1' },
   };
   if (!config.key && !config.aad.audience)
     problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');

@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import { UsageError } from '../core/cliErrors';
 import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
-import { printResult, record, shortTime, table, writeErr } from '../core/output';
+import { printResult, record, shortTime, table } from '../core/output';
 import { collect, parseDatastorePath, parseDeploymentRef } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
-import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
+import { failUnlessCompleted, watchRun } from '../core/watchJob';
 import type { Monitor, MonitorResult, MonitorSpec, Run } from '../../shared/api/schemas';
 
 const METRICS = ['psi', 'jensenShannon', 'wasserstein', 'ks'];
@@ -218,13 +218,7 @@ export function registerMonitorCommands(program: Command): void {
           );
           return;
         }
-        let last = '';
-        const done = await watchUntilDone(() => api.get<Run>(`/api/runs/${seg(run.id)}`), {
-          onUpdate: (r) => {
-            if (ctx.format === 'table' && r.status !== last) writeErr(`run ${r.id}: ${(last = r.status)}`);
-          },
-          onInterrupt: () => `Stopped waiting; run ${run.id} keeps running. See it with 'sibyl runs show ${run.id}'.`,
-        });
+        const done = await watchRun<Run>(api, run.id, ctx.format, `See it with 'sibyl runs show ${run.id}'.`);
         const result = done.outputs.result as MonitorResult | undefined;
         printResult(
           ctx.format,

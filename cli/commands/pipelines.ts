@@ -6,10 +6,10 @@ import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError, UsageError } from '../core/cliErrors';
 import { act, leaf, withExamples } from '../core/commandKit';
-import { pairs, printResult, record, shortTime, table, writeErr } from '../core/output';
+import { pairs, printResult, record, shortTime, table } from '../core/output';
 import { collect, parameterValue, parseKeyValues, wholeNumber } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
-import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
+import { failUnlessCompleted, watchRun } from '../core/watchJob';
 import { printRun } from './runs';
 import type { Pipeline, PipelineVersion, Run } from '../../shared/api/schemas';
 
@@ -199,14 +199,12 @@ export function registerPipelineCommands(program: Command): void {
           );
           return;
         }
-        let last = '';
-        const done = await watchUntilDone(() => api.get<Run>(`/api/runs/${seg(run.id)}`), {
-          onUpdate: (r) => {
-            if (ctx.format === 'table' && r.status !== last) writeErr(`run ${r.id}: ${(last = r.status)}`);
-          },
-          onInterrupt: () =>
-            `Stopped waiting; run ${run.id} keeps running. Follow it with 'sibyl runs logs ${run.id} --follow'.`,
-        });
+        const done = await watchRun<Run>(
+          api,
+          run.id,
+          ctx.format,
+          `Follow it with 'sibyl runs logs ${run.id} --follow'.`,
+        );
         await printRun(ctx, api, done);
         failUnlessCompleted(`pipeline run ${run.id}`, done);
       }),

@@ -5,7 +5,9 @@
  */
 import { isTerminalStatus } from '../../shared/portable/runStatuses';
 import { JobOutcomeError } from './cliErrors';
-import { writeErr } from './output';
+import type { ApiClient } from './apiClient';
+import { seg } from './apiClient';
+import { writeErr, type OutputFormat } from './output';
 
 /** Milliseconds between polls. */
 export function pollIntervalMs(): number {
@@ -40,6 +42,25 @@ export async function watchUntilDone<T extends { status: string }>(
   } finally {
     process.removeListener('SIGINT', interrupt);
   }
+}
+
+/**
+ * Waits for a workspace run to finish, printing each status change on stderr in table format;
+ * `interruptNote` says on Ctrl-C how to follow the run that keeps going.
+ */
+export async function watchRun<T extends { id: string; status: string }>(
+  api: ApiClient,
+  runId: string,
+  format: OutputFormat,
+  interruptNote: string,
+): Promise<T> {
+  let last = '';
+  return watchUntilDone(() => api.get<T>(`/api/runs/${seg(runId)}`), {
+    onUpdate: (r) => {
+      if (format === 'table' && r.status !== last) writeErr(`run ${r.id}: ${(last = r.status)}`);
+    },
+    onInterrupt: () => `Stopped waiting; run ${runId} keeps running. ${interruptNote}`,
+  });
 }
 
 /** Throws exit code 3 when a finished job or run did not complete. */

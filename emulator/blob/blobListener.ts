@@ -1,5 +1,5 @@
 /**
- * Blob changes by polling (contract §4.4), once per blob version (ETag), with receipts and poison reports
+ * Blob changes by polling (docs/local-host-contract.md, "Event Grid and blob triggers"), once per blob version (ETag), with receipts and poison reports
  * kept in the host's storage (see `BlobReceipts`):
  * - `blobTrigger` functions, whatever their `source` (`EventGrid` in Azure becomes polling here), get the
  *   blob's content, as the host's blob binding gives it;

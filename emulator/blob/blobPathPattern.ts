@@ -1,5 +1,5 @@
 /**
- * Blob trigger paths (docs/local-host-contract.md §4.4, WebJobs `BindingTemplateSource`): `container/blobPattern`,
+ * Blob trigger paths (docs/local-host-contract.md, "Event Grid and blob triggers", WebJobs `BindingTemplateSource`): `container/blobPattern`,
  * where each `{param}` is a greedy `.*` capture, literals match exactly (case-sensitive), the whole name must match,
  * and `{{` / `}}` stand for literal braces.
  *

@@ -1,6 +1,6 @@
 /**
  * Blob receipts and poison reports, kept in the host's storage account like the Functions host does
- * (docs/local-host-contract.md §4.4): a receipt per (function, blob, ETag) at
+ * (docs/local-host-contract.md, "Event Grid and blob triggers"): a receipt per (function, blob, ETag) at
  * `azure-webjobs-hosts/blobreceipts/<hostId>/<functionId>/<etag>/<container>/<blobName>`, so each blob
  * version fires once across restarts; blobs that failed every try go to the `webjobs-blobtrigger-poison`
  * queue and get a receipt marked failed.

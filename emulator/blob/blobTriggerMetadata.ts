@@ -1,5 +1,5 @@
 /**
- * The `triggerMetadata` the host sends with a blob trigger (docs/local-host-contract.md §1.6): `BlobTrigger`, `Uri`,
+ * The `triggerMetadata` the host sends with a blob trigger (docs/local-host-contract.md, "The Node worker protocol"): `BlobTrigger`, `Uri`,
  * `Properties`, `Metadata`, one string per path parameter and `sys`. PascalCase on the wire; the
  * library camel-cases the keys for `context.triggerMetadata`.
  */

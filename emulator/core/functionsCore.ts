@@ -1,6 +1,6 @@
 /**
  * Stand-in for the worker's built-in `@azure/functions-core` module: the seven members the
- * `@azure/functions` library reads (docs/local-host-contract.md §1.2). The loader resolves that module name to this
+ * `@azure/functions` library reads (docs/local-host-contract.md, "The Node worker protocol"). The loader resolves that module name to this
  * file; under Jest, `moduleNameMapper` does. State lives in one object so a host can inspect it.
  */
 import * as path from 'node:path';
@@ -123,7 +123,7 @@ export function getProgrammingModel(): ProgrammingModel | undefined {
   return state.programmingModel;
 }
 
-/** Its presence is also how the library detects HTTP-streaming support (docs/local-host-contract.md §1.2). */
+/** Its presence is also how the library detects HTTP-streaming support (docs/local-host-contract.md, "The Node worker protocol"). */
 export function log(level: CoreLogLevel, category: CoreLogCategory, message: string): void {
   state.logSink({ level, category, message });
 }

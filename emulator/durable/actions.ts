@@ -1,5 +1,5 @@
 /**
- * What an orchestrator episode returns (docs/local-host-contract.md §3.4–3.5): the `OrchestratorState` with the
+ * What an orchestrator episode returns (docs/local-host-contract.md, "Durable replay engine"): the `OrchestratorState` with the
  * complete action list of the execution, either as the invocation's return value or after the
  * `$OutOfProcData$` label of a rejection.
  */
@@ -66,7 +66,7 @@ export interface ActionSig {
   n?: string;
 }
 
-/** All actions in scheduling order, compound `WhenAll`/`WhenAny` expanded depth-first (§3.6). */
+/** All actions in scheduling order, compound `WhenAll`/`WhenAny` expanded depth-first (docs/local-host-contract.md, "Durable replay engine"). */
 export function flattenActions(actions: OrchestratorAction[][] | undefined): OrchestratorAction[] {
   const flat: OrchestratorAction[] = [];
   const walk = (list: OrchestratorAction[] | undefined): void => {
@@ -85,7 +85,7 @@ export function signatureOf(action: OrchestratorAction): ActionSig {
   return name === undefined ? { t: action.actionType } : { t: action.actionType, n: name };
 }
 
-/** Whether the host gives this action a task id (§3.5). */
+/** Whether the host gives this action a task id (docs/local-host-contract.md, "Durable replay engine"). */
 export function consumesTaskId(type: ActionType): boolean {
   return type !== ActionType.ContinueAsNew && type !== ActionType.WaitForExternalEvent;
 }

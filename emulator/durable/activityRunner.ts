@@ -1,6 +1,6 @@
 /**
  * Runs one activity through the invoker and turns the outcome into its history event (contract
- * §3.8): the input as `{string}` JSON text, the result as JSON text (bytes as base64, nothing as
+ * docs/local-host-contract.md, "The Node worker protocol"): the input as `{string}` JSON text, the result as JSON text (bytes as base64, nothing as
  * null), a thrown error as TaskFailed with string Reason/Details and null FailureDetails.
  */
 import { FunctionInvocationError, invoke, triggerBindingName } from '../invoker';

@@ -1,5 +1,5 @@
 /**
- * Chooses which inbox events the next episode delivers (docs/local-host-contract.md §3.6–3.7): control requests run
+ * Chooses which inbox events the next episode delivers (docs/local-host-contract.md, "Durable replay engine"): control requests run
  * alone and first; a suspended instance holds everything else back; and an event that makes the SDK
  * allocate a task id ends the batch, so ids stay in step with the SDK's.
  */

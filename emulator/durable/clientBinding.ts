@@ -1,5 +1,5 @@
 /**
- * The `durableClient` input binding data (docs/local-host-contract.md §3.9) and the check-status payload the
+ * The `durableClient` input binding data (docs/local-host-contract.md, "Durable replay engine") and the check-status payload the
  * management API answers `startNew` with. URL shapes follow the extension's HttpApiHandler;
  * the JS client parses them, so changing them breaks `df.getClient`.
  */

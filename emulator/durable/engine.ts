@@ -1,6 +1,6 @@
 /**
  * The emulator's Durable Functions engine: a persistent replay host for `durable-functions` v3
- * speaking the legacy out-of-proc JSON protocol (docs/local-host-contract.md §3). State lives under
+ * speaking the legacy out-of-proc JSON protocol (docs/local-host-contract.md, "Durable replay engine"). State lives under
  * `<dataDir>/durable/<hubName>/`; `start()` resumes every unfinished instance from its journal,
  * re-running only work whose completion was never persisted.
  *

@@ -1,5 +1,5 @@
 /**
- * Runs one orchestrator episode (docs/local-host-contract.md §3.2, §3.7 step 2): the whole history of the execution
+ * Runs one orchestrator episode (docs/local-host-contract.md, "Durable replay engine"): the whole history of the execution
  * with the new events unplayed after a fresh OrchestratorStarted, sent as `{string: JSON}`.
  */
 import { invoke, triggerBindingName } from '../invoker';

@@ -31,7 +31,7 @@ export interface TaskInfo {
   canceled?: boolean;
   /** Key (action position) of the retry chain this attempt or retry timer belongs to. */
   chain?: number;
-  /** For the pieces of a long timer (§3.6): the final fire time. */
+  /** For the pieces of a long timer (docs/local-host-contract.md, "Durable replay engine"): the final fire time. */
   finalFireAt?: string;
   /** Retry timeout expired: the attempt fails at once with the chain's last error. */
   failFast?: boolean;

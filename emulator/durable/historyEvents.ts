@@ -1,5 +1,5 @@
 /**
- * DurableTask history events as the `durable-functions` SDK reads them (docs/local-host-contract.md §3.3): PascalCase
+ * DurableTask history events as the `durable-functions` SDK reads them (docs/local-host-contract.md, "Durable replay engine"): PascalCase
  * members, `EventType` as a number, ISO timestamps. Changing these shapes breaks replay.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Task ids the SDK allocates while it *processes an event* rather than when user code yields
- * (docs/local-host-contract.md §3.6): a retryable task's failure allocates a retry timer id, that timer's firing
+ * (docs/local-host-contract.md, "Durable replay engine"): a retryable task's failure allocates a retry timer id, that timer's firing
  * allocates the next attempt's id, and a long timer's piece firing allocates the next piece's id.
  * The host must allocate the same ids in the same order, so an episode carries at most one such
  * event and only as its last event (user code that ran on earlier events allocated its ids first).

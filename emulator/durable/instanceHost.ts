@@ -1,5 +1,5 @@
 /**
- * The replay engine proper (docs/local-host-contract.md §3.7): per instance, serialized episodes that pick a
+ * The replay engine proper (docs/local-host-contract.md, "Durable replay engine"): per instance, serialized episodes that pick a
  * batch from the inbox, run the orchestrator, plan, persist the episode record, and only then start the work it
  * scheduled. Every state change is applied in memory synchronously with queueing its journal record,
  * so the journal's order is the order of events; side effects wait until the record is durable.

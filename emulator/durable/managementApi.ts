@@ -1,5 +1,5 @@
 /**
- * The Durable management HTTP API (docs/local-host-contract.md §3.10, the extension's HttpApiHandler) as a
+ * The Durable management HTTP API (docs/local-host-contract.md, "Durable Functions HTTP API", the extension's HttpApiHandler) as a
  * framework-free handler: the HTTP front door passes every request under
  * `/runtime/webhooks/durabletask/` here and writes the answer. Never throws.
  */

@@ -1,4 +1,4 @@
-/** Builds the first journal record of a new execution, with its ExecutionStarted event (§3.7 step 1). */
+/** Builds the first journal record of a new execution, with its ExecutionStarted event (docs/local-host-contract.md, "Durable replay engine"). */
 import { randomUUID } from 'node:crypto';
 import { EventType, historyEvent } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';

@@ -1,5 +1,5 @@
 /**
- * The extension's `StatusResponsePayload` (docs/local-host-contract.md §3.10): camelCase members, `input` and `output`
+ * The extension's `StatusResponsePayload` (docs/local-host-contract.md, "Durable Functions HTTP API"): camelCase members, `input` and `output`
  * always present, times without fractional seconds, and `historyEvents` (only with showHistory)
  * rewritten the way the extension's DurableClient does. Changing it breaks `DurableOrchestrationStatus`.
  */

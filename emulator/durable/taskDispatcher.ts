@@ -1,5 +1,5 @@
 /**
- * Starts the work behind scheduled tasks once their episode is durable (docs/local-host-contract.md §3.7 step 4):
+ * Starts the work behind scheduled tasks once their episode is durable (docs/local-host-contract.md, "Durable replay engine"):
  * activities on the bounded pool, timers on the wall clock, sub-orchestrations as child instances.
  * Also used after a restart for every task that has no completion yet, so it is idempotent per task.
  */

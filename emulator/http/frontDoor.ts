@@ -41,7 +41,7 @@ export interface FrontDoorOptions {
   homepageDisabled?: boolean;
   functionTimeoutMs?: number;
   log: HostLogger;
-  /** The Durable management API (docs/local-host-contract.md §3.10). */
+  /** The Durable management API (docs/local-host-contract.md, "Durable Functions HTTP API"). */
   durable?: { handle(req: ReservedRequest): Promise<ReservedAnswer>; clientInputData(): RpcTypedData };
   /** `admin/…` routes (master key only). */
   admin?: (req: ReservedRequest) => Promise<ReservedAnswer>;

@@ -1,4 +1,4 @@
-/** Node HTTP request ↔ `RpcHttpData`, as the host converts them (docs/local-host-contract.md §1.6–1.7). */
+/** Node HTTP request ↔ `RpcHttpData`, as the host converts them (docs/local-host-contract.md, "The Node worker protocol"). */
 import type { IncomingMessage } from 'node:http';
 import type { RpcHttpCookie, RpcHttpData, RpcNullableString } from '../core/rpcTypes';
 

@@ -1,6 +1,6 @@
 /**
  * The timer listener's decisions, pure so they can be tested without clocks or files
- * (docs/local-host-contract.md §4.3; mirrors WebJobs' TimerListener, ScheduleMonitor.CheckPastDueAsync and
+ * (docs/local-host-contract.md, "Timers"; mirrors WebJobs' TimerListener, ScheduleMonitor.CheckPastDueAsync and
  * TimerSchedule.Create).
  */
 import type { Schedule } from './ncrontab';
@@ -12,7 +12,7 @@ export interface ScheduleStatus {
   LastUpdated: string;
 }
 
-/** The trigger input the host sends (docs/local-host-contract.md §1.6); the library camel-cases it for the handler. */
+/** The trigger input the host sends (docs/local-host-contract.md, "The Node worker protocol"); the library camel-cases it for the handler. */
 export interface TimerInfo {
   Schedule: { AdjustForDST: boolean };
   ScheduleStatus: ScheduleStatus | null;

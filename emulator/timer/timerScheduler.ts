@@ -1,5 +1,5 @@
 /**
- * The timer trigger (docs/local-host-contract.md §4.3): runs each `timerTrigger` function on its NCRONTAB/TimeSpan
+ * The timer trigger (docs/local-host-contract.md, "Timers"): runs each `timerTrigger` function on its NCRONTAB/TimeSpan
  * schedule, one run at a time per function, with the host's `runOnStartup`, `useMonitor` and past-due rules.
  */
 import type { CoreLogLevel, RpcParameterBinding } from '../core/rpcTypes';

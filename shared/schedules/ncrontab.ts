@@ -1,5 +1,5 @@
 /**
- * NCRONTAB schedules as Azure Functions timers understand them (docs/local-host-contract.md §4.3), pure and
+ * NCRONTAB schedules as Azure Functions timers understand them (docs/local-host-contract.md, "Timers"), pure and
  * framework-free so the emulator's timer trigger and the app's pipeline schedules share one parser.
  *
  * - Six fields `second minute hour day month day-of-week`, or five (`minute hour day month

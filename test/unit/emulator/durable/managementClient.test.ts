@@ -72,7 +72,7 @@ describe('management API through the real DurableClient', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     origin = `http://127.0.0.1:${port}`;
-    // The emulator sets this so the client keeps the binding's URLs (docs/local-host-contract.md §3.9).
+    // The emulator sets this so the client keeps the binding's URLs (docs/local-host-contract.md, "Durable replay engine").
     process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
     const context = new InvocationContext({ options: { extraInputs: [clientInput] } });
     context.extraInputs.set(clientInput, durableClientData(origin, engine.hubName));

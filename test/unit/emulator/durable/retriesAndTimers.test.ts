@@ -4,7 +4,7 @@ import type { DurableEngine } from '../../../../emulator/durable/engine';
 import { CallCounter, startEngine, tempDir } from './durableTestKit';
 
 // Task ids the SDK allocates while processing retry and long-timer events must match the host's
-// (docs/local-host-contract.md §3.6); a mismatch shows up as a hang or a wrong result, so these tests stress it.
+// (docs/local-host-contract.md, "Durable replay engine"); a mismatch shows up as a hang or a wrong result, so these tests stress it.
 
 const calls = new CallCounter();
 
