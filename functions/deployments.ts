@@ -1,6 +1,7 @@
-/** Deployment routes: `api/endpoints/{name}/deployments/{deployment}` (control plane). */
-import { parseParams } from '../shared/api/validate';
-import { DeploymentParams, DeploymentSpec } from '../shared/api/schemas';
+/** Deployment routes: `api/endpoints/{name}/deployments/{deployment}` and its `/logs` (control plane). */
+import { parseParams, parseQuery } from '../shared/api/validate';
+import { DeploymentLogsQuery, DeploymentParams, DeploymentSpec } from '../shared/api/schemas';
+import { getDeploymentLogs, logsAsText } from '../shared/endpoints/deploymentLogs';
 import { deleteDeployment, getDeployment, putDeployment } from '../shared/endpoints/deploymentService';
 import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
@@ -23,4 +24,13 @@ registerRoute('deleteDeployment', async (request) => {
   const { name, deployment } = parseParams(DeploymentParams, request.params);
   await deleteDeployment(name, deployment);
   return { status: 204 };
+});
+
+registerRoute('getDeploymentLogs', async (request) => {
+  const { name, deployment } = parseParams(DeploymentParams, request.params);
+  const { lines } = parseQuery(DeploymentLogsQuery, request.query);
+  const logs = await getDeploymentLogs(name, deployment, lines);
+  if (/\btext\/plain\b/.test(request.headers.get('accept') ?? ''))
+    return { body: logsAsText(logs), headers: { 'content-type': 'text/plain; charset=utf-8' } };
+  return { jsonBody: logs };
 });

@@ -1,8 +1,9 @@
 /**
  * The local compute provider's admin API (master key), which the app's local compute transport
- * calls: `PUT|GET|DELETE admin/compute/apps/{endpoint}/{deployment}`.
+ * calls: `PUT|GET|DELETE admin/compute/apps/{endpoint}/{deployment}` and
+ * `GET admin/compute/apps/{endpoint}/{deployment}/logs?lines=N`.
  */
-import type { ScorerAppSpec } from '../../shared/compute/computeTypes';
+import { MAX_LOG_LINES, type ScorerAppSpec } from '../../shared/compute/computeTypes';
 import type { ReservedAnswer, ReservedRequest } from '../http/frontDoor';
 import type { LocalCompute } from './localCompute';
 
@@ -39,7 +40,14 @@ export async function computeAdminRoute(
 ): Promise<ReservedAnswer | undefined> {
   const segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] !== 'compute') return undefined;
-  const [, area, endpoint, deployment, extra] = segments;
+  const [, area, endpoint, deployment, extra, more] = segments;
+  if (area === 'apps' && endpoint && deployment && extra === 'logs' && !more && req.method === 'GET') {
+    const lines = Number(req.query.get('lines') ?? '100');
+    if (!Number.isInteger(lines) || lines < 1 || lines > MAX_LOG_LINES)
+      return problem(400, 'InvalidInput', `lines must be a whole number from 1 to ${MAX_LOG_LINES}.`);
+    const logs = compute.logs(endpoint, deployment, lines);
+    return logs ? json(200, { lines: logs }) : problem(404, 'NotFound', `No scorer app ${endpoint}/${deployment}.`);
+  }
   if (area !== 'apps' || !endpoint || !deployment || extra)
     return problem(404, 'NotFound', `No admin route ${req.method} /admin/${req.path}.`);
   if (req.method === 'GET') {

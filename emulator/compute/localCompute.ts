@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ScorerAppSpec, ScorerAppStatus } from '../../shared/compute/computeTypes';
+import type { ReplicaLogLine, ScorerAppSpec, ScorerAppStatus } from '../../shared/compute/computeTypes';
 import { AppGoneError, ScorerApp } from './scorerApp';
 
 export interface LocalComputeOptions {
@@ -69,6 +69,10 @@ export class LocalCompute {
 
   status(endpoint: string, deployment: string): ScorerAppStatus | undefined {
     return this.#apps.get(`${endpoint}/${deployment}`)?.status();
+  }
+
+  logs(endpoint: string, deployment: string, lines: number): ReplicaLogLine[] | undefined {
+    return this.#apps.get(`${endpoint}/${deployment}`)?.logs(lines);
   }
 
   async remove(endpoint: string, deployment: string): Promise<boolean> {

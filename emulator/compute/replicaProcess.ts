@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ReplicaState, ReplicaStatus } from '../../shared/compute/computeTypes';
+import { redactLine, secretValuesOf } from '../../shared/compute/logRedaction';
+import { ReplicaLog } from './replicaLog';
 
 export interface ReplicaLaunch {
   /** `<endpoint>/<deployment>`: the process title and the log prefix. */
@@ -29,13 +31,20 @@ export class Replica {
   /** Why it failed: the end of its stderr, or how it ended. */
   error: string | undefined;
   exitCode: number | null = null;
+  /** Its console (stdout and stderr), redacted, for the deployment's logs. */
+  readonly log: ReplicaLog;
   readonly #child: ChildProcess;
+  readonly #secrets: string[];
   #stderrTail = '';
   readonly #exited: Promise<void>;
   readonly #drained: (() => void)[] = [];
 
   private constructor(readonly launch: ReplicaLaunch) {
     this.name = launch.name;
+    this.#secrets = secretValuesOf(launch.env);
+    this.log = new ReplicaLog(launch.name, this.#secrets, undefined, (line) => {
+      if (line.stream === 'stderr') process.stderr.write(`${line.text}\n`);
+    });
     // The title as an argument too: Linux shows a process title only within the argv space it started with.
     this.#child = spawn(process.execPath, [launch.main, `sibyl-scorer ${launch.app}`], {
       env: {
@@ -48,16 +57,23 @@ export class Replica {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child.stdin!.on('error', () => undefined);
-    this.#child.stderr!.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
+    // Decoded as UTF-8 streams, so a character split between chunks is not mangled.
+    this.#child.stdout!.setEncoding('utf8');
+    this.#child.stderr!.setEncoding('utf8');
+    this.#child.stdout!.on('data', (chunk: string) => this.log.write('stdout', chunk));
+    // 'close' (not 'exit') comes once the pipes are drained: the last words of a failed start are kept.
+    this.#child.once('close', () => this.log.end());
+    this.#child.stderr!.on('data', (chunk: string) => {
+      this.log.write('stderr', chunk);
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);
     });
     this.#exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
         this.exitCode = code;
         if (this.state !== 'Draining') {
+          // The deployment's `error` quotes it: no secret of the replica's may go with it.
           this.error ??=
-            this.#stderrTail.trim().split('\n').slice(-3).join(' ') ||
+            redactLine(this.#stderrTail.trim().split('\n').slice(-3).join(' '), this.#secrets) ||
             `the replica exited (${signal ?? `code ${code}`})`;
           this.state = 'Failed';
         }

@@ -9,11 +9,13 @@ import {
   MODEL_CANNOT_RUN_EXIT_CODE,
   type ApplyFailure,
   type ProvisioningState,
+  type ReplicaLogLine,
   type ScorerAppSpec,
   type ScorerAppStatus,
 } from '../../shared/compute/computeTypes';
 import { Autoscaler, type ScaleRule } from './autoscaler';
 import { leastInFlight } from './leastInFlight';
+import type { ReplicaLog } from './replicaLog';
 import { Replica } from './replicaProcess';
 
 export interface ScorerAppOptions {
@@ -36,6 +38,9 @@ export interface Forwarded {
 
 /** The app is gone (deleted, or the host is stopping) while a request waited for it. */
 export class AppGoneError extends Error {}
+
+/** Logs of this many ended replicas are kept: a failed start is exactly when people read them. */
+const ENDED_LOGS_KEPT = 8;
 
 /** A failed start is retried no sooner than this, so a broken image does not spawn in a loop. */
 const RESTART_BACKOFF_MS = 2000;
@@ -60,6 +65,8 @@ export class ScorerApp {
   #active: Revision | undefined;
   /** Every replica still running, of any revision (starting, serving or draining). */
   readonly #all = new Set<Replica>();
+  /** The consoles of the replicas that ended last (failed, replaced or scaled in), oldest first. */
+  readonly #endedLogs: ReplicaLog[] = [];
   readonly #autoscaler: Autoscaler;
   #state: ProvisioningState = 'Creating';
   #error: string | undefined;
@@ -169,6 +176,8 @@ export class ScorerApp {
 
   #exited(replica: Replica): void {
     this.#all.delete(replica);
+    this.#endedLogs.push(replica.log);
+    if (this.#endedLogs.length > ENDED_LOGS_KEPT) this.#endedLogs.shift();
     const active = this.#active;
     if (active) active.replicas = active.replicas.filter((r) => r !== replica);
     if (replica.state === 'Failed' && !this.#removed && active) {
@@ -271,6 +280,12 @@ export class ScorerApp {
         replicas: [...this.#all].map((r) => r.status()),
       },
     };
+  }
+
+  /** The last `lines` console lines of each replica, running or ended recently, oldest first. */
+  logs(lines: number): ReplicaLogLine[] {
+    const logs = [...this.#endedLogs, ...[...this.#all].map((r) => r.log)];
+    return logs.flatMap((log) => log.tail(lines)).sort((a, b) => a.time.localeCompare(b.time));
   }
 
   /** Pids of every replica process still running (tests check none is left). */

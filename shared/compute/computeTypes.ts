@@ -72,6 +72,18 @@ export interface ScorerAppStatus {
   scale: ScaleStatus;
 }
 
+/** One line a replica wrote to its console, secrets already redacted. */
+export interface ReplicaLogLine {
+  replica: string;
+  stream: 'stdout' | 'stderr';
+  /** ISO time the line was written (read, locally; Container Apps' timestamp in Azure). */
+  time: string;
+  text: string;
+}
+
+/** The most lines `logs` returns per replica. */
+export const MAX_LOG_LINES = 5000;
+
 /** The compute client: one interface, two transports (ARM in Azure, the local host's admin API locally). */
 export interface ComputeClient {
   /** Creates or updates the app; resolves once the new revision serves (or rejects with why it failed). */
@@ -79,4 +91,9 @@ export interface ComputeClient {
   status(endpoint: string, deployment: string): Promise<ScorerAppStatus | undefined>;
   /** Stops and removes every replica; resolves when none is left. */
   remove(endpoint: string, deployment: string): Promise<void>;
+  /**
+   * The last `lines` console lines of each replica (running ones and those that failed or were
+   * replaced recently), oldest first; undefined when the app does not exist.
+   */
+  logs(endpoint: string, deployment: string, lines: number): Promise<ReplicaLogLine[] | undefined>;
 }

@@ -3,7 +3,7 @@
  * (`admin/compute/apps/{endpoint}/{deployment}`, master key). The app never imports `emulator/`.
  */
 import { SibylError } from '../errors';
-import type { ComputeClient, ScorerAppSpec, ScorerAppStatus } from './computeTypes';
+import type { ComputeClient, ReplicaLogLine, ScorerAppSpec, ScorerAppStatus } from './computeTypes';
 
 export class LocalComputeClient implements ComputeClient {
   constructor(
@@ -20,10 +20,11 @@ export class LocalComputeClient implements ComputeClient {
     endpoint: string,
     deployment: string,
     body?: unknown,
+    tail = '',
   ): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
-      res = await fetch(this.#url(endpoint, deployment), {
+      res = await fetch(this.#url(endpoint, deployment) + tail, {
         method,
         headers: { 'x-functions-key': this.key, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -68,5 +69,12 @@ export class LocalComputeClient implements ComputeClient {
     const { status } = await this.#call('DELETE', endpoint, deployment);
     if (status !== 204 && status !== 404)
       throw new SibylError('ServiceUnavailable', `The local compute provider answered ${status} to a delete.`);
+  }
+
+  async logs(endpoint: string, deployment: string, lines: number): Promise<ReplicaLogLine[] | undefined> {
+    const { status, json } = await this.#call('GET', endpoint, deployment, undefined, `/logs?lines=${lines}`);
+    if (status === 404) return undefined;
+    if (status !== 200) throw new SibylError('ServiceUnavailable', `The local compute provider answered ${status}.`);
+    return (json as { lines: ReplicaLogLine[] }).lines;
   }
 }

@@ -2,6 +2,8 @@
 import { errors, type RouteSpec } from '../routeSpec';
 import {
   Deployment,
+  DeploymentLogs,
+  DeploymentLogsQuery,
   DeploymentParams,
   DeploymentSpec,
   Endpoint,
@@ -141,6 +143,26 @@ export const ENDPOINT_ROUTES = [
     security: key,
     params: DeploymentParams,
     responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 400, 404, 409) },
+  },
+  {
+    operationId: 'getDeploymentLogs',
+    method: 'GET',
+    path: '/api/endpoints/{name}/deployments/{deployment}/logs',
+    summary: "The recent console lines of a container/gpu deployment's replicas",
+    description:
+      'The last `lines` lines (stdout and stderr) of each replica, running or ended recently (a failed start ' +
+      'included), each with the replica that wrote it; secrets are redacted. Locally from the replica processes, ' +
+      "in Azure from the container app's log stream. `Accept: text/plain` answers the lines as text. A " +
+      '`functions` deployment has no replicas of its own: 400 (its requests show in the endpoint metrics).',
+    tags,
+    security: key,
+    params: DeploymentParams,
+    query: DeploymentLogsQuery,
+    headers: { accept: { description: '`text/plain` for the lines as text; JSON otherwise.' } },
+    responses: {
+      200: { description: 'The lines, oldest first.', schema: DeploymentLogs },
+      ...errors('sibyl', 400, 404, 503),
+    },
   },
   {
     operationId: 'getEndpointMetrics',

@@ -3,7 +3,7 @@
  * app, created and updated by deploying infra/scorerApp.bicep's compiled template
  * (scorerApp.template.json) with the app's managed identity, and deleted with its deployment.
  * `provisioningState` follows the ARM deployment (its error becomes `error`); replica counts come
- * from the Container Apps replicas API.
+ * from the Container Apps replicas API; logs from each replica container's console log stream.
  */
 import { ContainerAppsAPIClient, type ContainerApp, type Replica, type Revision } from '@azure/arm-appcontainers';
 import { ResourceManagementClient, type GenericResource } from '@azure/arm-resources';
@@ -12,13 +12,16 @@ import { getCredential } from '../../storage/credential';
 import type {
   ComputeClient,
   ProvisioningState,
+  ReplicaLogLine,
   ReplicaState,
   ReplicaStatus,
   ScaleStatus,
   ScorerAppSpec,
   ScorerAppStatus,
 } from '../computeTypes';
+import { secretValuesOf } from '../logRedaction';
 import { readArmComputeConfig, type ArmComputeConfig } from './armComputeConfig';
+import { logStreamUrl, parseLogStream } from './consoleLogStream';
 import { armDeploymentName, scorerAppName, scorerAppParameters, toArmParameters } from './scorerAppParameters';
 import scorerAppTemplate from './scorerApp.template.json';
 
@@ -41,8 +44,14 @@ export interface ArmOperations {
     remove(resourceGroup: string, name: string): Promise<void>;
     revision(resourceGroup: string, name: string, revision: string): Promise<Revision | undefined>;
     replicas(resourceGroup: string, name: string, revision: string): Promise<Replica[]>;
+    /** A short-lived token for the app's log stream (`getAuthToken`). */
+    authToken(resourceGroup: string, name: string): Promise<string>;
   };
+  /** GETs one container's log stream URL with the app's token; the body as text. */
+  consoleLog(url: string, token: string): Promise<string>;
 }
+
+const LOG_STREAM_TIMEOUT_MS = 30_000;
 
 function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
@@ -84,6 +93,20 @@ export function azureArmOperations(
         orUndefined(containerApps.containerAppsRevisions.getRevision(rg, name, revision)),
       replicas: async (rg, name, revision) =>
         (await orUndefined(containerApps.containerAppsRevisionReplicas.listReplicas(rg, name, revision)))?.value ?? [],
+      authToken: async (rg, name) => {
+        const { token } = await containerApps.containerApps.getAuthToken(rg, name);
+        if (!token) throw new Error(`Container Apps gave no log stream token for ${name}.`);
+        return token;
+      },
+    },
+    consoleLog: async (url, token) => {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+        redirect: 'error',
+        signal: AbortSignal.timeout(LOG_STREAM_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`The log stream answered ${res.status}.`);
+      return res.text();
     },
   };
 }
@@ -233,5 +256,33 @@ export class ArmComputeClient implements ComputeClient {
   async remove(endpoint: string, deployment: string): Promise<void> {
     await this.ops.apps.remove(this.config.resourceGroup, scorerAppName(endpoint, deployment));
     await this.ops.deployments.remove(this.deploymentId(endpoint, deployment));
+  }
+
+  /**
+   * The last `lines` lines of each replica of the latest revision and of the one serving (they differ
+   * while an update rolls out or after it failed: then the failed replicas' lines are the useful ones).
+   */
+  async logs(endpoint: string, deployment: string, lines: number): Promise<ReplicaLogLine[] | undefined> {
+    const { resourceGroup } = this.config;
+    const name = scorerAppName(endpoint, deployment);
+    const app = await this.ops.apps.get(resourceGroup, name);
+    if (!app) return undefined;
+    const revisions = [...new Set([app.latestRevisionName, app.latestReadyRevisionName])].filter(
+      (r): r is string => !!r,
+    );
+    const replicas = (await Promise.all(revisions.map((r) => this.ops.apps.replicas(resourceGroup, name, r)))).flat();
+    const streams = replicas.flatMap((replica) =>
+      (replica.containers ?? [])
+        .filter((c) => c.logStreamEndpoint)
+        .map((c) => ({ replica: replica.name ?? '', url: logStreamUrl(c.logStreamEndpoint!, lines) })),
+    );
+    if (!streams.length) return [];
+    const token = await this.ops.apps.authToken(resourceGroup, name);
+    // The Function App's own secrets (storage, scorer key) are the ones a replica could print.
+    const secrets = secretValuesOf(process.env);
+    const each = await Promise.all(
+      streams.map(async (s) => parseLogStream(await this.ops.consoleLog(s.url, token), s.replica, secrets)),
+    );
+    return each.flatMap((l) => l.slice(-lines)).sort((a, b) => a.time.localeCompare(b.time));
   }
 }

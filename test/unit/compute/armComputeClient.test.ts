@@ -20,6 +20,12 @@ class FakeArm implements ArmOperations {
   appsByName = new Map<string, ContainerApp>();
   revisions = new Map<string, Revision>();
   replicaList: Replica[] = [];
+  /** Replicas of a named revision, when a test gives revisions different replicas. */
+  replicasByRevision = new Map<string, Replica[]>();
+  /** Log stream answers by URL path, and the requests made to it. */
+  logStreams = new Map<string, string>();
+  logRequests: { url: string; token: string }[] = [];
+  tokensIssued = 0;
   removed: string[] = [];
   /** Called after each PUT, to play what Azure does next. */
   onBegin: (id: string) => void = () => undefined;
@@ -46,7 +52,14 @@ class FakeArm implements ArmOperations {
       return Promise.resolve();
     },
     revision: (_rg: string, _name: string, revision: string) => Promise.resolve(this.revisions.get(revision)),
-    replicas: () => Promise.resolve(this.replicaList),
+    replicas: (_rg: string, _name: string, revision: string) =>
+      Promise.resolve(this.replicasByRevision.get(revision) ?? this.replicaList),
+    authToken: () => Promise.resolve(`log-token-${++this.tokensIssued}`),
+  };
+
+  consoleLog = (url: string, token: string) => {
+    this.logRequests.push({ url, token });
+    return Promise.resolve(this.logStreams.get(new URL(url).pathname) ?? '');
   };
 
   settle(id: string, state: string, error?: object): void {
@@ -181,6 +194,94 @@ describe('ARM compute client', () => {
     const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
     await expect(client.apply(containerSpec({ cpu: 3, memoryGi: 4 }))).rejects.toThrow(/twice instance.cpu/);
     expect(arm.deploymentsById.size).toBe(0);
+  });
+
+  describe('logs', () => {
+    const STREAM_HOST = 'https://swedencentral.azurecontainerapps.dev';
+    const streamPath = (revision: string, replica: string) =>
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/containerApps/${APP}/revisions/${revision}/replicas/${replica}/containers/scorer/logstream`;
+    const withStream = (name: string, revision: string): Replica => ({
+      ...replica(name, 'Running', true),
+      containers: [{ name: 'scorer', ready: true, logStreamEndpoint: `${STREAM_HOST}${streamPath(revision, name)}` }],
+    });
+    const savedKey = process.env.SIBYL_SCORER_KEY;
+    afterEach(() => {
+      if (savedKey === undefined) delete process.env.SIBYL_SCORER_KEY;
+      else process.env.SIBYL_SCORER_KEY = savedKey;
+    });
+
+    it("reads each replica's log stream of the serving and the latest revision with the app's token", async () => {
+      process.env.SIBYL_SCORER_KEY = 'the-scorer-key-that-must-not-show';
+      const arm = new FakeArm();
+      arm.appsByName.set(APP, {
+        latestRevisionName: `${APP}--r2`,
+        latestReadyRevisionName: `${APP}--r1`,
+      } as ContainerApp);
+      arm.replicasByRevision.set(`${APP}--r1`, [withStream('r1-a', `${APP}--r1`)]);
+      arm.replicasByRevision.set(`${APP}--r2`, [withStream('r2-a', `${APP}--r2`)]);
+      arm.logStreams.set(
+        streamPath(`${APP}--r1`, 'r1-a'),
+        [
+          '{"TimeStamp":"2026-12-04T10:00:01.5","Log":"Sibyl scorer listening on port 8080"}',
+          '{"TimeStamp":"2026-12-04T10:00:03","Log":"key is the-scorer-key-that-must-not-show"}',
+          '',
+        ].join('\n'),
+      );
+      arm.logStreams.set(
+        streamPath(`${APP}--r2`, 'r2-a'),
+        '{"TimeStamp":"2026-12-04T10:00:02","Log":"init failed; storage AccountKey=abc123def456=="}\nnot json at all\n',
+      );
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+
+      const lines = await client.logs('fraud-detector', 'blue', 1000);
+
+      expect(arm.tokensIssued).toBe(1);
+      expect(arm.logRequests.map((r) => r.token)).toEqual(['log-token-1', 'log-token-1']);
+      const urls = arm.logRequests.map((r) => new URL(r.url));
+      expect(urls.map((u) => `${u.origin}${u.pathname}`).sort()).toEqual(
+        [
+          `${STREAM_HOST}${streamPath(`${APP}--r1`, 'r1-a')}`,
+          `${STREAM_HOST}${streamPath(`${APP}--r2`, 'r2-a')}`,
+        ].sort(),
+      );
+      // The stream serves at most 300 past lines; it is read once, not followed.
+      for (const url of urls)
+        expect(Object.fromEntries(url.searchParams)).toEqual({ follow: 'false', output: 'json', tailLines: '300' });
+      expect(lines).toEqual([
+        { replica: 'r2-a', stream: 'stdout', time: '', text: 'not json at all' },
+        {
+          replica: 'r1-a',
+          stream: 'stdout',
+          time: new Date('2026-12-04T10:00:01.5').toISOString(),
+          text: 'Sibyl scorer listening on port 8080',
+        },
+        {
+          replica: 'r2-a',
+          stream: 'stdout',
+          time: new Date('2026-12-04T10:00:02').toISOString(),
+          text: 'init failed; storage AccountKey=[REDACTED]',
+        },
+        {
+          replica: 'r1-a',
+          stream: 'stdout',
+          time: new Date('2026-12-04T10:00:03').toISOString(),
+          text: 'key is [REDACTED]',
+        },
+      ]);
+      expect((await client.logs('fraud-detector', 'blue', 1))!.filter((l) => l.replica === 'r1-a')).toHaveLength(1);
+    });
+
+    it('answers undefined for an app that does not exist, and no lines (and asks no token) without replicas', async () => {
+      const arm = new FakeArm();
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+      expect(await client.logs('fraud-detector', 'blue', 100)).toBeUndefined();
+      arm.appsByName.set(APP, {
+        latestRevisionName: `${APP}--r1`,
+        latestReadyRevisionName: `${APP}--r1`,
+      } as ContainerApp);
+      expect(await client.logs('fraud-detector', 'blue', 100)).toEqual([]);
+      expect(arm.tokensIssued).toBe(0);
+    });
   });
 
   it('says so when ARM gives no error message', () => {
