@@ -1,5 +1,5 @@
 /**
- * `sibyl deploy ENDPOINT/DEPLOYMENT --model …` and `sibyl deployments show|delete`: deployments of a
+ * `sibyl deploy ENDPOINT/DEPLOYMENT --model …` and `sibyl deployments show|delete|logs`: deployments of a
  * model behind an endpoint (`api/endpoints/{name}/deployments/{deployment}`). `deploy` returns once
  * the deployment can serve (the API answers after the model is loaded and warmed).
  */
@@ -8,7 +8,7 @@ import { seg } from '../core/apiClient';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
 import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
-import type { Deployment } from '../../shared/api/schemas';
+import type { Deployment, DeploymentLogs } from '../../shared/api/schemas';
 
 interface DeployOptions {
   model: string;
@@ -118,8 +118,10 @@ export function registerDeploymentCommands(program: Command): void {
     );
 
   const deployments = withExamples(
-    program.command('deployments').description('Show or delete a deployment (create one with `sibyl deploy`)'),
-    ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green'],
+    program
+      .command('deployments')
+      .description("Show or delete a deployment, or read its replicas' logs (create one with `sibyl deploy`)"),
+    ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green', 'sibyl deployments logs iris/blue'],
   );
   leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), [
     'sibyl deployments show iris/blue',
@@ -144,4 +146,30 @@ export function registerDeploymentCommands(program: Command): void {
       printResult(ctx.format, { deleted: target }, () => `Deleted deployment ${target}.`);
     }),
   );
+  leaf(
+    deployments
+      .command('logs <endpoint/deployment> [deployment]')
+      .description('The last console lines of each replica of a container/gpu deployment (secrets redacted)'),
+    [
+      'sibyl deployments logs iris/blue',
+      'sibyl deployments logs iris blue --lines 500',
+      'sibyl deployments logs iris/blue -o json',
+    ],
+  )
+    .option('-n, --lines <n>', 'last lines of each replica (default 100)', intArg(1, 5000))
+    .action(
+      act(async (ctx, target: string, second: string | undefined, opts: { lines?: number }) => {
+        // Both `iris/blue` (as the other deployment commands) and `iris blue` (as Azure ML's get-logs).
+        const { endpoint, deployment } = second ? { endpoint: target, deployment: second } : parseDeploymentRef(target);
+        const query = opts.lines !== undefined ? `?lines=${opts.lines}` : '';
+        const logs = await ctx
+          .api()
+          .get<DeploymentLogs>(`/api/endpoints/${seg(endpoint)}/deployments/${seg(deployment)}/logs${query}`);
+        printResult(ctx.format, logs, () =>
+          logs.lines.length
+            ? logs.lines.map((l) => `[${l.replica}]${l.stream === 'stderr' ? ' (stderr)' : ''} ${l.text}`).join('\n')
+            : `No log lines from the replicas of ${endpoint}/${deployment} yet.`,
+        );
+      }),
+    );
 }
