@@ -307,6 +307,12 @@ module registry 'modules/registry.bicep' = {
         role: 'acrPull'
         principalType: 'ServicePrincipal'
       }
+      // The app checks whether a user-code environment's image is built already (its tag's manifest).
+      {
+        principalId: appIdentity.outputs.principalId
+        role: 'acrPull'
+        principalType: 'ServicePrincipal'
+      }
     ]
   }
 }

@@ -40,6 +40,12 @@ param image string
 @maxValue(65535)
 param targetPort int = 8080
 
+@description('Probe paths: the scorer\'s health routes, or a custom server\'s own (environments issue: `routes`).')
+param healthPaths healthPathsType = {
+  liveness: '/v2/health/live'
+  readiness: '/v2/health/ready'
+}
+
 @description('CPU cores per replica as a string, e.g. `2.0` (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100).')
 param cpu string
 
@@ -63,6 +69,15 @@ type identityType = {
 
   @description('Client id (AZURE_CLIENT_ID of the replicas).')
   clientId: string
+}
+
+@export()
+@description('The HTTP paths Container Apps probes a replica on.')
+type healthPathsType = {
+  @description('Startup and liveness probe path.')
+  liveness: string
+  @description('Readiness probe path: the replica takes traffic while it answers 2xx.')
+  readiness: string
 }
 
 @export()
@@ -95,7 +110,7 @@ var healthProbes = [
   {
     type: 'Startup'
     httpGet: {
-      path: '/v2/health/live'
+      path: healthPaths.liveness
       port: targetPort
     }
     initialDelaySeconds: 10
@@ -106,7 +121,7 @@ var healthProbes = [
   {
     type: 'Liveness'
     httpGet: {
-      path: '/v2/health/live'
+      path: healthPaths.liveness
       port: targetPort
     }
     periodSeconds: 10
@@ -118,7 +133,7 @@ var healthProbes = [
     // so a new revision takes traffic only once it can serve.
     type: 'Readiness'
     httpGet: {
-      path: '/v2/health/ready'
+      path: healthPaths.readiness
       port: targetPort
     }
     periodSeconds: 5

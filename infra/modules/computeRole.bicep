@@ -1,7 +1,8 @@
 // What the Function App's identity may do to run each `container`/`gpu` deployment on a container
 // app of its own (shared/compute/azure/): deploy infra/scorerApp.bicep's ARM template in this
 // resource group, create, update, read (replicas included) and delete container apps, place them
-// in the environment and give them the scorer identity. A custom role, so the app gets neither
+// in the environment and give them the scorer identity; read their replicas' console log stream
+// (deployment logs); and build user-code environments' images in the registry with ACR Tasks. A custom role, so the app gets neither
 // Owner nor Contributor; it cannot touch any other kind of resource, nor read app secrets.
 
 metadata description = 'Custom role for deploying scorer container apps, assigned to the app identity on the resource group.'
@@ -27,6 +28,8 @@ var actions = [
   'Microsoft.App/containerApps/delete'
   'Microsoft.App/containerApps/revisions/read'
   'Microsoft.App/containerApps/revisions/replicas/read'
+  // A short-lived token for the replicas' log stream (`GET …/deployments/{d}/logs`).
+  'Microsoft.App/containerApps/getAuthToken/action'
   'Microsoft.App/locations/containerappOperationStatuses/read'
   'Microsoft.App/locations/containerappOperationResults/read'
   // Placing an app in the environment, and running it as the scorer identity.
@@ -34,6 +37,12 @@ var actions = [
   'Microsoft.App/managedEnvironments/join/action'
   'Microsoft.ManagedIdentity/userAssignedIdentities/read'
   'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
+  // ACR Tasks builds of user-code images (shared/compute/azure/acrImageBuild.ts): upload the build
+  // context, schedule the run, follow it. The run itself pushes to its own registry.
+  'Microsoft.ContainerRegistry/registries/read'
+  'Microsoft.ContainerRegistry/registries/listBuildSourceUploadUrl/action'
+  'Microsoft.ContainerRegistry/registries/scheduleRun/action'
+  'Microsoft.ContainerRegistry/registries/runs/read'
 ]
 
 resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {

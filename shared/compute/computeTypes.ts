@@ -30,6 +30,11 @@ export interface ScorerAppSpec {
   runtime: ReplicaRuntime;
   /** Environment variables of each replica (model reference, batching, threads, …); secrets by reference only. */
   settings: Record<string, string>;
+  /**
+   * The environment's own `dockerfile` text (user-code runtimes): in Azure the replica image is built
+   * from it (custom as is; python with Sibyl's layer on top). Locally unused.
+   */
+  dockerfile?: string;
   /** Changes whenever the deployment's spec changes, so an update rolls out a new revision. */
   revision: string;
 }

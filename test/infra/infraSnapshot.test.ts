@@ -147,6 +147,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
       app('monitoringMetricsPublisher', 'components/appi-sibyl'),
       app('durableTaskDataContributor', `schedulers/${one(defaults, 'Microsoft.DurableTask/schedulers').name}`),
       app(COMPUTE_ROLE, `resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`),
+      app('acrPull', registry),
       scorer('acrPull', registry),
       scorer('storageBlobDataReader', 'containers/models'),
       scorer('keyVaultSecretsUser', vault),
@@ -173,11 +174,12 @@ describe('infra/ as deployed (bicep snapshot)', () => {
       `/subscriptions/${SNAPSHOT_SCOPE.subscriptionId}/resourceGroups/${SNAPSHOT_SCOPE.resourceGroup}`,
     ]);
     const actions = list(role, 'properties.permissions')[0]?.actions as string[];
-    // Nothing but deployments, container apps (and their revisions, replicas, operations), joining
-    // the environment and assigning the scorer identity: no wildcard, no other resource type.
+    // Nothing but deployments, container apps (and their revisions, replicas, operations, log stream
+    // token), joining the environment, assigning the scorer identity and ACR Tasks builds: no
+    // wildcard, no other resource type, nothing that deletes or reconfigures the registry.
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     const allowed =
-      /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$)/;
+      /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$|ContainerRegistry\/registries\/(read|listBuildSourceUploadUrl\/action|scheduleRun\/action|runs\/read)$)/;
     expect(actions.filter((a) => !allowed.test(a))).toEqual([]);
     expect(actions).toEqual(
       expect.arrayContaining([
@@ -185,6 +187,9 @@ describe('infra/ as deployed (bicep snapshot)', () => {
         'Microsoft.App/containerApps/write',
         'Microsoft.App/containerApps/revisions/replicas/read',
         'Microsoft.App/managedEnvironments/join/action',
+        'Microsoft.App/containerApps/getAuthToken/action',
+        'Microsoft.ContainerRegistry/registries/scheduleRun/action',
+        'Microsoft.ContainerRegistry/registries/runs/read',
       ]),
     );
     const builtIns = Object.keys(ROLE_IDS);

@@ -95,6 +95,7 @@ describe('infra/scorerApp.bicep', () => {
     expect(Object.keys(field(scorerApp, 'parameters') as object).sort()).toEqual([
       'cpu',
       'environmentId',
+      'healthPaths',
       'identity',
       'image',
       'location',
@@ -128,9 +129,32 @@ describe('infra/scorerApp.bicep', () => {
         );
         expect(values).toEqual(params);
       }
+      // A custom server's own image (environments issue): its port and health routes.
+      const custom = {
+        ...scorerAppParameters(containerSpec(), config),
+        targetPort: 9000,
+        healthPaths: { liveness: '/live', readiness: '/ready' },
+      };
+      const built = await buildScorerAppParams({ ...custom });
+      expect(field(built, 'parameters.healthPaths.value')).toEqual(custom.healthPaths);
     },
     BICEP_TIMEOUT_MS,
   );
+
+  it("probes the scorer's health routes unless healthPaths names a custom server's own", () => {
+    const paths = (field(scorerApp, 'variables.healthProbes') as { httpGet: { path: string } }[]).map(
+      (p) => p.httpGet.path,
+    );
+    expect(paths).toEqual([
+      "[parameters('healthPaths').liveness]",
+      "[parameters('healthPaths').liveness]",
+      "[parameters('healthPaths').readiness]",
+    ]);
+    expect(field(scorerApp, 'parameters.healthPaths.defaultValue')).toEqual({
+      liveness: '/v2/health/live',
+      readiness: '/v2/health/ready',
+    });
+  });
 
   it(
     "refuses parameters that do not match the module's types, so the check has teeth",

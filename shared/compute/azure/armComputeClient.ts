@@ -22,6 +22,9 @@ import type {
 import { secretValuesOf } from '../logRedaction';
 import { readArmComputeConfig, type ArmComputeConfig } from './armComputeConfig';
 import { logStreamUrl, parseLogStream } from './consoleLogStream';
+import { userRuntimeOf } from '../userRuntime';
+import { AcrImageBuilder, azureAcrTransport } from './acrImageBuild';
+import { userImagePlan, type UserImagePlan } from './userImageDockerfile';
 import { armDeploymentName, scorerAppName, scorerAppParameters, toArmParameters } from './scorerAppParameters';
 import scorerAppTemplate from './scorerApp.template.json';
 
@@ -146,9 +149,15 @@ function replicaStatus(replica: Replica): ReplicaStatus {
   };
 }
 
+/** Where user-code images come from: built in the registry (ACR Tasks), or taken as they are. */
+export interface UserImages {
+  ensure(plan: UserImagePlan): Promise<string>;
+}
+
 export interface ArmComputeClientOptions {
   config?: ArmComputeConfig;
   operations?: ArmOperations;
+  images?: UserImages;
   /** How long `apply` waits for the new revision to be ready after the deployment succeeds. */
   readyTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -157,6 +166,7 @@ export interface ArmComputeClientOptions {
 export class ArmComputeClient implements ComputeClient {
   private readonly config: ArmComputeConfig;
   private readonly ops: ArmOperations;
+  private readonly images: UserImages;
   private readonly readyTimeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -164,6 +174,16 @@ export class ArmComputeClient implements ComputeClient {
   constructor(options: ArmComputeClientOptions = {}) {
     this.config = options.config ?? readArmComputeConfig();
     this.ops = options.operations ?? azureArmOperations(this.config.subscriptionId);
+    this.images =
+      options.images ??
+      new AcrImageBuilder(
+        {
+          subscriptionId: this.config.subscriptionId,
+          resourceGroup: this.config.resourceGroup,
+          registryServer: this.config.registryServer,
+        },
+        azureAcrTransport(getCredential()),
+      );
     this.readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -173,8 +193,27 @@ export class ArmComputeClient implements ComputeClient {
     return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Resources/deployments/${armDeploymentName(endpoint, deployment)}`;
   }
 
-  async apply(spec: ScorerAppSpec): Promise<ScorerAppStatus> {
+  /**
+   * The template's parameters; for user code, with the image that runs it (built first when it is not
+   * in the registry yet) and, for a custom server's own image, its port and health routes.
+   */
+  private async parametersOf(spec: ScorerAppSpec) {
     const parameters = scorerAppParameters(spec, this.config);
+    const runtime = spec.runtime === 'onnx' ? undefined : userRuntimeOf(spec.settings);
+    if (!runtime) return parameters;
+    const plan = userImagePlan(runtime, this.config.image, spec.dockerfile);
+    const image = await this.images.ensure(plan);
+    const custom = runtime.runtime === 'custom' ? runtime.custom : undefined;
+    return {
+      ...parameters,
+      image,
+      targetPort: plan.port,
+      ...(custom ? { healthPaths: { liveness: custom.routes.liveness, readiness: custom.routes.readiness } } : {}),
+    };
+  }
+
+  async apply(spec: ScorerAppSpec): Promise<ScorerAppStatus> {
+    const parameters = await this.parametersOf(spec);
     const existing = await this.ops.apps.get(this.config.resourceGroup, parameters.name);
     await this.ops.deployments.begin(this.deploymentId(spec.endpoint, spec.deployment), {
       tags: { [OPERATION_TAG]: existing ? 'update' : 'create', 'sibyl-revision': spec.revision },

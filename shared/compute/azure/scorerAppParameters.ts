@@ -26,6 +26,8 @@ export interface ScorerAppParameters {
   registryServer: string;
   image: string;
   targetPort: number;
+  /** Left out: the scorer's own health routes (the module's default). */
+  healthPaths?: { liveness: string; readiness: string };
   cpu: string;
   memory: string;
   scale: ScorerAppScale;

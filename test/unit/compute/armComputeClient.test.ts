@@ -9,6 +9,8 @@ import { ArmComputeClient, armErrorMessage, type ArmOperations } from '../../../
 import { readArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
 import { scorerAppName, scorerAppParameters } from '../../../shared/compute/azure/scorerAppParameters';
 import scorerAppTemplate from '../../../shared/compute/azure/scorerApp.template.json';
+import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
+import type { UserImagePlan } from '../../../shared/compute/azure/userImageDockerfile';
 import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION, containerSpec } from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);
@@ -194,6 +196,90 @@ describe('ARM compute client', () => {
     const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
     await expect(client.apply(containerSpec({ cpu: 3, memoryGi: 4 }))).rejects.toThrow(/twice instance.cpu/);
     expect(arm.deploymentsById.size).toBe(0);
+  });
+
+  describe('user code', () => {
+    /** Records what it was asked to build; answers the image it would push. */
+    const images = () => {
+      const plans: UserImagePlan[] = [];
+      return {
+        plans,
+        ensure: (plan: UserImagePlan) => {
+          plans.push(plan);
+          return Promise.resolve(
+            plan.kind === 'image' ? plan.image : `crsibyl.azurecr.io/${plan.repository}:${plan.tag}`,
+          );
+        },
+      };
+    };
+    const deployed = (arm: FakeArm) => {
+      const body = [...arm.deploymentsById.values()][0]!;
+      return Object.fromEntries(
+        Object.entries(body.properties?.parameters as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
+      );
+    };
+    const serving = (arm: FakeArm) => (id: string) => {
+      arm.settle(id, 'Succeeded');
+      arm.appsByName.set(APP, {
+        latestRevisionName: `${APP}--r1`,
+        latestReadyRevisionName: `${APP}--r1`,
+      } as ContainerApp);
+    };
+
+    it("deploys a python environment's image, built from Sibyl's Dockerfile, on the scorer's port", async () => {
+      const runtime: UserRuntime = {
+        runtime: 'python',
+        python: { pythonVersion: '3.12', pip: ['numpy==1.26.4'] },
+        environmentHash: 'env-hash-1',
+        variables: {},
+      };
+      const arm = new FakeArm();
+      arm.onBegin = serving(arm);
+      const built = images();
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built });
+      await client.apply(containerSpec({ runtime: 'python', settings: userRuntimeSettings(runtime) }));
+      expect(built.plans).toHaveLength(1);
+      const plan = built.plans[0]!;
+      if (plan.kind !== 'build') throw new Error('expected a build');
+      expect(plan.dockerfile).toContain(`COPY --from=${config.image} /app /app`);
+      expect(deployed(arm)).toMatchObject({
+        image: `crsibyl.azurecr.io/sibyl-environments/python:${plan.tag}`,
+        targetPort: 8080,
+      });
+      expect(deployed(arm).healthPaths).toBeUndefined();
+    });
+
+    it("deploys a custom server's image as it is, on its port, probed on its own routes", async () => {
+      const runtime: UserRuntime = {
+        runtime: 'custom',
+        custom: {
+          image: 'docker.io/acme/oip:2',
+          port: 9000,
+          routes: { liveness: '/live', readiness: '/ready', scoring: '/score' },
+          protocol: 'oip',
+        },
+        environmentHash: 'env-hash-2',
+        variables: {},
+      };
+      const arm = new FakeArm();
+      arm.onBegin = serving(arm);
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: images() });
+      await client.apply(containerSpec({ runtime: 'custom', settings: userRuntimeSettings(runtime) }));
+      expect(deployed(arm)).toMatchObject({
+        image: 'docker.io/acme/oip:2',
+        targetPort: 9000,
+        healthPaths: { liveness: '/live', readiness: '/ready' },
+      });
+    });
+
+    it('builds nothing for an onnx deployment', async () => {
+      const arm = new FakeArm();
+      arm.onBegin = serving(arm);
+      const built = images();
+      await new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built }).apply(containerSpec());
+      expect(built.plans).toEqual([]);
+      expect(deployed(arm).image).toBe(config.image);
+    });
   });
 
   describe('logs', () => {
