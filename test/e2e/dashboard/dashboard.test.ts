@@ -394,6 +394,32 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect((await api.call('DELETE', `api/endpoints/${name}/deployments/blue`)).status).toBe(204);
   }, 90_000);
 
+  it("shows a container deployment's replica logs by replica in the Logs tab, and why a functions one has none", async () => {
+    const name = `logs-${RUN}`;
+    const env = { executionProviders: ['cpu'], compute: { kind: 'container' } };
+    expect((await api.call('PUT', `api/environments/dash-logs-${RUN}`, env)).status).toBe(201);
+    expect((await api.call('PUT', `api/endpoints/${name}`, { authMode: 'key' })).status).toBe(201);
+    const deployed = await api.call('PUT', `api/endpoints/${name}/deployments/blue`, {
+      model: 'horoscope:1',
+      environment: `dash-logs-${RUN}@1`,
+      instance: { minInstances: 1, maxInstances: 1 },
+    });
+    expect(deployed.status).toBe(201);
+    await go(`#/endpoints/${name}?tab=logs`);
+    const started = page.locator('.replica-log li', { hasText: 'listening on port' });
+    await started.first().waitFor({ timeout: 30_000 });
+    expect(await started.first().locator('.log-replica').textContent()).toMatch(/^blue-[0-9a-f]{8}-\d+$/);
+    expect(await started.first().getAttribute('data-stream')).toBe('stdout');
+
+    await page.locator('#logs-lines').fill('1');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await pollUntil(async () => (await page.locator('.replica-log li').count()) === 1, 'one line per replica', 15_000);
+
+    await go(`#/endpoints/${ENDPOINT}?tab=logs`);
+    await page.locator('.error-box', { hasText: 'container and gpu deployments only' }).waitFor();
+    expect((await api.call('DELETE', `api/endpoints/${name}/deployments/blue`)).status).toBe(204);
+  }, 90_000);
+
   it('is keyboard navigable: skip link, nav links, arrow keys between tabs', async () => {
     await go(`#/endpoints/${ENDPOINT}`);
     // A fresh load: focus starts at the top of the document.
@@ -408,8 +434,8 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await expectAttr(page.getByRole('tab', { name: 'Test' }), 'aria-selected', 'true');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Test');
     await page.keyboard.press('End');
-    await expectAttr(page.getByRole('tab', { name: 'Monitors' }), 'aria-selected', 'true');
-    expect(page.url()).toMatch(/tab=monitors$/);
+    await expectAttr(page.getByRole('tab', { name: 'Logs' }), 'aria-selected', 'true');
+    expect(page.url()).toMatch(/tab=logs$/);
   });
 
   it('fits a phone-width screen on every page', async () => {

@@ -11,6 +11,7 @@ export type {
   BatchJob,
   Datastore,
   Deployment,
+  DeploymentLogs,
   Endpoint,
   EndpointKeys,
   EndpointMetrics,

@@ -1,6 +1,7 @@
 /**
- * One endpoint: its URIs and auth mode, then three tabs — Overview (traffic and mirror split, the
- * deployments with model, environment and batching, live charts per deployment), Test, and Keys.
+ * One endpoint: its URIs and auth mode, then tabs — Overview (traffic and mirror split, the
+ * deployments with model, environment and batching, live charts per deployment), Test, Keys,
+ * Monitors and Logs (the console of a deployment's replicas).
  * The tab is kept in the hash (`?tab=test`), so a link opens the same view.
  */
 import { seg } from '../api/client';
@@ -23,6 +24,7 @@ import {
   tabs,
 } from '../ui/widgets';
 import { mountKeys } from './endpointKeys';
+import { mountLogs } from './endpointLogs';
 import { mountMonitor } from './endpointMonitor';
 import { mountDrift } from './monitorDrift';
 import { mountTest } from './endpointTestTab';
@@ -146,6 +148,7 @@ const TABS = [
   { id: 'test', label: 'Test' },
   { id: 'keys', label: 'Keys' },
   { id: 'monitors', label: 'Monitors' },
+  { id: 'logs', label: 'Logs' },
 ];
 
 export const endpointPage: Page = (root, ctx) => {
@@ -204,6 +207,7 @@ export const endpointPage: Page = (root, ctx) => {
             if (id === 'test') leaveTab = mountTest(panel, ctx.api, endpoint);
             else if (id === 'keys') leaveTab = mountKeys(panel, ctx.api, endpoint);
             else if (id === 'monitors') leaveTab = mountDrift(panel, ctx.api, endpoint);
+            else if (id === 'logs') leaveTab = mountLogs(panel, ctx.api, endpoint);
             else {
               panel.append(
                 h(
