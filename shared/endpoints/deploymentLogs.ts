@@ -5,6 +5,7 @@
  */
 import { DEFAULT_LOG_LINES, type DeploymentLogs } from '../api/schemas';
 import { getComputeClient } from '../compute/computeClient';
+import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment } from '../registry/environments';
 import { getSnapshot } from './endpointStore';
@@ -16,7 +17,12 @@ export async function getDeploymentLogs(
 ): Promise<DeploymentLogs> {
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   const doc = snapshot.deployments.find((d) => d.name === deployment);
-  if (!doc) throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  if (!doc) {
+    // A deployment whose first create failed is not stored, but its replicas' console says why it failed.
+    const failed = getConfig().compute.kind ? await getComputeClient().logs(endpoint, deployment, lines) : undefined;
+    if (failed) return { endpoint, deployment, lines: failed };
+    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  }
   const environment = await resolveEnvironment(doc.environment);
   const kind = environment.compute?.kind ?? 'functions';
   if (kind === 'functions') {

@@ -114,6 +114,21 @@ describe('deployment logs', () => {
     expect(scale.replicas.map((r) => r.name)).toEqual([serving.replica]);
   });
 
+  it('keeps the replica stderr of a deployment whose first create failed (it is not stored)', async () => {
+    const res = await control('PUT', 'api/endpoints/logs-e/deployments/never', {
+      model: 'logs-broken:1',
+      environment: 'logs-cpu@1',
+      instance: { minInstances: 1, maxInstances: 1 },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await control('GET', 'api/endpoints/logs-e/deployments/never')).status).toBe(404);
+    const body = await pollUntil(async () => {
+      const got = await logs('api/endpoints/logs-e/deployments/never/logs');
+      return got.lines.some((l) => l.stream === 'stderr' && /logs-broken:1 cannot be served/.test(l.text)) && got;
+    }, "the failed create's replica stderr");
+    expect(body.lines.every((l) => /^never-[0-9a-f]{8}-\d+$/.test(l.replica))).toBe(true);
+  });
+
   it.each([['0'], ['5001'], ['ten'], ['1.5']])('refuses lines=%s with 400', async (lines) => {
     const res = await control('GET', `api/endpoints/logs-e/deployments/blue/logs?lines=${lines}`);
     expect(res.status).toBe(400);
