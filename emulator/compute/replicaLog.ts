@@ -8,11 +8,14 @@ import { redactLine } from '../../shared/compute/logRedaction';
 
 /** A longer line is cut here: one runaway print must not evict everything else. */
 const MAX_LINE_CHARS = 4096;
+/** The ring's text bound besides its line count, so long lines cannot make it hold megabytes per replica. */
+const MAX_TOTAL_CHARS = 1_000_000;
 
 type Stream = ReplicaLogLine['stream'];
 
 export class ReplicaLog {
   readonly #lines: ReplicaLogLine[] = [];
+  #chars = 0;
   readonly #partial: Record<Stream, string> = { stdout: '', stderr: '' };
 
   constructor(
@@ -49,8 +52,10 @@ export class ReplicaLog {
     const text = redacted.length > MAX_LINE_CHARS ? `${redacted.slice(0, MAX_LINE_CHARS)} …(cut)` : redacted;
     const line: ReplicaLogLine = { replica: this.replica, stream, time: new Date().toISOString(), text };
     this.#lines.push(line);
+    this.#chars += text.length;
     this.echo(line);
-    if (this.#lines.length > this.capacity) this.#lines.splice(0, this.#lines.length - this.capacity);
+    while (this.#lines.length > this.capacity || (this.#chars > MAX_TOTAL_CHARS && this.#lines.length > 1))
+      this.#chars -= this.#lines.shift()!.text.length;
   }
 
   /** The last `count` lines, oldest first. */

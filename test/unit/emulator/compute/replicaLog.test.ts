@@ -24,6 +24,15 @@ describe('ReplicaLog', () => {
     expect(log.tail(1).map((l) => l.text)).toEqual(['line 5']);
   });
 
+  it('holds about a megabyte of text at most, dropping the oldest lines', () => {
+    const log = new ReplicaLog('r', []);
+    for (let i = 0; i < 1000; i++) log.write('stdout', `${i} ${'z'.repeat(4000)}\n`);
+    const kept = log.tail(5000);
+    expect(kept.reduce((n, l) => n + l.text.length, 0)).toBeLessThanOrEqual(1_000_000);
+    expect(kept.at(-1)!.text.startsWith('999 ')).toBe(true);
+    expect(kept[0]!.text.startsWith('0 ')).toBe(false);
+  });
+
   it('redacts a secret before cutting a long line, so no prefix of it is left', () => {
     const secret = 's3cret-value-that-straddles-the-cut';
     const log = new ReplicaLog('r', [secret]);
