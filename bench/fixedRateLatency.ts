@@ -3,6 +3,8 @@
  * sent on a clock (open loop: a slow answer does not hold back the next request), and the target
  * switches every slice, so load from elsewhere on a shared machine falls on both alike. Latencies are
  * timed to the microsecond (autocannon's histogram keeps whole milliseconds, too coarse for a 5% budget).
+ * Beside each side's percentiles, `pairedP50Ratio` compares each slice of `b` with the slice of `a` just
+ * before it (median over those pairs of b's slice median over a's), which cancels load that drifts slowly.
  *
  * @example const { a, b } = await fixedRateLatency(off, on, { rate: 300, seconds: 20 });
  */
@@ -33,9 +35,32 @@ export interface LatencyResult {
   meanMs: number;
 }
 
+export interface LatencyComparison {
+  a: LatencyResult;
+  b: LatencyResult;
+  /** Median over adjacent slice pairs of (b's median latency / a's): 1 = no difference. */
+  pairedP50Ratio: number;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function median(values: number[]): number {
+  return percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
+}
+
+function pairedRatio(slices: Map<number, number[]>): number {
+  const ratios: number[] = [];
+  for (const [slice, bs] of slices) {
+    const as = slices.get(slice - 1);
+    if (slice % 2 === 1 && as?.length && bs.length) ratios.push(median(bs) / median(as));
+  }
+  return ratios.length ? Math.round(median(ratios) * 10000) / 10000 : NaN;
 }
 
 function summarise(latencies: number[], failed: number): LatencyResult {
@@ -79,11 +104,7 @@ function send(agent: http.Agent, target: RateTarget): Promise<{ ms: number; ok: 
 }
 
 /** `a` and `b` at `rate` requests/s, alternating every slice; each side's latencies over the measured time. */
-export async function fixedRateLatency(
-  a: RateTarget,
-  b: RateTarget,
-  options: RateOptions,
-): Promise<{ a: LatencyResult; b: LatencyResult }> {
+export async function fixedRateLatency(a: RateTarget, b: RateTarget, options: RateOptions): Promise<LatencyComparison> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const sliceMs = options.sliceMs ?? 500;
   const interval = 1000 / options.rate;
@@ -91,6 +112,8 @@ export async function fixedRateLatency(
   const totalMs = warmupMs + options.seconds * 1000;
   const seen = { a: [] as number[], b: [] as number[] };
   const failed = { a: 0, b: 0 };
+  /** Latencies per slice number (even: a, odd: b). */
+  const slices = new Map<number, number[]>();
   const pending: Promise<void>[] = [];
   const start = performance.now();
   let sent = 0;
@@ -101,13 +124,18 @@ export async function fixedRateLatency(
       // Every request due by now goes out (a late timer sends its backlog at once, as clients would).
       while (sent * interval <= now) {
         const at = sent * interval;
-        const side = Math.floor(at / sliceMs) % 2 === 0 ? 'a' : 'b';
+        const slice = Math.floor(at / sliceMs);
+        const side = slice % 2 === 0 ? 'a' : 'b';
         const measured = at >= warmupMs;
         pending.push(
           send(agent, side === 'a' ? a : b).then(({ ms, ok }) => {
             if (!measured) return;
-            if (ok) seen[side].push(ms);
-            else failed[side]++;
+            if (!ok) {
+              failed[side]++;
+              return;
+            }
+            seen[side].push(ms);
+            slices.set(slice, [...(slices.get(slice) ?? []), ms]);
           }),
         );
         sent++;
@@ -118,5 +146,5 @@ export async function fixedRateLatency(
   } finally {
     agent.destroy();
   }
-  return { a: summarise(seen.a, failed.a), b: summarise(seen.b, failed.b) };
+  return { a: summarise(seen.a, failed.a), b: summarise(seen.b, failed.b), pairedP50Ratio: pairedRatio(slices) };
 }

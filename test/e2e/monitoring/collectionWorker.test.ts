@@ -1,6 +1,7 @@
 /**
  * The compiled collection encoder (dist/, as the host runs it) makes its lines on a worker thread: the
- * lines are those this thread would make, and the worker never keeps a process alive that is done.
+ * lines are those this thread would make, the worker thread alone runs at a lower CPU priority, and it
+ * never keeps a process alive that is done.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -22,8 +23,14 @@ const items = Array.from({ length: 50 }, (_, i) => ({
 const text = (batches) => batches.map((b) => b.path + ':' + b.blocks.map((k) => Buffer.from(k.bytes).toString()).join(''));
 // Line ids differ between the two encodings (a counter): compare the rest.
 const strip = (xs) => xs.map((x) => x.replace(/"id":"[^"]*"/g, ''));
+// Each thread's nice value (field 19 of /proc/<pid>/task/<tid>/stat), the main thread's first.
+const nice = () => require('node:fs').readdirSync('/proc/self/task').sort((x, y) => x - y).map((tid) => {
+  const stat = require('node:fs').readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+});
 encodeCollected(items, 'inst').then((viaWorker) => {
-  process.stdout.write(JSON.stringify({ worker: strip(text(viaWorker)), here: strip(text(encodeBatches(items, 'inst'))) }));
+  const here = strip(text(encodeBatches(items, 'inst')));
+  process.stdout.write(JSON.stringify({ worker: strip(text(viaWorker)), here, nice: nice() }));
 });
 `;
 
@@ -33,8 +40,11 @@ describe('collection worker (compiled)', () => {
     // A worker that held the process would run into the timeout (signal set, no status).
     expect(run.signal).toBeNull();
     expect(run.status).toBe(0);
-    const { worker, here } = JSON.parse(run.stdout) as { worker: string[]; here: string[] };
+    const { worker, here, nice } = JSON.parse(run.stdout) as { worker: string[]; here: string[]; nice: number[] };
     expect(worker).toEqual(here);
     expect(worker.join('\n').match(/"correlationid"/g)).toHaveLength(100);
+    // The main thread keeps its priority; the encoder alone runs at nice 10 (unless all already run lower).
+    const main = nice[0]!;
+    expect(nice.filter((n) => n !== main)).toEqual(main < 10 ? [10] : []);
   });
 });
