@@ -96,6 +96,8 @@ export interface BenchReport {
   binary?: BinaryBenchResult;
   /** Collection on and off at a fixed moderate rate, per round and model, when (a) and (f) both ran. */
   collectionLatency?: CollectionLatencyRound[];
+  /** Lines each collecting deployment wrote and dropped over the run (the queue drops rather than waits). */
+  collectionCounts?: Partial<Record<ModelSize, { collected: number; dropped: number }>>;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -240,7 +242,9 @@ export function renderText(report: BenchReport): string {
     ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
     ...(report.replicas ? ['', ...renderReplicaBench(report.replicas)] : []),
     ...(report.binary ? ['', ...renderBinaryBench(report.binary)] : []),
-    ...(report.collectionLatency ? ['', ...renderCollectionLatency(report.collectionLatency)] : []),
+    ...(report.collectionLatency
+      ? ['', ...renderCollectionLatency(report.collectionLatency, report.collectionCounts)]
+      : []),
     '',
     CPU_NOTE,
   ].join('\n');
@@ -265,7 +269,9 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
     ...(report.replicas ? ['', '```', ...renderReplicaBench(report.replicas), '```'] : []),
     ...(report.binary ? ['', '```', ...renderBinaryBench(report.binary), '```'] : []),
-    ...(report.collectionLatency ? ['', '```', ...renderCollectionLatency(report.collectionLatency), '```'] : []),
+    ...(report.collectionLatency
+      ? ['', '```', ...renderCollectionLatency(report.collectionLatency, report.collectionCounts), '```']
+      : []),
     '',
     CPU_NOTE,
   ].join('\n');

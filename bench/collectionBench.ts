@@ -36,7 +36,10 @@ const r3 = (n: number) => n.toPrecision(3);
 const ms = (n: number) => n.toFixed(2);
 
 /** One line per round, then per model the verdict on the mean paired p50 ratio of its rounds. */
-export function renderCollectionLatency(rounds: CollectionLatencyRound[]): string[] {
+export function renderCollectionLatency(
+  rounds: CollectionLatencyRound[],
+  counts: Partial<Record<ModelSize, { collected: number; dropped: number }>> = {},
+): string[] {
   if (rounds.length === 0) return [];
   const lines = [
     'Data collection at a fixed moderate rate (open loop, on and off alternating every 500 ms, same run):',
@@ -61,6 +64,8 @@ export function renderCollectionLatency(rounds: CollectionLatencyRound[]): strin
       `  ${model}: collection on / off, p50 latency at fixed rate (paired) = ${r3(mean)} (rounds ${range(p50)}; ` +
         `target ≤ ${LATENCY_TARGET}) ${mean <= LATENCY_TARGET ? 'PASS' : 'MISS'}; p99 rounds ${range(p99)}`,
     );
+    const count = counts[model];
+    if (count) lines.push(`  ${model}: over the run, ${count.collected} lines collected, ${count.dropped} dropped`);
   }
   return lines;
 }

@@ -39,7 +39,7 @@ import {
 } from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
-import { batchTotals, deployModel, type DeployedModel } from './deployModel';
+import { batchTotals, collectionTotals, deployModel, type DeployedModel } from './deployModel';
 import { runBinaryBench, renderBinaryBench, type BinaryBenchResult } from './binaryBench';
 import { measureCollectionLatency, renderCollectionLatency, type CollectionLatencyRound } from './collectionBench';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   const rounds = new Map<string, { caseId: CaseId; model?: ModelSize; results: LoadResult[] }>();
   let binaryResult: BinaryBenchResult | undefined;
   const collectionLatency: CollectionLatencyRound[] = [];
+  const collectionCounts: Partial<Record<ModelSize, { collected: number; dropped: number }>> = {};
   /** Per model, the fixed rate of the latency comparison: set from (a)'s throughput in the first round. */
   const collectionRates = new Map<ModelSize, number>();
   const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
@@ -236,6 +237,18 @@ async function main(): Promise<void> {
         }
       }
     }
+    // What the collecting deployments wrote and dropped over the whole run, once their metrics settle.
+    for (const [size, d] of collecting) {
+      let last = { collected: -1, dropped: -1 };
+      for (let tries = 0; tries < 20; tries++) {
+        const now = await collectionTotals(d);
+        if (now.collected === last.collected && now.dropped === last.dropped && now.collected > 0) break;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      }
+      collectionCounts[size] = last;
+      say(`  ${size}: the collecting deployment wrote ${last.collected} lines and dropped ${last.dropped}`);
+    }
     if (want('binary') && sibylHost) {
       say('OIP binary tensor extension: a 1×3×224×224 FP32 input as JSON and as binary…');
       binaryResult = await runBinaryBench(sibylHost, 40);
@@ -289,7 +302,7 @@ async function main(): Promise<void> {
     ...(batch ? { batch } : {}),
     ...(replicas ? { replicas } : {}),
     ...(binaryResult ? { binary: binaryResult } : {}),
-    ...(collectionLatency.length ? { collectionLatency } : {}),
+    ...(collectionLatency.length ? { collectionLatency, collectionCounts } : {}),
   };
   say('');
   say(renderText(report));
