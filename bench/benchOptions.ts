@@ -6,7 +6,8 @@
  * --queue-delay-ms /
  * BENCH_QUEUE_DELAY_MS (`maxQueueDelayMs` of Sibyl's deployments and the scorer, 0), --batch-rows /
  * BENCH_BATCH_ROWS (the batch case's CSV, 1,000,000 rows), --cpu-prof (CPU profiles of the emulator
- * hosts, written next to their logs).
+ * hosts, written next to their logs), --collect-load / BENCH_COLLECT_LOAD (the fixed rate of the collection
+ * latency comparison, as a share of (a)'s saturated throughput: 0.3).
  */
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from './benchModels';
@@ -24,6 +25,8 @@ export interface BenchOptions {
   /** Rows of the batch case's CSV (1,000,000). */
   batchRows: number;
   cpuProf: boolean;
+  /** The collection latency comparison's rate, as a share of the saturated throughput (0.3). */
+  collectLoad: number;
 }
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
@@ -57,6 +60,7 @@ export function readBenchOptions(): BenchOptions {
       'queue-delay-ms': { type: 'string' },
       'batch-rows': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      'collect-load': { type: 'string' },
     },
   });
   const env = process.env;
@@ -70,5 +74,6 @@ export function readBenchOptions(): BenchOptions {
     queueDelayMs: positive('--queue-delay-ms', values['queue-delay-ms'] ?? env.BENCH_QUEUE_DELAY_MS, 0, true),
     batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 1_000_000)),
     cpuProf: values['cpu-prof'] ?? false,
+    collectLoad: Math.min(1, positive('--collect-load', values['collect-load'] ?? env.BENCH_COLLECT_LOAD, 0.3)),
   };
 }

@@ -69,3 +69,19 @@ export async function batchTotals(deployed: DeployedModel): Promise<{ requests: 
   }
   return { requests, batches };
 }
+
+/** Lines the deployment's collector wrote and dropped so far (its metrics, written every few seconds). */
+export async function collectionTotals(deployed: DeployedModel): Promise<{ collected: number; dropped: number }> {
+  const res = await fetch(`${deployed.host.baseUrl}/api/endpoints/${deployed.endpoint}/metrics?minutes=60`, {
+    headers: { 'x-functions-key': deployed.host.functionKey },
+  });
+  if (res.status !== 200) throw new Error(`GET metrics of ${deployed.endpoint}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as {
+    deployments: Record<string, { collected?: number; collectionDropped?: number }[]>;
+  };
+  const points = Object.values(body.deployments).flat();
+  return {
+    collected: points.reduce((n, p) => n + (p.collected ?? 0), 0),
+    dropped: points.reduce((n, p) => n + (p.collectionDropped ?? 0), 0),
+  };
+}

@@ -6,7 +6,8 @@
  *   (c) a plain node:http + onnxruntime-node server, one session.run per request,
  *   (d) a node:http server answering fixed JSON: the ceiling of Node HTTP here,
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
- *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a);
+ *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a), and
+ *       both again at a fixed moderate rate, alternating, for their latency (collectionBench.ts);
  * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
  * scored by a batch job against a hand-written single-process pipeline; the replicas case
  * (replicaBench.ts): a `container` deployment of the heavy model on 1, 2 and 4 replicas; and the OIP binary
@@ -38,8 +39,9 @@ import {
 } from './benchReport';
 import type { ChildHandle } from './childProcess';
 import { startChildServer } from './childServer';
-import { batchTotals, deployModel, type DeployedModel } from './deployModel';
+import { batchTotals, collectionTotals, deployModel, type DeployedModel } from './deployModel';
 import { runBinaryBench, renderBinaryBench, type BinaryBenchResult } from './binaryBench';
+import { measureCollectionLatency, renderCollectionLatency, type CollectionLatencyRound } from './collectionBench';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
 import { runReplicaBench, type ReplicaBenchResult } from './replicaBench';
@@ -83,6 +85,10 @@ async function main(): Promise<void> {
   });
   const rounds = new Map<string, { caseId: CaseId; model?: ModelSize; results: LoadResult[] }>();
   let binaryResult: BinaryBenchResult | undefined;
+  const collectionLatency: CollectionLatencyRound[] = [];
+  const collectionCounts: Partial<Record<ModelSize, { collected: number; dropped: number }>> = {};
+  /** Per model, the fixed rate of the latency comparison: set from (a)'s throughput in the first round. */
+  const collectionRates = new Map<ModelSize, number>();
   const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
     const key = `${caseId}/${model ?? ''}`;
     const entry = rounds.get(key) ?? { caseId, model, results: [] };
@@ -201,6 +207,25 @@ async function main(): Promise<void> {
       for (const size of options.models) {
         if (want('sibyl')) record('sibyl', size, await measureLoad(sibylSpec(size)));
         if (want('collect')) record('collect', size, await measureLoad(sibylSpec(size, true)));
+        if (want('collect') && want('sibyl')) {
+          const saturated = rounds.get(`sibyl/${size}`)!.results[0]!.requestsPerSecond;
+          const rate = collectionRates.get(size) ?? Math.max(10, Math.round(saturated * options.collectLoad));
+          collectionRates.set(size, rate);
+          const target = (d: DeployedModel) => ({
+            url: d.scoreUrl,
+            body: models.get(size)!.body,
+            headers: { authorization: `Bearer ${d.primaryKey}` },
+          });
+          const measured = await measureCollectionLatency(
+            size,
+            rate,
+            target(deployed.get(size)!),
+            target(collecting.get(size)!),
+            options.durationSeconds * 2,
+          );
+          collectionLatency.push(measured);
+          say(renderCollectionLatency([measured])[1]!);
+        }
         if (scorer) record('scorer', size, await measureLoad(scorerSpec(size)));
         if (want('plain')) {
           const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
@@ -211,6 +236,18 @@ async function main(): Promise<void> {
           }
         }
       }
+    }
+    // What the collecting deployments wrote and dropped over the whole run, once their metrics settle.
+    for (const [size, d] of collecting) {
+      let last = { collected: -1, dropped: -1 };
+      for (let tries = 0; tries < 20; tries++) {
+        const now = await collectionTotals(d);
+        if (now.collected === last.collected && now.dropped === last.dropped && now.collected > 0) break;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      }
+      collectionCounts[size] = last;
+      say(`  ${size}: the collecting deployment wrote ${last.collected} lines and dropped ${last.dropped}`);
     }
     if (want('binary') && sibylHost) {
       say('OIP binary tensor extension: a 1×3×224×224 FP32 input as JSON and as binary…');
@@ -265,6 +302,7 @@ async function main(): Promise<void> {
     ...(batch ? { batch } : {}),
     ...(replicas ? { replicas } : {}),
     ...(binaryResult ? { binary: binaryResult } : {}),
+    ...(collectionLatency.length ? { collectionLatency, collectionCounts } : {}),
   };
   say('');
   say(renderText(report));

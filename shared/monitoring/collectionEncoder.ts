@@ -1,6 +1,6 @@
 /**
- * Runs `encodeBatches` on a worker thread (started on first use, unref'd so it never holds the
- * process), or on this thread where there is no compiled worker (tests through ts-jest) or the worker
+ * Runs `encodeBatches` on a worker thread (started on first use, holding the process only while it
+ * owes answers), or on this thread where there is no compiled worker (tests through ts-jest) or the worker
  * failed. The answers are the same either way.
  *
  * @example const batches = await encodeCollected(items, instance);
@@ -28,7 +28,6 @@ function startWorker(): Worker | undefined {
   if (!fs.existsSync(WORKER_FILE)) return undefined;
   try {
     const started = new Worker(WORKER_FILE);
-    started.unref();
     started.on('message', (answer: { id: number; batches: EncodedBatch[] }) => {
       waiting.get(answer.id)?.(
         answer.batches.map((b) => ({
@@ -37,9 +36,13 @@ function startWorker(): Worker | undefined {
         })),
       );
       waiting.delete(answer.id);
+      if (waiting.size === 0) started.unref();
     });
     started.on('error', failAll);
     started.on('exit', failAll);
+    // Held only while it owes answers (adding a 'message' listener refs it, so this comes after): an idle
+    // worker never keeps a finished process alive, and a process never ends with lines still being made.
+    started.unref();
     worker = started;
     return worker;
   } catch {
@@ -53,11 +56,13 @@ export async function encodeCollected(items: CollectedItem[], instance: string):
     const id = nextId++;
     const answer = new Promise<EncodedBatch[] | undefined>((resolve) => waiting.set(id, resolve));
     try {
+      thread.ref();
       thread.postMessage({ id, items, instance } satisfies EncodeRequest);
       const batches = await answer;
       if (batches) return batches;
     } catch {
       waiting.delete(id);
+      if (waiting.size === 0) thread.unref();
     }
   }
   return encodeBatches(items, instance);

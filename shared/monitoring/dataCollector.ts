@@ -1,9 +1,11 @@
 /**
- * Data collection off the request path: scoring hands over a request's id with what went in and
- * came out, which costs a sampling draw and an array push. Every second the queue goes to a worker
+ * Data collection off the request path: scoring hands over a request's id with references to what
+ * went in and came out (the tensors it already decoded and scored), which costs a sampling draw and an
+ * array push: no row is built and nothing is encoded there. Every second the queue goes to a worker
  * thread that makes the JSON lines (collectionEncoder.ts), and the blocks are appended, one append blob
- * per instance and hour folder. A storage failure drops that batch and counts it in the deployment's
- * metrics (`collectionDropped`); it never reaches a scoring answer.
+ * per instance and hour folder. The queue is bounded in requests and in tensor bytes: past either bound
+ * a request is dropped and counted rather than held. A storage failure drops that batch and counts it in
+ * the deployment's metrics (`collectionDropped`); it never reaches a scoring answer.
  *
  * @example collectRequest(doc, requestId, { tensors: feeds, columns }, { tensors: outputs });
  */
@@ -15,16 +17,21 @@ import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { recordCollection } from '../endpoints/metrics/metricsRecorder';
 import type { CollectedItem, CollectedPayload, EncodedBatch } from './collectedLines';
 import { encodeCollected } from './collectionEncoder';
-import { resolveDataCollection } from './collectionSettings';
+import { resolveDataCollection, type ResolvedDataCollection } from './collectionSettings';
 
 const FLUSH_INTERVAL_MS = 1000;
 /** Requests held while storage is slow; past it new ones are dropped (and counted) rather than growing memory. */
 const MAX_QUEUED = 20_000;
+/** Tensor bytes those requests may hold (large inputs such as images reach it long before MAX_QUEUED). */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const DATASTORE_CACHE_MS = 30_000;
 /** Names this instance's files: each instance appends only to its own blobs. */
 const INSTANCE = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
 let queue: CollectedItem[] = [];
+let queuedBytes = 0;
+/** Settings with defaults, per deployment document (a snapshot's documents live until it is refreshed). */
+const resolvedSettings = new WeakMap<DeploymentDoc, ResolvedDataCollection>();
 let timer: NodeJS.Timeout | undefined;
 let flushing: Promise<void> = Promise.resolve();
 const datastores = new Map<string, { location: Promise<DatastoreLocation>; at: number }>();
@@ -40,12 +47,16 @@ export function collectRequest(
 ): void {
   const settings = doc.dataCollection;
   if (!settings?.enabled) return;
-  const { samplingRate, collections, datastore } = resolveDataCollection(settings);
+  let resolved = resolvedSettings.get(doc);
+  if (!resolved) resolvedSettings.set(doc, (resolved = resolveDataCollection(settings)));
+  const { samplingRate, collections, datastore } = resolved;
   if (samplingRate < 1 && Math.random() >= samplingRate) return;
-  if (queue.length >= MAX_QUEUED) {
+  const bytes = payloadBytes(inputs) + payloadBytes(outputs);
+  if (queue.length >= MAX_QUEUED || queuedBytes + bytes > MAX_QUEUED_BYTES) {
     recordCollection(doc.endpoint, doc.name, 0, collections.length);
     return;
   }
+  queuedBytes += bytes;
   queue.push({
     endpoint: doc.endpoint,
     deployment: doc.name,
@@ -60,6 +71,14 @@ export function collectRequest(
     timer = undefined;
     void flushCollectedData();
   }, FLUSH_INTERVAL_MS).unref();
+}
+
+/** What a payload's tensors hold, in bytes (strings and rows counted roughly: they come from a parsed body). */
+function payloadBytes(payload: CollectedPayload): number {
+  if ('rows' in payload) return payload.rows.length * 64;
+  let bytes = 0;
+  for (const t of payload.tensors) bytes += Array.isArray(t.data) ? t.data.length * 16 : t.data.byteLength;
+  return bytes;
 }
 
 function datastoreLocation(name: string): Promise<DatastoreLocation> {
@@ -110,6 +129,7 @@ export function flushCollectedData(): Promise<void> {
   flushing = flushing.then(async () => {
     const items = queue;
     queue = [];
+    queuedBytes = 0;
     if (items.length === 0) return;
     let batches: EncodedBatch[];
     try {

@@ -88,6 +88,17 @@ function referencePsi(baseline: number[], current: number[]): number {
   }, 0);
 }
 
+/** Reference KS: the largest gap between the two cumulative shares, at every bin boundary. */
+function referenceKs(baseline: number[], current: number[]): number {
+  const cumulative = (xs: number[]) => {
+    const total = xs.reduce((a, b) => a + b, 0);
+    let sum = 0;
+    return xs.map((x) => (sum += x) / total);
+  };
+  const [cb, cc] = [cumulative(baseline), cumulative(current)];
+  return Math.max(...cb.map((b, i) => Math.abs(b - cc[i]!)));
+}
+
 describe('model monitoring (emulator over HTTP)', () => {
   let host: HostProcess;
   let sibyl: ServingClient;
@@ -396,7 +407,10 @@ describe('model monitoring (emulator over HTTP)', () => {
       ).toContain(name);
       const run = expectExit(await sibylCli(['monitors', 'run', name, '--wait', '-o', 'json']), 0).json<RunView>();
       expect(run.status).toBe('Completed');
-      expect((run.outputs.result as MonitorResultView).drifted).toEqual(['d']);
+      const result = run.outputs.result as MonitorResultView;
+      expect(result.drifted).toEqual(['d']);
+      for (const f of result.features)
+        expect(f.value).toBeCloseTo(referenceKs(f.histogram.baseline, f.histogram.current), 9);
       const shown = expectExit(await sibylCli(['monitors', 'show', name]), 0).stdout;
       expect(shown).toMatch(/│ dataDrift │ d +│ ks +│ [0-9.]+ +│ 0\.1 +│ DRIFTED │/);
       expect(
