@@ -13,13 +13,14 @@ import { ModelFolderCache } from '../shared/registry/modelFolderCache';
 import { openModelFolder } from '../shared/registry/modelLoader';
 import { warmUp } from '../shared/registry/warmUp';
 import { abortReason, canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
+import type { ScoringTarget } from '../shared/scoring/dataPlane';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
 import { createBlobServiceClient } from '../shared/storage/blobService';
 import { isNotFound } from '../shared/storage/cosmosErrors';
 
-export class ScorerModel {
+export class ScorerModel implements ScoringTarget {
   constructor(
     readonly name: string,
     readonly version: number,

@@ -1,6 +1,6 @@
 /**
- * The scoring container's HTTP server: Open Inference Protocol v2 over `shared/scoring` (the same
- * codecs, batcher and sessions the Function App uses). `{model}` is a registered model name and
+ * The scoring container's HTTP server: Open Inference Protocol v2 over the same data plane
+ * (`shared/scoring/dataPlane.ts`), protocol adapter, batcher and sessions the Function App uses. `{model}` is a registered model name and
  * `{version}` its version. Health routes are anonymous (Container Apps probes); the rest need the
  * caller's credential.
  */
@@ -8,13 +8,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
-import {
-  BINARY_EXTENSION,
-  BINARY_HEADER,
-  encodeBinaryResponse,
-  splitBinaryBody,
-} from '../shared/scoring/codecs/oipBinary';
-import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
+import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
+import { score } from '../shared/scoring/dataPlane';
+import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
 import type { ScorerAuthenticator } from './scorerAuth';
@@ -147,43 +143,18 @@ export class ScorerServer {
       };
     }
     if (method === 'POST' && action === '/infer') {
-      const raw = await readBody(req, this.config.maxRequestBytes);
-      const headerLength = req.headers[BINARY_HEADER];
-      let json: unknown;
-      let binary: Uint8Array | undefined;
-      if (typeof headerLength === 'string') ({ json, binary } = splitBinaryBody(raw, headerLength));
-      else {
-        try {
-          json = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
-        }
-      }
-      const request = decodeOipRequest(json, {
-        signature: model.signature,
-        maxElements: this.config.maxTensorElements,
-        binary,
-      });
-      const outputs = await model.score(request.inputs, signal);
-      const binaryNames = new Set(
-        request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []),
-      );
-      const meta = {
-        modelName: name,
-        modelVersion: String(version),
-        id: request.id ?? '',
-        parameters: request.parameters,
-        outputs: request.outputs,
-        binary: binaryNames,
-      };
-      const body = encodeOipResponse(outputs, meta);
-      if (!binaryNames.size) return { status: 200, body };
-      const encoded = encodeBinaryResponse(body, outputs, binaryNames);
+      const bytes = await readBody(req, this.config.maxRequestBytes);
+      const header = req.headers[BINARY_HEADER];
+      const body = { bytes, binaryHeader: typeof header === 'string' ? header : null };
+      const names = { modelName: name, modelVersion: String(version), id: '' };
+      const limits = { maxElements: this.config.maxTensorElements };
+      const { answer } = await score(model, oipProtocol, body, names, limits, { signal });
+      if (!answer.binary) return { status: 200, body: answer.json };
       return {
         status: 200,
-        body,
-        raw: encoded.body,
-        headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) },
+        body: answer.json,
+        raw: answer.binary.body,
+        headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(answer.binary.headerLength) },
       };
     }
     req.resume();

@@ -13,6 +13,7 @@ import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
 import { readVersionDoc } from '../registry/modelRegistry';
 import { warmUp } from '../registry/warmUp';
 import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
+import type { ScoringTarget } from '../scoring/dataPlane';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
@@ -43,7 +44,7 @@ function queueLimit(doc: DeploymentDoc, kind: 'functions' | 'container' | 'gpu')
   return 2 * r.maxConcurrentRequestsPerInstance * r.maxInstances;
 }
 
-export class LoadedDeployment {
+export class LoadedDeployment implements ScoringTarget {
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -84,11 +85,8 @@ export class LoadedDeployment {
     return this.session.ready;
   }
 
-  /**
-   * Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408).
-   * `outputs` filters what comes back.
-   */
-  async score(feeds: NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
+  /** Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408). */
+  async score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
     this.checkCapacity();
     this.#inFlight++;
     let timer: NodeJS.Timeout | undefined;
@@ -110,7 +108,7 @@ export class LoadedDeployment {
       const outputs = await Promise.race([work, timeout]);
       // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
       if (performance.now() - started > timeoutMs) throw timedOut();
-      return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
+      return outputs;
     } finally {
       clearTimeout(timer);
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();

@@ -1,17 +1,19 @@
 /**
- * Real-time scoring: endpoint auth → traffic pick → decode and check against the signature →
- * (dynamic batcher) → encode; mirrored copies run on the side. Each stage is timed.
+ * Real-time scoring in the Function App: endpoint auth → traffic pick → the data plane
+ * (`shared/scoring/dataPlane.ts`: decode and check against the signature → dynamic batcher → encode),
+ * with metrics, mirrored copies and data collection watching each request. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: async () => ({ json: await readJson(request) }), authorization, pinned: null, requestId });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: async () => ({ bytes: await readBytes(request) }), authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../scoring/codecs/azureMlCodec';
-import { orderColumns } from '../scoring/codecs/mlflowColumns';
-import { encodeBinaryResponse } from '../scoring/codecs/oipBinary';
-import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../scoring/codecs/oipCodec';
+import type { AzureMlResponse } from '../scoring/codecs/azureMlCodec';
+import type { OipInferResponse } from '../scoring/codecs/oipCodec';
+import { score, type Protocol, type DecodedRequest, type RequestBody, type ScoringWatch } from '../scoring/dataPlane';
 import type { NamedTensor } from '../scoring/datatypes';
+import { azureMlProtocol } from '../scoring/protocols/azureMlProtocol';
+import { oipProtocol } from '../scoring/protocols/oipProtocol';
 import { authenticateRequest } from './auth/authenticateRequest';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
 import { authInfoOf, servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
@@ -21,6 +23,8 @@ import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
+
+export type { RequestBody } from '../scoring/dataPlane';
 
 export interface StageTimings {
   authMs: number;
@@ -51,20 +55,14 @@ interface Target {
 export interface ScoreRequest {
   endpoint: string;
   /**
-   * Reads and parses the request body. Called only once the endpoint exists and the caller is
-   * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
+   * Reads the request body. Called only once the endpoint exists and the caller is authenticated,
+   * so an anonymous or misaddressed request never costs a read (or a parse).
    */
   readBody: () => Promise<RequestBody>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
   requestId: string;
-}
-
-/** A request's parsed JSON, and with the OIP binary tensor extension the bytes after its JSON header. */
-export interface RequestBody {
-  json: unknown;
-  binary?: Uint8Array;
 }
 
 /** Snapshot reads in progress, by endpoint name. */
@@ -128,21 +126,17 @@ async function target(request: ScoreRequest): Promise<Target> {
   return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: t2 - t1 };
 }
 
-async function scoreTimed(
-  t: Target,
-  feeds: NamedTensor[],
-  outputs: readonly string[] | undefined,
-  decodeMs: number,
-): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
-  const started = performance.now();
-  let failed = true;
-  try {
-    const result = await t.loaded.score(feeds, outputs);
-    failed = false;
-    return { outputs: result, scoreMs: performance.now() - started };
-  } finally {
-    recordRequest(t.doc.endpoint, t.doc.name, decodeMs + performance.now() - started, failed);
-  }
+/** Metrics, mirrors and data collection of one request to `t`. */
+function watchOf<Parsed>(t: Target, requestId: string, columnsOf: (parsed: Parsed) => string[] | undefined) {
+  const watch: ScoringWatch<Parsed> = {
+    record: (ms, failed) => recordRequest(t.doc.endpoint, t.doc.name, ms, failed),
+    decoded: (inputs) => mirror(t, inputs),
+    scored(inputs, outputs, parsed) {
+      const columns = columnsOf(parsed);
+      collectRequest(t.doc, requestId, { tensors: inputs, ...(columns && { columns }) }, { tensors: outputs });
+    },
+  };
+  return watch;
 }
 
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
@@ -160,81 +154,35 @@ function mirror(t: Target, feeds: NamedTensor[]): void {
   }
 }
 
-/** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
-export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
+/** Scores `request` on the deployment traffic picks, through `protocol`. */
+async function scoreWith<Parsed, Request extends DecodedRequest, Answer>(
+  request: ScoreRequest,
+  protocol: Protocol<Parsed, Request, Answer>,
+  columnsOf: (parsed: Parsed) => string[] | undefined,
+): Promise<ScoreResult<Answer>> {
   const t = await target(request);
-  const d0 = performance.now();
-  let feeds: NamedTensor[];
-  try {
-    const body = orderColumns(
-      t.body.json,
-      t.loaded.columns,
-      t.loaded.signature.inputs.map((s) => s.name),
-    );
-    feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
-  } catch (error) {
-    recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
-    throw error;
-  }
-  const decodeMs = performance.now() - d0;
-  mirror(t, feeds);
-  const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(
-    t.doc,
-    request.requestId,
-    { tensors: feeds, columns: requestColumns(t.body.json) },
-    { tensors: outputs },
-  );
-  const e0 = performance.now();
-  const body = encodeAzureMlResponse(outputs);
+  const names = { modelName: request.endpoint, modelVersion: t.doc.name, id: request.requestId };
+  const limits = { maxElements: getConfig().maxTensorElements };
+  const watch = watchOf(t, request.requestId, columnsOf);
+  const { answer, timings } = await score(t.loaded, protocol, t.body, names, limits, { watch });
   return {
     deployment: t.doc.name,
     model: `${t.doc.modelName}:${t.doc.modelVersion}`,
-    body,
-    timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 },
+    body: answer,
+    timings: { authMs: t.authMs, loadMs: t.loadMs, ...timings },
   };
+}
+
+/** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
+export function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
+  return scoreWith(request, azureMlProtocol, requestColumns);
 }
 
 /** `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). */
 export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipInferResponse>> {
-  const t = await target(request);
-  const d0 = performance.now();
-  let decoded;
-  try {
-    decoded = decodeOipRequest(t.body.json, {
-      signature: t.loaded.signature,
-      maxElements: getConfig().maxTensorElements,
-      binary: t.body.binary,
-    });
-  } catch (error) {
-    recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
-    throw error;
-  }
-  const decodeMs = performance.now() - d0;
-  mirror(t, decoded.inputs);
-  const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
-  const e0 = performance.now();
-  const binaryNames = new Set(
-    decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []),
-  );
-  const body = encodeOipResponse(outputs, {
-    modelName: request.endpoint,
-    modelVersion: t.doc.name,
-    id: decoded.id ?? request.requestId,
-    parameters: decoded.parameters,
-    outputs: decoded.outputs,
-    binary: binaryNames,
-  });
-  const binary = binaryNames.size ? encodeBinaryResponse(body, outputs, binaryNames) : undefined;
-  const timings = { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 };
-  return {
-    deployment: t.doc.name,
-    model: `${t.doc.modelName}:${t.doc.modelVersion}`,
-    body,
-    timings,
-    ...(binary ? { binary } : {}),
-  };
+  const result = await scoreWith(request, oipProtocol, () => undefined);
+  const { json, binary } = result.body;
+  return { ...result, body: json, ...(binary ? { binary } : {}) };
 }
 
 /** OIP model metadata for an endpoint (or one of its deployments). */

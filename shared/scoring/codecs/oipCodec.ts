@@ -214,11 +214,24 @@ export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResp
     ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),
     id: meta.id,
     ...(meta.parameters && { parameters: meta.parameters }),
-    outputs: selected.map((t) => ({
-      name: t.name,
-      shape: [...t.shape],
-      datatype: t.datatype,
-      data: meta.binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data),
-    })),
+    outputs: toOipTensors(selected, meta.binary),
   };
+}
+
+/**
+ * Typed tensors as the protocol's tensor list (`{name, shape, datatype, data}`, flat data), the form of
+ * a request's `inputs` and of an answer's `outputs` alike. Tensors named in `binary` get empty `data`.
+ */
+export function toOipTensors(tensors: readonly NamedTensor[], binary?: ReadonlySet<string>): OipOutputTensor[] {
+  return tensors.map((t) => ({
+    name: t.name,
+    shape: [...t.shape],
+    datatype: t.datatype,
+    data: binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data),
+  }));
+}
+
+/** A parsed tensor list (a request's `inputs` or an answer's `outputs`) as typed tensors, checked as inputs are. */
+export function fromOipTensors(list: unknown, options: OipDecodeOptions = {}): NamedTensor[] {
+  return decodeOipRequest({ inputs: list }, options).inputs;
 }
