@@ -9,6 +9,7 @@ import { OIP_DATATYPES, isOipDatatype, type ModelSignature, type NamedTensor, ty
 import { InvalidInputError } from '../scoringErrors';
 import type { JsonScalar } from './elementCodec';
 import { ElementBudget, checkInputs, checkOutputNames, type TensorLimits } from './tensorCheck';
+import { decodeOipFast } from './fastDecode';
 import { tensorFromBytes } from './oipBinary';
 import { decodeTensorData, toFlatJson } from './tensorData';
 
@@ -139,6 +140,8 @@ function parseOutputs(value: unknown, binary: string[]): string[] | undefined {
  * // → { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: Float32Array [1, 2] }] }
  */
 export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}): OipInferRequest {
+  const fast = options.signature && !options.binary && decodeOipFast(body, options.signature, options.maxElements);
+  if (fast) return fast;
   if (!isObject(body)) throw new InvalidInputError('the request body must be a JSON object with "inputs"');
   if (body.id !== undefined && typeof body.id !== 'string') throw new InvalidInputError('"id" must be a string');
   const parameters = parseParameters(body.parameters, 'request');

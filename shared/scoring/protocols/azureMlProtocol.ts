@@ -3,16 +3,23 @@
  * the body forms of `azureMlCodec.ts`, addressed by column names where the model has an MLflow
  * column signature (`mlflowColumns.ts`).
  */
-import { parseJsonBody } from '../../api/validate';
 import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../codecs/azureMlCodec';
 import { orderColumns } from '../codecs/mlflowColumns';
+import { parseJsonBytes } from './jsonBytes';
 import type { DecodedRequest, Protocol } from '../dataPlane';
 
 export const azureMlProtocol: Protocol<unknown, DecodedRequest, AzureMlResponse> = {
-  parse: (body) => parseJsonBody(new TextDecoder().decode(body.bytes), 'scoring request'),
+  parse: (body) => parseJsonBytes(body.bytes, 'scoring request'),
   decode(json, target, limits) {
-    const names = target.signature.inputs.map((s) => s.name);
-    return { inputs: decodeAzureMlRequest(orderColumns(json, target.columns, names), target.signature, limits) };
+    const { signature, columns } = target;
+    const body = columns?.length
+      ? orderColumns(
+          json,
+          columns,
+          signature.inputs.map((s) => s.name),
+        )
+      : json;
+    return { inputs: decodeAzureMlRequest(body, signature, limits) };
   },
   encode: (outputs) => encodeAzureMlResponse(outputs),
 };

@@ -3,10 +3,10 @@
  * data extension: a body is JSON, or a JSON header of `Inference-Header-Content-Length` bytes then
  * raw tensors; outputs asked for as binary come back the same way.
  */
-import { parseJsonBody } from '../../api/validate';
 import { encodeBinaryResponse, splitBinaryBody } from '../codecs/oipBinary';
 import { decodeOipRequest, encodeOipResponse, type OipInferRequest, type OipInferResponse } from '../codecs/oipCodec';
 import type { Protocol } from '../dataPlane';
+import { parseJsonBytes } from './jsonBytes';
 
 /** An OIP body once read: its JSON, and with the binary extension the bytes after the JSON header. */
 export interface OipBody {
@@ -24,7 +24,7 @@ export const oipProtocol: Protocol<OipBody, OipInferRequest, OipAnswer> = {
   parse(body) {
     if (body.binaryHeader !== null && body.binaryHeader !== undefined)
       return splitBinaryBody(body.bytes, body.binaryHeader);
-    return { json: parseJsonBody(new TextDecoder().decode(body.bytes), 'inference request') };
+    return { json: parseJsonBytes(body.bytes, 'inference request') };
   },
   decode: (parsed, target, limits) =>
     decodeOipRequest(parsed.json, { signature: target.signature, ...limits, binary: parsed.binary }),
