@@ -102,7 +102,8 @@ export class ScorerServer {
       const body = { ready, execution_provider: this.device.executionProvider, ...(reason ? { reason } : {}) };
       return { status: ready ? 200 : 503, body };
     }
-    if (!(await this.authenticate(req.headers.authorization))) {
+    const allowed = this.authenticate(req.headers.authorization);
+    if (allowed !== true && !(allowed !== false && (await allowed))) {
       req.resume();
       return {
         status: 401,

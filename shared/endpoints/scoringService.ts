@@ -14,7 +14,7 @@ import { score, type Protocol, type DecodedRequest, type RequestBody, type Scori
 import type { NamedTensor } from '../scoring/datatypes';
 import { azureMlProtocol } from '../scoring/protocols/azureMlProtocol';
 import { oipProtocol } from '../scoring/protocols/oipProtocol';
-import { authenticateRequest } from './auth/authenticateRequest';
+import { authenticateRequest, type EndpointAuthInfo } from './auth/authenticateRequest';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
 import { authInfoOf, servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
@@ -85,8 +85,34 @@ function sharedSnapshot(endpoint: string): Promise<EndpointSnapshot> {
 /** Authenticates the caller against the endpoint and returns its snapshot. */
 export async function authorizeEndpoint(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
   const snapshot = await sharedSnapshot(endpoint);
-  await authenticateRequest(authInfoOf(snapshot.endpoint), authorization, authValidators());
+  await authenticateRequest(planOf(snapshot).auth, authorization, authValidators());
   return snapshot;
+}
+
+/** What every request to one snapshot of an endpoint works out the same way, worked out once. */
+interface SnapshotPlan {
+  auth: EndpointAuthInfo;
+  serving: DeploymentDoc[];
+  servingNames: string[];
+  /** The endpoint's traffic, less entries naming deployments that are not serving. */
+  traffic: Record<string, number>;
+}
+
+/** Plans by snapshot: a snapshot is replaced, never changed, when the endpoint changes. */
+const plans = new WeakMap<EndpointSnapshot, SnapshotPlan>();
+
+function planOf(snapshot: EndpointSnapshot): SnapshotPlan {
+  let plan = plans.get(snapshot);
+  if (!plan) {
+    const serving = servingDeployments(snapshot);
+    const servingNames = serving.map((d) => d.name);
+    const traffic = Object.fromEntries(
+      Object.entries(snapshot.endpoint.traffic).filter(([name]) => servingNames.includes(name)),
+    );
+    plan = { auth: authInfoOf(snapshot.endpoint), serving, servingNames, traffic };
+    plans.set(snapshot, plan);
+  }
+  return plan;
 }
 
 /**
@@ -96,17 +122,13 @@ export async function authorizeEndpoint(endpoint: string, authorization: string 
  */
 function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | null): DeploymentDoc {
   // A deployment still being created takes no requests yet (its first version is not warm).
-  const serving = servingDeployments(snapshot);
+  const { serving, servingNames, traffic } = planOf(snapshot);
   const stillCreating = (name: string) =>
     new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, {
       'Retry-After': '5',
     });
   if (serving.length === 0 && snapshot.deployments.length > 0) throw stillCreating(snapshot.deployments[0]!.name);
-  const names = serving.map((d) => d.name);
-  const traffic = Object.fromEntries(
-    Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)),
-  );
-  const name = pickDeployment(endpoint, traffic, names, pinned);
+  const name = pickDeployment(endpoint, traffic, servingNames, pinned);
   const doc = serving.find((d) => d.name === name);
   if (doc) return doc;
   if (snapshot.deployments.some((d) => d.name === name)) throw stillCreating(name);
@@ -142,7 +164,7 @@ function watchOf<Parsed>(t: Target, requestId: string, columnsOf: (parsed: Parse
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
 function mirror(t: Target, feeds: NamedTensor[]): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
-    const doc = servingDeployments(t.snapshot).find((d) => d.name === name);
+    const doc = planOf(t.snapshot).serving.find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
     const started = performance.now();
     void loadedDeployment(doc)
