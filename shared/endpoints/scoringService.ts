@@ -4,7 +4,8 @@
  * with metrics, mirrored copies and data collection watching each request. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: async () => ({ bytes: await readBytes(request) }), authorization, pinned: null, requestId });
+ *   const readBody = async () => ({ bytes: await readBytes(request) });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody, authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
