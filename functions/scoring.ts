@@ -21,7 +21,8 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
-  for (const [stage, ms] of Object.entries(result.timings) as [keyof StageTimings, number][]) log[stage] = ms;
+  const { authMs, loadMs, decodeMs, scoreMs, encodeMs }: StageTimings = result.timings;
+  Object.assign(log, { authMs, loadMs, decodeMs, scoreMs, encodeMs });
 }
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {

@@ -15,11 +15,11 @@ import { score, type Protocol, type DecodedRequest, type RequestBody, type Scori
 import type { NamedTensor } from '../scoring/datatypes';
 import { azureMlProtocol } from '../scoring/protocols/azureMlProtocol';
 import { oipProtocol } from '../scoring/protocols/oipProtocol';
-import { authenticateRequest, type EndpointAuthInfo } from './auth/authenticateRequest';
-import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
+import { authenticateKey, authenticateRequest, type EndpointAuthInfo } from './auth/authenticateRequest';
+import { currentDeployment, loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
 import { authInfoOf, servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
-import { getSnapshot } from './endpointStore';
+import { cachedSnapshot, getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
@@ -85,6 +85,22 @@ function sharedSnapshot(endpoint: string): Promise<EndpointSnapshot> {
 
 /** Authenticates the caller against the endpoint and returns its snapshot. */
 export async function authorizeEndpoint(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
+  return authorized(endpoint, authorization);
+}
+
+/**
+ * `authorizeEndpoint`, answering without a wait in the common case (a cached snapshot of a `key`
+ * endpoint); a snapshot to read or a token to check makes it a promise.
+ */
+function authorized(endpoint: string, authorization: string | null): EndpointSnapshot | Promise<EndpointSnapshot> {
+  const snapshot = cachedSnapshot(endpoint);
+  const auth = snapshot && planOf(snapshot).auth;
+  if (!snapshot || auth?.authMode !== 'key') return authorizeSlowly(endpoint, authorization);
+  authenticateKey(auth, authorization);
+  return snapshot;
+}
+
+async function authorizeSlowly(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
   const snapshot = await sharedSnapshot(endpoint);
   await authenticateRequest(planOf(snapshot).auth, authorization, authValidators());
   return snapshot;
@@ -138,10 +154,12 @@ function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | 
 
 async function target(request: ScoreRequest): Promise<Target> {
   const t0 = performance.now();
-  const snapshot = await authorizeEndpoint(request.endpoint, request.authorization);
+  // The awaits below are taken only on a cold path: a snapshot to read, a token to check, a model to load.
+  const checked = authorized(request.endpoint, request.authorization);
+  const snapshot = checked instanceof Promise ? await checked : checked;
   const t1 = performance.now();
   const doc = pickDoc(snapshot, request.endpoint, request.pinned);
-  const loaded = await loadedDeployment(doc);
+  const loaded = currentDeployment(doc) ?? (await loadedDeployment(doc));
   // Before the body is read: under overload a refusal must cost far less than an answer.
   loaded.checkCapacity();
   const t2 = performance.now();
