@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
-import { score } from '../shared/scoring/dataPlane';
+import { Caller, score } from '../shared/scoring/dataPlane';
 import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
@@ -57,11 +57,11 @@ export class ScorerServer {
   ) {
     this.#server = http.createServer((req, res) => {
       // The caller hanging up (its timeout) takes a queued request out unscored.
-      const gone = new AbortController();
+      const caller = new Caller();
       res.on('close', () => {
-        if (!res.writableFinished) gone.abort(new SibylError('Timeout', 'The caller went away.'));
+        if (!res.writableFinished) caller.gone(new SibylError('Timeout', 'The caller went away.'));
       });
-      void this.#handle(req, gone.signal).then(
+      void this.#handle(req, caller).then(
         (answer) => send(res, answer),
         (error: unknown) => {
           const { status, body, headers } = toErrorBody(error, 'scorer');
@@ -89,7 +89,7 @@ export class ScorerServer {
     await this.models.close();
   }
 
-  async #handle(req: http.IncomingMessage, signal: AbortSignal): Promise<Answer> {
+  async #handle(req: http.IncomingMessage, caller: Caller): Promise<Answer> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -149,7 +149,7 @@ export class ScorerServer {
       const body = { bytes, binaryHeader: typeof header === 'string' ? header : null };
       const names = { modelName: name, modelVersion: String(version), id: '' };
       const limits = { maxElements: this.config.maxTensorElements };
-      const { answer } = await score(model, oipProtocol, body, names, limits, { signal });
+      const { answer } = await score(model, oipProtocol, body, names, limits, { caller });
       if (!answer.binary) return { status: 200, body: answer.json };
       return {
         status: 200,

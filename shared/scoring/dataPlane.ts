@@ -55,8 +55,34 @@ export interface ScoringTarget {
   readonly signature: ModelSignature;
   /** Column names of a column-based MLflow signature, which Azure ML bodies may use. */
   readonly columns?: readonly string[];
-  /** `signal`: the caller went away; a request still queued is then dropped. */
-  score(inputs: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]>;
+  /** `caller`: when it goes away, a request still queued is dropped unscored. */
+  score(inputs: NamedTensor[], caller?: Caller): Promise<NamedTensor[]>;
+}
+
+/**
+ * A caller that may go away before its answer: what a target does then (take a queued request back)
+ * is registered with `onGone`. Lighter than an AbortSignal, whose listener costs an EventTarget per request.
+ */
+export class Caller {
+  #reason: Error | undefined;
+  #onGone: ((reason: Error) => void) | undefined;
+
+  /** Why the caller went away, once it did. */
+  get goneReason(): Error | undefined {
+    return this.#reason;
+  }
+
+  /** Runs `act` when the caller goes away (at once if it has already). */
+  onGone(act: (reason: Error) => void): void {
+    if (this.#reason) act(this.#reason);
+    else this.#onGone = act;
+  }
+
+  gone(reason: Error): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    this.#onGone?.(reason);
+  }
 }
 
 /** Milliseconds spent in each stage of the data plane. */
@@ -82,9 +108,9 @@ export async function score<Parsed, Request extends DecodedRequest, Answer>(
   body: RequestBody,
   names: AnswerNames,
   limits: TensorLimits,
-  options: { watch?: ScoringWatch<Parsed>; signal?: AbortSignal } = {},
+  options: { watch?: ScoringWatch<Parsed>; caller?: Caller } = {},
 ): Promise<Scored<Answer>> {
-  const { watch, signal } = options;
+  const { watch, caller } = options;
   const p0 = performance.now();
   const parsed = protocol.parse(body);
   const d0 = performance.now();
@@ -101,7 +127,7 @@ export async function score<Parsed, Request extends DecodedRequest, Answer>(
   let failed = true;
   let e0 = s0;
   try {
-    outputs = await target.score(request.inputs, signal);
+    outputs = await target.score(request.inputs, caller);
     failed = false;
   } finally {
     e0 = performance.now();

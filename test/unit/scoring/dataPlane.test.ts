@@ -1,6 +1,6 @@
 import { SibylError } from '../../../shared/errors';
 import { fromOipTensors, toOipTensors } from '../../../shared/scoring/codecs/oipCodec';
-import { score, type ScoringTarget } from '../../../shared/scoring/dataPlane';
+import { Caller, score, type ScoringTarget } from '../../../shared/scoring/dataPlane';
 import type { ModelSignature, NamedTensor } from '../../../shared/scoring/datatypes';
 import { azureMlProtocol } from '../../../shared/scoring/protocols/azureMlProtocol';
 import { oipProtocol } from '../../../shared/scoring/protocols/oipProtocol';
@@ -121,5 +121,29 @@ describe('toOipTensors / fromOipTensors', () => {
 
   it('refuses a list that is not one', () => {
     expect(() => fromOipTensors({ nope: 1 })).toThrow('"inputs" must be an array');
+  });
+});
+
+describe('Caller', () => {
+  it('runs what was registered once when the caller goes away, and at once when it already has', () => {
+    const seen: string[] = [];
+    const caller = new Caller();
+    caller.onGone((reason) => seen.push(`later: ${reason.message}`));
+    caller.gone(new Error('hung up'));
+    caller.gone(new Error('again'));
+    caller.onGone((reason) => seen.push(`after: ${reason.message}`));
+    expect(seen).toEqual(['later: hung up', 'after: hung up']);
+    expect(caller.goneReason?.message).toBe('hung up');
+  });
+
+  it('drops a queued request of a caller that went away before it was scored', async () => {
+    const caller = new Caller();
+    caller.gone(new Error('hung up'));
+    const body = { bytes: bytes({ data: [[1, 2]] }) };
+    const gone: ScoringTarget = {
+      signature,
+      score: (inputs, who) => (who?.goneReason ? Promise.reject(who.goneReason) : target.score(inputs)),
+    };
+    await expect(score(gone, azureMlProtocol, body, names, limits, { caller })).rejects.toThrow('hung up');
   });
 });
