@@ -1,8 +1,8 @@
 /**
  * The scoring container's HTTP server: Open Inference Protocol v2 over the same data plane
  * (`shared/scoring/dataPlane.ts`), protocol adapter, batcher and sessions the Function App uses.
- * `{model}` is a registered model name and `{version}` its version. Health routes are anonymous (Container Apps probes); the rest need the
- * caller's credential.
+ * `{model}` is a registered model name and `{version}` its version. Health routes are anonymous
+ * (Container Apps probes); the rest need the caller's credential.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
