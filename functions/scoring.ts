@@ -12,8 +12,8 @@ import {
 } from '../shared/endpoints/scoringService';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
-import { readBytes, readJson } from './http/requestBody';
-import { BINARY_EXTENSION, BINARY_HEADER, splitBinaryBody } from '../shared/scoring/codecs/oipBinary';
+import { readBytes } from './http/requestBody';
+import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
 
 const SERVER_VERSION = '0.1.0';
 
@@ -21,12 +21,13 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
-  for (const [stage, ms] of Object.entries(result.timings) as [keyof StageTimings, number][]) log[stage] = ms;
+  const { authMs, loadMs, decodeMs, scoreMs, encodeMs }: StageTimings = result.timings;
+  Object.assign(log, { authMs, loadMs, decodeMs, scoreMs, encodeMs });
 }
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
-  const readBody = async () => ({ json: await readJson(request, 'scoring request') });
+  const readBody = async () => ({ bytes: await readBytes(request) });
   const result = await scoreAzureMl({
     endpoint,
     readBody,
@@ -73,11 +74,8 @@ function inference(versioned: boolean): SibylHttpHandler {
   return async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
     // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
-    const headerLength = request.headers.get(BINARY_HEADER);
-    const readBody = async () =>
-      headerLength !== null
-        ? splitBinaryBody(await readBytes(request), headerLength)
-        : { json: await readJson(request, 'inference request') };
+    const binaryHeader = request.headers.get(BINARY_HEADER);
+    const readBody = async () => ({ bytes: await readBytes(request), binaryHeader });
     const result = await inferOip({
       endpoint,
       readBody,

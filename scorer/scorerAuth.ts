@@ -7,7 +7,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ScorerConfig } from '../shared/scorerConfig';
 import { createAadValidator, toAadSettings, type AadValidator } from '../shared/endpoints/auth/aadValidator';
 
-export type ScorerAuthenticator = (authorization: string | undefined) => Promise<boolean>;
+/** Whether the caller may call; synchronous for the shared key, so the common path waits on nothing. */
+export type ScorerAuthenticator = (authorization: string | undefined) => boolean | Promise<boolean>;
 
 function sameKey(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -19,15 +20,21 @@ export function createScorerAuthenticator(config: ScorerConfig): ScorerAuthentic
   const settings = config.aad.audience ? toAadSettings(config.aad) : undefined;
   const aad: AadValidator | undefined =
     settings && typeof settings !== 'string' ? createAadValidator(settings) : undefined;
-  return async (authorization) => {
+  // What the app sends, byte for byte: one constant-time compare settles the common case.
+  const expected = config.key ? Buffer.from(`Bearer ${config.key}`) : undefined;
+  const slow = async (credential: string): Promise<boolean> => {
+    const result = await aad!(credential);
+    return result.ok && result.objectId !== undefined && config.allowedCallers.includes(result.objectId);
+  };
+  return (authorization) => {
+    if (expected && authorization !== undefined && authorization.length === expected.length) {
+      const presented = Buffer.from(authorization);
+      if (presented.length === expected.length && timingSafeEqual(presented, expected)) return true;
+    }
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) return false;
     const credential = match[1]!;
     if (config.key && sameKey(credential, config.key)) return true;
-    if (aad) {
-      const result = await aad(credential);
-      return result.ok && result.objectId !== undefined && config.allowedCallers.includes(result.objectId);
-    }
-    return false;
+    return aad ? slow(credential) : false;
   };
 }

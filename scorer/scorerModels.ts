@@ -12,14 +12,15 @@ import type { ModelManifest } from '../shared/registry/modelDocuments';
 import { ModelFolderCache } from '../shared/registry/modelFolderCache';
 import { openModelFolder } from '../shared/registry/modelLoader';
 import { warmUp } from '../shared/registry/warmUp';
-import { abortReason, canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
+import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
+import type { Caller, ScoringTarget } from '../shared/scoring/dataPlane';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
 import { createBlobServiceClient } from '../shared/storage/blobService';
 import { isNotFound } from '../shared/storage/cosmosErrors';
 
-export class ScorerModel {
+export class ScorerModel implements ScoringTarget {
   constructor(
     readonly name: string,
     readonly version: number,
@@ -35,10 +36,13 @@ export class ScorerModel {
     return this.session.signature;
   }
 
-  /** `signal`: the caller went away; a request still queued is then dropped unscored. */
-  score(feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    return this.batcher ? this.batcher.submit(feeds, signal) : this.session.run(feeds);
+  /** `caller`: when it goes away, a request still queued is dropped unscored. */
+  score(feeds: NamedTensor[], caller?: Caller): Promise<NamedTensor[]> {
+    if (caller?.goneReason) return Promise.reject(caller.goneReason);
+    if (!this.batcher) return this.session.run(feeds);
+    const queued = this.batcher.enqueue(feeds);
+    caller?.onGone((reason) => queued.cancel(reason));
+    return queued.result;
   }
 
   release(): Promise<void> {

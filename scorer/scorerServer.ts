@@ -1,20 +1,16 @@
 /**
- * The scoring container's HTTP server: Open Inference Protocol v2 over `shared/scoring` (the same
- * codecs, batcher and sessions the Function App uses). `{model}` is a registered model name and
- * `{version}` its version. Health routes are anonymous (Container Apps probes); the rest need the
- * caller's credential.
+ * The scoring container's HTTP server: Open Inference Protocol v2 over the same data plane
+ * (`shared/scoring/dataPlane.ts`), protocol adapter, batcher and sessions the Function App uses.
+ * `{model}` is a registered model name and `{version}` its version. Health routes are anonymous
+ * (Container Apps probes); the rest need the caller's credential.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
-import {
-  BINARY_EXTENSION,
-  BINARY_HEADER,
-  encodeBinaryResponse,
-  splitBinaryBody,
-} from '../shared/scoring/codecs/oipBinary';
-import { decodeOipRequest, encodeOipResponse } from '../shared/scoring/codecs/oipCodec';
+import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
+import { Caller, score } from '../shared/scoring/dataPlane';
+import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
 import type { ScorerAuthenticator } from './scorerAuth';
@@ -61,11 +57,11 @@ export class ScorerServer {
   ) {
     this.#server = http.createServer((req, res) => {
       // The caller hanging up (its timeout) takes a queued request out unscored.
-      const gone = new AbortController();
+      const caller = new Caller();
       res.on('close', () => {
-        if (!res.writableFinished) gone.abort(new SibylError('Timeout', 'The caller went away.'));
+        if (!res.writableFinished) caller.gone(new SibylError('Timeout', 'The caller went away.'));
       });
-      void this.#handle(req, gone.signal).then(
+      void this.#handle(req, caller).then(
         (answer) => send(res, answer),
         (error: unknown) => {
           const { status, body, headers } = toErrorBody(error, 'scorer');
@@ -93,7 +89,7 @@ export class ScorerServer {
     await this.models.close();
   }
 
-  async #handle(req: http.IncomingMessage, signal: AbortSignal): Promise<Answer> {
+  async #handle(req: http.IncomingMessage, caller: Caller): Promise<Answer> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -106,7 +102,8 @@ export class ScorerServer {
       const body = { ready, execution_provider: this.device.executionProvider, ...(reason ? { reason } : {}) };
       return { status: ready ? 200 : 503, body };
     }
-    if (!(await this.authenticate(req.headers.authorization))) {
+    const allowed = this.authenticate(req.headers.authorization);
+    if (allowed !== true && !(allowed !== false && (await allowed))) {
       req.resume();
       return {
         status: 401,
@@ -147,43 +144,18 @@ export class ScorerServer {
       };
     }
     if (method === 'POST' && action === '/infer') {
-      const raw = await readBody(req, this.config.maxRequestBytes);
-      const headerLength = req.headers[BINARY_HEADER];
-      let json: unknown;
-      let binary: Uint8Array | undefined;
-      if (typeof headerLength === 'string') ({ json, binary } = splitBinaryBody(raw, headerLength));
-      else {
-        try {
-          json = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new SibylError('InvalidInput', 'The request body is not valid JSON.');
-        }
-      }
-      const request = decodeOipRequest(json, {
-        signature: model.signature,
-        maxElements: this.config.maxTensorElements,
-        binary,
-      });
-      const outputs = await model.score(request.inputs, signal);
-      const binaryNames = new Set(
-        request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []),
-      );
-      const meta = {
-        modelName: name,
-        modelVersion: String(version),
-        id: request.id ?? '',
-        parameters: request.parameters,
-        outputs: request.outputs,
-        binary: binaryNames,
-      };
-      const body = encodeOipResponse(outputs, meta);
-      if (!binaryNames.size) return { status: 200, body };
-      const encoded = encodeBinaryResponse(body, outputs, binaryNames);
+      const bytes = await readBody(req, this.config.maxRequestBytes);
+      const header = req.headers[BINARY_HEADER];
+      const body = { bytes, binaryHeader: typeof header === 'string' ? header : null };
+      const names = { modelName: name, modelVersion: String(version), id: '' };
+      const limits = { maxElements: this.config.maxTensorElements };
+      const { answer } = await score(model, oipProtocol, body, names, limits, { caller });
+      if (!answer.binary) return { status: 200, body: answer.json };
       return {
         status: 200,
-        body,
-        raw: encoded.body,
-        headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(encoded.headerLength) },
+        body: answer.json,
+        raw: answer.binary.body,
+        headers: { 'content-type': 'application/octet-stream', [BINARY_HEADER]: String(answer.binary.headerLength) },
       };
     }
     req.resume();

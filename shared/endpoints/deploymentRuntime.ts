@@ -13,6 +13,7 @@ import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
 import { readVersionDoc } from '../registry/modelRegistry';
 import { warmUp } from '../registry/warmUp';
 import { canBatch, DynamicBatcher } from '../scoring/batching/dynamicBatcher';
+import type { ScoringTarget } from '../scoring/dataPlane';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
@@ -43,7 +44,7 @@ function queueLimit(doc: DeploymentDoc, kind: 'functions' | 'container' | 'gpu')
   return 2 * r.maxConcurrentRequestsPerInstance * r.maxInstances;
 }
 
-export class LoadedDeployment {
+export class LoadedDeployment implements ScoringTarget {
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -84,37 +85,53 @@ export class LoadedDeployment {
     return this.session.ready;
   }
 
-  /**
-   * Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408).
-   * `outputs` filters what comes back.
-   */
-  async score(feeds: NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
+  /** Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408). */
+  async score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
     this.checkCapacity();
     this.#inFlight++;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const started = performance.now();
-      const timeoutMs = this.doc.requestTimeoutMs;
-      const timedOut = () =>
-        new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
-      // A request that times out leaves the queue (here or at the scorer) and is never scored.
-      const abort = new AbortController();
-      const work = this.batcher ? this.batcher.submit(feeds, abort.signal) : this.runDirect(feeds, abort.signal);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          abort.abort(timedOut());
-          reject(timedOut());
-        }, timeoutMs);
-      });
-      work.catch(() => undefined);
-      const outputs = await Promise.race([work, timeout]);
-      // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
-      if (performance.now() - started > timeoutMs) throw timedOut();
-      return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
+      return await this.#scoreInTime(feeds);
     } finally {
-      clearTimeout(timer);
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     }
+  }
+
+  /** The outputs, or a 408 once `requestTimeoutMs` passes; a request that times out is never scored. */
+  #scoreInTime(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+    const started = performance.now();
+    const timeoutMs = this.doc.requestTimeoutMs;
+    const timedOut = () =>
+      new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
+    // A request that times out leaves the queue (here, or at the scorer through the signal).
+    let leave: (reason: Error) => void;
+    let work: Promise<NamedTensor[]>;
+    if (this.batcher) {
+      const queued = this.batcher.enqueue(feeds);
+      leave = (reason) => queued.cancel(reason);
+      work = queued.result;
+    } else {
+      const abort = new AbortController();
+      leave = (reason) => abort.abort(reason);
+      work = this.runDirect(feeds, abort.signal);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        leave(timedOut());
+        reject(timedOut());
+      }, timeoutMs);
+      work.then(
+        (outputs) => {
+          clearTimeout(timer);
+          // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
+          if (performance.now() - started > timeoutMs) reject(timedOut());
+          else resolve(outputs);
+        },
+        (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   private async runDirect(feeds: NamedTensor[], signal: AbortSignal): Promise<NamedTensor[]> {
@@ -220,6 +237,12 @@ export async function loadedDeployment(doc: DeploymentDoc): Promise<LoadedDeploy
     successors.set(key, { updatedAt: doc.updatedAt, done });
   }
   return loaded;
+}
+
+/** The deployment for `doc` when it is loaded and current here, without a wait; else undefined. */
+export function currentDeployment(doc: DeploymentDoc): LoadedDeployment | undefined {
+  const loaded = cache.hit(cacheKey(doc));
+  return loaded && loaded.doc.updatedAt >= doc.updatedAt ? loaded : undefined;
 }
 
 /**

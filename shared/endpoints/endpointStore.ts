@@ -99,6 +99,12 @@ export async function readSnapshot(name: string): Promise<EndpointSnapshot | und
   return { endpoint, deployments };
 }
 
+/** The cached snapshot of `name` while fresh, without a wait (the score path's common case); else undefined. */
+export function cachedSnapshot(name: string): EndpointSnapshot | undefined {
+  const cached = cache.get(name);
+  return cached && cached.expires > Date.now() ? cached.snapshot : undefined;
+}
+
 /** The endpoint for scoring: from the snapshot cache when fresh. Throws EndpointNotFound. */
 export async function getSnapshot(name: string, { fresh = false } = {}): Promise<EndpointSnapshot> {
   const cached = cache.get(name);

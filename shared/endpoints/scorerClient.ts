@@ -5,7 +5,7 @@
  */
 import type { ScorerClientSettings } from '../config';
 import { SibylError } from '../errors';
-import { decodeOipRequest, encodeOipResponse } from '../scoring/codecs/oipCodec';
+import { fromOipTensors, toOipTensors } from '../scoring/codecs/oipCodec';
 import type { ModelSignature, NamedTensor } from '../scoring/datatypes';
 import { FILES_DIGEST_HEADER } from '../registry/modelBlobs';
 import { getCredential } from '../storage/credential';
@@ -105,14 +105,9 @@ export async function remoteInfer(
   feeds: NamedTensor[],
   signal?: AbortSignal,
 ): Promise<NamedTensor[]> {
-  const request = encodeOipResponse(feeds, { modelName: model.name, id: '' });
-  const answer = (await call(
-    settings,
-    model,
-    'POST',
-    '/infer',
-    { inputs: request.outputs },
-    signal ?? AbortSignal.timeout(180_000),
-  )) as { outputs?: unknown };
-  return decodeOipRequest({ inputs: answer.outputs }).inputs;
+  const body = { inputs: toOipTensors(feeds) };
+  const answer = (await call(settings, model, 'POST', '/infer', body, signal ?? AbortSignal.timeout(180_000))) as {
+    outputs?: unknown;
+  };
+  return fromOipTensors(answer.outputs);
 }

@@ -1,26 +1,31 @@
 /**
- * Real-time scoring: endpoint auth → traffic pick → decode and check against the signature →
- * (dynamic batcher) → encode; mirrored copies run on the side. Each stage is timed.
+ * Real-time scoring in the Function App: endpoint auth → traffic pick → the data plane
+ * (`shared/scoring/dataPlane.ts`: decode and check against the signature → dynamic batcher → encode),
+ * with metrics, mirrored copies and data collection watching each request. Each stage is timed.
  *
  * @example
- *   const result = await scoreAzureMl({ endpoint: 'iris', readBody: async () => ({ json: await readJson(request) }), authorization, pinned: null, requestId });
+ *   const readBody = async () => ({ bytes: await readBytes(request) });
+ *   const result = await scoreAzureMl({ endpoint: 'iris', readBody, authorization, pinned: null, requestId });
  */
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { decodeAzureMlRequest, encodeAzureMlResponse, type AzureMlResponse } from '../scoring/codecs/azureMlCodec';
-import { orderColumns } from '../scoring/codecs/mlflowColumns';
-import { encodeBinaryResponse } from '../scoring/codecs/oipBinary';
-import { decodeOipRequest, encodeOipResponse, type OipInferResponse } from '../scoring/codecs/oipCodec';
+import type { AzureMlResponse } from '../scoring/codecs/azureMlCodec';
+import type { OipInferResponse } from '../scoring/codecs/oipCodec';
+import { score, type Protocol, type DecodedRequest, type RequestBody, type ScoringWatch } from '../scoring/dataPlane';
 import type { NamedTensor } from '../scoring/datatypes';
-import { authenticateRequest } from './auth/authenticateRequest';
-import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
+import { azureMlProtocol } from '../scoring/protocols/azureMlProtocol';
+import { oipProtocol } from '../scoring/protocols/oipProtocol';
+import { authenticateKey, authenticateRequest, type EndpointAuthInfo } from './auth/authenticateRequest';
+import { currentDeployment, loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
 import { authInfoOf, servingDeployments, type DeploymentDoc, type EndpointSnapshot } from './endpointDocuments';
 import { authValidators } from './endpointSecrets';
-import { getSnapshot } from './endpointStore';
+import { cachedSnapshot, getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
+
+export type { RequestBody } from '../scoring/dataPlane';
 
 export interface StageTimings {
   authMs: number;
@@ -51,20 +56,14 @@ interface Target {
 export interface ScoreRequest {
   endpoint: string;
   /**
-   * Reads and parses the request body. Called only once the endpoint exists and the caller is
-   * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
+   * Reads the request body. Called only once the endpoint exists and the caller is authenticated,
+   * so an anonymous or misaddressed request never costs a read (or a parse).
    */
   readBody: () => Promise<RequestBody>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
   requestId: string;
-}
-
-/** A request's parsed JSON, and with the OIP binary tensor extension the bytes after its JSON header. */
-export interface RequestBody {
-  json: unknown;
-  binary?: Uint8Array;
 }
 
 /** Snapshot reads in progress, by endpoint name. */
@@ -86,9 +85,51 @@ function sharedSnapshot(endpoint: string): Promise<EndpointSnapshot> {
 
 /** Authenticates the caller against the endpoint and returns its snapshot. */
 export async function authorizeEndpoint(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
-  const snapshot = await sharedSnapshot(endpoint);
-  await authenticateRequest(authInfoOf(snapshot.endpoint), authorization, authValidators());
+  return authorized(endpoint, authorization);
+}
+
+/**
+ * `authorizeEndpoint`, answering without a wait in the common case (a cached snapshot of a `key`
+ * endpoint); a snapshot to read or a token to check makes it a promise.
+ */
+function authorized(endpoint: string, authorization: string | null): EndpointSnapshot | Promise<EndpointSnapshot> {
+  const snapshot = cachedSnapshot(endpoint);
+  const auth = snapshot && planOf(snapshot).auth;
+  if (!snapshot || auth?.authMode !== 'key') return authorizeSlowly(endpoint, authorization);
+  authenticateKey(auth, authorization);
   return snapshot;
+}
+
+async function authorizeSlowly(endpoint: string, authorization: string | null): Promise<EndpointSnapshot> {
+  const snapshot = await sharedSnapshot(endpoint);
+  await authenticateRequest(planOf(snapshot).auth, authorization, authValidators());
+  return snapshot;
+}
+
+/** What every request to one snapshot of an endpoint works out the same way, worked out once. */
+interface SnapshotPlan {
+  auth: EndpointAuthInfo;
+  serving: DeploymentDoc[];
+  servingNames: string[];
+  /** The endpoint's traffic, less entries naming deployments that are not serving. */
+  traffic: Record<string, number>;
+}
+
+/** Plans by snapshot: a snapshot is replaced, never changed, when the endpoint changes. */
+const plans = new WeakMap<EndpointSnapshot, SnapshotPlan>();
+
+function planOf(snapshot: EndpointSnapshot): SnapshotPlan {
+  let plan = plans.get(snapshot);
+  if (!plan) {
+    const serving = servingDeployments(snapshot);
+    const servingNames = serving.map((d) => d.name);
+    const traffic = Object.fromEntries(
+      Object.entries(snapshot.endpoint.traffic).filter(([name]) => servingNames.includes(name)),
+    );
+    plan = { auth: authInfoOf(snapshot.endpoint), serving, servingNames, traffic };
+    plans.set(snapshot, plan);
+  }
+  return plan;
 }
 
 /**
@@ -98,17 +139,13 @@ export async function authorizeEndpoint(endpoint: string, authorization: string 
  */
 function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | null): DeploymentDoc {
   // A deployment still being created takes no requests yet (its first version is not warm).
-  const serving = servingDeployments(snapshot);
+  const { serving, servingNames, traffic } = planOf(snapshot);
   const stillCreating = (name: string) =>
     new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, {
       'Retry-After': '5',
     });
   if (serving.length === 0 && snapshot.deployments.length > 0) throw stillCreating(snapshot.deployments[0]!.name);
-  const names = serving.map((d) => d.name);
-  const traffic = Object.fromEntries(
-    Object.entries(snapshot.endpoint.traffic).filter(([name]) => names.includes(name)),
-  );
-  const name = pickDeployment(endpoint, traffic, names, pinned);
+  const name = pickDeployment(endpoint, traffic, servingNames, pinned);
   const doc = serving.find((d) => d.name === name);
   if (doc) return doc;
   if (snapshot.deployments.some((d) => d.name === name)) throw stillCreating(name);
@@ -117,10 +154,12 @@ function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | 
 
 async function target(request: ScoreRequest): Promise<Target> {
   const t0 = performance.now();
-  const snapshot = await authorizeEndpoint(request.endpoint, request.authorization);
+  // The awaits below are taken only on a cold path: a snapshot to read, a token to check, a model to load.
+  const checked = authorized(request.endpoint, request.authorization);
+  const snapshot = checked instanceof Promise ? await checked : checked;
   const t1 = performance.now();
   const doc = pickDoc(snapshot, request.endpoint, request.pinned);
-  const loaded = await loadedDeployment(doc);
+  const loaded = currentDeployment(doc) ?? (await loadedDeployment(doc));
   // Before the body is read: under overload a refusal must cost far less than an answer.
   loaded.checkCapacity();
   const t2 = performance.now();
@@ -128,27 +167,23 @@ async function target(request: ScoreRequest): Promise<Target> {
   return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: t2 - t1 };
 }
 
-async function scoreTimed(
-  t: Target,
-  feeds: NamedTensor[],
-  outputs: readonly string[] | undefined,
-  decodeMs: number,
-): Promise<{ outputs: NamedTensor[]; scoreMs: number }> {
-  const started = performance.now();
-  let failed = true;
-  try {
-    const result = await t.loaded.score(feeds, outputs);
-    failed = false;
-    return { outputs: result, scoreMs: performance.now() - started };
-  } finally {
-    recordRequest(t.doc.endpoint, t.doc.name, decodeMs + performance.now() - started, failed);
-  }
+/** Metrics, mirrors and data collection of one request to `t`. */
+function watchOf<Parsed>(t: Target, requestId: string, columnsOf: (parsed: Parsed) => string[] | undefined) {
+  const watch: ScoringWatch<Parsed> = {
+    record: (ms, failed) => recordRequest(t.doc.endpoint, t.doc.name, ms, failed),
+    decoded: (inputs) => mirror(t, inputs),
+    scored(inputs, outputs, parsed) {
+      const columns = columnsOf(parsed);
+      collectRequest(t.doc, requestId, { tensors: inputs, ...(columns && { columns }) }, { tensors: outputs });
+    },
+  };
+  return watch;
 }
 
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
 function mirror(t: Target, feeds: NamedTensor[]): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
-    const doc = servingDeployments(t.snapshot).find((d) => d.name === name);
+    const doc = planOf(t.snapshot).serving.find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
     const started = performance.now();
     void loadedDeployment(doc)
@@ -160,81 +195,35 @@ function mirror(t: Target, feeds: NamedTensor[]): void {
   }
 }
 
-/** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
-export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
+/** Scores `request` on the deployment traffic picks, through `protocol`. */
+async function scoreWith<Parsed, Request extends DecodedRequest, Answer>(
+  request: ScoreRequest,
+  protocol: Protocol<Parsed, Request, Answer>,
+  columnsOf: (parsed: Parsed) => string[] | undefined,
+): Promise<ScoreResult<Answer>> {
   const t = await target(request);
-  const d0 = performance.now();
-  let feeds: NamedTensor[];
-  try {
-    const body = orderColumns(
-      t.body.json,
-      t.loaded.columns,
-      t.loaded.signature.inputs.map((s) => s.name),
-    );
-    feeds = decodeAzureMlRequest(body, t.loaded.signature, { maxElements: getConfig().maxTensorElements });
-  } catch (error) {
-    recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
-    throw error;
-  }
-  const decodeMs = performance.now() - d0;
-  mirror(t, feeds);
-  const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
-  collectRequest(
-    t.doc,
-    request.requestId,
-    { tensors: feeds, columns: requestColumns(t.body.json) },
-    { tensors: outputs },
-  );
-  const e0 = performance.now();
-  const body = encodeAzureMlResponse(outputs);
+  const names = { modelName: request.endpoint, modelVersion: t.doc.name, id: request.requestId };
+  const limits = { maxElements: getConfig().maxTensorElements };
+  const watch = watchOf(t, request.requestId, columnsOf);
+  const { answer, timings } = await score(t.loaded, protocol, t.body, names, limits, { watch });
   return {
     deployment: t.doc.name,
     model: `${t.doc.modelName}:${t.doc.modelVersion}`,
-    body,
-    timings: { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 },
+    body: answer,
+    timings: { authMs: t.authMs, loadMs: t.loadMs, ...timings },
   };
+}
+
+/** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
+export function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
+  return scoreWith(request, azureMlProtocol, requestColumns);
 }
 
 /** `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). */
 export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipInferResponse>> {
-  const t = await target(request);
-  const d0 = performance.now();
-  let decoded;
-  try {
-    decoded = decodeOipRequest(t.body.json, {
-      signature: t.loaded.signature,
-      maxElements: getConfig().maxTensorElements,
-      binary: t.body.binary,
-    });
-  } catch (error) {
-    recordRequest(t.doc.endpoint, t.doc.name, performance.now() - d0, true);
-    throw error;
-  }
-  const decodeMs = performance.now() - d0;
-  mirror(t, decoded.inputs);
-  const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
-  collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
-  const e0 = performance.now();
-  const binaryNames = new Set(
-    decoded.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (decoded.binaryOutputs ?? []),
-  );
-  const body = encodeOipResponse(outputs, {
-    modelName: request.endpoint,
-    modelVersion: t.doc.name,
-    id: decoded.id ?? request.requestId,
-    parameters: decoded.parameters,
-    outputs: decoded.outputs,
-    binary: binaryNames,
-  });
-  const binary = binaryNames.size ? encodeBinaryResponse(body, outputs, binaryNames) : undefined;
-  const timings = { authMs: t.authMs, loadMs: t.loadMs, decodeMs, scoreMs, encodeMs: performance.now() - e0 };
-  return {
-    deployment: t.doc.name,
-    model: `${t.doc.modelName}:${t.doc.modelVersion}`,
-    body,
-    timings,
-    ...(binary ? { binary } : {}),
-  };
+  const result = await scoreWith(request, oipProtocol, () => undefined);
+  const { json, binary } = result.body;
+  return { ...result, body: json, ...(binary ? { binary } : {}) };
 }
 
 /** OIP model metadata for an endpoint (or one of its deployments). */

@@ -107,6 +107,15 @@ export class SessionCache<S extends Releasable = ModelSession> {
     return session;
   }
 
+  /** The loaded session for `key`, if any, marked most recently used; never loads (a request's fast path). */
+  hit(key: string): S | undefined {
+    const entry = this.entries.get(key);
+    if (!entry?.session) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.session;
+  }
+
   /** The loaded session for `key`, if any, without loading or touching recency. */
   peek(key: string): S | undefined {
     return this.entries.get(key)?.session;

@@ -150,6 +150,11 @@ function checkAllowed(endpoint: EndpointAuthInfo, objectId: string | undefined, 
   );
 }
 
+/** `authenticateRequest` for an endpoint in `key` mode, which waits on nothing: the score path's common case. */
+export function authenticateKey(endpoint: EndpointAuthInfo, authorization: string | null | undefined): Principal {
+  return checkKey(endpoint, readBearer(authorization, missingHint(endpoint)));
+}
+
 /**
  * Authenticates a scoring or inference request. Resolves to the caller, or throws a 401 `SibylError`
  * with `WWW-Authenticate` (503 if Entra's signing keys cannot be fetched; 500 if the mode's secret is

@@ -13,7 +13,7 @@
  * - `prefix`: the first characters of the key, for display ("key starting abc123…") and support; 36 bits
  *   of 256 reveal nothing useful.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { openSecret, sealSecret } from './sealSecret';
 
 export type KeyType = 'primary' | 'secondary';
@@ -45,7 +45,7 @@ const KEY_BYTES = 32;
 const PREFIX_CHARS = 6;
 
 function hashKey(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 function newStoredKey(
@@ -116,11 +116,16 @@ export function revealKeys(
   };
 }
 
-function digestEquals(presented: Buffer, storedHash: string | undefined): boolean {
-  const expected = typeof storedHash === 'string' ? Buffer.from(storedHash, 'base64url') : Buffer.alloc(0);
+function digestEquals(presented: Buffer, expected: Buffer): boolean {
   // timingSafeEqual needs equal lengths; both are SHA-256 digests unless the stored hash is damaged.
   return expected.length === presented.length && timingSafeEqual(presented, expected);
 }
+
+const decode = (storedHash: string | undefined) =>
+  typeof storedHash === 'string' ? Buffer.from(storedHash, 'base64url') : Buffer.alloc(0);
+
+/** The stored digests decoded, per stored keys object (a cached endpoint document holds one). */
+const decodedDigests = new WeakMap<StoredEndpointKeys, { primary: Buffer; secondary: Buffer }>();
 
 /**
  * Which key `presented` is, or `undefined`. Compares SHA-256 digests in constant time, and always
@@ -128,8 +133,13 @@ function digestEquals(presented: Buffer, storedHash: string | undefined): boolea
  */
 export function verifyKey(presented: string, stored: StoredEndpointKeys | undefined): KeyType | undefined {
   if (typeof presented !== 'string' || presented === '' || !stored) return undefined;
+  let expected = decodedDigests.get(stored);
+  if (!expected) {
+    expected = { primary: decode(stored.primary?.hash), secondary: decode(stored.secondary?.hash) };
+    decodedDigests.set(stored, expected);
+  }
   const digest = hashKey(presented);
-  const primary = digestEquals(digest, stored.primary?.hash);
-  const secondary = digestEquals(digest, stored.secondary?.hash);
+  const primary = digestEquals(digest, expected.primary);
+  const secondary = digestEquals(digest, expected.secondary);
   return primary ? 'primary' : secondary ? 'secondary' : undefined;
 }

@@ -56,6 +56,23 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** A request in a batcher's queue: its outputs to come, and a way to take it back while it waits. */
+export class QueuedRequest {
+  constructor(
+    readonly result: Promise<NamedTensor[]>,
+    private readonly queue: Pending[],
+    private readonly pending: Pending,
+  ) {}
+
+  /** Takes the request out of the queue unscored, rejecting it with `reason`; once it left, does nothing. */
+  cancel(reason: Error): void {
+    const at = this.queue.indexOf(this.pending);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    this.pending.reject(reason);
+  }
+}
+
 /**
  * True when a model can be batched: every input and output has a dynamic first dimension.
  *
@@ -112,37 +129,45 @@ export class DynamicBatcher {
    * (a request that timed out costs no model time).
    */
   submit(feeds: NamedTensor[], signal?: AbortSignal): Promise<NamedTensor[]> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
-      const rows = rowCount(feeds);
-      const pending: Pending = {
-        feeds,
-        rows: rows ?? 1,
-        key: batchKey(feeds),
-        enqueuedAt: performance.now(),
-        resolve,
-        reject,
-      };
-      if (signal) {
-        const leave = () => {
-          const at = this.queue.indexOf(pending);
-          if (at < 0) return;
-          this.queue.splice(at, 1);
-          reject(abortReason(signal));
-        };
-        // Per-request signals: the listener goes with the signal; once dequeued it finds nothing to do.
-        signal.addEventListener('abort', leave, { once: true });
-      }
-      this.queue.push(pending);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushScheduled = false;
-          this.pump();
-        });
-      }
-    });
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const queued = this.enqueue(feeds);
+    // Per-request signals: the listener goes with the signal; once dequeued it finds nothing to do.
+    signal?.addEventListener('abort', () => queued.cancel(abortReason(signal)), { once: true });
+    return queued.result;
   }
+
+  /**
+   * `submit` without a signal: the caller takes the request back with `cancel`, which costs no
+   * AbortController or listener per request (the score path's hand-off).
+   */
+  enqueue(feeds: NamedTensor[]): QueuedRequest {
+    let resolve!: (outputs: NamedTensor[]) => void;
+    let reject!: (error: unknown) => void;
+    const result = new Promise<NamedTensor[]>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const rows = rowCount(feeds);
+    const pending: Pending = {
+      feeds,
+      rows: rows ?? 1,
+      key: batchKey(feeds),
+      enqueuedAt: performance.now(),
+      resolve,
+      reject,
+    };
+    this.queue.push(pending);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+    return new QueuedRequest(result, this.queue, pending);
+  }
+
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    this.pump();
+  };
 
   /** A snapshot of the counters. */
   stats(): BatcherStats {

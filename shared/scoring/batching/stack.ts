@@ -23,9 +23,16 @@ export function rowCount(tensors: readonly NamedTensor[]): number | undefined {
  */
 export function batchKey(tensors: readonly NamedTensor[]): string | undefined {
   if (rowCount(tensors) === undefined) return undefined;
-  const parts = tensors.map((t) => [t.name, t.datatype, t.shape.slice(1)] as const);
-  parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return JSON.stringify(parts);
+  const ordered =
+    tensors.length > 1 ? [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : tensors;
+  // Built by hand (it runs once a request): a quoted name, a datatype, `,dim`s, `;` — no two layouts collide.
+  let key = '';
+  for (const t of ordered) {
+    key += JSON.stringify(t.name) + t.datatype;
+    for (let i = 1; i < t.shape.length; i++) key += `,${t.shape[i]}`;
+    key += ';';
+  }
+  return key;
 }
 
 /** Concatenates data of one datatype in order; a single part is returned as is (no copy). */

@@ -13,6 +13,7 @@
 import type { ModelSignature, NamedTensor, TensorSpec } from '../datatypes';
 import { InvalidInputError } from '../scoringErrors';
 import { decodeRecords, decodeTable } from './azureMlTable';
+import { decodeRowsFast } from './fastDecode';
 import { ElementBudget, checkAgainstSpec, checkTensors, describeSpecs, type TensorLimits } from './tensorCheck';
 import { decodeTensorData, inferShape, toNestedJson, type NestedJson } from './tensorData';
 
@@ -134,6 +135,8 @@ export function decodeAzureMlRequest(
   signature: ModelSignature,
   limits: TensorLimits = {},
 ): NamedTensor[] {
+  const fast = decodeRowsFast(body, signature, limits.maxElements);
+  if (fast) return fast;
   if (!isRecord(body))
     throw new InvalidInputError(`the request body must be a JSON object with one of ${FORMS.join(', ')}`);
   const keys = Object.keys(body).filter((k) => k !== 'params');

@@ -9,6 +9,7 @@ import { OIP_DATATYPES, isOipDatatype, type ModelSignature, type NamedTensor, ty
 import { InvalidInputError } from '../scoringErrors';
 import type { JsonScalar } from './elementCodec';
 import { ElementBudget, checkInputs, checkOutputNames, type TensorLimits } from './tensorCheck';
+import { decodeOipFast } from './fastDecode';
 import { tensorFromBytes } from './oipBinary';
 import { decodeTensorData, toFlatJson } from './tensorData';
 
@@ -139,6 +140,8 @@ function parseOutputs(value: unknown, binary: string[]): string[] | undefined {
  * // → { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: Float32Array [1, 2] }] }
  */
 export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}): OipInferRequest {
+  const fast = options.signature && !options.binary && decodeOipFast(body, options.signature, options.maxElements);
+  if (fast) return fast;
   if (!isObject(body)) throw new InvalidInputError('the request body must be a JSON object with "inputs"');
   if (body.id !== undefined && typeof body.id !== 'string') throw new InvalidInputError('"id" must be a string');
   const parameters = parseParameters(body.parameters, 'request');
@@ -214,11 +217,24 @@ export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResp
     ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),
     id: meta.id,
     ...(meta.parameters && { parameters: meta.parameters }),
-    outputs: selected.map((t) => ({
-      name: t.name,
-      shape: [...t.shape],
-      datatype: t.datatype,
-      data: meta.binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data),
-    })),
+    outputs: toOipTensors(selected, meta.binary),
   };
+}
+
+/**
+ * Typed tensors as the protocol's tensor list (`{name, shape, datatype, data}`, flat data), the form of
+ * a request's `inputs` and of an answer's `outputs` alike. Tensors named in `binary` get empty `data`.
+ */
+export function toOipTensors(tensors: readonly NamedTensor[], binary?: ReadonlySet<string>): OipOutputTensor[] {
+  return tensors.map((t) => ({
+    name: t.name,
+    shape: [...t.shape],
+    datatype: t.datatype,
+    data: binary?.has(t.name) ? [] : toFlatJson(t.datatype, t.data),
+  }));
+}
+
+/** A parsed tensor list (a request's `inputs` or an answer's `outputs`) as typed tensors, checked as inputs are. */
+export function fromOipTensors(list: unknown, options: OipDecodeOptions = {}): NamedTensor[] {
+  return decodeOipRequest({ inputs: list }, options).inputs;
 }

@@ -23,6 +23,22 @@ describe('DynamicBatcher with abort signals', () => {
     expect(model.calls).toEqual([4, 1]);
   });
 
+  it('takes back a request enqueued without a signal while it waits, and only then', async () => {
+    const model = new FakeModel();
+    model.hold();
+    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    const first = batcher.enqueue(feeds(4, 0));
+    await until(() => batcher.stats().inFlight === 1);
+    const dropped = batcher.enqueue(feeds(1, 100));
+    dropped.cancel(new Error('timed out'));
+    await expect(dropped.result).rejects.toThrow('timed out');
+    expect(batcher.stats().queued).toBe(0);
+    model.release();
+    await first.result;
+    first.cancel(new Error('too late'));
+    expect(model.calls).toEqual([4]);
+  });
+
   it('refuses a request whose signal is already aborted', async () => {
     const model = new FakeModel();
     const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
