@@ -111,6 +111,7 @@ export class LocalCompute {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers: http.OutgoingHttpHeaders = {};
+      // As Container Apps' ingress does: the request id and OIP's binary header reach user-code replicas.
       for (const name of ['authorization', 'content-type', 'accept', 'x-request-id', 'inference-header-content-length'])
         if (req.headers[name]) headers[name] = req.headers[name];
       const answer = await app.forward(req.method ?? 'GET', match[3]!, headers, Buffer.concat(chunks), abort.signal);

@@ -52,6 +52,9 @@ export class PythonRuntime implements UserCodeBackend {
       AZUREML_MODEL_DIR: modelDir,
       AZUREML_ENTRY_SCRIPT: path.resolve(codeDir, scoringScript),
       PYTHONUNBUFFERED: '1',
+      // No caret lines under traceback lines (3.11+): the compute reports a failed init() by the last
+      // three lines of stderr, which are then the failing file and line, its code, and the exception.
+      PYTHONNODEBUGRANGES: '1',
     });
     const user = new UserProcess(python, [runnerPath()], { cwd: codeDir, env });
     await waitReady(user, port, '/health', settings.startTimeoutMs);
