@@ -32,7 +32,8 @@ export interface PythonStart {
   /** The folder holding the code asset (the runner's working directory). */
   codeDir: string;
   scoringScript: string;
-  modelDir: string;
+  /** The model's folder; a deployment without a model leaves AZUREML_MODEL_DIR unset. */
+  modelDir: string | undefined;
 }
 
 export class PythonRuntime implements UserCodeBackend {
@@ -49,7 +50,7 @@ export class PythonRuntime implements UserCodeBackend {
     const port = await freePort();
     const env = userEnv(runtime.variables, {
       PORT: String(port),
-      AZUREML_MODEL_DIR: modelDir,
+      ...(modelDir ? { AZUREML_MODEL_DIR: modelDir } : {}),
       AZUREML_ENTRY_SCRIPT: path.resolve(codeDir, scoringScript),
       PYTHONUNBUFFERED: '1',
       // No caret lines under traceback lines (3.11+): the compute reports a failed init() by the last

@@ -32,9 +32,8 @@ async function startBackend(config: ScorerConfig): Promise<Started> {
   if (!codeDir || !runtime.scoringScript)
     throw new SibylError('InvalidInput', `A '${runtime.runtime}' deployment needs a code asset and a scoring script.`);
   const scoringScript = runtime.scoringScript;
-  if (runtime.runtime === 'python') {
-    return PythonRuntime.start({ settings: config.userCode, codeDir, scoringScript, modelDir: modelDir ?? codeDir });
-  }
+  if (runtime.runtime === 'python')
+    return PythonRuntime.start({ settings: config.userCode, codeDir, scoringScript, modelDir });
   const modelFile = model && model.manifest.type !== 'custom' ? await models.modelFileOf(model.manifest) : undefined;
   return NodeRuntime.start({ config, codeDir, scoringScript, modelDir, modelFile });
 }
