@@ -6,9 +6,11 @@
  * (standard library only).
  */
 import { readFileSync } from 'node:fs';
+import { BlobServiceClient } from '@azure/storage-blob';
 import * as path from 'node:path';
 import { tarGzOf, type ArchiveEntry } from '../../support/archives';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
+import { pollUntil } from '../../support/poll';
 import { expectError, expectOipError, HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingClient';
 
 const RUN = uniqueSuffix();
@@ -16,7 +18,7 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'python-score');
 
 /** A stand-in OIP server: serves any model name, echoing the path it was called on. */
 const OIP_SERVER = `
-import json, os
+import json, os, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Handler(BaseHTTPRequestHandler):
@@ -44,6 +46,9 @@ class Handler(BaseHTTPRequestHandler):
             out = [{"name": "y", "shape": x["shape"], "datatype": "FP32", "data": [3 * v for v in x["data"]]}]
             return self.answer(200, {"model_name": "byo", "outputs": out, "path": self.path})
         if self.path == "/score":
+            if body == b"sleep":
+                time.sleep(4)
+                return self.answer(200, {"slept": True})
             if body == b"teapot":
                 return self.answer(418, b"short and stout", "text/plain")
             return self.answer(200, {"tripled": [3 * v for v in json.loads(body)["data"]],
@@ -131,6 +136,8 @@ describe('user-code deployments through the Function App (local compute)', () =>
           environment: `byo-${RUN}@1`,
           code: { code: `byo-${RUN}:1` },
           instance: { minInstances: 1, maxInstances: 1 },
+          requestTimeoutMs: 1500,
+          dataCollection: { enabled: true },
         },
       ],
     ] as const) {
@@ -210,5 +217,46 @@ describe('user-code deployments through the Function App (local compute)', () =>
     expect(teapot.status).toBe(418);
     expect(teapot.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(teapot.text).toBe('short and stout');
+  });
+
+  it("answers 408 past the deployment's requestTimeoutMs", async () => {
+    expectError(await post(byo, `api/endpoints/${byo}/score`, 'sleep'), 408, 'Timeout');
+  });
+
+  it('collects the JSON request and answer of user code, with the request id, and counts requests', async () => {
+    const id = `collect-${RUN}`;
+    const answer = await sibyl.call('POST', `api/endpoints/${byo}/score`, {
+      anonymous: true,
+      body: '{"data": [5, 7]}',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${keys.get(byo)!}`,
+        'x-ms-client-request-id': id,
+      },
+    });
+    expect(answer.status).toBe(200);
+    const store = BlobServiceClient.fromConnectionString(
+      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+    ).getContainerClient('workspaceblobstore');
+    const lineOf = async (collection: string) => {
+      for await (const item of store.listBlobsFlat({ prefix: `${byo}/blue/${collection}/` })) {
+        const text = (await store.getBlobClient(item.name).downloadToBuffer()).toString('utf8');
+        const line = text
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as { correlationid: string; data: unknown })
+          .find((l) => l.correlationid === id);
+        if (line) return line;
+      }
+      return undefined;
+    };
+    const inputs = await pollUntil(() => lineOf('model_inputs'), 'collected inputs', 60_000, 250);
+    const outputs = await pollUntil(() => lineOf('model_outputs'), 'collected outputs', 60_000, 250);
+    expect(inputs.data).toEqual([{ data: [5, 7] }]);
+    expect(outputs.data).toEqual([{ tripled: [15, 21], requestId: expect.any(String) }]);
+
+    const metrics = await sibyl.call('GET', `api/endpoints/${byo}/metrics?minutes=10`);
+    const points = metrics.body.deployments.blue as { requests: number }[];
+    expect(points.reduce((sum, p) => sum + p.requests, 0)).toBeGreaterThanOrEqual(5);
   });
 });
