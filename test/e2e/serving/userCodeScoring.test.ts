@@ -259,4 +259,51 @@ describe('user-code deployments through the Function App (local compute)', () =>
     const points = metrics.body.deployments.blue as { requests: number }[];
     expect(points.reduce((sum, p) => sum + p.requests, 0)).toBeGreaterThanOrEqual(5);
   });
+
+  it('splits, pins and mirrors traffic between user-code deployments', async () => {
+    const green = await sibyl.putDeployment(byo, 'green', {
+      model: `weights-${RUN}:1`,
+      environment: `byo-${RUN}@1`,
+      code: { code: `byo-${RUN}:1` },
+      instance: { minInstances: 1, maxInstances: 1 },
+    });
+    expect(`${green.status} ${green.text}`).toMatch(/^201 /);
+    const requestsOf = async (deployment: string) => {
+      const metrics = await sibyl.call('GET', `api/endpoints/${byo}/metrics?minutes=10`);
+      const points = (metrics.body.deployments[deployment] ?? []) as { requests: number }[];
+      return points.reduce((sum, p) => sum + p.requests, 0);
+    };
+    const endpoint = (spec: Record<string, unknown>) => sibyl.putEndpoint(byo, { authMode: 'key', ...spec });
+    const mirrored = await endpoint({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 50 } });
+    expect(`${mirrored.status} ${mirrored.text}`).toMatch(/^200 /);
+    const score = (headers: Record<string, string> = {}) =>
+      sibyl.call('POST', `api/endpoints/${byo}/score`, {
+        anonymous: true,
+        body: '{"data": [1]}',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.get(byo)!}`, ...headers },
+      });
+    // Live traffic stays on blue while green gets a copy of about half the requests.
+    await pollUntil(
+      async () => {
+        const answer = await score();
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ tripled: [3] });
+        return answer.headers.get('azureml-model-deployment') === 'blue' && (await requestsOf('green')) >= 1;
+      },
+      'a mirrored copy at green',
+      60_000,
+      250,
+    );
+    const pinned = await score({ 'azureml-model-deployment': 'green' });
+    expect(pinned.status).toBe(200);
+    expect(pinned.headers.get('azureml-model-deployment')).toBe('green');
+
+    expect((await endpoint({ traffic: { blue: 0, green: 100 }, mirrorTraffic: {} })).status).toBe(200);
+    await pollUntil(
+      async () => (await score()).headers.get('azureml-model-deployment') === 'green',
+      'live traffic at green',
+      60_000,
+      250,
+    );
+  });
 });
