@@ -1,17 +1,19 @@
 """A bring-your-own inference server for Sibyl's `custom` runtime (standard library only).
 
-It speaks the Open Inference Protocol v2 for one model, "doubler" (y = 2x on FP32 tensors), plus an
-Azure ML style score route. Sibyl starts it with PORT set and polls /v2/health/ready.
+It speaks the Open Inference Protocol v2 for one model (y = 2x on FP32 tensors), named by the variable
+MODEL_NAME (default "doubler"; Sibyl's OIP routes name the endpoint as the model), plus an Azure ML
+style score route. Sibyl starts it with PORT set and polls /v2/health/ready.
 
-  GET  /v2/health/live, /v2/health/ready, /v2/models/doubler
-  POST /v2/models/doubler/infer   {"inputs":[{"name":"x","shape":[n],"datatype":"FP32","data":[...]}]}
-  POST /score                     {"data":[1,2,3]} -> {"result":[2,4,6]}
+  GET  /v2/health/live, /v2/health/ready, /v2/models/{MODEL_NAME}
+  POST /v2/models/{MODEL_NAME}/infer   {"inputs":[{"name":"x","shape":[n],"datatype":"FP32","data":[...]}]}
+  POST /score                          {"data":[1,2,3]} -> {"result":[2,4,6]}
 """
 import json
 import os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODEL = {"name": "doubler", "versions": ["1"], "platform": "python",
+NAME = os.environ.get("MODEL_NAME", "doubler")
+MODEL = {"name": NAME, "versions": ["1"], "platform": "python",
          "inputs": [{"name": "x", "datatype": "FP32", "shape": [-1]}],
          "outputs": [{"name": "y", "datatype": "FP32", "shape": [-1]}]}
 
@@ -35,8 +37,9 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path in ("/v2/health/live", "/v2/health/ready"):
             self.answer(200, {"live": True} if path.endswith("live") else {"ready": True})
-        elif path in ("/v2/models/doubler", "/v2/models/doubler/versions/1"):
-            self.answer(200, MODEL)
+        elif path.split("/")[1:4] == ["v2", "models", NAME]:
+            # /v2/models/{name}[/versions/{v}] is the metadata, .../ready the model's readiness.
+            self.answer(200, {"name": NAME, "ready": True} if path.endswith("/ready") else MODEL)
         elif path == "/v2":
             self.answer(200, {"name": "custom-oip-server", "version": "1", "extensions": []})
         else:
@@ -48,10 +51,10 @@ class Handler(BaseHTTPRequestHandler):
             body = self.read_json()
         except ValueError:
             return self.answer(400, {"error": "the body is not JSON"})
-        if path in ("/v2/models/doubler/infer", "/v2/models/doubler/versions/1/infer"):
+        if path.split("/")[1:4] == ["v2", "models", NAME] and path.endswith("/infer"):
             x = body["inputs"][0]
             outputs = [{"name": "y", "shape": x["shape"], "datatype": "FP32", "data": [2 * v for v in x["data"]]}]
-            answer = {"model_name": "doubler", "model_version": "1", "outputs": outputs}
+            answer = {"model_name": NAME, "model_version": "1", "outputs": outputs}
             if "id" in body:
                 answer["id"] = body["id"]
             self.answer(200, answer)
