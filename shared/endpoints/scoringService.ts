@@ -205,7 +205,10 @@ export async function inferOip(
   path?: string,
 ): Promise<ScoreResult<OipInferResponse> | ForwardedResult> {
   const t = await target(request);
-  if (t.loaded.userCode) return forwardToUserCode(t, t.loaded.userCode, path ?? '', request.requestId);
+  if (t.loaded.userCode) {
+    const route = path ?? `/v2/models/${encodeURIComponent(request.endpoint)}/infer`;
+    return forwardToUserCode(t, t.loaded.userCode, route, request.requestId);
+  }
   const d0 = performance.now();
   let decoded;
   try {
@@ -260,7 +263,10 @@ export async function oipModelMetadata(
   if (deployment && docs.length === 0)
     throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
-  if (loaded.userCode) return userCodeMetadata(loaded.userCode, path ?? '', requestId ?? '');
+  if (loaded.userCode) {
+    const route = path ?? `/v2/models/${encodeURIComponent(endpoint)}`;
+    return userCodeMetadata(loaded.userCode, route, requestId ?? '');
+  }
   return {
     name: endpoint,
     versions: serving.map((d) => d.name),
