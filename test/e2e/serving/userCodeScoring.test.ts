@@ -46,6 +46,8 @@ class Handler(BaseHTTPRequestHandler):
             out = [{"name": "y", "shape": x["shape"], "datatype": "FP32", "data": [3 * v for v in x["data"]]}]
             return self.answer(200, {"model_name": "byo", "outputs": out, "path": self.path})
         if self.path == "/score":
+            if body == b"hold":
+                time.sleep(60)
             if body == b"sleep":
                 time.sleep(4)
                 return self.answer(200, {"slept": True})
@@ -221,6 +223,32 @@ describe('user-code deployments through the Function App (local compute)', () =>
 
   it("answers 408 past the deployment's requestTimeoutMs", async () => {
     expectError(await post(byo, `api/endpoints/${byo}/score`, 'sleep'), 408, 'Timeout');
+  });
+
+  it('refuses past the queue bound with 429 and Retry-After before reaching user code', async () => {
+    const slow = `slow-${RUN}`;
+    expect((await sibyl.putEndpoint(slow, { authMode: 'key' })).status).toBe(201);
+    const deployed = await sibyl.putDeployment(slow, 'blue', {
+      model: `weights-${RUN}:1`,
+      environment: `byo-${RUN}@1`,
+      code: { code: `byo-${RUN}:1` },
+      // A queue of 2 × 1 × 1 requests per app instance.
+      instance: { minInstances: 1, maxInstances: 1, maxConcurrentRequestsPerInstance: 1 },
+      // Held requests leave the queue only when they time out: the bound holds for these 8 s whatever the load.
+      requestTimeoutMs: 8000,
+    });
+    expect(`${deployed.status} ${deployed.text}`).toMatch(/^201 /);
+    keys.set(slow, (await sibyl.keys(slow)).primaryKey);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => post(slow, `api/endpoints/${slow}/score`, 'hold')),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 408)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    for (const refused of answers.filter((a) => a.status === 429)) {
+      expectError(refused, 429, 'TooManyRequests');
+      expect(refused.headers.get('retry-after')).toBe('1');
+    }
   });
 
   it('collects the JSON request and answer of user code, with the request id, and counts requests', async () => {
