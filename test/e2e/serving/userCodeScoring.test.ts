@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { tarGzOf, type ArchiveEntry } from '../../support/archives';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { pollUntil } from '../../support/poll';
+import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { expectError, expectOipError, HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingClient';
 
 const RUN = uniqueSuffix();
@@ -288,7 +289,7 @@ describe('user-code deployments through the Function App (local compute)', () =>
     expect(points.reduce((sum, p) => sum + p.requests, 0)).toBeGreaterThanOrEqual(5);
   });
 
-  it('splits, pins and mirrors traffic between user-code deployments', async () => {
+  it('splits, pins and mirrors traffic between user-code deployments, and from an ONNX one', async () => {
     const green = await sibyl.putDeployment(byo, 'green', {
       model: `weights-${RUN}:1`,
       environment: `byo-${RUN}@1`,
@@ -296,11 +297,15 @@ describe('user-code deployments through the Function App (local compute)', () =>
       instance: { minInstances: 1, maxInstances: 1 },
     });
     expect(`${green.status} ${green.text}`).toMatch(/^201 /);
-    const requestsOf = async (deployment: string) => {
+    const countsOf = async (deployment: string) => {
       const metrics = await sibyl.call('GET', `api/endpoints/${byo}/metrics?minutes=10`);
-      const points = (metrics.body.deployments[deployment] ?? []) as { requests: number }[];
-      return points.reduce((sum, p) => sum + p.requests, 0);
+      const points = (metrics.body.deployments[deployment] ?? []) as { requests: number; errors: number }[];
+      return {
+        requests: points.reduce((sum, p) => sum + p.requests, 0),
+        errors: points.reduce((sum, p) => sum + p.errors, 0),
+      };
     };
+    const requestsOf = async (deployment: string) => (await countsOf(deployment)).requests;
     const endpoint = (spec: Record<string, unknown>) => sibyl.putEndpoint(byo, { authMode: 'key', ...spec });
     const mirrored = await endpoint({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 50 } });
     expect(`${mirrored.status} ${mirrored.text}`).toMatch(/^200 /);
@@ -326,7 +331,34 @@ describe('user-code deployments through the Function App (local compute)', () =>
     expect(pinned.status).toBe(200);
     expect(pinned.headers.get('azureml-model-deployment')).toBe('green');
 
-    expect((await endpoint({ traffic: { blue: 0, green: 100 }, mirrorTraffic: {} })).status).toBe(200);
+    // An ONNX deployment's requests mirrored to a user-code one reach it as the JSON body.
+    expect(
+      (await sibyl.registerModel(`mlp-${RUN}`, mlpModel({ inputs: 2, hidden: [4], outputs: 1, seed: 1 }))).status,
+    ).toBe(201);
+    const onnx = await sibyl.putDeployment(byo, 'onnx', { model: `mlp-${RUN}:1` });
+    expect(`${onnx.status} ${onnx.text}`).toMatch(/^201 /);
+    const toOnnx = await endpoint({ traffic: { blue: 0, green: 0, onnx: 100 }, mirrorTraffic: { green: 50 } });
+    expect(`${toOnnx.status} ${toOnnx.text}`).toMatch(/^200 /);
+    const before = await countsOf('green');
+    await pollUntil(
+      async () => {
+        const answer = await sibyl.call('POST', `api/endpoints/${byo}/score`, {
+          anonymous: true,
+          body: '{"data": [[1, 2]]}',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.get(byo)!}` },
+        });
+        expect(answer.status).toBe(200);
+        return (
+          answer.headers.get('azureml-model-deployment') === 'onnx' && (await requestsOf('green')) > before.requests
+        );
+      },
+      'a copy of an ONNX request at green',
+      60_000,
+      250,
+    );
+    expect((await countsOf('green')).errors).toBe(before.errors);
+
+    expect((await endpoint({ traffic: { blue: 0, green: 100, onnx: 0 }, mirrorTraffic: {} })).status).toBe(200);
     await pollUntil(
       async () => (await score()).headers.get('azureml-model-deployment') === 'green',
       'live traffic at green',
