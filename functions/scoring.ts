@@ -1,5 +1,5 @@
 /** Data-plane routes: Azure ML style scoring and the Open Inference Protocol v2. */
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseParams } from '../shared/api/validate';
 import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import {
@@ -10,6 +10,7 @@ import {
   type ScoreResult,
   type StageTimings,
 } from '../shared/endpoints/scoringService';
+import type { ForwardedResult } from '../shared/endpoints/userCodeForwarding';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readBytes } from './http/requestBody';
@@ -17,7 +18,20 @@ import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBin
 
 const SERVER_VERSION = '0.1.0';
 
-function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown>): void {
+/** The replica path of an OIP model route: the client's path without `/api` (user-code deployments). */
+function oipPath(endpoint: string, deployment: string | null): string {
+  const model = `/v2/models/${encodeURIComponent(endpoint)}`;
+  return deployment ? `${model}/versions/${encodeURIComponent(deployment)}` : model;
+}
+
+/** A user-code replica's answer as it came (status, content type, body). */
+function forwardedResponse(result: ForwardedResult): HttpResponseInit {
+  const { status, headers, body } = result.forwarded;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return { status, body: bytes, headers: { ...headers, 'azureml-model-deployment': result.deployment } };
+}
+
+function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown> | ForwardedResult): void {
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
@@ -27,7 +41,10 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
-  const readBody = async () => ({ bytes: await readBytes(request) });
+  const readBody = async () => ({
+    bytes: await readBytes(request),
+    contentType: request.headers.get('content-type'),
+  });
   const result = await scoreAzureMl({
     endpoint,
     readBody,
@@ -36,6 +53,7 @@ registerRoute('scoreEndpoint', async (request, _context, call) => {
     requestId: call.requestId,
   });
   logResult(call.log, endpoint, result);
+  if ('forwarded' in result) return forwardedResponse(result);
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
 
@@ -53,9 +71,11 @@ function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string
 
 // Each OIP model route serves an endpoint (`/models/{model}`) or one of its deployments (`/versions/{version}`).
 function metadata(versioned: boolean): SibylHttpHandler {
-  return async (request) => {
+  return async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
-    return { jsonBody: await oipModelMetadata(endpoint, deployment, request.headers.get('authorization')) };
+    const authorization = request.headers.get('authorization');
+    const path = oipPath(endpoint, deployment);
+    return { jsonBody: await oipModelMetadata(endpoint, deployment, authorization, path, call.requestId) };
   };
 }
 
@@ -75,15 +95,20 @@ function inference(versioned: boolean): SibylHttpHandler {
     const { endpoint, deployment } = oipTarget(request, versioned);
     // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
     const binaryHeader = request.headers.get(BINARY_HEADER);
-    const readBody = async () => ({ bytes: await readBytes(request), binaryHeader });
-    const result = await inferOip({
-      endpoint,
-      readBody,
-      authorization: request.headers.get('authorization'),
-      pinned: deployment ?? request.headers.get('azureml-model-deployment'),
-      requestId: call.requestId,
-    });
+    const contentType = request.headers.get('content-type');
+    const readBody = async () => ({ bytes: await readBytes(request), binaryHeader, contentType });
+    const result = await inferOip(
+      {
+        endpoint,
+        readBody,
+        authorization: request.headers.get('authorization'),
+        pinned: deployment ?? request.headers.get('azureml-model-deployment'),
+        requestId: call.requestId,
+      },
+      `${oipPath(endpoint, deployment)}/infer`,
+    );
     logResult(call.log, endpoint, result);
+    if ('forwarded' in result) return forwardedResponse(result);
     if (result.binary) {
       const headers = {
         'azureml-model-deployment': result.deployment,

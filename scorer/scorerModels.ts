@@ -14,6 +14,7 @@ import { openModelFolder } from '../shared/registry/modelLoader';
 import { warmUp } from '../shared/registry/warmUp';
 import { canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
 import type { Caller, ScoringTarget } from '../shared/scoring/dataPlane';
+import type { ModelFile } from '../shared/scoring/modelSource';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
@@ -83,6 +84,17 @@ export class ScorerModels {
 
   close(): Promise<void> {
     return this.#cache.clear();
+  }
+
+  /** A version's manifest and verified local folder, for user code that reads the files itself (environments issue). */
+  async folderOf(name: string, version: number): Promise<{ manifest: ModelManifest; folder: string }> {
+    const manifest = await this.#manifest(name, version);
+    return { manifest, folder: await this.#folders.materialise(manifest, this.#blobs) };
+  }
+
+  /** The ONNX file of an `onnx`/`mlflow` version, checked as this scorer's own sessions' files are. */
+  modelFileOf(manifest: ModelManifest): Promise<ModelFile> {
+    return openModelFolder(manifest, this.#blobs, this.#folders);
   }
 
   async #load(name: string, version: number): Promise<ScorerModel> {

@@ -9,13 +9,15 @@ import type { ReplicaLogLine, ScorerAppSpec, ScorerAppStatus } from '../../share
 import { AppGoneError, ScorerApp } from './scorerApp';
 
 export interface LocalComputeOptions {
-  /** The scorer program (`dist/scorer/main.js`) that `onnx` replicas run. */
+  /** The scorer program (`dist/scorer/main.js`) that every replica runs (user code runs as its child or in it). */
   scorerMain: string;
   baseEnv: NodeJS.ProcessEnv;
   forcedEnv: NodeJS.ProcessEnv;
   /** How often the autoscalers decide. */
   tickMs: number;
   startTimeoutMs: number;
+  /** For `python`/`node`/`custom` replicas, which may install packages before they serve. */
+  userCodeStartTimeoutMs: number;
   log: (message: string) => void;
 }
 
@@ -55,10 +57,11 @@ export class LocalCompute {
     let app = this.#apps.get(key);
     if (!app) {
       app = new ScorerApp(key, spec, {
-        programOf: (s) => (s.runtime === 'onnx' ? this.options.scorerMain : undefined),
+        programOf: () => this.options.scorerMain,
         baseEnv: this.options.baseEnv,
         forcedEnv: this.options.forcedEnv,
         startTimeoutMs: this.options.startTimeoutMs,
+        userCodeStartTimeoutMs: this.options.userCodeStartTimeoutMs,
         url: this.#urlOf(spec.endpoint, spec.deployment),
         log: this.options.log,
       });
@@ -112,11 +115,12 @@ export class LocalCompute {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers: http.OutgoingHttpHeaders = {};
-      for (const name of ['authorization', 'content-type', 'accept'])
+      // As Container Apps' ingress does: the request id and OIP's binary header reach user-code replicas.
+      for (const name of ['authorization', 'content-type', 'accept', 'x-request-id', 'inference-header-content-length'])
         if (req.headers[name]) headers[name] = req.headers[name];
       const answer = await app.forward(req.method ?? 'GET', match[3]!, headers, Buffer.concat(chunks), abort.signal);
       const out: http.OutgoingHttpHeaders = { 'content-length': answer.body.length };
-      for (const name of ['content-type', 'retry-after', 'www-authenticate'])
+      for (const name of ['content-type', 'retry-after', 'www-authenticate', 'inference-header-content-length'])
         if (answer.headers[name]) out[name] = answer.headers[name];
       res.writeHead(answer.status, out);
       res.end(answer.body);

@@ -7,6 +7,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { runtimeOf, USER_CODE_ON_FUNCTIONS } from '../registry/environmentRuntime';
 import { filesDigest } from '../registry/modelBlobs';
 import { manifestOf } from '../registry/modelDocuments';
 import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
@@ -22,6 +23,7 @@ import { getComputeClient } from '../compute/computeClient';
 import { scorerAppSpecOf } from '../compute/deploymentScorerSpec';
 import { FUNCTIONS_CONCURRENCY, replicaSettings } from './instanceSettings';
 import { RemoteRunner } from './remoteRunner';
+import { UserCodeRunner } from './userCodeRunner';
 import type { DeploymentDoc } from './endpointDocuments';
 import { recordBatch } from './metrics/metricsRecorder';
 
@@ -85,46 +87,58 @@ export class LoadedDeployment implements ScoringTarget {
     return this.session.ready;
   }
 
+  /** The deployment's replicas when its environment runs user code (requests go to them raw). */
+  get userCode(): UserCodeRunner | undefined {
+    return this.session instanceof UserCodeRunner ? this.session : undefined;
+  }
+
   /** Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408). */
-  async score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+  score(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+    return this.#bounded(() => {
+      if (this.batcher) {
+        const queued = this.batcher.enqueue(feeds);
+        return { work: queued.result, leave: (reason) => queued.cancel(reason) };
+      }
+      const abort = new AbortController();
+      return { work: this.runDirect(feeds, abort.signal), leave: (reason) => abort.abort(reason) };
+    });
+  }
+
+  /** Runs one request's `work` (given a signal that aborts it) under the same queue bound and timeout. */
+  guarded<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.#bounded(() => {
+      const abort = new AbortController();
+      return { work: work(abort.signal), leave: (reason) => abort.abort(reason) };
+    });
+  }
+
+  async #bounded<T>(start: () => Running<T>): Promise<T> {
     this.checkCapacity();
     this.#inFlight++;
     try {
-      return await this.#scoreInTime(feeds);
+      return await this.#inTime(start());
     } finally {
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     }
   }
 
-  /** The outputs, or a 408 once `requestTimeoutMs` passes; a request that times out is never scored. */
-  #scoreInTime(feeds: NamedTensor[]): Promise<NamedTensor[]> {
+  /** The result, or a 408 once `requestTimeoutMs` passes; a request that times out leaves the queue unscored. */
+  #inTime<T>({ work, leave }: Running<T>): Promise<T> {
     const started = performance.now();
     const timeoutMs = this.doc.requestTimeoutMs;
     const timedOut = () =>
       new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
-    // A request that times out leaves the queue (here, or at the scorer through the signal).
-    let leave: (reason: Error) => void;
-    let work: Promise<NamedTensor[]>;
-    if (this.batcher) {
-      const queued = this.batcher.enqueue(feeds);
-      leave = (reason) => queued.cancel(reason);
-      work = queued.result;
-    } else {
-      const abort = new AbortController();
-      leave = (reason) => abort.abort(reason);
-      work = this.runDirect(feeds, abort.signal);
-    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         leave(timedOut());
         reject(timedOut());
       }, timeoutMs);
       work.then(
-        (outputs) => {
+        (result) => {
           clearTimeout(timer);
           // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
           if (performance.now() - started > timeoutMs) reject(timedOut());
-          else resolve(outputs);
+          else resolve(result);
         },
         (error: Error) => {
           clearTimeout(timer);
@@ -151,6 +165,12 @@ export class LoadedDeployment implements ScoringTarget {
   }
 }
 
+/** Work under way, and how to make it leave (the queue, or the scorer through the signal). */
+interface Running<T> {
+  work: Promise<T>;
+  leave: (reason: Error) => void;
+}
+
 const cache = new SessionCache<LoadedDeployment>({ maxEntries: 16 });
 const cacheKey = (doc: DeploymentDoc) => `${doc.endpoint}/${doc.name}`;
 
@@ -163,13 +183,24 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
   const compute = environment.compute?.kind ?? 'functions';
   const version = await readVersionDoc(doc.modelName, doc.modelVersion);
   const manifest = manifestOf(version);
-  assertServableByOnnx(manifest);
+  const runtime = runtimeOf(environment);
+  if (runtime === 'onnx') assertServableByOnnx(manifest);
+  else if (compute === 'functions')
+    throw new SibylError(
+      'InvalidInput',
+      `Runtime '${runtime}' cannot run on functions compute: ${USER_CODE_ON_FUNCTIONS}.`,
+    );
   if (compute !== 'functions') {
     const client = getComputeClient();
     const spec = scorerAppSpecOf(doc, environment, compute);
     let status = provision ? undefined : await client.status(doc.endpoint, doc.name);
     if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed')
       status = await client.apply(spec);
+    if (runtime !== 'onnx') {
+      const target = { endpoint: doc.endpoint, deployment: doc.name, runtime, compute, url: status.url! };
+      const replicas = new UserCodeRunner(getConfig().scorer, target);
+      return new LoadedDeployment(doc, environment, replicas, undefined, queueLimit(doc, compute));
+    }
     // The scorer batches on its side; here only the queue bound and the timeout apply.
     const runner = await RemoteRunner.connect(getConfig().scorer, {
       name: doc.modelName,

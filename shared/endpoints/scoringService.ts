@@ -24,6 +24,7 @@ import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
+import { copyToUserCode, forwardToUserCode, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
 
 export type { RequestBody } from '../scoring/dataPlane';
 
@@ -44,7 +45,7 @@ export interface ScoreResult<T> {
   binary?: { body: Buffer; headerLength: number };
 }
 
-interface Target {
+export interface Target {
   body: RequestBody;
   snapshot: EndpointSnapshot;
   doc: DeploymentDoc;
@@ -168,10 +169,15 @@ async function target(request: ScoreRequest): Promise<Target> {
 }
 
 /** Metrics, mirrors and data collection of one request to `t`. */
-function watchOf<Parsed>(t: Target, requestId: string, columnsOf: (parsed: Parsed) => string[] | undefined) {
+function watchOf<Parsed>(
+  t: Target,
+  requestId: string,
+  columnsOf: (parsed: Parsed) => string[] | undefined,
+  userCodePath: string,
+) {
   const watch: ScoringWatch<Parsed> = {
     record: (ms, failed) => recordRequest(t.doc.endpoint, t.doc.name, ms, failed),
-    decoded: (inputs) => mirror(t, inputs),
+    decoded: (inputs) => mirror(t, inputs, userCodePath),
     scored(inputs, outputs, parsed) {
       const columns = columnsOf(parsed);
       collectRequest(t.doc, requestId, { tensors: inputs, ...(columns && { columns }) }, { tensors: outputs });
@@ -181,13 +187,17 @@ function watchOf<Parsed>(t: Target, requestId: string, columnsOf: (parsed: Parse
 }
 
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
-function mirror(t: Target, feeds: NamedTensor[]): void {
+function mirror(t: Target, feeds: NamedTensor[], userCodePath: string): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
     const doc = planOf(t.snapshot).serving.find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
     const started = performance.now();
     void loadedDeployment(doc)
-      .then((loaded) => loaded.score(feeds))
+      .then((loaded) =>
+        loaded.userCode
+          ? copyToUserCode(loaded, loaded.userCode, userCodePath, t.body)
+          : loaded.score(feeds).then(() => undefined),
+      )
       .then(
         () => recordRequest(doc.endpoint, doc.name, performance.now() - started, false),
         () => recordRequest(doc.endpoint, doc.name, performance.now() - started, true),
@@ -200,11 +210,13 @@ async function scoreWith<Parsed, Request extends DecodedRequest, Answer>(
   request: ScoreRequest,
   protocol: Protocol<Parsed, Request, Answer>,
   columnsOf: (parsed: Parsed) => string[] | undefined,
-): Promise<ScoreResult<Answer>> {
+  userCodePath: string,
+): Promise<ScoreResult<Answer> | ForwardedResult> {
   const t = await target(request);
+  if (t.loaded.userCode) return forwardToUserCode(t, t.loaded.userCode, userCodePath, request.requestId);
   const names = { modelName: request.endpoint, modelVersion: t.doc.name, id: request.requestId };
   const limits = { maxElements: getConfig().maxTensorElements };
-  const watch = watchOf(t, request.requestId, columnsOf);
+  const watch = watchOf(t, request.requestId, columnsOf, userCodePath);
   const { answer, timings } = await score(t.loaded, protocol, t.body, names, limits, { watch });
   return {
     deployment: t.doc.name,
@@ -215,13 +227,20 @@ async function scoreWith<Parsed, Request extends DecodedRequest, Answer>(
 }
 
 /** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
-export function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
-  return scoreWith(request, azureMlProtocol, requestColumns);
+export function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse> | ForwardedResult> {
+  return scoreWith(request, azureMlProtocol, requestColumns, '/score');
 }
 
-/** `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). */
-export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipInferResponse>> {
-  const result = await scoreWith(request, oipProtocol, () => undefined);
+/**
+ * `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). `path`: the
+ * route as a user-code deployment's replica serves it.
+ */
+export async function inferOip(
+  request: ScoreRequest,
+  path = `/v2/models/${encodeURIComponent(request.endpoint)}/infer`,
+): Promise<ScoreResult<OipInferResponse> | ForwardedResult> {
+  const result = await scoreWith(request, oipProtocol, () => undefined, path);
+  if ('forwarded' in result) return result;
   const { json, binary } = result.body;
   return { ...result, body: json, ...(binary ? { binary } : {}) };
 }
@@ -231,6 +250,9 @@ export async function oipModelMetadata(
   endpoint: string,
   deployment: string | null,
   authorization: string | null,
+  /** Replica path and request id, for a user-code deployment's own server. */
+  path?: string,
+  requestId?: string,
 ): Promise<unknown> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
   const serving = servingDeployments(snapshot);
@@ -238,6 +260,10 @@ export async function oipModelMetadata(
   if (deployment && docs.length === 0)
     throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
+  if (loaded.userCode) {
+    const route = path ?? `/v2/models/${encodeURIComponent(endpoint)}`;
+    return userCodeMetadata(loaded.userCode, route, requestId ?? '');
+  }
   return {
     name: endpoint,
     versions: serving.map((d) => d.name),

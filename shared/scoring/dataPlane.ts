@@ -16,6 +16,8 @@ export interface RequestBody {
   bytes: Uint8Array;
   /** The `Inference-Header-Content-Length` header's value; null or absent for a plain JSON body. */
   binaryHeader?: string | null;
+  /** Its `Content-Type`, passed on when user code reads the body raw. */
+  contentType?: string | null;
 }
 
 /** What every protocol decodes a request into: the model's inputs (a protocol may add its own fields). */
