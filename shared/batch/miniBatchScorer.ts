@@ -7,7 +7,6 @@
  * @example const result = await scoreMiniBatch('batch-1', 7, { timeoutMs: 30_000 });
  */
 import type { BlobClient } from '@azure/storage-blob';
-import { getConfig } from '../config';
 import { containerOf } from '../datastores/datastorePaths';
 import type { ErrorSample } from '../workspace/runDocuments';
 import { flatLength } from './columnLayout';
@@ -40,18 +39,6 @@ export class MiniBatchTimeoutError extends Error {
     super(`Mini-batch ${index} did not finish within ${ms / 1000} s.`);
     this.name = 'MiniBatchTimeoutError';
   }
-}
-
-const slowedOnce = new Set<string>();
-
-async function testDelay(jobId: string, index: number): Promise<void> {
-  const hooks = getConfig().batchTestHooks;
-  let ms = hooks.delayMs;
-  if (hooks.slowOnce?.miniBatch === index && !slowedOnce.has(`${jobId}/${index}`)) {
-    slowedOnce.add(`${jobId}/${index}`);
-    ms += hooks.slowOnce.delayMs;
-  }
-  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Scores the lines starting in `[start, end)`, the first being data row `firstRow`. */
@@ -219,8 +206,6 @@ async function run(
   index: number,
   aborted: () => boolean,
 ): Promise<MiniBatchResult> {
-  const { jobId } = context;
-  await testDelay(jobId, index);
   const scorer = new RowScorer(session, BATCH_ROWS, 10);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
