@@ -116,12 +116,15 @@ export interface BatchHostOptions {
   slowMiniBatches?: SlowMiniBatches;
   /** Restart on the data dir, keys and port of a host that was stopped or killed. */
   reuse?: HostProcess;
+  /** Register the tiny MLP as this model's first version once the host is up. */
+  model?: string;
 }
 
 export async function startBatchHost({
   env = {},
   slowMiniBatches,
   reuse,
+  model,
 }: BatchHostOptions = {}): Promise<BatchClient> {
   const host = await startHost({
     appDir: REPO_ROOT,
@@ -131,7 +134,9 @@ export async function startBatchHost({
       ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey, port: reuse.port }
       : {}),
   });
-  return new BatchClient(host);
+  const client = new BatchClient(host);
+  if (model) await client.registerModel(model);
+  return client;
 }
 
 /**

@@ -18,14 +18,11 @@ import {
 let client: BatchClient;
 const model = 'mlp-retry';
 
-beforeAll(async () => {
-  client = await startBatchHost({ slowMiniBatches: { once: { index: 2, ms: 4000 } } });
-  await client.registerModel(model);
-}, 120_000);
-
-afterAll(async () => {
-  await client?.host.stop();
-});
+beforeAll(
+  async () => (client = await startBatchHost({ model, slowMiniBatches: { once: { index: 2, ms: 4000 } } })),
+  120_000,
+);
+afterAll(() => client?.host.stop());
 
 describe('batch retries and cancel', () => {
   it('retries a mini-batch whose first try times out, and every row appears once', async () => {
