@@ -37,11 +37,26 @@ interface ReplicaMiniBatch {
   places: InputPlace[];
 }
 
+/**
+ * The names the files get in the replica's temp folder: plain names (the replica takes no folders), the
+ * file's own unless another file of the mini-batch has it already, then prefixed by its position.
+ */
+function plainNames(files: InputFile[]): string[] {
+  const taken = new Set<string>();
+  return files.map((file, i) => {
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1);
+    const name = taken.has(base) ? `${i}-${base}` : base;
+    taken.add(name);
+    return name;
+  });
+}
+
 async function filesMiniBatch(context: JobContext, files: InputFile[]): Promise<ReplicaMiniBatch> {
   const container = containerOf(context.input);
   const contents = await Promise.all(files.map((file) => container.getBlobClient(file.blob).downloadToBuffer()));
+  const names = plainNames(files);
   return {
-    request: { files: files.map((file, i) => ({ name: file.path, contentBase64: contents[i]!.toString('base64') })) },
+    request: { files: files.map((_, i) => ({ name: names[i]!, contentBase64: contents[i]!.toString('base64') })) },
     places: files.map((file) => ({ file: file.path, row: undefined })),
   };
 }

@@ -89,6 +89,8 @@ beforeAll(async () => {
     .getBlockBlobClient('in/a.csv')
     .uploadData(Buffer.from('x,y,label\n1,2,a\n3,,b\nlist,5,"c, d"\n4,0.5,e\n'));
   await blobs.getBlockBlobClient('in/b.csv').uploadData(Buffer.from('x,y,label\r\n10,20,f\r\n'));
+  await blobs.getBlockBlobClient('twice/a.csv').uploadData(Buffer.from('x\n1\n'));
+  await blobs.getBlockBlobClient('twice/x/a.csv').uploadData(Buffer.from('x\n2\n'));
   await blobs.getBlockBlobClient('json/rows.jsonl').uploadData(Buffer.from('{"x":1,"y":2}\n{"y":3,"z":"w"}\n'));
 });
 
@@ -174,13 +176,26 @@ describe('mini-batches through a scoring script', () => {
     await mergeOutputs(jobId);
     const [sent] = received.get('echo')!;
     expect(sent!.files!.map((f) => [f.name, Buffer.from(f.contentBase64, 'base64').toString()])).toEqual([
-      ['in/a.csv', 'x,y,label\n1,2,a\n3,,b\nlist,5,"c, d"\n4,0.5,e\n'],
-      ['in/b.csv', 'x,y,label\r\n10,20,f\r\n'],
+      ['a.csv', 'x,y,label\n1,2,a\n3,,b\nlist,5,"c, d"\n4,0.5,e\n'],
+      ['b.csv', 'x,y,label\r\n10,20,f\r\n'],
     ]);
     expect(await predictions(jobId)).toEqual([
       ['file', 'row', 'result'],
-      ['in/a.csv', '', '{"name":"in/a.csv","lines":6}'],
-      ['in/b.csv', '', '{"name":"in/b.csv","lines":3}'],
+      ['in/a.csv', '', '{"name":"a.csv","lines":6}'],
+      ['in/b.csv', '', '{"name":"b.csv","lines":3}'],
+    ]);
+  });
+
+  it('gives files of one mini-batch that share a name distinct plain names', async () => {
+    received.delete('echo');
+    const { jobId } = await plannedJob('echo', { path: 'twice/', format: 'csv' }, { files: 10 });
+    await scoreMiniBatch(jobId, 0, { timeoutMs: 30_000 });
+    expect(received.get('echo')![0]!.files!.map((f) => f.name)).toEqual(['a.csv', '1-a.csv']);
+    await mergeOutputs(jobId);
+    expect((await predictions(jobId)).map((line) => line.slice(0, 2))).toEqual([
+      ['file', 'row'],
+      ['twice/a.csv', ''],
+      ['twice/x/a.csv', ''],
     ]);
   });
 
