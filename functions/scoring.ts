@@ -1,5 +1,5 @@
 /** Data-plane routes: Azure ML style scoring and the Open Inference Protocol v2. */
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseParams } from '../shared/api/validate';
 import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import {
@@ -7,9 +7,11 @@ import {
   oipModelMetadata,
   oipModelReady,
   scoreAzureMl,
+  type RequestBody,
   type ScoreResult,
   type StageTimings,
 } from '../shared/endpoints/scoringService';
+import type { ForwardedResult } from '../shared/endpoints/userCodeForwarding';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
 import { readBytes, readJson } from './http/requestBody';
@@ -17,7 +19,30 @@ import { BINARY_EXTENSION, BINARY_HEADER, splitBinaryBody } from '../shared/scor
 
 const SERVER_VERSION = '0.1.0';
 
-function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown>): void {
+/** The replica path of an OIP model route: the client's path without `/api` (user-code deployments). */
+function oipPath(endpoint: string, deployment: string | null): string {
+  const model = `/v2/models/${encodeURIComponent(endpoint)}`;
+  return deployment ? `${model}/versions/${encodeURIComponent(deployment)}` : model;
+}
+
+/** The body as sent, for a user-code deployment (its script reads it raw). */
+async function rawBody(request: HttpRequest): Promise<RequestBody> {
+  const headers: Record<string, string> = {};
+  for (const name of ['content-type', BINARY_HEADER]) {
+    const value = request.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return { json: undefined, raw: { bytes: await readBytes(request), headers } };
+}
+
+/** A user-code replica's answer as it came (status, content type, body). */
+function forwardedResponse(result: ForwardedResult): HttpResponseInit {
+  const { status, headers, body } = result.forwarded;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return { status, body: bytes, headers: { ...headers, 'azureml-model-deployment': result.deployment } };
+}
+
+function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown> | ForwardedResult): void {
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
@@ -26,7 +51,8 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
   const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
-  const readBody = async () => ({ json: await readJson(request, 'scoring request') });
+  const readBody = async (raw?: boolean) =>
+    raw ? rawBody(request) : { json: await readJson(request, 'scoring request') };
   const result = await scoreAzureMl({
     endpoint,
     readBody,
@@ -35,6 +61,7 @@ registerRoute('scoreEndpoint', async (request, _context, call) => {
     requestId: call.requestId,
   });
   logResult(call.log, endpoint, result);
+  if ('forwarded' in result) return forwardedResponse(result);
   return { jsonBody: result.body, headers: { 'azureml-model-deployment': result.deployment } };
 });
 
@@ -52,9 +79,11 @@ function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string
 
 // Each OIP model route serves an endpoint (`/models/{model}`) or one of its deployments (`/versions/{version}`).
 function metadata(versioned: boolean): SibylHttpHandler {
-  return async (request) => {
+  return async (request, _context, call) => {
     const { endpoint, deployment } = oipTarget(request, versioned);
-    return { jsonBody: await oipModelMetadata(endpoint, deployment, request.headers.get('authorization')) };
+    const authorization = request.headers.get('authorization');
+    const path = oipPath(endpoint, deployment);
+    return { jsonBody: await oipModelMetadata(endpoint, deployment, authorization, path, call.requestId) };
   };
 }
 
@@ -74,18 +103,24 @@ function inference(versioned: boolean): SibylHttpHandler {
     const { endpoint, deployment } = oipTarget(request, versioned);
     // The binary tensor extension: a JSON header of the declared length, then raw tensor bytes.
     const headerLength = request.headers.get(BINARY_HEADER);
-    const readBody = async () =>
-      headerLength !== null
-        ? splitBinaryBody(await readBytes(request), headerLength)
-        : { json: await readJson(request, 'inference request') };
-    const result = await inferOip({
-      endpoint,
-      readBody,
-      authorization: request.headers.get('authorization'),
-      pinned: deployment ?? request.headers.get('azureml-model-deployment'),
-      requestId: call.requestId,
-    });
+    const readBody = async (raw?: boolean) =>
+      raw
+        ? rawBody(request)
+        : headerLength !== null
+          ? splitBinaryBody(await readBytes(request), headerLength)
+          : { json: await readJson(request, 'inference request') };
+    const result = await inferOip(
+      {
+        endpoint,
+        readBody,
+        authorization: request.headers.get('authorization'),
+        pinned: deployment ?? request.headers.get('azureml-model-deployment'),
+        requestId: call.requestId,
+      },
+      `${oipPath(endpoint, deployment)}/infer`,
+    );
     logResult(call.log, endpoint, result);
+    if ('forwarded' in result) return forwardedResponse(result);
     if (result.binary) {
       const headers = {
         'azureml-model-deployment': result.deployment,

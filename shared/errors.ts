@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   NotFound: 404,
   ModelNotFound: 404,
   EnvironmentNotFound: 404,
+  CodeNotFound: 404,
   EndpointNotFound: 404,
   DeploymentNotFound: 404,
   DatastoreNotFound: 404,

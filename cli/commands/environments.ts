@@ -6,7 +6,9 @@ import type { Environment } from '../../shared/api/schemas';
 
 export function registerEnvironmentCommands(program: Command): void {
   const environments = withExamples(
-    program.command('environments').description('Environments deployments run in (execution providers, compute)'),
+    program
+      .command('environments')
+      .description('Environments deployments run in (runtime, execution providers, compute)'),
     ['sibyl environments list'],
   );
   leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), [
@@ -16,10 +18,11 @@ export function registerEnvironmentCommands(program: Command): void {
       const { value } = await ctx.api().get<{ value: Environment[] }>('/api/environments');
       printResult(ctx.format, value, () =>
         table(
-          ['environment', 'curated', 'providers', 'compute'],
+          ['environment', 'curated', 'runtime', 'providers', 'compute'],
           value.map((e) => [
             `${e.name}@${e.version}`,
             e.curated ? 'yes' : '',
+            e.runtime ?? 'onnx',
             e.executionProviders.join(', '),
             e.compute ? `${e.compute.kind}${e.compute.gpu ? ` (${e.compute.gpu})` : ''}` : 'functions',
           ]),

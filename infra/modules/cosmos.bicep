@@ -37,6 +37,7 @@ type containerType = {
 var containers containerType[] = [
   { id: 'models', partitionKey: '/name' }
   { id: 'environments', partitionKey: '/name' }
+  { id: 'code', partitionKey: '/name' }
   { id: 'endpoints', partitionKey: '/endpoint' }
   { id: 'metrics', partitionKey: '/endpoint', defaultTtl: 7 * 24 * 3600 }
   { id: 'datastores', partitionKey: '/name' }

@@ -5,9 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { Environment } from '../registry/environments';
+import { parseCodeReference } from '../registry/codeAssets';
+import {
+  customServerOf,
+  environmentHash,
+  pythonPackagesOf,
+  runtimeOf,
+  type RuntimeFields,
+} from '../registry/environmentRuntime';
 import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { replicaSettings } from '../endpoints/instanceSettings';
-import type { ScorerAppSpec } from './computeTypes';
+import type { ReplicaRuntime, ScorerAppSpec } from './computeTypes';
+import { userRuntimeSettings, type UserRuntime } from './userRuntime';
 
 /** Batching defaults of the scorer, as for `functions` deployments. */
 const BATCHING = { maxBatchSize: 64, maxQueueDelayMs: 0 } as const;
@@ -30,7 +39,9 @@ export function scorerAppSpecOf(
     settings.SIBYL_SCORER_INTER_OP_THREADS = String(environment.interOpNumThreads);
   if (environment.graphOptimizationLevel !== undefined)
     settings.SIBYL_SCORER_GRAPH_OPTIMIZATION = environment.graphOptimizationLevel;
-  const shape = { kind, gpu: environment.compute?.gpu, cpu: r.cpu, memoryGi: r.memoryGi, runtime: 'onnx', settings };
+  const runtime: ReplicaRuntime = runtimeOf(environment);
+  if (runtime !== 'onnx') Object.assign(settings, userRuntimeSettings(userRuntimeOf(doc, environment, runtime)));
+  const shape = { kind, gpu: environment.compute?.gpu, cpu: r.cpu, memoryGi: r.memoryGi, runtime, settings };
   return {
     endpoint: doc.endpoint,
     deployment: doc.name,
@@ -41,9 +52,22 @@ export function scorerAppSpecOf(
     concurrentRequests: r.maxConcurrentRequestsPerInstance,
     scaleInDelaySeconds: r.scaleInDelaySeconds,
     ...(r.cpu !== undefined ? { cpu: r.cpu, memoryGi: r.memoryGi } : {}),
-    runtime: 'onnx',
+    runtime,
     settings,
     // What replicas run changed (not only how many): a new revision.
     revision: createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12),
+  };
+}
+
+/** What a user-code replica runs: the deployment's code and the environment's software. */
+function userRuntimeOf(doc: DeploymentDoc, software: RuntimeFields, runtime: UserRuntime['runtime']): UserRuntime {
+  return {
+    runtime,
+    ...(doc.code ? { code: parseCodeReference(doc.code.code) } : {}),
+    ...(doc.code?.scoringScript ? { scoringScript: doc.code.scoringScript.replace(/^\.\//, '') } : {}),
+    ...(runtime === 'python' ? { python: pythonPackagesOf(software) } : {}),
+    ...(runtime === 'custom' ? { custom: customServerOf(software) } : {}),
+    environmentHash: environmentHash(software),
+    variables: software.variables ?? {},
   };
 }

@@ -7,6 +7,7 @@
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
 import { resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { runtimeOf, USER_CODE_ON_FUNCTIONS } from '../registry/environmentRuntime';
 import { filesDigest } from '../registry/modelBlobs';
 import { manifestOf } from '../registry/modelDocuments';
 import { assertServableByOnnx, modelFileOf } from '../registry/modelLoader';
@@ -21,6 +22,7 @@ import { getComputeClient } from '../compute/computeClient';
 import { scorerAppSpecOf } from '../compute/deploymentScorerSpec';
 import { FUNCTIONS_CONCURRENCY, replicaSettings } from './instanceSettings';
 import { RemoteRunner } from './remoteRunner';
+import { UserCodeRunner } from './userCodeRunner';
 import type { DeploymentDoc } from './endpointDocuments';
 import { recordBatch } from './metrics/metricsRecorder';
 
@@ -84,11 +86,24 @@ export class LoadedDeployment {
     return this.session.ready;
   }
 
+  /** The deployment's replicas when its environment runs user code (requests go to them raw). */
+  get userCode(): UserCodeRunner | undefined {
+    return this.session instanceof UserCodeRunner ? this.session : undefined;
+  }
+
   /**
    * Scores one request: refuses past the concurrency cap (429), gives up after the timeout (408).
    * `outputs` filters what comes back.
    */
   async score(feeds: NamedTensor[], outputNames?: readonly string[]): Promise<NamedTensor[]> {
+    const outputs = await this.guarded((signal) =>
+      this.batcher ? this.batcher.submit(feeds, signal) : this.runDirect(feeds, signal),
+    );
+    return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
+  }
+
+  /** Runs one request's `work` under the deployment's queue bound (429) and request timeout (408). */
+  async guarded<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.checkCapacity();
     this.#inFlight++;
     let timer: NodeJS.Timeout | undefined;
@@ -99,18 +114,18 @@ export class LoadedDeployment {
         new SibylError('Timeout', `Scoring took longer than the deployment's requestTimeoutMs of ${timeoutMs} ms.`);
       // A request that times out leaves the queue (here or at the scorer) and is never scored.
       const abort = new AbortController();
-      const work = this.batcher ? this.batcher.submit(feeds, abort.signal) : this.runDirect(feeds, abort.signal);
+      const running = work(abort.signal);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           abort.abort(timedOut());
           reject(timedOut());
         }, timeoutMs);
       });
-      work.catch(() => undefined);
-      const outputs = await Promise.race([work, timeout]);
+      running.catch(() => undefined);
+      const result = await Promise.race([running, timeout]);
       // ONNX Runtime runs on this thread, so the timer cannot fire during a long run: check afterwards too.
       if (performance.now() - started > timeoutMs) throw timedOut();
-      return outputNames ? outputs.filter((o) => outputNames.includes(o.name)) : outputs;
+      return result;
     } finally {
       clearTimeout(timer);
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
@@ -146,13 +161,24 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
   const compute = environment.compute?.kind ?? 'functions';
   const version = await readVersionDoc(doc.modelName, doc.modelVersion);
   const manifest = manifestOf(version);
-  assertServableByOnnx(manifest);
+  const runtime = runtimeOf(environment);
+  if (runtime === 'onnx') assertServableByOnnx(manifest);
+  else if (compute === 'functions')
+    throw new SibylError(
+      'InvalidInput',
+      `Runtime '${runtime}' cannot run on functions compute: ${USER_CODE_ON_FUNCTIONS}.`,
+    );
   if (compute !== 'functions') {
     const client = getComputeClient();
     const spec = scorerAppSpecOf(doc, environment, compute);
     let status = provision ? undefined : await client.status(doc.endpoint, doc.name);
     if (!status?.url || status.revision !== spec.revision || status.provisioningState === 'Failed')
       status = await client.apply(spec);
+    if (runtime !== 'onnx') {
+      const target = { endpoint: doc.endpoint, deployment: doc.name, runtime, compute, url: status.url! };
+      const replicas = new UserCodeRunner(getConfig().scorer, target);
+      return new LoadedDeployment(doc, environment, replicas, undefined, queueLimit(doc, compute));
+    }
     // The scorer batches on its side; here only the queue bound and the timeout apply.
     const runner = await RemoteRunner.connect(getConfig().scorer, {
       name: doc.modelName,

@@ -12,6 +12,7 @@ import { formatModelReference, parseModelReference } from '../registry/modelRefe
 import { getConfig } from '../config';
 import { getComputeClient } from '../compute/computeClient';
 import { DEFAULTS, prepareDeployment, releaseDeployment } from './deploymentRuntime';
+import { checkDeploymentCode } from './deploymentCode';
 import { checkInstanceSettings } from './instanceSettings';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
 import { checkDataCollection } from '../monitoring/collectionSettings';
@@ -35,6 +36,7 @@ export async function putDeployment(
   const ref = parseModelReference(spec.model);
   const version = await resolveModel(ref);
   const environment = await resolveEnvironment(spec.environment ?? DEFAULT_ENVIRONMENT);
+  await checkDeploymentCode(spec.code, environment, version);
   const now = new Date().toISOString();
   const doc: DeploymentDoc = {
     id: deploymentDocId(name),
@@ -45,6 +47,7 @@ export async function putDeployment(
     modelName: version.name,
     modelVersion: version.version,
     environment: environment.reference,
+    ...(spec.code ? { code: spec.code } : {}),
     instance: spec.instance ?? {},
     batching: spec.batching ?? {},
     requestTimeoutMs: spec.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,

@@ -2,7 +2,14 @@
  * Cosmos documents of endpoints and deployments (container `endpoints`, partition key `/endpoint`)
  * and the API shapes made from them. Changing a field changes stored data and the public API.
  */
-import type { BatchingSettings, DataCollection, Deployment, Endpoint, InstanceSettings } from '../api/schemas';
+import type {
+  BatchingSettings,
+  CodeConfiguration,
+  DataCollection,
+  Deployment,
+  Endpoint,
+  InstanceSettings,
+} from '../api/schemas';
 import type { StoredEndpointKeys } from './auth/endpointKeys';
 import type { AuthMode, EndpointAuthInfo } from './auth/authenticateRequest';
 
@@ -59,6 +66,8 @@ export interface DeploymentDoc {
   modelName: string;
   modelVersion: number;
   environment: string;
+  /** The code asset (`name:version`) and scoring script a user-code environment runs. */
+  code?: CodeConfiguration;
   instance: InstanceSettings;
   batching: BatchingSettings;
   requestTimeoutMs: number;
@@ -96,6 +105,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     model: doc.model,
     resolvedModel: `${doc.modelName}:${doc.modelVersion}`,
     environment: doc.environment,
+    ...(doc.code ? { code: doc.code } : {}),
     instance: doc.instance,
     batching: doc.batching,
     requestTimeoutMs: doc.requestTimeoutMs,

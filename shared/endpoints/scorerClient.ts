@@ -22,7 +22,7 @@ export interface RemoteModel {
   filesDigest?: string;
 }
 
-async function authorization(settings: ScorerClientSettings): Promise<string> {
+export async function authorization(settings: ScorerClientSettings): Promise<string> {
   if (settings.key) return `Bearer ${settings.key}`;
   if (!settings.audience)
     throw new SibylError(

@@ -21,6 +21,7 @@ import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
+import { forwardToUserCode, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
 
 export interface StageTimings {
   authMs: number;
@@ -39,7 +40,7 @@ export interface ScoreResult<T> {
   binary?: { body: Buffer; headerLength: number };
 }
 
-interface Target {
+export interface Target {
   body: RequestBody;
   snapshot: EndpointSnapshot;
   doc: DeploymentDoc;
@@ -54,7 +55,7 @@ export interface ScoreRequest {
    * Reads and parses the request body. Called only once the endpoint exists and the caller is
    * authenticated, so an anonymous or misaddressed request never costs a parse (or a read).
    */
-  readBody: () => Promise<RequestBody>;
+  readBody: (raw?: boolean) => Promise<RequestBody>;
   authorization: string | null;
   /** `azureml-model-deployment` header, or the OIP `{version}` segment. */
   pinned: string | null;
@@ -65,6 +66,8 @@ export interface ScoreRequest {
 export interface RequestBody {
   json: unknown;
   binary?: Uint8Array;
+  /** The body as sent, with its content type (and OIP binary header), for user code (`readBody(true)`). */
+  raw?: { bytes: Uint8Array; headers: Record<string, string> };
 }
 
 /** Snapshot reads in progress, by endpoint name. */
@@ -124,7 +127,7 @@ async function target(request: ScoreRequest): Promise<Target> {
   // Before the body is read: under overload a refusal must cost far less than an answer.
   loaded.checkCapacity();
   const t2 = performance.now();
-  const body = await request.readBody();
+  const body = await request.readBody(loaded.userCode !== undefined);
   return { body, snapshot, doc, loaded, authMs: t1 - t0, loadMs: t2 - t1 };
 }
 
@@ -161,8 +164,9 @@ function mirror(t: Target, feeds: NamedTensor[]): void {
 }
 
 /** `POST api/endpoints/{name}/score` (Azure ML / MLflow JSON forms). */
-export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse>> {
+export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<AzureMlResponse> | ForwardedResult> {
   const t = await target(request);
+  if (t.loaded.userCode) return forwardToUserCode(t, t.loaded.userCode, '/score', request.requestId);
   const d0 = performance.now();
   let feeds: NamedTensor[];
   try {
@@ -196,8 +200,12 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
 }
 
 /** `POST api/v2/models/{endpoint}[/versions/{deployment}]/infer` (Open Inference Protocol v2). */
-export async function inferOip(request: ScoreRequest): Promise<ScoreResult<OipInferResponse>> {
+export async function inferOip(
+  request: ScoreRequest,
+  path?: string,
+): Promise<ScoreResult<OipInferResponse> | ForwardedResult> {
   const t = await target(request);
+  if (t.loaded.userCode) return forwardToUserCode(t, t.loaded.userCode, path ?? '', request.requestId);
   const d0 = performance.now();
   let decoded;
   try {
@@ -242,6 +250,9 @@ export async function oipModelMetadata(
   endpoint: string,
   deployment: string | null,
   authorization: string | null,
+  /** Replica path and request id, for a user-code deployment's own server. */
+  path?: string,
+  requestId?: string,
 ): Promise<unknown> {
   const snapshot = await authorizeEndpoint(endpoint, authorization);
   const serving = servingDeployments(snapshot);
@@ -249,6 +260,7 @@ export async function oipModelMetadata(
   if (deployment && docs.length === 0)
     throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
+  if (loaded.userCode) return userCodeMetadata(loaded.userCode, path ?? '', requestId ?? '');
   return {
     name: endpoint,
     versions: serving.map((d) => d.name),

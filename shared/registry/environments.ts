@@ -9,17 +9,23 @@ import type { ModelSessionOptions } from '../scoring/modelSession';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, type VersionHead } from '../storage/versionCounter';
+import { checkRuntimeFields, runsUserCode, type RuntimeFields, type RuntimeFieldsInput } from './environmentRuntime';
 import { assertName } from './modelReference';
 
 export type ComputeKind = 'functions' | 'container' | 'gpu';
 
-export interface EnvironmentSpec {
+/** A stored environment version's settings: ONNX Runtime's, where it computes, and the software it carries. */
+export interface EnvironmentSpec extends RuntimeFields {
   executionProviders: ExecutionProviderName[];
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   compute?: { kind: ComputeKind; gpu?: 'T4' | 'A100' };
 }
+
+/** What a client sends to register a version: `executionProviders` defaults to `["cpu"]`. */
+export type EnvironmentInput = Omit<EnvironmentSpec, 'executionProviders' | keyof RuntimeFields> &
+  RuntimeFieldsInput & { executionProviders?: ExecutionProviderName[] };
 
 /** `Environment` of the API. */
 export interface Environment extends EnvironmentSpec {
@@ -69,6 +75,17 @@ export const CURATED_ENVIRONMENTS: readonly Environment[] = Object.freeze([
     graphOptimizationLevel: 'all',
     compute: { kind: 'gpu', gpu: 'T4' },
   },
+  {
+    name: 'python-3.11',
+    version: 1,
+    reference: 'python-3.11@1',
+    curated: true,
+    createdAt: BUILT_IN_DATE,
+    executionProviders: ['cpu'],
+    runtime: 'python',
+    pythonVersion: '3.11',
+    compute: { kind: 'container' },
+  },
 ]);
 
 export const DEFAULT_ENVIRONMENT = 'ort-cpu@1';
@@ -90,8 +107,28 @@ function checkSpec(spec: EnvironmentSpec): void {
   }
 }
 
+/** The stored form of `input`: defaults filled in (user-code runtimes compute on `container`), fields checked. */
+function specOf(input: EnvironmentInput): EnvironmentSpec {
+  const { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel, compute } = input;
+  const software = checkRuntimeFields(input, compute?.kind);
+  if (!executionProviders && !runsUserCode(software))
+    throw new SibylError(
+      'InvalidInput',
+      'executionProviders is required for runtime \'onnx\' (e.g. ["cpu"]); other runtimes default it to ["cpu"].',
+      [{ target: 'executionProviders', message: 'required' }],
+    );
+  return {
+    executionProviders: executionProviders ?? ['cpu'],
+    ...(intraOpNumThreads !== undefined ? { intraOpNumThreads } : {}),
+    ...(interOpNumThreads !== undefined ? { interOpNumThreads } : {}),
+    ...(graphOptimizationLevel !== undefined ? { graphOptimizationLevel } : {}),
+    ...(compute ? { compute } : runsUserCode(software) ? { compute: { kind: 'container' } } : {}),
+    ...software,
+  };
+}
+
 /** Registers a new version of a custom environment. */
-export async function putEnvironment(name: string, spec: EnvironmentSpec): Promise<Environment> {
+export async function putEnvironment(name: string, input: EnvironmentInput): Promise<Environment> {
   assertName('Environment', name);
   if (CURATED_ENVIRONMENTS.some((e) => e.name === name)) {
     throw new SibylError(
@@ -99,6 +136,7 @@ export async function putEnvironment(name: string, spec: EnvironmentSpec): Promi
       `'${name}' is a curated environment and cannot be changed; register yours under another name.`,
     );
   }
+  const spec = specOf(input);
   checkSpec(spec);
   const version = await reserveVersion<VersionHead>(environments(), name, 'environment', () => ({}));
   const env: Environment = {
@@ -119,30 +157,11 @@ export async function putEnvironment(name: string, spec: EnvironmentSpec): Promi
 }
 
 function strip(doc: EnvironmentVersionDoc): Environment {
-  const {
-    name,
-    version,
-    reference,
-    curated,
-    createdAt,
-    executionProviders,
-    intraOpNumThreads,
-    interOpNumThreads,
-    graphOptimizationLevel,
-    compute,
-  } = doc;
-  return {
-    name,
-    version,
-    reference,
-    curated,
-    createdAt,
-    executionProviders,
-    intraOpNumThreads,
-    interOpNumThreads,
-    graphOptimizationLevel,
-    compute,
-  };
+  const { id: _id, type: _type, ...environment } = doc;
+  // Cosmos adds its own `_`-prefixed fields (_rid, _etag, …); an environment has none.
+  return Object.fromEntries(
+    Object.entries(environment).filter(([key]) => !key.startsWith('_')),
+  ) as unknown as Environment;
 }
 
 export async function listEnvironments(): Promise<Environment[]> {

@@ -5,9 +5,10 @@
  *   const v = await registerModelVersion('iris', { format: 'onnx', path: '/tmp/iris.onnx' }, { description: 'first' });
  *   const same = await resolveModel(parseModelReference('iris@latest'));
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
+import { listFolder, withoutSingleTopFolder } from '../assets/assetFolder';
 import { hashFile, type StoredFile } from '../assets/hashedFile';
 import { unpackArchive } from '../assets/safeArchive';
 import { getConfig } from '../config';
@@ -81,14 +82,6 @@ async function stageUpload(upload: ModelUpload, work: string): Promise<{ root: s
   return withoutSingleTopFolder(root, files);
 }
 
-/** Archives of a folder usually hold `folder/…`: the folder's content is the model. */
-function withoutSingleTopFolder(root: string, files: StoredFile[]): { root: string; files: StoredFile[] } {
-  const tops = new Set(files.map((f) => f.path.split('/')[0]));
-  const [top] = tops;
-  if (tops.size !== 1 || top === undefined || files.some((f) => f.path === top)) return { root, files };
-  return { root: join(root, top), files: files.map((f) => ({ ...f, path: f.path.slice(top.length + 1) })) };
-}
-
 async function storeVersion(
   name: string,
   root: string,
@@ -137,20 +130,6 @@ async function storeVersion(
       : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
   );
   return toModelVersion(doc);
-}
-
-/** Every file under `folder`, hashed; links and special files are refused. */
-async function listFolder(folder: string): Promise<StoredFile[]> {
-  const files: StoredFile[] = [];
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    const full = join(entry.parentPath, entry.name);
-    const path = relative(folder, full).split(sep).join('/');
-    if (entry.isDirectory()) continue;
-    if (!entry.isFile())
-      throw new SibylError('InvalidInput', `'${path}' is not a plain file; model folders hold files and folders only.`);
-    files.push(await hashFile(full, path));
-  }
-  return files;
 }
 
 async function readHead(name: string): Promise<ModelDoc> {

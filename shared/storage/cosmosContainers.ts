@@ -13,6 +13,8 @@ export interface ContainerDefinition {
 export const COSMOS_CONTAINERS = {
   models: { id: 'models', partitionKey: '/name' },
   environments: { id: 'environments', partitionKey: '/name' },
+  /** Code assets (scoring scripts and their files): heads and versions, partitioned by name. */
+  code: { id: 'code', partitionKey: '/name' },
   endpoints: { id: 'endpoints', partitionKey: '/endpoint' },
   metrics: { id: 'metrics', partitionKey: '/endpoint', defaultTtl: 7 * 24 * 3600 },
   datastores: { id: 'datastores', partitionKey: '/name' },

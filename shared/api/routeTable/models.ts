@@ -2,6 +2,11 @@
 import { Type } from '@sinclair/typebox';
 import { errors, type RouteSpec } from '../routeSpec';
 import {
+  CodeAssetList,
+  CodeParams,
+  CodeUploadQuery,
+  CodeVersion,
+  CodeVersionParams,
   Environment,
   EnvironmentList,
   EnvironmentParams,
@@ -159,5 +164,44 @@ export const MODEL_ROUTES = [
       201: { description: 'The new version; refer to it as `name@version`.', schema: Environment },
       ...errors('sibyl', 400, 409),
     },
+  },
+  {
+    operationId: 'registerCodeVersion',
+    method: 'POST',
+    path: '/api/code/{name}/versions',
+    summary: 'Register a new version of a code asset: one file, or a .zip or .tar.gz of a folder',
+    description:
+      'The body is one file (any media type but the archive ones; name it with `?fileName=score.py`), a `.zip` ' +
+      '(`application/zip`) or a `.tar.gz` (`application/gzip`) of a folder, unpacked with the checks and caps of model ' +
+      'archives. A deployment names the version as `name:version` in `code.code`.',
+    tags: ['code'],
+    security: key,
+    params: CodeParams,
+    query: CodeUploadQuery,
+    request: {
+      schema: Type.String({ contentMediaType: 'application/octet-stream', description: 'The file or archive.' }),
+      contentType: 'application/octet-stream',
+      validatedBy: 'none',
+    },
+    responses: { 201: { description: 'The new version.', schema: CodeVersion }, ...errors('sibyl', 400, 413) },
+  },
+  {
+    operationId: 'listCodeAssets',
+    method: 'GET',
+    path: '/api/code',
+    summary: 'List code assets with their latest version and version numbers',
+    tags: ['code'],
+    security: key,
+    responses: { 200: { description: 'Every code asset.', schema: CodeAssetList } },
+  },
+  {
+    operationId: 'getCodeVersion',
+    method: 'GET',
+    path: '/api/code/{name}/versions/{version}',
+    summary: 'Get a code asset version with its files',
+    tags: ['code'],
+    security: key,
+    params: CodeVersionParams,
+    responses: { 200: { description: 'The version.', schema: CodeVersion }, ...errors('sibyl', 400, 404) },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -96,11 +96,38 @@ const requestTimeoutMs = Type.Integer({
   description: 'Per-request scoring timeout in ms (Azure ML caps it at 180000); past it the answer is 408.',
 });
 
+/** Azure ML's `code_configuration`: the code asset and the scoring script in it. */
+export const CodeConfiguration = Type.Object(
+  {
+    code: Type.String({
+      pattern: '^.+:[0-9]{1,9}$',
+      description: 'The code asset as `name:version`, e.g. `fraud-scorer:1`.',
+      examples: ['fraud-scorer:1'],
+    }),
+    scoringScript: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'Path of the scoring script in the code asset; required for `python` and `node` runtimes.',
+        examples: ['score.py'],
+      }),
+    ),
+  },
+  {
+    title: 'CodeConfiguration',
+    additionalProperties: false,
+    description: 'The user code a `python`, `node` or `custom` environment runs.',
+    examples: [{ code: 'fraud-scorer:1', scoringScript: 'score.py' }],
+  },
+);
+export type CodeConfiguration = Static<typeof CodeConfiguration>;
+
 /** `PUT api/endpoints/{name}/deployments/{deployment}`. */
 export const DeploymentSpec = Type.Object(
   {
     model: ModelRef,
     environment: Type.Optional(EnvironmentRef),
+    code: Type.Optional(CodeConfiguration),
     instance: Type.Optional(InstanceSettings),
     batching: Type.Optional(BatchingSettings),
     requestTimeoutMs: Type.Optional(requestTimeoutMs),
@@ -119,6 +146,7 @@ export const DeploymentSpec = Type.Object(
         batching: { maxBatchSize: 32, maxQueueDelayMs: 5 },
         requestTimeoutMs: 5000,
       },
+      { model: 'fraud:2', environment: 'python-3.11@1', code: { code: 'fraud-scorer:1', scoringScript: 'score.py' } },
     ],
   },
 );
@@ -164,6 +192,7 @@ export const Deployment = Type.Object(
       }),
     ),
     environment: EnvironmentRef,
+    code: Type.Optional(CodeConfiguration),
     instance: Type.Optional(InstanceSettings),
     batching: Type.Optional(BatchingSettings),
     requestTimeoutMs: Type.Optional(requestTimeoutMs),

@@ -17,3 +17,4 @@ export * from './runs';
 export * from './health';
 export * from './monitoring';
 export { ParameterReference } from './parameterized';
+export * from './code';
