@@ -110,7 +110,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     state.logSink = ({ level, message }) =>
       level === 'error' || level === 'critical' ? log.error(message) : log.debug(message);
 
-    const compute = await startLocalCompute(baseUrl, keys.masterKey, log);
+    const compute = await startLocalCompute(baseUrl, keys.masterKey, settings.dataDir, log);
     stoppers.push({ name: 'the local compute', stop: () => compute.stop() });
     const stopCompanions = await hooks.beforeLoad?.(log);
     if (stopCompanions) stoppers.push({ name: 'companions', stop: stopCompanions });
@@ -169,13 +169,21 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
 
 /** What a replica may see of the host's environment: never the host's keys, only storage and the scorer's own. */
 const REPLICA_ENV =
-  /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*)$/;
+  /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*|SIBYL_PYTHON|PIP_[A-Z_]+)$/;
+
+/** A user-code replica may install its Python packages before it serves (environments issue). */
+const USER_CODE_START_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Container Apps, played locally: per-deployment scorer replicas behind the provider's ingress,
  * managed through `admin/compute/…`. The app finds it through `SIBYL_COMPUTE*` settings.
  */
-async function startLocalCompute(baseUrl: string, masterKey: string, log: HostLogger): Promise<LocalCompute> {
+async function startLocalCompute(
+  baseUrl: string,
+  masterKey: string,
+  dataDir: string,
+  log: HostLogger,
+): Promise<LocalCompute> {
   process.env.SIBYL_SCORER_KEY ||= randomBytes(24).toString('base64url');
   const baseEnv: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (REPLICA_ENV.test(name)) baseEnv[name] = value;
@@ -183,9 +191,15 @@ async function startLocalCompute(baseUrl: string, masterKey: string, log: HostLo
     scorerMain: path.resolve(__dirname, '..', 'scorer', 'main.js'),
     baseEnv,
     // No GPU workload profile here: `gpu` replicas run on the CPU, as the shared local scorer did.
-    forcedEnv: { SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu' },
+    forcedEnv: {
+      SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
+      // Code assets and Python virtual environments, kept with the host's data (one venv per environment version).
+      SIBYL_USER_CODE_DIR: path.join(dataDir, 'user-code'),
+      SIBYL_SCORER_START_TIMEOUT_MS: String(USER_CODE_START_TIMEOUT_MS),
+    },
     tickMs: Number(process.env.SIBYL_COMPUTE_TICK_MS) || 500,
     startTimeoutMs: 120_000,
+    userCodeStartTimeoutMs: USER_CODE_START_TIMEOUT_MS,
     log: (message) => log.info(`[compute] ${message}`),
   });
   process.env.SIBYL_COMPUTE ||= 'local';

@@ -10,6 +10,7 @@ import { checkDevice } from './deviceCheck';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels } from './scorerModels';
 import { ScorerServer } from './scorerServer';
+import { runUserCode } from './userCode/runUserCode';
 
 /** Under the local compute provider: a title for `ps`/`top`, and an exit when the host's pipe closes. */
 function playLocalReplica({ title, exitWithParent }: ScorerConfig['localReplica']): void {
@@ -23,6 +24,8 @@ function playLocalReplica({ title, exitWithParent }: ScorerConfig['localReplica'
 async function main(): Promise<void> {
   const config = parseScorerConfig(process.env);
   playLocalReplica(config.localReplica);
+  // A replica of user code (environments issue) serves through its own routes.
+  if (config.userCode.runtime) return runUserCode(config);
   const models = new ScorerModels(config);
   // Load and warm the replica's model before listening: listening then means ready.
   if (config.model) {

@@ -12,6 +12,7 @@ import type { ModelManifest } from '../shared/registry/modelDocuments';
 import { ModelFolderCache } from '../shared/registry/modelFolderCache';
 import { openModelFolder } from '../shared/registry/modelLoader';
 import { warmUp } from '../shared/registry/warmUp';
+import type { ModelFile } from '../shared/scoring/modelSource';
 import { abortReason, canBatch, DynamicBatcher } from '../shared/scoring/batching/dynamicBatcher';
 import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
@@ -79,6 +80,17 @@ export class ScorerModels {
 
   close(): Promise<void> {
     return this.#cache.clear();
+  }
+
+  /** A version's manifest and verified local folder, for user code that reads the files itself (environments issue). */
+  async folderOf(name: string, version: number): Promise<{ manifest: ModelManifest; folder: string }> {
+    const manifest = await this.#manifest(name, version);
+    return { manifest, folder: await this.#folders.materialise(manifest, this.#blobs) };
+  }
+
+  /** The ONNX file of an `onnx`/`mlflow` version, checked as this scorer's own sessions' files are. */
+  modelFileOf(manifest: ModelManifest): Promise<ModelFile> {
+    return openModelFolder(manifest, this.#blobs, this.#folders);
   }
 
   async #load(name: string, version: number): Promise<ScorerModel> {

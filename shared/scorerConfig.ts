@@ -2,6 +2,9 @@
  * Settings of the scorer container (`scorer/`), a separate program with its own environment: parsed
  * apart from the app's (config.ts), so neither reads the other's settings.
  */
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { userRuntimeOf, type UserRuntime } from './compute/userRuntime';
 import { SibylError } from './errors';
 import {
   aadSettings,
@@ -56,6 +59,34 @@ export interface ScorerConfig {
    * (`SIBYL_SCORER_PARENT_PIPE=1`), so a host that dies leaves no replica behind.
    */
   localReplica: { title: string | undefined; exitWithParent: boolean };
+  /** A replica that runs user code (environments issue) instead of serving ONNX models itself. */
+  userCode: UserCodeSettings;
+}
+
+export interface UserCodeSettings {
+  /** What it runs (`SIBYL_SCORER_USER_RUNTIME`, written by the Function App); undefined for an ONNX replica. */
+  runtime: UserRuntime | undefined;
+  /** Where code assets and Python virtual environments are kept (`SIBYL_USER_CODE_DIR`; the local host's data dir). */
+  cacheDir: string;
+  /** The Python interpreter (`SIBYL_PYTHON`), else `python3` on the PATH. */
+  python: string;
+  /** How long the user's server may take to become ready, installs included (`SIBYL_SCORER_START_TIMEOUT_MS`). */
+  startTimeoutMs: number;
+}
+
+function userCodeSettings(env: Env, problems: ConfigProblems): UserCodeSettings {
+  let runtime: UserRuntime | undefined;
+  try {
+    runtime = userRuntimeOf(env);
+  } catch {
+    problems.add('SIBYL_SCORER_USER_RUNTIME is not valid JSON.');
+  }
+  return {
+    runtime,
+    cacheDir: env.SIBYL_USER_CODE_DIR || join(tmpdir(), 'sibyl-user-code'),
+    python: env.SIBYL_PYTHON || 'python3',
+    startTimeoutMs: positiveInt(env, 'SIBYL_SCORER_START_TIMEOUT_MS', 10 * 60_000, problems),
+  };
 }
 
 function scorerModel(env: Env, problems: ConfigProblems): ScorerConfig['model'] {
@@ -109,6 +140,7 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     modelCache: modelCacheSettings(env, problems),
     computeKind: env.SIBYL_COMPUTE_KIND || undefined,
     localReplica: { title: env.SIBYL_SCORER_TITLE || undefined, exitWithParent: env.SIBYL_SCORER_PARENT_PIPE === '1' },
+    userCode: userCodeSettings(env, problems),
   };
   if (!config.key && !config.aad.audience)
     problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');

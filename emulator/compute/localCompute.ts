@@ -9,13 +9,15 @@ import type { ScorerAppSpec, ScorerAppStatus } from '../../shared/compute/comput
 import { AppGoneError, ScorerApp } from './scorerApp';
 
 export interface LocalComputeOptions {
-  /** The scorer program (`dist/scorer/main.js`) that `onnx` replicas run. */
+  /** The scorer program (`dist/scorer/main.js`) that every replica runs (user code runs as its child or in it). */
   scorerMain: string;
   baseEnv: NodeJS.ProcessEnv;
   forcedEnv: NodeJS.ProcessEnv;
   /** How often the autoscalers decide. */
   tickMs: number;
   startTimeoutMs: number;
+  /** For `python`/`node`/`custom` replicas, which may install packages before they serve. */
+  userCodeStartTimeoutMs: number;
   log: (message: string) => void;
 }
 
@@ -55,10 +57,11 @@ export class LocalCompute {
     let app = this.#apps.get(key);
     if (!app) {
       app = new ScorerApp(key, spec, {
-        programOf: (s) => (s.runtime === 'onnx' ? this.options.scorerMain : undefined),
+        programOf: () => this.options.scorerMain,
         baseEnv: this.options.baseEnv,
         forcedEnv: this.options.forcedEnv,
         startTimeoutMs: this.options.startTimeoutMs,
+        userCodeStartTimeoutMs: this.options.userCodeStartTimeoutMs,
         url: this.#urlOf(spec.endpoint, spec.deployment),
         log: this.options.log,
       });

@@ -24,6 +24,8 @@ export interface ScorerAppOptions {
   /** Set over the app's own settings (what this host cannot honour, e.g. CUDA). */
   forcedEnv: NodeJS.ProcessEnv;
   startTimeoutMs: number;
+  /** For replicas of user code (`spec.runtime` not `onnx`), which may install packages first; default startTimeoutMs. */
+  userCodeStartTimeoutMs?: number;
   url: string;
   log: (message: string) => void;
 }
@@ -153,7 +155,10 @@ export class ScorerApp {
       name,
       main: program,
       env: { ...this.options.baseEnv, ...revision.spec.settings, ...this.options.forcedEnv },
-      startTimeoutMs: this.options.startTimeoutMs,
+      startTimeoutMs:
+        revision.spec.runtime === 'onnx'
+          ? this.options.startTimeoutMs
+          : (this.options.userCodeStartTimeoutMs ?? this.options.startTimeoutMs),
       onExit: (r) => this.#exited(r),
     });
     revision.replicas.push(replica);

@@ -3,7 +3,8 @@
  * and its SHA-256 checked against the one recorded at registration before the folder is used (a file
  * changed in storage is refused with `ModelIntegrity`, naming both checksums). Bounded in bytes; the
  * least recently used folders are deleted first. ONNX Runtime has read a model's files once its
- * session exists, so evicting a folder never breaks a loaded session.
+ * session exists, so evicting a folder never breaks a loaded session. A cache made with `holds: 'code'`
+ * keeps code assets' folders the same way (environments issue).
  *
  * @example
  *   const cache = new ModelFolderCache({ dir: '/tmp/sibyl-models', maxBytes: 10 * 2 ** 30 });
@@ -15,12 +16,21 @@ import { dirname, join } from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { hashFile, writeHashedFile, type StoredFile } from '../assets/hashedFile';
 import { SibylError } from '../errors';
+import { codeFolderPrefix } from '../compute/userRuntime';
 import { filesDigest, modelFolderPrefix } from './modelBlobs';
-import type { ModelManifest } from './modelDocuments';
 
 export interface FolderCacheSettings {
   dir: string;
   maxBytes: number;
+  /** What the folders hold: model versions (the default) or code assets (`code/{name}/{version}/…`). */
+  holds?: 'models' | 'code';
+}
+
+/** The part of a model's or a code asset's manifest a folder is made from. */
+export interface FolderManifest {
+  name: string;
+  version: number;
+  files: StoredFile[];
 }
 
 interface Entry {
@@ -30,11 +40,11 @@ interface Entry {
 
 /** A file of a model does not hold what was registered. Code `ModelIntegrity` (409). */
 export class ModelIntegrityError extends SibylError {
-  constructor(manifest: ModelManifest, file: StoredFile, actual: string) {
+  constructor(manifest: FolderManifest, file: StoredFile, actual: string, noun = 'Model') {
     super(
       'ModelIntegrity',
-      `Model ${manifest.name}:${manifest.version} file '${file.path}' has changed in storage: it was registered with sha256 ${file.sha256} ` +
-        `but storage now holds sha256 ${actual}. Refusing to load it; register the model again.`,
+      `${noun} ${manifest.name}:${manifest.version} file '${file.path}' has changed in storage: it was registered with sha256 ${file.sha256} ` +
+        `but storage now holds sha256 ${actual}. Refusing to load it; register the ${noun.toLowerCase()} again.`,
     );
     this.name = 'ModelIntegrityError';
   }
@@ -48,7 +58,7 @@ export class ModelFolderCache {
   constructor(private readonly settings: FolderCacheSettings) {}
 
   /** The local folder holding the manifest's files, verified; downloads what is missing. */
-  materialise(manifest: ModelManifest, container: ContainerClient): Promise<string> {
+  materialise(manifest: FolderManifest, container: ContainerClient): Promise<string> {
     const key = `${manifest.name}/${manifest.version}-${filesDigest(manifest.files).slice(0, 16)}`;
     const entry = this.#entries.get(key);
     if (entry) {
@@ -70,13 +80,15 @@ export class ModelFolderCache {
     return loading;
   }
 
-  async #download(key: string, manifest: ModelManifest, container: ContainerClient): Promise<string> {
+  async #download(key: string, manifest: FolderManifest, container: ContainerClient): Promise<string> {
     const folder = join(this.settings.dir, key);
     const bytes = manifest.files.reduce((sum, f) => sum + f.sizeBytes, 0);
     if (await this.#verifiedOnDisk(folder, manifest)) return this.#remember(key, { folder, bytes });
     const staging = `${folder}.tmp-${randomUUID()}`;
     try {
-      const prefix = modelFolderPrefix(manifest.name, manifest.version);
+      const code = this.settings.holds === 'code';
+      const noun = code ? 'Code asset' : 'Model';
+      const prefix = (code ? codeFolderPrefix : modelFolderPrefix)(manifest.name, manifest.version);
       for (const file of manifest.files) {
         const target = join(staging, file.path);
         await mkdir(dirname(target), { recursive: true });
@@ -87,7 +99,7 @@ export class ModelFolderCache {
             if ((error as { statusCode?: number }).statusCode === 404) {
               throw new SibylError(
                 'ModelIntegrity',
-                `Model ${manifest.name}:${manifest.version} file '${file.path}' (sha256 ${file.sha256}) is missing from storage.`,
+                `${noun} ${manifest.name}:${manifest.version} file '${file.path}' (sha256 ${file.sha256}) is missing from storage.`,
               );
             }
             throw error;
@@ -97,7 +109,7 @@ export class ModelFolderCache {
           target,
           { path: file.path },
         );
-        if (stored.sha256 !== file.sha256) throw new ModelIntegrityError(manifest, file, stored.sha256);
+        if (stored.sha256 !== file.sha256) throw new ModelIntegrityError(manifest, file, stored.sha256, noun);
       }
       await rm(folder, { recursive: true, force: true });
       await rename(staging, folder);
@@ -109,7 +121,7 @@ export class ModelFolderCache {
   }
 
   /** A folder left by an earlier process is used only if every file still hashes as recorded. */
-  async #verifiedOnDisk(folder: string, manifest: ModelManifest): Promise<boolean> {
+  async #verifiedOnDisk(folder: string, manifest: FolderManifest): Promise<boolean> {
     try {
       for (const file of manifest.files) {
         const found = await hashFile(join(folder, file.path), file.path);
