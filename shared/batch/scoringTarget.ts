@@ -13,6 +13,7 @@ import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { loadedDeployment } from '../endpoints/deploymentRuntime';
 import { getSnapshot } from '../endpoints/endpointStore';
 import { DEFAULT_ENVIRONMENT, resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { runtimeOf, type EnvironmentRuntime } from '../registry/environmentRuntime';
 import { manifestOf } from '../registry/modelDocuments';
 import { modelFileOf } from '../registry/modelLoader';
 import { parseModelReference } from '../registry/modelReference';
@@ -39,15 +40,15 @@ export interface ScoringTarget {
   scoringScript?: { runtime: UserCodeRuntime };
 }
 
-export type UserCodeRuntime = 'python' | 'node' | 'custom';
+export type UserCodeRuntime = Exclude<EnvironmentRuntime, 'onnx'>;
 
 /** What a job through a scoring script writes: one `result` column (inputs are whatever `run` reads). */
 const SCORING_SCRIPT_SIGNATURE: ModelSignature = { inputs: [], outputs: [RESULT_OUTPUT] };
 
 /** The runtime of an environment that runs user code, or undefined for ONNX Runtime. */
 function userCodeRuntimeOf(environment: Environment): UserCodeRuntime | undefined {
-  const runtime = (environment as { runtime?: string }).runtime;
-  return runtime === 'python' || runtime === 'node' || runtime === 'custom' ? runtime : undefined;
+  const runtime = runtimeOf(environment);
+  return runtime === 'onnx' ? undefined : runtime;
 }
 
 /** Resolves the job's deployment or model; throws DeploymentNotFound / EndpointNotFound / ModelNotFound. */
