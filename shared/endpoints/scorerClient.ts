@@ -172,6 +172,12 @@ export async function replicaBatch(
     json = undefined;
   }
   if (res.status === 500) throw new ScoringScriptError(`The scoring script failed: ${errorMessageOf(json, 500)}`);
+  if (res.status === 413)
+    throw new SibylError(
+      'PayloadTooLarge',
+      `The mini-batch is too large for the deployment's replica: ${errorMessageOf(json, 413)} ` +
+        'Give the job a smaller miniBatchSize.',
+    );
   if (!res.ok)
     throw new SibylError(
       'ServiceUnavailable',

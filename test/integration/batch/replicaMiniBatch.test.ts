@@ -27,7 +27,7 @@ const received = new Map<string, BatchBody[]>();
 /**
  * The stand-in: `GET /admin/compute/apps/{e}/{d}` answers a replica URL per deployment (none for
  * `gone`), `POST /replicas/{d}/batch` plays `run`: one result per input (`echo`), one too few (`short`),
- * or the script failing (`broken`).
+ * the script failing (`broken`), or the body refused as too large (`huge`).
  */
 function standIn(): http.Server {
   return http.createServer((req, res) => {
@@ -50,6 +50,7 @@ function standIn(): http.Server {
       const body = JSON.parse(text) as BatchBody;
       const mode = batch[1]!;
       received.set(mode, [...(received.get(mode) ?? []), body]);
+      if (mode === 'huge') return answer(413, { error: 'The request body is larger than 10 bytes.' });
       if (mode === 'broken')
         return answer(500, { error: { code: 'ScoringScriptError', message: 'ZeroDivisionError in run()' } });
       const results = body.files
@@ -227,6 +228,16 @@ describe('mini-batches through a scoring script', () => {
     await expect(scoreMiniBatch(jobId, 0, { timeoutMs: 30_000 })).rejects.toMatchObject({
       name: 'ScoringScriptError',
       message: 'The scoring script failed: ZeroDivisionError in run()',
+    });
+  });
+
+  it('fails the mini-batch, saying to make mini-batches smaller, when the replica refuses its size', async () => {
+    const { jobId } = await plannedJob('huge', { path: 'in/a.csv', format: 'csv' }, { rows: 10 });
+    await expect(scoreMiniBatch(jobId, 0, { timeoutMs: 30_000 })).rejects.toMatchObject({
+      code: 'PayloadTooLarge',
+      message: expect.stringMatching(
+        /replica: The request body is larger than 10 bytes\. Give the job a smaller miniBatchSize/,
+      ),
     });
   });
 
