@@ -45,7 +45,8 @@ function plainNames(files: InputFile[]): string[] {
   const taken = new Set<string>();
   return files.map((file, i) => {
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
-    const name = taken.has(base) ? `${i}-${base}` : base;
+    let name = base;
+    for (let n = i; taken.has(name); n++) name = `${n}-${base}`;
     taken.add(name);
     return name;
   });
