@@ -56,8 +56,6 @@ export interface SibylConfig {
   modelCache: ModelCacheSettings;
   /** Where `container`/`gpu` deployments get their replicas (the compute client's transport). */
   compute: ComputeSettings;
-  /** Test-only hooks of batch scoring; never set in Azure. */
-  batchTestHooks: BatchTestHooks;
   /** How pipeline schedules are driven (the scheduler timer and the blob trigger). */
   scheduler: SchedulerSettings;
 }
@@ -90,17 +88,6 @@ function archiveSettings(env: Env, problems: ConfigProblems): ArchiveSettings {
   };
 }
 
-/**
- * Test-only ways to make batch mini-batches slow, deterministically: `SIBYL_TEST_BATCH_DELAY_MS`
- * delays every mini-batch (so a test can cancel or crash a job mid-way); `SIBYL_TEST_BATCH_SLOW_ONCE`
- * = `<miniBatchIndex>:<delayMs>` delays that mini-batch's first attempt in this process only (so it
- * times out and its retry succeeds).
- */
-export interface BatchTestHooks {
-  delayMs: number;
-  slowOnce: { miniBatch: number; delayMs: number } | undefined;
-}
-
 /** How the app reaches the scorer: a shared key, or else an Entra token for `audience` (managed identity). */
 export interface ScorerClientSettings {
   key: string | undefined;
@@ -116,20 +103,6 @@ export interface ComputeSettings {
   kind: 'local' | 'azure' | undefined;
   url: string | undefined;
   key: string | undefined;
-}
-
-function batchTestHooks(env: Env, problems: ConfigProblems): BatchTestHooks {
-  const raw = env.SIBYL_TEST_BATCH_DELAY_MS;
-  const delayMs = raw ? Number(raw) : 0;
-  if (!Number.isSafeInteger(delayMs) || delayMs < 0)
-    problems.add(`SIBYL_TEST_BATCH_DELAY_MS must be a whole number of milliseconds, got '${raw}'.`);
-  const once = env.SIBYL_TEST_BATCH_SLOW_ONCE;
-  const match = once ? /^(\d+):(\d+)$/.exec(once) : null;
-  if (once && !match) problems.add(`SIBYL_TEST_BATCH_SLOW_ONCE must be '<miniBatchIndex>:<delayMs>', got '${once}'.`);
-  return {
-    delayMs: Number.isSafeInteger(delayMs) && delayMs > 0 ? delayMs : 0,
-    slowOnce: match ? { miniBatch: Number(match[1]), delayMs: Number(match[2]) } : undefined,
-  };
 }
 
 function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSettings {
@@ -183,7 +156,6 @@ export function parseConfig(env: Env): SibylConfig {
     },
     archives: archiveSettings(env, problems),
     modelCache: modelCacheSettings(env, problems),
-    batchTestHooks: batchTestHooks(env, problems),
     scheduler: schedulerSettings(env, problems),
   };
   // An unresolved Key Vault reference reaches the app as its literal text: never use that as a secret.

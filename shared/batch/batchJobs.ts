@@ -7,6 +7,7 @@
  *   const job = await submitBatchJob(spec, { start: (id, input) => client.startNew('batchScoring', { instanceId: id, input }).then(() => undefined) });
  */
 import { randomUUID } from 'node:crypto';
+import type { BlobClient } from '@azure/storage-blob';
 import type { BatchJob, BatchJobSpec } from '../api/schemas';
 import { SibylError } from '../errors';
 import { readDatastoreDoc } from '../datastores/datastoreStore';
@@ -41,6 +42,17 @@ function jobNotFound(id: string): SibylError {
   return new SibylError('JobNotFound', `Batch job '${id.slice(0, 255)}' does not exist.`);
 }
 
+/** Binds the first input file's columns to the model's inputs (or refuses the file). */
+async function bindInputs(context: JobContext, blob: BlobClient, size: number, what: string): Promise<void> {
+  const { settings, signature } = context;
+  if (settings.input.format === 'csv') await csvLayout(blob, size, signature, what);
+  else if (settings.input.format === 'parquet') await parquetLayout(blob, size, signature, what);
+  else {
+    const objects = await jsonlBinding(blob, size, signature, what);
+    if (objects) context.jsonlObjects = objects;
+  }
+}
+
 /** Checks the job against its data and model and saves its context; nothing runs yet. */
 export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Promise<JobContext> {
   const settings = jobSettings(spec);
@@ -50,7 +62,8 @@ export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Prom
     readDatastoreDoc(settings.output.datastore),
     resolveTarget(settings),
   ]);
-  checkBatchable(signature);
+  // A scoring script reads its inputs itself: only ONNX models bind columns to inputs.
+  if (!target.scoringScript) checkBatchable(signature);
   const files = await listInputFiles(input, settings.input.path);
   const first = files[0];
   if (!first)
@@ -73,12 +86,8 @@ export async function prepareJobContext(jobId: string, spec: BatchJobSpec): Prom
       path: outputPathOf(settings),
     },
   };
-  if (settings.input.format === 'csv') await csvLayout(blob, first.size, signature, what);
-  else if (settings.input.format === 'parquet') await parquetLayout(blob, first.size, signature, what);
-  else {
-    const objects = await jsonlBinding(blob, first.size, signature, what);
-    if (objects) context.jsonlObjects = objects;
-  }
+  // A scoring script reads its inputs itself: only an ONNX model's inputs are bound to the columns.
+  if (!target.scoringScript) await bindInputs(context, blob, first.size, what);
   await saveJobContext(context);
   return context;
 }

@@ -1,13 +1,13 @@
 /**
  * Scores one mini-batch (the `scoreMiniBatch` activity): reads its slice of the input (whole files,
- * a line range, or Parquet rows), scores it in large batches, and stages its lines as its block of the
+ * a line range, or Parquet rows), scores it in large batches (or sends it to the deployment's scoring
+ * script, `replicaMiniBatch.ts`), and stages its lines as its block of the
  * final `predictions.csv` (for `append_row`, see `partials.ts`). Returns counts and a few error
  * samples only. Idempotent: a retry stages the same block with the same rows.
  *
  * @example const result = await scoreMiniBatch('batch-1', 7, { timeoutMs: 30_000 });
  */
 import type { BlobClient } from '@azure/storage-blob';
-import { getConfig } from '../config';
 import { containerOf } from '../datastores/datastorePaths';
 import type { ErrorSample } from '../workspace/runDocuments';
 import { flatLength } from './columnLayout';
@@ -18,6 +18,7 @@ import { stagePartial } from './partials';
 import { rangeLineBytes } from './rangeLines';
 import { readParquetRows } from './parquetSource';
 import { readMiniBatch } from './planStore';
+import { scoreOnReplica } from './replicaMiniBatch';
 import { RowScorer, type RowSource } from './rowScorer';
 import { sessionFor } from './scoringTarget';
 
@@ -40,18 +41,6 @@ export class MiniBatchTimeoutError extends Error {
     super(`Mini-batch ${index} did not finish within ${ms / 1000} s.`);
     this.name = 'MiniBatchTimeoutError';
   }
-}
-
-const slowedOnce = new Set<string>();
-
-async function testDelay(jobId: string, index: number): Promise<void> {
-  const hooks = getConfig().batchTestHooks;
-  let ms = hooks.delayMs;
-  if (hooks.slowOnce?.miniBatch === index && !slowedOnce.has(`${jobId}/${index}`)) {
-    slowedOnce.add(`${jobId}/${index}`);
-    ms += hooks.slowOnce.delayMs;
-  }
-  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Scores the lines starting in `[start, end)`, the first being data row `firstRow`. */
@@ -201,7 +190,8 @@ interface Prepared {
   context: JobContext;
   files: InputFile[];
   miniBatch: MiniBatch;
-  session: Awaited<ReturnType<typeof sessionFor>>;
+  /** The ONNX session here; none when the deployment's scoring script scores on its replicas. */
+  session: Awaited<ReturnType<typeof sessionFor>> | undefined;
 }
 
 async function prepare(jobId: string, index: number): Promise<Prepared> {
@@ -209,35 +199,48 @@ async function prepare(jobId: string, index: number): Promise<Prepared> {
   const [files, miniBatch, session] = await Promise.all([
     loadInputFiles(jobId),
     readMiniBatch(jobId, index),
-    sessionFor(context.target),
+    context.target.scoringScript ? undefined : sessionFor(context.target),
   ]);
   return { context, files, miniBatch, session };
 }
 
-async function run(
-  { context, files, miniBatch, session }: Prepared,
-  index: number,
-  aborted: () => boolean,
-): Promise<MiniBatchResult> {
-  const { jobId } = context;
-  await testDelay(jobId, index);
+/** Scores the mini-batch with the ONNX session here: rows that cannot be read fail alone. */
+async function scoreHere(
+  { context, files, miniBatch }: Prepared,
+  session: NonNullable<Prepared['session']>,
+): Promise<Omit<MiniBatchResult, 'index'> & { body: Buffer; widths: number[] | undefined }> {
   const scorer = new RowScorer(session, BATCH_ROWS, 10);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
-  if (aborted()) throw new MiniBatchTimeoutError(index, 0);
-  if (context.settings.outputAction === 'append_row') {
-    await stagePartial(context, index, result.body, {
-      rows: result.rows,
-      ...(result.widths ? { widths: result.widths } : {}),
-    });
-  }
   return {
-    index,
+    body: result.body,
+    widths: result.widths,
     rows: result.rows,
     failedRows: result.failedRows,
     failedFiles: result.failedFiles.length,
     samples: result.samples.slice(0, 5).map((s) => ({ ...s, message: s.message.slice(0, 300) })),
   };
+}
+
+/** Scores the mini-batch on the deployment's replicas: the scoring script takes it whole or fails it. */
+async function scoreOnReplicas(
+  { context, files, miniBatch }: Prepared,
+  index: number,
+  signal: AbortSignal,
+): Promise<Omit<MiniBatchResult, 'index'> & { body: Buffer; widths: number[] | undefined }> {
+  const { body, rows } = await scoreOnReplica(context, files, miniBatch, index, signal);
+  return { body, widths: [1], rows, failedRows: 0, failedFiles: 0, samples: [] };
+}
+
+async function run(prepared: Prepared, index: number, signal: AbortSignal): Promise<MiniBatchResult> {
+  const { context, session } = prepared;
+  const { body, widths, ...result } = session
+    ? await scoreHere(prepared, session)
+    : await scoreOnReplicas(prepared, index, signal);
+  if (signal.aborted) throw new MiniBatchTimeoutError(index, 0);
+  if (context.settings.outputAction === 'append_row')
+    await stagePartial(context, index, body, { rows: result.rows, ...(widths ? { widths } : {}) });
+  return { index, ...result };
 }
 
 /**
@@ -252,13 +255,14 @@ export async function scoreMiniBatch(
 ): Promise<MiniBatchResult> {
   const prepared = await prepare(jobId, index);
   let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const work = run(prepared, index, () => timedOut);
+  const abort = new AbortController();
+  const work = run(prepared, index, abort.signal);
   work.catch(() => undefined);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      timedOut = true;
-      reject(new MiniBatchTimeoutError(index, timeoutMs));
+      const error = new MiniBatchTimeoutError(index, timeoutMs);
+      abort.abort(error);
+      reject(error);
     }, timeoutMs);
   });
   try {

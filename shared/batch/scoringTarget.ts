@@ -1,7 +1,7 @@
 /**
  * What a batch job scores with: a deployment (`endpoint/deployment`) or a registered model
  * (`name:version`, `name@alias`), resolved once when the job is submitted so every mini-batch uses
- * the same model version. Sessions come from the same caches as real-time scoring: a deployment's
+ * the same model version. A deployment whose environment runs user code scores on its replicas. Sessions come from the same caches as real-time scoring: a deployment's
  * own loaded session while it still serves that version, else a batch cache of model sessions.
  *
  * @example
@@ -12,7 +12,8 @@ import { SibylError } from '../errors';
 import type { DeploymentDoc } from '../endpoints/endpointDocuments';
 import { loadedDeployment } from '../endpoints/deploymentRuntime';
 import { getSnapshot } from '../endpoints/endpointStore';
-import { DEFAULT_ENVIRONMENT, resolveEnvironment, sessionOptionsOf } from '../registry/environments';
+import { DEFAULT_ENVIRONMENT, resolveEnvironment, sessionOptionsOf, type Environment } from '../registry/environments';
+import { runtimeOf, type EnvironmentRuntime } from '../registry/environmentRuntime';
 import { manifestOf } from '../registry/modelDocuments';
 import { modelFileOf } from '../registry/modelLoader';
 import { parseModelReference } from '../registry/modelReference';
@@ -22,6 +23,7 @@ import type { TensorRunner } from '../scoring/tensorRunner';
 import { ModelSession } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 import { warmUp } from '../registry/warmUp';
+import { RESULT_OUTPUT } from './replicaMiniBatch';
 
 export interface ScoringTarget {
   /** `endpoint/deployment` when the job named a deployment. */
@@ -31,6 +33,22 @@ export interface ScoringTarget {
   blobPath: string;
   /** `name@version` of the environment the session runs in. */
   environment: string;
+  /**
+   * Set when the deployment's environment runs user code (`python`, `node`, `custom`): mini-batches go
+   * to the deployment's replicas (`replicaMiniBatch.ts`) instead of an ONNX session here.
+   */
+  scoringScript?: { runtime: UserCodeRuntime };
+}
+
+export type UserCodeRuntime = Exclude<EnvironmentRuntime, 'onnx'>;
+
+/** What a job through a scoring script writes: one `result` column (inputs are whatever `run` reads). */
+const SCORING_SCRIPT_SIGNATURE: ModelSignature = { inputs: [], outputs: [RESULT_OUTPUT] };
+
+/** The runtime of an environment that runs user code, or undefined for ONNX Runtime. */
+function userCodeRuntimeOf(environment: Environment): UserCodeRuntime | undefined {
+  const runtime = runtimeOf(environment);
+  return runtime === 'onnx' ? undefined : runtime;
 }
 
 /** Resolves the job's deployment or model; throws DeploymentNotFound / EndpointNotFound / ModelNotFound. */
@@ -49,7 +67,11 @@ export async function resolveTarget(ref: {
         `Endpoint '${endpoint}' has no deployment '${name}' (it has: ${known}).`,
       );
     }
-    const version = await readVersionDoc(doc.modelName, doc.modelVersion);
+    const [version, environment] = await Promise.all([
+      readVersionDoc(doc.modelName, doc.modelVersion),
+      resolveEnvironment(doc.environment),
+    ]);
+    const runtime = userCodeRuntimeOf(environment);
     return {
       target: {
         deployment: { endpoint, name },
@@ -57,8 +79,9 @@ export async function resolveTarget(ref: {
         modelVersion: doc.modelVersion,
         blobPath: version.blobPath,
         environment: doc.environment,
+        ...(runtime ? { scoringScript: { runtime } } : {}),
       },
-      signature: version.signature,
+      signature: runtime ? SCORING_SCRIPT_SIGNATURE : version.signature,
     };
   }
   if (!ref.model)

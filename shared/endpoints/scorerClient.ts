@@ -111,3 +111,75 @@ export async function remoteInfer(
   };
   return fromOipTensors(answer.outputs);
 }
+
+/** A mini-batch for a user-code replica's `POST /batch`: whole files (base64), or rows under column names. */
+export type ReplicaBatchRequest =
+  { files: { name: string; contentBase64: string }[] } | { columns: string[]; rows: unknown[][] };
+
+/** The scoring script's `run(mini_batch)` failed (or broke the one-result-per-input rule). */
+export class ScoringScriptError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScoringScriptError';
+  }
+}
+
+/** The message of an error answer: `{"error": {"message"}}` or `{"error": "..."}`, else the status. */
+function errorMessageOf(json: unknown, status: number): string {
+  const error = (json as { error?: unknown } | undefined)?.error;
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : `status ${status}`;
+}
+
+/**
+ * Runs one mini-batch on a user-code replica (`POST {url}/batch`, behind the scorer's auth) and answers
+ * what `run(mini_batch)` returned. A 500 is the scoring script failing (`ScoringScriptError` with the
+ * replica's message); anything else that is not a 200 with `{"results": [...]}` is the replica being
+ * unavailable, which a retry may cure.
+ */
+export async function replicaBatch(
+  settings: ScorerClientSettings,
+  url: string,
+  request: ReplicaBatchRequest,
+  signal: AbortSignal,
+): Promise<unknown[]> {
+  let res: Response;
+  try {
+    res = await fetch(`${url}/batch`, {
+      method: 'POST',
+      headers: { authorization: await authorization(settings), 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new SibylError(
+      'ServiceUnavailable',
+      `The deployment's replica is not reachable: ${(error as Error).message}.`,
+    );
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (res.status === 500) throw new ScoringScriptError(`The scoring script failed: ${errorMessageOf(json, 500)}`);
+  if (res.status === 413)
+    throw new SibylError(
+      'PayloadTooLarge',
+      `The mini-batch is too large for the deployment's replica: ${errorMessageOf(json, 413)} ` +
+        'Give the job a smaller miniBatchSize.',
+    );
+  if (!res.ok)
+    throw new SibylError(
+      'ServiceUnavailable',
+      `The deployment's replica answered ${errorMessageOf(json, res.status)}.`,
+    );
+  const results = (json as { results?: unknown } | undefined)?.results;
+  if (!Array.isArray(results))
+    throw new ScoringScriptError('The replica answered the mini-batch without a "results" list.');
+  return results as unknown[];
+}

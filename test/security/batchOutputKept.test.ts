@@ -5,16 +5,13 @@
  */
 import {
   blobService,
-  csvText,
+  CONTAINER,
   download,
-  expectScores,
-  expectedScores,
+  expectCsvScored,
   featureRows,
-  parsePredictions,
   startBatchHost,
   upload,
   type BatchClient,
-  CONTAINER,
 } from '../e2e/batch/batchHarness';
 
 describe('the previous predictions.csv while a job replaces it', () => {
@@ -26,22 +23,17 @@ describe('the previous predictions.csv while a job replaces it', () => {
 
   it('stays readable and whole until the new file is committed from staged blocks', async () => {
     // Slow mini-batches (2 s each, two at a time): the job is still staging well after the check midway.
-    client = await startBatchHost({ SIBYL_TEST_BATCH_DELAY_MS: '2000' });
+    client = await startBatchHost({ slowMiniBatches: { everyMs: 2000 } });
     await client.registerModel('mlp-kept');
     const rows = featureRows(120, 7);
-    await upload('kept/in.csv', csvText(rows));
     const old = 'file,row,scores_0\nold.csv,1,0.5\n';
     await upload('kept/out/predictions.csv', old);
 
-    const submitted = await client.submit({
+    const id = await client.submitCsv('kept', rows, {
       model: 'mlp-kept:1',
-      input: { datastore: 'workspaceblobstore', path: 'kept/in.csv', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'kept/out' },
       miniBatchSize: { rows: 10 },
       maxConcurrency: 2,
     });
-    expect(submitted.status).toBe(202);
-    const id = submitted.body.id;
     const midway = await client.waitFor(id, (j) => j.progress.succeeded >= 4, 120_000);
     expect(midway.status).toBe('Running');
     expect(await download('kept/out/predictions.csv')).toBe(old);
@@ -49,11 +41,7 @@ describe('the previous predictions.csv while a job replaces it', () => {
     const blocks = await target.getBlockList('uncommitted');
     expect(blocks.uncommittedBlocks?.length ?? 0).toBeGreaterThanOrEqual(4);
 
-    const job = await client.waitFor(id, undefined, 180_000);
-    expect(job.status).toBe('Completed');
-    const predictions = parsePredictions(await download('kept/out/predictions.csv'));
-    expect(predictions.rows.map((r) => r[1])).toEqual(rows.map((_, i) => String(i + 1)));
-    expectScores(predictions.rows, 'kept/in.csv', await expectedScores(rows));
+    await expectCsvScored(await client.waitFor(id, undefined, 180_000), 'kept', rows, 12);
     const committed = await target.getBlockList('committed');
     expect(committed.committedBlocks).toHaveLength(1 + 12);
   }, 400_000);

@@ -23,7 +23,17 @@ export interface HostOptions {
   port?: number;
   functionKey?: string;
   masterKey?: string;
+  /** Slow down batch mini-batches (test/support/slowMiniBatches.cjs) so a test can act while one is in flight. */
+  slowMiniBatches?: SlowMiniBatches;
 }
+
+/** Every mini-batch `everyMs` longer, and/or the first try of mini-batch `once.index` of each job `once.ms` longer. */
+export interface SlowMiniBatches {
+  everyMs?: number;
+  once?: { index: number; ms: number };
+}
+
+const SLOW_MINI_BATCHES = path.join(REPO_ROOT, 'test', 'support', 'slowMiniBatches.cjs');
 
 export interface HostProcess {
   baseUrl: string;
@@ -60,7 +70,12 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
         COSMOS_ENDPOINT: process.env.SIBYL_TEST_COSMOS_ENDPOINT ?? '',
         COSMOS_KEY: process.env.SIBYL_TEST_COSMOS_KEY ?? '',
       };
-  const child = spawn(process.execPath, [START], {
+  const slow = options.slowMiniBatches;
+  const preload = slow ? ['--require', SLOW_MINI_BATCHES] : [];
+  const slowSettings = slow
+    ? { TEST_SLOW_MINI_BATCHES: JSON.stringify({ ...slow, stateDir: path.join(dataDir, 'slow-mini-batches') }) }
+    : {};
+  const child = spawn(process.execPath, [...preload, START], {
     cwd: options.appDir,
     env: {
       ...process.env,
@@ -74,6 +89,7 @@ export async function startHost(options: HostOptions): Promise<HostProcess> {
       ...(options.appDir === REPO_ROOT
         ? { SIBYL_BLOB_EVENTS: `scheduleBlobTrigger=${options.env?.SIBYL_SCHEDULER_CONTAINER ?? 'workspaceblobstore'}` }
         : {}),
+      ...slowSettings,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,14 +16,8 @@ import {
 let client: BatchClient;
 const model = `mlp-formats`;
 
-beforeAll(async () => {
-  client = await startBatchHost();
-  await client.registerModel(model);
-}, 120_000);
-
-afterAll(async () => {
-  await client?.host.stop();
-});
+beforeAll(async () => (client = await startBatchHost({ model })), 120_000);
+afterAll(() => client?.host.stop());
 
 async function runJob(
   spec: Record<string, unknown>,

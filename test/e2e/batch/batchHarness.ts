@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
 import { pollUntil } from '../../support/poll';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
+import { REPO_ROOT, startHost, type HostProcess, type SlowMiniBatches } from '../../support/hostProcess';
 import { jobBlobs, JOBS_CONTAINER } from '../../../shared/batch/jobStorage';
 
 export const MODEL_FILE = path.join(REPO_ROOT, 'test', 'fixtures', 'models', 'mlp-tiny.onnx');
@@ -65,6 +65,18 @@ export class BatchClient {
     return answer.body.version;
   }
 
+  /** Uploads `rows` as `{folder}/in.csv` and submits a job over it into `{folder}/out`; answers the job's id. */
+  async submitCsv(folder: string, rows: number[][], spec: Record<string, unknown>): Promise<string> {
+    await upload(`${folder}/in.csv`, csvText(rows));
+    const submitted = await this.submit({
+      input: { datastore: CONTAINER, path: `${folder}/in.csv`, format: 'csv' },
+      output: { datastore: CONTAINER, path: `${folder}/out` },
+      ...spec,
+    });
+    expect(submitted.status).toBe(202);
+    return submitted.body.id;
+  }
+
   async submit(
     spec: Record<string, unknown>,
   ): Promise<Answer<{ id: string; status: string; statusUri: string; error?: { code: string; message: string } }>> {
@@ -99,15 +111,45 @@ export class BatchClient {
   }
 }
 
-export async function startBatchHost(env: Record<string, string> = {}, reuse?: HostProcess): Promise<BatchClient> {
+export interface BatchHostOptions {
+  env?: Record<string, string>;
+  slowMiniBatches?: SlowMiniBatches;
+  /** Restart on the data dir, keys and port of a host that was stopped or killed. */
+  reuse?: HostProcess;
+  /** Register the tiny MLP as this model's first version once the host is up. */
+  model?: string;
+}
+
+export async function startBatchHost({
+  env = {},
+  slowMiniBatches,
+  reuse,
+  model,
+}: BatchHostOptions = {}): Promise<BatchClient> {
   const host = await startHost({
     appDir: REPO_ROOT,
     env,
+    ...(slowMiniBatches ? { slowMiniBatches } : {}),
     ...(reuse
       ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey, port: reuse.port }
       : {}),
   });
-  return new BatchClient(host);
+  const client = new BatchClient(host);
+  if (model) await client.registerModel(model);
+  return client;
+}
+
+/**
+ * Polls until mini-batch `slowIndex - 1` of a job has written its output and `slowIndex` (the one the host
+ * slows on its first try) has not: with `maxConcurrency: 1`, `slowIndex` is then in flight.
+ */
+export async function waitInFlight(jobId: string, slowIndex: number): Promise<void> {
+  await pollUntil(
+    async () => (await partialWritten(jobId, slowIndex - 1)) && !(await partialWritten(jobId, slowIndex)),
+    `mini-batch ${slowIndex} of ${jobId} to be in flight`,
+    60_000,
+    50,
+  );
 }
 
 /** Whether mini-batch `index` of a job has written its partial output (its activity finished). */
@@ -185,6 +227,28 @@ export async function expectedScores(rows: number[][]): Promise<Float32Array> {
 export function parsePredictions(text: string): { header: string[]; rows: string[][] } {
   const lines = text.split('\n').filter((l) => l.length > 0);
   return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+/**
+ * Checks a job over `{folder}/in.csv` (`rows`): Completed in `miniBatches` mini-batches, and its
+ * `{folder}/out/predictions.csv` holds every row once, in input order, with ORT's scores.
+ */
+export async function expectCsvScored(
+  job: BatchJobView,
+  folder: string,
+  rows: number[][],
+  miniBatches: number,
+): Promise<void> {
+  expect(job.status).toBe('Completed');
+  expect(job.progress).toEqual({
+    totalMiniBatches: miniBatches,
+    succeeded: miniBatches,
+    failed: 0,
+    rowsScored: rows.length,
+    rowsFailed: 0,
+  });
+  const predictions = parsePredictions(await download(`${folder}/out/predictions.csv`)).rows;
+  expectScores(predictions, `${folder}/in.csv`, await expectedScores(rows));
 }
 
 /**

@@ -3,17 +3,7 @@
  * app (as Azure scales activities out): a batch job's mini-batches score there, and the job's output
  * is the same, every row exactly once, in input order.
  */
-import {
-  csvText,
-  download,
-  expectScores,
-  expectedScores,
-  featureRows,
-  parsePredictions,
-  startBatchHost,
-  upload,
-  type BatchClient,
-} from './batchHarness';
+import { expectCsvScored, featureRows, startBatchHost, type BatchClient } from './batchHarness';
 import { pollUntil } from '../../support/poll';
 
 describe('batch activities in worker threads', () => {
@@ -24,27 +14,16 @@ describe('batch activities in worker threads', () => {
   });
 
   it('scores a job split across two activity worker threads', async () => {
-    client = await startBatchHost({ SIBYL_ACTIVITY_WORKERS: '2' });
+    client = await startBatchHost({ env: { SIBYL_ACTIVITY_WORKERS: '2' } });
     const host = client.host;
     await client.registerModel('mlp-workers');
     const rows = featureRows(300, 11);
-    await upload('workers/in.csv', csvText(rows));
-    const submitted = await client.submit({
+    const id = await client.submitCsv('workers', rows, {
       model: 'mlp-workers:1',
-      input: { datastore: 'workspaceblobstore', path: 'workers/in.csv', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'workers/out' },
       miniBatchSize: { rows: 25 },
       maxConcurrency: 4,
     });
-    expect(submitted.status).toBe(202);
-    const job = await client.waitFor(submitted.body.id, undefined, 180_000);
-    expect(job.status).toBe('Completed');
-    expect(job.progress).toEqual({ totalMiniBatches: 12, succeeded: 12, failed: 0, rowsScored: 300, rowsFailed: 0 });
-    expectScores(
-      parsePredictions(await download('workers/out/predictions.csv')).rows,
-      'workers/in.csv',
-      await expectedScores(rows),
-    );
+    await expectCsvScored(await client.waitFor(id, undefined, 180_000), 'workers', rows, 12);
     await pollUntil(
       () => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined),
       'two activity workers',

@@ -16,28 +16,13 @@ import {
   startBatchHost,
   upload,
 } from './batchHarness';
+import type { RunView } from '../pipelines/pipelineHarness';
 
 let client: BatchClient;
 const model = 'mlp-workspace';
 
-interface RunView {
-  id: string;
-  kind: string;
-  status: string;
-  experiment?: string;
-  parameters: Record<string, unknown>;
-  metrics: Record<string, number>;
-  outputs: Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  client = await startBatchHost();
-  await client.registerModel(model);
-}, 120_000);
-
-afterAll(async () => {
-  await client?.host.stop();
-});
+beforeAll(async () => (client = await startBatchHost({ model })), 120_000);
+afterAll(() => client?.host.stop());
 
 /** 100 rows with three bad ones: a word (data row 10 = line 11), a short row (row 40), a blank line (row 70). */
 function withBadRows(): { text: string; good: number[][]; goodRows: number[] } {

@@ -45,10 +45,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     if (!fs.existsSync(BUILT_PAGE))
       throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
     // A database of its own: the demo endpoint's name is fixed, and other test files use it too.
-    // Mini-batch 7 of a job sleeps a minute on its first try: only the cancel test's job has one.
+    // Mini-batch 7 of a job takes a minute longer on its first try: only the cancel test's job has one.
     host = await startHost({
       appDir: REPO_ROOT,
-      env: { COSMOS_DATABASE: `dashboard-${RUN}`, SIBYL_TEST_BATCH_SLOW_ONCE: '7:60000' },
+      env: { COSMOS_DATABASE: `dashboard-${RUN}` },
+      slowMiniBatches: { once: { index: 7, ms: 60_000 } },
     });
     api = new SibylApi(host);
     await seedDemo(host.baseUrl, host.functionKey);

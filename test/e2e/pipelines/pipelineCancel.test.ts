@@ -1,11 +1,12 @@
 /**
  * Canceling runs with `POST api/runs/{id}/cancel`: a pipeline run stops the batch job of its step in
  * flight and skips the steps after it; finished runs and step runs are refused. The host makes the
- * first try of mini-batch 2 of every job sleep 4 s (`SIBYL_TEST_BATCH_SLOW_ONCE`), so the job is
+ * first try of mini-batch 2 of every job 4 s slower (test/support/slowMiniBatches.cjs), so the job is
  * deterministically mid-way when it is canceled.
  */
 import * as fs from 'node:fs';
-import { csvText, featureRows, MODEL_FILE, partialWritten } from '../batch/batchHarness';
+import { csvText, featureRows, MODEL_FILE, partialWritten, waitInFlight } from '../batch/batchHarness';
+import { waitTerminated } from '../../support/durableStatus';
 import { pollUntil } from '../../support/poll';
 import {
   blobContainer,
@@ -21,13 +22,8 @@ const lake = blobContainer(names.container);
 const ds = names.datastore;
 let client: PipelineClient;
 
-async function durableStatus(instanceId: string): Promise<string> {
-  const url = `${client.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${client.host.functionKey}`;
-  return ((await (await fetch(url)).json()) as { runtimeStatus: string }).runtimeStatus;
-}
-
 beforeAll(async () => {
-  client = await startPipelineHost(names, { SIBYL_TEST_BATCH_SLOW_ONCE: '2:4000' });
+  client = await startPipelineHost(names, {}, undefined, { once: { index: 2, ms: 4000 } });
   await client.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container, prefix: 'lake/' });
   await client.registerModel('mlp-cancel', new Uint8Array(fs.readFileSync(MODEL_FILE)));
   await client.publish('score-then-archive', {
@@ -67,28 +63,11 @@ describe('canceling runs', () => {
       parameters: { inputPath: 'incoming/big.csv' },
     });
     const scoreId = `${run.id}.score`;
-    // Mini-batch 2 sleeps 4 s on its first try: once mini-batch 1 has written its output, 2 is in flight.
-    await pollUntil(
-      async () => (await partialWritten(scoreId, 1)) && !(await partialWritten(scoreId, 2)),
-      'the score step to be mid-way',
-      60_000,
-      50,
-    );
-
+    await waitInFlight(scoreId, 2);
     const canceled = await client.expect<RunView>(202, 'POST', `api/runs/${run.id}/cancel`);
     expect(canceled).toMatchObject({ id: run.id, status: 'Canceled', error: { code: 'Canceled' } });
-    await pollUntil(
-      async () => (await durableStatus(run.id)) === 'Terminated',
-      'the pipeline orchestration to terminate',
-      30_000,
-      100,
-    );
-    await pollUntil(
-      async () => (await durableStatus(scoreId)) === 'Terminated',
-      'the batch job orchestration to terminate',
-      30_000,
-      100,
-    );
+    await waitTerminated(client.host, run.id, 'the pipeline orchestration');
+    await waitTerminated(client.host, scoreId, 'the batch job orchestration');
     // Once the mini-batch in flight has finished, nothing moves any run on and no other starts.
     await pollUntil(() => partialWritten(scoreId, 2), 'the mini-batch in flight to finish', 30_000, 100);
     expect(await partialWritten(scoreId, 3)).toBe(false);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { pollUntil } from '../../support/poll';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
+import { REPO_ROOT, startHost, type HostProcess, type SlowMiniBatches } from '../../support/hostProcess';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -154,10 +154,12 @@ export async function startPipelineHost(
   names: { database: string; container: string },
   env: Record<string, string> = {},
   reuse?: HostProcess,
+  slowMiniBatches?: SlowMiniBatches,
 ): Promise<PipelineClient> {
   const host = await startHost({
     appDir: REPO_ROOT,
     env: { COSMOS_DATABASE: names.database, SIBYL_SCHEDULER_CONTAINER: names.container, ...env },
+    ...(slowMiniBatches ? { slowMiniBatches } : {}),
     ...(reuse ? { dataDir: reuse.dataDir, functionKey: reuse.functionKey, masterKey: reuse.masterKey } : {}),
   });
   return new PipelineClient(host);
