@@ -29,7 +29,8 @@ export class HubLock {
     const holder = Number.parseInt((await fs.readFile(this.file, 'utf8').catch(() => '')).trim(), 10);
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
       throw new Error(
-        `The durable task hub at ${path.dirname(this.file)} is in use by process ${holder}. Stop that emulator or use another data directory.`,
+        `The durable task hub at ${path.dirname(this.file)} is in use by process ${holder}. ` +
+          'Stop that emulator or use another data directory.',
       );
     }
     await fs.writeFile(this.file, String(process.pid));

@@ -28,112 +28,81 @@ interface AzuriteStoreDestination {
   maxConcurrency: number;
 }
 
+/** The parameters every service's configuration ends with, in this order. */
+type AzuriteServerFlags = [
+  loose: boolean,
+  skipApiVersionCheck: boolean,
+  cert: string,
+  key: string,
+  pwd: string,
+  oauth: string | undefined,
+  disableProductStyleUrl: boolean,
+];
+
+/** The constructor parameters of Blob's and Queue's configurations, which store extents (Table's differ). */
+type AzuriteExtentConfigurationArgs = [
+  host: string,
+  port: number,
+  keepAliveTimeout: number,
+  metadataDBPath: string,
+  extentDBPath: string,
+  persistencePathArray: AzuriteStoreDestination[],
+  enableAccessLog: boolean,
+  accessLogWriteStream: undefined,
+  enableDebugLog: boolean,
+  debugLogFilePath: string | undefined,
+  ...AzuriteServerFlags,
+  isMemoryPersistence: boolean,
+  memoryStore?: import('azurite/dist/src/common/persistence/MemoryExtentStore').MemoryExtentChunkStore,
+];
+
 declare module 'azurite/dist/src/blob/BlobConfiguration' {
-  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
   export default class BlobConfiguration {
-    constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      extentDBPath: string,
-      persistencePathArray: AzuriteStoreDestination[],
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      enableDebugLog: boolean,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
-      memoryStore?: MemoryExtentChunkStore,
-    );
+    constructor(...args: AzuriteExtentConfigurationArgs);
   }
 }
 
 declare module 'azurite/dist/src/queue/QueueConfiguration' {
-  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
   export default class QueueConfiguration {
-    constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      extentDBPath: string,
-      persistencePathArray: AzuriteStoreDestination[],
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      enableDebugLog: boolean,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
-      memoryStore?: MemoryExtentChunkStore,
-    );
+    constructor(...args: AzuriteExtentConfigurationArgs);
   }
 }
 
 declare module 'azurite/dist/src/table/TableConfiguration' {
   export default class TableConfiguration {
     constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      enableDebugLog: boolean,
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
+      ...args: [
+        host: string,
+        port: number,
+        keepAliveTimeout: number,
+        metadataDBPath: string,
+        enableDebugLog: boolean,
+        enableAccessLog: boolean,
+        accessLogWriteStream: undefined,
+        debugLogFilePath: string | undefined,
+        ...AzuriteServerFlags,
+        isMemoryPersistence: boolean,
+      ]
     );
   }
 }
 
+/** A service server's class: built from its service's configuration, then started and closed. */
+type AzuriteServerClass<Configuration> = new (
+  configuration: Configuration,
+) => import('azurite/dist/src/common/ServerBase').default;
+
 declare module 'azurite/dist/src/blob/BlobServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
-  import type BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
-  export default class BlobServer implements AzuriteServerBase {
-    constructor(configuration: BlobConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const BlobServer: AzuriteServerClass<import('azurite/dist/src/blob/BlobConfiguration').default>;
+  export default BlobServer;
 }
 
 declare module 'azurite/dist/src/queue/QueueServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
-  import type QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
-  export default class QueueServer implements AzuriteServerBase {
-    constructor(configuration: QueueConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const QueueServer: AzuriteServerClass<import('azurite/dist/src/queue/QueueConfiguration').default>;
+  export default QueueServer;
 }
 
 declare module 'azurite/dist/src/table/TableServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
-  import type TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
-  export default class TableServer implements AzuriteServerBase {
-    constructor(configuration: TableConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const TableServer: AzuriteServerClass<import('azurite/dist/src/table/TableConfiguration').default>;
+  export default TableServer;
 }
