@@ -58,8 +58,9 @@ export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions =
     const headers = new Headers(response.headers);
     headers.set('x-ms-request-id', requestId);
     const path = new URL(request.url).pathname;
+    const ms = (performance.now() - started).toFixed(1);
     context.log(
-      `${request.method} ${path} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId} ${formatFields(log)}`.trimEnd(),
+      `${request.method} ${path} ${response.status ?? 200} ${ms}ms request=${requestId} ${formatFields(log)}`.trimEnd(),
     );
     return { ...response, headers };
   };

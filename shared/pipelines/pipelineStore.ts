@@ -184,7 +184,8 @@ export async function runnableVersion(name: string, version: number): Promise<Pi
   if (!doc.enabled)
     throw new SibylError(
       'Conflict',
-      `Pipeline ${name}:${version} is disabled; enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`,
+      `Pipeline ${name}:${version} is disabled; ` +
+        `enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`,
     );
   return doc;
 }
