@@ -176,9 +176,12 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     // Nothing but deployments, container apps (and their revisions, replicas, operations), joining
     // the environment and assigning the scorer identity: no wildcard, no other resource type.
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    const allowed =
-      /^Microsoft\.(Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)|App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)|ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$)/;
-    expect(actions.filter((a) => !allowed.test(a))).toEqual([]);
+    const allowed = [
+      /^Microsoft\.Resources\/(deployments\/|subscriptions\/resourceGroups\/read$)/,
+      /^Microsoft\.App\/(containerApps\/|locations\/containerapp|managedEnvironments\/(read|join\/action)$)/,
+      /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/(read|assign\/action)$/,
+    ];
+    expect(actions.filter((a) => !allowed.some((pattern) => pattern.test(a)))).toEqual([]);
     expect(actions).toEqual(
       expect.arrayContaining([
         'Microsoft.Resources/deployments/write',
