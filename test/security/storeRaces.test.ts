@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { putDatastore } from '../../shared/datastores/datastoreStore';
 import { containerOf } from '../../shared/datastores/datastorePaths';
 import { RESERVED_CONTAINERS } from '../../shared/datastores/reservedContainers';
-import { SibylError } from '../../shared/errors';
 import { ENDPOINT_DOC_ID, type DeploymentDoc, type EndpointDoc } from '../../shared/endpoints/endpointDocuments';
 import { deleteEndpoint, putEndpoint } from '../../shared/endpoints/endpointService';
 import { getSnapshot, readSnapshot } from '../../shared/endpoints/endpointStore';
@@ -18,6 +17,7 @@ import { publishPipeline, savePipelineDraft, setPipelineVersionEnabled } from '.
 import { putSchedule, readSchedule } from '../../shared/schedules/scheduleStore';
 import { ensureCosmosContainers, getContainer } from '../../shared/storage/cosmosDatabase';
 import { updateWithEtag } from '../../shared/storage/updateWithEtag';
+import { refusal } from '../support/refusal';
 
 const RUN = randomBytes(3).toString('hex');
 const BASE = 'http://localhost';
@@ -33,16 +33,6 @@ beforeAll(async () => {
   });
   await ensureCosmosContainers();
 }, 60_000);
-
-async function refusal(promise: Promise<unknown>): Promise<SibylError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('reserved containers never back a datastore (item 2)', () => {
   it.each([

@@ -7,9 +7,9 @@ import {
 import { createAadValidator } from '../../../../shared/endpoints/auth/aadValidator';
 import { generateEndpointKeys, regenerateKey } from '../../../../shared/endpoints/auth/endpointKeys';
 import { issueToken } from '../../../../shared/endpoints/auth/endpointTokens';
-import { SibylError } from '../../../../shared/errors';
 import type { LocalEntraId } from './localEntraId';
 import { AUDIENCE, startLocalEntraId, TENANT } from './localEntraId';
+import { refusal } from '../../../support/refusal';
 
 const KEK = 'k'.repeat(40);
 const SIGNING_KEY = 's'.repeat(48);
@@ -21,16 +21,6 @@ const endpoint = (authMode: EndpointAuthInfo['authMode'], name = 'iris'): Endpoi
   authMode,
   keys: stored,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<SibylError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to be refused');
-}
 
 /** Asserts a 401 with a Bearer challenge, and that neither the message nor the challenge holds `secret`. */
 async function expect401(
