@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Schedule, ScheduleSpec } from '../api/schemas';
 import { SibylError } from '../errors';
 import { isNotFound } from '../storage/cosmosErrors';
+import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { updateWithEtag } from '../storage/versionCounter';
@@ -26,14 +27,8 @@ function scheduleNotFound(name: string): SibylError {
   );
 }
 
-async function readDoc(name: string): Promise<ScheduleDoc | undefined> {
-  try {
-    const { resource } = await schedules().item(name, name).read<ScheduleDoc>();
-    return resource?.type === 'schedule' ? resource : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function readDoc(name: string): Promise<ScheduleDoc | undefined> {
+  return readTypedDoc<ScheduleDoc>(schedules(), name, name, 'schedule');
 }
 
 /** The document `spec` makes of `existing` (or of nothing): the trigger restarts when it changed or was enabled again. */
