@@ -74,7 +74,8 @@ export function registerAzureCommands(program: Command): void {
     await new AzureDeployRunner(options, { log: writeErr }).run(steps);
     writeOut(
       `Sibyl is deployed in ${options.resourceGroup}. Next: sibyl login --url ` +
-        `"$(az deployment group show -g ${options.resourceGroup} -n sibyl --query properties.outputs.apiUrl.value -o tsv)"`,
+        `"$(az deployment group show -g ${options.resourceGroup} -n sibyl ` +
+        '--query properties.outputs.apiUrl.value -o tsv)"',
     );
   });
 }

@@ -57,7 +57,8 @@ export async function checkSchedule(spec: ScheduleSpec, options: { watchedContai
     if (datastore.container !== options.watchedContainer && trigger.pollingIntervalSeconds === undefined) {
       throw invalid(
         `Datastore '${datastore.name}' is in Blob container '${datastore.container}', ` +
-          `but blob events are watched in container '${options.watchedContainer}' (setting SIBYL_SCHEDULER_CONTAINER); ` +
+          `but blob events are watched in container '${options.watchedContainer}' ` +
+          '(setting SIBYL_SCHEDULER_CONTAINER); ' +
           'use a datastore in that container, or set pollingIntervalSeconds to have the datastore polled.',
         'trigger.datastore',
       );
