@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import BlobServer from 'azurite/dist/src/blob/BlobServer';
-import BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
+import BlobConfiguration, { type ExtentConfigurationArgs } from 'azurite/dist/src/blob/BlobConfiguration';
 import QueueServer from 'azurite/dist/src/queue/QueueServer';
 import QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
 import TableServer from 'azurite/dist/src/table/TableServer';
@@ -84,7 +84,7 @@ const SERVER_FLAGS: AzuriteServerFlags = [true, true, '', '', '', undefined, fal
  * SERVER_FLAGS. In memory, each server gets its own chunk store: Azurite's default is one per process, shared by
  * every instance.
  */
-function extentServiceArgs(options: AzuriteOptions, service: 'blob' | 'queue'): AzuriteExtentConfigurationArgs {
+function extentServiceArgs(options: AzuriteOptions, service: 'blob' | 'queue'): ExtentConfigurationArgs {
   const memory = options.inMemory;
   const store = storePaths(options.location ?? '', service);
   return [

@@ -12,6 +12,8 @@ declare module 'azurite/dist/src/common/ServerBase' {
     /** `http://host:port` of the bound socket (the real port when 0 was asked for). */
     getHttpServerAddress(): string;
   }
+  /** A service server's class (a type only): built from its service's configuration, then started and closed. */
+  export type AzuriteServerClass<Configuration> = new (configuration: Configuration) => AzuriteServerBase;
 }
 
 declare module 'azurite/dist/src/common/persistence/MemoryExtentStore' {
@@ -39,32 +41,33 @@ type AzuriteServerFlags = [
   disableProductStyleUrl: boolean,
 ];
 
-/** The constructor parameters of Blob's and Queue's configurations, which store extents (Table's differ). */
-type AzuriteExtentConfigurationArgs = [
-  host: string,
-  port: number,
-  keepAliveTimeout: number,
-  metadataDBPath: string,
-  extentDBPath: string,
-  persistencePathArray: AzuriteStoreDestination[],
-  enableAccessLog: boolean,
-  accessLogWriteStream: undefined,
-  enableDebugLog: boolean,
-  debugLogFilePath: string | undefined,
-  ...AzuriteServerFlags,
-  isMemoryPersistence: boolean,
-  memoryStore?: import('azurite/dist/src/common/persistence/MemoryExtentStore').MemoryExtentChunkStore,
-];
-
 declare module 'azurite/dist/src/blob/BlobConfiguration' {
+  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
+  /** The constructor parameters of Blob's and Queue's configurations, which store extents (Table's differ); a type only. */
+  export type ExtentConfigurationArgs = [
+    host: string,
+    port: number,
+    keepAliveTimeout: number,
+    metadataDBPath: string,
+    extentDBPath: string,
+    persistencePathArray: AzuriteStoreDestination[],
+    enableAccessLog: boolean,
+    accessLogWriteStream: undefined,
+    enableDebugLog: boolean,
+    debugLogFilePath: string | undefined,
+    ...AzuriteServerFlags,
+    isMemoryPersistence: boolean,
+    memoryStore?: MemoryExtentChunkStore,
+  ];
   export default class BlobConfiguration {
-    constructor(...args: AzuriteExtentConfigurationArgs);
+    constructor(...args: ExtentConfigurationArgs);
   }
 }
 
 declare module 'azurite/dist/src/queue/QueueConfiguration' {
+  import type { ExtentConfigurationArgs } from 'azurite/dist/src/blob/BlobConfiguration';
   export default class QueueConfiguration {
-    constructor(...args: AzuriteExtentConfigurationArgs);
+    constructor(...args: ExtentConfigurationArgs);
   }
 }
 
@@ -87,22 +90,23 @@ declare module 'azurite/dist/src/table/TableConfiguration' {
   }
 }
 
-/** A service server's class: built from its service's configuration, then started and closed. */
-type AzuriteServerClass<Configuration> = new (
-  configuration: Configuration,
-) => import('azurite/dist/src/common/ServerBase').default;
-
 declare module 'azurite/dist/src/blob/BlobServer' {
-  const BlobServer: AzuriteServerClass<import('azurite/dist/src/blob/BlobConfiguration').default>;
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
+  import type BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
+  const BlobServer: AzuriteServerClass<BlobConfiguration>;
   export default BlobServer;
 }
 
 declare module 'azurite/dist/src/queue/QueueServer' {
-  const QueueServer: AzuriteServerClass<import('azurite/dist/src/queue/QueueConfiguration').default>;
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
+  import type QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
+  const QueueServer: AzuriteServerClass<QueueConfiguration>;
   export default QueueServer;
 }
 
 declare module 'azurite/dist/src/table/TableServer' {
-  const TableServer: AzuriteServerClass<import('azurite/dist/src/table/TableConfiguration').default>;
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
+  import type TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
+  const TableServer: AzuriteServerClass<TableConfiguration>;
   export default TableServer;
 }
