@@ -117,26 +117,32 @@ export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<S
   return resources;
 }
 
-/** Records when this lifetime (`uid`) of a polling schedule last listed its datastore. */
-export async function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
+/**
+ * Moves `field` of this lifetime (`uid`) of the schedule forward to `time`; an earlier time, another lifetime or a
+ * deleted schedule leaves it as it is.
+ */
+async function recordLatest(
+  doc: Pick<ScheduleDoc, 'name' | 'uid'>,
+  field: 'lastPolledAt' | 'lastFireTime',
+  time: Date,
+): Promise<void> {
   const at = time.toISOString();
-  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastPolledAt !== undefined && current.lastPolledAt >= at)
+  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) => {
+    const recorded = current[field];
+    return current.uid !== doc.uid || (recorded !== undefined && recorded >= at)
       ? undefined
-      : { ...current, lastPolledAt: at },
-  ).catch((error: unknown) => {
+      : { ...current, [field]: at };
+  }).catch((error: unknown) => {
     if (!isNotFound(error)) throw error; // deleted meanwhile
   });
 }
 
+/** Records when this lifetime (`uid`) of a polling schedule last listed its datastore. */
+export function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
+  return recordLatest(doc, 'lastPolledAt', time);
+}
+
 /** Records that the tick `fireTime` of this lifetime (`uid`) of the schedule has fired. */
-export async function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
-  const time = fireTime.toISOString();
-  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastFireTime !== undefined && current.lastFireTime >= time)
-      ? undefined
-      : { ...current, lastFireTime: time },
-  ).catch((error: unknown) => {
-    if (!isNotFound(error)) throw error; // deleted meanwhile
-  });
+export function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
+  return recordLatest(doc, 'lastFireTime', fireTime);
 }
