@@ -62,7 +62,10 @@ export function createProgram(): Command {
   withExamples(program, QUICK_START);
   program.addHelpText(
     'after',
-    '\nEvery command takes --profile NAME and --output json|table. Exit codes: 0 ok, 1 API error, 2 usage error, 3 job Failed/Canceled.\nEnvironment: SIBYL_URL, SIBYL_KEY, SIBYL_PROFILE, SIBYL_ENDPOINT_TOKEN, AZURE_STORAGE_CONNECTION_STRING, XDG_CONFIG_HOME.\n',
+    '\nEvery command takes --profile NAME and --output json|table. ' +
+      'Exit codes: 0 ok, 1 API error, 2 usage error, 3 job Failed/Canceled.\n' +
+      'Environment: SIBYL_URL, SIBYL_KEY, SIBYL_PROFILE, SIBYL_ENDPOINT_TOKEN, AZURE_STORAGE_CONNECTION_STRING, ' +
+      'XDG_CONFIG_HOME.\n',
   );
   registerLoginCommands(program);
   registerModelCommands(program);

@@ -52,13 +52,19 @@ function describe(fn: FunctionDescriptor, baseUrl: string, routePrefix: string):
   }
 }
 
+/** The function key as the banner shows it: masked unless asked to show keys. */
+function shownFunctionKey(input: BannerInput): string {
+  if (!input.authEnabled) return '(auth disabled: SIBYL_DISABLE_AUTH)';
+  return input.showKeys ? input.functionKey : maskSecret(input.functionKey);
+}
+
 export function renderBanner(input: BannerInput): string {
   const lines = [
     '',
     '  Sibyl is running (local Azure Functions host)',
     '',
     `  URL           ${input.baseUrl}`,
-    `  Function key  ${input.authEnabled ? (input.showKeys ? input.functionKey : maskSecret(input.functionKey)) : '(auth disabled: SIBYL_DISABLE_AUTH)'}`,
+    `  Function key  ${shownFunctionKey(input)}`,
     `  Data          ${input.dataDir}`,
     `  Services      ${input.services.join('; ')}`,
     '',

@@ -10,7 +10,8 @@ export function portProblem(port: number, host = '127.0.0.1'): Promise<string | 
     server.once('error', (error: NodeJS.ErrnoException) => {
       resolve(
         error.code === 'EADDRINUSE'
-          ? `Port ${port} is already in use (another Sibyl or Functions host?). Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`
+          ? `Port ${port} is already in use (another Sibyl or Functions host?). ` +
+              `Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`
           : `Port ${port} cannot be used (${error.code ?? error.message}). Set SIBYL_PORT to another port.`,
       );
     });

@@ -1,7 +1,8 @@
 /**
  * The monitoring dashboard (`web/`, built by `vite build web` into `web/dist`): `GET /` answers the
- * page, revalidated on every load (route `{page?}`: any other single segment answers the host's bare 404); `GET /assets/{path}` answers its content-hashed files, cached for a
- * year. Both are anonymous — the page holds no data; it calls the API with the key the user enters.
+ * page, revalidated on every load (route `{page?}`: any other single segment answers the host's bare 404);
+ * `GET /assets/{path}` answers its content-hashed files, cached for a year. Both are anonymous — the page holds
+ * no data; it calls the API with the key the user enters.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -42,8 +43,18 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
  * Inline styles are allowed because the chart library sizes its canvas with them.
  */
 const PAGE_SECURITY: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

@@ -53,7 +53,8 @@ registerRoute('registerModelVersion', async (request, _context, call) => {
   if (!format) {
     throw new SibylError(
       'UnsupportedMediaType',
-      'Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) or a .tar.gz (application/gzip), ' +
+      'Send the model as the raw body: a .onnx file (application/octet-stream), a .zip (application/zip) ' +
+        'or a .tar.gz (application/gzip), ' +
         `or {"upload": id} (application/json) after POST api/models/${name}/uploads; got '${contentType}'.`,
     );
   }

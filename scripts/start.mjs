@@ -30,7 +30,8 @@ if (port > 0) {
   });
   if (!free) {
     console.error(
-      `Could not start: Port ${port} is already in use (another Sibyl or Functions host?). Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`,
+      `Could not start: Port ${port} is already in use (another Sibyl or Functions host?). ` +
+        `Stop it, or set SIBYL_PORT to a free port, e.g. SIBYL_PORT=${port + 1} npm start.`,
     );
     process.exit(1);
   }

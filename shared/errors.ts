@@ -95,7 +95,9 @@ export function toErrorBody(
 ): { status: number; body: ErrorBody; headers: Record<string, string>; isClientFault: boolean } {
   if (error instanceof SettingsError) {
     const names = error.settings.join(', ');
-    const message = `Sibyl cannot serve until these settings are fixed: ${names} (details in health/ready and the log; request id ${requestId}).`;
+    const message =
+      `Sibyl cannot serve until these settings are fixed: ${names} ` +
+      `(details in health/ready and the log; request id ${requestId}).`;
     return {
       status: error.status,
       body: { error: { code: error.code, message } },

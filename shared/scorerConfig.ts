@@ -146,7 +146,8 @@ export function parseScorerConfig(env: Env): ScorerConfig {
     problems.add('The scorer needs SIBYL_SCORER_KEY or SIBYL_SCORER_AUDIENCE (Entra ID) to authenticate callers.');
   if (config.aad.audience && config.allowedCallers.length === 0) {
     problems.add(
-      "SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity (any principal of the tenant can get a token for the audience).",
+      "SIBYL_SCORER_AUDIENCE needs SIBYL_SCORER_ALLOWED_CALLERS: the object id of the Function App's identity " +
+        '(any principal of the tenant can get a token for the audience).',
     );
   }
   if (problems.list.length)

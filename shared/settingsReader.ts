@@ -79,7 +79,8 @@ export function storageSettings(env: Env, problems: ConfigProblems): StorageSett
     if (connectionString === 'UseDevelopmentStorage=true' || /AccountName=|BlobEndpoint=/i.test(connectionString))
       return { kind: 'connectionString', connectionString };
     problems.add(
-      "AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).",
+      'AzureWebJobsStorage is not a storage connection string ' +
+        "(expected 'UseDevelopmentStorage=true' or one with AccountName/BlobEndpoint).",
     );
   }
   const blobServiceUri = url(env, 'AzureWebJobsStorage__blobServiceUri', problems);

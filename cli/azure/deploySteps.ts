@@ -58,8 +58,20 @@ export const SECRET_NAMES = [
   'SIBYL_SCORER_KEY',
 ] as const;
 /** What a role or identity that has not propagated yet looks like in an `az` error. */
-export const PROPAGATION_ERRORS =
-  /AuthorizationFailed|does not have authorization|Forbidden|PrincipalNotFound|does not exist in the directory|KeyVaultReference|RoleAssignment.*not.*found|InvalidPrincipalId|ManagedIdentityNotFound/i;
+export const PROPAGATION_ERRORS = new RegExp(
+  [
+    'AuthorizationFailed',
+    'does not have authorization',
+    'Forbidden',
+    'PrincipalNotFound',
+    'does not exist in the directory',
+    'KeyVaultReference',
+    'RoleAssignment.*not.*found',
+    'InvalidPrincipalId',
+    'ManagedIdentityNotFound',
+  ].join('|'),
+  'i',
+);
 const PROPAGATION_RETRY = { attempts: 6, delayMs: 30_000, when: PROPAGATION_ERRORS };
 const GPU_PROFILE: Record<Exclude<GpuChoice, 'none'>, string> = {
   T4: 'Consumption-GPU-NC8as-T4',
@@ -132,7 +144,8 @@ export function deploySteps(options: DeployOptions): DeployStep[] {
       title: 'Secrets (first deployment only)',
       commands: [],
       note:
-        `while no \`${DEPLOYMENT}\` deployment has succeeded: ${SECRET_NAMES.map((n) => `export ${n}="$(openssl rand -hex 32)"`).join('; ')}` +
+        `while no \`${DEPLOYMENT}\` deployment has succeeded: ` +
+        SECRET_NAMES.map((n) => `export ${n}="$(openssl rand -hex 32)"`).join('; ') +
         ' (generated in-process, never printed); the next step stores them in Key Vault, and later runs pass them empty, which keeps them.',
     },
     {

@@ -73,7 +73,9 @@ export function registerAzureCommands(program: Command): void {
     }
     await new AzureDeployRunner(options, { log: writeErr }).run(steps);
     writeOut(
-      `Sibyl is deployed in ${options.resourceGroup}. Next: sibyl login --url "$(az deployment group show -g ${options.resourceGroup} -n sibyl --query properties.outputs.apiUrl.value -o tsv)"`,
+      `Sibyl is deployed in ${options.resourceGroup}. Next: sibyl login --url ` +
+        `"$(az deployment group show -g ${options.resourceGroup} -n sibyl ` +
+        '--query properties.outputs.apiUrl.value -o tsv)"',
     );
   });
 }

@@ -57,7 +57,10 @@ async function waitForJob(ctx: CommandContext, api: ApiClient, id: string): Prom
       onUpdate: (j) => bar.update(j),
       onInterrupt: () => {
         bar.stop();
-        return `Stopped waiting; job ${id} keeps running. Follow it with 'sibyl batch show ${id} --wait' or cancel it with 'sibyl batch cancel ${id}'.`;
+        return (
+          `Stopped waiting; job ${id} keeps running. ` +
+          `Follow it with 'sibyl batch show ${id} --wait' or cancel it with 'sibyl batch cancel ${id}'.`
+        );
       },
     });
   } finally {
@@ -128,7 +131,8 @@ export function registerBatchCommands(program: Command): void {
       ),
     [
       'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
-      'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ --rows 500 --output-action summary_only',
+      'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ ' +
+        '--rows 500 --output-action summary_only',
       'sibyl batch run --model iris@latest --input ws:in/ --output-path ws:out/ --wait --output json',
     ],
     { ownOutput: true },

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import type { Datastore } from '../core/blobAccess';
-import { act, leaf, withExamples } from '../core/commandKit';
-import { printResult, record, shortTime, table, type OutputFormat } from '../core/output';
+import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { printResult, record, shortTime, type OutputFormat } from '../core/output';
 
 function printDatastore(format: OutputFormat, d: Datastore): void {
   printResult(format, d, () =>
@@ -27,14 +27,9 @@ export function registerDatastoreCommands(program: Command): void {
   leaf(datastores.command('list').description('List datastores (workspaceblobstore always exists)'), [
     'sibyl datastores list',
   ]).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Datastore[] }>('/api/datastores');
-      printResult(ctx.format, value, () =>
-        table(
-          ['datastore', 'container', 'prefix', 'account', 'default'],
-          value.map((d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : '']),
-        ),
-      );
+    listAction<Datastore>('/api/datastores', {
+      head: ['datastore', 'container', 'prefix', 'account', 'default'],
+      row: (d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : ''],
     }),
   );
 

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, leaf, listAction, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 import type { Deployment, Endpoint } from '../../shared/api/schemas';
 
@@ -76,21 +76,10 @@ export function registerEndpointCommands(program: Command): void {
     'sibyl endpoints list',
     'sibyl endpoints list -o json',
   ]).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Endpoint[] }>('/api/endpoints');
-      printResult(ctx.format, value, () =>
-        table(
-          ['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'],
-          value.map((e) => [
-            e.name,
-            e.authMode,
-            pairs(e.traffic),
-            e.deployments.map((d) => d.name).join(', '),
-            e.scoringUri,
-          ]),
-          '(no endpoints)',
-        ),
-      );
+    listAction<Endpoint>('/api/endpoints', {
+      head: ['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'],
+      row: (e) => [e.name, e.authMode, pairs(e.traffic), e.deployments.map((d) => d.name).join(', '), e.scoringUri],
+      empty: '(no endpoints)',
     }),
   );
 

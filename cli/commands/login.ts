@@ -71,7 +71,8 @@ export function registerLoginCommands(program: Command): void {
           ctx.format,
           result,
           () =>
-            `Logged in to ${url} as profile '${name}'${isDefault ? ' (default)' : ''}${models !== undefined ? `; ${models} model(s) registered` : ''}.\n` +
+            `Logged in to ${url} as profile '${name}'${isDefault ? ' (default)' : ''}` +
+            `${models !== undefined ? `; ${models} model(s) registered` : ''}.\n` +
             `Profile saved in ${file}; the key is in ${keyLocation}.`,
         );
       }),

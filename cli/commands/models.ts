@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError } from '../core/cliErrors';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, leaf, listAction, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table, pairs, type OutputFormat } from '../core/output';
 import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/parseArgs';
 import { registerModelPath } from '../core/modelUpload';
@@ -102,15 +102,10 @@ export function registerModelCommands(program: Command): void {
     'sibyl models list',
     'sibyl models list -o json',
   ]).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Model[] }>('/api/models');
-      printResult(ctx.format, value, () =>
-        table(
-          ['name', 'latest', 'aliases', 'description', 'updated'],
-          value.map((m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)]),
-          '(no models)',
-        ),
-      );
+    listAction<Model>('/api/models', {
+      head: ['name', 'latest', 'aliases', 'description', 'updated'],
+      row: (m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)],
+      empty: '(no models)',
     }),
   );
 

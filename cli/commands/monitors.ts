@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import { UsageError } from '../core/cliErrors';
-import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
+import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
 import { printResult, record, shortTime, table } from '../core/output';
 import { collect, parseDatastorePath, parseDeploymentRef } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
@@ -126,7 +126,8 @@ export function registerMonitorCommands(program: Command): void {
       .command('monitors')
       .description('Model monitors: compare what a deployment scores with a baseline, feature by feature'),
     [
-      'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv --metric psi --threshold 0.2',
+      'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv ' +
+        '--metric psi --threshold 0.2',
       'sibyl monitors run iris-drift --wait',
       'sibyl monitors show iris-drift',
     ],
@@ -171,22 +172,17 @@ export function registerMonitorCommands(program: Command): void {
   leaf(monitors.command('list').description('List monitors and what their last run found'), [
     'sibyl monitors list',
   ]).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Monitor[] }>('/api/monitors');
-      printResult(ctx.format, value, () =>
-        table(
-          ['monitor', 'deployment', 'signals', 'trigger', 'last run', 'drifted'],
-          value.map((m) => [
-            m.name,
-            `${m.endpoint}/${m.deployment}`,
-            signalText(m),
-            triggerText(m.trigger),
-            shortTime(m.lastResult?.completedAt),
-            m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '',
-          ]),
-          '(no monitors)',
-        ),
-      );
+    listAction<Monitor>('/api/monitors', {
+      head: ['monitor', 'deployment', 'signals', 'trigger', 'last run', 'drifted'],
+      row: (m) => [
+        m.name,
+        `${m.endpoint}/${m.deployment}`,
+        signalText(m),
+        triggerText(m.trigger),
+        shortTime(m.lastResult?.completedAt),
+        m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '',
+      ],
+      empty: '(no monitors)',
     }),
   );
 

@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError, UsageError } from '../core/cliErrors';
-import { act, leaf, withExamples } from '../core/commandKit';
-import { pairs, printResult, record, shortTime, table } from '../core/output';
+import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { pairs, printResult, record, shortTime } from '../core/output';
 import { collect, parameterValue, parseKeyValues, wholeNumber } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
 import { failUnlessCompleted, watchRun } from '../core/watchJob';
@@ -74,36 +74,26 @@ export function registerPipelineCommands(program: Command): void {
   leaf(pipelines.command('list').description('List pipelines and their latest published version'), [
     'sibyl pipelines list',
   ]).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Pipeline[] }>('/api/pipelines');
-      printResult(ctx.format, value, () =>
-        table(
-          ['pipeline', 'latest', 'steps', 'parameters', 'description'],
-          value.map((p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description]),
-          '(no pipelines)',
-        ),
-      );
+    listAction<Pipeline>('/api/pipelines', {
+      head: ['pipeline', 'latest', 'steps', 'parameters', 'description'],
+      row: (p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description],
+      empty: '(no pipelines)',
     }),
   );
 
   leaf(pipelines.command('versions <name>').description('List the published versions of a pipeline'), [
     'sibyl pipelines versions nightly',
   ]).action(
-    act(async (ctx, name: string) => {
-      const { value } = await ctx.api().get<{ value: PipelineVersion[] }>(`/api/pipelines/${seg(name)}/versions`);
-      printResult(ctx.format, value, () =>
-        table(
-          ['version', 'enabled', 'steps', 'parameters', 'published'],
-          value.map((v) => [
-            `${v.name}:${v.version}`,
-            v.enabled ? 'yes' : 'no',
-            stepsText(v.steps),
-            pairs(v.parameters),
-            shortTime(v.publishedAt),
-          ]),
-          '(not published yet)',
-        ),
-      );
+    listAction<PipelineVersion>((name) => `/api/pipelines/${seg(name)}/versions`, {
+      head: ['version', 'enabled', 'steps', 'parameters', 'published'],
+      row: (v) => [
+        `${v.name}:${v.version}`,
+        v.enabled ? 'yes' : 'no',
+        stepsText(v.steps),
+        pairs(v.parameters),
+        shortTime(v.publishedAt),
+      ],
+      empty: '(not published yet)',
     }),
   );
 

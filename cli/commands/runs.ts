@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
+import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table, writeOut } from '../core/output';
 import { intArg } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
@@ -157,17 +157,10 @@ export function registerRunCommands(program: Command): void {
     'sibyl experiments list',
   ]);
   leaf(experiments.command('list').description('List experiments'), ['sibyl experiments list']).action(
-    act(async (ctx) => {
-      const { value } = await ctx
-        .api()
-        .get<{ value: { name: string; runCount: number; lastRunAt?: string }[] }>('/api/experiments');
-      printResult(ctx.format, value, () =>
-        table(
-          ['experiment', 'runs', 'last run'],
-          value.map((e) => [e.name, e.runCount, shortTime(e.lastRunAt)]),
-          '(no experiments)',
-        ),
-      );
+    listAction<{ name: string; runCount: number; lastRunAt?: string }>('/api/experiments', {
+      head: ['experiment', 'runs', 'last run'],
+      row: (e) => [e.name, e.runCount, shortTime(e.lastRunAt)],
+      empty: '(no experiments)',
     }),
   );
 }

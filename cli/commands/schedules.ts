@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
+import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table } from '../core/output';
 import { readSpecFile } from '../core/specFile';
 import type { Schedule } from '../../shared/api/schemas';
@@ -67,22 +67,17 @@ export function registerScheduleCommands(program: Command): void {
     );
 
   leaf(schedules.command('list').description('List schedules and their last firing'), ['sibyl schedules list']).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: Schedule[] }>('/api/schedules');
-      printResult(ctx.format, value, () =>
-        table(
-          ['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'],
-          value.map((s) => [
-            s.name,
-            s.pipeline,
-            s.enabled ? 'yes' : 'no',
-            triggerText(s.trigger),
-            s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '',
-            shortTime(s.nextFireTime),
-          ]),
-          '(no schedules)',
-        ),
-      );
+    listAction<Schedule>('/api/schedules', {
+      head: ['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'],
+      row: (s) => [
+        s.name,
+        s.pipeline,
+        s.enabled ? 'yes' : 'no',
+        triggerText(s.trigger),
+        s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '',
+        shortTime(s.nextFireTime),
+      ],
+      empty: '(no schedules)',
     }),
   );
 

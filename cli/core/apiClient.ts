@@ -27,7 +27,9 @@ function cliWording(connection: Connection): ApiWording {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
       if (why.startsWith('UND_ERR_') && why.endsWith('TIMEOUT')) {
-        const message = `${method} ${path} got no answer from ${connection.url} in time (${why}); the operation may still finish on the server.`;
+        const message =
+          `${method} ${path} got no answer from ${connection.url} in time (${why}); ` +
+          'the operation may still finish on the server.';
         return new ApiError(0, 'Timeout', message, [], path);
       }
       return new ApiError(

@@ -9,7 +9,7 @@
 import { Option, type Command } from 'commander';
 import { ApiClient } from './apiClient';
 import { resolveConnection } from './connection';
-import { OUTPUT_FORMATS, type OutputFormat } from './output';
+import { OUTPUT_FORMATS, printResult, table, type Cell, type OutputFormat } from './output';
 
 export interface CommonOptions {
   profile?: string;
@@ -80,4 +80,22 @@ export function act<A extends unknown[]>(
     const command = args[args.length - 1] as Command;
     await fn(contextFor(command.opts<CommonOptions>()), ...(args.slice(0, -1) as A));
   };
+}
+
+/** How a list prints as a table: the column heads, one row per item, and what to print when there is none. */
+export interface ListView<T> {
+  head: readonly string[];
+  row: (item: T) => readonly Cell[];
+  empty?: string;
+}
+
+/**
+ * An action that reads a `{ value: T[] }` list from the API and prints it: the items as JSON, or a table.
+ * `path` gets the command's positional arguments (e.g. the name whose versions are listed).
+ */
+export function listAction<T>(path: string | ((name: string) => string), view: ListView<T>) {
+  return act(async (ctx, ...args: unknown[]) => {
+    const { value } = await ctx.api().get<{ value: T[] }>(typeof path === 'string' ? path : path(args[0] as string));
+    printResult(ctx.format, value, () => table(view.head, value.map(view.row), view.empty));
+  });
 }

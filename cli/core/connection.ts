@@ -38,9 +38,8 @@ function findConnection(options: { profile?: string }, env: NodeJS.ProcessEnv): 
     const profile = config.profiles[named];
     if (!profile) {
       const known = Object.keys(config.profiles);
-      throw new UsageError(
-        `no profile named '${named}'${known.length ? ` (profiles: ${known.join(', ')})` : ''}; run 'sibyl login --url URL --profile ${named}'.`,
-      );
+      const listed = known.length ? ` (profiles: ${known.join(', ')})` : '';
+      throw new UsageError(`no profile named '${named}'${listed}; run 'sibyl login --url URL --profile ${named}'.`);
     }
     return { url: normalizeUrl(profile.url), key: readKey(named, profile), profile: named };
   }

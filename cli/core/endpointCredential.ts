@@ -15,6 +15,8 @@ export async function endpointCredential(api: ApiClient, endpoint: string, given
   if (authMode === 'token')
     return (await api.post<{ accessToken: string }>(`/api/endpoints/${seg(endpoint)}/token`)).body.accessToken;
   throw new UsageError(
-    `endpoint '${endpoint}' uses Microsoft Entra ID (aad): pass an access token with --bearer or SIBYL_ENDPOINT_TOKEN, e.g. --bearer "$(az account get-access-token --resource <audience> --query accessToken -o tsv)".`,
+    `endpoint '${endpoint}' uses Microsoft Entra ID (aad): ` +
+      'pass an access token with --bearer or SIBYL_ENDPOINT_TOKEN, ' +
+      'e.g. --bearer "$(az account get-access-token --resource <audience> --query accessToken -o tsv)".',
   );
 }

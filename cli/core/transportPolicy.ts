@@ -48,7 +48,8 @@ export function assertTrustedStorage(accountUrl: string): void {
   if (isLoopbackHost(host)) return;
   if (parsed.protocol === 'https:' && TRUSTED_BLOB_SUFFIXES.some((suffix) => host.endsWith(suffix))) return;
   throw new UsageError(
-    `refusing to send your Azure credential to '${parsed.origin}': it is not an Azure storage account (https://<account>${TRUSTED_BLOB_SUFFIXES[0]}) ` +
+    `refusing to send your Azure credential to '${parsed.origin}': ` +
+      `it is not an Azure storage account (https://<account>${TRUSTED_BLOB_SUFFIXES[0]}) ` +
       'nor a local Azurite. Pass --connection-string for other storage.',
   );
 }

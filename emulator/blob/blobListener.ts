@@ -1,6 +1,6 @@
 /**
- * Blob changes by polling (docs/local-host-contract.md, "Event Grid and blob triggers"), once per blob version (ETag), with receipts and poison reports
- * kept in the host's storage (see `BlobReceipts`):
+ * Blob changes by polling (docs/local-host-contract.md, "Event Grid and blob triggers"), once per blob version (ETag),
+ * with receipts and poison reports kept in the host's storage (see `BlobReceipts`):
  * - `blobTrigger` functions, whatever their `source` (`EventGrid` in Azure becomes polling here), get the
  *   blob's content, as the host's blob binding gives it;
  * - `eventGrid` functions get the storage account's `BlobCreated` events for the containers of their
@@ -343,7 +343,8 @@ export class BlobListener {
     this.#handled.set(key, version.etag);
     log(
       'error',
-      `Blob trigger '${fn.name}': '${pattern.container}/${item.name}' (ETag ${version.etag}) failed ${maxAttempts} times; reported to the poison queue.`,
+      `Blob trigger '${fn.name}': '${pattern.container}/${item.name}' (ETag ${version.etag}) ` +
+        `failed ${maxAttempts} times; reported to the poison queue.`,
     );
   }
 

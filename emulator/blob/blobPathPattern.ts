@@ -1,7 +1,7 @@
 /**
- * Blob trigger paths (docs/local-host-contract.md, "Event Grid and blob triggers", WebJobs `BindingTemplateSource`): `container/blobPattern`,
- * where each `{param}` is a greedy `.*` capture, literals match exactly (case-sensitive), the whole name must match,
- * and `{{` / `}}` stand for literal braces.
+ * Blob trigger paths (docs/local-host-contract.md, "Event Grid and blob triggers", WebJobs `BindingTemplateSource`):
+ * `container/blobPattern`, where each `{param}` is a greedy `.*` capture, literals match exactly (case-sensitive),
+ * the whole name must match, and `{{` / `}}` stand for literal braces.
  *
  * @example
  * const p = compileBlobPathPattern('uploads/{name}.{ext}');

@@ -66,7 +66,10 @@ export interface ActionSig {
   n?: string;
 }
 
-/** All actions in scheduling order, compound `WhenAll`/`WhenAny` expanded depth-first (docs/local-host-contract.md, "Durable replay engine"). */
+/**
+ * All actions in scheduling order, compound `WhenAll`/`WhenAny` expanded depth-first (docs/local-host-contract.md,
+ * "Durable replay engine").
+ */
 export function flattenActions(actions: OrchestratorAction[][] | undefined): OrchestratorAction[] {
   const flat: OrchestratorAction[] = [];
   const walk = (list: OrchestratorAction[] | undefined): void => {

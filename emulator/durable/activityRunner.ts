@@ -1,7 +1,7 @@
 /**
  * Runs one activity through the invoker and turns the outcome into its history event (contract
- * docs/local-host-contract.md, "The Node worker protocol"): the input as `{string}` JSON text, the result as JSON text (bytes as base64, nothing as
- * null), a thrown error as TaskFailed with string Reason/Details and null FailureDetails.
+ * docs/local-host-contract.md, "The Node worker protocol"): the input as `{string}` JSON text, the result as JSON text
+ * (bytes as base64, nothing as null), a thrown error as TaskFailed with string Reason/Details and null FailureDetails.
  */
 import { FunctionInvocationError, invoke, triggerBindingName } from '../invoker';
 import { fromTypedData, toStringTypedData } from '../typedData';

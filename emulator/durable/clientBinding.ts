@@ -43,7 +43,9 @@ export function durableClientData(baseUrl: string, hubName: string): Record<stri
     taskHubName: hubName,
     creationUrls: {
       createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?`,
-      createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&`,
+      createAndWaitOnNewInstancePostUri:
+        `${base}/orchestrators/{functionName}[/{instanceId}]?` +
+        'timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&',
     },
     managementUrls: managementUrls(baseUrl, hubName, idPlaceholder, idPlaceholder),
     baseUrl: base,

@@ -1,6 +1,6 @@
 /**
- * Turns one orchestrator episode into the journal record the host commits (docs/local-host-contract.md, "Durable replay engine"): the
- * determinism check, task ids for new actions in flat order (docs/local-host-contract.md, "Durable replay engine"), then the id the episode's last
+ * Turns one orchestrator episode into the journal record the host commits (docs/local-host-contract.md, "Durable
+ * replay engine"): the determinism check, task ids for new actions in flat order, then the id the episode's last
  * event allocates (retries, long timers), and the terminal outcome. Pure: no I/O, no clock.
  */
 import {

@@ -6,15 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isAlive } from '../services/dirLock';
 
 export class HubLock {
   private readonly file: string;
@@ -27,9 +19,10 @@ export class HubLock {
   async acquire(): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const holder = Number.parseInt((await fs.readFile(this.file, 'utf8').catch(() => '')).trim(), 10);
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new Error(
-        `The durable task hub at ${path.dirname(this.file)} is in use by process ${holder}. Stop that emulator or use another data directory.`,
+        `The durable task hub at ${path.dirname(this.file)} is in use by process ${holder}. ` +
+          'Stop that emulator or use another data directory.',
       );
     }
     await fs.writeFile(this.file, String(process.pid));

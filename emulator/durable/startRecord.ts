@@ -1,4 +1,7 @@
-/** Builds the first journal record of a new execution, with its ExecutionStarted event (docs/local-host-contract.md, "Durable replay engine"). */
+/**
+ * Builds the first journal record of a new execution, with its ExecutionStarted event (docs/local-host-contract.md,
+ * "Durable replay engine").
+ */
 import { randomUUID } from 'node:crypto';
 import { EventType, historyEvent } from './historyEvents';
 import type { HistoryEvent } from './historyEvents';

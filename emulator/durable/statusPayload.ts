@@ -1,7 +1,7 @@
 /**
- * The extension's `StatusResponsePayload` (docs/local-host-contract.md, "Durable Functions HTTP API"): camelCase members, `input` and `output`
- * always present, times without fractional seconds, and `historyEvents` (only with showHistory)
- * rewritten the way the extension's DurableClient does. Changing it breaks `DurableOrchestrationStatus`.
+ * The extension's `StatusResponsePayload` (docs/local-host-contract.md, "Durable Functions HTTP API"): camelCase
+ * members, `input` and `output` always present, times without fractional seconds, and `historyEvents` (only with
+ * showHistory) rewritten the way the extension's DurableClient does. Changing it breaks `DurableOrchestrationStatus`.
  */
 import { EventType, orchestrationStatusNumber, parseToJToken, toStatusTime } from './historyEvents';
 import type { HistoryEvent, RuntimeStatus } from './historyEvents';

@@ -37,10 +37,11 @@ export function parentCompletionEvent(child: InstanceSummary, taskId: number): H
     const result = child.output === undefined || child.output === null ? null : JSON.stringify(child.output);
     return historyEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: taskId, Result: result });
   }
+  const output = typeof child.output === 'string' ? child.output : JSON.stringify(child.output);
   const reason =
     child.status === 'Failed'
       ? String(child.output)
-      : `Orchestrator function '${child.name}' was ${child.status.toLowerCase()}: ${typeof child.output === 'string' ? child.output : JSON.stringify(child.output)}`;
+      : `Orchestrator function '${child.name}' was ${child.status.toLowerCase()}: ${output}`;
   return subFailedEvent(taskId, reason, now);
 }
 

@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import BlobServer from 'azurite/dist/src/blob/BlobServer';
-import BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
+import BlobConfiguration, { type ExtentConfigurationArgs } from 'azurite/dist/src/blob/BlobConfiguration';
 import QueueServer from 'azurite/dist/src/queue/QueueServer';
 import QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
 import TableServer from 'azurite/dist/src/table/TableServer';
@@ -76,64 +76,41 @@ function checkPort(name: string, port: number | undefined): number {
   return value;
 }
 
-function createServers(options: AzuriteOptions): { blob: BlobServer; queue: QueueServer; table: TableServer } {
+/** Loose, skip API version check, no cert/key/pwd/oauth, path-style URLs kept: the same for all three services. */
+const SERVER_FLAGS: AzuriteServerFlags = [true, true, '', '', '', undefined, false];
+
+/**
+ * The configuration arguments of an extent-storing service (Blob, Queue): access log off, debug log off, then
+ * SERVER_FLAGS. In memory, each server gets its own chunk store: Azurite's default is one per process, shared by
+ * every instance.
+ */
+function extentServiceArgs(options: AzuriteOptions, service: 'blob' | 'queue'): ExtentConfigurationArgs {
   const memory = options.inMemory;
-  const location = options.location ?? '';
-  const blob = storePaths(location, 'blob');
-  const queue = storePaths(location, 'queue');
-  const table = storePaths(location, 'table');
-  // Each server gets its own chunk store: Azurite's default is one per process, shared by every instance.
-  const blobChunks = memory ? new MemoryExtentChunkStore() : undefined;
-  const queueChunks = memory ? new MemoryExtentChunkStore() : undefined;
-  // Arguments: access log off, debug log off, loose, skip API version check, no cert/key/pwd/oauth,
-  // path-style URLs kept.
+  const store = storePaths(options.location ?? '', service);
+  return [
+    LOOPBACK,
+    checkPort(service, options.ports?.[service]),
+    KEEP_ALIVE_SECONDS,
+    store.metadata,
+    store.extent,
+    store.destinations,
+    false,
+    undefined,
+    false,
+    undefined,
+    ...SERVER_FLAGS,
+    memory,
+    memory ? new MemoryExtentChunkStore() : undefined,
+  ];
+}
+
+function createServers(options: AzuriteOptions): Record<'blob' | 'queue' | 'table', AzuriteServerBase> {
+  const memory = options.inMemory;
+  const table = storePaths(options.location ?? '', 'table');
+  // Table's arguments: as extentServiceArgs's, in Table's order and without extents.
   return {
-    blob: new BlobServer(
-      new BlobConfiguration(
-        LOOPBACK,
-        checkPort('blob', options.ports?.blob),
-        KEEP_ALIVE_SECONDS,
-        blob.metadata,
-        blob.extent,
-        blob.destinations,
-        false,
-        undefined,
-        false,
-        undefined,
-        true,
-        true,
-        '',
-        '',
-        '',
-        undefined,
-        false,
-        memory,
-        blobChunks,
-      ),
-    ),
-    queue: new QueueServer(
-      new QueueConfiguration(
-        LOOPBACK,
-        checkPort('queue', options.ports?.queue),
-        KEEP_ALIVE_SECONDS,
-        queue.metadata,
-        queue.extent,
-        queue.destinations,
-        false,
-        undefined,
-        false,
-        undefined,
-        true,
-        true,
-        '',
-        '',
-        '',
-        undefined,
-        false,
-        memory,
-        queueChunks,
-      ),
-    ),
+    blob: new BlobServer(new BlobConfiguration(...extentServiceArgs(options, 'blob'))),
+    queue: new QueueServer(new QueueConfiguration(...extentServiceArgs(options, 'queue'))),
     table: new TableServer(
       new TableConfiguration(
         LOOPBACK,
@@ -144,13 +121,7 @@ function createServers(options: AzuriteOptions): { blob: BlobServer; queue: Queu
         false,
         undefined,
         undefined,
-        true,
-        true,
-        '',
-        '',
-        '',
-        undefined,
-        false,
+        ...SERVER_FLAGS,
         memory,
       ),
     ),
@@ -215,7 +186,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
   const queueEndpoint = `${servers.queue.getHttpServerAddress()}/${DEV_STORAGE_ACCOUNT}`;
   const tableEndpoint = `${servers.table.getHttpServerAddress()}/${DEV_STORAGE_ACCOUNT}`;
   log.info(
-    `Azurite ${options.inMemory ? '(in memory)' : `(data in ${options.location ?? ''})`}: blob ${blobEndpoint}, queue ${queueEndpoint}, table ${tableEndpoint}`,
+    `Azurite ${options.inMemory ? '(in memory)' : `(data in ${options.location ?? ''})`}: ` +
+      `blob ${blobEndpoint}, queue ${queueEndpoint}, table ${tableEndpoint}`,
   );
   let stopping: Promise<void> | undefined;
   return {

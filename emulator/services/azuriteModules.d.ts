@@ -12,6 +12,8 @@ declare module 'azurite/dist/src/common/ServerBase' {
     /** `http://host:port` of the bound socket (the real port when 0 was asked for). */
     getHttpServerAddress(): string;
   }
+  /** A service server's class (a type only): built from its service's configuration, then started and closed. */
+  export type AzuriteServerClass<Configuration> = new (configuration: Configuration) => AzuriteServerBase;
 }
 
 declare module 'azurite/dist/src/common/persistence/MemoryExtentStore' {
@@ -28,112 +30,83 @@ interface AzuriteStoreDestination {
   maxConcurrency: number;
 }
 
+/** The parameters every service's configuration ends with, in this order. */
+type AzuriteServerFlags = [
+  loose: boolean,
+  skipApiVersionCheck: boolean,
+  cert: string,
+  key: string,
+  pwd: string,
+  oauth: string | undefined,
+  disableProductStyleUrl: boolean,
+];
+
 declare module 'azurite/dist/src/blob/BlobConfiguration' {
   import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
+  /** The constructor parameters of Blob's and Queue's configurations, which store extents (Table's differ); a type only. */
+  export type ExtentConfigurationArgs = [
+    host: string,
+    port: number,
+    keepAliveTimeout: number,
+    metadataDBPath: string,
+    extentDBPath: string,
+    persistencePathArray: AzuriteStoreDestination[],
+    enableAccessLog: boolean,
+    accessLogWriteStream: undefined,
+    enableDebugLog: boolean,
+    debugLogFilePath: string | undefined,
+    ...AzuriteServerFlags,
+    isMemoryPersistence: boolean,
+    memoryStore?: MemoryExtentChunkStore,
+  ];
   export default class BlobConfiguration {
-    constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      extentDBPath: string,
-      persistencePathArray: AzuriteStoreDestination[],
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      enableDebugLog: boolean,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
-      memoryStore?: MemoryExtentChunkStore,
-    );
+    constructor(...args: ExtentConfigurationArgs);
   }
 }
 
 declare module 'azurite/dist/src/queue/QueueConfiguration' {
-  import type { MemoryExtentChunkStore } from 'azurite/dist/src/common/persistence/MemoryExtentStore';
+  import type { ExtentConfigurationArgs } from 'azurite/dist/src/blob/BlobConfiguration';
   export default class QueueConfiguration {
-    constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      extentDBPath: string,
-      persistencePathArray: AzuriteStoreDestination[],
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      enableDebugLog: boolean,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
-      memoryStore?: MemoryExtentChunkStore,
-    );
+    constructor(...args: ExtentConfigurationArgs);
   }
 }
 
 declare module 'azurite/dist/src/table/TableConfiguration' {
   export default class TableConfiguration {
     constructor(
-      host: string,
-      port: number,
-      keepAliveTimeout: number,
-      metadataDBPath: string,
-      enableDebugLog: boolean,
-      enableAccessLog: boolean,
-      accessLogWriteStream: undefined,
-      debugLogFilePath: string | undefined,
-      loose: boolean,
-      skipApiVersionCheck: boolean,
-      cert: string,
-      key: string,
-      pwd: string,
-      oauth: string | undefined,
-      disableProductStyleUrl: boolean,
-      isMemoryPersistence: boolean,
+      ...args: [
+        host: string,
+        port: number,
+        keepAliveTimeout: number,
+        metadataDBPath: string,
+        enableDebugLog: boolean,
+        enableAccessLog: boolean,
+        accessLogWriteStream: undefined,
+        debugLogFilePath: string | undefined,
+        ...AzuriteServerFlags,
+        isMemoryPersistence: boolean,
+      ]
     );
   }
 }
 
 declare module 'azurite/dist/src/blob/BlobServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
   import type BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
-  export default class BlobServer implements AzuriteServerBase {
-    constructor(configuration: BlobConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const BlobServer: AzuriteServerClass<BlobConfiguration>;
+  export default BlobServer;
 }
 
 declare module 'azurite/dist/src/queue/QueueServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
   import type QueueConfiguration from 'azurite/dist/src/queue/QueueConfiguration';
-  export default class QueueServer implements AzuriteServerBase {
-    constructor(configuration: QueueConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const QueueServer: AzuriteServerClass<QueueConfiguration>;
+  export default QueueServer;
 }
 
 declare module 'azurite/dist/src/table/TableServer' {
-  import type AzuriteServerBase from 'azurite/dist/src/common/ServerBase';
+  import type { AzuriteServerClass } from 'azurite/dist/src/common/ServerBase';
   import type TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
-  export default class TableServer implements AzuriteServerBase {
-    constructor(configuration: TableConfiguration);
-    start(): Promise<void>;
-    close(): Promise<void>;
-    getHttpServerAddress(): string;
-  }
+  const TableServer: AzuriteServerClass<TableConfiguration>;
+  export default TableServer;
 }

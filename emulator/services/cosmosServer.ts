@@ -109,9 +109,8 @@ export async function startCosmosServer(options: CosmosServerOptions = {}): Prom
   } catch (error) {
     durable?.close();
     const reason = error as NodeJS.ErrnoException;
-    throw new Error(
-      `Cosmos server failed to start on ${LOOPBACK}:${port}: ${reason.message}${reason.code === 'EADDRINUSE' ? ' (port taken; pick another or 0)' : ''}`,
-    );
+    const hint = reason.code === 'EADDRINUSE' ? ' (port taken; pick another or 0)' : '';
+    throw new Error(`Cosmos server failed to start on ${LOOPBACK}:${port}: ${reason.message}${hint}`);
   }
   const endpoint = `http://${LOOPBACK}:${boundPort}/`;
   setAccountEndpoint(account, endpoint);

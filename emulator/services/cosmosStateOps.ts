@@ -91,6 +91,8 @@ export function assertSupportedServerInternals(account: Account): void {
     typeof databases.delete === 'function';
   if (!ok)
     throw new Error(
-      'The installed @vercel/cosmosdb-server does not have the account internals Sibyl persists (checked against 1.0.1); persistence cannot work with this version.',
+      'The installed @vercel/cosmosdb-server does not have the account internals Sibyl persists ' +
+        '(checked against 1.0.1); ' +
+        'persistence cannot work with this version.',
     );
 }

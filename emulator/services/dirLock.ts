@@ -8,7 +8,8 @@ export interface DirLock {
   release(): void;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` runs (on this machine), whoever owns it. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -12,7 +12,10 @@ export interface ScheduleStatus {
   LastUpdated: string;
 }
 
-/** The trigger input the host sends (docs/local-host-contract.md, "The Node worker protocol"); the library camel-cases it for the handler. */
+/**
+ * The trigger input the host sends (docs/local-host-contract.md, "The Node worker protocol"); the library camel-cases
+ * it for the handler.
+ */
 export interface TimerInfo {
   Schedule: { AdjustForDST: boolean };
   ScheduleStatus: ScheduleStatus | null;

@@ -249,7 +249,8 @@ export class TimerScheduler {
           if (!more) throw error;
           log(
             'warning',
-            `Timer function '${fn.name}' failed (try ${retryCount + 1}); retrying: ${error instanceof Error ? error.message : String(error)}`,
+            `Timer function '${fn.name}' failed (try ${retryCount + 1}); ` +
+              `retrying: ${error instanceof Error ? error.message : String(error)}`,
           );
           await new Promise<void>((resolve) => this.#clock.setTimer(resolve, retry.delayMs(retryCount + 1)));
         }

@@ -78,8 +78,9 @@ export function httpHandler(handler: SibylHttpHandler, options: HandlerOptions =
       response = { status: answer.status, jsonBody: body, headers: answer.headers };
       log.error = answer.body.error.code;
     }
+    const ms = (performance.now() - started).toFixed(1);
     context.log(
-      `${request.method} ${pathOf(request.url)} ${response.status ?? 200} ${(performance.now() - started).toFixed(1)}ms request=${requestId}${formatFields(log)}`,
+      `${request.method} ${pathOf(request.url)} ${response.status ?? 200} ${ms}ms request=${requestId}${formatFields(log)}`,
     );
     return { ...response, headers: withRequestId(response.headers, requestId) };
   };

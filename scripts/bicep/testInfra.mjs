@@ -21,9 +21,8 @@ try {
   const steps = Object.entries(compiled.stepMs)
     .map(([step, ms]) => `${step} ${seconds(ms)}`)
     .join(', ');
-  log(
-    `infra/ built and linted with 0 diagnostics in ${seconds(compiled.ms)}${compiled.cached ? ' (unchanged since the last check)' : ` (${steps})`}`,
-  );
+  const how = compiled.cached ? ' (unchanged since the last check)' : ` (${steps})`;
+  log(`infra/ built and linted with 0 diagnostics in ${seconds(compiled.ms)}${how}`);
   log(`ARM template: ${compiled.templatePath}`);
   const scorerApp = await compileScorerApp({ log });
   log(`infra/scorerApp.bicep built and linted with 0 diagnostics: ${scorerApp.templatePath}`);

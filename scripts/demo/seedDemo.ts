@@ -61,5 +61,8 @@ export async function seedDemo(baseUrl: string, functionKey: string): Promise<st
       data: [[3, 14, 90, 5, 24, 5]],
     },
   });
-  return `curl -s ${baseUrl}/api/endpoints/${ENDPOINT}/score -H "Authorization: Bearer ${keys.primaryKey}" -H "Content-Type: application/json" -d '${body}'`;
+  return (
+    `curl -s ${baseUrl}/api/endpoints/${ENDPOINT}/score -H "Authorization: Bearer ${keys.primaryKey}" ` +
+    `-H "Content-Type: application/json" -d '${body}'`
+  );
 }

@@ -64,7 +64,8 @@ function toDatastore(doc: DatastoreDoc): Datastore {
 function notFound(name: string): SibylError {
   return new SibylError(
     'DatastoreNotFound',
-    `Datastore '${name.slice(0, 100)}' does not exist. Register it with PUT api/datastores/${name.slice(0, 100)} ({"container": "<blob container>"}).`,
+    `Datastore '${name.slice(0, 100)}' does not exist. ` +
+      `Register it with PUT api/datastores/${name.slice(0, 100)} ({"container": "<blob container>"}).`,
   );
 }
 

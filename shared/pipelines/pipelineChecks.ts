@@ -84,7 +84,8 @@ function checkStepReferences(steps: PipelineStep[]): void {
       const outputs = STEP_OUTPUTS[steps[to]!.kind];
       if (!outputs.includes(ref.output))
         fail(
-          `Step '${step.name}' ${where}: ${ref.text}: a ${steps[to]!.kind} step has no output '${ref.output}' (it has ${outputs.join(', ')}).`,
+          `Step '${step.name}' ${where}: ${ref.text}: a ${steps[to]!.kind} step has no output '${ref.output}' ` +
+            `(it has ${outputs.join(', ')}).`,
           where,
         );
       edges.set(step.name, (edges.get(step.name) ?? new Set()).add(ref.step));
@@ -100,7 +101,8 @@ function checkStepReferences(steps: PipelineStep[]): void {
         use.where,
       );
     fail(
-      `Step '${name}' ${use.where}: ${use.ref.text} uses step '${use.ref.step}', which runs after it; steps run in order, so move '${use.ref.step}' before '${name}'.`,
+      `Step '${name}' ${use.where}: ${use.ref.text} uses step '${use.ref.step}', which runs after it; ` +
+        `steps run in order, so move '${use.ref.step}' before '${name}'.`,
       use.where,
     );
   }

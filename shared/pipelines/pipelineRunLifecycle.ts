@@ -25,7 +25,9 @@ export async function beginPipelineRun(runId: string): Promise<RunPlan> {
   await appendRunLog(runId, [
     {
       key: 'started',
-      message: `started ${run.pipeline ?? 'pipeline'}${values ? ` with ${values}` : ''}${run.schedule ? ` (schedule ${run.schedule})` : ''}`,
+      message:
+        `started ${run.pipeline ?? 'pipeline'}${values ? ` with ${values}` : ''}` +
+        `${run.schedule ? ` (schedule ${run.schedule})` : ''}`,
     },
   ]);
   return { steps: stepsOf(run) };

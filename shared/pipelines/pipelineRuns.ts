@@ -1,8 +1,9 @@
 /**
  * Starting a pipeline run: the run document (kind `pipeline`) and the runs of its copy/move steps are
- * stored first (status `Queued`; a batch-score step's run is created when its job is submitted), then the `pipelineRun` orchestration is started with the run id as its
- * instance id. A caller that passes its own `runId` (a schedule, derived from the tick or the blob
- * version) learns from a `Conflict` that the run was already started, so a tick fires once.
+ * stored first (status `Queued`; a batch-score step's run is created when its job is submitted), then the
+ * `pipelineRun` orchestration is started with the run id as its instance id. A caller that passes its own
+ * `runId` (a schedule, derived from the tick or the blob version) learns from a `Conflict` that the run was
+ * already started, so a tick fires once.
  *
  * @example
  *   const version = await runnableVersion('nightly', 1);
@@ -51,7 +52,9 @@ export function mergeParameters(
     const names = Object.keys(declared);
     throw new SibylError(
       'InvalidInput',
-      `Pipeline ${version.name}:${version.version} has no parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; ${names.length ? `its parameters are ${names.join(', ')}` : 'it declares no parameters'}.`,
+      `Pipeline ${version.name}:${version.version} has no parameter${unknown.length > 1 ? 's' : ''} ` +
+        `${unknown.map((n) => `'${n}'`).join(', ')}; ` +
+        `${names.length ? `its parameters are ${names.join(', ')}` : 'it declares no parameters'}.`,
       unknown.map((name) => ({ target: `parameters.${name}`, message: 'not a parameter of this pipeline' })),
     );
   }

@@ -9,7 +9,7 @@
  */
 import type { Pipeline, PipelineVersion, PublishedPipeline } from '../api/schemas';
 import { SibylError } from '../errors';
-import { isNotFound } from '../storage/cosmosErrors';
+import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
@@ -39,14 +39,8 @@ export function pipelineNotFound(name: string, version?: number): SibylError {
       );
 }
 
-async function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
-  try {
-    const { resource } = await pipelines().item(name, name).read<PipelineHeadDoc>();
-    return resource?.type === 'pipeline' ? resource : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function readHead(name: string): Promise<PipelineHeadDoc | undefined> {
+  return readTypedDoc<PipelineHeadDoc>(pipelines(), name, name, 'pipeline');
 }
 
 /**
@@ -131,13 +125,9 @@ export async function publishPipeline(name: string, baseUrl: string): Promise<Pu
 
 /** The stored version; throws PipelineNotFound. */
 export async function readPipelineVersion(name: string, version: number): Promise<PipelineVersionDoc> {
-  try {
-    const { resource } = await pipelines().item(versionId(version), name).read<PipelineVersionDoc>();
-    if (resource?.type === 'version') return resource;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  throw pipelineNotFound(name, version);
+  const doc = await readTypedDoc<PipelineVersionDoc>(pipelines(), versionId(version), name, 'version');
+  if (!doc) throw pipelineNotFound(name, version);
+  return doc;
 }
 
 export async function getPipelineVersion(name: string, version: number, baseUrl: string): Promise<PipelineVersion> {
@@ -184,7 +174,8 @@ export async function runnableVersion(name: string, version: number): Promise<Pi
   if (!doc.enabled)
     throw new SibylError(
       'Conflict',
-      `Pipeline ${name}:${version} is disabled; enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`,
+      `Pipeline ${name}:${version} is disabled; ` +
+        `enable it with PATCH api/pipelines/${name}/versions/${version} {"enabled": true}, or run another version.`,
     );
   return doc;
 }

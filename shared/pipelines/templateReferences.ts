@@ -39,7 +39,9 @@ function toReference(inner: string, text: string, where: string): Reference {
   const step = STEP.exec(inner);
   if (step) return { kind: 'step', step: step[1]!, output: step[2]!, text };
   if (inner === 'run.id') return { kind: 'run', field: 'id', text };
-  const message = `'${text.slice(0, 100)}' is not a reference Sibyl knows: use \${parameters.<name>}, \${steps.<step>.outputs.<output>} or \${run.id} (write $\${ for a literal \${)`;
+  const message =
+    `'${text.slice(0, 100)}' is not a reference Sibyl knows: ` +
+    'use ${parameters.<name>}, ${steps.<step>.outputs.<output>} or ${run.id} (write $${ for a literal ${)';
   throw new SibylError('InvalidInput', `${where}: ${message}.`, [{ target: where, message }]);
 }
 

@@ -43,7 +43,9 @@ export async function runTransferStep(input: StepInput): Promise<StepResult> {
     await appendRunLog(context.run.id, [
       {
         key: `step-${input.index}`,
-        message: `step '${step.name}': ${step.kind === 'move' ? 'moved' : 'copied'} ${result.files} file${result.files === 1 ? '' : 's'} from ${from} to ${result.datastore}:${result.path}`,
+        message:
+          `step '${step.name}': ${step.kind === 'move' ? 'moved' : 'copied'} ` +
+          `${result.files} file${result.files === 1 ? '' : 's'} from ${from} to ${result.datastore}:${result.path}`,
       },
     ]);
     return { ok: true, outputs };

@@ -27,7 +27,8 @@ function checkCron(trigger: { cron: string; timeZone?: string; startTime?: strin
   } catch (error) {
     const message = (error as Error).message.replace(/^Invalid schedule/, 'Cron');
     throw invalid(
-      `${message} Use NCRONTAB with six fields (second minute hour day month day-of-week, e.g. '0 */5 * * * *') or five (minute hour day month day-of-week), and an IANA time zone such as 'Europe/Paris'.`,
+      `${message} Use NCRONTAB with six fields (second minute hour day month day-of-week, e.g. '0 */5 * * * *') ` +
+        "or five (minute hour day month day-of-week), and an IANA time zone such as 'Europe/Paris'.",
       /time zone/.test(message) ? 'trigger.timeZone' : 'trigger.cron',
     );
   }
@@ -55,7 +56,10 @@ export async function checkSchedule(spec: ScheduleSpec, options: { watchedContai
     const datastore = await readDatastoreDoc(trigger.datastore);
     if (datastore.container !== options.watchedContainer && trigger.pollingIntervalSeconds === undefined) {
       throw invalid(
-        `Datastore '${datastore.name}' is in Blob container '${datastore.container}', but blob events are watched in container '${options.watchedContainer}' (setting SIBYL_SCHEDULER_CONTAINER); use a datastore in that container, or set pollingIntervalSeconds to have the datastore polled.`,
+        `Datastore '${datastore.name}' is in Blob container '${datastore.container}', ` +
+          `but blob events are watched in container '${options.watchedContainer}' ` +
+          '(setting SIBYL_SCHEDULER_CONTAINER); ' +
+          'use a datastore in that container, or set pollingIntervalSeconds to have the datastore polled.',
         'trigger.datastore',
       );
     }
@@ -67,7 +71,9 @@ export async function checkSchedule(spec: ScheduleSpec, options: { watchedContai
   if (pathParameter && !(pathParameter in published.definition.parameters)) {
     const declared = Object.keys(published.definition.parameters);
     throw invalid(
-      `Pipeline ${spec.pipeline} has no parameter '${pathParameter}' to receive the changed blob's path (${declared.length ? `its parameters: ${declared.join(', ')}` : 'it declares none'}); set trigger.parameterName or declare it in the pipeline.`,
+      `Pipeline ${spec.pipeline} has no parameter '${pathParameter}' to receive the changed blob's path ` +
+        `(${declared.length ? `its parameters: ${declared.join(', ')}` : 'it declares none'}); ` +
+        'set trigger.parameterName or declare it in the pipeline.',
       'trigger.parameterName',
     );
   }

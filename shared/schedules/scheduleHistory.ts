@@ -26,7 +26,9 @@ export async function scheduleHistory(
   const { resources } = await getContainer('runs')
     .items.query<FireRow>({
       query:
-        "SELECT TOP @limit c.id, c.status, c.createdAt, c.details FROM c WHERE c.type = 'run' AND c.kind = 'pipeline' AND c.schedule = @name AND c.details.scheduleUid = @uid ORDER BY c.createdAt DESC",
+        'SELECT TOP @limit c.id, c.status, c.createdAt, c.details FROM c ' +
+        "WHERE c.type = 'run' AND c.kind = 'pipeline' AND c.schedule = @name AND c.details.scheduleUid = @uid " +
+        'ORDER BY c.createdAt DESC',
       parameters: [
         { name: '@limit', value: limit },
         { name: '@name', value: doc.name },

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Schedule, ScheduleSpec } from '../api/schemas';
 import { SibylError } from '../errors';
 import { isNotFound } from '../storage/cosmosErrors';
+import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { updateWithEtag } from '../storage/versionCounter';
@@ -26,14 +27,8 @@ function scheduleNotFound(name: string): SibylError {
   );
 }
 
-async function readDoc(name: string): Promise<ScheduleDoc | undefined> {
-  try {
-    const { resource } = await schedules().item(name, name).read<ScheduleDoc>();
-    return resource?.type === 'schedule' ? resource : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function readDoc(name: string): Promise<ScheduleDoc | undefined> {
+  return readTypedDoc<ScheduleDoc>(schedules(), name, name, 'schedule');
 }
 
 /** The document `spec` makes of `existing` (or of nothing): the trigger restarts when it changed or was enabled again. */
@@ -122,26 +117,32 @@ export async function listEnabledSchedules(kind: ScheduleDoc['kind']): Promise<S
   return resources;
 }
 
-/** Records when this lifetime (`uid`) of a polling schedule last listed its datastore. */
-export async function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
+/**
+ * Moves `field` of this lifetime (`uid`) of the schedule forward to `time`; an earlier time, another lifetime or a
+ * deleted schedule leaves it as it is.
+ */
+async function recordLatest(
+  doc: Pick<ScheduleDoc, 'name' | 'uid'>,
+  field: 'lastPolledAt' | 'lastFireTime',
+  time: Date,
+): Promise<void> {
   const at = time.toISOString();
-  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastPolledAt !== undefined && current.lastPolledAt >= at)
+  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) => {
+    const recorded = current[field];
+    return current.uid !== doc.uid || (recorded !== undefined && recorded >= at)
       ? undefined
-      : { ...current, lastPolledAt: at },
-  ).catch((error: unknown) => {
+      : { ...current, [field]: at };
+  }).catch((error: unknown) => {
     if (!isNotFound(error)) throw error; // deleted meanwhile
   });
 }
 
+/** Records when this lifetime (`uid`) of a polling schedule last listed its datastore. */
+export function recordPoll(doc: Pick<ScheduleDoc, 'name' | 'uid'>, time: Date): Promise<void> {
+  return recordLatest(doc, 'lastPolledAt', time);
+}
+
 /** Records that the tick `fireTime` of this lifetime (`uid`) of the schedule has fired. */
-export async function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
-  const time = fireTime.toISOString();
-  await updateWithEtag<ScheduleDoc>(schedules(), doc.name, doc.name, (current) =>
-    current.uid !== doc.uid || (current.lastFireTime !== undefined && current.lastFireTime >= time)
-      ? undefined
-      : { ...current, lastFireTime: time },
-  ).catch((error: unknown) => {
-    if (!isNotFound(error)) throw error; // deleted meanwhile
-  });
+export function recordCronFire(doc: Pick<ScheduleDoc, 'name' | 'uid'>, fireTime: Date): Promise<void> {
+  return recordLatest(doc, 'lastFireTime', fireTime);
 }

@@ -8,6 +8,7 @@
  */
 import { SibylError } from '../errors';
 import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag } from '../storage/versionCounter';
 import { canMove, type RunDoc, type RunStatus } from './runDocuments';
@@ -44,14 +45,8 @@ export function runNotFound(id: string): SibylError {
 }
 
 /** The run, or undefined. */
-export async function findRun(id: string): Promise<RunDoc | undefined> {
-  try {
-    const { resource } = await runs().item(id, id).read<RunDoc>();
-    return resource?.type === 'run' ? resource : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+export function findRun(id: string): Promise<RunDoc | undefined> {
+  return readTypedDoc<RunDoc>(runs(), id, id, 'run');
 }
 
 /** The run; throws RunNotFound. */

@@ -116,7 +116,8 @@ describe('infra/ build', () => {
         // The one custom role (computeRole.bicep) is defined next to its assignment, by reference.
         if (name === 'computeRole') {
           expect(field(resource, 'properties.roleDefinitionId')).toBe(
-            "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', guid(resourceGroup().id, parameters('baseName'), 'sibyl-scorer-app-deployer'))]",
+            "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', " +
+              "guid(resourceGroup().id, parameters('baseName'), 'sibyl-scorer-app-deployer'))]",
           );
           continue;
         }

@@ -21,6 +21,7 @@ import {
   uniqueSuffix,
   type Answer,
 } from '../e2e/serving/support/servingClient';
+import { bareEndpointDoc } from '../support/endpointDocs';
 
 const RUN = uniqueSuffix();
 const MODEL = `secmlp-${RUN}`;
@@ -319,19 +320,7 @@ describe('attacks on the local host (security issue)', () => {
   describe('low-severity leaks', () => {
     it('answers a 500 with a generic message and the request id, never the internal detail', async () => {
       const name = `weird-${RUN}`;
-      const now = new Date().toISOString();
-      await cosmos.database(DATABASE).container('endpoints').items.create({
-        id: 'endpoint',
-        type: 'endpoint',
-        endpoint: name,
-        authMode: 'weird',
-        description: '',
-        traffic: {},
-        mirrorTraffic: {},
-        keys: {},
-        createdAt: now,
-        updatedAt: now,
-      });
+      await cosmos.database(DATABASE).container('endpoints').items.create(bareEndpointDoc(name, 'weird'));
       const answer = await sibyl.call('POST', `api/endpoints/${name}/score`, {
         anonymous: true,
         body: ROW,

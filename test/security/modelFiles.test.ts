@@ -5,8 +5,8 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { GraphBuilder } from '../../scripts/onnx/graphBuilder';
-import { REPO_ROOT, startHost, type HostProcess } from '../support/hostProcess';
-import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from '../e2e/serving/support/servingClient';
+import { expectError, uniqueSuffix, type ServingClient } from '../e2e/serving/support/servingClient';
+import { servingHost } from '../e2e/serving/support/servingHost';
 
 const RUN = uniqueSuffix();
 
@@ -26,17 +26,8 @@ const doubler = new GraphBuilder('doubler')
   .build();
 
 describe('model files an attacker controls (security issue, items 2 and 5)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
-
-  beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT });
-    sibyl = new ServingClient(host);
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-  });
+  servingHost((client) => (sibyl = client));
 
   it("refuses external data that points at the app's files or out of the model's folder", async () => {
     for (const location of ['local.settings.json', '.sibyl/secrets.json', '../../etc/passwd', '/etc/passwd']) {

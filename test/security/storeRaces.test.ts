@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { putDatastore } from '../../shared/datastores/datastoreStore';
 import { containerOf } from '../../shared/datastores/datastorePaths';
 import { RESERVED_CONTAINERS } from '../../shared/datastores/reservedContainers';
-import { SibylError } from '../../shared/errors';
-import { ENDPOINT_DOC_ID, type DeploymentDoc, type EndpointDoc } from '../../shared/endpoints/endpointDocuments';
+import type { DeploymentDoc, EndpointDoc } from '../../shared/endpoints/endpointDocuments';
 import { deleteEndpoint, putEndpoint } from '../../shared/endpoints/endpointService';
 import { getSnapshot, readSnapshot } from '../../shared/endpoints/endpointStore';
 import { saveDeploymentDoc } from '../../shared/endpoints/deploymentWrites';
@@ -18,6 +17,8 @@ import { publishPipeline, savePipelineDraft, setPipelineVersionEnabled } from '.
 import { putSchedule, readSchedule } from '../../shared/schedules/scheduleStore';
 import { ensureCosmosContainers, getContainer } from '../../shared/storage/cosmosDatabase';
 import { updateWithEtag } from '../../shared/storage/updateWithEtag';
+import { bareEndpointDoc } from '../support/endpointDocs';
+import { refusal } from '../support/refusal';
 
 const RUN = randomBytes(3).toString('hex');
 const BASE = 'http://localhost';
@@ -33,16 +34,6 @@ beforeAll(async () => {
   });
   await ensureCosmosContainers();
 }, 60_000);
-
-async function refusal(promise: Promise<unknown>): Promise<SibylError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('reserved containers never back a datastore (item 2)', () => {
   it.each([
@@ -77,19 +68,7 @@ describe('unknown endpoints are remembered briefly (item 8)', () => {
     const name = `probe-${RUN}`;
     await expect(getSnapshot(name)).rejects.toMatchObject({ code: 'EndpointNotFound' });
     // Written behind the app's back (as another instance would): the remembered answer still holds.
-    const now = new Date().toISOString();
-    await getContainer('endpoints').items.create({
-      id: ENDPOINT_DOC_ID,
-      type: 'endpoint',
-      endpoint: name,
-      authMode: 'key',
-      description: '',
-      traffic: {},
-      mirrorTraffic: {},
-      keys: {},
-      createdAt: now,
-      updatedAt: now,
-    });
+    await getContainer('endpoints').items.create(bareEndpointDoc(name, 'key'));
     await expect(getSnapshot(name)).rejects.toMatchObject({ code: 'EndpointNotFound' });
     // The control plane reads fresh, and a write through this instance forgets the negative answer.
     expect((await getSnapshot(name, { fresh: true })).endpoint.endpoint).toBe(name);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { horoscopeModel, HOROSCOPE_FEATURES } from '../../../scripts/onnx/horoscopeModel';
 import { REPO_ROOT, startHost, tempDir, type HostProcess } from '../../support/hostProcess';
-import { cliUser, expectExit } from './cliProcess';
+import { cliUser, expectExit, words } from './cliProcess';
 
 const ROWS_PER_FILE = 120;
 
@@ -95,23 +95,12 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('runs a batch job with --wait: progress on stderr, the finished job on stdout, exit 0', async () => {
     const result = expectExit(
-      await sibyl([
-        'batch',
-        'run',
-        '--deployment',
-        'stars-batch/blue',
-        '--input',
-        'workspaceblobstore:cli/input/',
-        '--output-path',
-        'workspaceblobstore:cli/output/',
-        '--rows',
-        '40',
-        '--experiment',
-        'cli-e2e',
-        '--wait',
-        '--output',
-        'json',
-      ]),
+      await sibyl(
+        words(
+          'batch run --deployment stars-batch/blue --input workspaceblobstore:cli/input/',
+          '--output-path workspaceblobstore:cli/output/ --rows 40 --experiment cli-e2e --wait --output json',
+        ),
+      ),
       0,
     );
     const job = result.json<Job>();
@@ -160,19 +149,12 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('exits 3 when a job fails, naming the error code', async () => {
     const result = expectExit(
-      await sibyl([
-        'batch',
-        'run',
-        '--model',
-        'stars-jobs:1',
-        '--input',
-        'workspaceblobstore:cli/bad/',
-        '--output-path',
-        'workspaceblobstore:cli/bad-out/',
-        '--error-threshold',
-        '0',
-        '--wait',
-      ]),
+      await sibyl(
+        words(
+          'batch run --model stars-jobs:1 --input workspaceblobstore:cli/bad/',
+          '--output-path workspaceblobstore:cli/bad-out/ --error-threshold 0 --wait',
+        ),
+      ),
       3,
     );
     expect(result.stderr).toMatch(/^sibyl: error: batch job \S+ ended Failed: \w+/m);
@@ -181,22 +163,12 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
     const started = expectExit(
-      await sibyl([
-        'batch',
-        'run',
-        '--model',
-        'stars-jobs:1',
-        '--input',
-        'workspaceblobstore:cli/input/',
-        '--output-path',
-        'workspaceblobstore:cli/slow/',
-        '--rows',
-        '1',
-        '--max-concurrency',
-        '1',
-        '-o',
-        'json',
-      ]),
+      await sibyl(
+        words(
+          'batch run --model stars-jobs:1 --input workspaceblobstore:cli/input/',
+          '--output-path workspaceblobstore:cli/slow/ --rows 1 --max-concurrency 1 -o json',
+        ),
+      ),
       0,
     );
     const { id } = started.json<{ id: string }>();
@@ -229,16 +201,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     ).toMatch(/exactly one of --model/);
     expect(
       expectExit(
-        await sibyl([
-          'batch',
-          'run',
-          '--model',
-          'stars-jobs:1',
-          '--input',
-          'nocolon',
-          '--output-path',
-          'workspaceblobstore:x/',
-        ]),
+        await sibyl(words('batch run --model stars-jobs:1 --input nocolon --output-path workspaceblobstore:x/')),
         2,
       ).stderr,
     ).toMatch(/not DATASTORE:PATH/);
@@ -286,16 +249,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     expect(published).toMatchObject({ name: 'cli-nightly', version: 1 });
 
     const result = expectExit(
-      await sibyl([
-        'pipelines',
-        'run',
-        'cli-nightly',
-        '--param',
-        'inputPath=cli/input/day2.csv',
-        '--wait',
-        '-o',
-        'json',
-      ]),
+      await sibyl(words('pipelines run cli-nightly --param inputPath=cli/input/day2.csv --wait -o json')),
       0,
     );
     const run = result.json<{ id: string; status: string; parameters: Record<string, unknown>; children: string[] }>();

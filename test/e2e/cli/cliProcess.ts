@@ -94,3 +94,8 @@ export function expectExit(result: CliResult, code: number): CliResult {
   if (result.code !== code) throw new Error(`expected exit ${code}, got ${explain(result)}`);
   return result;
 }
+
+/** The arguments of a command line written as text: words split at single spaces (none may hold one). */
+export function words(...parts: string[]): string[] {
+  return parts.join(' ').split(' ');
+}

@@ -39,24 +39,31 @@ async function status(url: string, query = ''): Promise<Status> {
   return (await res.json()) as Status;
 }
 
+/** Polls the status URL until the instance has ended (neither Running nor Pending). */
+function ended(statusQueryGetUri: string, what: string): Promise<Status> {
+  return pollUntil(
+    async () => {
+      const s = await status(statusQueryGetUri);
+      return s.runtimeStatus === 'Running' || s.runtimeStatus === 'Pending' ? undefined : s;
+    },
+    what,
+    60000,
+    100,
+  );
+}
+
+/** 0² + 1² + … + (n-1)², what fanOutFanIn sums for `count: n`. */
+const sumOfSquares = (n: number) => Array.from({ length: n }, (_, i) => i * i).reduce((a, b) => a + b, 0);
+
 describe('Durable Functions in the emulator', () => {
   it('fans out 50 activities (one fails once and is retried), fans in the sum, followed through the status URL', async () => {
     const counterDir = tempDir('counters');
     const host = await startHost({ appDir: APP, env: { FIXTURE_COUNTER_DIR: counterDir } });
     try {
       const started = await start(host.baseUrl, host.functionKey, { count: 50 });
-      const done = await pollUntil(
-        async () => {
-          const s = await status(started.statusQueryGetUri);
-          return s.runtimeStatus === 'Running' || s.runtimeStatus === 'Pending' ? undefined : s;
-        },
-        'the orchestration to finish',
-        60000,
-        100,
-      );
+      const done = await ended(started.statusQueryGetUri, 'the orchestration to finish');
       expect(done.runtimeStatus).toBe('Completed');
-      const expected = Array.from({ length: 50 }, (_, i) => i * i).reduce((a, b) => a + b, 0);
-      expect(done.output).toEqual({ sum: expected, count: 50 });
+      expect(done.output).toEqual({ sum: sumOfSquares(50), count: 50 });
       expect(done.customStatus).toEqual({ stage: 'fanned-out', count: 50 });
       expect(calls(counterDir, 'square', 7)).toBe(2);
       for (let i = 0; i < 50; i++) if (i !== 7) expect(calls(counterDir, 'square', i)).toBe(1);
@@ -97,18 +104,9 @@ describe('Durable Functions in the emulator', () => {
       port: first.port,
     });
     try {
-      const done = await pollUntil(
-        async () => {
-          const s = await status(started.statusQueryGetUri);
-          return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
-        },
-        'the resumed orchestration to finish',
-        60000,
-        100,
-      );
+      const done = await ended(started.statusQueryGetUri, 'the resumed orchestration to finish');
       expect(done.runtimeStatus).toBe('Completed');
-      const expected = Array.from({ length: 20 }, (_, i) => i * i).reduce((a, b) => a + b, 0);
-      expect(done.output).toEqual({ sum: expected, count: 20 });
+      expect(done.output).toEqual({ sum: sumOfSquares(20), count: 20 });
       for (let i = 0; i < 10; i++) expect(calls(counterDir, 'slowSquare', i)).toBe(1);
       for (let i = 10; i < 20; i++) expect(calls(counterDir, 'slowSquare', i)).toBeGreaterThanOrEqual(1);
     } finally {

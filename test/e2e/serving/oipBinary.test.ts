@@ -83,9 +83,10 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
   });
 
   it('scores binary tensors on the Function App routes, answering binary or JSON outputs', async () => {
-    for (const deployment of ['blue', 'remote']) {
-      const { body, headerLength } = binaryRequest(true);
-      const res = await fetch(`${host.baseUrl}/api/v2/models/${name}/versions/${deployment}/infer`, {
+    /** POSTs a binary request to the Function App's infer route of `deployment`. */
+    const inferBinary = (deployment: string, outputsBinary: boolean) => {
+      const { body, headerLength } = binaryRequest(outputsBinary);
+      return fetch(`${host.baseUrl}/api/v2/models/${name}/versions/${deployment}/infer`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${key}`,
@@ -94,18 +95,9 @@ describe('OIP binary tensor data extension (Function App and scorer)', () => {
         },
         body,
       });
-      await expectDoubled(res);
-    }
-    const { body, headerLength } = binaryRequest(false);
-    const json = await fetch(`${host.baseUrl}/api/v2/models/${name}/versions/blue/infer`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(headerLength),
-      },
-      body,
-    });
+    };
+    for (const deployment of ['blue', 'remote']) await expectDoubled(await inferBinary(deployment, true));
+    const json = await inferBinary('blue', false);
     expect(json.status).toBe(200);
     // JSON carries each float32 as its shortest decimal: back to float32, they are the same values.
     const data = ((await json.json()) as { outputs: Array<{ data: number[] }> }).outputs[0]!.data;

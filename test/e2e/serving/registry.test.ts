@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { identityModel } from '../../../scripts/onnx/identityModels';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { ROUTES } from '../../../shared/api/routes';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingClient';
+import { expectError, uniqueSuffix, type ServingClient } from './support/servingClient';
+import { servingHost } from './support/servingHost';
 
 const RUN = uniqueSuffix();
 const tiny = mlpModel({ ...MLP_SIZES.tiny, seed: 7 });
@@ -26,17 +26,8 @@ async function storedBlobs(name: string): Promise<string[]> {
 }
 
 describe('model registry and environments (emulator over HTTP)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
-
-  beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT });
-    sibyl = new ServingClient(host);
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-  });
+  servingHost((client) => (sibyl = client));
 
   describe('models', () => {
     const name = `mlp-${RUN}`;

@@ -299,7 +299,8 @@ const cases: Case[] = [
     S.ScheduleSpec,
     { pipeline: 'nightly:1', trigger: {} },
     'trigger',
-    'trigger must be one of: CronTrigger {cron, timeZone?, startTime?, endTime?} or DataChangeTrigger {datastore, pathPattern, parameterName?, pollingIntervalSeconds?}',
+    'trigger must be one of: CronTrigger {cron, timeZone?, startTime?, endTime?} ' +
+      'or DataChangeTrigger {datastore, pathPattern, parameterName?, pollingIntervalSeconds?}',
   ],
   [
     'schedule typo',

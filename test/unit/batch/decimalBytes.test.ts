@@ -34,7 +34,9 @@ describe('parseDecimal', () => {
         .padStart(10, '0')
         .slice(0, 1 + (next() % 10));
       const point = next() % (digits.length + 1);
-      const text = `${next() % 2 ? '-' : ''}${digits.slice(0, point)}.${digits.slice(point)}${next() % 3 === 0 ? `e${(next() % 30) - 15}` : ''}`;
+      const sign = next() % 2 ? '-' : '';
+      const exponent = next() % 3 === 0 ? `e${(next() % 30) - 15}` : '';
+      const text = `${sign}${digits.slice(0, point)}.${digits.slice(point)}${exponent}`;
       const value = read(text);
       if (!Number.isNaN(value) && !Object.is(value, Number(text)))
         expect(`${text} → ${value}`).toBe(`${text} → ${Number(text)}`);

@@ -13,8 +13,11 @@ import { deploySteps, type DeployOptions } from '../../../cli/azure/deploySteps'
 import { UsageError } from '../../../cli/core/cliErrors';
 
 const OPTIONS: DeployOptions = { resourceGroup: 'rg-sibyl', location: 'swedencentral', gpu: 'T4', imageTag: '1' };
-const OUT = (name: string) =>
-  `"$(az deployment group show -g rg-sibyl -n sibyl --query properties.outputs.${name}.value -o tsv)"`;
+const OUTPUT = (name: string) =>
+  `$(az deployment group show -g rg-sibyl -n sibyl --query properties.outputs.${name}.value -o tsv)`;
+const OUT = (name: string) => `"${OUTPUT(name)}"`;
+const AS_OPERATOR = 'SIBYL_GPUS=T4 SIBYL_OPERATOR_PRINCIPAL_ID="$(az ad signed-in-user show --query id -o tsv)"';
+const DEPLOY_MAIN = 'az deployment group create -g rg-sibyl -n sibyl --parameters infra/main.bicepparam -o none';
 
 describe('sibyl azure deploy --plan', () => {
   const plan = renderPlan(deploySteps(OPTIONS), OPTIONS);
@@ -40,19 +43,21 @@ describe('sibyl azure deploy --plan', () => {
       "az functionapp list-flexconsumption-locations --query '[].name' -o tsv",
       "az containerapp env workload-profile list-supported -l swedencentral --query '[].name' -o tsv",
       'az group create -n rg-sibyl -l swedencentral -o none',
-      'SIBYL_GPUS=T4 SIBYL_OPERATOR_PRINCIPAL_ID="$(az ad signed-in-user show --query id -o tsv)" SIBYL_TOKEN_SIGNING_KEY=$SIBYL_TOKEN_SIGNING_KEY ' +
-        'SIBYL_KEY_ENCRYPTION_KEY=$SIBYL_KEY_ENCRYPTION_KEY SIBYL_FUNCTION_KEY=$SIBYL_FUNCTION_KEY SIBYL_SCORER_KEY=$SIBYL_SCORER_KEY SIBYL_DEPLOY_APPS=false ' +
+      `${AS_OPERATOR} SIBYL_TOKEN_SIGNING_KEY=$SIBYL_TOKEN_SIGNING_KEY ` +
+        'SIBYL_KEY_ENCRYPTION_KEY=$SIBYL_KEY_ENCRYPTION_KEY SIBYL_FUNCTION_KEY=$SIBYL_FUNCTION_KEY ' +
+        'SIBYL_SCORER_KEY=$SIBYL_SCORER_KEY SIBYL_DEPLOY_APPS=false ' +
         'az deployment group create -g rg-sibyl -n sibyl-identities --parameters infra/main.bicepparam -o none',
-      'SIBYL_GPUS=T4 SIBYL_OPERATOR_PRINCIPAL_ID="$(az ad signed-in-user show --query id -o tsv)" az deployment group create -g rg-sibyl -n sibyl --parameters infra/main.bicepparam -o none',
+      `${AS_OPERATOR} ${DEPLOY_MAIN}`,
       `az acr build -r ${OUT('registryName')} -t sibyl-scorer:1 -f scorer/Dockerfile . -o none`,
       'npm run package',
       `az functionapp deployment source config-zip -g rg-sibyl -n ${OUT('functionAppName')} --src sibyl.zip -o none`,
-      'az rest --method get --url "https://management.azure.com/subscriptions/$(az account show --query id -o tsv)/resourceGroups/rg-sibyl/providers/Microsoft.Web/sites/' +
-        `$(az deployment group show -g rg-sibyl -n sibyl --query properties.outputs.functionAppName.value -o tsv)/config/configreferences/appsettings?api-version=2024-04-01" --query 'value[?properties.status!='\\''Resolved'\\''].name' -o tsv`,
+      'az rest --method get --url "https://management.azure.com/subscriptions/$(az account show --query id -o tsv)' +
+        `/resourceGroups/rg-sibyl/providers/Microsoft.Web/sites/${OUTPUT('functionAppName')}` +
+        '/config/configreferences/appsettings?api-version=2024-04-01" ' +
+        "--query 'value[?properties.status!='\\''Resolved'\\''].name' -o tsv",
       `az functionapp function list -g rg-sibyl -n ${OUT('functionAppName')} --query 'length(@)' -o tsv`,
-      'SIBYL_GPUS=T4 SIBYL_OPERATOR_PRINCIPAL_ID="$(az ad signed-in-user show --query id -o tsv)" SIBYL_SET_HOST_KEY=true ' +
-        `SIBYL_SCORER_IMAGE="$(az deployment group show -g rg-sibyl -n sibyl --query properties.outputs.registryLoginServer.value -o tsv)/sibyl-scorer:1" ` +
-        'az deployment group create -g rg-sibyl -n sibyl --parameters infra/main.bicepparam -o none',
+      `${AS_OPERATOR} SIBYL_SET_HOST_KEY=true ` +
+        `SIBYL_SCORER_IMAGE="${OUTPUT('registryLoginServer')}/sibyl-scorer:1" ${DEPLOY_MAIN}`,
       'bash infra/scripts/subscribeBlobEvents.sh rg-sibyl',
     ]);
     expect(plan).toContain('Nothing was run.');

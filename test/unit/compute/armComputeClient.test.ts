@@ -159,7 +159,8 @@ describe('ARM compute client', () => {
     expect(await client.status('fraud-detector', 'blue')).toEqual({
       provisioningState: 'Failed',
       error:
-        'DeploymentFailed: At least one resource deployment operation failed. / ContainerAppInvalidResources: Total CPU and memory for all containers must add up to a valid combination.',
+        'DeploymentFailed: At least one resource deployment operation failed. / ' +
+        'ContainerAppInvalidResources: Total CPU and memory for all containers must add up to a valid combination.',
       scale: { desiredReplicas: 0, readyReplicas: 0, replicas: [] },
     });
   });

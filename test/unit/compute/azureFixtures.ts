@@ -5,11 +5,13 @@ import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
 export const SUBSCRIPTION = '00000000-0000-0000-0000-00000000000b';
 export const RESOURCE_GROUP = 'rg-sibyl';
 
+const GROUP_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}`;
+
 export const COMPUTE_ENV: NodeJS.ProcessEnv = {
-  SIBYL_COMPUTE_ENVIRONMENT_ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.App/managedEnvironments/cae-sibyl`,
+  SIBYL_COMPUTE_ENVIRONMENT_ID: `${GROUP_ID}/providers/Microsoft.App/managedEnvironments/cae-sibyl`,
   SIBYL_COMPUTE_LOCATION: 'swedencentral',
   SIBYL_COMPUTE_GPU_PROFILES: 'T4=gpu-t4',
-  SIBYL_COMPUTE_IDENTITY_ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-sibyl-scorer`,
+  SIBYL_COMPUTE_IDENTITY_ID: `${GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-sibyl-scorer`,
   SIBYL_COMPUTE_IDENTITY_CLIENT_ID: '11111111-1111-1111-1111-111111111111',
   SIBYL_COMPUTE_REGISTRY_SERVER: 'crsibyl.azurecr.io',
   SIBYL_COMPUTE_IMAGE: 'crsibyl.azurecr.io/sibyl-scorer:1',

@@ -18,7 +18,10 @@ describe("the app's and the scorer's settings, parsed apart", () => {
 
   it('each names every problem of its own settings at once', () => {
     expect(() => parseScorerConfig({ SIBYL_SCORER_MAX_BATCH_SIZE: '0' })).toThrow(
-      /scorer's configuration is invalid: Storage is not configured.*SIBYL_SCORER_MAX_BATCH_SIZE must be a positive integer.*needs SIBYL_SCORER_KEY/,
+      new RegExp(
+        "scorer's configuration is invalid: Storage is not configured" +
+          '.*SIBYL_SCORER_MAX_BATCH_SIZE must be a positive integer.*needs SIBYL_SCORER_KEY',
+      ),
     );
     expect(() => parseConfig({ ...storage, SIBYL_MAX_REQUEST_BYTES: '-1' })).toThrow(
       /COSMOS_ENDPOINT is not set.*SIBYL_MAX_REQUEST_BYTES must be a positive integer/,

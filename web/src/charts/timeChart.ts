@@ -109,9 +109,11 @@ export function timeChart(title: string, series: readonly SeriesDef[], unit: str
       data = [times.map((t) => t / 1000), ...values];
       plot?.setData(data);
       const last = values.map((v) => v[v.length - 1]);
+      const lastOf = (i: number): string =>
+        last[i] === null || last[i] === undefined ? 'no data' : `${formatNumber(last[i])} ${unit}`;
       plotArea.setAttribute(
         'aria-label',
-        `${title}, last minute: ${series.map((s, i) => `${s.label} ${last[i] === null || last[i] === undefined ? 'no data' : `${formatNumber(last[i])} ${unit}`}`).join(', ')}`,
+        `${title}, last minute: ${series.map((s, i) => `${s.label} ${lastOf(i)}`).join(', ')}`,
       );
     },
     destroy() {

@@ -6,7 +6,7 @@
  */
 import { seg } from '../api/client';
 import type { Deployment, Endpoint } from '../api/types';
-import { COMMANDS } from '../commands';
+import { COMMANDS, curlAndCli } from '../commands';
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
 import {
@@ -79,13 +79,13 @@ function trafficCard(endpoint: Endpoint): HTMLElement {
 
 function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
   if (endpoint.deployments.length === 0) {
-    const c = COMMANDS.createDeployment(origin, endpoint.name);
     return card(
       'Deployments',
-      emptyState('No deployments yet.', 'Deploy a registered model version behind this endpoint:', [
-        { label: 'curl', line: c.curl },
-        { label: 'CLI', line: c.cli },
-      ]),
+      emptyState(
+        'No deployments yet.',
+        'Deploy a registered model version behind this endpoint:',
+        curlAndCli(COMMANDS.createDeployment(origin, endpoint.name)),
+      ),
     );
   }
   const batching = (d: Deployment) => {
@@ -133,8 +133,11 @@ function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
         },
         {
           label: 'Traffic',
-          cell: (d) =>
-            `${endpoint.traffic[d.name] ?? (endpoint.deployments.length === 1 ? 100 : 0)}%${endpoint.mirrorTraffic?.[d.name] ? ` (+${endpoint.mirrorTraffic[d.name]}% mirror)` : ''}`,
+          cell: (d) => {
+            const share = endpoint.traffic[d.name] ?? (endpoint.deployments.length === 1 ? 100 : 0);
+            const mirror = endpoint.mirrorTraffic?.[d.name];
+            return `${share}%${mirror ? ` (+${mirror}% mirror)` : ''}`;
+          },
           numeric: true,
         },
       ],

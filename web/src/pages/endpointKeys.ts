@@ -92,7 +92,9 @@ export function mountKeys(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   const regenerate = async (keyType: 'primary' | 'secondary') => {
     const ok = await confirmDialog({
       title: `Regenerate the ${keyType} key?`,
-      message: `Callers using the current ${keyType} key of ${endpoint.name} will be refused at once (401). Give them the new key, or move them to the other key first.`,
+      message:
+        `Callers using the current ${keyType} key of ${endpoint.name} will be refused at once (401). ` +
+        'Give them the new key, or move them to the other key first.',
       confirmLabel: `Regenerate ${keyType} key`,
       danger: true,
     });

@@ -12,6 +12,13 @@ import { h, replace } from '../ui/dom';
 import { formatDuration, prettyJson } from '../ui/format';
 import { badge, commandLine, errorBox, keyValues } from '../ui/widgets';
 
+/** Where the Test tab takes the credential it sends, by the endpoint's auth mode. */
+const CREDENTIAL_SOURCE: Record<Endpoint['authMode'], string> = {
+  key: 'the endpoint’s primary key',
+  token: 'a fresh 1-hour token from POST …/token',
+  aad: 'the Entra ID token above',
+};
+
 /** The model version a deployment serves (`name:version`, or `name@alias` read through the model's aliases). */
 async function signatureOf(api: ApiClient, deployment: Deployment): Promise<ModelVersion> {
   const text = deployment.resolvedModel ?? deployment.model;
@@ -98,7 +105,8 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
         '. Edit the values before sending.';
       fillExample();
     } catch (e) {
-      signature.textContent = `Could not read the signature (${e instanceof Error ? e.message : String(e)}); write the request body yourself.`;
+      const reason = e instanceof Error ? e.message : String(e);
+      signature.textContent = `Could not read the signature (${reason}); write the request body yourself.`;
     }
   };
 
@@ -126,7 +134,7 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
     h(
       'p',
       { class: 'muted small' },
-      `Credential: ${endpoint.authMode === 'key' ? 'the endpoint’s primary key' : endpoint.authMode === 'token' ? 'a fresh 1-hour token from POST …/token' : 'the Entra ID token above'}, sent as Authorization: Bearer.`,
+      `Credential: ${CREDENTIAL_SOURCE[endpoint.authMode]}, sent as Authorization: Bearer.`,
     ),
     h('label', { for: 'test-body' }, 'Request body (JSON)'),
     signature,

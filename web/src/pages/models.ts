@@ -1,11 +1,11 @@
 /** Models: every registered model with its latest version and aliases. */
-import type { List, Model } from '../api/types';
+import type { Model } from '../api/types';
 import { COMMANDS } from '../commands';
 import { hashFor } from '../router';
-import { h, replace } from '../ui/dom';
+import { h } from '../ui/dom';
 import { formatDateTime } from '../ui/format';
-import { badge, dataTable, emptyState, errorBox, link, loading } from '../ui/widgets';
-import type { Page } from './page';
+import { badge, link } from '../ui/widgets';
+import { namedListPage } from './namedListPage';
 
 /** Alias badges, `latest` first. */
 export function aliasBadges(aliases: Record<string, number>, version?: number): HTMLElement {
@@ -19,43 +19,21 @@ export function aliasBadges(aliases: Record<string, number>, version?: number): 
   );
 }
 
-export const modelsPage: Page = (root, ctx) => {
-  ctx.title('Models');
-  const body = h('div', {}, loading());
-  root.append(h('h1', {}, 'Models'), body);
-  ctx.api.get<List<Model>>('/api/models').then(
-    ({ value }) => {
-      if (value.length === 0) {
-        const c = COMMANDS.registerModel(ctx.origin);
-        replace(
-          body,
-          emptyState(
-            'No models registered yet.',
-            'Register an ONNX file; each upload under the same name becomes the next version.',
-            [
-              { label: 'curl', line: c.curl },
-              { label: 'CLI', line: c.cli },
-            ],
-          ),
-        );
-        return;
-      }
-      const sorted = [...value].sort((a, b) => a.name.localeCompare(b.name));
-      replace(
-        body,
-        dataTable(
-          'Registered models',
-          [
-            { label: 'Name', cell: (m: Model) => link(hashFor(['models', m.name]), m.name) },
-            { label: 'Latest', cell: (m) => `v${m.latestVersion}`, numeric: true },
-            { label: 'Aliases', cell: (m) => aliasBadges(m.aliases) },
-            { label: 'Description', cell: (m) => m.description || '—', secondary: true },
-            { label: 'Updated', cell: (m) => formatDateTime(m.updatedAt ?? m.createdAt), secondary: true },
-          ],
-          sorted,
-        ),
-      );
-    },
-    (error: unknown) => replace(body, errorBox(error, 'Could not load models')),
-  );
-};
+export const modelsPage = namedListPage<Model>({
+  title: 'Models',
+  path: '/api/models',
+  caption: 'Registered models',
+  columns: [
+    { label: 'Name', cell: (m) => link(hashFor(['models', m.name]), m.name) },
+    { label: 'Latest', cell: (m) => `v${m.latestVersion}`, numeric: true },
+    { label: 'Aliases', cell: (m) => aliasBadges(m.aliases) },
+    { label: 'Description', cell: (m) => m.description || '—', secondary: true },
+    { label: 'Updated', cell: (m) => formatDateTime(m.updatedAt ?? m.createdAt), secondary: true },
+  ],
+  empty: {
+    title: 'No models registered yet.',
+    text: 'Register an ONNX file; each upload under the same name becomes the next version.',
+    commands: (ctx) => COMMANDS.registerModel(ctx.origin),
+  },
+  failure: 'Could not load models',
+});

@@ -6,7 +6,7 @@
 import { seg } from '../api/client';
 import { RUN_STATUSES, type Endpoint, type EndpointMetrics, type List, type Model, type Run } from '../api/types';
 import { timeChart } from '../charts/timeChart';
-import { COMMANDS } from '../commands';
+import { COMMANDS, curlAndCli } from '../commands';
 import { minuteGrid, sumRequests, toColumns, totals } from '../metrics';
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
@@ -65,10 +65,11 @@ export const overviewPage: Page = (root, ctx) => {
         models.value.length === 0
           ? card(
               'Get started',
-              emptyState('No models registered yet.', 'Register an ONNX model, then deploy it behind an endpoint:', [
-                { label: 'curl', line: COMMANDS.registerModel(ctx.origin).curl },
-                { label: 'CLI', line: COMMANDS.registerModel(ctx.origin).cli },
-              ]),
+              emptyState(
+                'No models registered yet.',
+                'Register an ONNX model, then deploy it behind an endpoint:',
+                curlAndCli(COMMANDS.registerModel(ctx.origin)),
+              ),
             )
           : null,
       );
@@ -94,7 +95,8 @@ export const overviewPage: Page = (root, ctx) => {
     trafficNote.textContent =
       endpoints.length === 0
         ? 'No endpoints yet: traffic appears here once one serves requests.'
-        : `${plural(t.requests, 'request')} and ${plural(t.errors, 'error')} in the last hour across ${plural(charted.length, 'endpoint')}` +
+        : `${plural(t.requests, 'request')} and ${plural(t.errors, 'error')} in the last hour ` +
+          `across ${plural(charted.length, 'endpoint')}` +
           (endpoints.length > charted.length ? ` (the first ${charted.length} of ${endpoints.length})` : '') +
           (failures ? `; metrics of ${failures} endpoint${failures === 1 ? '' : 's'} could not be read` : '') +
           '.';

@@ -213,7 +213,8 @@ export const pipelinesPage: Page = (root, ctx) => {
         ? h(
             'p',
             { class: 'muted small' },
-            'This Sibyl has no route that lists pipelines (GET api/pipelines), so these are the published versions that schedules and runs refer to.',
+            'This Sibyl has no route that lists pipelines (GET api/pipelines), ' +
+              'so these are the published versions that schedules and runs refer to.',
           )
         : errorBox(listError, 'Could not list pipelines'),
       runsError ? errorBox(runsError, 'Could not read pipeline runs') : null,

@@ -60,7 +60,8 @@ function progressCard(job: BatchJob): HTMLElement {
         h(
           'span',
           { 'data-testid': 'minibatches' },
-          `${formatNumber(done, 0)} of ${formatNumber(p.totalMiniBatches, 0)} done (${formatNumber(p.succeeded, 0)} succeeded, ${formatNumber(p.failed, 0)} failed)`,
+          `${formatNumber(done, 0)} of ${formatNumber(p.totalMiniBatches, 0)} done ` +
+            `(${formatNumber(p.succeeded, 0)} succeeded, ${formatNumber(p.failed, 0)} failed)`,
         ),
       ],
       ['Rows scored', formatNumber(p.rowsScored, 0)],

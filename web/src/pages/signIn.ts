@@ -27,7 +27,8 @@ export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => voi
     h(
       'p',
       { id: 'key-help', class: 'muted small' },
-      'The app’s function key: locally, the one `npm start` prints in its banner (also in local.settings.json); in Azure, from the Function App’s “App keys”. It is kept in this browser tab only.',
+      'The app’s function key: locally, the one `npm start` prints in its banner (also in local.settings.json); ' +
+        'in Azure, from the Function App’s “App keys”. It is kept in this browser tab only.',
     ),
     error,
     button,

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 
 /** Azurite's well-known development account. */
 const ACCOUNT = 'devstoreaccount1';
@@ -74,4 +75,42 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill();
   });
+}
+
+/** Azurite as the enclosing describe block sees it, once its `beforeAll` has run. */
+export interface BlockAzurite {
+  readonly connectionString: string;
+  readonly blobs: BlobServiceClient;
+  /** The container `name`, created when missing. */
+  container: (name: string) => Promise<ContainerClient>;
+}
+
+/**
+ * Starts Azurite before the enclosing block's tests and stops it after them; `beforeStop` runs first (to delete
+ * what the block wrote).
+ */
+export function azuriteForBlock(beforeStop?: (blobs: BlobServiceClient) => Promise<unknown>): BlockAzurite {
+  let azurite: AzuriteForTest | undefined;
+  let blobs: BlobServiceClient | undefined;
+  beforeAll(async () => {
+    azurite = await startAzuriteForTest();
+    blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+  });
+  afterAll(async () => {
+    if (blobs) await beforeStop?.(blobs);
+    await azurite?.stop();
+  });
+  return {
+    get connectionString() {
+      return azurite!.connectionString;
+    },
+    get blobs() {
+      return blobs!;
+    },
+    container: async (name) => {
+      const client = blobs!.getContainerClient(name);
+      await client.createIfNotExists();
+      return client;
+    },
+  };
 }

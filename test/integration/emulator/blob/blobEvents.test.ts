@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { app, type EventGridEvent } from '@azure/functions';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { BlobListener } from '../../../../emulator/blob/blobListener';
 import { parseBlobEventSubscriptions } from '../../../../emulator/blob/blobEventSubscriptions';
 import { describeFunctions, type BlobFunction, type EventGridFunction } from '../../../../emulator/functionCatalog';
-import { startAzuriteForTest, type AzuriteForTest } from './azuriteForTest';
+import { azuriteForBlock } from './azuriteForTest';
 
 const run = randomUUID().slice(0, 8);
 const containers = { lake: `lake-${run}`, other: `other-${run}`, big: `big-${run}` };
@@ -45,8 +44,8 @@ function generated(size: number): Readable {
 }
 
 describe('BlobCreated events against Azurite', () => {
-  let azurite: AzuriteForTest;
-  let blobs: BlobServiceClient;
+  const azurite = azuriteForBlock((blobs) => blobs.getContainerClient(containers.big).deleteIfExists());
+  const { container } = azurite;
   let logs: { level: string; message: string }[];
   const listeners: BlobListener[] = [];
 
@@ -65,16 +64,6 @@ describe('BlobCreated events against Azurite', () => {
     listeners.push(created);
     return created;
   };
-  const container = async (name: string): Promise<ContainerClient> => {
-    const client = blobs.getContainerClient(name);
-    await client.createIfNotExists();
-    return client;
-  };
-
-  beforeAll(async () => {
-    azurite = await startAzuriteForTest();
-    blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-  });
 
   beforeEach(() => {
     logs = [];
@@ -82,11 +71,6 @@ describe('BlobCreated events against Azurite', () => {
 
   afterEach(async () => {
     await Promise.all(listeners.splice(0).map((l) => l.stop()));
-  });
-
-  afterAll(async () => {
-    await blobs?.getContainerClient(containers.big).deleteIfExists();
-    await azurite?.stop();
   });
 
   it('delivers one BlobCreated event per blob version with the URL and ETag, for the subscribed container only', async () => {

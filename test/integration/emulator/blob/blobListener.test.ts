@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { BlobListener, type BlobListenerOptions } from '../../../../emulator/blob/blobListener';
 import { HOSTS_CONTAINER, POISON_QUEUE } from '../../../../emulator/blob/blobReceipts';
 import { describeFunctions, type BlobFunction } from '../../../../emulator/functionCatalog';
-import { startAzuriteForTest, type AzuriteForTest } from './azuriteForTest';
+import { pollUntil } from '../../../support/poll';
+import { azuriteForBlock } from './azuriteForTest';
 
 interface Call {
   body: string;
@@ -62,18 +63,9 @@ app.storageBlob('polledIn', {
   handler: record('polledIn'),
 });
 
-/** Polls `check` until it holds or the deadline passes. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('BlobListener against Azurite', () => {
-  let azurite: AzuriteForTest;
-  let blobs: BlobServiceClient;
+  const azurite = azuriteForBlock();
+  const { container } = azurite;
   let logs: { level: string; message: string }[];
   const listeners: BlobListener[] = [];
 
@@ -92,11 +84,6 @@ describe('BlobListener against Azurite', () => {
     listeners.push(created);
     return created;
   };
-  const container = async (name: string): Promise<ContainerClient> => {
-    const client = blobs.getContainerClient(name);
-    await client.createIfNotExists();
-    return client;
-  };
   const upload = async (
     c: ContainerClient,
     name: string,
@@ -109,11 +96,6 @@ describe('BlobListener against Azurite', () => {
         .upload(body, Buffer.byteLength(body), { metadata, blobHTTPHeaders: { blobContentType: 'text/csv' } })
     ).etag!;
 
-  beforeAll(async () => {
-    azurite = await startAzuriteForTest();
-    blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-  });
-
   beforeEach(() => {
     logs = [];
   });
@@ -121,10 +103,6 @@ describe('BlobListener against Azurite', () => {
   afterEach(async () => {
     releaseSlow();
     await Promise.all(listeners.splice(0).map((l) => l.stop()));
-  });
-
-  afterAll(async () => {
-    await azurite?.stop();
   });
 
   it('fires once per blob version with the bytes and the trigger metadata, again after a rewrite, never after a restart', async () => {
@@ -146,7 +124,7 @@ describe('BlobListener against Azurite', () => {
     });
 
     const receipt = `blobreceipts/test-${run}/csvIn/${etag.replace(/"/g, '')}/${containers.csv}/in/report.csv`;
-    expect(await blobs.getContainerClient(HOSTS_CONTAINER).getBlobClient(receipt).exists()).toBe(true);
+    expect(await azurite.blobs.getContainerClient(HOSTS_CONTAINER).getBlobClient(receipt).exists()).toBe(true);
 
     await upload(c, 'in/report.csv', 'a,b\n3,4\n');
     await first.pollNow();
@@ -198,7 +176,7 @@ describe('BlobListener against Azurite', () => {
         Reason: 'cannot read this blob',
       },
     ]);
-    const receipt = blobs
+    const receipt = azurite.blobs
       .getContainerClient(HOSTS_CONTAINER)
       .getBlobClient(`blobreceipts/test-${run}/alwaysThrows/${etag.replace(/"/g, '')}/${containers.failing}/bad.json`);
     expect((await receipt.getProperties()).metadata).toEqual({ status: 'failed' });
@@ -213,7 +191,7 @@ describe('BlobListener against Azurite', () => {
     await upload(c, 'one.txt', 'slow');
     const l = listener(['slowBlob']);
     const polls = [l.pollNow(), l.pollNow(), l.pollNow()];
-    await eventually(() => (calls.slowBlob?.length ?? 0) > 0, 'the slow function to start');
+    await pollUntil(() => (calls.slowBlob?.length ?? 0) > 0, 'the slow function to start');
     releaseSlow();
     await Promise.all(polls);
     expect(calls.slowBlob).toHaveLength(1);
@@ -233,7 +211,7 @@ describe('BlobListener against Azurite', () => {
     const l = listener(['polledIn'], { pollIntervalMs: 50 });
     l.start();
     await upload(c, 'bg.txt', 'background');
-    await eventually(() => calls.polledIn?.length === 1, 'the background scan to fire');
+    await pollUntil(() => calls.polledIn?.length === 1, 'the background scan to fire');
     await l.stop();
     expect(calls.polledIn?.map((x) => x.body)).toEqual(['background']);
   });

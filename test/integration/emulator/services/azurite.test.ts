@@ -1,9 +1,7 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { startAzurite, type AzuriteHandle } from '../../../../emulator/services/azurite';
+import { tempDirEachTest } from '../../../support/tempDirs';
 
 async function uploadText(connectionString: string, container: string, name: string, text: string): Promise<void> {
   const containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
@@ -68,22 +66,16 @@ describe('startAzurite (in memory)', () => {
 });
 
 describe('startAzurite (persisted)', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-azurite-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEachTest('azurite');
 
   it('keeps a blob across a restart on the same folder', async () => {
-    const first = await startAzurite({ inMemory: false, location: dir });
+    const first = await startAzurite({ inMemory: false, location: dir() });
     try {
       await uploadText(first.connectionString, 'datastore', 'input/a.csv', 'x,y\n1,2\n');
     } finally {
       await first.stop();
     }
-    const second = await startAzurite({ inMemory: false, location: dir });
+    const second = await startAzurite({ inMemory: false, location: dir() });
     try {
       await expect(downloadText(second.connectionString, 'datastore', 'input/a.csv')).resolves.toBe('x,y\n1,2\n');
     } finally {

@@ -1,21 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { CosmosClient } from '@azure/cosmos';
 import { startEmbeddedServices } from '../../../../emulator/services/embeddedServices';
+import { tempDirEachTest } from '../../../support/tempDirs';
 
 describe('startEmbeddedServices', () => {
-  let dataDir: string;
-  beforeEach(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sibyl-services-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = tempDirEachTest('services');
 
   it('starts both, persisted under <dataDir>/azurite and <dataDir>/cosmos, and stops both', async () => {
-    const services = await startEmbeddedServices({ dataDir, inMemory: false });
+    const services = await startEmbeddedServices({ dataDir: dataDir(), inMemory: false });
     try {
       await BlobServiceClient.fromConnectionString(services.storage!.connectionString)
         .getContainerClient('models')
@@ -27,8 +21,8 @@ describe('startEmbeddedServices', () => {
       await services.stop();
       await services.stop();
     }
-    expect(fs.readdirSync(path.join(dataDir, 'azurite'))).toContain('__azurite_db_blob__.json');
-    expect(fs.readdirSync(path.join(dataDir, 'cosmos')).sort()).toEqual(['journal.ndjson', 'snapshot.ndjson']);
+    expect(fs.readdirSync(path.join(dataDir(), 'azurite'))).toContain('__azurite_db_blob__.json');
+    expect(fs.readdirSync(path.join(dataDir(), 'cosmos')).sort()).toEqual(['journal.ndjson', 'snapshot.ndjson']);
   });
 
   it('starts nothing for a service the caller says is external', async () => {
@@ -46,10 +40,10 @@ describe('startEmbeddedServices', () => {
   });
 
   it('stops what it started when the other service fails to start', async () => {
-    const first = await startEmbeddedServices({ dataDir, inMemory: false, externalStorage: true });
+    const first = await startEmbeddedServices({ dataDir: dataDir(), inMemory: false, externalStorage: true });
     try {
       // The Cosmos folder is locked by `first`, so the second Cosmos server fails; its Azurite must not linger.
-      await expect(startEmbeddedServices({ dataDir, inMemory: false })).rejects.toThrow(/in use/);
+      await expect(startEmbeddedServices({ dataDir: dataDir(), inMemory: false })).rejects.toThrow(/in use/);
     } finally {
       await first.stop();
     }

@@ -7,9 +7,9 @@ import {
 import { createAadValidator } from '../../../../shared/endpoints/auth/aadValidator';
 import { generateEndpointKeys, regenerateKey } from '../../../../shared/endpoints/auth/endpointKeys';
 import { issueToken } from '../../../../shared/endpoints/auth/endpointTokens';
-import { SibylError } from '../../../../shared/errors';
 import type { LocalEntraId } from './localEntraId';
 import { AUDIENCE, startLocalEntraId, TENANT } from './localEntraId';
+import { refusal } from '../../../support/refusal';
 
 const KEK = 'k'.repeat(40);
 const SIGNING_KEY = 's'.repeat(48);
@@ -21,16 +21,6 @@ const endpoint = (authMode: EndpointAuthInfo['authMode'], name = 'iris'): Endpoi
   authMode,
   keys: stored,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<SibylError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to be refused');
-}
 
 /** Asserts a 401 with a Bearer challenge, and that neither the message nor the challenge holds `secret`. */
 async function expect401(
@@ -172,10 +162,8 @@ describe('authenticateRequest', () => {
       await check(accessToken, /expired/, { ...validators, now: later(3601) });
       await check((await issueToken('other', SIGNING_KEY, NOW)).accessToken, /another endpoint, not 'iris'/);
       const [h, p, s] = accessToken.split('.') as [string, string, string];
-      await check(
-        `${h}.${Buffer.from(JSON.stringify({ aud: 'sibyl:endpoint:iris', iss: 'sibyl', exp: 9e9, iat: 1, jti: 'x' })).toString('base64url')}.${s}`,
-        /signature is invalid/,
-      );
+      const forged = { aud: 'sibyl:endpoint:iris', iss: 'sibyl', exp: 9e9, iat: 1, jti: 'x' };
+      await check(`${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${s}`, /signature is invalid/);
       await check(`${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`, /signature is invalid/);
       await check('not-a-token', /not a well-formed/);
       await check(keys.primaryKey, /not a well-formed/);
