@@ -18,7 +18,7 @@ import { PythonEnvironmentError } from './pythonEnvironment';
 import { PythonRuntime } from './pythonRuntime';
 import type { UserCodeBackend } from './userCodeBackend';
 import { UserCodeServer } from './userCodeServer';
-import { UserProcessExit, type UserProcess } from './userProcess';
+import { UserCodeFault, UserProcessExit, type UserProcess } from './userProcess';
 
 type Started = UserCodeBackend & { releaseOutput?: () => Promise<void>; exited?: UserProcess['exited'] };
 
@@ -49,7 +49,7 @@ function userFault(error: unknown): string | undefined {
     const frames = cause instanceof Error ? (cause.stack ?? '').split('\n').slice(1) : [];
     return ['The scoring module failed to load or init() raised an exception:', ...frames, error.message].join('\n');
   }
-  if (error instanceof PythonEnvironmentError) return error.message;
+  if (error instanceof PythonEnvironmentError || error instanceof UserCodeFault) return error.message;
   if (error instanceof ModelRunError || (error instanceof SibylError && error.status < 500)) return error.message;
   return undefined;
 }

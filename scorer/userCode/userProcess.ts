@@ -127,8 +127,11 @@ export async function waitReady(user: UserProcess, port: number, path: string, t
   }
 }
 
+/** The user's code cannot serve: starting it again would not help. */
+export class UserCodeFault extends Error {}
+
 /** The user's process ended before it was ready. */
-export class UserProcessExit extends Error {
+export class UserProcessExit extends UserCodeFault {
   constructor(readonly code: number | null) {
     super(
       `The user's process exited ${code === null ? 'or could not start' : `with code ${code}`} before it was ready.`,

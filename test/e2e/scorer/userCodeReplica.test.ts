@@ -221,6 +221,18 @@ describe('user-code replicas (scorer)', () => {
     expect(lines.slice(-3).join('\n')).toMatch(/in init/);
   });
 
+  it('exits with code 3 and a clear message when the interpreter is missing', async () => {
+    const r = replica(
+      runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
+      undefined,
+      { SIBYL_PYTHON: '/nonexistent/bin/python3' },
+    );
+    expect(await r.exited).toBe(3);
+    expect(r.stderr().trimEnd().split('\n').at(-1)).toMatch(
+      /No Python interpreter '\/nonexistent\/bin\/python3': set SIBYL_PYTHON/,
+    );
+  });
+
   describe('python environments', () => {
     it("fails the replica with pip's message when a package cannot be installed", async () => {
       const r = replica(
