@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
 import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
 import { pollUntil } from '../../support/poll';
@@ -231,6 +232,20 @@ describe('user-code replicas (scorer)', () => {
     expect(r.stderr().trimEnd().split('\n').at(-1)).toMatch(
       /No Python interpreter '\/nonexistent\/bin\/python3': set SIBYL_PYTHON/,
     );
+  });
+
+  it('refuses a code asset whose file changed in storage, exiting with code 3', async () => {
+    await uploadCode(`tampered-${RUN}`, 1, { 'score.py': 'def run(raw_data):\n    return raw_data\n' });
+    await BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!)
+      .getContainerClient('code')
+      .getBlockBlobClient(`tampered-${RUN}/1/score.py`)
+      .uploadData(Buffer.from('import os\nos.system("echo owned")\n'));
+    const r = replica(
+      runtime({ runtime: 'python', code: { name: `tampered-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
+    );
+    expect(await r.exited).toBe(3);
+    expect(r.stderr()).toMatch(new RegExp(`Code asset tampered-${RUN}:1 file 'score.py' has changed in storage`));
+    expect(r.stdout()).not.toMatch(/owned/);
   });
 
   describe('python environments', () => {
