@@ -400,6 +400,20 @@ describe('user-code replicas (scorer)', () => {
       expect((await fetch(`http://127.0.0.1:${port}/v2/models/doubler`)).status).toBe(401);
     });
 
+    it('with protocol azureml, sends only the score route on and refuses OIP and mini-batches with 404', async () => {
+      const azureml = server();
+      azureml.custom!.protocol = 'azureml';
+      const other = replica(azureml);
+      expect((await call(other, 'POST', '/score', { data: [3] })).json.result).toEqual([6]);
+      const oip = await call(other, 'POST', '/v2/models/doubler/infer', {});
+      expect(oip.status).toBe(404);
+      expect(oip.json.error.message).toMatch(/POST \/score/);
+      const batch = await call(other, 'POST', '/batch', { columns: ['x'], rows: [[1]] });
+      expect(batch.status).toBe(404);
+      expect(batch.json.error.message).toMatch(/no scoring script/);
+      await other.stop();
+    });
+
     it('leaves no user process behind when the replica stops or its host goes', async () => {
       const children = (pid: number) =>
         execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -424,6 +438,17 @@ describe('user-code replicas (scorer)', () => {
         await other.exited;
         await pollUntil(() => !alive(users[0]!), `the custom server to stop (${how})`);
       }
+      // A replica stopped while its server is still starting (never ready here) takes it down too.
+      const starting = server();
+      starting.custom!.routes = { ...starting.custom!.routes, readiness: '/never-ready' };
+      const early = replica(starting);
+      const [user] = await pollUntil(() => {
+        const found = children(early.child.pid!);
+        return found.length ? found : undefined;
+      }, 'the custom server to start');
+      early.child.kill('SIGTERM');
+      await early.exited;
+      await pollUntil(() => !alive(user!), 'the starting custom server to stop');
       // The Python runner also goes when its replica is killed outright.
       const python = replica(
         runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
