@@ -13,6 +13,7 @@ import { registerBatchCommands } from './commands/batch';
 import { registerDatastoreCommands } from './commands/datastores';
 import { registerDeploymentCommands } from './commands/deployments';
 import { registerEndpointCommands } from './commands/endpoints';
+import { registerCodeCommands } from './commands/code';
 import { registerEnvironmentCommands } from './commands/environments';
 import { registerLoginCommands } from './commands/login';
 import { registerModelCommands } from './commands/models';
@@ -66,6 +67,7 @@ export function createProgram(): Command {
   registerLoginCommands(program);
   registerModelCommands(program);
   registerEnvironmentCommands(program);
+  registerCodeCommands(program);
   registerEndpointCommands(program);
   registerDeploymentCommands(program);
   registerTrafficCommand(program);

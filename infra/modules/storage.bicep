@@ -30,10 +30,11 @@ param roleAssignments roleAssignmentType[]
 @description('Roles on the `models` container only (read access for the scorer).')
 param modelsContainerRoleAssignments roleAssignmentType[]
 
-// Names the app relies on: `models` (shared/registry/modelBlobs.ts), `workspaceblobstore` (the
-// default datastore), `outputs` (batch results).
+// Names the app relies on: `models` (shared/registry/modelBlobs.ts), `code` (code assets,
+// shared/compute/userRuntime.ts), `workspaceblobstore` (the default datastore), `outputs` (batch results).
 var containerNames = [
   'models'
+  'code'
   'workspaceblobstore'
   'outputs'
   deploymentContainerName

@@ -1,20 +1,22 @@
 /**
  * Blob containers that belong to the app itself and so can never back a datastore: a datastore is
  * read and written with the app's identity, so one on `models` could replace a deployed model, one on
- * `azure-webjobs-secrets` could read the host's keys, one on the deployment package could replace the
- * app's code.
+ * `code` a scoring script, one on `azure-webjobs-secrets` could read the host's keys, one on the
+ * deployment package could replace the app's code.
  *
  * @example
  *   refuseReservedContainer('models'); // throws 400 naming the reserved containers
  *   refuseReservedContainer('scoring-data'); // returns
  */
 import { JOBS_CONTAINER } from '../batch/jobStorage';
+import { CODE_CONTAINER } from '../compute/userRuntime';
 import { SibylError } from '../errors';
 import { MODELS_CONTAINER } from '../registry/modelBlobs';
 
 /** Containers reserved by exact name. */
 export const RESERVED_CONTAINERS: readonly string[] = [
   MODELS_CONTAINER,
+  CODE_CONTAINER,
   JOBS_CONTAINER,
   // The Flex Consumption deployment package (infra/main.bicep) and the classic plans' package store.
   'deploymentpackage',

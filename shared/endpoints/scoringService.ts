@@ -21,7 +21,7 @@ import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
 import { pickDeployment, pickMirrors } from './trafficPolicy';
-import { forwardToUserCode, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
+import { copyToUserCode, forwardToUserCode, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
 
 export interface StageTimings {
   authMs: number;
@@ -149,13 +149,17 @@ async function scoreTimed(
 }
 
 /** Copies the request to mirror deployments; their answers and failures never reach the client. */
-function mirror(t: Target, feeds: NamedTensor[]): void {
+function mirror(t: Target, feeds: NamedTensor[], userCodePath: string): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
     const doc = servingDeployments(t.snapshot).find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
     const started = performance.now();
     void loadedDeployment(doc)
-      .then((loaded) => loaded.score(feeds))
+      .then((loaded) =>
+        loaded.userCode
+          ? copyToUserCode(loaded, loaded.userCode, userCodePath, t.body)
+          : loaded.score(feeds).then(() => undefined),
+      )
       .then(
         () => recordRequest(doc.endpoint, doc.name, performance.now() - started, false),
         () => recordRequest(doc.endpoint, doc.name, performance.now() - started, true),
@@ -181,7 +185,7 @@ export async function scoreAzureMl(request: ScoreRequest): Promise<ScoreResult<A
     throw error;
   }
   const decodeMs = performance.now() - d0;
-  mirror(t, feeds);
+  mirror(t, feeds, '/score');
   const { outputs, scoreMs } = await scoreTimed(t, feeds, undefined, decodeMs);
   collectRequest(
     t.doc,
@@ -205,7 +209,10 @@ export async function inferOip(
   path?: string,
 ): Promise<ScoreResult<OipInferResponse> | ForwardedResult> {
   const t = await target(request);
-  if (t.loaded.userCode) return forwardToUserCode(t, t.loaded.userCode, path ?? '', request.requestId);
+  if (t.loaded.userCode) {
+    const route = path ?? `/v2/models/${encodeURIComponent(request.endpoint)}/infer`;
+    return forwardToUserCode(t, t.loaded.userCode, route, request.requestId);
+  }
   const d0 = performance.now();
   let decoded;
   try {
@@ -219,7 +226,7 @@ export async function inferOip(
     throw error;
   }
   const decodeMs = performance.now() - d0;
-  mirror(t, decoded.inputs);
+  mirror(t, decoded.inputs, path ?? `/v2/models/${encodeURIComponent(request.endpoint)}/infer`);
   const { outputs, scoreMs } = await scoreTimed(t, decoded.inputs, undefined, decodeMs);
   collectRequest(t.doc, request.requestId, { tensors: decoded.inputs }, { tensors: outputs });
   const e0 = performance.now();
@@ -260,7 +267,10 @@ export async function oipModelMetadata(
   if (deployment && docs.length === 0)
     throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
-  if (loaded.userCode) return userCodeMetadata(loaded.userCode, path ?? '', requestId ?? '');
+  if (loaded.userCode) {
+    const route = path ?? `/v2/models/${encodeURIComponent(endpoint)}`;
+    return userCodeMetadata(loaded.userCode, route, requestId ?? '');
+  }
   return {
     name: endpoint,
     versions: serving.map((d) => d.name),

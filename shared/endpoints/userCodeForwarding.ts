@@ -109,6 +109,23 @@ async function mirrorOne(t: Target, doc: DeploymentDoc, path: string, requestId:
   }
 }
 
+/**
+ * A mirrored copy of an ONNX deployment's request for a user-code deployment: the JSON body to `path`
+ * under that deployment's queue bound and timeout. Rejects on an error answer, so the mirror counts it.
+ */
+export async function copyToUserCode(
+  loaded: LoadedDeployment,
+  replicas: UserCodeRunner,
+  path: string,
+  body: RequestBody,
+): Promise<void> {
+  const { bytes, headers } = rawOf(body);
+  const answer = await loaded.guarded((signal) =>
+    replicas.forward({ method: 'POST', path, body: bytes, headers, requestId: '', signal }),
+  );
+  if (answer.status >= 400) throw new Error(`the mirror answered ${answer.status}`);
+}
+
 /** JSON text as a value, or undefined when it is not JSON. */
 function parsedJson(bytes: Uint8Array, contentType: string | undefined): unknown {
   if (contentType && !/json/i.test(contentType)) return undefined;

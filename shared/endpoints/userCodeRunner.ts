@@ -74,7 +74,7 @@ export class UserCodeRunner implements TensorRunner {
   async forward(request: RawRequest): Promise<ForwardedAnswer> {
     const headers: Record<string, string> = {
       authorization: await scorerAuthorization(this.settings),
-      'x-request-id': request.requestId,
+      ...(request.requestId ? { 'x-request-id': request.requestId } : {}),
     };
     for (const name of PASSED_HEADERS) if (request.headers[name]) headers[name] = request.headers[name];
     let res: Response;

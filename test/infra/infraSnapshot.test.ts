@@ -91,7 +91,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
     const containers = ofType(defaults, 'Microsoft.Storage/storageAccounts/blobServices/containers').map((c) =>
       c.name.split('/').pop(),
     );
-    expect(containers.sort()).toEqual(['deploymentpackage', 'models', 'outputs', 'workspaceblobstore']);
+    expect(containers.sort()).toEqual(['code', 'deploymentpackage', 'models', 'outputs', 'workspaceblobstore']);
   });
 
   it('creates a serverless Cosmos DB database with exactly the containers of shared/storage/cosmosContainers.ts', () => {
