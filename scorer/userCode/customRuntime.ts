@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CustomServer } from '../../shared/compute/userRuntime';
+import { SibylError } from '../../shared/errors';
 import type { UserCodeSettings } from '../../shared/scorerConfig';
 import type { UserAnswer, UserCodeBackend } from './userCodeBackend';
 import { freePort, probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
@@ -35,7 +36,10 @@ export class CustomRuntime implements UserCodeBackend {
     const server = runtime.custom;
     const [command, ...args] = server?.command ?? [];
     if (!server || !command)
-      throw new Error("A custom environment runs locally only with a 'command' (an argv array) to start its server.");
+      throw new SibylError(
+        'InvalidInput',
+        "A custom environment runs locally only with a 'command' (an argv array) to start its server.",
+      );
     const port = await freePort();
     const env = userEnv(runtime.variables, {
       PORT: String(port),

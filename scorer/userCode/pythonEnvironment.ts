@@ -11,6 +11,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PythonPackages } from '../../shared/compute/userRuntime';
+import { killOnExit } from './userProcess';
 
 /** The environment cannot be made: no interpreter, or pip failed (the message says which, pip's output last). */
 export class PythonEnvironmentError extends Error {}
@@ -79,7 +80,8 @@ async function exists(path: string): Promise<boolean> {
 /** Runs a command with its output to our stderr (the replica's log), resolving to that output's tail. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; tail: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    killOnExit(child);
     let tail = '';
     const keep = (chunk: Buffer) => {
       process.stderr.write(chunk);

@@ -18,7 +18,7 @@ import { PythonEnvironmentError } from './pythonEnvironment';
 import { PythonRuntime } from './pythonRuntime';
 import type { UserCodeBackend } from './userCodeBackend';
 import { UserCodeServer } from './userCodeServer';
-import { UserProcessExit, type UserProcess } from './userProcess';
+import { UserCodeFault, UserProcessExit, type UserProcess } from './userProcess';
 
 type Started = UserCodeBackend & { releaseOutput?: () => Promise<void>; exited?: UserProcess['exited'] };
 
@@ -49,12 +49,25 @@ function userFault(error: unknown): string | undefined {
     const frames = cause instanceof Error ? (cause.stack ?? '').split('\n').slice(1) : [];
     return ['The scoring module failed to load or init() raised an exception:', ...frames, error.message].join('\n');
   }
-  if (error instanceof PythonEnvironmentError) return error.message;
+  if (error instanceof PythonEnvironmentError || error instanceof UserCodeFault) return error.message;
   if (error instanceof ModelRunError || (error instanceof SibylError && error.status < 500)) return error.message;
   return undefined;
 }
 
 export async function runUserCode(config: ScorerConfig): Promise<void> {
+  const serving: { server?: UserCodeServer } = {};
+  let stopping = false;
+  // Registered before anything starts: a SIGTERM during an install or init() still exits through
+  // process.exit, whose handler (userProcess.ts) takes the user's processes down too.
+  const stop = () => {
+    stopping = true;
+    (serving.server?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   let backend: Started;
   try {
     backend = await startBackend(config);
@@ -64,27 +77,19 @@ export async function runUserCode(config: ScorerConfig): Promise<void> {
     if (fault) process.stderr.write(`${fault}\n`);
     process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
   }
+  if (stopping) return;
   const server = new UserCodeServer(backend, createScorerAuthenticator(config), config.maxRequestBytes);
+  serving.server = server;
   const port = await server.listen(config.port, config.host);
   const runtime = config.userCode.runtime!.runtime;
   await new Promise<void>((resolve) =>
     process.stdout.write(`Sibyl scorer listening on port ${port} (runtime: ${runtime})\n`, () => resolve()),
   );
   await backend.releaseOutput?.();
-  let stopping = false;
   // A user process that dies while serving takes the replica with it, so the compute replaces both.
   void backend.exited?.then(({ code, signal }) => {
     if (stopping) return;
     process.stderr.write(`The user's process exited (${signal ?? `code ${code}`}); this replica stops.\n`);
     process.exit(1);
   });
-  const stop = () => {
-    stopping = true;
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }

@@ -104,8 +104,8 @@ export class UserCodeServer {
         return notFound(
           method,
           path,
-          'This deployment runs a scoring script, which does not speak the Open Inference Protocol: ' +
-            'score it with POST /score (the Azure ML score route).',
+          "This deployment's user code does not speak the Open Inference Protocol (a scoring script, or a custom " +
+            "server with protocol 'azureml'): score it with POST /score (the Azure ML score route).",
         );
       const headers: Record<string, string> = { 'x-request-id': requestId };
       for (const name of OIP_HEADERS) {

@@ -50,6 +50,12 @@ process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
+/** A child started `detached` (its own process group) that must not outlive the replica. */
+export function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 export class UserProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -63,17 +69,15 @@ export class UserProcess {
       stdio: ['pipe', 'pipe', 'inherit'],
       detached: true,
     });
-    running.add(this.#child);
+    killOnExit(this.#child);
     this.#child.stdin!.on('error', () => undefined);
     this.#stdout = new OutputGate(this.#child.stdout!, process.stdout);
     this.#exited = new Promise((resolve) => {
       this.#child.once('error', (error) => {
-        running.delete(this.#child);
         process.stderr.write(`Could not start '${command}': ${error.message}\n`);
         resolve({ code: null, signal: null });
       });
       this.#child.once('exit', (code, signal) => {
-        running.delete(this.#child);
         resolve({ code, signal });
       });
     });
@@ -127,8 +131,11 @@ export async function waitReady(user: UserProcess, port: number, path: string, t
   }
 }
 
+/** The user's code cannot serve: starting it again would not help. */
+export class UserCodeFault extends Error {}
+
 /** The user's process ended before it was ready. */
-export class UserProcessExit extends Error {
+export class UserProcessExit extends UserCodeFault {
   constructor(readonly code: number | null) {
     super(
       `The user's process exited ${code === null ? 'or could not start' : `with code ${code}`} before it was ready.`,

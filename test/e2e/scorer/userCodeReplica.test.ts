@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import * as ort from 'onnxruntime-node';
 import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
 import { pollUntil } from '../../support/poll';
@@ -221,6 +222,32 @@ describe('user-code replicas (scorer)', () => {
     expect(lines.slice(-3).join('\n')).toMatch(/in init/);
   });
 
+  it('exits with code 3 and a clear message when the interpreter is missing', async () => {
+    const r = replica(
+      runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
+      undefined,
+      { SIBYL_PYTHON: '/nonexistent/bin/python3' },
+    );
+    expect(await r.exited).toBe(3);
+    expect(r.stderr().trimEnd().split('\n').at(-1)).toMatch(
+      /No Python interpreter '\/nonexistent\/bin\/python3': set SIBYL_PYTHON/,
+    );
+  });
+
+  it('refuses a code asset whose file changed in storage, exiting with code 3', async () => {
+    await uploadCode(`tampered-${RUN}`, 1, { 'score.py': 'def run(raw_data):\n    return raw_data\n' });
+    await BlobServiceClient.fromConnectionString(process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!)
+      .getContainerClient('code')
+      .getBlockBlobClient(`tampered-${RUN}/1/score.py`)
+      .uploadData(Buffer.from('import os\nos.system("echo owned")\n'));
+    const r = replica(
+      runtime({ runtime: 'python', code: { name: `tampered-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
+    );
+    expect(await r.exited).toBe(3);
+    expect(r.stderr()).toMatch(new RegExp(`Code asset tampered-${RUN}:1 file 'score.py' has changed in storage`));
+    expect(r.stdout()).not.toMatch(/owned/);
+  });
+
   describe('python environments', () => {
     it("fails the replica with pip's message when a package cannot be installed", async () => {
       const r = replica(
@@ -373,6 +400,20 @@ describe('user-code replicas (scorer)', () => {
       expect((await fetch(`http://127.0.0.1:${port}/v2/models/doubler`)).status).toBe(401);
     });
 
+    it('with protocol azureml, sends only the score route on and refuses OIP and mini-batches with 404', async () => {
+      const azureml = server();
+      azureml.custom!.protocol = 'azureml';
+      const other = replica(azureml);
+      expect((await call(other, 'POST', '/score', { data: [3] })).json.result).toEqual([6]);
+      const oip = await call(other, 'POST', '/v2/models/doubler/infer', {});
+      expect(oip.status).toBe(404);
+      expect(oip.json.error.message).toMatch(/POST \/score/);
+      const batch = await call(other, 'POST', '/batch', { columns: ['x'], rows: [[1]] });
+      expect(batch.status).toBe(404);
+      expect(batch.json.error.message).toMatch(/no scoring script/);
+      await other.stop();
+    });
+
     it('leaves no user process behind when the replica stops or its host goes', async () => {
       const children = (pid: number) =>
         execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -397,6 +438,17 @@ describe('user-code replicas (scorer)', () => {
         await other.exited;
         await pollUntil(() => !alive(users[0]!), `the custom server to stop (${how})`);
       }
+      // A replica stopped while its server is still starting (never ready here) takes it down too.
+      const starting = server();
+      starting.custom!.routes = { ...starting.custom!.routes, readiness: '/never-ready' };
+      const early = replica(starting);
+      const [user] = await pollUntil(() => {
+        const found = children(early.child.pid!);
+        return found.length ? found : undefined;
+      }, 'the custom server to start');
+      early.child.kill('SIGTERM');
+      await early.exited;
+      await pollUntil(() => !alive(user!), 'the starting custom server to stop');
       // The Python runner also goes when its replica is killed outright.
       const python = replica(
         runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
