@@ -2,10 +2,11 @@
  * `npm run bench` options, from flags or the environment (flags win): --duration / BENCH_DURATION_S
  * (10 s per case), --warmup / BENCH_WARMUP_S (3 s), --connections / BENCH_CONNECTIONS (64),
  * --rounds / BENCH_ROUNDS (2; the best round is reported), --models / BENCH_MODELS
- * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed,scorer,batch,collect,replicas,binary),
+ * (tiny,medium,heavy), --cases / BENCH_CASES
+ * (sibyl,noop,plain,fixed,scorer,batch,collect,replicas,binary,floor,overload,start),
  * --queue-delay-ms /
  * BENCH_QUEUE_DELAY_MS (`maxQueueDelayMs` of Sibyl's deployments and the scorer, 0), --batch-rows /
- * BENCH_BATCH_ROWS (the batch case's CSV, 1,000,000 rows), --cpu-prof (CPU profiles of the emulator
+ * BENCH_BATCH_ROWS (the batch case's CSV, 400,000 rows as in issue 17), --cpu-prof (CPU profiles of the emulator
  * hosts, written next to their logs).
  */
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ export interface BenchOptions {
   cases: CaseId[];
   /** The deployments' `batching.maxQueueDelayMs` (their `maxBatchSize` is 64). */
   queueDelayMs: number;
-  /** Rows of the batch case's CSV (1,000,000). */
+  /** Rows of the batch case's CSV (400,000). */
   batchRows: number;
   cpuProf: boolean;
 }
@@ -68,7 +69,7 @@ export function readBenchOptions(): BenchOptions {
     models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
     cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
     queueDelayMs: positive('--queue-delay-ms', values['queue-delay-ms'] ?? env.BENCH_QUEUE_DELAY_MS, 0, true),
-    batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 1_000_000)),
+    batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 400_000)),
     cpuProf: values['cpu-prof'] ?? false,
   };
 }
