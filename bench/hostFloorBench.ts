@@ -1,13 +1,14 @@
 /**
- * `node dist/bench/hostFloorBench.js [iterations] [part]`: the local host's own cost per HTTP request, part by
- * part, in one process and without sockets (issue 17, "Host floor"). It loads the no-op bench app
+ * `node dist/bench/hostFloorBench.js [iterations] [part]`: the local host's own CPU cost per HTTP request,
+ * part by part, in one process and without sockets (issue 17, "Host floor"). It loads the no-op bench app
  * (test/fixtures/benchApp) through the host's loader, so the same `@azure/functions` library runs the
  * same function, and times each step of the front door's path in isolation, in µs per request:
  * URL parsing, the route match, the body read, the conversion to the RPC request, the invocation
  * around the library, the conversion of the answer, the response write and logging. Then the whole
- * front door over an in-memory request and response, and the library alone, so that
- * "whole − library" is the host's share (target ≤ 30 µs). Node's own HTTP parsing and socket writes are
- * outside all of it: they are the same for the fixed-JSON server.
+ * front door over an in-memory request and response, the library alone, and node:http's own body read and
+ * write over the same request and response, so that "whole − library − node:http" is the host's share
+ * (target ≤ 30 µs). Node's HTTP parsing and the kernel's socket work are outside all of it: they are the
+ * same for the fixed-JSON server. `part` times only the part of that name (e.g. under `--cpu-prof`).
  */
 import { installCoreResolver } from '../emulator/coreResolver';
 
