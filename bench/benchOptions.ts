@@ -2,12 +2,13 @@
  * `npm run bench` options, from flags or the environment (flags win): --duration / BENCH_DURATION_S
  * (10 s per case), --warmup / BENCH_WARMUP_S (3 s), --connections / BENCH_CONNECTIONS (64),
  * --rounds / BENCH_ROUNDS (2; the best round is reported), --models / BENCH_MODELS
- * (tiny,medium,heavy), --cases / BENCH_CASES (sibyl,noop,plain,fixed,scorer,batch,collect,replicas,binary),
+ * (tiny,medium,heavy), --cases / BENCH_CASES
+ * (sibyl,noop,plain,fixed,scorer,batch,collect,replicas,binary,floor,overload,start),
  * --queue-delay-ms /
  * BENCH_QUEUE_DELAY_MS (`maxQueueDelayMs` of Sibyl's deployments and the scorer, 0), --batch-rows /
- * BENCH_BATCH_ROWS (the batch case's CSV, 1,000,000 rows), --cpu-prof (CPU profiles of the emulator
- * hosts, written next to their logs), --collect-load / BENCH_COLLECT_LOAD (the fixed rate of the collection
- * latency comparison, as a share of (a)'s saturated throughput: 0.3).
+ * BENCH_BATCH_ROWS (the batch case's CSV, 400,000 rows as in issue 17), --cpu-prof (CPU profiles of the
+ * emulator hosts, written next to their logs), --collect-load / BENCH_COLLECT_LOAD (the fixed rate of the
+ * collection latency comparison, as a share of (a)'s saturated throughput: 0.3).
  */
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from './benchModels';
@@ -22,7 +23,7 @@ export interface BenchOptions {
   cases: CaseId[];
   /** The deployments' `batching.maxQueueDelayMs` (their `maxBatchSize` is 64). */
   queueDelayMs: number;
-  /** Rows of the batch case's CSV (1,000,000). */
+  /** Rows of the batch case's CSV (400,000). */
   batchRows: number;
   cpuProf: boolean;
   /** The collection latency comparison's rate, as a share of the saturated throughput (0.3). */
@@ -72,7 +73,7 @@ export function readBenchOptions(): BenchOptions {
     models: list('--models', values.models ?? env.BENCH_MODELS, MODEL_SIZES),
     cases: list('--cases', values.cases ?? env.BENCH_CASES, CASE_IDS),
     queueDelayMs: positive('--queue-delay-ms', values['queue-delay-ms'] ?? env.BENCH_QUEUE_DELAY_MS, 0, true),
-    batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 1_000_000)),
+    batchRows: Math.round(positive('--batch-rows', values['batch-rows'] ?? env.BENCH_BATCH_ROWS, 400_000)),
     cpuProf: values['cpu-prof'] ?? false,
     collectLoad: Math.min(1, positive('--collect-load', values['collect-load'] ?? env.BENCH_COLLECT_LOAD, 0.3)),
   };

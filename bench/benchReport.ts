@@ -6,14 +6,29 @@ import * as os from 'node:os';
 import { renderBatchBench, type BatchBenchResult } from './batchBench';
 import { renderBinaryBench, type BinaryBenchResult } from './binaryBench';
 import { renderCollectionLatency, type CollectionLatencyRound } from './collectionBench';
+import { renderOverloadBench, type OverloadBenchResult } from './overloadBench';
+import { renderStartBench, type StartBenchResult } from './startBench';
 import { renderReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import type { ModelSize } from './benchModels';
 import type { LoadResult } from './measureLoad';
 
-export type CaseId = 'sibyl' | 'noop' | 'plain' | 'fixed' | 'scorer' | 'batch' | 'collect' | 'replicas' | 'binary';
+export type CaseId =
+  | 'sibyl'
+  | 'noop'
+  | 'plain'
+  | 'fixed'
+  | 'scorer'
+  | 'batch'
+  | 'collect'
+  | 'replicas'
+  | 'binary'
+  | 'floor'
+  | 'overload'
+  | 'start';
 /**
- * `batch` is the batch-scoring run (batchBench.ts), `replicas` the replica scaling run (replicaBench.ts)
- * and `binary` the OIP JSON-vs-binary run (binaryBench.ts): not load cases of the table.
+ * `batch` is the batch-scoring run (batchBench.ts), `replicas` the replica scaling run (replicaBench.ts),
+ * `binary` the OIP JSON-vs-binary run (binaryBench.ts), `overload` the goodput run (overloadBench.ts) and
+ * `start` the `npm start` timing (startBench.ts): not load cases of the table.
  */
 export const CASE_IDS: readonly CaseId[] = [
   'sibyl',
@@ -25,6 +40,9 @@ export const CASE_IDS: readonly CaseId[] = [
   'collect',
   'replicas',
   'binary',
+  'floor',
+  'overload',
+  'start',
 ];
 
 export const CASE_NAMES: Record<CaseId, string> = {
@@ -37,11 +55,14 @@ export const CASE_NAMES: Record<CaseId, string> = {
   collect: '(f) Sibyl score route, data collection on',
   replicas: 'container deployment on 1, 2, 4 replicas',
   binary: 'OIP 1×3×224×224 FP32: JSON vs binary',
+  floor: '(g) node:http + @azure/functions, no host',
+  overload: 'goodput under overload',
+  start: 'npm start to ready',
 };
 
 export interface CaseResult {
   caseId: CaseId;
-  /** Absent for the cases that serve no model (b, d). */
+  /** Absent for the cases that serve no model (b, d, g). */
   model?: ModelSize;
   modelShape?: string;
   /** The round with the most requests/s. */
@@ -98,6 +119,10 @@ export interface BenchReport {
   collectionLatency?: CollectionLatencyRound[];
   /** Lines each collecting deployment wrote and dropped over the run (the queue drops rather than waits). */
   collectionCounts?: Partial<Record<ModelSize, { collected: number; dropped: number }>>;
+  /** Goodput under 256 connections against capacity at 16, when the `overload` case ran. */
+  overload?: OverloadBenchResult;
+  /** `npm start` to ready with no source change, when the `start` case ran. */
+  start?: StartBenchResult;
 }
 
 /** 1, 5 and 15 minute load averages, rounded. */
@@ -140,19 +165,39 @@ function ratioOf(
   return { value: num.requestsPerSecond / den.requestsPerSecond, ...(a && b ? { perCore: b / a } : {}) };
 }
 
+/** Issue 17's table (the batch target is printed with the batch case, the start target with the start case). */
 const TARGETS: { name: string; numerator: [CaseId, ModelSize?]; denominator: [CaseId, ModelSize?]; target: number }[] =
   [
-    { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.7 },
+    { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.11 },
+    { name: 'tiny: Sibyl / no-op route', numerator: ['sibyl', 'tiny'], denominator: ['noop'], target: 0.85 },
     { name: 'heavy: Sibyl / plain server', numerator: ['sibyl', 'heavy'], denominator: ['plain', 'heavy'], target: 3 },
-    { name: 'no-op route / fixed-JSON server', numerator: ['noop'], denominator: ['fixed'], target: 0.15 },
-    { name: 'tiny: scorer / plain server', numerator: ['scorer', 'tiny'], denominator: ['plain', 'tiny'], target: 1 },
+    { name: 'tiny: scorer / plain server', numerator: ['scorer', 'tiny'], denominator: ['plain', 'tiny'], target: 1.5 },
+    { name: 'tiny: scorer / fixed-JSON server', numerator: ['scorer', 'tiny'], denominator: ['fixed'], target: 0.5 },
     {
       name: 'heavy: scorer / plain server',
       numerator: ['scorer', 'heavy'],
       denominator: ['plain', 'heavy'],
-      target: 3,
+      target: 8,
     },
   ];
+
+/** The local host's own CPU per request: the no-op route's minus the library's floor (g); target ≤ 30 µs. */
+export const HOST_SHARE_TARGET_US = 30;
+
+/** A case's least server CPU per request over its rounds: other load on the machine only adds to it. */
+function leastCpuUs(cases: CaseResult[], caseId: CaseId): number | undefined {
+  const cpu = cases
+    .find((c) => c.caseId === caseId && c.model === undefined)
+    ?.rounds.map((r) => r.serverCpuUsPerRequest)
+    .filter((us): us is number => us !== undefined);
+  return cpu?.length ? Math.min(...cpu) : undefined;
+}
+
+export function hostShareUs(cases: CaseResult[]): number | undefined {
+  const noop = leastCpuUs(cases, 'noop');
+  const floor = leastCpuUs(cases, 'floor');
+  return noop !== undefined && floor !== undefined ? noop - floor : undefined;
+}
 
 export function computeRatios(cases: CaseResult[], models: readonly ModelSize[]): Ratio[] {
   const ratios: Ratio[] = [];
@@ -223,6 +268,16 @@ export function describeMachine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}`;
 }
 
+function hostShareLines(report: BenchReport): string[] {
+  const share = hostShareUs(report.cases);
+  if (share === undefined) return [];
+  const verdict = share <= HOST_SHARE_TARGET_US ? 'PASS' : 'MISS';
+  return [
+    `local host's own CPU per request = no-op route − (g), least of the rounds = ${Math.round(share)} µs ` +
+      `(target ≤ ${HOST_SHARE_TARGET_US} µs) ${verdict}`,
+  ];
+}
+
 /** The console form: aligned columns. */
 export function renderText(report: BenchReport): string {
   const table = [HEADER, ...rows(report)];
@@ -239,7 +294,10 @@ export function renderText(report: BenchReport): string {
     ...table.slice(1).map(line),
     '',
     ...report.ratios.map(ratioLine),
+    ...hostShareLines(report),
+    ...(report.start ? renderStartBench(report.start) : []),
     ...(report.batch ? ['', ...renderBatchBench(report.batch)] : []),
+    ...(report.overload ? ['', ...renderOverloadBench(report.overload)] : []),
     ...(report.replicas ? ['', ...renderReplicaBench(report.replicas)] : []),
     ...(report.binary ? ['', ...renderBinaryBench(report.binary)] : []),
     ...(report.collectionLatency
@@ -266,7 +324,10 @@ export function renderMarkdown(report: BenchReport): string {
     ...rows(report).map((row) => `| ${row.join(' | ')} |`),
     '',
     ...report.ratios.map((r) => `- ${ratioLine(r)}`),
+    ...hostShareLines(report).map((line) => `- ${line}`),
+    ...(report.start ? renderStartBench(report.start).map((line) => `- ${line}`) : []),
     ...(report.batch ? ['', '```', ...renderBatchBench(report.batch), '```'] : []),
+    ...(report.overload ? ['', '```', ...renderOverloadBench(report.overload), '```'] : []),
     ...(report.replicas ? ['', '```', ...renderReplicaBench(report.replicas), '```'] : []),
     ...(report.binary ? ['', '```', ...renderBinaryBench(report.binary), '```'] : []),
     ...(report.collectionLatency

@@ -9,7 +9,7 @@ export interface ChildServer extends ChildHandle {
 }
 
 export async function startChildServer(
-  script: 'fixedJsonServer' | 'plainOrtServer',
+  script: 'fixedJsonServer' | 'plainOrtServer' | 'libraryFloorServer',
   args: string[],
   workDir: string,
   nodeFlags: string[] = [],

@@ -8,8 +8,12 @@
  *   (e) Sibyl's scoring container (scorer/, Open Inference Protocol) on CPU;
  *   (f) (a) with data collection on (every request collected), measured in the same rounds as (a), and
  *       both again at a fixed moderate rate, alternating, for their latency (collectionBench.ts);
- * each server a child process of its own. Then the batch case (batchBench.ts): a 1,000,000-row CSV
- * scored by a batch job against a hand-written single-process pipeline; the replicas case
+ *   (g) a node:http server handing each request straight to the @azure/functions library and the no-op app:
+ *       the library's floor, so that (b) − (g) in server CPU per request is the local host's own cost;
+ * each server a child process of its own. Then the batch case (batchBench.ts): a 400,000-row CSV
+ * scored by a batch job against a hand-written single-process pipeline and the simplest one; the overload case
+ * (overloadBench.ts): goodput under 256 connections against the capacity measured at 16; the start case
+ * (startBench.ts): `npm start` to ready with no source change; the replicas case
  * (replicaBench.ts): a `container` deployment of the heavy model on 1, 2 and 4 replicas; and the OIP binary
  * tensor extension against JSON for a 1×3×224×224 FP32 input (binaryBench.ts). Prints the table and the
  * target ratios, and writes
@@ -44,12 +48,16 @@ import { runBinaryBench, renderBinaryBench, type BinaryBenchResult } from './bin
 import { measureCollectionLatency, renderCollectionLatency, type CollectionLatencyRound } from './collectionBench';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult, type LoadSpec } from './measureLoad';
+import { runOverloadBench, renderOverloadBench, type OverloadBenchResult } from './overloadBench';
 import { runReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import { startScorer, type ScorerHost } from './scorerHost';
+import { renderStartBench, runStartBench, type StartBenchResult } from './startBench';
 
 const NOOP_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'benchApp');
 /** What (b) and (d) are sent: the tiny model's request, so every case reads the same small body. */
 const SMALL_BODY_MODEL: ModelSize = 'tiny';
+/** The overload case's model: big enough that its capacity is the model's, not HTTP's. */
+const OVERLOAD_MODEL: ModelSize = 'medium';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
   const collectionCounts: Partial<Record<ModelSize, { collected: number; dropped: number }>> = {};
   /** Per model, the fixed rate of the latency comparison: set from (a)'s throughput in the first round. */
   const collectionRates = new Map<ModelSize, number>();
+  let overload: OverloadBenchResult | undefined;
   const record = (caseId: CaseId, model: ModelSize | undefined, result: LoadResult) => {
     const key = `${caseId}/${model ?? ''}`;
     const entry = rounds.get(key) ?? { caseId, model, results: [] };
@@ -112,10 +121,14 @@ async function main(): Promise<void> {
       ? await startEmulator({ appDir: NOOP_APP, workDir, label: 'noop', nodeFlags: hostFlags })
       : undefined;
     if (noopHost) children.push(noopHost);
+    const floor = want('floor')
+      ? await startChildServer('libraryFloorServer', [NOOP_APP], workDir, hostFlags)
+      : undefined;
+    if (floor) children.push(floor);
     const deployed = new Map<ModelSize, DeployedModel>();
     const collecting = new Map<ModelSize, DeployedModel>();
     let sibylHost: EmulatorHost | undefined;
-    if (want('sibyl') || want('collect') || want('binary')) {
+    if (want('sibyl') || want('collect') || want('binary') || want('overload')) {
       say('Starting Sibyl on the local host and deploying the models…');
       // With collection measured, storage runs in a process of its own, as the storage service does in Azure.
       if (want('collect')) azurite = await startAzuriteChild();
@@ -204,6 +217,11 @@ async function main(): Promise<void> {
         await checkOnce(noop);
         record('noop', undefined, await measureLoad(noop));
       }
+      if (floor) {
+        const floorSpec = spec(floor, floor.baseUrl, smallBody);
+        await checkOnce(floorSpec);
+        record('floor', undefined, await measureLoad(floorSpec));
+      }
       for (const size of options.models) {
         if (want('sibyl')) record('sibyl', size, await measureLoad(sibylSpec(size)));
         if (want('collect')) record('collect', size, await measureLoad(sibylSpec(size, true)));
@@ -254,6 +272,20 @@ async function main(): Promise<void> {
       binaryResult = await runBinaryBench(sibylHost, 40);
       say(renderBinaryBench(binaryResult).join('\n'));
     }
+    if (want('overload') && sibylHost) {
+      say('Goodput under overload: 256 connections against a deployment whose capacity is measured at 16…');
+      const { warmupSeconds, durationSeconds } = options;
+      overload = await runOverloadBench(
+        sibylHost,
+        models.get(OVERLOAD_MODEL) ?? benchModel(OVERLOAD_MODEL, workDir),
+        {
+          warmupSeconds,
+          durationSeconds,
+        },
+        batching,
+      );
+      say(renderOverloadBench(overload).join('\n'));
+    }
   } finally {
     await stopAll();
   }
@@ -263,6 +295,13 @@ async function main(): Promise<void> {
       `Batch scoring: ${options.batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`,
     );
     batch = await runBatchBench({ rows: options.batchRows, rounds: options.rounds });
+  }
+
+  let start: StartBenchResult | undefined;
+  if (want('start')) {
+    say('npm start to ready with no source change…');
+    start = await runStartBench(workDir);
+    say(renderStartBench(start).join('\n'));
   }
 
   let replicas: ReplicaBenchResult | undefined;
@@ -303,6 +342,8 @@ async function main(): Promise<void> {
     ...(replicas ? { replicas } : {}),
     ...(binaryResult ? { binary: binaryResult } : {}),
     ...(collectionLatency.length ? { collectionLatency, collectionCounts } : {}),
+    ...(overload ? { overload } : {}),
+    ...(start ? { start } : {}),
   };
   say('');
   say(renderText(report));

@@ -114,6 +114,8 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
   const model = await state.programmingModel!.getInvocationModel(coreContext);
   const args = await model.getArguments();
   const context = args.context;
+  const { preInvocation, postInvocation } = state.hooks;
+  // The hook loops and the post-invocation context only when some hook is registered (most apps have none).
   const hookData: Record<string, unknown> = {};
   const pre = {
     hookData,
@@ -124,40 +126,48 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
     inputs: args.inputs,
     functionCallback: fn.callback,
   };
-  coreContext.state = 'preInvocationHooks';
-  try {
-    for (const hook of state.hooks.preInvocation) await hook(pre);
-  } catch (error) {
-    throw new FunctionInvocationError(fn.metadata.name, error);
-  } finally {
-    coreContext.state = undefined;
+  if (preInvocation.length > 0) {
+    coreContext.state = 'preInvocationHooks';
+    try {
+      for (const hook of preInvocation) await hook(pre);
+    } catch (error) {
+      throw new FunctionInvocationError(fn.metadata.name, error);
+    } finally {
+      coreContext.state = undefined;
+    }
   }
-  const post = {
-    hookData,
-    appHookData: state.appHookData,
-    get invocationContext() {
-      return context;
-    },
-    inputs: pre.inputs,
-    result: undefined as unknown,
-    error: undefined as unknown,
-  };
+  let result: unknown;
+  let failure: unknown;
   coreContext.state = 'invocation';
   try {
-    post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+    result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
   } catch (error) {
-    post.error = error ?? new Error('The function failed without an error value.');
+    failure = error ?? new Error('The function failed without an error value.');
   } finally {
     coreContext.state = undefined;
   }
-  coreContext.state = 'postInvocationHooks';
-  try {
-    for (const hook of state.hooks.postInvocation) await hook(post);
-  } finally {
-    coreContext.state = undefined;
+  if (postInvocation.length > 0) {
+    const post = {
+      hookData,
+      appHookData: state.appHookData,
+      get invocationContext() {
+        return context;
+      },
+      inputs: pre.inputs,
+      result,
+      error: failure,
+    };
+    coreContext.state = 'postInvocationHooks';
+    try {
+      for (const hook of postInvocation) await hook(post);
+    } finally {
+      coreContext.state = undefined;
+    }
+    result = post.result;
+    failure = post.error;
   }
-  if (post.error !== undefined && post.error !== null) throw new FunctionInvocationError(fn.metadata.name, post.error);
-  return model.getResponse(context, post.result);
+  if (failure !== undefined && failure !== null) throw new FunctionInvocationError(fn.metadata.name, failure);
+  return model.getResponse(context, result);
 }
 
 export class FunctionTimeoutError extends Error {

@@ -12,7 +12,9 @@ import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
 import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
 import { isAuthorized, levelOf, same, type HostKeys } from './hostKeys';
 import { BodyTooLargeError, drain, readBody } from './readBody';
+import { parseRequestUrl } from './requestUrl';
 import { Router } from './router';
+import { emptyAnswer, writeAnswer as send } from './writeAnswer';
 
 export interface ReservedRequest {
   method: string;
@@ -55,17 +57,16 @@ export class FrontDoor {
   readonly #options: FrontDoorOptions;
   readonly #router: Router;
   readonly #server: http.Server;
+  /** Each function's Durable client input bindings, found once: the metadata is fixed after start-up. */
+  readonly #durableClientBindings: Map<string, string[]>;
 
   constructor(options: FrontDoorOptions) {
     this.#options = options;
     this.#router = new Router(options.functions, options.routePrefix);
-    this.#server = http.createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
-        options.log.error(`Unhandled error in the HTTP front door: ${(error as Error).stack ?? String(error)}`);
-        if (!res.headersSent) send(res, emptyAnswer(500));
-        else res.destroy();
-      });
-    });
+    this.#durableClientBindings = new Map(
+      options.durable ? options.functions.map((fn) => [fn.name, inputBindingNames(fn.name, 'durableClient')]) : [],
+    );
+    this.#server = http.createServer((req, res) => void this.serve(req, res));
     this.#server.keepAliveTimeout = 65_000;
   }
 
@@ -83,13 +84,19 @@ export class FrontDoor {
     });
   }
 
+  /** Answers one request (the server's request handler; the host-floor bench drives it directly). */
+  serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    return this.#handle(req, res).catch((error: unknown) => {
+      this.#options.log.error(`Unhandled error in the HTTP front door: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) send(res, emptyAnswer(500));
+      else res.destroy();
+    });
+  }
+
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      decodeURIComponent(url.pathname);
-    } catch {
+    const url = parseRequestUrl(req.url, req.headers.host);
+    if (!url) {
       drain(req, res);
       return send(res, emptyAnswer(400));
     }
@@ -137,10 +144,9 @@ export class FrontDoor {
     const inputData: RpcParameterBinding[] = [
       { name: fn.triggerBindingName, data: { http: toRpcHttp(req, url, params, body) } },
     ];
-    if (this.#options.durable) {
-      for (const name of inputBindingNames(fn.name, 'durableClient'))
-        inputData.push({ name, data: this.#options.durable.clientInputData() });
-    }
+    const durable = this.#options.durable;
+    for (const name of this.#durableClientBindings.get(fn.name) ?? [])
+      inputData.push({ name, data: durable!.clientInputData() });
     const invocationId = randomUUID();
     try {
       const response = await invoke(fn.name, inputData, { invocationId, timeoutMs: this.#options.functionTimeoutMs });
@@ -222,14 +228,6 @@ export class FrontDoor {
   }
 }
 
-/**
- * What the host itself answers (no route, no key, a failed invocation, a body over the limit): a status
- * with an empty body, as ASP.NET's `NotFoundResult`, `UnauthorizedResult` and Kestrel do.
- */
-function emptyAnswer(status: number): HttpAnswer {
-  return { status, headers: {}, body: Buffer.alloc(0) };
-}
-
 /** Stands for the host's default page (`Home.html`), which says the app is up and nothing else. */
 const HOMEPAGE: HttpAnswer = {
   status: 200,
@@ -238,19 +236,3 @@ const HOMEPAGE: HttpAnswer = {
     '<!DOCTYPE html><html><head><title>Your Functions app is up and running</title></head><body><h1>Your Functions app is up and running</h1></body></html>',
   ),
 };
-
-const SMALL_BODY_BYTES = 16 * 1024;
-
-/**
- * Writes an answer. A refused body is never answered with `Connection: close`: closing a socket with
- * unread bytes resets it, and the reset can destroy the answer before the client reads it (`drain`
- * half-closes instead).
- */
-function send(res: http.ServerResponse, answer: HttpAnswer): void {
-  const headers: http.OutgoingHttpHeaders = { ...answer.headers, 'content-length': answer.body.length };
-  res.writeHead(answer.status, headers);
-  // A small body as a latin1 string (byte for byte) goes out with the headers in one write; a
-  // Buffer would cost a second chunk and a writev.
-  if (answer.body.length <= SMALL_BODY_BYTES) res.end(answer.body.toString('latin1'), 'latin1');
-  else res.end(answer.body);
-}

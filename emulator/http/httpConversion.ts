@@ -40,8 +40,8 @@ export function fromRpcHttp(http: RpcHttpData | null | undefined): HttpAnswer {
   if (!http) return { status: 204, headers: {}, body: Buffer.alloc(0) };
   const status = Number(http.statusCode ?? 200) || 200;
   const headers: Record<string, string | string[]> = { ...(http.headers ?? {}) };
-  const cookies = (http.cookies ?? []).map(toSetCookie);
-  if (cookies.length) headers['set-cookie'] = [...[headers['set-cookie'] ?? []].flat(), ...cookies];
+  if (http.cookies?.length)
+    headers['set-cookie'] = [...[headers['set-cookie'] ?? []].flat(), ...http.cookies.map(toSetCookie)];
   const bytes =
     http.body?.bytes ??
     (http.body?.string !== undefined && http.body?.string !== null ? Buffer.from(http.body.string) : undefined);

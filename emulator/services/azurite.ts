@@ -11,6 +11,7 @@
  * saves its metadata (LokiJS) every 5 s and on stop, so a crash can lose the last seconds of
  * changes. A clean stop loses nothing.
  */
+import './azuriteTelemetry';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import BlobServer from 'azurite/dist/src/blob/BlobServer';
