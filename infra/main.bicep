@@ -229,6 +229,14 @@ module storage 'modules/storage.bicep' = {
         principalType: 'ServicePrincipal'
       }
     ]
+    // User-code replicas (environments issue) download the deployment's code asset.
+    codeContainerRoleAssignments: [
+      {
+        principalId: scorerIdentity.outputs.principalId
+        role: 'storageBlobDataReader'
+        principalType: 'ServicePrincipal'
+      }
+    ]
   }
 }
 

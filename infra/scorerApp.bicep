@@ -46,10 +46,10 @@ param healthPaths healthPathsType = {
   readiness: '/v2/health/ready'
 }
 
-@description('CPU cores per replica as a string, e.g. `2.0` (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100).')
+@description('CPU cores of the scorer\'s container as a string, e.g. `2.0`: the whole replica (a GPU profile\'s full size: 8.0 on T4, 24.0 on A100) unless a sidecar takes the rest.')
 param cpu string
 
-@description('Memory per replica, e.g. `4Gi` (Consumption: twice the cores; GPU: 56Gi on T4, 220Gi on A100).')
+@description('Memory of the scorer\'s container, e.g. `4Gi` (Consumption: twice the cores; GPU: 56Gi on T4, 220Gi on A100), as `cpu`.')
 param memory string
 
 @description('Replica bounds, the HTTP concurrency that adds a replica and the cooldown before one is removed.')
@@ -60,6 +60,9 @@ param settings { *: string }
 
 @description('Key Vault URL of the secret holding the scorer key (versionless), read with the identity.')
 param scorerKeySecretUrl string
+
+@description('A custom server\'s own image, run as a second container of each replica beside the scorer (environments issue). The scorer stays the ingress target, so endpoint auth comes first. Absent: the scorer alone.')
+param sidecar sidecarType?
 
 @export()
 @description('A user-assigned identity, as the app needs it.')
@@ -100,6 +103,33 @@ type scaleType = {
   @description('Seconds load must stay low before a replica is removed (KEDA cooldown period).')
   @minValue(0)
   cooldownPeriod: int
+}
+
+@export()
+@description('The user\'s server beside the scorer: both containers share the replica\'s localhost and an EmptyDir volume.')
+type sidecarType = {
+  @description('The user\'s image, pulled from registryServer with the identity (or public).')
+  image: string
+
+  @description('Port the user\'s server listens on (127.0.0.1 is shared with the scorer; it must differ from targetPort).')
+  @minValue(1)
+  @maxValue(65535)
+  port: int
+
+  @description('Liveness path of the user\'s server (its `routes.liveness`).')
+  liveness: string
+
+  @description('CPU cores of the user\'s container as a string; with the scorer\'s `cpu`, a size the profile allows.')
+  cpu: string
+
+  @description('Memory of the user\'s container, e.g. `1.5Gi`.')
+  memory: string
+
+  @description('Where both containers mount the shared EmptyDir volume the scorer downloads the model and code into.')
+  sharedDir: string
+
+  @description('Environment variables of the user\'s container (its PORT, AZUREML_MODEL_DIR, the environment\'s variables). Never secrets.')
+  env: { *: string }
 }
 
 // Container Apps accept failureThreshold and successThreshold 1-10, initialDelaySeconds 0-60,
@@ -157,6 +187,83 @@ var fixedEnv = [
   }
 ]
 
+var sharedVolumeName = 'sibyl-shared'
+
+// The scorer's container; beside a sidecar it also mounts the volume it downloads the user's files into.
+var scorerContainer = {
+  name: 'scorer'
+  image: image
+  resources: {
+    cpu: json(cpu)
+    memory: memory
+  }
+  env: concat(
+    fixedEnv,
+    map(items(settings), setting => {
+      name: setting.key
+      value: setting.value
+    })
+  )
+  probes: healthProbes
+  volumeMounts: sidecar == null
+    ? []
+    : [
+        {
+          volumeName: sharedVolumeName
+          mountPath: sidecar!.sharedDir
+        }
+      ]
+}
+
+// The user's server gets none of the scorer's settings or secrets; Container Apps restarts it when its
+// liveness route stops answering (the scorer's own readiness follows the server's readiness route).
+var containers = sidecar == null
+  ? [scorerContainer]
+  : [
+      {
+        // The first container is the one that gets the GPU: here, the user's server.
+        name: 'user'
+        image: sidecar!.image
+        resources: {
+          cpu: json(sidecar!.cpu)
+          memory: sidecar!.memory
+        }
+        env: map(items(sidecar!.env), variable => {
+          name: variable.key
+          value: variable.value
+        })
+        probes: [
+          {
+            type: 'Startup'
+            tcpSocket: {
+              port: sidecar!.port
+            }
+            initialDelaySeconds: 10
+            periodSeconds: 15
+            timeoutSeconds: 5
+            failureThreshold: 10
+          }
+          {
+            type: 'Liveness'
+            httpGet: {
+              path: sidecar!.liveness
+              port: sidecar!.port
+            }
+            periodSeconds: 10
+            timeoutSeconds: 5
+            failureThreshold: 3
+          }
+        ]
+        volumeMounts: [
+          {
+            volumeName: sharedVolumeName
+            mountPath: sidecar!.sharedDir
+          }
+        ]
+      }
+      scorerContainer
+    ]
+
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
@@ -200,25 +307,15 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       ]
     }
     template: {
-      containers: [
-        {
-          // The first container is the one that gets the GPU.
-          name: 'scorer'
-          image: image
-          resources: {
-            cpu: json(cpu)
-            memory: memory
-          }
-          env: concat(
-            fixedEnv,
-            map(items(settings), setting => {
-              name: setting.key
-              value: setting.value
-            })
-          )
-          probes: healthProbes
-        }
-      ]
+      containers: containers
+      volumes: sidecar == null
+        ? []
+        : [
+            {
+              name: sharedVolumeName
+              storageType: 'EmptyDir'
+            }
+          ]
       scale: {
         minReplicas: scale.minReplicas
         maxReplicas: scale.maxReplicas

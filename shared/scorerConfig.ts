@@ -72,6 +72,11 @@ export interface UserCodeSettings {
   python: string;
   /** How long the user's server may take to become ready, installs included (`SIBYL_SCORER_START_TIMEOUT_MS`). */
   startTimeoutMs: number;
+  /**
+   * Set in Azure when a custom image runs beside the scorer (`SIBYL_SCORER_SIDECAR_DIR`): the volume both
+   * containers mount, where the scorer publishes the model and code; the server is already running.
+   */
+  sidecarDir: string | undefined;
 }
 
 function userCodeSettings(env: Env, problems: ConfigProblems): UserCodeSettings {
@@ -86,6 +91,7 @@ function userCodeSettings(env: Env, problems: ConfigProblems): UserCodeSettings 
     cacheDir: env.SIBYL_USER_CODE_DIR || join(tmpdir(), 'sibyl-user-code'),
     python: env.SIBYL_PYTHON || 'python3',
     startTimeoutMs: positiveInt(env, 'SIBYL_SCORER_START_TIMEOUT_MS', 10 * 60_000, problems),
+    sidecarDir: env.SIBYL_SCORER_SIDECAR_DIR || undefined,
   };
 }
 

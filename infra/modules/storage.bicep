@@ -30,6 +30,9 @@ param roleAssignments roleAssignmentType[]
 @description('Roles on the `models` container only (read access for the scorer).')
 param modelsContainerRoleAssignments roleAssignmentType[]
 
+@description('Roles on the `code` container only (read access for the scorer: user-code replicas download code assets).')
+param codeContainerRoleAssignments roleAssignmentType[] = []
+
 // Names the app relies on: `models` (shared/registry/modelBlobs.ts), `code` (code assets,
 // shared/compute/userRuntime.ts), `workspaceblobstore` (the default datastore), `outputs` (batch results).
 var containerNames = [
@@ -109,6 +112,22 @@ resource modelsContainerRoles 'Microsoft.Authorization/roleAssignments@2022-04-0
   for assignment in modelsContainerRoleAssignments: if (!empty(assignment.principalId)) {
     name: guid(containers[0].id, assignment.principalId, roleDefinitionIds[assignment.role])
     scope: containers[0]
+    properties: {
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        roleDefinitionIds[assignment.role]
+      )
+      principalId: assignment.principalId
+      principalType: assignment.principalType
+    }
+  }
+]
+
+// `containers[1]` is `code` (second in containerNames).
+resource codeContainerRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for assignment in codeContainerRoleAssignments: if (!empty(assignment.principalId)) {
+    name: guid(containers[1].id, assignment.principalId, roleDefinitionIds[assignment.role])
+    scope: containers[1]
     properties: {
       roleDefinitionId: subscriptionResourceId(
         'Microsoft.Authorization/roleDefinitions',

@@ -3,6 +3,10 @@
  * empty one) with `PORT` a free loopback port and `AZUREML_MODEL_DIR`; ready once `routes.readiness`
  * answers 2xx. The score route goes to `routes.scoring` with the raw body; with `protocol: "oip"` the
  * Open Inference Protocol routes are forwarded unchanged. Answers pass through as they come.
+ *
+ * In Azure the server is the environment's `image`, already running beside the scorer in the same
+ * replica (shared/compute/azure/scorerAppSidecar.ts): the sidecar mode starts nothing, answers ready
+ * while the server's readiness route answers 2xx on 127.0.0.1:port, and forwards the same way.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +14,7 @@ import { join } from 'node:path';
 import type { CustomServer } from '../../shared/compute/userRuntime';
 import { SibylError } from '../../shared/errors';
 import type { UserCodeSettings } from '../../shared/scorerConfig';
-import type { UserAnswer, UserCodeBackend } from './userCodeBackend';
+import { jsonAnswer, type UserAnswer, type UserCodeBackend } from './userCodeBackend';
 import { freePort, probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
 
 export interface CustomStart {
@@ -22,13 +26,27 @@ export interface CustomStart {
 export class CustomRuntime implements UserCodeBackend {
   readonly forward: UserCodeBackend['forward'];
 
+  /** Whether the sidecar's readiness was logged (the deployment's log says when it began to serve). */
+  private readyLogged = false;
+
+  /** `user` is the process it started; none in sidecar mode. */
   private constructor(
-    private readonly user: UserProcess,
+    private readonly user: UserProcess | undefined,
     private readonly port: number,
     private readonly server: CustomServer,
   ) {
     if (server.protocol === 'oip')
-      this.forward = (method, path, headers, body) => proxy(this.port, method, path, headers, body);
+      this.forward = (method, path, headers, body) => this.send(method, path, headers, body);
+  }
+
+  /**
+   * Sidecar mode: the server runs in its own container and answers on 127.0.0.1:port. The scorer
+   * listens at once (Container Apps probes it); readiness follows the server's readiness route.
+   */
+  static beside(settings: UserCodeSettings): CustomRuntime {
+    const server = settings.runtime?.custom;
+    if (!server) throw new SibylError('InvalidInput', "A custom environment needs its server's 'port' and 'routes'.");
+    return new CustomRuntime(undefined, server.port, server);
   }
 
   static async start({ settings, codeDir, modelDir }: CustomStart): Promise<CustomRuntime> {
@@ -52,26 +70,45 @@ export class CustomRuntime implements UserCodeBackend {
   }
 
   releaseOutput(): Promise<void> {
-    return this.user.releaseOutput();
+    return this.user?.releaseOutput() ?? Promise.resolve();
   }
 
-  get exited(): UserProcess['exited'] {
-    return this.user.exited;
+  get exited(): UserProcess['exited'] | undefined {
+    return this.user?.exited;
   }
 
   async ready(): Promise<boolean> {
-    if (!this.user.alive) return false;
+    if (this.user && !this.user.alive) return false;
     const status = await probe(this.port, this.server.routes.readiness).catch(() => 0);
-    return status >= 200 && status < 300;
+    const ready = status >= 200 && status < 300;
+    if (ready && !this.user && !this.readyLogged) {
+      this.readyLogged = true;
+      process.stdout.write(`The custom server beside the scorer is ready on port ${this.port}.\n`);
+    }
+    return ready;
   }
 
   score(body: Buffer, contentType: string | undefined, requestId: string): Promise<UserAnswer> {
     const headers: Record<string, string> = { 'x-request-id': requestId };
     if (contentType) headers['content-type'] = contentType;
-    return proxy(this.port, 'POST', this.server.routes.scoring, headers, body);
+    return this.send('POST', this.server.routes.scoring, headers, body);
+  }
+
+  /**
+   * A sidecar that does not answer (still starting, or restarting after a crash) is a 503 the caller may
+   * retry; a started command that dies takes the replica down instead (runUserCode.ts).
+   */
+  private async send(method: string, path: string, headers: Record<string, string>, body: Buffer) {
+    try {
+      return await proxy(this.port, method, path, headers, body);
+    } catch (error) {
+      if (this.user) throw error;
+      const message = `The custom server beside the scorer does not answer on port ${this.port} yet; retry later.`;
+      return jsonAnswer(503, { error: { code: 'ServiceUnavailable', message } }, { 'retry-after': '5' });
+    }
   }
 
   stop(): Promise<void> {
-    return this.user.stop();
+    return this.user?.stop() ?? Promise.resolve();
   }
 }

@@ -16,6 +16,7 @@ import { CustomRuntime } from './customRuntime';
 import { NodeRuntime, UserInitError } from './nodeRuntime';
 import { PythonEnvironmentError } from './pythonEnvironment';
 import { PythonRuntime } from './pythonRuntime';
+import { publishForSidecar } from './sidecarFiles';
 import type { UserCodeBackend } from './userCodeBackend';
 import { UserCodeServer } from './userCodeServer';
 import { UserCodeFault, UserProcessExit, type UserProcess } from './userProcess';
@@ -28,6 +29,10 @@ async function startBackend(config: ScorerConfig): Promise<Started> {
   const models = new ScorerModels(config);
   const model = config.model ? await models.folderOf(config.model.name, config.model.version) : undefined;
   const modelDir = model?.folder;
+  if (runtime.runtime === 'custom' && config.userCode.sidecarDir) {
+    await publishForSidecar(config.userCode.sidecarDir, { model: modelDir, code: codeDir });
+    return CustomRuntime.beside(config.userCode);
+  }
   if (runtime.runtime === 'custom') return CustomRuntime.start({ settings: config.userCode, codeDir, modelDir });
   if (!codeDir || !runtime.scoringScript)
     throw new SibylError('InvalidInput', `A '${runtime.runtime}' deployment needs a code asset and a scoring script.`);

@@ -150,6 +150,7 @@ describe('infra/ as deployed (bicep snapshot)', () => {
       app('acrPull', registry),
       scorer('acrPull', registry),
       scorer('storageBlobDataReader', 'containers/models'),
+      scorer('storageBlobDataReader', 'containers/code'),
       scorer('keyVaultSecretsUser', vault),
     ];
     const sorted = (facts: object[]) => [...facts].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

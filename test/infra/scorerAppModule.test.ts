@@ -17,6 +17,7 @@ import {
 } from '../../scripts/bicep/bicepCli.cjs';
 import { readArmComputeConfig } from '../../shared/compute/azure/armComputeConfig';
 import { scorerAppParameters } from '../../shared/compute/azure/scorerAppParameters';
+import { withSidecar } from '../../shared/compute/azure/scorerAppSidecar';
 import { COMPUTE_ENV, containerSpec } from '../unit/compute/azureFixtures';
 import { field } from './predicted';
 
@@ -105,6 +106,7 @@ describe('infra/scorerApp.bicep', () => {
       'scale',
       'scorerKeySecretUrl',
       'settings',
+      'sidecar',
       'tags',
       'targetPort',
       'workloadProfileName',
@@ -129,17 +131,41 @@ describe('infra/scorerApp.bicep', () => {
         );
         expect(values).toEqual(params);
       }
-      // A custom server's own image (environments issue): its port and health routes.
-      const custom = {
-        ...scorerAppParameters(containerSpec(), config),
-        targetPort: 9000,
-        healthPaths: { liveness: '/live', readiness: '/ready' },
+      // A custom server's own image (environments issue) beside the scorer, which stays the ingress target.
+      const runtime = {
+        runtime: 'custom' as const,
+        custom: {
+          image: 'docker.io/acme/oip:2',
+          port: 8080,
+          routes: { liveness: '/live', readiness: '/ready', scoring: '/score' },
+          protocol: 'oip' as const,
+        },
+        environmentHash: 'env-hash',
+        variables: { GREETING: 'hello' },
       };
-      const built = await buildScorerAppParams({ ...custom });
-      expect(field(built, 'parameters.healthPaths.value')).toEqual(custom.healthPaths);
+      const beside = withSidecar(scorerAppParameters(containerSpec(), config), 'docker.io/acme/oip:2', runtime);
+      const built = await buildScorerAppParams({ ...beside });
+      expect(field(built, 'parameters.sidecar.value')).toEqual(beside.sidecar);
+      expect(field(built, 'parameters.targetPort.value')).toBe(8081);
     },
     BICEP_TIMEOUT_MS,
   );
+
+  it('adds the user container and the EmptyDir volume both mount only when a sidecar is given', () => {
+    const containers = String(field(scorerApp, 'variables.containers'));
+    expect(containers).toMatch(
+      /^\[if\(equals\(parameters\('sidecar'\), null\(\)\), createArray\(variables\('scorerContainer'\)\)/,
+    );
+    expect(containers).toContain("'name', 'user', 'image', parameters('sidecar').image");
+    expect(containers).toContain("'mountPath', parameters('sidecar').sharedDir");
+    const app = Object.values(field(scorerApp, 'resources') as Record<string, unknown>)[0];
+    expect(field(app, 'properties.template.volumes')).toContain("'storageType', 'EmptyDir'");
+    expect(JSON.stringify(field(scorerApp, 'variables.scorerContainer.volumeMounts'))).toContain(
+      "parameters('sidecar').sharedDir",
+    );
+    // The user's container gets its own env only: no key, no client id, no scorer setting.
+    expect(containers).not.toMatch(/SIBYL_SCORER_KEY|AZURE_CLIENT_ID|fixedEnv|parameters\('settings'\)/);
+  });
 
   it("probes the scorer's health routes unless healthPaths names a custom server's own", () => {
     const paths = (field(scorerApp, 'variables.healthProbes') as { httpGet: { path: string } }[]).map(
@@ -166,6 +192,7 @@ describe('infra/scorerApp.bicep', () => {
         { ...params, cpu: 2 },
         { ...params, name: 'x'.repeat(33) },
         { ...params, unknownParameter: true },
+        { ...params, sidecar: { image: 'x', port: 9000 } },
       ];
       for (const bad of wrong) await expect(buildScorerAppParams(bad)).rejects.toThrow(/build-params rejected/);
     },

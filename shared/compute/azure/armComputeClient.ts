@@ -24,6 +24,7 @@ import { readArmComputeConfig, type ArmComputeConfig } from './armComputeConfig'
 import { logStreamUrl, parseLogStream } from './consoleLogStream';
 import { userRuntimeOf } from '../userRuntime';
 import { AcrImageBuilder, azureAcrTransport } from './acrImageBuild';
+import { withSidecar } from './scorerAppSidecar';
 import { userImagePlan, type UserImagePlan } from './userImageDockerfile';
 import { armDeploymentName, scorerAppName, scorerAppParameters, toArmParameters } from './scorerAppParameters';
 import scorerAppTemplate from './scorerApp.template.json';
@@ -195,7 +196,7 @@ export class ArmComputeClient implements ComputeClient {
 
   /**
    * The template's parameters; for user code, with the image that runs it (built first when it is not
-   * in the registry yet) and, for a custom server's own image, its port and health routes.
+   * in the registry yet). A custom server's own image runs beside the scorer, which stays in front.
    */
   private async parametersOf(spec: ScorerAppSpec) {
     const parameters = scorerAppParameters(spec, this.config);
@@ -203,13 +204,9 @@ export class ArmComputeClient implements ComputeClient {
     if (!runtime) return parameters;
     const plan = userImagePlan(runtime, this.config.image, spec.dockerfile);
     const image = await this.images.ensure(plan);
-    const custom = runtime.runtime === 'custom' ? runtime.custom : undefined;
-    return {
-      ...parameters,
-      image,
-      targetPort: plan.port,
-      ...(custom ? { healthPaths: { liveness: custom.routes.liveness, readiness: custom.routes.readiness } } : {}),
-    };
+    if (runtime.runtime === 'custom' && runtime.custom)
+      return withSidecar(parameters, image, { ...runtime, custom: runtime.custom });
+    return { ...parameters, image, targetPort: plan.port };
   }
 
   async apply(spec: ScorerAppSpec): Promise<ScorerAppStatus> {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { SibylError } from '../../errors';
 import type { GpuKind, ScorerAppSpec } from '../computeTypes';
 import type { ArmComputeConfig } from './armComputeConfig';
+import type { ScorerAppSidecar } from './scorerAppSidecar';
 
 /** infra/scorerApp.bicep's `scaleType`. */
 export interface ScorerAppScale {
@@ -33,6 +34,8 @@ export interface ScorerAppParameters {
   scale: ScorerAppScale;
   settings: Record<string, string>;
   scorerKeySecretUrl: string;
+  /** A custom server's own image beside the scorer (scorerAppSidecar.ts); left out for the scorer alone. */
+  sidecar?: ScorerAppSidecar;
 }
 
 /** Container Apps' replica limit. */
@@ -50,7 +53,7 @@ const DEFAULT_CPU = 1;
 const CPU_STEP = 0.25;
 const MAX_CPU = 4;
 /** Set by the module itself (infra/scorerApp.bicep `fixedEnv`); a spec may not set them. */
-const RESERVED_SETTINGS = ['PORT', 'AZURE_CLIENT_ID', 'SIBYL_SCORER_KEY'];
+const RESERVED_SETTINGS = ['PORT', 'AZURE_CLIENT_ID', 'SIBYL_SCORER_KEY', 'SIBYL_SCORER_SIDECAR_DIR'];
 const APP_NAME_MAX = 32;
 
 function invalid(message: string): SibylError {

@@ -250,7 +250,7 @@ describe('ARM compute client', () => {
       expect(deployed(arm).healthPaths).toBeUndefined();
     });
 
-    it("deploys a custom server's image as it is, on its port, probed on its own routes", async () => {
+    it("runs a custom server's image beside the scorer, which stays the ingress target with its own probes", async () => {
       const runtime: UserRuntime = {
         runtime: 'custom',
         custom: {
@@ -264,13 +264,38 @@ describe('ARM compute client', () => {
       };
       const arm = new FakeArm();
       arm.onBegin = serving(arm);
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: images() });
+      const built = images();
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built });
       await client.apply(containerSpec({ runtime: 'custom', settings: userRuntimeSettings(runtime) }));
-      expect(deployed(arm)).toMatchObject({
-        image: 'docker.io/acme/oip:2',
-        targetPort: 9000,
-        healthPaths: { liveness: '/live', readiness: '/ready' },
+      expect(built.plans).toEqual([{ kind: 'image', image: 'docker.io/acme/oip:2', port: 9000 }]);
+      const parameters = deployed(arm);
+      expect(parameters).toMatchObject({
+        image: config.image,
+        targetPort: 8080,
+        sidecar: { image: 'docker.io/acme/oip:2', port: 9000, liveness: '/live', env: { PORT: '9000' } },
       });
+      expect(parameters.healthPaths).toBeUndefined();
+      expect((parameters.settings as Record<string, string>).SIBYL_SCORER_SIDECAR_DIR).toBe('/mnt/sibyl');
+    });
+
+    it('runs the image built from a custom dockerfile beside the scorer too', async () => {
+      const runtime: UserRuntime = {
+        runtime: 'custom',
+        custom: { port: 5001, routes: { liveness: '/', readiness: '/', scoring: '/score' }, protocol: 'azureml' },
+        environmentHash: 'env-hash-3',
+        variables: {},
+      };
+      const arm = new FakeArm();
+      arm.onBegin = serving(arm);
+      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: images() });
+      await client.apply(
+        containerSpec({ runtime: 'custom', settings: userRuntimeSettings(runtime), dockerfile: 'FROM python:3.12\n' }),
+      );
+      const parameters = deployed(arm);
+      expect(parameters.image).toBe(config.image);
+      expect((parameters.sidecar as { image: string }).image).toMatch(
+        /^crsibyl\.azurecr\.io\/sibyl-environments\/custom:/,
+      );
     });
 
     it('builds nothing for an onnx deployment', async () => {
