@@ -90,7 +90,7 @@ export function registerDeploymentCommands(program: Command): void {
       'sibyl deploy iris/blue --model iris:1',
       'sibyl deploy iris/green --model iris@latest --environment ort-cpu@1 --max-batch-size 32 --max-delay-ms 5',
       'sibyl traffic iris blue=90 green=10     # then shift traffic',
-      'sibyl deploy iris/py --model iris-weights:1 --environment python-3.11@1 --code iris-score:1 --scoring-script score.py',
+      'sibyl deploy iris/py --model weights:1 -e python-3.11@1 --code iris-score:1 --scoring-script score.py',
     ],
   )
     .requiredOption('-m, --model <ref>', 'model reference: NAME:VERSION or NAME@ALIAS')

@@ -134,7 +134,8 @@ describe('sibyl score against user-code deployments', () => {
     expect(failed.stderr).toMatch(
       new RegExp(
         '^sibyl: error ScoringScriptError \\(HTTP 500\\): An unexpected error occurred in scoring script\\. ' +
-          `Check the logs for more info\\. \\(request id [\\w-]+; its traceback is in \`sibyl deployments logs ${echo}/blue\`\\)$`,
+          'Check the logs for more info\\. \\(request id [\\w-]+; ' +
+          `its traceback is in \`sibyl deployments logs ${echo}/blue\`\\)$`,
         'm',
       ),
     );
