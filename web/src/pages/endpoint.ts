@@ -1,7 +1,7 @@
 /**
  * One endpoint: its URIs and auth mode, then tabs — Overview (traffic and mirror split, the
- * deployments with model, environment and its runtime, user code, batching, live charts per deployment), Test, Keys,
- * Monitors and Logs (the console of a deployment's replicas).
+ * deployments with model, environment (and a user-code runtime), code, batching and a failure's error,
+ * live charts per deployment), Test, Keys, Monitors and Logs (the console of a deployment's replicas).
  * The tab is kept in the hash (`?tab=test`), so a link opens the same view.
  */
 import { seg } from '../api/client';
@@ -96,7 +96,10 @@ function environmentCell(d: Deployment, runtimes: Runtimes): HTMLElement {
     'span',
     {},
     d.environment,
-    runtime ? h('span', { class: 'muted small', 'data-testid': 'deployment-runtime' }, ` (${runtime})`) : null,
+    // ONNX is the default and says nothing new; user code names its runtime.
+    runtime && runtime !== 'onnx'
+      ? h('span', { class: 'muted small', 'data-testid': 'deployment-runtime' }, ` (${runtime})`)
+      : null,
   );
 }
 
