@@ -115,7 +115,8 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
       userCode = { deployment };
       signature.textContent = userCodeNote(deployment);
       fillExample();
-      await loadOipMetadata(userCode);
+      // Scoring scripts and modules serve no OIP metadata; a custom server (no script) may.
+      if (!deployment.code?.scoringScript) await loadOipMetadata(userCode);
       return;
     }
     userCode = undefined;
