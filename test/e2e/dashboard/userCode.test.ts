@@ -154,6 +154,15 @@ describe('user-code deployments on the endpoint page (Chromium against the emula
     await screenshot(page, '21-endpoint-user-code');
   });
 
+  it('shows a custom model as files without a signature, and the deployment that uses it', async () => {
+    await page.goto(`${host.baseUrl}/#/models/weights-${RUN}`);
+    const version = page.locator('.card', { hasText: 'Version 1' });
+    await expectText(version.locator('.kv'), /Type\s*custom/);
+    await expectText(version.getByTestId('no-signature'), /No signature: the deployment’s user code/);
+    expect(await version.locator('table').count()).toBe(0);
+    await expectText(version, new RegExp(`${iris}/blue`));
+  });
+
   it('offers a free body for a scoring script, sends it as written and shows the answer', async () => {
     const body = await testTab(iris);
     await expectText(
