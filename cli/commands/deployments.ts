@@ -7,12 +7,15 @@ import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import { act, leaf, withExamples } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
+import { UsageError } from '../core/cliErrors';
 import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
 import type { Deployment, DeploymentLogs } from '../../shared/api/schemas';
 
 interface DeployOptions {
   model: string;
   environment?: string;
+  code?: string;
+  scoringScript?: string;
   maxBatchSize?: number;
   maxDelayMs?: number;
   requestTimeoutMs?: number;
@@ -31,6 +34,7 @@ function printDeployment(format: OutputFormat, d: Deployment): void {
       ['model', d.model],
       ['resolved', d.resolvedModel],
       ['environment', d.environment],
+      ['code', d.code ? [d.code.code, d.code.scoringScript].filter(Boolean).join(' → ') : undefined],
       ['batching', pairs(d.batching)],
       ['instance', pairs(d.instance)],
       ['request timeout', d.requestTimeoutMs !== undefined ? `${d.requestTimeoutMs} ms` : undefined],
@@ -54,6 +58,8 @@ function replicaSummary(scale: Deployment['scale']): string | undefined {
 /** The `Deployment` spec from the options, leaving out what was not given. */
 function deploymentSpec(opts: DeployOptions): Record<string, unknown> {
   parseModelRef(opts.model);
+  if (opts.scoringScript !== undefined && opts.code === undefined)
+    throw new UsageError('--scoring-script names a file in a code asset: give the asset with --code NAME:VERSION.');
   const batching = { maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxDelayMs };
   const instance = {
     minInstances: opts.minInstances,
@@ -68,6 +74,7 @@ function deploymentSpec(opts: DeployOptions): Record<string, unknown> {
   return {
     model: opts.model,
     environment: opts.environment,
+    code: opts.code === undefined ? undefined : { code: opts.code, scoringScript: opts.scoringScript },
     batching: given(batching),
     instance: given(instance),
     requestTimeoutMs: opts.requestTimeoutMs,
@@ -83,10 +90,13 @@ export function registerDeploymentCommands(program: Command): void {
       'sibyl deploy iris/blue --model iris:1',
       'sibyl deploy iris/green --model iris@latest --environment ort-cpu@1 --max-batch-size 32 --max-delay-ms 5',
       'sibyl traffic iris blue=90 green=10     # then shift traffic',
+      'sibyl deploy iris/py --model weights:1 -e python-3.11@1 --code iris-score:1 --scoring-script score.py',
     ],
   )
     .requiredOption('-m, --model <ref>', 'model reference: NAME:VERSION or NAME@ALIAS')
     .option('-e, --environment <env>', 'environment NAME@VERSION (default ort-cpu@1)')
+    .option('--code <name:version>', 'code asset with the user code (python, node and custom environments)')
+    .option('--scoring-script <path>', "the scoring script's path in the code asset (python and node)")
     .option('--max-batch-size <n>', 'dynamic batching: most rows merged into one model run', intArg(1, 1024))
     .option('--max-delay-ms <ms>', 'dynamic batching: longest a request waits for others', intArg(0, 10000))
     .option('--request-timeout-ms <ms>', 'per-request scoring timeout', intArg(1, 180000))

@@ -1,16 +1,18 @@
 /**
  * `sibyl score ENDPOINT --data FILE|-`: scores JSON or CSV rows against an endpoint, Azure ML style
  * (`api/endpoints/{name}/score`) or with `--protocol oip` (`api/v2/models/{endpoint}[/versions/{d}]/infer`),
- * and prints the predictions. The credential comes from the control plane unless `--bearer` is given.
+ * and prints the answer. JSON goes out as written (user code reads the raw body); CSV becomes the
+ * protocol's body. The credential comes from the control plane unless `--bearer` is given.
  */
 import { Option, type Command } from 'commander';
 import { seg } from '../core/apiClient';
 import { act, leaf } from '../core/commandKit';
 import { parseCsv } from '../core/csvRows';
 import { endpointCredential } from '../core/endpointCredential';
-import { printResult } from '../core/output';
+import { printResult, writeOut, type OutputFormat } from '../core/output';
 import { predictionTable } from '../core/predictionTable';
 import { readText } from '../core/readInput';
+import { scoreRequest, type ScoreAnswer } from '../core/scoreRequest';
 import {
   azureMlBody,
   dataFormat,
@@ -61,32 +63,46 @@ export function registerScoreCommand(program: Command): void {
       act(async (ctx, endpoint: string, opts: ScoreOptions) => {
         const text = await readText(opts.data);
         const format = dataFormat(opts.data, text, opts.format);
-        const json = format === 'json' ? parseJsonInput(text, opts.data) : undefined;
+        // JSON is checked here but sent as written: a scoring script's run() reads these very bytes.
+        if (format === 'json') parseJsonInput(text, opts.data);
         const csv = format === 'csv' ? parseCsv(text) : undefined;
         const api = ctx.api();
         const bearer = await endpointCredential(api, endpoint, opts.bearer);
-        let answer: unknown;
+        let answer: ScoreAnswer;
         if (opts.protocol === 'oip') {
           const base = `/api/v2/models/${seg(endpoint)}${opts.deployment ? `/versions/${seg(opts.deployment)}` : ''}`;
-          let body = json;
+          let body = text;
           if (csv) {
             const meta = (await api.request<{ inputs: OipTensorMeta[] }>('GET', base, { bearer })).body;
-            body = oipBodyFromCsv(csv, meta.inputs);
+            body = JSON.stringify(oipBodyFromCsv(csv, meta.inputs));
           }
-          answer = (await api.request<unknown>('POST', `${base}/infer`, { bearer, json: body })).body;
+          answer = await scoreRequest(api, { endpoint, path: `${base}/infer`, bearer, body });
         } else {
           const headers: Record<string, string> = opts.deployment
             ? { 'azureml-model-deployment': opts.deployment }
             : {};
-          answer = (
-            await api.request<unknown>('POST', `/api/endpoints/${seg(endpoint)}/score`, {
-              bearer,
-              headers,
-              json: csv ? azureMlBody(csv) : json,
-            })
-          ).body;
+          const body = csv ? JSON.stringify(azureMlBody(csv)) : text;
+          answer = await scoreRequest(api, {
+            endpoint,
+            path: `/api/endpoints/${seg(endpoint)}/score`,
+            bearer,
+            headers,
+            body,
+          });
         }
-        printResult(ctx.format, answer, () => predictionTable(answer) ?? JSON.stringify(answer, null, 2));
+        printAnswer(ctx.format, answer);
       }),
     );
+}
+
+/**
+ * The answer as it came: JSON as JSON (a table when it holds predictions), a string or a body that is
+ * not JSON as its text (`-o json` prints that text as a JSON string).
+ */
+function printAnswer(format: OutputFormat, answer: ScoreAnswer): void {
+  const { value, isJson, text } = answer;
+  if (format === 'json') return printResult(format, isJson ? value : text, () => '');
+  if (!isJson) return writeOut(text);
+  if (typeof value === 'string') return writeOut(value);
+  writeOut(predictionTable(value) ?? JSON.stringify(value, null, 2));
 }

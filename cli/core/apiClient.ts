@@ -12,7 +12,8 @@ import type { Connection } from './connection';
 
 export { seg, type ApiResponse, type RequestOptions } from '../../shared/portable/apiClient';
 
-function cliWording(connection: Connection): ApiWording {
+/** How the CLI words failures the API did not document (also used by `sibyl score`'s raw requests). */
+export function cliWording(connection: Connection): ApiWording {
   return {
     // The Functions host itself answers a missing or wrong function key with an empty 401, and a path
     // no function serves with an empty 404.

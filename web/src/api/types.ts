@@ -16,6 +16,7 @@ export type {
   EndpointKeys,
   EndpointMetrics,
   EndpointToken,
+  Environment,
   ErrorInfo,
   Experiment,
   MetricPoint,

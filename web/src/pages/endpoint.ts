@@ -1,11 +1,11 @@
 /**
  * One endpoint: its URIs and auth mode, then tabs — Overview (traffic and mirror split, the
- * deployments with model, environment and batching, live charts per deployment), Test, Keys,
- * Monitors and Logs (the console of a deployment's replicas).
+ * deployments with model, environment (and a user-code runtime), code, batching and a failure's error,
+ * live charts per deployment), Test, Keys, Monitors and Logs (the console of a deployment's replicas).
  * The tab is kept in the hash (`?tab=test`), so a link opens the same view.
  */
 import { seg } from '../api/client';
-import type { Deployment, Endpoint } from '../api/types';
+import type { Deployment, Endpoint, Environment, List } from '../api/types';
 import { COMMANDS, curlAndCli } from '../commands';
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
@@ -77,7 +77,51 @@ function trafficCard(endpoint: Endpoint): HTMLElement {
   );
 }
 
-function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
+/** The runtime of each environment reference (`name@version`, and `name` for its latest version). */
+type Runtimes = ReadonlyMap<string, string>;
+
+function runtimesOf(environments: readonly Environment[]): Runtimes {
+  const runtimes = new Map<string, string>();
+  // Listed by name, then version: the last of a name is its latest.
+  for (const e of environments) {
+    runtimes.set(`${e.name}@${e.version}`, e.runtime ?? 'onnx');
+    runtimes.set(e.name, e.runtime ?? 'onnx');
+  }
+  return runtimes;
+}
+
+function environmentCell(d: Deployment, runtimes: Runtimes): HTMLElement {
+  const runtime = runtimes.get(d.environment);
+  return h(
+    'span',
+    {},
+    d.environment,
+    // ONNX is the default and says nothing new; user code names its runtime.
+    runtime && runtime !== 'onnx'
+      ? h('span', { class: 'muted small', 'data-testid': 'deployment-runtime' }, ` (${runtime})`)
+      : null,
+  );
+}
+
+/** The code asset and scoring script a user-code deployment runs. */
+function codeCell(d: Deployment): HTMLElement | string {
+  if (!d.code) return '—';
+  return h(
+    'span',
+    { 'data-testid': 'deployment-code' },
+    h('code', {}, d.code.code),
+    d.code.scoringScript ? h('span', {}, ' · ', h('code', {}, d.code.scoringScript)) : null,
+  );
+}
+
+/** The state, and why it failed (an init() traceback's last lines for user code). */
+function stateCell(d: Deployment): HTMLElement {
+  const state = statusBadge(d.provisioningState ?? 'Unknown');
+  if (!d.error) return state;
+  return h('span', {}, state, h('pre', { class: 'muted small deployment-error' }, d.error));
+}
+
+function deploymentsCard(endpoint: Endpoint, origin: string, runtimes: Runtimes): HTMLElement {
   if (endpoint.deployments.length === 0) {
     return card(
       'Deployments',
@@ -110,7 +154,7 @@ function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
       `Deployments of ${endpoint.name}`,
       [
         { label: 'Name', cell: (d: Deployment) => h('code', {}, d.name) },
-        { label: 'State', cell: (d) => statusBadge(d.provisioningState ?? 'Unknown') },
+        { label: 'State', cell: stateCell },
         {
           label: 'Model',
           cell: (d) =>
@@ -123,7 +167,9 @@ function deploymentsCard(endpoint: Endpoint, origin: string): HTMLElement {
                 : null,
             ),
         },
-        { label: 'Environment', cell: (d) => d.environment },
+        { label: 'Environment', cell: (d) => environmentCell(d, runtimes) },
+        // Only endpoints with user code get the column.
+        ...(endpoint.deployments.some((d) => d.code) ? [{ label: 'Code', cell: codeCell }] : []),
         { label: 'Batching', cell: batching },
         { label: 'Instances', cell: instances, secondary: true },
         {
@@ -165,8 +211,13 @@ export const endpointPage: Page = (root, ctx) => {
   let leaveTab: (() => void) | undefined;
   let left = false;
 
-  ctx.api.get<Endpoint>(`/api/endpoints/${seg(name)}`).then(
-    (endpoint) => {
+  // The environments only add each deployment's runtime: the page shows without them.
+  const environments = ctx.api.get<List<Environment>>('/api/environments').then(
+    (list) => runtimesOf(list.value),
+    () => new Map<string, string>(),
+  );
+  Promise.all([ctx.api.get<Endpoint>(`/api/endpoints/${seg(name)}`), environments]).then(
+    ([endpoint, runtimes]) => {
       if (left) return;
       const tabLabel = (id: string) =>
         id === 'keys' && endpoint.authMode !== 'key'
@@ -227,7 +278,7 @@ export const endpointPage: Page = (root, ctx) => {
                     ),
                   ),
                 ),
-                deploymentsCard(endpoint, ctx.origin),
+                deploymentsCard(endpoint, ctx.origin, runtimes),
               );
               const charts = card('Monitoring');
               panel.append(charts);

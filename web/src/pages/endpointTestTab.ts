@@ -1,13 +1,23 @@
 /**
  * The Test tab: builds a request from the serving model's signature (an editable example), sends it
  * with the endpoint's own credential — a key, a fresh token, or a pasted Entra ID token — and shows
- * the status, time, answering deployment and body, as Azure ML studio's Test tab does.
+ * the status, time, answering deployment and body, as Azure ML studio's Test tab does. A deployment
+ * that runs user code has no signature: the body is free (a sample to start from) and sent as written.
  */
 import { shellQuote } from '../shellQuote';
 import { readModelReference } from '../../../shared/portable/modelReference';
 import { ApiError, seg, type ApiClient } from '../api/client';
-import type { Deployment, Endpoint, EndpointKeys, EndpointToken, Model, ModelVersion } from '../api/types';
+import type {
+  Deployment,
+  Endpoint,
+  EndpointKeys,
+  EndpointToken,
+  Model,
+  ModelVersion,
+  TensorMetadata,
+} from '../api/types';
 import { exampleRequest, requestUrl, type Protocol } from '../requestBuilder';
+import { runsUserCode, USER_CODE_SAMPLE, userCodeContentType, userCodeNote } from '../userCodeRequest';
 import { h, replace } from '../ui/dom';
 import { formatDuration, prettyJson } from '../ui/format';
 import { badge, commandLine, errorBox, keyValues } from '../ui/widgets';
@@ -75,10 +85,16 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
   const curl = h('div');
   let inputs: ModelVersion['signature']['inputs'] = [];
+  /** Set while the chosen deployment runs user code; `oipInputs` once its server described its inputs. */
+  let userCode: { deployment: Deployment; oipInputs?: TensorMetadata[] } | undefined;
 
   const chosen = () => endpoint.deployments.find((d) => d.name === target.value) ?? leadingDeployment(endpoint)!;
+  const example = (p: Protocol): unknown => {
+    if (!userCode) return exampleRequest(inputs, p);
+    return p === 'oip' ? exampleRequest(userCode.oipInputs ?? [], p) : USER_CODE_SAMPLE;
+  };
   const fillExample = () => {
-    body.value = prettyJson(exampleRequest(inputs, protocol.value as Protocol));
+    body.value = prettyJson(example(protocol.value as Protocol));
     const url = `${location.origin}${requestUrl(endpoint, protocol.value as Protocol, target.value || undefined)}`;
     const pin =
       target.value && protocol.value === 'azureml'
@@ -95,6 +111,15 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
   };
   const loadSignature = async () => {
     const deployment = chosen();
+    if (runsUserCode(deployment)) {
+      userCode = { deployment };
+      signature.textContent = userCodeNote(deployment);
+      fillExample();
+      // Scoring scripts and modules serve no OIP metadata; a custom server (no script) may.
+      if (!deployment.code?.scoringScript) await loadOipMetadata(userCode);
+      return;
+    }
+    userCode = undefined;
     signature.textContent = 'Reading the model signature…';
     try {
       const version = await signatureOf(api, deployment);
@@ -121,6 +146,25 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
         'This endpoint accepts Microsoft Entra ID tokens only: paste an access token for its audience above.',
       );
     return token;
+  };
+
+  /** A custom OIP server describes its inputs (GET …/versions/{d}); scoring scripts serve no metadata. */
+  const loadOipMetadata = async (current: NonNullable<typeof userCode>) => {
+    const { deployment } = current;
+    try {
+      const res = await fetch(`/api/v2/models/${seg(endpoint.name)}/versions/${seg(deployment.name)}`, {
+        headers: { authorization: `Bearer ${await credential()}` },
+        cache: 'no-store',
+      });
+      if (!res.ok) return;
+      const metadata = (await res.json()) as { inputs?: unknown };
+      if (!Array.isArray(metadata.inputs) || userCode !== current) return;
+      current.oipInputs = metadata.inputs as TensorMetadata[];
+      signature.textContent = userCodeNote(deployment, current.oipInputs);
+      if (protocol.value === 'oip') fillExample();
+    } catch {
+      // No credential yet (aad) or no metadata: the free body stays.
+    }
   };
 
   const form = h(
@@ -151,19 +195,27 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
 
   const run = async () => {
     let payload: string;
-    try {
-      payload = JSON.stringify(JSON.parse(body.value));
-    } catch (e) {
-      replace(result, errorBox(new Error(`The request body is not valid JSON: ${(e as Error).message}`), 'Not sent'));
-      body.focus();
-      return;
+    let contentType = 'application/json';
+    if (userCode) {
+      // User code reads the body raw: sent as written, as text when it is not JSON.
+      payload = body.value;
+      contentType = userCodeContentType(payload);
+    } else {
+      try {
+        payload = JSON.stringify(JSON.parse(body.value));
+      } catch (e) {
+        const error = new Error(`The request body is not valid JSON: ${(e as Error).message}`);
+        replace(result, errorBox(error, 'Not sent'));
+        body.focus();
+        return;
+      }
     }
     send.disabled = true;
     send.textContent = 'Sending…';
     replace(result, h('p', { class: 'muted', role: 'status' }, 'Sending…'));
     try {
       const bearer = await credential();
-      const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+      const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'content-type': contentType };
       const p = protocol.value as Protocol;
       if (target.value && p === 'azureml') headers['azureml-model-deployment'] = target.value;
       const started = performance.now();
@@ -196,6 +248,7 @@ export function mountTest(host: HTMLElement, api: ApiClient, endpoint: Endpoint)
           ['Time', h('span', { 'data-testid': 'test-time' }, formatDuration(elapsed))],
           ['Deployment', res.headers.get('azureml-model-deployment') ?? '—'],
           ['Request id', res.headers.get('x-ms-request-id') ?? '—'],
+          ['Content type', res.headers.get('content-type') ?? '—'],
         ]),
         h(
           'pre',

@@ -1,6 +1,6 @@
 /**
- * One model: each version's signature (inputs and outputs with datatypes and shapes), size, sha256,
- * tags, aliases, and which deployments serve it.
+ * One model: each version's type and signature (inputs and outputs with datatypes and shapes; none for a
+ * custom model), size, sha256, tags, aliases, and which deployments serve it.
  */
 import { readModelReference } from '../../../shared/portable/modelReference';
 import { seg } from '../api/client';
@@ -37,6 +37,7 @@ function versionCard(v: ModelVersion, model: Model, users: Deployment[]): HTMLEl
     h('span', {}, `Version ${v.version} `, aliasBadges(model.aliases, v.version)),
     keyValues([
       ['Reference', h('code', {}, `${v.name}:${v.version}`)],
+      ['Type', v.type ?? 'onnx'],
       ['Description', v.description || '—'],
       ['Registered', formatDateTime(v.createdAt)],
       ['Size', formatBytes(v.sizeBytes)],
@@ -63,12 +64,24 @@ function versionCard(v: ModelVersion, model: Model, users: Deployment[]): HTMLEl
           : 'No deployment uses this version.',
       ],
     ]),
-    h(
-      'div',
-      { class: 'grid-2' },
-      h('div', {}, h('h3', {}, 'Inputs'), signatureTable(`Inputs of ${v.name}:${v.version}`, v.signature.inputs)),
-      h('div', {}, h('h3', {}, 'Outputs'), signatureTable(`Outputs of ${v.name}:${v.version}`, v.signature.outputs)),
-    ),
+    signatureView(v),
+  );
+}
+
+/** Inputs and outputs; a custom model (files for user code) has none, and says so instead of empty tables. */
+function signatureView(v: ModelVersion): HTMLElement {
+  if (v.signature.inputs.length === 0 && v.signature.outputs.length === 0)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'no-signature' },
+      'No signature: the deployment’s user code (a scoring script or a custom server) reads these files and ',
+      'defines what a request holds.',
+    );
+  return h(
+    'div',
+    { class: 'grid-2' },
+    h('div', {}, h('h3', {}, 'Inputs'), signatureTable(`Inputs of ${v.name}:${v.version}`, v.signature.inputs)),
+    h('div', {}, h('h3', {}, 'Outputs'), signatureTable(`Outputs of ${v.name}:${v.version}`, v.signature.outputs)),
   );
 }
 
