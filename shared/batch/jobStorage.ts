@@ -1,6 +1,7 @@
 /**
  * Sibyl's own blobs for batch jobs, in container `sibyl-batch`: `{jobId}/job.json`, `files.json`,
- * the plan in parts of {@link PLAN_PART_SIZE} mini-batches, and one partial output per mini-batch. Names derive from the job and the mini-batch index only, so a retried or replayed
+ * the plan in parts of {@link PLAN_PART_SIZE} mini-batches, and one partial output per mini-batch.
+ * Names derive from the job and the mini-batch index only, so a retried or replayed
  * activity overwrites what an earlier attempt wrote.
  */
 import type { BlobClient, ContainerClient } from '@azure/storage-blob';

@@ -63,7 +63,8 @@ async function call(
     if (signal.aborted && (signal.reason as Error)?.name !== 'TimeoutError') throw signal.reason;
     throw new SibylError(
       'ServiceUnavailable',
-      `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`,
+      `The ${model.compute} scorer is not reachable ` +
+        `(${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`,
       undefined,
       { 'Retry-After': '5' },
     );
