@@ -13,7 +13,15 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seedDemo } from '../../../scripts/demo/seedDemo';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { DESKTOP, PHONE, launchChromium, newContext, screenshot, watchErrors } from './support/browser';
+import {
+  DESKTOP,
+  PHONE,
+  closeBrowserAndHost,
+  launchChromium,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support/browser';
 import { SibylApi, uploadBlobs } from './support/sibylApi';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
@@ -61,19 +69,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     context.on('request', (request) => requestedUrls.push(request.url()));
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    if (host) {
-      await host.stop();
-      // 'exit' can come before the child's output pipes close; open pipes would hold the Jest worker.
-      await pollUntil(
-        () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
-        "the host's output pipes to close",
-        10_000,
-      );
-    }
-  });
+  afterAll(() => closeBrowserAndHost(context, browser, host));
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
