@@ -17,7 +17,9 @@ import {
   DESKTOP,
   PHONE,
   closeBrowserAndHost,
+  expectText,
   launchChromium,
+  signedInScript,
   newContext,
   screenshot,
   watchErrors,
@@ -491,34 +493,6 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
 });
 
 // Code run in the page is passed as strings: this file is type-checked without the DOM library.
-
-/** A script that signs a new context in (the key in session storage), as the sign-in form would. */
-function signedInScript(key: string): string {
-  return `sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(key)});`;
-}
-
-/** Waits until the element's text matches (string: contains). */
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
-  let last = '';
-  try {
-    await pollUntil(
-      async () => {
-        last = (
-          (await locator
-            .first()
-            .innerText({ timeout: 1000 })
-            .catch(() => '')) ?? ''
-        ).trim();
-        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
-      },
-      `text ${String(expected)}`,
-      timeoutMs,
-      100,
-    );
-  } catch {
-    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
-  }
-}
 
 async function expectValue(locator: Locator, expected: RegExp): Promise<void> {
   let last = '';

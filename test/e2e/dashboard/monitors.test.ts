@@ -9,13 +9,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { driftRows } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import { closeBrowserAndHost, launchChromium, newContext, screenshot, watchErrors } from './support/browser';
+import {
+  closeBrowserAndHost,
+  expectText,
+  launchChromium,
+  signedInScript,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
@@ -134,7 +142,7 @@ describe('the Monitors view (Chromium against the emulator)', () => {
 
     browser = await launchChromium();
     context = await newContext(browser);
-    await context.addInitScript(`sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(host.functionKey)});`);
+    await context.addInitScript(signedInScript(host.functionKey));
     page = await context.newPage();
     pageErrors = watchErrors(page);
   }, HOST_START_MS + 240_000);
@@ -214,26 +222,3 @@ describe('the Monitors view (Chromium against the emulator)', () => {
     await screenshot(page, '20-endpoint-monitors');
   }, 120_000);
 });
-
-/** Waits until the element's text matches (string: contains). */
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
-  let last = '';
-  try {
-    await pollUntil(
-      async () => {
-        last = (
-          (await locator
-            .first()
-            .innerText({ timeout: 1000 })
-            .catch(() => '')) ?? ''
-        ).trim();
-        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
-      },
-      `text ${String(expected)}`,
-      timeoutMs,
-      100,
-    );
-  } catch {
-    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
-  }
-}

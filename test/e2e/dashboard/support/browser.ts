@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT, type HostProcess } from '../../../support/hostProcess';
 import { pollUntil } from '../../../support/poll';
 
@@ -87,4 +87,32 @@ export async function closeBrowserAndHost(
     "the host's output pipes to close",
     10_000,
   );
+}
+
+/** A script that signs a new context in (the key in session storage), as the sign-in form would. */
+export function signedInScript(key: string): string {
+  return `sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(key)});`;
+}
+
+/** Waits until the element's text matches (string: contains). */
+export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  let last = '';
+  try {
+    await pollUntil(
+      async () => {
+        last = (
+          (await locator
+            .first()
+            .innerText({ timeout: 1000 })
+            .catch(() => '')) ?? ''
+        ).trim();
+        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
+      },
+      `text ${String(expected)}`,
+      timeoutMs,
+      100,
+    );
+  } catch {
+    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
+  }
 }
