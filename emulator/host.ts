@@ -168,8 +168,13 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
 }
 
 /** What a replica may see of the host's environment: never the host's keys, only storage and the scorer's own. */
-const REPLICA_ENV =
-  /^(PATH|HOME|TMPDIR|TEMP|LANG|LD_LIBRARY_PATH|SYSTEMROOT|AzureWebJobsStorage(__.*)?|SIBYL_SCORER_KEY|SIBYL_MAX_.*|SIBYL_PYTHON|PIP_[A-Z_]+)$/;
+const REPLICA_ENV = new RegExp(
+  '^(' +
+    ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'LANG', 'LD_LIBRARY_PATH', 'SYSTEMROOT', 'AzureWebJobsStorage(__.*)?']
+      .concat(['SIBYL_SCORER_KEY', 'SIBYL_MAX_.*', 'SIBYL_PYTHON', 'PIP_[A-Z_]+'])
+      .join('|') +
+    ')$',
+);
 
 /** A user-code replica may install its Python packages before it serves (environments issue). */
 const USER_CODE_START_TIMEOUT_MS = 15 * 60_000;

@@ -7,16 +7,7 @@ import { CodeParams, CodeUploadQuery, CodeVersionParams } from '../shared/api/sc
 import { SibylError } from '../shared/errors';
 import { getCodeVersion, listCodeAssets, registerCodeVersion, type CodeUpload } from '../shared/registry/codeAssets';
 import { registerRoute } from './http/registerRoute';
-import { readBytes } from './http/requestBody';
-
-/** Archive media types of `POST api/code/{name}/versions`; any other body is one file. */
-const ARCHIVE_FORMATS: Readonly<Record<string, 'zip' | 'tar.gz'>> = {
-  'application/zip': 'zip',
-  'application/x-zip-compressed': 'zip',
-  'application/gzip': 'tar.gz',
-  'application/x-gzip': 'tar.gz',
-  'application/x-gtar': 'tar.gz',
-};
+import { ARCHIVE_MEDIA_TYPES, mediaTypeOf, readBytes } from './http/requestBody';
 
 registerRoute('registerCodeVersion', async (request, _context, call) => {
   const { name } = parseParams(CodeParams, request.params);
@@ -25,11 +16,9 @@ registerRoute('registerCodeVersion', async (request, _context, call) => {
     { fileName: request.query.get('fileName') ?? undefined },
     'query string',
   );
-  const contentType = (request.headers.get('content-type') ?? 'application/octet-stream')
-    .split(';')[0]!
-    .trim()
-    .toLowerCase();
-  const archive = ARCHIVE_FORMATS[contentType];
+  const contentType = mediaTypeOf(request);
+  // An archive is a folder; any other body is one file.
+  const archive = ARCHIVE_MEDIA_TYPES[contentType];
   if (!archive && !fileName)
     throw new SibylError(
       'InvalidInput',

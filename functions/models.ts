@@ -28,26 +28,19 @@ import { createStagedUpload, registerStagedUpload } from '../shared/registry/sta
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { SibylHttpHandler } from './http/httpHandler';
 import { registerRoute } from './http/registerRoute';
-import { readBody, readBytes } from './http/requestBody';
+import { ARCHIVE_MEDIA_TYPES, mediaTypeOf, readBody, readBytes } from './http/requestBody';
 
 /** Body media types of `POST api/models/{name}/versions` and what each body is. */
 const UPLOAD_FORMATS: Readonly<Record<string, 'onnx' | 'zip' | 'tar.gz'>> = {
   'application/octet-stream': 'onnx',
   'application/onnx': 'onnx',
   'application/x-onnx': 'onnx',
-  'application/zip': 'zip',
-  'application/x-zip-compressed': 'zip',
-  'application/gzip': 'tar.gz',
-  'application/x-gzip': 'tar.gz',
-  'application/x-gtar': 'tar.gz',
+  ...ARCHIVE_MEDIA_TYPES,
 };
 
 registerRoute('registerModelVersion', async (request, _context, call) => {
   const { name } = parseParams(ModelParams, request.params);
-  const contentType = (request.headers.get('content-type') ?? 'application/octet-stream')
-    .split(';')[0]!
-    .trim()
-    .toLowerCase();
+  const contentType = mediaTypeOf(request);
   if (contentType === 'application/json') return registerStaged(request, name, call);
   const format = UPLOAD_FORMATS[contentType];
   if (!format) {

@@ -96,7 +96,10 @@ export const batchScoring = df.app.orchestration('batchScoring', function* (cont
       const unit = input.thresholdUnit === 'files' ? 'files' : 'rows';
       error = {
         code: 'ErrorThresholdExceeded',
-        message: `${failuresOf(tally, input.thresholdUnit)} ${unit} failed, more than the errorThreshold of ${input.errorThreshold}; the job stopped early. See the run's log for the failed rows.`,
+        message:
+          `${failuresOf(tally, input.thresholdUnit)} ${unit} failed, more than the errorThreshold of ${input.errorThreshold}; ` +
+          `the job stopped early. ` +
+          `See the run's log for the failed rows.`,
       };
     } else {
       const mergeStart = clock();

@@ -71,7 +71,9 @@ export class ScorerModels {
     if (expectedDigest && expectedDigest !== model.filesDigest) {
       throw new SibylError(
         'ModelIntegrity',
-        `Model ${name}:${version} in storage is not what the registry recorded (files sha256 ${expectedDigest}, storage ${model.filesDigest}); register it again.`,
+        `Model ${name}:${version} in storage is not what the registry recorded ` +
+          `(files sha256 ${expectedDigest}, storage ${model.filesDigest}); ` +
+          `register it again.`,
       );
     }
     return model;

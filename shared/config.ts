@@ -117,7 +117,8 @@ function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSetting
   const watchedContainer = env.SIBYL_SCHEDULER_CONTAINER || 'workspaceblobstore';
   if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(watchedContainer)) {
     problems.add(
-      `SIBYL_SCHEDULER_CONTAINER must be a Blob container name (3-63 lower-case letters, digits and single hyphens), got '${watchedContainer}'.`,
+      `SIBYL_SCHEDULER_CONTAINER must be a Blob container name (3-63 lower-case letters, digits and single hyphens), ` +
+        `got '${watchedContainer}'.`,
     );
   }
   return { cron, watchedContainer };

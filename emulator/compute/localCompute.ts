@@ -118,7 +118,8 @@ export class LocalCompute {
       // As Container Apps' ingress does: the request id and OIP's binary header reach user-code replicas.
       for (const name of ['authorization', 'content-type', 'accept', 'x-request-id', 'inference-header-content-length'])
         if (req.headers[name]) headers[name] = req.headers[name];
-      const answer = await app.forward(req.method ?? 'GET', match[3]!, headers, Buffer.concat(chunks), abort.signal);
+      const request = { method: req.method ?? 'GET', path: match[3]!, headers, body: Buffer.concat(chunks) };
+      const answer = await app.forward(request, abort.signal);
       const out: http.OutgoingHttpHeaders = { 'content-length': answer.body.length };
       for (const name of ['content-type', 'retry-after', 'www-authenticate', 'inference-header-content-length'])
         if (answer.headers[name]) out[name] = answer.headers[name];

@@ -32,6 +32,14 @@ export interface ScorerAppOptions {
   log: (message: string) => void;
 }
 
+/** A request for a replica, its body already read (so it can be sent again to another replica). */
+export interface ReplicaRequest {
+  method: string;
+  path: string;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+}
+
 export interface Forwarded {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -243,13 +251,7 @@ export class ScorerApp {
   }
 
   /** Forwards one request (body already read) to a replica; retried once if that replica dies first. */
-  async forward(
-    method: string,
-    path: string,
-    headers: http.OutgoingHttpHeaders,
-    body: Buffer,
-    signal: AbortSignal,
-  ): Promise<Forwarded> {
+  async forward(request: ReplicaRequest, signal: AbortSignal): Promise<Forwarded> {
     this.#inFlight++;
     this.#peak = Math.max(this.#peak, this.#inFlight);
     let avoid: Replica | undefined;
@@ -258,7 +260,7 @@ export class ScorerApp {
         const replica = await this.#acquire(signal, avoid);
         replica.begin();
         try {
-          return await send(replica.port, method, path, headers, body, signal);
+          return await send(replica.port, request, signal);
         } catch (error) {
           // Scoring is idempotent: a replica that died mid-request costs one retry, not an answer.
           if (signal.aborted || attempt >= 1) throw error;
@@ -307,14 +309,7 @@ export class ScorerApp {
   }
 }
 
-function send(
-  port: number,
-  method: string,
-  path: string,
-  headers: http.OutgoingHttpHeaders,
-  body: Buffer,
-  signal: AbortSignal,
-): Promise<Forwarded> {
+function send(port: number, { method, path, headers, body }: ReplicaRequest, signal: AbortSignal): Promise<Forwarded> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': body.length }, agent, signal },

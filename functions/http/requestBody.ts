@@ -2,6 +2,7 @@
 import type { HttpRequest } from '@azure/functions';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { parseBody, parseJsonBody } from '../../shared/api/validate';
+import type { ArchiveKind } from '../../shared/assets/safeArchive';
 import { getConfig } from '../../shared/config';
 import { SibylError } from '../../shared/errors';
 
@@ -44,6 +45,20 @@ export async function readBody<T extends TSchema>(request: HttpRequest, schema: 
 export function readBytes(request: HttpRequest): Promise<Uint8Array> {
   return limitedBytes(request);
 }
+
+/** The body's media type, lower-case and without parameters; a body without one is `application/octet-stream`. */
+export function mediaTypeOf(request: HttpRequest): string {
+  return (request.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Media types of an uploaded folder (models and code assets alike) and the archive each names. */
+export const ARCHIVE_MEDIA_TYPES: Readonly<Record<string, ArchiveKind>> = {
+  'application/zip': 'zip',
+  'application/x-zip-compressed': 'zip',
+  'application/gzip': 'tar.gz',
+  'application/x-gzip': 'tar.gz',
+  'application/x-gtar': 'tar.gz',
+};
 
 /** The request's origin as the client saw it, for URIs in answers. */
 export function originOf(request: HttpRequest): string {

@@ -94,8 +94,11 @@ function sentence(e: ErrorObject, subject: string, path: string, value: unknown)
       return `${subject} must be at least ${plural(Number(p.limit), 'character')} long (got ${show(value)})`;
     case 'maxLength':
       return `${subject} must be at most ${plural(Number(p.limit), 'character')} long`;
-    case 'pattern':
-      return `${subject}${e.propertyName === undefined ? ` ${show(value)}` : ''} is not valid: ${typeof parent?.description === 'string' ? parent.description : `it must match ${String(p.pattern)}`}`;
+    case 'pattern': {
+      const shown = e.propertyName === undefined ? ` ${show(value)}` : '';
+      const rule = typeof parent?.description === 'string' ? parent.description : `it must match ${String(p.pattern)}`;
+      return `${subject}${shown} is not valid: ${rule}`;
+    }
     case 'format':
       return `${subject} must be a valid ${String(p.format)} (got ${show(value)})`;
     case 'minItems':
@@ -129,7 +132,8 @@ function valueAt(pointer: string, data: unknown): unknown {
  * Turns Ajv's errors for `data` into details, unions resolved and duplicates dropped.
  *
  * @example
- *   toDetails(validate.errors ?? [], body); // [{ target: 'batching.maxBatchSize', message: 'batching.maxBatchSize must be at most 1024 (got 5000)' }]
+ *   toDetails(validate.errors ?? [], body);
+ *   // [{ target: 'batching.maxBatchSize', message: 'batching.maxBatchSize must be at most 1024 (got 5000)' }]
  */
 export function toDetails(errors: readonly ErrorObject[], data: unknown): ErrorDetail[] {
   const details: ErrorDetail[] = [];

@@ -156,7 +156,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
       version,
       summary: 'Serverless ML model serving on Azure Functions.',
       description:
-        'ONNX real-time endpoints (Azure ML style and Open Inference Protocol v2), batch scoring, pipelines and schedules. Errors outside the OIP routes are `{"error": {"code", "message", "details"?}}`.',
+        'ONNX real-time endpoints (Azure ML style and Open Inference Protocol v2), batch scoring, pipelines and schedules. ' +
+        'Errors outside the OIP routes are `{"error": {"code", "message", "details"?}}`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: options.serverUrl ?? '/' }],

@@ -92,7 +92,8 @@ function coerce(raw: string, schema: Record<string, unknown>, name: string, what
     } catch {
       throw new SibylError(
         'InvalidInput',
-        `${what} is invalid: ${name} must be JSON (${type === 'object' ? 'an object' : 'an array'}), e.g. ${type === 'object' ? '{"team":"fraud"}' : '["a"]'}`,
+        `${what} is invalid: ${name} must be JSON (${type === 'object' ? 'an object' : 'an array'}), ` +
+          `e.g. ${type === 'object' ? '{"team":"fraud"}' : '["a"]'}`,
         [{ target: name, message: `${name} is not valid JSON` }],
       );
     }

@@ -4,7 +4,8 @@
  * (`Queued`), starts the `batchScoring` orchestration under the job id, reports it, and cancels it.
  *
  * @example
- *   const job = await submitBatchJob(spec, { start: (id, input) => client.startNew('batchScoring', { instanceId: id, input }).then(() => undefined) });
+ *   const start = (id, input) => client.startNew('batchScoring', { instanceId: id, input }).then(() => undefined);
+ *   const job = await submitBatchJob(spec, { start });
  */
 import { randomUUID } from 'node:crypto';
 import type { BlobClient } from '@azure/storage-blob';
@@ -128,7 +129,10 @@ export async function submitBatchJob(
   await appendRunLog(jobId, [
     {
       key: 'submitted',
-      message: `submitted: ${settings.deployment ? `deployment ${settings.deployment}` : `model ${settings.model ?? ''}`} (${context.target.modelName}:${context.target.modelVersion}), input ${settings.input.datastore}/${settings.input.path} (${settings.input.format})`,
+      message:
+        `submitted: ${settings.deployment ? `deployment ${settings.deployment}` : `model ${settings.model ?? ''}`} ` +
+        `(${context.target.modelName}:${context.target.modelVersion}), ` +
+        `input ${settings.input.datastore}/${settings.input.path} (${settings.input.format})`,
     },
   ]);
   return { id: jobId, status: 'Queued' };

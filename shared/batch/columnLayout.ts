@@ -43,12 +43,14 @@ export function rowShapeOf(spec: TensorSpec, role: 'input' | 'output'): number[]
   const [batch, ...rest] = spec.shape;
   if (spec.shape.length === 0 || (batch !== -1 && role === 'input')) {
     throw invalid(
-      `Model ${role} '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs a first (batch) dimension of -1 so rows can be stacked.`,
+      `Model ${role} '${spec.name}' has shape ${formatShape(spec.shape)}; ` +
+        `batch scoring needs a first (batch) dimension of -1 so rows can be stacked.`,
     );
   }
   if (role === 'input' && rest.some((d) => d < 1)) {
     throw invalid(
-      `Model input '${spec.name}' has shape ${formatShape(spec.shape)}; batch scoring needs every dimension after the first to be fixed, so each row has a known number of values.`,
+      `Model input '${spec.name}' has shape ${formatShape(spec.shape)}; ` +
+        `batch scoring needs every dimension after the first to be fixed, so each row has a known number of values.`,
     );
   }
   return rest;

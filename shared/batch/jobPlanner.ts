@@ -145,7 +145,9 @@ function checkBlockCount(miniBatches: number): void {
   if (miniBatches + 1 <= MAX_OUTPUT_BLOCKS) return;
   throw new SibylError(
     'InvalidInput',
-    `The job would have ${miniBatches} mini-batches; predictions.csv is assembled from one block per mini-batch and a blob holds at most ${MAX_OUTPUT_BLOCKS} blocks. Raise miniBatchSize (rows or files) so there are at most ${MAX_OUTPUT_BLOCKS - 1}.`,
+    `The job would have ${miniBatches} mini-batches; ` +
+      `predictions.csv is assembled from one block per mini-batch and a blob holds at most ${MAX_OUTPUT_BLOCKS} blocks. ` +
+      `Raise miniBatchSize (rows or files) so there are at most ${MAX_OUTPUT_BLOCKS - 1}.`,
   );
 }
 

@@ -1,27 +1,18 @@
 /**
  * Sibyl's own blobs for batch jobs, in container `sibyl-batch`: `{jobId}/job.json`, `files.json`,
- * the plan in parts of {@link PLAN_PART_SIZE} mini-batches, and one partial output per mini-batch. Names derive from the job and the mini-batch index only, so a retried or replayed
+ * the plan in parts of {@link PLAN_PART_SIZE} mini-batches, and one partial output per mini-batch.
+ * Names derive from the job and the mini-batch index only, so a retried or replayed
  * activity overwrites what an earlier attempt wrote.
  */
-import type { BlobClient, ContainerClient } from '@azure/storage-blob';
-import { getBlobServiceClient } from '../storage/blobService';
+import type { BlobClient } from '@azure/storage-blob';
+import { ownContainer } from '../storage/blobService';
 
 export const JOBS_CONTAINER = 'sibyl-batch';
 /** Mini-batches described by one plan blob. */
 export const PLAN_PART_SIZE = 256;
 
-let ensured: Promise<unknown> | undefined;
-
 /** The container, created on first use. */
-export async function jobsContainer(): Promise<ContainerClient> {
-  const client = getBlobServiceClient().getContainerClient(JOBS_CONTAINER);
-  ensured ??= client.createIfNotExists().catch((error: unknown) => {
-    ensured = undefined;
-    throw error;
-  });
-  await ensured;
-  return client;
-}
+export const jobsContainer = ownContainer(JOBS_CONTAINER);
 
 const pad = (n: number, width = 8) => String(n).padStart(width, '0');
 

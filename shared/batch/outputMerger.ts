@@ -41,7 +41,8 @@ export async function mergeOutputs(jobId: string): Promise<{ rows: number }> {
     if (!(error instanceof RestError && error.code === 'InvalidBlockList')) throw error;
     // Committing a block list discards every other uncommitted block of the blob.
     throw new Error(
-      `The scored rows staged on '${context.output.path}' are gone: another writer committed that blob while job '${jobId}' ran. Run the job again, and give jobs that run at the same time different output paths.`,
+      `The scored rows staged on '${context.output.path}' are gone: another writer committed that blob while job '${jobId}' ran. ` +
+        `Run the job again, and give jobs that run at the same time different output paths.`,
     );
   }
   return { rows: staged.reduce((sum, p) => sum + p.rows, 0) };

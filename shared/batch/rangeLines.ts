@@ -102,16 +102,8 @@ export async function* rangeLineBytes(
 }
 
 /** The lines of {@link rangeLineBytes} as strings (without `\n`), for readers that need text. */
-export async function* rangeLines(
-  blob: BlobClient,
-  size: number,
-  start: number,
-  end: number,
-  midFile: boolean,
-  chunkBytes = CHUNK_BYTES,
-  maxLineBytes = MAX_LINE_BYTES,
-): AsyncGenerator<string[]> {
-  for await (const { bytes, from, stop } of rangeLineBytes(blob, size, start, end, midFile, chunkBytes, maxLineBytes)) {
+export async function* rangeLines(...range: Parameters<typeof rangeLineBytes>): AsyncGenerator<string[]> {
+  for await (const { bytes, from, stop } of rangeLineBytes(...range)) {
     yield bytes.toString('utf8', from, stop).split('\n');
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Scores rows in large batches: cells are written straight into typed input buffers with the scoring
  * codecs' element writers, every `batchRows` rows go through one `session.run`, and predictions are
- * written as bytes of CSV lines `file,row,<outputs>` (the final lines of `predictions.csv`). A row that cannot be read is counted and sampled (file and
+ * written as bytes of CSV lines `file,row,<outputs>` (the final lines of `predictions.csv`).
+ * A row that cannot be read is counted and sampled (file and
  * line) without stopping the others; a batch the model refuses is split in halves until the rows at
  * fault are found.
  *

@@ -1,7 +1,8 @@
 /**
  * What a batch job scores with: a deployment (`endpoint/deployment`) or a registered model
  * (`name:version`, `name@alias`), resolved once when the job is submitted so every mini-batch uses
- * the same model version. A deployment whose environment runs user code scores on its replicas. Sessions come from the same caches as real-time scoring: a deployment's
+ * the same model version. A deployment whose environment runs user code scores on its replicas.
+ * Sessions come from the same caches as real-time scoring: a deployment's
  * own loaded session while it still serves that version, else a batch cache of model sessions.
  *
  * @example

@@ -28,7 +28,8 @@ export async function saveDeploymentDoc(
     await releaseDeployment(doc.endpoint, doc.name);
     throw new SibylError(
       'EndpointNotFound',
-      `Endpoint '${doc.endpoint}' was deleted while deployment '${doc.name}' was being written; create the endpoint again, then the deployment.`,
+      `Endpoint '${doc.endpoint}' was deleted while deployment '${doc.name}' was being written; ` +
+        `create the endpoint again, then the deployment.`,
     );
   }
   return saved!;

@@ -62,7 +62,8 @@ export function checkInstanceSettings(kind: ComputeKind, instance: InstanceSetti
   if (kind === 'container' && r.memoryGi !== 2 * r.cpu!) {
     throw new SibylError(
       'InvalidInput',
-      `instance.memoryGi must be twice instance.cpu on the Consumption profile (0.25 vCPU/0.5 GiB up to 4 vCPU/8 GiB); got cpu ${r.cpu} and memoryGi ${r.memoryGi}.`,
+      `instance.memoryGi must be twice instance.cpu on the Consumption profile (0.25 vCPU/0.5 GiB up to 4 vCPU/8 GiB); ` +
+        `got cpu ${r.cpu} and memoryGi ${r.memoryGi}.`,
     );
   }
 }

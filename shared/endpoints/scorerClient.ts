@@ -63,18 +63,13 @@ async function call(
     if (signal.aborted && (signal.reason as Error)?.name !== 'TimeoutError') throw signal.reason;
     throw new SibylError(
       'ServiceUnavailable',
-      `The ${model.compute} scorer is not reachable (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`,
+      `The ${model.compute} scorer is not reachable ` +
+        `(${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'connection failed'}); retry shortly.`,
       undefined,
       { 'Retry-After': '5' },
     );
   }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = await jsonBodyOf(res);
   if (res.ok) return json;
   const message =
     typeof (json as { error?: unknown })?.error === 'string'
@@ -159,13 +154,7 @@ export async function replicaBatch(
       `The deployment's replica is not reachable: ${(error as Error).message}.`,
     );
   }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = await jsonBodyOf(res);
   if (res.status === 500) throw new ScoringScriptError(`The scoring script failed: ${errorMessageOf(json, 500)}`);
   if (res.status === 413)
     throw new SibylError(
@@ -182,4 +171,14 @@ export async function replicaBatch(
   if (!Array.isArray(results))
     throw new ScoringScriptError('The replica answered the mini-batch without a "results" list.');
   return results as unknown[];
+}
+
+/** The answer's body as JSON; undefined when it is empty or not JSON (the status then speaks for it). */
+async function jsonBodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }

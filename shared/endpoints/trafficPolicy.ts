@@ -16,7 +16,8 @@ export function checkTraffic(
     if (!deployments.includes(name)) {
       throw new SibylError(
         'InvalidInput',
-        `Traffic names deployment '${name}', which this endpoint does not have${deployments.length ? ` (it has ${deployments.join(', ')})` : ''}. Create the deployment first.`,
+        `Traffic names deployment '${name}', which this endpoint does not have` +
+          `${deployments.length ? ` (it has ${deployments.join(', ')})` : ''}. Create the deployment first.`,
       );
     }
     if (!Number.isInteger(percent) || percent < 0 || percent > 100)
@@ -64,7 +65,8 @@ export function pickDeployment(
       'DeploymentNotFound',
       deployments.length === 0
         ? `Endpoint '${endpoint}' has no deployment yet. Create one with PUT api/endpoints/${endpoint}/deployments/{name}.`
-        : `Endpoint '${endpoint}' has no traffic set across its deployments; set traffic or pin one with the azureml-model-deployment header.`,
+        : `Endpoint '${endpoint}' has no traffic set across its deployments; ` +
+            `set traffic or pin one with the azureml-model-deployment header.`,
     );
   }
   let roll = random() * 100;

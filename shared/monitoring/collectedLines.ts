@@ -55,7 +55,11 @@ function lineOf(item: CollectedItem, collection: Collection, instance: string): 
   const id = `${instance}-${(lineCounter++).toString(36)}`;
   const time = new Date(item.time).toISOString();
   // Field for field what JSON.stringify of the CloudEvents object would write, without building it.
-  return `{"specversion":"1.0","id":"${id}","source":${source},"type":"azureml.inference.${collection}","datacontenttype":"application/json","time":"${time}","data":${dataText(item[collection])},"correlationid":${JSON.stringify(item.requestId)}}`;
+  return (
+    `{"specversion":"1.0","id":"${id}","source":${source},"type":"azureml.inference.${collection}",` +
+    `"datacontenttype":"application/json","time":"${time}","data":${dataText(item[collection])},` +
+    `"correlationid":${JSON.stringify(item.requestId)}}`
+  );
 }
 
 function blocksOf(lines: readonly string[]): { blocks: EncodedBlock[]; dropped: number } {

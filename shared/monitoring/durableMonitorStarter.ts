@@ -7,14 +7,8 @@
 import type { DurableClient } from 'durable-functions';
 import type { MonitorRunStarter } from './monitorRuns';
 import { MONITOR_RUN_ORCHESTRATION } from './monitorRunProtocol';
+import { startRunOrchestration } from '../workspace/runOrchestrationStart';
 
 export function durableMonitorStarter(client: DurableClient): MonitorRunStarter {
-  return async (runId) => {
-    try {
-      await client.startNew(MONITOR_RUN_ORCHESTRATION, { instanceId: runId, input: { runId } });
-    } catch (error) {
-      const existing = await client.getStatus(runId).catch(() => undefined);
-      if (!existing?.instanceId) throw error;
-    }
-  };
+  return (runId) => startRunOrchestration(client, MONITOR_RUN_ORCHESTRATION, runId);
 }

@@ -2,23 +2,13 @@
  * Sibyl's own blobs for monitor runs, in container `sibyl-monitoring`: one partial sketch per part,
  * named by run and part index, so a retried activity overwrites what an earlier attempt wrote.
  */
-import type { ContainerClient } from '@azure/storage-blob';
-import { getBlobServiceClient } from '../storage/blobService';
+import { ownContainer } from '../storage/blobService';
 import type { SketchesJson } from './featureSketches';
 
 export const MONITORING_CONTAINER = 'sibyl-monitoring';
 
-let ensured: Promise<unknown> | undefined;
-
-async function container(): Promise<ContainerClient> {
-  const client = getBlobServiceClient().getContainerClient(MONITORING_CONTAINER);
-  ensured ??= client.createIfNotExists().catch((error: unknown) => {
-    ensured = undefined;
-    throw error;
-  });
-  await ensured;
-  return client;
-}
+/** The container, created on first use. */
+const container = ownContainer(MONITORING_CONTAINER);
 
 const partName = (runId: string, index: number) => `${runId}/parts/${String(index).padStart(6, '0')}.json`;
 

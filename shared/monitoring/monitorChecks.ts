@@ -19,7 +19,8 @@ function invalid(message: string, target: string): SibylError {
 export async function checkMonitor(spec: MonitorSpec): Promise<void> {
   if (!spec.signals.dataDrift && !spec.signals.predictionDrift) {
     throw invalid(
-      'A monitor needs at least one signal: set signals.dataDrift and/or signals.predictionDrift, e.g. {"dataDrift": {"metric": "psi", "threshold": 0.2}}.',
+      'A monitor needs at least one signal: set signals.dataDrift and/or signals.predictionDrift, ' +
+        'e.g. {"dataDrift": {"metric": "psi", "threshold": 0.2}}.',
       'signals',
     );
   }
@@ -43,7 +44,8 @@ export async function checkMonitor(spec: MonitorSpec): Promise<void> {
   if (!snapshot.deployments.some((d) => d.name === spec.deployment)) {
     throw new SibylError(
       'DeploymentNotFound',
-      `Endpoint '${spec.endpoint}' has no deployment '${spec.deployment}'; monitor one of: ${snapshot.deployments.map((d) => d.name).join(', ') || '(none yet)'}.`,
+      `Endpoint '${spec.endpoint}' has no deployment '${spec.deployment}'; ` +
+        `monitor one of: ${snapshot.deployments.map((d) => d.name).join(', ') || '(none yet)'}.`,
     );
   }
   await readDatastoreDoc(spec.baseline.datastore);

@@ -4,7 +4,10 @@
  * blob), finish (merge the parts, compute each feature's histogram and metric, store the result on the
  * run and as the monitor's `lastResult`).
  *
- * @example const plan = await planMonitorRun(runId); … await sketchMonitorPart({ runId, part }); … await finishMonitorRun({ runId, parts });
+ * @example
+ *   const plan = await planMonitorRun(runId);
+ *   … await sketchMonitorPart({ runId, part });
+ *   … await finishMonitorRun({ runId, parts });
  */
 import type { MonitorResult } from '../api/schemas';
 import { listInputFiles } from '../batch/inputListing';
@@ -64,7 +67,9 @@ export async function planMonitorRun(runId: string): Promise<MonitorPlan> {
   }
   await appendRunLog(runId, [
     {
-      message: `Monitor '${monitor.name}' on ${monitor.endpoint}/${monitor.deployment}: window ${windowStart} to ${windowEnd}, baseline ${files.length} file(s), ${parts.length - files.length} hour folder(s) of collected data.`,
+      message:
+        `Monitor '${monitor.name}' on ${monitor.endpoint}/${monitor.deployment}: window ${windowStart} to ${windowEnd}, ` +
+        `baseline ${files.length} file(s), ${parts.length - files.length} hour folder(s) of collected data.`,
       key: 'plan',
     },
   ]);
@@ -140,7 +145,9 @@ export async function finishMonitorRun(input: FinishMonitorInput): Promise<strin
   };
   const lines = features.map((f) => ({
     level: f.drifted ? ('warning' as const) : ('info' as const),
-    message: `${f.signal} ${f.name}: ${f.metric} = ${f.value === null ? 'n/a (no data on one side)' : f.value.toFixed(4)} (threshold ${f.threshold})${f.drifted ? ' DRIFTED' : ''}`,
+    message:
+      `${f.signal} ${f.name}: ${f.metric} = ${f.value === null ? 'n/a (no data on one side)' : f.value.toFixed(4)}` +
+      ` (threshold ${f.threshold})${f.drifted ? ' DRIFTED' : ''}`,
     key: `feature-${f.signal}-${f.name}`.slice(0, 250),
   }));
   if ([sources.baseline, sources.inputs, sources.outputs].some((s) => s.features.size >= MAX_FEATURES)) {
@@ -152,7 +159,9 @@ export async function finishMonitorRun(input: FinishMonitorInput): Promise<strin
   }
   lines.push({
     level: 'info',
-    message: `Rows: baseline ${result.rows.baseline}, inputs ${result.rows.inputs}, outputs ${result.rows.outputs}; drifted: ${drifted.join(', ') || 'none'}.`,
+    message:
+      `Rows: baseline ${result.rows.baseline}, inputs ${result.rows.inputs}, outputs ${result.rows.outputs}; ` +
+      `drifted: ${drifted.join(', ') || 'none'}.`,
     key: 'summary',
   });
   await appendRunLog(input.runId, lines);

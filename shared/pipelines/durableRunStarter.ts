@@ -8,14 +8,8 @@
 import type { DurableClient } from 'durable-functions';
 import type { RunStarter } from './pipelineRuns';
 import { PIPELINE_RUN_ORCHESTRATION } from './pipelineRunProtocol';
+import { startRunOrchestration } from '../workspace/runOrchestrationStart';
 
 export function durableRunStarter(client: DurableClient): RunStarter {
-  return async (runId) => {
-    try {
-      await client.startNew(PIPELINE_RUN_ORCHESTRATION, { instanceId: runId, input: { runId } });
-    } catch (error) {
-      const existing = await client.getStatus(runId).catch(() => undefined);
-      if (!existing?.instanceId) throw error;
-    }
-  };
+  return (runId) => startRunOrchestration(client, PIPELINE_RUN_ORCHESTRATION, runId);
 }

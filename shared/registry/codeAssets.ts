@@ -11,7 +11,6 @@
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ContainerClient } from '@azure/storage-blob';
 import {
   deleteFolderBlobs,
   uploadFolderBlobs,
@@ -23,7 +22,7 @@ import { safeEntryPath, unpackArchive } from '../assets/safeArchive';
 import { CODE_CONTAINER, codeFolderPrefix, codeManifestPath, type CodeManifest } from '../compute/userRuntime';
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { getBlobServiceClient } from '../storage/blobService';
+import { ownContainer } from '../storage/blobService';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { releaseVersion, reserveVersion, updateWithEtag, type VersionHead } from '../storage/versionCounter';
@@ -57,17 +56,8 @@ export type CodeUpload =
   { format: 'file'; path: string; fileName: string } | { format: 'zip' | 'tar.gz'; path: string };
 
 const code = () => getContainer('code');
-let ensured: Promise<unknown> | undefined;
-
-async function codeBlobs(): Promise<ContainerClient> {
-  const client = getBlobServiceClient().getContainerClient(CODE_CONTAINER);
-  ensured ??= client.createIfNotExists().catch((error: unknown) => {
-    ensured = undefined;
-    throw error;
-  });
-  await ensured;
-  return client;
-}
+/** The code container, created on first use. */
+const codeBlobs = ownContainer(CODE_CONTAINER);
 
 /** Registers the next version of `name` from `upload`; nothing is stored when the upload is refused. */
 export async function registerCodeVersion(name: string, upload: CodeUpload): Promise<CodeVersion> {

@@ -78,7 +78,8 @@ function checkColumns(columns: readonly MlflowSpec[], inputs: readonly TensorSpe
   }
   if (offset !== columns.length) {
     throw mismatch(
-      `it has ${columns.length} columns, the graph's inputs take ${offset} (${inputs.map((s) => `${s.name} ${shapeText(s.shape)}`).join(', ')})`,
+      `it has ${columns.length} columns, the graph's inputs take ${offset} ` +
+        `(${inputs.map((s) => `${s.name} ${shapeText(s.shape)}`).join(', ')})`,
     );
   }
 }

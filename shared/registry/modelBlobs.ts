@@ -4,10 +4,9 @@
  * `ModelManifest`) for readers without the registry, such as the scorer. Files move as streams.
  */
 import { createHash } from 'node:crypto';
-import type { ContainerClient } from '@azure/storage-blob';
 import { deleteFolderBlobs, uploadFolderBlobs, uploadManifestBlob } from '../assets/assetFolder';
 import type { StoredFile } from '../assets/hashedFile';
-import { getBlobServiceClient } from '../storage/blobService';
+import { ownContainer } from '../storage/blobService';
 import type { ModelManifest } from './modelDocuments';
 
 export const MODELS_CONTAINER = 'models';
@@ -25,18 +24,8 @@ export function modelManifestPath(name: string, version: number): string {
   return `${name}/${version}.manifest.json`;
 }
 
-let ensured: Promise<unknown> | undefined;
-
 /** The `models` container, created on first use. */
-export async function modelsContainer(): Promise<ContainerClient> {
-  const client = getBlobServiceClient().getContainerClient(MODELS_CONTAINER);
-  ensured ??= client.createIfNotExists().catch((error: unknown) => {
-    ensured = undefined;
-    throw error;
-  });
-  await ensured;
-  return client;
-}
+export const modelsContainer = ownContainer(MODELS_CONTAINER);
 
 /** Uploads the files of `root` (streamed from disk, in parallel blocks) and the manifest. */
 export async function uploadModelFolder(root: string, manifest: ModelManifest): Promise<void> {

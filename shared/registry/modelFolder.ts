@@ -55,7 +55,8 @@ export async function describeModelFolder(
         : 'it has no MLmodel and no top-level .onnx file';
     throw new SibylError(
       'InvalidInput',
-      `Cannot tell what kind of model this is: ${why}. Say type=custom (files for a scoring script), or type=onnx with exactly one top-level .onnx file.`,
+      `Cannot tell what kind of model this is: ${why}. ` +
+        `Say type=custom (files for a scoring script), or type=onnx with exactly one top-level .onnx file.`,
     );
   }
   if (type === 'custom') return { type, signature: EMPTY };

@@ -43,7 +43,8 @@ export class ModelIntegrityError extends SibylError {
   constructor(manifest: FolderManifest, file: StoredFile, actual: string, noun = 'Model') {
     super(
       'ModelIntegrity',
-      `${noun} ${manifest.name}:${manifest.version} file '${file.path}' has changed in storage: it was registered with sha256 ${file.sha256} ` +
+      `${noun} ${manifest.name}:${manifest.version} file '${file.path}' has changed in storage: ` +
+        `it was registered with sha256 ${file.sha256} ` +
         `but storage now holds sha256 ${actual}. Refusing to load it; register the ${noun.toLowerCase()} again.`,
     );
     this.name = 'ModelIntegrityError';

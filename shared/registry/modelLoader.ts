@@ -25,7 +25,9 @@ export function assertServableByOnnx(
   if (manifest.type === 'custom' || !manifest.modelFile) {
     throw new SibylError(
       'InvalidInput',
-      `Model ${manifest.name}:${manifest.version} is a custom model: it needs a scoring script. ONNX environments serve only onnx and mlflow models with an onnx flavor; deploy it with a python or node environment (e.g. python-3.11@1) and code.scoringScript naming the script.`,
+      `Model ${manifest.name}:${manifest.version} is a custom model: it needs a scoring script. ` +
+        `ONNX environments serve only onnx and mlflow models with an onnx flavor; ` +
+        `deploy it with a python or node environment (e.g. python-3.11@1) and code.scoringScript naming the script.`,
     );
   }
 }

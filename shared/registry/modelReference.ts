@@ -21,7 +21,8 @@ export function assertName(kind: string, name: string): void {
   if (!isAssetName(name)) {
     throw new SibylError(
       'InvalidInput',
-      `${kind} name '${name.slice(0, 100)}' is invalid: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 255 characters).`,
+      `${kind} name '${name.slice(0, 100)}' is invalid: ` +
+        `use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 255 characters).`,
     );
   }
 }

@@ -246,7 +246,8 @@ export async function deleteModelVersion(
   if (users.length) {
     throw new SibylError(
       'Conflict',
-      `Model ${name}:${version} is used by deployment${users.length > 1 ? 's' : ''} ${users.join(', ')}; delete or move ${users.length > 1 ? 'them' : 'it'} first.`,
+      `Model ${name}:${version} is used by deployment${users.length > 1 ? 's' : ''} ${users.join(', ')}; ` +
+        `delete or move ${users.length > 1 ? 'them' : 'it'} first.`,
     );
   }
   const head = await readHead(name);

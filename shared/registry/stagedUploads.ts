@@ -33,7 +33,7 @@ import { writeHashedFile, type StoredFile } from '../assets/hashedFile';
 import { safeEntryPath, UnsafeArchiveError } from '../assets/safeArchive';
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { getBlobServiceClient } from '../storage/blobService';
+import { getBlobServiceClient, ownContainer } from '../storage/blobService';
 import type { ModelVersion } from './modelDocuments';
 import { registerModelVersion, type VersionDetails } from './modelRegistry';
 import { assertName } from './modelReference';
@@ -54,17 +54,8 @@ export interface StagedUpload {
   maxRequestBytes: number;
 }
 
-let ensured: Promise<unknown> | undefined;
-
-async function staging(): Promise<ContainerClient> {
-  const client = getBlobServiceClient().getContainerClient(STAGING_CONTAINER);
-  ensured ??= client.createIfNotExists().catch((error: unknown) => {
-    ensured = undefined;
-    throw error;
-  });
-  await ensured;
-  return client;
-}
+/** The staging container, created on first use. */
+const staging = ownContainer(STAGING_CONTAINER);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -144,7 +144,8 @@ export async function openOrtSession(source: ModelSource, settings: OrtSessionSe
   }
   if (!cudaProviderInstalled()) {
     const why =
-      'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; install it with ONNXRUNTIME_NODE_INSTALL=true on linux/x64)';
+      'the CUDA execution provider is not installed (onnxruntime-node ships CPU binaries; ' +
+      'install it with ONNXRUNTIME_NODE_INSTALL=true on linux/x64)';
     if (!cpuAllowed)
       throw new ExecutionProviderUnavailableError(`CUDA was requested without a CPU fallback, but ${why}`);
     const session = await createOrtSession(source, sessionOptions(settings, cpuOnly));

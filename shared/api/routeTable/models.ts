@@ -34,7 +34,8 @@ export const MODEL_ROUTES = [
     path: '/api/models/{name}/versions',
     summary: 'Register a new version of a model: an .onnx file, a .zip or .tar.gz of a folder, or a staged upload',
     description:
-      'The body is the ONNX file (`application/octet-stream`), a `.zip` (`application/zip`) or `.tar.gz` (`application/gzip`) of a folder, ' +
+      'The body is the ONNX file (`application/octet-stream`), ' +
+      'a `.zip` (`application/zip`) or `.tar.gz` (`application/gzip`) of a folder, ' +
       'or `{"upload": id}` (`application/json`) naming a staged upload. `type` is onnx, mlflow or custom (detected when absent). ' +
       'ONNX Runtime opens the model from its folder to read the signature; a file it cannot open is refused with 400 `InvalidModel`.',
     tags,

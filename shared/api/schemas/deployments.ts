@@ -22,7 +22,8 @@ export const InstanceSettings = Type.Object(
         minimum: 1,
         maximum: 1000,
         description:
-          'Requests one instance scores at once; more wait, and past the queue limit get 429. For `container`/`gpu` also the autoscaling target (default 128 for `functions`, 16 for `container`/`gpu`).',
+          'Requests one instance scores at once; more wait, and past the queue limit get 429. ' +
+          'For `container`/`gpu` also the autoscaling target (default 128 for `functions`, 16 for `container`/`gpu`).',
       }),
     ),
     scaleInDelaySeconds: Type.Optional(

@@ -9,7 +9,8 @@ import { Deployment } from './deployments';
 /** How data-plane callers authenticate. */
 export const AuthMode = stringEnum(['key', 'token', 'aad'] as const, {
   description:
-    '`key`: Bearer primary/secondary key; `token`: Bearer token from `POST …/token` (1 hour); `aad`: Bearer Microsoft Entra ID access token.',
+    '`key`: Bearer primary/secondary key; `token`: Bearer token from `POST …/token` (1 hour); ' +
+    '`aad`: Bearer Microsoft Entra ID access token.',
 });
 export type AuthMode = Static<typeof AuthMode>;
 
@@ -32,7 +33,8 @@ export const MirrorTraffic = namedRecord(DeploymentName, percent, {
 const AllowedPrincipals = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
   maxItems: 256,
   description:
-    '`aad` endpoints only: Microsoft Entra object ids (`oid`) allowed to call. Others get 403. Empty or absent: any caller with a valid token (unless `allowedRoles` is set).',
+    '`aad` endpoints only: Microsoft Entra object ids (`oid`) allowed to call. Others get 403. ' +
+    'Empty or absent: any caller with a valid token (unless `allowedRoles` is set).',
   examples: [['00000000-0000-0000-0000-000000000001']],
 });
 const AllowedRoles = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {

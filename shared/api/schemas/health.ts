@@ -20,7 +20,8 @@ export const Readiness = Type.Object(
   {
     title: 'Readiness',
     description:
-      'Whether Sibyl can serve: its settings are valid (`settings.error` names each bad one) and Blob storage and Cosmos DB both answer (503 otherwise).',
+      'Whether Sibyl can serve: its settings are valid (`settings.error` names each bad one) ' +
+      'and Blob storage and Cosmos DB both answer (503 otherwise).',
     examples: [{ ready: true, checks: { storage: { ok: true, ms: 3 }, cosmos: { ok: true, ms: 5 } } }],
   },
 );

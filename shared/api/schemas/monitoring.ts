@@ -33,7 +33,9 @@ export const DataCollection = Type.Object(
     title: 'DataCollection',
     additionalProperties: false,
     description:
-      'Collects what the deployment scores as JSON lines under `<endpoint>/<deployment>/<collection>/YYYY/MM/DD/HH/` in `datastore` (default `workspaceblobstore`); each line has `correlationid` (the request id), `time` and `data` (one object per row).',
+      'Collects what the deployment scores as JSON lines under `<endpoint>/<deployment>/<collection>/YYYY/MM/DD/HH/` ' +
+      'in `datastore` (default `workspaceblobstore`); ' +
+      'each line has `correlationid` (the request id), `time` and `data` (one object per row).',
     examples: [
       {
         enabled: true,
@@ -48,7 +50,9 @@ export type DataCollection = Static<typeof DataCollection>;
 
 export const DriftMetric = stringEnum(['psi', 'jensenShannon', 'wasserstein', 'ks'] as const, {
   description:
-    'Distance between the baseline and current histograms: population stability index, Jensen-Shannon distance (base 2), Wasserstein distance divided by the baseline standard deviation, or the Kolmogorov-Smirnov statistic. On categorical features `wasserstein` and `ks` are the total variation distance.',
+    'Distance between the baseline and current histograms: population stability index, Jensen-Shannon distance (base 2), ' +
+    'Wasserstein distance divided by the baseline standard deviation, or the Kolmogorov-Smirnov statistic. ' +
+    'On categorical features `wasserstein` and `ks` are the total variation distance.',
 });
 export type DriftMetric = Static<typeof DriftMetric>;
 

@@ -13,7 +13,8 @@ export const CronTrigger = Type.Object(
       minLength: 1,
       maxLength: 256,
       description:
-        'NCRONTAB, 6 fields: `second minute hour day month day-of-week`, e.g. `0 */5 * * * *`; or the 5-field form Azure ML uses (`minute hour day month day-of-week`, second 0).',
+        'NCRONTAB, 6 fields: `second minute hour day month day-of-week`, e.g. `0 */5 * * * *`; ' +
+        'or the 5-field form Azure ML uses (`minute hour day month day-of-week`, second 0).',
     }),
     timeZone: Type.Optional(
       Type.String({
@@ -55,7 +56,9 @@ export const DataChangeTrigger = Type.Object(
         minimum: 1,
         maximum: 86400,
         description:
-          'Poll the datastore this often instead of reacting to blob events: each new blob version fires within about this many seconds (no sooner than the scheduler timer runs). Lets a schedule watch a datastore outside the container blob events are watched in.',
+          'Poll the datastore this often instead of reacting to blob events: ' +
+          'each new blob version fires within about this many seconds (no sooner than the scheduler timer runs). ' +
+          'Lets a schedule watch a datastore outside the container blob events are watched in.',
       }),
     ),
   },

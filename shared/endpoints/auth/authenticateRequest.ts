@@ -117,7 +117,8 @@ async function checkAad(
     // Only reachable when the settings were removed after the endpoint was made (PUT refuses aad without them).
     throw new SibylError(
       'ServiceUnavailable',
-      `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured on this Sibyl (SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`,
+      `Endpoint '${endpoint.name}' uses authMode 'aad' but Microsoft Entra ID is not configured on this Sibyl ` +
+        `(SIBYL_AAD_TENANT_ID, SIBYL_AAD_AUDIENCE).`,
     );
   }
   const result = await validators.aad(credential, validators.now);
@@ -215,7 +216,8 @@ export async function authenticateTokenRequest(
   if (endpoint.authMode === 'token' && credential.split('.').length === 3)
     return checkToken(endpoint, credential, validators);
   throw unauthorized(
-    `The credential is not a current key of endpoint '${endpoint.name}'${endpoint.authMode === 'token' ? ' nor a valid token for it' : ''}.`,
+    `The credential is not a current key of endpoint '${endpoint.name}'` +
+      `${endpoint.authMode === 'token' ? ' nor a valid token for it' : ''}.`,
     'invalid_token',
   );
 }

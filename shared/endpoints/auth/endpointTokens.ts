@@ -123,7 +123,9 @@ export async function verifyToken(
     if (generation !== undefined && payload[GENERATION_CLAIM] !== generation) {
       return jwtFailure(
         'wrong_audience',
-        `The bearer token was issued for an earlier version of endpoint '${endpointName}' (since re-created, its keys regenerated or its auth mode changed); get a new token.`,
+        `The bearer token was issued for an earlier version of endpoint '${endpointName}' ` +
+          `(since re-created, its keys regenerated or its auth mode changed); ` +
+          `get a new token.`,
       );
     }
     return {

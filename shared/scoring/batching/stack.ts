@@ -6,7 +6,10 @@ import { allocate, type NamedTensor, type OipDatatype, type TensorData } from '.
 
 type NumericData = Exclude<TensorData, string[]>;
 
-/** Rows (dim 0) of a request's tensors; undefined when it cannot be batched (no tensors, a rank-0 tensor, or tensors disagreeing on dim 0). */
+/**
+ * Rows (dim 0) of a request's tensors; undefined when it cannot be batched (no tensors, a rank-0 tensor,
+ * or tensors disagreeing on dim 0).
+ */
 export function rowCount(tensors: readonly NamedTensor[]): number | undefined {
   let rows: number | undefined;
   for (const t of tensors) {

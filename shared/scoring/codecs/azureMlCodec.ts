@@ -85,7 +85,9 @@ function decodeInputData(value: unknown, signature: ModelSignature, budget: Elem
   if (keys.length > 0 && keys.every((k) => names.has(k))) return decodeNamed(value, signature, budget, what);
   if ('data' in value && keys.every((k) => SPLIT_KEYS.has(k))) return decodeSplit(value, signature, budget, what);
   throw new InvalidInputError(
-    `${what} must be {"columns", "index", "data"} (split orientation) or an object keyed by input name (${describeSpecs(signature.inputs)}); got keys ${keys.join(', ') || '(none)'}`,
+    `${what} must be {"columns", "index", "data"} (split orientation) ` +
+      `or an object keyed by input name (${describeSpecs(signature.inputs)}); ` +
+      `got keys ${keys.join(', ') || '(none)'}`,
   );
 }
 

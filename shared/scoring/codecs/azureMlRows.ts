@@ -39,7 +39,8 @@ function rowShapeOf(spec: TensorSpec, rows: number, first: unknown): number[] {
   const firstShape = inferShape(first, `input '${spec.name}'`);
   if (firstShape.length !== specRow.length) {
     throw new ShapeMismatchError(
-      `input '${spec.name}': row 0 has shape ${formatShape(firstShape)}; each row must have shape ${formatShape(specRow)} (model shape ${formatShape(spec.shape)}, -1 = any size)`,
+      `input '${spec.name}': row 0 has shape ${formatShape(firstShape)}; ` +
+        `each row must have shape ${formatShape(specRow)} (model shape ${formatShape(spec.shape)}, -1 = any size)`,
     );
   }
   return specRow.map((d, i) => (d >= 0 ? d : (firstShape[i] ?? 0)));
@@ -91,7 +92,8 @@ export function columnWidth(spec: TensorSpec): number {
   if (spec.shape.length === 1 && !spec.unknownRank) return 1;
   if (spec.shape.length === 2 && inner !== undefined && inner >= 0) return inner;
   throw new InvalidInputError(
-    `input '${spec.name}' (shape ${spec.unknownRank ? 'unknown' : formatShape(spec.shape)}) cannot be filled from table columns; send named tensors: {"input_data": {"${spec.name}": [...]}}`,
+    `input '${spec.name}' (shape ${spec.unknownRank ? 'unknown' : formatShape(spec.shape)}) cannot be filled from table columns; ` +
+      `send named tensors: {"input_data": {"${spec.name}": [...]}}`,
   );
 }
 

@@ -99,7 +99,8 @@ export function checkAgainstSpec(spec: TensorSpec, tensor: TensorHeader): void {
   const expected = formatShape(spec.shape);
   if (tensor.shape.length !== spec.shape.length) {
     throw new ShapeMismatchError(
-      `${where} has shape ${formatShape(tensor.shape)} (rank ${tensor.shape.length}); the model expects rank ${spec.shape.length}, shape ${expected} (-1 = any size)`,
+      `${where} has shape ${formatShape(tensor.shape)} (rank ${tensor.shape.length}); ` +
+        `the model expects rank ${spec.shape.length}, shape ${expected} (-1 = any size)`,
     );
   }
   spec.shape.forEach((dim, i) => {

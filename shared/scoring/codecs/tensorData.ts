@@ -43,7 +43,8 @@ export function checkNested(value: unknown, shape: readonly number[], where: str
       const at = path.map((i) => `[${i}]`).join('');
       const got = Array.isArray(node) ? `${node.length} items` : 'a scalar';
       throw new ShapeMismatchError(
-        `${where}: nested data does not match shape ${formatShape(shape)}: data${at} has ${got}, expected ${expected} (ragged arrays are not allowed)`,
+        `${where}: nested data does not match shape ${formatShape(shape)}: ` +
+          `data${at} has ${got}, expected ${expected} (ragged arrays are not allowed)`,
       );
     }
     if (depth + 1 === shape.length) return;

@@ -21,7 +21,9 @@ describe('a large batch job', () => {
     await expectCsvScored(await client.waitFor(id, undefined, 580_000), 'large', rows, 2000);
 
     // 2,000 mini-batches = 8 chunks of 256, each its own orchestration with its own (small) history.
-    const url = `${client.host.baseUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=${encodeURIComponent(`${id}:chunk-`)}&code=${client.host.functionKey}`;
+    const url =
+      `${client.host.baseUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=${encodeURIComponent(`${id}:chunk-`)}` +
+      `&code=${client.host.functionKey}`;
     const chunks = (await (await fetch(url)).json()) as { instanceId: string; runtimeStatus: string }[];
     expect(chunks.map((c) => c.runtimeStatus)).toEqual(Array(8).fill('Completed'));
     const main = await durableStatus(client.host, id, true);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { tarGzOf } from '../../support/archives';
 import { REPO_ROOT } from '../../support/hostProcess';
 import { parseCsvLine } from '../../../shared/portable/csv';
-import { download, startBatchHost, upload, type BatchClient } from './batchHarness';
+import { download, startBatchHost, upload, type BatchClient, type BatchJobView } from './batchHarness';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'python-score');
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
@@ -66,6 +66,18 @@ afterAll(async () => {
   await client?.host.stop();
 });
 
+/** Scores the CSV files under `{folder}/in/` through the deployment into `{folder}/out`; waits for the job to end. */
+async function scoreFolder(folder: string, miniBatchSize: { rows: number } | { files: number }): Promise<BatchJobView> {
+  const submitted = await client.submit({
+    deployment: 'iris-batch/blue',
+    input: { datastore: 'workspaceblobstore', path: `${folder}/in/`, format: 'csv' },
+    output: { datastore: 'workspaceblobstore', path: `${folder}/out` },
+    miniBatchSize,
+  });
+  expect(submitted.status).toBe(202);
+  return client.waitFor(submitted.body.id, undefined, 240_000);
+}
+
 async function predictionLines(folder: string): Promise<string[][]> {
   return (await download(`${folder}/out/predictions.csv`))
     .split('\n')
@@ -77,14 +89,7 @@ describe('a batch job through a python scoring script', () => {
   it('scores rows: run() gets {column: value} rows and each result is written under its file and row', async () => {
     await upload('script-rows/in/a.csv', csv(rows.slice(0, 5)));
     await upload('script-rows/in/b.csv', csv(rows.slice(5)));
-    const submitted = await client.submit({
-      deployment: 'iris-batch/blue',
-      input: { datastore: 'workspaceblobstore', path: 'script-rows/in/', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'script-rows/out' },
-      miniBatchSize: { rows: 3 },
-    });
-    expect(submitted.status).toBe(202);
-    const job = await client.waitFor(submitted.body.id, undefined, 240_000);
+    const job = await scoreFolder('script-rows', { rows: 3 });
     expect(job.status).toBe('Completed');
     expect(job.progress).toEqual({ totalMiniBatches: 3, succeeded: 3, failed: 0, rowsScored: 7, rowsFailed: 0 });
     const [header, ...lines] = await predictionLines('script-rows');
@@ -108,14 +113,7 @@ describe('a batch job through a python scoring script', () => {
   it('scores files: run() gets local paths and each result is written under its file', async () => {
     await upload('script-files/in/a.csv', csv(rows.slice(0, 4)));
     await upload('script-files/in/more/a.csv', csv(rows.slice(4)));
-    const submitted = await client.submit({
-      deployment: 'iris-batch/blue',
-      input: { datastore: 'workspaceblobstore', path: 'script-files/in/', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'script-files/out' },
-      miniBatchSize: { files: 10 },
-    });
-    expect(submitted.status).toBe(202);
-    const job = await client.waitFor(submitted.body.id, undefined, 240_000);
+    const job = await scoreFolder('script-files', { files: 10 });
     expect(job.status).toBe('Completed');
     expect(job.progress).toMatchObject({ totalMiniBatches: 1, succeeded: 1, failed: 0, rowsScored: 2 });
     const labels = (some: number[][]) => some.map((values) => predict(values).label);

@@ -13,7 +13,17 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seedDemo } from '../../../scripts/demo/seedDemo';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { DESKTOP, PHONE, launchChromium, newContext, screenshot, watchErrors } from './support/browser';
+import {
+  DESKTOP,
+  PHONE,
+  closeBrowserAndHost,
+  expectText,
+  launchChromium,
+  signedInScript,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support/browser';
 import { SibylApi, uploadBlobs } from './support/sibylApi';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
@@ -61,19 +71,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     context.on('request', (request) => requestedUrls.push(request.url()));
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    if (host) {
-      await host.stop();
-      // 'exit' can come before the child's output pipes close; open pipes would hold the Jest worker.
-      await pollUntil(
-        () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
-        "the host's output pipes to close",
-        10_000,
-      );
-    }
-  });
+  afterAll(() => closeBrowserAndHost(context, browser, host));
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
@@ -495,34 +493,6 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
 });
 
 // Code run in the page is passed as strings: this file is type-checked without the DOM library.
-
-/** A script that signs a new context in (the key in session storage), as the sign-in form would. */
-function signedInScript(key: string): string {
-  return `sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(key)});`;
-}
-
-/** Waits until the element's text matches (string: contains). */
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
-  let last = '';
-  try {
-    await pollUntil(
-      async () => {
-        last = (
-          (await locator
-            .first()
-            .innerText({ timeout: 1000 })
-            .catch(() => '')) ?? ''
-        ).trim();
-        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
-      },
-      `text ${String(expected)}`,
-      timeoutMs,
-      100,
-    );
-  } catch {
-    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
-  }
-}
 
 async function expectValue(locator: Locator, expected: RegExp): Promise<void> {
   let last = '';

@@ -9,12 +9,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
+import { driftRows } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import { launchChromium, newContext, screenshot, watchErrors } from './support/browser';
+import {
+  closeBrowserAndHost,
+  expectText,
+  launchChromium,
+  signedInScript,
+  newContext,
+  screenshot,
+  watchErrors,
+} from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
@@ -44,25 +53,6 @@ interface Attrs {
 }
 interface PageWindow {
   getComputedStyle(element: unknown): { borderTopColor: string };
-}
-
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Rows of four uniform(0, 10) features, `d` moved up by `shiftD`. */
-function rows(count: number, seed: number, shiftD = 0): number[][] {
-  const r = random(seed);
-  return Array.from({ length: count }, () =>
-    [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)),
-  );
 }
 
 /** What the page's formatNumber writes in Chromium's default (en-US) locale. */
@@ -109,11 +99,11 @@ describe('the Monitors view (Chromium against the emulator)', () => {
       { keepAliveOptions: { enable: false } },
     ).getContainerClient('workspaceblobstore');
     await store.createIfNotExists();
-    const csv = ['a,b,c,d', ...rows(2000, 99).map((r) => r.join(','))].join('\n');
+    const csv = ['a,b,c,d', ...driftRows(2000, 99).map((r) => r.join(','))].join('\n');
     await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(csv));
 
     // The scored rows: `d` moved by 5, the others drawn as in the baseline.
-    const sent = rows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
+    const sent = driftRows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
     for (let i = 0; i < REQUESTS; i++) {
       const data = sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST);
       expect((await sibyl.score(ep, { input_data: { columns: COLUMNS, data } }, key)).status).toBe(200);
@@ -152,23 +142,12 @@ describe('the Monitors view (Chromium against the emulator)', () => {
 
     browser = await launchChromium();
     context = await newContext(browser);
-    await context.addInitScript(`sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(host.functionKey)});`);
+    await context.addInitScript(signedInScript(host.functionKey));
     page = await context.newPage();
     pageErrors = watchErrors(page);
   }, HOST_START_MS + 240_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    if (host) {
-      await host.stop();
-      await pollUntil(
-        () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
-        "the host's output pipes to close",
-        10_000,
-      );
-    }
-  });
+  afterAll(() => closeBrowserAndHost(context, browser, host));
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
@@ -243,26 +222,3 @@ describe('the Monitors view (Chromium against the emulator)', () => {
     await screenshot(page, '20-endpoint-monitors');
   }, 120_000);
 });
-
-/** Waits until the element's text matches (string: contains). */
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
-  let last = '';
-  try {
-    await pollUntil(
-      async () => {
-        last = (
-          (await locator
-            .first()
-            .innerText({ timeout: 1000 })
-            .catch(() => '')) ?? ''
-        ).trim();
-        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
-      },
-      `text ${String(expected)}`,
-      timeoutMs,
-      100,
-    );
-  } catch {
-    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
-  }
-}

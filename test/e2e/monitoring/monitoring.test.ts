@@ -7,6 +7,7 @@
  */
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
+import { driftRows } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { cliUser, expectExit } from '../cli/cliProcess';
@@ -16,25 +17,6 @@ const RUN = uniqueSuffix();
 const COLUMNS = ['a', 'b', 'c', 'd'];
 const REQUESTS = 40;
 const ROWS_PER_REQUEST = 25;
-
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Rows of four uniform(0, 10) features, `d` moved up by `shiftD`; float32 so they round-trip exactly. */
-function rows(count: number, seed: number, shiftD = 0): number[][] {
-  const r = random(seed);
-  return Array.from({ length: count }, () =>
-    [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)),
-  );
-}
 
 interface RunView {
   id: string;
@@ -105,7 +87,7 @@ describe('model monitoring (emulator over HTTP)', () => {
   let key: string;
   let store: ContainerClient;
   const ep = `mon-${RUN}`;
-  const sent = rows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
+  const sent = driftRows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
   const ids = Array.from({ length: REQUESTS }, (_, i) => `req-${RUN}-${i}`);
 
   beforeAll(async () => {
@@ -267,7 +249,7 @@ describe('model monitoring (emulator over HTTP)', () => {
     const monitor = `drift-${RUN}`;
 
     beforeAll(async () => {
-      const csv = ['a,b,c,d', ...rows(2000, 99).map((r) => r.join(','))].join('\n');
+      const csv = ['a,b,c,d', ...driftRows(2000, 99).map((r) => r.join(','))].join('\n');
       await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(csv));
     });
 

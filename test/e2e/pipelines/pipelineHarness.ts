@@ -94,7 +94,8 @@ export class PipelineClient {
     const answer = await this.call<T>(method, route, body);
     if (answer.status !== status)
       throw new Error(
-        `${method} ${route}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}\n--- host output (tail) ---\n${this.host.output().slice(-4000)}`,
+        `${method} ${route}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}` +
+          `\n--- host output (tail) ---\n${this.host.output().slice(-4000)}`,
       );
     return answer.body;
   }

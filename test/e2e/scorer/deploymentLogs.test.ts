@@ -5,22 +5,12 @@
  * and `sibyl deployments logs`.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
-import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
+import { failsAtRunModel } from '../../support/failingModels';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import type { DeploymentLogs } from '../../../shared/api/schemas';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { pollUntil } from '../../support/poll';
 import { cliUser, expectExit } from '../cli/cliProcess';
-
-/** Opens fine, but its warm-up run fails: any batch is reshaped to 7 elements. */
-function failsAtRunModel(): Uint8Array {
-  return new GraphBuilder('bad_reshape')
-    .input('x', 'FP32', ['batch', 3])
-    .initializer('shape', new BigInt64Array([7n]), [1])
-    .node('Reshape', ['x', 'shape'], ['y'])
-    .output('y', 'FP32', [7])
-    .build();
-}
 
 describe('deployment logs', () => {
   let host: HostProcess;

@@ -4,7 +4,7 @@
  * failed request, leave no process behind, and keep serving under overload.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
-import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
+import { failsAtRunModel } from '../../support/failingModels';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { pollUntil } from '../../support/poll';
@@ -14,16 +14,6 @@ interface Scale {
   desiredReplicas: number;
   readyReplicas: number;
   replicas: { name: string; state: string; inFlight: number }[];
-}
-
-/** Opens fine, but its warm-up run fails: any batch is reshaped to 7 elements. */
-function failsAtRunModel(): Uint8Array {
-  return new GraphBuilder('bad_reshape')
-    .input('x', 'FP32', ['batch', 3])
-    .initializer('shape', new BigInt64Array([7n]), [1])
-    .node('Reshape', ['x', 'shape'], ['y'])
-    .output('y', 'FP32', [7])
-    .build();
 }
 
 /** Statuses counted by a load run. */
@@ -147,33 +137,24 @@ describe('local compute provider', () => {
     expect((await scale('compute-scale', 'blue')).readyReplicas).toBe(1);
     const running = load('compute-scale', 32);
     let most = 0;
-    try {
-      await pollUntil(
-        async () => {
-          const s = await scale('compute-scale', 'blue');
-          most = Math.max(
-            most,
-            s.desiredReplicas,
-            s.replicas.filter((r) => r.state !== 'Draining').length,
-            replicaPids('compute-scale/blue').length,
-          );
-          return s.readyReplicas === 3;
-        },
-        'three ready replicas',
-        120_000,
-        100,
+    // Records the most replicas wanted, serving or running so far; answers the scale status.
+    const observe = async (): Promise<Scale> => {
+      const s = await scale('compute-scale', 'blue');
+      most = Math.max(
+        most,
+        s.desiredReplicas,
+        s.replicas.filter((r) => r.state !== 'Draining').length,
+        replicaPids('compute-scale/blue').length,
       );
+      return s;
+    };
+    try {
+      await pollUntil(async () => (await observe()).readyReplicas === 3, 'three ready replicas', 120_000, 100);
       // Keep the load on a while longer: it must stay at three.
       const seen = total(running.tally);
       await pollUntil(
         async () => {
-          const s = await scale('compute-scale', 'blue');
-          most = Math.max(
-            most,
-            s.desiredReplicas,
-            s.replicas.filter((r) => r.state !== 'Draining').length,
-            replicaPids('compute-scale/blue').length,
-          );
+          await observe();
           return total(running.tally) > seen + 200;
         },
         'more requests',

@@ -3,7 +3,7 @@
  * split observed over many calls, pinning, mirroring, the concurrency cap (429), the request timeout
  * (408), endpoints kept apart, and everything surviving an emulator restart.
  */
-import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
+import { failsAtRunModel } from '../../support/failingModels';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
@@ -15,16 +15,6 @@ const blueBytes = mlpModel({ ...MLP_SIZES.tiny, seed: 21 });
 const greenBytes = mlpModel({ ...MLP_SIZES.tiny, seed: 22 });
 const shadowBytes = mlpModel({ ...MLP_SIZES.tiny, seed: 23 });
 const ROWS = [Array.from({ length: 16 }, (_, i) => (i % 5) / 4 - 0.5)];
-
-/** Opens fine, but its warm-up run fails: any batch is reshaped to 7 elements. */
-function failsAtRunModel(): Uint8Array {
-  return new GraphBuilder('bad_reshape')
-    .input('x', 'FP32', ['batch', 3])
-    .initializer('shape', new BigInt64Array([7n]), [1])
-    .node('Reshape', ['x', 'shape'], ['y'])
-    .output('y', 'FP32', [7])
-    .build();
-}
 
 /** Runs `count` calls, `parallel` at a time. */
 async function many(count: number, parallel: number, call: (i: number) => Promise<Answer>): Promise<Answer[]> {

@@ -5,6 +5,7 @@
  */
 import { fixedBatchModel, identityModel, int64Model, twoInputModel } from '../../../scripts/onnx/identityModels';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
+import type { MetricPoint } from '../../../shared/api/schemas';
 import type { OipDatatype } from '../../../shared/scoring/datatypes';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { ortRows, sameFloat32Rows } from './support/ortReference';
@@ -499,15 +500,7 @@ describe('scoring (emulator over HTTP)', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ endpoint: name, minutes: 5 });
       expect(Object.keys(answer.body.deployments)).toEqual(['blue']);
-      const points = answer.body.deployments.blue as {
-        time: string;
-        requests: number;
-        errors: number;
-        p50Ms: number;
-        p95Ms: number;
-        p99Ms: number;
-        meanBatchSize: number;
-      }[];
+      const points = answer.body.deployments.blue as MetricPoint[];
       // The calls may straddle a minute boundary.
       expect(points.length).toBeGreaterThanOrEqual(1);
       expect(points.reduce((n, p) => n + p.requests, 0)).toBe(13);

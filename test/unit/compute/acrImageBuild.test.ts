@@ -16,7 +16,9 @@ import type { UserImagePlan } from '../../../shared/compute/azure/userImageDocke
 import { RESOURCE_GROUP, SUBSCRIPTION } from './azureFixtures';
 
 const REGISTRY = 'crsibyl.azurecr.io';
-const ARM = `https://management.azure.com/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.ContainerRegistry/registries/crsibyl`;
+const ARM =
+  `https://management.azure.com/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}` +
+  `/providers/Microsoft.ContainerRegistry/registries/crsibyl`;
 const UPLOAD = 'https://acrsource.blob.core.windows.net/source/2026/abc.tar.gz?sv=2024&sig=upload-sas';
 const PLAN: Extract<UserImagePlan, { kind: 'build' }> = {
   kind: 'build',

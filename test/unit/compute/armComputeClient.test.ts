@@ -311,7 +311,8 @@ describe('ARM compute client', () => {
   describe('logs', () => {
     const STREAM_HOST = 'https://swedencentral.azurecontainerapps.dev';
     const streamPath = (revision: string, replica: string) =>
-      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/containerApps/${APP}/revisions/${revision}/replicas/${replica}/containers/scorer/logstream`;
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/containerApps/${APP}` +
+      `/revisions/${revision}/replicas/${replica}/containers/scorer/logstream`;
     const withStream = (name: string, revision: string): Replica => ({
       ...replica(name, 'Running', true),
       containers: [{ name: 'scorer', ready: true, logStreamEndpoint: `${STREAM_HOST}${streamPath(revision, name)}` }],

@@ -2,7 +2,9 @@
 import { REDACTED, redactLine, secretValuesOf } from '../../../shared/compute/logRedaction';
 
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-const CONNECTION = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`;
+const CONNECTION =
+  `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
+  `BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`;
 
 describe('log redaction', () => {
   const secrets = secretValuesOf({

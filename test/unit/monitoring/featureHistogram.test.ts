@@ -1,20 +1,10 @@
 /** Sketches: one pass, mergeable, and common bins that expose a moved distribution and not an unmoved one. */
+import { seededRandom } from '../../../scripts/onnx/seededRandom';
 import { driftValue } from '../../../shared/monitoring/driftMetrics';
 import { driftResults } from '../../../shared/monitoring/driftResults';
 import { featureHistogram } from '../../../shared/monitoring/featureHistogram';
 import { FeatureSketch } from '../../../shared/monitoring/featureSketch';
 import { FeatureSketches } from '../../../shared/monitoring/featureSketches';
-
-/** A seeded uniform generator (mulberry32) so the data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sketchOf(values: number[]): FeatureSketch {
   const s = new FeatureSketch();
@@ -23,7 +13,8 @@ function sketchOf(values: number[]): FeatureSketch {
 }
 
 describe('feature sketches and histograms', () => {
-  const r = random(7);
+  // Seeded so the data is the same on every run.
+  const r = seededRandom(7);
   const base = Array.from({ length: 5000 }, () => r() * 10);
   const same = Array.from({ length: 5000 }, () => r() * 10);
   const moved = Array.from({ length: 5000 }, () => r() * 10 + 4);

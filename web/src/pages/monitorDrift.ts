@@ -150,7 +150,8 @@ export function mountDrift(host: HTMLElement, api: ApiClient, endpoint: Endpoint
                 'Collect what a deployment scores (dataCollection in its spec), then watch it drift from its training data:',
               ),
               commandLine(
-                `sibyl monitors create ${endpoint.name}-drift --deployment ${endpoint.name}/${endpoint.deployments[0]?.name ?? 'blue'} --baseline workspaceblobstore:training/data.csv`,
+                `sibyl monitors create ${endpoint.name}-drift --deployment ${endpoint.name}/${endpoint.deployments[0]?.name ?? 'blue'}` +
+                  ` --baseline workspaceblobstore:training/data.csv`,
               ),
             )
           : byDeployment.map((d) =>

@@ -6,8 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../../support/hostProcess';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT, type HostProcess } from '../../../support/hostProcess';
+import { pollUntil } from '../../../support/poll';
 
 export const CHROMIUM = process.env.SIBYL_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
@@ -68,4 +69,50 @@ export function watchErrors(page: Page): string[] {
       errors.push(message.text());
   });
   return errors;
+}
+
+/** Closes the browser, then stops the host: what each dashboard suite does after its tests. */
+export async function closeBrowserAndHost(
+  context: BrowserContext | undefined,
+  browser: Browser | undefined,
+  host: HostProcess | undefined,
+): Promise<void> {
+  await context?.close();
+  await browser?.close();
+  if (!host) return;
+  await host.stop();
+  // 'exit' can come before the child's output pipes close; open pipes would hold the Jest worker.
+  await pollUntil(
+    () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
+    "the host's output pipes to close",
+    10_000,
+  );
+}
+
+/** A script that signs a new context in (the key in session storage), as the sign-in form would. */
+export function signedInScript(key: string): string {
+  return `sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(key)});`;
+}
+
+/** Waits until the element's text matches (string: contains). */
+export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  let last = '';
+  try {
+    await pollUntil(
+      async () => {
+        last = (
+          (await locator
+            .first()
+            .innerText({ timeout: 1000 })
+            .catch(() => '')) ?? ''
+        ).trim();
+        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
+      },
+      `text ${String(expected)}`,
+      timeoutMs,
+      100,
+    );
+  } catch {
+    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
+  }
 }

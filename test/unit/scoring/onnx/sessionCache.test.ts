@@ -2,16 +2,7 @@
 import { identityModel } from '../../../../scripts/onnx/identityModels';
 import { ModelSession, SessionClosedError } from '../../../../shared/scoring/modelSession';
 import { SessionCache, SessionRemovedError, type Releasable } from '../../../../shared/scoring/sessionCache';
-
-/** A stand-in session that records its release. */
-class FakeSession implements Releasable {
-  released = false;
-  constructor(readonly id: string) {}
-  release(): Promise<void> {
-    this.released = true;
-    return Promise.resolve();
-  }
-}
+import { FakeSession } from '../../../support/fakeSession';
 
 /** A loader whose completion the test controls, counting its calls. */
 function gate(id: string) {

@@ -1,14 +1,6 @@
 /** `SessionCache.replace`: the current session serves while its successor loads, then the swap is atomic. */
-import { SessionCache, type Releasable } from '../../../../shared/scoring/sessionCache';
-
-class FakeSession implements Releasable {
-  released = false;
-  constructor(readonly id: string) {}
-  release(): Promise<void> {
-    this.released = true;
-    return Promise.resolve();
-  }
-}
+import { SessionCache } from '../../../../shared/scoring/sessionCache';
+import { FakeSession } from '../../../support/fakeSession';
 
 describe('SessionCache.replace', () => {
   it('keeps handing out the current session until the successor has loaded, then releases the old one', async () => {
