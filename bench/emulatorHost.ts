@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '../emulator/freePort';
+import { freePort } from '../shared/net/freePort';
 import { spawnNode, waitFor, type ChildHandle } from './childProcess';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

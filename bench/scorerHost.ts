@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { freePort } from '../emulator/freePort';
+import { freePort } from '../shared/net/freePort';
 import { modelBlobPath, MODELS_CONTAINER } from '../shared/registry/modelBlobs';
 import type { AzuriteChild } from './azuriteChild';
 import type { BenchModel } from './benchModels';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '../emulator/freePort';
+import { freePort } from '../shared/net/freePort';
 import { REPO_ROOT } from './emulatorHost';
 
 export interface StartBenchResult {

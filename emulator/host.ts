@@ -9,7 +9,7 @@ import { loadApp, terminateApp } from './appLoader';
 import { renderBanner } from './banner';
 import { state } from './core/functionsCore';
 import { describeFunctions, type BlobFunction, type HttpFunction, type TimerFunction } from './functionCatalog';
-import { freePort } from './freePort';
+import { freePort } from '../shared/net/freePort';
 import { FrontDoor } from './http/frontDoor';
 import { checkHttpFunctions } from './http/httpRouteChecks';
 import type { HostKeys } from './http/hostKeys';

@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CustomServer } from '../../shared/compute/userRuntime';
 import { SibylError } from '../../shared/errors';
+import { freePort } from '../../shared/net/freePort';
 import type { UserCodeSettings } from '../../shared/scorerConfig';
 import { jsonAnswer, type UserAnswer, type UserCodeBackend } from './userCodeBackend';
-import { freePort, probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
+import { probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
 
 export interface CustomStart {
   settings: UserCodeSettings;

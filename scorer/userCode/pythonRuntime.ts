@@ -6,10 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { freePort } from '../../shared/net/freePort';
 import type { UserCodeSettings } from '../../shared/scorerConfig';
 import { pythonFor } from './pythonEnvironment';
 import type { BatchOutcome, MiniBatch, UserAnswer, UserCodeBackend } from './userCodeBackend';
-import { freePort, probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
+import { probe, proxy, UserProcess, userEnv, waitReady } from './userProcess';
 
 const RUNNER = 'azureml_runner.py';
 

@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import { OutputGate } from './outputGate';
 import type { UserAnswer } from './userCodeBackend';
 
@@ -19,18 +18,6 @@ export function userEnv(variables: Record<string, string>, own: Record<string, s
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (PASSED_ENV.test(name)) env[name] = value;
   return { ...env, ...variables, ...own };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const STOP_GRACE_MS = 5_000;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from '../../emulator/freePort';
+import { freePort } from '../../shared/net/freePort';
 import { pollUntil } from './poll';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

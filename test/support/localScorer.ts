@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { freePort } from '../../emulator/freePort';
+import { freePort } from '../../shared/net/freePort';
 
 export interface LocalScorer {
   url: string;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createProgram } from '../../../cli/program';
-import { freePort } from '../../../emulator/freePort';
+import { freePort } from '../../../shared/net/freePort';
 import { REPO_ROOT, tempDir } from '../../support/hostProcess';
 import { cliUser, expectExit, runCli, SIBYL_BIN } from './cliProcess';
 

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '../../../emulator/freePort';
+import { freePort } from '../../../shared/net/freePort';
 import { horoscopeModel } from '../../../scripts/onnx/horoscopeModel';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, tempDir } from '../../support/hostProcess';

@@ -1,4 +1,4 @@
-/** Asks the OS for a free loopback port (for `SIBYL_PORT=0` and embedded services). */
+/** Asks the OS for a free loopback port (for `SIBYL_PORT=0`, embedded services and user processes). */
 import * as net from 'node:net';
 
 export function freePort(): Promise<number> {
