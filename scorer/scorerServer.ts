@@ -5,7 +5,6 @@
  * (Container Apps probes); the rest need the caller's credential.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
@@ -14,6 +13,7 @@ import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
 import type { ScorerAuthenticator } from './scorerAuth';
+import { listenOn, readBody, requestTarget } from './replicaHttp';
 import type { ScorerModels } from './scorerModels';
 
 const VERSION = '0.1.0';
@@ -25,23 +25,6 @@ interface Answer {
   headers?: Record<string, string>;
   /** Sent as is instead of `body` as JSON (the binary tensor extension). */
   raw?: Buffer;
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new SibylError('PayloadTooLarge', `The request body is larger than ${limit} bytes.`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }
 
 export class ScorerServer {
@@ -74,10 +57,7 @@ export class ScorerServer {
   }
 
   listen(port: number, host = '0.0.0.0'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => resolve((this.#server.address() as AddressInfo).port));
-    });
+    return listenOn(this.#server, port, host);
   }
 
   async close(): Promise<void> {
@@ -90,10 +70,7 @@ export class ScorerServer {
   }
 
   async #handle(req: http.IncomingMessage, caller: Caller): Promise<Answer> {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
-    const method = req.method ?? 'GET';
+    const { method, path } = requestTarget(req);
     if (method === 'GET' && path === '/v2/health/live')
       return { status: this.#live ? 200 : 503, body: { live: this.#live } };
     if (method === 'GET' && path === '/v2/health/ready') {

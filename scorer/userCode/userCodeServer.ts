@@ -7,31 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SibylError, toErrorBody } from '../../shared/errors';
+import { toErrorBody } from '../../shared/errors';
 import type { ScorerAuthenticator } from '../scorerAuth';
+import { listenOn, readBody, requestTarget } from '../replicaHttp';
 import { prepareBatch, resultsProblem } from './miniBatch';
 import { jsonAnswer, scriptErrorAnswer, type UserAnswer, type UserCodeBackend } from './userCodeBackend';
 
 /** Request headers an OIP request keeps on its way to the custom server. */
 const OIP_HEADERS = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new SibylError('PayloadTooLarge', `The request body is larger than ${limit} bytes.`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
-}
 
 function notFound(method: string, path: string, message = `No route ${method} ${path}.`): UserAnswer {
   return jsonAnswer(404, { error: { code: 'NotFound', message } });
@@ -62,10 +45,7 @@ export class UserCodeServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => resolve((this.#server.address() as AddressInfo).port));
-    });
+    return listenOn(this.#server, port, host);
   }
 
   /** Stops taking requests, lets those in flight finish, then stops the user's process. */
@@ -79,10 +59,7 @@ export class UserCodeServer {
   }
 
   async #handle(req: http.IncomingMessage, requestId: string): Promise<UserAnswer> {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
-    const method = req.method ?? 'GET';
+    const { method, path } = requestTarget(req);
     if (method === 'GET' && path === '/v2/health/live') return jsonAnswer(this.#live ? 200 : 503, { live: this.#live });
     if (method === 'GET' && path === '/v2/health/ready') {
       const ready = this.#live && (await this.backend.ready());
@@ -112,7 +89,7 @@ export class UserCodeServer {
         const value = req.headers[name];
         if (typeof value === 'string') headers[name] = value;
       }
-      return this.backend.forward(method, url, headers, body);
+      return this.backend.forward(method, req.url ?? '/', headers, body);
     }
     req.resume();
     return notFound(method, path);
