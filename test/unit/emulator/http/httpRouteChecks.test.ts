@@ -1,16 +1,6 @@
-import type { HttpFunction } from '../../../../emulator/functionCatalog';
 import { routeOf } from '../../../../emulator/functionCatalog';
 import { checkHttpFunctions } from '../../../../emulator/http/httpRouteChecks';
-
-const fn = (name: string, route: string, methods = ['GET']): HttpFunction => ({
-  kind: 'http',
-  name,
-  route,
-  methods,
-  authLevel: 'anonymous',
-  triggerBindingName: 't',
-  trigger: { type: 'httpTrigger', direction: 'in' },
-});
+import { httpFunction as fn } from './httpFunctionFixture';
 
 describe('HTTP functions as the host indexes them', () => {
   // ScriptHost.ValidateHttpFunction / WebScriptHostHttpRoutesManager: an empty route becomes the function's name.

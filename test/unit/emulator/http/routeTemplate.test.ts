@@ -1,6 +1,6 @@
 import { compileRoute } from '../../../../emulator/http/routeTemplate';
 import { Router } from '../../../../emulator/http/router';
-import type { HttpFunction } from '../../../../emulator/functionCatalog';
+import { httpFunction as fn } from './httpFunctionFixture';
 
 const seg = (path: string) => path.split('/').filter(Boolean);
 
@@ -50,16 +50,6 @@ describe('route templates', () => {
 });
 
 describe('router precedence', () => {
-  const fn = (name: string, route: string, methods = ['GET']): HttpFunction => ({
-    kind: 'http',
-    name,
-    route,
-    methods,
-    authLevel: 'anonymous',
-    triggerBindingName: 't',
-    trigger: { type: 'httpTrigger', direction: 'in' },
-  });
-
   // The host's WebJobsRouteBuilder.RouteComparison, segment by segment on each segment's first part.
   it('orders routes as the host does: literal, then more constraints, then registration order', () => {
     const router = new Router(

@@ -3,22 +3,14 @@
  * empty-route rule, the homepage): every route is reached by its own paths, `/` by the dashboard, and
  * the `api/{*rest}` catch-all only by what no route serves.
  */
-import type { HttpFunction } from '../../../../emulator/functionCatalog';
 import { routeOf } from '../../../../emulator/functionCatalog';
 import { compileRoute, comparePrecedence } from '../../../../emulator/http/routeTemplate';
 import { Router } from '../../../../emulator/http/router';
 import { methodsAt } from '../../../../functions/apiNotFound';
 import { ROUTES, functionRoute } from '../../../../shared/api/routes';
+import { httpFunction } from './httpFunctionFixture';
 
-const fn = (name: string, route: string, methods: string[]): HttpFunction => ({
-  kind: 'http',
-  name,
-  route: routeOf(route, name),
-  methods,
-  authLevel: 'anonymous',
-  triggerBindingName: 't',
-  trigger: { type: 'httpTrigger', direction: 'in' },
-});
+const fn = (name: string, route: string, methods: string[]) => httpFunction(name, routeOf(route, name), methods);
 
 const CATCH_ALL = fn('apiNotFound', 'api/{*rest}', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 // The catch-all first: a tie would then go its way, so a passing test cannot lean on registration order.
