@@ -22,6 +22,7 @@ import { float32Text } from '../shared/batch/floatText';
 import { mlpModel, MLP_SIZES } from '../scripts/onnx/mlpModel';
 import { startAzuriteChild } from './azuriteChild';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
+import { hostCall as call } from './hostCall';
 
 export interface BatchBenchOptions {
   rows?: number;
@@ -74,16 +75,24 @@ function csvInput(rows: number): Buffer {
   return Buffer.from(`${parts.join('\n')}\n`);
 }
 
-/** (b): download, parse, score in batches of 1024, write back — one process, no framework. */
-async function baseline(
-  container: ContainerClient,
-  model: Uint8Array,
-): Promise<{ seconds: number; stages: Record<string, number> }> {
+/** What a baseline measured: its total seconds and each stage's. */
+interface StageTimes {
+  seconds: number;
+  stages: Record<string, number>;
+}
+
+/** The baselines' first two stages, timed: create the session, then download the input (`read` inside the timing). */
+async function loadAndDownload<T>(container: ContainerClient, model: Uint8Array, read: (text: string) => T) {
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(model);
   const t1 = performance.now();
-  const text = (await container.getBlobClient(INPUT).downloadToBuffer()).toString('utf8');
-  const t2 = performance.now();
+  const input = read((await container.getBlobClient(INPUT).downloadToBuffer()).toString('utf8'));
+  return { session, input, t0, t1, t2: performance.now() };
+}
+
+/** (b): download, parse, score in batches of 1024, write back — one process, no framework. */
+async function baseline(container: ContainerClient, model: Uint8Array): Promise<StageTimes> {
+  const { session, input: text, t0, t1, t2 } = await loadAndDownload(container, model, (text) => text);
   const BATCH = 1024;
   const features = new Float32Array(BATCH * FEATURES);
   const out: string[] = ['file,row,scores_0,scores_1,scores_2,scores_3'];
@@ -146,15 +155,8 @@ async function baseline(
 }
 
 /** (c): the simplest pipeline — split lines and cells, `${float}` text, one upload. */
-async function simpleBaseline(
-  container: ContainerClient,
-  model: Uint8Array,
-): Promise<{ seconds: number; stages: Record<string, number> }> {
-  const t0 = performance.now();
-  const session = await ort.InferenceSession.create(model);
-  const t1 = performance.now();
-  const lines = (await container.getBlobClient(INPUT).downloadToBuffer()).toString('utf8').split('\n');
-  const t2 = performance.now();
+async function simpleBaseline(container: ContainerClient, model: Uint8Array): Promise<StageTimes> {
+  const { session, input: lines, t0, t1, t2 } = await loadAndDownload(container, model, (text) => text.split('\n'));
   if (lines[lines.length - 1] === '') lines.pop();
   const BATCH = 1024;
   const out: string[] = ['file,row,scores_0,scores_1,scores_2,scores_3'];
@@ -181,25 +183,6 @@ async function simpleBaseline(
     seconds: s(t4 - t0),
     stages: { loadModel: s(t1 - t0), download: s(t2 - t1), parseScoreFormat: s(t3 - t2), upload: s(t4 - t3) },
   };
-}
-
-async function call<T>(
-  host: EmulatorHost,
-  method: string,
-  route: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const bytes = body instanceof Uint8Array;
-  const res = await fetch(`${host.baseUrl}/${route}`, {
-    method,
-    headers: {
-      'x-functions-key': host.functionKey,
-      'content-type': bytes ? 'application/octet-stream' : 'application/json',
-    },
-    ...(body === undefined ? {} : { body: bytes ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
 interface JobView {

@@ -3,21 +3,7 @@
  * `key` endpoint, deploy the version with dynamic batching, and read the endpoint's primary key.
  */
 import type { EmulatorHost } from './emulatorHost';
-
-async function call(host: EmulatorHost, method: string, route: string, body: Uint8Array | object): Promise<unknown> {
-  const bytes = body instanceof Uint8Array;
-  const res = await fetch(`${host.baseUrl}/${route}`, {
-    method,
-    headers: {
-      'x-functions-key': host.functionKey,
-      'content-type': bytes ? 'application/octet-stream' : 'application/json',
-    },
-    body: bytes ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 500)}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
+import { hostCallOk as call } from './hostCall';
 
 export interface DeployedModel {
   host: EmulatorHost;

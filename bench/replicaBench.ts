@@ -6,6 +6,7 @@
  */
 import type { BenchModel } from './benchModels';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
+import { hostCallOk } from './hostCall';
 import { checkOnce, measureLoad, type LoadResult } from './measureLoad';
 
 export const REPLICA_COUNTS = [1, 2, 4] as const;
@@ -29,20 +30,7 @@ export async function runReplicaBench(
   say: (line: string) => void,
 ): Promise<ReplicaBenchResult> {
   const host = await startEmulator({ appDir: REPO_ROOT, workDir: options.workDir, label: 'replicas' });
-  const call = async (method: string, route: string, body?: Uint8Array | object): Promise<unknown> => {
-    const bytes = body instanceof Uint8Array;
-    const res = await fetch(`${host.baseUrl}/${route}`, {
-      method,
-      headers: {
-        'x-functions-key': host.functionKey,
-        'content-type': bytes ? 'application/octet-stream' : 'application/json',
-      },
-      body: body === undefined ? undefined : bytes ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 500)}`);
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  };
+  const call = (method: string, route: string, body?: Uint8Array | object) => hostCallOk(host, method, route, body);
   try {
     const name = 'bench-replicas';
     const { version } = (await call('POST', `api/models/${name}/versions`, options.model.bytes)) as { version: number };
