@@ -14,7 +14,9 @@ export interface AzuriteChild {
 
 export async function startAzuriteChild(): Promise<AzuriteChild> {
   const azuriteModule = path.join(REPO_ROOT, 'dist', 'emulator', 'services', 'azurite.js');
-  const script = `require(${JSON.stringify(azuriteModule)}).startAzurite({ inMemory: true }).then((h) => console.log(JSON.stringify({ cs: h.connectionString })));`;
+  const script =
+    `require(${JSON.stringify(azuriteModule)}).startAzurite({ inMemory: ` +
+    `true }).then((h) => console.log(JSON.stringify({ cs: h.connectionString })));`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const connectionString = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -111,7 +111,8 @@ async function baseline(container: ContainerClient, model: Uint8Array): Promise<
     const first = row - n + 1;
     for (let i = 0; i < n; i++)
       out.push(
-        `${INPUT},${first + i},${float32Text(scores[i * 4]!)},${float32Text(scores[i * 4 + 1]!)},${float32Text(scores[i * 4 + 2]!)},${float32Text(scores[i * 4 + 3]!)}`,
+        `${INPUT},${first + i},${float32Text(scores[i * 4]!)},${float32Text(scores[i * 4 + 1]!)},` +
+          `${float32Text(scores[i * 4 + 2]!)},${float32Text(scores[i * 4 + 3]!)}`,
       );
     formatMs += performance.now() - b;
     inferMs += b - a;
@@ -273,7 +274,9 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
       const c = await simpleBaseline(container, model);
       const j = await batchJob(host, `bench-mlp:${registered.body.version}`, rows, miniBatchRows, maxConcurrency);
       say(
-        `  round ${round}: Sibyl batch job ${(rows / j.seconds).toFixed(0)} rows/s, hand-written ${(rows / b.seconds).toFixed(0)} rows/s, simplest ${(rows / c.seconds).toFixed(0)} rows/s`,
+        `  round ${round}: Sibyl batch job ${(rows / j.seconds).toFixed(0)} ` +
+          `rows/s, hand-written ${(rows / b.seconds).toFixed(0)} rows/s,` +
+          ` simplest ${(rows / c.seconds).toFixed(0)} rows/s`,
       );
       base = fastest(base, b);
       simple = fastest(simple, c);
@@ -314,10 +317,16 @@ const fmt = (stages: Record<string, number>) =>
 /** The lines `npm run bench` prints for the batch case. */
 export function renderBatchBench(r: BatchBenchResult): string[] {
   return [
-    `batch scoring, ${r.rows} rows (tiny MLP, ${(r.inputBytes / 1e6).toFixed(0)} MB CSV, mini-batches of ${r.miniBatchRows} rows, ${r.maxConcurrency} at once on ${r.activityWorkers} activity worker threads; fastest of ${r.rounds} alternating runs each):`,
-    `  Sibyl batch job      ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s (${r.batchSeconds.toFixed(2)} s: ${fmt(r.batchStages)})`,
-    `  hand-written baseline ${Math.round(r.baselineRowsPerSecond).toLocaleString('en-US')} rows/s (${r.baselineSeconds.toFixed(2)} s: ${fmt(r.baselineStages)})`,
-    `  simplest pipeline    ${Math.round(r.simpleRowsPerSecond).toLocaleString('en-US')} rows/s (${r.simpleSeconds.toFixed(2)} s: ${fmt(r.simpleStages)})`,
+    `batch scoring, ${r.rows} rows (tiny MLP, ${(r.inputBytes / 1e6).toFixed(0)} ` +
+      `MB CSV, mini-batches of ${r.miniBatchRows} rows, ${r.maxConcurrency} ` +
+      `at once on ${r.activityWorkers} activity worker threads; fastest ` +
+      `of ${r.rounds} alternating runs each):`,
+    `  Sibyl batch job      ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} ` +
+      `rows/s (${r.batchSeconds.toFixed(2)} s: ${fmt(r.batchStages)})`,
+    `  hand-written baseline ${Math.round(r.baselineRowsPerSecond).toLocaleString('en-US')} ` +
+      `rows/s (${r.baselineSeconds.toFixed(2)} s: ${fmt(r.baselineStages)})`,
+    `  simplest pipeline    ${Math.round(r.simpleRowsPerSecond).toLocaleString('en-US')} ` +
+      `rows/s (${r.simpleSeconds.toFixed(2)} s: ${fmt(r.simpleStages)})`,
     `  ratio to hand-written ${r.ratio.toFixed(2)}× (target ≥ 0.8×) ${r.ratio >= 0.8 ? 'PASS' : 'BELOW TARGET'}`,
     `  ratio to simplest     ${r.simpleRatio.toFixed(2)}× (target ≥ 1.5×) ${r.simpleRatio >= 1.5 ? 'PASS' : 'BELOW TARGET'}`,
   ];

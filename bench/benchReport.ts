@@ -286,8 +286,12 @@ export function renderText(report: BenchReport): string {
     row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
   const s = report.settings;
   return [
-    `Machine: ${describeMachine(report.machine)}; load average ${report.machine.loadAverage.join(', ')} at start, ${report.loadAverageAfter.join(', ')} at the end`,
-    `Load: autocannon, ${s.connections} connections, batch-1 POSTs, ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s per case, best of ${s.rounds} round(s); Sibyl batching maxBatchSize ${s.batching.maxBatchSize}, maxQueueDelayMs ${s.batching.maxQueueDelayMs}`,
+    `Machine: ${describeMachine(report.machine)}; load average ${report.machine.loadAverage.join(', ')} ` +
+      `at start, ${report.loadAverageAfter.join(', ')} at the end`,
+    `Load: autocannon, ${s.connections} connections, batch-1 POSTs,` +
+      ` ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s per case,` +
+      ` best of ${s.rounds} round(s); Sibyl batching maxBatchSize ${s.batching.maxBatchSize},` +
+      ` maxQueueDelayMs ${s.batching.maxQueueDelayMs}`,
     '',
     line(table[0]!),
     widths.map((w) => '-'.repeat(w)).join('  '),
@@ -317,7 +321,10 @@ const CPU_NOTE =
 export function renderMarkdown(report: BenchReport): string {
   const s = report.settings;
   return [
-    `Measured ${report.date.slice(0, 10)} on ${describeMachine(report.machine)}: autocannon, ${s.connections} connections, batch-1 requests, ${s.durationSeconds} s per case after a ${s.warmupSeconds} s warm-up, best of ${s.rounds} round(s).`,
+    `Measured ${report.date.slice(0, 10)} on ${describeMachine(report.machine)}: ` +
+      `autocannon, ${s.connections} connections, batch-1 requests, ` +
+      `${s.durationSeconds} s per case after a ${s.warmupSeconds} s ` +
+      `warm-up, best of ${s.rounds} round(s).`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map((_, i) => (i >= 2 ? '---:' : '---')).join('|')}|`,

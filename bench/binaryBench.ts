@@ -98,7 +98,8 @@ export function renderBinaryBench(r: BinaryBenchResult): string[] {
   return [
     `OIP input ${r.shape.join('×')} FP32, ${r.requests} sequential requests each way after ${WARMUP} warm-ups (Sibyl's OIP infer route):`,
     `  JSON numbers: median ${fmt(r.json.medianMs)} ms, p90 ${fmt(r.json.p90Ms)} ms, ${r.json.bytes.toLocaleString('en-US')} bytes/request`,
-    `  binary data:  median ${fmt(r.binary.medianMs)} ms, p90 ${fmt(r.binary.p90Ms)} ms, ${r.binary.bytes.toLocaleString('en-US')} bytes/request`,
+    `  binary data:  median ${fmt(r.binary.medianMs)} ms, p90 ${fmt(r.binary.p90Ms)} ` +
+      `ms, ${r.binary.bytes.toLocaleString('en-US')} bytes/request`,
     `  binary is ${r.speedup.toFixed(1)}× faster than JSON (median over median, same host, same run)`,
   ];
 }

@@ -110,7 +110,8 @@ async function main(): Promise<void> {
         : '';
     const batch = result.meanBatchSize !== undefined ? `, mean batch ${result.meanBatchSize.toFixed(1)} rows` : '';
     say(
-      `  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${batch}${failed ? `, ${failed} FAILED` : ''}`,
+      `  ${CASE_NAMES[caseId]}${model ? ` [${model}]` : ''}: ${Math.round(result.requestsPerSecond)} ` +
+        `req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${cpu}${batch}${failed ? `, ${failed} FAILED` : ''}`,
     );
   };
 

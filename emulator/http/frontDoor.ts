@@ -233,6 +233,8 @@ const HOMEPAGE: HttpAnswer = {
   status: 200,
   headers: { 'content-type': 'text/html' },
   body: Buffer.from(
-    '<!DOCTYPE html><html><head><title>Your Functions app is up and running</title></head><body><h1>Your Functions app is up and running</h1></body></html>',
+    '<!DOCTYPE html><html><head><title>Your Functions app is up and ' +
+      'running</title></head><body><h1>Your Functions app is up and ' +
+      'running</h1></body></html>',
   ),
 };

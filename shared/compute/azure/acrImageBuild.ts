@@ -240,7 +240,8 @@ export class AcrImageBuilder {
         // The user's packages or Dockerfile: the deployment cannot run (400), with where to read why.
         throw new SibylError(
           'InvalidInput',
-          `Building ${image} failed (ACR run ${runId}, ${status}${run.properties?.runErrorMessage ? `: ${run.properties.runErrorMessage}` : ''}); ` +
+          `Building ${image} failed (ACR run ${runId}, ` +
+            `${status}${run.properties?.runErrorMessage ? `: ${run.properties.runErrorMessage}` : ''}); ` +
             `read its log with \`az acr task logs --registry ${this.registryName} --run-id ${runId}\`.`,
         );
       }

@@ -191,7 +191,10 @@ export class ArmComputeClient implements ComputeClient {
 
   private deploymentId(endpoint: string, deployment: string): string {
     const { subscriptionId, resourceGroup } = this.config;
-    return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Resources/deployments/${armDeploymentName(endpoint, deployment)}`;
+    return (
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/` +
+      `Microsoft.Resources/deployments/${armDeploymentName(endpoint, deployment)}`
+    );
   }
 
   /**

@@ -146,7 +146,8 @@ export function scorerAppParameters(spec: ScorerAppSpec, config: ArmComputeConfi
     if (!profile) {
       const offered = Object.keys(config.gpuProfiles);
       throw invalid(
-        `compute.gpu '${gpu}' is not offered here (${offered.length ? `offered: ${offered.join(', ')}` : 'no GPU profiles'}); add it to infra/main.bicep's \`gpus\` and redeploy.`,
+        `compute.gpu '${gpu}' is not offered here (${offered.length ? `offered: ${offered.join(', ')}` : 'no GPU profiles'}); ` +
+          `add it to infra/main.bicep's \`gpus\` and redeploy.`,
       );
     }
     workloadProfileName = profile;
