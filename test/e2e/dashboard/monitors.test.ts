@@ -9,21 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { driftRows } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import {
-  closeBrowserAndHost,
-  expectText,
-  launchChromium,
-  signedInScript,
-  newContext,
-  screenshot,
-  watchErrors,
-} from './support/browser';
+import { closeAfterTests, expectText, openSignedInPage, screenshot, type SignedInPage } from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
@@ -61,10 +53,8 @@ const shown = (value: number, digits: number) => value.toLocaleString('en-US', {
 describe('the Monitors view (Chromium against the emulator)', () => {
   let host: HostProcess;
   let sibyl: ServingClient;
-  let browser: Browser;
-  let context: BrowserContext;
+  let ui: SignedInPage | undefined;
   let page: Page;
-  let pageErrors: string[];
   const ep = `drift-${RUN}`;
   const monitors = { psi: `psi-${RUN}`, ks: `ks-${RUN}` };
   const baselinePath = `baselines/${RUN}/train.csv`;
@@ -140,18 +130,11 @@ describe('the Monitors view (Chromium against the emulator)', () => {
     await runMonitor(monitors.psi);
     await runMonitor(monitors.ks);
 
-    browser = await launchChromium();
-    context = await newContext(browser);
-    await context.addInitScript(signedInScript(host.functionKey));
-    page = await context.newPage();
-    pageErrors = watchErrors(page);
+    ui = await openSignedInPage(host.functionKey);
+    page = ui.page;
   }, HOST_START_MS + 240_000);
 
-  afterAll(() => closeBrowserAndHost(context, browser, host));
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
+  closeAfterTests(() => ({ ui, host }));
 
   it('shows each monitor, its signals over time, overlaid histograms and only the moved feature highlighted', async () => {
     await page.goto(`${host.baseUrl}/#/endpoints/${ep}`);

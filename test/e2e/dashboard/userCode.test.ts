@@ -11,13 +11,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { tarGzOf } from '../../support/archives';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import { launchChromium, newContext, screenshot, watchErrors } from './support/browser';
+import {
+  closeAfterTests,
+  expectText as expectTextWithin,
+  openSignedInPage,
+  screenshot,
+  type SignedInPage,
+} from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
@@ -28,13 +34,15 @@ const BROKEN_PY =
 // Replicas start Python processes: slow on a busy machine.
 jest.setTimeout(240_000);
 
+/** Waits for the page's text twice as long as the support default: replicas answer the page slowly. */
+const expectText = (locator: Locator, expected: string | RegExp, timeoutMs = 30_000) =>
+  expectTextWithin(locator, expected, timeoutMs);
+
 describe('user-code deployments on the endpoint page (Chromium against the emulator)', () => {
   let host: HostProcess;
   let sibyl: ServingClient;
-  let browser: Browser;
-  let context: BrowserContext;
+  let ui: SignedInPage | undefined;
   let page: Page;
-  let pageErrors: string[];
   const iris = `iris-${RUN}`;
   const byo = `byo-${RUN}`;
   const code = `iris-score-${RUN}`;
@@ -110,29 +118,11 @@ describe('user-code deployments on the endpoint page (Chromium against the emula
       }),
     );
 
-    browser = await launchChromium();
-    context = await newContext(browser);
-    await context.addInitScript(`sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(host.functionKey)});`);
-    page = await context.newPage();
-    pageErrors = watchErrors(page);
+    ui = await openSignedInPage(host.functionKey);
+    page = ui.page;
   }, HOST_START_MS + 240_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    if (host) {
-      await host.stop();
-      await pollUntil(
-        () => (host.child.stdout?.closed ?? true) && (host.child.stderr?.closed ?? true),
-        "the host's output pipes to close",
-        10_000,
-      );
-    }
-  });
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
+  closeAfterTests(() => ({ ui, host }));
 
   const testTab = async (endpoint: string) => {
     await page.goto(`${host.baseUrl}/#/endpoints/${endpoint}?tab=test`);
@@ -220,29 +210,6 @@ describe('user-code deployments on the endpoint page (Chromium against the emula
     await expectText(page.getByTestId('test-answer'), 'the body is not JSON');
   });
 });
-
-/** Waits until the element's text matches (string: contains). */
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 30_000): Promise<void> {
-  let last = '';
-  try {
-    await pollUntil(
-      async () => {
-        last = (
-          (await locator
-            .first()
-            .innerText({ timeout: 1000 })
-            .catch(() => '')) ?? ''
-        ).trim();
-        return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
-      },
-      `text ${String(expected)}`,
-      timeoutMs,
-      100,
-    );
-  } catch {
-    throw new Error(`Expected text ${String(expected)}; the page shows: ${JSON.stringify(last.slice(0, 800))}`);
-  }
-}
 
 /** Waits until a form field's value matches. */
 async function expectValue(locator: Locator, expected: RegExp, timeoutMs = 30_000): Promise<void> {

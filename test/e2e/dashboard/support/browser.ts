@@ -94,6 +94,35 @@ export function signedInScript(key: string): string {
   return `sessionStorage.setItem('sibyl.functionKey', ${JSON.stringify(key)});`;
 }
 
+/** A browser with one signed-in page whose errors are watched: what the seeded suites open before their tests. */
+export interface SignedInPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+}
+
+export async function openSignedInPage(key: string): Promise<SignedInPage> {
+  const browser = await launchChromium();
+  try {
+    const context = await newContext(browser);
+    await context.addInitScript(signedInScript(key));
+    const page = await context.newPage();
+    return { browser, context, page, pageErrors: watchErrors(page) };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+/** The seeded suites' teardown: each test leaves no page error; after all, the browser and then the host close. */
+export function closeAfterTests(suite: () => { ui: SignedInPage | undefined; host: HostProcess | undefined }): void {
+  afterEach(() => {
+    expect(suite().ui?.pageErrors).toEqual([]);
+  });
+  afterAll(() => closeBrowserAndHost(suite().ui?.context, suite().ui?.browser, suite().host));
+}
+
 /** Waits until the element's text matches (string: contains). */
 export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<void> {
   let last = '';
