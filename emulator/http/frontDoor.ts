@@ -116,20 +116,8 @@ export class FrontDoor {
       if (url.pathname === '/') return send(res, this.#options.homepageDisabled ? emptyAnswer(204) : HOMEPAGE);
       return send(res, emptyAnswer(404));
     }
-    if (!this.#authorized(req, url, match.fn.authLevel)) {
-      drain(req, res);
-      return send(res, emptyAnswer(401));
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(req, this.#options.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        drain(req, res);
-        return send(res, emptyAnswer(413));
-      }
-      throw error;
-    }
+    const body = await this.#authorizedBody(req, res, url, match.fn.authLevel);
+    if (!body) return;
     const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
     send(res, method === 'HEAD' ? { ...answer, body: Buffer.alloc(0) } : answer);
   }
@@ -189,20 +177,8 @@ export class FrontDoor {
     level: 'anonymous' | 'function' | 'admin',
     handler: (r: ReservedRequest) => Promise<ReservedAnswer>,
   ): Promise<void> {
-    if (!this.#authorized(req, url, level)) {
-      drain(req, res);
-      return send(res, emptyAnswer(401));
-    }
-    let body: Buffer;
-    try {
-      body = await readBody(req, this.#options.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        drain(req, res);
-        return send(res, emptyAnswer(413));
-      }
-      throw error;
-    }
+    const body = await this.#authorizedBody(req, res, url, level);
+    if (!body) return;
     const answer = await handler({
       method: (req.method ?? 'GET').toUpperCase(),
       path,
@@ -218,6 +194,28 @@ export class FrontDoor {
       headers['content-type'] ??= 'application/json; charset=utf-8';
     }
     send(res, { status: answer.status, headers, body: bytes });
+  }
+
+  /** The body of a caller the auth level admits; otherwise answers 401 (or 413 past the size cap) and gives none. */
+  async #authorizedBody(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    level: 'anonymous' | 'function' | 'admin',
+  ): Promise<Buffer | undefined> {
+    if (!this.#authorized(req, url, level)) {
+      drain(req, res);
+      send(res, emptyAnswer(401));
+      return undefined;
+    }
+    try {
+      return await readBody(req, this.#options.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      drain(req, res);
+      send(res, emptyAnswer(413));
+      return undefined;
+    }
   }
 
   #authorized(req: http.IncomingMessage, url: URL, required: 'anonymous' | 'function' | 'admin'): boolean {

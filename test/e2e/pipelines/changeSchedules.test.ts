@@ -21,6 +21,7 @@ import {
   startPipelineHost,
   type FiringView,
   type PipelineClient,
+  transferStep,
 } from './pipelineHarness';
 
 const names = isolation('change');
@@ -67,14 +68,7 @@ beforeAll(async () => {
   await client.registerModel('mlp-chain', new Uint8Array(fs.readFileSync(MODEL_FILE)));
   await client.publish('keep-copy', {
     parameters: { inputPath: 'none' },
-    steps: [
-      {
-        name: 'copy',
-        kind: 'copy',
-        from: { datastore: ds, path: '${parameters.inputPath}' },
-        to: { datastore: ds, path: 'seen/${run.id}/' },
-      },
-    ],
+    steps: [transferStep('copy', 'copy', ds, '${parameters.inputPath}', 'seen/${run.id}/')],
   });
   await client.publish('score-and-archive', {
     parameters: { inputPath: 'incoming/none.csv' },
@@ -88,12 +82,7 @@ beforeAll(async () => {
           output: { datastore: ds, path: 'scored/${run.id}/' },
         },
       },
-      {
-        name: 'archive',
-        kind: 'move',
-        from: { datastore: ds, path: '${parameters.inputPath}' },
-        to: { datastore: ds, path: 'archive/' },
-      },
+      transferStep('archive', 'move', ds, '${parameters.inputPath}', 'archive/'),
     ],
   });
   await client.expect(201, 'PUT', 'api/schedules/on-drop', {

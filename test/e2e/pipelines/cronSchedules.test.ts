@@ -12,6 +12,7 @@ import {
   type FiringView,
   type PipelineClient,
   type RunView,
+  transferStep,
 } from './pipelineHarness';
 
 const names = isolation('cron');
@@ -56,14 +57,7 @@ beforeAll(async () => {
   await blobContainer(names.container).getBlockBlobClient('tick.txt').upload('tick', 4);
   await a.publish('ticker', {
     parameters: { inputPath: 'tick.txt' },
-    steps: [
-      {
-        name: 'copy',
-        kind: 'copy',
-        from: { datastore: ds, path: '${parameters.inputPath}' },
-        to: { datastore: ds, path: 'ticks/${run.id}/' },
-      },
-    ],
+    steps: [transferStep('copy', 'copy', ds, '${parameters.inputPath}', 'ticks/${run.id}/')],
   });
   b = await startPipelineHost(names, everySecond);
 }, 180_000);
@@ -151,14 +145,7 @@ describe('cron schedules', () => {
     await a.expect(201, 'PUT', `api/datastores/${ds}_polled`, { container: polled.containerName });
     await a.publish('keep-polled', {
       parameters: { inputPath: 'none' },
-      steps: [
-        {
-          name: 'copy',
-          kind: 'copy',
-          from: { datastore: `${ds}_polled`, path: '${parameters.inputPath}' },
-          to: { datastore: `${ds}_polled`, path: 'kept/${run.id}/' },
-        },
-      ],
+      steps: [transferStep('copy', 'copy', `${ds}_polled`, '${parameters.inputPath}', 'kept/${run.id}/')],
     });
     // Blob events are watched in another container: without polling the schedule could never fire.
     const refused = await a.call<{ error: { message: string } }>('PUT', 'api/schedules/polled', {

@@ -15,6 +15,7 @@ import {
   startPipelineHost,
   type PipelineClient,
   type RunView,
+  transferStep,
 } from './pipelineHarness';
 
 const names = isolation('cancel');
@@ -40,12 +41,7 @@ beforeAll(async () => {
           maxConcurrency: 1,
         },
       },
-      {
-        name: 'archive',
-        kind: 'move',
-        from: { datastore: ds, path: '${parameters.inputPath}' },
-        to: { datastore: ds, path: 'archive/' },
-      },
+      transferStep('archive', 'move', ds, '${parameters.inputPath}', 'archive/'),
     ],
   });
   await lake.createIfNotExists();

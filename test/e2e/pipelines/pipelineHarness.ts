@@ -165,3 +165,8 @@ export async function startPipelineHost(
   });
   return new PipelineClient(host);
 }
+
+/** A `copy` or `move` step between two paths of one datastore (paths may hold `${...}` expressions). */
+export function transferStep(name: string, kind: 'copy' | 'move', datastore: string, from: string, to: string) {
+  return { name, kind, from: { datastore, path: from }, to: { datastore, path: to } };
+}

@@ -10,6 +10,7 @@ import {
   startPipelineHost,
   type PipelineClient,
   type RunView,
+  transferStep,
 } from './pipelineHarness';
 
 const names = isolation('rest');
@@ -22,18 +23,8 @@ const stageAndArchive = {
   description: 'stage then archive',
   parameters: { inputPath: 'incoming/default.csv', tag: 'none' },
   steps: [
-    {
-      name: 'stage',
-      kind: 'copy',
-      from: { datastore: ds, path: '${parameters.inputPath}' },
-      to: { datastore: ds, path: 'staging/${run.id}/' },
-    },
-    {
-      name: 'archive',
-      kind: 'move',
-      from: { datastore: ds, path: '${steps.stage.outputs.path}' },
-      to: { datastore: ds, path: 'archive/${parameters.tag}/' },
-    },
+    transferStep('stage', 'copy', ds, '${parameters.inputPath}', 'staging/${run.id}/'),
+    transferStep('archive', 'move', ds, '${steps.stage.outputs.path}', 'archive/${parameters.tag}/'),
   ],
 };
 

@@ -46,14 +46,7 @@ beforeAll(async () => {
   await putDatastore(datastore, { container, prefix: 'data/' });
   const definition = parsePipelineDefinition({
     parameters: { inputPath: 'none' },
-    steps: [
-      {
-        name: 'keep',
-        kind: 'copy',
-        from: { datastore, path: '${parameters.inputPath}' },
-        to: { datastore, path: 'kept/' },
-      },
-    ],
+    steps: [transferStep('keep', 'copy', datastore, '${parameters.inputPath}', 'kept/')],
   });
   await savePipelineDraft('keeper', definition);
   await publishPipeline('keeper', 'http://localhost');
