@@ -46,7 +46,14 @@ beforeAll(async () => {
   await putDatastore(datastore, { container, prefix: 'data/' });
   const definition = parsePipelineDefinition({
     parameters: { inputPath: 'none' },
-    steps: [transferStep('keep', 'copy', datastore, '${parameters.inputPath}', 'kept/')],
+    steps: [
+      {
+        name: 'keep',
+        kind: 'copy',
+        from: { datastore, path: '${parameters.inputPath}' },
+        to: { datastore, path: 'kept/' },
+      },
+    ],
   });
   await savePipelineDraft('keeper', definition);
   await publishPipeline('keeper', 'http://localhost');
