@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PythonPackages } from '../../shared/compute/userRuntime';
-import { killOnExit } from './userProcess';
+import { killOnExit, userEnv } from './userProcess';
 
 /** The environment cannot be made: no interpreter, or pip failed (the message says which, pip's output last). */
 export class PythonEnvironmentError extends Error {}
@@ -148,7 +148,9 @@ async function build(
 ): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   log(`Creating the Python environment ${folder} (${requirements.length} requirement lines).`);
-  const env: NodeJS.ProcessEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
+  // pip runs the packages' own build scripts: user-chosen code gets the user processes' plain environment
+  // (never the replica's key or storage connection string), plus the proxy settings a download may need.
+  const env = userEnv(proxySettings(), { PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' });
   const venv = await run(python, ['-m', 'venv', folder], env);
   if (venv.code !== 0) throw new PythonEnvironmentError(`python -m venv failed:\n${lastLines(venv.tail)}`);
   const file = join(folder, `requirements-${randomUUID()}.txt`);
@@ -159,6 +161,13 @@ async function build(
     throw new PythonEnvironmentError(`pip could not install the environment's packages:\n${lastLines(pip.tail)}`);
   }
   await writeFile(join(folder, READY_FILE), JSON.stringify({ requirements, builtAt: new Date().toISOString() }));
+}
+
+function proxySettings(): Record<string, string> {
+  const proxies: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && /^(https?_proxy|no_proxy)$/i.test(name)) proxies[name] = value;
+  return proxies;
 }
 
 function lastLines(text: string): string {
