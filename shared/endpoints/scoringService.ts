@@ -12,7 +12,6 @@ import { SibylError } from '../errors';
 import type { AzureMlResponse } from '../scoring/codecs/azureMlCodec';
 import type { OipInferResponse } from '../scoring/codecs/oipCodec';
 import { score, type Protocol, type DecodedRequest, type RequestBody, type ScoringWatch } from '../scoring/dataPlane';
-import type { NamedTensor } from '../scoring/datatypes';
 import { azureMlProtocol } from '../scoring/protocols/azureMlProtocol';
 import { oipProtocol } from '../scoring/protocols/oipProtocol';
 import { authenticateKey, authenticateRequest, type EndpointAuthInfo } from './auth/authenticateRequest';
@@ -23,8 +22,8 @@ import { cachedSnapshot, getSnapshot } from './endpointStore';
 import { recordRequest } from './metrics/metricsRecorder';
 import { requestColumns } from '../monitoring/collectedRows';
 import { collectRequest } from '../monitoring/dataCollector';
-import { pickDeployment, pickMirrors } from './trafficPolicy';
-import { copyToUserCode, forwardToUserCode, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
+import { pickDeployment } from './trafficPolicy';
+import { forwardToUserCode, mirror, userCodeMetadata, type ForwardedResult } from './userCodeForwarding';
 
 export type { RequestBody } from '../scoring/dataPlane';
 
@@ -177,32 +176,13 @@ function watchOf<Parsed>(
 ) {
   const watch: ScoringWatch<Parsed> = {
     record: (ms, failed) => recordRequest(t.doc.endpoint, t.doc.name, ms, failed),
-    decoded: (inputs) => mirror(t, inputs, userCodePath),
+    decoded: (inputs) => mirror(t, userCodePath, requestId, inputs),
     scored(inputs, outputs, parsed) {
       const columns = columnsOf(parsed);
       collectRequest(t.doc, requestId, { tensors: inputs, ...(columns && { columns }) }, { tensors: outputs });
     },
   };
   return watch;
-}
-
-/** Copies the request to mirror deployments; their answers and failures never reach the client. */
-function mirror(t: Target, feeds: NamedTensor[], userCodePath: string): void {
-  for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
-    const doc = planOf(t.snapshot).serving.find((d) => d.name === name);
-    if (!doc || doc.name === t.doc.name) continue;
-    const started = performance.now();
-    void loadedDeployment(doc)
-      .then((loaded) =>
-        loaded.userCode
-          ? copyToUserCode(loaded, loaded.userCode, userCodePath, t.body)
-          : loaded.score(feeds).then(() => undefined),
-      )
-      .then(
-        () => recordRequest(doc.endpoint, doc.name, performance.now() - started, false),
-        () => recordRequest(doc.endpoint, doc.name, performance.now() - started, true),
-      );
-  }
 }
 
 /** Scores `request` on the deployment traffic picks, through `protocol`. */

@@ -13,6 +13,7 @@ import { collectRequest } from '../monitoring/dataCollector';
 import { decodeAzureMlRequest } from '../scoring/codecs/azureMlCodec';
 import { BINARY_HEADER } from '../scoring/codecs/oipBinary';
 import { orderColumns } from '../scoring/codecs/mlflowColumns';
+import type { NamedTensor } from '../scoring/datatypes';
 import { loadedDeployment, type LoadedDeployment } from './deploymentRuntime';
 import { servingDeployments, type DeploymentDoc } from './endpointDocuments';
 import { recordRequest } from './metrics/metricsRecorder';
@@ -64,7 +65,7 @@ export async function forwardToUserCode(
   path: string,
   requestId: string,
 ): Promise<ForwardedResult> {
-  mirrorRaw(t, path, requestId);
+  mirror(t, path, requestId);
   const { answer, scoreMs } = await forwardTimed(t.loaded, replicas, path, t.body, requestId);
   collect(t.doc, requestId, t.body, answer);
   return {
@@ -77,52 +78,45 @@ export async function forwardToUserCode(
 
 /**
  * Copies the request to mirror deployments; their answers and failures never reach the client. A
- * user-code mirror gets the same raw request; an ONNX mirror gets the JSON body decoded as the Azure
- * ML score route would (only for that route: an OIP body means nothing to the azureml codec).
+ * user-code mirror gets the same raw request on `path`; an ONNX mirror gets `feeds` when the primary
+ * decoded them, else the JSON body decoded as the Azure ML score route would (only for that route: an
+ * OIP body means nothing to the azureml codec).
  */
-function mirrorRaw(t: Target, path: string, requestId: string): void {
+export function mirror(t: Target, path: string, requestId: string, feeds?: NamedTensor[]): void {
   for (const name of pickMirrors(t.snapshot.endpoint.mirrorTraffic)) {
     const doc = servingDeployments(t.snapshot).find((d) => d.name === name);
     if (!doc || doc.name === t.doc.name) continue;
-    void mirrorOne(t, doc, path, requestId);
+    void mirrorOne(t, doc, path, requestId, feeds);
   }
 }
 
-async function mirrorOne(t: Target, doc: DeploymentDoc, path: string, requestId: string): Promise<void> {
+async function mirrorOne(
+  t: Target,
+  doc: DeploymentDoc,
+  path: string,
+  requestId: string,
+  feeds: NamedTensor[] | undefined,
+): Promise<void> {
   const started = performance.now();
   try {
     const loaded = await loadedDeployment(doc);
     const replicas = loaded.userCode;
     // forwardTimed records the outcome itself.
     if (replicas) return void (await forwardTimed(loaded, replicas, path, t.body, requestId).catch(() => undefined));
-    if (path !== '/score') throw new Error('an OIP request is not mirrored from user code to an ONNX deployment');
-    const json = JSON.parse(new TextDecoder().decode(t.body.bytes)) as unknown;
-    const names = loaded.signature.inputs.map((s) => s.name);
-    const feeds = decodeAzureMlRequest(orderColumns(json, loaded.columns, names), loaded.signature, {
-      maxElements: getConfig().maxTensorElements,
-    });
-    await loaded.score(feeds);
+    await loaded.score(feeds ?? decodedForOnnx(t, loaded, path));
     recordRequest(doc.endpoint, doc.name, performance.now() - started, false);
   } catch {
     recordRequest(doc.endpoint, doc.name, performance.now() - started, true);
   }
 }
 
-/**
- * A mirrored copy of an ONNX deployment's request for a user-code deployment: the JSON body to `path`
- * under that deployment's queue bound and timeout. Rejects on an error answer, so the mirror counts it.
- */
-export async function copyToUserCode(
-  loaded: LoadedDeployment,
-  replicas: UserCodeRunner,
-  path: string,
-  body: RequestBody,
-): Promise<void> {
-  const { bytes, headers } = rawOf(body);
-  const answer = await loaded.guarded((signal) =>
-    replicas.forward({ method: 'POST', path, body: bytes, headers, requestId: '', signal }),
-  );
-  if (answer.status >= 400) throw new Error(`the mirror answered ${answer.status}`);
+function decodedForOnnx(t: Target, loaded: LoadedDeployment, path: string): NamedTensor[] {
+  if (path !== '/score') throw new Error('an OIP request is not mirrored from user code to an ONNX deployment');
+  const json = JSON.parse(new TextDecoder().decode(t.body.bytes)) as unknown;
+  const names = loaded.signature.inputs.map((s) => s.name);
+  return decodeAzureMlRequest(orderColumns(json, loaded.columns, names), loaded.signature, {
+    maxElements: getConfig().maxTensorElements,
+  });
 }
 
 /** JSON text as a value, or undefined when it is not JSON. */
