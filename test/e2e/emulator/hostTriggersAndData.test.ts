@@ -60,10 +60,18 @@ describe('timers in the emulator', () => {
     // Downtime across a tick: the recorded next occurrence of the monitored timer is now in the past.
     const statusFile = path.join(host.dataDir, 'timers', 'everyMinute.json');
     // As if the host had last recorded this status 150 s ago and then been down past the next tick.
-    const status = JSON.parse(fs.readFileSync(statusFile, 'utf8')) as { Next: string; LastUpdated: string };
+    const status = JSON.parse(fs.readFileSync(statusFile, 'utf8')) as {
+      Last: string;
+      Next: string;
+      LastUpdated: string;
+    };
     const lastUpdated = Date.now() - 150_000;
+    const lastTick = Math.floor(lastUpdated / 60_000) * 60_000;
+    // `Last` too: had the first run crossed a minute and fired on time, a recent `Last` whose next tick is not
+    // `Next` would read as a changed schedule (recomputed, not past due), as the real host reads it.
+    status.Last = new Date(lastTick).toISOString();
     status.LastUpdated = new Date(lastUpdated).toISOString();
-    status.Next = new Date(Math.floor(lastUpdated / 60_000) * 60_000 + 60_000).toISOString();
+    status.Next = new Date(lastTick + 60_000).toISOString();
     fs.writeFileSync(statusFile, JSON.stringify(status));
     const again = await startHost({ appDir: APP, dataDir: host.dataDir, env: { FIXTURE_COUNTER_DIR: counterDir } });
     try {
