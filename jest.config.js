@@ -13,6 +13,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/setup/globalSetup.ts',
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
-  testTimeout: 60000,
+  // A safety net against hangs, not a performance bound: two suites at once on two busy cores need the room.
+  testTimeout: 120000,
   maxWorkers: 2,
 };

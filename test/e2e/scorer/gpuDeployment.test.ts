@@ -11,6 +11,8 @@ import { replicaPids } from '../../support/replicaProcesses';
 
 describe('gpu deployments through the scorer', () => {
   let host: HostProcess;
+  /** This suite's replicas only: another suite may run the same deployment names at once. */
+  const replicas = (app: string): number[] => replicaPids(app, host.child.pid!);
   const model = mlpModel({ inputs: 16, hidden: [32], outputs: 4, seed: 11 });
   const rows = [Array.from({ length: 16 }, (_, i) => i / 16), Array.from({ length: 16 }, (_, i) => 1 - i / 16)];
 
@@ -77,7 +79,7 @@ describe('gpu deployments through the scorer', () => {
     expect(body.provisioningState).toBe('Succeeded');
     expect(body.scale.readyReplicas).toBe(1);
     expect(body.scale.replicas.map((r) => r.state)).toEqual(['Ready']);
-    expect(replicaPids('gpu-demo/gpu-blue')).toHaveLength(1);
+    expect(replicas('gpu-demo/gpu-blue')).toHaveLength(1);
   });
 
   it('scales to zero and starts a replica for the first request, which waits for it', async () => {
@@ -88,7 +90,7 @@ describe('gpu deployments through the scorer', () => {
       requestTimeoutMs: 60_000,
     });
     expect(put.status).toBe(201);
-    await pollUntil(() => replicaPids('gpu-demo/gpu-idle').length === 0, 'scale to zero', 60_000, 200);
+    await pollUntil(() => replicas('gpu-demo/gpu-idle').length === 0, 'scale to zero', 60_000, 200);
     const res = await fetch(`${host.baseUrl}/api/endpoints/gpu-demo/score`, {
       method: 'POST',
       headers: {
@@ -99,7 +101,7 @@ describe('gpu deployments through the scorer', () => {
       body: JSON.stringify({ data: rows }),
     });
     expect(res.status).toBe(200);
-    expect(replicaPids('gpu-demo/gpu-idle')).toHaveLength(1);
+    expect(replicas('gpu-demo/gpu-idle')).toHaveLength(1);
     expect((await control('DELETE', 'api/endpoints/gpu-demo/deployments/gpu-idle')).status).toBe(204);
   });
 
@@ -122,11 +124,11 @@ describe('gpu deployments through the scorer', () => {
   });
 
   it('replaces a replica killed outright, then serves again', async () => {
-    const [pid] = replicaPids('gpu-demo/gpu-blue');
+    const [pid] = replicas('gpu-demo/gpu-blue');
     process.kill(pid!, 'SIGKILL');
     await pollUntil(
       () => {
-        const pids = replicaPids('gpu-demo/gpu-blue');
+        const pids = replicas('gpu-demo/gpu-blue');
         return pids.length === 1 && pids[0] !== pid;
       },
       'a replacement replica',
