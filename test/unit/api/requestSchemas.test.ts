@@ -2,18 +2,12 @@ import type { TSchema } from '@sinclair/typebox';
 import { ROUTES } from '../../../shared/api/routes';
 import * as S from '../../../shared/api/schemas';
 import { parseBody } from '../../../shared/api/validate';
-import { SibylError } from '../../../shared/errors';
+import type { SibylError } from '../../../shared/errors';
+import { refusalOf } from '../../support/thrown';
 
 /** The InvalidInput error `parseBody` throws for `value`. */
-function failure(schema: TSchema, value: unknown, what = 'body'): SibylError {
-  try {
-    parseBody(schema, value, what);
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
+const failure = (schema: TSchema, value: unknown, what = 'body'): SibylError =>
+  refusalOf(() => parseBody(schema, value, what));
 
 const validatedRequests = ROUTES.filter((route) => route.request?.validatedBy === 'schema').map(
   (route) => [route.operationId, route.request!.schema] as const,

@@ -10,17 +10,7 @@ import {
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
 import * as S from '../../../shared/api/schemas';
 import { DeploymentSpec } from '../../../shared/api/schemas';
-import { SibylError } from '../../../shared/errors';
-
-function caught(fn: () => unknown): SibylError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidInput error');
-}
+import { refusalOf } from '../../support/thrown';
 
 describe('parseJsonBody', () => {
   it('parses JSON, ignoring a byte-order mark', () => {
@@ -28,7 +18,7 @@ describe('parseJsonBody', () => {
   });
 
   it.each([undefined, null, '', '  \n'])('refuses an empty body (%p)', (text) => {
-    const error = caught(() => parseJsonBody(text, 'deployment'));
+    const error = refusalOf(() => parseJsonBody(text, 'deployment'));
     expect(error.code).toBe('InvalidInput');
     expect(error.message).toBe('The deployment is empty; send a JSON object with Content-Type: application/json.');
   });
@@ -40,7 +30,7 @@ describe('parseJsonBody', () => {
     ['{"a": 1,}', 'line 1, column 9', 'at line 1, column 9'],
     ['nope', 'line 1, column 2', "Unexpected token 'o' at line 1, column 2"],
   ])('says where %p broke', (text, target, message) => {
-    const error = caught(() => parseJsonBody(text));
+    const error = refusalOf(() => parseJsonBody(text));
     expect(error.status).toBe(400);
     expect(error.message).toContain('The request body is not valid JSON: ');
     expect(error.message).toContain(message);
@@ -48,7 +38,7 @@ describe('parseJsonBody', () => {
   });
 
   it.each(['{"a": [1, 2', '{"a": "unterminated', '{'])('says when the JSON ends early (%p)', (text) => {
-    const error = caught(() => parseJsonBody(text));
+    const error = refusalOf(() => parseJsonBody(text));
     expect(error.message).toBe(
       'The request body is not valid JSON: the JSON ends early (an unclosed string, array or object?)',
     );
@@ -57,7 +47,7 @@ describe('parseJsonBody', () => {
 
   it('never echoes a long body back in full', () => {
     const text = `{"data": [${'1,'.repeat(10000)}x]}`;
-    expect(caught(() => parseJsonBody(text)).message.length).toBeLessThan(200);
+    expect(refusalOf(() => parseJsonBody(text)).message.length).toBeLessThan(200);
   });
 });
 
@@ -68,8 +58,8 @@ describe('parseBodyText', () => {
   });
 
   it('reports JSON and schema problems alike as InvalidInput', () => {
-    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
-    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
+    expect(refusalOf(() => parseBodyText(DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
+    expect(refusalOf(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
       'deployment is invalid: model must be a string, not 1',
     );
   });
@@ -93,13 +83,13 @@ describe('parseQuery and parseParams', () => {
   });
 
   it('refuses values of the wrong type or range, naming the parameter', () => {
-    const error = caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
+    const error = refusalOf(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
     expect(error.message).toBe("query string is invalid: minutes must be an integer, not 'abc'");
     expect(error.details).toEqual([{ target: 'minutes', message: "minutes must be an integer, not 'abc'" }]);
-    expect(caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message).toBe(
-      'minutes must be at least 1 (got 0)',
-    );
-    expect(caught(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain(
+    expect(
+      refusalOf(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message,
+    ).toBe('minutes must be at least 1 (got 0)');
+    expect(refusalOf(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain(
       "did you mean 'Failed'?",
     );
   });
@@ -109,10 +99,12 @@ describe('parseQuery and parseParams', () => {
       description: 'v1',
       tags: { team: 'fraud' },
     });
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
+    expect(refusalOf(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
       { target: 'tags', message: 'tags is not valid JSON' },
     ]);
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0]).toEqual({
+    expect(
+      refusalOf(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0],
+    ).toEqual({
       target: 'tags.n',
       message: 'tags.n must be a string, not 1',
     });
@@ -125,10 +117,10 @@ describe('parseQuery and parseParams', () => {
 
   it('validates route parameters, converting versions to numbers', () => {
     expect(parseParams(ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
-    const error = caught(() => parseParams(EndpointParams, { name: 'no_underscores' }));
+    const error = refusalOf(() => parseParams(EndpointParams, { name: 'no_underscores' }));
     expect(error.message).toMatch(/^route is invalid: name 'no_underscores' is not valid: An endpoint name/);
     expect(
-      caught(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
+      refusalOf(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
     ).toBe("version must be an integer, not 'latest'");
   });
 });

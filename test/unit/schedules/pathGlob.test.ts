@@ -1,4 +1,5 @@
 import { compilePathGlob } from '../../../shared/schedules/pathGlob';
+import { refusalOf } from '../../support/thrown';
 
 describe('compilePathGlob', () => {
   it.each([
@@ -45,10 +46,6 @@ describe('compilePathGlob', () => {
     ['in\\a.csv', /backslashes/],
   ])('refuses %j with the reason', (pattern, reason) => {
     expect(() => compilePathGlob(pattern)).toThrow(reason);
-    try {
-      compilePathGlob(pattern);
-    } catch (error) {
-      expect((error as { status: number }).status).toBe(400);
-    }
+    expect(refusalOf(() => compilePathGlob(pattern)).status).toBe(400);
   });
 });

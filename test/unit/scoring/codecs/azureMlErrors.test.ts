@@ -2,6 +2,7 @@ import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 import { decodeAzureMlRequest, encodeAzureMlResponse } from '../../../../shared/scoring/codecs/azureMlCodec';
 import type { InvalidInputError } from '../../../../shared/scoring/scoringErrors';
 import { ShapeMismatchError, isScoringError } from '../../../../shared/scoring/scoringErrors';
+import { thrownBy } from '../../../support/thrown';
 
 const out = [{ name: 'y', datatype: 'FP32' as const, shape: [-1] }];
 const single: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: out };
@@ -13,14 +14,8 @@ const pair: ModelSignature = {
   outputs: out,
 };
 
-function errorOf(body: unknown, signature: ModelSignature): Error {
-  try {
-    decodeAzureMlRequest(body, signature);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+const errorOf = (body: unknown, signature: ModelSignature): Error =>
+  thrownBy(() => decodeAzureMlRequest(body, signature)) as Error;
 
 describe('decodeAzureMlRequest errors', () => {
   it.each<[string, unknown, ModelSignature, string]>([
