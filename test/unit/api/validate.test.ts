@@ -1,15 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { closest } from '../../../shared/api/suggest';
-import {
-  EndpointMetricsQuery,
-  EndpointParams,
-  ModelUploadQuery,
-  ModelVersionParams,
-  RunQuery,
-} from '../../../shared/api/schemas';
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
 import * as S from '../../../shared/api/schemas';
-import { DeploymentSpec } from '../../../shared/api/schemas';
 import { refusalOf } from '../../support/thrown';
 
 describe('parseJsonBody', () => {
@@ -53,13 +45,13 @@ describe('parseJsonBody', () => {
 
 describe('parseBodyText', () => {
   it('returns the typed value', () => {
-    const spec = parseBodyText(DeploymentSpec, '{"model": "iris:1", "batching": {"maxBatchSize": 16}}', 'deployment');
+    const spec = parseBodyText(S.DeploymentSpec, '{"model": "iris:1", "batching": {"maxBatchSize": 16}}', 'deployment');
     expect(spec.batching?.maxBatchSize).toBe(16);
   });
 
   it('reports JSON and schema problems alike as InvalidInput', () => {
-    expect(refusalOf(() => parseBodyText(DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
-    expect(refusalOf(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
+    expect(refusalOf(() => parseBodyText(S.DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
+    expect(refusalOf(() => parseBodyText(S.DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
       'deployment is invalid: model must be a string, not 1',
     );
   });
@@ -67,43 +59,45 @@ describe('parseBodyText', () => {
 
 describe('validatorFor', () => {
   it('compiles each schema once', () => {
-    expect(validatorFor(DeploymentSpec)).toBe(validatorFor(DeploymentSpec));
+    expect(validatorFor(S.DeploymentSpec)).toBe(validatorFor(S.DeploymentSpec));
   });
 });
 
 describe('parseQuery and parseParams', () => {
   it('converts numbers and ignores undeclared parameters such as the function key', () => {
-    expect(parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=15&code=secret'))).toEqual({ minutes: 15 });
-    expect(parseQuery(RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({
+    expect(parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=15&code=secret'))).toEqual({ minutes: 15 });
+    expect(parseQuery(S.RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({
       experiment: 'nightly',
       status: 'Failed',
       top: 5,
     });
-    expect(parseQuery(RunQuery, new URLSearchParams(''))).toEqual({});
+    expect(parseQuery(S.RunQuery, new URLSearchParams(''))).toEqual({});
   });
 
   it('refuses values of the wrong type or range, naming the parameter', () => {
-    const error = refusalOf(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
+    const error = refusalOf(() => parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
     expect(error.message).toBe("query string is invalid: minutes must be an integer, not 'abc'");
     expect(error.details).toEqual([{ target: 'minutes', message: "minutes must be an integer, not 'abc'" }]);
     expect(
-      refusalOf(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message,
+      refusalOf(() => parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message,
     ).toBe('minutes must be at least 1 (got 0)');
-    expect(refusalOf(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain(
-      "did you mean 'Failed'?",
-    );
+    expect(
+      refusalOf(() => parseQuery(S.RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message,
+    ).toContain("did you mean 'Failed'?");
   });
 
   it('parses JSON-valued parameters (tags) and refuses malformed ones', () => {
-    expect(parseQuery(ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' }))).toEqual({
+    expect(
+      parseQuery(S.ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' })),
+    ).toEqual({
       description: 'v1',
       tags: { team: 'fraud' },
     });
-    expect(refusalOf(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
+    expect(refusalOf(() => parseQuery(S.ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
       { target: 'tags', message: 'tags is not valid JSON' },
     ]);
     expect(
-      refusalOf(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0],
+      refusalOf(() => parseQuery(S.ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0],
     ).toEqual({
       target: 'tags.n',
       message: 'tags.n must be a string, not 1',
@@ -116,11 +110,11 @@ describe('parseQuery and parseParams', () => {
   });
 
   it('validates route parameters, converting versions to numbers', () => {
-    expect(parseParams(ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
-    const error = refusalOf(() => parseParams(EndpointParams, { name: 'no_underscores' }));
+    expect(parseParams(S.ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
+    const error = refusalOf(() => parseParams(S.EndpointParams, { name: 'no_underscores' }));
     expect(error.message).toMatch(/^route is invalid: name 'no_underscores' is not valid: An endpoint name/);
     expect(
-      refusalOf(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
+      refusalOf(() => parseParams(S.ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
     ).toBe("version must be an integer, not 'latest'");
   });
 });
