@@ -1,26 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { closest } from '../../../shared/api/suggest';
-import {
-  EndpointMetricsQuery,
-  EndpointParams,
-  ModelUploadQuery,
-  ModelVersionParams,
-  RunQuery,
-} from '../../../shared/api/schemas';
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
 import * as S from '../../../shared/api/schemas';
-import { DeploymentSpec } from '../../../shared/api/schemas';
-import { SibylError } from '../../../shared/errors';
-
-function caught(fn: () => unknown): SibylError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidInput error');
-}
+import { refusalOf } from '../../support/thrown';
 
 describe('parseJsonBody', () => {
   it('parses JSON, ignoring a byte-order mark', () => {
@@ -28,7 +10,7 @@ describe('parseJsonBody', () => {
   });
 
   it.each([undefined, null, '', '  \n'])('refuses an empty body (%p)', (text) => {
-    const error = caught(() => parseJsonBody(text, 'deployment'));
+    const error = refusalOf(() => parseJsonBody(text, 'deployment'));
     expect(error.code).toBe('InvalidInput');
     expect(error.message).toBe('The deployment is empty; send a JSON object with Content-Type: application/json.');
   });
@@ -40,7 +22,7 @@ describe('parseJsonBody', () => {
     ['{"a": 1,}', 'line 1, column 9', 'at line 1, column 9'],
     ['nope', 'line 1, column 2', "Unexpected token 'o' at line 1, column 2"],
   ])('says where %p broke', (text, target, message) => {
-    const error = caught(() => parseJsonBody(text));
+    const error = refusalOf(() => parseJsonBody(text));
     expect(error.status).toBe(400);
     expect(error.message).toContain('The request body is not valid JSON: ');
     expect(error.message).toContain(message);
@@ -48,7 +30,7 @@ describe('parseJsonBody', () => {
   });
 
   it.each(['{"a": [1, 2', '{"a": "unterminated', '{'])('says when the JSON ends early (%p)', (text) => {
-    const error = caught(() => parseJsonBody(text));
+    const error = refusalOf(() => parseJsonBody(text));
     expect(error.message).toBe(
       'The request body is not valid JSON: the JSON ends early (an unclosed string, array or object?)',
     );
@@ -57,19 +39,19 @@ describe('parseJsonBody', () => {
 
   it('never echoes a long body back in full', () => {
     const text = `{"data": [${'1,'.repeat(10000)}x]}`;
-    expect(caught(() => parseJsonBody(text)).message.length).toBeLessThan(200);
+    expect(refusalOf(() => parseJsonBody(text)).message.length).toBeLessThan(200);
   });
 });
 
 describe('parseBodyText', () => {
   it('returns the typed value', () => {
-    const spec = parseBodyText(DeploymentSpec, '{"model": "iris:1", "batching": {"maxBatchSize": 16}}', 'deployment');
+    const spec = parseBodyText(S.DeploymentSpec, '{"model": "iris:1", "batching": {"maxBatchSize": 16}}', 'deployment');
     expect(spec.batching?.maxBatchSize).toBe(16);
   });
 
   it('reports JSON and schema problems alike as InvalidInput', () => {
-    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
-    expect(caught(() => parseBodyText(DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
+    expect(refusalOf(() => parseBodyText(S.DeploymentSpec, '{"model": ', 'deployment')).code).toBe('InvalidInput');
+    expect(refusalOf(() => parseBodyText(S.DeploymentSpec, '{"model": 1}', 'deployment')).message).toBe(
       'deployment is invalid: model must be a string, not 1',
     );
   });
@@ -77,42 +59,46 @@ describe('parseBodyText', () => {
 
 describe('validatorFor', () => {
   it('compiles each schema once', () => {
-    expect(validatorFor(DeploymentSpec)).toBe(validatorFor(DeploymentSpec));
+    expect(validatorFor(S.DeploymentSpec)).toBe(validatorFor(S.DeploymentSpec));
   });
 });
 
 describe('parseQuery and parseParams', () => {
   it('converts numbers and ignores undeclared parameters such as the function key', () => {
-    expect(parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=15&code=secret'))).toEqual({ minutes: 15 });
-    expect(parseQuery(RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({
+    expect(parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=15&code=secret'))).toEqual({ minutes: 15 });
+    expect(parseQuery(S.RunQuery, new URLSearchParams('experiment=nightly&status=Failed&top=5'))).toEqual({
       experiment: 'nightly',
       status: 'Failed',
       top: 5,
     });
-    expect(parseQuery(RunQuery, new URLSearchParams(''))).toEqual({});
+    expect(parseQuery(S.RunQuery, new URLSearchParams(''))).toEqual({});
   });
 
   it('refuses values of the wrong type or range, naming the parameter', () => {
-    const error = caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
+    const error = refusalOf(() => parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=abc')));
     expect(error.message).toBe("query string is invalid: minutes must be an integer, not 'abc'");
     expect(error.details).toEqual([{ target: 'minutes', message: "minutes must be an integer, not 'abc'" }]);
-    expect(caught(() => parseQuery(EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message).toBe(
-      'minutes must be at least 1 (got 0)',
-    );
-    expect(caught(() => parseQuery(RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message).toContain(
-      "did you mean 'Failed'?",
-    );
+    expect(
+      refusalOf(() => parseQuery(S.EndpointMetricsQuery, new URLSearchParams('minutes=0'))).details?.[0]?.message,
+    ).toBe('minutes must be at least 1 (got 0)');
+    expect(
+      refusalOf(() => parseQuery(S.RunQuery, new URLSearchParams('status=failed'))).details?.[0]?.message,
+    ).toContain("did you mean 'Failed'?");
   });
 
   it('parses JSON-valued parameters (tags) and refuses malformed ones', () => {
-    expect(parseQuery(ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' }))).toEqual({
+    expect(
+      parseQuery(S.ModelUploadQuery, new URLSearchParams({ description: 'v1', tags: '{"team":"fraud"}' })),
+    ).toEqual({
       description: 'v1',
       tags: { team: 'fraud' },
     });
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
+    expect(refusalOf(() => parseQuery(S.ModelUploadQuery, new URLSearchParams({ tags: '{team' }))).details).toEqual([
       { target: 'tags', message: 'tags is not valid JSON' },
     ]);
-    expect(caught(() => parseQuery(ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0]).toEqual({
+    expect(
+      refusalOf(() => parseQuery(S.ModelUploadQuery, new URLSearchParams({ tags: '{"n": 1}' }))).details?.[0],
+    ).toEqual({
       target: 'tags.n',
       message: 'tags.n must be a string, not 1',
     });
@@ -124,11 +110,11 @@ describe('parseQuery and parseParams', () => {
   });
 
   it('validates route parameters, converting versions to numbers', () => {
-    expect(parseParams(ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
-    const error = caught(() => parseParams(EndpointParams, { name: 'no_underscores' }));
+    expect(parseParams(S.ModelVersionParams, { name: 'iris', version: '3' })).toEqual({ name: 'iris', version: 3 });
+    const error = refusalOf(() => parseParams(S.EndpointParams, { name: 'no_underscores' }));
     expect(error.message).toMatch(/^route is invalid: name 'no_underscores' is not valid: An endpoint name/);
     expect(
-      caught(() => parseParams(ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
+      refusalOf(() => parseParams(S.ModelVersionParams, { name: 'iris', version: 'latest' })).details?.[0]?.message,
     ).toBe("version must be an integer, not 'latest'");
   });
 });

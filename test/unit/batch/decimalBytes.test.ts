@@ -4,26 +4,24 @@ import { parseDecimal } from '../../../shared/batch/decimalBytes';
 const read = (text: string): number => parseDecimal(Buffer.from(`,${text},`), 1, 1 + Buffer.byteLength(text));
 
 describe('parseDecimal', () => {
-  it('agrees with Number() on plain decimals of every shape', () => {
-    for (const text of [
-      '0',
-      '-0',
-      '+7',
-      '42',
-      '-1.25',
-      '.5',
-      '5.',
-      '0.000123',
-      '1e5',
-      '1E-5',
-      '-2.5e+3',
-      '007.50',
-      '123456789012345',
-      '0.1',
-      '1e-7',
-    ]) {
-      expect(Object.is(read(text), Number(text))).toBe(true);
-    }
+  it.each([
+    '0',
+    '-0',
+    '+7',
+    '42',
+    '-1.25',
+    '.5',
+    '5.',
+    '0.000123',
+    '1e5',
+    '1E-5',
+    '-2.5e+3',
+    '007.50',
+    '123456789012345',
+    '0.1',
+    '1e-7',
+  ])('agrees with Number() on plain decimals of every shape: %s', (text) => {
+    expect(Object.is(read(text), Number(text))).toBe(true);
   });
 
   it('agrees with Number() over many random decimals, near ties included', () => {

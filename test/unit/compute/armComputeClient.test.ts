@@ -11,7 +11,8 @@ import { scorerAppName, scorerAppParameters } from '../../../shared/compute/azur
 import scorerAppTemplate from '../../../shared/compute/azure/scorerApp.template.json';
 import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
 import type { UserImagePlan } from '../../../shared/compute/azure/userImageDockerfile';
-import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION, containerSpec } from './azureFixtures';
+import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
+import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION, containerSpec, customRuntime } from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);
 const APP = scorerAppName('fraud-detector', 'blue');
@@ -64,6 +65,12 @@ class FakeArm implements ArmOperations {
     return Promise.resolve(this.logStreams.get(new URL(url).pathname) ?? '');
   };
 
+  /** Azure's container app, its latest revision `latest` and its ready one `ready` (`r1`, …), with `more` on top. */
+  setApp(latest: string, ready: string, more: Partial<ContainerApp> = {}): void {
+    const revisions = { latestRevisionName: `${APP}--${latest}`, latestReadyRevisionName: `${APP}--${ready}` };
+    this.appsByName.set(APP, { ...revisions, ...more } as ContainerApp);
+  }
+
   settle(id: string, state: string, error?: object): void {
     const deployment = this.deploymentsById.get(id)!;
     this.deploymentsById.set(id, {
@@ -79,16 +86,18 @@ function replica(name: string, runningState: string, ready: boolean): Replica {
 
 const noSleep = () => Promise.resolve();
 
+/** The parameter values an ARM deployment was given. */
+function parameterValues(deployment: GenericResource): Record<string, unknown> {
+  const parameters = deployment.properties?.parameters as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(parameters).map(([name, { value }]) => [name, value]));
+}
+
 describe('ARM compute client', () => {
   it('deploys the compiled scorer app template with the mapped parameters, then reports it serving', async () => {
     const arm = new FakeArm();
     arm.onBegin = (id) => {
       arm.settle(id, 'Succeeded');
-      arm.appsByName.set(APP, {
-        latestRevisionName: `${APP}--r1`,
-        latestReadyRevisionName: `${APP}--r1`,
-        configuration: { ingress: { fqdn: `${APP}.example.io` } },
-      } as ContainerApp);
+      arm.setApp('r1', 'r1', { configuration: { ingress: { fqdn: `${APP}.example.io` } } });
       arm.revisions.set(`${APP}--r1`, { replicas: 2 });
       arm.replicaList = [replica('r1-a', 'Running', true), replica('r1-b', 'Running', false)];
     };
@@ -101,13 +110,7 @@ describe('ARM compute client', () => {
     );
     expect(deployment.properties?.template).toBe(scorerAppTemplate);
     expect(deployment.properties?.mode).toBe('Incremental');
-    const values = Object.fromEntries(
-      Object.entries(deployment.properties?.parameters as Record<string, { value: unknown }>).map(([k, v]) => [
-        k,
-        v.value,
-      ]),
-    );
-    expect(values).toEqual(scorerAppParameters(containerSpec(), config));
+    expect(parameterValues(deployment)).toEqual(scorerAppParameters(containerSpec(), config));
     expect(deployment.tags).toEqual({ 'sibyl-operation': 'create', 'sibyl-revision': 'r-7f3a' });
 
     expect(status).toEqual({
@@ -130,10 +133,7 @@ describe('ARM compute client', () => {
     await expect(client.apply(containerSpec())).rejects.toThrow(/was not ready after 0 s/);
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Creating');
 
-    arm.appsByName.set(APP, {
-      latestRevisionName: `${APP}--r2`,
-      latestReadyRevisionName: `${APP}--r1`,
-    } as ContainerApp);
+    arm.setApp('r2', 'r1');
     await expect(client.apply(containerSpec({ revision: 'r-2' }))).rejects.toThrow(/not ready/);
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Updating');
     // ARM is done but the new revision is not ready yet: still Updating, the old one serving.
@@ -169,10 +169,7 @@ describe('ARM compute client', () => {
     const arm = new FakeArm();
     arm.onBegin = (id) => {
       arm.settle(id, 'Succeeded');
-      arm.appsByName.set(APP, {
-        latestRevisionName: `${APP}--r2`,
-        latestReadyRevisionName: `${APP}--r1`,
-      } as ContainerApp);
+      arm.setApp('r2', 'r1');
       arm.revisions.set(`${APP}--r2`, {
         provisioningState: 'Failed',
         provisioningError: 'Startup probe failed: CUDA execution provider not active',
@@ -200,32 +197,28 @@ describe('ARM compute client', () => {
   });
 
   describe('user code', () => {
-    /** Records what it was asked to build; answers the image it would push. */
-    const images = () => {
-      const plans: UserImagePlan[] = [];
-      return {
-        plans,
-        ensure: (plan: UserImagePlan) => {
-          plans.push(plan);
-          return Promise.resolve(
-            plan.kind === 'image' ? plan.image : `crsibyl.azurecr.io/${plan.repository}:${plan.tag}`,
-          );
-        },
+    /**
+     * Applies `spec` on a fake ARM that serves it at once, with an image builder that records what it was
+     * asked for; answers those plans and the parameters of the ARM deployment.
+     */
+    const apply = async (spec: ScorerAppSpec) => {
+      const arm = new FakeArm();
+      arm.onBegin = (id) => {
+        arm.settle(id, 'Succeeded');
+        arm.setApp('r1', 'r1');
       };
+      const plans: UserImagePlan[] = [];
+      const ensure = (plan: UserImagePlan) => {
+        plans.push(plan);
+        return Promise.resolve(
+          plan.kind === 'image' ? plan.image : `crsibyl.azurecr.io/${plan.repository}:${plan.tag}`,
+        );
+      };
+      await new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: { ensure } }).apply(spec);
+      return { plans, parameters: parameterValues([...arm.deploymentsById.values()][0]!) };
     };
-    const deployed = (arm: FakeArm) => {
-      const body = [...arm.deploymentsById.values()][0]!;
-      return Object.fromEntries(
-        Object.entries(body.properties?.parameters as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
-      );
-    };
-    const serving = (arm: FakeArm) => (id: string) => {
-      arm.settle(id, 'Succeeded');
-      arm.appsByName.set(APP, {
-        latestRevisionName: `${APP}--r1`,
-        latestReadyRevisionName: `${APP}--r1`,
-      } as ContainerApp);
-    };
+    const userCode = (runtime: UserRuntime, more: Partial<ScorerAppSpec> = {}): ScorerAppSpec =>
+      containerSpec({ runtime: runtime.runtime, settings: userRuntimeSettings(runtime), ...more });
 
     it("deploys a python environment's image, built from Sibyl's Dockerfile, on the scorer's port", async () => {
       const runtime: UserRuntime = {
@@ -234,41 +227,21 @@ describe('ARM compute client', () => {
         environmentHash: 'env-hash-1',
         variables: {},
       };
-      const arm = new FakeArm();
-      arm.onBegin = serving(arm);
-      const built = images();
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built });
-      await client.apply(containerSpec({ runtime: 'python', settings: userRuntimeSettings(runtime) }));
-      expect(built.plans).toHaveLength(1);
-      const plan = built.plans[0]!;
+      const { plans, parameters } = await apply(userCode(runtime));
+      expect(plans).toHaveLength(1);
+      const plan = plans[0]!;
       if (plan.kind !== 'build') throw new Error('expected a build');
       expect(plan.dockerfile).toContain(`COPY --from=${config.image} /app /app`);
-      expect(deployed(arm)).toMatchObject({
+      expect(parameters).toMatchObject({
         image: `crsibyl.azurecr.io/sibyl-environments/python:${plan.tag}`,
         targetPort: 8080,
       });
-      expect(deployed(arm).healthPaths).toBeUndefined();
+      expect(parameters.healthPaths).toBeUndefined();
     });
 
     it("runs a custom server's image beside the scorer, which stays the ingress target with its own probes", async () => {
-      const runtime: UserRuntime = {
-        runtime: 'custom',
-        custom: {
-          image: 'docker.io/acme/oip:2',
-          port: 9000,
-          routes: { liveness: '/live', readiness: '/ready', scoring: '/score' },
-          protocol: 'oip',
-        },
-        environmentHash: 'env-hash-2',
-        variables: {},
-      };
-      const arm = new FakeArm();
-      arm.onBegin = serving(arm);
-      const built = images();
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built });
-      await client.apply(containerSpec({ runtime: 'custom', settings: userRuntimeSettings(runtime) }));
-      expect(built.plans).toEqual([{ kind: 'image', image: 'docker.io/acme/oip:2', port: 9000 }]);
-      const parameters = deployed(arm);
+      const { plans, parameters } = await apply(userCode(customRuntime()));
+      expect(plans).toEqual([{ kind: 'image', image: 'docker.io/acme/oip:2', port: 9000 }]);
       expect(parameters).toMatchObject({
         image: config.image,
         targetPort: 8080,
@@ -279,19 +252,8 @@ describe('ARM compute client', () => {
     });
 
     it('runs the image built from a custom dockerfile beside the scorer too', async () => {
-      const runtime: UserRuntime = {
-        runtime: 'custom',
-        custom: { port: 5001, routes: { liveness: '/', readiness: '/', scoring: '/score' }, protocol: 'azureml' },
-        environmentHash: 'env-hash-3',
-        variables: {},
-      };
-      const arm = new FakeArm();
-      arm.onBegin = serving(arm);
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: images() });
-      await client.apply(
-        containerSpec({ runtime: 'custom', settings: userRuntimeSettings(runtime), dockerfile: 'FROM python:3.12\n' }),
-      );
-      const parameters = deployed(arm);
+      const runtime = customRuntime({ image: undefined, port: 5001, protocol: 'azureml' });
+      const { parameters } = await apply(userCode(runtime, { dockerfile: 'FROM python:3.12\n' }));
       expect(parameters.image).toBe(config.image);
       expect((parameters.sidecar as { image: string }).image).toMatch(
         /^crsibyl\.azurecr\.io\/sibyl-environments\/custom:/,
@@ -299,12 +261,9 @@ describe('ARM compute client', () => {
     });
 
     it('builds nothing for an onnx deployment', async () => {
-      const arm = new FakeArm();
-      arm.onBegin = serving(arm);
-      const built = images();
-      await new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: built }).apply(containerSpec());
-      expect(built.plans).toEqual([]);
-      expect(deployed(arm).image).toBe(config.image);
+      const { plans, parameters } = await apply(containerSpec());
+      expect(plans).toEqual([]);
+      expect(parameters.image).toBe(config.image);
     });
   });
 
@@ -326,10 +285,7 @@ describe('ARM compute client', () => {
     it("reads each replica's log stream of the serving and the latest revision with the app's token", async () => {
       process.env.SIBYL_SCORER_KEY = 'the-scorer-key-that-must-not-show';
       const arm = new FakeArm();
-      arm.appsByName.set(APP, {
-        latestRevisionName: `${APP}--r2`,
-        latestReadyRevisionName: `${APP}--r1`,
-      } as ContainerApp);
+      arm.setApp('r2', 'r1');
       arm.replicasByRevision.set(`${APP}--r1`, [withStream('r1-a', `${APP}--r1`)]);
       arm.replicasByRevision.set(`${APP}--r2`, [withStream('r2-a', `${APP}--r2`)]);
       arm.logStreams.set(
@@ -388,10 +344,7 @@ describe('ARM compute client', () => {
       const arm = new FakeArm();
       const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
       expect(await client.logs('fraud-detector', 'blue', 100)).toBeUndefined();
-      arm.appsByName.set(APP, {
-        latestRevisionName: `${APP}--r1`,
-        latestReadyRevisionName: `${APP}--r1`,
-      } as ContainerApp);
+      arm.setApp('r1', 'r1');
       expect(await client.logs('fraud-detector', 'blue', 100)).toEqual([]);
       expect(arm.tokensIssued).toBe(0);
     });

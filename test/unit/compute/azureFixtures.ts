@@ -1,6 +1,7 @@
 /** A ScorerAppSpec and ARM compute settings as infra/main.bicep would write them, for the ARM transport's tests. */
 import type { ArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
 import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
+import type { CustomServer, UserRuntime } from '../../../shared/compute/userRuntime';
 
 export const SUBSCRIPTION = '00000000-0000-0000-0000-00000000000b';
 export const RESOURCE_GROUP = 'rg-sibyl';
@@ -34,6 +35,23 @@ export function containerSpec(overrides: Partial<ScorerAppSpec> = {}): ScorerApp
     settings: { SIBYL_MODEL: 'fraud:3', SIBYL_MAX_BATCH_SIZE: '64', SIBYL_INTRA_OP_THREADS: '2' },
     revision: 'r-7f3a',
     ...overrides,
+  };
+}
+
+/** A custom environment's server (Azure: its own image) speaking OIP on port 9000, with `server` on top. */
+export function customRuntime(server: Partial<CustomServer> = {}, more: Partial<UserRuntime> = {}): UserRuntime {
+  return {
+    runtime: 'custom',
+    custom: {
+      image: 'docker.io/acme/oip:2',
+      port: 9000,
+      routes: { liveness: '/live', readiness: '/ready', scoring: '/score' },
+      protocol: 'oip',
+      ...server,
+    },
+    environmentHash: 'env-hash-2',
+    variables: {},
+    ...more,
   };
 }
 

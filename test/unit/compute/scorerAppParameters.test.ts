@@ -8,19 +8,14 @@ import {
   scorerAppName,
   scorerAppParameters,
 } from '../../../shared/compute/azure/scorerAppParameters';
-import { SibylError } from '../../../shared/errors';
+import { refusalOf } from '../../support/thrown';
 import { COMPUTE_ENV, containerSpec } from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);
 
 function rejection(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SibylError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a SibylError');
+  const { code, message } = refusalOf(run);
+  return { code, message };
 }
 
 describe('scorer app parameters', () => {

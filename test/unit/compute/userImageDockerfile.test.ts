@@ -6,6 +6,7 @@ import {
   userImagePlan,
   USER_CODE_DIR,
 } from '../../../shared/compute/azure/userImageDockerfile';
+import { customRuntime } from './azureFixtures';
 
 const SCORER = 'crsibyl.azurecr.io/sibyl-scorer:7';
 
@@ -87,17 +88,7 @@ describe('user image Dockerfile', () => {
   });
 
   it('custom: its dockerfile is built as it is, its image runs without a build, on its port', () => {
-    const custom: UserRuntime = {
-      runtime: 'custom',
-      custom: {
-        image: 'docker.io/acme/oip-server:3',
-        port: 9000,
-        routes: { liveness: '/live', readiness: '/ready', scoring: '/score' },
-        protocol: 'oip',
-      },
-      environmentHash: 'h1',
-      variables: {},
-    };
+    const custom = customRuntime({ image: 'docker.io/acme/oip-server:3' });
     expect(userImagePlan(custom, SCORER)).toEqual({ kind: 'image', image: 'docker.io/acme/oip-server:3', port: 9000 });
     const dockerfile = 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["python", "/srv/server.py"]\n';
     expect(userImagePlan(custom, SCORER, dockerfile)).toMatchObject({
@@ -106,8 +97,7 @@ describe('user image Dockerfile', () => {
       dockerfile,
       port: 9000,
     });
-    const { image: _image, ...withoutImage } = custom.custom!;
-    expect(() => userImagePlan({ ...custom, custom: { ...withoutImage, command: ['x'] } }, SCORER)).toThrow(
+    expect(() => userImagePlan(customRuntime({ image: undefined, command: ['x'] }), SCORER)).toThrow(
       /needs `image` or `dockerfile`/,
     );
   });

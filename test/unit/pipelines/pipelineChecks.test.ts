@@ -1,5 +1,6 @@
 import { checkParametersResolve, parsePipelineDefinition } from '../../../shared/pipelines/pipelineChecks';
 import { placeholderValues, resolveStep } from '../../../shared/pipelines/stepResolution';
+import { refusalOf } from '../../support/thrown';
 
 const score = (name: string, path = '${parameters.inputPath}') => ({
   name,
@@ -18,13 +19,9 @@ const move = (name: string, from: string, to = 'archive/') => ({
 });
 
 function reason(raw: unknown): string {
-  try {
-    parsePipelineDefinition(raw);
-  } catch (error) {
-    expect((error as { status: number }).status).toBe(400);
-    return (error as Error).message;
-  }
-  throw new Error('expected the definition to be refused');
+  const error = refusalOf(() => parsePipelineDefinition(raw));
+  expect(error.status).toBe(400);
+  return error.message;
 }
 
 describe('pipeline definitions', () => {
@@ -84,11 +81,7 @@ describe('pipeline definitions', () => {
     expect(() => checkParametersResolve(definition)).toThrow(
       /\$\{parameters\.inputPath\} is not a parameter of this pipeline \(its parameters are day\)/,
     );
-    try {
-      checkParametersResolve(definition);
-    } catch (error) {
-      expect((error as { details: unknown[] }).details).toHaveLength(2);
-    }
+    expect(refusalOf(() => checkParametersResolve(definition)).details).toHaveLength(2);
   });
 
   it('resolves a step with placeholders for earlier outputs and checks the result against the plain schema', () => {

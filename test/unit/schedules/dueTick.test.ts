@@ -1,96 +1,68 @@
 import { dueTick } from '../../../shared/schedules/dueTick';
 import { cronFireId, blobFireId } from '../../../shared/schedules/fireIds';
-import { parseSchedule } from '../../../shared/schedules/ncrontab';
+import { parseSchedule, type Schedule } from '../../../shared/schedules/ncrontab';
 
 const at = (iso: string) => new Date(iso);
 const everyMinute = parseSchedule('0 * * * * *');
 const everySecond = parseSchedule('* * * * * *');
 
+/** The tick of `schedule` due in (from, now], its scheduler running once a minute unless told otherwise. */
+function due(schedule: Schedule, from: string, now: string, more: { scheduler?: Schedule; endTime?: string } = {}) {
+  const endTime = more.endTime === undefined ? {} : { endTime: at(more.endTime) };
+  return dueTick(schedule, { from: at(from), now: at(now), scheduler: more.scheduler ?? everyMinute, ...endTime });
+}
+
+/** The answer for a tick at `iso` fired on time or late. */
+const fire = (iso: string, late: boolean) => ({ fireTime: at(iso), late });
+
 describe('dueTick', () => {
   it('fires the tick that just passed, on time', () => {
     const hourly = parseSchedule('0 0 * * * *');
-    expect(
-      dueTick(hourly, {
-        from: at('2024-06-01T09:00:00Z'),
-        now: at('2024-06-01T10:00:00.300Z'),
-        scheduler: everyMinute,
-      }),
-    ).toEqual({ fireTime: at('2024-06-01T10:00:00Z'), late: false });
-    expect(
-      dueTick(hourly, { from: at('2024-06-01T10:00:00Z'), now: at('2024-06-01T10:00:59Z'), scheduler: everyMinute }),
-    ).toBeUndefined();
+    expect(due(hourly, '2024-06-01T09:00:00Z', '2024-06-01T10:00:00.300Z')).toEqual(
+      fire('2024-06-01T10:00:00Z', false),
+    );
+    expect(due(hourly, '2024-06-01T10:00:00Z', '2024-06-01T10:00:59Z')).toBeUndefined();
   });
 
   it('collapses ticks missed during downtime into one late fire of the latest', () => {
     const every3s = parseSchedule('*/3 * * * * *');
-    const tick = dueTick(every3s, {
-      from: at('2024-06-01T10:00:03Z'),
-      now: at('2024-06-01T10:00:20.100Z'),
-      scheduler: everySecond,
-    });
-    expect(tick).toEqual({ fireTime: at('2024-06-01T10:00:18Z'), late: true });
+    const tick = due(every3s, '2024-06-01T10:00:03Z', '2024-06-01T10:00:20.100Z', { scheduler: everySecond });
+    expect(tick).toEqual(fire('2024-06-01T10:00:18Z', true));
   });
 
   it('does not call a tick late when the scheduler is coarser than the schedule', () => {
     // Every 5 s under a once-a-minute scheduler: the minute's ticks collapse into one, on time.
     const every5s = parseSchedule('*/5 * * * * *');
-    expect(
-      dueTick(every5s, {
-        from: at('2024-06-01T10:00:00Z'),
-        now: at('2024-06-01T10:01:00.050Z'),
-        scheduler: everyMinute,
-      }),
-    ).toEqual({ fireTime: at('2024-06-01T10:01:00Z'), late: false });
+    expect(due(every5s, '2024-06-01T10:00:00Z', '2024-06-01T10:01:00.050Z')).toEqual(
+      fire('2024-06-01T10:01:00Z', false),
+    );
   });
 
   it('calls a tick late once a whole scheduler run passed it by', () => {
     const hourly = parseSchedule('0 0 * * * *');
-    expect(
-      dueTick(hourly, { from: at('2024-06-01T09:00:00Z'), now: at('2024-06-01T10:00:59Z'), scheduler: everyMinute })
-        ?.late,
-    ).toBe(false);
-    expect(
-      dueTick(hourly, { from: at('2024-06-01T09:00:00Z'), now: at('2024-06-01T10:01:00.001Z'), scheduler: everyMinute })
-        ?.late,
-    ).toBe(true);
+    expect(due(hourly, '2024-06-01T09:00:00Z', '2024-06-01T10:00:59Z')?.late).toBe(false);
+    expect(due(hourly, '2024-06-01T09:00:00Z', '2024-06-01T10:01:00.001Z')?.late).toBe(true);
   });
 
   it('finds the latest of sparse ticks far back', () => {
     const yearly = parseSchedule('0 0 0 1 1 *');
-    expect(
-      dueTick(yearly, { from: at('2020-06-01T00:00:00Z'), now: at('2024-06-01T00:00:00Z'), scheduler: everyMinute }),
-    ).toEqual({ fireTime: at('2024-01-01T00:00:00Z'), late: true });
+    expect(due(yearly, '2020-06-01T00:00:00Z', '2024-06-01T00:00:00Z')).toEqual(fire('2024-01-01T00:00:00Z', true));
   });
 
   it('stops at the end time', () => {
     const every3s = parseSchedule('*/3 * * * * *');
-    expect(
-      dueTick(every3s, {
-        from: at('2024-06-01T10:00:00Z'),
-        now: at('2024-06-01T10:01:00Z'),
-        endTime: at('2024-06-01T10:00:10Z'),
-        scheduler: everySecond,
-      })?.fireTime,
-    ).toEqual(at('2024-06-01T10:00:09Z'));
-    expect(
-      dueTick(every3s, {
-        from: at('2024-06-01T10:00:09Z'),
-        now: at('2024-06-01T10:01:00Z'),
-        endTime: at('2024-06-01T10:00:10Z'),
-        scheduler: everySecond,
-      }),
-    ).toBeUndefined();
+    const until10s = { scheduler: everySecond, endTime: '2024-06-01T10:00:10Z' };
+    expect(due(every3s, '2024-06-01T10:00:00Z', '2024-06-01T10:01:00Z', until10s)?.fireTime).toEqual(
+      at('2024-06-01T10:00:09Z'),
+    );
+    expect(due(every3s, '2024-06-01T10:00:09Z', '2024-06-01T10:01:00Z', until10s)).toBeUndefined();
   });
 
   it('reads ticks in the schedule time zone', () => {
     const nineParis = parseSchedule('0 0 9 * * *', { timeZone: 'Europe/Paris' });
-    expect(
-      dueTick(nineParis, {
-        from: at('2024-06-01T00:00:00Z'),
-        now: at('2024-06-01T07:00:00.2Z'),
-        scheduler: everyMinute,
-      })?.fireTime,
-    ).toEqual(at('2024-06-01T07:00:00Z'));
+    expect(due(nineParis, '2024-06-01T00:00:00Z', '2024-06-01T07:00:00.2Z')?.fireTime).toEqual(
+      at('2024-06-01T07:00:00Z'),
+    );
   });
 });
 

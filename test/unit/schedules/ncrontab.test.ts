@@ -5,6 +5,20 @@ const at = (s: string): Date => new Date(s);
 const list = (text: string, from: string, to: string, timeZone?: string): string[] =>
   parseSchedule(text, { timeZone }).occurrences(at(from), at(to)).map(iso);
 
+/** The part of each occurrence's ISO string a case compares: `[start, end)`. */
+type Part = [start: number, end: number];
+const WHOLE: Part = [0, 24];
+const DATE: Part = [0, 10];
+const DAY: Part = [8, 10];
+const HOUR: Part = [11, 13];
+const HOUR_MINUTE: Part = [11, 16];
+const SECOND: Part = [17, 19];
+
+/** `[schedule, from, to, part, expected]`: the UTC occurrences in (from, to), cut to `part`. Dates alone are UTC. */
+type Listing = [text: string, from: string, to: string, part: Part, expected: string[]];
+const expectListing = ([text, from, to, [start, end], expected]: Listing): void =>
+  expect(list(text, from, to).map((d) => d.slice(start, end))).toEqual(expected);
+
 describe('parseSchedule: six-field NCRONTAB', () => {
   it('finds the next occurrence strictly after the given instant', () => {
     const s = parseSchedule('0 */5 * * * *');
@@ -15,49 +29,32 @@ describe('parseSchedule: six-field NCRONTAB', () => {
     expect(s.timeZone).toBe('UTC');
   });
 
-  it('supports lists, ranges and the three step forms', () => {
-    expect(list('15,45 * * * * *', '2024-01-01T00:00:00Z', '2024-01-01T00:01:00Z')).toEqual([
-      '2024-01-01T00:00:15.000Z',
-      '2024-01-01T00:00:45.000Z',
-    ]);
-    expect(
-      list('0 0 9-17/2 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 13)),
-    ).toEqual(['09', '11', '13', '15', '17']);
-    expect(list('0 5/20 3 * * *', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z').map((d) => d.slice(11, 16))).toEqual([
-      '03:05',
-      '03:25',
-      '03:45',
-    ]);
-    expect(list('*/20 0 0 1 1 *', '2023-12-31T23:59:59Z', '2024-01-01T00:01:00Z').map((d) => d.slice(17, 19))).toEqual([
-      '00',
-      '20',
-      '40',
-    ]);
-    expect(list('0 0 0 */10 * *', '2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z').map((d) => d.slice(8, 10))).toEqual([
-      '11',
-      '21',
-    ]);
-  });
+  it.each<Listing>([
+    [
+      '15,45 * * * * *',
+      '2024-01-01',
+      '2024-01-01T00:01:00Z',
+      WHOLE,
+      ['2024-01-01T00:00:15.000Z', '2024-01-01T00:00:45.000Z'],
+    ],
+    ['0 0 9-17/2 * * *', '2024-01-01', '2024-01-02', HOUR, ['09', '11', '13', '15', '17']],
+    ['0 5/20 3 * * *', '2024-01-01', '2024-01-02', HOUR_MINUTE, ['03:05', '03:25', '03:45']],
+    ['*/20 0 0 1 1 *', '2023-12-31T23:59:59Z', '2024-01-01T00:01:00Z', SECOND, ['00', '20', '40']],
+    ['0 0 0 */10 * *', '2024-02-01', '2024-03-01', DAY, ['11', '21']],
+  ])('supports lists, ranges and the three step forms: %s', (...listing) => expectListing(listing));
 
-  it('reads month and day names in any case, full or abbreviated, with 0 and 7 both Sunday', () => {
-    expect(list('0 0 12 1 Jan,jul *', '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z')).toEqual([
-      '2024-01-01T12:00:00.000Z',
-      '2024-07-01T12:00:00.000Z',
-    ]);
-    expect(
-      list('0 0 8 * * mon-FRI', '2024-01-05T00:00:00Z', '2024-01-09T00:00:00Z').map((d) => d.slice(0, 10)),
-    ).toEqual(['2024-01-05', '2024-01-08']);
-    expect(
-      list('0 0 8 * * Saturday,Sunday', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10)),
-    ).toEqual(['2024-01-06', '2024-01-07']);
-    const sundays = ['2024-01-07', '2024-01-14'];
-    for (const text of ['0 0 0 * * 0', '0 0 0 * * 7', '0 0 0 * * Sun']) {
-      expect(list(text, '2024-01-01T00:00:00Z', '2024-01-15T00:00:00Z').map((d) => d.slice(0, 10))).toEqual(sundays);
-    }
-    expect(
-      list('0 0 0 * * Fri-Sun', '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z').map((d) => d.slice(0, 10)),
-    ).toEqual(['2024-01-05', '2024-01-06', '2024-01-07']);
-  });
+  const sundays = ['2024-01-07', '2024-01-14'];
+  it.each<Listing>([
+    ['0 0 12 1 Jan,jul *', '2024-01-01', '2025-01-01', WHOLE, ['2024-01-01T12:00:00.000Z', '2024-07-01T12:00:00.000Z']],
+    ['0 0 8 * * mon-FRI', '2024-01-05', '2024-01-09', DATE, ['2024-01-05', '2024-01-08']],
+    ['0 0 8 * * Saturday,Sunday', '2024-01-01', '2024-01-08', DATE, ['2024-01-06', '2024-01-07']],
+    ['0 0 0 * * 0', '2024-01-01', '2024-01-15', DATE, sundays],
+    ['0 0 0 * * 7', '2024-01-01', '2024-01-15', DATE, sundays],
+    ['0 0 0 * * Sun', '2024-01-01', '2024-01-15', DATE, sundays],
+    ['0 0 0 * * Fri-Sun', '2024-01-01', '2024-01-08', DATE, ['2024-01-05', '2024-01-06', '2024-01-07']],
+  ])('reads month and day names in any case, full or abbreviated, with 0 and 7 both Sunday: %s', (...listing) =>
+    expectListing(listing),
+  );
 
   it('ANDs day-of-month with day-of-week (NCrontab), unlike classic cron', () => {
     expect(list('0 0 0 13 * Fri', '2024-01-01T00:00:00Z', '2027-01-01T00:00:00Z').map((d) => d.slice(0, 10))).toEqual([
@@ -218,15 +215,8 @@ describe('parseSchedule: time zones', () => {
  * matches, minus second passes of point-in-time schedules, plus skipped wall times shifted by the gap.
  */
 function scan(text: string, timeZone: string, from: Date, to: Date): string[] {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
+  const numeric = Object.fromEntries(['year', 'month', 'day', 'hour', 'minute'].map((part) => [part, 'numeric']));
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', ...numeric });
   const wallOf = (ms: number): number => {
     const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)])) as Record<
       string,

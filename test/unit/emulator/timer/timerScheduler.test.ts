@@ -51,6 +51,13 @@ class FakeClock implements TimerClock {
   }
 }
 
+/** A timer's status as the host stores it: PascalCase, with the host's `+00:00` offsets. */
+const stored = (last: string, next: string, lastUpdated: string) => ({
+  Last: last,
+  Next: next,
+  LastUpdated: lastUpdated,
+});
+
 async function settle(scheduler: TimerScheduler): Promise<void> {
   await scheduler.idle();
   await new Promise((resolve) => setImmediate(resolve)); // the re-arm follows the run's promise
@@ -106,15 +113,14 @@ app.timer('broken', { schedule: 'not a schedule', handler: record('broken') });
 const timers = (...names: string[]): TimerFunction[] =>
   describeFunctions().filter((d): d is TimerFunction => d.kind === 'timer' && names.includes(d.name));
 
+type CreateOptions = { resolveSetting?: (n: string) => string | undefined };
+
 describe('TimerScheduler', () => {
   let dataDir: string;
   let logs: { level: string; message: string }[];
   let scheduler: TimerScheduler | undefined;
 
-  const create = (
-    names: string[],
-    options: { resolveSetting?: (n: string) => string | undefined } = {},
-  ): TimerScheduler => {
+  const create = (names: string[], options: CreateOptions = {}): TimerScheduler => {
     scheduler = new TimerScheduler({
       dataDir,
       clock,
@@ -123,6 +129,13 @@ describe('TimerScheduler', () => {
       ...options,
     });
     return scheduler;
+  };
+  /** Sets the clock to `iso` and starts a scheduler of `names` there. */
+  const startAt = async (iso: string, names: string[], options: CreateOptions = {}): Promise<TimerScheduler> => {
+    clock = new FakeClock(Date.parse(iso));
+    const started = create(names, options);
+    await started.start();
+    return started;
   };
   const statusFile = (name: string): string => path.join(dataDir, 'timers', `${name}.json`);
   const readStatus = async (name: string): Promise<unknown> => JSON.parse(await fs.readFile(statusFile(name), 'utf8'));
@@ -143,15 +156,11 @@ describe('TimerScheduler', () => {
   });
 
   it('fires at each occurrence with the PascalCase TimerInfo and records the status', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:02:30Z'));
-    const s = create(['everyFiveMinutes']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:02:30Z', ['everyFiveMinutes']);
     expect(clock.delays).toEqual([150_000]);
-    expect(await readStatus('everyFiveMinutes')).toEqual({
-      Last: NEVER,
-      Next: '2024-01-01T10:05:00.000+00:00',
-      LastUpdated: '2024-01-01T10:02:30.000+00:00',
-    });
+    expect(await readStatus('everyFiveMinutes')).toEqual(
+      stored(NEVER, '2024-01-01T10:05:00.000+00:00', '2024-01-01T10:02:30.000+00:00'),
+    );
 
     await clock.advanceTo('2024-01-01T10:12:00Z', s);
     expect(calls.everyFiveMinutes).toEqual([
@@ -174,17 +183,13 @@ describe('TimerScheduler', () => {
         },
       },
     ]);
-    expect(await readStatus('everyFiveMinutes')).toEqual({
-      Last: '2024-01-01T10:10:00.000+00:00',
-      Next: '2024-01-01T10:15:00.000+00:00',
-      LastUpdated: '2024-01-01T10:10:00.000+00:00',
-    });
+    expect(await readStatus('everyFiveMinutes')).toEqual(
+      stored('2024-01-01T10:10:00.000+00:00', '2024-01-01T10:15:00.000+00:00', '2024-01-01T10:10:00.000+00:00'),
+    );
   });
 
   it('after downtime runs a past-due timer once, with IsPastDue, then resumes the schedule', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:04:00Z'));
-    const first = create(['everyFiveMinutes']);
-    await first.start();
+    const first = await startAt('2024-01-01T10:04:00Z', ['everyFiveMinutes']);
     await clock.advanceTo('2024-01-01T10:06:00Z', first);
     await first.stop();
     expect(calls.everyFiveMinutes).toHaveLength(1);
@@ -218,29 +223,24 @@ describe('TimerScheduler', () => {
 
   it('treats a stored Next the schedule would not produce as a schedule change, not as past due', async () => {
     await fs.mkdir(path.join(dataDir, 'timers'), { recursive: true });
-    const stale = {
-      Last: '2024-01-01T09:00:00.000+00:00',
-      Next: '2024-01-01T10:00:00.000+00:00',
-      LastUpdated: '2024-01-01T09:00:00.000+00:00',
-    };
+    const stale = stored(
+      '2024-01-01T09:00:00.000+00:00',
+      '2024-01-01T10:00:00.000+00:00',
+      '2024-01-01T09:00:00.000+00:00',
+    );
     await fs.writeFile(statusFile('everyFiveMinutes'), JSON.stringify(stale)); // written by an hourly schedule
-    clock = new FakeClock(Date.parse('2024-01-01T11:01:00Z'));
-    const s = create(['everyFiveMinutes']);
-    await s.start();
+    const s = await startAt('2024-01-01T11:01:00Z', ['everyFiveMinutes']);
     await settle(s);
     expect(calls.everyFiveMinutes).toBeUndefined();
-    expect(await readStatus('everyFiveMinutes')).toEqual({
-      Last: stale.Last,
-      Next: '2024-01-01T11:05:00.000+00:00',
-      LastUpdated: '2024-01-01T11:01:00.000+00:00',
-    });
+    expect(await readStatus('everyFiveMinutes')).toEqual(
+      stored(stale.Last, '2024-01-01T11:05:00.000+00:00', '2024-01-01T11:01:00.000+00:00'),
+    );
   });
 
   it('ignores a corrupt status file with a warning', async () => {
     await fs.mkdir(path.join(dataDir, 'timers'), { recursive: true });
     await fs.writeFile(statusFile('everyFiveMinutes'), '{"Last": 3');
-    clock = new FakeClock(Date.parse('2024-01-01T10:02:30Z'));
-    await create(['everyFiveMinutes']).start();
+    await startAt('2024-01-01T10:02:30Z', ['everyFiveMinutes']);
     expect(logs).toContainEqual({
       level: 'warning',
       message: expect.stringContaining("Timer 'everyFiveMinutes': ignoring its stored status"),
@@ -249,9 +249,7 @@ describe('TimerScheduler', () => {
   });
 
   it('runOnStartup runs once at every start, then follows the schedule', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:20:00Z'));
-    const s = create(['hourlyOnStartup']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:20:00Z', ['hourlyOnStartup']);
     await settle(s);
     expect(calls.hourlyOnStartup).toEqual([
       expect.objectContaining({ at: '2024-01-01T10:20:00.000Z', isPastDue: false }),
@@ -271,9 +269,7 @@ describe('TimerScheduler', () => {
   });
 
   it('never runs one timer twice at once: an occurrence that arrives during a run waits for it', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:00:30Z'));
-    const s = create(['slow']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:00:30Z', ['slow']);
     const manual = s.fireNow('slow');
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls.slow).toHaveLength(1);
@@ -293,17 +289,13 @@ describe('TimerScheduler', () => {
     await settle(s);
     expect(maxActive).toBe(1);
     // The late run counts from when it started; the following occurrence is the next minute.
-    expect(s.states()[0]?.status).toEqual({
-      Last: '2024-01-01T10:01:40.000+00:00',
-      Next: '2024-01-01T10:02:00.000+00:00',
-      LastUpdated: '2024-01-01T10:01:40.000+00:00',
-    });
+    expect(s.states()[0]?.status).toEqual(
+      stored('2024-01-01T10:01:40.000+00:00', '2024-01-01T10:02:00.000+00:00', '2024-01-01T10:01:40.000+00:00'),
+    );
   });
 
   it('logs a failing function and keeps its schedule', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:02:30Z'));
-    const s = create(['failing']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:02:30Z', ['failing']);
     await clock.advanceTo('2024-01-01T10:11:00Z', s);
     expect(calls.failing).toHaveLength(2);
     expect(logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
@@ -314,9 +306,7 @@ describe('TimerScheduler', () => {
   });
 
   it('does not monitor schedules that fire more than once a minute, nor when useMonitor is false', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:00:05Z'));
-    const s = create(['everyTenSeconds', 'notMonitored']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:00:05Z', ['everyTenSeconds', 'notMonitored']);
     await clock.advanceTo('2024-01-01T10:05:00Z', s);
     expect(calls.everyTenSeconds![0]).toEqual({
       at: '2024-01-01T10:00:10.000Z',
@@ -333,9 +323,7 @@ describe('TimerScheduler', () => {
   });
 
   it('waits in steps of at most 2^31 - 1 ms for far occurrences', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T00:00:01Z'));
-    const s = create(['yearly']);
-    await s.start();
+    const s = await startAt('2024-01-01T00:00:01Z', ['yearly']);
     expect(clock.delays).toEqual([MAX_TIMER_DELAY_MS]);
     await clock.advanceTo('2024-12-31T23:00:00Z', s);
     expect(calls.yearly).toBeUndefined();
@@ -345,11 +333,9 @@ describe('TimerScheduler', () => {
   });
 
   it('resolves %Setting% schedules and reports a bad schedule without stopping the others', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:00:00Z'));
-    const s = create(['fromSetting', 'broken'], {
+    const s = await startAt('2024-01-01T10:00:00Z', ['fromSetting', 'broken'], {
       resolveSetting: (name) => (name === 'TickSchedule' ? '0 30 10 * * *' : undefined),
     });
-    await s.start();
     expect(logs).toContainEqual({
       level: 'error',
       message: expect.stringContaining("Timer function 'broken' was not started: Invalid schedule 'not a schedule'"),
@@ -360,9 +346,7 @@ describe('TimerScheduler', () => {
   });
 
   it('fireNow leaves the status alone and rejects unknown functions', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:02:30Z'));
-    const s = create(['everyFiveMinutes']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:02:30Z', ['everyFiveMinutes']);
     const before = await readStatus('everyFiveMinutes');
     expect(await s.fireNow('everyFiveMinutes')).toMatchObject({
       result: 'succeeded',
@@ -374,9 +358,7 @@ describe('TimerScheduler', () => {
   });
 
   it('stop() clears the timers, waits for the run in progress and skips later requests', async () => {
-    clock = new FakeClock(Date.parse('2024-01-01T10:00:30Z'));
-    const s = create(['slow']);
-    await s.start();
+    const s = await startAt('2024-01-01T10:00:30Z', ['slow']);
     expect(clock.pending).toBe(1);
     const running = s.fireNow('slow');
     await new Promise((resolve) => setImmediate(resolve));

@@ -52,6 +52,14 @@ describe('authenticateRequest', () => {
   });
   afterAll(() => entra.close());
 
+  /** Asserts that `Bearer <credential>` is refused as an invalid token, the message matching and never quoting it. */
+  const refusesBearer = (
+    info: EndpointAuthInfo,
+    credential: string,
+    message: RegExp,
+    { authenticate = authenticateRequest, now = validators.now } = {},
+  ) => expect401(authenticate(info, `Bearer ${credential}`, { ...validators, now }), credential, true, message);
+
   describe.each(['key', 'token', 'aad'] as const)('any mode (%s): header problems', (mode) => {
     it('refuses a missing header, saying what to send', async () => {
       for (const header of [undefined, null, '', '   '])
@@ -114,22 +122,12 @@ describe('authenticateRequest', () => {
 
     it('refuses a wrong key and a regenerated one', async () => {
       const wrong = generateEndpointKeys('iris', KEK).keys.primaryKey;
-      await expect401(
-        authenticateRequest(endpoint('key'), `Bearer ${wrong}`, validators),
-        wrong,
-        true,
-        /not a current key of endpoint 'iris'/,
-      );
+      await refusesBearer(endpoint('key'), wrong, /not a current key of endpoint 'iris'/);
       const rotated: EndpointAuthInfo = {
         ...endpoint('key'),
         keys: regenerateKey(stored, 'primary', 'iris', KEK).stored,
       };
-      await expect401(
-        authenticateRequest(rotated, `Bearer ${keys.primaryKey}`, validators),
-        keys.primaryKey,
-        true,
-        /regenerated/,
-      );
+      await refusesBearer(rotated, keys.primaryKey, /regenerated/);
       expect(await authenticateRequest(rotated, `Bearer ${keys.secondaryKey}`, validators)).toEqual({
         kind: 'key',
         keyType: 'secondary',
@@ -138,12 +136,7 @@ describe('authenticateRequest', () => {
 
     it('does not take a token in place of a key', async () => {
       const { accessToken } = await issueToken('iris', SIGNING_KEY, NOW);
-      await expect401(
-        authenticateRequest(endpoint('key'), `Bearer ${accessToken}`, validators),
-        accessToken,
-        true,
-        /not a current key/,
-      );
+      await refusesBearer(endpoint('key'), accessToken, /not a current key/);
     });
   });
 
@@ -157,9 +150,8 @@ describe('authenticateRequest', () => {
 
     it('refuses expired, wrong-endpoint, tampered and garbage tokens, and keys', async () => {
       const { accessToken } = await issueToken('iris', SIGNING_KEY, NOW);
-      const check = (token: string, message: RegExp, v: AuthValidators = validators) =>
-        expect401(authenticateRequest(endpoint('token'), `Bearer ${token}`, v), token, true, message);
-      await check(accessToken, /expired/, { ...validators, now: later(3601) });
+      const check = (token: string, message: RegExp) => refusesBearer(endpoint('token'), token, message);
+      await refusesBearer(endpoint('token'), accessToken, /expired/, { now: later(3601) });
       await check((await issueToken('other', SIGNING_KEY, NOW)).accessToken, /another endpoint, not 'iris'/);
       const [h, p, s] = accessToken.split('.') as [string, string, string];
       const forged = { aud: 'sibyl:endpoint:iris', iss: 'sibyl', exp: 9e9, iat: 1, jti: 'x' };
@@ -171,12 +163,7 @@ describe('authenticateRequest', () => {
 
     it('keeps quotes out of the challenge even for odd endpoint names', async () => {
       const { accessToken } = await issueToken('a"b', SIGNING_KEY, NOW);
-      await expect401(
-        authenticateRequest(endpoint('token', 'c"d\\e'), `Bearer ${accessToken}`, validators),
-        accessToken,
-        true,
-        /another endpoint/,
-      );
+      await refusesBearer(endpoint('token', 'c"d\\e'), accessToken, /another endpoint/);
     });
 
     it('is a server fault when no signing key is configured', async () => {
@@ -206,26 +193,11 @@ describe('authenticateRequest', () => {
 
     it('refuses wrong-audience, expired and foreign tokens', async () => {
       const wrongAud = await entra.sign({ aud: 'api://other' }, { now: NOW });
-      await expect401(
-        authenticateRequest(endpoint('aad'), `Bearer ${wrongAud}`, validators),
-        wrongAud,
-        true,
-        /another audience/,
-      );
+      await refusesBearer(endpoint('aad'), wrongAud, /another audience/);
       const expired = await entra.sign({}, { now: NOW, lifetimeSeconds: 1 });
-      await expect401(
-        authenticateRequest(endpoint('aad'), `Bearer ${expired}`, { ...validators, now: later(3600) }),
-        expired,
-        true,
-        /expired/,
-      );
+      await refusesBearer(endpoint('aad'), expired, /expired/, { now: later(3600) });
       const sibylToken = (await issueToken('iris', SIGNING_KEY, NOW)).accessToken;
-      await expect401(
-        authenticateRequest(endpoint('aad'), `Bearer ${sibylToken}`, validators),
-        sibylToken,
-        true,
-        /algorithm that is not accepted/,
-      );
+      await refusesBearer(endpoint('aad'), sibylToken, /algorithm that is not accepted/);
     });
 
     it('answers 503 when the signing keys cannot be fetched, and 503 when Entra ID is not configured', async () => {
@@ -262,28 +234,18 @@ describe('authenticateRequest', () => {
         kind: 'token',
         subject: 'key:primary',
       });
-      await expect401(
-        authenticateTokenRequest(endpoint('token'), `Bearer ${accessToken}`, { ...validators, now: later(3601) }),
-        accessToken,
-        true,
-        /expired/,
-      );
-      await expect401(
-        authenticateTokenRequest(endpoint('key'), `Bearer ${accessToken}`, validators),
-        accessToken,
-        true,
-        /not a current key of endpoint 'iris'\.$/,
-      );
+      await refusesBearer(endpoint('token'), accessToken, /expired/, {
+        authenticate: authenticateTokenRequest,
+        now: later(3601),
+      });
+      await refusesBearer(endpoint('key'), accessToken, /not a current key of endpoint 'iris'\.$/, {
+        authenticate: authenticateTokenRequest,
+      });
     });
 
     it('refuses wrong keys and missing credentials', async () => {
       const wrong = generateEndpointKeys('x', KEK).keys.primaryKey;
-      await expect401(
-        authenticateTokenRequest(endpoint('token'), `Bearer ${wrong}`, validators),
-        wrong,
-        true,
-        /nor a valid token/,
-      );
+      await refusesBearer(endpoint('token'), wrong, /nor a valid token/, { authenticate: authenticateTokenRequest });
       await expect401(
         authenticateTokenRequest(endpoint('token'), undefined, validators),
         undefined,

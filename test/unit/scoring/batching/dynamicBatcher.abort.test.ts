@@ -1,12 +1,10 @@
 /** A request abandoned while it waits in the queue (its timeout) leaves the queue unscored. */
-import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
-import { FakeModel, expectedSums, feeds, until } from './fakeModel';
+import { expectedSums, fakeBatcher, feeds, sums, until } from './fakeModel';
 
 describe('DynamicBatcher with abort signals', () => {
   it('drops an aborted queued request without scoring it, and scores the rest', async () => {
-    const model = new FakeModel();
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4 });
     model.hold();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
     const first = batcher.submit(feeds(4, 0));
     await until(() => batcher.stats().inFlight === 1);
     const abandon = new AbortController();
@@ -19,14 +17,13 @@ describe('DynamicBatcher with abort signals', () => {
     model.release();
     await first;
     const outputs = await kept;
-    expect(Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array)).toEqual(expectedSums(1, 200));
+    expect(sums(outputs)).toEqual(expectedSums(1, 200));
     expect(model.calls).toEqual([4, 1]);
   });
 
   it('takes back a request enqueued without a signal while it waits, and only then', async () => {
-    const model = new FakeModel();
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4 });
     model.hold();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
     const first = batcher.enqueue(feeds(4, 0));
     await until(() => batcher.stats().inFlight === 1);
     const dropped = batcher.enqueue(feeds(1, 100));
@@ -40,8 +37,7 @@ describe('DynamicBatcher with abort signals', () => {
   });
 
   it('refuses a request whose signal is already aborted', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4 });
     await expect(batcher.submit(feeds(1), AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
     expect(model.calls).toEqual([]);
   });

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
-import { FakeModel, feeds, until } from './fakeModel';
+import { fakeBatcher, feeds, until } from './fakeModel';
 
 /** Lets several turns of the event loop pass (not a timed sleep). */
 async function turns(n: number): Promise<void> {
@@ -9,8 +8,7 @@ async function turns(n: number): Promise<void> {
 
 describe('DynamicBatcher maxQueueDelayMs', () => {
   it('with no delay, runs what is queued without waiting for more', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 8, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 8 });
     const first = batcher.submit(feeds(1));
     await until(() => model.calls.length === 1);
     await first;
@@ -19,8 +17,7 @@ describe('DynamicBatcher maxQueueDelayMs', () => {
   });
 
   it('holds a partial batch for more rows that arrive within the delay', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 3, maxQueueDelayMs: 30_000, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 3, maxQueueDelayMs: 30_000 });
     const first = batcher.submit(feeds(1, 0));
     await turns(20);
     expect(model.calls).toEqual([]);
@@ -42,8 +39,7 @@ describe('DynamicBatcher maxQueueDelayMs', () => {
     });
 
     it('runs the partial batch once the oldest request has waited the delay, not before', async () => {
-      const model = new FakeModel();
-      const batcher = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayMs: 30, run: model.run });
+      const { model, batcher } = fakeBatcher({ maxBatchSize: 8, maxQueueDelayMs: 30 });
       const result = batcher.submit(feeds(2));
       await turns(5);
       await jest.advanceTimersByTimeAsync(29);
@@ -55,8 +51,7 @@ describe('DynamicBatcher maxQueueDelayMs', () => {
     });
 
     it('does not wait once a full batch is queued', async () => {
-      const model = new FakeModel();
-      const batcher = new DynamicBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000, run: model.run });
+      const { model, batcher } = fakeBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000 });
       // The clock never moves: the batch can only have run because it was full.
       await Promise.all([batcher.submit(feeds(2)), batcher.submit(feeds(2))]);
       expect(model.calls).toEqual([4]);
@@ -64,8 +59,7 @@ describe('DynamicBatcher maxQueueDelayMs', () => {
   });
 
   it('runs an oversized request at once, and a batch when the next request would overflow it', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4, maxQueueDelayMs: 30_000 });
     await batcher.submit(feeds(9));
     const results = Promise.all([batcher.submit(feeds(3)), batcher.submit(feeds(3)), batcher.submit(feeds(1))]);
     await until(() => model.calls.length === 2);

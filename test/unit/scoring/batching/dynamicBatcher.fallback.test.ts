@@ -1,9 +1,6 @@
 import type { NamedTensor } from '../../../../shared/scoring/datatypes';
 import { DynamicBatcher } from '../../../../shared/scoring/batching/dynamicBatcher';
-import { FakeModel, expectedSums, feeds, until } from './fakeModel';
-
-const sums = (outputs: NamedTensor[]): number[] =>
-  Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
+import { expectedSums, fakeBatcher, feeds, sums, until } from './fakeModel';
 
 function poisoned(): NamedTensor[] {
   const bad = feeds(1, 0);
@@ -13,8 +10,7 @@ function poisoned(): NamedTensor[] {
 
 describe('DynamicBatcher failure handling', () => {
   it('retries a failed batch request by request so only the poison request fails', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 16 });
     const results = await Promise.allSettled([
       batcher.submit(feeds(2, 1)),
       batcher.submit(poisoned()),
@@ -29,16 +25,14 @@ describe('DynamicBatcher failure handling', () => {
   });
 
   it('rejects a lone request with its own error, without a retry', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 16 });
     await expect(batcher.submit(poisoned())).rejects.toThrow('poison row');
     expect(model.calls).toEqual([1]);
     expect(batcher.stats().fallbacks).toBe(0);
   });
 
   it('keeps serving after failures', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
+    const { batcher } = fakeBatcher({ maxBatchSize: 16 });
     await Promise.allSettled([batcher.submit(poisoned()), batcher.submit(poisoned())]);
     expect(sums(await batcher.submit(feeds(1, 3)))).toEqual(expectedSums(1, 3));
   });

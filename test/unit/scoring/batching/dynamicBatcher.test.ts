@@ -1,14 +1,10 @@
 import type { ModelSignature, NamedTensor } from '../../../../shared/scoring/datatypes';
 import { DynamicBatcher, canBatch } from '../../../../shared/scoring/batching/dynamicBatcher';
-import { FakeModel, expectedSums, feeds, until } from './fakeModel';
-
-const sums = (outputs: NamedTensor[]): number[] =>
-  Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
+import { expectedSums, fakeBatcher, feeds, sums, until } from './fakeModel';
 
 describe('DynamicBatcher', () => {
   it('coalesces concurrent submits into one run and splits outputs per request', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 16 });
     const results = await Promise.all([
       batcher.submit(feeds(1, 0)),
       batcher.submit(feeds(2, 10)),
@@ -30,8 +26,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('never puts more than maxBatchSize rows in a run', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4 });
     const results = await Promise.all([0, 1, 2, 3, 4].map((i) => batcher.submit(feeds(2, i * 10))));
     expect(model.calls).toEqual([4, 4, 2]);
     expect(results.map(sums)).toEqual([0, 1, 2, 3, 4].map((i) => expectedSums(2, i * 10)));
@@ -39,8 +34,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('keeps each of 1000 concurrent requests paired with its own outputs', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 64, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 64 });
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => batcher.submit(feeds(1 + (i % 3), i * 4))),
     );
@@ -51,8 +45,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('runs a request larger than maxBatchSize alone', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 4, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 4 });
     const [big, small] = await Promise.all([batcher.submit(feeds(10, 0)), batcher.submit(feeds(1, 50))]);
     expect(model.calls).toEqual([10, 1]);
     expect(sums(big)).toEqual(expectedSums(10, 0));
@@ -60,8 +53,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('queues requests while a run is in flight and runs them as the next batch', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 32, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 32 });
     model.hold();
     const first = batcher.submit(feeds(1, 0));
     await until(() => model.calls.length === 1);
@@ -77,8 +69,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('runs up to maxInFlight batches at once', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 2, maxInFlight: 2, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 2, maxInFlight: 2 });
     model.hold();
     const all = Promise.all([0, 1, 2].map((i) => batcher.submit(feeds(2, i))));
     await until(() => model.calls.length === 2);
@@ -90,8 +81,7 @@ describe('DynamicBatcher', () => {
   });
 
   it('does not stack requests that differ in inner dims or datatype', async () => {
-    const model = new FakeModel();
-    const batcher = new DynamicBatcher({ maxBatchSize: 16, run: model.run });
+    const { model, batcher } = fakeBatcher({ maxBatchSize: 16 });
     const asFp64 = feeds(1, 7).map((t) => ({ ...t, datatype: 'FP64' as const }));
     const results = await Promise.all([
       batcher.submit(feeds(1, 0, 2)),

@@ -1,3 +1,4 @@
+import { DynamicBatcher, type DynamicBatcherOptions } from '../../../../shared/scoring/batching/dynamicBatcher';
 import type { NamedTensor } from '../../../../shared/scoring/datatypes';
 
 /** A tensor `x` of `rows` rows of `width` values, row r filled with `start + r`. */
@@ -55,4 +56,18 @@ export async function until(condition: () => boolean, timeoutMs = 2000): Promise
 /** Per-row sums `feeds(rows, start, width)` should produce. */
 export function expectedSums(rows: number, start = 0, width = 2): number[] {
   return Array.from({ length: rows }, (_, r) => (start + r) * width);
+}
+
+/** The per-row `sum` outputs of one scored request. */
+export function sums(outputs: NamedTensor[]): number[] {
+  return Array.from(outputs.find((o) => o.name === 'sum')!.data as Float32Array);
+}
+
+/** A batcher running a fresh `FakeModel`. */
+export function fakeBatcher(options: Omit<DynamicBatcherOptions, 'run'>): {
+  model: FakeModel;
+  batcher: DynamicBatcher;
+} {
+  const model = new FakeModel();
+  return { model, batcher: new DynamicBatcher({ ...options, run: model.run }) };
 }

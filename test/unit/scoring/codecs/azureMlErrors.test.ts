@@ -2,25 +2,16 @@ import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 import { decodeAzureMlRequest, encodeAzureMlResponse } from '../../../../shared/scoring/codecs/azureMlCodec';
 import type { InvalidInputError } from '../../../../shared/scoring/scoringErrors';
 import { ShapeMismatchError, isScoringError } from '../../../../shared/scoring/scoringErrors';
+import { thrownBy } from '../../../support/thrown';
+import { signatureOf, single } from './signatures';
 
-const out = [{ name: 'y', datatype: 'FP32' as const, shape: [-1] }];
-const single: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: out };
-const pair: ModelSignature = {
-  inputs: [
-    { name: 'a', datatype: 'FP32', shape: [-1, 1] },
-    { name: 'b', datatype: 'INT32', shape: [-1] },
-  ],
-  outputs: out,
-};
+const pair = signatureOf(
+  { name: 'a', datatype: 'FP32', shape: [-1, 1] },
+  { name: 'b', datatype: 'INT32', shape: [-1] },
+);
 
-function errorOf(body: unknown, signature: ModelSignature): Error {
-  try {
-    decodeAzureMlRequest(body, signature);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+const errorOf = (body: unknown, signature: ModelSignature): Error =>
+  thrownBy(() => decodeAzureMlRequest(body, signature)) as Error;
 
 describe('decodeAzureMlRequest errors', () => {
   it.each<[string, unknown, ModelSignature, string]>([
@@ -151,7 +142,7 @@ describe('decodeAzureMlRequest errors', () => {
   });
 
   it('refuses a scalar input fed by rows and points to the named form', () => {
-    const sig: ModelSignature = { inputs: [{ name: 's', datatype: 'FP32', shape: [] }], outputs: out };
+    const sig = signatureOf({ name: 's', datatype: 'FP32', shape: [] });
     expect(() => decodeAzureMlRequest({ data: [1] }, sig)).toThrow(
       `input 's' is a scalar (shape []) and cannot take table rows; send {"inputs": {"s": value}}`,
     );
@@ -161,7 +152,7 @@ describe('decodeAzureMlRequest errors', () => {
   });
 
   it('refuses a row count other than a fixed batch dimension', () => {
-    const sig: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2] }], outputs: out };
+    const sig = signatureOf({ name: 'x', datatype: 'FP32', shape: [1, 2] });
     const error = errorOf(
       {
         data: [
@@ -176,13 +167,10 @@ describe('decodeAzureMlRequest errors', () => {
   });
 
   it('refuses inputs that columns cannot fill and names the alternative', () => {
-    const sig: ModelSignature = {
-      inputs: [
-        { name: 'seq', datatype: 'INT64', shape: [-1, -1] },
-        { name: 'mask', datatype: 'INT64', shape: [-1, -1] },
-      ],
-      outputs: out,
-    };
+    const sig = signatureOf(
+      { name: 'seq', datatype: 'INT64', shape: [-1, -1] },
+      { name: 'mask', datatype: 'INT64', shape: [-1, -1] },
+    );
     expect(() => decodeAzureMlRequest({ data: [[1, 1]] }, sig)).toThrow(
       `input 'seq' (shape [-1,-1]) cannot be filled from table columns; send named tensors: {"input_data": {"seq": [...]}}`,
     );

@@ -1,19 +1,14 @@
-import type { ModelSignature, NamedTensor } from '../../../../shared/scoring/datatypes';
+import type { NamedTensor } from '../../../../shared/scoring/datatypes';
 import { decodeAzureMlRequest } from '../../../../shared/scoring/codecs/azureMlCodec';
+import { signatureOf, single } from './signatures';
 
-const out = [{ name: 'y', datatype: 'FP32' as const, shape: [-1] }];
-/** One 2-D input, like most sklearn/ONNX exports. */
-const single: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: out };
 /** One column per input, as sklearn-onnx exports pipelines with named columns. */
-const columns: ModelSignature = {
-  inputs: [
-    { name: 'age', datatype: 'FP32', shape: [-1, 1] },
-    { name: 'city', datatype: 'BYTES', shape: [-1] },
-    { name: 'vip', datatype: 'BOOL', shape: [-1, 1] },
-  ],
-  outputs: out,
-};
-const image: ModelSignature = { inputs: [{ name: 'img', datatype: 'FP32', shape: [-1, 2, 2] }], outputs: out };
+const columns = signatureOf(
+  { name: 'age', datatype: 'FP32', shape: [-1, 1] },
+  { name: 'city', datatype: 'BYTES', shape: [-1] },
+  { name: 'vip', datatype: 'BOOL', shape: [-1, 1] },
+);
+const image = signatureOf({ name: 'img', datatype: 'FP32', shape: [-1, 2, 2] });
 
 const x2 = { name: 'x', datatype: 'FP32', shape: [2, 4], data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
 const rows = [
@@ -54,14 +49,14 @@ describe('decodeAzureMlRequest — one 2-D input', () => {
   });
 
   it('maps a single-column input from scalar rows', () => {
-    const sig: ModelSignature = { inputs: [{ name: 'v', datatype: 'INT64', shape: [-1, 1] }], outputs: out };
+    const sig = signatureOf({ name: 'v', datatype: 'INT64', shape: [-1, 1] });
     const expected = [{ name: 'v', datatype: 'INT64', shape: [3, 1], data: BigInt64Array.of(1n, 2n, 2n ** 62n) }];
     expect(decodeAzureMlRequest({ data: [1, 2, '4611686018427387904'] }, sig)).toEqual(expected);
     expect(decodeAzureMlRequest({ data: [[1], [2], ['4611686018427387904']] }, sig)).toEqual(expected);
   });
 
   it('infers dynamic inner dims from the first row', () => {
-    const sig: ModelSignature = { inputs: [{ name: 'x', datatype: 'INT32', shape: [-1, -1] }], outputs: out };
+    const sig = signatureOf({ name: 'x', datatype: 'INT32', shape: [-1, -1] });
     expect(decodeAzureMlRequest({ data: [[1, 2, 3]] }, sig)[0]).toMatchObject({
       shape: [1, 3],
       data: Int32Array.of(1, 2, 3),
@@ -154,13 +149,10 @@ describe('decodeAzureMlRequest — one input per column', () => {
   });
 
   it('gives a [-1, k] input k consecutive columns by position', () => {
-    const sig: ModelSignature = {
-      inputs: [
-        { name: 'xy', datatype: 'FP64', shape: [-1, 2] },
-        { name: 'n', datatype: 'INT32', shape: [-1] },
-      ],
-      outputs: out,
-    };
+    const sig = signatureOf(
+      { name: 'xy', datatype: 'FP64', shape: [-1, 2] },
+      { name: 'n', datatype: 'INT32', shape: [-1] },
+    );
     expect(
       decodeAzureMlRequest(
         {

@@ -2,22 +2,11 @@ import { decodeAzureMlRequest } from '../../../../shared/scoring/codecs/azureMlC
 import { decodeOipFast, decodeRowsFast } from '../../../../shared/scoring/codecs/fastDecode';
 import { decodeOipRequest } from '../../../../shared/scoring/codecs/oipCodec';
 import type { ModelSignature } from '../../../../shared/scoring/datatypes';
+import { signatureOf } from './signatures';
 
-const one: ModelSignature = {
-  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
-const two: ModelSignature = {
-  inputs: [
-    { name: 'a', datatype: 'FP64', shape: [2, 2] },
-    { name: 'b', datatype: 'FP32', shape: [-1] },
-  ],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
-const ints: ModelSignature = {
-  inputs: [{ name: 'x', datatype: 'INT64', shape: [-1, 3] }],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
+const one = signatureOf({ name: 'x', datatype: 'FP32', shape: [-1, 3] });
+const two = signatureOf({ name: 'a', datatype: 'FP64', shape: [2, 2] }, { name: 'b', datatype: 'FP32', shape: [-1] });
+const ints = signatureOf({ name: 'x', datatype: 'INT64', shape: [-1, 3] });
 
 /** The general decoders alone: a binary part (empty) and a `params` key each turn the fast path off. */
 const generalOip = (body: unknown, signature: ModelSignature, maxElements?: number) =>
@@ -31,6 +20,31 @@ function outcome(run: () => unknown): unknown {
   } catch (error) {
     return `refused: ${(error as Error).message}`;
   }
+}
+
+type Decode = (body: unknown, signature: ModelSignature) => unknown;
+
+/**
+ * Each body the fast path takes decodes as the general decoder alone decodes it, and the bodies at
+ * `common` (the usual requests) are taken.
+ */
+function agreesWithGeneralDecoder(
+  fast: Decode,
+  general: Decode,
+  bodies: [ModelSignature, unknown][],
+  common: number[],
+) {
+  it.each(bodies.map((b, i) => [i, ...b] as const))(
+    'body %i: answers what the general decoder answers',
+    (_, sig, body) => {
+      const answer = fast(body, sig);
+      if (answer !== undefined) expect(general(body, sig)).toEqual(answer);
+    },
+  );
+
+  it('takes the common bodies', () => {
+    for (const [sig, body] of common.map((i) => bodies[i]!)) expect(fast(body, sig)).toBeDefined();
+  });
 }
 
 const input = (name: string, shape: unknown, data: unknown, datatype = 'FP32') => ({ name, shape, datatype, data });
@@ -60,19 +74,7 @@ const oipBodies: [ModelSignature, unknown][] = [
 ];
 
 describe('decodeOipFast', () => {
-  it.each(oipBodies.map((b, i) => [i, ...b] as const))(
-    'body %i: answers what the general decoder answers',
-    (_, sig, body) => {
-      const fast = decodeOipFast(body, sig);
-      if (fast !== undefined) expect(generalOip(body, sig)).toEqual(fast);
-    },
-  );
-
-  it('takes the common bodies', () => {
-    expect(decodeOipFast(oipBodies[0]![1], one)).toBeDefined();
-    expect(decodeOipFast(oipBodies[1]![1], one)).toBeDefined();
-    expect(decodeOipFast(oipBodies[17]![1], two)).toBeDefined();
-  });
+  agreesWithGeneralDecoder(decodeOipFast, generalOip, oipBodies, [0, 1, 17]);
 
   it('leaves an element count past the limit to the general decoder (413)', () => {
     const body = { inputs: [input('x', [2, 3], [1, 2, 3, 4, 5, 6])] };
@@ -120,18 +122,7 @@ const rowBodies: [ModelSignature, unknown][] = [
 ];
 
 describe('decodeRowsFast', () => {
-  it.each(rowBodies.map((b, i) => [i, ...b] as const))(
-    'body %i: answers what the general decoder answers',
-    (_, sig, body) => {
-      const fast = decodeRowsFast(body, sig);
-      if (fast !== undefined) expect(generalRows(body, sig)).toEqual(fast);
-    },
-  );
-
-  it('takes the common bodies', () => {
-    expect(decodeRowsFast(rowBodies[0]![1], one)).toBeDefined();
-    expect(decodeRowsFast(rowBodies[1]![1], one)).toBeDefined();
-  });
+  agreesWithGeneralDecoder(decodeRowsFast, generalRows, rowBodies, [0, 1]);
 
   it('gives the same answer or refusal through decodeAzureMlRequest as the general decoder alone', () => {
     for (const [sig, body] of rowBodies)

@@ -1,6 +1,7 @@
 import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 import { decodeOipRequest, encodeOipResponse } from '../../../../shared/scoring/codecs/oipCodec';
 import { InvalidInputError, ShapeMismatchError } from '../../../../shared/scoring/scoringErrors';
+import { thrownBy } from '../../../support/thrown';
 
 const signature: ModelSignature = {
   inputs: [
@@ -15,14 +16,7 @@ const signature: ModelSignature = {
 
 const fp32 = (data: unknown, shape: number[] = [2, 3]) => ({ inputs: [{ name: 'x', shape, datatype: 'FP32', data }] });
 
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+const errorOf = (fn: () => unknown): Error => thrownBy(fn) as Error;
 
 describe('decodeOipRequest', () => {
   it('decodes flat and nested data to the same typed array', () => {
