@@ -11,6 +11,7 @@ import {
   ErrorInfo,
   ModelRef,
   Timestamp,
+  blobPath,
   closedObject,
   stringEnum,
 } from './common';
@@ -24,11 +25,7 @@ const BatchInput = closedObject(
   'BatchInput',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A file, or a folder whose files are all scored.',
-    }),
+    path: blobPath('A file, or a folder whose files are all scored.'),
     format: stringEnum(['csv', 'jsonl', 'parquet'] as const, { description: 'The input file format.' }),
   },
   { description: 'Where the input files are.' },
@@ -38,7 +35,7 @@ const BatchOutput = closedObject(
   'BatchOutput',
   {
     datastore: DatastoreName,
-    path: Type.String({ minLength: 1, maxLength: 1024, description: 'The output folder.' }),
+    path: blobPath('The output folder.'),
     fileName: Type.Optional(
       Type.String({
         pattern: '^[^/\\\\]{1,255}$',

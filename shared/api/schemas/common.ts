@@ -146,16 +146,17 @@ export const Timestamp = Type.String({
   examples: ['2024-06-01T12:00:00.000Z'],
 });
 
+/** A blob path, folder or pattern inside a datastore, relative to its prefix: 1–1024 characters. */
+export function blobPath(description: string) {
+  return Type.String({ minLength: 1, maxLength: 1024, description });
+}
+
 /** A place in a datastore: `{datastore, path}` (path relative to the datastore's prefix). */
 export const DatastorePath = closedObject(
   'DatastorePath',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A blob path or folder inside the datastore (relative to its prefix).',
-    }),
+    path: blobPath('A blob path or folder inside the datastore (relative to its prefix).'),
   },
   {
     description: 'A blob path or folder in a datastore.',

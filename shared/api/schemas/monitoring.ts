@@ -10,6 +10,7 @@ import {
   DeploymentName,
   EndpointName,
   Timestamp,
+  blobPath,
   closedObject,
   listOf,
   stringEnum,
@@ -78,11 +79,7 @@ export const MonitorBaseline = closedObject(
   'MonitorBaseline',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A file, or a folder whose files of `format` are all read.',
-    }),
+    path: blobPath('A file, or a folder whose files of `format` are all read.'),
     format: stringEnum(['csv', 'jsonl'] as const, {
       description: 'CSV with a header row, or JSON lines (row objects, or collected lines with `data`).',
     }),

@@ -3,7 +3,7 @@
  * The cron text is parsed by the schedule service (NCRONTAB, `shared/schedules/ncrontab.ts`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastoreName, Parameters, PipelineRef, Timestamp, closedObject, listOf } from './common';
+import { AssetName, DatastoreName, Parameters, PipelineRef, Timestamp, blobPath, closedObject, listOf } from './common';
 import { RunStatus } from './batchJobs';
 
 /** `{cron, timeZone?}`. */
@@ -39,12 +39,9 @@ export const DataChangeTrigger = closedObject(
   'DataChangeTrigger',
   {
     datastore: DatastoreName,
-    pathPattern: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description:
-        'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; subfolders are not watched unless the pattern says so.',
-    }),
+    pathPattern: blobPath(
+      'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; subfolders are not watched unless the pattern says so.',
+    ),
     parameterName: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
