@@ -1,5 +1,5 @@
 /** What the control-plane routes of the table have in common, stated once for the route files. */
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { errors, type RequestSpec, type ResponseSpec, type RouteSpec } from '../routeSpec';
 
 const key = ['functionKey'] as const;
@@ -40,6 +40,15 @@ export function controlRoute<const Id extends string>(tag: string, spec: Control
 /** A JSON request body checked against `schema` by `parseBody`. */
 export function jsonBody(schema: TSchema, options: Pick<RequestSpec, 'required'> = {}): RequestSpec {
   return { schema, validatedBy: 'schema', ...options };
+}
+
+/** A body taken as raw bytes (a file or an archive); the handler reads and checks it itself. */
+export function rawBody(description: string): RequestSpec {
+  return {
+    schema: Type.String({ contentMediaType: 'application/octet-stream', description }),
+    contentType: 'application/octet-stream',
+    validatedBy: 'none',
+  };
 }
 
 /** The answers of a create-or-update `PUT`: 200 when it replaced the resource, 201 when it created it. */

@@ -1,7 +1,6 @@
 /** Routes of the model registry and environments. */
-import { Type } from '@sinclair/typebox';
 import type { RouteSpec } from '../routeSpec';
-import { controlRoute, deleted, jsonBody } from './controlPlane';
+import { controlRoute, deleted, jsonBody, rawBody } from './controlPlane';
 import {
   CodeAssetList,
   CodeParams,
@@ -38,11 +37,7 @@ export const MODEL_ROUTES = [
       'ONNX Runtime opens the model from its folder to read the signature; a file it cannot open is refused with 400 `InvalidModel`.',
     params: ModelParams,
     query: ModelUploadQuery,
-    request: {
-      schema: Type.String({ contentMediaType: 'application/octet-stream', description: 'The `.onnx` file.' }),
-      contentType: 'application/octet-stream',
-      validatedBy: 'none',
-    },
+    request: rawBody('The `.onnx` file.'),
     responses: { 201: { description: 'The new version.', schema: ModelVersion } },
     errors: [413, 415],
   }),
@@ -149,11 +144,7 @@ export const MODEL_ROUTES = [
       'archives. A deployment names the version as `name:version` in `code.code`.',
     params: CodeParams,
     query: CodeUploadQuery,
-    request: {
-      schema: Type.String({ contentMediaType: 'application/octet-stream', description: 'The file or archive.' }),
-      contentType: 'application/octet-stream',
-      validatedBy: 'none',
-    },
+    request: rawBody('The file or archive.'),
     responses: { 201: { description: 'The new version.', schema: CodeVersion } },
     errors: [413],
   }),
