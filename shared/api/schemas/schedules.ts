@@ -40,7 +40,8 @@ export const DataChangeTrigger = closedObject(
   {
     datastore: DatastoreName,
     pathPattern: blobPath(
-      'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; subfolders are not watched unless the pattern says so.',
+      'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; ' +
+        'subfolders are not watched unless the pattern says so.',
     ),
     parameterName: Type.Optional(
       Type.String({
