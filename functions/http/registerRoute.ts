@@ -4,29 +4,31 @@
  *
  * @example registerRoute('getModel', async (request) => ({ jsonBody: await getModel(request.params.name) }));
  */
-import { app } from '@azure/functions';
+import { app, type HttpFunctionOptions } from '@azure/functions';
 import * as df from 'durable-functions';
 import { authLevelOf, functionRoute, routeById, type OperationId } from '../../shared/api/routes';
 import { httpHandler, type SibylHttpHandler } from './httpHandler';
 
 export function registerRoute(operationId: OperationId, handler: SibylHttpHandler): void {
-  const route = routeById(operationId);
-  app.http(operationId, {
-    route: functionRoute(route),
-    methods: [route.method],
-    authLevel: authLevelOf(route),
-    handler: httpHandler(handler, { errorStyle: route.path.startsWith('/api/v2/models') ? 'oip' : 'sibyl' }),
-  });
+  serve(operationId, handler, {});
 }
 
 /** `registerRoute` for handlers that start or stop orchestrations: they get the Durable client binding (`df.getClient(context)`). */
 export function registerDurableRoute(operationId: OperationId, handler: SibylHttpHandler): void {
+  serve(operationId, handler, { extraInputs: [df.input.durableClient()] });
+}
+
+function serve(
+  operationId: OperationId,
+  handler: SibylHttpHandler,
+  bindings: Pick<HttpFunctionOptions, 'extraInputs'>,
+) {
   const route = routeById(operationId);
   app.http(operationId, {
     route: functionRoute(route),
     methods: [route.method],
     authLevel: authLevelOf(route),
-    extraInputs: [df.input.durableClient()],
-    handler: httpHandler(handler),
+    ...bindings,
+    handler: httpHandler(handler, { errorStyle: route.path.startsWith('/api/v2/models') ? 'oip' : 'sibyl' }),
   });
 }

@@ -1,5 +1,6 @@
 /** Routes of real-time endpoints, their deployments, credentials and metrics. */
-import { errors, type RouteSpec } from '../routeSpec';
+import type { RouteSpec } from '../routeSpec';
+import { controlRoute, deleted, jsonBody, upserted } from './controlPlane';
 import {
   Deployment,
   DeploymentLogs,
@@ -17,134 +18,107 @@ import {
   RegenerateKeysRequest,
 } from '../schemas';
 
-const key = ['functionKey'] as const;
-const tags = ['endpoints'];
-
 export const ENDPOINT_ROUTES = [
-  {
+  controlRoute('endpoints', {
     operationId: 'createOrUpdateEndpoint',
     method: 'PUT',
     path: '/api/endpoints/{name}',
     summary: 'Create or update an endpoint',
     description:
       'Traffic percentages must add up to 100 (or be empty with a single deployment) and name existing deployments.',
-    tags,
-    security: key,
     params: EndpointParams,
-    request: { schema: EndpointSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Updated.', schema: Endpoint },
-      201: { description: 'Created.', schema: Endpoint },
-      ...errors('sibyl', 400, 404, 412),
-    },
-  },
-  {
+    request: jsonBody(EndpointSpec),
+    responses: upserted(Endpoint),
+    errors: [404, 412],
+  }),
+  controlRoute('endpoints', {
     operationId: 'listEndpoints',
     method: 'GET',
     path: '/api/endpoints',
     summary: 'List endpoints',
-    tags,
-    security: key,
     responses: { 200: { description: 'Every endpoint.', schema: EndpointList } },
-  },
-  {
+  }),
+  controlRoute('endpoints', {
     operationId: 'getEndpoint',
     method: 'GET',
     path: '/api/endpoints/{name}',
     summary: 'Get an endpoint',
-    tags,
-    security: key,
     params: EndpointParams,
-    responses: {
-      200: { description: 'The endpoint with its URIs, traffic and deployments.', schema: Endpoint },
-      ...errors('sibyl', 400, 404),
-    },
-  },
-  {
+    responses: { 200: { description: 'The endpoint with its URIs, traffic and deployments.', schema: Endpoint } },
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'deleteEndpoint',
     method: 'DELETE',
     path: '/api/endpoints/{name}',
     summary: 'Delete an endpoint and its deployments',
-    tags,
-    security: key,
     params: EndpointParams,
-    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: deleted,
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'getEndpointKeys',
     method: 'GET',
     path: '/api/endpoints/{name}/keys',
     summary: "Get the endpoint's primary and secondary keys",
-    tags,
-    security: key,
     params: EndpointParams,
-    responses: { 200: { description: 'The keys.', schema: EndpointKeys }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: { 200: { description: 'The keys.', schema: EndpointKeys } },
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'regenerateEndpointKeys',
     method: 'POST',
     path: '/api/endpoints/{name}/keys/regenerate',
     summary: 'Replace the primary or secondary key',
     description: 'The old key stops working at once.',
-    tags,
-    security: key,
     params: EndpointParams,
-    request: { schema: RegenerateKeysRequest, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'The keys, one of them new.', schema: EndpointKeys },
-      ...errors('sibyl', 400, 404),
-    },
-  },
-  {
+    request: jsonBody(RegenerateKeysRequest),
+    responses: { 200: { description: 'The keys, one of them new.', schema: EndpointKeys } },
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'getEndpointToken',
     method: 'POST',
     path: '/api/endpoints/{name}/token',
     summary: 'Get a data-plane token for a `token` endpoint',
     description:
       'Authorised by a data-plane credential of the endpoint or by a control-plane key. Tokens expire after 1 hour.',
-    tags,
     security: ['endpointBearer', 'functionKey'],
     params: EndpointParams,
-    responses: { 200: { description: 'A token.', schema: EndpointToken }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: { 200: { description: 'A token.', schema: EndpointToken } },
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'createOrUpdateDeployment',
     method: 'PUT',
     path: '/api/endpoints/{name}/deployments/{deployment}',
     summary: 'Create or update a deployment',
     description: 'Answers once the deployment can serve: the model is loaded and warmed.',
-    tags,
-    security: key,
     params: DeploymentParams,
-    request: { schema: DeploymentSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Updated and serving.', schema: Deployment },
-      201: { description: 'Created and serving.', schema: Deployment },
-      ...errors('sibyl', 400, 404, 412, 503),
-    },
-  },
-  {
+    request: jsonBody(DeploymentSpec),
+    responses: upserted(Deployment, 'Updated and serving.', 'Created and serving.'),
+    errors: [404, 412, 503],
+  }),
+  controlRoute('endpoints', {
     operationId: 'getDeployment',
     method: 'GET',
     path: '/api/endpoints/{name}/deployments/{deployment}',
     summary: 'Get a deployment',
-    tags,
-    security: key,
     params: DeploymentParams,
-    responses: { 200: { description: 'The deployment.', schema: Deployment }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: { 200: { description: 'The deployment.', schema: Deployment } },
+    errors: [404],
+  }),
+  controlRoute('endpoints', {
     operationId: 'deleteDeployment',
     method: 'DELETE',
     path: '/api/endpoints/{name}/deployments/{deployment}',
     summary: 'Delete a deployment',
     description: "Refused with 409 while the endpoint's traffic still sends it requests.",
-    tags,
-    security: key,
     params: DeploymentParams,
-    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 400, 404, 409) },
-  },
-  {
+    responses: deleted,
+    errors: [404, 409],
+  }),
+  controlRoute('endpoints', {
     operationId: 'getDeploymentLogs',
     method: 'GET',
     path: '/api/endpoints/{name}/deployments/{deployment}/logs',
@@ -154,25 +128,20 @@ export const ENDPOINT_ROUTES = [
       'included), each with the replica that wrote it; secrets are redacted. Locally from the replica processes, ' +
       "in Azure from the container app's log stream. `Accept: text/plain` answers the lines as text. A " +
       '`functions` deployment has no replicas of its own: 400 (its requests show in the endpoint metrics).',
-    tags,
-    security: key,
     params: DeploymentParams,
     query: DeploymentLogsQuery,
     headers: { accept: { description: '`text/plain` for the lines as text; JSON otherwise.' } },
-    responses: {
-      200: { description: 'The lines, oldest first.', schema: DeploymentLogs },
-      ...errors('sibyl', 400, 404, 503),
-    },
-  },
-  {
+    responses: { 200: { description: 'The lines, oldest first.', schema: DeploymentLogs } },
+    errors: [404, 503],
+  }),
+  controlRoute('endpoints', {
     operationId: 'getEndpointMetrics',
     method: 'GET',
     path: '/api/endpoints/{name}/metrics',
     summary: 'Per-minute request, error, latency and batch-size series per deployment',
-    tags,
-    security: key,
     params: EndpointParams,
     query: EndpointMetricsQuery,
-    responses: { 200: { description: 'The series.', schema: EndpointMetrics }, ...errors('sibyl', 400, 404) },
-  },
+    responses: { 200: { description: 'The series.', schema: EndpointMetrics } },
+    errors: [404],
+  }),
 ] as const satisfies readonly RouteSpec[];

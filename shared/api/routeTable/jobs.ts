@@ -1,5 +1,6 @@
 /** Routes of datastores, batch jobs, pipelines, schedules, runs and experiments. */
-import { errors, type RouteSpec } from '../routeSpec';
+import type { RouteSpec } from '../routeSpec';
+import { controlRoute, deleted, jsonBody, upserted } from './controlPlane';
 import {
   BatchJob,
   BatchJobAccepted,
@@ -31,255 +32,222 @@ import {
   ScheduleSpec,
 } from '../schemas';
 
-const key = ['functionKey'] as const;
-
-/** A control-plane route (function key) with the usual 400. */
-function route<const Id extends string>(
-  spec: Omit<RouteSpec, 'security'> & { operationId: Id },
-): RouteSpec & { operationId: Id } {
-  return { ...spec, security: key, responses: { ...errors('sibyl', 400), ...spec.responses } };
-}
-
 export const JOB_ROUTES = [
-  route({
+  controlRoute('datastores', {
     operationId: 'createOrUpdateDatastore',
     method: 'PUT',
     path: '/api/datastores/{name}',
     summary: 'Register or update a datastore',
-    tags: ['datastores'],
     params: DatastoreParams,
-    request: { schema: DatastoreSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Updated.', schema: Datastore },
-      201: { description: 'Created.', schema: Datastore },
-    },
+    request: jsonBody(DatastoreSpec),
+    responses: upserted(Datastore),
   }),
-  route({
+  controlRoute('datastores', {
     operationId: 'getDatastore',
     method: 'GET',
     path: '/api/datastores/{name}',
     summary: 'Get a datastore',
-    tags: ['datastores'],
     params: DatastoreParams,
-    responses: { 200: { description: 'The datastore.', schema: Datastore }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The datastore.', schema: Datastore } },
+    errors: [404],
   }),
-  route({
+  controlRoute('datastores', {
     operationId: 'listDatastores',
     method: 'GET',
     path: '/api/datastores',
     summary: 'List datastores (`workspaceblobstore` always exists)',
-    tags: ['datastores'],
     responses: { 200: { description: 'Every datastore.', schema: DatastoreList } },
+    errors: [400],
   }),
-  route({
+  controlRoute('batch', {
     operationId: 'submitBatchJob',
     method: 'POST',
     path: '/api/batch/jobs',
     summary: 'Start a batch scoring job',
-    tags: ['batch'],
-    request: { schema: BatchJobSpec, validatedBy: 'schema' },
+    request: jsonBody(BatchJobSpec),
     responses: {
       202: {
         description: 'Queued; poll `statusUri`.',
         schema: BatchJobAccepted,
         headers: { Location: { description: 'The status URI.' } },
       },
-      ...errors('sibyl', 404),
     },
+    errors: [404],
   }),
-  route({
+  controlRoute('batch', {
     operationId: 'getBatchJob',
     method: 'GET',
     path: '/api/batch/jobs/{id}',
     summary: 'Get a batch job and its progress',
-    tags: ['batch'],
     params: BatchJobParams,
-    responses: { 200: { description: 'The job.', schema: BatchJob }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The job.', schema: BatchJob } },
+    errors: [404],
   }),
-  route({
+  controlRoute('batch', {
     operationId: 'cancelBatchJob',
     method: 'POST',
     path: '/api/batch/jobs/{id}/cancel',
     summary: 'Cancel a batch job',
-    tags: ['batch'],
     params: BatchJobParams,
-    responses: {
-      202: { description: 'Cancellation requested.', schema: BatchJobAccepted },
-      ...errors('sibyl', 404, 409),
-    },
+    responses: { 202: { description: 'Cancellation requested.', schema: BatchJobAccepted } },
+    errors: [404, 409],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'createOrUpdatePipeline',
     method: 'PUT',
     path: '/api/pipelines/{name}',
     summary: 'Save a pipeline draft',
-    tags: ['pipelines'],
     params: PipelineParams,
-    request: { schema: PipelineSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Draft updated.', schema: Pipeline },
-      201: { description: 'Draft created.', schema: Pipeline },
-    },
+    request: jsonBody(PipelineSpec),
+    responses: upserted(Pipeline, 'Draft updated.', 'Draft created.'),
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'publishPipeline',
     method: 'POST',
     path: '/api/pipelines/{name}/publish',
     summary: 'Publish the draft as an immutable version',
-    tags: ['pipelines'],
     params: PipelineParams,
-    responses: { 201: { description: 'The published version.', schema: PublishedPipeline }, ...errors('sibyl', 404) },
+    responses: { 201: { description: 'The published version.', schema: PublishedPipeline } },
+    errors: [404],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'runPipeline',
     method: 'POST',
     path: '/api/pipelines/{name}/versions/{version}/runs',
     summary: 'Run a published pipeline version',
-    tags: ['pipelines'],
     params: PipelineVersionParams,
-    request: { schema: PipelineRunRequest, validatedBy: 'schema', required: false },
+    request: jsonBody(PipelineRunRequest, { required: false }),
     responses: {
       202: {
         description: 'The run, queued.',
         schema: Run,
         headers: { Location: { description: 'The run (`api/runs/{id}`).' } },
       },
-      ...errors('sibyl', 404, 409),
     },
+    errors: [404, 409],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'listPipelines',
     method: 'GET',
     path: '/api/pipelines',
     summary: 'List pipelines (drafts with their latest version)',
-    tags: ['pipelines'],
     responses: { 200: { description: 'Every pipeline.', schema: PipelineList } },
+    errors: [400],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'getPipeline',
     method: 'GET',
     path: '/api/pipelines/{name}',
     summary: 'Get a pipeline draft',
-    tags: ['pipelines'],
     params: PipelineParams,
-    responses: { 200: { description: 'The draft.', schema: Pipeline }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The draft.', schema: Pipeline } },
+    errors: [404],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'listPipelineVersions',
     method: 'GET',
     path: '/api/pipelines/{name}/versions',
     summary: 'List the published versions of a pipeline',
-    tags: ['pipelines'],
     params: PipelineParams,
-    responses: {
-      200: { description: 'Published versions, oldest first.', schema: PipelineVersionList },
-      ...errors('sibyl', 404),
-    },
+    responses: { 200: { description: 'Published versions, oldest first.', schema: PipelineVersionList } },
+    errors: [404],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'getPipelineVersion',
     method: 'GET',
     path: '/api/pipelines/{name}/versions/{version}',
     summary: 'Get a published pipeline version',
-    tags: ['pipelines'],
     params: PipelineVersionParams,
-    responses: { 200: { description: 'The version.', schema: PipelineVersion }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The version.', schema: PipelineVersion } },
+    errors: [404],
   }),
-  route({
+  controlRoute('pipelines', {
     operationId: 'updatePipelineVersion',
     method: 'PATCH',
     path: '/api/pipelines/{name}/versions/{version}',
     summary: 'Disable or enable a published pipeline version',
-    tags: ['pipelines'],
     params: PipelineVersionParams,
-    request: { schema: PipelineVersionPatch, validatedBy: 'schema' },
-    responses: { 200: { description: 'The version.', schema: PipelineVersion }, ...errors('sibyl', 404) },
+    request: jsonBody(PipelineVersionPatch),
+    responses: { 200: { description: 'The version.', schema: PipelineVersion } },
+    errors: [404],
   }),
-  route({
+  controlRoute('schedules', {
     operationId: 'createOrUpdateSchedule',
     method: 'PUT',
     path: '/api/schedules/{name}',
     summary: 'Create or replace a schedule',
-    tags: ['schedules'],
     params: ScheduleParams,
-    request: { schema: ScheduleSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Replaced.', schema: Schedule },
-      201: { description: 'Created.', schema: Schedule },
-      ...errors('sibyl', 404),
-    },
+    request: jsonBody(ScheduleSpec),
+    responses: upserted(Schedule, 'Replaced.', 'Created.'),
+    errors: [404],
   }),
-  route({
+  controlRoute('schedules', {
     operationId: 'getSchedule',
     method: 'GET',
     path: '/api/schedules/{name}',
     summary: 'Get a schedule and its history',
-    tags: ['schedules'],
     params: ScheduleParams,
-    responses: { 200: { description: 'The schedule.', schema: Schedule }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The schedule.', schema: Schedule } },
+    errors: [404],
   }),
-  route({
+  controlRoute('schedules', {
     operationId: 'deleteSchedule',
     method: 'DELETE',
     path: '/api/schedules/{name}',
     summary: 'Delete a schedule',
-    tags: ['schedules'],
     params: ScheduleParams,
-    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 404) },
+    responses: deleted,
+    errors: [404],
   }),
-  route({
+  controlRoute('schedules', {
     operationId: 'listSchedules',
     method: 'GET',
     path: '/api/schedules',
     summary: 'List schedules with their history',
-    tags: ['schedules'],
     responses: { 200: { description: 'Every schedule.', schema: ScheduleList } },
+    errors: [400],
   }),
-  route({
+  controlRoute('runs', {
     operationId: 'listRuns',
     method: 'GET',
     path: '/api/runs',
     summary: 'List runs, newest first',
-    tags: ['runs'],
     query: RunQuery,
     responses: { 200: { description: 'Runs.', schema: RunList } },
   }),
-  route({
+  controlRoute('runs', {
     operationId: 'getRun',
     method: 'GET',
     path: '/api/runs/{id}',
     summary: 'Get a run',
-    tags: ['runs'],
     params: RunParams,
-    responses: { 200: { description: 'The run.', schema: Run }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The run.', schema: Run } },
+    errors: [404],
   }),
-  route({
+  controlRoute('runs', {
     operationId: 'cancelRun',
     method: 'POST',
     path: '/api/runs/{id}/cancel',
     summary: 'Cancel a queued or running batch job or pipeline run (a pipeline run stops its step in flight)',
-    tags: ['runs'],
     params: RunParams,
-    responses: {
-      202: { description: 'Canceled; the run as it now stands.', schema: Run },
-      ...errors('sibyl', 404, 409),
-    },
+    responses: { 202: { description: 'Canceled; the run as it now stands.', schema: Run } },
+    errors: [404, 409],
   }),
-  route({
+  controlRoute('runs', {
     operationId: 'getRunLogs',
     method: 'GET',
     path: '/api/runs/{id}/logs',
     summary: 'Get the log of a run',
-    tags: ['runs'],
     params: RunParams,
-    responses: { 200: { description: 'The log.', schema: RunLogs }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The log.', schema: RunLogs } },
+    errors: [404],
   }),
-  route({
+  controlRoute('runs', {
     operationId: 'listExperiments',
     method: 'GET',
     path: '/api/experiments',
     summary: 'List experiments',
-    tags: ['runs'],
     responses: { 200: { description: 'Every experiment.', schema: ExperimentList } },
+    errors: [400],
   }),
 ] as const satisfies readonly RouteSpec[];

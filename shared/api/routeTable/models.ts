@@ -1,6 +1,6 @@
 /** Routes of the model registry and environments. */
-import { Type } from '@sinclair/typebox';
-import { errors, type RouteSpec } from '../routeSpec';
+import type { RouteSpec } from '../routeSpec';
+import { controlRoute, deleted, jsonBody, rawBody } from './controlPlane';
 import {
   CodeAssetList,
   CodeParams,
@@ -24,11 +24,8 @@ import {
   StagedUpload,
 } from '../schemas';
 
-const key = ['functionKey'] as const;
-const tags = ['models'];
-
 export const MODEL_ROUTES = [
-  {
+  controlRoute('models', {
     operationId: 'registerModelVersion',
     method: 'POST',
     path: '/api/models/{name}/versions',
@@ -38,135 +35,105 @@ export const MODEL_ROUTES = [
       'a `.zip` (`application/zip`) or `.tar.gz` (`application/gzip`) of a folder, ' +
       'or `{"upload": id}` (`application/json`) naming a staged upload. `type` is onnx, mlflow or custom (detected when absent). ' +
       'ONNX Runtime opens the model from its folder to read the signature; a file it cannot open is refused with 400 `InvalidModel`.',
-    tags,
-    security: key,
     params: ModelParams,
     query: ModelUploadQuery,
-    request: {
-      schema: Type.String({ contentMediaType: 'application/octet-stream', description: 'The `.onnx` file.' }),
-      contentType: 'application/octet-stream',
-      validatedBy: 'none',
-    },
-    responses: { 201: { description: 'The new version.', schema: ModelVersion }, ...errors('sibyl', 400, 413, 415) },
-  },
-  {
+    request: rawBody('The `.onnx` file.'),
+    responses: { 201: { description: 'The new version.', schema: ModelVersion } },
+    errors: [413, 415],
+  }),
+  controlRoute('models', {
     operationId: 'createModelUpload',
     method: 'POST',
     path: '/api/models/{name}/uploads',
     summary: 'Start a staged upload of a model too large for one request',
     description:
       'Answers a short-lived, write-only SAS for a staging prefix; upload the files there, then register them with `{"upload": id}`.',
-    tags,
-    security: key,
     params: ModelParams,
-    responses: { 201: { description: 'Where to upload.', schema: StagedUpload }, ...errors('sibyl', 400) },
-  },
-  {
+    responses: { 201: { description: 'Where to upload.', schema: StagedUpload } },
+  }),
+  controlRoute('models', {
     operationId: 'listModels',
     method: 'GET',
     path: '/api/models',
     summary: 'List models',
-    tags,
-    security: key,
     responses: { 200: { description: 'Every model.', schema: ModelList } },
-  },
-  {
+  }),
+  controlRoute('models', {
     operationId: 'getModel',
     method: 'GET',
     path: '/api/models/{name}',
     summary: 'Get a model with its latest version and aliases',
-    tags,
-    security: key,
     params: ModelParams,
-    responses: { 200: { description: 'The model.', schema: Model }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: { 200: { description: 'The model.', schema: Model } },
+    errors: [404],
+  }),
+  controlRoute('models', {
     operationId: 'listModelVersions',
     method: 'GET',
     path: '/api/models/{name}/versions',
     summary: 'List the versions of a model',
-    tags,
-    security: key,
     params: ModelParams,
-    responses: {
-      200: { description: 'The versions, oldest first.', schema: ModelVersionList },
-      ...errors('sibyl', 400, 404),
-    },
-  },
-  {
+    responses: { 200: { description: 'The versions, oldest first.', schema: ModelVersionList } },
+    errors: [404],
+  }),
+  controlRoute('models', {
     operationId: 'getModelVersion',
     method: 'GET',
     path: '/api/models/{name}/versions/{version}',
     summary: 'Get a model version',
-    tags,
-    security: key,
     params: ModelVersionParams,
-    responses: { 200: { description: 'The version.', schema: ModelVersion }, ...errors('sibyl', 400, 404) },
-  },
-  {
+    responses: { 200: { description: 'The version.', schema: ModelVersion } },
+    errors: [404],
+  }),
+  controlRoute('models', {
     operationId: 'updateModelVersion',
     method: 'PATCH',
     path: '/api/models/{name}/versions/{version}',
     summary: 'Change the description or tags of a model version',
-    tags,
-    security: key,
     params: ModelVersionParams,
-    request: { schema: ModelVersionPatch, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'The updated version.', schema: ModelVersion },
-      ...errors('sibyl', 400, 404, 412),
-    },
-  },
-  {
+    request: jsonBody(ModelVersionPatch),
+    responses: { 200: { description: 'The updated version.', schema: ModelVersion } },
+    errors: [404, 412],
+  }),
+  controlRoute('models', {
     operationId: 'deleteModelVersion',
     method: 'DELETE',
     path: '/api/models/{name}/versions/{version}',
     summary: 'Delete a model version',
     description: 'Refused with 409 `Conflict` while a deployment uses the version.',
-    tags,
-    security: key,
     params: ModelVersionParams,
-    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 400, 404, 409) },
-  },
-  {
+    responses: deleted,
+    errors: [404, 409],
+  }),
+  controlRoute('models', {
     operationId: 'setModelAlias',
     method: 'PUT',
     path: '/api/models/{name}/aliases/{alias}',
     summary: 'Point an alias at a version',
     description: '`latest` is maintained by Sibyl and cannot be set.',
-    tags,
-    security: key,
     params: ModelAliasParams,
-    request: { schema: SetAliasRequest, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'The model with its aliases.', schema: Model },
-      ...errors('sibyl', 400, 404, 412),
-    },
-  },
-  {
+    request: jsonBody(SetAliasRequest),
+    responses: { 200: { description: 'The model with its aliases.', schema: Model } },
+    errors: [404, 412],
+  }),
+  controlRoute('environments', {
     operationId: 'listEnvironments',
     method: 'GET',
     path: '/api/environments',
     summary: 'List environments (curated and custom)',
-    tags: ['environments'],
-    security: key,
     responses: { 200: { description: 'Every environment version.', schema: EnvironmentList } },
-  },
-  {
+  }),
+  controlRoute('environments', {
     operationId: 'createEnvironmentVersion',
     method: 'PUT',
     path: '/api/environments/{name}',
     summary: 'Register a new version of a custom environment',
-    tags: ['environments'],
-    security: key,
     params: EnvironmentParams,
-    request: { schema: EnvironmentSpec, validatedBy: 'schema' },
-    responses: {
-      201: { description: 'The new version; refer to it as `name@version`.', schema: Environment },
-      ...errors('sibyl', 400, 409),
-    },
-  },
-  {
+    request: jsonBody(EnvironmentSpec),
+    responses: { 201: { description: 'The new version; refer to it as `name@version`.', schema: Environment } },
+    errors: [409],
+  }),
+  controlRoute('code', {
     operationId: 'registerCodeVersion',
     method: 'POST',
     path: '/api/code/{name}/versions',
@@ -175,34 +142,26 @@ export const MODEL_ROUTES = [
       'The body is one file (any media type but the archive ones; name it with `?fileName=score.py`), a `.zip` ' +
       '(`application/zip`) or a `.tar.gz` (`application/gzip`) of a folder, unpacked with the checks and caps of model ' +
       'archives. A deployment names the version as `name:version` in `code.code`.',
-    tags: ['code'],
-    security: key,
     params: CodeParams,
     query: CodeUploadQuery,
-    request: {
-      schema: Type.String({ contentMediaType: 'application/octet-stream', description: 'The file or archive.' }),
-      contentType: 'application/octet-stream',
-      validatedBy: 'none',
-    },
-    responses: { 201: { description: 'The new version.', schema: CodeVersion }, ...errors('sibyl', 400, 413) },
-  },
-  {
+    request: rawBody('The file or archive.'),
+    responses: { 201: { description: 'The new version.', schema: CodeVersion } },
+    errors: [413],
+  }),
+  controlRoute('code', {
     operationId: 'listCodeAssets',
     method: 'GET',
     path: '/api/code',
     summary: 'List code assets with their latest version and version numbers',
-    tags: ['code'],
-    security: key,
     responses: { 200: { description: 'Every code asset.', schema: CodeAssetList } },
-  },
-  {
+  }),
+  controlRoute('code', {
     operationId: 'getCodeVersion',
     method: 'GET',
     path: '/api/code/{name}/versions/{version}',
     summary: 'Get a code asset version with its files',
-    tags: ['code'],
-    security: key,
     params: CodeVersionParams,
-    responses: { 200: { description: 'The version.', schema: CodeVersion }, ...errors('sibyl', 400, 404) },
-  },
+    responses: { 200: { description: 'The version.', schema: CodeVersion } },
+    errors: [404],
+  }),
 ] as const satisfies readonly RouteSpec[];

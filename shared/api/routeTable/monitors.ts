@@ -1,54 +1,46 @@
 /** Routes of model monitors (model monitoring). */
-import { errors, type RouteSpec } from '../routeSpec';
+import type { RouteSpec } from '../routeSpec';
+import { controlRoute, deleted, jsonBody, upserted } from './controlPlane';
 import { Monitor, MonitorList, MonitorParams, MonitorSpec, Run } from '../schemas';
 
-const key = ['functionKey'] as const;
-
-/** Keeps the literal operation id, so the table types `OperationId` (routes.ts). */
-function route<const Id extends string>(
-  spec: Omit<RouteSpec, 'security' | 'tags'> & { operationId: Id },
-): RouteSpec & { operationId: Id } {
-  return { ...spec, tags: ['monitors'], security: key, responses: { ...errors('sibyl', 400), ...spec.responses } };
-}
-
 export const MONITOR_ROUTES = [
-  route({
+  controlRoute('monitors', {
     operationId: 'createOrUpdateMonitor',
     method: 'PUT',
     path: '/api/monitors/{name}',
     summary: 'Create or replace a model monitor',
     params: MonitorParams,
-    request: { schema: MonitorSpec, validatedBy: 'schema' },
-    responses: {
-      200: { description: 'Replaced.', schema: Monitor },
-      201: { description: 'Created.', schema: Monitor },
-      ...errors('sibyl', 404),
-    },
+    request: jsonBody(MonitorSpec),
+    responses: upserted(Monitor, 'Replaced.', 'Created.'),
+    errors: [404],
   }),
-  route({
+  controlRoute('monitors', {
     operationId: 'listMonitors',
     method: 'GET',
     path: '/api/monitors',
     summary: 'List monitors with their latest results',
     responses: { 200: { description: 'Every monitor.', schema: MonitorList } },
+    errors: [400],
   }),
-  route({
+  controlRoute('monitors', {
     operationId: 'getMonitor',
     method: 'GET',
     path: '/api/monitors/{name}',
     summary: 'Get a monitor, its `lastResult` and history',
     params: MonitorParams,
-    responses: { 200: { description: 'The monitor.', schema: Monitor }, ...errors('sibyl', 404) },
+    responses: { 200: { description: 'The monitor.', schema: Monitor } },
+    errors: [404],
   }),
-  route({
+  controlRoute('monitors', {
     operationId: 'deleteMonitor',
     method: 'DELETE',
     path: '/api/monitors/{name}',
     summary: 'Delete a monitor (its runs stay)',
     params: MonitorParams,
-    responses: { 204: { description: 'Deleted.' }, ...errors('sibyl', 404) },
+    responses: deleted,
+    errors: [404],
   }),
-  route({
+  controlRoute('monitors', {
     operationId: 'runMonitor',
     method: 'POST',
     path: '/api/monitors/{name}/runs',
@@ -60,7 +52,7 @@ export const MONITOR_ROUTES = [
         schema: Run,
         headers: { Location: { description: 'The run (`api/runs/{id}`).' } },
       },
-      ...errors('sibyl', 404),
     },
+    errors: [404],
   }),
 ] as const satisfies readonly RouteSpec[];

@@ -11,6 +11,8 @@ import {
   ErrorInfo,
   ModelRef,
   Timestamp,
+  blobPath,
+  closedObject,
   stringEnum,
 } from './common';
 import { RUN_STATUSES } from '../../portable/runStatuses';
@@ -19,23 +21,21 @@ import { RUN_STATUSES } from '../../portable/runStatuses';
 export const RunStatus = stringEnum(RUN_STATUSES, { description: 'Where the job or run is.' });
 export type RunStatus = Static<typeof RunStatus>;
 
-const BatchInput = Type.Object(
+const BatchInput = closedObject(
+  'BatchInput',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A file, or a folder whose files are all scored.',
-    }),
+    path: blobPath('A file, or a folder whose files are all scored.'),
     format: stringEnum(['csv', 'jsonl', 'parquet'] as const, { description: 'The input file format.' }),
   },
-  { title: 'BatchInput', additionalProperties: false, description: 'Where the input files are.' },
+  { description: 'Where the input files are.' },
 );
 
-const BatchOutput = Type.Object(
+const BatchOutput = closedObject(
+  'BatchOutput',
   {
     datastore: DatastoreName,
-    path: Type.String({ minLength: 1, maxLength: 1024, description: 'The output folder.' }),
+    path: blobPath('The output folder.'),
     fileName: Type.Optional(
       Type.String({
         pattern: '^[^/\\\\]{1,255}$',
@@ -43,7 +43,7 @@ const BatchOutput = Type.Object(
       }),
     ),
   },
-  { title: 'BatchOutput', additionalProperties: false, description: 'Where the predictions go.' },
+  { description: 'Where the predictions go.' },
 );
 
 const fields = {
@@ -121,9 +121,7 @@ type BatchJobFields = Omit<Static<typeof batchJobObject>, 'deployment' | 'model'
 export type BatchJobSpec = BatchJobFields &
   ({ deployment: string; model?: undefined } | { model: string; deployment?: undefined });
 
-const batchJobObject = Type.Object(fields, {
-  title: 'BatchJobSpec',
-  additionalProperties: false,
+const batchJobObject = closedObject('BatchJobSpec', fields, {
   oneOf: [{ required: ['deployment'] }, { required: ['model'] }],
   description:
     'A batch scoring job; give exactly one of `deployment` (`endpoint/deployment`) or `model` (`name:version`).',

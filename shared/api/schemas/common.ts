@@ -4,7 +4,14 @@
  * doubles as the rule quoted in validation messages, so it is written as a sentence a client can act on.
  * These shapes are wire formats: changing one breaks clients.
  */
-import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  Type,
+  type ObjectOptions,
+  type SchemaOptions,
+  type Static,
+  type TProperties,
+  type TSchema,
+} from '@sinclair/typebox';
 import { ALIAS_PATTERN, ASSET_NAME_PATTERN, MODEL_REFERENCE_PATTERN } from '../../portable/modelReference';
 
 /**
@@ -15,6 +22,17 @@ import { ALIAS_PATTERN, ASSET_NAME_PATTERN, MODEL_REFERENCE_PATTERN } from '../.
  */
 export function stringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/**
+ * A named object schema that refuses unknown fields, as every request shape is: a misspelt field is a 400 rather
+ * than silently ignored. `title` names it in the OpenAPI components and in docs/api.md.
+ *
+ * @example
+ *   const SetAliasRequest = closedObject('SetAliasRequest', { version: VersionNumber }, { description: '…' });
+ */
+export function closedObject<T extends TProperties>(title: string, properties: T, options: ObjectOptions = {}) {
+  return Type.Object(properties, { title, additionalProperties: false, ...options });
 }
 
 /** A string matching `pattern`; `description` is the human rule shown when it does not match. */
@@ -128,19 +146,19 @@ export const Timestamp = Type.String({
   examples: ['2024-06-01T12:00:00.000Z'],
 });
 
+/** A blob path, folder or pattern inside a datastore, relative to its prefix: 1–1024 characters. */
+export function blobPath(description: string) {
+  return Type.String({ minLength: 1, maxLength: 1024, description });
+}
+
 /** A place in a datastore: `{datastore, path}` (path relative to the datastore's prefix). */
-export const DatastorePath = Type.Object(
+export const DatastorePath = closedObject(
+  'DatastorePath',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A blob path or folder inside the datastore (relative to its prefix).',
-    }),
+    path: blobPath('A blob path or folder inside the datastore (relative to its prefix).'),
   },
   {
-    title: 'DatastorePath',
-    additionalProperties: false,
     description: 'A blob path or folder in a datastore.',
     examples: [{ datastore: 'workspaceblobstore', path: 'scoring/input/' }],
   },

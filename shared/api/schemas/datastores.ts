@@ -1,6 +1,6 @@
 /** Datastores: named Blob containers (and optional prefix) that batch jobs and pipelines read and write. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DatastoreName, Timestamp, listOf } from './common';
+import { DatastoreName, Timestamp, closedObject, listOf } from './common';
 
 /** Azure Blob container names: 3–63 lower-case letters, digits and single hyphens. */
 const ContainerName = Type.String({
@@ -18,9 +18,7 @@ const specFields = {
 };
 
 /** `PUT api/datastores/{name}`. */
-export const DatastoreSpec = Type.Object(specFields, {
-  title: 'DatastoreSpec',
-  additionalProperties: false,
+export const DatastoreSpec = closedObject('DatastoreSpec', specFields, {
   description: 'Registers or updates a datastore.',
   examples: [{ container: 'scoring-data', prefix: 'landing/' }],
 });

@@ -3,7 +3,7 @@
  * dynamic batching and request timeout. `PUT` answers once the deployment can serve.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DeploymentName, EndpointName, EnvironmentRef, ModelRef, Timestamp, stringEnum } from './common';
+import { DeploymentName, EndpointName, EnvironmentRef, ModelRef, Timestamp, closedObject, stringEnum } from './common';
 import { DataCollection } from './monitoring';
 
 /**
@@ -11,7 +11,8 @@ import { DataCollection } from './monitoring';
  * scales the whole app); `container`/`gpu` ones run replicas of their own: `minInstances` (default 1),
  * `maxInstances` (default 3), the autoscaling target, the scale-in delay and (container) the size.
  */
-export const InstanceSettings = Type.Object(
+export const InstanceSettings = closedObject(
+  'InstanceSettings',
   {
     minInstances: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 1000, description: 'Instances kept warm (0 = scale to zero).' }),
@@ -51,8 +52,6 @@ export const InstanceSettings = Type.Object(
     ),
   },
   {
-    title: 'InstanceSettings',
-    additionalProperties: false,
     description: 'Scale limits; fields left out take the service defaults.',
     examples: [
       {
@@ -69,7 +68,8 @@ export const InstanceSettings = Type.Object(
 export type InstanceSettings = Static<typeof InstanceSettings>;
 
 /** Server-side dynamic batching: requests are merged up to `maxBatchSize` rows or `maxQueueDelayMs`. */
-export const BatchingSettings = Type.Object(
+export const BatchingSettings = closedObject(
+  'BatchingSettings',
   {
     maxBatchSize: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 1024, description: 'Most rows merged into one model run.' }),
@@ -83,8 +83,6 @@ export const BatchingSettings = Type.Object(
     ),
   },
   {
-    title: 'BatchingSettings',
-    additionalProperties: false,
     description: 'Dynamic batching settings.',
     examples: [{ maxBatchSize: 32, maxQueueDelayMs: 5 }],
   },
@@ -98,7 +96,8 @@ const requestTimeoutMs = Type.Integer({
 });
 
 /** Azure ML's `code_configuration`: the code asset and the scoring script in it. */
-export const CodeConfiguration = Type.Object(
+export const CodeConfiguration = closedObject(
+  'CodeConfiguration',
   {
     code: Type.String({
       pattern: '^.+:[0-9]{1,9}$',
@@ -115,8 +114,6 @@ export const CodeConfiguration = Type.Object(
     ),
   },
   {
-    title: 'CodeConfiguration',
-    additionalProperties: false,
     description: 'The user code a `python`, `node` or `custom` environment runs.',
     examples: [{ code: 'fraud-scorer:1', scoringScript: 'score.py' }],
   },
@@ -124,7 +121,8 @@ export const CodeConfiguration = Type.Object(
 export type CodeConfiguration = Static<typeof CodeConfiguration>;
 
 /** `PUT api/endpoints/{name}/deployments/{deployment}`. */
-export const DeploymentSpec = Type.Object(
+export const DeploymentSpec = closedObject(
+  'DeploymentSpec',
   {
     model: ModelRef,
     environment: Type.Optional(EnvironmentRef),
@@ -135,8 +133,6 @@ export const DeploymentSpec = Type.Object(
     dataCollection: Type.Optional(DataCollection),
   },
   {
-    title: 'DeploymentSpec',
-    additionalProperties: false,
     description: 'A deployment of one model version; `environment` defaults to `ort-cpu@1`.',
     examples: [
       { model: 'iris:1' },

@@ -1,6 +1,6 @@
 /** Data-plane credentials of an endpoint: its two keys, key regeneration and short-lived tokens. */
 import { Type, type Static } from '@sinclair/typebox';
-import { stringEnum } from './common';
+import { closedObject, stringEnum } from './common';
 
 /** `GET api/endpoints/{name}/keys` (and the answer of a regeneration). */
 export const EndpointKeys = Type.Object(
@@ -17,15 +17,14 @@ export const EndpointKeys = Type.Object(
 export type EndpointKeys = Static<typeof EndpointKeys>;
 
 /** `POST api/endpoints/{name}/keys/regenerate`. */
-export const RegenerateKeysRequest = Type.Object(
+export const RegenerateKeysRequest = closedObject(
+  'RegenerateKeysRequest',
   {
     keyType: stringEnum(['primary', 'secondary'] as const, {
       description: 'Which key to replace; the old one stops working at once.',
     }),
   },
   {
-    title: 'RegenerateKeysRequest',
-    additionalProperties: false,
     description: 'Replaces one key.',
     examples: [{ keyType: 'secondary' }],
   },

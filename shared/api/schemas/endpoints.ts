@@ -3,7 +3,7 @@
  * The sum rules (traffic adds up to 100) are checked by the endpoint service, not here.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DeploymentName, EndpointName, Timestamp, listOf, namedRecord, stringEnum } from './common';
+import { DeploymentName, EndpointName, Timestamp, closedObject, listOf, namedRecord, stringEnum } from './common';
 import { Deployment } from './deployments';
 
 /** How data-plane callers authenticate. */
@@ -45,7 +45,8 @@ const AllowedRoles = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
 });
 
 /** `PUT api/endpoints/{name}`. */
-export const EndpointSpec = Type.Object(
+export const EndpointSpec = closedObject(
+  'EndpointSpec',
   {
     authMode: AuthMode,
     description: Type.Optional(Type.String({ maxLength: 4096 })),
@@ -55,8 +56,6 @@ export const EndpointSpec = Type.Object(
     allowedRoles: Type.Optional(AllowedRoles),
   },
   {
-    title: 'EndpointSpec',
-    additionalProperties: false,
     description: 'Creates (201) or updates (200) an endpoint.',
     examples: [
       { authMode: 'key' },

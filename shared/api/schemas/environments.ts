@@ -3,7 +3,7 @@
  * graph optimisation, and where it computes). `ort-cpu@1` and `ort-cuda@1` are curated.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, Timestamp, VersionNumber, listOf, stringEnum } from './common';
+import { AssetName, Timestamp, VersionNumber, closedObject, listOf, stringEnum } from './common';
 
 const threads = (what: string) =>
   Type.Integer({
@@ -13,7 +13,8 @@ const threads = (what: string) =>
   });
 
 /** Where a deployment computes: in the Function App, or forwarded to the scorer container (CPU or GPU). */
-export const Compute = Type.Object(
+export const Compute = closedObject(
+  'Compute',
   {
     kind: stringEnum(['functions', 'container', 'gpu'] as const, {
       description:
@@ -22,8 +23,6 @@ export const Compute = Type.Object(
     gpu: Type.Optional(stringEnum(['T4', 'A100'] as const, { description: 'The GPU profile when `kind` is `gpu`.' })),
   },
   {
-    title: 'Compute',
-    additionalProperties: false,
     description: 'Where the model runs.',
     examples: [{ kind: 'gpu', gpu: 'T4' }],
   },
@@ -121,9 +120,7 @@ const specFields = {
 };
 
 /** `PUT api/environments/{name}`: registers a new version of a custom environment. */
-export const EnvironmentSpec = Type.Object(specFields, {
-  title: 'EnvironmentSpec',
-  additionalProperties: false,
+export const EnvironmentSpec = closedObject('EnvironmentSpec', specFields, {
   description: 'A custom environment; each PUT registers a new version.',
   examples: [
     {

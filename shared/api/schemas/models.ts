@@ -5,7 +5,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { OIP_DATATYPES, type OipDatatype } from '../../scoring/datatypes';
 import { MODEL_TYPES } from '../../registry/modelTypes';
-import { AliasName, AssetName, Tags, Timestamp, VersionNumber, listOf, namedRecord, stringEnum } from './common';
+import {
+  AliasName,
+  AssetName,
+  Tags,
+  Timestamp,
+  VersionNumber,
+  closedObject,
+  listOf,
+  namedRecord,
+  stringEnum,
+} from './common';
 
 /** An OIP tensor datatype name (`FP32`, `INT64`, `BOOL`, `BYTES`, …). */
 export const Datatype = stringEnum(OIP_DATATYPES as readonly OipDatatype[], {
@@ -117,7 +127,8 @@ export const ModelVersionList = listOf(ModelVersion, 'ModelVersionList');
 export type ModelVersionList = Static<typeof ModelVersionList>;
 
 /** `PATCH api/models/{name}/versions/{version}`: JSON merge patch of description and tags. */
-export const ModelVersionPatch = Type.Object(
+export const ModelVersionPatch = closedObject(
+  'ModelVersionPatch',
   {
     description: Type.Optional(Type.String({ maxLength: 4096, description: 'The new description.' })),
     tags: Type.Optional(
@@ -128,8 +139,6 @@ export const ModelVersionPatch = Type.Object(
     ),
   },
   {
-    title: 'ModelVersionPatch',
-    additionalProperties: false,
     description: "Changes to a model version's description and tags.",
     examples: [{ description: 'Retrained on June data.', tags: { stage: 'production', candidate: null } }],
   },
@@ -137,11 +146,10 @@ export const ModelVersionPatch = Type.Object(
 export type ModelVersionPatch = Static<typeof ModelVersionPatch>;
 
 /** `PUT api/models/{name}/aliases/{alias}`. */
-export const SetAliasRequest = Type.Object(
+export const SetAliasRequest = closedObject(
+  'SetAliasRequest',
   { version: VersionNumber },
   {
-    title: 'SetAliasRequest',
-    additionalProperties: false,
     description: 'Points an alias at a version.',
     examples: [{ version: 2 }],
   },
@@ -169,7 +177,8 @@ export const ModelVersionParams = Type.Object({ name: AssetName, version: Versio
 export const ModelAliasParams = Type.Object({ name: AssetName, alias: AliasName });
 
 /** `POST api/models/{name}/versions` with `application/json`: registers a staged upload. */
-export const StagedRegistration = Type.Object(
+export const StagedRegistration = closedObject(
+  'StagedRegistration',
   {
     upload: Type.String({
       minLength: 1,
@@ -181,8 +190,6 @@ export const StagedRegistration = Type.Object(
     tags: Type.Optional(Tags),
   },
   {
-    title: 'StagedRegistration',
-    additionalProperties: false,
     description: 'Registers the files of a staged upload.',
     examples: [{ upload: '3f2b…', type: 'onnx' }],
   },

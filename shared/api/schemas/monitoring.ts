@@ -4,7 +4,17 @@
  * These shapes are wire formats: changing one breaks clients.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastoreName, DeploymentName, EndpointName, Timestamp, listOf, stringEnum } from './common';
+import {
+  AssetName,
+  DatastoreName,
+  DeploymentName,
+  EndpointName,
+  Timestamp,
+  blobPath,
+  closedObject,
+  listOf,
+  stringEnum,
+} from './common';
 import { RunStatus } from './batchJobs';
 import { CronTrigger } from './schedules';
 
@@ -14,7 +24,8 @@ export const Collection = stringEnum(['model_inputs', 'model_outputs'] as const,
 export type Collection = Static<typeof Collection>;
 
 /** `Deployment.dataCollection`. */
-export const DataCollection = Type.Object(
+export const DataCollection = closedObject(
+  'DataCollection',
   {
     enabled: Type.Boolean({ description: 'Whether scored requests are collected.' }),
     samplingRate: Type.Optional(
@@ -30,8 +41,6 @@ export const DataCollection = Type.Object(
     datastore: Type.Optional(DatastoreName),
   },
   {
-    title: 'DataCollection',
-    additionalProperties: false,
     description:
       'Collects what the deployment scores as JSON lines under `<endpoint>/<deployment>/<collection>/YYYY/MM/DD/HH/` ' +
       'in `datastore` (default `workspaceblobstore`); ' +
@@ -56,44 +65,39 @@ export const DriftMetric = stringEnum(['psi', 'jensenShannon', 'wasserstein', 'k
 });
 export type DriftMetric = Static<typeof DriftMetric>;
 
-export const DriftSignal = Type.Object(
+export const DriftSignal = closedObject(
+  'DriftSignal',
   {
     metric: DriftMetric,
     threshold: Type.Number({ minimum: 0, description: 'A feature drifted when its metric value is above this.' }),
   },
-  { title: 'DriftSignal', additionalProperties: false, examples: [{ metric: 'psi', threshold: 0.2 }] },
+  { examples: [{ metric: 'psi', threshold: 0.2 }] },
 );
 export type DriftSignal = Static<typeof DriftSignal>;
 
-export const MonitorBaseline = Type.Object(
+export const MonitorBaseline = closedObject(
+  'MonitorBaseline',
   {
     datastore: DatastoreName,
-    path: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description: 'A file, or a folder whose files of `format` are all read.',
-    }),
+    path: blobPath('A file, or a folder whose files of `format` are all read.'),
     format: stringEnum(['csv', 'jsonl'] as const, {
       description: 'CSV with a header row, or JSON lines (row objects, or collected lines with `data`).',
     }),
   },
   {
-    title: 'MonitorBaseline',
-    additionalProperties: false,
     description: 'The reference data, typically the training set.',
     examples: [{ datastore: 'workspaceblobstore', path: 'training/iris.csv', format: 'csv' }],
   },
 );
 export type MonitorBaseline = Static<typeof MonitorBaseline>;
 
-export const Recurrence = Type.Object(
+export const Recurrence = closedObject(
+  'Recurrence',
   {
     frequency: stringEnum(['minute', 'hour', 'day', 'week'] as const),
     interval: Type.Integer({ minimum: 1, maximum: 1000, description: 'Every `interval` units of `frequency`.' }),
   },
   {
-    title: 'Recurrence',
-    additionalProperties: false,
     description: 'Runs every `interval` `frequency` from when the monitor was defined.',
     examples: [{ frequency: 'day', interval: 1 }],
   },
@@ -139,9 +143,7 @@ const specFields = {
 };
 
 /** `PUT api/monitors/{name}`. */
-export const MonitorSpec = Type.Object(specFields, {
-  title: 'MonitorSpec',
-  additionalProperties: false,
+export const MonitorSpec = closedObject('MonitorSpec', specFields, {
   description: 'Creates (201) or replaces (200) a monitor.',
   examples: [
     {

@@ -3,7 +3,16 @@
  * `publish` freezes it as an immutable version that runs and schedules refer to as `name:version`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastorePath, Parameters, Timestamp, VersionNumber, listOf, stringEnum } from './common';
+import {
+  AssetName,
+  DatastorePath,
+  Parameters,
+  Timestamp,
+  VersionNumber,
+  closedObject,
+  listOf,
+  stringEnum,
+} from './common';
 import { BatchJobSpec } from './batchJobs';
 import { allowParameters } from './parameterized';
 
@@ -16,21 +25,19 @@ const StepJob = allowParameters(BatchJobSpec, 'PipelineBatchJobSpec');
 const StepPath = allowParameters(DatastorePath, 'PipelineDatastorePath');
 
 /** `{"name", "kind": "batch-score", "job": BatchJob}`. */
-export const BatchScoreStep = Type.Object(
+export const BatchScoreStep = closedObject(
+  'BatchScoreStep',
   { name: StepName, kind: Type.Literal('batch-score'), job: StepJob },
   {
-    title: 'BatchScoreStep',
-    additionalProperties: false,
     description: 'Runs a batch scoring job; any string in `job` may hold `${parameters.<name>}`.',
   },
 );
 
 /** `{"name", "kind": "copy"|"move", "from": {datastore, path}, "to": {datastore, path}}`. */
-export const TransferStep = Type.Object(
+export const TransferStep = closedObject(
+  'TransferStep',
   { name: StepName, kind: stringEnum(['copy', 'move'] as const), from: StepPath, to: StepPath },
   {
-    title: 'TransferStep',
-    additionalProperties: false,
     description: 'Copies or moves blobs between datastore paths; strings may hold `${parameters.<name>}`.',
   },
 );
@@ -65,15 +72,14 @@ const pipelineExample = {
 };
 
 /** `PUT api/pipelines/{name}`: saves the draft. */
-export const PipelineSpec = Type.Object(
+export const PipelineSpec = closedObject(
+  'PipelineSpec',
   {
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     parameters: Type.Optional(Parameters),
     steps: Type.Array(PipelineStep, { minItems: 1, maxItems: 100, description: 'Steps, run in order.' }),
   },
   {
-    title: 'PipelineSpec',
-    additionalProperties: false,
     description: "A pipeline draft; `parameters` holds each parameter's default.",
     examples: [pipelineExample],
   },
@@ -111,11 +117,10 @@ export const PublishedPipeline = Type.Object(
 export type PublishedPipeline = Static<typeof PublishedPipeline>;
 
 /** `POST api/pipelines/{name}/versions/{version}/runs`. */
-export const PipelineRunRequest = Type.Object(
+export const PipelineRunRequest = closedObject(
+  'PipelineRunRequest',
   { parameters: Type.Optional(Parameters), experiment: Type.Optional(AssetName) },
   {
-    title: 'PipelineRunRequest',
-    additionalProperties: false,
     description: 'Starts a run; parameters left out take their defaults.',
     examples: [{ parameters: { inputPath: 'incoming/2024-06-01.csv' } }, {}],
   },
@@ -158,15 +163,14 @@ export const PipelineList = listOf(Pipeline, 'PipelineList');
 export const PipelineVersionList = listOf(PipelineVersion, 'PipelineVersionList');
 
 /** `PATCH api/pipelines/{name}/versions/{version}`: disable or enable a published version. */
-export const PipelineVersionPatch = Type.Object(
+export const PipelineVersionPatch = closedObject(
+  'PipelineVersionPatch',
   {
     enabled: Type.Boolean({
       description: 'false disables the version: runs and schedule fires are refused (409) until it is enabled again.',
     }),
   },
   {
-    title: 'PipelineVersionPatch',
-    additionalProperties: false,
     description: 'Enables or disables a published version.',
     examples: [{ enabled: false }],
   },

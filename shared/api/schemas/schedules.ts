@@ -3,11 +3,12 @@
  * The cron text is parsed by the schedule service (NCRONTAB, `shared/schedules/ncrontab.ts`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, DatastoreName, Parameters, PipelineRef, Timestamp, listOf } from './common';
+import { AssetName, DatastoreName, Parameters, PipelineRef, Timestamp, blobPath, closedObject, listOf } from './common';
 import { RunStatus } from './batchJobs';
 
 /** `{cron, timeZone?}`. */
-export const CronTrigger = Type.Object(
+export const CronTrigger = closedObject(
+  'CronTrigger',
   {
     cron: Type.String({
       minLength: 1,
@@ -27,8 +28,6 @@ export const CronTrigger = Type.Object(
     endTime: Type.Optional(Type.String({ format: 'date-time', description: 'No fire after this time (RFC 3339).' })),
   },
   {
-    title: 'CronTrigger',
-    additionalProperties: false,
     description: 'Fires on a timer.',
     examples: [{ cron: '0 0 2 * * *', timeZone: 'UTC' }],
   },
@@ -36,15 +35,14 @@ export const CronTrigger = Type.Object(
 export type CronTrigger = Static<typeof CronTrigger>;
 
 /** `{datastore, pathPattern, parameterName?, pollingIntervalSeconds?}`. */
-export const DataChangeTrigger = Type.Object(
+export const DataChangeTrigger = closedObject(
+  'DataChangeTrigger',
   {
     datastore: DatastoreName,
-    pathPattern: Type.String({
-      minLength: 1,
-      maxLength: 1024,
-      description:
-        'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; subfolders are not watched unless the pattern says so.',
-    }),
+    pathPattern: blobPath(
+      'Blobs to watch, relative to the datastore, e.g. `incoming/*.csv`; ' +
+        'subfolders are not watched unless the pattern says so.',
+    ),
     parameterName: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
@@ -63,8 +61,6 @@ export const DataChangeTrigger = Type.Object(
     ),
   },
   {
-    title: 'DataChangeTrigger',
-    additionalProperties: false,
     description: 'Fires once per new or changed blob.',
     examples: [
       {
@@ -92,9 +88,7 @@ const specFields = {
 };
 
 /** `PUT api/schedules/{name}`. */
-export const ScheduleSpec = Type.Object(specFields, {
-  title: 'ScheduleSpec',
-  additionalProperties: false,
+export const ScheduleSpec = closedObject('ScheduleSpec', specFields, {
   description: 'Creates (201) or replaces (200) a schedule.',
   examples: [
     { pipeline: 'nightly:1', enabled: true, trigger: { cron: '0 0 2 * * *' } },
