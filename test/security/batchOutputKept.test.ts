@@ -24,16 +24,11 @@ describe('the previous predictions.csv while a job replaces it', () => {
   it('stays readable and whole until the new file is committed from staged blocks', async () => {
     // Slow mini-batches (2 s each, two at a time): the job is still staging well after the check midway.
     client = await startBatchHost({ slowMiniBatches: { everyMs: 2000 } });
-    await client.registerModel('mlp-kept');
     const rows = featureRows(120, 7);
     const old = 'file,row,scores_0\nold.csv,1,0.5\n';
     await upload('kept/out/predictions.csv', old);
 
-    const id = await client.submitCsv('kept', rows, {
-      model: 'mlp-kept:1',
-      miniBatchSize: { rows: 10 },
-      maxConcurrency: 2,
-    });
+    const id = await client.submitMlpCsv('kept', rows, { miniBatchSize: { rows: 10 }, maxConcurrency: 2 });
     const midway = await client.waitFor(id, (j) => j.progress.succeeded >= 4, 120_000);
     expect(midway.status).toBe('Running');
     expect(await download('kept/out/predictions.csv')).toBe(old);

@@ -11,16 +11,15 @@ import { CosmosClient } from '@azure/cosmos';
 import { decodeJwt } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../scripts/onnx/mlpModel';
 import { pollUntil } from '../support/poll';
-import { REPO_ROOT, startHost, type HostProcess } from '../support/hostProcess';
-import { AUDIENCE, TENANT, startLocalEntraId, type LocalEntraId } from '../unit/endpoints/auth/localEntraId';
+import type { LocalEntraId } from '../unit/endpoints/auth/localEntraId';
 import {
   expectError,
   expectOipError,
-  HOST_START_MS,
-  ServingClient,
   uniqueSuffix,
   type Answer,
+  type ServingClient,
 } from '../e2e/serving/support/servingClient';
+import { servingHost } from '../e2e/serving/support/servingHost';
 import { bareEndpointDoc } from '../support/endpointDocs';
 
 const RUN = uniqueSuffix();
@@ -44,37 +43,26 @@ function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
 }
 
 describe('attacks on the local host (security issue)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
   let entra: LocalEntraId;
   let cosmos: CosmosClient;
-
-  beforeAll(async () => {
-    entra = await startLocalEntraId();
-    host = await startHost({
-      appDir: REPO_ROOT,
-      env: {
-        COSMOS_DATABASE: DATABASE,
-        SIBYL_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
-        SIBYL_AAD_TENANT_ID: TENANT,
-        SIBYL_AAD_AUDIENCE: AUDIENCE,
-        SIBYL_AAD_JWKS_URI: entra.jwksUri,
-        SIBYL_MAX_REQUEST_BYTES: String(APP_LIMIT),
-        SIBYL_MAX_BODY_BYTES: String(HOST_LIMIT),
-      },
-    });
-    sibyl = new ServingClient(host);
-    cosmos = new CosmosClient({
-      endpoint: process.env.SIBYL_TEST_COSMOS_ENDPOINT!,
-      key: process.env.SIBYL_TEST_COSMOS_KEY!,
-    });
-    expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 5 }))).status).toBe(201);
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-    await entra?.close();
-  });
+  const env = {
+    COSMOS_DATABASE: DATABASE,
+    SIBYL_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    SIBYL_MAX_REQUEST_BYTES: String(APP_LIMIT),
+    SIBYL_MAX_BODY_BYTES: String(HOST_LIMIT),
+  };
+  servingHost(
+    async (client, localEntra) => {
+      [sibyl, entra] = [client, localEntra!];
+      cosmos = new CosmosClient({
+        endpoint: process.env.SIBYL_TEST_COSMOS_ENDPOINT!,
+        key: process.env.SIBYL_TEST_COSMOS_KEY!,
+      });
+      expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 5 }))).status).toBe(201);
+    },
+    { entra: true, env },
+  );
 
   async function endpointWith(name: string, spec: Record<string, unknown>, deployments = ['blue']): Promise<void> {
     const created = await sibyl.putEndpoint(name, spec);
@@ -120,7 +108,7 @@ describe('attacks on the local host (security issue)', () => {
 
     it('holds a chunked body to SIBYL_MAX_REQUEST_BYTES, in the app and in the host', async () => {
       for (const bytes of [2 * APP_LIMIT, 2 * HOST_LIMIT]) {
-        const res = await fetch(`${host.baseUrl}/api/endpoints/${name}/score`, {
+        const res = await fetch(`${sibyl.host.baseUrl}/api/endpoints/${name}/score`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
           body: chunkedBody(bytes),
@@ -147,7 +135,7 @@ describe('attacks on the local host (security issue)', () => {
      */
     function endlessUpload(path: string): Promise<{ answer: string; sent: number }> {
       return new Promise((resolve, reject) => {
-        const socket = net.connect(host.port, '127.0.0.1');
+        const socket = net.connect(sibyl.host.port, '127.0.0.1');
         const chunk = `10000\r\n${'1'.repeat(0x10000)}\r\n`;
         let answer = '';
         let sent = 0;
@@ -342,12 +330,12 @@ describe('attacks on the local host (security issue)', () => {
     });
 
     it('masks the function key in a banner that does not go to a terminal', () => {
-      expect(host.output()).toMatch(/Function key\s+\S{4}…\(masked/);
-      expect(host.output()).not.toContain(host.functionKey);
+      expect(sibyl.host.output()).toMatch(/Function key\s+\S{4}…\(masked/);
+      expect(sibyl.host.output()).not.toContain(sibyl.host.functionKey);
     });
 
     it('refuses a wrong Durable _rpc key', async () => {
-      const res = await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/_rpc/${'x'.repeat(40)}/instances`);
+      const res = await fetch(`${sibyl.host.baseUrl}/runtime/webhooks/durabletask/_rpc/${'x'.repeat(40)}/instances`);
       await res.text();
       expect(res.status).toBe(401);
     });

@@ -7,16 +7,9 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { GraphBuilder } from '../../scripts/onnx/graphBuilder';
 import { expectError, uniqueSuffix, type ServingClient } from '../e2e/serving/support/servingClient';
 import { servingHost } from '../e2e/serving/support/servingHost';
+import { externalWeightsModel } from '../support/externalWeights';
 
 const RUN = uniqueSuffix();
-
-const pointingAt = (location: string) =>
-  new GraphBuilder('exfiltrate')
-    .input('x', 'FP32', ['n', 3])
-    .externalInitializer('w', [3], location)
-    .node('Mul', ['x', 'w'], ['y'])
-    .output('y', 'FP32', ['n', 3])
-    .build();
 
 const doubler = new GraphBuilder('doubler')
   .input('x', 'FP32', ['n', 3])
@@ -31,7 +24,7 @@ describe('model files an attacker controls (security issue, items 2 and 5)', () 
 
   it("refuses external data that points at the app's files or out of the model's folder", async () => {
     for (const location of ['local.settings.json', '.sibyl/secrets.json', '../../etc/passwd', '/etc/passwd']) {
-      const answer = await sibyl.registerModel(`exfil-${RUN}`, pointingAt(location));
+      const answer = await sibyl.registerModel(`exfil-${RUN}`, externalWeightsModel(location));
       expect(expectError(answer, 400, 'InvalidModel')).toContain(location);
     }
     expectError(await sibyl.call('GET', `api/models/exfil-${RUN}`), 404, 'ModelNotFound');
@@ -45,7 +38,7 @@ describe('model files an attacker controls (security issue, items 2 and 5)', () 
     await models
       .getContainerClient('models')
       .getBlockBlobClient(`${name}/1/model.onnx`)
-      .uploadData(Buffer.from(pointingAt('w.bin')));
+      .uploadData(Buffer.from(externalWeightsModel('w.bin')));
     expect((await sibyl.putEndpoint(name, { authMode: 'key' })).status).toBe(201);
     const refused = await sibyl.putDeployment(name, 'blue', { model: `${name}:1` });
     expect(expectError(refused, 409, 'ModelIntegrity')).toContain(registered.body.sha256);

@@ -15,3 +15,18 @@ export function driftRows(count: number, seed: number, shiftD = 0): number[][] {
     [r() * 10, r() * 10, r() * 10, r() * 10 + shiftD].map((v) => Math.fround(v)),
   );
 }
+
+/** The four features' names, in the baseline's header and the scoring requests' columns. */
+export const DRIFT_COLUMNS = ['a', 'b', 'c', 'd'];
+export const ROWS_PER_REQUEST = 25;
+
+/** The baseline: 2,000 unmoved rows as CSV with a header. */
+export function baselineCsv(): string {
+  return [DRIFT_COLUMNS.join(','), ...driftRows(2000, 99).map((r) => r.join(','))].join('\n');
+}
+
+/** The rows of `requests` scoring requests after the drift: `d` moved up by 5, the others drawn as in the baseline. */
+export function driftedRequests(requests: number): number[][][] {
+  const rows = driftRows(requests * ROWS_PER_REQUEST, 11, 5);
+  return Array.from({ length: requests }, (_, i) => rows.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST));
+}

@@ -68,13 +68,15 @@ export class BatchClient {
   /** Uploads `rows` as `{folder}/in.csv` and submits a job over it into `{folder}/out`; answers the job's id. */
   async submitCsv(folder: string, rows: number[][], spec: Record<string, unknown>): Promise<string> {
     await upload(`${folder}/in.csv`, csvText(rows));
-    const submitted = await this.submit({
-      input: { datastore: CONTAINER, path: `${folder}/in.csv`, format: 'csv' },
-      output: { datastore: CONTAINER, path: `${folder}/out` },
-      ...spec,
-    });
+    const submitted = await this.submit(workspaceJob(`${folder}/in.csv`, `${folder}/out`, spec));
     expect(submitted.status).toBe(202);
     return submitted.body.id;
+  }
+
+  /** Registers the tiny MLP as `mlp-{folder}`, then submits a job of its version 1 as `submitCsv` does. */
+  async submitMlpCsv(folder: string, rows: number[][], spec: Record<string, unknown>): Promise<string> {
+    await this.registerModel(`mlp-${folder}`);
+    return this.submitCsv(folder, rows, { model: `mlp-${folder}:1`, ...spec });
   }
 
   async submit(
@@ -137,6 +139,15 @@ export async function startBatchHost({
   const client = new BatchClient(host);
   if (model) await client.registerModel(model);
   return client;
+}
+
+/** A job spec over CSV at `input` into `output`, both in the workspace's default datastore. */
+export function workspaceJob(input: string, output: string, settings: Record<string, unknown> = {}) {
+  return {
+    input: { datastore: CONTAINER, path: input, format: 'csv' },
+    output: { datastore: CONTAINER, path: output },
+    ...settings,
+  };
 }
 
 /**

@@ -11,13 +11,8 @@ describe('a large batch job', () => {
 
   it('scores 2,000 one-row mini-batches through sub-orchestrations', async () => {
     client = await startBatchHost();
-    await client.registerModel('mlp-large');
     const rows = featureRows(2000, 41);
-    const id = await client.submitCsv('large', rows, {
-      model: 'mlp-large:1',
-      miniBatchSize: { rows: 1 },
-      maxConcurrency: 10,
-    });
+    const id = await client.submitMlpCsv('large', rows, { miniBatchSize: { rows: 1 }, maxConcurrency: 10 });
     await expectCsvScored(await client.waitFor(id, undefined, 580_000), 'large', rows, 2000);
 
     // 2,000 mini-batches = 8 chunks of 256, each its own orchestration with its own (small) history.

@@ -18,13 +18,8 @@ describe('batch job across an emulator crash', () => {
 
   it('completes after a restart with every row exactly once', async () => {
     first = await startBatchHost({ slowMiniBatches });
-    await first.registerModel('mlp-restart');
     const rows = featureRows(200, 31);
-    const id = await first.submitCsv('restart', rows, {
-      model: 'mlp-restart:1',
-      miniBatchSize: { rows: 5 },
-      maxConcurrency: 2,
-    });
+    const id = await first.submitMlpCsv('restart', rows, { miniBatchSize: { rows: 5 }, maxConcurrency: 2 });
     const midway = await first.waitFor(id, (j) => j.progress.succeeded >= 8, 60_000);
     expect(midway.status).toBe('Running');
     await first.host.kill();

@@ -16,13 +16,8 @@ describe('batch activities in worker threads', () => {
   it('scores a job split across two activity worker threads', async () => {
     client = await startBatchHost({ env: { SIBYL_ACTIVITY_WORKERS: '2' } });
     const host = client.host;
-    await client.registerModel('mlp-workers');
     const rows = featureRows(300, 11);
-    const id = await client.submitCsv('workers', rows, {
-      model: 'mlp-workers:1',
-      miniBatchSize: { rows: 25 },
-      maxConcurrency: 4,
-    });
+    const id = await client.submitMlpCsv('workers', rows, { miniBatchSize: { rows: 25 }, maxConcurrency: 4 });
     await expectCsvScored(await client.waitFor(id, undefined, 180_000), 'workers', rows, 12);
     await pollUntil(
       () => ((host.output().match(/Activity worker thread \d+ loaded the app/g) ?? []).length >= 2 ? true : undefined),

@@ -15,6 +15,7 @@ import {
   parsePredictions,
   startBatchHost,
   upload,
+  workspaceJob,
 } from './batchHarness';
 import type { RunView } from '../pipelines/pipelineHarness';
 
@@ -40,18 +41,17 @@ function withBadRows(): { text: string; good: number[][]; goodRows: number[] } {
   };
 }
 
+/** Submits a job over `errors/{folder}/` into `errors/{folder}-out`, in experiment `batch-errors`. */
+function submitErrors(folder: string, settings: Record<string, unknown>) {
+  const spec = { model: `${model}:1`, experiment: 'batch-errors', ...settings };
+  return client.submit(workspaceJob(`errors/${folder}/`, `errors/${folder}-out`, spec));
+}
+
 describe('batch jobs in the workspace', () => {
   it('counts malformed rows under the threshold, logs them with file and line, and completes', async () => {
     const { text, good, goodRows } = withBadRows();
     await upload('errors/under/data.csv', text);
-    const submitted = await client.submit({
-      model: `${model}:1`,
-      input: { datastore: 'workspaceblobstore', path: 'errors/under/', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'errors/under-out' },
-      miniBatchSize: { rows: 30 },
-      errorThreshold: 3,
-      experiment: 'batch-errors',
-    });
+    const submitted = await submitErrors('under', { miniBatchSize: { rows: 30 }, errorThreshold: 3 });
     expect(submitted.status).toBe(202);
     const job = await client.waitFor(submitted.body.id);
     expect(job.status).toBe('Completed');
@@ -89,15 +89,7 @@ describe('batch jobs in the workspace', () => {
     const many = featureRows(600, 12);
     await upload('errors/over/a.csv', text);
     await upload('errors/over/b.csv', csvText(many));
-    const submitted = await client.submit({
-      model: `${model}:1`,
-      input: { datastore: 'workspaceblobstore', path: 'errors/over/', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'errors/over-out' },
-      miniBatchSize: { rows: 20 },
-      maxConcurrency: 1,
-      errorThreshold: 0,
-      experiment: 'batch-errors',
-    });
+    const submitted = await submitErrors('over', { miniBatchSize: { rows: 20 }, maxConcurrency: 1, errorThreshold: 0 });
     const job = await client.waitFor(submitted.body.id);
     expect(job.status).toBe('Failed');
     expect(job.error?.code).toBe('ErrorThresholdExceeded');
@@ -120,11 +112,7 @@ describe('batch jobs in the workspace', () => {
         JSON.stringify(run).includes('specs/'),
       ).length;
     const before = await runsOfSpecs();
-    const base = {
-      model: `${model}:1`,
-      input: { datastore: 'workspaceblobstore', path: 'specs/good.csv', format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: 'specs/out' },
-    };
+    const base = workspaceJob('specs/good.csv', 'specs/out', { model: `${model}:1` });
     const cases: [Record<string, unknown>, number, string][] = [
       [{ ...base, input: { ...base.input, datastore: 'nosuchstore' } }, 404, 'DatastoreNotFound'],
       [{ ...base, output: { ...base.output, datastore: 'nosuchstore' } }, 404, 'DatastoreNotFound'],

@@ -34,6 +34,8 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   let work: string;
   const user = cliUser();
   const sibyl = user.run;
+  /** Runs a command line (given in pieces, split at spaces) and expects exit `code`. */
+  const exits = async (code: number, ...line: string[]) => expectExit(await sibyl(words(...line)), code);
   const connectionString = () => process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING ?? '';
 
   beforeAll(async () => {
@@ -94,14 +96,10 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   let jobId = '';
 
   it('runs a batch job with --wait: progress on stderr, the finished job on stdout, exit 0', async () => {
-    const result = expectExit(
-      await sibyl(
-        words(
-          'batch run --deployment stars-batch/blue --input workspaceblobstore:cli/input/',
-          '--output-path workspaceblobstore:cli/output/ --rows 40 --experiment cli-e2e --wait --output json',
-        ),
-      ),
+    const result = await exits(
       0,
+      'batch run --deployment stars-batch/blue --input workspaceblobstore:cli/input/',
+      '--output-path workspaceblobstore:cli/output/ --rows 40 --experiment cli-e2e --wait --output json',
     );
     const job = result.json<Job>();
     jobId = job.id;
@@ -148,28 +146,20 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
   });
 
   it('exits 3 when a job fails, naming the error code', async () => {
-    const result = expectExit(
-      await sibyl(
-        words(
-          'batch run --model stars-jobs:1 --input workspaceblobstore:cli/bad/',
-          '--output-path workspaceblobstore:cli/bad-out/ --error-threshold 0 --wait',
-        ),
-      ),
+    const result = await exits(
       3,
+      'batch run --model stars-jobs:1 --input workspaceblobstore:cli/bad/',
+      '--output-path workspaceblobstore:cli/bad-out/ --error-threshold 0 --wait',
     );
     expect(result.stderr).toMatch(/^sibyl: error: batch job \S+ ended Failed: \w+/m);
     expect(result.stdout).toMatch(/status\s+│ Failed/);
   });
 
   it('cancels a running job; following it then exits 3 (Canceled)', async () => {
-    const started = expectExit(
-      await sibyl(
-        words(
-          'batch run --model stars-jobs:1 --input workspaceblobstore:cli/input/',
-          '--output-path workspaceblobstore:cli/slow/ --rows 1 --max-concurrency 1 -o json',
-        ),
-      ),
+    const started = await exits(
       0,
+      'batch run --model stars-jobs:1 --input workspaceblobstore:cli/input/',
+      '--output-path workspaceblobstore:cli/slow/ --rows 1 --max-concurrency 1 -o json',
     );
     const { id } = started.json<{ id: string }>();
     expect(expectExit(await sibyl(['runs', 'cancel', id, '-o', 'json']), 0).json<Job>().status).toBe('Canceled');
@@ -200,10 +190,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
       ).stderr,
     ).toMatch(/exactly one of --model/);
     expect(
-      expectExit(
-        await sibyl(words('batch run --model stars-jobs:1 --input nocolon --output-path workspaceblobstore:x/')),
-        2,
-      ).stderr,
+      (await exits(2, 'batch run --model stars-jobs:1 --input nocolon --output-path workspaceblobstore:x/')).stderr,
     ).toMatch(/not DATASTORE:PATH/);
     expect(
       expectExit(await sibyl([...base, '--model', 'nothing:9', '--output-path', 'workspaceblobstore:x/']), 1).stderr,
@@ -248,10 +235,7 @@ describe('sibyl CLI: datastores, batch jobs, runs, pipelines, schedules', () => 
     }>();
     expect(published).toMatchObject({ name: 'cli-nightly', version: 1 });
 
-    const result = expectExit(
-      await sibyl(words('pipelines run cli-nightly --param inputPath=cli/input/day2.csv --wait -o json')),
-      0,
-    );
+    const result = await exits(0, 'pipelines run cli-nightly --param inputPath=cli/input/day2.csv --wait -o json');
     const run = result.json<{ id: string; status: string; parameters: Record<string, unknown>; children: string[] }>();
     expect(run).toMatchObject({ status: 'Completed', parameters: { inputPath: 'cli/input/day2.csv' } });
     expect(run.children).toHaveLength(2);

@@ -7,8 +7,6 @@
  *
  * Needs `npm run build` first (the emulator runs `dist/`, the page is `web/dist/`).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seedDemo } from '../../../scripts/demo/seedDemo';
 import { pollUntil } from '../../support/poll';
@@ -17,6 +15,7 @@ import {
   DESKTOP,
   PHONE,
   closeBrowserAndHost,
+  expectBuiltPage,
   expectText,
   launchChromium,
   signedInScript,
@@ -24,12 +23,12 @@ import {
   screenshot,
   watchErrors,
 } from './support/browser';
+import { workspaceJob } from '../batch/batchHarness';
 import { SibylApi, uploadBlobs } from './support/sibylApi';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const ENDPOINT = 'horoscope';
 const FEATURES = ['birthMonth', 'birthDay', 'birthYearOffset', 'todayMonth', 'todayDay', 'dayOfWeek'];
-const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
 
 interface RunView {
   id: string;
@@ -52,8 +51,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(BUILT_PAGE))
-      throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
+    expectBuiltPage();
     // A database of its own: the demo endpoint's name is fixed, and other test files use it too.
     // Mini-batch 7 of a job takes a minute longer on its first try: only the cancel test's job has one.
     host = await startHost({
@@ -240,6 +238,18 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect((await api.score(ENDPOINT, newKey, { input_data: { features: [[1, 1, 90, 1, 1, 1]] } })).status).toBe(200);
   });
 
+  /** Submits a job of the demo's `stars` deployment over `dash-{RUN}/{folder}/`, in this run's experiment. */
+  const submitJob = async (folder: string, settings: Record<string, unknown>): Promise<string> => {
+    const spec = { deployment: `${ENDPOINT}/stars`, experiment: `dashboard-${RUN}`, ...settings };
+    const submitted = await api.call<{ id: string }>(
+      'POST',
+      'api/batch/jobs',
+      workspaceJob(`dash-${RUN}/${folder}/`, `dash-${RUN}/${folder}-out/`, spec),
+    );
+    expect(submitted.status).toBe(202);
+    return submitted.body.id;
+  };
+
   it("shows a batch job's progress bar reaching 100% and its status turning Completed", async () => {
     const files: Record<string, string> = {};
     for (let f = 0; f < 4; f++) {
@@ -247,16 +257,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
         [FEATURES.join(','), ...[0, 1, 2].map((r) => [1 + f, 10 + r, 90, 5, 24, r].join(','))].join('\n') + '\n';
     }
     await uploadBlobs('workspaceblobstore', files);
-    const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
-      deployment: `${ENDPOINT}/stars`,
-      input: { datastore: 'workspaceblobstore', path: `dash-${RUN}/good/`, format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: `dash-${RUN}/good-out/` },
-      miniBatchSize: { files: 1 },
-      maxConcurrency: 1,
-      experiment: `dashboard-${RUN}`,
-    });
-    expect(submitted.status).toBe(202);
-    const id = submitted.body.id;
+    const id = await submitJob('good', { miniBatchSize: { files: 1 }, maxConcurrency: 1 });
     await go(`#/runs/${id}`);
     const bar = page.getByRole('progressbar', { name: 'Mini-batches done' });
     await pollUntil(
@@ -279,15 +280,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await uploadBlobs('workspaceblobstore', {
       [`dash-${RUN}/bad/input.csv`]: `${FEATURES.join(',')}\n1,2,90,5,24,3\n1,not-a-number,90,5,24,3\n`,
     });
-    const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
-      deployment: `${ENDPOINT}/stars`,
-      input: { datastore: 'workspaceblobstore', path: `dash-${RUN}/bad/`, format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: `dash-${RUN}/bad-out/` },
-      errorThreshold: 0,
-      experiment: `dashboard-${RUN}`,
-    });
-    expect(submitted.status).toBe(202);
-    const id = submitted.body.id;
+    const id = await submitJob('bad', { errorThreshold: 0 });
     await pollUntil(
       async () => ((await api.call<RunView>('GET', `api/runs/${id}`)).body.status === 'Failed' ? true : undefined),
       'the run to fail',
@@ -314,17 +307,11 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     await uploadBlobs('workspaceblobstore', {
       [`dash-${RUN}/slow/input.csv`]: `${FEATURES.join(',')}\n${rows.join('\n')}\n`,
     });
-    const submitted = await api.call<{ id: string }>('POST', 'api/batch/jobs', {
-      deployment: `${ENDPOINT}/stars`,
-      input: { datastore: 'workspaceblobstore', path: `dash-${RUN}/slow/`, format: 'csv' },
-      output: { datastore: 'workspaceblobstore', path: `dash-${RUN}/slow-out/` },
+    const id = await submitJob('slow', {
       miniBatchSize: { rows: 1 },
       maxConcurrency: 1,
       retry: { maxRetries: 1, timeoutSeconds: 120 },
-      experiment: `dashboard-${RUN}`,
     });
-    expect(submitted.status).toBe(202);
-    const id = submitted.body.id;
     await go(`#/runs/${id}`);
     const button = page.getByTestId('cancel-run');
     await button.click();
@@ -362,23 +349,22 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
     expect(await page.evaluate('document.body.dataset.pwned ?? null')).toBeNull();
   });
 
-  it("charts a container deployment's ready and desired replicas next to its latency", async () => {
-    const name = `replicas-${RUN}`;
-    expect(
-      (
-        await api.call('PUT', `api/environments/dash-ct-${RUN}`, {
-          executionProviders: ['cpu'],
-          compute: { kind: 'container' },
-        })
-      ).status,
-    ).toBe(201);
+  /** Endpoint `name` with deployment `blue` of the horoscope model on one replica of container environment `env`. */
+  async function deployOnContainer(name: string, env: string): Promise<void> {
+    const environment = { executionProviders: ['cpu'], compute: { kind: 'container' } };
+    expect((await api.call('PUT', `api/environments/${env}`, environment)).status).toBe(201);
     expect((await api.call('PUT', `api/endpoints/${name}`, { authMode: 'key' })).status).toBe(201);
     const deployed = await api.call('PUT', `api/endpoints/${name}/deployments/blue`, {
       model: 'horoscope:1',
-      environment: `dash-ct-${RUN}@1`,
+      environment: `${env}@1`,
       instance: { minInstances: 1, maxInstances: 1 },
     });
     expect(deployed.status).toBe(201);
+  }
+
+  it("charts a container deployment's ready and desired replicas next to its latency", async () => {
+    const name = `replicas-${RUN}`;
+    await deployOnContainer(name, `dash-ct-${RUN}`);
     const shown = await api.call<{ scale?: unknown }>('GET', `api/endpoints/${name}/deployments/blue`);
     expect(shown.body.scale).toEqual(expect.objectContaining({ readyReplicas: 1 }));
     await go(`#/endpoints/${name}`);
@@ -395,15 +381,7 @@ describe('the monitoring dashboard (Chromium against the emulator)', () => {
 
   it("shows a container deployment's replica logs by replica in the Logs tab, and why a functions one has none", async () => {
     const name = `logs-${RUN}`;
-    const env = { executionProviders: ['cpu'], compute: { kind: 'container' } };
-    expect((await api.call('PUT', `api/environments/dash-logs-${RUN}`, env)).status).toBe(201);
-    expect((await api.call('PUT', `api/endpoints/${name}`, { authMode: 'key' })).status).toBe(201);
-    const deployed = await api.call('PUT', `api/endpoints/${name}/deployments/blue`, {
-      model: 'horoscope:1',
-      environment: `dash-logs-${RUN}@1`,
-      instance: { minInstances: 1, maxInstances: 1 },
-    });
-    expect(deployed.status).toBe(201);
+    await deployOnContainer(name, `dash-logs-${RUN}`);
     await go(`#/endpoints/${name}?tab=logs`);
     const started = page.locator('.replica-log li', { hasText: 'listening on port' });
     await started.first().waitFor({ timeout: 30_000 });

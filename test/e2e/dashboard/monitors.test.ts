@@ -6,22 +6,16 @@
  *
  * Needs `npm run build` first (the emulator runs `dist/`, the page is `web/dist/`).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
-import { driftRows } from '../../support/driftRows';
+import { baselineCsv, DRIFT_COLUMNS as COLUMNS, driftedRequests } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import { closeAfterTests, expectText, openSignedInPage, screenshot, type SignedInPage } from './support/browser';
+import type { ServingClient } from '../serving/support/servingClient';
+import { expectText, screenshot, seededDashboard } from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
-const COLUMNS = ['a', 'b', 'c', 'd'];
 const REQUESTS = 20;
-const ROWS_PER_REQUEST = 25;
 
 interface FeatureView {
   name: string;
@@ -51,9 +45,7 @@ interface PageWindow {
 const shown = (value: number, digits: number) => value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 describe('the Monitors view (Chromium against the emulator)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
-  let ui: SignedInPage | undefined;
   let page: Page;
   const ep = `drift-${RUN}`;
   const monitors = { psi: `psi-${RUN}`, ks: `ks-${RUN}` };
@@ -75,69 +67,63 @@ describe('the Monitors view (Chromium against the emulator)', () => {
     expect(status).toBe('Completed');
   }
 
-  beforeAll(async () => {
-    if (!fs.existsSync(BUILT_PAGE))
-      throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
-    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: `monitors-${RUN}` } });
-    sibyl = new ServingClient(host);
-    const key = await sibyl.serve(ep, ep, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 5 }), {
-      dataCollection: { enabled: true },
-    });
-    // No kept-alive sockets: an idle one would keep the Jest worker from exiting.
-    const store: ContainerClient = BlobServiceClient.fromConnectionString(
-      process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
-      { keepAliveOptions: { enable: false } },
-    ).getContainerClient('workspaceblobstore');
-    await store.createIfNotExists();
-    const csv = ['a,b,c,d', ...driftRows(2000, 99).map((r) => r.join(','))].join('\n');
-    await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(csv));
+  seededDashboard(
+    `monitors-${RUN}`,
+    async (client) => {
+      sibyl = client;
+      const key = await sibyl.serve(ep, ep, mlpModel({ inputs: 4, hidden: [8], outputs: 2, seed: 5 }), {
+        dataCollection: { enabled: true },
+      });
+      // No kept-alive sockets: an idle one would keep the Jest worker from exiting.
+      const store: ContainerClient = BlobServiceClient.fromConnectionString(
+        process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
+        { keepAliveOptions: { enable: false } },
+      ).getContainerClient('workspaceblobstore');
+      await store.createIfNotExists();
+      await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(baselineCsv()));
 
-    // The scored rows: `d` moved by 5, the others drawn as in the baseline.
-    const sent = driftRows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
-    for (let i = 0; i < REQUESTS; i++) {
-      const data = sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST);
-      expect((await sibyl.score(ep, { input_data: { columns: COLUMNS, data } }, key)).status).toBe(200);
-    }
-    await pollUntil(
-      async () => {
-        let lines = 0;
-        for await (const blob of store.listBlobsFlat({ prefix: `${ep}/blue/model_inputs/` }))
-          lines += (await store.getBlobClient(blob.name).downloadToBuffer()).toString('utf8').trim().split('\n').length;
-        return lines === REQUESTS;
-      },
-      'every request collected',
-      60_000,
-      250,
-    );
+      for (const data of driftedRequests(REQUESTS))
+        expect((await sibyl.score(ep, { input_data: { columns: COLUMNS, data } }, key)).status).toBe(200);
+      await pollUntil(
+        async () => {
+          let lines = 0;
+          for await (const blob of store.listBlobsFlat({ prefix: `${ep}/blue/model_inputs/` }))
+            lines += (await store.getBlobClient(blob.name).downloadToBuffer())
+              .toString('utf8')
+              .trim()
+              .split('\n').length;
+          return lines === REQUESTS;
+        },
+        'every request collected',
+        60_000,
+        250,
+      );
 
-    const spec = {
-      endpoint: ep,
-      deployment: 'blue',
-      baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' },
-      features: COLUMNS,
-      window: 'PT2H',
-    };
-    for (const [name, signals] of [
-      [monitors.psi, { dataDrift: { metric: 'psi', threshold: 0.2 } }],
-      [
-        monitors.ks,
-        { dataDrift: { metric: 'ks', threshold: 0.1 }, predictionDrift: { metric: 'jensenShannon', threshold: 0.1 } },
-      ],
-    ] as const)
-      expect((await sibyl.call('PUT', `api/monitors/${name}`, { body: { ...spec, signals } })).status).toBe(201);
-    // Two runs of one monitor: its signals have two points in time.
-    await runMonitor(monitors.psi);
-    await runMonitor(monitors.psi);
-    await runMonitor(monitors.ks);
-
-    ui = await openSignedInPage(host.functionKey);
-    page = ui.page;
-  }, HOST_START_MS + 240_000);
-
-  closeAfterTests(() => ({ ui, host }));
+      const spec = {
+        endpoint: ep,
+        deployment: 'blue',
+        baseline: { datastore: 'workspaceblobstore', path: baselinePath, format: 'csv' },
+        features: COLUMNS,
+        window: 'PT2H',
+      };
+      for (const [name, signals] of [
+        [monitors.psi, { dataDrift: { metric: 'psi', threshold: 0.2 } }],
+        [
+          monitors.ks,
+          { dataDrift: { metric: 'ks', threshold: 0.1 }, predictionDrift: { metric: 'jensenShannon', threshold: 0.1 } },
+        ],
+      ] as const)
+        expect((await sibyl.call('PUT', `api/monitors/${name}`, { body: { ...spec, signals } })).status).toBe(201);
+      // Two runs of one monitor: its signals have two points in time.
+      await runMonitor(monitors.psi);
+      await runMonitor(monitors.psi);
+      await runMonitor(monitors.ks);
+    },
+    (opened) => (page = opened),
+  );
 
   it('shows each monitor, its signals over time, overlaid histograms and only the moved feature highlighted', async () => {
-    await page.goto(`${host.baseUrl}/#/endpoints/${ep}`);
+    await page.goto(`${sibyl.baseUrl}/#/endpoints/${ep}`);
     await page.getByRole('tab', { name: 'Monitors' }).click();
     const card = page.locator('.card', { hasText: 'Deployment blue' });
     await card.locator('[data-monitor]').nth(1).waitFor({ timeout: 30_000 });

@@ -15,18 +15,11 @@ import type { Locator, Page } from 'playwright-core';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { tarGzOf } from '../../support/archives';
 import { pollUntil } from '../../support/poll';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { HOST_START_MS, ServingClient } from '../serving/support/servingClient';
-import {
-  closeAfterTests,
-  expectText as expectTextWithin,
-  openSignedInPage,
-  screenshot,
-  type SignedInPage,
-} from './support/browser';
+import { REPO_ROOT } from '../../support/hostProcess';
+import type { ServingClient } from '../serving/support/servingClient';
+import { expectText as expectTextWithin, screenshot, seededDashboard } from './support/browser';
 
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const BROKEN_PY =
   'def init():\n    raise RuntimeError("the weights are not there")\n\ndef run(raw_data):\n    return 0\n';
@@ -39,9 +32,7 @@ const expectText = (locator: Locator, expected: string | RegExp, timeoutMs = 30_
   expectTextWithin(locator, expected, timeoutMs);
 
 describe('user-code deployments on the endpoint page (Chromium against the emulator)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
-  let ui: SignedInPage | undefined;
   let page: Page;
   const iris = `iris-${RUN}`;
   const byo = `byo-${RUN}`;
@@ -60,79 +51,78 @@ describe('user-code deployments on the endpoint page (Chromium against the emula
     );
   const replicas = { minInstances: 1, maxInstances: 1 };
 
-  beforeAll(async () => {
-    if (!fs.existsSync(BUILT_PAGE))
-      throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
-    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: `usercode-${RUN}` } });
-    sibyl = new ServingClient(host);
-    await upload(`api/models/weights-${RUN}/versions?type=custom`, path.join(EXAMPLES, 'python-score', 'model'), [
-      'weights.json',
-    ]);
-    await upload(`api/code/${code}/versions`, path.join(EXAMPLES, 'python-score', 'code'), ['score.py']);
-    await upload(`api/code/${byo}/versions`, path.join(EXAMPLES, 'custom-oip-server', 'code'), ['server.py']);
-    await ok(
-      'broken code',
-      tarGzOf([{ path: 'score.py', data: BROKEN_PY }]).then((body) =>
-        sibyl.call('POST', `api/code/broken-${RUN}/versions`, {
-          body,
-          headers: { 'content-type': 'application/gzip' },
+  seededDashboard(
+    `usercode-${RUN}`,
+    async (client) => {
+      sibyl = client;
+      await upload(`api/models/weights-${RUN}/versions?type=custom`, path.join(EXAMPLES, 'python-score', 'model'), [
+        'weights.json',
+      ]);
+      await upload(`api/code/${code}/versions`, path.join(EXAMPLES, 'python-score', 'code'), ['score.py']);
+      await upload(`api/code/${byo}/versions`, path.join(EXAMPLES, 'custom-oip-server', 'code'), ['server.py']);
+      await ok(
+        'broken code',
+        tarGzOf([{ path: 'score.py', data: BROKEN_PY }]).then((body) =>
+          sibyl.call('POST', `api/code/broken-${RUN}/versions`, {
+            body,
+            headers: { 'content-type': 'application/gzip' },
+          }),
+        ),
+      );
+      await ok(
+        'byo environment',
+        sibyl.call('PUT', `api/environments/${byo}`, {
+          body: {
+            runtime: 'custom',
+            command: ['python3', 'server.py'],
+            protocol: 'oip',
+            variables: { MODEL_NAME: byo },
+            routes: { readiness: '/v2/health/ready', scoring: '/score' },
+          },
         }),
-      ),
-    );
-    await ok(
-      'byo environment',
-      sibyl.call('PUT', `api/environments/${byo}`, {
-        body: {
-          runtime: 'custom',
-          command: ['python3', 'server.py'],
-          protocol: 'oip',
-          variables: { MODEL_NAME: byo },
-          routes: { readiness: '/v2/health/ready', scoring: '/score' },
-        },
-      }),
-    );
-    await ok('mlp model', sibyl.registerModel(`mlp-${RUN}`, mlpModel({ inputs: 4, hidden: [4], outputs: 3, seed: 2 })));
+      );
+      await ok(
+        'mlp model',
+        sibyl.registerModel(`mlp-${RUN}`, mlpModel({ inputs: 4, hidden: [4], outputs: 3, seed: 2 })),
+      );
 
-    const python = {
-      model: `weights-${RUN}:1`,
-      environment: 'python-3.11@1',
-      code: { code: `${code}:1`, scoringScript: 'score.py' },
-      instance: replicas,
-    };
-    await ok('iris endpoint', sibyl.putEndpoint(iris, { authMode: 'key' }));
-    await ok('iris/blue', sibyl.putDeployment(iris, 'blue', python));
-    await ok('iris/onnx', sibyl.putDeployment(iris, 'onnx', { model: `mlp-${RUN}:1` }));
-    // red serves, then an update whose init() raises leaves it Failed with the error.
-    await ok('iris/red', sibyl.putDeployment(iris, 'red', python));
-    const broken = { ...python, code: { code: `broken-${RUN}:1`, scoringScript: 'score.py' } };
-    await ok('iris/red update', sibyl.putDeployment(iris, 'red', broken), /^400 /);
-    await ok('iris traffic', sibyl.putEndpoint(iris, { authMode: 'key', traffic: { blue: 100, onnx: 0, red: 0 } }));
-    await ok('byo endpoint', sibyl.putEndpoint(byo, { authMode: 'key' }));
-    await ok(
-      'byo/blue',
-      sibyl.putDeployment(byo, 'blue', {
+      const python = {
         model: `weights-${RUN}:1`,
-        environment: `${byo}@1`,
-        code: { code: `${byo}:1` },
+        environment: 'python-3.11@1',
+        code: { code: `${code}:1`, scoringScript: 'score.py' },
         instance: replicas,
-      }),
-    );
-
-    ui = await openSignedInPage(host.functionKey);
-    page = ui.page;
-  }, HOST_START_MS + 240_000);
-
-  closeAfterTests(() => ({ ui, host }));
+      };
+      await ok('iris endpoint', sibyl.putEndpoint(iris, { authMode: 'key' }));
+      await ok('iris/blue', sibyl.putDeployment(iris, 'blue', python));
+      await ok('iris/onnx', sibyl.putDeployment(iris, 'onnx', { model: `mlp-${RUN}:1` }));
+      // red serves, then an update whose init() raises leaves it Failed with the error.
+      await ok('iris/red', sibyl.putDeployment(iris, 'red', python));
+      const broken = { ...python, code: { code: `broken-${RUN}:1`, scoringScript: 'score.py' } };
+      await ok('iris/red update', sibyl.putDeployment(iris, 'red', broken), /^400 /);
+      await ok('iris traffic', sibyl.putEndpoint(iris, { authMode: 'key', traffic: { blue: 100, onnx: 0, red: 0 } }));
+      await ok('byo endpoint', sibyl.putEndpoint(byo, { authMode: 'key' }));
+      await ok(
+        'byo/blue',
+        sibyl.putDeployment(byo, 'blue', {
+          model: `weights-${RUN}:1`,
+          environment: `${byo}@1`,
+          code: { code: `${byo}:1` },
+          instance: replicas,
+        }),
+      );
+    },
+    (opened) => (page = opened),
+  );
 
   const testTab = async (endpoint: string) => {
-    await page.goto(`${host.baseUrl}/#/endpoints/${endpoint}?tab=test`);
+    await page.goto(`${sibyl.baseUrl}/#/endpoints/${endpoint}?tab=test`);
     await page.getByRole('tab', { name: 'Test' }).waitFor();
     return page.getByLabel('Request body (JSON)');
   };
   const send = async () => page.getByRole('button', { name: 'Send request' }).click();
 
   it("shows each deployment's runtime, its code and scoring script, and why an update failed", async () => {
-    await page.goto(`${host.baseUrl}/#/endpoints/${iris}`);
+    await page.goto(`${sibyl.baseUrl}/#/endpoints/${iris}`);
     const row = (name: string) =>
       page.locator('tr', { has: page.locator('code', { hasText: new RegExp(`^${name}$`) }) });
     await expectText(row('blue'), /python-3\.11@1 \(python\)/);
@@ -145,7 +135,7 @@ describe('user-code deployments on the endpoint page (Chromium against the emula
   });
 
   it('shows a custom model as files without a signature, and the deployment that uses it', async () => {
-    await page.goto(`${host.baseUrl}/#/models/weights-${RUN}`);
+    await page.goto(`${sibyl.baseUrl}/#/models/weights-${RUN}`);
     const version = page.locator('.card', { hasText: 'Version 1' });
     await expectText(version.locator('.kv'), /Type\s*custom/);
     await expectText(version.getByTestId('no-signature'), /No signature: the deployment’s user code/);

@@ -7,16 +7,14 @@
  */
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
-import { driftRows } from '../../support/driftRows';
+import { baselineCsv, DRIFT_COLUMNS as COLUMNS, driftedRequests, ROWS_PER_REQUEST } from '../../support/driftRows';
 import { pollUntil } from '../../support/poll';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { cliUser, expectExit } from '../cli/cliProcess';
 import { expectError, HOST_START_MS, ServingClient, uniqueSuffix } from '../serving/support/servingClient';
 
 const RUN = uniqueSuffix();
-const COLUMNS = ['a', 'b', 'c', 'd'];
 const REQUESTS = 40;
-const ROWS_PER_REQUEST = 25;
 
 interface RunView {
   id: string;
@@ -87,7 +85,7 @@ describe('model monitoring (emulator over HTTP)', () => {
   let key: string;
   let store: ContainerClient;
   const ep = `mon-${RUN}`;
-  const sent = driftRows(REQUESTS * ROWS_PER_REQUEST, 11, 5);
+  const sent = driftedRequests(REQUESTS);
   const ids = Array.from({ length: REQUESTS }, (_, i) => `req-${RUN}-${i}`);
 
   beforeAll(async () => {
@@ -120,33 +118,21 @@ describe('model monitoring (emulator over HTTP)', () => {
   it('collects every scored row once, in the layout, inputs and outputs sharing the request id', async () => {
     const answers = await Promise.all(
       ids.map((id, i) =>
-        sibyl.score(
-          ep,
-          { input_data: { columns: COLUMNS, data: sent.slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST) } },
-          key,
-          { 'x-ms-client-request-id': id },
-        ),
+        sibyl.score(ep, { input_data: { columns: COLUMNS, data: sent[i] } }, key, { 'x-ms-client-request-id': id }),
       ),
     );
     for (const answer of answers) expect(answer.status).toBe(200);
-    const inputs = await pollUntil(
-      async () => {
-        const found = await readLines(store, `${ep}/blue/model_inputs/`);
-        return found.lines.length >= REQUESTS && found;
-      },
-      'collected inputs',
-      60000,
-      250,
-    );
-    const outputs = await pollUntil(
-      async () => {
-        const found = await readLines(store, `${ep}/blue/model_outputs/`);
-        return found.lines.length >= REQUESTS && found;
-      },
-      'collected outputs',
-      60000,
-      250,
-    );
+    const collected = (collection: string) =>
+      pollUntil(
+        async () => {
+          const found = await readLines(store, `${ep}/blue/${collection}/`);
+          return found.lines.length >= REQUESTS && found;
+        },
+        `collected ${collection}`,
+        60000,
+        250,
+      );
+    const [inputs, outputs] = [await collected('model_inputs'), await collected('model_outputs')];
     for (const [collection, found] of [
       ['model_inputs', inputs],
       ['model_outputs', outputs],
@@ -165,11 +151,7 @@ describe('model monitoring (emulator over HTTP)', () => {
     // Every row exactly once, with its column names, in the request's order.
     const byId = new Map(inputs.lines.map((l) => [l.correlationid, l.data]));
     ids.forEach((id, i) =>
-      expect(byId.get(id)).toEqual(
-        sent
-          .slice(i * ROWS_PER_REQUEST, (i + 1) * ROWS_PER_REQUEST)
-          .map((r) => Object.fromEntries(COLUMNS.map((c, j) => [c, r[j]]))),
-      ),
+      expect(byId.get(id)).toEqual(sent[i]!.map((r) => Object.fromEntries(COLUMNS.map((c, j) => [c, r[j]])))),
     );
     for (const line of outputs.lines) {
       expect(line.data).toHaveLength(ROWS_PER_REQUEST);
@@ -216,7 +198,7 @@ describe('model monitoring (emulator over HTTP)', () => {
     const blobs = BlobServiceClient.fromConnectionString(
       process.env.SIBYL_TEST_STORAGE_CONNECTION_STRING!,
     ).getContainerClient(container);
-    expect((await sibyl.score(`out-${RUN}`, { data: sent.slice(0, 2) }, outageKey)).status).toBe(200);
+    expect((await sibyl.score(`out-${RUN}`, { data: sent[0]!.slice(0, 2) }, outageKey)).status).toBe(200);
     await pollUntil(
       async () => (await readLines(blobs, `out-${RUN}/`)).lines.length === 1,
       'the first collected line',
@@ -226,7 +208,7 @@ describe('model monitoring (emulator over HTTP)', () => {
     // Storage fails under the collector: the container it appends to is gone.
     await blobs.delete();
     for (let i = 0; i < 10; i++)
-      expect((await sibyl.score(`out-${RUN}`, { data: sent.slice(i, i + 2) }, outageKey)).status).toBe(200);
+      expect((await sibyl.score(`out-${RUN}`, { data: sent[0]!.slice(i, i + 2) }, outageKey)).status).toBe(200);
     const totals = await pollUntil(
       async () => {
         const metrics = await sibyl.call('GET', `api/endpoints/out-${RUN}/metrics?minutes=10`);
@@ -249,8 +231,7 @@ describe('model monitoring (emulator over HTTP)', () => {
     const monitor = `drift-${RUN}`;
 
     beforeAll(async () => {
-      const csv = ['a,b,c,d', ...driftRows(2000, 99).map((r) => r.join(','))].join('\n');
-      await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(csv));
+      await store.getBlockBlobClient(baselinePath).uploadData(Buffer.from(baselineCsv()));
     });
 
     it('refuses bad monitors', async () => {

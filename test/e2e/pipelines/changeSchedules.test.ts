@@ -14,20 +14,9 @@ import {
   parsePredictions,
 } from '../batch/batchHarness';
 import { pollUntil } from '../../support/poll';
-import {
-  blobContainer,
-  isolation,
-  readBlob,
-  startPipelineHost,
-  type FiringView,
-  type PipelineClient,
-  transferStep,
-} from './pipelineHarness';
+import { blobContainer, pipelineSuite, readBlob, scoreThenArchive, transferStep } from './pipelineHarness';
 
-const names = isolation('change');
-const ds = names.datastore;
-const lake = blobContainer(names.container);
-let client: PipelineClient;
+const { names, ds, lake, client } = pipelineSuite('change', { prefix: 'lake/' });
 
 /** Uploads `lake/<path>` and returns its ETag. */
 async function drop(path: string, body: string): Promise<string> {
@@ -46,45 +35,13 @@ async function handled(path: string, etag: string): Promise<void> {
   );
 }
 
-async function firesOf(schedule: string, path: string, atLeast: number): Promise<FiringView[]> {
-  try {
-    return await pollUntil(
-      async () => {
-        const fires = (await client.schedule(schedule)).history.filter((h) => h.path === path);
-        return fires.length >= atLeast ? fires : undefined;
-      },
-      `${atLeast} fire(s) of '${schedule}' for ${path}`,
-      30_000,
-      100,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${client.host.output().slice(-6000)}`);
-  }
-}
-
 beforeAll(async () => {
-  client = await startPipelineHost(names);
-  await client.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container, prefix: 'lake/' });
   await client.registerModel('mlp-chain', new Uint8Array(fs.readFileSync(MODEL_FILE)));
   await client.publish('keep-copy', {
     parameters: { inputPath: 'none' },
     steps: [transferStep('copy', 'copy', ds, '${parameters.inputPath}', 'seen/${run.id}/')],
   });
-  await client.publish('score-and-archive', {
-    parameters: { inputPath: 'incoming/none.csv' },
-    steps: [
-      {
-        name: 'score',
-        kind: 'batch-score',
-        job: {
-          model: 'mlp-chain:1',
-          input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' },
-          output: { datastore: ds, path: 'scored/${run.id}/' },
-        },
-      },
-      transferStep('archive', 'move', ds, '${parameters.inputPath}', 'archive/'),
-    ],
-  });
+  await client.publish('score-and-archive', scoreThenArchive(ds, 'mlp-chain:1'));
   await client.expect(201, 'PUT', 'api/schedules/on-drop', {
     pipeline: 'keep-copy:1',
     trigger: { datastore: ds, pathPattern: 'drops/*.csv' },
@@ -95,14 +52,10 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  await client?.host.stop();
-});
-
 describe('change-based schedules', () => {
   it('fires once per blob version: not again for the same blob, again when it is rewritten, never for other paths', async () => {
     await drop('drops/a.csv', 'x\n1\n');
-    const [first] = await firesOf('on-drop', 'drops/a.csv', 1);
+    const [first] = await client.waitForFires('on-drop', 1, 'drops/a.csv');
     const run = await client.waitForRun(first!.runId);
     expect(run).toMatchObject({ status: 'Completed', schedule: 'on-drop', parameters: { inputPath: 'drops/a.csv' } });
     expect(await readBlob(lake, `lake/seen/${run.id}/a.csv`)).toBe('x\n1\n');
@@ -114,7 +67,7 @@ describe('change-based schedules', () => {
     ];
     const outside = await lake.getBlockBlobClient('elsewhere/drops/d.csv').upload('no', 2);
     const bEtag = await drop('drops/b.csv', 'x\n2\n');
-    await firesOf('on-drop', 'drops/b.csv', 1);
+    await client.waitForFires('on-drop', 1, 'drops/b.csv');
     for (const [path, etag] of ignored) await handled(path, etag);
     await pollUntil(
       () =>
@@ -132,7 +85,7 @@ describe('change-based schedules', () => {
     expect(history.map((h) => h.path).sort()).toEqual(['drops/a.csv', 'drops/b.csv']);
 
     await drop('drops/a.csv', 'x\n3\n');
-    const again = await firesOf('on-drop', 'drops/a.csv', 2);
+    const again = await client.waitForFires('on-drop', 2, 'drops/a.csv');
     expect(new Set(again.map((h) => h.runId)).size).toBe(2);
     history = (await client.schedule('on-drop')).history;
     expect(history).toHaveLength(3);
@@ -141,7 +94,7 @@ describe('change-based schedules', () => {
   it('runs the full chain: a CSV lands, is scored into predictions.csv, and is archived', async () => {
     const rows = featureRows(25, 3);
     await drop('incoming/2024/day1.csv', csvText(rows));
-    const [fire] = await firesOf('on-landing', 'incoming/2024/day1.csv', 1);
+    const [fire] = await client.waitForFires('on-landing', 1, 'incoming/2024/day1.csv');
     const run = await client.waitForRun(fire!.runId, 120_000);
     expect(run).toMatchObject({
       status: 'Completed',
@@ -183,7 +136,7 @@ describe('change-based schedules', () => {
 
   it('records a failed chain when the landed file cannot be scored, and keeps the input', async () => {
     await drop('incoming/broken.csv', 'not,the,model,columns\n1,2,3,4\n');
-    const [fire] = await firesOf('on-landing', 'incoming/broken.csv', 1);
+    const [fire] = await client.waitForFires('on-landing', 1, 'incoming/broken.csv');
     const run = await client.waitForRun(fire!.runId, 60_000);
     expect(run.status).toBe('Failed');
     expect(run.error?.message).toMatch(/Step 'score' failed/);

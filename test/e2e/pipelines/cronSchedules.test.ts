@@ -30,27 +30,6 @@ async function fireTimerNow(client: PipelineClient): Promise<void> {
   expect(res.status).toBe(202);
 }
 
-async function historyOf(
-  client: PipelineClient,
-  name: string,
-  atLeast: number,
-  timeoutMs = 30_000,
-): Promise<FiringView[]> {
-  try {
-    return await pollUntil(
-      async () => {
-        const { history } = await client.schedule(name);
-        return history.length >= atLeast ? history : undefined;
-      },
-      `${atLeast} fires of '${name}'`,
-      timeoutMs,
-      200,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${client.host.output().slice(-6000)}`);
-  }
-}
-
 beforeAll(async () => {
   a = await startPipelineHost(names, everySecond);
   await a.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container });
@@ -82,7 +61,7 @@ describe('cron schedules', () => {
     const extra = setInterval(() => void Promise.all([fireTimerNow(a), fireTimerNow(b)]).catch(() => undefined), 700);
     let history: FiringView[];
     try {
-      history = await historyOf(a, 'every-3s', 4);
+      history = await a.waitForFires('every-3s', 4);
     } finally {
       clearInterval(extra);
     }
@@ -159,16 +138,16 @@ describe('cron schedules', () => {
       trigger: { datastore: `${ds}_polled`, pathPattern: 'in/*.csv', pollingIntervalSeconds: 1 },
     });
     await polled.getBlockBlobClient('in/a.csv').upload('x\n1\n', 4);
-    const [fire] = await historyOf(a, 'polled', 1);
+    const [fire] = await a.waitForFires('polled', 1);
     expect(fire).toMatchObject({ path: 'in/a.csv' });
     const run = await a.waitForRun(fire!.runId);
     expect(run).toMatchObject({ status: 'Completed', schedule: 'polled', parameters: { inputPath: 'in/a.csv' } });
     expect(await polled.getBlobClient(`kept/${run.id}/a.csv`).exists()).toBe(true);
     // Later polls list the same version again without starting a second run; a rewrite starts one.
     await polled.getBlockBlobClient('in/b.csv').upload('x\n2\n', 4);
-    await historyOf(a, 'polled', 2);
+    await a.waitForFires('polled', 2);
     await polled.getBlockBlobClient('in/a.csv').upload('x\n3\n', 4);
-    const history = await historyOf(a, 'polled', 3);
+    const history = await a.waitForFires('polled', 3);
     expect(history.map((h) => h.path).sort()).toEqual(['in/a.csv', 'in/a.csv', 'in/b.csv']);
     await a.expect(204, 'DELETE', 'api/schedules/polled');
   });

@@ -8,48 +8,21 @@ import * as fs from 'node:fs';
 import { csvText, featureRows, MODEL_FILE, partialWritten, waitInFlight } from '../batch/batchHarness';
 import { waitTerminated } from '../../support/durableStatus';
 import { pollUntil } from '../../support/poll';
-import {
-  blobContainer,
-  isolation,
-  readBlob,
-  startPipelineHost,
-  type PipelineClient,
-  type RunView,
-  transferStep,
-} from './pipelineHarness';
+import { pipelineSuite, readBlob, type RunView, scoreThenArchive } from './pipelineHarness';
 
-const names = isolation('cancel');
-const lake = blobContainer(names.container);
-const ds = names.datastore;
-let client: PipelineClient;
+const { lake, ds, client } = pipelineSuite('cancel', {
+  prefix: 'lake/',
+  slowMiniBatches: { once: { index: 2, ms: 4000 } },
+});
 
 beforeAll(async () => {
-  client = await startPipelineHost(names, {}, undefined, { once: { index: 2, ms: 4000 } });
-  await client.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container, prefix: 'lake/' });
   await client.registerModel('mlp-cancel', new Uint8Array(fs.readFileSync(MODEL_FILE)));
-  await client.publish('score-then-archive', {
-    parameters: { inputPath: 'incoming/none.csv' },
-    steps: [
-      {
-        name: 'score',
-        kind: 'batch-score',
-        job: {
-          model: 'mlp-cancel:1',
-          input: { datastore: ds, path: '${parameters.inputPath}', format: 'csv' },
-          output: { datastore: ds, path: 'scored/${run.id}/' },
-          miniBatchSize: { rows: 10 },
-          maxConcurrency: 1,
-        },
-      },
-      transferStep('archive', 'move', ds, '${parameters.inputPath}', 'archive/'),
-    ],
-  });
+  await client.publish(
+    'score-then-archive',
+    scoreThenArchive(ds, 'mlp-cancel:1', { miniBatchSize: { rows: 10 }, maxConcurrency: 1 }),
+  );
   await lake.createIfNotExists();
 }, 180_000);
-
-afterAll(async () => {
-  await client?.host.stop();
-});
 
 describe('canceling runs', () => {
   it('cancels a pipeline run mid-step: its batch job stops, later steps never run, the input stays put', async () => {

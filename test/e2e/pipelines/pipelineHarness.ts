@@ -74,7 +74,25 @@ export async function readBlob(container: ContainerClient, name: string): Promis
 }
 
 export class PipelineClient {
-  constructor(readonly host: HostProcess) {}
+  #host: HostProcess | undefined;
+
+  /** Without a host the client is `pipelineSuite`'s, which attaches one in its beforeAll. */
+  constructor(host?: HostProcess) {
+    this.#host = host;
+  }
+
+  get host(): HostProcess {
+    if (!this.#host) throw new Error('The pipeline host has not started (did beforeAll fail?).');
+    return this.#host;
+  }
+
+  attach(host: HostProcess): void {
+    this.#host = host;
+  }
+
+  async stop(): Promise<void> {
+    await this.#host?.stop();
+  }
 
   async call<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<Answer<T>> {
     const res = await fetch(`${this.host.baseUrl}/${route}`, {
@@ -110,25 +128,43 @@ export class PipelineClient {
     return [await this.run(run.children[0]!), await this.run(run.children[1]!)];
   }
 
-  /** Polls a run until it ends; fails with the host output on timeout. */
-  async waitForRun(id: string, timeoutMs = 60_000): Promise<RunView> {
+  /** `pollUntil` that fails with the host's output on timeout. */
+  async poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs: number): Promise<T> {
     try {
-      return await pollUntil(
-        async () => {
-          const run = await this.run(id);
-          return ENDED.includes(run.status) ? run : undefined;
-        },
-        `run ${id} to end`,
-        timeoutMs,
-        100,
-      );
+      return await pollUntil(probe, what, timeoutMs, intervalMs);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- host output (tail) ---\n${this.host.output().slice(-6000)}`);
     }
   }
 
+  /** Polls a run until it ends. */
+  waitForRun(id: string, timeoutMs = 60_000): Promise<RunView> {
+    return this.poll(
+      async () => {
+        const run = await this.run(id);
+        return ENDED.includes(run.status) ? run : undefined;
+      },
+      `run ${id} to end`,
+      timeoutMs,
+      100,
+    );
+  }
+
   schedule(name: string): Promise<ScheduleView> {
     return this.expect<ScheduleView>(200, 'GET', `api/schedules/${name}`);
+  }
+
+  /** Polls a schedule until it has at least `atLeast` fires (for blob `path` if given); answers those fires. */
+  waitForFires(name: string, atLeast: number, path?: string, timeoutMs = 30_000): Promise<FiringView[]> {
+    return this.poll(
+      async () => {
+        const fires = (await this.schedule(name)).history.filter((h) => path === undefined || h.path === path);
+        return fires.length >= atLeast ? fires : undefined;
+      },
+      `${atLeast} fire(s) of '${name}'${path === undefined ? '' : ` for ${path}`}`,
+      timeoutMs,
+      200,
+    );
   }
 
   /** Registers an ONNX file as the next version of model `name`. */
@@ -166,7 +202,56 @@ export async function startPipelineHost(
   return new PipelineClient(host);
 }
 
+export interface SuiteOptions {
+  /** The prefix the file's datastore covers in its container. */
+  prefix?: string;
+  slowMiniBatches?: SlowMiniBatches;
+}
+
+/**
+ * One host for a test file: started before its tests (with datastore `ds` over the file's own container),
+ * stopped after them. The file's own beforeAll, registered after this call, runs once the host is up.
+ */
+export function pipelineSuite(
+  label: string,
+  options: SuiteOptions = {},
+): { names: ReturnType<typeof isolation>; ds: string; lake: ContainerClient; client: PipelineClient } {
+  const names = isolation(label);
+  const client = new PipelineClient();
+  beforeAll(async () => {
+    client.attach((await startPipelineHost(names, {}, undefined, options.slowMiniBatches)).host);
+    const datastore = { container: names.container, ...(options.prefix ? { prefix: options.prefix } : {}) };
+    await client.expect(201, 'PUT', `api/datastores/${names.datastore}`, datastore);
+  }, 120_000);
+  afterAll(() => client.stop());
+  return { names, ds: names.datastore, lake: blobContainer(names.container), client };
+}
+
 /** A `copy` or `move` step between two paths of one datastore (paths may hold `${...}` expressions). */
 export function transferStep(name: string, kind: 'copy' | 'move', datastore: string, from: string, to: string) {
   return { name, kind, from: { datastore, path: from }, to: { datastore, path: to } };
+}
+
+/** A `batch-score` step of `source` (`model` or `deployment`) from CSV at `input` to `output` of one datastore. */
+export function batchScoreStep(
+  name: string,
+  datastore: string,
+  source: { model: string } | { deployment: string },
+  input: string,
+  output: string,
+  settings: Record<string, unknown> = {},
+) {
+  const job = { ...source, input: { datastore, path: input, format: 'csv' }, output: { datastore, path: output } };
+  return { name, kind: 'batch-score', job: { ...job, ...settings } };
+}
+
+/** Scores the CSV at parameter `inputPath` into `scored/<run id>/`, then moves it to `archive/`. */
+export function scoreThenArchive(datastore: string, model: string, settings: Record<string, unknown> = {}) {
+  return {
+    parameters: { inputPath: 'incoming/none.csv' },
+    steps: [
+      batchScoreStep('score', datastore, { model }, '${parameters.inputPath}', 'scored/${run.id}/', settings),
+      transferStep('archive', 'move', datastore, '${parameters.inputPath}', 'archive/'),
+    ],
+  };
 }

@@ -3,20 +3,9 @@
  * parameters (one child run per step, outputs of one step feeding the next), a failing step, and a
  * disabled version.
  */
-import {
-  blobContainer,
-  isolation,
-  readBlob,
-  startPipelineHost,
-  type PipelineClient,
-  type RunView,
-  transferStep,
-} from './pipelineHarness';
+import { batchScoreStep, pipelineSuite, readBlob, type RunView, transferStep } from './pipelineHarness';
 
-const names = isolation('rest');
-const container = blobContainer(names.container);
-const ds = names.datastore;
-let client: PipelineClient;
+const { ds, lake: container, client } = pipelineSuite('rest', { prefix: 'landing/' });
 
 /** Copies the input to a per-run staging folder, then moves that copy to an archive folder. */
 const stageAndArchive = {
@@ -27,15 +16,6 @@ const stageAndArchive = {
     transferStep('archive', 'move', ds, '${steps.stage.outputs.path}', 'archive/${parameters.tag}/'),
   ],
 };
-
-beforeAll(async () => {
-  client = await startPipelineHost(names);
-  await client.expect(201, 'PUT', `api/datastores/${ds}`, { container: names.container, prefix: 'landing/' });
-}, 120_000);
-
-afterAll(async () => {
-  await client?.host.stop();
-});
 
 describe('pipelines over REST', () => {
   it('saves a draft, publishes immutable versions and lists them', async () => {
@@ -181,19 +161,7 @@ describe('pipelines over REST', () => {
     const copy = (from: Record<string, string>) => ({
       steps: [{ name: 'c', kind: 'copy', from, to: { datastore: ds, path: 'x/' } }],
     });
-    const score = {
-      steps: [
-        {
-          name: 'score',
-          kind: 'batch-score',
-          job: {
-            deployment: 'nosuch/blue',
-            input: { datastore: ds, path: 'in/', format: 'csv' },
-            output: { datastore: ds, path: 'out/' },
-          },
-        },
-      ],
-    };
+    const score = { steps: [batchScoreStep('score', ds, { deployment: 'nosuch/blue' }, 'in/', 'out/')] };
     const cases: [string, unknown, RegExp][] = [
       [
         'no-datastore',

@@ -33,6 +33,23 @@ describe('deployment logs', () => {
     return (await res.json()) as DeploymentLogs;
   };
 
+  /** Creates or updates deployment `name` of logs-e: `model` on one replica of the container environment. */
+  const deploy = (name: string, model: string) =>
+    control('PUT', `api/endpoints/logs-e/deployments/${name}`, {
+      model,
+      environment: 'logs-cpu@1',
+      instance: { minInstances: 1, maxInstances: 1 },
+    });
+
+  /** Polls a logs route until one of its lines passes `test`; answers those logs. */
+  const logsWith = (route: string, test: (line: DeploymentLogs['lines'][number]) => boolean, what: string) =>
+    pollUntil(async () => {
+      const got = await logs(route);
+      return got.lines.some(test) && got;
+    }, what);
+  const cannotServe = (line: DeploymentLogs['lines'][number]) =>
+    line.stream === 'stderr' && /logs-broken:1 cannot be served/.test(line.text);
+
   beforeAll(async () => {
     host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_COMPUTE_TICK_MS: '200' } });
     expect((await control('POST', 'api/models/logs-mlp/versions', model)).status).toBe(201);
@@ -45,11 +62,7 @@ describe('deployment logs', () => {
     const env = { executionProviders: ['cpu'], intraOpNumThreads: 1, compute: { kind: 'container' } };
     expect((await control('PUT', 'api/environments/logs-cpu', env)).status).toBe(201);
     expect((await control('PUT', 'api/endpoints/logs-e', { authMode: 'key' })).status).toBe(201);
-    const res = await control('PUT', 'api/endpoints/logs-e/deployments/blue', {
-      model: 'logs-mlp:1',
-      environment: 'logs-cpu@1',
-      instance: { minInstances: 1, maxInstances: 1 },
-    });
+    const res = await deploy('blue', 'logs-mlp:1');
     expect(`${res.status} ${await res.text()}`).toMatch(/^201 /);
     const fn = await control('PUT', 'api/endpoints/logs-e/deployments/green', { model: 'logs-mlp:1' });
     expect(`${fn.status} ${await fn.text()}`).toMatch(/^201 /);
@@ -60,10 +73,11 @@ describe('deployment logs', () => {
   });
 
   it("returns the replicas' console lines, each named by its replica, as JSON and as text", async () => {
-    const body = await pollUntil(async () => {
-      const got = await logs('api/endpoints/logs-e/deployments/blue/logs');
-      return got.lines.some((l) => /listening on port/.test(l.text)) && got;
-    }, "the replica's start line");
+    const body = await logsWith(
+      'api/endpoints/logs-e/deployments/blue/logs',
+      (l) => /listening on port/.test(l.text),
+      "the replica's start line",
+    );
     expect(body).toMatchObject({ endpoint: 'logs-e', deployment: 'blue' });
     const started = body.lines.find((l) => /listening on port/.test(l.text))!;
     expect(started).toMatchObject({ stream: 'stdout', replica: expect.stringMatching(/^blue-[0-9a-f]{8}-\d+$/) });
@@ -82,16 +96,12 @@ describe('deployment logs', () => {
   });
 
   it("keeps a failed update's replica stderr while the old revision serves on", async () => {
-    const res = await control('PUT', 'api/endpoints/logs-e/deployments/blue', {
-      model: 'logs-broken:1',
-      environment: 'logs-cpu@1',
-      instance: { minInstances: 1, maxInstances: 1 },
-    });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    const body = await pollUntil(async () => {
-      const got = await logs('api/endpoints/logs-e/deployments/blue/logs?lines=200');
-      return got.lines.some((l) => l.stream === 'stderr' && /logs-broken:1 cannot be served/.test(l.text)) && got;
-    }, "the failed replica's stderr");
+    expect((await deploy('blue', 'logs-broken:1')).status).toBeGreaterThanOrEqual(400);
+    const body = await logsWith(
+      'api/endpoints/logs-e/deployments/blue/logs?lines=200',
+      cannotServe,
+      "the failed replica's stderr",
+    );
     const failed = body.lines.find((l) => /logs-broken:1 cannot be served/.test(l.text))!;
     const serving = body.lines.find((l) => /listening on port/.test(l.text))!;
     expect(failed.replica).not.toBe(serving.replica);
@@ -105,17 +115,13 @@ describe('deployment logs', () => {
   });
 
   it('keeps the replica stderr of a deployment whose first create failed (it is not stored)', async () => {
-    const res = await control('PUT', 'api/endpoints/logs-e/deployments/never', {
-      model: 'logs-broken:1',
-      environment: 'logs-cpu@1',
-      instance: { minInstances: 1, maxInstances: 1 },
-    });
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await deploy('never', 'logs-broken:1')).status).toBeGreaterThanOrEqual(400);
     expect((await control('GET', 'api/endpoints/logs-e/deployments/never')).status).toBe(404);
-    const body = await pollUntil(async () => {
-      const got = await logs('api/endpoints/logs-e/deployments/never/logs');
-      return got.lines.some((l) => l.stream === 'stderr' && /logs-broken:1 cannot be served/.test(l.text)) && got;
-    }, "the failed create's replica stderr");
+    const body = await logsWith(
+      'api/endpoints/logs-e/deployments/never/logs',
+      cannotServe,
+      "the failed create's replica stderr",
+    );
     expect(body.lines.every((l) => /^never-[0-9a-f]{8}-\d+$/.test(l.replica))).toBe(true);
   });
 

@@ -25,6 +25,12 @@ function runtime(spec: Partial<UserRuntime> & Pick<UserRuntime, 'runtime'>): Use
   return { environmentHash: `hash-${RUN}`, variables: {}, ...spec };
 }
 
+/** A scoring script (`score.py`/`score.js` unless `more` names another) of code asset `{code}-{RUN}`:1. */
+function scriptOf(language: 'python' | 'node', code: string, more: Partial<UserRuntime> = {}): UserRuntime {
+  const scoringScript = language === 'python' ? 'score.py' : 'score.js';
+  return runtime({ runtime: language, code: { name: `${code}-${RUN}`, version: 1 }, scoringScript, ...more });
+}
+
 // Starting a replica creates virtual environments and Python processes: slow on a busy machine.
 jest.setTimeout(240_000);
 
@@ -109,10 +115,7 @@ describe('user-code replicas (scorer)', () => {
   describe('python', () => {
     let r: Replica;
     beforeAll(() => {
-      r = replica(
-        runtime({ runtime: 'python', code: { name: `pyscore-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
-        `weights-${RUN}:1`,
-      );
+      r = replica(scriptOf('python', 'pyscore'), `weights-${RUN}:1`);
     });
 
     it("answers run()'s return value, behind the key, once init() has returned", async () => {
@@ -187,9 +190,7 @@ describe('user-code replicas (scorer)', () => {
   });
 
   it('answers an exception in run() with a generic 500 and the request id, the traceback in stderr', async () => {
-    const r = replica(
-      runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
-    );
+    const r = replica(scriptOf('python', 'failing'));
     const ok = await call(r, 'POST', '/score', { x: 4 });
     expect(ok.json).toEqual({ inverse: 0.25 });
     const res = await call(r, 'POST', '/score', { x: 0 }, { 'x-request-id': 'req-zero-1' });
@@ -208,14 +209,7 @@ describe('user-code replicas (scorer)', () => {
   });
 
   it('exits with code 3 when init() raises, the exception line last on stderr', async () => {
-    const r = replica(
-      runtime({
-        runtime: 'python',
-        code: { name: `failing-${RUN}`, version: 1 },
-        scoringScript: 'score.py',
-        variables: { FAIL_INIT: '1' },
-      }),
-    );
+    const r = replica(scriptOf('python', 'failing', { variables: { FAIL_INIT: '1' } }));
     expect(await r.exited).toBe(3);
     const lines = r.stderr().trimEnd().split('\n');
     expect(lines.at(-1)).toBe('RuntimeError: weights file is corrupt');
@@ -223,11 +217,7 @@ describe('user-code replicas (scorer)', () => {
   });
 
   it('exits with code 3 and a clear message when the interpreter is missing', async () => {
-    const r = replica(
-      runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
-      undefined,
-      { SIBYL_PYTHON: '/nonexistent/bin/python3' },
-    );
+    const r = replica(scriptOf('python', 'failing'), undefined, { SIBYL_PYTHON: '/nonexistent/bin/python3' });
     expect(await r.exited).toBe(3);
     expect(r.stderr().trimEnd().split('\n').at(-1)).toMatch(
       /No Python interpreter '\/nonexistent\/bin\/python3': set SIBYL_PYTHON/,
@@ -240,9 +230,7 @@ describe('user-code replicas (scorer)', () => {
       .getContainerClient('code')
       .getBlockBlobClient(`tampered-${RUN}/1/score.py`)
       .uploadData(Buffer.from('import os\nos.system("echo owned")\n'));
-    const r = replica(
-      runtime({ runtime: 'python', code: { name: `tampered-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
-    );
+    const r = replica(scriptOf('python', 'tampered'));
     expect(await r.exited).toBe(3);
     expect(r.stderr()).toMatch(new RegExp(`Code asset tampered-${RUN}:1 file 'score.py' has changed in storage`));
     expect(r.stdout()).not.toMatch(/owned/);
@@ -251,10 +239,7 @@ describe('user-code replicas (scorer)', () => {
   describe('python environments', () => {
     it("fails the replica with pip's message when a package cannot be installed", async () => {
       const r = replica(
-        runtime({
-          runtime: 'python',
-          code: { name: `failing-${RUN}`, version: 1 },
-          scoringScript: 'score.py',
+        scriptOf('python', 'failing', {
           environmentHash: `nopkg-${RUN}`,
           python: { pythonVersion: '3.11', pip: ['sibyl-no-such-package-4242'] },
         }),
@@ -268,9 +253,7 @@ describe('user-code replicas (scorer)', () => {
 
     it('builds a virtual environment once per environment version and reuses it', async () => {
       // `pip` is in every new virtual environment: installing it needs no index.
-      const spec = runtime({
-        runtime: 'python',
-        code: { name: `failing-${RUN}`, version: 1 },
+      const spec = scriptOf('python', 'failing', {
         scoringScript: 'prefix.py',
         environmentHash: `venv-${RUN}`,
         python: { pythonVersion: '3.11', conda: 'dependencies:\n  - python=3.11\n  - pip:\n    - pip\n' },
@@ -289,10 +272,7 @@ describe('user-code replicas (scorer)', () => {
   describe('node', () => {
     let r: Replica;
     beforeAll(() => {
-      r = replica(
-        runtime({ runtime: 'node', code: { name: `nodescore-${RUN}`, version: 1 }, scoringScript: 'score.js' }),
-        `churn-${RUN}:1`,
-      );
+      r = replica(scriptOf('node', 'nodescore'), `churn-${RUN}:1`);
     });
 
     it('maps named features to the ONNX session and back', async () => {
@@ -335,9 +315,7 @@ describe('user-code replicas (scorer)', () => {
     });
 
     it('answers a failing run() with a generic 500 and logs the stack with the request id', async () => {
-      const failing = replica(
-        runtime({ runtime: 'node', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.js' }),
-      );
+      const failing = replica(scriptOf('node', 'failing'));
       expect((await call(failing, 'POST', '/score', { a: 1 })).json).toEqual({ a: 1 });
       const res = await call(failing, 'POST', '/score', { boom: true }, { 'x-request-id': 'node-7' });
       expect(res.status).toBe(500);
@@ -351,14 +329,7 @@ describe('user-code replicas (scorer)', () => {
     });
 
     it('exits with code 3 when init() throws, the error line last', async () => {
-      const failing = replica(
-        runtime({
-          runtime: 'node',
-          code: { name: `failing-${RUN}`, version: 1 },
-          scoringScript: 'score.js',
-          variables: { FAIL_INIT: '1' },
-        }),
-      );
+      const failing = replica(scriptOf('node', 'failing', { variables: { FAIL_INIT: '1' } }));
       // The module runs in the replica's process, so the variables are the replica's too.
       expect(await failing.exited).toBe(3);
       expect(failing.stderr().trimEnd().split('\n').at(-1)).toBe('Error: no session today');
@@ -450,9 +421,7 @@ describe('user-code replicas (scorer)', () => {
       await early.exited;
       await pollUntil(() => !alive(user!), 'the starting custom server to stop');
       // The Python runner also goes when its replica is killed outright.
-      const python = replica(
-        runtime({ runtime: 'python', code: { name: `failing-${RUN}`, version: 1 }, scoringScript: 'score.py' }),
-      );
+      const python = replica(scriptOf('python', 'failing'));
       await python.listening;
       const [runner] = children(python.child.pid!);
       python.child.kill('SIGKILL');

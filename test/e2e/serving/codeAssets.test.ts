@@ -4,8 +4,8 @@
  * a bad upload, a bad environment and a deployment whose code does not fit its environment or model.
  */
 import { tarGzOf, zipOf } from '../../support/archives';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import { expectError, HOST_START_MS, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
+import { expectError, HOST_START_MS, uniqueSuffix, type Answer, type ServingClient } from './support/servingClient';
+import { servingHost } from './support/servingHost';
 
 const RUN = uniqueSuffix();
 /** `expectError`, and the message matches `message`. */
@@ -17,8 +17,10 @@ function expectRefusal(answer: Answer, status: number, code?: string, message?: 
 const SCORE_PY = 'def init():\n    pass\n\ndef run(raw_data):\n    return raw_data\n';
 
 describe('code assets, software environments and deployment code (emulator over HTTP)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
+  servingHost((client) => (sibyl = client), {
+    env: { SIBYL_MAX_ARCHIVE_FILES: '5', SIBYL_MAX_UNPACKED_BYTES: String(64 * 1024) },
+  });
 
   const upload = (name: string, body: Uint8Array | string, contentType: string, query = ''): Promise<Answer> =>
     sibyl.call('POST', `api/code/${name}/versions${query}`, {
@@ -27,18 +29,6 @@ describe('code assets, software environments and deployment code (emulator over 
     });
   const putEnvironment = (name: string, spec: Record<string, unknown>) =>
     sibyl.call('PUT', `api/environments/${name}`, { body: spec });
-
-  beforeAll(async () => {
-    host = await startHost({
-      appDir: REPO_ROOT,
-      env: { SIBYL_MAX_ARCHIVE_FILES: '5', SIBYL_MAX_UNPACKED_BYTES: String(64 * 1024) },
-    });
-    sibyl = new ServingClient(host);
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-  });
 
   describe('code assets', () => {
     it('registers one file, then a .zip and a .tar.gz of a folder, as versions 1, 2 and 3 with their files', async () => {
@@ -51,23 +41,26 @@ describe('code assets, software environments and deployment code (emulator over 
         { path: 'score.py', sizeBytes: Buffer.byteLength(SCORE_PY), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
 
+      /** Uploads an archive as the next version; answers it with the paths of its files. */
+      const registered = async (archive: Buffer, contentType: string) => {
+        const answer = await upload(name, archive, contentType);
+        expect(answer.status).toBe(201);
+        return { ...answer, paths: answer.body.files.map((f: { path: string }) => f.path) };
+      };
       const zip = await zipOf([
         { path: 'src/score.py', data: SCORE_PY },
         { path: 'src/lib/helpers.py', data: 'X = 1\n' },
       ]);
-      const two = await upload(name, zip, 'application/zip');
-      expect(two.status).toBe(201);
+      const two = await registered(zip, 'application/zip');
       // An archive of one folder holds that folder's content.
-      expect(two.body.files.map((f: { path: string }) => f.path)).toEqual(['lib/helpers.py', 'score.py']);
+      expect(two.paths).toEqual(['lib/helpers.py', 'score.py']);
       expect(two.body.version).toBe(2);
 
       const tgz = await tarGzOf([
         { path: 'score.py', data: SCORE_PY },
         { path: 'weights.json', data: '{"w": [1, 2]}' },
       ]);
-      const three = await upload(name, tgz, 'application/gzip');
-      expect(three.status).toBe(201);
-      expect(three.body.files.map((f: { path: string }) => f.path)).toEqual(['score.py', 'weights.json']);
+      expect((await registered(tgz, 'application/gzip')).paths).toEqual(['score.py', 'weights.json']);
 
       const got = await sibyl.call('GET', `api/code/${name}/versions/2`);
       expect(got.status).toBe(200);

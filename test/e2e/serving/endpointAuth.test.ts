@@ -6,22 +6,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
-import {
-  AUDIENCE,
-  TENANT,
-  V2_ISSUER,
-  startLocalEntraId,
-  type LocalEntraId,
-} from '../../unit/endpoints/auth/localEntraId';
-import {
-  expectError,
-  HOST_START_MS,
-  expectOipError,
-  ServingClient,
-  uniqueSuffix,
-  type Answer,
-} from './support/servingClient';
+import { TENANT, V2_ISSUER, type LocalEntraId } from '../../unit/endpoints/auth/localEntraId';
+import { expectError, expectOipError, uniqueSuffix, type Answer, type ServingClient } from './support/servingClient';
+import { servingHost } from './support/servingHost';
 
 const RUN = uniqueSuffix();
 const SIGNING_KEY = randomBytes(32).toString('base64url');
@@ -59,29 +46,15 @@ function expectUnauthorized(answer: Answer): string {
 }
 
 describe('endpoints and data-plane auth (emulator over HTTP)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
   let entra: LocalEntraId;
-
-  beforeAll(async () => {
-    entra = await startLocalEntraId();
-    host = await startHost({
-      appDir: REPO_ROOT,
-      env: {
-        SIBYL_TOKEN_SIGNING_KEY: SIGNING_KEY,
-        SIBYL_AAD_TENANT_ID: TENANT,
-        SIBYL_AAD_AUDIENCE: AUDIENCE,
-        SIBYL_AAD_JWKS_URI: entra.jwksUri,
-      },
-    });
-    sibyl = new ServingClient(host);
-    expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).status).toBe(201);
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-    await entra?.close();
-  });
+  servingHost(
+    async (client, localEntra) => {
+      [sibyl, entra] = [client, localEntra!];
+      expect((await sibyl.registerModel(MODEL, mlpModel({ ...MLP_SIZES.tiny, seed: 3 }))).status).toBe(201);
+    },
+    { entra: true, env: { SIBYL_TOKEN_SIGNING_KEY: SIGNING_KEY } },
+  );
 
   /** Creates an endpoint in `authMode` with one deployment `blue`. */
   async function endpointWith(name: string, authMode: 'key' | 'token' | 'aad'): Promise<void> {
@@ -102,8 +75,8 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
         traffic: {},
         mirrorTraffic: {},
         deployments: [],
-        scoringUri: `${host.baseUrl}/api/endpoints/${name}/score`,
-        openInferenceUri: `${host.baseUrl}/api/v2/models/${name}`,
+        scoringUri: `${sibyl.host.baseUrl}/api/endpoints/${name}/score`,
+        openInferenceUri: `${sibyl.host.baseUrl}/api/v2/models/${name}`,
       });
       expect(created.body).not.toHaveProperty('keys');
       const updated = await sibyl.putEndpoint(name, { authMode: 'key', description: 'second' });
@@ -178,8 +151,8 @@ describe('endpoints and data-plane auth (emulator over HTTP)', () => {
       expectUnauthorized(await sibyl.score(name, ROW, randomBytes(32).toString('base64url')));
       expectUnauthorized(await sibyl.score(name, ROW, undefined, { authorization: `Basic ${keys.primaryKey}` }));
       // The control-plane key is not a data-plane credential.
-      expectUnauthorized(await sibyl.score(name, ROW, undefined, { 'x-functions-key': host.functionKey }));
-      expectUnauthorized(await sibyl.score(name, ROW, host.functionKey));
+      expectUnauthorized(await sibyl.score(name, ROW, undefined, { 'x-functions-key': sibyl.host.functionKey }));
+      expectUnauthorized(await sibyl.score(name, ROW, sibyl.host.functionKey));
       // Messages never echo the credential.
       const message = expectUnauthorized(await sibyl.score(name, ROW, 'definitely-wrong-credential'));
       expect(message).not.toContain('definitely-wrong-credential');

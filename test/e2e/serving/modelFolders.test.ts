@@ -8,6 +8,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { GraphBuilder } from '../../../scripts/onnx/graphBuilder';
 import { warmUpCases } from '../../../scripts/onnx/warmUpModels';
 import { tarGzOf, zipOf } from '../../support/archives';
+import { externalWeightsModel } from '../../support/externalWeights';
 import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { expectError, HOST_START_MS, ServingClient, uniqueSuffix, type Answer } from './support/servingClient';
 
@@ -171,12 +172,7 @@ describe('model folders, archives and honest warm-up (emulator over HTTP)', () =
   });
 
   it('registers ONNX with external data (tar.gz) and scores it', async () => {
-    const model = new GraphBuilder('ext')
-      .input('x', 'FP32', ['n', 3])
-      .externalInitializer('w', [3], 'weights.bin')
-      .node('Mul', ['x', 'w'], ['y'])
-      .output('y', 'FP32', ['n', 3])
-      .build();
+    const model = externalWeightsModel('weights.bin');
     const weights = new Uint8Array(new Float32Array([2, 3, 4]).buffer);
     const archive = await tarGzOf([
       { path: 'ext/', type: 'directory' },
@@ -207,22 +203,15 @@ describe('model folders, archives and honest warm-up (emulator over HTTP)', () =
   });
 
   it("refuses external data outside the model folder: absolute, .., missing, the app's own files", async () => {
-    const pointing = (location: string) =>
-      new GraphBuilder('evil')
-        .input('x', 'FP32', ['n', 3])
-        .externalInitializer('w', [3], location)
-        .node('Mul', ['x', 'w'], ['y'])
-        .output('y', 'FP32', ['n', 3])
-        .build();
     for (const location of ['local.settings.json', '../x', '/etc/passwd', 'sub/../../x', 'missing.bin']) {
-      const raw = await sibyl.registerModel(`evil-${RUN}`, pointing(location));
+      const raw = await sibyl.registerModel(`evil-${RUN}`, externalWeightsModel(location));
       expect({ location, message: expectError(raw, 400, 'InvalidModel') }).toEqual({
         location,
         message: expect.stringContaining(location),
       });
     }
     const archive = await tarGzOf([
-      { path: 'model.onnx', data: pointing('../weights.bin') },
+      { path: 'model.onnx', data: externalWeightsModel('../weights.bin') },
       { path: 'weights.bin', data: new Uint8Array(12) },
     ]);
     expectError(await upload(sibyl, `evil-${RUN}`, archive, 'application/gzip'), 400, 'InvalidModel');

@@ -7,16 +7,9 @@ import { fixedBatchModel, identityModel, int64Model, twoInputModel } from '../..
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import type { MetricPoint } from '../../../shared/api/schemas';
 import type { OipDatatype } from '../../../shared/scoring/datatypes';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { ortRows, sameFloat32Rows } from './support/ortReference';
-import {
-  expectError,
-  HOST_START_MS,
-  expectOipError,
-  ServingClient,
-  uniqueSuffix,
-  type Answer,
-} from './support/servingClient';
+import { expectError, expectOipError, uniqueSuffix, type Answer, type ServingClient } from './support/servingClient';
+import { servingHost } from './support/servingHost';
 
 const RUN = uniqueSuffix();
 const MAX_REQUEST_BYTES = 2_000_000;
@@ -74,7 +67,6 @@ function asSent(datatype: OipDatatype, data: unknown[]): unknown[] {
 const depOf = (datatype: OipDatatype) => `dt-${datatype.toLowerCase()}`;
 
 describe('scoring (emulator over HTTP)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
   const mlp = `mlp-${RUN}`;
   const two = `two-${RUN}`;
@@ -82,29 +74,27 @@ describe('scoring (emulator over HTTP)', () => {
   const fixed = `fixed-${RUN}`;
   const keys: Record<string, string> = {};
 
-  beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT, env: { SIBYL_MAX_REQUEST_BYTES: String(MAX_REQUEST_BYTES) } });
-    sibyl = new ServingClient(host);
-    keys[mlp] = await sibyl.serve(mlp, `m-${mlp}`, mlpBytes);
-    keys[two] = await sibyl.serve(two, `m-${two}`, twoBytes);
-    keys[fixed] = await sibyl.serve(fixed, `m-${fixed}`, fixedBatchModel());
-    // One endpoint, one identity deployment per datatype (plus int64 arithmetic), all live at once.
-    expect((await sibyl.putEndpoint(types, { authMode: 'key' })).status).toBe(201);
-    for (const datatype of DATATYPES) {
-      const model = `ident-${datatype.toLowerCase()}-${RUN}`;
-      expect((await sibyl.registerModel(model, identityModel(datatype, ['batch', 3]))).status).toBe(201);
-      const deployed = await sibyl.putDeployment(types, depOf(datatype), { model: `${model}:1` });
-      expect(deployed.status).toBe(201);
-    }
-    expect((await sibyl.registerModel(`int64add-${RUN}`, int64Model())).status).toBe(201);
-    expect((await sibyl.putDeployment(types, 'int64-add', { model: `int64add-${RUN}:1` })).status).toBe(201);
-    expect((await sibyl.putEndpoint(types, { authMode: 'key', traffic: { [depOf('FP32')]: 100 } })).status).toBe(200);
-    keys[types] = (await sibyl.keys(types)).primaryKey;
-  }, HOST_START_MS);
-
-  afterAll(async () => {
-    await host?.stop();
-  });
+  servingHost(
+    async (client) => {
+      sibyl = client;
+      keys[mlp] = await sibyl.serve(mlp, `m-${mlp}`, mlpBytes);
+      keys[two] = await sibyl.serve(two, `m-${two}`, twoBytes);
+      keys[fixed] = await sibyl.serve(fixed, `m-${fixed}`, fixedBatchModel());
+      // One endpoint, one identity deployment per datatype (plus int64 arithmetic), all live at once.
+      expect((await sibyl.putEndpoint(types, { authMode: 'key' })).status).toBe(201);
+      for (const datatype of DATATYPES) {
+        const model = `ident-${datatype.toLowerCase()}-${RUN}`;
+        expect((await sibyl.registerModel(model, identityModel(datatype, ['batch', 3]))).status).toBe(201);
+        const deployed = await sibyl.putDeployment(types, depOf(datatype), { model: `${model}:1` });
+        expect(deployed.status).toBe(201);
+      }
+      expect((await sibyl.registerModel(`int64add-${RUN}`, int64Model())).status).toBe(201);
+      expect((await sibyl.putDeployment(types, 'int64-add', { model: `int64add-${RUN}:1` })).status).toBe(201);
+      expect((await sibyl.putEndpoint(types, { authMode: 'key', traffic: { [depOf('FP32')]: 100 } })).status).toBe(200);
+      keys[types] = (await sibyl.keys(types)).primaryKey;
+    },
+    { env: { SIBYL_MAX_REQUEST_BYTES: String(MAX_REQUEST_BYTES) } },
+  );
 
   describe('Azure ML / MLflow body forms', () => {
     it("answers every form for a single-input, single-output model with ONNX Runtime's rows", async () => {
@@ -424,27 +414,16 @@ describe('scoring (emulator over HTTP)', () => {
       expectOipError(await oip([x, { ...y, shape: 'big' }]), 400);
       expectOipError(await oip([x, x, y]), 400);
       // NaN is fine for floats, not for integers.
-      const int32 = await sibyl.infer(
-        types,
-        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'INT32', data: ['NaN', 1, 2] }] },
-        keys[types]!,
-        depOf('INT32'),
-      );
-      expect(expectOipError(int32, 400)).toMatch(/integer/);
-      const bool = await sibyl.infer(
-        types,
-        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'BOOL', data: [1, 0, 1] }] },
-        keys[types]!,
-        depOf('BOOL'),
-      );
-      expectOipError(bool, 400);
-      const uint8 = await sibyl.infer(
-        types,
-        { inputs: [{ name: 'input', shape: [1, 3], datatype: 'UINT8', data: [256, 0, 1] }] },
-        keys[types]!,
-        depOf('UINT8'),
-      );
-      expectOipError(uint8, 400);
+      const typed = (datatype: OipDatatype, data: unknown[]) =>
+        sibyl.infer(
+          types,
+          { inputs: [{ name: 'input', shape: [1, 3], datatype, data }] },
+          keys[types]!,
+          depOf(datatype),
+        );
+      expect(expectOipError(await typed('INT32', ['NaN', 1, 2]), 400)).toMatch(/integer/);
+      expectOipError(await typed('BOOL', [1, 0, 1]), 400);
+      expectOipError(await typed('UINT8', [256, 0, 1]), 400);
       await healthy();
     });
 

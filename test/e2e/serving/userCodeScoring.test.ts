@@ -9,10 +9,11 @@ import { readFileSync } from 'node:fs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import * as path from 'node:path';
 import { tarGzOf, type ArchiveEntry } from '../../support/archives';
-import { REPO_ROOT, startHost, type HostProcess } from '../../support/hostProcess';
 import { pollUntil } from '../../support/poll';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
-import { expectError, expectOipError, HOST_START_MS, ServingClient, uniqueSuffix } from './support/servingClient';
+import { REPO_ROOT } from '../../support/hostProcess';
+import { expectError, expectOipError, HOST_START_MS, type ServingClient, uniqueSuffix } from './support/servingClient';
+import { servingHost } from './support/servingHost';
 
 const RUN = uniqueSuffix();
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'python-score');
@@ -84,7 +85,6 @@ const folderEntries = (folder: string, names: string[]): ArchiveEntry[] =>
 jest.setTimeout(300_000);
 
 describe('user-code deployments through the Function App (local compute)', () => {
-  let host: HostProcess;
   let sibyl: ServingClient;
   const scored = `score-${RUN}`;
   const byo = `byo-${RUN}`;
@@ -104,56 +104,54 @@ describe('user-code deployments through the Function App (local compute)', () =>
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     });
 
-  beforeAll(async () => {
-    host = await startHost({ appDir: REPO_ROOT });
-    sibyl = new ServingClient(host);
-    await upload(
-      `api/models/weights-${RUN}/versions?type=custom`,
-      folderEntries(path.join(EXAMPLE, 'model'), ['weights.json']),
-    );
-    await upload(`api/code/iris-score-${RUN}/versions`, folderEntries(path.join(EXAMPLE, 'code'), ['score.py']));
-    await upload(`api/code/byo-${RUN}/versions`, [{ path: 'server.py', data: OIP_SERVER }]);
-    const env = await sibyl.call('PUT', `api/environments/byo-${RUN}`, {
-      body: {
-        runtime: 'custom',
-        command: ['python3', 'server.py'],
-        protocol: 'oip',
-        routes: { readiness: '/v2/health/ready', scoring: '/score' },
-      },
-    });
-    expect(env.status).toBe(201);
-    for (const [endpoint, spec] of [
-      [
-        scored,
-        {
-          model: `weights-${RUN}:1`,
-          environment: 'python-3.11@1',
-          code: { code: `iris-score-${RUN}:1`, scoringScript: 'score.py' },
-          instance: { minInstances: 1, maxInstances: 1 },
+  servingHost(
+    async (client) => {
+      sibyl = client;
+      await upload(
+        `api/models/weights-${RUN}/versions?type=custom`,
+        folderEntries(path.join(EXAMPLE, 'model'), ['weights.json']),
+      );
+      await upload(`api/code/iris-score-${RUN}/versions`, folderEntries(path.join(EXAMPLE, 'code'), ['score.py']));
+      await upload(`api/code/byo-${RUN}/versions`, [{ path: 'server.py', data: OIP_SERVER }]);
+      const env = await sibyl.call('PUT', `api/environments/byo-${RUN}`, {
+        body: {
+          runtime: 'custom',
+          command: ['python3', 'server.py'],
+          protocol: 'oip',
+          routes: { readiness: '/v2/health/ready', scoring: '/score' },
         },
-      ],
-      [
-        byo,
-        {
-          model: `weights-${RUN}:1`,
-          environment: `byo-${RUN}@1`,
-          code: { code: `byo-${RUN}:1` },
-          instance: { minInstances: 1, maxInstances: 1 },
-          requestTimeoutMs: 1500,
-          dataCollection: { enabled: true },
-        },
-      ],
-    ] as const) {
-      expect((await sibyl.putEndpoint(endpoint, { authMode: 'key' })).status).toBe(201);
-      const deployed = await sibyl.putDeployment(endpoint, 'blue', spec);
-      expect(`${deployed.status} ${deployed.text}`).toMatch(/^201 /);
-      keys.set(endpoint, (await sibyl.keys(endpoint)).primaryKey);
-    }
-  }, HOST_START_MS + 300_000);
-
-  afterAll(async () => {
-    await host?.stop();
-  });
+      });
+      expect(env.status).toBe(201);
+      for (const [endpoint, spec] of [
+        [
+          scored,
+          {
+            model: `weights-${RUN}:1`,
+            environment: 'python-3.11@1',
+            code: { code: `iris-score-${RUN}:1`, scoringScript: 'score.py' },
+            instance: { minInstances: 1, maxInstances: 1 },
+          },
+        ],
+        [
+          byo,
+          {
+            model: `weights-${RUN}:1`,
+            environment: `byo-${RUN}@1`,
+            code: { code: `byo-${RUN}:1` },
+            instance: { minInstances: 1, maxInstances: 1 },
+            requestTimeoutMs: 1500,
+            dataCollection: { enabled: true },
+          },
+        ],
+      ] as const) {
+        expect((await sibyl.putEndpoint(endpoint, { authMode: 'key' })).status).toBe(201);
+        const deployed = await sibyl.putDeployment(endpoint, 'blue', spec);
+        expect(`${deployed.status} ${deployed.text}`).toMatch(/^201 /);
+        keys.set(endpoint, (await sibyl.keys(endpoint)).primaryKey);
+      }
+    },
+    { timeoutMs: HOST_START_MS + 300_000 },
+  );
 
   it('answers with score.py over the custom model behind the key', async () => {
     const rows = [

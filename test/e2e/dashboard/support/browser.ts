@@ -7,11 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT, type HostProcess } from '../../../support/hostProcess';
+import { REPO_ROOT, startHost, type HostProcess } from '../../../support/hostProcess';
 import { pollUntil } from '../../../support/poll';
+import { HOST_START_MS, ServingClient } from '../../serving/support/servingClient';
 
 export const CHROMIUM = process.env.SIBYL_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
+export const BUILT_PAGE = path.join(REPO_ROOT, 'web', 'dist', 'index.html');
 
 const FLAGS = [
   '--no-sandbox',
@@ -115,12 +117,35 @@ export async function openSignedInPage(key: string): Promise<SignedInPage> {
   }
 }
 
-/** The seeded suites' teardown: each test leaves no page error; after all, the browser and then the host close. */
-export function closeAfterTests(suite: () => { ui: SignedInPage | undefined; host: HostProcess | undefined }): void {
+/** Fails saying how to build the page when `web/dist/` is missing. */
+export function expectBuiltPage(): void {
+  if (!fs.existsSync(BUILT_PAGE))
+    throw new Error(`${BUILT_PAGE} is missing: run \`npm run build\` (it builds the dashboard with vite) first.`);
+}
+
+/**
+ * A seeded suite: before its tests the host starts on a Cosmos database of its own, `seed` fills it over the API,
+ * then a signed-in page opens and goes to `opened`. Each test leaves no page error; after all, the browser and then
+ * the host close.
+ */
+export function seededDashboard(
+  database: string,
+  seed: (sibyl: ServingClient) => Promise<void>,
+  opened: (page: Page) => void,
+): void {
+  let host: HostProcess | undefined;
+  let ui: SignedInPage | undefined;
+  beforeAll(async () => {
+    expectBuiltPage();
+    host = await startHost({ appDir: REPO_ROOT, env: { COSMOS_DATABASE: database } });
+    await seed(new ServingClient(host));
+    ui = await openSignedInPage(host.functionKey);
+    opened(ui.page);
+  }, HOST_START_MS + 240_000);
   afterEach(() => {
-    expect(suite().ui?.pageErrors).toEqual([]);
+    expect(ui?.pageErrors).toEqual([]);
   });
-  afterAll(() => closeBrowserAndHost(suite().ui?.context, suite().ui?.browser, suite().host));
+  afterAll(() => closeBrowserAndHost(ui?.context, ui?.browser, host));
 }
 
 /** Waits until the element's text matches (string: contains). */
