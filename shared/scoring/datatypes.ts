@@ -48,27 +48,38 @@ export type TensorData =
   | Float64Array
   | string[];
 
+/** The typed arrays that hold numeric tensors. */
+export type NumericData = Exclude<TensorData, string[]>;
+
+/** A numeric datatype's typed array: new ones of a length, or views of raw bytes. */
+export interface NumericArrayConstructor {
+  new (length: number): NumericData;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): NumericData;
+}
+
 interface DatatypeInfo {
   ort: OrtTensorType;
   /** ONNX TensorProto.DataType enum value. */
   onnx: number;
   /** Bytes per element; 0 for variable-length strings. */
   bytes: number;
+  /** The typed array that holds it (FP16 as raw IEEE half bits, BOOL as 0/1 bytes); none for strings. */
+  array?: NumericArrayConstructor;
 }
 
 export const DATATYPES: Readonly<Record<OipDatatype, DatatypeInfo>> = Object.freeze({
-  BOOL: { ort: 'bool', onnx: 9, bytes: 1 },
-  UINT8: { ort: 'uint8', onnx: 2, bytes: 1 },
-  UINT16: { ort: 'uint16', onnx: 4, bytes: 2 },
-  UINT32: { ort: 'uint32', onnx: 12, bytes: 4 },
-  UINT64: { ort: 'uint64', onnx: 13, bytes: 8 },
-  INT8: { ort: 'int8', onnx: 3, bytes: 1 },
-  INT16: { ort: 'int16', onnx: 5, bytes: 2 },
-  INT32: { ort: 'int32', onnx: 6, bytes: 4 },
-  INT64: { ort: 'int64', onnx: 7, bytes: 8 },
-  FP16: { ort: 'float16', onnx: 10, bytes: 2 },
-  FP32: { ort: 'float32', onnx: 1, bytes: 4 },
-  FP64: { ort: 'float64', onnx: 11, bytes: 8 },
+  BOOL: { ort: 'bool', onnx: 9, bytes: 1, array: Uint8Array },
+  UINT8: { ort: 'uint8', onnx: 2, bytes: 1, array: Uint8Array },
+  UINT16: { ort: 'uint16', onnx: 4, bytes: 2, array: Uint16Array },
+  UINT32: { ort: 'uint32', onnx: 12, bytes: 4, array: Uint32Array },
+  UINT64: { ort: 'uint64', onnx: 13, bytes: 8, array: BigUint64Array },
+  INT8: { ort: 'int8', onnx: 3, bytes: 1, array: Int8Array },
+  INT16: { ort: 'int16', onnx: 5, bytes: 2, array: Int16Array },
+  INT32: { ort: 'int32', onnx: 6, bytes: 4, array: Int32Array },
+  INT64: { ort: 'int64', onnx: 7, bytes: 8, array: BigInt64Array },
+  FP16: { ort: 'float16', onnx: 10, bytes: 2, array: Uint16Array },
+  FP32: { ort: 'float32', onnx: 1, bytes: 4, array: Float32Array },
+  FP64: { ort: 'float64', onnx: 11, bytes: 8, array: Float64Array },
   BYTES: { ort: 'string', onnx: 8, bytes: 0 },
 });
 
@@ -96,32 +107,8 @@ export function fromOnnxElementType(elementType: number): OipDatatype | undefine
  * bits in a Uint16Array (what onnxruntime-node accepts for 'float16'); BOOL as 0/1 bytes.
  */
 export function allocate(datatype: OipDatatype, length: number): TensorData {
-  switch (datatype) {
-    case 'BOOL':
-    case 'UINT8':
-      return new Uint8Array(length);
-    case 'UINT16':
-    case 'FP16':
-      return new Uint16Array(length);
-    case 'UINT32':
-      return new Uint32Array(length);
-    case 'UINT64':
-      return new BigUint64Array(length);
-    case 'INT8':
-      return new Int8Array(length);
-    case 'INT16':
-      return new Int16Array(length);
-    case 'INT32':
-      return new Int32Array(length);
-    case 'INT64':
-      return new BigInt64Array(length);
-    case 'FP32':
-      return new Float32Array(length);
-    case 'FP64':
-      return new Float64Array(length);
-    case 'BYTES':
-      return new Array<string>(length).fill('');
-  }
+  const Array_ = DATATYPES[datatype].array;
+  return Array_ ? new Array_(length) : new Array<string>(length).fill('');
 }
 
 /** A tensor in Sibyl's hands: OIP datatype, concrete shape, flat row-major data. */
