@@ -61,3 +61,48 @@ export async function updateWithEtag<T extends { id: string }>(
 ): Promise<T | undefined> {
   return (await updateDoc<T>(container, id, partitionKey, (doc) => doc && change(doc)))?.doc;
 }
+
+/** A head that also records the latest version stored under it. */
+export interface LatestVersionHead extends VersionHead {
+  latestVersion: number | null;
+}
+
+/**
+ * Fills a reserved version: `write` stores it. If that fails, `undo` removes what it left (best effort), the
+ * version is given back and the error rethrown; once stored, the head's `latestVersion` becomes `version`
+ * unless a later one is recorded already.
+ */
+export async function fillVersion<H extends LatestVersionHead>(
+  container: Container,
+  name: string,
+  version: number,
+  write: () => Promise<unknown>,
+  undo: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await undo().catch(() => undefined);
+    await releaseVersion(container, name, version);
+    throw error;
+  }
+  await updateWithEtag<H>(container, name, name, (head) =>
+    (head.latestVersion ?? 0) >= version
+      ? undefined
+      : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
+  );
+}
+
+/** The version documents (`type` 'version') of `name`, oldest first. */
+export async function listVersionDocs<T>(container: Container, name: string): Promise<T[]> {
+  const { resources } = await container.items
+    .query<T>(
+      {
+        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
+        parameters: [{ name: '@name', value: name }],
+      },
+      { partitionKey: name },
+    )
+    .fetchAll();
+  return resources;
+}
