@@ -63,24 +63,38 @@ interface DatatypeInfo {
   onnx: number;
   /** Bytes per element; 0 for variable-length strings. */
   bytes: number;
-  /** The typed array that holds it (FP16 as raw IEEE half bits, BOOL as 0/1 bytes); none for strings. */
-  array?: NumericArrayConstructor;
 }
 
 export const DATATYPES: Readonly<Record<OipDatatype, DatatypeInfo>> = Object.freeze({
-  BOOL: { ort: 'bool', onnx: 9, bytes: 1, array: Uint8Array },
-  UINT8: { ort: 'uint8', onnx: 2, bytes: 1, array: Uint8Array },
-  UINT16: { ort: 'uint16', onnx: 4, bytes: 2, array: Uint16Array },
-  UINT32: { ort: 'uint32', onnx: 12, bytes: 4, array: Uint32Array },
-  UINT64: { ort: 'uint64', onnx: 13, bytes: 8, array: BigUint64Array },
-  INT8: { ort: 'int8', onnx: 3, bytes: 1, array: Int8Array },
-  INT16: { ort: 'int16', onnx: 5, bytes: 2, array: Int16Array },
-  INT32: { ort: 'int32', onnx: 6, bytes: 4, array: Int32Array },
-  INT64: { ort: 'int64', onnx: 7, bytes: 8, array: BigInt64Array },
-  FP16: { ort: 'float16', onnx: 10, bytes: 2, array: Uint16Array },
-  FP32: { ort: 'float32', onnx: 1, bytes: 4, array: Float32Array },
-  FP64: { ort: 'float64', onnx: 11, bytes: 8, array: Float64Array },
+  BOOL: { ort: 'bool', onnx: 9, bytes: 1 },
+  UINT8: { ort: 'uint8', onnx: 2, bytes: 1 },
+  UINT16: { ort: 'uint16', onnx: 4, bytes: 2 },
+  UINT32: { ort: 'uint32', onnx: 12, bytes: 4 },
+  UINT64: { ort: 'uint64', onnx: 13, bytes: 8 },
+  INT8: { ort: 'int8', onnx: 3, bytes: 1 },
+  INT16: { ort: 'int16', onnx: 5, bytes: 2 },
+  INT32: { ort: 'int32', onnx: 6, bytes: 4 },
+  INT64: { ort: 'int64', onnx: 7, bytes: 8 },
+  FP16: { ort: 'float16', onnx: 10, bytes: 2 },
+  FP32: { ort: 'float32', onnx: 1, bytes: 4 },
+  FP64: { ort: 'float64', onnx: 11, bytes: 8 },
   BYTES: { ort: 'string', onnx: 8, bytes: 0 },
+});
+
+/** The typed array that holds each numeric datatype: FP16 as raw IEEE half bits, BOOL as 0/1 bytes. */
+export const TYPED_ARRAYS: Readonly<Record<Exclude<OipDatatype, 'BYTES'>, NumericArrayConstructor>> = Object.freeze({
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP16: Uint16Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
 });
 
 export const OIP_DATATYPES = Object.keys(DATATYPES) as OipDatatype[];
@@ -107,8 +121,7 @@ export function fromOnnxElementType(elementType: number): OipDatatype | undefine
  * bits in a Uint16Array (what onnxruntime-node accepts for 'float16'); BOOL as 0/1 bytes.
  */
 export function allocate(datatype: OipDatatype, length: number): TensorData {
-  const Array_ = DATATYPES[datatype].array;
-  return Array_ ? new Array_(length) : new Array<string>(length).fill('');
+  return datatype === 'BYTES' ? new Array<string>(length).fill('') : new TYPED_ARRAYS[datatype](length);
 }
 
 /** A tensor in Sibyl's hands: OIP datatype, concrete shape, flat row-major data. */

@@ -16,6 +16,7 @@ import { SibylError } from '../errors';
 import {
   allocate,
   DATATYPES,
+  TYPED_ARRAYS,
   fromOrtType,
   type ModelSignature,
   type NamedTensor,
@@ -128,7 +129,7 @@ export function fromOrtTensor(name: string, value: Tensor | undefined): NamedTen
     throw new SibylError('InternalError', `Output '${name}' came back as ${value ? value.type : 'nothing'}`);
   const shape = [...value.dims];
   if (datatype === 'BYTES') return { name, datatype, shape, data: Array.from(value.data as string[]) };
-  const View = DATATYPES[datatype].array!;
+  const View = TYPED_ARRAYS[datatype];
   const raw = value.data as NumericData;
   return { name, datatype, shape, data: new View(raw.buffer, raw.byteOffset, raw.length) };
 }

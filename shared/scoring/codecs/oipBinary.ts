@@ -6,7 +6,7 @@
  * then the bytes. Outputs asked for with `binary_data_output` (request) or `binary_data` (per output)
  * come back the same way. Large tensors never become JSON numbers.
  */
-import { DATATYPES, type NamedTensor, type OipDatatype, type TensorData } from '../datatypes';
+import { DATATYPES, TYPED_ARRAYS, type NamedTensor, type OipDatatype, type TensorData } from '../datatypes';
 import { InvalidInputError, ShapeMismatchError } from '../scoringErrors';
 import type { OipInferResponse } from './oipCodec';
 
@@ -44,7 +44,7 @@ export function tensorFromBytes(datatype: OipDatatype, count: number, bytes: Uin
       `${where}: binary_data_size is ${bytes.length} bytes but ${count} ${datatype} elements take ${count * size}`,
     );
   }
-  const Array_ = DATATYPES[datatype].array!;
+  const Array_ = TYPED_ARRAYS[datatype];
   // A copy: a Buffer view may sit at any offset of a shared pool, and `Buffer.slice` does not copy.
   const data = new Array_(new Uint8Array(bytes).buffer);
   if (datatype === 'BOOL' && (data as Uint8Array).some((b) => b > 1))
