@@ -3,6 +3,7 @@
  * per name holds `nextVersion`, advanced with an ETag compare-and-swap.
  */
 import type { Container } from '@azure/cosmos';
+import { queryDocs } from './queryDocs';
 import { updateWithEtag as updateDoc } from './updateWithEtag';
 
 /** The head document of a versioned resource (its `id` is the name; partition key `/name`). */
@@ -95,14 +96,6 @@ export async function fillVersion<H extends LatestVersionHead>(
 
 /** The version documents (`type` 'version') of `name`, oldest first. */
 export async function listVersionDocs<T>(container: Container, name: string): Promise<T[]> {
-  const { resources } = await container.items
-    .query<T>(
-      {
-        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
-        parameters: [{ name: '@name', value: name }],
-      },
-      { partitionKey: name },
-    )
-    .fetchAll();
-  return resources;
+  const query = "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version";
+  return queryDocs<T>(container, query, { '@name': name }, name);
 }
