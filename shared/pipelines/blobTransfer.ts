@@ -19,9 +19,9 @@ import { RestError, type ContainerClient } from '@azure/storage-blob';
 import type { DatastorePath } from '../api/schemas';
 import {
   blobNameOf,
+  blobsUnder,
   containerOf,
   normalizePath,
-  relativePathOf,
   type DatastoreLocation,
 } from '../datastores/datastorePaths';
 import { readDatastoreDoc } from '../datastores/datastoreStore';
@@ -44,19 +44,13 @@ interface Source {
 const statusOf = (error: unknown): number | undefined => (error instanceof RestError ? error.statusCode : undefined);
 
 async function listUnder(
-  container: ContainerClient,
   location: DatastoreLocation,
   folder: string,
   keep: (path: string) => boolean,
 ): Promise<Source[]> {
   const found: Source[] = [];
-  try {
-    for await (const item of container.listBlobsFlat({ prefix: blobNameOf(location, folder) })) {
-      const path = relativePathOf(location, item.name);
-      if (!item.name.endsWith('/') && keep(path)) found.push({ blob: item.name, relative: path.slice(folder.length) });
-    }
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
+  for await (const { name, path } of blobsUnder(location, folder)) {
+    if (keep(path)) found.push({ blob: name, relative: path.slice(folder.length) });
   }
   return found.sort((a, b) => (a.blob < b.blob ? -1 : 1));
 }
@@ -66,7 +60,7 @@ async function findSources(location: DatastoreLocation, path: string): Promise<{
   const container = containerOf(location);
   if (/[*?[{]/.test(path)) {
     const glob = compilePathGlob(path);
-    return { sources: await listUnder(container, location, glob.prefix, (p) => glob.matches(p)), exact: false };
+    return { sources: await listUnder(location, glob.prefix, (p) => glob.matches(p)), exact: false };
   }
   if (path && !path.endsWith('/')) {
     const blob = blobNameOf(location, path);
@@ -74,7 +68,7 @@ async function findSources(location: DatastoreLocation, path: string): Promise<{
       return { sources: [{ blob, relative: path.slice(path.lastIndexOf('/') + 1) }], exact: true };
   }
   const folder = path && !path.endsWith('/') ? `${path}/` : path;
-  return { sources: await listUnder(container, location, folder, () => true), exact: false };
+  return { sources: await listUnder(location, folder, () => true), exact: false };
 }
 
 async function copyOne(
