@@ -62,11 +62,19 @@ function incoming(): http.IncomingMessage {
   return req;
 }
 
-function response(req: http.IncomingMessage): { res: http.ServerResponse; finished: Promise<void> } {
+/** A request, the response to it, and a promise that settles once the response is written. */
+interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  finished: Promise<void>;
+}
+
+function exchange(): Exchange {
+  const req = incoming();
   const res = new http.ServerResponse(req);
   res.assignSocket(sinkSocket() as never);
   const finished = new Promise<void>((resolve) => res.once('finish', () => resolve()));
-  return { res, finished };
+  return { req, res, finished };
 }
 
 interface Part {
@@ -74,6 +82,18 @@ interface Part {
   /** Work per request; `setup` builds its input outside the timed region. */
   setup?: () => unknown;
   run: (input: unknown) => unknown;
+}
+
+/** A part that answers a fresh exchange with `serve`; it ends when the response is written. */
+function answering(name: string, serve: (exchange: Exchange) => void): Part {
+  return {
+    name,
+    setup: exchange,
+    run: (input) => {
+      serve(input as Exchange);
+      return (input as Exchange).finished;
+    },
+  };
 }
 
 /**
@@ -121,6 +141,10 @@ async function main(): Promise<void> {
   const registered = state.functions.get(fn.name)!;
   const answered = await invoke(fn.name, binding());
   const answer = fromRpcHttp(answered.returnValue?.http);
+  const nodeWrite = (res: http.ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.body.length });
+    res.end(answer.body);
+  };
 
   const parts: Part[] = [
     { name: 'URL parsing', run: () => parseRequestUrl('/api/noop', HEADERS.host) },
@@ -165,52 +189,10 @@ async function main(): Promise<void> {
       },
     },
     { name: 'RPC → answer', run: () => fromRpcHttp(answered.returnValue?.http) },
-    {
-      name: 'response write',
-      setup: () => response(incoming()),
-      run: (r) => {
-        const { res, finished } = r as ReturnType<typeof response>;
-        writeAnswer(res, answer);
-        return finished;
-      },
-    },
-    {
-      name: 'node:http write alone',
-      setup: () => response(incoming()),
-      run: (r) => {
-        const { res, finished } = r as ReturnType<typeof response>;
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.body.length });
-        res.end(answer.body);
-        return finished;
-      },
-    },
-    {
-      name: 'node:http read + write alone',
-      setup: () => {
-        const req = incoming();
-        return { req, ...response(req) };
-      },
-      run: (r) => {
-        const { req, res, finished } = r as { req: http.IncomingMessage } & ReturnType<typeof response>;
-        req.resume().on('end', () => {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.body.length });
-          res.end(answer.body);
-        });
-        return finished;
-      },
-    },
-    {
-      name: 'whole front door',
-      setup: () => {
-        const req = incoming();
-        return { req, ...response(req) };
-      },
-      run: (r) => {
-        const { req, res, finished } = r as { req: http.IncomingMessage } & ReturnType<typeof response>;
-        void door.serve(req, res);
-        return finished;
-      },
-    },
+    answering('response write', ({ res }) => writeAnswer(res, answer)),
+    answering('node:http write alone', ({ res }) => nodeWrite(res)),
+    answering('node:http read + write alone', ({ req, res }) => req.resume().on('end', () => nodeWrite(res))),
+    answering('whole front door', ({ req, res }) => void door.serve(req, res)),
   ];
   const results = new Map<string, number>();
   const only = process.argv[3];

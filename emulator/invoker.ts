@@ -117,15 +117,19 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
   const { preInvocation, postInvocation } = state.hooks;
   // The hook loops and the post-invocation context only when some hook is registered (most apps have none).
   const hookData: Record<string, unknown> = {};
-  const pre = {
-    hookData,
-    appHookData: state.appHookData,
-    get invocationContext() {
-      return context;
-    },
-    inputs: args.inputs,
-    functionCallback: fn.callback,
-  };
+  // What every hook context holds; each kind adds its own fields, which its hooks may replace.
+  const hookContext = <T extends object>(fields: T) =>
+    Object.assign(
+      {
+        hookData,
+        appHookData: state.appHookData,
+        get invocationContext() {
+          return context;
+        },
+      },
+      fields,
+    );
+  const pre = hookContext({ inputs: args.inputs, functionCallback: fn.callback });
   if (preInvocation.length > 0) {
     coreContext.state = 'preInvocationHooks';
     try {
@@ -147,16 +151,7 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
     coreContext.state = undefined;
   }
   if (postInvocation.length > 0) {
-    const post = {
-      hookData,
-      appHookData: state.appHookData,
-      get invocationContext() {
-        return context;
-      },
-      inputs: pre.inputs,
-      result,
-      error: failure,
-    };
+    const post = hookContext({ inputs: pre.inputs, result, error: failure });
     coreContext.state = 'postInvocationHooks';
     try {
       for (const hook of postInvocation) await hook(post);

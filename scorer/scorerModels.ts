@@ -109,13 +109,7 @@ export class ScorerModels {
       interOpNumThreads,
       graphOptimizationLevel,
     });
-    let warnings: string[];
-    try {
-      warnings = await warmUp(session, manifest);
-    } catch (error) {
-      await session.release();
-      throw error;
-    }
+    const warnings = await warmUp(session, manifest);
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({
           maxBatchSize: this.config.maxBatchSize,

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/cliErrors';
-import { leaf, withExamples } from '../core/commandKit';
+import { commandGroup, leaf } from '../core/commandKit';
 import { writeErr, writeOut } from '../core/output';
 import { AzureDeployRunner, planSteps, renderPlan } from '../azure/azureDeployRunner';
 import { deploySteps, type GpuChoice } from '../azure/deploySteps';
@@ -25,10 +25,7 @@ const EXAMPLES = [
 ];
 
 export function registerAzureCommands(program: Command): void {
-  const azure = withExamples(
-    program.command('azure').description('Deploy Sibyl to Azure with your Azure CLI'),
-    EXAMPLES,
-  );
+  const azure = commandGroup(program, 'azure', 'Deploy Sibyl to Azure with your Azure CLI', EXAMPLES);
   leaf(
     azure
       .command('deploy')

@@ -5,10 +5,11 @@
 import { Option, type Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { UsageError } from '../core/cliErrors';
-import { act, leaf, type CommandContext, withExamples } from '../core/commandKit';
+import { act, type CommandContext, commandGroup, leaf } from '../core/commandKit';
 import { OUTPUT_FORMATS, printResult, record, shortTime, writeErr } from '../core/output';
 import { collect, intArg, parseDatastorePath } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
+import { printStarted, withWait } from '../core/waitFlag';
 import type { BatchJob } from '../../shared/api/schemas';
 
 interface RunOptions {
@@ -29,6 +30,8 @@ interface RunOptions {
   experiment?: string;
   wait?: boolean;
 }
+
+const WAIT_HELP = 'wait for the job to end, with a progress bar';
 
 function printJob(ctx: CommandContext, job: BatchJob): void {
   const p = job.progress;
@@ -117,93 +120,84 @@ function jobSpec(opts: RunOptions): Record<string, unknown> {
 }
 
 export function registerBatchCommands(program: Command): void {
-  const batch = withExamples(program.command('batch').description('Batch scoring jobs over datastore files'), [
+  const batch = commandGroup(program, 'batch', 'Batch scoring jobs over datastore files', [
     'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
     'sibyl batch show batch-7c1f',
     'sibyl batch cancel batch-7c1f',
   ]);
 
-  leaf(
-    batch
-      .command('run')
-      .description(
-        'Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)',
-      ),
-    [
-      'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
-      'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ ' +
-        '--rows 500 --output-action summary_only',
-      'sibyl batch run --model iris@latest --input ws:in/ --output-path ws:out/ --wait --output json',
-    ],
-    { ownOutput: true },
-  )
-    .option('-m, --model <ref>', 'score with a model: NAME:VERSION')
-    .option('--deployment <endpoint/deployment>', 'score with a deployment: ENDPOINT/DEPLOYMENT')
-    .requiredOption('-i, --input <datastore:path>', 'input file or folder, DATASTORE:PATH')
-    .option('--output-path <datastore:path>', 'where predictions go, DATASTORE:PATH (required)')
-    .addOption(
-      new Option(
-        '-o, --output <format>',
-        'output format: json|table (a DATASTORE:PATH here is the deprecated form of --output-path)',
-      ).argParser(collect),
+  withWait(
+    leaf(
+      batch
+        .command('run')
+        .description(
+          'Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)',
+        ),
+      [
+        'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
+        'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ ' +
+          '--rows 500 --output-action summary_only',
+        'sibyl batch run --model iris@latest --input ws:in/ --output-path ws:out/ --wait --output json',
+      ],
+      { ownOutput: true },
     )
-    .addOption(
-      new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices([
-        'csv',
-        'jsonl',
-        'parquet',
-      ]),
-    )
-    .option('--file-name <name>', 'output file name (default predictions.csv)')
-    .option('--rows <n>', 'rows per mini-batch', intArg(1, 10_000_000))
-    .option('--files <n>', 'files per mini-batch (default 10)', intArg(1, 100_000))
-    .option('--max-concurrency <n>', 'mini-batches scored at once', intArg(1, 256))
-    .option('--error-threshold <n>', 'failed rows tolerated before the job fails (-1 = ignore all)', intArg(-1))
-    .option('--max-retries <n>', 'retries of a failed mini-batch (default 3)', intArg(0, 100))
-    .option('--timeout-seconds <n>', 'time to score one mini-batch (default 30)', intArg(1, 259_200))
-    .addOption(
-      new Option('--output-action <action>', 'append_row writes every prediction; summary_only writes counts').choices([
-        'append_row',
-        'summary_only',
-      ]),
-    )
-    .option('--experiment <name>', 'experiment the run is filed under')
-    .option('-w, --wait', 'wait for the job to end, with a progress bar')
-    .action(
-      act(async (ctx, opts: RunOptions) => {
-        const spec = jobSpec(opts);
-        const api = ctx.api();
-        const { body } = await api.post<{ id: string; status: string; statusUri: string }>('/api/batch/jobs', spec);
-        if (!opts.wait) {
-          printResult(
-            ctx.format,
-            body,
-            () =>
-              `${record([
-                ['job', body.id],
-                ['status', body.status],
-                ['status URI', body.statusUri],
-              ])}\nFollow it with 'sibyl batch show ${body.id} --wait'.`,
-          );
-          return;
-        }
-        if (ctx.format === 'table') writeErr(`Job ${body.id} submitted; waiting (Ctrl-C stops waiting, not the job).`);
-        await waitForJob(ctx, api, body.id);
-      }),
-    );
+      .option('-m, --model <ref>', 'score with a model: NAME:VERSION')
+      .option('--deployment <endpoint/deployment>', 'score with a deployment: ENDPOINT/DEPLOYMENT')
+      .requiredOption('-i, --input <datastore:path>', 'input file or folder, DATASTORE:PATH')
+      .option('--output-path <datastore:path>', 'where predictions go, DATASTORE:PATH (required)')
+      .addOption(
+        new Option(
+          '-o, --output <format>',
+          'output format: json|table (a DATASTORE:PATH here is the deprecated form of --output-path)',
+        ).argParser(collect),
+      )
+      .addOption(
+        new Option('--format <format>', 'input format (default: from the input extension, else csv)').choices([
+          'csv',
+          'jsonl',
+          'parquet',
+        ]),
+      )
+      .option('--file-name <name>', 'output file name (default predictions.csv)')
+      .option('--rows <n>', 'rows per mini-batch', intArg(1, 10_000_000))
+      .option('--files <n>', 'files per mini-batch (default 10)', intArg(1, 100_000))
+      .option('--max-concurrency <n>', 'mini-batches scored at once', intArg(1, 256))
+      .option('--error-threshold <n>', 'failed rows tolerated before the job fails (-1 = ignore all)', intArg(-1))
+      .option('--max-retries <n>', 'retries of a failed mini-batch (default 3)', intArg(0, 100))
+      .option('--timeout-seconds <n>', 'time to score one mini-batch (default 30)', intArg(1, 259_200))
+      .addOption(
+        new Option(
+          '--output-action <action>',
+          'append_row writes every prediction; summary_only writes counts',
+        ).choices(['append_row', 'summary_only']),
+      )
+      .option('--experiment <name>', 'experiment the run is filed under'),
+    WAIT_HELP,
+    async (ctx, wait, opts: RunOptions) => {
+      const spec = jobSpec(opts);
+      const api = ctx.api();
+      const { body } = await api.post<{ id: string; status: string; statusUri: string }>('/api/batch/jobs', spec);
+      if (!wait) {
+        const fields = { job: body.id, status: body.status, 'status URI': body.statusUri };
+        return printStarted(ctx, body, fields, `sibyl batch show ${body.id} --wait`);
+      }
+      if (ctx.format === 'table') writeErr(`Job ${body.id} submitted; waiting (Ctrl-C stops waiting, not the job).`);
+      await waitForJob(ctx, api, body.id);
+    },
+  );
 
-  leaf(batch.command('show <id>').description('Show a batch job and its progress; --wait follows it to the end'), [
-    'sibyl batch show batch-7c1f',
-    'sibyl batch show batch-7c1f --wait',
-  ])
-    .option('-w, --wait', 'wait for the job to end, with a progress bar')
-    .action(
-      act(async (ctx, id: string, opts: { wait?: boolean }) => {
-        const api = ctx.api();
-        if (opts.wait) return waitForJob(ctx, api, id);
-        printJob(ctx, await api.get<BatchJob>(`/api/batch/jobs/${seg(id)}`));
-      }),
-    );
+  withWait(
+    leaf(batch.command('show <id>').description('Show a batch job and its progress; --wait follows it to the end'), [
+      'sibyl batch show batch-7c1f',
+      'sibyl batch show batch-7c1f --wait',
+    ]),
+    WAIT_HELP,
+    async (ctx, wait, id: string) => {
+      const api = ctx.api();
+      if (wait) return waitForJob(ctx, api, id);
+      printJob(ctx, await api.get<BatchJob>(`/api/batch/jobs/${seg(id)}`));
+    },
+  );
 
   leaf(batch.command('cancel <id>').description('Cancel a batch job'), ['sibyl batch cancel batch-7c1f']).action(
     act(async (ctx, id: string) => {

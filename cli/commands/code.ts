@@ -1,7 +1,8 @@
 /** `sibyl code …`: register and list code assets, the files of scoring scripts (routes `api/code…`). */
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
+import { listCommand } from '../core/resourceCommands';
 import { printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 import { registerCodePath } from '../core/codeUpload';
 import { wholeNumber } from '../core/parseArgs';
@@ -23,10 +24,10 @@ function printCodeVersion(format: OutputFormat, v: CodeVersion): void {
 }
 
 export function registerCodeCommands(program: Command): void {
-  const code = withExamples(
-    program.command('code').description('Code assets: the files of scoring scripts that deployments run'),
-    ['sibyl code register score.py --name fraud-scorer', 'sibyl code register ./src --name fraud-scorer'],
-  );
+  const code = commandGroup(program, 'code', 'Code assets: the files of scoring scripts that deployments run', [
+    'sibyl code register score.py --name fraud-scorer',
+    'sibyl code register ./src --name fraud-scorer',
+  ]);
 
   leaf(
     code
@@ -45,17 +46,10 @@ export function registerCodeCommands(program: Command): void {
       }),
     );
 
-  leaf(code.command('list').description('List code assets with their latest version'), ['sibyl code list']).action(
-    act(async (ctx) => {
-      const { value } = await ctx.api().get<{ value: CodeAsset[] }>('/api/code');
-      printResult(ctx.format, value, () =>
-        table(
-          ['name', 'latest', 'versions', 'updated'],
-          value.map((c) => [c.name, c.latestVersion, c.versions.join(', '), shortTime(c.updatedAt)]),
-        ),
-      );
-    }),
-  );
+  listCommand<CodeAsset>(code, 'List code assets with their latest version', ['sibyl code list'], {
+    head: ['name', 'latest', 'versions', 'updated'],
+    row: (c) => [c.name, c.latestVersion, c.versions.join(', '), shortTime(c.updatedAt)],
+  });
 
   leaf(code.command('show <name> <version>').description('Show a code asset version with its files'), [
     'sibyl code show fraud-scorer 1',

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import type { Datastore } from '../core/blobAccess';
-import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
+import { listCommand, showCommand } from '../core/resourceCommands';
 import { printResult, record, shortTime, type OutputFormat } from '../core/output';
 
 function printDatastore(format: OutputFormat, d: Datastore): void {
@@ -19,26 +20,20 @@ function printDatastore(format: OutputFormat, d: Datastore): void {
 }
 
 export function registerDatastoreCommands(program: Command): void {
-  const datastores = withExamples(
-    program.command('datastores').description('Datastores: Blob containers (and prefixes) for batch input and output'),
+  const datastores = commandGroup(
+    program,
+    'datastores',
+    'Datastores: Blob containers (and prefixes) for batch input and output',
     ['sibyl datastores list', 'sibyl datastores set landing --container scoring-data --prefix landing/'],
   );
 
-  leaf(datastores.command('list').description('List datastores (workspaceblobstore always exists)'), [
-    'sibyl datastores list',
-  ]).action(
-    listAction<Datastore>('/api/datastores', {
-      head: ['datastore', 'container', 'prefix', 'account', 'default'],
-      row: (d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : ''],
-    }),
-  );
+  listCommand<Datastore>(datastores, 'List datastores (workspaceblobstore always exists)', ['sibyl datastores list'], {
+    head: ['datastore', 'container', 'prefix', 'account', 'default'],
+    row: (d) => [d.name, d.container, d.prefix, d.accountUrl, d.isDefault ? '*' : ''],
+  });
 
-  leaf(datastores.command('show <name>').description('Show a datastore'), [
-    'sibyl datastores show workspaceblobstore',
-  ]).action(
-    act(async (ctx, name: string) =>
-      printDatastore(ctx.format, await ctx.api().get<Datastore>(`/api/datastores/${seg(name)}`)),
-    ),
+  showCommand<Datastore>(datastores, 'Show a datastore', 'workspaceblobstore', (ctx, d) =>
+    printDatastore(ctx.format, d),
   );
 
   leaf(datastores.command('set <name>').description('Register or update a datastore'), [

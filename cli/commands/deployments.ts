@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, type OutputFormat } from '../core/output';
 import { UsageError } from '../core/cliErrors';
 import { intArg, parseDeploymentRef, parseModelRef } from '../core/parseArgs';
@@ -127,10 +127,10 @@ export function registerDeploymentCommands(program: Command): void {
       }),
     );
 
-  const deployments = withExamples(
-    program
-      .command('deployments')
-      .description("Show or delete a deployment, or read its replicas' logs (create one with `sibyl deploy`)"),
+  const deployments = commandGroup(
+    program,
+    'deployments',
+    "Show or delete a deployment, or read its replicas' logs (create one with `sibyl deploy`)",
     ['sibyl deployments show iris/blue', 'sibyl deployments delete iris/green', 'sibyl deployments logs iris/blue'],
   );
   leaf(deployments.command('show <endpoint/deployment>').description('Show a deployment'), [

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { seg } from '../core/apiClient';
-import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
+import { deleteCommand, listCommand, showCommand } from '../core/resourceCommands';
 import { pairs, printResult, record, shortTime, table, type OutputFormat } from '../core/output';
 import type { Deployment, Endpoint } from '../../shared/api/schemas';
 
@@ -41,15 +42,12 @@ export function printEndpoint(format: OutputFormat, e: Endpoint): void {
 }
 
 export function registerEndpointCommands(program: Command): void {
-  const endpoints = withExamples(
-    program.command('endpoints').description('Real-time endpoints, their keys and tokens'),
-    [
-      'sibyl endpoints create iris --auth key',
-      'sibyl endpoints list',
-      'sibyl endpoints keys iris',
-      'sibyl endpoints token iris',
-    ],
-  );
+  const endpoints = commandGroup(program, 'endpoints', 'Real-time endpoints, their keys and tokens', [
+    'sibyl endpoints create iris --auth key',
+    'sibyl endpoints list',
+    'sibyl endpoints keys iris',
+    'sibyl endpoints token iris',
+  ]);
 
   leaf(endpoints.command('create <name>').description('Create an endpoint (or update its auth mode and description)'), [
     'sibyl endpoints create iris --auth key',
@@ -72,33 +70,16 @@ export function registerEndpointCommands(program: Command): void {
       }),
     );
 
-  leaf(endpoints.command('list').description('List endpoints'), [
-    'sibyl endpoints list',
-    'sibyl endpoints list -o json',
-  ]).action(
-    listAction<Endpoint>('/api/endpoints', {
-      head: ['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'],
-      row: (e) => [e.name, e.authMode, pairs(e.traffic), e.deployments.map((d) => d.name).join(', '), e.scoringUri],
-      empty: '(no endpoints)',
-    }),
-  );
+  listCommand<Endpoint>(endpoints, 'List endpoints', ['sibyl endpoints list', 'sibyl endpoints list -o json'], {
+    head: ['endpoint', 'auth', 'traffic', 'deployments', 'scoring URI'],
+    row: (e) => [e.name, e.authMode, pairs(e.traffic), e.deployments.map((d) => d.name).join(', '), e.scoringUri],
+    empty: '(no endpoints)',
+  });
 
-  leaf(endpoints.command('show <name>').description('Show an endpoint, its traffic and deployments'), [
-    'sibyl endpoints show iris',
-  ]).action(
-    act(async (ctx, name: string) =>
-      printEndpoint(ctx.format, await ctx.api().get<Endpoint>(`/api/endpoints/${seg(name)}`)),
-    ),
+  showCommand<Endpoint>(endpoints, 'Show an endpoint, its traffic and deployments', 'iris', (ctx, e) =>
+    printEndpoint(ctx.format, e),
   );
-
-  leaf(endpoints.command('delete <name>').description('Delete an endpoint and its deployments'), [
-    'sibyl endpoints delete iris',
-  ]).action(
-    act(async (ctx, name: string) => {
-      await ctx.api().delete(`/api/endpoints/${seg(name)}`);
-      printResult(ctx.format, { deleted: name }, () => `Deleted endpoint '${name}'.`);
-    }),
-  );
+  deleteCommand(endpoints, 'endpoint', 'Delete an endpoint and its deployments', 'iris');
 
   leaf(endpoints.command('keys <name>').description("Print the endpoint's keys, or replace one with --regenerate"), [
     'sibyl endpoints keys iris',

@@ -1,14 +1,14 @@
 /** `sibyl environments list`: curated and custom environments a deployment can run in (`api/environments`). */
 import type { Command } from 'commander';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
 import { printResult, table } from '../core/output';
 import type { Environment } from '../../shared/api/schemas';
 
 export function registerEnvironmentCommands(program: Command): void {
-  const environments = withExamples(
-    program
-      .command('environments')
-      .description('Environments deployments run in (runtime, execution providers, compute)'),
+  const environments = commandGroup(
+    program,
+    'environments',
+    'Environments deployments run in (runtime, execution providers, compute)',
     ['sibyl environments list'],
   );
   leaf(environments.command('list').description('List environments; refer to one as NAME@VERSION'), [

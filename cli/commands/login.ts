@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../core/apiClient';
 import { UsageError } from '../core/cliErrors';
-import { act, leaf, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
 import { normalizeUrl } from '../core/connection';
 import { printResult, table, writeErr } from '../core/output';
 import { loadConfig, removeProfile, saveConfig, saveProfile } from '../core/profileStore';
@@ -91,7 +91,7 @@ export function registerLoginCommands(program: Command): void {
     }),
   );
 
-  const profiles = withExamples(program.command('profiles').description('List saved profiles and choose the default'), [
+  const profiles = commandGroup(program, 'profiles', 'List saved profiles and choose the default', [
     'sibyl profiles list',
     'sibyl profiles use prod',
   ]);

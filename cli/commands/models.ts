@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError } from '../core/cliErrors';
-import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf } from '../core/commandKit';
+import { listCommand } from '../core/resourceCommands';
 import { printResult, record, shortTime, table, pairs, type OutputFormat } from '../core/output';
 import { collect, parseKeyValues, parseModelRef, wholeNumber } from '../core/parseArgs';
 import { registerModelPath } from '../core/modelUpload';
@@ -61,7 +62,7 @@ async function versionOf(api: ApiClient, ref: ReturnType<typeof parseModelRef>):
 }
 
 export function registerModelCommands(program: Command): void {
-  const models = withExamples(program.command('models').description('Register, list and manage ONNX models'), [
+  const models = commandGroup(program, 'models', 'Register, list and manage ONNX models', [
     'sibyl models register iris.onnx --name iris',
     'sibyl models list',
     'sibyl models show iris:1',
@@ -98,16 +99,11 @@ export function registerModelCommands(program: Command): void {
       }),
     );
 
-  leaf(models.command('list').description('List registered models'), [
-    'sibyl models list',
-    'sibyl models list -o json',
-  ]).action(
-    listAction<Model>('/api/models', {
-      head: ['name', 'latest', 'aliases', 'description', 'updated'],
-      row: (m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)],
-      empty: '(no models)',
-    }),
-  );
+  listCommand<Model>(models, 'List registered models', ['sibyl models list', 'sibyl models list -o json'], {
+    head: ['name', 'latest', 'aliases', 'description', 'updated'],
+    row: (m) => [m.name, m.latestVersion, pairs(m.aliases), m.description, shortTime(m.updatedAt)],
+    empty: '(no models)',
+  });
 
   leaf(models.command('versions <name>').description('List the versions of a model'), [
     'sibyl models versions iris',
@@ -144,7 +140,7 @@ export function registerModelCommands(program: Command): void {
     }),
   );
 
-  const alias = withExamples(models.command('alias').description('Manage model aliases (name@alias references)'), [
+  const alias = commandGroup(models, 'alias', 'Manage model aliases (name@alias references)', [
     'sibyl models alias set iris production 2',
   ]);
   leaf(alias.command('set <name> <alias> <version>').description('Point an alias at a version'), [

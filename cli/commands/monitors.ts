@@ -6,11 +6,13 @@
 import type { Command } from 'commander';
 import { seg } from '../core/apiClient';
 import { UsageError } from '../core/cliErrors';
-import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
+import { act, type CommandContext, commandGroup, leaf } from '../core/commandKit';
 import { printResult, record, shortTime, table } from '../core/output';
 import { collect, parseDatastorePath, parseDeploymentRef } from '../core/parseArgs';
 import { readSpecFile } from '../core/specFile';
 import { failUnlessCompleted, watchRun } from '../core/watchJob';
+import { deleteCommand, listCommand, showCommand } from '../core/resourceCommands';
+import { printStarted, withWait } from '../core/waitFlag';
 import type { Monitor, MonitorResult, MonitorSpec, Run } from '../../shared/api/schemas';
 
 const METRICS = ['psi', 'jensenShannon', 'wasserstein', 'ks'];
@@ -121,10 +123,10 @@ function specFromOptions(opts: CreateOptions): MonitorSpec {
 }
 
 export function registerMonitorCommands(program: Command): void {
-  const monitors = withExamples(
-    program
-      .command('monitors')
-      .description('Model monitors: compare what a deployment scores with a baseline, feature by feature'),
+  const monitors = commandGroup(
+    program,
+    'monitors',
+    'Model monitors: compare what a deployment scores with a baseline, feature by feature',
     [
       'sibyl monitors create iris-drift --deployment iris/blue --baseline workspaceblobstore:training/iris.csv ' +
         '--metric psi --threshold 0.2',
@@ -169,73 +171,47 @@ export function registerMonitorCommands(program: Command): void {
       }),
     );
 
-  leaf(monitors.command('list').description('List monitors and what their last run found'), [
-    'sibyl monitors list',
-  ]).action(
-    listAction<Monitor>('/api/monitors', {
-      head: ['monitor', 'deployment', 'signals', 'trigger', 'last run', 'drifted'],
-      row: (m) => [
-        m.name,
-        `${m.endpoint}/${m.deployment}`,
-        signalText(m),
-        triggerText(m.trigger),
-        shortTime(m.lastResult?.completedAt),
-        m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '',
-      ],
-      empty: '(no monitors)',
-    }),
+  listCommand<Monitor>(monitors, 'List monitors and what their last run found', ['sibyl monitors list'], {
+    head: ['monitor', 'deployment', 'signals', 'trigger', 'last run', 'drifted'],
+    row: (m) => [
+      m.name,
+      `${m.endpoint}/${m.deployment}`,
+      signalText(m),
+      triggerText(m.trigger),
+      shortTime(m.lastResult?.completedAt),
+      m.lastResult ? m.lastResult.drifted.join(', ') || 'none' : '',
+    ],
+    empty: '(no monitors)',
+  });
+
+  showCommand<Monitor>(monitors, 'Show a monitor and the features of its last run', 'iris-drift', printMonitor);
+
+  withWait(
+    leaf(monitors.command('run <name>').description('Run a monitor now over its window; --wait follows it'), [
+      'sibyl monitors run iris-drift',
+      'sibyl monitors run iris-drift --wait',
+    ]),
+    'wait for the run to end and print its features; exit 3 if it fails',
+    async (ctx, wait, name: string) => {
+      const api = ctx.api();
+      const { body: run } = await api.post<Run>(`/api/monitors/${seg(name)}/runs`);
+      if (!wait)
+        return printStarted(ctx, run, { run: run.id, monitor: name, status: run.status }, `sibyl runs show ${run.id}`);
+      const done = await watchRun<Run>(api, run.id, ctx.format, `See it with 'sibyl runs show ${run.id}'.`);
+      const result = done.outputs.result as MonitorResult | undefined;
+      printResult(
+        ctx.format,
+        done,
+        () =>
+          `${record([
+            ['run', done.id],
+            ['status', done.status],
+            ['drifted', result ? result.drifted.join(', ') || 'none' : ''],
+          ])}\n${resultTable(result)}`,
+      );
+      failUnlessCompleted(`monitor run ${run.id}`, done);
+    },
   );
 
-  leaf(monitors.command('show <name>').description('Show a monitor and the features of its last run'), [
-    'sibyl monitors show iris-drift',
-  ]).action(
-    act(async (ctx, name: string) => printMonitor(ctx, await ctx.api().get<Monitor>(`/api/monitors/${seg(name)}`))),
-  );
-
-  leaf(monitors.command('run <name>').description('Run a monitor now over its window; --wait follows it'), [
-    'sibyl monitors run iris-drift',
-    'sibyl monitors run iris-drift --wait',
-  ])
-    .option('-w, --wait', 'wait for the run to end and print its features; exit 3 if it fails')
-    .action(
-      act(async (ctx, name: string, opts: { wait?: boolean }) => {
-        const api = ctx.api();
-        const { body: run } = await api.post<Run>(`/api/monitors/${seg(name)}/runs`);
-        if (!opts.wait) {
-          printResult(
-            ctx.format,
-            run,
-            () =>
-              `${record([
-                ['run', run.id],
-                ['monitor', name],
-                ['status', run.status],
-              ])}\nFollow it with 'sibyl runs show ${run.id}'.`,
-          );
-          return;
-        }
-        const done = await watchRun<Run>(api, run.id, ctx.format, `See it with 'sibyl runs show ${run.id}'.`);
-        const result = done.outputs.result as MonitorResult | undefined;
-        printResult(
-          ctx.format,
-          done,
-          () =>
-            `${record([
-              ['run', done.id],
-              ['status', done.status],
-              ['drifted', result ? result.drifted.join(', ') || 'none' : ''],
-            ])}\n${resultTable(result)}`,
-        );
-        failUnlessCompleted(`monitor run ${run.id}`, done);
-      }),
-    );
-
-  leaf(monitors.command('delete <name>').description('Delete a monitor (its runs stay)'), [
-    'sibyl monitors delete iris-drift',
-  ]).action(
-    act(async (ctx, name: string) => {
-      await ctx.api().delete(`/api/monitors/${seg(name)}`);
-      printResult(ctx.format, { deleted: name }, () => `Deleted monitor '${name}'.`);
-    }),
-  );
+  deleteCommand(monitors, 'monitor', 'Delete a monitor (its runs stay)', 'iris-drift');
 }

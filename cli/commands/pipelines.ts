@@ -5,15 +5,27 @@
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
 import { ApiError, UsageError } from '../core/cliErrors';
-import { act, leaf, listAction, withExamples } from '../core/commandKit';
+import { act, commandGroup, leaf, listAction } from '../core/commandKit';
 import { pairs, printResult, record, shortTime } from '../core/output';
 import { collect, parameterValue, parseKeyValues, wholeNumber } from '../core/parseArgs';
-import { readSpecFile } from '../core/specFile';
+import { applyCommand, listCommand, showCommand } from '../core/resourceCommands';
 import { failUnlessCompleted, watchRun } from '../core/watchJob';
+import { printStarted, withWait } from '../core/waitFlag';
 import { printRun } from './runs';
 import type { Pipeline, PipelineVersion, Run } from '../../shared/api/schemas';
 
 const stepsText = (steps: { name: string; kind: string }[]) => steps.map((s) => `${s.name} (${s.kind})`).join(', ');
+
+/** A pipeline draft's fields; `apply` leaves the description out, `show` has it. */
+const pipelineRecord = (p: Pipeline, withDescription: boolean) =>
+  record([
+    ['pipeline', p.name],
+    ...(withDescription ? ([['description', p.description]] as const) : []),
+    ['status', p.status],
+    ['steps', stepsText(p.steps)],
+    ['parameters', pairs(p.parameters)],
+    ['latest published', p.latestVersion],
+  ]);
 
 /** `NAME:V`, or `NAME` for its latest published version (read from `GET api/pipelines/{name}`). */
 async function pipelineVersion(api: ApiClient, text: string): Promise<{ name: string; version: number }> {
@@ -38,48 +50,32 @@ async function pipelineVersion(api: ApiClient, text: string): Promise<{ name: st
 }
 
 export function registerPipelineCommands(program: Command): void {
-  const pipelines = withExamples(
-    program.command('pipelines').description('Pipelines: batch-score, copy and move steps with parameters'),
-    [
-      'sibyl pipelines apply nightly.yaml',
-      'sibyl pipelines publish nightly',
-      'sibyl pipelines run nightly:1 --param inputPath=incoming/a.csv --wait',
-    ],
-  );
-
-  leaf(pipelines.command('apply <file>').description('Save a pipeline draft from a YAML or JSON file'), [
+  const pipelines = commandGroup(program, 'pipelines', 'Pipelines: batch-score, copy and move steps with parameters', [
     'sibyl pipelines apply nightly.yaml',
-    'sibyl pipelines apply pipeline.json --name nightly',
-  ])
-    .option('-n, --name <name>', "pipeline name (default: the file's `name`, else the file name)")
-    .action(
-      act(async (ctx, file: string, opts: { name?: string }) => {
-        const { name, spec } = await readSpecFile(file, opts.name);
-        const { body, status } = await ctx.api().put<Pipeline>(`/api/pipelines/${seg(name)}`, spec);
-        printResult(
-          ctx.format,
-          body,
-          () =>
-            `${status === 201 ? 'Created' : 'Updated'} the draft of '${name}'.\n${record([
-              ['pipeline', body.name],
-              ['status', body.status],
-              ['steps', stepsText(body.steps)],
-              ['parameters', pairs(body.parameters)],
-              ['latest published', body.latestVersion],
-            ])}\nPublish it with 'sibyl pipelines publish ${name}'.`,
-        );
-      }),
-    );
+    'sibyl pipelines publish nightly',
+    'sibyl pipelines run nightly:1 --param inputPath=incoming/a.csv --wait',
+  ]);
 
-  leaf(pipelines.command('list').description('List pipelines and their latest published version'), [
-    'sibyl pipelines list',
-  ]).action(
-    listAction<Pipeline>('/api/pipelines', {
-      head: ['pipeline', 'latest', 'steps', 'parameters', 'description'],
-      row: (p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description],
-      empty: '(no pipelines)',
-    }),
+  applyCommand<Pipeline>(
+    pipelines,
+    'pipeline',
+    'Save a pipeline draft from a YAML or JSON file',
+    ['sibyl pipelines apply nightly.yaml', 'sibyl pipelines apply pipeline.json --name nightly'],
+    (ctx, p, created) =>
+      printResult(
+        ctx.format,
+        p,
+        () =>
+          `${created ? 'Created' : 'Updated'} the draft of '${p.name}'.\n${pipelineRecord(p, false)}\n` +
+          `Publish it with 'sibyl pipelines publish ${p.name}'.`,
+      ),
   );
+
+  listCommand<Pipeline>(pipelines, 'List pipelines and their latest published version', ['sibyl pipelines list'], {
+    head: ['pipeline', 'latest', 'steps', 'parameters', 'description'],
+    row: (p) => [p.name, p.latestVersion, stepsText(p.steps), pairs(p.parameters), p.description],
+    empty: '(no pipelines)',
+  });
 
   leaf(pipelines.command('versions <name>').description('List the published versions of a pipeline'), [
     'sibyl pipelines versions nightly',
@@ -124,20 +120,8 @@ export function registerPipelineCommands(program: Command): void {
     );
   }
 
-  leaf(pipelines.command('show <name>').description('Show a pipeline draft'), ['sibyl pipelines show nightly']).action(
-    act(async (ctx, name: string) => {
-      const p = await ctx.api().get<Pipeline>(`/api/pipelines/${seg(name)}`);
-      printResult(ctx.format, p, () =>
-        record([
-          ['pipeline', p.name],
-          ['description', p.description],
-          ['status', p.status],
-          ['steps', stepsText(p.steps)],
-          ['parameters', pairs(p.parameters)],
-          ['latest published', p.latestVersion],
-        ]),
-      );
-    }),
+  showCommand<Pipeline>(pipelines, 'Show a pipeline draft', 'nightly', (ctx, p) =>
+    printResult(ctx.format, p, () => pipelineRecord(p, true)),
   );
 
   leaf(pipelines.command('publish <name>').description('Publish the draft as the next immutable version'), [
@@ -156,47 +140,37 @@ export function registerPipelineCommands(program: Command): void {
     }),
   );
 
-  leaf(
-    pipelines
-      .command('run <pipeline>')
-      .description('Run a published version (NAME:VERSION, or NAME for the latest); --wait follows it'),
-    [
-      'sibyl pipelines run nightly:1',
-      'sibyl pipelines run nightly:2 --param inputPath=incoming/2024-06-01.csv --param threshold=0.5 --wait',
-    ],
-  )
-    .option('-p, --param <key=value>', 'a parameter (repeatable); numbers and true/false are sent as such', collect, [])
-    .option('--experiment <name>', 'experiment the run is filed under')
-    .option('-w, --wait', 'wait for the run to end; exit 3 if it fails')
-    .action(
-      act(async (ctx, text: string, opts: { param: string[]; experiment?: string; wait?: boolean }) => {
-        const raw = parseKeyValues(opts.param, '--param');
-        const parameters = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parameterValue(v)]));
-        const api = ctx.api();
-        const { name, version } = await pipelineVersion(api, text);
-        const body = { parameters: opts.param.length ? parameters : undefined, experiment: opts.experiment };
-        const { body: run } = await api.post<Run>(`/api/pipelines/${seg(name)}/versions/${version}/runs`, body);
-        if (!opts.wait) {
-          printResult(
-            ctx.format,
-            run,
-            () =>
-              `${record([
-                ['run', run.id],
-                ['pipeline', `${name}:${version}`],
-                ['status', run.status],
-              ])}\nFollow it with 'sibyl runs logs ${run.id} --follow'.`,
-          );
-          return;
-        }
-        const done = await watchRun<Run>(
-          api,
-          run.id,
-          ctx.format,
-          `Follow it with 'sibyl runs logs ${run.id} --follow'.`,
-        );
-        await printRun(ctx, api, done);
-        failUnlessCompleted(`pipeline run ${run.id}`, done);
-      }),
-    );
+  withWait(
+    leaf(
+      pipelines
+        .command('run <pipeline>')
+        .description('Run a published version (NAME:VERSION, or NAME for the latest); --wait follows it'),
+      [
+        'sibyl pipelines run nightly:1',
+        'sibyl pipelines run nightly:2 --param inputPath=incoming/2024-06-01.csv --param threshold=0.5 --wait',
+      ],
+    )
+      .option(
+        '-p, --param <key=value>',
+        'a parameter (repeatable); numbers and true/false are sent as such',
+        collect,
+        [],
+      )
+      .option('--experiment <name>', 'experiment the run is filed under'),
+    'wait for the run to end; exit 3 if it fails',
+    async (ctx, wait, text: string, opts: { param: string[]; experiment?: string }) => {
+      const raw = parseKeyValues(opts.param, '--param');
+      const parameters = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parameterValue(v)]));
+      const api = ctx.api();
+      const { name, version } = await pipelineVersion(api, text);
+      const body = { parameters: opts.param.length ? parameters : undefined, experiment: opts.experiment };
+      const { body: run } = await api.post<Run>(`/api/pipelines/${seg(name)}/versions/${version}/runs`, body);
+      const followWith = `sibyl runs logs ${run.id} --follow`;
+      if (!wait)
+        return printStarted(ctx, run, { run: run.id, pipeline: `${name}:${version}`, status: run.status }, followWith);
+      const done = await watchRun<Run>(api, run.id, ctx.format, `Follow it with '${followWith}'.`);
+      await printRun(ctx, api, done);
+      failUnlessCompleted(`pipeline run ${run.id}`, done);
+    },
+  );
 }

@@ -5,7 +5,8 @@
  */
 import { Option, type Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
+import { act, type CommandContext, commandGroup, leaf } from '../core/commandKit';
+import { listCommand } from '../core/resourceCommands';
 import { pairs, printResult, record, shortTime, table, writeOut } from '../core/output';
 import { intArg } from '../core/parseArgs';
 import { failUnlessCompleted, watchUntilDone } from '../core/watchJob';
@@ -58,7 +59,7 @@ function logLine(entry: RunLogEntry): string {
 }
 
 export function registerRunCommands(program: Command): void {
-  const runs = withExamples(program.command('runs').description('Runs of batch jobs and pipelines, and their logs'), [
+  const runs = commandGroup(program, 'runs', 'Runs of batch jobs and pipelines, and their logs', [
     'sibyl runs list --status Failed',
     'sibyl runs show run-1',
     'sibyl runs logs run-1 --follow',
@@ -153,14 +154,17 @@ export function registerRunCommands(program: Command): void {
       }),
     );
 
-  const experiments = withExamples(program.command('experiments').description('Experiments: runs grouped by name'), [
+  const experiments = commandGroup(program, 'experiments', 'Experiments: runs grouped by name', [
     'sibyl experiments list',
   ]);
-  leaf(experiments.command('list').description('List experiments'), ['sibyl experiments list']).action(
-    listAction<{ name: string; runCount: number; lastRunAt?: string }>('/api/experiments', {
+  listCommand<{ name: string; runCount: number; lastRunAt?: string }>(
+    experiments,
+    'List experiments',
+    ['sibyl experiments list'],
+    {
       head: ['experiment', 'runs', 'last run'],
       row: (e) => [e.name, e.runCount, shortTime(e.lastRunAt)],
       empty: '(no experiments)',
-    }),
+    },
   );
 }

@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { seg, type ApiClient } from '../core/apiClient';
-import { act, leaf, listAction, type CommandContext, withExamples } from '../core/commandKit';
+import { act, type CommandContext, commandGroup, leaf } from '../core/commandKit';
 import { pairs, printResult, record, shortTime, table } from '../core/output';
-import { readSpecFile } from '../core/specFile';
+import { applyCommand, deleteCommand, listCommand, showCommand } from '../core/resourceCommands';
 import type { Schedule } from '../../shared/api/schemas';
 
 const triggerText = (t: Schedule['trigger']) =>
@@ -48,44 +48,35 @@ async function setEnabled(api: ApiClient, name: string, enabled: boolean): Promi
 }
 
 export function registerScheduleCommands(program: Command): void {
-  const schedules = withExamples(
-    program.command('schedules').description('Schedules: run a published pipeline on a timer or when data lands'),
+  const schedules = commandGroup(
+    program,
+    'schedules',
+    'Schedules: run a published pipeline on a timer or when data lands',
     ['sibyl schedules apply nightly-2am.yaml', 'sibyl schedules list', 'sibyl schedules disable nightly-2am'],
   );
 
-  leaf(schedules.command('apply <file>').description('Create or replace a schedule from a YAML or JSON file'), [
-    'sibyl schedules apply nightly-2am.yaml',
-    'sibyl schedules apply on-landing.json --name on-landing',
-  ])
-    .option('-n, --name <name>', "schedule name (default: the file's `name`, else the file name)")
-    .action(
-      act(async (ctx, file: string, opts: { name?: string }) => {
-        const { name, spec } = await readSpecFile(file, opts.name);
-        const { body } = await ctx.api().put<Schedule>(`/api/schedules/${seg(name)}`, spec);
-        printSchedule(ctx, body);
-      }),
-    );
-
-  leaf(schedules.command('list').description('List schedules and their last firing'), ['sibyl schedules list']).action(
-    listAction<Schedule>('/api/schedules', {
-      head: ['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'],
-      row: (s) => [
-        s.name,
-        s.pipeline,
-        s.enabled ? 'yes' : 'no',
-        triggerText(s.trigger),
-        s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '',
-        shortTime(s.nextFireTime),
-      ],
-      empty: '(no schedules)',
-    }),
+  applyCommand<Schedule>(
+    schedules,
+    'schedule',
+    'Create or replace a schedule from a YAML or JSON file',
+    ['sibyl schedules apply nightly-2am.yaml', 'sibyl schedules apply on-landing.json --name on-landing'],
+    printSchedule,
   );
 
-  leaf(schedules.command('show <name>').description('Show a schedule and its history'), [
-    'sibyl schedules show nightly-2am',
-  ]).action(
-    act(async (ctx, name: string) => printSchedule(ctx, await ctx.api().get<Schedule>(`/api/schedules/${seg(name)}`))),
-  );
+  listCommand<Schedule>(schedules, 'List schedules and their last firing', ['sibyl schedules list'], {
+    head: ['schedule', 'pipeline', 'enabled', 'trigger', 'last run', 'next fire'],
+    row: (s) => [
+      s.name,
+      s.pipeline,
+      s.enabled ? 'yes' : 'no',
+      triggerText(s.trigger),
+      s.history[0] ? `${s.history[0].runId} ${s.history[0].status}` : '',
+      shortTime(s.nextFireTime),
+    ],
+    empty: '(no schedules)',
+  });
+
+  showCommand<Schedule>(schedules, 'Show a schedule and its history', 'nightly-2am', printSchedule);
 
   for (const [verb, enabled] of [
     ['enable', true],
@@ -96,12 +87,5 @@ export function registerScheduleCommands(program: Command): void {
     ]).action(act(async (ctx, name: string) => printSchedule(ctx, await setEnabled(ctx.api(), name, enabled))));
   }
 
-  leaf(schedules.command('delete <name>').description('Delete a schedule (its past runs stay)'), [
-    'sibyl schedules delete nightly-2am',
-  ]).action(
-    act(async (ctx, name: string) => {
-      await ctx.api().delete(`/api/schedules/${seg(name)}`);
-      printResult(ctx.format, { deleted: name }, () => `Deleted schedule '${name}'.`);
-    }),
-  );
+  deleteCommand(schedules, 'schedule', 'Delete a schedule (its past runs stay)', 'nightly-2am');
 }

@@ -46,6 +46,11 @@ export function leaf(command: Command, examples: readonly string[], options: { o
   return withExamples(command, examples);
 }
 
+/** A group of commands under `parent` (`sibyl monitors …`), with its description and help examples. */
+export function commandGroup(parent: Command, name: string, description: string, examples: readonly string[]): Command {
+  return withExamples(parent.command(name).description(description), examples);
+}
+
 /** Appends an "Examples:" section to the command's help. */
 export function withExamples(command: Command, examples: readonly string[]): Command {
   if (examples.length) command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);

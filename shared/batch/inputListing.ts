@@ -9,9 +9,9 @@ import { RestError } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import {
   blobNameOf,
+  blobsUnder,
   containerOf,
   normalizePath,
-  relativePathOf,
   type DatastoreLocation,
 } from '../datastores/datastorePaths';
 import { compileGlob, isGlob, literalPrefix } from './globPattern';
@@ -45,19 +45,12 @@ async function listUnder(
   keep: (relative: string) => boolean,
 ): Promise<InputFile[]> {
   const files: InputFile[] = [];
-  const container = containerOf(location);
-  try {
-    for await (const item of container.listBlobsFlat({ prefix: blobNameOf(location, folder) })) {
-      const relative = relativePathOf(location, item.name);
-      if (item.name.endsWith('/') || (item.properties.contentLength ?? 0) === 0 || !keep(relative)) continue;
-      files.push({ path: relative, blob: item.name, size: item.properties.contentLength ?? 0 });
-      if (files.length > MAX_INPUT_FILES) {
-        throw new SibylError('InvalidInput', `The input matches more than ${MAX_INPUT_FILES} files; split the job.`);
-      }
+  for await (const { name, path, size } of blobsUnder(location, folder)) {
+    if (size === 0 || !keep(path)) continue;
+    files.push({ path, blob: name, size });
+    if (files.length > MAX_INPUT_FILES) {
+      throw new SibylError('InvalidInput', `The input matches more than ${MAX_INPUT_FILES} files; split the job.`);
     }
-  } catch (error) {
-    if (error instanceof RestError && error.statusCode === 404) return [];
-    throw error;
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

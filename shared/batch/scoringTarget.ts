@@ -106,10 +106,7 @@ async function loadModel(target: ScoringTarget): Promise<ModelSession> {
   const version = await readVersionDoc(target.modelName, target.modelVersion);
   // Checksums verified, external data kept inside the model's own folder.
   const session = await ModelSession.load(await modelFileOf(manifestOf(version)), sessionOptionsOf(environment));
-  await warmUp(session, version).catch(async (error: unknown) => {
-    await session.release();
-    throw error;
-  });
+  await warmUp(session, version);
   return session;
 }
 

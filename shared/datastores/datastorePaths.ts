@@ -4,7 +4,7 @@
  *
  * @example blobNameOf({ container: 'c', prefix: 'landing/' }, '/in/a.csv') === 'landing/in/a.csv'
  */
-import type { ContainerClient } from '@azure/storage-blob';
+import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import { getBlobServiceClient } from '../storage/blobService';
 import type { DatastoreDoc } from './datastoreStore';
@@ -41,4 +41,23 @@ export function relativePathOf(location: DatastoreLocation, blobName: string): s
 export function containerOf(location: DatastoreLocation): ContainerClient {
   refuseReservedContainer(location.container);
   return getBlobServiceClient().getContainerClient(location.container);
+}
+
+/** A blob under a datastore folder: its name in the container, its datastore path and its size. */
+export interface DatastoreBlob {
+  name: string;
+  path: string;
+  size: number;
+}
+
+/** The blobs under `folder` (a datastore path), folder markers left out; none when the container does not exist. */
+export async function* blobsUnder(location: DatastoreLocation, folder: string): AsyncGenerator<DatastoreBlob> {
+  try {
+    for await (const item of containerOf(location).listBlobsFlat({ prefix: blobNameOf(location, folder) })) {
+      if (item.name.endsWith('/')) continue;
+      yield { name: item.name, path: relativePathOf(location, item.name), size: item.properties.contentLength ?? 0 };
+    }
+  } catch (error) {
+    if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+  }
 }

@@ -213,13 +213,7 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.
   const session = await ModelSession.load(await modelFileOf(manifest), sessionOptionsOf(environment));
-  let warnings: string[];
-  try {
-    warnings = await warmUp(session, version);
-  } catch (error) {
-    await session.release();
-    throw error;
-  }
+  const warnings = await warmUp(session, version);
   const batching = doc.batching;
   const batcher = canBatch(session.signature)
     ? new DynamicBatcher({

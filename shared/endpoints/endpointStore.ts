@@ -6,6 +6,7 @@
 import { SibylError } from '../errors';
 import { assertName } from '../registry/modelReference';
 import { isNotFound } from '../storage/cosmosErrors';
+import { deleteItem } from '../storage/deleteItem';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag, type EtagOptions, type EtagResult } from '../storage/updateWithEtag';
 import {
@@ -188,11 +189,7 @@ export async function partitionDeploymentIds(name: string): Promise<string[]> {
 }
 
 export async function deleteDoc(endpoint: string, id: string): Promise<void> {
-  try {
-    await endpoints().item(id, endpoint).delete();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  await deleteItem(endpoints(), id, endpoint);
   invalidate(endpoint);
 }
 

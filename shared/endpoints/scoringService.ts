@@ -225,6 +225,23 @@ export async function inferOip(
   return { ...result, body: json, ...(binary ? { binary } : {}) };
 }
 
+/**
+ * The endpoint's serving deployments once the caller is authorized, and those `deployment` names (all of them
+ * when null); DeploymentNotFound when it names none.
+ */
+async function authorizedServing(
+  endpoint: string,
+  deployment: string | null,
+  authorization: string | null,
+): Promise<{ snapshot: EndpointSnapshot; serving: DeploymentDoc[]; named: DeploymentDoc[] }> {
+  const snapshot = await authorizeEndpoint(endpoint, authorization);
+  const serving = servingDeployments(snapshot);
+  const named = deployment ? serving.filter((d) => d.name === deployment) : serving;
+  if (deployment && named.length === 0)
+    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  return { snapshot, serving, named };
+}
+
 /** OIP model metadata for an endpoint (or one of its deployments). */
 export async function oipModelMetadata(
   endpoint: string,
@@ -234,11 +251,7 @@ export async function oipModelMetadata(
   path?: string,
   requestId?: string,
 ): Promise<unknown> {
-  const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const serving = servingDeployments(snapshot);
-  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0)
-    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  const { snapshot, serving } = await authorizedServing(endpoint, deployment, authorization);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
   if (loaded.userCode) {
     const route = path ?? `/v2/models/${encodeURIComponent(endpoint)}`;
@@ -259,12 +272,8 @@ export async function oipModelReady(
   deployment: string | null,
   authorization: string | null,
 ): Promise<boolean> {
-  const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const serving = servingDeployments(snapshot);
-  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0)
-    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
-  if (docs.length === 0) return false;
-  const loaded = await Promise.all(docs.map((d) => loadedDeployment(d).catch(() => undefined)));
+  const { named } = await authorizedServing(endpoint, deployment, authorization);
+  if (named.length === 0) return false;
+  const loaded = await Promise.all(named.map((d) => loadedDeployment(d).catch(() => undefined)));
   return loaded.every((l) => l?.ready === true);
 }

@@ -7,6 +7,7 @@
 import type { Monitor, MonitorResult, MonitorSpec } from '../api/schemas';
 import { SibylError } from '../errors';
 import { isConflict, isNotFound } from '../storage/cosmosErrors';
+import { deleteItem } from '../storage/deleteItem';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag } from '../storage/versionCounter';
 import { checkMonitor } from './monitorChecks';
@@ -90,12 +91,7 @@ export async function listMonitors(): Promise<Monitor[]> {
 }
 
 export async function deleteMonitor(name: string): Promise<void> {
-  try {
-    await monitors().item(name, name).delete();
-  } catch (error) {
-    if (isNotFound(error)) throw monitorNotFound(name);
-    throw error;
-  }
+  if (!(await deleteItem(monitors(), name, name))) throw monitorNotFound(name);
 }
 
 /** Stores a completed run's result as `lastResult` (unless a later run's is already there) and in the history. */

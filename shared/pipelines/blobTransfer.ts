@@ -19,9 +19,9 @@ import { RestError, type ContainerClient } from '@azure/storage-blob';
 import type { DatastorePath } from '../api/schemas';
 import {
   blobNameOf,
+  blobsUnder,
   containerOf,
   normalizePath,
-  relativePathOf,
   type DatastoreLocation,
 } from '../datastores/datastorePaths';
 import { readDatastoreDoc } from '../datastores/datastoreStore';
@@ -43,38 +43,20 @@ interface Source {
 
 const statusOf = (error: unknown): number | undefined => (error instanceof RestError ? error.statusCode : undefined);
 
-async function listUnder(
-  container: ContainerClient,
-  location: DatastoreLocation,
-  folder: string,
-  keep: (path: string) => boolean,
-): Promise<Source[]> {
-  const found: Source[] = [];
-  try {
-    for await (const item of container.listBlobsFlat({ prefix: blobNameOf(location, folder) })) {
-      const path = relativePathOf(location, item.name);
-      if (!item.name.endsWith('/') && keep(path)) found.push({ blob: item.name, relative: path.slice(folder.length) });
-    }
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-  }
-  return found.sort((a, b) => (a.blob < b.blob ? -1 : 1));
-}
-
-/** The blobs `path` names, and whether it named one exact file. */
+/** The blobs `path` names (a glob, one file, or a folder), and whether it named one exact file. */
 async function findSources(location: DatastoreLocation, path: string): Promise<{ sources: Source[]; exact: boolean }> {
-  const container = containerOf(location);
-  if (/[*?[{]/.test(path)) {
-    const glob = compilePathGlob(path);
-    return { sources: await listUnder(container, location, glob.prefix, (p) => glob.matches(p)), exact: false };
-  }
-  if (path && !path.endsWith('/')) {
+  const glob = /[*?[{]/.test(path) ? compilePathGlob(path) : undefined;
+  if (!glob && path && !path.endsWith('/')) {
     const blob = blobNameOf(location, path);
-    if (await container.getBlobClient(blob).exists())
+    if (await containerOf(location).getBlobClient(blob).exists())
       return { sources: [{ blob, relative: path.slice(path.lastIndexOf('/') + 1) }], exact: true };
   }
-  const folder = path && !path.endsWith('/') ? `${path}/` : path;
-  return { sources: await listUnder(container, location, folder, () => true), exact: false };
+  const folder = glob ? glob.prefix : path && !path.endsWith('/') ? `${path}/` : path;
+  const sources: Source[] = [];
+  for await (const blob of blobsUnder(location, folder)) {
+    if (!glob || glob.matches(blob.path)) sources.push({ blob: blob.name, relative: blob.path.slice(folder.length) });
+  }
+  return { sources: sources.sort((a, b) => (a.blob < b.blob ? -1 : 1)), exact: false };
 }
 
 async function copyOne(

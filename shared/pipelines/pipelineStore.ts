@@ -12,7 +12,7 @@ import { SibylError } from '../errors';
 import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { updateWithEtag as updateDoc } from '../storage/updateWithEtag';
-import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
+import { fillVersion, listVersionDocs, reserveVersion } from '../storage/versionCounter';
 import type { PipelineDefinition } from './pipelineChecks';
 import {
   runUriOf,
@@ -111,15 +111,7 @@ export async function publishPipeline(name: string, baseUrl: string): Promise<Pu
     publishedAt: now,
     updatedAt: now,
   };
-  try {
-    await pipelines().items.create(doc);
-  } catch (error) {
-    await releaseVersion(pipelines(), name, version);
-    throw error;
-  }
-  await updateWithEtag<PipelineHeadDoc>(pipelines(), name, name, (h) =>
-    (h.latestVersion ?? 0) >= version ? undefined : { ...h, latestVersion: version, updatedAt: now },
-  );
+  await fillVersion<PipelineHeadDoc>(pipelines(), name, version, () => pipelines().items.create(doc));
   return { name, version, runUri: runUriOf(baseUrl, name, version) };
 }
 
@@ -136,16 +128,8 @@ export async function getPipelineVersion(name: string, version: number, baseUrl:
 
 export async function listPipelineVersions(name: string, baseUrl: string): Promise<PipelineVersion[]> {
   if (!(await readHead(name))) throw pipelineNotFound(name);
-  const { resources } = await pipelines()
-    .items.query<PipelineVersionDoc>(
-      {
-        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
-        parameters: [{ name: '@name', value: name }],
-      },
-      { partitionKey: name },
-    )
-    .fetchAll();
-  return resources.map((doc) => toPipelineVersion(doc, baseUrl));
+  const docs = await listVersionDocs<PipelineVersionDoc>(pipelines(), name);
+  return docs.map((doc) => toPipelineVersion(doc, baseUrl));
 }
 
 /** Disables (refuses new runs) or enables a published version. */

@@ -25,7 +25,7 @@ import { SibylError } from '../errors';
 import { ownContainer } from '../storage/blobService';
 import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
-import { releaseVersion, reserveVersion, updateWithEtag, type VersionHead } from '../storage/versionCounter';
+import { fillVersion, reserveVersion, type LatestVersionHead } from '../storage/versionCounter';
 import { assertName } from './modelReference';
 
 /** `CodeVersion` of the API. */
@@ -42,9 +42,7 @@ export interface CodeAsset {
   updatedAt: string;
 }
 
-interface CodeHead extends VersionHead {
-  latestVersion: number | null;
-}
+type CodeHead = LatestVersionHead;
 
 interface CodeVersionDoc extends CodeVersion {
   id: string;
@@ -96,22 +94,17 @@ async function store(name: string, root: string, files: StoredFile[]): Promise<C
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
   const record: CodeVersion = { name, version, files: sorted, createdAt: new Date().toISOString() };
   const blobs = await codeBlobs();
-  try {
-    await uploadFolderBlobs(blobs, codeFolderPrefix(name, version), root, sorted);
-    const manifest: CodeManifest = { name, version, files: sorted };
-    await uploadManifestBlob(blobs, codeManifestPath(name, version), manifest);
-    await code().items.create<CodeVersionDoc>({ ...record, id: versionId(version), type: 'codeVersion' });
-  } catch (error) {
-    await deleteFolderBlobs(blobs, codeFolderPrefix(name, version), codeManifestPath(name, version)).catch(
-      () => undefined,
-    );
-    await releaseVersion(code(), name, version);
-    throw error;
-  }
-  await updateWithEtag<CodeHead>(code(), name, name, (head) =>
-    (head.latestVersion ?? 0) >= version
-      ? undefined
-      : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
+  await fillVersion<CodeHead>(
+    code(),
+    name,
+    version,
+    async () => {
+      await uploadFolderBlobs(blobs, codeFolderPrefix(name, version), root, sorted);
+      const manifest: CodeManifest = { name, version, files: sorted };
+      await uploadManifestBlob(blobs, codeManifestPath(name, version), manifest);
+      await code().items.create<CodeVersionDoc>({ ...record, id: versionId(version), type: 'codeVersion' });
+    },
+    () => deleteFolderBlobs(blobs, codeFolderPrefix(name, version), codeManifestPath(name, version)),
   );
   return record;
 }

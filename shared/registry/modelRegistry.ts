@@ -13,9 +13,10 @@ import { hashFile, type StoredFile } from '../assets/hashedFile';
 import { unpackArchive } from '../assets/safeArchive';
 import { getConfig } from '../config';
 import { SibylError } from '../errors';
-import { isNotFound } from '../storage/cosmosErrors';
 import { getContainer } from '../storage/cosmosDatabase';
-import { releaseVersion, reserveVersion, updateWithEtag } from '../storage/versionCounter';
+import { deleteItem } from '../storage/deleteItem';
+import { readTypedDoc } from '../storage/readTypedDoc';
+import { fillVersion, listVersionDocs, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
 import {
   manifestOf,
@@ -116,30 +117,23 @@ async function storeVersion(
     ...(contents.columns ? { columns: contents.columns } : {}),
     ...(contents.inputExample !== undefined ? { inputExample: contents.inputExample } : {}),
   };
-  try {
-    await uploadModelFolder(root, manifestOf(doc));
-    await models().items.create(doc);
-  } catch (error) {
-    await deleteModelFolder(name, version).catch(() => undefined);
-    await releaseVersion(models(), name, version);
-    throw error;
-  }
-  await updateWithEtag<ModelDoc>(models(), name, name, (head) =>
-    (head.latestVersion ?? 0) >= version
-      ? undefined
-      : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
+  await fillVersion<ModelDoc>(
+    models(),
+    name,
+    version,
+    async () => {
+      await uploadModelFolder(root, manifestOf(doc));
+      await models().items.create(doc);
+    },
+    () => deleteModelFolder(name, version),
   );
   return toModelVersion(doc);
 }
 
 async function readHead(name: string): Promise<ModelDoc> {
   assertName('Model', name);
-  try {
-    const { resource } = await models().item(name, name).read<ModelDoc>();
-    if (resource && resource.type === 'model') return resource;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const head = await readTypedDoc<ModelDoc>(models(), name, name, 'model');
+  if (head) return head;
   throw new SibylError(
     'ModelNotFound',
     `Model '${name}' is not registered. Register it with POST api/models/${name}/versions.`,
@@ -159,12 +153,8 @@ export async function listModels(): Promise<Model[]> {
 
 export async function readVersionDoc(name: string, version: number): Promise<ModelVersionDoc> {
   assertName('Model', name);
-  try {
-    const { resource } = await models().item(versionId(version), name).read<ModelVersionDoc>();
-    if (resource) return resource;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const doc = await readTypedDoc<ModelVersionDoc>(models(), versionId(version), name, 'version');
+  if (doc) return doc;
   throw new SibylError('ModelNotFound', `Model '${name}' has no version ${version}.`);
 }
 
@@ -174,16 +164,7 @@ export async function getModelVersion(name: string, version: number): Promise<Mo
 
 export async function listModelVersions(name: string): Promise<ModelVersion[]> {
   await readHead(name);
-  const { resources } = await models()
-    .items.query<ModelVersionDoc>(
-      {
-        query: "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version",
-        parameters: [{ name: '@name', value: name }],
-      },
-      { partitionKey: name },
-    )
-    .fetchAll();
-  return resources.map(toModelVersion);
+  return (await listVersionDocs<ModelVersionDoc>(models(), name)).map(toModelVersion);
 }
 
 /** Resolves `name:version` or `name@alias` to a stored version. */
@@ -259,11 +240,7 @@ export async function deleteModelVersion(
       'Conflict',
       `Model ${name}:${version} is the target of alias ${aliases.join(', ')}; point the alias elsewhere first.`,
     );
-  try {
-    await models().item(doc.id, name).delete();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  await deleteItem(models(), doc.id, name);
   await deleteModelFolder(name, version);
   const { resources } = await models()
     .items.query<number>(

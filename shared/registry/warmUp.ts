@@ -9,8 +9,23 @@ import type { NamedTensor } from '../scoring/datatypes';
 import type { ModelSession } from '../scoring/modelSession';
 import type { ModelVersionDoc } from './modelDocuments';
 
-/** Warms `session`; answers the warnings (ONNX Runtime's own, then the warm-up's), empty when all went well. */
+/**
+ * Warms `session`; answers the warnings (ONNX Runtime's own, then the warm-up's), empty when all went well.
+ * When it throws (something other than the inference failed), the session is released: nobody can use it.
+ */
 export async function warmUp(
+  session: ModelSession,
+  version: Pick<ModelVersionDoc, 'inputExample' | 'columns'>,
+): Promise<string[]> {
+  try {
+    return await warnOfWarmUp(session, version);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
+
+async function warnOfWarmUp(
   session: ModelSession,
   version: Pick<ModelVersionDoc, 'inputExample' | 'columns'>,
 ): Promise<string[]> {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Schedule, ScheduleSpec } from '../api/schemas';
 import { SibylError } from '../errors';
 import { isNotFound } from '../storage/cosmosErrors';
+import { deleteItem } from '../storage/deleteItem';
 import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
 import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
@@ -98,12 +99,7 @@ export async function listSchedules(): Promise<Schedule[]> {
 
 /** Deletes `name`; its runs stay. */
 export async function deleteSchedule(name: string): Promise<void> {
-  try {
-    await schedules().item(name, name).delete();
-  } catch (error) {
-    if (isNotFound(error)) throw scheduleNotFound(name);
-    throw error;
-  }
+  if (!(await deleteItem(schedules(), name, name))) throw scheduleNotFound(name);
 }
 
 /** The enabled schedules of one trigger kind. */

@@ -48,6 +48,15 @@ export type TensorData =
   | Float64Array
   | string[];
 
+/** The typed arrays that hold numeric tensors. */
+export type NumericData = Exclude<TensorData, string[]>;
+
+/** A numeric datatype's typed array: new ones of a length, or views of raw bytes. */
+export interface NumericArrayConstructor {
+  new (length: number): NumericData;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): NumericData;
+}
+
 interface DatatypeInfo {
   ort: OrtTensorType;
   /** ONNX TensorProto.DataType enum value. */
@@ -70,6 +79,22 @@ export const DATATYPES: Readonly<Record<OipDatatype, DatatypeInfo>> = Object.fre
   FP32: { ort: 'float32', onnx: 1, bytes: 4 },
   FP64: { ort: 'float64', onnx: 11, bytes: 8 },
   BYTES: { ort: 'string', onnx: 8, bytes: 0 },
+});
+
+/** The typed array that holds each numeric datatype: FP16 as raw IEEE half bits, BOOL as 0/1 bytes. */
+export const TYPED_ARRAYS: Readonly<Record<Exclude<OipDatatype, 'BYTES'>, NumericArrayConstructor>> = Object.freeze({
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP16: Uint16Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
 });
 
 export const OIP_DATATYPES = Object.keys(DATATYPES) as OipDatatype[];
@@ -96,32 +121,7 @@ export function fromOnnxElementType(elementType: number): OipDatatype | undefine
  * bits in a Uint16Array (what onnxruntime-node accepts for 'float16'); BOOL as 0/1 bytes.
  */
 export function allocate(datatype: OipDatatype, length: number): TensorData {
-  switch (datatype) {
-    case 'BOOL':
-    case 'UINT8':
-      return new Uint8Array(length);
-    case 'UINT16':
-    case 'FP16':
-      return new Uint16Array(length);
-    case 'UINT32':
-      return new Uint32Array(length);
-    case 'UINT64':
-      return new BigUint64Array(length);
-    case 'INT8':
-      return new Int8Array(length);
-    case 'INT16':
-      return new Int16Array(length);
-    case 'INT32':
-      return new Int32Array(length);
-    case 'INT64':
-      return new BigInt64Array(length);
-    case 'FP32':
-      return new Float32Array(length);
-    case 'FP64':
-      return new Float64Array(length);
-    case 'BYTES':
-      return new Array<string>(length).fill('');
-  }
+  return datatype === 'BYTES' ? new Array<string>(length).fill('') : new TYPED_ARRAYS[datatype](length);
 }
 
 /** A tensor in Sibyl's hands: OIP datatype, concrete shape, flat row-major data. */

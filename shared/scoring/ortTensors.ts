@@ -16,9 +16,11 @@ import { SibylError } from '../errors';
 import {
   allocate,
   DATATYPES,
+  TYPED_ARRAYS,
   fromOrtType,
   type ModelSignature,
   type NamedTensor,
+  type NumericData,
   type OipDatatype,
   type TensorData,
   type TensorSpec,
@@ -127,12 +129,7 @@ export function fromOrtTensor(name: string, value: Tensor | undefined): NamedTen
     throw new SibylError('InternalError', `Output '${name}' came back as ${value ? value.type : 'nothing'}`);
   const shape = [...value.dims];
   if (datatype === 'BYTES') return { name, datatype, shape, data: Array.from(value.data as string[]) };
-  type NumericData = Exclude<TensorData, string[]>;
-  const View = (allocate(datatype, 0) as NumericData).constructor as new (
-    buffer: ArrayBufferLike,
-    offset: number,
-    length: number,
-  ) => NumericData;
+  const View = TYPED_ARRAYS[datatype];
   const raw = value.data as NumericData;
   return { name, datatype, shape, data: new View(raw.buffer, raw.byteOffset, raw.length) };
 }

@@ -3,6 +3,7 @@
  * per name holds `nextVersion`, advanced with an ETag compare-and-swap.
  */
 import type { Container } from '@azure/cosmos';
+import { queryDocs } from './queryDocs';
 import { updateWithEtag as updateDoc } from './updateWithEtag';
 
 /** The head document of a versioned resource (its `id` is the name; partition key `/name`). */
@@ -60,4 +61,41 @@ export async function updateWithEtag<T extends { id: string }>(
   change: (doc: T) => T | undefined,
 ): Promise<T | undefined> {
   return (await updateDoc<T>(container, id, partitionKey, (doc) => doc && change(doc)))?.doc;
+}
+
+/** A head that also records the latest version stored under it. */
+export interface LatestVersionHead extends VersionHead {
+  latestVersion: number | null;
+}
+
+/**
+ * Fills a reserved version: `write` stores it. If that fails, `undo` removes what it left (best effort), the
+ * version is given back and the error rethrown; once stored, the head's `latestVersion` becomes `version`
+ * unless a later one is recorded already.
+ */
+export async function fillVersion<H extends LatestVersionHead>(
+  container: Container,
+  name: string,
+  version: number,
+  write: () => Promise<unknown>,
+  undo: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await undo().catch(() => undefined);
+    await releaseVersion(container, name, version);
+    throw error;
+  }
+  await updateWithEtag<H>(container, name, name, (head) =>
+    (head.latestVersion ?? 0) >= version
+      ? undefined
+      : { ...head, latestVersion: version, updatedAt: new Date().toISOString() },
+  );
+}
+
+/** The version documents (`type` 'version') of `name`, oldest first. */
+export async function listVersionDocs<T>(container: Container, name: string): Promise<T[]> {
+  const query = "SELECT * FROM c WHERE c.type = 'version' AND c.name = @name ORDER BY c.version";
+  return queryDocs<T>(container, query, { '@name': name }, name);
 }

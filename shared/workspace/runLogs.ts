@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunLogs } from '../api/schemas';
 import { getContainer } from '../storage/cosmosDatabase';
+import { queryDocs } from '../storage/queryDocs';
 import { readRun } from './runStore';
 
 export interface RunLogLine {
@@ -47,17 +48,11 @@ export async function appendRunLog(runId: string, lines: readonly RunLogLine[]):
 /** The log of a run, oldest first (at most `limit` lines). Throws RunNotFound. */
 export async function getRunLogs(runId: string, limit = 1000): Promise<RunLogs> {
   await readRun(runId);
-  const { resources } = await logs()
-    .items.query<RunLogDoc>(
-      {
-        query: 'SELECT TOP @limit c.time, c.level, c.message FROM c WHERE c.runId = @runId ORDER BY c.time',
-        parameters: [
-          { name: '@limit', value: limit },
-          { name: '@runId', value: runId },
-        ],
-      },
-      { partitionKey: runId },
-    )
-    .fetchAll();
+  const resources = await queryDocs<RunLogDoc>(
+    logs(),
+    'SELECT TOP @limit c.time, c.level, c.message FROM c WHERE c.runId = @runId ORDER BY c.time',
+    { '@limit': limit, '@runId': runId },
+    runId,
+  );
   return { runId, value: resources.map((r) => ({ time: r.time, level: r.level, message: r.message })) };
 }

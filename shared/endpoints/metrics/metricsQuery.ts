@@ -1,6 +1,7 @@
 /** `GET api/endpoints/{name}/metrics?minutes=60`: per-minute series per deployment. */
 import { SibylError } from '../../errors';
 import { getContainer } from '../../storage/cosmosDatabase';
+import { queryDocs } from '../../storage/queryDocs';
 import { quantile } from './latencyHistogram';
 import { minuteOf, type MinuteMetricsDoc } from './metricsDocuments';
 import { flushMetrics } from './metricsRecorder';
@@ -34,19 +35,12 @@ export async function queryEndpointMetrics(
   }
   await flushMetrics();
   const since = minuteOf(Date.now() - (minutes - 1) * 60000);
-  const { resources } = await getContainer('metrics')
-    // c.endpoint repeats the partition key: the local Cosmos server ignores a query's partitionKey option.
-    .items.query<MinuteMetricsDoc>(
-      {
-        query: 'SELECT * FROM c WHERE c.endpoint = @endpoint AND c.minute >= @since',
-        parameters: [
-          { name: '@endpoint', value: endpoint },
-          { name: '@since', value: since },
-        ],
-      },
-      { partitionKey: endpoint },
-    )
-    .fetchAll();
+  const resources = await queryDocs<MinuteMetricsDoc>(
+    getContainer('metrics'),
+    'SELECT * FROM c WHERE c.endpoint = @endpoint AND c.minute >= @since',
+    { '@endpoint': endpoint, '@since': since },
+    endpoint,
+  );
   const series: Record<string, MinutePoint[]> = Object.fromEntries(deployments.map((d) => [d, []]));
   for (const doc of resources.sort((a, b) => a.minute.localeCompare(b.minute))) {
     (series[doc.deployment] ??= []).push({

@@ -2,9 +2,7 @@
  * Stacking requests' tensors on dim 0 and splitting batched outputs back, for every `TensorData`
  * kind (typed arrays and `string[]` for BYTES). Used by the dynamic batcher.
  */
-import { allocate, type NamedTensor, type OipDatatype, type TensorData } from '../datatypes';
-
-type NumericData = Exclude<TensorData, string[]>;
+import { allocate, type NamedTensor, type NumericData, type OipDatatype, type TensorData } from '../datatypes';
 
 /**
  * Rows (dim 0) of a request's tensors; undefined when it cannot be batched (no tensors, a rank-0 tensor,

@@ -6,7 +6,7 @@
  * then the bytes. Outputs asked for with `binary_data_output` (request) or `binary_data` (per output)
  * come back the same way. Large tensors never become JSON numbers.
  */
-import { DATATYPES, type NamedTensor, type OipDatatype, type TensorData } from '../datatypes';
+import { DATATYPES, TYPED_ARRAYS, type NamedTensor, type OipDatatype, type TensorData } from '../datatypes';
 import { InvalidInputError, ShapeMismatchError } from '../scoringErrors';
 import type { OipInferResponse } from './oipCodec';
 
@@ -34,21 +34,6 @@ export function splitBinaryBody(raw: Uint8Array, headerLength: string): { json: 
   return { json, binary: raw.subarray(length) };
 }
 
-const ARRAYS: Partial<Record<OipDatatype, new (buffer: ArrayBuffer) => Exclude<TensorData, string[]>>> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  FP16: Uint16Array,
-  UINT32: Uint32Array,
-  UINT64: BigUint64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  INT64: BigInt64Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-};
-
 /** One tensor's elements from its raw bytes (copied, so the typed array is aligned). */
 export function tensorFromBytes(datatype: OipDatatype, count: number, bytes: Uint8Array, where: string): TensorData {
   if (!LITTLE_ENDIAN) throw new InvalidInputError('binary tensor data needs a little-endian host');
@@ -59,7 +44,7 @@ export function tensorFromBytes(datatype: OipDatatype, count: number, bytes: Uin
       `${where}: binary_data_size is ${bytes.length} bytes but ${count} ${datatype} elements take ${count * size}`,
     );
   }
-  const Array_ = ARRAYS[datatype]!;
+  const Array_ = TYPED_ARRAYS[datatype];
   // A copy: a Buffer view may sit at any offset of a shared pool, and `Buffer.slice` does not copy.
   const data = new Array_(new Uint8Array(bytes).buffer);
   if (datatype === 'BOOL' && (data as Uint8Array).some((b) => b > 1))

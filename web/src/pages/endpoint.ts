@@ -14,6 +14,7 @@ import {
   card,
   commandLine,
   copyButton,
+  crumbs,
   dataTable,
   emptyState,
   errorBox,
@@ -204,10 +205,7 @@ export const endpointPage: Page = (root, ctx) => {
   const name = ctx.params.name ?? '';
   ctx.title(`Endpoint ${name}`);
   const body = h('div', {}, loading());
-  root.append(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/endpoints', 'Endpoints'), ' / ', name),
-    body,
-  );
+  root.append(crumbs('#/endpoints', 'Endpoints', name), body);
   let leaveTab: (() => void) | undefined;
   let left = false;
 

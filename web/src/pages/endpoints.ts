@@ -1,8 +1,7 @@
 /** Endpoints: every real-time endpoint with its auth mode, traffic split and deployments. */
 import type { Endpoint } from '../api/types';
 import { COMMANDS } from '../commands';
-import { hashFor } from '../router';
-import { badge, link } from '../ui/widgets';
+import { badge } from '../ui/widgets';
 import { namedListPage } from './namedListPage';
 
 /** "blue 90% · green 10%", or a note when nothing receives traffic. */
@@ -14,10 +13,8 @@ export function trafficText(traffic: Record<string, number> | undefined, single?
 
 export const endpointsPage = namedListPage<Endpoint>({
   title: 'Endpoints',
-  path: '/api/endpoints',
-  caption: 'Endpoints',
+  collection: 'endpoints',
   columns: [
-    { label: 'Name', cell: (e) => link(hashFor(['endpoints', e.name]), e.name) },
     { label: 'Auth', cell: (e) => badge(e.authMode) },
     {
       label: 'Traffic',

@@ -8,7 +8,7 @@ import type { Deployment, Endpoint, List, Model, ModelVersion, TensorMetadata } 
 import { hashFor } from '../router';
 import { h, replace } from '../ui/dom';
 import { formatBytes, formatDateTime, formatShape } from '../ui/format';
-import { badge, card, copyButton, dataTable, errorBox, keyValues, link, loading } from '../ui/widgets';
+import { badge, card, copyButton, crumbs, dataTable, errorBox, keyValues, link, loading } from '../ui/widgets';
 import { aliasBadges } from './models';
 import type { Page } from './page';
 
@@ -89,11 +89,7 @@ export const modelPage: Page = (root, ctx) => {
   const name = ctx.params.name ?? '';
   ctx.title(`Model ${name}`);
   const body = h('div', {}, loading());
-  root.append(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/models', 'Models'), ' / ', name),
-    h('h1', {}, name),
-    body,
-  );
+  root.append(crumbs('#/models', 'Models', name), h('h1', {}, name), body);
   Promise.all([
     ctx.api.get<Model>(`/api/models/${seg(name)}`),
     ctx.api.get<List<ModelVersion>>(`/api/models/${seg(name)}/versions`),

@@ -1,10 +1,9 @@
 /** Models: every registered model with its latest version and aliases. */
 import type { Model } from '../api/types';
 import { COMMANDS } from '../commands';
-import { hashFor } from '../router';
 import { h } from '../ui/dom';
 import { formatDateTime } from '../ui/format';
-import { badge, link } from '../ui/widgets';
+import { badge } from '../ui/widgets';
 import { namedListPage } from './namedListPage';
 
 /** Alias badges, `latest` first. */
@@ -21,10 +20,9 @@ export function aliasBadges(aliases: Record<string, number>, version?: number): 
 
 export const modelsPage = namedListPage<Model>({
   title: 'Models',
-  path: '/api/models',
+  collection: 'models',
   caption: 'Registered models',
   columns: [
-    { label: 'Name', cell: (m) => link(hashFor(['models', m.name]), m.name) },
     { label: 'Latest', cell: (m) => `v${m.latestVersion}`, numeric: true },
     { label: 'Aliases', cell: (m) => aliasBadges(m.aliases) },
     { label: 'Description', cell: (m) => m.description || '—', secondary: true },

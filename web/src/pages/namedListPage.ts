@@ -2,16 +2,18 @@
 import type { List } from '../api/types';
 import { curlAndCli } from '../commands';
 import { h, replace } from '../ui/dom';
-import { dataTable, emptyState, errorBox, loading, type Column } from '../ui/widgets';
+import { hashFor } from '../router';
+import { dataTable, emptyState, errorBox, link, loading, type Column } from '../ui/widgets';
 import type { Page, PageContext } from './page';
 
 export interface NamedListPage<T extends { name: string }> {
   /** Heading and document title. */
   title: string;
-  /** The API route that lists the resources. */
-  path: string;
-  /** The table's caption for screen readers. */
-  caption: string;
+  /** The API collection listed (`/api/COLLECTION`); each name links to its page (`#/COLLECTION/NAME`). */
+  collection: string;
+  /** The table's caption for screen readers (default: the title). */
+  caption?: string;
+  /** The columns after the name. */
   columns: Column<T>[];
   /** What the page says when there are none, with the curl and CLI lines that create one. */
   empty: { title: string; text: string; commands: (ctx: PageContext) => { curl: string; cli: string } };
@@ -24,7 +26,11 @@ export function namedListPage<T extends { name: string }>(spec: NamedListPage<T>
     ctx.title(spec.title);
     const body = h('div', {}, loading());
     root.append(h('h1', {}, spec.title), body);
-    ctx.api.get<List<T>>(spec.path).then(
+    const nameColumn: Column<T> = {
+      label: 'Name',
+      cell: (item) => link(hashFor([spec.collection, item.name]), item.name),
+    };
+    ctx.api.get<List<T>>(`/api/${spec.collection}`).then(
       ({ value }) => {
         if (value.length === 0) {
           const { title, text, commands } = spec.empty;
@@ -32,7 +38,7 @@ export function namedListPage<T extends { name: string }>(spec: NamedListPage<T>
           return;
         }
         const sorted = [...value].sort((a, b) => a.name.localeCompare(b.name));
-        replace(body, dataTable(spec.caption, spec.columns, sorted));
+        replace(body, dataTable(spec.caption ?? spec.title, [nameColumn, ...spec.columns], sorted));
       },
       (error: unknown) => replace(body, errorBox(error, spec.failure)),
     );

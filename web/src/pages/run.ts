@@ -15,6 +15,7 @@ import { poll } from '../ui/poller';
 import {
   card,
   commandLine,
+  crumbs,
   dataTable,
   errorBox,
   keyValues,
@@ -135,7 +136,7 @@ export const runPage: Page = (root, ctx) => {
   const logs = h('div', {}, loading('Loading the log…'));
   const live = h('p', { class: 'muted small', role: 'status' });
   root.append(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link('#/runs', 'Runs'), ' / ', id),
+    crumbs('#/runs', 'Runs', id),
     head,
     live,
     errorArea,

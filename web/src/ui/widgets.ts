@@ -159,6 +159,11 @@ export function link(href: string, text: Child, props: Record<string, string> = 
   return h('a', { href, ...props }, text);
 }
 
+/** The breadcrumb of a page about one item: a link back to its list, then the item. */
+export function crumbs(listHref: string, listLabel: string, item: string): HTMLElement {
+  return h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, link(listHref, listLabel), ' / ', item);
+}
+
 export interface Tab {
   id: string;
   label: string;
