@@ -34,8 +34,12 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
-  const { authMs, loadMs, decodeMs, scoreMs, encodeMs }: StageTimings = result.timings;
-  Object.assign(log, { authMs, loadMs, decodeMs, scoreMs, encodeMs });
+  const timings: StageTimings = result.timings;
+  log.authMs = timings.authMs;
+  log.loadMs = timings.loadMs;
+  log.decodeMs = timings.decodeMs;
+  log.scoreMs = timings.scoreMs;
+  log.encodeMs = timings.encodeMs;
 }
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
