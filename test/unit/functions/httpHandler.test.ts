@@ -64,6 +64,26 @@ describe('httpHandler with real HttpRequests', () => {
     expect(lines).toEqual([expect.stringMatching(/^POST \/api\/things 201 [\d.]+ms request=req-7$/)]);
   });
 
+  it("keeps the handler's headers and sets the request id over one it set itself", async () => {
+    const req = () => request({ body: '{}', headers: { 'x-ms-client-request-id': 'req-8' } });
+    const plain: SibylHttpHandler = () => Promise.resolve({ headers: { 'azureml-model-deployment': 'blue' } });
+    const own: SibylHttpHandler = () => Promise.resolve({ headers: { 'X-Ms-Request-Id': 'mine', a: 'b' } });
+    const typed: SibylHttpHandler = () => Promise.resolve({ headers: new Headers({ a: 'c' }) });
+    const answers = await Promise.all([plain, own, typed].map(async (h) => (await run(h, req())).headers));
+    expect([...answers[0]!]).toEqual([
+      ['azureml-model-deployment', 'blue'],
+      ['x-ms-request-id', 'req-8'],
+    ]);
+    expect([...answers[1]!]).toEqual([
+      ['a', 'b'],
+      ['x-ms-request-id', 'req-8'],
+    ]);
+    expect([...answers[2]!]).toEqual([
+      ['a', 'c'],
+      ['x-ms-request-id', 'req-8'],
+    ]);
+  });
+
   it('answers malformed and invalid bodies with 400 in the documented shape', async () => {
     const handler: SibylHttpHandler = async (req) => ({ jsonBody: await readBody(req, Thing, 'thing') });
     for (const body of ['{"name":', '', '{"name":""}', '{"name":"a","extra":1}']) {
