@@ -1,15 +1,7 @@
 /** Scoring routes' names are checked against the route table's schemas, and a name once found good is not checked again. */
 import { checkedDeployment, checkedEndpoint } from '../../../functions/http/checkedTarget';
 import { SibylError } from '../../../shared/errors';
-
-function refusal(act: () => unknown): SibylError {
-  try {
-    act();
-  } catch (error) {
-    return error as SibylError;
-  }
-  throw new Error('it was accepted');
-}
+import { refusalOf as refusal } from '../../support/refusal';
 
 describe('checkedEndpoint', () => {
   it('accepts an endpoint name, the first time and again', () => {
