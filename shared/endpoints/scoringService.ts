@@ -238,6 +238,19 @@ export async function inferOip(
   return { ...result, body: json, ...(binary ? { binary } : {}) };
 }
 
+/**
+ * The endpoint's serving deployments, and those an OIP route names (all of them, or its `{version}`),
+ * for an authenticated caller; a named deployment that is not serving is a 404.
+ */
+async function servingTarget(endpoint: string, deployment: string | null, authorization: string | null) {
+  const snapshot = await authorizeEndpoint(endpoint, authorization);
+  const serving = servingDeployments(snapshot);
+  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
+  if (deployment && docs.length === 0)
+    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  return { snapshot, serving, docs };
+}
+
 /** OIP model metadata for an endpoint (or one of its deployments). */
 export async function oipModelMetadata(
   endpoint: string,
@@ -247,11 +260,7 @@ export async function oipModelMetadata(
   path?: string,
   requestId?: string,
 ): Promise<unknown> {
-  const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const serving = servingDeployments(snapshot);
-  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0)
-    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  const { snapshot, serving } = await servingTarget(endpoint, deployment, authorization);
   const loaded = await loadedDeployment(pickDoc(snapshot, endpoint, deployment));
   if (loaded.userCode) {
     const route = path ?? `/v2/models/${encodeURIComponent(endpoint)}`;
@@ -272,11 +281,7 @@ export async function oipModelReady(
   deployment: string | null,
   authorization: string | null,
 ): Promise<boolean> {
-  const snapshot = await authorizeEndpoint(endpoint, authorization);
-  const serving = servingDeployments(snapshot);
-  const docs = deployment ? serving.filter((d) => d.name === deployment) : serving;
-  if (deployment && docs.length === 0)
-    throw new SibylError('DeploymentNotFound', `Endpoint '${endpoint}' has no deployment '${deployment}'.`);
+  const { docs } = await servingTarget(endpoint, deployment, authorization);
   if (docs.length === 0) return false;
   const loaded = await Promise.all(docs.map((d) => loadedDeployment(d).catch(() => undefined)));
   return loaded.every((l) => l?.ready === true);
