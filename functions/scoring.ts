@@ -1,7 +1,5 @@
 /** Data-plane routes: Azure ML style scoring and the Open Inference Protocol v2. */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { parseParams } from '../shared/api/validate';
-import { OipModelParams, OipModelVersionParams } from '../shared/api/schemas';
 import {
   inferOip,
   oipModelMetadata,
@@ -12,6 +10,7 @@ import {
 } from '../shared/endpoints/scoringService';
 import type { ForwardedResult } from '../shared/endpoints/userCodeForwarding';
 import type { LogFields, SibylHttpHandler } from './http/httpHandler';
+import { checkedDeployment, checkedEndpoint } from './http/checkedTarget';
 import { registerRoute } from './http/registerRoute';
 import { readBytes } from './http/requestBody';
 import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
@@ -35,12 +34,16 @@ function logResult(log: LogFields, endpoint: string, result: ScoreResult<unknown
   log.endpoint = endpoint;
   log.deployment = result.deployment;
   log.model = result.model;
-  const { authMs, loadMs, decodeMs, scoreMs, encodeMs }: StageTimings = result.timings;
-  Object.assign(log, { authMs, loadMs, decodeMs, scoreMs, encodeMs });
+  const timings: StageTimings = result.timings;
+  log.authMs = timings.authMs;
+  log.loadMs = timings.loadMs;
+  log.decodeMs = timings.decodeMs;
+  log.scoreMs = timings.scoreMs;
+  log.encodeMs = timings.encodeMs;
 }
 
 registerRoute('scoreEndpoint', async (request, _context, call) => {
-  const { model: endpoint } = parseParams(OipModelParams, { model: request.params.name });
+  const { endpoint } = checkedEndpoint(request.params.name);
   const readBody = async () => ({
     bytes: await readBytes(request),
     contentType: request.headers.get('content-type'),
@@ -62,11 +65,8 @@ registerRoute('oipServerMetadata', () =>
 );
 
 function oipTarget(request: HttpRequest, versioned: boolean): { endpoint: string; deployment: string | null } {
-  if (versioned) {
-    const { model, version } = parseParams(OipModelVersionParams, request.params);
-    return { endpoint: model, deployment: version };
-  }
-  return { endpoint: parseParams(OipModelParams, request.params).model, deployment: null };
+  const { model, version } = request.params;
+  return versioned ? checkedDeployment(model, version) : checkedEndpoint(model);
 }
 
 // Each OIP model route serves an endpoint (`/models/{model}`) or one of its deployments (`/versions/{version}`).

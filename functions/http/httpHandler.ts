@@ -51,11 +51,16 @@ export function requestIdOf(header: string | null): string {
   return header && header.length <= MAX_CLIENT_REQUEST_ID && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** Whether a plain header record already sets `x-ms-request-id` (in any case); no array is made per request. */
+function namesRequestId(headers: Record<string, string>): boolean {
+  for (const name in headers) if (name.length === 15 && name.toLowerCase() === 'x-ms-request-id') return true;
+  return false;
+}
+
 /** The answer's headers plus `x-ms-request-id`; a plain record (what handlers return) is copied, not parsed. */
 function withRequestId(headers: HttpResponseInit['headers'], requestId: string): HttpResponseInit['headers'] {
   if (headers === undefined) return { 'x-ms-request-id': requestId };
-  const plain = Object.getPrototypeOf(headers) === Object.prototype;
-  if (plain && !Object.keys(headers).some((k) => k.toLowerCase() === 'x-ms-request-id'))
+  if (Object.getPrototypeOf(headers) === Object.prototype && !namesRequestId(headers as Record<string, string>))
     return { ...(headers as Record<string, string>), 'x-ms-request-id': requestId };
   const copy = new Headers(headers);
   copy.set('x-ms-request-id', requestId);

@@ -212,7 +212,10 @@ async function load(doc: DeploymentDoc, provision: boolean): Promise<LoadedDeplo
     return new LoadedDeployment(doc, environment, runner, undefined, queueLimit(doc, compute), [], version.columns);
   }
   // Only what cannot load is refused; a failed warm-up inference is a warning.
-  const session = await ModelSession.load(await modelFileOf(manifest), sessionOptionsOf(environment));
+  // The host's event loop decodes, batches and answers every request on the cores ONNX Runtime's threads
+  // share: spinning between runs, its idle intra-op thread took a quarter of the host's CPU (tiny bench model).
+  const options = { ...sessionOptionsOf(environment), allowSpinning: false };
+  const session = await ModelSession.load(await modelFileOf(manifest), options);
   const warnings = await warmUp(session, version);
   const batching = doc.batching;
   const batcher = canBatch(session.signature)

@@ -113,6 +113,8 @@ interface SnapshotPlan {
   servingNames: string[];
   /** The endpoint's traffic, less entries naming deployments that are not serving. */
   traffic: Record<string, number>;
+  /** Whether any deployment gets mirror traffic (most endpoints have none: then no request looks for one). */
+  mirrors: boolean;
 }
 
 /** Plans by snapshot: a snapshot is replaced, never changed, when the endpoint changes. */
@@ -126,10 +128,22 @@ function planOf(snapshot: EndpointSnapshot): SnapshotPlan {
     const traffic = Object.fromEntries(
       Object.entries(snapshot.endpoint.traffic).filter(([name]) => servingNames.includes(name)),
     );
-    plan = { auth: authInfoOf(snapshot.endpoint), serving, servingNames, traffic };
+    const mirrors = Object.values(snapshot.endpoint.mirrorTraffic).some((percent) => percent > 0);
+    plan = { auth: authInfoOf(snapshot.endpoint), serving, servingNames, traffic, mirrors };
     plans.set(snapshot, plan);
   }
   return plan;
+}
+
+function stillCreating(name: string): SibylError {
+  return new SibylError(
+    'ServiceUnavailable',
+    `Deployment '${name}' is still being created; retry shortly.`,
+    undefined,
+    {
+      'Retry-After': '5',
+    },
+  );
 }
 
 /**
@@ -140,10 +154,6 @@ function planOf(snapshot: EndpointSnapshot): SnapshotPlan {
 function pickDoc(snapshot: EndpointSnapshot, endpoint: string, pinned: string | null): DeploymentDoc {
   // A deployment still being created takes no requests yet (its first version is not warm).
   const { serving, servingNames, traffic } = planOf(snapshot);
-  const stillCreating = (name: string) =>
-    new SibylError('ServiceUnavailable', `Deployment '${name}' is still being created; retry shortly.`, undefined, {
-      'Retry-After': '5',
-    });
   if (serving.length === 0 && snapshot.deployments.length > 0) throw stillCreating(snapshot.deployments[0]!.name);
   const name = pickDeployment(endpoint, traffic, servingNames, pinned);
   const doc = serving.find((d) => d.name === name);
@@ -176,12 +186,15 @@ function watchOf<Parsed>(
 ) {
   const watch: ScoringWatch<Parsed> = {
     record: (ms, failed) => recordRequest(t.doc.endpoint, t.doc.name, ms, failed),
-    decoded: (inputs) => mirror(t, userCodePath, requestId, inputs),
-    scored(inputs, outputs, parsed) {
+  };
+  // Only what the endpoint has turned on is watched: the common request neither mirrors nor collects.
+  if (planOf(t.snapshot).mirrors) watch.decoded = (inputs) => mirror(t, userCodePath, requestId, inputs);
+  if (t.doc.dataCollection?.enabled) {
+    watch.scored = (inputs, outputs, parsed) => {
       const columns = columnsOf(parsed);
       collectRequest(t.doc, requestId, { tensors: inputs, ...(columns && { columns }) }, { tensors: outputs });
-    },
-  };
+    };
+  }
   return watch;
 }
 

@@ -32,6 +32,12 @@ export interface OrtSessionSettings {
    * caller as an exception carrying ORT's message, so its red stderr lines would only be noise.
    */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * Whether ONNX Runtime's intra-op threads spin while they wait for work (its default, true). Off, they
+   * sleep instead: where the JavaScript thread that feeds the model shares the cores with them, their spin
+   * takes the CPU it needs.
+   */
+  allowSpinning?: boolean;
 }
 
 /** An open session and the providers it really got. */
@@ -107,6 +113,7 @@ function sessionOptions(
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
   if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
   if (settings.graphOptimizationLevel !== undefined) options.graphOptimizationLevel = settings.graphOptimizationLevel;
+  if (settings.allowSpinning === false) options.extra = { session: { intra_op: { allow_spinning: '0' } } };
   return options;
 }
 

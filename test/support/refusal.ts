@@ -10,3 +10,14 @@ export async function refusal(promise: Promise<unknown>): Promise<SibylError> {
   }
   throw new Error('expected a refusal');
 }
+
+/** `refusal` for an operation that throws rather than rejects. */
+export function refusalOf(act: () => unknown): SibylError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof SibylError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}

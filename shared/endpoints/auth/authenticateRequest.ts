@@ -153,7 +153,10 @@ function checkAllowed(endpoint: EndpointAuthInfo, objectId: string | undefined, 
 
 /** `authenticateRequest` for an endpoint in `key` mode, which waits on nothing: the score path's common case. */
 export function authenticateKey(endpoint: EndpointAuthInfo, authorization: string | null | undefined): Principal {
-  return checkKey(endpoint, readBearer(authorization, missingHint(endpoint)));
+  return checkKey(
+    endpoint,
+    readBearer(authorization, () => missingHint(endpoint)),
+  );
 }
 
 /**
@@ -169,7 +172,7 @@ export async function authenticateRequest(
   authorization: string | null | undefined,
   validators: AuthValidators,
 ): Promise<Principal> {
-  const credential = readBearer(authorization, missingHint(endpoint));
+  const credential = readBearer(authorization, () => missingHint(endpoint));
   switch (endpoint.authMode) {
     case 'key':
       return checkKey(endpoint, credential);

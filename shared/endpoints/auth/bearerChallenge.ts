@@ -42,21 +42,24 @@ export function unauthorized(message: string, errorCode?: BearerErrorCode): Siby
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const MAX_CREDENTIAL_CHARS = 16 * 1024;
 
+const hintText = (hint: string | (() => string)) => (typeof hint === 'function' ? hint() : hint);
+
 /**
  * The credential of a `Bearer` Authorization header, or a 401 saying what is wrong with the header.
- * `missingHint` finishes the sentence for a missing header, e.g. "send 'Authorization: Bearer <key>'".
+ * `missingHint` finishes the sentence for a missing header, e.g. "send 'Authorization: Bearer <key>'"; as a
+ * function it is made only for a refusal (the score path reads a header on every request).
  */
-export function readBearer(authorization: string | null | undefined, missingHint: string): string {
+export function readBearer(authorization: string | null | undefined, missingHint: string | (() => string)): string {
   const value = typeof authorization === 'string' ? authorization.trim() : '';
-  if (value === '') throw unauthorized(`Authentication is required: ${missingHint}.`);
+  if (value === '') throw unauthorized(`Authentication is required: ${hintText(missingHint)}.`);
   const match = /^(\S+)(?:\s+(.*))?$/s.exec(value);
   // The "scheme" of a malformed header may be the secret itself, so it is never quoted back.
   if (!match || match[1]?.toLowerCase() !== 'bearer') {
-    throw unauthorized(`The Authorization header must use the Bearer scheme: ${missingHint}.`);
+    throw unauthorized(`The Authorization header must use the Bearer scheme: ${hintText(missingHint)}.`);
   }
   const credential = (match[2] ?? '').trim();
   if (credential === '')
-    throw unauthorized(`The Authorization header has no credential after 'Bearer': ${missingHint}.`);
+    throw unauthorized(`The Authorization header has no credential after 'Bearer': ${hintText(missingHint)}.`);
   if (credential.length > MAX_CREDENTIAL_CHARS || !B64TOKEN.test(credential)) {
     throw unauthorized(
       'The bearer credential is malformed: it is too long or has characters a bearer token cannot contain.',

@@ -19,8 +19,25 @@ let pending = new Map<string, Pending>();
 let timer: NodeJS.Timeout | undefined;
 let flushing: Promise<void> | undefined;
 
+/** The current minute's text and when it ends: every request needs it, and it changes once a minute. */
+let minuteText = '';
+let minuteEnds = 0;
+
+/** The last entry returned, by endpoint and deployment, while its minute lasts and it is still pending. */
+let last: { endpoint: string; deployment: string; pending: Map<string, Pending>; p: Pending } | undefined;
+
+function currentMinute(now: number): string {
+  if (now >= minuteEnds || now < minuteEnds - 60_000) {
+    minuteText = minuteOf(now);
+    minuteEnds = (Math.floor(now / 60_000) + 1) * 60_000;
+    last = undefined;
+  }
+  return minuteText;
+}
+
 function entry(endpoint: string, deployment: string): Pending {
-  const minute = minuteOf(Date.now());
+  const minute = currentMinute(Date.now());
+  if (last && last.pending === pending && last.endpoint === endpoint && last.deployment === deployment) return last.p;
   const key = `${endpoint}|${deployment}|${minute}`;
   let p = pending.get(key);
   if (!p) {
@@ -42,6 +59,7 @@ function entry(endpoint: string, deployment: string): Pending {
     timer = undefined;
     void flushMetrics().catch(() => undefined);
   }, FLUSH_INTERVAL_MS).unref();
+  last = { endpoint, deployment, pending, p };
   return p;
 }
 
