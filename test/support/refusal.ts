@@ -1,4 +1,4 @@
-/** The `SibylError` an operation is refused with; any other error, or none, fails the test. */
+/** What an operation is refused with, for tests that look inside the error; succeeding fails the test. */
 import { SibylError } from '../../shared/errors';
 
 export async function refusal(promise: Promise<unknown>): Promise<SibylError> {
@@ -11,13 +11,19 @@ export async function refusal(promise: Promise<unknown>): Promise<SibylError> {
   throw new Error('expected a refusal');
 }
 
-/** `refusal` for an operation that throws rather than rejects. */
-export function refusalOf(act: () => unknown): SibylError {
+/** What a synchronous call throws, whatever it is; returning normally fails the test. */
+export function thrownBy(run: () => unknown): unknown {
   try {
-    act();
+    run();
   } catch (error) {
-    if (error instanceof SibylError) return error;
-    throw error;
+    return error;
   }
-  throw new Error('expected a refusal');
+  throw new Error('expected an error');
+}
+
+/** `refusal` for an operation that throws rather than rejects: any other error, or none, fails the test. */
+export function refusalOf(run: () => unknown): SibylError {
+  const error = thrownBy(run);
+  if (error instanceof SibylError) return error;
+  throw error;
 }

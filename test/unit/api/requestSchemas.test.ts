@@ -3,7 +3,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import * as S from '../../../shared/api/schemas';
 import { parseBody } from '../../../shared/api/validate';
 import type { SibylError } from '../../../shared/errors';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 
 /** The InvalidInput error `parseBody` throws for `value`. */
 const failure = (schema: TSchema, value: unknown, what = 'body'): SibylError =>

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { closest } from '../../../shared/api/suggest';
 import { parseBodyText, parseJsonBody, parseParams, parseQuery, validatorFor } from '../../../shared/api/validate';
 import * as S from '../../../shared/api/schemas';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 
 describe('parseJsonBody', () => {
   it('parses JSON, ignoring a byte-order mark', () => {

@@ -8,7 +8,7 @@ import {
   scorerAppName,
   scorerAppParameters,
 } from '../../../shared/compute/azure/scorerAppParameters';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 import { COMPUTE_ENV, containerSpec } from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);

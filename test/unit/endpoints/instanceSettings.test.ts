@@ -1,6 +1,6 @@
 /** Which `instance` settings each kind of compute honours, and the replica defaults. */
 import { checkInstanceSettings, replicaSettings } from '../../../shared/endpoints/instanceSettings';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 
 /** The documented scaling defaults every replica kind shares (README, OpenAPI). */
 const scaling = { minInstances: 1, maxInstances: 3, maxConcurrentRequestsPerInstance: 16, scaleInDelaySeconds: 300 };

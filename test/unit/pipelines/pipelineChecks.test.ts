@@ -1,6 +1,6 @@
 import { checkParametersResolve, parsePipelineDefinition } from '../../../shared/pipelines/pipelineChecks';
 import { placeholderValues, resolveStep } from '../../../shared/pipelines/stepResolution';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 
 const score = (name: string, path = '${parameters.inputPath}') => ({
   name,

@@ -1,6 +1,6 @@
 import { compilePathGlob } from '../../../shared/schedules/pathGlob';
 import { globRows } from '../../support/globCases';
-import { refusalOf } from '../../support/thrown';
+import { refusalOf } from '../../support/refusal';
 
 describe('compilePathGlob', () => {
   it.each(

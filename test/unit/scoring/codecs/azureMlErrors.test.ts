@@ -2,7 +2,7 @@ import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 import { decodeAzureMlRequest, encodeAzureMlResponse } from '../../../../shared/scoring/codecs/azureMlCodec';
 import type { InvalidInputError } from '../../../../shared/scoring/scoringErrors';
 import { ShapeMismatchError, isScoringError } from '../../../../shared/scoring/scoringErrors';
-import { thrownBy } from '../../../support/thrown';
+import { thrownBy } from '../../../support/refusal';
 import { signatureOf, single } from './signatures';
 
 const pair = signatureOf(

@@ -1,7 +1,7 @@
 import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 import { decodeOipRequest, encodeOipResponse } from '../../../../shared/scoring/codecs/oipCodec';
 import { InvalidInputError, ShapeMismatchError } from '../../../../shared/scoring/scoringErrors';
-import { thrownBy } from '../../../support/thrown';
+import { thrownBy } from '../../../support/refusal';
 
 const signature: ModelSignature = {
   inputs: [
