@@ -10,7 +10,8 @@
  * Azurite runs in a child process of its own, shared by all, so no side gets a free core.
  * Prints rows/s for each, the ratios (targets ≥ 0.8× of (b), ≥ 1.5× of (c)) and where the time goes.
  *
- * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N] [--workers N]`.
+ * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N] [--workers N]
+ * [--cpu-prof DIR]` (CPU profiles of the host's threads, written when it stops).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +33,8 @@ export interface BatchBenchOptions {
   maxConcurrency?: number;
   /** The local host's activity worker threads (`SIBYL_ACTIVITY_WORKERS`; default: one per core, at most 4). */
   activityWorkers?: number;
+  /** Write CPU profiles of the local host (main and activity worker threads) into this folder. */
+  cpuProfDir?: string;
 }
 
 export interface BatchBenchResult {
@@ -256,6 +259,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
       appDir: REPO_ROOT,
       workDir,
       label: 'batch',
+      ...(options.cpuProfDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] } : {}),
       env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) },
     });
     const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
@@ -345,6 +349,7 @@ if (require.main === module) {
     miniBatchRows: argument('mini-batch-rows'),
     maxConcurrency: argument('concurrency'),
     activityWorkers: argument('workers'),
+    ...(process.argv.includes('--cpu-prof') ? { cpuProfDir: process.argv[process.argv.indexOf('--cpu-prof') + 1] } : {}),
   })
     .then((result) => {
       for (const line of renderBatchBench(result)) say(line);
