@@ -349,7 +349,9 @@ if (require.main === module) {
     miniBatchRows: argument('mini-batch-rows'),
     maxConcurrency: argument('concurrency'),
     activityWorkers: argument('workers'),
-    ...(process.argv.includes('--cpu-prof') ? { cpuProfDir: process.argv[process.argv.indexOf('--cpu-prof') + 1] } : {}),
+    ...(process.argv.includes('--cpu-prof')
+      ? { cpuProfDir: process.argv[process.argv.indexOf('--cpu-prof') + 1] }
+      : {}),
   })
     .then((result) => {
       for (const line of renderBatchBench(result)) say(line);

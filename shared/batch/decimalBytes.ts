@@ -83,8 +83,7 @@ export function scanDecimal(bytes: Uint8Array, start: number, end: number, float
   if (significand === 0) return negative ? -0 : 0;
   if (scale < -22 || scale > 22) return NaN;
   const value = scale >= 0 ? significand * POW10[scale]! : significand / POW10[-scale]!;
-  if (digits > 15 && Math.fround(value * (1 - FLOAT32_GUARD)) !== Math.fround(value * (1 + FLOAT32_GUARD)))
-    return NaN;
+  if (digits > 15 && Math.fround(value * (1 - FLOAT32_GUARD)) !== Math.fround(value * (1 + FLOAT32_GUARD))) return NaN;
   return negative ? -value : value;
 }
 
