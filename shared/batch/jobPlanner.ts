@@ -72,8 +72,10 @@ async function parquetPlan(
   return { plan, rows };
 }
 
-/** Bytes per ranged request while counting lines; also the longest CSV header accepted. */
+/** The longest CSV header accepted. */
 const COUNT_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Bytes per ranged request while counting lines (few requests: each costs the storage server). */
+const COUNT_REQUEST_BYTES = 256 * 1024 * 1024;
 
 /** A text file cut into ranges of exactly `rowsPerMiniBatch` lines (read once, by counting its line ends). */
 async function fileRanges(
@@ -86,7 +88,7 @@ async function fileRanges(
   let cutter = csv ? undefined : new LineRangeCutter(index, 0, rowsPerMiniBatch);
   let offset = 0;
   // Counted in the pieces the download arrives in: nothing is gathered, so no large buffer is allocated.
-  for await (const piece of blobPieces(blob, 0, file.size, COUNT_CHUNK_BYTES)) {
+  for await (const piece of blobPieces(blob, 0, file.size, COUNT_REQUEST_BYTES)) {
     if (!cutter) {
       const nl = piece.indexOf(10);
       if (nl >= 0) cutter = new LineRangeCutter(index, offset + nl + 1, rowsPerMiniBatch);

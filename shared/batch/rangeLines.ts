@@ -13,12 +13,16 @@ import type { BlobClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
 import { blobPieces } from './jobStorage';
 
-export const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes per ranged request. Large: the bytes stream in either way, and each request costs the
+ * storage server as much as megabytes of data (measured against Azurite).
+ */
+export const CHUNK_BYTES = 64 * 1024 * 1024;
 /**
  * Longest line accepted. Without a bound, a file with no line end would be gathered whole in memory.
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** How much more is read at a time to finish the range's last line. */
+/** How much is read past the range's end (with the range, then at a time) to finish its last line. */
 const TAIL_BYTES = 64 * 1024;
 
 /** Whole lines in `bytes[from, stop)`, separated by `\n` (the last one's `\n` is not included). */
@@ -79,7 +83,7 @@ export async function* rangeLineBytes(
   const part = new PartLine(blob.name, maxLineBytes);
   // Past `end`, only the range's last line is read on, a little at a time.
   const tail = (next: number) => (part.length > 0 ? Math.min(TAIL_BYTES, size - next) : 0);
-  for await (const piece of blobPieces(blob, base, Math.min(end, size), chunkBytes, tail)) {
+  for await (const piece of blobPieces(blob, base, Math.min(end + TAIL_BYTES, size), chunkBytes, tail)) {
     const at = base;
     base += piece.length;
     let from = 0;
