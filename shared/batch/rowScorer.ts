@@ -87,10 +87,15 @@ export class RowScorer {
   private readonly failedFiles = new Set<string>();
   private readonly samples: ErrorSample[] = [];
 
+  /**
+   * `expectedRows`: rows the caller expects to add (a mini-batch's line count); once the first batch
+   * shows the bytes per row, the output buffer is sized for them all, rather than grown by doubling.
+   */
   constructor(
     private readonly session: BatchSession,
     private readonly batchRows = 4096,
     private readonly maxSamples = 10,
+    private readonly expectedRows = 0,
   ) {
     this.rowNumbers = new Float64Array(batchRows);
     this.rowSources = new Uint32Array(batchRows);
@@ -390,6 +395,8 @@ export class RowScorer {
       }
       out.byte(10);
     }
+    if (this.scored === 0 && this.expectedRows > rows)
+      out.reserve(Math.ceil((out.length / rows) * (this.expectedRows - rows) * 1.05));
     this.scored += rows;
   }
 }
