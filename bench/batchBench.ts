@@ -10,7 +10,8 @@
  * Azurite runs in a child process of its own, shared by all, so no side gets a free core.
  * Prints rows/s for each, the ratios (targets ≥ 0.8× of (b), ≥ 1.5× of (c)) and where the time goes.
  *
- * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N] [--workers N]`.
+ * CLI: `node dist/bench/batchBench.js [--rows N] [--rounds N] [--mini-batch-rows N] [--concurrency N] [--workers N]
+ * [--cpu-prof DIR]` (CPU profiles of the host's threads, written when it stops).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +22,7 @@ import * as ort from 'onnxruntime-node';
 import { float32Text } from '../shared/batch/floatText';
 import { mlpModel, MLP_SIZES } from '../scripts/onnx/mlpModel';
 import { startAzuriteChild } from './azuriteChild';
+import { processCpuMs } from './processCpu';
 import { REPO_ROOT, startEmulator, type EmulatorHost } from './emulatorHost';
 import { hostCall as call } from './hostCall';
 
@@ -32,6 +34,8 @@ export interface BatchBenchOptions {
   maxConcurrency?: number;
   /** The local host's activity worker threads (`SIBYL_ACTIVITY_WORKERS`; default: one per core, at most 4). */
   activityWorkers?: number;
+  /** Write CPU profiles of the local host (main and activity worker threads) into this folder. */
+  cpuProfDir?: string;
 }
 
 export interface BatchBenchResult {
@@ -73,6 +77,21 @@ function csvInput(rows: number): Buffer {
     parts.push(line);
   }
   return Buffer.from(`${parts.join('\n')}\n`);
+}
+
+/**
+ * CPU seconds a side used (its own process, the host for the job, plus Azurite, which serves all):
+ * on a loaded machine wall time moves with everyone else's load, CPU time much less.
+ */
+async function withCpu<T extends { stages: Record<string, number> }>(
+  pids: (number | undefined)[],
+  run: () => Promise<T>,
+): Promise<T> {
+  const cpu = () => pids.reduce<number>((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
+  const before = cpu();
+  const result = await run();
+  result.stages.cpu = (cpu() - before) / 1000;
+  return result;
 }
 
 /** What a baseline measured: its total seconds and each stage's. */
@@ -231,6 +250,7 @@ async function batchJob(
     merge: m.mergeSeconds ?? 0,
   };
   stages.submitAndFinish = Math.max(0, seconds - stages.plan! - stages.score! - stages.merge!);
+  // Processes' CPU seconds, added by the caller (see withCpu).
   return { seconds, stages };
 }
 
@@ -256,6 +276,7 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
       appDir: REPO_ROOT,
       workDir,
       label: 'batch',
+      ...(options.cpuProfDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] } : {}),
       env: { AzureWebJobsStorage: azurite.connectionString, SIBYL_ACTIVITY_WORKERS: String(activityWorkers) },
     });
     const registered = await call<{ version: number }>(host, 'POST', 'api/models/bench-mlp/versions', model);
@@ -270,9 +291,12 @@ export async function runBatchBench(options: BatchBenchOptions = {}): Promise<Ba
     let simple: Timed | undefined;
     let batch: Timed | undefined;
     for (let round = 1; round <= rounds; round++) {
-      const b = await baseline(container, model);
-      const c = await simpleBaseline(container, model);
-      const j = await batchJob(host, `bench-mlp:${registered.body.version}`, rows, miniBatchRows, maxConcurrency);
+      const self = [process.pid, azurite.child.pid];
+      const b = await withCpu(self, () => baseline(container, model));
+      const c = await withCpu(self, () => simpleBaseline(container, model));
+      const j = await withCpu([host.child.pid, azurite.child.pid], () =>
+        batchJob(host!, `bench-mlp:${registered.body.version}`, rows, miniBatchRows, maxConcurrency),
+      );
       say(
         `  round ${round}: Sibyl batch job ${(rows / j.seconds).toFixed(0)} ` +
           `rows/s, hand-written ${(rows / b.seconds).toFixed(0)} rows/s,` +
@@ -345,6 +369,9 @@ if (require.main === module) {
     miniBatchRows: argument('mini-batch-rows'),
     maxConcurrency: argument('concurrency'),
     activityWorkers: argument('workers'),
+    ...(process.argv.includes('--cpu-prof')
+      ? { cpuProfDir: process.argv[process.argv.indexOf('--cpu-prof') + 1] }
+      : {}),
   })
     .then((result) => {
       for (const line of renderBatchBench(result)) say(line);

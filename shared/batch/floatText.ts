@@ -20,6 +20,11 @@ const FLOAT32_MIN_NORMAL = 2 ** -126;
 const bits = new Uint32Array(1);
 const view = new Float32Array(bits.buffer);
 const digitBuffer = new Uint8Array(16);
+/** floor(log10(2^k)) by a float32's biased exponent; the decimal exponent is this or one more. */
+const E10 = new Int32Array(256).map((_, biased) => Math.floor((biased - 127) * Math.log10(2)));
+const TEN_OFFSET = 50;
+/** 10^k as doubles for k in [-50, 50], at `k + TEN_OFFSET`: where the decimal exponent steps up. */
+const TEN = new Float64Array(2 * TEN_OFFSET + 1).map((_, i) => Number(`1e${i - TEN_OFFSET}`));
 
 /** `a · 10^s` rounded half up, or -1 when the product is too near a tie to trust. */
 function nearest(a: number, s: number): number {
@@ -36,14 +41,15 @@ function readsBack(n: number, s: number, a: number): boolean {
 
 /** Writes `n · 10^-s` (n > 0, at most 10 digits) as JavaScript's `Number#toString` would. */
 function writeDecimal(sink: ByteSink, negative: boolean, n: number, s: number): void {
-  while (n % 10 === 0) {
-    n /= 10;
+  // n ≤ 10^9 < 2^31, so 32-bit integer steps are exact.
+  let m = n | 0;
+  for (let next = (m / 10) | 0; m === next * 10; next = (m / 10) | 0) {
+    m = next;
     s--;
   }
   let length = 1;
-  while (length < 10 && n >= POW10[length]!) length++;
-  // n < 2^31 after the loop above (at most 10 digits, the first 1), so 32-bit integer steps are exact.
-  for (let i = length - 1, rest = n | 0; i >= 0; i--) {
+  while (length < 10 && m >= POW10[length]!) length++;
+  for (let i = length - 1, rest = m; i >= 0; i--) {
     const next = (rest / 10) | 0;
     digitBuffer[i] = 48 + rest - next * 10;
     rest = next;
@@ -98,26 +104,34 @@ function writeFast(sink: ByteSink, f: number): boolean {
   const negative = f < 0;
   const a = negative ? -f : f;
   if (a < FLOAT32_MIN_NORMAL) return false;
-  let e = Math.floor(Math.log10(a));
+  view[0] = f;
+  // The decimal exponent from the binary one (a table, not Math.log10); a rare miss by one is fixed below.
+  let e = E10[(bits[0]! >>> 23) & 0xff]!;
+  if (a >= TEN[e + 1 + TEN_OFFSET]!) e++;
   if (e < -14 || e > 27) return false;
   let x9 = nearest(a, 8 - e);
-  if (x9 >= 1e9) e++;
-  else if (x9 >= 0 && x9 < 1e8) e--;
-  if (e < -14 || e > 27) return false;
-  x9 = nearest(a, 8 - e);
+  if (x9 >= 1e9 || (x9 >= 0 && x9 < 1e8)) {
+    e += x9 >= 1e9 ? 1 : -1;
+    if (e < -14 || e > 27) return false;
+    x9 = nearest(a, 8 - e);
+  }
   const p8 = nearest(a, 7 - e);
   if (x9 < 1e8 || x9 > 1e9 || p8 < 0) return false;
-  view[0] = f;
   if ((bits[0]! & 0x7fffff) === 0) return writePowerOfTwo(sink, negative, a, e, x9, p8);
   if (!readsBack(p8, 7 - e, a)) {
     writeDecimal(sink, negative, x9, 8 - e);
     return true;
   }
   const p7 = nearest(a, 6 - e);
+  if (p7 < 0) return false;
+  // A k-digit decimal that reads back is also a (k+1)-digit one, so the first failure going down ends the search.
+  if (!readsBack(p7, 6 - e, a)) {
+    writeDecimal(sink, negative, p8, 7 - e);
+    return true;
+  }
   const p6 = nearest(a, 5 - e);
-  if (p7 < 0 || p6 < 0) return false;
-  if (!readsBack(p7, 6 - e, a)) writeDecimal(sink, negative, p8, 7 - e);
-  else if (readsBack(p6, 5 - e, a)) writeDecimal(sink, negative, p6, 5 - e);
+  if (p6 < 0) return false;
+  if (readsBack(p6, 5 - e, a)) writeDecimal(sink, negative, p6, 5 - e);
   else writeDecimal(sink, negative, p7, 6 - e);
   return true;
 }

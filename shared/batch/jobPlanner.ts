@@ -13,7 +13,7 @@ import { SibylError } from '../errors';
 import { containerOf } from '../datastores/datastorePaths';
 import { listInputFiles, type InputFile } from './inputListing';
 import { loadJobContext, type MiniBatch } from './jobContext';
-import { jobBlobs, readRange, writeJobJson } from './jobStorage';
+import { blobPieces, jobBlobs, writeJobJson } from './jobStorage';
 import { LineRangeCutter } from './lineRanges';
 import { openParquet } from './parquetSource';
 import { MAX_OUTPUT_BLOCKS } from './partials';
@@ -72,33 +72,10 @@ async function parquetPlan(
   return { plan, rows };
 }
 
-/** Bytes read at a time while counting lines, and reads kept in flight. */
+/** The longest CSV header accepted. */
 const COUNT_CHUNK_BYTES = 8 * 1024 * 1024;
-const READS_AHEAD = 3;
-
-/** A blob's bytes in order, in chunks, with a few ranged reads in flight. */
-async function* chunksOf(blob: BlobClient, size: number): AsyncGenerator<{ chunk: Buffer; offset: number }> {
-  const reads: Promise<Buffer>[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (reads.length < READS_AHEAD && next < size) {
-      const end = Math.min(size, next + COUNT_CHUNK_BYTES);
-      const read = readRange(blob, next, end);
-      // Awaited in turn below; a failure of a read further ahead must not go unhandled meanwhile.
-      read.catch(() => undefined);
-      reads.push(read);
-      next = end;
-    }
-  };
-  fill();
-  let offset = 0;
-  while (reads.length > 0) {
-    const chunk = await reads.shift()!;
-    fill();
-    yield { chunk, offset };
-    offset += chunk.length;
-  }
-}
+/** Bytes per ranged request while counting lines (few requests: each costs the storage server). */
+const COUNT_REQUEST_BYTES = 256 * 1024 * 1024;
 
 /** A text file cut into ranges of exactly `rowsPerMiniBatch` lines (read once, by counting its line ends). */
 async function fileRanges(
@@ -108,20 +85,21 @@ async function fileRanges(
   rowsPerMiniBatch: number,
   csv: boolean,
 ): Promise<MiniBatch[]> {
-  let cutter: LineRangeCutter | undefined;
-  for await (const { chunk, offset } of chunksOf(blob, file.size)) {
+  let cutter = csv ? undefined : new LineRangeCutter(index, 0, rowsPerMiniBatch);
+  let offset = 0;
+  // Counted in the pieces the download arrives in: nothing is gathered, so no large buffer is allocated.
+  for await (const piece of blobPieces(blob, 0, file.size, COUNT_REQUEST_BYTES)) {
     if (!cutter) {
-      const headerEnd = csv ? chunk.indexOf(10) + 1 : 0;
-      if (csv && headerEnd === 0) {
-        if (chunk.length === file.size) return [];
+      const nl = piece.indexOf(10);
+      if (nl >= 0) cutter = new LineRangeCutter(index, offset + nl + 1, rowsPerMiniBatch);
+      else if (offset + piece.length >= COUNT_CHUNK_BYTES && offset + piece.length < file.size)
         throw new SibylError(
           'InvalidInput',
           `The header line of '${file.path}' is longer than ${COUNT_CHUNK_BYTES} bytes.`,
         );
-      }
-      cutter = new LineRangeCutter(index, headerEnd, rowsPerMiniBatch);
     }
-    cutter.feed(chunk, offset);
+    cutter?.feed(piece, offset);
+    offset += piece.length;
   }
   return cutter?.finish(file.size) ?? [];
 }

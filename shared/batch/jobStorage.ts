@@ -4,6 +4,7 @@
  * Names derive from the job and the mini-batch index only, so a retried or replayed
  * activity overwrites what an earlier attempt wrote.
  */
+import { Readable } from 'node:stream';
 import type { BlobClient } from '@azure/storage-blob';
 import { ownContainer } from '../storage/blobService';
 
@@ -41,6 +42,56 @@ export async function readJobJson<T>(name: string): Promise<T> {
 export async function readRange(blob: BlobClient, start: number, end: number): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
   return blob.downloadToBuffer(start, end - start, { blockSize: 8 * 1024 * 1024, concurrency: 2 });
+}
+
+/**
+ * Bytes `[start, end)` of a blob as they arrive (the socket's pieces, tens of KB), in ranged requests
+ * of at most `requestBytes`, the next request started while the current one is read. Nothing is
+ * gathered or copied: a reader that scans bytes works on each piece as it comes, and no large
+ * buffer is allocated (large buffers cost full garbage collections in a long-lived worker).
+ * `more(next)`: asked once `end` is reached, how many bytes past `next` to read on (0: stop).
+ */
+export async function* blobPieces(
+  blob: BlobClient,
+  start: number,
+  end: number,
+  requestBytes: number,
+  more: (next: number) => number = () => 0,
+): AsyncGenerator<Buffer> {
+  let next = start;
+  let limit = end;
+  const request = (): Promise<NodeJS.ReadableStream> => {
+    const to = Math.min(limit, next + requestBytes);
+    const response = blob.download(next, to - next).then((r) => r.readableStreamBody ?? Readable.from([]));
+    // Awaited in turn; one started ahead must not fail unhandled meanwhile.
+    response.catch(() => undefined);
+    next = to;
+    return response;
+  };
+  let current = next < limit ? request() : undefined;
+  let ahead: Promise<NodeJS.ReadableStream> | undefined;
+  let reading: NodeJS.ReadableStream | undefined;
+  try {
+    while (current) {
+      reading = await current;
+      ahead = next < limit ? request() : undefined;
+      for await (const piece of reading) yield piece as Buffer;
+      reading = undefined;
+      if (!ahead && next >= limit) {
+        limit = next + more(next);
+        if (next < limit) ahead = request();
+      }
+      current = ahead;
+      ahead = undefined;
+    }
+  } finally {
+    // A reader that stopped early (its range ended inside this request) drops the rest.
+    (reading as Readable | undefined)?.destroy();
+    void ahead?.then(
+      (stream) => (stream as Readable).destroy(),
+      () => undefined,
+    );
+  }
 }
 
 /** Small immutable JSON blobs (job context, plan parts) cached in this instance. */

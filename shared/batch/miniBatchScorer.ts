@@ -209,7 +209,7 @@ async function scoreHere(
   { context, files, miniBatch }: Prepared,
   session: NonNullable<Prepared['session']>,
 ): Promise<Omit<MiniBatchResult, 'index'> & { body: Buffer; widths: number[] | undefined }> {
-  const scorer = new RowScorer(session, BATCH_ROWS, 10);
+  const scorer = new RowScorer(session, BATCH_ROWS, 10, miniBatch.kind === 'lines' ? miniBatch.rows : 0);
   await scoreSlice(context, files, miniBatch, scorer);
   const result = await scorer.finish();
   return {

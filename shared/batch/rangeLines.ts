@@ -1,6 +1,8 @@
 /**
- * Reads the lines that start inside a byte range of a blob, in chunks (ranged downloads of
- * {@link CHUNK_BYTES}), so no range sits in memory whole and no file is read twice. A line belongs to
+ * Reads the lines that start inside a byte range of a blob as its bytes arrive (ranged downloads of
+ * at most {@link CHUNK_BYTES}, streamed), so no range sits in memory whole, no large buffer is
+ * allocated, bytes are not copied (only a line split between two pieces is joined) and no file is
+ * read twice. A line belongs to
  * the range holding its first byte (Hadoop's rule): a range that does not start a file skips the line
  * it begins inside, and its last line is read past the range's end to its line end. Neighbouring
  * ranges therefore see every line exactly once, without knowing where lines are beforehand.
@@ -9,15 +11,18 @@
  */
 import type { BlobClient } from '@azure/storage-blob';
 import { SibylError } from '../errors';
-import { readRange } from './jobStorage';
+import { blobPieces } from './jobStorage';
 
-export const CHUNK_BYTES = 8 * 1024 * 1024;
 /**
- * Longest line accepted. Without a bound, a file with no line end would be gathered whole in memory,
- * one chunk at a time (and copied at every chunk).
+ * Bytes per ranged request. Large: the bytes stream in either way, and each request costs the
+ * storage server as much as megabytes of data (measured against Azurite).
+ */
+export const CHUNK_BYTES = 64 * 1024 * 1024;
+/**
+ * Longest line accepted. Without a bound, a file with no line end would be gathered whole in memory.
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** How much more is read at a time to finish the range's last line. */
+/** How much is read past the range's end (with the range, then at a time) to finish its last line. */
 const TAIL_BYTES = 64 * 1024;
 
 /** Whole lines in `bytes[from, stop)`, separated by `\n` (the last one's `\n` is not included). */
@@ -25,6 +30,38 @@ export interface LineBytes {
   bytes: Buffer;
   from: number;
   stop: number;
+}
+
+/** A line begun in earlier pieces: its parts and where it starts in the blob. */
+class PartLine {
+  parts: Buffer[] = [];
+  length = 0;
+  start = 0;
+
+  constructor(
+    private readonly blobName: string,
+    private readonly maxLineBytes: number,
+  ) {}
+
+  add(part: Buffer, start: number): void {
+    if (this.length === 0) this.start = start;
+    this.parts.push(part);
+    this.length += part.length;
+    if (this.length > this.maxLineBytes) {
+      throw new SibylError(
+        'InvalidInput',
+        `Blob '${this.blobName}': the line starting at byte ${this.start} is longer than ${this.maxLineBytes} bytes; split it into lines.`,
+      );
+    }
+  }
+
+  /** The line's bytes with `tail` (its end) joined on. */
+  take(tail: Buffer): Buffer {
+    const line = Buffer.concat([...this.parts, tail]);
+    this.parts = [];
+    this.length = 0;
+    return line;
+  }
 }
 
 /**
@@ -40,64 +77,49 @@ export async function* rangeLineBytes(
   chunkBytes = CHUNK_BYTES,
   maxLineBytes = MAX_LINE_BYTES,
 ): AsyncGenerator<LineBytes> {
-  let pos = midFile ? start - 1 : start;
-  let carry: Buffer = Buffer.alloc(0);
-  let carryStart = pos;
+  // From one byte early: when that byte is a line end, the range starts with a whole line.
+  let base = midFile ? start - 1 : start;
   let skipping = midFile;
-  let ahead: { from: number; to: number; read: Promise<Buffer> } | undefined;
-  for (;;) {
-    if (pos >= size) {
-      // The last line of the file has no line end.
-      if (carry.length > 0 && !skipping && carryStart < end) yield { bytes: carry, from: 0, stop: carry.length };
-      return;
-    }
-    const readEnd = pos < end ? Math.min(end, pos + chunkBytes) : Math.min(size, pos + TAIL_BYTES);
-    const chunk = await (ahead && ahead.from === pos && ahead.to === readEnd
-      ? ahead.read
-      : readRange(blob, pos, readEnd));
-    pos = readEnd;
-    // The next chunk of the range downloads while this one is scored.
-    ahead = undefined;
-    if (pos < end) {
-      const to = Math.min(end, pos + chunkBytes);
-      const read = readRange(blob, pos, to);
-      read.catch(() => undefined);
-      ahead = { from: pos, to, read };
-    }
-    const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const base = carryStart;
+  const part = new PartLine(blob.name, maxLineBytes);
+  // Past `end`, only the range's last line is read on, a little at a time.
+  const tail = (next: number) => (part.length > 0 ? Math.min(TAIL_BYTES, size - next) : 0);
+  for await (const piece of blobPieces(blob, base, Math.min(end + TAIL_BYTES, size), chunkBytes, tail)) {
+    const at = base;
+    base += piece.length;
     let from = 0;
     if (skipping) {
-      const nl = bytes.indexOf(10);
+      from = piece.indexOf(10) + 1;
+      if (from === 0) continue;
+      skipping = false;
+    } else if (part.length > 0) {
+      const nl = piece.indexOf(10);
       if (nl < 0) {
-        carry = Buffer.alloc(0);
-        carryStart = pos;
+        part.add(piece, at);
         continue;
       }
+      const line = part.take(piece.subarray(0, nl));
+      yield { bytes: line, from: 0, stop: line.length };
       from = nl + 1;
-      skipping = false;
-      if (base + from >= end) return;
     }
-    const lastNl = bytes.lastIndexOf(10);
-    if (lastNl < from) {
-      carry = bytes.subarray(from);
-      carryStart = base + from;
-      if (carry.length > maxLineBytes) {
-        throw new SibylError(
-          'InvalidInput',
-          `Blob '${blob.name}': the line starting at byte ${carryStart} is longer than ${maxLineBytes} bytes; split it into lines.`,
-        );
-      }
-      continue;
+    if (at + from >= end) return;
+    const lastNl = piece.lastIndexOf(10);
+    // The line end of the last line that starts before `end`, if it is in this piece.
+    const boundary = end - at;
+    const stopNl = lastNl >= from && boundary - 1 <= lastNl ? piece.indexOf(10, Math.max(from, boundary - 1)) : -1;
+    if (stopNl >= 0) {
+      yield { bytes: piece, from, stop: stopNl };
+      return;
     }
-    // The line end of the last line that starts before `end`, if it is in these bytes.
-    const boundary = end - base;
-    const stopNl = boundary - 1 <= lastNl ? bytes.indexOf(10, Math.max(from, boundary - 1)) : -1;
-    const stop = stopNl >= 0 ? stopNl : lastNl;
-    yield { bytes, from, stop };
-    if (stopNl >= 0) return;
-    carry = bytes.subarray(lastNl + 1);
-    carryStart = base + lastNl + 1;
+    if (lastNl >= from) {
+      yield { bytes: piece, from, stop: lastNl };
+      from = lastNl + 1;
+    }
+    if (from < piece.length) part.add(piece.subarray(from), at + from);
+  }
+  // The last line of the file has no line end.
+  if (part.length > 0) {
+    const line = part.take(Buffer.alloc(0));
+    yield { bytes: line, from: 0, stop: line.length };
   }
 }
 

@@ -18,7 +18,7 @@ import { outputColumns } from './columnLayout';
 import { INVALID, jsonCell, previewCell, textCell, type CellConverter } from './cellValues';
 import { ByteSink } from './byteSink';
 import { csvField, parseCsvLine } from './csvText';
-import { parseDecimal } from './decimalBytes';
+import { scanDecimal, scanned } from './decimalBytes';
 import { readJsonNumbers } from './jsonArrayBytes';
 import { writeFloat32 } from './floatText';
 import type { ErrorSample } from '../workspace/runDocuments';
@@ -62,6 +62,8 @@ interface InputBuffer {
 /** For each CSV column: the float input it fills (none when unused), its element in a row, the row width. */
 interface DirectPlan {
   targets: (Float32Array | Float64Array | undefined)[];
+  /** 1 where the target is FP32 (the reader may then take long significands, see `decimalBytes.ts`). */
+  float32: Uint8Array;
   offsets: Int32Array;
   widths: Int32Array;
 }
@@ -85,10 +87,15 @@ export class RowScorer {
   private readonly failedFiles = new Set<string>();
   private readonly samples: ErrorSample[] = [];
 
+  /**
+   * `expectedRows`: rows the caller expects to add (a mini-batch's line count); once the first batch
+   * shows the bytes per row, the output buffer is sized for them all, rather than grown by doubling.
+   */
   constructor(
     private readonly session: BatchSession,
     private readonly batchRows = 4096,
     private readonly maxSamples = 10,
+    private readonly expectedRows = 0,
   ) {
     this.rowNumbers = new Float64Array(batchRows);
     this.rowSources = new Uint32Array(batchRows);
@@ -183,6 +190,7 @@ export class RowScorer {
     if (plan !== undefined) return plan;
     plan = {
       targets: [],
+      float32: new Uint8Array(layout.columnCount),
       offsets: new Int32Array(layout.columnCount).fill(-1),
       widths: new Int32Array(layout.columnCount),
     };
@@ -196,6 +204,7 @@ export class RowScorer {
           if (plan.offsets[column] !== -1) plan = null;
           else {
             plan.targets[column] = floats;
+            plan.float32[column] = floats instanceof Float32Array ? 1 : 0;
             plan.offsets[column] = k;
             plan.widths[column] = binding.width;
           }
@@ -209,20 +218,26 @@ export class RowScorer {
   /** Parses the cells of one line into the pending slot; false when the line needs the general path. */
   private readDirect(plan: DirectPlan, bytes: Buffer, start: number, end: number): boolean {
     const slot = this.pendingCount;
-    const { targets, offsets, widths } = plan;
+    const { targets, float32, offsets, widths } = plan;
     const columns = offsets.length;
     let column = 0;
     let at = start;
     for (;;) {
-      let comma = bytes.indexOf(44, at);
-      if (comma < 0 || comma > end) comma = end;
       if (column >= columns) return false;
       const target = targets[column];
+      // The number is read up to the first byte that cannot continue it, which must end the cell.
+      let value = scanDecimal(bytes, at, end, float32[column] === 1);
+      let comma = scanned.end;
+      if (comma !== end && bytes[comma] !== 44) {
+        comma = bytes.indexOf(44, at);
+        if (comma < 0 || comma > end) comma = end;
+        value = NaN;
+      }
       if (target) {
-        let value = parseDecimal(bytes, at, comma);
         if (value !== value) {
-          // More digits than the fast path reads exactly (doubles written in full): the cell's text
-          // as the general path reads it; empty and NaN cells still take that path.
+          // More digits than the fast path reads exactly (doubles written in full into an FP64 input,
+          // or a value at a float32 rounding boundary): the cell's text as the general path reads it;
+          // empty and NaN cells still take that path.
           value = Number(bytes.toString('utf8', at, comma));
           if (value !== value || value === 0) return false;
         }
@@ -380,6 +395,8 @@ export class RowScorer {
       }
       out.byte(10);
     }
+    if (this.scored === 0 && this.expectedRows > rows)
+      out.reserve(Math.ceil((out.length / rows) * (this.expectedRows - rows) * 1.05));
     this.scored += rows;
   }
 }

@@ -21,7 +21,7 @@ import { parseModelReference } from '../registry/modelReference';
 import { readVersionDoc, resolveModel } from '../registry/modelRegistry';
 import type { ModelSignature } from '../scoring/datatypes';
 import type { TensorRunner } from '../scoring/tensorRunner';
-import { ModelSession } from '../scoring/modelSession';
+import { ModelSession, type ModelSessionOptions } from '../scoring/modelSession';
 import { SessionCache } from '../scoring/sessionCache';
 import { warmUp } from '../registry/warmUp';
 import { RESULT_OUTPUT } from './replicaMiniBatch';
@@ -101,11 +101,23 @@ export async function resolveTarget(ref: {
 
 const models = new SessionCache<ModelSession>({ maxEntries: 4 });
 
+/**
+ * A batch session's settings: the environment's, with one intra-op thread unless it sets a number.
+ * Mini-batches already run in parallel (activity worker threads here, instances in Azure), and ONNX
+ * Runtime's own pool threads spin between runs: measured in the batch bench, two sessions' pools
+ * burned as much CPU as the two workers' parsing and formatting, for a model whose runs take
+ * microseconds per row.
+ */
+export function batchSessionOptions(environment: Environment): ModelSessionOptions {
+  const options = sessionOptionsOf(environment);
+  return { ...options, intraOpNumThreads: options.intraOpNumThreads ?? 1 };
+}
+
 async function loadModel(target: ScoringTarget): Promise<ModelSession> {
   const environment = await resolveEnvironment(target.environment);
   const version = await readVersionDoc(target.modelName, target.modelVersion);
   // Checksums verified, external data kept inside the model's own folder.
-  const session = await ModelSession.load(await modelFileOf(manifestOf(version)), sessionOptionsOf(environment));
+  const session = await ModelSession.load(await modelFileOf(manifestOf(version)), batchSessionOptions(environment));
   await warmUp(session, version);
   return session;
 }

@@ -56,6 +56,18 @@ describe('float32Text', () => {
     }
   });
 
+  it('matches it on both sides of every power of ten, where the decimal exponent steps', () => {
+    for (let p = -45; p <= 38; p++) {
+      view[0] = Math.fround(10 ** p);
+      const at = bits[0]!;
+      for (let delta = -4; delta <= 4; delta++) {
+        bits[0] = at + delta;
+        const f = view[0];
+        if (Number.isFinite(f)) expect(float32Text(f)).toBe(reference(f));
+      }
+    }
+  });
+
   it('prints the special values and the edges of the range', () => {
     expect(float32Text(NaN)).toBe('NaN');
     expect(float32Text(Infinity)).toBe('Infinity');
