@@ -1,6 +1,6 @@
 /**
  * A mini-batch that times out and succeeds on retry, and a job canceled mid-way. The host makes the
- * first try of mini-batch 2 of every job 4 s slower (test/support/slowMiniBatches.cjs), deterministically.
+ * first try of mini-batch 2 of every job 8 s slower (test/support/slowMiniBatches.cjs), deterministically.
  */
 import { durableStatus, waitTerminated } from '../../support/durableStatus';
 import { pollUntil } from '../../support/poll';
@@ -19,7 +19,7 @@ let client: BatchClient;
 const model = 'mlp-retry';
 
 beforeAll(
-  async () => (client = await startBatchHost({ model, slowMiniBatches: { once: { index: 2, ms: 4000 } } })),
+  async () => (client = await startBatchHost({ model, slowMiniBatches: { once: { index: 2, ms: 8000 } } })),
   120_000,
 );
 afterAll(() => client?.host.stop());
@@ -30,13 +30,17 @@ describe('batch retries and cancel', () => {
     const id = await client.submitCsv('retry', rows, {
       model: `${model}:1`,
       miniBatchSize: { rows: 10 },
-      retry: { maxRetries: 2, timeoutSeconds: 1 },
+      // 3 s: room for the other mini-batches on a busy machine, far below the held-back one's 8 s.
+      retry: { maxRetries: 2, timeoutSeconds: 3 },
     });
     await expectCsvScored(await client.waitFor(id), 'retry', rows, 5);
     const history = (await durableStatus(client.host, id, true)).historyEvents ?? [];
-    const failures = history.filter((e) => e.EventType === 'TaskFailed');
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.Reason).toMatch(/Mini-batch 2 did not finish within 1 s/);
+    const failures = history.filter((e) => e.EventType === 'TaskFailed').map((e) => String(e.Reason));
+    expect(failures.filter((reason) => reason.includes('Mini-batch 2 '))).toEqual([
+      expect.stringMatching(/Mini-batch 2 did not finish within 3 s/),
+    ]);
+    // Any other failure could only be a try that a starved machine let run past 3 s, retried like it.
+    expect(failures.every((reason) => / did not finish within 3 s/.test(reason))).toBe(true);
   }, 120_000);
 
   it('cancels a running job: no new mini-batches, the orchestration ends, the run stays Canceled', async () => {
