@@ -4,7 +4,16 @@
  * raw tensors; outputs asked for as binary come back the same way.
  */
 import { encodeBinaryResponse, splitBinaryBody } from '../codecs/oipBinary';
-import { decodeOipRequest, encodeOipResponse, type OipInferRequest, type OipInferResponse } from '../codecs/oipCodec';
+import {
+  decodeOipRequest,
+  encodeOipResponse,
+  selectOutputs,
+  type OipInferRequest,
+  type OipInferResponse,
+  type OipResponseMeta,
+} from '../codecs/oipCodec';
+import { oipResponseText } from '../codecs/oipResponseText';
+import type { NamedTensor } from '../datatypes';
 import type { Protocol } from '../dataPlane';
 import { parseJsonBytes } from './jsonBytes';
 
@@ -14,10 +23,36 @@ export interface OipBody {
   binary?: Uint8Array;
 }
 
-/** The answer: its JSON, and when outputs were asked for as binary, the whole body in the extension's form. */
+/**
+ * The answer: its JSON, and when outputs were asked for as binary, the whole body in the extension's form.
+ * A JSON answer also has `text`, its JSON text written straight from the tensors; each form is built
+ * when first read, so a server that sends the text never builds the objects (nor the other way round).
+ */
 export interface OipAnswer {
-  json: OipInferResponse;
-  binary?: { body: Buffer; headerLength: number };
+  readonly json: OipInferResponse;
+  readonly binary?: { body: Buffer; headerLength: number };
+  /** `JSON.stringify(json)`, written without building `json`; absent for a binary answer. */
+  readonly text?: string;
+}
+
+/** A JSON answer whose forms are written when first read (a class: an object literal's getters cost more to make). */
+class JsonAnswer implements OipAnswer {
+  #json: OipInferResponse | undefined;
+  #text: string | undefined;
+
+  constructor(
+    /** Already `meta.outputs`' choice: the encoders are not asked to choose again. */
+    private readonly selected: readonly NamedTensor[],
+    private readonly meta: OipResponseMeta,
+  ) {}
+
+  get json(): OipInferResponse {
+    return (this.#json ??= encodeOipResponse(this.selected, { ...this.meta, outputs: undefined }));
+  }
+
+  get text(): string {
+    return (this.#text ??= oipResponseText(this.selected, this.meta));
+  }
 }
 
 export const oipProtocol: Protocol<OipBody, OipInferRequest, OipAnswer> = {
@@ -32,15 +67,18 @@ export const oipProtocol: Protocol<OipBody, OipInferRequest, OipAnswer> = {
     const binaryNames = new Set(
       request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []),
     );
-    const json = encodeOipResponse(outputs, {
+    const meta: OipResponseMeta = {
       modelName: names.modelName,
       ...(names.modelVersion !== undefined && { modelVersion: names.modelVersion }),
       id: request.id ?? names.id,
       parameters: request.parameters,
       outputs: request.outputs,
       binary: binaryNames,
-    });
-    if (!binaryNames.size) return { json };
+    };
+    // Chosen now, so that an unknown output name is refused here, whichever form is read later.
+    const selected = selectOutputs(outputs, request.outputs);
+    if (!binaryNames.size) return new JsonAnswer(selected, meta);
+    const json = encodeOipResponse(selected, { ...meta, outputs: undefined });
     return { json, binary: encodeBinaryResponse(json, outputs, binaryNames) };
   },
 };

@@ -61,6 +61,23 @@ describe('ModelSession lifecycle', () => {
     expect(session.ready).toBe(false);
   });
 
+  it('runs with sleeping pool threads (allowSpinning false) as it runs with spinning ones', async () => {
+    const feeds = [
+      f32(
+        'features',
+        [3, 16],
+        Array.from({ length: 48 }, (_, i) => Math.sin(i)),
+      ),
+    ];
+    const answers = [];
+    for (const allowSpinning of [true, false]) {
+      const session = await ModelSession.load(mlpModel(MLP_SIZES.tiny), { intraOpNumThreads: 2, allowSpinning });
+      answers.push(await session.run(feeds));
+      await session.release();
+    }
+    expect(answers[1]).toEqual(answers[0]);
+  });
+
   it('builds warm-up feeds from the signature, dynamic dims = 1', () => {
     const feeds = exampleFeeds({
       inputs: [
