@@ -12,6 +12,7 @@ import {
   type OipInferResponse,
   type OipResponseMeta,
 } from '../codecs/oipCodec';
+import { decodeOipBytes } from '../codecs/oipBytesDecode';
 import { oipResponseText } from '../codecs/oipResponseText';
 import type { NamedTensor } from '../datatypes';
 import type { Protocol } from '../dataPlane';
@@ -19,8 +20,24 @@ import { parseJsonBytes } from './jsonBytes';
 
 /** An OIP body once read: its JSON, and with the binary extension the bytes after the JSON header. */
 export interface OipBody {
-  json: unknown;
+  readonly json: unknown;
   binary?: Uint8Array;
+  /** The request, when the body was the common form and was decoded as it was read (`oipBytesDecode.ts`). */
+  readonly decoded?: OipInferRequest;
+}
+
+/** A body decoded from its bytes: its JSON is parsed only if someone reads it. */
+class DecodedBody implements OipBody {
+  #json: unknown;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly decoded: OipInferRequest,
+  ) {}
+
+  get json(): unknown {
+    return (this.#json ??= parseJsonBytes(this.bytes, 'inference request'));
+  }
 }
 
 /**
@@ -56,13 +73,15 @@ class JsonAnswer implements OipAnswer {
 }
 
 export const oipProtocol: Protocol<OipBody, OipInferRequest, OipAnswer> = {
-  parse(body) {
+  parse(body, target, limits) {
     if (body.binaryHeader !== null && body.binaryHeader !== undefined)
       return splitBinaryBody(body.bytes, body.binaryHeader);
+    const decoded = target && decodeOipBytes(body.bytes, target.signature, limits?.maxElements);
+    if (decoded) return new DecodedBody(body.bytes, decoded);
     return { json: parseJsonBytes(body.bytes, 'inference request') };
   },
   decode: (parsed, target, limits) =>
-    decodeOipRequest(parsed.json, { signature: target.signature, ...limits, binary: parsed.binary }),
+    parsed.decoded ?? decodeOipRequest(parsed.json, { signature: target.signature, ...limits, binary: parsed.binary }),
   encode(outputs, request, names) {
     const binaryNames = new Set(
       request.binaryOutputs === 'all' ? outputs.map((o) => o.name) : (request.binaryOutputs ?? []),
