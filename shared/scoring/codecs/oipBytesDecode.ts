@@ -13,6 +13,7 @@
  */
 import type { ModelSignature, NamedTensor, TensorSpec } from '../datatypes';
 import type { OipInferRequest } from './oipCodec';
+import { fittingShape } from './fastDecode';
 import { DEFAULT_MAX_ELEMENTS } from './tensorCheck';
 
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
@@ -165,18 +166,6 @@ function readNumbers(): number[] | undefined {
   return take(CLOSE_ARRAY) ? out : undefined;
 }
 
-/** The dims of `shape` when it is a valid shape of `spec`'s rank and fixed dims (as `decodeOipFast` checks). */
-function fits(shape: number[], spec: TensorSpec): boolean {
-  if (spec.unknownRank || shape.length !== spec.shape.length) return false;
-  for (let i = 0; i < shape.length; i++) {
-    const dim = shape[i]!;
-    if (!Number.isSafeInteger(dim) || dim < 1) return false;
-    const fixed = spec.shape[i]!;
-    if (fixed >= 0 && dim !== fixed) return false;
-  }
-  return true;
-}
-
 /** Reads `[v, …]` of exactly `out.length` numbers into `out`. */
 function readData(out: Float32Array | Float64Array): boolean {
   if (!take(OPEN_ARRAY)) return false;
@@ -211,7 +200,7 @@ function readInput(signature: ModelSignature, budget: { left: number }): NamedTe
       datatype = textIs(FP32) ? 'FP32' : textIs(FP64) ? 'FP64' : undefined;
       if (!datatype) return undefined;
     } else if (textIs(DATA) && !data && spec && shape && datatype) {
-      if (datatype !== spec.datatype || !fits(shape, spec)) return undefined;
+      if (datatype !== spec.datatype || !fittingShape(shape, spec)) return undefined;
       let count = 1;
       for (const dim of shape) count *= dim;
       // Each number takes two bytes at least: a count the body cannot hold allocates nothing.

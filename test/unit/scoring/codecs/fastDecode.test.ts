@@ -1,19 +1,9 @@
 import { decodeAzureMlRequest } from '../../../../shared/scoring/codecs/azureMlCodec';
 import { decodeOipFast, decodeRowsFast } from '../../../../shared/scoring/codecs/fastDecode';
 import { decodeOipRequest } from '../../../../shared/scoring/codecs/oipCodec';
+import { one, two } from './fastSignatures';
 import type { ModelSignature } from '../../../../shared/scoring/datatypes';
 
-const one: ModelSignature = {
-  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
-const two: ModelSignature = {
-  inputs: [
-    { name: 'a', datatype: 'FP64', shape: [2, 2] },
-    { name: 'b', datatype: 'FP32', shape: [-1] },
-  ],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
 const ints: ModelSignature = {
   inputs: [{ name: 'x', datatype: 'INT64', shape: [-1, 3] }],
   outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],

@@ -1,19 +1,9 @@
 /** The byte-level OIP decoder answers exactly what the JSON path's fast decoder answers, or leaves the body to it. */
 import { decodeOipFast } from '../../../../shared/scoring/codecs/fastDecode';
 import { decodeOipBytes } from '../../../../shared/scoring/codecs/oipBytesDecode';
+import { one, two } from './fastSignatures';
 import type { ModelSignature, NamedTensor } from '../../../../shared/scoring/datatypes';
 
-const one: ModelSignature = {
-  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 3] }],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
-const two: ModelSignature = {
-  inputs: [
-    { name: 'a', datatype: 'FP64', shape: [2, 2] },
-    { name: 'b', datatype: 'FP32', shape: [-1] },
-  ],
-  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1] }],
-};
 const wide: ModelSignature = {
   inputs: [{ name: 'v', datatype: 'FP64', shape: [-1] }],
   outputs: [{ name: 'y', datatype: 'FP64', shape: [-1] }],
