@@ -67,7 +67,7 @@ describe('the data plane', () => {
     expect(oip.answer.binary).toBeUndefined();
   });
 
-  it('decodes the common OIP body from its bytes and answers it as the JSON path does, text and objects alike', async () => {
+  it('decodes the common OIP body from its bytes and answers as the JSON path does, in text and objects', async () => {
     const body = { id: 'r7', inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [1, 2.5, -3, 0.1] }] };
     const parsed = oipProtocol.parse({ bytes: bytes(body) }, target, limits);
     expect(parsed.decoded?.inputs[0]!.data).toEqual(Float32Array.of(1, 2.5, -3, 0.1));
@@ -85,7 +85,8 @@ describe('the data plane', () => {
     expect(fast.answer.json).toEqual(slow.answer.json);
     expect(fast.answer.text).toBe(JSON.stringify(slow.answer.json));
     expect(fast.answer.text).toBe(
-      '{"model_name":"m","model_version":"blue","id":"r7","outputs":[{"name":"y","shape":[2],"datatype":"FP32","data":[3.5,-2.9]},' +
+      '{"model_name":"m","model_version":"blue","id":"r7","outputs":[' +
+        '{"name":"y","shape":[2],"datatype":"FP32","data":[3.5,-2.9]},' +
         '{"name":"z","shape":[2],"datatype":"INT64","data":[2,2]}]}',
     );
     expect((seen.scored[0] as { json: unknown }).json).toEqual(body);

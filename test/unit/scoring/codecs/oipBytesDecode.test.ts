@@ -106,6 +106,8 @@ describe('decodeOipBytes', () => {
       return seed / 2 ** 32;
     };
     const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+    /** Digits without leading zeros (JSON allows none). */
+    const integer = (n: number) => digits(n).replace(/^0+(?=\d)/, '');
     const numbers: string[] = [];
     for (let i = 0; i < 40_000; i++) {
       const kind = i % 8;
@@ -115,13 +117,13 @@ describe('decodeOipBytes', () => {
       else if (kind === 2)
         numbers.push(x.toExponential(Math.floor(random() * 20)).replace('e+', random() < 0.5 ? 'E' : 'e+'));
       else if (kind === 3) numbers.push(String(Math.fround(x)));
-      else if (kind === 4)
-        numbers.push(`${random() < 0.5 ? '-' : ''}${digits(1 + Math.floor(random() * 25)).replace(/^0+(?=\d)/, '')}`);
+      else if (kind === 4) numbers.push(`${random() < 0.5 ? '-' : ''}${integer(1 + Math.floor(random() * 25))}`);
       else if (kind === 5)
         numbers.push(`0.${'0'.repeat(Math.floor(random() * 30))}${digits(1 + Math.floor(random() * 18))}`);
       else if (kind === 6)
         numbers.push(
-          `${digits(1 + Math.floor(random() * 8)).replace(/^0+(?=\d)/, '')}.${digits(1 + Math.floor(random() * 12))}e${Math.floor(random() * 700 - 350)}`,
+          `${integer(1 + Math.floor(random() * 8))}.${digits(1 + Math.floor(random() * 12))}` +
+            `e${Math.floor(random() * 700 - 350)}`,
         );
       else
         numbers.push(

@@ -77,7 +77,8 @@ describe('oipResponseText', () => {
     (outputs[8]!.data as Float64Array).set([NaN, 0.1, -Infinity]);
     outputs.push({ name: 'text', datatype: 'BYTES', shape: [2], data: ['ünï "q"', '\\'] });
     outputs.push({ name: 'scalar', datatype: 'FP32', shape: [], data: Float32Array.of(2.5) });
-    const meta = { modelName: 'módel/"x"', modelVersion: 'blue', id: 'req-é', parameters: { a: 1, b: 'two', c: true } };
+    const parameters = { a: 1, b: 'two', c: true };
+    const meta = { modelName: 'módel/"x"', modelVersion: 'blue', id: 'req-é', parameters };
     expect(written(outputs, meta)).toBe(reference(outputs, meta));
   });
 
