@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
-import { Caller, score } from '../shared/scoring/dataPlane';
+import { Caller, score, type AnswerNames } from '../shared/scoring/dataPlane';
 import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
@@ -36,6 +36,8 @@ interface ModelRoute {
   action: string;
   /** `name:version`, the models' cache key. */
   key: string;
+  /** How its answers name it. */
+  names: AnswerNames;
 }
 
 /** Distinct model paths remembered; past this the memory is cleared (a client making up paths). */
@@ -138,9 +140,8 @@ export class ScorerServer {
       const bytes = await readBody(req, this.config.maxRequestBytes);
       const header = req.headers[BINARY_HEADER];
       const body = { bytes, binaryHeader: typeof header === 'string' ? header : null };
-      const names = { modelName: name, modelVersion: String(version), id: '' };
       const limits = { maxElements: this.config.maxTensorElements };
-      const { answer } = await score(model, oipProtocol, body, names, limits, { caller });
+      const { answer } = await score(model, oipProtocol, body, route.names, limits, { caller });
       if (!answer.binary) return { status: 200, text: answer.text ?? JSON.stringify(answer.json) };
       return {
         status: 200,
@@ -161,7 +162,8 @@ export class ScorerServer {
     if (match) {
       const name = decodeURIComponent(match[1]!);
       const version = Number(match[2]);
-      route = { name, version, action: match[3] ?? '', key: `${name}:${version}` };
+      const names = { modelName: name, modelVersion: String(version), id: '' };
+      route = { name, version, action: match[3] ?? '', key: `${name}:${version}`, names };
     } else route = null;
     if (this.#routes.size >= MAX_ROUTES) this.#routes.clear();
     this.#routes.set(path, route);
