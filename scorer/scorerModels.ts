@@ -51,6 +51,18 @@ export class ScorerModel implements ScoringTarget {
   }
 }
 
+function checkDigest(model: ScorerModel, expectedDigest: string | undefined): ScorerModel {
+  if (expectedDigest && expectedDigest !== model.filesDigest) {
+    throw new SibylError(
+      'ModelIntegrity',
+      `Model ${model.name}:${model.version} in storage is not what the registry recorded ` +
+        `(files sha256 ${expectedDigest}, storage ${model.filesDigest}); ` +
+        `register it again.`,
+    );
+  }
+  return model;
+}
+
 export class ScorerModels {
   readonly #cache: SessionCache<ScorerModel>;
   readonly #blobs;
@@ -68,15 +80,16 @@ export class ScorerModels {
    */
   async get(name: string, version: number, expectedDigest?: string): Promise<ScorerModel> {
     const model = await this.#cache.get(`${name}:${version}`, () => this.#load(name, version));
-    if (expectedDigest && expectedDigest !== model.filesDigest) {
-      throw new SibylError(
-        'ModelIntegrity',
-        `Model ${name}:${version} in storage is not what the registry recorded ` +
-          `(files sha256 ${expectedDigest}, storage ${model.filesDigest}); ` +
-          `register it again.`,
-      );
-    }
-    return model;
+    return checkDigest(model, expectedDigest);
+  }
+
+  /**
+   * `get` without waiting, for a request's fast path: the model when it is loaded already (checked
+   * against `expectedDigest` as `get` checks it), else undefined. `key` is `name:version`.
+   */
+  loaded(key: string, expectedDigest?: string): ScorerModel | undefined {
+    const model = this.#cache.hit(key);
+    return model && checkDigest(model, expectedDigest);
   }
 
   /** Loaded and warmed already (readiness without loading). */
@@ -108,6 +121,9 @@ export class ScorerModels {
       intraOpNumThreads,
       interOpNumThreads,
       graphOptimizationLevel,
+      // The batcher keeps ONNX Runtime's threads busy in bursts; between them they sleep, leaving the
+      // cores to HTTP (spinning cost a tiny model's server about a third of its CPU).
+      allowSpinning: false,
     });
     const warnings = await warmUp(session, manifest);
     const batcher = canBatch(session.signature)

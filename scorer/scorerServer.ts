@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { ScorerConfig } from '../shared/config';
 import { toErrorBody, SibylError } from '../shared/errors';
 import { BINARY_EXTENSION, BINARY_HEADER } from '../shared/scoring/codecs/oipBinary';
-import { Caller, score } from '../shared/scoring/dataPlane';
+import { Caller, score, type AnswerNames } from '../shared/scoring/dataPlane';
 import { oipProtocol } from '../shared/scoring/protocols/oipProtocol';
 import type { DeviceStatus } from './deviceCheck';
 import { FILES_DIGEST_HEADER } from '../shared/registry/modelBlobs';
@@ -21,14 +21,31 @@ const MODEL_ROUTE = /^\/v2\/models\/([^/]+)\/versions\/(\d{1,9})(\/ready|\/infer
 
 interface Answer {
   status: number;
-  body: unknown;
+  body?: unknown;
   headers?: Record<string, string>;
   /** Sent as is instead of `body` as JSON (the binary tensor extension). */
   raw?: Buffer;
+  /** `body`'s JSON text, already written (an infer answer): sent instead of `body`. */
+  text?: string;
 }
+
+/** A model route's parts, parsed once per distinct path. */
+interface ModelRoute {
+  name: string;
+  version: number;
+  action: string;
+  /** `name:version`, the models' cache key. */
+  key: string;
+  /** How its answers name it. */
+  names: AnswerNames;
+}
+
+/** Distinct model paths remembered; past this the memory is cleared (a client making up paths). */
+const MAX_ROUTES = 1024;
 
 export class ScorerServer {
   readonly #server: http.Server;
+  readonly #routes = new Map<string, ModelRoute | null>();
   #live = true;
 
   constructor(
@@ -97,21 +114,20 @@ export class ScorerServer {
       };
       return { status: 200, body };
     }
-    const match = MODEL_ROUTE.exec(path);
-    if (!match) {
+    const route = this.#route(path);
+    if (!route) {
       req.resume();
       return { status: 404, body: { error: `No route ${method} ${path}.` } };
     }
-    const name = decodeURIComponent(match[1]!);
-    const version = Number(match[2]);
-    const action = match[3] ?? '';
+    const { name, version, action } = route;
     if (method === 'GET' && action === '/ready')
       return {
         status: this.models.isReady(name, version) ? 200 : 503,
         body: { name, version: String(version), ready: this.models.isReady(name, version) },
       };
-    const expected = req.headers[FILES_DIGEST_HEADER];
-    const model = await this.models.get(name, version, typeof expected === 'string' ? expected : undefined);
+    const header = req.headers[FILES_DIGEST_HEADER];
+    const expected = typeof header === 'string' ? header : undefined;
+    const model = this.models.loaded(route.key, expected) ?? (await this.models.get(name, version, expected));
     if (method === 'GET' && action === '') {
       const parameters = { execution_provider: model.session.executionProviders[0] ?? 'cpu' };
       const { inputs, outputs } = model.signature;
@@ -124,10 +140,9 @@ export class ScorerServer {
       const bytes = await readBody(req, this.config.maxRequestBytes);
       const header = req.headers[BINARY_HEADER];
       const body = { bytes, binaryHeader: typeof header === 'string' ? header : null };
-      const names = { modelName: name, modelVersion: String(version), id: '' };
       const limits = { maxElements: this.config.maxTensorElements };
-      const { answer } = await score(model, oipProtocol, body, names, limits, { caller });
-      if (!answer.binary) return { status: 200, body: answer.json };
+      const { answer } = await score(model, oipProtocol, body, route.names, limits, { caller });
+      if (!answer.binary) return { status: 200, text: answer.text ?? JSON.stringify(answer.json) };
       return {
         status: 200,
         body: answer.json,
@@ -137,6 +152,22 @@ export class ScorerServer {
     }
     req.resume();
     return { status: 404, body: { error: `No route ${method} ${path}.` } };
+  }
+
+  /** The model route `path` names, or null; remembered, since clients send the same few paths. */
+  #route(path: string): ModelRoute | null {
+    let route = this.#routes.get(path);
+    if (route !== undefined) return route;
+    const match = MODEL_ROUTE.exec(path);
+    if (match) {
+      const name = decodeURIComponent(match[1]!);
+      const version = Number(match[2]);
+      const names = { modelName: name, modelVersion: String(version), id: '' };
+      route = { name, version, action: match[3] ?? '', key: `${name}:${version}`, names };
+    } else route = null;
+    if (this.#routes.size >= MAX_ROUTES) this.#routes.clear();
+    this.#routes.set(path, route);
+    return route;
   }
 }
 
@@ -148,11 +179,11 @@ function send(res: http.ServerResponse, answer: Answer): void {
     return;
   }
   // A string body: Node writes it with the headers in one write, where a Buffer costs a writev.
-  const payload = JSON.stringify(answer.body);
-  res.writeHead(answer.status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...answer.headers,
-  });
+  const payload = answer.text ?? JSON.stringify(answer.body);
+  const length = Buffer.byteLength(payload);
+  if (answer.headers)
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': length, ...answer.headers });
+  // The common answer's headers as a flat list: no object to build or walk.
+  else res.writeHead(answer.status, ['content-type', 'application/json', 'content-length', String(length)]);
   res.end(payload);
 }

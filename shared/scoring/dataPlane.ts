@@ -35,8 +35,12 @@ export interface AnswerNames {
 
 /** A wire protocol: body → typed tensors, outputs → answer. `Parsed` is the body once read (its JSON). */
 export interface Protocol<Parsed, Request extends DecodedRequest, Answer> {
-  /** Reads the body (400 when it is not the protocol's syntax). Not a scoring failure: no metrics count it. */
-  parse(body: RequestBody): Parsed;
+  /**
+   * Reads the body (400 when it is not the protocol's syntax). Not a scoring failure: no metrics count it.
+   * `target` and `limits` are the ones `decode` will get, for a protocol that decodes the common body
+   * while it reads it.
+   */
+  parse(body: RequestBody, target?: ScoringTarget, limits?: TensorLimits): Parsed;
   /** Checks the parsed body against the target's signature (400/413) and decodes its tensors. */
   decode(parsed: Parsed, target: ScoringTarget, limits: TensorLimits): Request;
   encode(outputs: NamedTensor[], request: Request, names: AnswerNames): Answer;
@@ -114,7 +118,7 @@ export async function score<Parsed, Request extends DecodedRequest, Answer>(
 ): Promise<Scored<Answer>> {
   const { watch, caller } = options;
   const p0 = performance.now();
-  const parsed = protocol.parse(body);
+  const parsed = protocol.parse(body, target, limits);
   const d0 = performance.now();
   let request: Request;
   try {

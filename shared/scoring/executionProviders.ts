@@ -28,16 +28,16 @@ export interface OrtSessionSettings {
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /**
+   * Whether ONNX Runtime's thread-pool threads spin while they wait for work (its default: yes). Spinning
+   * buys a few microseconds of latency per run with a core's worth of CPU, which a server whose own
+   * thread has HTTP to do cannot spare; `false` lets them sleep.
+   */
+  allowSpinning?: boolean;
+  /**
    * ORT's own stderr logging, 0 = verbose … 4 = fatal. Default 4: every failure already reaches the
    * caller as an exception carrying ORT's message, so its red stderr lines would only be noise.
    */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
-  /**
-   * Whether ONNX Runtime's intra-op threads spin while they wait for work (its default, true). Off, they
-   * sleep instead: where the JavaScript thread that feeds the model shares the cores with them, their spin
-   * takes the CPU it needs.
-   */
-  allowSpinning?: boolean;
 }
 
 /** An open session and the providers it really got. */
@@ -113,7 +113,10 @@ function sessionOptions(
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
   if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
   if (settings.graphOptimizationLevel !== undefined) options.graphOptimizationLevel = settings.graphOptimizationLevel;
-  if (settings.allowSpinning === false) options.extra = { session: { intra_op: { allow_spinning: '0' } } };
+  if (settings.allowSpinning === false) {
+    // Session config entries (onnxruntime_session_options_config_keys.h); the Node binding takes strings.
+    options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+  }
   return options;
 }
 

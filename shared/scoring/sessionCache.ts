@@ -46,6 +46,8 @@ interface Entry<S> {
 export class SessionCache<S extends Releasable = ModelSession> {
   /** Map order is recency order: the first key is the least recently used. */
   private readonly entries = new Map<string, Entry<S>>();
+  /** The last key of `entries` when known (undefined: unknown), so a hit on it moves nothing. */
+  private newest: string | undefined;
   private readonly maxEntries: number;
 
   constructor(private readonly options: SessionCacheOptions<S> = {}) {
@@ -61,13 +63,12 @@ export class SessionCache<S extends Releasable = ModelSession> {
   get(key: string, loader: () => Promise<S>): Promise<S> {
     const existing = this.entries.get(key);
     if (existing) {
-      this.entries.delete(key);
-      this.entries.set(key, existing);
+      this.touch(key, existing);
       return existing.promise;
     }
     const entry = { removed: false } as Entry<S>;
     // In the map before the loader runs, so a loader that throws at once is not cached as a failure.
-    this.entries.set(key, entry);
+    this.touch(key, entry);
     entry.promise = this.load(key, entry, loader);
     return entry.promise;
   }
@@ -77,7 +78,7 @@ export class SessionCache<S extends Releasable = ModelSession> {
     try {
       session = await loader();
     } catch (error) {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) === entry) this.forget(key);
       throw error;
     }
     if (entry.removed) {
@@ -96,9 +97,8 @@ export class SessionCache<S extends Releasable = ModelSession> {
   async replace(key: string, loader: () => Promise<S>): Promise<S> {
     const session = await loader();
     const old = this.entries.get(key);
-    this.entries.delete(key);
     const entry: Entry<S> = { promise: Promise.resolve(session), session, removed: false };
-    this.entries.set(key, entry);
+    this.touch(key, entry);
     if (old) {
       old.removed = true;
       if (old.session) void this.releaseQuietly(key, old.session, 'deleted');
@@ -111,8 +111,8 @@ export class SessionCache<S extends Releasable = ModelSession> {
   hit(key: string): S | undefined {
     const entry = this.entries.get(key);
     if (!entry?.session) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    // Already the most recent (a steady stream to one model): nothing to move.
+    if (key !== this.newest) this.touch(key, entry);
     return entry.session;
   }
 
@@ -139,7 +139,7 @@ export class SessionCache<S extends Releasable = ModelSession> {
   async delete(key: string): Promise<boolean> {
     const entry = this.entries.get(key);
     if (!entry) return false;
-    this.entries.delete(key);
+    this.forget(key);
     entry.removed = true;
     if (entry.session) await this.releaseQuietly(key, entry.session, 'deleted');
     return true;
@@ -157,11 +157,23 @@ export class SessionCache<S extends Releasable = ModelSession> {
       if (excess <= 0) break;
       // Loads in flight have callers waiting on them; the bound is restored when they land.
       if (!entry.session || entry === landed) continue;
-      this.entries.delete(key);
+      this.forget(key);
       entry.removed = true;
       excess--;
       void this.releaseQuietly(key, entry.session, 'evicted');
     }
+  }
+
+  /** Makes `key` the most recent entry. */
+  private touch(key: string, entry: Entry<S>): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.newest = key;
+  }
+
+  private forget(key: string): void {
+    this.entries.delete(key);
+    if (this.newest === key) this.newest = undefined;
   }
 
   /** Release errors must not break the caller who happened to trigger the eviction. */

@@ -5,6 +5,7 @@
  * - With `maxQueueDelayMs` 0 (default) a batch holds only what is already queued: submits made in
  *   the same turn of the event loop coalesce (flushed on `setImmediate`), and requests that arrive
  *   while a run is in flight form the next batch — which is what makes batching pay off under load.
+ *   The next batch is taken on the turn after a run ends, once the I/O that waited on the run is read.
  * - With `maxQueueDelayMs` > 0 the oldest request waits up to that long for more rows, unless a
  *   full batch is ready first.
  * - Only requests with the same input names, datatypes and non-batch dims share a batch; others
@@ -157,11 +158,15 @@ export class DynamicBatcher {
       reject,
     };
     this.queue.push(pending);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flush);
-    }
+    this.schedule();
     return new QueuedRequest(result, this.queue, pending);
+  }
+
+  /** Pumps on the next turn of the event loop, after its I/O: what arrived by then joins the batch. */
+  private schedule(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
   }
 
   private readonly flush = () => {
@@ -191,7 +196,9 @@ export class DynamicBatcher {
       this.inFlight += 1;
       void this.execute(batch).finally(() => {
         this.inFlight -= 1;
-        this.pump();
+        // Not at once: ONNX Runtime runs on this thread, so the requests that arrived during the run are
+        // still unread; read first, they join the next batch instead of waiting out another run.
+        this.schedule();
       });
     }
   }

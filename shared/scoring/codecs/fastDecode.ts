@@ -32,7 +32,7 @@ function writeNumbers(values: unknown[], out: FloatArray, at: number): boolean {
 }
 
 /** The dims of `shape` when it is a valid shape of `spec`'s rank and fixed dims; else undefined. */
-function fittingShape(shape: unknown, spec: TensorSpec): number[] | undefined {
+export function fittingShape(shape: unknown, spec: TensorSpec): number[] | undefined {
   if (!Array.isArray(shape) || spec.unknownRank || shape.length !== spec.shape.length) return undefined;
   const out = new Array<number>(shape.length);
   for (let i = 0; i < shape.length; i++) {

@@ -195,23 +195,26 @@ export function decodeOipRequest(body: unknown, options: OipDecodeOptions = {}):
   };
 }
 
+/** The outputs an answer holds: all, or those the client named, in its order (400 for a name the model lacks). */
+export function selectOutputs(outputs: readonly NamedTensor[], names?: readonly string[]): readonly NamedTensor[] {
+  if (!names) return outputs;
+  const byName = new Map(outputs.map((t) => [t.name, t]));
+  return names.map((name) => {
+    const tensor = byName.get(name);
+    if (!tensor)
+      throw new InvalidInputError(
+        `unknown output '${name}'; the model's outputs are ${outputs.map((t) => `'${t.name}'`).join(', ')}`,
+      );
+    return tensor;
+  });
+}
+
 /**
  * Builds the OIP infer response: flat data, outputs filtered to (and ordered as) `meta.outputs`
  * when the client named some.
  */
 export function encodeOipResponse(outputs: readonly NamedTensor[], meta: OipResponseMeta): OipInferResponse {
-  let selected = outputs;
-  if (meta.outputs) {
-    const byName = new Map(outputs.map((t) => [t.name, t]));
-    selected = meta.outputs.map((name) => {
-      const tensor = byName.get(name);
-      if (!tensor)
-        throw new InvalidInputError(
-          `unknown output '${name}'; the model's outputs are ${outputs.map((t) => `'${t.name}'`).join(', ')}`,
-        );
-      return tensor;
-    });
-  }
+  const selected = selectOutputs(outputs, meta.outputs);
   return {
     model_name: meta.modelName,
     ...(meta.modelVersion !== undefined && { model_version: meta.modelVersion }),

@@ -67,6 +67,31 @@ describe('the data plane', () => {
     expect(oip.answer.binary).toBeUndefined();
   });
 
+  it('decodes the common OIP body from its bytes and answers as the JSON path does, in text and objects', async () => {
+    const body = { id: 'r7', inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [1, 2.5, -3, 0.1] }] };
+    const parsed = oipProtocol.parse({ bytes: bytes(body) }, target, limits);
+    expect(parsed.decoded?.inputs[0]!.data).toEqual(Float32Array.of(1, 2.5, -3, 0.1));
+    expect(parsed.json).toEqual(body);
+    const { seen, watch } = watcher();
+    const fast = await score(target, oipProtocol, { bytes: bytes(body) }, names, limits, { watch });
+    // Key order other than the common one: the JSON path.
+    const slow = await score(
+      target,
+      oipProtocol,
+      { bytes: bytes({ inputs: body.inputs, id: 'r7', outputs: [{ name: 'y' }, { name: 'z' }] }) },
+      names,
+      limits,
+    );
+    expect(fast.answer.json).toEqual(slow.answer.json);
+    expect(fast.answer.text).toBe(JSON.stringify(slow.answer.json));
+    expect(fast.answer.text).toBe(
+      '{"model_name":"m","model_version":"blue","id":"r7","outputs":[' +
+        '{"name":"y","shape":[2],"datatype":"FP32","data":[3.5,-2.9]},' +
+        '{"name":"z","shape":[2],"datatype":"INT64","data":[2,2]}]}',
+    );
+    expect((seen.scored[0] as { json: unknown }).json).toEqual(body);
+  });
+
   it('lets the watch see a scored request once, with the body it was parsed from', async () => {
     const { seen, watch } = watcher();
     await score(target, azureMlProtocol, { bytes: bytes({ data: [[1, 2]] }) }, names, limits, { watch });

@@ -2,10 +2,9 @@ import { decodeAzureMlRequest } from '../../../../shared/scoring/codecs/azureMlC
 import { decodeOipFast, decodeRowsFast } from '../../../../shared/scoring/codecs/fastDecode';
 import { decodeOipRequest } from '../../../../shared/scoring/codecs/oipCodec';
 import type { ModelSignature } from '../../../../shared/scoring/datatypes';
+import { one, two } from './fastSignatures';
 import { signatureOf } from './signatures';
 
-const one = signatureOf({ name: 'x', datatype: 'FP32', shape: [-1, 3] });
-const two = signatureOf({ name: 'a', datatype: 'FP64', shape: [2, 2] }, { name: 'b', datatype: 'FP32', shape: [-1] });
 const ints = signatureOf({ name: 'x', datatype: 'INT64', shape: [-1, 3] });
 
 /** The general decoders alone: a binary part (empty) and a `params` key each turn the fast path off. */

@@ -49,6 +49,27 @@ describe('SessionCache', () => {
     expect(cache.peek('a')).toBe(a);
   });
 
+  it('hit marks the key most recent, after gets, deletes and evictions alike', async () => {
+    const cache = new SessionCache<FakeSession>({ maxEntries: 3 });
+    await cache.get('a', fake('a'));
+    await cache.get('b', fake('b'));
+    expect(cache.hit('a')?.id).toBe('a');
+    expect(cache.hit('a')?.id).toBe('a');
+    expect(cache.keys()).toEqual(['b', 'a']);
+    await cache.get('b', fake('b2'));
+    expect(cache.hit('a')?.id).toBe('a');
+    expect(cache.keys()).toEqual(['b', 'a']);
+    await cache.delete('a');
+    await cache.get('c', fake('c'));
+    await cache.get('a', fake('a3'));
+    expect(cache.hit('b')?.id).toBe('b');
+    expect(cache.keys()).toEqual(['c', 'a', 'b']);
+    await cache.get('d', fake('d'));
+    expect(cache.hit('c')).toBeUndefined();
+    expect(cache.hit('a')?.id).toBe('a3');
+    expect(cache.keys()).toEqual(['b', 'd', 'a']);
+  });
+
   it('never evicts a load in flight or the session that just landed', async () => {
     const cache = new SessionCache<FakeSession>({ maxEntries: 1 });
     const slow = gate('slow');

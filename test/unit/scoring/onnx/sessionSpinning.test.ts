@@ -1,6 +1,6 @@
 /**
- * `allowSpinning: false` (what the Function App's deployments use) reaches ONNX Runtime as its
- * `session.intra_op.allow_spinning` setting, and a session opened so scores exactly as one that spins.
+ * `allowSpinning: false` (what the Function App's deployments and the scorer use) reaches ONNX Runtime as its
+ * `session.intra_op.allow_spinning` and `inter_op` settings, and a session opened so scores exactly as one that spins.
  */
 import { InferenceSession } from 'onnxruntime-node';
 import { MLP_SIZES, mlpModel } from '../../../../scripts/onnx/mlpModel';
@@ -21,7 +21,9 @@ it('passes allow_spinning 0 to ONNX Runtime only when spinning is turned off', a
   const quiet = await ModelSession.load(mlpModel(MLP_SIZES.tiny), { allowSpinning: false });
   const spinning = await ModelSession.load(mlpModel(MLP_SIZES.tiny));
   const optionsOf = (call: number) => create.mock.calls[call]![1] as InferenceSession.SessionOptions;
-  expect(optionsOf(0).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
+  expect(optionsOf(0).extra).toEqual({
+    session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } },
+  });
   expect(optionsOf(1).extra).toBeUndefined();
   try {
     const [a] = await quiet.run([features]);
