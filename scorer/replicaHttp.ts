@@ -2,23 +2,13 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SibylError } from '../shared/errors';
+import { readCappedBody } from '../shared/net/cappedBody';
 
 /** Reads the whole body, refusing with `PayloadTooLarge` (and draining the rest) past `limit` bytes. */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new SibylError('PayloadTooLarge', `The request body is larger than ${limit} bytes.`));
-      } else chunks.push(chunk);
-    });
-    // A body in one chunk (most are) is that chunk: nothing to copy.
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+  return readCappedBody(req, limit, () => {
+    req.resume();
+    return new SibylError('PayloadTooLarge', `The request body is larger than ${limit} bytes.`);
   });
 }
 

@@ -1,5 +1,6 @@
 /** Reads a request body up to a limit; beyond it, rejects with `BodyTooLargeError`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readCappedBody } from '../../shared/net/cappedBody';
 
 /** How much of a refused body (401, 404, 413) is read and thrown away before the connection is cut. */
 export const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -39,22 +40,5 @@ export class BodyTooLargeError extends Error {
 
 /** Reads the body; past `limitBytes` rejects at once (the caller answers 413 and `drain`s the rest). */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(new BodyTooLargeError(limitBytes));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        req.removeAllListeners('data');
-        req.pause();
-        reject(new BodyTooLargeError(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
+  return readCappedBody(req, limitBytes, () => new BodyTooLargeError(limitBytes));
 }
