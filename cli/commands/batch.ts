@@ -134,7 +134,8 @@ export function registerBatchCommands(program: Command): void {
           'Start a batch scoring job; with --wait, show progress and exit by outcome (0 Completed, 3 Failed/Canceled)',
         ),
       [
-        'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ --output-path workspaceblobstore:iris/output/ --wait',
+        'sibyl batch run --deployment iris/blue --input workspaceblobstore:iris/input/ ' +
+          '--output-path workspaceblobstore:iris/output/ --wait',
         'sibyl batch run --model iris:1 --input workspaceblobstore:day1.jsonl --output-path workspaceblobstore:out/ ' +
           '--rows 500 --output-action summary_only',
         'sibyl batch run --model iris@latest --input ws:in/ --output-path ws:out/ --wait --output json',

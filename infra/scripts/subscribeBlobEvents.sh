@@ -46,7 +46,8 @@ output() {
 app="$(output functionAppName)"
 topic="$(output eventGridSystemTopicName)"
 if [[ -z "$app" || -z "$topic" ]]; then
-  echo "error: deployment '$deployment' in '$rg' has no functionAppName/eventGridSystemTopicName outputs; deploy infra/main.bicep first (or set SIBYL_DEPLOYMENT_NAME)." >&2
+  echo "error: deployment '$deployment' in '$rg' has no functionAppName/eventGridSystemTopicName outputs;" \
+    "deploy infra/main.bicep first (or set SIBYL_DEPLOYMENT_NAME)." >&2
   exit 1
 fi
 
@@ -70,7 +71,8 @@ while :; do
     --query id -o tsv 2>"$errors" || true)"
   [[ -n "$function_id" ]] && break
   if ((SECONDS >= deadline)); then
-    echo "error: '$app' has no function '$function_name' after ${wait_seconds}s. Publish sibyl.zip first (README 'Deploy to Azure'). Last answer: $(tail -n 1 "$errors")" >&2
+    echo "error: '$app' has no function '$function_name' after ${wait_seconds}s." \
+      "Publish sibyl.zip first (README 'Deploy to Azure'). Last answer: $(tail -n 1 "$errors")" >&2
     exit 1
   fi
   echo "waiting for '$app' to index $function_name..."

@@ -116,7 +116,8 @@ async function restoreFromNuGet(log) {
     sdk = await run('dotnet', ['--version']);
   } catch (error) {
     throw new BicepError(
-      `The Bicep CLI is not on PATH and the .NET SDK ('dotnet') is missing to restore it from NuGet: install either, or set SIBYL_BICEP_PATH. (${error.message})`,
+      "The Bicep CLI is not on PATH and the .NET SDK ('dotnet') is missing to restore it from NuGet: " +
+        `install either, or set SIBYL_BICEP_PATH. (${error.message})`,
     );
   }
   const major = /^(\d+)\./.exec(sdk.stdout.trim())?.[1];
