@@ -13,7 +13,7 @@ export function card(title: Child, ...content: Child[]): HTMLElement {
 /** A run or deployment status as a coloured badge; the word itself carries the meaning. */
 export function statusBadge(status: string | undefined): HTMLElement {
   const s = status ?? 'Unknown';
-  return h('span', { class: `badge status-${s.toLowerCase()}` }, s);
+  return h('span', { class: `badge status status-${s.toLowerCase()}` }, s);
 }
 
 /** A neutral badge (aliases, auth modes, tags). */
