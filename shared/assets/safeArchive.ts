@@ -140,7 +140,14 @@ async function unpackZip(archive: string, sink: Unpacker): Promise<void> {
         continue;
       }
       safeEntryPath(name);
-      await sink.file(name, entry.uncompressedSize, (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>);
+      const content = await zip.openReadStreamPromise(entry);
+      try {
+        await sink.file(name, entry.uncompressedSize, content as AsyncIterable<Buffer>);
+      } finally {
+        // A refused entry's stream was never read: left open it holds the archive's descriptor and may go on
+        // reading (and fail on) a file that is gone or rewritten once the upload is done with it.
+        content.on('error', () => undefined).destroy();
+      }
     }
   } catch (error) {
     if (error instanceof SibylError) throw error;

@@ -1,8 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeEntryPath, unpackArchive, UnsafeArchiveError } from '../../../shared/assets/safeArchive';
 import { tarGzOf, zipOf } from '../../support/archives';
+import { pollUntil } from '../../support/poll';
+
+/** What this process has open, by path (Linux). */
+function openPaths(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 describe('safe archive unpacking', () => {
   let dir: string;
@@ -85,5 +97,17 @@ describe('safe archive unpacking', () => {
         message,
       );
     }
+  });
+
+  it('closes the archive after refusing an entry it never read', async () => {
+    const archive = join(dir, 'refused.zip');
+    const bytes = await zipOf([{ path: 'big', data: 'x'.repeat(100_000) }]);
+    writeFileSync(archive, bytes);
+    const limits = { maxFiles: 10, maxUnpackedBytes: 100 };
+    await expect(unpackArchive('zip', archive, mkdtempSync(join(dir, 'out-')), limits)).rejects.toThrow(/exceed/);
+    // The upload's temporary file is reused or removed at once: nothing may still read it (a late read of other
+    // bytes used to fail the entry's unread stream with an error no one listened to, which crashes a process).
+    writeFileSync(archive, Buffer.alloc(bytes.length, 0xff));
+    await pollUntil(() => !openPaths().includes(archive), 'the archive to be closed', 5_000, 10);
   });
 });
