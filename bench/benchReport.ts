@@ -313,7 +313,7 @@ export function renderText(report: BenchReport): string {
 }
 
 const CPU_NOTE =
-  'server CPU µs/req: user + system CPU time of the server process (all threads) per answered request. ' +
+  'server CPU µs/req: user + system CPU time of the server process (all threads, and its child processes) per answered request. ' +
   '"per CPU-second": the ratio of requests per CPU-second, i.e. with each server given the same CPU; ' +
   'when the machine is busy, requests/s mostly measures how much CPU each process got.';
 

@@ -154,21 +154,24 @@ async function main(): Promise<void> {
           );
       }
     }
-    let scorer: ScorerHost | undefined;
+    const scorers = new Map<ModelSize, ScorerHost>();
     if (want('scorer')) {
-      say('Starting the scorer container on CPU…');
+      say('Starting the scorer container on CPU, one per model…');
       azurite ??= await startAzuriteChild();
-      scorer = await startScorer(
-        azurite,
-        options.models.map((m) => models.get(m)!),
-        { workDir, maxQueueDelayMs: options.queueDelayMs, nodeFlags: hostFlags },
-      );
-      children.push(scorer);
+      for (const size of options.models) {
+        const scorer = await startScorer(azurite, models.get(size)!, {
+          workDir,
+          maxQueueDelayMs: options.queueDelayMs,
+          nodeFlags: hostFlags,
+        });
+        scorers.set(size, scorer);
+        children.push(scorer);
+      }
     }
-    const scorerSpec = (size: ModelSize): LoadSpec =>
-      spec(scorer!, scorer!.inferUrl(models.get(size)!), models.get(size)!.oipBody, {
-        authorization: `Bearer ${scorer!.key}`,
-      });
+    const scorerSpec = (size: ModelSize): LoadSpec => {
+      const scorer = scorers.get(size)!;
+      return spec(scorer, scorer.inferUrl, models.get(size)!.oipBody, { authorization: `Bearer ${scorer.key}` });
+    };
     const sibylSpec = (size: ModelSize, collect = false): LoadSpec => {
       const d = (collect ? collecting : deployed).get(size)!;
       let start = { requests: 0, batches: 0 };
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     };
     // One answer from each model server, compared, so the load below measures correct work.
     for (const size of options.models) {
-      if (!want('plain') || (!want('sibyl') && !scorer)) break;
+      if (!want('plain') || (!want('sibyl') && !want('scorer'))) break;
       const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
       try {
         const c = ((await checkOnce(spec(plain, plain.baseUrl, models.get(size)!.body))) as number[][]).flat();
@@ -200,7 +203,7 @@ async function main(): Promise<void> {
             );
         };
         if (want('sibyl')) agree('Sibyl', ((await checkOnce(sibylSpec(size))) as number[][]).flat());
-        if (scorer)
+        if (want('scorer'))
           agree(
             'The scorer',
             ((await checkOnce(scorerSpec(size))) as { outputs: { data: number[] }[] }).outputs[0]!.data,
@@ -245,7 +248,7 @@ async function main(): Promise<void> {
           collectionLatency.push(measured);
           say(renderCollectionLatency([measured])[1]!);
         }
-        if (scorer) record('scorer', size, await measureLoad(scorerSpec(size)));
+        if (want('scorer')) record('scorer', size, await measureLoad(scorerSpec(size)));
         if (want('plain')) {
           const plain = await startChildServer('plainOrtServer', [models.get(size)!.file], workDir);
           try {

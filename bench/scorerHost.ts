@@ -1,6 +1,7 @@
 /**
- * Benchmark case (e): Sibyl's scoring container (`scorer/`) as a child process on CPU, loading the
- * benchmark's models from the registry's blob container in an Azurite child, as it does in Azure.
+ * Benchmark case (e): Sibyl's scoring container (`scorer/`) as a child process on CPU, one per model as
+ * a deployment's replica serves one (`SIBYL_SCORER_MODEL`), loading it from the registry's blob container
+ * in an Azurite child, as it does in Azure.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
@@ -15,8 +16,8 @@ import { REPO_ROOT } from './emulatorHost';
 export interface ScorerHost extends ChildHandle {
   baseUrl: string;
   key: string;
-  /** The OIP infer URL of a model uploaded by {@link startScorer}. */
-  inferUrl(model: BenchModel): string;
+  /** The OIP infer URL of the model it serves. */
+  inferUrl: string;
 }
 
 const VERSION = 1;
@@ -24,7 +25,7 @@ const modelName = (model: BenchModel) => `bench-${model.size}`;
 
 export async function startScorer(
   azurite: AzuriteChild,
-  models: BenchModel[],
+  model: BenchModel,
   options: { workDir: string; maxQueueDelayMs: number; nodeFlags?: string[] },
 ): Promise<ScorerHost> {
   const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
@@ -32,12 +33,10 @@ export async function startScorer(
   );
   await container.createIfNotExists();
   // The checksum the scorer verifies at load, where the registry would have recorded it.
-  for (const model of models) {
-    const sha256 = createHash('sha256').update(model.bytes).digest('hex');
-    await container
-      .getBlockBlobClient(modelBlobPath(modelName(model), VERSION))
-      .uploadData(model.bytes, { metadata: { sha256 } });
-  }
+  const sha256 = createHash('sha256').update(model.bytes).digest('hex');
+  await container
+    .getBlockBlobClient(modelBlobPath(modelName(model), VERSION))
+    .uploadData(model.bytes, { metadata: { sha256 } });
   const port = await freePort();
   const key = randomBytes(24).toString('base64url');
   const handle = spawnNode({
@@ -49,11 +48,12 @@ export async function startScorer(
       SIBYL_SCORER_HOST: '127.0.0.1',
       SIBYL_SCORER_KEY: key,
       SIBYL_SCORER_EXECUTION_PROVIDERS: 'cpu',
+      SIBYL_SCORER_MODEL: `${modelName(model)}:${VERSION}`,
       AzureWebJobsStorage: azurite.connectionString,
       SIBYL_SCORER_MAX_BATCH_SIZE: '64',
       SIBYL_SCORER_MAX_QUEUE_DELAY_MS: String(options.maxQueueDelayMs),
     },
-    logFile: path.join(options.workDir, 'scorer.log'),
+    logFile: path.join(options.workDir, `scorer-${model.size}.log`),
     nodeFlags: options.nodeFlags,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -64,6 +64,6 @@ export async function startScorer(
     ...handle,
     baseUrl,
     key,
-    inferUrl: (model) => `${baseUrl}/v2/models/${modelName(model)}/versions/${VERSION}/infer`,
+    inferUrl: `${baseUrl}/v2/models/${modelName(model)}/versions/${VERSION}/infer`,
   };
 }

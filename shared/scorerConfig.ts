@@ -48,6 +48,16 @@ export interface ScorerConfig {
   intraOpNumThreads: number | undefined;
   interOpNumThreads: number | undefined;
   graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
+  /**
+   * HTTP worker processes of an ONNX replica (`SIBYL_SCORER_WORKERS`), each with its own sessions and
+   * batcher; unset, one per CPU the replica may use on CPU providers, one with CUDA (`scorer/httpWorkers.ts`).
+   */
+  workers: number | undefined;
+  /**
+   * The replica's CPUs where nothing enforces its size (`SIBYL_SCORER_CPUS`, set by the local compute
+   * provider); in a container its CPU quota says it.
+   */
+  cpus: number | undefined;
   maxRequestBytes: number;
   maxTensorElements: number;
   modelCache: ModelCacheSettings;
@@ -114,6 +124,15 @@ function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['gr
   return undefined;
 }
 
+function positiveNumber(env: Env, name: string, problems: ConfigProblems): number | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n) && n > 0) return n;
+  problems.add(`${name} must be a positive number, got '${raw}'.`);
+  return undefined;
+}
+
 export function parseScorerConfig(env: Env): ScorerConfig {
   const problems = new ConfigProblems();
   const providers = (env.SIBYL_SCORER_EXECUTION_PROVIDERS ?? 'cuda,cpu').split(',').map((p) => p.trim().toLowerCase());
@@ -141,6 +160,8 @@ export function parseScorerConfig(env: Env): ScorerConfig {
       ? positiveInt(env, 'SIBYL_SCORER_INTER_OP_THREADS', 1, problems)
       : undefined,
     graphOptimizationLevel: graphOptimization(env, problems),
+    workers: env.SIBYL_SCORER_WORKERS ? positiveInt(env, 'SIBYL_SCORER_WORKERS', 1, problems) : undefined,
+    cpus: positiveNumber(env, 'SIBYL_SCORER_CPUS', problems),
     maxRequestBytes: positiveInt(env, 'SIBYL_MAX_REQUEST_BYTES', 100 * 1024 * 1024, problems),
     maxTensorElements: positiveInt(env, 'SIBYL_MAX_TENSOR_ELEMENTS', 64 * 1024 * 1024, problems),
     modelCache: modelCacheSettings(env, problems),

@@ -169,7 +169,13 @@ export class ScorerApp {
       app: `${endpoint}/${deployment}`,
       name,
       main: program,
-      env: { ...this.options.baseEnv, ...revision.spec.settings, ...this.options.forcedEnv },
+      env: {
+        ...this.options.baseEnv,
+        // Its size, which nothing enforces on a shared machine: the scorer plans its workers by it.
+        ...(revision.spec.cpu !== undefined ? { SIBYL_SCORER_CPUS: String(revision.spec.cpu) } : {}),
+        ...revision.spec.settings,
+        ...this.options.forcedEnv,
+      },
       startTimeoutMs:
         revision.spec.runtime === 'onnx'
           ? this.options.startTimeoutMs
