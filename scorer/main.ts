@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   }
   if (cluster.isPrimary) {
     const cpus = cpuBudget(config.cpus);
-    const cpuPerRow = model && config.workers === undefined ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
+    const cpuPerRow =
+      model && config.workers === undefined ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
     const workers = httpWorkerCount(config, cpus, cpuPerRow);
     if (workers > 1) {
       // Each worker loads the model again, from the local folder this load left.
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
   const server = new ScorerServer(config, models, createScorerAuthenticator(config), device);
   const port = await server.listen(config.port, config.host);
   const { executionProvider } = device;
-  if (cluster.isWorker) reportListening({ port, executionProvider, ...(device.ready ? {} : { notReady: device.reason }) });
+  if (cluster.isWorker)
+    reportListening({ port, executionProvider, ...(device.ready ? {} : { notReady: device.reason }) });
   else {
     process.stdout.write(listeningLine(port, executionProvider, 1));
     if (!device.ready) process.stderr.write(`Not ready: ${device.reason}\n`);
