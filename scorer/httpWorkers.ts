@@ -56,16 +56,33 @@ export async function modelCpuPerRow(session: ModelSession, rows: number): Promi
   return least / n;
 }
 
+/** What a worker needs besides its copy of the model: Node, ONNX Runtime, buffers. */
+const WORKER_BASE_BYTES = 128 * 1024 ** 2;
+
+/** What the count depends on, measured by the primary on the model it loaded. */
+export interface WorkerPlanInputs {
+  cpus: number;
+  /** `modelCpuPerRow`; undefined when the replica serves no one model or it could not be measured. */
+  cpuPerRow: number | undefined;
+  /** The model's files, and the memory the replica may use (`memoryBudget`). */
+  modelBytes: number;
+  memoryBytes: number;
+}
+
 /**
  * How many workers: `SIBYL_SCORER_WORKERS` when set; one when CUDA is among the providers (each worker
  * would hold its own copy of the model in the GPU's memory, and the GPU, not HTTP, bounds the replica),
- * or when the replica serves no one model; else one per CPU when `cpuPerRow` (`modelCpuPerRow`) says
- * the model is cheaper than HTTP, one otherwise.
+ * or when the replica serves no one model; else one per CPU when the model costs less per row than HTTP,
+ * as many as three quarters of the memory holds (a model is held about twice: its file's bytes as
+ * loaded, and ONNX Runtime's weights), and one when it costs more.
  */
-export function httpWorkerCount(config: ScorerConfig, cpus: number, cpuPerRow: number | undefined): number {
+export function httpWorkerCount(config: ScorerConfig, plan: WorkerPlanInputs): number {
   if (config.workers !== undefined) return config.workers;
+  const { cpus, cpuPerRow, modelBytes, memoryBytes } = plan;
   if (config.executionProviders.includes('cuda') || cpuPerRow === undefined) return 1;
-  return cpuPerRow < HTTP_CPU_US_PER_REQUEST ? cpus : 1;
+  if (cpuPerRow >= HTTP_CPU_US_PER_REQUEST) return 1;
+  const fits = Math.floor((0.75 * memoryBytes) / (2 * modelBytes + WORKER_BASE_BYTES));
+  return Math.max(1, Math.min(cpus, fits));
 }
 
 /**

@@ -9,7 +9,7 @@ import { SibylError } from '../shared/errors';
 import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
-import { cpuBudget } from './cpuBudget';
+import { cpuBudget, memoryBudget } from './replicaResources';
 import { httpWorkerCount, listeningLine, modelCpuPerRow, reportListening, superviseWorkers } from './httpWorkers';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels, type ScorerModel } from './scorerModels';
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     const cpus = cpuBudget(config.cpus);
     const cpuPerRow =
       model && config.workers === undefined ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
-    const workers = httpWorkerCount(config, cpus, cpuPerRow);
+    const plan = { cpus, cpuPerRow, modelBytes: model?.sizeBytes ?? 0, memoryBytes: memoryBudget() };
+    const workers = httpWorkerCount(config, plan);
     if (workers > 1) {
       // Each worker loads the model again, from the local folder this load left.
       await models.close();

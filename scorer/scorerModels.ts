@@ -31,6 +31,8 @@ export class ScorerModel implements ScoringTarget {
     readonly warnings: readonly string[] = [],
     /** Digest of the files it was loaded from (`filesDigest`). */
     readonly filesDigest = '',
+    /** Bytes of the files it was loaded from. */
+    readonly sizeBytes = 0,
   ) {}
 
   get signature(): ModelSignature {
@@ -133,7 +135,8 @@ export class ScorerModels {
           run: (feeds) => session.run(feeds),
         })
       : undefined;
-    return new ScorerModel(name, version, session, batcher, warnings, filesDigest(manifest.files));
+    const sizeBytes = manifest.files.reduce((sum, file) => sum + file.sizeBytes, 0);
+    return new ScorerModel(name, version, session, batcher, warnings, filesDigest(manifest.files), sizeBytes);
   }
 
   /** The version's manifest; a version registered before folders has none: its one file's blob metadata holds the checksum. */

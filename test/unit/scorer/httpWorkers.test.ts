@@ -1,9 +1,9 @@
 /** How a scorer replica plans its HTTP workers: its CPUs, and whether its model or HTTP bounds it. */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { mlpModel } from '../../../scripts/onnx/mlpModel';
 import { parseScorerConfig } from '../../../shared/scorerConfig';
 import { ModelSession } from '../../../shared/scoring/modelSession';
-import { cgroupCpuQuota, cpuBudget } from '../../../scorer/cpuBudget';
+import { cgroupCpuQuota, cpuBudget, memoryBudget } from '../../../scorer/replicaResources';
 import {
   HTTP_CPU_US_PER_REQUEST,
   httpWorkerCount,
@@ -50,18 +50,44 @@ describe('cpuBudget', () => {
   });
 });
 
+describe('memoryBudget', () => {
+  it.each([
+    ['cgroup v2 limit', { '/sys/fs/cgroup/memory.max': `${2 * 1024 ** 3}\n` }, Math.min(2 * 1024 ** 3, totalmem())],
+    ['cgroup v2 without a limit', { '/sys/fs/cgroup/memory.max': 'max\n' }, totalmem()],
+    [
+      'cgroup v1 limit',
+      { '/sys/fs/cgroup/memory/memory.limit_in_bytes': `${1024 ** 3}` },
+      Math.min(1024 ** 3, totalmem()),
+    ],
+    ['cgroup v1 without a limit', { '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712' }, totalmem()],
+    ['no cgroup files', {}, totalmem()],
+  ])('reads %s', (_, entries, expected) => {
+    expect(memoryBudget(files(entries))).toBe(expected);
+  });
+});
+
 describe('httpWorkerCount', () => {
   const cheap = HTTP_CPU_US_PER_REQUEST / 10;
   const costly = HTTP_CPU_US_PER_REQUEST * 10;
+  const MiB = 1024 ** 2;
+  const GiB = 1024 * MiB;
+  const plan = (cpus: number, cpuPerRow: number | undefined, modelBytes = MiB, memoryBytes = 8 * GiB) => ({
+    cpus,
+    cpuPerRow,
+    modelBytes,
+    memoryBytes,
+  });
   it.each([
-    ['a model cheaper than HTTP: one per CPU', {}, 4, cheap, 4],
-    ['a model costlier than HTTP: one, with every CPU for ONNX Runtime', {}, 4, costly, 1],
-    ['no one model to measure', {}, 4, undefined, 1],
-    ['CUDA among the providers', { SIBYL_SCORER_EXECUTION_PROVIDERS: 'cuda,cpu' }, 4, cheap, 1],
-    ['SIBYL_SCORER_WORKERS, whatever the model', { SIBYL_SCORER_WORKERS: '3' }, 4, costly, 3],
-    ['one CPU', {}, 1, cheap, 1],
-  ])('%s', (_, env, cpus, cpuPerRow, expected) => {
-    expect(httpWorkerCount(config(env), cpus, cpuPerRow)).toBe(expected);
+    ['a model cheaper than HTTP: one per CPU', {}, plan(4, cheap), 4],
+    ['a model costlier than HTTP: one, with every CPU for ONNX Runtime', {}, plan(4, costly), 1],
+    ['no one model to measure', {}, plan(4, undefined), 1],
+    ['CUDA among the providers', { SIBYL_SCORER_EXECUTION_PROVIDERS: 'cuda,cpu' }, plan(4, cheap), 1],
+    ['SIBYL_SCORER_WORKERS, whatever the model', { SIBYL_SCORER_WORKERS: '3' }, plan(4, costly), 3],
+    ['one CPU', {}, plan(1, cheap), 1],
+    ['a cheap model too large for a copy per CPU: what the memory holds', {}, plan(4, cheap, GiB, 4 * GiB), 1],
+    ['a cheap model of 300 MiB in 2 GiB: two copies', {}, plan(4, cheap, 300 * MiB, 2 * GiB), 2],
+  ])('%s', (_, env, inputs, expected) => {
+    expect(httpWorkerCount(config(env), inputs)).toBe(expected);
   });
 
   it('refuses a worker count that is not a positive integer', () => {

@@ -1,10 +1,11 @@
 /**
- * How many CPUs this process may really use: the cores it may run on, capped by its container's CPU
- * quota. A Container Apps replica of 1 vCPU runs on a host with many cores; only the cgroup's quota
- * (`cpu.max` in cgroup v2, `cpu.cfs_quota_us` / `cpu.cfs_period_us` in v1) says it gets one.
+ * How many CPUs, and how much memory, this process may really use: the machine's, capped by its
+ * container's limits. A Container Apps replica of 1 vCPU / 2 GiB runs on a host with many cores and
+ * much memory; only its cgroup (`cpu.max` and `memory.max` in cgroup v2, `cpu.cfs_quota_us` /
+ * `cpu.cfs_period_us` and `memory.limit_in_bytes` in v1) says what it gets.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 /** Reads a small file, or undefined when it is not there (not in a container, another cgroup version). */
 type ReadText = (path: string) => string | undefined;
@@ -39,4 +40,12 @@ export function cpuBudget(limit?: number, read: ReadText = readText): number {
   const cores = availableParallelism();
   const quota = cgroupCpuQuota(read) ?? cores;
   return Math.max(1, Math.min(cores, quota, limit === undefined ? cores : Math.ceil(limit)));
+}
+
+/** Bytes of memory the container may use: its cgroup limit, else the machine's. */
+export function memoryBudget(read: ReadText = readText): number {
+  const raw = read('/sys/fs/cgroup/memory.max') ?? read('/sys/fs/cgroup/memory/memory.limit_in_bytes');
+  const limit = Number(raw?.trim());
+  // "max" (v2), or v1's "no limit" (a number near 2^63): the machine's memory bounds it.
+  return Number.isFinite(limit) && limit > 0 ? Math.min(limit, totalmem()) : totalmem();
 }
