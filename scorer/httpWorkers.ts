@@ -12,6 +12,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { ScorerConfig } from '../shared/scorerConfig';
 import { canBatch } from '../shared/scoring/batching/dynamicBatcher';
 import { stackTensors } from '../shared/scoring/batching/stack';
+import type { NamedTensor } from '../shared/scoring/datatypes';
 import { exampleFeeds, type ModelSession } from '../shared/scoring/modelSession';
 
 /** What a worker tells the primary once it listens. */
@@ -35,25 +36,33 @@ export const HTTP_CPU_US_PER_REQUEST = 30;
 
 /**
  * CPU µs per row of a full batch (`rows` rows of the warm-up's synthetic input; one row for a model
- * that cannot batch), least of three runs; undefined when the model does not take that input.
+ * that cannot batch), least of three runs; undefined when the model does not take that input. A model
+ * whose single row already costs a hundred times HTTP is not run on a full batch: batching gains less
+ * than that, and a slow model's start would wait minutes on it.
  */
 export async function modelCpuPerRow(session: ModelSession, rows: number): Promise<number | undefined> {
   const one = exampleFeeds(session.signature);
-  const n = canBatch(session.signature) ? rows : 1;
-  const feeds = n === 1 ? one : stackTensors(Array.from({ length: n }, () => one));
+  const single = await leastCpu(session, one, 2);
+  if (single === undefined || single >= 100 * HTTP_CPU_US_PER_REQUEST) return single;
+  if (!canBatch(session.signature) || rows === 1) return single;
+  const batch = await leastCpu(session, stackTensors(Array.from({ length: rows }, () => one)), 3);
+  return batch === undefined ? undefined : batch / rows;
+}
+
+/** Least CPU µs of `runs` runs of `feeds`, after one that pays for allocations at that size. */
+async function leastCpu(session: ModelSession, feeds: NamedTensor[], runs: number): Promise<number | undefined> {
   let least = Infinity;
   try {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i <= runs; i++) {
       const before = process.cpuUsage();
       await session.run(feeds);
       const used = process.cpuUsage(before);
-      // The first run pays for allocations at this batch size.
       if (i > 0) least = Math.min(least, used.user + used.system);
     }
   } catch {
     return undefined;
   }
-  return least / n;
+  return least;
 }
 
 /** What a worker needs besides its copy of the model: Node, ONNX Runtime, buffers. */

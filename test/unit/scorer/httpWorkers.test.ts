@@ -123,4 +123,20 @@ describe('modelCpuPerRow', () => {
       await large.release();
     }
   });
+
+  it('does not run a full batch of a model whose one row already costs a hundred times HTTP', async () => {
+    const rowsSeen: number[] = [];
+    const slow = {
+      signature: { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [] },
+      run: (feeds: { shape: number[] }[]) => {
+        rowsSeen.push(feeds[0]!.shape[0]!);
+        // Busy, so the CPU clock moves as a slow model's would.
+        const until = process.hrtime.bigint() + BigInt(100 * HTTP_CPU_US_PER_REQUEST * 1000 + 500_000);
+        while (process.hrtime.bigint() < until);
+        return Promise.resolve([]);
+      },
+    } as unknown as ModelSession;
+    expect(await modelCpuPerRow(slow, 64)).toBeGreaterThanOrEqual(100 * HTTP_CPU_US_PER_REQUEST);
+    expect(rowsSeen).toEqual([1, 1, 1]);
+  });
 });
