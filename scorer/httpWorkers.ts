@@ -14,6 +14,7 @@ import { canBatch } from '../shared/scoring/batching/dynamicBatcher';
 import { stackTensors } from '../shared/scoring/batching/stack';
 import type { NamedTensor } from '../shared/scoring/datatypes';
 import { exampleFeeds, type ModelSession } from '../shared/scoring/modelSession';
+import { cpuBudget, memoryBudget } from './replicaResources';
 
 /** What a worker tells the primary once it listens. */
 export interface WorkerListening {
@@ -92,6 +93,22 @@ export function httpWorkerCount(config: ScorerConfig, plan: WorkerPlanInputs): n
   if (cpuPerRow >= HTTP_CPU_US_PER_REQUEST) return 1;
   const fits = Math.floor((0.75 * memoryBytes) / (2 * modelBytes + WORKER_BASE_BYTES));
   return Math.max(1, Math.min(cpus, fits));
+}
+
+/**
+ * The primary's plan, on the model it loaded (none for a replica that serves models as they are asked
+ * for): the CPUs it may use and how many workers. The model is measured only where its cost can change
+ * the count (more than one CPU, no CUDA, no count set).
+ */
+export async function planHttpWorkers(
+  config: ScorerConfig,
+  model: { session: ModelSession; sizeBytes: number } | undefined,
+): Promise<{ workers: number; cpus: number }> {
+  const cpus = cpuBudget(config.cpus);
+  const worthMeasuring = config.workers === undefined && cpus > 1 && !config.executionProviders.includes('cuda');
+  const cpuPerRow = model && worthMeasuring ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
+  const plan = { cpus, cpuPerRow, modelBytes: model?.sizeBytes ?? 0, memoryBytes: memoryBudget() };
+  return { workers: httpWorkerCount(config, plan), cpus };
 }
 
 /**

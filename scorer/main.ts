@@ -9,8 +9,7 @@ import { SibylError } from '../shared/errors';
 import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
-import { cpuBudget, memoryBudget } from './replicaResources';
-import { httpWorkerCount, listeningLine, modelCpuPerRow, reportListening, superviseWorkers } from './httpWorkers';
+import { listeningLine, planHttpWorkers, reportListening, superviseWorkers } from './httpWorkers';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels, type ScorerModel } from './scorerModels';
 import { ScorerServer } from './scorerServer';
@@ -47,11 +46,7 @@ async function main(): Promise<void> {
     }
   }
   if (cluster.isPrimary) {
-    const cpus = cpuBudget(config.cpus);
-    const cpuPerRow =
-      model && config.workers === undefined ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
-    const plan = { cpus, cpuPerRow, modelBytes: model?.sizeBytes ?? 0, memoryBytes: memoryBudget() };
-    const workers = httpWorkerCount(config, plan);
+    const { workers, cpus } = await planHttpWorkers(config, model);
     if (workers > 1) {
       // Each worker loads the model again, from the local folder this load left.
       await models.close();
