@@ -130,9 +130,10 @@ describe('modelCpuPerRow', () => {
       signature: { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [] },
       run: (feeds: { shape: number[] }[]) => {
         rowsSeen.push(feeds[0]!.shape[0]!);
-        // Busy, so the CPU clock moves as a slow model's would.
-        const until = process.hrtime.bigint() + BigInt(100 * HTTP_CPU_US_PER_REQUEST * 1000 + 500_000);
-        while (process.hrtime.bigint() < until);
+        // Busy until the CPU clock has moved as a slow model's would (CPU time, not wall time: a loaded machine).
+        const start = process.cpuUsage();
+        const cost = 100 * HTTP_CPU_US_PER_REQUEST + 500;
+        for (let used = process.cpuUsage(start); used.user + used.system < cost; used = process.cpuUsage(start));
         return Promise.resolve([]);
       },
     } as unknown as ModelSession;
