@@ -29,6 +29,9 @@ function isListening(message: unknown): message is WorkerListening {
   return (message as WorkerListening | undefined)?.type === 'sibyl-scorer-listening';
 }
 
+/** What the measure needs of a session (one on this thread, or in a thread of its own). */
+export type ProbedSession = Pick<ModelSession, 'signature' | 'run'>;
+
 /**
  * CPU µs a request costs a worker around the model (HTTP, decoding, the answer): measured by `npm run
  * bench` at 30–40 on a 2.3 GHz Xeon core. A model that costs less per row is bound by HTTP.
@@ -41,7 +44,7 @@ export const HTTP_CPU_US_PER_REQUEST = 30;
  * whose single row already costs a hundred times HTTP is not run on a full batch: batching gains less
  * than that, and a slow model's start would wait minutes on it.
  */
-export async function modelCpuPerRow(session: ModelSession, rows: number): Promise<number | undefined> {
+export async function modelCpuPerRow(session: ProbedSession, rows: number): Promise<number | undefined> {
   const one = exampleFeeds(session.signature);
   const single = await leastCpu(session, one, 2);
   if (single === undefined || single >= 100 * HTTP_CPU_US_PER_REQUEST) return single;
@@ -51,7 +54,7 @@ export async function modelCpuPerRow(session: ModelSession, rows: number): Promi
 }
 
 /** Least CPU µs of `runs` runs of `feeds`, after one that pays for allocations at that size. */
-async function leastCpu(session: ModelSession, feeds: NamedTensor[], runs: number): Promise<number | undefined> {
+async function leastCpu(session: ProbedSession, feeds: NamedTensor[], runs: number): Promise<number | undefined> {
   let least = Infinity;
   try {
     for (let i = 0; i <= runs; i++) {
@@ -95,20 +98,37 @@ export function httpWorkerCount(config: ScorerConfig, plan: WorkerPlanInputs): n
   return Math.max(1, Math.min(cpus, fits));
 }
 
+/** Whether the plan measures the replica's model: one is configured, no count is set, and CUDA does not run it. */
+export function measuresModel(config: ScorerConfig): boolean {
+  return config.model !== undefined && config.workers === undefined && !config.executionProviders.includes('cuda');
+}
+
+/** What `planHttpWorkers` decided. */
+export interface WorkerPlan {
+  workers: number;
+  cpus: number;
+  /**
+   * The model costs HTTP's worth or more per row (or could not be measured): its runs belong in a thread
+   * of their own (`threadedModel.ts`), not on the thread that parses requests.
+   */
+  costly: boolean;
+}
+
 /**
  * The primary's plan, on the model it loaded (none for a replica that serves models as they are asked
- * for): the CPUs it may use and how many workers. The model is measured only where its cost can change
- * the count (more than one CPU, no CUDA, no count set).
+ * for): the CPUs it may use, how many workers, and whether the model is costly. The model is measured
+ * unless the count is set or CUDA runs it.
  */
 export async function planHttpWorkers(
   config: ScorerConfig,
-  model: { session: ModelSession; sizeBytes: number } | undefined,
-): Promise<{ workers: number; cpus: number }> {
+  model: { session: ProbedSession; sizeBytes: number } | undefined,
+): Promise<WorkerPlan> {
   const cpus = cpuBudget(config.cpus);
-  const worthMeasuring = config.workers === undefined && cpus > 1 && !config.executionProviders.includes('cuda');
-  const cpuPerRow = model && worthMeasuring ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
+  const cpuPerRow =
+    model && measuresModel(config) ? await modelCpuPerRow(model.session, config.maxBatchSize) : undefined;
   const plan = { cpus, cpuPerRow, modelBytes: model?.sizeBytes ?? 0, memoryBytes: memoryBudget() };
-  return { workers: httpWorkerCount(config, plan), cpus };
+  const costly = !(cpuPerRow !== undefined && cpuPerRow < HTTP_CPU_US_PER_REQUEST);
+  return { workers: httpWorkerCount(config, plan), cpus, costly };
 }
 
 /**
@@ -120,9 +140,10 @@ export function intraOpThreadsPerWorker(cpus: number, workers: number): number {
 }
 
 /** The line the local compute provider (and a person) reads: the port, once every worker listens. */
-export function listeningLine(port: number, executionProvider: string, workers: number): string {
+export function listeningLine(port: number, executionProvider: string, workers: number, threaded = false): string {
   const plural = workers === 1 ? 'worker' : 'workers';
-  return `Sibyl scorer listening on port ${port} (execution provider: ${executionProvider}, ${workers} HTTP ${plural})\n`;
+  const thread = threaded ? ', the model on a thread of its own' : '';
+  return `Sibyl scorer listening on port ${port} (execution provider: ${executionProvider}, ${workers} HTTP ${plural}${thread})\n`;
 }
 
 /** In a worker: tells the primary it listens. */

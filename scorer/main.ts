@@ -7,9 +7,11 @@ import cluster from 'node:cluster';
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { SibylError } from '../shared/errors';
 import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
+
+type ReplicaModel = NonNullable<ScorerConfig['model']>;
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
-import { listeningLine, planHttpWorkers, reportListening, superviseWorkers } from './httpWorkers';
+import { listeningLine, measuresModel, planHttpWorkers, reportListening, superviseWorkers } from './httpWorkers';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels, type ScorerModel } from './scorerModels';
 import { ScorerServer } from './scorerServer';
@@ -25,32 +27,46 @@ function playLocalReplica({ title, exitWithParent }: ScorerConfig['localReplica'
   process.stdin.resume();
 }
 
+/**
+ * Loads and warms the replica's model before it listens, so that listening means ready. A model that
+ * cannot run here (a file that changed in storage, a model ONNX Runtime refuses; not the replica's
+ * fault) exits with a code of its own, which the compute does not retry.
+ */
+async function loadReplicaModel(models: ScorerModels, { name, version }: ReplicaModel): Promise<ScorerModel> {
+  try {
+    return await models.get(name, version);
+  } catch (error) {
+    const modelsFault = error instanceof ModelRunError || (error instanceof SibylError && error.status < 500);
+    if (!modelsFault) throw error;
+    process.stderr.write(`Model ${name}:${version} cannot be served: ${(error as Error).message}\n`);
+    process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
+  }
+}
+
 async function main(): Promise<void> {
   const config = parseScorerConfig(process.env);
   playLocalReplica(config.localReplica);
   // A replica of user code (environments issue) serves through its own routes.
   if (config.userCode.runtime) return runUserCode(config);
-  const models = new ScorerModels(config);
-  // Load and warm the replica's model before listening: listening then means ready.
-  let model: ScorerModel | undefined;
-  if (config.model) {
-    try {
-      model = await models.get(config.model.name, config.model.version);
-    } catch (error) {
-      // The model itself cannot run here (not the replica): a file that changed in storage, a model
-      // ONNX Runtime refuses. A distinct exit code says so to the compute, which does not retry it.
-      const modelsFault = error instanceof ModelRunError || (error instanceof SibylError && error.status < 500);
-      if (!modelsFault) throw error;
-      process.stderr.write(`Model ${config.model.name}:${config.model.version} cannot be served: ${error.message}\n`);
-      process.exit(MODEL_CANNOT_RUN_EXIT_CODE);
-    }
-  }
+  // Where the plan depends on the model's cost, the primary measures it in a thread of its own, where a
+  // costly model stays (its runs must not stall the thread that parses requests).
+  const measuring = cluster.isPrimary && measuresModel(config);
+  let models = new ScorerModels(config, measuring);
+  let threaded = measuring;
+  const model = config.model && (await loadReplicaModel(models, config.model));
   if (cluster.isPrimary) {
-    const { workers, cpus } = await planHttpWorkers(config, model);
-    if (workers > 1) {
+    const plan = await planHttpWorkers(config, model);
+    if (plan.workers > 1) {
       // Each worker loads the model again, from the local folder this load left.
       await models.close();
-      return superviseWorkers(config, workers, cpus);
+      return superviseWorkers(config, plan.workers, plan.cpus);
+    }
+    if (measuring && !plan.costly) {
+      // A cheap model runs on this thread: a message each way would cost more than its run.
+      await models.close();
+      models = new ScorerModels(config);
+      threaded = false;
+      await loadReplicaModel(models, config.model!);
     }
   }
   const device = await checkDevice(config, config.computeKind);
@@ -60,7 +76,7 @@ async function main(): Promise<void> {
   if (cluster.isWorker)
     reportListening({ port, executionProvider, ...(device.ready ? {} : { notReady: device.reason }) });
   else {
-    process.stdout.write(listeningLine(port, executionProvider, 1));
+    process.stdout.write(listeningLine(port, executionProvider, 1, threaded));
     if (!device.ready) process.stderr.write(`Not ready: ${device.reason}\n`);
   }
   const stop = () => {

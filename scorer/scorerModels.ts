@@ -19,13 +19,17 @@ import type { ModelSignature, NamedTensor } from '../shared/scoring/datatypes';
 import { ModelSession } from '../shared/scoring/modelSession';
 import { SessionCache } from '../shared/scoring/sessionCache';
 import { createBlobServiceClient } from '../shared/storage/blobService';
+import { ThreadedModel } from './threadedModel';
 import { isNotFound } from '../shared/storage/cosmosErrors';
+
+/** What serves a model: a session on this thread, or one in a thread of its own (`ThreadedModel`). */
+export type ScorerSession = Pick<ModelSession, 'signature' | 'executionProviders' | 'ready' | 'run' | 'release'>;
 
 export class ScorerModel implements ScoringTarget {
   constructor(
     readonly name: string,
     readonly version: number,
-    readonly session: ModelSession,
+    readonly session: ScorerSession,
     private readonly batcher: DynamicBatcher | undefined,
     /** What went less than well while loading (a failed warm-up inference). */
     readonly warnings: readonly string[] = [],
@@ -70,7 +74,11 @@ export class ScorerModels {
   readonly #blobs;
   readonly #folders: ModelFolderCache;
 
-  constructor(private readonly config: ScorerConfig) {
+  constructor(
+    private readonly config: ScorerConfig,
+    /** Sessions in threads of their own, for costly models (`threadedModel.ts`). */
+    private readonly threaded = false,
+  ) {
     this.#cache = new SessionCache<ScorerModel>({ maxEntries: config.maxModels });
     this.#folders = new ModelFolderCache(config.modelCache);
     this.#blobs = createBlobServiceClient(config.storage).getContainerClient(MODELS_CONTAINER);
@@ -118,7 +126,7 @@ export class ScorerModels {
     const manifest = await this.#manifest(name, version);
     const source = await openModelFolder(manifest, this.#blobs, this.#folders);
     const { executionProviders, intraOpNumThreads, interOpNumThreads, graphOptimizationLevel } = this.config;
-    const session = await ModelSession.load(source, {
+    const options = {
       executionProviders,
       intraOpNumThreads,
       interOpNumThreads,
@@ -126,8 +134,16 @@ export class ScorerModels {
       // The batcher keeps ONNX Runtime's threads busy in bursts; between them they sleep, leaving the
       // cores to HTTP (spinning cost a tiny model's server about a third of its CPU).
       allowSpinning: false,
-    });
-    const warnings = await warmUp(session, manifest);
+    };
+    let session: ScorerSession;
+    let warnings: string[];
+    if (this.threaded) {
+      const threaded = await ThreadedModel.load(source, options, manifest);
+      [session, warnings] = [threaded, [...threaded.warnings]];
+    } else {
+      const local = await ModelSession.load(source, options);
+      [session, warnings] = [local, await warmUp(local, manifest)];
+    }
     const batcher = canBatch(session.signature)
       ? new DynamicBatcher({
           maxBatchSize: this.config.maxBatchSize,
