@@ -6,7 +6,7 @@
 import cluster from 'node:cluster';
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { SibylError } from '../shared/errors';
-import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
+import { parseScorerConfig, scorerEnvironment, type ScorerConfig } from '../shared/scorerConfig';
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
 import { cpuBudget, memoryBudget } from './replicaResources';
@@ -27,7 +27,7 @@ function playLocalReplica({ title, exitWithParent }: ScorerConfig['localReplica'
 }
 
 async function main(): Promise<void> {
-  const config = parseScorerConfig(process.env);
+  const config = parseScorerConfig(scorerEnvironment());
   playLocalReplica(config.localReplica);
   // A replica of user code (environments issue) serves through its own routes.
   if (config.userCode.runtime) return runUserCode(config);
