@@ -247,7 +247,7 @@ describe('user-code replicas (scorer)', () => {
     const variables = { MODEL_FLAVOUR: 'small' };
     const names = async (r: Replica) => (await call(r, 'POST', '/score', {})).json as string[];
 
-    it("a Python process: the basics, the environment's variables and Sibyl's own, never the scorer's settings", async () => {
+    it("a Python process: the basics, the environment's variables and Sibyl's own, no scorer setting", async () => {
       const r = replica(scriptOf('python', 'envview', { variables }), undefined, extra);
       const seen = await names(r);
       expect(seen).toEqual(

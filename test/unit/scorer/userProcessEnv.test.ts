@@ -9,13 +9,17 @@ import { userEnv } from '../../../scorer/userCode/userProcess';
 const REQUIRED = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', SIBYL_SCORER_KEY: 'the-scorer-key' };
 const userCode = (env: Record<string, string | undefined>) => parseScorerConfig({ ...REQUIRED, ...env }).userCode;
 
-const REPLICA_ENV = {
+/** The basics user processes inherit. */
+const BASICS = {
   PATH: '/usr/bin:/bin',
   HOME: '/home/scorer',
   LANG: 'C.UTF-8',
   LC_ALL: 'C.UTF-8',
   TMPDIR: '/tmp/replica',
   PIP_INDEX_URL: 'https://pypi.internal/simple',
+};
+const REPLICA_ENV = {
+  ...BASICS,
   HTTPS_PROXY: 'http://proxy.internal:3128',
   no_proxy: 'localhost,127.0.0.1',
   SIBYL_SCORER_USER_RUNTIME: undefined,
@@ -33,14 +37,7 @@ describe("the replica's environment kept for user processes", () => {
 
   it('keeps the basics and, apart, the proxy settings; never a Sibyl, Azure or other setting', () => {
     const settings = userCode(REPLICA_ENV);
-    expect(settings.inheritedEnv).toEqual({
-      PATH: '/usr/bin:/bin',
-      HOME: '/home/scorer',
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      TMPDIR: '/tmp/replica',
-      PIP_INDEX_URL: 'https://pypi.internal/simple',
-    });
+    expect(settings.inheritedEnv).toEqual(BASICS);
     expect(settings.proxyEnv).toEqual({ HTTPS_PROXY: 'http://proxy.internal:3128', no_proxy: 'localhost,127.0.0.1' });
     expect(Object.isFrozen(settings.inheritedEnv)).toBe(true);
   });
