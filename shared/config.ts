@@ -1,6 +1,6 @@
 /**
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
- * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
+ * App settings in Azure, `local.settings.json` locally. Nothing else in the app reads `process.env` (ESLint checks).
  */
 import type { GpuKind } from './compute/computeTypes';
 import { secretValuesOf } from './compute/logRedaction';
