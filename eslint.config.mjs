@@ -25,6 +25,22 @@ const SHARED_FOR_CLIENTS = [
   },
 ];
 
+/**
+ * Each program reads its environment in one place: shared/config.ts (the Function App) and shared/scorerConfig.ts
+ * (the scorer), on shared/settingsReader.ts; everything else takes its settings from the parsed config.
+ */
+const ENVIRONMENT_MESSAGE =
+  'Read settings in shared/config.ts (the Function App) or shared/scorerConfig.ts (the scorer) and pass the config.';
+const ENVIRONMENT_READS = {
+  'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENVIRONMENT_MESSAGE }],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "MemberExpression[object.property.name='process'][property.name='env']", message: ENVIRONMENT_MESSAGE },
+    // `process` is a global: an import of its module here would only be a way around the rule above.
+    { selector: 'ImportDeclaration[source.value=/^(node:)?process$/]', message: ENVIRONMENT_MESSAGE },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -79,6 +95,12 @@ export default tseslint.config(
         { patterns: [LOCAL_HOST, APP_LAYERS, ...SHARED_FOR_CLIENTS] },
       ],
     },
+  },
+  // Settings: cli/, emulator/, bench/, scripts/ and the tests are programs of their own, outside this rule.
+  {
+    files: ['functions/**/*.ts', 'orchestrations/**/*.ts', 'shared/**/*.ts', 'scorer/**/*.ts'],
+    ignores: ['shared/config.ts', 'shared/scorerConfig.ts', 'shared/settingsReader.ts'],
+    rules: ENVIRONMENT_READS,
   },
   {
     files: ['test/**/*.ts'],

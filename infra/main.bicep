@@ -400,7 +400,7 @@ module functionApp 'modules/functionApp.bicep' = if (deployApps) {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    // Read by shared/config.ts and shared/compute/azure/armComputeConfig.ts on first use.
+    // Read by shared/config.ts on first use.
     appSettings: union(durableSettings, {
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
       COSMOS_DATABASE: cosmosDatabaseName

@@ -6,7 +6,7 @@
 import cluster from 'node:cluster';
 import { MODEL_CANNOT_RUN_EXIT_CODE } from '../shared/compute/computeTypes';
 import { SibylError } from '../shared/errors';
-import { parseScorerConfig, type ScorerConfig } from '../shared/scorerConfig';
+import { parseScorerConfig, scorerEnvironment, type ScorerConfig } from '../shared/scorerConfig';
 
 type ReplicaModel = NonNullable<ScorerConfig['model']>;
 import { ModelRunError } from '../shared/scoring/modelSession';
@@ -44,7 +44,7 @@ async function loadReplicaModel(models: ScorerModels, { name, version }: Replica
 }
 
 async function main(): Promise<void> {
-  const config = parseScorerConfig(process.env);
+  const config = parseScorerConfig(scorerEnvironment());
   playLocalReplica(config.localReplica);
   // A replica of user code (environments issue) serves through its own routes.
   if (config.userCode.runtime) return runUserCode(config);

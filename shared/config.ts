@@ -1,8 +1,10 @@
 /**
  * Every setting Sibyl reads, declared once, parsed and validated at start, then frozen.
- * App settings in Azure, `local.settings.json` locally. Nothing else reads `process.env`.
+ * App settings in Azure, `local.settings.json` locally. Nothing else in the app reads `process.env` (ESLint checks).
  */
-import { SettingsError } from './errors';
+import type { GpuKind } from './compute/computeTypes';
+import { secretValuesOf } from './compute/logRedaction';
+import { SettingsError, SibylError } from './errors';
 import { parseSchedule } from './schedules/ncrontab';
 import {
   aadSettings,
@@ -58,6 +60,11 @@ export interface SibylConfig {
   compute: ComputeSettings;
   /** How pipeline schedules are driven (the scheduler timer and the blob trigger). */
   scheduler: SchedulerSettings;
+  /**
+   * The values of every setting whose name marks it a secret (logRedaction.ts: keys, connection strings),
+   * longest first: the ones a replica could print, taken out of its console lines before they are shown.
+   */
+  secretValues: readonly string[];
 }
 
 /**
@@ -103,7 +110,37 @@ export interface ComputeSettings {
   kind: 'local' | 'azure' | undefined;
   url: string | undefined;
   key: string | undefined;
+  /** The ARM transport's settings (`azure`), or why they cannot be used. */
+  azure: ArmComputeSettings;
 }
+
+/**
+ * Where and how the app deploys each `container`/`gpu` deployment's scorer app in Azure: the settings
+ * infra/main.bicep writes (SIBYL_COMPUTE_*).
+ */
+export interface ArmComputeConfig {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** Resource id of the Container Apps environment. */
+  environmentId: string;
+  location: string;
+  /** Workload profile name in the environment for each GPU `compute.gpu` may name; absent when not offered. */
+  gpuProfiles: Partial<Record<GpuKind, string>>;
+  /** The scorer identity every scorer app runs as. */
+  identity: { id: string; clientId: string };
+  registryServer: string;
+  /** Scorer image; empty until the first one is built, and then deployments fail saying so. */
+  image: string;
+  scorerKeySecretUrl: string;
+  /** Blob endpoint the replicas read models from (the app's own storage). */
+  modelsBlobEndpoint: string;
+}
+
+/**
+ * Only container compute in Azure needs the ARM settings: a problem with them is not one of the app's
+ * settings problems (everything else keeps working) but a 503 naming it on each use (`armComputeConfig`).
+ */
+export type ArmComputeSettings = { config: ArmComputeConfig } | { problem: string };
 
 function schedulerSettings(env: Env, problems: ConfigProblems): SchedulerSettings {
   const cron = env.SIBYL_SCHEDULER_CRON || DEFAULT_SCHEDULER_CRON;
@@ -158,6 +195,7 @@ export function parseConfig(env: Env): SibylConfig {
     archives: archiveSettings(env, problems),
     modelCache: modelCacheSettings(env, problems),
     scheduler: schedulerSettings(env, problems),
+    secretValues: secretValuesOf(env),
   };
   // An unresolved Key Vault reference reaches the app as its literal text: never use that as a secret.
   for (const name of [
@@ -222,8 +260,77 @@ function computeSettings(env: Env, problems: ConfigProblems): ComputeSettings {
     kind: kind as ComputeSettings['kind'],
     url: url(env, 'SIBYL_COMPUTE_URL', problems),
     key: env.SIBYL_COMPUTE_KEY || undefined,
+    azure: armComputeSettings(env),
   };
   if (settings.kind === 'local' && (!settings.url || !settings.key))
     problems.add("SIBYL_COMPUTE 'local' needs SIBYL_COMPUTE_URL and SIBYL_COMPUTE_KEY (the local host sets them).");
   return settings;
+}
+
+const ARM_REQUIRED = [
+  'SIBYL_COMPUTE_ENVIRONMENT_ID',
+  'SIBYL_COMPUTE_LOCATION',
+  'SIBYL_COMPUTE_IDENTITY_ID',
+  'SIBYL_COMPUTE_IDENTITY_CLIENT_ID',
+  'SIBYL_COMPUTE_REGISTRY_SERVER',
+  'SIBYL_COMPUTE_SCORER_KEY_SECRET_URL',
+  'AzureWebJobsStorage__blobServiceUri',
+] as const;
+
+const ENVIRONMENT_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.App\/managedEnvironments\/[^/]+$/i;
+
+function gpuProfiles(raw: string): Partial<Record<GpuKind, string>> | undefined {
+  const profiles: Partial<Record<GpuKind, string>> = {};
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [gpu, name] = entry.split('=').map((p) => p.trim());
+    if ((gpu !== 'T4' && gpu !== 'A100') || !name) return undefined;
+    profiles[gpu] = name;
+  }
+  return profiles;
+}
+
+/** The ARM compute settings, or the first problem with them: missing ones (all named), then malformed ones. */
+export function armComputeSettings(env: Env): ArmComputeSettings {
+  const missing = ARM_REQUIRED.filter((name) => !env[name]);
+  if (missing.length)
+    return {
+      problem: `Container compute is not configured: set ${missing.join(', ')} (infra/main.bicep writes them).`,
+    };
+  const value = (name: (typeof ARM_REQUIRED)[number]) => env[name] as string;
+  const environmentId = value('SIBYL_COMPUTE_ENVIRONMENT_ID');
+  const match = ENVIRONMENT_ID.exec(environmentId);
+  if (!match)
+    return {
+      problem: `SIBYL_COMPUTE_ENVIRONMENT_ID must be a Container Apps environment resource id, got '${environmentId}'.`,
+    };
+  const rawProfiles = env.SIBYL_COMPUTE_GPU_PROFILES ?? '';
+  const profiles = gpuProfiles(rawProfiles);
+  if (!profiles)
+    return {
+      problem: `SIBYL_COMPUTE_GPU_PROFILES must list GPU=profile pairs such as 'T4=gpu-t4', got '${rawProfiles}'.`,
+    };
+  return {
+    config: {
+      subscriptionId: match[1] as string,
+      resourceGroup: match[2] as string,
+      environmentId,
+      location: value('SIBYL_COMPUTE_LOCATION'),
+      gpuProfiles: profiles,
+      identity: { id: value('SIBYL_COMPUTE_IDENTITY_ID'), clientId: value('SIBYL_COMPUTE_IDENTITY_CLIENT_ID') },
+      registryServer: value('SIBYL_COMPUTE_REGISTRY_SERVER'),
+      image: env.SIBYL_COMPUTE_IMAGE ?? '',
+      scorerKeySecretUrl: value('SIBYL_COMPUTE_SCORER_KEY_SECRET_URL'),
+      modelsBlobEndpoint: value('AzureWebJobsStorage__blobServiceUri'),
+    },
+  };
+}
+
+/** The ARM compute settings, or a 503 naming what is missing or malformed. */
+export function armComputeConfig(settings: ArmComputeSettings): ArmComputeConfig {
+  if ('problem' in settings) throw new SibylError('ServiceUnavailable', settings.problem);
+  return settings.config;
 }

@@ -87,6 +87,37 @@ export interface UserCodeSettings {
    * containers mount, where the scorer publishes the model and code; the server is already running.
    */
   sidecarDir: string | undefined;
+  /** The variables of the replica's environment that its user processes inherit (`USER_PROCESS_ENV`). */
+  inheritedEnv: Readonly<Record<string, string>>;
+  /** The replica's proxy settings (`PROXY_ENV`), which pip is given to download an environment's packages. */
+  proxyEnv: Readonly<Record<string, string>>;
+}
+
+/** What user code may see of the replica's environment: no Sibyl or Azure setting, only the basics. */
+export const USER_PROCESS_ENV =
+  /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|LD_LIBRARY_PATH|PIP_[A-Z_]+)$/;
+/** Proxy settings, in either case. */
+export const PROXY_ENV = /^(https?_proxy|no_proxy)$/i;
+
+/** The scorer's own settings, its key and storage connection string among them: never user code's to see. */
+export function isScorerSetting(name: string): boolean {
+  return name.startsWith('SIBYL_') || name.startsWith('AzureWebJobs');
+}
+
+function variablesMatching(env: Env, names: RegExp): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && names.test(name)) kept[name] = value;
+  return kept;
+}
+
+/**
+ * The scorer process's environment object itself, for the one use that must change it rather than read
+ * it: a `node` runtime's scoring module shares the scorer's process, so nodeRuntime.ts takes the scorer's
+ * settings out (`isScorerSetting`) and puts the environment's variables in. Settings are read only through
+ * `parseScorerConfig(scorerEnvironment())`, once, at start.
+ */
+export function scorerEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
 }
 
 function userCodeSettings(env: Env, problems: ConfigProblems): UserCodeSettings {
@@ -102,6 +133,8 @@ function userCodeSettings(env: Env, problems: ConfigProblems): UserCodeSettings 
     python: env.SIBYL_PYTHON || 'python3',
     startTimeoutMs: positiveInt(env, 'SIBYL_SCORER_START_TIMEOUT_MS', 10 * 60_000, problems),
     sidecarDir: env.SIBYL_SCORER_SIDECAR_DIR || undefined,
+    inheritedEnv: variablesMatching(env, USER_PROCESS_ENV),
+    proxyEnv: variablesMatching(env, PROXY_ENV),
   };
 }
 

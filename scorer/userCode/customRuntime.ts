@@ -60,7 +60,7 @@ export class CustomRuntime implements UserCodeBackend {
         "A custom environment runs locally only with a 'command' (an argv array) to start its server.",
       );
     const port = await freePort();
-    const env = userEnv(runtime.variables, {
+    const env = userEnv(settings.inheritedEnv, runtime.variables, {
       PORT: String(port),
       ...(modelDir ? { AZUREML_MODEL_DIR: modelDir } : {}),
     });

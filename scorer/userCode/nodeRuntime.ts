@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { ScorerConfig } from '../../shared/scorerConfig';
+import { isScorerSetting, scorerEnvironment, type ScorerConfig } from '../../shared/scorerConfig';
 import { openOrtSession } from '../../shared/scoring/executionProviders';
 import type { ModelFile } from '../../shared/scoring/modelSource';
 import {
@@ -56,9 +56,9 @@ function load(file: string): ScoringModule {
  * `variables`, as a Python script's process would.
  */
 function scrubEnvironment(variables: Record<string, string>): void {
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('SIBYL_') || name.startsWith('AzureWebJobs')) delete process.env[name];
-  Object.assign(process.env, variables);
+  const env = scorerEnvironment();
+  for (const name of Object.keys(env)) if (isScorerSetting(name)) delete env[name];
+  Object.assign(env, variables);
 }
 
 export interface NodeStart {

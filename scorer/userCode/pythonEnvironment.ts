@@ -11,6 +11,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PythonPackages } from '../../shared/compute/userRuntime';
+import type { UserCodeSettings } from '../../shared/scorerConfig';
 import { killOnExit, userEnv } from './userProcess';
 
 /** The environment cannot be made: no interpreter, or pip failed (the message says which, pip's output last). */
@@ -100,12 +101,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
  * builder died is taken over and the half-made environment rebuilt.
  */
 export async function pythonFor(
-  python: string,
+  settings: UserCodeSettings,
   packages: PythonPackages | undefined,
   environmentHash: string,
-  cacheDir: string,
   log: (line: string) => void,
 ): Promise<string> {
+  const { python, cacheDir } = settings;
   const version = await versionOf(python);
   if (packages?.pythonVersion && packages.pythonVersion !== version)
     log(`The environment asks for Python ${packages.pythonVersion}; this host runs ${python} (Python ${version}).`);
@@ -131,7 +132,7 @@ export async function pythonFor(
     }
     try {
       await writeFile(join(lock, 'pid'), String(process.pid));
-      await build(python, folder, interpreter, requirements, log);
+      await build(settings, folder, interpreter, requirements, log);
       return interpreter;
     } finally {
       await rm(lock, { recursive: true, force: true });
@@ -140,7 +141,7 @@ export async function pythonFor(
 }
 
 async function build(
-  python: string,
+  { python, inheritedEnv, proxyEnv }: UserCodeSettings,
   folder: string,
   interpreter: string,
   requirements: string[],
@@ -150,7 +151,7 @@ async function build(
   log(`Creating the Python environment ${folder} (${requirements.length} requirement lines).`);
   // pip runs the packages' own build scripts: user-chosen code gets the user processes' plain environment
   // (never the replica's key or storage connection string), plus the proxy settings a download may need.
-  const env = userEnv(proxySettings(), { PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' });
+  const env = userEnv(inheritedEnv, proxyEnv, { PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' });
   const venv = await run(python, ['-m', 'venv', folder], env);
   if (venv.code !== 0) throw new PythonEnvironmentError(`python -m venv failed:\n${lastLines(venv.tail)}`);
   const file = join(folder, `requirements-${randomUUID()}.txt`);
@@ -161,13 +162,6 @@ async function build(
     throw new PythonEnvironmentError(`pip could not install the environment's packages:\n${lastLines(pip.tail)}`);
   }
   await writeFile(join(folder, READY_FILE), JSON.stringify({ requirements, builtAt: new Date().toISOString() }));
-}
-
-function proxySettings(): Record<string, string> {
-  const proxies: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (value !== undefined && /^(https?_proxy|no_proxy)$/i.test(name)) proxies[name] = value;
-  return proxies;
 }
 
 function lastLines(text: string): string {

@@ -47,9 +47,9 @@ export class PythonRuntime implements UserCodeBackend {
   static async start({ settings, codeDir, scoringScript, modelDir }: PythonStart): Promise<PythonRuntime> {
     const runtime = settings.runtime!;
     const log = (line: string) => process.stdout.write(`${line}\n`);
-    const python = await pythonFor(settings.python, runtime.python, runtime.environmentHash, settings.cacheDir, log);
+    const python = await pythonFor(settings, runtime.python, runtime.environmentHash, log);
     const port = await freePort();
-    const env = userEnv(runtime.variables, {
+    const env = userEnv(settings.inheritedEnv, runtime.variables, {
       PORT: String(port),
       ...(modelDir ? { AZUREML_MODEL_DIR: modelDir } : {}),
       AZUREML_ENTRY_SCRIPT: path.resolve(codeDir, scoringScript),

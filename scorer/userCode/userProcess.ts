@@ -10,14 +10,16 @@ import * as http from 'node:http';
 import { OutputGate } from './outputGate';
 import type { UserAnswer } from './userCodeBackend';
 
-/** What user code may see of the replica's environment: no Sibyl or Azure setting, only the basics. */
-const PASSED_ENV = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|LD_LIBRARY_PATH|PIP_[A-Z_]+)$/;
-
-/** The user process's environment: the basics, the environment's `variables`, then Sibyl's own settings. */
-export function userEnv(variables: Record<string, string>, own: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (PASSED_ENV.test(name)) env[name] = value;
-  return { ...env, ...variables, ...own };
+/**
+ * The user process's environment: the basics it inherits from the replica's (`UserCodeSettings.inheritedEnv`),
+ * the environment's `variables`, then Sibyl's own settings.
+ */
+export function userEnv(
+  inherited: Readonly<Record<string, string>>,
+  variables: Record<string, string>,
+  own: Record<string, string>,
+): NodeJS.ProcessEnv {
+  return { ...inherited, ...variables, ...own };
 }
 
 const STOP_GRACE_MS = 5_000;

@@ -1,5 +1,5 @@
 /** The compute client the app uses, with the transport its configuration names (`SIBYL_COMPUTE`). */
-import { getConfig } from '../config';
+import { armComputeConfig, getConfig } from '../config';
 import { SibylError } from '../errors';
 import type { ComputeClient } from './computeTypes';
 import { ArmComputeClient } from './azure/armComputeClient';
@@ -9,14 +9,15 @@ let client: ComputeClient | undefined;
 
 export function getComputeClient(): ComputeClient {
   if (client) return client;
-  const settings = getConfig().compute;
+  const config = getConfig();
+  const settings = config.compute;
   if (settings.kind === 'local') {
     client = new LocalComputeClient(settings.url!, settings.key!);
     return client;
   }
   if (settings.kind === 'azure') {
-    // Reads SIBYL_COMPUTE_* now: a missing one is a 503 naming it, and the next call tries again.
-    client = new ArmComputeClient();
+    // A missing or malformed SIBYL_COMPUTE_* setting is a 503 naming it, on this call and every next one.
+    client = new ArmComputeClient({ config: armComputeConfig(settings.azure), secretValues: config.secretValues });
     return client;
   }
   throw new SibylError(

@@ -15,10 +15,9 @@ import {
   type CompiledInfra,
   type Json,
 } from '../../scripts/bicep/bicepCli.cjs';
-import { readArmComputeConfig } from '../../shared/compute/azure/armComputeConfig';
 import { scorerAppParameters } from '../../shared/compute/azure/scorerAppParameters';
 import { withSidecar } from '../../shared/compute/azure/scorerAppSidecar';
-import { COMPUTE_ENV, containerSpec } from '../unit/compute/azureFixtures';
+import { COMPUTE_ENV, containerSpec, readArmComputeConfig } from '../unit/compute/azureFixtures';
 import { field } from './predicted';
 
 const SETUP_TIMEOUT_MS = 10 * 60 * 1000;

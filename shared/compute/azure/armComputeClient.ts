@@ -19,8 +19,7 @@ import type {
   ScorerAppSpec,
   ScorerAppStatus,
 } from '../computeTypes';
-import { secretValuesOf } from '../logRedaction';
-import { readArmComputeConfig, type ArmComputeConfig } from './armComputeConfig';
+import type { ArmComputeConfig } from '../../config';
 import { logStreamUrl, parseLogStream } from './consoleLogStream';
 import { userRuntimeOf } from '../userRuntime';
 import { AcrImageBuilder, azureAcrTransport } from './acrImageBuild';
@@ -156,7 +155,9 @@ export interface UserImages {
 }
 
 export interface ArmComputeClientOptions {
-  config?: ArmComputeConfig;
+  config: ArmComputeConfig;
+  /** The app's secret settings' values (`SibylConfig.secretValues`): a replica could print them in its logs. */
+  secretValues: readonly string[];
   operations?: ArmOperations;
   images?: UserImages;
   /** How long `apply` waits for the new revision to be ready after the deployment succeeds. */
@@ -166,14 +167,15 @@ export interface ArmComputeClientOptions {
 
 export class ArmComputeClient implements ComputeClient {
   private readonly config: ArmComputeConfig;
+  private readonly secretValues: readonly string[];
   private readonly ops: ArmOperations;
   private readonly images: UserImages;
   private readonly readyTimeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  /** Reads SIBYL_COMPUTE_* now (a 503 naming what is missing), so construct it on first use. */
-  constructor(options: ArmComputeClientOptions = {}) {
-    this.config = options.config ?? readArmComputeConfig();
+  constructor(options: ArmComputeClientOptions) {
+    this.config = options.config;
+    this.secretValues = options.secretValues;
     this.ops = options.operations ?? azureArmOperations(this.config.subscriptionId);
     this.images =
       options.images ??
@@ -317,10 +319,8 @@ export class ArmComputeClient implements ComputeClient {
     );
     if (!streams.length) return [];
     const token = await this.ops.apps.authToken(resourceGroup, name);
-    // The Function App's own secrets (storage, scorer key) are the ones a replica could print.
-    const secrets = secretValuesOf(process.env);
     const each = await Promise.all(
-      streams.map(async (s) => parseLogStream(await this.ops.consoleLog(s.url, token), s.replica, secrets)),
+      streams.map(async (s) => parseLogStream(await this.ops.consoleLog(s.url, token), s.replica, this.secretValues)),
     );
     return each.flatMap((l) => l.slice(-lines)).sort((a, b) => a.time.localeCompare(b.time));
   }

@@ -105,6 +105,10 @@ describe('user-code replicas (scorer)', () => {
       ].join('\n'),
       'prefix.py': 'import sys\ndef run(raw_data):\n    return sys.prefix\n',
     });
+    await uploadCode(`envview-${RUN}`, 1, {
+      'score.py': 'import os\ndef run(raw_data):\n    return sorted(os.environ)\n',
+      'score.js': 'exports.run = async () => Object.keys(process.env).sort();\n',
+    });
   });
 
   afterAll(async () => {
@@ -234,6 +238,41 @@ describe('user-code replicas (scorer)', () => {
     expect(await r.exited).toBe(3);
     expect(r.stderr()).toMatch(new RegExp(`Code asset tampered-${RUN}:1 file 'score.py' has changed in storage`));
     expect(r.stdout()).not.toMatch(/owned/);
+  });
+
+  describe("the replica's environment as user code sees it", () => {
+    // The replica's own environment besides what startReplica sets: a kept basic, a proxy setting (for pip only)
+    // and a setting user code has no business with.
+    const extra = { LANG: 'C.UTF-8', no_proxy: 'example.invalid', UNRELATED_SETTING: 'x' };
+    const variables = { MODEL_FLAVOUR: 'small' };
+    const names = async (r: Replica) => (await call(r, 'POST', '/score', {})).json as string[];
+
+    it("a Python process: the basics, the environment's variables and Sibyl's own, no scorer setting", async () => {
+      const r = replica(scriptOf('python', 'envview', { variables }), undefined, extra);
+      const seen = await names(r);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          'AZUREML_ENTRY_SCRIPT',
+          'HOME',
+          'LANG',
+          'MODEL_FLAVOUR',
+          'PATH',
+          'PORT',
+          'PYTHONNODEBUGRANGES',
+          'PYTHONUNBUFFERED',
+        ]),
+      );
+      // Beyond those only what the interpreter's own wrapper adds (pyenv's shim: PYENV_*, PWD, SHLVL).
+      const replicaOnly = /^(SIBYL_|AzureWebJobs|no_proxy$|UNRELATED_SETTING$)/;
+      expect(seen.filter((name) => replicaOnly.test(name))).toEqual([]);
+    });
+
+    it("a node module (sharing the scorer's process): its environment less the scorer's settings", async () => {
+      const r = replica(scriptOf('node', 'envview', { variables }), undefined, extra);
+      expect(await names(r)).toEqual(
+        ['HOME', 'LANG', 'MODEL_FLAVOUR', 'PATH', 'PORT', 'UNRELATED_SETTING', 'no_proxy'].sort(),
+      );
+    });
   });
 
   describe('python environments', () => {

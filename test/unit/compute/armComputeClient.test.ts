@@ -6,13 +6,19 @@
 import type { ContainerApp, Replica, Revision } from '@azure/arm-appcontainers';
 import type { GenericResource } from '@azure/arm-resources';
 import { ArmComputeClient, armErrorMessage, type ArmOperations } from '../../../shared/compute/azure/armComputeClient';
-import { readArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
 import { scorerAppName, scorerAppParameters } from '../../../shared/compute/azure/scorerAppParameters';
 import scorerAppTemplate from '../../../shared/compute/azure/scorerApp.template.json';
 import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
 import type { UserImagePlan } from '../../../shared/compute/azure/userImageDockerfile';
 import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
-import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION, containerSpec, customRuntime } from './azureFixtures';
+import {
+  COMPUTE_ENV,
+  RESOURCE_GROUP,
+  SUBSCRIPTION,
+  containerSpec,
+  customRuntime,
+  readArmComputeConfig,
+} from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);
 const APP = scorerAppName('fraud-detector', 'blue');
@@ -101,7 +107,7 @@ describe('ARM compute client', () => {
       arm.revisions.set(`${APP}--r1`, { replicas: 2 });
       arm.replicaList = [replica('r1-a', 'Running', true), replica('r1-b', 'Running', false)];
     };
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+    const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
     const status = await client.apply(containerSpec());
 
     const [id, deployment] = [...arm.deploymentsById.entries()][0]!;
@@ -129,7 +135,13 @@ describe('ARM compute client', () => {
 
   it('reports Creating, then Updating for an existing app until its new revision is ready', async () => {
     const arm = new FakeArm();
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep, readyTimeoutMs: 0 });
+    const client = new ArmComputeClient({
+      config,
+      secretValues: [],
+      operations: arm,
+      sleep: noSleep,
+      readyTimeoutMs: 0,
+    });
     await expect(client.apply(containerSpec())).rejects.toThrow(/was not ready after 0 s/);
     expect((await client.status('fraud-detector', 'blue'))?.provisioningState).toBe('Creating');
 
@@ -154,7 +166,7 @@ describe('ARM compute client', () => {
       ],
     };
     arm.onBegin = (id) => arm.settle(id, 'Failed', error);
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+    const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
     await expect(client.apply(containerSpec())).rejects.toThrow('ContainerAppInvalidResources: Total CPU and memory');
     expect(await client.status('fraud-detector', 'blue')).toEqual({
       provisioningState: 'Failed',
@@ -175,7 +187,7 @@ describe('ARM compute client', () => {
         provisioningError: 'Startup probe failed: CUDA execution provider not active',
       });
     };
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+    const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
     await expect(client.apply(containerSpec())).rejects.toThrow(
       `Revision ${APP}--r2 failed: Startup probe failed: CUDA execution provider not active`,
     );
@@ -183,7 +195,7 @@ describe('ARM compute client', () => {
 
   it('knows nothing of a deployment never applied, and removes the app then its ARM deployment', async () => {
     const arm = new FakeArm();
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+    const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
     expect(await client.status('fraud-detector', 'green')).toBeUndefined();
     await client.remove('fraud-detector', 'blue');
     expect(arm.removed).toEqual([`app ${APP}`, `deployment sibyl-${APP}`]);
@@ -191,7 +203,7 @@ describe('ARM compute client', () => {
 
   it('rejects a spec Container Apps would refuse before calling Azure', async () => {
     const arm = new FakeArm();
-    const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+    const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
     await expect(client.apply(containerSpec({ cpu: 3, memoryGi: 4 }))).rejects.toThrow(/twice instance.cpu/);
     expect(arm.deploymentsById.size).toBe(0);
   });
@@ -214,7 +226,13 @@ describe('ARM compute client', () => {
           plan.kind === 'image' ? plan.image : `crsibyl.azurecr.io/${plan.repository}:${plan.tag}`,
         );
       };
-      await new ArmComputeClient({ config, operations: arm, sleep: noSleep, images: { ensure } }).apply(spec);
+      await new ArmComputeClient({
+        config,
+        secretValues: [],
+        operations: arm,
+        sleep: noSleep,
+        images: { ensure },
+      }).apply(spec);
       return { plans, parameters: parameterValues([...arm.deploymentsById.values()][0]!) };
     };
     const userCode = (runtime: UserRuntime, more: Partial<ScorerAppSpec> = {}): ScorerAppSpec =>
@@ -276,14 +294,7 @@ describe('ARM compute client', () => {
       ...replica(name, 'Running', true),
       containers: [{ name: 'scorer', ready: true, logStreamEndpoint: `${STREAM_HOST}${streamPath(revision, name)}` }],
     });
-    const savedKey = process.env.SIBYL_SCORER_KEY;
-    afterEach(() => {
-      if (savedKey === undefined) delete process.env.SIBYL_SCORER_KEY;
-      else process.env.SIBYL_SCORER_KEY = savedKey;
-    });
-
     it("reads each replica's log stream of the serving and the latest revision with the app's token", async () => {
-      process.env.SIBYL_SCORER_KEY = 'the-scorer-key-that-must-not-show';
       const arm = new FakeArm();
       arm.setApp('r2', 'r1');
       arm.replicasByRevision.set(`${APP}--r1`, [withStream('r1-a', `${APP}--r1`)]);
@@ -300,7 +311,9 @@ describe('ARM compute client', () => {
         streamPath(`${APP}--r2`, 'r2-a'),
         '{"TimeStamp":"2026-12-04T10:00:02","Log":"init failed; storage AccountKey=abc123def456=="}\nnot json at all\n',
       );
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+      // The app's secret settings' values, as its config holds them (here the scorer key).
+      const secretValues = ['the-scorer-key-that-must-not-show'];
+      const client = new ArmComputeClient({ config, secretValues, operations: arm, sleep: noSleep });
 
       const lines = await client.logs('fraud-detector', 'blue', 1000);
 
@@ -342,7 +355,7 @@ describe('ARM compute client', () => {
 
     it('answers undefined for an app that does not exist, and no lines (and asks no token) without replicas', async () => {
       const arm = new FakeArm();
-      const client = new ArmComputeClient({ config, operations: arm, sleep: noSleep });
+      const client = new ArmComputeClient({ config, secretValues: [], operations: arm, sleep: noSleep });
       expect(await client.logs('fraud-detector', 'blue', 100)).toBeUndefined();
       arm.setApp('r1', 'r1');
       expect(await client.logs('fraud-detector', 'blue', 100)).toEqual([]);

@@ -1,5 +1,5 @@
 /** A ScorerAppSpec and ARM compute settings as infra/main.bicep would write them, for the ARM transport's tests. */
-import type { ArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
+import { armComputeConfig, armComputeSettings, type ArmComputeConfig } from '../../../shared/config';
 import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
 import type { CustomServer, UserRuntime } from '../../../shared/compute/userRuntime';
 
@@ -19,6 +19,11 @@ export const COMPUTE_ENV: NodeJS.ProcessEnv = {
   SIBYL_COMPUTE_SCORER_KEY_SECRET_URL: 'https://kvsibyl.vault.azure.net/secrets/sibyl-scorer-key',
   AzureWebJobsStorage__blobServiceUri: 'https://stsibyl.blob.core.windows.net/',
 };
+
+/** The ARM compute settings of `env` (a 503 when they cannot be used), as the app's config holds them. */
+export function readArmComputeConfig(env: Record<string, string | undefined>): ArmComputeConfig {
+  return armComputeConfig(armComputeSettings(env));
+}
 
 export function containerSpec(overrides: Partial<ScorerAppSpec> = {}): ScorerAppSpec {
   return {

@@ -1,6 +1,8 @@
 /** The settings of the compute client (app) and of a scorer replica, and what each refuses. */
-import { parseConfig } from '../../../shared/config';
+import { armComputeConfig, parseConfig } from '../../../shared/config';
 import { parseScorerConfig } from '../../../shared/scorerConfig';
+import { refusalOf } from '../../support/refusal';
+import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION } from './azureFixtures';
 
 const storage = {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
@@ -45,6 +47,80 @@ describe('compute settings', () => {
       SIBYL_COMPUTE_URL: 'http://127.0.0.1:7071/',
       SIBYL_COMPUTE_KEY: 'master',
     });
-    expect(config.compute).toEqual({ kind: 'local', url: 'http://127.0.0.1:7071', key: 'master' });
+    expect(config.compute).toEqual({
+      kind: 'local',
+      url: 'http://127.0.0.1:7071',
+      key: 'master',
+      azure: { problem: expect.stringContaining('Container compute is not configured') as string },
+    });
+  });
+});
+
+describe('ARM compute settings in the app config', () => {
+  const azure = (env: NodeJS.ProcessEnv) => parseConfig({ ...storage, SIBYL_COMPUTE: 'azure', ...env }).compute.azure;
+  const refusal = (env: NodeJS.ProcessEnv) => refusalOf(() => armComputeConfig(azure(env)));
+
+  it('reads them, with no GPU profiles and no image by default', () => {
+    const { SIBYL_COMPUTE_GPU_PROFILES: _g, SIBYL_COMPUTE_IMAGE: _i, ...plain } = COMPUTE_ENV;
+    expect(armComputeConfig(azure(plain))).toEqual({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: RESOURCE_GROUP,
+      environmentId: COMPUTE_ENV.SIBYL_COMPUTE_ENVIRONMENT_ID,
+      location: 'swedencentral',
+      gpuProfiles: {},
+      identity: { id: COMPUTE_ENV.SIBYL_COMPUTE_IDENTITY_ID, clientId: COMPUTE_ENV.SIBYL_COMPUTE_IDENTITY_CLIENT_ID },
+      registryServer: 'crsibyl.azurecr.io',
+      image: '',
+      scorerKeySecretUrl: COMPUTE_ENV.SIBYL_COMPUTE_SCORER_KEY_SECRET_URL,
+      modelsBlobEndpoint: COMPUTE_ENV.AzureWebJobsStorage__blobServiceUri,
+    });
+    expect(
+      armComputeConfig(azure({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: ' T4=gpu-t4, A100 = gpu-a100 ' })),
+    ).toMatchObject({
+      gpuProfiles: { T4: 'gpu-t4', A100: 'gpu-a100' },
+      image: 'crsibyl.azurecr.io/sibyl-scorer:1',
+    });
+  });
+
+  it('keeps the app working without them, and answers 503 naming what is missing or malformed on use', () => {
+    expect(refusal({})).toMatchObject({
+      status: 503,
+      code: 'ServiceUnavailable',
+      message:
+        'Container compute is not configured: set SIBYL_COMPUTE_ENVIRONMENT_ID, SIBYL_COMPUTE_LOCATION, ' +
+        'SIBYL_COMPUTE_IDENTITY_ID, SIBYL_COMPUTE_IDENTITY_CLIENT_ID, SIBYL_COMPUTE_REGISTRY_SERVER, ' +
+        'SIBYL_COMPUTE_SCORER_KEY_SECRET_URL, AzureWebJobsStorage__blobServiceUri (infra/main.bicep writes them).',
+    });
+    expect(refusal({ ...COMPUTE_ENV, SIBYL_COMPUTE_ENVIRONMENT_ID: 'cae-sibyl' })).toMatchObject({
+      status: 503,
+      message: "SIBYL_COMPUTE_ENVIRONMENT_ID must be a Container Apps environment resource id, got 'cae-sibyl'.",
+    });
+    expect(refusal({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'T4=gpu-t4,V100=gpu' })).toMatchObject({
+      status: 503,
+      message: "SIBYL_COMPUTE_GPU_PROFILES must list GPU=profile pairs such as 'T4=gpu-t4', got 'T4=gpu-t4,V100=gpu'.",
+    });
+    expect(refusal({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'T4=' }).message).toContain(
+      'SIBYL_COMPUTE_GPU_PROFILES',
+    );
+  });
+});
+
+describe("the app's secret values (taken out of replica logs)", () => {
+  it('holds the values of the settings named as secrets, longest first, and nothing else', () => {
+    const config = parseConfig({
+      ...storage,
+      COSMOS_KEY: 'cosmos-key-value',
+      SIBYL_SCORER_KEY: 'the-scorer-key-that-must-not-show',
+      SIBYL_COMPUTE_LOCATION: 'swedencentral',
+      MSI_SECRET: 'managed-identity-secret',
+      SIBYL_SHORT_TOKEN: 'short',
+    });
+    expect(config.secretValues).toEqual([
+      'the-scorer-key-that-must-not-show',
+      'UseDevelopmentStorage=true',
+      'managed-identity-secret',
+      'cosmos-key-value',
+    ]);
+    expect(Object.isFrozen(config.secretValues)).toBe(true);
   });
 });

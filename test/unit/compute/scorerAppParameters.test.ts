@@ -2,14 +2,13 @@
  * The mapping from a deployment's ScorerAppSpec to infra/scorerApp.bicep's parameters (what the ARM
  * transport deploys). test/infra/scorerAppModule.test.ts type-checks the same output with Bicep.
  */
-import { readArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
 import {
   armDeploymentName,
   scorerAppName,
   scorerAppParameters,
 } from '../../../shared/compute/azure/scorerAppParameters';
 import { refusalOf } from '../../support/refusal';
-import { COMPUTE_ENV, containerSpec } from './azureFixtures';
+import { COMPUTE_ENV, containerSpec, readArmComputeConfig } from './azureFixtures';
 
 const config = readArmComputeConfig(COMPUTE_ENV);
 

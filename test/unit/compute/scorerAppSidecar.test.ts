@@ -3,12 +3,11 @@
  * the scorer stays the ingress target, the user's container gets its port, the shared files' paths and
  * the environment's variables, never the scorer's settings, and the replica's size is split between them.
  */
-import { readArmComputeConfig } from '../../../shared/compute/azure/armComputeConfig';
 import { scorerAppParameters } from '../../../shared/compute/azure/scorerAppParameters';
 import { SCORER_PORT_BESIDE_8080, withSidecar } from '../../../shared/compute/azure/scorerAppSidecar';
 import { userRuntimeSettings, type CustomServer, type UserRuntime } from '../../../shared/compute/userRuntime';
 import { SibylError } from '../../../shared/errors';
-import { COMPUTE_ENV, containerSpec } from './azureFixtures';
+import { COMPUTE_ENV, containerSpec, readArmComputeConfig } from './azureFixtures';
 
 const config = readArmComputeConfig({ ...COMPUTE_ENV, SIBYL_COMPUTE_GPU_PROFILES: 'T4=gpu-t4' });
 const IMAGE = 'docker.io/acme/server:1';
