@@ -17,7 +17,8 @@ registerRoute('createOrUpdateDeployment', async (request, _context, call) => {
 
 registerRoute('getDeployment', async (request) => {
   const { name, deployment } = parseParams(DeploymentParams, request.params);
-  return { jsonBody: await getDeployment(name, deployment) };
+  const found = await getDeployment(name, deployment);
+  return { jsonBody: found.deployment, headers: etagHeader(found.etag) };
 });
 
 registerRoute('deleteDeployment', async (request) => {

@@ -38,7 +38,8 @@ registerRoute('listPipelines', async () => ({ jsonBody: { value: await listPipel
 
 registerRoute('getPipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);
-  return { jsonBody: await getPipeline(name) };
+  const { pipeline, etag } = await getPipeline(name);
+  return { jsonBody: pipeline, headers: etagHeader(etag) };
 });
 
 registerRoute('publishPipeline', async (request, _context, call) => {
@@ -59,17 +60,17 @@ registerRoute('listPipelineVersions', async (request) => {
 
 registerRoute('getPipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
-  return { jsonBody: await getPipelineVersion(name, version, originOf(request)) };
+  const found = await getPipelineVersion(name, version, originOf(request));
+  return { jsonBody: found.version, headers: etagHeader(found.etag) };
 });
 
 registerRoute('updatePipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
   const { enabled } = await readBody(request, PipelineVersionPatch, 'version update');
-  return {
-    jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), {
-      ifMatch: ifMatchOf(request),
-    }),
-  };
+  const saved = await setPipelineVersionEnabled(name, version, enabled, originOf(request), {
+    ifMatch: ifMatchOf(request),
+  });
+  return { jsonBody: saved.version, headers: etagHeader(saved.etag) };
 });
 
 registerDurableRoute('runPipeline', async (request, context, call) => {

@@ -93,7 +93,7 @@ export const MODEL_ROUTES = [
     params: ModelVersionParams,
     request: jsonBody(ModelVersionPatch),
     responses: { 200: { description: 'The updated version.', schema: ModelVersion } },
-    errors: [404, 412],
+    errors: [404],
   }),
   controlRoute('models', {
     operationId: 'deleteModelVersion',
@@ -114,7 +114,7 @@ export const MODEL_ROUTES = [
     params: ModelAliasParams,
     request: jsonBody(SetAliasRequest),
     responses: { 200: { description: 'The model with its aliases.', schema: Model } },
-    errors: [404, 412],
+    errors: [404],
   }),
   controlRoute('environments', {
     operationId: 'listEnvironments',
