@@ -27,6 +27,7 @@ import {
 import { createStagedUpload, registerStagedUpload } from '../shared/registry/stagedUploads';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { SibylHttpHandler } from './http/httpHandler';
+import { etagHeader, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { ARCHIVE_MEDIA_TYPES, mediaTypeOf, readBody, readBytes } from './http/requestBody';
 
@@ -103,7 +104,8 @@ registerRoute('listModels', async () => ({ jsonBody: { value: await listModels()
 
 registerRoute('getModel', async (request) => {
   const { name } = parseParams(ModelParams, request.params);
-  return { jsonBody: await getModel(name) };
+  const { model, etag } = await getModel(name);
+  return { jsonBody: model, headers: etagHeader(etag) };
 });
 
 registerRoute('listModelVersions', async (request) => {
@@ -113,13 +115,15 @@ registerRoute('listModelVersions', async (request) => {
 
 registerRoute('getModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
-  return { jsonBody: await getModelVersion(name, version) };
+  const found = await getModelVersion(name, version);
+  return { jsonBody: found.version, headers: etagHeader(found.etag) };
 });
 
 registerRoute('updateModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
   const change = await readBody(request, ModelVersionPatch, 'version update');
-  return { jsonBody: await updateModelVersion(name, version, change) };
+  const saved = await updateModelVersion(name, version, change, { ifMatch: ifMatchOf(request) });
+  return { jsonBody: saved.version, headers: etagHeader(saved.etag) };
 });
 
 registerRoute('deleteModelVersion', async (request) => {
@@ -131,5 +135,6 @@ registerRoute('deleteModelVersion', async (request) => {
 registerRoute('setModelAlias', async (request) => {
   const { name, alias } = parseParams(ModelAliasParams, request.params);
   const { version } = await readBody(request, SetAliasRequest, 'alias');
-  return { jsonBody: await setModelAlias(name, alias, version) };
+  const { model, etag } = await setModelAlias(name, alias, version, { ifMatch: ifMatchOf(request) });
+  return { jsonBody: model, headers: etagHeader(etag) };
 });

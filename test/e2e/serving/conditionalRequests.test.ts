@@ -1,10 +1,9 @@
 /**
- * Conditional requests over HTTP, the same on every resource that has them: the write (`PUT`, or `PATCH` of
- * a pipeline version) and the `GET` of endpoints, deployments, pipeline drafts, pipeline versions and schedules
- * answer the resource's `ETag`; `If-Match` with it writes, a stale one answers 412 and changes nothing; the
- * dashboard page answers 304 to a matching `If-None-Match`. Also:
- * the list routes that take no input never refuse a request (no 400), and the paging token of `GET api/runs`
- * is checked.
+ * Conditional requests over HTTP, the same on every resource that has them: the write (`PUT`, or `PATCH` of a
+ * version) and the `GET` of model versions, models (their aliases), endpoints, deployments, pipeline drafts,
+ * pipeline versions and schedules answer the resource's `ETag`; `If-Match` with it writes, a stale one answers
+ * 412 and changes nothing; the dashboard page answers 304 to a matching `If-None-Match`. Also: the list routes
+ * that take no input never refuse a request (no 400), and the paging token of `GET api/runs` is checked.
  */
 import { mlpModel, MLP_SIZES } from '../../../scripts/onnx/mlpModel';
 import { expectError, uniqueSuffix, type Answer, type ServingClient } from './support/servingClient';
@@ -78,6 +77,31 @@ describe('conditional requests (ETag and If-Match) over HTTP', () => {
       201,
       (body) => body.description,
     );
+  });
+
+  it('model versions and aliases (an alias lives in its model: GET of the model answers its ETag)', async () => {
+    await roundTrip(
+      `api/models/${MODEL}/versions/1`,
+      'PATCH',
+      [{ description: 'one' }, { description: 'two' }, { description: 'three' }],
+      200,
+      (body) => body.description,
+    );
+    const model = `api/models/${MODEL}`;
+    const read = etagOf(await sibyl.call('GET', model), 200);
+    const aliased = etagOf(
+      await sibyl.call('PUT', `${model}/aliases/prod`, { body: { version: 1 }, headers: { 'if-match': read } }),
+      200,
+    );
+    expect(aliased).not.toBe(read);
+    expectError(
+      await sibyl.call('PUT', `${model}/aliases/canary`, { body: { version: 1 }, headers: { 'if-match': read } }),
+      412,
+      'PreconditionFailed',
+    );
+    const after = await sibyl.call('GET', model);
+    expect([etagOf(after, 200), after.body.aliases]).toEqual([aliased, expect.objectContaining({ prod: 1 })]);
+    expect(after.body.aliases.canary).toBeUndefined();
   });
 
   it('deployments', async () => {
