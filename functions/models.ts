@@ -27,7 +27,7 @@ import {
 import { createStagedUpload, registerStagedUpload } from '../shared/registry/stagedUploads';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { SibylHttpHandler } from './http/httpHandler';
-import { etagHeader, ifMatchOf } from './http/conditional';
+import { etagAnswer, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { ARCHIVE_MEDIA_TYPES, mediaTypeOf, readBody, readBytes } from './http/requestBody';
 
@@ -104,8 +104,7 @@ registerRoute('listModels', async () => ({ jsonBody: { value: await listModels()
 
 registerRoute('getModel', async (request) => {
   const { name } = parseParams(ModelParams, request.params);
-  const { model, etag } = await getModel(name);
-  return { jsonBody: model, headers: etagHeader(etag) };
+  return etagAnswer('model', await getModel(name));
 });
 
 registerRoute('listModelVersions', async (request) => {
@@ -115,15 +114,13 @@ registerRoute('listModelVersions', async (request) => {
 
 registerRoute('getModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
-  const found = await getModelVersion(name, version);
-  return { jsonBody: found.version, headers: etagHeader(found.etag) };
+  return etagAnswer('version', await getModelVersion(name, version));
 });
 
 registerRoute('updateModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
   const change = await readBody(request, ModelVersionPatch, 'version update');
-  const saved = await updateModelVersion(name, version, change, { ifMatch: ifMatchOf(request) });
-  return { jsonBody: saved.version, headers: etagHeader(saved.etag) };
+  return etagAnswer('version', await updateModelVersion(name, version, change, { ifMatch: ifMatchOf(request) }));
 });
 
 registerRoute('deleteModelVersion', async (request) => {
@@ -135,6 +132,5 @@ registerRoute('deleteModelVersion', async (request) => {
 registerRoute('setModelAlias', async (request) => {
   const { name, alias } = parseParams(ModelAliasParams, request.params);
   const { version } = await readBody(request, SetAliasRequest, 'alias');
-  const { model, etag } = await setModelAlias(name, alias, version, { ifMatch: ifMatchOf(request) });
-  return { jsonBody: model, headers: etagHeader(etag) };
+  return etagAnswer('model', await setModelAlias(name, alias, version, { ifMatch: ifMatchOf(request) }));
 });

@@ -16,7 +16,7 @@ import { SibylError } from '../errors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { deleteItem } from '../storage/deleteItem';
 import { readTypedDoc } from '../storage/readTypedDoc';
-import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
+import { etagOf, updateWithEtag as updateDoc, type EtagOptions } from '../storage/updateWithEtag';
 import { fillVersion, listVersionDocs, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
 import {
@@ -197,9 +197,10 @@ export async function updateModelVersion(
   name: string,
   version: number,
   change: { description?: string; tags?: Record<string, string | null> },
-  options: { ifMatch?: string } = {},
+  options: Pick<EtagOptions, 'ifMatch'> = {},
 ): Promise<{ version: ModelVersion; etag: string }> {
   await readVersionDoc(name, version);
+  const what = `Model ${name}:${version}`;
   const saved = await updateDoc<ModelVersionDoc>(
     models(),
     versionId(version),
@@ -213,7 +214,7 @@ export async function updateModelVersion(
       }
       return { ...doc, ...(change.description !== undefined ? { description: change.description } : {}), tags };
     },
-    { ifMatch: options.ifMatch, what: `Model ${name}:${version}` },
+    { ifMatch: options.ifMatch, what },
   );
   if (!saved) throw new SibylError('ModelNotFound', `Model '${name}' has no version ${version}.`);
   return { version: toModelVersion(saved.doc), etag: saved.etag };
@@ -224,7 +225,7 @@ export async function setModelAlias(
   name: string,
   alias: string,
   version: number,
-  options: { ifMatch?: string } = {},
+  options: Pick<EtagOptions, 'ifMatch'> = {},
 ): Promise<{ model: Model; etag: string }> {
   assertAlias(alias);
   if (alias === 'latest')
