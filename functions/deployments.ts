@@ -3,7 +3,7 @@ import { parseParams, parseQuery } from '../shared/api/validate';
 import { DeploymentLogsQuery, DeploymentParams, DeploymentSpec } from '../shared/api/schemas';
 import { getDeploymentLogs, logsAsText } from '../shared/endpoints/deploymentLogs';
 import { deleteDeployment, getDeployment, putDeployment } from '../shared/endpoints/deploymentService';
-import { etagHeader, ifMatchOf } from './http/conditional';
+import { etagAnswer, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { readBody } from './http/requestBody';
 
@@ -12,12 +12,12 @@ registerRoute('createOrUpdateDeployment', async (request, _context, call) => {
   const spec = await readBody(request, DeploymentSpec, 'deployment');
   const result = await putDeployment(name, deployment, spec, { ifMatch: ifMatchOf(request) });
   call.log.model = result.deployment.resolvedModel;
-  return { status: result.created ? 201 : 200, jsonBody: result.deployment, headers: etagHeader(result.etag) };
+  return etagAnswer('deployment', result);
 });
 
 registerRoute('getDeployment', async (request) => {
   const { name, deployment } = parseParams(DeploymentParams, request.params);
-  return { jsonBody: await getDeployment(name, deployment) };
+  return etagAnswer('deployment', await getDeployment(name, deployment));
 });
 
 registerRoute('deleteDeployment', async (request) => {

@@ -12,23 +12,21 @@ import {
   regenerateEndpointKey,
 } from '../shared/endpoints/endpointService';
 import { queryEndpointMetrics } from '../shared/endpoints/metrics/metricsQuery';
-import { etagHeader, ifMatchOf } from './http/conditional';
+import { etagAnswer, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { originOf, readBody } from './http/requestBody';
 
 registerRoute('createOrUpdateEndpoint', async (request) => {
   const { name } = parseParams(EndpointParams, request.params);
   const spec = await readBody(request, EndpointSpec, 'endpoint');
-  const { endpoint, created, etag } = await putEndpoint(name, spec, originOf(request), { ifMatch: ifMatchOf(request) });
-  return { status: created ? 201 : 200, jsonBody: endpoint, headers: etagHeader(etag) };
+  return etagAnswer('endpoint', await putEndpoint(name, spec, originOf(request), { ifMatch: ifMatchOf(request) }));
 });
 
 registerRoute('listEndpoints', async (request) => ({ jsonBody: { value: await listEndpoints(originOf(request)) } }));
 
 registerRoute('getEndpoint', async (request) => {
   const { name } = parseParams(EndpointParams, request.params);
-  const { endpoint, etag } = await getEndpoint(name, originOf(request));
-  return { jsonBody: endpoint, headers: etagHeader(etag) };
+  return etagAnswer('endpoint', await getEndpoint(name, originOf(request)));
 });
 
 registerRoute('deleteEndpoint', async (request) => {

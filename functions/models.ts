@@ -27,6 +27,7 @@ import {
 import { createStagedUpload, registerStagedUpload } from '../shared/registry/stagedUploads';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { SibylHttpHandler } from './http/httpHandler';
+import { etagAnswer, ifMatchOf } from './http/conditional';
 import { registerRoute } from './http/registerRoute';
 import { ARCHIVE_MEDIA_TYPES, mediaTypeOf, readBody, readBytes } from './http/requestBody';
 
@@ -103,7 +104,7 @@ registerRoute('listModels', async () => ({ jsonBody: { value: await listModels()
 
 registerRoute('getModel', async (request) => {
   const { name } = parseParams(ModelParams, request.params);
-  return { jsonBody: await getModel(name) };
+  return etagAnswer('model', await getModel(name));
 });
 
 registerRoute('listModelVersions', async (request) => {
@@ -113,13 +114,13 @@ registerRoute('listModelVersions', async (request) => {
 
 registerRoute('getModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
-  return { jsonBody: await getModelVersion(name, version) };
+  return etagAnswer('version', await getModelVersion(name, version));
 });
 
 registerRoute('updateModelVersion', async (request) => {
   const { name, version } = parseParams(ModelVersionParams, request.params);
   const change = await readBody(request, ModelVersionPatch, 'version update');
-  return { jsonBody: await updateModelVersion(name, version, change) };
+  return etagAnswer('version', await updateModelVersion(name, version, change, { ifMatch: ifMatchOf(request) }));
 });
 
 registerRoute('deleteModelVersion', async (request) => {
@@ -131,5 +132,5 @@ registerRoute('deleteModelVersion', async (request) => {
 registerRoute('setModelAlias', async (request) => {
   const { name, alias } = parseParams(ModelAliasParams, request.params);
   const { version } = await readBody(request, SetAliasRequest, 'alias');
-  return { jsonBody: await setModelAlias(name, alias, version) };
+  return etagAnswer('model', await setModelAlias(name, alias, version, { ifMatch: ifMatchOf(request) }));
 });

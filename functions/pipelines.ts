@@ -20,25 +20,21 @@ import {
   savePipelineDraft,
   setPipelineVersionEnabled,
 } from '../shared/pipelines/pipelineStore';
-import { etagHeader, ifMatchOf } from './http/conditional';
+import { etagAnswer, ifMatchOf } from './http/conditional';
 import { registerDurableRoute, registerRoute } from './http/registerRoute';
 import { originOf, readBody, readJson } from './http/requestBody';
 
 registerRoute('createOrUpdatePipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);
-  const { pipeline, created, etag } = await savePipelineDraft(
-    name,
-    parsePipelineDefinition(await readJson(request, 'pipeline')),
-    { ifMatch: ifMatchOf(request) },
-  );
-  return { status: created ? 201 : 200, jsonBody: pipeline, headers: etagHeader(etag) };
+  const draft = parsePipelineDefinition(await readJson(request, 'pipeline'));
+  return etagAnswer('pipeline', await savePipelineDraft(name, draft, { ifMatch: ifMatchOf(request) }));
 });
 
 registerRoute('listPipelines', async () => ({ jsonBody: { value: await listPipelines() } }));
 
 registerRoute('getPipeline', async (request) => {
   const { name } = parseParams(PipelineParams, request.params);
-  return { jsonBody: await getPipeline(name) };
+  return etagAnswer('pipeline', await getPipeline(name));
 });
 
 registerRoute('publishPipeline', async (request, _context, call) => {
@@ -59,17 +55,14 @@ registerRoute('listPipelineVersions', async (request) => {
 
 registerRoute('getPipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
-  return { jsonBody: await getPipelineVersion(name, version, originOf(request)) };
+  return etagAnswer('version', await getPipelineVersion(name, version, originOf(request)));
 });
 
 registerRoute('updatePipelineVersion', async (request) => {
   const { name, version } = parseParams(PipelineVersionParams, request.params);
   const { enabled } = await readBody(request, PipelineVersionPatch, 'version update');
-  return {
-    jsonBody: await setPipelineVersionEnabled(name, version, enabled, originOf(request), {
-      ifMatch: ifMatchOf(request),
-    }),
-  };
+  const ifMatch = ifMatchOf(request);
+  return etagAnswer('version', await setPipelineVersionEnabled(name, version, enabled, originOf(request), { ifMatch }));
 });
 
 registerDurableRoute('runPipeline', async (request, context, call) => {

@@ -12,8 +12,7 @@ import { registerDurableRoute, registerRoute } from './http/registerRoute';
 import { originOf } from './http/requestBody';
 
 registerRoute('listRuns', async (request) => {
-  const query = parseQuery(RunQuery, request.query);
-  const continuationToken = request.query.get('continuationToken') ?? undefined;
+  const { continuationToken, ...query } = parseQuery(RunQuery, request.query);
   const page = await listRuns({ ...query, ...(continuationToken ? { continuationToken } : {}) });
   let nextLink: string | undefined;
   if (page.continuationToken) {

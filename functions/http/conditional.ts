@@ -3,10 +3,9 @@
  * with a resource, both the Cosmos document's ETag (quoted, as HTTP wants it).
  *
  * @example
- *   const { endpoint, etag } = await putEndpoint(name, spec, origin, { ifMatch: ifMatchOf(request) });
- *   return { jsonBody: endpoint, headers: etagHeader(etag) };
+ *   return etagAnswer('endpoint', await putEndpoint(name, spec, origin, { ifMatch: ifMatchOf(request) }));
  */
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 /** The request's `If-Match`, or undefined when absent or empty. */
 export function ifMatchOf(request: HttpRequest): string | undefined {
@@ -14,7 +13,17 @@ export function ifMatchOf(request: HttpRequest): string | undefined {
   return value ? value : undefined;
 }
 
-/** `{ etag }` for a response, or nothing when the version is unknown. */
-export function etagHeader(etag: string | undefined): Record<string, string> {
-  return etag ? { etag } : {};
+/**
+ * The answer of a read or write that knows the resource's version: `result[key]` as the body, its `ETag`
+ * (none when the version is unknown), and 201 when `result.created`, else 200.
+ */
+export function etagAnswer<K extends string>(
+  key: K,
+  result: { readonly [P in K]: unknown } & { etag: string | undefined; created?: boolean },
+): HttpResponseInit {
+  return {
+    status: result.created ? 201 : 200,
+    jsonBody: result[key],
+    headers: result.etag ? { etag: result.etag } : {},
+  };
 }

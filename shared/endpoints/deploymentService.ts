@@ -17,6 +17,7 @@ import { checkInstanceSettings } from './instanceSettings';
 import { deploymentDocId, toDeployment, type DeploymentDoc } from './endpointDocuments';
 import { checkDataCollection } from '../monitoring/collectionSettings';
 import { saveDeploymentDoc } from './deploymentWrites';
+import { etagOf } from '../storage/updateWithEtag';
 import { assertDeploymentName, deleteDoc, getSnapshot, updateDeploymentDoc, updateEndpointDoc } from './endpointStore';
 
 function deploymentNotFound(endpoint: string, deployment: string): SibylError {
@@ -94,11 +95,15 @@ export async function putDeployment(
   return { deployment: toDeployment(saved.doc), created: !existing, etag: saved.etag };
 }
 
-export async function getDeployment(endpoint: string, name: string): Promise<Deployment> {
+/** The deployment and the ETag of its document (for `If-Match` on a later PUT). */
+export async function getDeployment(
+  endpoint: string,
+  name: string,
+): Promise<{ deployment: Deployment; etag: string | undefined }> {
   const snapshot = await getSnapshot(endpoint, { fresh: true });
   const doc = snapshot.deployments.find((d) => d.name === name);
   if (!doc) throw deploymentNotFound(endpoint, name);
-  return withScale(doc);
+  return { deployment: await withScale(doc), etag: etagOf(doc) };
 }
 
 /**

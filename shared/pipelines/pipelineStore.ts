@@ -11,7 +11,7 @@ import type { Pipeline, PipelineVersion, PublishedPipeline } from '../api/schema
 import { SibylError } from '../errors';
 import { readTypedDoc } from '../storage/readTypedDoc';
 import { getContainer } from '../storage/cosmosDatabase';
-import { updateWithEtag as updateDoc } from '../storage/updateWithEtag';
+import { etagOf, updateWithEtag as updateDoc } from '../storage/updateWithEtag';
 import { fillVersion, listVersionDocs, reserveVersion } from '../storage/versionCounter';
 import type { PipelineDefinition } from './pipelineChecks';
 import {
@@ -77,10 +77,11 @@ export async function savePipelineDraft(
   return { pipeline: toPipeline(doc), created, etag };
 }
 
-export async function getPipeline(name: string): Promise<Pipeline> {
+/** The draft and the ETag of its document (for `If-Match` on a later PUT). */
+export async function getPipeline(name: string): Promise<{ pipeline: Pipeline; etag: string | undefined }> {
   const head = await readHead(name);
   if (!head) throw pipelineNotFound(name);
-  return toPipeline(head);
+  return { pipeline: toPipeline(head), etag: etagOf(head) };
 }
 
 export async function listPipelines(): Promise<Pipeline[]> {
@@ -122,8 +123,14 @@ export async function readPipelineVersion(name: string, version: number): Promis
   return doc;
 }
 
-export async function getPipelineVersion(name: string, version: number, baseUrl: string): Promise<PipelineVersion> {
-  return toPipelineVersion(await readPipelineVersion(name, version), baseUrl);
+/** The published version and the ETag of its document (for `If-Match` on a later PATCH). */
+export async function getPipelineVersion(
+  name: string,
+  version: number,
+  baseUrl: string,
+): Promise<{ version: PipelineVersion; etag: string | undefined }> {
+  const doc = await readPipelineVersion(name, version);
+  return { version: toPipelineVersion(doc, baseUrl), etag: etagOf(doc) };
 }
 
 export async function listPipelineVersions(name: string, baseUrl: string): Promise<PipelineVersion[]> {
@@ -132,14 +139,17 @@ export async function listPipelineVersions(name: string, baseUrl: string): Promi
   return docs.map((doc) => toPipelineVersion(doc, baseUrl));
 }
 
-/** Disables (refuses new runs) or enables a published version. */
+/**
+ * Disables (refuses new runs) or enables a published version. With `ifMatch` (the request's `If-Match`),
+ * only the version of the document the client read is changed (412 otherwise).
+ */
 export async function setPipelineVersionEnabled(
   name: string,
   version: number,
   enabled: boolean,
   baseUrl: string,
   options: { ifMatch?: string } = {},
-): Promise<PipelineVersion> {
+): Promise<{ version: PipelineVersion; etag: string }> {
   await readPipelineVersion(name, version);
   const saved = await updateDoc<PipelineVersionDoc>(
     pipelines(),
@@ -149,7 +159,7 @@ export async function setPipelineVersionEnabled(
     { ifMatch: options.ifMatch, what: `Pipeline '${name}' version ${version}` },
   );
   if (!saved) throw pipelineNotFound(name, version);
-  return toPipelineVersion(saved.doc, baseUrl);
+  return { version: toPipelineVersion(saved.doc, baseUrl), etag: saved.etag };
 }
 
 /** A version that can start a run: published and enabled (409 when disabled). */

@@ -16,6 +16,7 @@ import { SibylError } from '../errors';
 import { getContainer } from '../storage/cosmosDatabase';
 import { deleteItem } from '../storage/deleteItem';
 import { readTypedDoc } from '../storage/readTypedDoc';
+import { etagOf, updateWithEtag as updateDoc, type EtagOptions } from '../storage/updateWithEtag';
 import { fillVersion, listVersionDocs, reserveVersion, updateWithEtag } from '../storage/versionCounter';
 import { deleteModelFolder, filesDigest, modelFolderPrefix, uploadModelFolder } from './modelBlobs';
 import {
@@ -140,8 +141,10 @@ async function readHead(name: string): Promise<ModelDoc> {
   );
 }
 
-export async function getModel(name: string): Promise<Model> {
-  return toModel(await readHead(name));
+/** The model and the ETag of its document (for `If-Match` on a later alias PUT). */
+export async function getModel(name: string): Promise<{ model: Model; etag: string | undefined }> {
+  const head = await readHead(name);
+  return { model: toModel(head), etag: etagOf(head) };
 }
 
 export async function listModels(): Promise<Model[]> {
@@ -158,8 +161,13 @@ export async function readVersionDoc(name: string, version: number): Promise<Mod
   throw new SibylError('ModelNotFound', `Model '${name}' has no version ${version}.`);
 }
 
-export async function getModelVersion(name: string, version: number): Promise<ModelVersion> {
-  return toModelVersion(await readVersionDoc(name, version));
+/** The version and the ETag of its document (for `If-Match` on a later PATCH). */
+export async function getModelVersion(
+  name: string,
+  version: number,
+): Promise<{ version: ModelVersion; etag: string | undefined }> {
+  const doc = await readVersionDoc(name, version);
+  return { version: toModelVersion(doc), etag: etagOf(doc) };
 }
 
 export async function listModelVersions(name: string): Promise<ModelVersion[]> {
@@ -181,36 +189,57 @@ export async function resolveModel(ref: ModelReference): Promise<ModelVersionDoc
   return readVersionDoc(ref.name, version);
 }
 
-/** Changes description and tags; `tags` is a JSON merge patch (a `null` value removes that tag). */
+/**
+ * Changes description and tags; `tags` is a JSON merge patch (a `null` value removes that tag). With
+ * `ifMatch` (the request's `If-Match`), only the version of the document the client read is changed (412).
+ */
 export async function updateModelVersion(
   name: string,
   version: number,
   change: { description?: string; tags?: Record<string, string | null> },
-): Promise<ModelVersion> {
+  options: Pick<EtagOptions, 'ifMatch'> = {},
+): Promise<{ version: ModelVersion; etag: string }> {
   await readVersionDoc(name, version);
-  const saved = await updateWithEtag<ModelVersionDoc>(models(), versionId(version), name, (doc) => {
-    const tags = { ...doc.tags };
-    for (const [key, value] of Object.entries(change.tags ?? {})) {
-      if (value === null) delete tags[key];
-      else tags[key] = value;
-    }
-    return { ...doc, ...(change.description !== undefined ? { description: change.description } : {}), tags };
-  });
+  const what = `Model ${name}:${version}`;
+  const saved = await updateDoc<ModelVersionDoc>(
+    models(),
+    versionId(version),
+    name,
+    (doc) => {
+      if (!doc) return undefined;
+      const tags = { ...doc.tags };
+      for (const [key, value] of Object.entries(change.tags ?? {})) {
+        if (value === null) delete tags[key];
+        else tags[key] = value;
+      }
+      return { ...doc, ...(change.description !== undefined ? { description: change.description } : {}), tags };
+    },
+    { ifMatch: options.ifMatch, what },
+  );
   if (!saved) throw new SibylError('ModelNotFound', `Model '${name}' has no version ${version}.`);
-  return toModelVersion(saved);
+  return { version: toModelVersion(saved.doc), etag: saved.etag };
 }
 
-export async function setModelAlias(name: string, alias: string, version: number): Promise<Model> {
+/** Points `alias` at `version`. With `ifMatch`, only the version of the model the client read is changed (412). */
+export async function setModelAlias(
+  name: string,
+  alias: string,
+  version: number,
+  options: Pick<EtagOptions, 'ifMatch'> = {},
+): Promise<{ model: Model; etag: string }> {
   assertAlias(alias);
   if (alias === 'latest')
     throw new SibylError('InvalidInput', "The alias 'latest' is managed by Sibyl: it always names the newest version.");
   await readVersionDoc(name, version);
-  const saved = await updateWithEtag<ModelDoc>(models(), name, name, (head) => ({
-    ...head,
-    aliases: { ...head.aliases, [alias]: version },
-    updatedAt: new Date().toISOString(),
-  }));
-  return toModel(saved!);
+  const saved = await updateDoc<ModelDoc>(
+    models(),
+    name,
+    name,
+    (head) => head && { ...head, aliases: { ...head.aliases, [alias]: version }, updatedAt: new Date().toISOString() },
+    { ifMatch: options.ifMatch, what: `Model '${name}'` },
+  );
+  if (!saved) throw new SibylError('ModelNotFound', `Model '${name}' is not registered.`);
+  return { model: toModel(saved.doc), etag: saved.etag };
 }
 
 /**

@@ -29,7 +29,8 @@ export const ENDPOINT_ROUTES = [
     params: EndpointParams,
     request: jsonBody(EndpointSpec),
     responses: upserted(Endpoint),
-    errors: [404, 412],
+    errors: [404],
+    etag: 'write',
   }),
   controlRoute('endpoints', {
     operationId: 'listEndpoints',
@@ -46,6 +47,7 @@ export const ENDPOINT_ROUTES = [
     params: EndpointParams,
     responses: { 200: { description: 'The endpoint with its URIs, traffic and deployments.', schema: Endpoint } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('endpoints', {
     operationId: 'deleteEndpoint',
@@ -97,7 +99,8 @@ export const ENDPOINT_ROUTES = [
     params: DeploymentParams,
     request: jsonBody(DeploymentSpec),
     responses: upserted(Deployment, 'Updated and serving.', 'Created and serving.'),
-    errors: [404, 412, 503],
+    errors: [404, 503],
+    etag: 'write',
   }),
   controlRoute('endpoints', {
     operationId: 'getDeployment',
@@ -107,6 +110,7 @@ export const ENDPOINT_ROUTES = [
     params: DeploymentParams,
     responses: { 200: { description: 'The deployment.', schema: Deployment } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('endpoints', {
     operationId: 'deleteDeployment',

@@ -57,7 +57,6 @@ export const JOB_ROUTES = [
     path: '/api/datastores',
     summary: 'List datastores (`workspaceblobstore` always exists)',
     responses: { 200: { description: 'Every datastore.', schema: DatastoreList } },
-    errors: [400],
   }),
   controlRoute('batch', {
     operationId: 'submitBatchJob',
@@ -100,6 +99,7 @@ export const JOB_ROUTES = [
     params: PipelineParams,
     request: jsonBody(PipelineSpec),
     responses: upserted(Pipeline, 'Draft updated.', 'Draft created.'),
+    etag: 'write',
   }),
   controlRoute('pipelines', {
     operationId: 'publishPipeline',
@@ -132,7 +132,6 @@ export const JOB_ROUTES = [
     path: '/api/pipelines',
     summary: 'List pipelines (drafts with their latest version)',
     responses: { 200: { description: 'Every pipeline.', schema: PipelineList } },
-    errors: [400],
   }),
   controlRoute('pipelines', {
     operationId: 'getPipeline',
@@ -142,6 +141,7 @@ export const JOB_ROUTES = [
     params: PipelineParams,
     responses: { 200: { description: 'The draft.', schema: Pipeline } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('pipelines', {
     operationId: 'listPipelineVersions',
@@ -160,6 +160,7 @@ export const JOB_ROUTES = [
     params: PipelineVersionParams,
     responses: { 200: { description: 'The version.', schema: PipelineVersion } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('pipelines', {
     operationId: 'updatePipelineVersion',
@@ -170,6 +171,7 @@ export const JOB_ROUTES = [
     request: jsonBody(PipelineVersionPatch),
     responses: { 200: { description: 'The version.', schema: PipelineVersion } },
     errors: [404],
+    etag: 'write',
   }),
   controlRoute('schedules', {
     operationId: 'createOrUpdateSchedule',
@@ -180,6 +182,7 @@ export const JOB_ROUTES = [
     request: jsonBody(ScheduleSpec),
     responses: upserted(Schedule, 'Replaced.', 'Created.'),
     errors: [404],
+    etag: 'write',
   }),
   controlRoute('schedules', {
     operationId: 'getSchedule',
@@ -189,6 +192,7 @@ export const JOB_ROUTES = [
     params: ScheduleParams,
     responses: { 200: { description: 'The schedule.', schema: Schedule } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('schedules', {
     operationId: 'deleteSchedule',
@@ -205,7 +209,6 @@ export const JOB_ROUTES = [
     path: '/api/schedules',
     summary: 'List schedules with their history',
     responses: { 200: { description: 'Every schedule.', schema: ScheduleList } },
-    errors: [400],
   }),
   controlRoute('runs', {
     operationId: 'listRuns',
@@ -248,6 +251,5 @@ export const JOB_ROUTES = [
     path: '/api/experiments',
     summary: 'List experiments',
     responses: { 200: { description: 'Every experiment.', schema: ExperimentList } },
-    errors: [400],
   }),
 ] as const satisfies readonly RouteSpec[];

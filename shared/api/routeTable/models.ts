@@ -66,6 +66,7 @@ export const MODEL_ROUTES = [
     params: ModelParams,
     responses: { 200: { description: 'The model.', schema: Model } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('models', {
     operationId: 'listModelVersions',
@@ -84,6 +85,7 @@ export const MODEL_ROUTES = [
     params: ModelVersionParams,
     responses: { 200: { description: 'The version.', schema: ModelVersion } },
     errors: [404],
+    etag: 'read',
   }),
   controlRoute('models', {
     operationId: 'updateModelVersion',
@@ -93,7 +95,8 @@ export const MODEL_ROUTES = [
     params: ModelVersionParams,
     request: jsonBody(ModelVersionPatch),
     responses: { 200: { description: 'The updated version.', schema: ModelVersion } },
-    errors: [404, 412],
+    errors: [404],
+    etag: 'write',
   }),
   controlRoute('models', {
     operationId: 'deleteModelVersion',
@@ -114,7 +117,8 @@ export const MODEL_ROUTES = [
     params: ModelAliasParams,
     request: jsonBody(SetAliasRequest),
     responses: { 200: { description: 'The model with its aliases.', schema: Model } },
-    errors: [404, 412],
+    errors: [404],
+    etag: 'write',
   }),
   controlRoute('environments', {
     operationId: 'listEnvironments',

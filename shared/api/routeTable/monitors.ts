@@ -20,7 +20,6 @@ export const MONITOR_ROUTES = [
     path: '/api/monitors',
     summary: 'List monitors with their latest results',
     responses: { 200: { description: 'Every monitor.', schema: MonitorList } },
-    errors: [400],
   }),
   controlRoute('monitors', {
     operationId: 'getMonitor',

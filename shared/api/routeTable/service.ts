@@ -1,6 +1,6 @@
 /** The OpenAPI document itself and the monitoring dashboard (all anonymous: none reads stored resources). */
 import { Type } from '@sinclair/typebox';
-import { errors, type RouteSpec } from '../routeSpec';
+import { errors, type HeaderSpec, type ResponseSpec, type RouteSpec } from '../routeSpec';
 
 /** A file of the built dashboard: one path segment, as `vite build` names them (`index-3f9a1c2b.js`). */
 const DashboardAssetParams = Type.Object({
@@ -9,6 +9,16 @@ const DashboardAssetParams = Type.Object({
     description: "A file name in the dashboard's `assets/` folder, e.g. `index-3f9a1c2b.js`.",
   }),
 });
+
+/** The dashboard's files are revalidated by their `ETag` (a hash of the content). */
+const IF_NONE_MATCH: Readonly<Record<string, HeaderSpec>> = {
+  'if-none-match': { description: 'The `ETag` of the copy the client holds: 304 while the file is unchanged.' },
+};
+const FILE_ETAG: Readonly<Record<string, HeaderSpec>> = { ETag: { description: "A hash of the file's content." } };
+const NOT_MODIFIED: ResponseSpec = {
+  description: 'Unchanged since the `ETag` in `If-None-Match`.',
+  headers: FILE_ETAG,
+};
 
 export const SERVICE_ROUTES = [
   {
@@ -35,7 +45,16 @@ export const SERVICE_ROUTES = [
     summary: 'The monitoring dashboard',
     tags: ['service'],
     security: [],
-    responses: { 200: { description: 'The dashboard page.', contentType: 'text/html', schema: Type.String() } },
+    headers: IF_NONE_MATCH,
+    responses: {
+      200: { description: 'The dashboard page.', contentType: 'text/html', schema: Type.String(), headers: FILE_ETAG },
+      304: NOT_MODIFIED,
+      503: {
+        description: 'The dashboard has not been built; the text says how to build it.',
+        contentType: 'text/plain',
+        schema: Type.String(),
+      },
+    },
   },
   {
     operationId: 'dashboardAsset',
@@ -47,12 +66,15 @@ export const SERVICE_ROUTES = [
     tags: ['service'],
     security: [],
     params: DashboardAssetParams,
+    headers: IF_NONE_MATCH,
     responses: {
       200: {
         description: 'The file, with its content type.',
         contentType: 'application/octet-stream',
         schema: Type.String({ format: 'binary' }),
+        headers: FILE_ETAG,
       },
+      304: NOT_MODIFIED,
       ...errors('sibyl', 404),
     },
   },

@@ -68,6 +68,13 @@ export const RunQuery = Type.Object({
     }),
   ),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many runs (default 100).' })),
+  continuationToken: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 8192,
+      description: "Where the previous page ended: follow the answer's `nextLink`, which carries it.",
+    }),
+  ),
 });
 export type RunQuery = Static<typeof RunQuery>;
 

@@ -117,6 +117,49 @@ describe('the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThanOrEqual(API_MD_ROUTES.length);
   });
 
+  it('documents 400 only where the route takes input it can refuse (path parameters, a query or a body)', () => {
+    const refusing = operations.filter(({ op }) => op.responses['400']);
+    const withoutInput = refusing
+      .filter(
+        ({ op }) => !op.requestBody && !(op.parameters as Json[]).some((p) => p.in === 'path' || p.in === 'query'),
+      )
+      .map(({ method, path }) => `${method} ${path}`);
+    expect(withoutInput).toEqual([]);
+    for (const path of ['/api/datastores', '/api/pipelines', '/api/schedules', '/api/experiments', '/api/monitors'])
+      expect(`${path} ${Object.keys(doc.paths[path].get.responses).join(',')}`).toBe(`${path} 200,401,500`);
+  });
+
+  it('documents If-Match with its 412, and the ETag on the write and on the GET of the same resource', () => {
+    const takesIfMatch = ({ op }: { op: Json }) =>
+      (op.parameters as Json[]).some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'if-match');
+    const conditional = operations.filter(takesIfMatch);
+    expect(conditional.map(({ op }) => op.operationId as string).sort()).toEqual([
+      'createOrUpdateDeployment',
+      'createOrUpdateEndpoint',
+      'createOrUpdatePipeline',
+      'createOrUpdateSchedule',
+      'setModelAlias',
+      'updateModelVersion',
+      'updatePipelineVersion',
+    ]);
+    // A 412 is documented exactly where a stale If-Match can cause it.
+    expect(operations.filter(({ op }) => op.responses['412']).map(({ op }) => op.operationId as string)).toEqual(
+      conditional.map(({ op }) => op.operationId as string),
+    );
+    const etagOn = (op: Json) =>
+      Object.entries(op.responses as Json)
+        .filter(([status]) => status.startsWith('2'))
+        .map(([status, answer]) => `${op.operationId} ${status} ${(answer as Json).headers.ETag ? 'ETag' : 'no ETag'}`);
+    for (const { path, op } of conditional) {
+      // An alias lives in its model: the model's GET answers the ETag that the alias PUT takes.
+      const read = doc.paths[path.replace(/\/aliases\/\{alias\}$/, '')].get as Json | undefined;
+      expect(`${op.operationId}: GET ${read ? read.operationId : 'missing'}`).toBe(
+        `${op.operationId}: GET ${String(read?.operationId)}`,
+      );
+      for (const line of [...etagOn(op), ...etagOn(read!)]) expect(line).toMatch(/ ETag$/);
+    }
+  });
+
   it('has unique operationIds', () => {
     const ids = operations.map((o) => o.op.operationId as string);
     expect(new Set(ids).size).toBe(ids.length);
