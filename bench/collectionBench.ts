@@ -46,12 +46,15 @@ export function renderCollectionLatency(
   ];
   for (const r of rounds) {
     const failed = r.off.failed + r.on.failed;
+    const what = (side: 'off' | 'on') =>
+      Object.entries(r[side].failures).map(([outcome, n]) => `${side} ${n} × ${outcome}`);
+    const failures = [...what('off'), ...what('on')].join(', ');
     lines.push(
       `  ${r.model} at ${r.rate} req/s: off p50 ${ms(r.off.p50Ms)} / p99 ${ms(r.off.p99Ms)} ms (${r.off.requests}), ` +
         `on p50 ${ms(r.on.p50Ms)} / p99 ${ms(r.on.p99Ms)} ms (${r.on.requests}); ` +
         `on/off p50 ${r3(r.on.p50Ms / r.off.p50Ms)} (paired by slice ${r3(r.pairedP50Ratio)}), ` +
         `p99 ${r3(r.on.p99Ms / r.off.p99Ms)}` +
-        (failed ? `, ${failed} FAILED` : ''),
+        (failed ? `, ${failed} FAILED (${failures})` : ''),
     );
   }
   for (const model of [...new Set(rounds.map((r) => r.model))]) {

@@ -29,6 +29,8 @@ export interface RateOptions {
 export interface LatencyResult {
   requests: number;
   failed: number;
+  /** The failed ones by what they got: a status (`429`) or `error` (no answer). */
+  failures: Record<string, number>;
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
@@ -63,12 +65,14 @@ function pairedRatio(slices: Map<number, number[]>): number {
   return ratios.length ? Math.round(median(ratios) * 10000) / 10000 : NaN;
 }
 
-function summarise(latencies: number[], failed: number): LatencyResult {
+function summarise(latencies: number[], failures: Record<string, number>): LatencyResult {
+  const failed = Object.values(failures).reduce((n, c) => n + c, 0);
   const sorted = [...latencies].sort((x, y) => x - y);
   const round = (n: number) => Math.round(n * 1000) / 1000;
   return {
     requests: latencies.length,
     failed,
+    failures,
     p50Ms: round(percentile(sorted, 50)),
     p90Ms: round(percentile(sorted, 90)),
     p99Ms: round(percentile(sorted, 99)),
@@ -76,7 +80,8 @@ function summarise(latencies: number[], failed: number): LatencyResult {
   };
 }
 
-function send(agent: http.Agent, target: RateTarget): Promise<{ ms: number; ok: boolean }> {
+/** One request; `outcome` is its status, or `error` when no answer came. */
+function send(agent: http.Agent, target: RateTarget): Promise<{ ms: number; outcome: number | 'error' }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = http.request(
@@ -92,13 +97,10 @@ function send(agent: http.Agent, target: RateTarget): Promise<{ ms: number; ok: 
       },
       (res) => {
         res.resume();
-        res.on('end', () => {
-          const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-          resolve({ ms: performance.now() - started, ok });
-        });
+        res.on('end', () => resolve({ ms: performance.now() - started, outcome: res.statusCode ?? 'error' }));
       },
     );
-    req.on('error', () => resolve({ ms: performance.now() - started, ok: false }));
+    req.on('error', () => resolve({ ms: performance.now() - started, outcome: 'error' }));
     req.end(target.body);
   });
 }
@@ -111,7 +113,7 @@ export async function fixedRateLatency(a: RateTarget, b: RateTarget, options: Ra
   const warmupMs = (options.seconds * 1000) / 5;
   const totalMs = warmupMs + options.seconds * 1000;
   const seen = { a: [] as number[], b: [] as number[] };
-  const failed = { a: 0, b: 0 };
+  const failures = { a: {} as Record<string, number>, b: {} as Record<string, number> };
   /** Latencies per slice number (even: a, odd: b). */
   const slices = new Map<number, number[]>();
   const pending: Promise<void>[] = [];
@@ -128,10 +130,10 @@ export async function fixedRateLatency(a: RateTarget, b: RateTarget, options: Ra
         const side = slice % 2 === 0 ? 'a' : 'b';
         const measured = at >= warmupMs;
         pending.push(
-          send(agent, side === 'a' ? a : b).then(({ ms, ok }) => {
+          send(agent, side === 'a' ? a : b).then(({ ms, outcome }) => {
             if (!measured) return;
-            if (!ok) {
-              failed[side]++;
+            if (outcome === 'error' || outcome < 200 || outcome >= 300) {
+              failures[side][outcome] = (failures[side][outcome] ?? 0) + 1;
               return;
             }
             seen[side].push(ms);
@@ -146,5 +148,9 @@ export async function fixedRateLatency(a: RateTarget, b: RateTarget, options: Ra
   } finally {
     agent.destroy();
   }
-  return { a: summarise(seen.a, failed.a), b: summarise(seen.b, failed.b), pairedP50Ratio: pairedRatio(slices) };
+  return {
+    a: summarise(seen.a, failures.a),
+    b: summarise(seen.b, failures.b),
+    pairedP50Ratio: pairedRatio(slices),
+  };
 }
