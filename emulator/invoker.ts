@@ -110,15 +110,10 @@ export async function invoke(
   return withTimeout(run, options.timeoutMs, fn.metadata.name);
 }
 
-async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationContext): Promise<RpcInvocationResponse> {
-  const model = await state.programmingModel!.getInvocationModel(coreContext);
-  const args = await model.getArguments();
-  const context = args.context;
-  const { preInvocation, postInvocation } = state.hooks;
-  // The hook loops and the post-invocation context only when some hook is registered (most apps have none).
+/** What every hook context of one invocation holds; each kind adds its own fields, which its hooks may replace. */
+function hookContexts(context: unknown) {
   const hookData: Record<string, unknown> = {};
-  // What every hook context holds; each kind adds its own fields, which its hooks may replace.
-  const hookContext = <T extends object>(fields: T) =>
+  return <T extends object>(fields: T) =>
     Object.assign(
       {
         hookData,
@@ -129,8 +124,19 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
       },
       fields,
     );
-  const pre = hookContext({ inputs: args.inputs, functionCallback: fn.callback });
+}
+
+async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationContext): Promise<RpcInvocationResponse> {
+  const model = await state.programmingModel!.getInvocationModel(coreContext);
+  const args = await model.getArguments();
+  const context = args.context;
+  const { preInvocation, postInvocation } = state.hooks;
+  // Hook contexts only when some hook is registered (most apps have none): nothing is built per invocation.
+  const hookContext = preInvocation.length > 0 || postInvocation.length > 0 ? hookContexts(context) : undefined;
+  let inputs = args.inputs;
+  let callback = fn.callback;
   if (preInvocation.length > 0) {
+    const pre = hookContext!({ inputs, functionCallback: callback });
     coreContext.state = 'preInvocationHooks';
     try {
       for (const hook of preInvocation) await hook(pre);
@@ -139,19 +145,21 @@ async function runPipeline(fn: RegisteredFunction, coreContext: CoreInvocationCo
     } finally {
       coreContext.state = undefined;
     }
+    inputs = pre.inputs;
+    callback = pre.functionCallback;
   }
   let result: unknown;
   let failure: unknown;
   coreContext.state = 'invocation';
   try {
-    result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+    result = await model.invokeFunction(context, inputs, callback);
   } catch (error) {
     failure = error ?? new Error('The function failed without an error value.');
   } finally {
     coreContext.state = undefined;
   }
   if (postInvocation.length > 0) {
-    const post = hookContext({ inputs: pre.inputs, result, error: failure });
+    const post = hookContext!({ inputs, result, error: failure });
     coreContext.state = 'postInvocationHooks';
     try {
       for (const hook of postInvocation) await hook(post);
