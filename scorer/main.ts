@@ -1,6 +1,6 @@
 /**
  * The scoring container's entry point (`node dist/scorer/main.js`): reads its settings, serves the
- * Open Inference Protocol on `PORT` (from one HTTP worker per CPU, `httpWorkers.ts`), and drains on
+ * Open Inference Protocol on `PORT` (as `workerPlan.ts` plans it), and drains on
  * SIGTERM (Container Apps scale-in).
  */
 import cluster from 'node:cluster';
@@ -11,7 +11,8 @@ import { parseScorerConfig, scorerEnvironment, type ScorerConfig } from '../shar
 type ReplicaModel = NonNullable<ScorerConfig['model']>;
 import { ModelRunError } from '../shared/scoring/modelSession';
 import { checkDevice } from './deviceCheck';
-import { listeningLine, measuresModel, planHttpWorkers, reportListening, superviseWorkers } from './httpWorkers';
+import { listeningLine, reportListening, superviseWorkers } from './httpWorkers';
+import { measuresModel, planHttpWorkers } from './workerPlan';
 import { createScorerAuthenticator } from './scorerAuth';
 import { ScorerModels, type ScorerModel } from './scorerModels';
 import { ScorerServer } from './scorerServer';
@@ -43,32 +44,40 @@ async function loadReplicaModel(models: ScorerModels, { name, version }: Replica
   }
 }
 
+/**
+ * The replica's models, its model loaded and warmed. Where the plan depends on the model's cost, the
+ * primary measures it in a thread of its own, where a costly model stays (its runs must not stall the
+ * thread that parses requests); a cheap one is loaded again on this thread, or by each HTTP worker when
+ * there are several (then this process only supervises them, and has no models).
+ */
+async function prepareModels(config: ScorerConfig): Promise<{ models?: ScorerModels; threaded: boolean }> {
+  const measuring = cluster.isPrimary && measuresModel(config);
+  const models = new ScorerModels(config, measuring);
+  const model = config.model && (await loadReplicaModel(models, config.model));
+  if (!cluster.isPrimary) return { models, threaded: false };
+  const plan = await planHttpWorkers(config, model);
+  if (plan.workers > 1) {
+    // Each worker loads the model again, from the local folder this load left.
+    await models.close();
+    superviseWorkers(config, plan.workers, plan.cpus);
+    return { threaded: false };
+  }
+  if (!measuring || plan.costly) return { models, threaded: measuring };
+  // A cheap model runs on this thread: a message each way would cost more than its run.
+  await models.close();
+  const local = new ScorerModels(config);
+  await loadReplicaModel(local, config.model!);
+  return { models: local, threaded: false };
+}
+
 async function main(): Promise<void> {
   const config = parseScorerConfig(scorerEnvironment());
   playLocalReplica(config.localReplica);
   // A replica of user code (environments issue) serves through its own routes.
   if (config.userCode.runtime) return runUserCode(config);
-  // Where the plan depends on the model's cost, the primary measures it in a thread of its own, where a
-  // costly model stays (its runs must not stall the thread that parses requests).
-  const measuring = cluster.isPrimary && measuresModel(config);
-  let models = new ScorerModels(config, measuring);
-  let threaded = measuring;
-  const model = config.model && (await loadReplicaModel(models, config.model));
-  if (cluster.isPrimary) {
-    const plan = await planHttpWorkers(config, model);
-    if (plan.workers > 1) {
-      // Each worker loads the model again, from the local folder this load left.
-      await models.close();
-      return superviseWorkers(config, plan.workers, plan.cpus);
-    }
-    if (measuring && !plan.costly) {
-      // A cheap model runs on this thread: a message each way would cost more than its run.
-      await models.close();
-      models = new ScorerModels(config);
-      threaded = false;
-      await loadReplicaModel(models, config.model!);
-    }
-  }
+  const { models, threaded } = await prepareModels(config);
+  // No models: this process only supervises the HTTP workers.
+  if (!models) return;
   const device = await checkDevice(config, config.computeKind);
   const server = new ScorerServer(config, models, createScorerAuthenticator(config), device);
   const port = await server.listen(config.port, config.host);

@@ -2,7 +2,7 @@
  * A model whose session runs in a worker thread of its own. onnxruntime-node runs `session.run` on the
  * calling thread, so a model that takes milliseconds per batch stalls everything else that thread does
  * for as long: reading the next requests, answering the ones scored, health probes. In a thread of its
- * own, its runs overlap the HTTP around them. For costly models only (`httpWorkers.ts` decides): a cheap
+ * own, its runs overlap the HTTP around them. For costly models only (`workerPlan.ts` decides): a cheap
  * model's run costs less than the two messages. Tensors cross as copies (a request's tensors may be
  * views of buffers the caller still owns).
  */

@@ -50,7 +50,7 @@ export interface ScorerConfig {
   graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
   /**
    * HTTP worker processes of an ONNX replica (`SIBYL_SCORER_WORKERS`), each with its own sessions and
-   * batcher; unset, one per CPU the replica may use on CPU providers, one with CUDA (`scorer/httpWorkers.ts`).
+   * batcher; unset, one per CPU the replica may use on CPU providers, one with CUDA (`scorer/workerPlan.ts`).
    */
   workers: number | undefined;
   /**

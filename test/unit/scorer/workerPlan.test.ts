@@ -8,9 +8,9 @@ import {
   HTTP_CPU_US_PER_REQUEST,
   httpWorkerCount,
   intraOpThreadsPerWorker,
-  listeningLine,
   modelCpuPerRow,
-} from '../../../scorer/httpWorkers';
+} from '../../../scorer/workerPlan';
+import { listeningLine } from '../../../scorer/httpWorkers';
 
 const files = (entries: Record<string, string>) => (p: string) => entries[p];
 const config = (env: Record<string, string> = {}) =>
