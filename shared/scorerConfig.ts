@@ -13,6 +13,7 @@ import {
   modelCacheSettings,
   nonNegativeInt,
   positiveInt,
+  positiveNumber,
   storageSettings,
   type AadSettings,
   type Env,
@@ -154,15 +155,6 @@ function graphOptimization(env: Env, problems: ConfigProblems): ScorerConfig['gr
   if (!raw) return undefined;
   if (raw === 'disabled' || raw === 'basic' || raw === 'extended' || raw === 'all') return raw;
   problems.add(`SIBYL_SCORER_GRAPH_OPTIMIZATION must be disabled, basic, extended or all, got '${raw}'.`);
-  return undefined;
-}
-
-function positiveNumber(env: Env, name: string, problems: ConfigProblems): number | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (Number.isFinite(n) && n > 0) return n;
-  problems.add(`${name} must be a positive number, got '${raw}'.`);
   return undefined;
 }
 

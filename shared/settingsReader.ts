@@ -50,6 +50,16 @@ export function positiveInt(env: Env, name: string, fallback: number, problems: 
   return n;
 }
 
+/** A positive number (fractions allowed, e.g. 0.5 vCPU), or undefined when the setting is absent. */
+export function positiveNumber(env: Env, name: string, problems: ConfigProblems): number | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n) && n > 0) return n;
+  problems.add(`${name} must be a positive number, got '${raw}'.`);
+  return undefined;
+}
+
 export function nonNegativeInt(env: Env, name: string, fallback: number, problems: ConfigProblems): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
