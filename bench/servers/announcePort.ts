@@ -8,6 +8,8 @@ export interface PortAnnouncement {
 }
 
 export function announcePort(server: Server): void {
+  // The parent stops a server with SIGINT: exit normally so that `--cpu-prof` writes its profile.
+  process.once('SIGINT', () => process.exit(0));
   const announcement: PortAnnouncement = { port: (server.address() as AddressInfo).port };
   process.stdout.write(`${JSON.stringify(announcement)}\n`);
 }
