@@ -5,8 +5,9 @@
  *
  * Mirrors the package's own `generateRequestHandler` (lib/index.js, 1.0.1): same headers, same error
  * shape; differences: errors go to our logger instead of `console.error`, `content-location` uses
- * the real scheme (http), transactional batch / bulk go to cosmosBatchHandler.ts, and `beforeRespond`
- * runs before each response.
+ * the real scheme (http), transactional batch / bulk go to cosmosBatchHandler.ts, a continuation token
+ * it could not have issued is a 400 as in Azure (cosmosContinuation.ts), and `beforeRespond` runs before
+ * each response.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import type Account from '@vercel/cosmosdb-server/lib/account';
 import routes from '@vercel/cosmosdb-server/lib/routes';
 import packageBatchHandler from '@vercel/cosmosdb-server/lib/handler/batch-documents';
 import batchDocuments from './cosmosBatchHandler';
+import { isReadableContinuation } from './cosmosContinuation';
 import type { ServiceLogger } from './serviceLogger';
 
 type RouteHandler = (
@@ -57,6 +59,11 @@ async function runRoute(
     return { message: 'no route' };
   }
   const [params, routeHandler] = route;
+  const continuation = req.headers['x-ms-continuation'];
+  if (typeof continuation === 'string' && continuation !== '' && !isReadableContinuation(continuation)) {
+    res.statusCode = 400;
+    return { code: 'BadRequest', message: 'Invalid Continuation Token' };
+  }
   // Our batch handler replaces the package's (see cosmosBatchHandler.ts for what it fixes).
   const handler = routeHandler === (packageBatchHandler as unknown) ? batchDocuments : routeHandler;
   let body: unknown;

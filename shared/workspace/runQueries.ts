@@ -7,6 +7,8 @@
 import type { Experiment, RunStatus } from '../api/schemas';
 import { SibylError } from '../errors';
 import { getContainer } from '../storage/cosmosDatabase';
+import { hasStatus } from '../storage/cosmosErrors';
+import { unwrapPageToken, wrapPageToken } from './pageToken';
 import type { RunDoc } from './runDocuments';
 
 export interface RunFilter {
@@ -16,6 +18,7 @@ export interface RunFilter {
   parentRunId?: string;
   /** Page size (default 100). */
   top?: number;
+  /** Where the previous page ended: a token this module handed out (see pageToken.ts). */
   continuationToken?: string;
 }
 
@@ -36,21 +39,35 @@ export async function listRuns(filter: RunFilter = {}): Promise<{ runs: RunDoc[]
     parameters.push({ name: `@${field}`, value });
   }
   const query = { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters };
+  const continuationToken =
+    filter.continuationToken === undefined ? undefined : cosmosTokenOf(filter.continuationToken);
   try {
     const page = await runs()
       .items.query<RunDoc>(query, {
         maxItemCount: filter.top ?? 100,
-        ...(filter.continuationToken ? { continuationToken: filter.continuationToken } : {}),
+        ...(continuationToken ? { continuationToken } : {}),
       })
       .fetchNext();
-    return { runs: page.resources, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+    return {
+      runs: page.resources,
+      ...(page.continuationToken ? { continuationToken: wrapPageToken(page.continuationToken) } : {}),
+    };
   } catch (error) {
-    if (filter.continuationToken && (error as { code?: number }).code === 400) {
-      throw new SibylError('InvalidInput', 'The continuation token is not valid; start again without it.');
-    }
+    // Cosmos DB refused the token (400), or the SDK could not parse it: either way the caller's token.
+    if (continuationToken && (hasStatus(error, 400) || error instanceof SyntaxError || error instanceof TypeError))
+      throw invalidToken();
     throw error;
   }
 }
+
+function cosmosTokenOf(token: string): string {
+  const cosmosToken = unwrapPageToken(token);
+  if (cosmosToken === undefined) throw invalidToken();
+  return cosmosToken;
+}
+
+const invalidToken = () =>
+  new SibylError('InvalidInput', 'The continuation token is not valid; start again without it.');
 
 /** Every experiment with its run count and last run time, by name. */
 export async function listExperiments(): Promise<Experiment[]> {

@@ -72,7 +72,9 @@ export const RunQuery = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 8192,
-      description: "Where the previous page ended: follow the answer's `nextLink`, which carries it.",
+      description:
+        "Where the previous page ended: follow the answer's `nextLink`, which carries it. Opaque: a token " +
+        'that was not handed out (garbled, truncated) is a 400.',
     }),
   ),
 });

@@ -184,6 +184,25 @@ describe('batch jobs in the workspace', () => {
     const second = (await next.json()) as { value: RunView[] };
     expect(second.value.length).toBe(1);
     expect(second.value[0]!.id).not.toBe(page.body.value[0]!.id);
+    // The token in nextLink is opaque: garbled, truncated or made up, it is a 400 that names it, never a page.
+    const token = new URL(page.body.nextLink!).searchParams.get('continuationToken')!;
+    const [body, digest] = token.split('.') as [string, string];
+    for (const bad of [
+      'garbage',
+      token.slice(0, -2),
+      `${body.slice(0, -6)}.${digest}`,
+      `${Buffer.from('{"token":"+RID:x#RT:1#TRC:1"}').toString('base64url')}.${digest}`,
+    ]) {
+      const refused = await client.call<{ error: { code: string; message: string } }>(
+        'GET',
+        `api/runs?top=1&continuationToken=${encodeURIComponent(bad)}`,
+      );
+      expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([
+        400,
+        'InvalidInput',
+        'The continuation token is not valid; start again without it.',
+      ]);
+    }
     const experiments = await client.call<{ value: { name: string; runCount: number; lastRunAt?: string }[] }>(
       'GET',
       'api/experiments',

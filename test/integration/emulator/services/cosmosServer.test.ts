@@ -60,6 +60,36 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
     expect(pages).toBe(3);
   });
 
+  it('answers a continuation token it could not have issued with 400, as Azure does', async () => {
+    const query = {
+      query: 'SELECT * FROM c WHERE c.name = @n ORDER BY c.version',
+      parameters: [{ name: '@n', value: 'paged' }],
+    };
+    const first = await container.items.query<Model>(query, { maxItemCount: 3 }).fetchNext();
+    expect(first.continuationToken).toBeDefined();
+    const notArray = Buffer.from('{"a":1}').toString('base64');
+    for (const token of [
+      'garbage',
+      '{"token":"nonsense"}',
+      '{"range":{"min":"","max":"FF"}}',
+      first.continuationToken!.slice(0, -9),
+      JSON.stringify({ token: `+RID:x#RT:1#TRC:3#RTD:${notArray}`, range: { min: '', max: 'FF' } }),
+    ]) {
+      const refusal = await container.items
+        .query<Model>(query, { maxItemCount: 3, continuationToken: token })
+        .fetchNext()
+        .then(
+          () => 'answered',
+          (error: { code?: number }) => error.code,
+        );
+      expect(`${token} → ${String(refusal)}`).toBe(`${token} → 400`);
+    }
+    const second = await container.items
+      .query<Model>(query, { maxItemCount: 3, continuationToken: first.continuationToken })
+      .fetchNext();
+    expect(second.resources.map((m) => m.version)).toEqual([3, 4, 5]);
+  });
+
   it('refuses a replace with a stale ETag (412) and accepts the current one', async () => {
     const { resource: created } = await container.items.create<Model>({ id: 'etag-1', name: 'etag', version: 1 });
     const etag = created!._etag;
