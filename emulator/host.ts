@@ -131,6 +131,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
       authEnabled: settings.authEnabled,
       maxBodyBytes: settings.maxBodyBytes,
       homepageDisabled: settings.homepageDisabled,
+      http: settings.http,
       functionTimeoutMs: settings.functionTimeoutMs,
       log,
       durable: triggers.durable,

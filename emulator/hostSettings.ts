@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HostLogLevel } from './hostLogger';
+import { readHostHttpOptions, type HostHttpOptions, type HostJsonHttp } from './http/hostHttpOptions';
 
 export interface HostSettings {
   appDir: string;
@@ -20,6 +21,8 @@ export interface HostSettings {
   blobPollIntervalMs: number;
   logLevel: HostLogLevel;
   routePrefix: string;
+  /** host.json's request throttle and custom headers. */
+  http: HostHttpOptions;
   hubName: string;
   maxConcurrentActivities: number;
   /** Worker threads that run activities (`SIBYL_ACTIVITY_WORKERS`, 0: in the main thread). */
@@ -38,7 +41,7 @@ interface HostJson {
   version?: string;
   functionTimeout?: string;
   extensions?: {
-    http?: { routePrefix?: string };
+    http?: HostJsonHttp;
     durableTask?: {
       hubName?: string;
       maxConcurrentActivityFunctions?: number;
@@ -117,6 +120,7 @@ export function readHostSettings(appDir: string, env: NodeJS.ProcessEnv): HostSe
     blobPollIntervalMs: int(env, 'SIBYL_BLOB_POLL_MS', 1000),
     logLevel: logLevel as HostLogLevel,
     routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',
+    http: readHostHttpOptions(hostJson.extensions?.http),
     hubName: durable.hubName ?? 'TestHubName',
     maxConcurrentActivities: durable.maxConcurrentActivityFunctions ?? 10,
     activityWorkers: int(env, 'SIBYL_ACTIVITY_WORKERS', 0),

@@ -10,8 +10,10 @@ import type { HttpFunction } from '../functionCatalog';
 import type { HostLogger } from '../hostLogger';
 import { FunctionTimeoutError, inputBindingNames, invoke } from '../invoker';
 import { fromRpcHttp, toRpcHttp, type HttpAnswer } from './httpConversion';
+import type { HostHttpOptions } from './hostHttpOptions';
 import { isAuthorized, levelOf, same, type HostKeys } from './hostKeys';
 import { BodyTooLargeError, drain, readBody } from './readBody';
+import { RequestThrottle } from './requestThrottle';
 import { parseRequestUrl } from './requestUrl';
 import { Router } from './router';
 import { emptyAnswer, writeAnswer as send } from './writeAnswer';
@@ -41,6 +43,8 @@ export interface FrontDoorOptions {
   maxBodyBytes: number;
   /** `AzureWebJobsDisableHomepage`: `/` with no function answers 204 instead of the host's default page. */
   homepageDisabled?: boolean;
+  /** host.json's `extensions.http` throttle and custom headers (none when absent). */
+  http?: HostHttpOptions;
   functionTimeoutMs?: number;
   log: HostLogger;
   /** The Durable management API (docs/local-host-contract.md, "Durable Functions HTTP API"). */
@@ -59,6 +63,9 @@ export class FrontDoor {
   readonly #server: http.Server;
   /** Each function's Durable client input bindings, found once: the metadata is fixed after start-up. */
   readonly #durableClientBindings: Map<string, string[]>;
+  /** HttpThrottleMiddleware's queue, when host.json sets a limit. */
+  readonly #throttle: RequestThrottle | undefined;
+  readonly #customHeaders: [string, string][];
 
   constructor(options: FrontDoorOptions) {
     this.#options = options;
@@ -66,6 +73,12 @@ export class FrontDoor {
     this.#durableClientBindings = new Map(
       options.durable ? options.functions.map((fn) => [fn.name, inputBindingNames(fn.name, 'durableClient')]) : [],
     );
+    const { maxOutstandingRequests, maxConcurrentRequests, customHeaders = {} } = options.http ?? {};
+    this.#throttle =
+      maxOutstandingRequests !== undefined || maxConcurrentRequests !== undefined
+        ? new RequestThrottle({ maxOutstandingRequests, maxConcurrentRequests })
+        : undefined;
+    this.#customHeaders = Object.entries(customHeaders);
     this.#server = http.createServer((req, res) => void this.serve(req, res));
     this.#server.keepAliveTimeout = 65_000;
   }
@@ -84,13 +97,39 @@ export class FrontDoor {
     });
   }
 
-  /** Answers one request (the server's request handler; the host-floor bench drives it directly). */
+  /**
+   * Answers one request (the server's request handler; the host-floor bench drives it directly). As in the
+   * host's pipeline, the throttle comes before everything but `admin/…`, and a request it does not take
+   * gets a bare 429 with `X-FUNCTION-SCALEOUT: 1` and none of the custom headers.
+   */
   serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.#throttle || isAdminPath(req.url)) return this.#serveNow(req, res);
+    const admitted = this.#throttle.admit(() => this.#serveNow(req, res));
+    if (admitted) return admitted;
+    this.#options.log.debug(`HTTP request queue limit of ${this.#options.http?.maxOutstandingRequests} exceeded.`);
+    drain(req, res);
+    send(res, { status: 429, headers: { 'x-function-scaleout': '1' }, body: Buffer.alloc(0) });
+    return Promise.resolve();
+  }
+
+  #serveNow(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     return this.#handle(req, res).catch((error: unknown) => {
       this.#options.log.error(`Unhandled error in the HTTP front door: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) send(res, emptyAnswer(500));
+      if (!res.headersSent) this.#send(res, emptyAnswer(500));
       else res.destroy();
     });
+  }
+
+  /**
+   * Writes an answer from the host's pipeline past the throttle, with CustomHttpHeadersMiddleware's
+   * headers: each one the answer does not set itself (`Headers.TryAdd`), so the function's own value wins.
+   */
+  #send(res: http.ServerResponse, answer: HttpAnswer): void {
+    if (this.#customHeaders.length === 0) return send(res, answer);
+    const headers = { ...answer.headers };
+    const present = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+    for (const [name, value] of this.#customHeaders) if (!present.has(name)) headers[name] = value;
+    send(res, { ...answer, headers });
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -114,12 +153,12 @@ export class FrontDoor {
       drain(req, res);
       // The host's HomepageMiddleware: `/` that no function served gets the default page, or 204 when disabled.
       if (url.pathname === '/') return send(res, this.#options.homepageDisabled ? emptyAnswer(204) : HOMEPAGE);
-      return send(res, emptyAnswer(404));
+      return this.#send(res, emptyAnswer(404));
     }
     const body = await this.#authorizedBody(req, res, url, match.fn.authLevel);
     if (!body) return;
     const answer = await this.#invokeHttp(match.fn, req, url, match.params, body);
-    send(res, method === 'HEAD' ? { ...answer, body: Buffer.alloc(0) } : answer);
+    this.#send(res, method === 'HEAD' ? { ...answer, body: Buffer.alloc(0) } : answer);
   }
 
   async #invokeHttp(
@@ -193,7 +232,7 @@ export class FrontDoor {
       bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(JSON.stringify(answer.body));
       headers['content-type'] ??= 'application/json; charset=utf-8';
     }
-    send(res, { status: answer.status, headers, body: bytes });
+    this.#send(res, { status: answer.status, headers, body: bytes });
   }
 
   /** The body of a caller the auth level admits; otherwise answers 401 (or 413 past the size cap) and gives none. */
@@ -205,7 +244,7 @@ export class FrontDoor {
   ): Promise<Buffer | undefined> {
     if (!this.#authorized(req, url, level)) {
       drain(req, res);
-      send(res, emptyAnswer(401));
+      this.#send(res, emptyAnswer(401));
       return undefined;
     }
     try {
@@ -213,7 +252,7 @@ export class FrontDoor {
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       drain(req, res);
-      send(res, emptyAnswer(413));
+      this.#send(res, emptyAnswer(413));
       return undefined;
     }
   }
@@ -224,6 +263,11 @@ export class FrontDoor {
     const presented = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('code') ?? undefined;
     return isAuthorized(required, levelOf(this.#options.keys, presented));
   }
+}
+
+/** `IsAdminRequest`: the path starts with `/admin`, whatever its case. */
+function isAdminPath(url: string | undefined): boolean {
+  return (url ?? '').slice(0, 6).toLowerCase() === '/admin';
 }
 
 /** Stands for the host's default page (`Home.html`), which says the app is up and nothing else. */
