@@ -8,7 +8,17 @@
  * @example parseBlobEventSubscriptions('scheduleBlobTrigger=workspaceblobstore', fns) // one subscription
  */
 import type { EventGridFunction } from '../functionCatalog';
-import type { BlobEventSubscription } from './blobListener';
+
+/**
+ * Which BlobCreated events an Event Grid function gets locally: those of `container` (`*`: every
+ * container but the host's own) whose blob name starts with `prefix`, in the account of `connection`.
+ */
+export interface BlobEventSubscription {
+  fn: EventGridFunction;
+  container: string;
+  prefix: string;
+  connection: string;
+}
 
 const CONNECTION = 'AzureWebJobsStorage';
 

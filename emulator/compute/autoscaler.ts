@@ -3,12 +3,23 @@
  * each has at most `concurrentRequests` in flight (out at once), clamped to min/max, and fewer only
  * once load has stayed low for the cooldown (`scaleInDelaySeconds`).
  */
+import type { ScorerAppSpec } from '../../shared/compute/computeTypes';
 
 export interface ScaleRule {
   minReplicas: number;
   maxReplicas: number;
   concurrentRequests: number;
   scaleInDelaySeconds: number;
+}
+
+/** The scale rule of a scorer app's spec. */
+export function scaleRuleOf(spec: ScorerAppSpec): ScaleRule {
+  return {
+    minReplicas: spec.minReplicas,
+    maxReplicas: spec.maxReplicas,
+    concurrentRequests: spec.concurrentRequests,
+    scaleInDelaySeconds: spec.scaleInDelaySeconds,
+  };
 }
 
 /** Milliseconds on some monotonic clock; tests pass their own. */

@@ -6,7 +6,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReplicaLogLine, ScorerAppSpec, ScorerAppStatus } from '../../shared/compute/computeTypes';
-import { AppGoneError, ScorerApp } from './scorerApp';
+import { ScorerApp } from './scorerApp';
+import { AppGoneError } from './replicaRouter';
 
 export interface LocalComputeOptions {
   /** The scorer program (`dist/scorer/main.js`) that every replica runs (user code runs as its child or in it). */

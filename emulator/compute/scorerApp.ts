@@ -3,8 +3,8 @@
  * behind an ingress that routes each request to the ready replica with the fewest in flight, an
  * autoscaler, and revisions that take traffic only once all their replicas are ready (the old ones
  * then drain and stop). A request whose replica dies before answering is retried once elsewhere.
+ * This file holds the revisions and their replicas; the routing of requests is in replicaRouter.ts.
  */
-import * as http from 'node:http';
 import {
   MODEL_CANNOT_RUN_EXIT_CODE,
   type ApplyFailure,
@@ -13,10 +13,10 @@ import {
   type ScorerAppSpec,
   type ScorerAppStatus,
 } from '../../shared/compute/computeTypes';
-import { Autoscaler, type ScaleRule } from './autoscaler';
-import { leastInFlight } from './leastInFlight';
+import { Autoscaler, scaleRuleOf } from './autoscaler';
 import type { ReplicaLog } from './replicaLog';
 import { Replica } from './replicaProcess';
+import { AppGoneError, ReplicaRouter, type Forwarded, type ReplicaRequest } from './replicaRouter';
 
 export interface ScorerAppOptions {
   /** The program a replica of `spec.runtime` runs; undefined when this host cannot run it. */
@@ -32,39 +32,11 @@ export interface ScorerAppOptions {
   log: (message: string) => void;
 }
 
-/** A request for a replica, its body already read (so it can be sent again to another replica). */
-export interface ReplicaRequest {
-  method: string;
-  path: string;
-  headers: http.OutgoingHttpHeaders;
-  body: Buffer;
-}
-
-export interface Forwarded {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** The app is gone (deleted, or the host is stopping) while a request waited for it. */
-export class AppGoneError extends Error {}
-
 /** Logs of this many ended replicas are kept: a failed start is exactly when people read them. */
 const ENDED_LOGS_KEPT = 8;
 
 /** A failed start is retried no sooner than this, so a broken image does not spawn in a loop. */
 const RESTART_BACKOFF_MS = 2000;
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
-function ruleOf(spec: ScorerAppSpec): ScaleRule {
-  return {
-    minReplicas: spec.minReplicas,
-    maxReplicas: spec.maxReplicas,
-    concurrentRequests: spec.concurrentRequests,
-    scaleInDelaySeconds: spec.scaleInDelaySeconds,
-  };
-}
 
 interface Revision {
   spec: ScorerAppSpec;
@@ -82,20 +54,26 @@ export class ScorerApp {
   #error: string | undefined;
   #failure: ApplyFailure | undefined;
   #desired = 0;
-  #inFlight = 0;
-  #peak = 0;
   #seq = 0;
   #removed = false;
   #lastFailedStart = -Infinity;
   #applying: Promise<unknown> = Promise.resolve();
-  #waiters: (() => void)[] = [];
+  readonly #router: ReplicaRouter;
 
   constructor(
     readonly key: string,
     spec: ScorerAppSpec,
     private readonly options: ScorerAppOptions,
   ) {
-    this.#autoscaler = new Autoscaler(ruleOf(spec));
+    this.#autoscaler = new Autoscaler(scaleRuleOf(spec));
+    this.#router = new ReplicaRouter({
+      key,
+      serving: () => this.#active?.replicas ?? [],
+      removed: () => this.#removed,
+      starved: () => {
+        if (this.#active && !this.#active.replicas.some((r) => r.alive)) this.tick();
+      },
+    });
   }
 
   /** Creates or updates (serialised with other applies); resolves once the new revision serves. */
@@ -116,7 +94,7 @@ export class ScorerApp {
     if (current && current.spec.revision === spec.revision) {
       // Scale settings only: the running replicas stay, the autoscaler follows the new bounds.
       current.spec = spec;
-      this.#autoscaler.setRule(ruleOf(spec));
+      this.#autoscaler.setRule(scaleRuleOf(spec));
       this.#state = 'Succeeded';
       this.#error = undefined;
       this.#failure = undefined;
@@ -126,7 +104,7 @@ export class ScorerApp {
     this.#state = current ? 'Updating' : 'Creating';
     this.#error = undefined;
     this.#failure = undefined;
-    const rule = ruleOf(spec);
+    const rule = scaleRuleOf(spec);
     // As many replicas as serve now, so the switch does not cut capacity under load.
     const live = current ? current.replicas.filter((r) => r.alive).length : 0;
     const count = Math.min(rule.maxReplicas, Math.max(rule.minReplicas, live));
@@ -148,7 +126,7 @@ export class ScorerApp {
     this.#autoscaler.setRule(rule);
     this.#desired = count;
     this.#state = 'Succeeded';
-    this.#wake();
+    this.#router.wake();
     if (current) {
       for (const r of current.replicas) void r.drain();
       this.options.log(`${this.key}: revision ${spec.revision} serves; the previous one drains.`);
@@ -185,7 +163,7 @@ export class ScorerApp {
     revision.replicas.push(replica);
     this.#all.add(replica);
     return ready.then(
-      () => this.#wake(),
+      () => this.#router.wake(),
       (error: unknown) => {
         this.#lastFailedStart = performance.now();
         throw error;
@@ -203,7 +181,7 @@ export class ScorerApp {
       this.options.log(`${this.key}: replica ${replica.name} failed (${replica.error ?? 'exited'}); replacing it.`);
       setImmediate(() => this.tick());
     }
-    this.#wake();
+    this.#router.wake();
   }
 
   /** One autoscaling step: replaces dead replicas, adds or retires replicas toward the desired count. */
@@ -211,8 +189,7 @@ export class ScorerApp {
     const active = this.#active;
     if (!active || this.#removed) return;
     const alive = active.replicas.filter((r) => r.alive);
-    const desired = this.#autoscaler.decide(alive.length, this.#peak);
-    this.#peak = this.#inFlight;
+    const desired = this.#autoscaler.decide(alive.length, this.#router.takePeak());
     this.#desired = desired;
     if (alive.length < desired) {
       if (performance.now() - this.#lastFailedStart < RESTART_BACKOFF_MS) return;
@@ -232,52 +209,9 @@ export class ScorerApp {
     }
   }
 
-  #wake(): void {
-    for (const wake of this.#waiters.splice(0)) wake();
-  }
-
-  /** The ready replica with the fewest in flight, waiting (scale from zero, replacement) until one is. */
-  async #acquire(signal: AbortSignal, avoid: Replica | undefined): Promise<Replica> {
-    for (;;) {
-      if (this.#removed) throw new AppGoneError(`The scorer app ${this.key} was removed.`);
-      signal.throwIfAborted();
-      const replicas = (this.#active?.replicas ?? []).filter((r) => r !== avoid);
-      const replica = leastInFlight(replicas);
-      if (replica) return replica;
-      if (this.#active && !this.#active.replicas.some((r) => r.alive)) this.tick();
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        this.#waiters.push(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
-
   /** Forwards one request (body already read) to a replica; retried once if that replica dies first. */
-  async forward(request: ReplicaRequest, signal: AbortSignal): Promise<Forwarded> {
-    this.#inFlight++;
-    this.#peak = Math.max(this.#peak, this.#inFlight);
-    let avoid: Replica | undefined;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const replica = await this.#acquire(signal, avoid);
-        replica.begin();
-        try {
-          return await send(replica.port, request, signal);
-        } catch (error) {
-          // Scoring is idempotent: a replica that died mid-request costs one retry, not an answer.
-          if (signal.aborted || attempt >= 1) throw error;
-          avoid = replica;
-        } finally {
-          replica.done();
-        }
-      }
-    } finally {
-      this.#inFlight--;
-    }
+  forward(request: ReplicaRequest, signal: AbortSignal): Promise<Forwarded> {
+    return this.#router.forward(request, signal);
   }
 
   status(): ScorerAppStatus {
@@ -310,26 +244,7 @@ export class ScorerApp {
   async remove(): Promise<void> {
     this.#removed = true;
     this.#state = 'Deleting';
-    this.#wake();
+    this.#router.wake();
     await Promise.all([...this.#all].map((r) => r.drain()));
   }
-}
-
-function send(port: number, { method, path, headers, body }: ReplicaRequest, signal: AbortSignal): Promise<Forwarded> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': body.length }, agent, signal },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('the replica closed the connection mid-answer')));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
