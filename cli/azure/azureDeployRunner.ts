@@ -7,18 +7,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ApiError, UsageError } from '../core/cliErrors';
-import {
-  DEPLOYMENT_NAME,
-  OPERATOR_COMMAND,
-  outputCommand,
-  SECRET_NAMES,
-  SUBSCRIPTION_COMMAND,
-  type DeployOptions,
-  type DeployStep,
-  type Part,
-  type StepCommand,
-  type Value,
-} from './deploySteps';
+import type { DeployOptions, DeployStep, Part, StepCommand, Value } from './deployStepTypes';
+import { DEPLOYMENT_NAME, OPERATOR_COMMAND, outputCommand, SECRET_NAMES, SUBSCRIPTION_COMMAND } from './deployValues';
 
 export interface CommandResult {
   code: number;

@@ -8,7 +8,8 @@ import { UsageError } from '../core/cliErrors';
 import { commandGroup, leaf } from '../core/commandKit';
 import { writeErr, writeOut } from '../core/output';
 import { AzureDeployRunner, planSteps, renderPlan } from '../azure/azureDeployRunner';
-import { deploySteps, type GpuChoice } from '../azure/deploySteps';
+import { deploySteps } from '../azure/deploySteps';
+import type { GpuChoice } from '../azure/deployStepTypes';
 
 interface DeployFlags {
   resourceGroup: string;

@@ -9,7 +9,8 @@ import {
   type CommandResult,
   type Exec,
 } from '../../../cli/azure/azureDeployRunner';
-import { deploySteps, type DeployOptions } from '../../../cli/azure/deploySteps';
+import { deploySteps } from '../../../cli/azure/deploySteps';
+import type { DeployOptions } from '../../../cli/azure/deployStepTypes';
 import { UsageError } from '../../../cli/core/cliErrors';
 
 const OPTIONS: DeployOptions = { resourceGroup: 'rg-sibyl', location: 'swedencentral', gpu: 'T4', imageTag: '1' };

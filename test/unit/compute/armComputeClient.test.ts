@@ -5,7 +5,9 @@
  */
 import type { ContainerApp, Replica, Revision } from '@azure/arm-appcontainers';
 import type { GenericResource } from '@azure/arm-resources';
-import { ArmComputeClient, armErrorMessage, type ArmOperations } from '../../../shared/compute/azure/armComputeClient';
+import { ArmComputeClient } from '../../../shared/compute/azure/armComputeClient';
+import type { ArmOperations } from '../../../shared/compute/azure/armOperations';
+import { armErrorMessage } from '../../../shared/compute/azure/scorerAppStatus';
 import { scorerAppName, scorerAppParameters } from '../../../shared/compute/azure/scorerAppParameters';
 import scorerAppTemplate from '../../../shared/compute/azure/scorerApp.template.json';
 import { userRuntimeSettings, type UserRuntime } from '../../../shared/compute/userRuntime';
