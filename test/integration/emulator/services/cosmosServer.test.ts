@@ -72,7 +72,7 @@ describe('startCosmosServer (in memory) through @azure/cosmos v4', () => {
       'garbage',
       '{"token":"nonsense"}',
       '{"range":{"min":"","max":"FF"}}',
-      first.continuationToken!.slice(0, -9),
+      first.continuationToken.slice(0, -9),
       JSON.stringify({ token: `+RID:x#RT:1#TRC:3#RTD:${notArray}`, range: { min: '', max: 'FF' } }),
     ]) {
       const refusal = await container.items
