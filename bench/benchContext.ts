@@ -6,7 +6,7 @@
 import type { AzuriteChild } from './azuriteChild';
 import type { BenchModel, ModelSize } from './benchModels';
 import type { BenchOptions } from './benchOptions';
-import type { CaseId } from './benchReport';
+import type { CaseId } from './benchCases';
 import type { ChildHandle } from './childProcess';
 import type { DeploymentBatching } from './deployModel';
 

@@ -6,7 +6,7 @@
  */
 import { say, type BenchContext } from './benchContext';
 import { MODEL_SIZES, type ModelSize } from './benchModels';
-import { bestRound, CASE_IDS, CASE_NAMES, type CaseId, type CaseResult } from './benchReport';
+import { bestRound, CASE_IDS, CASE_NAMES, type CaseId, type CaseResult } from './benchCases';
 import { startChildServer } from './childServer';
 import { measureCollectionLatency, renderCollectionLatency, type CollectionLatencyRound } from './collectionBench';
 import { collectionTotals, type DeployedModel } from './deployModel';

@@ -29,7 +29,9 @@ import * as path from 'node:path';
 import { say, stopChildren, type BenchContext, type RunningChildren } from './benchContext';
 import { readBenchOptions } from './benchOptions';
 import { benchModel, type ModelSize } from './benchModels';
-import { computeRatios, loadAverage, machineInfo, renderMarkdown, renderText, type BenchReport } from './benchReport';
+import { loadAverage, machineInfo } from './benchMachine';
+import { computeRatios } from './benchRatios';
+import { renderMarkdown, renderText, type BenchReport } from './benchReport';
 import { REPO_ROOT } from './emulatorHost';
 import {
   caseResults,
