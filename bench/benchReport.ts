@@ -2,7 +2,7 @@
  * What `npm run bench` prints and writes: the machine, a table of requests/s, p50 and p99 per case and
  * model, the target ratios (benchRatios.ts) and each other case's lines; plus a README markdown snippet.
  */
-import { renderBatchBench, type BatchBenchResult } from './batchBench';
+import { renderBatchBench, type BatchBenchResult } from './batchBenchReport';
 import { CASE_NAMES, type CaseResult } from './benchCases';
 import { describeMachine, type MachineInfo } from './benchMachine';
 import type { ModelSize } from './benchModels';

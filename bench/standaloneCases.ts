@@ -4,7 +4,8 @@
  * container deployment on 1, 2 and 4 replicas (replicaBench.ts).
  */
 import { say, type BenchContext } from './benchContext';
-import { runBatchBench, type BatchBenchResult } from './batchBench';
+import { runBatchBench } from './batchBench';
+import type { BatchBenchResult } from './batchBenchReport';
 import { benchModel } from './benchModels';
 import { runReplicaBench, type ReplicaBenchResult } from './replicaBench';
 import { renderStartBench, runStartBench, type StartBenchResult } from './startBench';
