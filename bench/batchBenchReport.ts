@@ -43,7 +43,8 @@ const pipelineLine = (label: string, p: PipelineRun) =>
   `rows/s (${p.seconds.toFixed(2)} s: ${stageList(p.stages)})`;
 
 const ratioLine = (label: string, b: BaselineRun, target: number) =>
-  `  ratio to ${label} ${b.jobRatio.toFixed(2)}× (target ≥ ${target}×) ${b.jobRatio >= target ? 'PASS' : 'BELOW TARGET'}`;
+  `  ratio to ${label} ${b.jobRatio.toFixed(2)}× (target ≥ ${target}×) ` +
+  (b.jobRatio >= target ? 'PASS' : 'BELOW TARGET');
 
 /** The lines `npm run bench` prints for the batch case. */
 export function renderBatchBench(r: BatchBenchResult): string[] {

@@ -22,7 +22,7 @@ export interface BenchContext {
   want: (caseId: CaseId) => boolean;
 }
 
-/** The processes the load cases start; Azurite apart, as its stop is immediate. */
+/** The processes the load cases start: the servers, and the Azurite some of them share (stopped after them). */
 export interface RunningChildren {
   children: ChildHandle[];
   azurite?: AzuriteChild;

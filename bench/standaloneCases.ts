@@ -13,7 +13,8 @@ import { renderStartBench, runStartBench, type StartBenchResult } from './startB
 export async function runBatchCase(ctx: BenchContext): Promise<BatchBenchResult> {
   const { batchRows, rounds } = ctx.options;
   say(
-    `Batch scoring: ${batchRows.toLocaleString('en-US')} CSV rows, a Sibyl batch job against a hand-written pipeline…`,
+    `Batch scoring: ${batchRows.toLocaleString('en-US')} CSV rows, ` +
+      'a Sibyl batch job against a hand-written pipeline…',
   );
   return runBatchBench({ rows: batchRows, rounds });
 }
