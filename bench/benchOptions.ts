@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from './benchModels';
-import { CASE_IDS, type CaseId } from './benchReport';
+import { CASE_IDS, type CaseId } from './benchCases';
 
 export interface BenchOptions {
   durationSeconds: number;

@@ -5,6 +5,12 @@
 import type { EmulatorHost } from './emulatorHost';
 import { hostCallOk as call } from './hostCall';
 
+/** A deployment's `batching` settings. */
+export interface DeploymentBatching {
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+}
+
 export interface DeployedModel {
   host: EmulatorHost;
   endpoint: string;
@@ -17,7 +23,7 @@ export async function deployModel(
   host: EmulatorHost,
   name: string,
   onnx: Uint8Array,
-  batching: { maxBatchSize: number; maxQueueDelayMs: number },
+  batching: DeploymentBatching,
   extra: object = {},
 ): Promise<DeployedModel> {
   const registered = (await call(host, 'POST', `api/models/${name}/versions`, onnx)) as { version: number };

@@ -5,7 +5,7 @@
  * are the deployment protecting itself and are expected; errors and timeouts are neither.
  */
 import type { BenchModel } from './benchModels';
-import { deployModel } from './deployModel';
+import { deployModel, type DeploymentBatching } from './deployModel';
 import type { EmulatorHost } from './emulatorHost';
 import { checkOnce, measureLoad, type LoadResult } from './measureLoad';
 
@@ -24,7 +24,7 @@ export async function runOverloadBench(
   host: EmulatorHost,
   model: BenchModel,
   load: { warmupSeconds: number; durationSeconds: number },
-  batching: { maxBatchSize: number; maxQueueDelayMs: number },
+  batching: DeploymentBatching,
 ): Promise<OverloadBenchResult> {
   const deployed = await deployModel(host, 'bench-overload', model.bytes, batching);
   const spec = (connections: number) => ({

@@ -5,6 +5,7 @@
  * replicas share them, so the curve flattens once the cores are busy.
  */
 import type { BenchModel } from './benchModels';
+import type { DeploymentBatching } from './deployModel';
 import { REPO_ROOT, startEmulator } from './emulatorHost';
 import { hostCallOk } from './hostCall';
 import { checkOnce, measureLoad, type LoadResult } from './measureLoad';
@@ -22,7 +23,7 @@ export interface ReplicaBenchOptions {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
-  batching: { maxBatchSize: number; maxQueueDelayMs: number };
+  batching: DeploymentBatching;
 }
 
 export async function runReplicaBench(
