@@ -10,6 +10,7 @@ import {
   DeploymentRef,
   ErrorInfo,
   ModelRef,
+  RunId,
   Timestamp,
   blobPath,
   closedObject,
@@ -196,4 +197,4 @@ export const BatchJob = Type.Object(
 );
 export type BatchJob = Static<typeof BatchJob>;
 
-export const BatchJobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
+export const BatchJobParams = Type.Object({ id: RunId });

@@ -1,6 +1,6 @@
 /** Runs (batch jobs, pipeline runs and their steps), their logs, and the experiments that group them. */
 import { Type, type Static } from '@sinclair/typebox';
-import { AssetName, ErrorInfo, Parameters, Timestamp, listOf } from './common';
+import { AssetName, ErrorInfo, Parameters, RunId, Timestamp, listOf } from './common';
 import { RunStatus } from './batchJobs';
 
 /** A run of a batch job, a pipeline or a pipeline step. */
@@ -117,4 +117,4 @@ export type Experiment = Static<typeof Experiment>;
 export const ExperimentList = listOf(Experiment, 'ExperimentList');
 export type ExperimentList = Static<typeof ExperimentList>;
 
-export const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
+export const RunParams = Type.Object({ id: RunId });

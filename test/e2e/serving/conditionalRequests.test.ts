@@ -198,4 +198,19 @@ describe('conditional requests (ETag and If-Match) over HTTP', () => {
     expectError(await sibyl.call('GET', 'api/runs?continuationToken=abc.def'), 400, 'InvalidInput');
     expect((await sibyl.call('GET', 'api/runs?top=1')).status).toBe(200);
   });
+
+  // Cosmos DB refuses these characters in an id: the SDK threw before any read, and the caller got a 500.
+  it('answers run and batch job ids with a space, slash, backslash or # with 400, and unknown ones with 404', async () => {
+    for (const id of ['a%2Fb', '..%2F..', '%20', 'a%20b', 'a%5Cb', 'a%23b']) {
+      for (const [method, route] of [
+        ['GET', `api/runs/${id}`],
+        ['GET', `api/runs/${id}/logs`],
+        ['POST', `api/runs/${id}/cancel`],
+        ['GET', `api/batch/jobs/${id}`],
+        ['POST', `api/batch/jobs/${id}/cancel`],
+      ] as const)
+        expectError(await sibyl.call(method, route), 400, 'InvalidInput');
+    }
+    expectError(await sibyl.call('GET', 'api/runs/batch-no-such-run'), 404, 'RunNotFound');
+  });
 });
