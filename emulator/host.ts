@@ -17,7 +17,7 @@ import { loadLocalSecrets } from './localSecrets';
 import type { HostLogger } from './hostLogger';
 import type { HostSettings } from './hostSettings';
 import { setInvocationLogSink } from './invoker';
-import { startEmbeddedServices } from './services/embeddedServices';
+import { startServicesProcess } from './services/servicesProcess';
 import { adminHandler } from './adminRoutes';
 import { LocalCompute } from './compute/localCompute';
 import { startTriggers } from './triggers';
@@ -62,7 +62,7 @@ export async function startHost(settings: HostSettings, log: HostLogger, hooks: 
     }
   };
   try {
-    const services = await startEmbeddedServices({
+    const services = await startServicesProcess({
       dataDir: settings.dataDir,
       inMemory: false,
       externalStorage: settings.externalStorage,
