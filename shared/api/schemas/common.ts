@@ -71,13 +71,11 @@ export const AssetName = rule(
  * A run or batch job id, as Sibyl makes them (`batch-<uuid>`, `pipeline-<uuid>`, …). Without a space, `/`,
  * a backslash, `#` or `?`, which Cosmos DB refuses in an id: a caller's malformed id is then a 400, not a failed read.
  */
-export const RunId = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  pattern: '^[^/\\\\#?\\s]+$',
-  description: 'A run id: 1–255 characters, with no space, slash, backslash, `#` or `?`.',
-  examples: ['batch-3f2a9c1e-8d4b-4e1a-9b7c-2d5e6f708192'],
-});
+export const RunId = rule(
+  '^[^/\\\\#?\\s]{1,255}$',
+  'A run id: 1–255 characters, with no space, slash, backslash, `#` or `?`.',
+  ['batch-3f2a9c1e-8d4b-4e1a-9b7c-2d5e6f708192'],
+);
 
 /** Datastore names follow Azure ML: letters, digits and underscores. */
 export const DatastoreName = rule(
