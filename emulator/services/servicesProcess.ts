@@ -37,6 +37,13 @@ export async function startServicesProcess(options: EmbeddedServicesOptions): Pr
     void exited.then(() => reject(new Error(`The services process exited before it was ready (${exitOf(child)}).`)));
   });
   let stopping: Promise<void> | undefined;
+  void exited.then(() => {
+    if (!stopping)
+      log.error(
+        `The storage and Cosmos DB services exited on their own (${exitOf(child)}): ` +
+          'what needs them fails until Sibyl is restarted.',
+      );
+  });
   return {
     ...endpoints,
     stop() {

@@ -48,6 +48,20 @@ describe('the embedded services process (child process)', () => {
     }
   });
 
+  it('says so when the services die under a running host', async () => {
+    const host = await startHost({ appDir: APP, embedded: true });
+    try {
+      const pid = await pollUntil(() => servicesPid(host), 'the services process');
+      process.kill(pid, 'SIGKILL');
+      await pollUntil(
+        () => host.output().includes('The storage and Cosmos DB services exited on their own (signal SIGKILL)'),
+        'the host to report the services gone',
+      );
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('leaves with a host that is killed', async () => {
     const host = await startHost({ appDir: APP, embedded: true });
     const pid = await pollUntil(() => servicesPid(host), 'the services process');
