@@ -73,12 +73,10 @@ export class FrontDoor {
     this.#durableClientBindings = new Map(
       options.durable ? options.functions.map((fn) => [fn.name, inputBindingNames(fn.name, 'durableClient')]) : [],
     );
-    const { maxOutstandingRequests, maxConcurrentRequests, customHeaders = {} } = options.http ?? {};
-    this.#throttle =
-      maxOutstandingRequests !== undefined || maxConcurrentRequests !== undefined
-        ? new RequestThrottle({ maxOutstandingRequests, maxConcurrentRequests })
-        : undefined;
-    this.#customHeaders = Object.entries(customHeaders);
+    const hostHttp = options.http;
+    const limited = hostHttp?.maxOutstandingRequests !== undefined || hostHttp?.maxConcurrentRequests !== undefined;
+    this.#throttle = limited ? new RequestThrottle(hostHttp) : undefined;
+    this.#customHeaders = Object.entries(hostHttp?.customHeaders ?? {});
     this.#server = http.createServer((req, res) => void this.serve(req, res));
     this.#server.keepAliveTimeout = 65_000;
   }

@@ -3,6 +3,8 @@
  * (`maxOutstandingRequests`, `maxConcurrentRequests`, `dynamicThrottlesEnabled`) and `customHeaders`.
  * Unset, they are the host's defaults outside the Windows Consumption plan: no throttle, no headers.
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+
 export interface HostHttpOptions {
   /** Requests held at once, queued or running; past it a request gets 429. Absent: unbounded. */
   maxOutstandingRequests?: number;
@@ -31,6 +33,16 @@ function limit(http: HostJsonHttp, name: 'maxOutstandingRequests' | 'maxConcurre
   return value;
 }
 
+/** Whether node:http's own check (the one `setHeader` makes) passes. */
+function isValid(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readHostHttpOptions(http: HostJsonHttp = {}): HostHttpOptions {
   // `dynamicThrottlesEnabled` reads App Service sandbox counters, which exist on neither Linux nor this
   // machine: the host then never rejects for it, and neither does this one. Only its type is checked.
@@ -41,12 +53,13 @@ export function readHostHttpOptions(http: HostJsonHttp = {}): HostHttpOptions {
     throw new Error('host.json: extensions.http.customHeaders must be an object of header names and values.');
   const customHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    if (!isValid(() => validateHeaderName(name)))
       throw new Error(`host.json: extensions.http.customHeaders has '${name}', which is not a header name.`);
     // .NET configuration binds numbers and booleans as their text; anything else is not a header value.
-    if (!['string', 'number', 'boolean'].includes(typeof value) || /[\r\n\0]/.test(String(value)))
+    const text = ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : undefined;
+    if (text === undefined || !isValid(() => validateHeaderValue(name, text)))
       throw new Error(`host.json: extensions.http.customHeaders.${name} must be a single-line text value.`);
-    customHeaders[name.toLowerCase()] = String(value);
+    customHeaders[name.toLowerCase()] = text;
   }
   const maxOutstandingRequests = limit(http, 'maxOutstandingRequests');
   const maxConcurrentRequests = limit(http, 'maxConcurrentRequests');

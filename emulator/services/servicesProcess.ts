@@ -17,8 +17,6 @@ const STOP_GRACE_MS = 30_000;
 export async function startServicesProcess(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
   const { log = quietServiceLogger, ...rest } = options;
   if (rest.externalStorage && rest.externalCosmos) return { stop: () => Promise.resolve() };
-  if (!rest.inMemory && !rest.dataDir)
-    throw new Error('startServicesProcess: `dataDir` is required unless `inMemory` is true.');
   const request: ServicesRequest = rest;
   // No inherited node flags (a profiler, a test's preload): the child runs the services and nothing else.
   const child = fork(MAIN, [JSON.stringify(request)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });

@@ -3,7 +3,7 @@
  * its last fire (and after the trigger became active) starts one run with id `monitor-<name>-<tick>`,
  * with the window ending at the tick.
  *
- * @example const started = await dueMonitorTicks(new Date(), start, console.warn);
+ * @example const started = await dueMonitorTicks(new Date(), start, (message) => context.warn(message));
  */
 import { nextTick } from './monitorDocuments';
 import { startMonitorRun, type MonitorRunStarter } from './monitorRuns';
