@@ -1,5 +1,6 @@
 /** The compute client the app uses, with the transport its configuration names (`SIBYL_COMPUTE`). */
-import { armComputeConfig, getConfig } from '../config';
+import { getConfig } from '../config';
+import { armComputeConfig } from './computeSettings';
 import { SibylError } from '../errors';
 import type { ComputeClient } from './computeTypes';
 import { ArmComputeClient } from './azure/armComputeClient';

@@ -6,7 +6,7 @@
  */
 import { getCredential } from '../../storage/credential';
 import type { ComputeClient, ReplicaLogLine, ScorerAppSpec, ScorerAppStatus } from '../computeTypes';
-import type { ArmComputeConfig } from '../../config';
+import type { ArmComputeConfig } from '../computeSettings';
 import { userRuntimeOf } from '../userRuntime';
 import { AcrImageBuilder, azureAcrTransport } from './acrImageBuild';
 import { azureArmOperations, type ArmOperations } from './armOperations';

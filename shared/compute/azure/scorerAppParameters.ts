@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { SibylError } from '../../errors';
 import type { GpuKind, ScorerAppSpec } from '../computeTypes';
-import type { ArmComputeConfig } from '../../config';
+import type { ArmComputeConfig } from '../computeSettings';
 import type { ScorerAppSidecar } from './scorerAppSidecar';
 
 /** infra/scorerApp.bicep's `scaleType`. */

@@ -1,5 +1,5 @@
 /** A ScorerAppSpec and ARM compute settings as infra/main.bicep would write them, for the ARM transport's tests. */
-import { armComputeConfig, armComputeSettings, type ArmComputeConfig } from '../../../shared/config';
+import { armComputeConfig, armComputeSettings, type ArmComputeConfig } from '../../../shared/compute/computeSettings';
 import type { ScorerAppSpec } from '../../../shared/compute/computeTypes';
 import type { CustomServer, UserRuntime } from '../../../shared/compute/userRuntime';
 

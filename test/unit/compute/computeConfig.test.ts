@@ -1,5 +1,6 @@
 /** The settings of the compute client (app) and of a scorer replica, and what each refuses. */
-import { armComputeConfig, parseConfig } from '../../../shared/config';
+import { armComputeConfig } from '../../../shared/compute/computeSettings';
+import { parseConfig } from '../../../shared/config';
 import { parseScorerConfig } from '../../../shared/scorerConfig';
 import { refusalOf } from '../../support/refusal';
 import { COMPUTE_ENV, RESOURCE_GROUP, SUBSCRIPTION } from './azureFixtures';
